@@ -1,0 +1,52 @@
+"""Exceptions raised by conflictmap's library; each also subclasses the builtin it resembles."""
+
+__all__ = [
+    "ArticleError",
+    "AuthError",
+    "GazetteerError",
+    "GeoError",
+    "NotFoundError",
+    "StoreError",
+    "UserGazetteerError",
+    "ValidationError",
+]
+
+
+class GeoError(Exception):
+    """Root of every error raised on purpose by ``geo``."""
+
+
+class ValidationError(GeoError, ValueError):
+    """Raised when a value (an event field, a query parameter, a coordinate) is malformed.
+
+    ``field`` names the offending field when there is one, so that the CLI and the API can
+    point at it.
+    """
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+class GazetteerError(GeoError, RuntimeError):
+    """Raised when the gazetteer data or its runtime index cannot be read or built."""
+
+
+class UserGazetteerError(GazetteerError, ValueError):
+    """Raised when an analyst's own gazetteer file is malformed (names the file and line)."""
+
+
+class ArticleError(GeoError, ValueError):
+    """Raised when an article file cannot be ingested (unreadable, empty, binary, too big...)."""
+
+
+class StoreError(GeoError, RuntimeError):
+    """Raised when the event store cannot be opened, or a write to it fails."""
+
+
+class NotFoundError(GeoError, LookupError):
+    """Raised when an event, article or token asked for by id does not exist."""
+
+
+class AuthError(GeoError, PermissionError):
+    """Raised when a write is attempted without a valid token."""
