@@ -1,0 +1,288 @@
+"""Build the folium map shell (layers, time control, legend, tools) and render it offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import folium
+
+from geo.events import EVENT_TYPES, STATUSES
+from webapp import assets
+from webapp.elements import (
+    Basemap,
+    DataStamp,
+    EventLayer,
+    FilterPanel,
+    InlineJSON,
+    Legend,
+    StartViewer,
+    TimeControl,
+    Tools,
+)
+
+__all__ = [
+    "ATTRIBUTION",
+    "DOWNLOAD_FORMATS",
+    "STATIC_DIR",
+    "TYPE_STYLES",
+    "build_map",
+    "data_extent",
+    "event_types",
+    "render_page",
+    "render_static",
+    "resolve_local",
+]
+
+#: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/maps-static"
+_OWN_ASSETS = ("conflictmap.js", "controls.js", "conflictmap.css")
+
+#: Symbol per event type: label, colour (Okabe-Ito based, colour-blind safe) and shape.
+TYPE_STYLES = {
+    "deployment": ("Deployments", "#0072B2", "triangle"),
+    "capture": ("Captures", "#E69F00", "square"),
+    "casualties": ("Casualties", "#D55E00", "circle"),
+    "attack": ("Attacks", "#B2182B", "star"),
+    "self_detonation": ("Self-detonations", "#7B3294", "cross"),
+    "front_line": ("Front-line references", "#009E73", "diamond"),
+    "movement": ("Movements", "#56B4E9", "triangle_down"),
+    "statement": ("Statements", "#666666", "hexagon"),
+}
+
+DOWNLOAD_FORMATS = (
+    ("geojson", "GeoJSON"),
+    ("csv", "CSV"),
+    ("gpkg", "GeoPackage"),
+    ("kml", "KML"),
+)
+
+try:  # the gazetteer's own attribution text, when it is installed
+    from geo.gazetteer import ATTRIBUTION
+except ImportError:  # pragma: no cover - depends on the gazetteer module landing
+    ATTRIBUTION = (
+        "Places: GeoNames (geonames.org), CC BY 4.0 · "
+        "Outlines: Natural Earth (naturalearthdata.com), public domain"
+    )
+
+
+def event_types():
+    """Return the layer list: one dict per event type, ``{id, label, color, shape}``.
+
+    Types missing from ``TYPE_STYLES`` (added to the taxonomy later) get a grey circle.
+    """
+    out = []
+    for type_id in EVENT_TYPES:
+        label, color, shape = TYPE_STYLES.get(
+            type_id, (type_id.replace("_", " ").capitalize(), "#888888", "circle")
+        )
+        out.append({"id": type_id, "label": label, "color": color, "shape": shape})
+    return out
+
+
+def data_extent(features):
+    """Return ``(extent, bounds)`` of GeoJSON features: the date range and the lat/lon box.
+
+    ``extent`` is ``{"start": iso, "end": iso}`` (None when there are no dates); ``bounds``
+    is ``[[south, west], [north, east]]`` or None.
+    """
+    starts, ends, lats, lons = [], [], [], []
+    for feature in features:
+        props = feature.get("properties") or {}
+        if props.get("date_start"):
+            starts.append(props["date_start"])
+            ends.append(props.get("date_end") or props["date_start"])
+        _collect_coords(feature.get("geometry"), lats, lons)
+        if props.get("latitude") is not None:
+            lats.append(props["latitude"])
+            lons.append(props["longitude"])
+    extent = {"start": min(starts), "end": max(ends)} if starts else None
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
+    return extent, bounds
+
+
+def _collect_coords(geometry, lats, lons):
+    if not geometry:
+        return
+    stack = [geometry.get("coordinates")]
+    while stack:
+        item = stack.pop()
+        if not item:
+            continue
+        if isinstance(item[0], int | float):
+            lons.append(item[0])
+            lats.append(item[1])
+        else:
+            stack.extend(item)
+
+
+def build_map(
+    *,
+    mode="api",
+    api=None,
+    data=None,
+    basemap=None,
+    extent=None,
+    bounds=None,
+    embed=False,
+    data_as_of=None,
+    attribution=ATTRIBUTION,
+    tiles=(),
+    page_url="/",
+    embed_url="/embed",
+    limit=5000,
+    export_limit=1_000_000,
+    title="conflictmap",
+):
+    """Return the folium map shell for the viewer.
+
+    Parameters
+    ----------
+    mode : {"api", "static"}, default "api"
+        "api": the page fetches events from ``api["items"]`` for the current view and time
+        window; "static": ``data`` (a FeatureCollection) is inlined and filtered in the page.
+    api : dict, optional
+        ``{"items": url, "item": url prefix, "front_lines": url or None}`` (mode "api").
+    data : dict, optional
+        The FeatureCollection to inline (mode "static").
+    basemap : dict, optional
+        ``{"country": fc_or_url, "admin1": fc_or_url}``; URLs in "api" mode, FeatureCollections
+        (inlined) in "static" mode.
+    extent : dict, optional
+        ``{"start": iso, "end": iso}``: the time axis. Computed from ``data`` when omitted.
+    bounds : list, optional
+        ``[[south, west], [north, east]]`` to fit when the URL names no centre.
+    embed : bool, default False
+        The embed variant: no filter/tool chrome, collapsed layers, attribution and stamp kept.
+    data_as_of : str, optional
+        Shown in the "data as of" stamp.
+    attribution : str, default ATTRIBUTION
+        Plain text for the attribution control (escaped in the page).
+    tiles : sequence of dict, default ()
+        Online tile layers (``{name, url, attribution}``), only when configured.
+    page_url, embed_url : str
+        Bases of the permalink and of the iframe snippet.
+    limit : int, default 5000
+        Most events the page asks the API for per view.
+    export_limit : int, default 1000000
+        ``limit`` passed with download links.
+    title : str, default "conflictmap"
+        The page title.
+
+    Raises
+    ------
+    ValueError
+        When ``mode`` is not "api" or "static", or what that mode needs is missing.
+    """
+    if mode not in ("api", "static"):
+        raise ValueError(f"mode must be 'api' or 'static'; got {mode!r}")
+    if mode == "api" and not (api and api.get("items") and api.get("item")):
+        raise ValueError(f"mode 'api' needs api={{'items': url, 'item': url}}; got {api!r}")
+    if mode == "static" and not isinstance(data, dict):
+        raise ValueError(f"mode 'static' needs data as a FeatureCollection; got {type(data)!r}")
+    assets.patch_folium()
+    basemap = basemap or {}
+    if mode == "static":
+        auto_extent, auto_bounds = data_extent(data.get("features") or [])
+        extent = extent or auto_extent
+        bounds = bounds or auto_bounds
+    m = folium.Map(
+        location=[48.5, 35.0],
+        zoom_start=5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    m.get_root().title = title
+    m.options.update(max_zoom=12, min_zoom=2)
+    folium.Element('<link rel="icon" href="data:,">').add_to(m.get_root().header)
+    config = {
+        "mode": mode,
+        "types": event_types(),
+        "extent": extent,
+        "bounds": bounds,
+        "embed": bool(embed),
+        "limit": int(limit),
+        "export_limit": int(export_limit),
+        "page_url": page_url,
+        "embed_url": embed_url,
+        "api": dict(api or {}),
+    }
+    if mode == "static":
+        InlineJSON("cm-data", data).add_to(m)
+        config["data_id"] = "cm-data"
+        inline = {}
+        for level in ("country", "admin1"):
+            if isinstance(basemap.get(level), dict):
+                InlineJSON(f"cm-basemap-{level}", basemap[level]).add_to(m)
+                inline[level] = f"cm-basemap-{level}"
+        base_opts = {"inline": inline}
+    else:
+        base_opts = {"urls": {k: v for k, v in basemap.items() if isinstance(v, str)}}
+    base_opts.update(attribution=attribution, tiles=list(tiles))
+    own = [(name, f"{STATIC_URL}/{name}") for name in _OWN_ASSETS]
+    viewer = EventLayer(config, assets=own)
+    viewer.add_to(m)
+    Basemap(viewer, **base_opts).add_to(m)
+    Legend(viewer).add_to(m)
+    if extent:
+        TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
+    if not embed:
+        FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
+    formats = [{"id": k, "label": v} for k, v in DOWNLOAD_FORMATS]
+    Tools(viewer, formats=formats).add_to(m)
+    DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    StartViewer(viewer).add_to(m)
+    if embed:
+        folium.Element("<style>body{margin:0}</style>").add_to(m.get_root().header)
+    return m
+
+
+_TAG = re.compile(r"<(script|style)(?=[\s>])", re.IGNORECASE)
+
+
+def render_page(m, *, nonce=None):
+    """Render the map as an HTML page served by the app, checking that it loads nothing remote.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From ``build_map(mode="api")``; it holds no event text, only the app's own config.
+    nonce : str, optional
+        The request's CSP nonce, put on every ``<script>`` and ``<style>`` element.
+
+    Raises
+    ------
+    OfflineAssetError
+        When the page references a network URL (an unmapped CDN asset).
+    """
+    html = assets.require_offline(m.get_root().render(), what="map page")
+    if nonce:
+        if not re.fullmatch(r"[A-Za-z0-9+/=_-]+", nonce):
+            raise ValueError(f"nonce must be base64 characters; got {nonce!r}")
+        html = _TAG.sub(lambda mt: f'<{mt.group(1)} nonce="{nonce}"', html)
+    return html
+
+
+def resolve_local(url):
+    """Return the file behind one of the app's asset URLs (vendor or own static), or None."""
+    if url.startswith(assets.VENDOR_PREFIX + "/"):
+        package, _, path = url[len(assets.VENDOR_PREFIX) + 1 :].partition("/")
+        return assets.vendor_file(package, path)
+    if url.startswith(STATIC_URL + "/"):
+        target = (STATIC_DIR / url[len(STATIC_URL) + 1 :]).resolve()
+        return target if STATIC_DIR in target.parents and target.is_file() else None
+    return None
+
+
+def render_static(m):
+    """Render a self-contained page: every asset and all data inlined (works from file://).
+
+    Raises
+    ------
+    OfflineAssetError
+        When an asset cannot be inlined or a network URL remains.
+    """
+    html = assets.inline_assets(m.get_root().render(), resolve_local)
+    return assets.require_offline(html, what="static map")

@@ -1,0 +1,495 @@
+/* conflictmap map viewer: event layers fetched from the OGC API (or inlined for static maps),
+ * a time window control, filters, popups built with DOM APIs, permalinks, downloads, embeds.
+ * Untrusted event text only ever reaches the page through textContent / value / setAttribute
+ * of http(s) URLs: never innerHTML. */
+(function () {
+  "use strict";
+
+  var CM = (window.ConflictMap = window.ConflictMap || { viewers: [] });
+  var DAY = 86400000;
+  var AREA = { admin2: 25000, admin1: 80000, region: 150000, country: 300000 };
+
+  // ---- small helpers --------------------------------------------------------------------
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function safeHref(url) {
+    if (typeof url !== "string") return null;
+    try {
+      var u = new URL(url, window.location.href);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function toDay(iso) {
+    var t = Date.parse(String(iso).slice(0, 10) + "T00:00:00Z");
+    return isNaN(t) ? null : Math.floor(t / DAY);
+  }
+  function fromDay(n) {
+    return new Date(n * DAY).toISOString().slice(0, 10);
+  }
+  function debounce(fn, ms) {
+    var t = null;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(t);
+      t = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
+  function fmtCount(c) {
+    var n = c.low === c.high || c.high === null || c.high === undefined
+      ? String(c.low !== null && c.low !== undefined ? c.low : c.best !== null ? c.best : "?")
+      : c.low + "–" + c.high;
+    if (c.best !== null && c.best !== undefined && c.low !== c.high) n += " (best " + c.best + ")";
+    return c.kind.replace(/_/g, " ") + ": " + n + (c.text ? " — “" + c.text + "”" : "");
+  }
+
+  // ---- canvas symbols: one shape per event type ------------------------------------------
+  function shapePath(ctx, s, x, y, r) {
+    var i, a, k;
+    if (s === "square") { ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); return; }
+    if (s === "triangle" || s === "triangle_down") {
+      k = s === "triangle" ? 1 : -1;
+      ctx.moveTo(x, y - k * r * 1.15);
+      ctx.lineTo(x + r * 1.05, y + k * r * 0.75);
+      ctx.lineTo(x - r * 1.05, y + k * r * 0.75);
+      ctx.closePath();
+      return;
+    }
+    if (s === "diamond") {
+      ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.2);
+      ctx.lineTo(x - r, y); ctx.closePath();
+      return;
+    }
+    if (s === "star" || s === "hexagon") {
+      var n = s === "star" ? 10 : 6;
+      for (i = 0; i < n; i++) {
+        a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
+        k = s === "star" && i % 2 ? r * 0.5 : r * 1.2;
+        if (i === 0) ctx.moveTo(x + k * Math.cos(a), y + k * Math.sin(a));
+        else ctx.lineTo(x + k * Math.cos(a), y + k * Math.sin(a));
+      }
+      ctx.closePath();
+      return;
+    }
+    if (s === "cross") {
+      var w = r * 0.4;
+      ctx.moveTo(x - w, y - r); ctx.lineTo(x + w, y - r); ctx.lineTo(x + w, y - w);
+      ctx.lineTo(x + r, y - w); ctx.lineTo(x + r, y + w); ctx.lineTo(x + w, y + w);
+      ctx.lineTo(x + w, y + r); ctx.lineTo(x - w, y + r); ctx.lineTo(x - w, y + w);
+      ctx.lineTo(x - r, y + w); ctx.lineTo(x - r, y - w); ctx.lineTo(x - w, y - w);
+      ctx.closePath();
+      return;
+    }
+    ctx.arc(x, y, r, 0, Math.PI * 2, false);
+  }
+  CM.shapePath = shapePath;
+  L.Canvas.include({
+    _updateCmShape: function (layer) {
+      if (!this._drawing || layer._empty()) return;
+      var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
+      this._ctx.beginPath();
+      shapePath(this._ctx, layer.options.shape, p.x, p.y, r);
+      this._fillStroke(this._ctx, layer);
+    }
+  });
+  var ShapeMarker = L.CircleMarker.extend({
+    options: { shape: "circle" },
+    _updatePath: function () {
+      if (this._renderer._updateCmShape) this._renderer._updateCmShape(this);
+      else L.CircleMarker.prototype._updatePath.call(this);
+    }
+  });
+
+  // ---- popups ---------------------------------------------------------------------------
+  function popupContent(viewer, f) {
+    var p = f.properties || {}, t = viewer.types[p.event_type] || {};
+    var box = el("div", "cm-popup");
+    box.setAttribute("data-event-id", String(f.id || p.event_id || ""));
+    var head = el("div", "cm-popup-type");
+    var sw = el("span", "cm-swatch");
+    sw.style.background = t.color || "#555";
+    head.appendChild(sw);
+    head.appendChild(el("span", null, (t.label || p.event_type) + " · " + (p.status || "")));
+    box.appendChild(head);
+    box.appendChild(el("h3", "cm-popup-summary", p.summary || t.label || p.event_type));
+    var dl = el("dl");
+    function row(k, v) {
+      if (v === null || v === undefined || v === "") return;
+      dl.appendChild(el("dt", null, k));
+      dl.appendChild(el("dd", null, v));
+    }
+    var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
+    row("When", dates + " (precision: " + (p.date_precision || "day") + ")");
+    var place = p.location_name || "unknown place";
+    if (p.name_in_text && p.name_in_text !== p.location_name) place += " (“" + p.name_in_text + "”)";
+    row("Where", place + " (precision: " + (p.geo_precision || "exact") + ")");
+    row("Actors", [p.actor1, p.actor2].filter(Boolean).join(" / "));
+    row("Claimed by", p.claimed_by);
+    row("Status", p.status);
+    box.appendChild(dl);
+    var counts = p.counts || [];
+    if (counts.length) {
+      var cl = el("ul", "cm-counts");
+      counts.forEach(function (c) { cl.appendChild(el("li", null, fmtCount(c))); });
+      box.appendChild(cl);
+    }
+    var sources = p.sources;
+    var sbox = el("div", "cm-sources");
+    box.appendChild(sbox);
+    function fillSources(list) {
+      sbox.textContent = "";
+      sbox.appendChild(el("h4", null, "Sources (" + list.length + ")"));
+      var ol = el("ol");
+      list.forEach(function (s) {
+        var li = el("li", "cm-source");
+        var title = s.title || s.publisher || s.source_id;
+        var href = safeHref(s.url);
+        var t1 = href ? el("a", null, title) : el("span", null, title);
+        if (href) {
+          t1.setAttribute("href", href);
+          t1.setAttribute("target", "_blank");
+          t1.setAttribute("rel", "noopener noreferrer");
+        }
+        li.appendChild(t1);
+        var meta = [s.publisher, s.published_at].filter(Boolean).join(", ");
+        if (meta) li.appendChild(el("span", "cm-source-meta", " — " + meta));
+        if (s.quote) li.appendChild(el("blockquote", null, s.quote));
+        ol.appendChild(li);
+      });
+      sbox.appendChild(ol);
+    }
+    if (sources) fillSources(sources);
+    else if (viewer.cfg.mode === "api") {
+      sbox.appendChild(el("p", null, "Loading sources…"));
+      fetch(viewer.cfg.api.item + encodeURIComponent(f.id || p.event_id), {
+        headers: { Accept: "application/geo+json" }
+      }).then(function (r) { return r.json(); })
+        .then(function (full) { fillSources((full.properties || {}).sources || []); })
+        .catch(function () { sbox.textContent = "Sources could not be loaded."; });
+    }
+    box.appendChild(el("div", "cm-popup-id", "id: " + (f.id || p.event_id)));
+    return box;
+  }
+
+  // ---- the viewer -------------------------------------------------------------------------
+  function Viewer(map, cfg) {
+    this.map = map;
+    this.cfg = cfg;
+    if (cfg.data_id && !cfg.data) cfg.data = CM.readJson(cfg.data_id) || { features: [] };
+    this.types = {};
+    this.layers = {};
+    this.features = {};
+    this.byId = {};
+    this.renderer = L.canvas({ padding: 0.3, tolerance: 3 });
+    this.renderCount = 0;
+    this.pending = 0;
+    this.listeners = [];
+    this.matched = null;
+    var self = this;
+    cfg.types.forEach(function (t) {
+      self.types[t.id] = t;
+      self.layers[t.id] = L.featureGroup().addTo(map);
+    });
+    this.state = this.readState();
+    this.controls = {};
+    CM.viewers.push(this);
+    CM.current = this;
+  }
+
+  Viewer.prototype.on = function (fn) { this.listeners.push(fn); };
+  Viewer.prototype.emit = function () {
+    var self = this;
+    this.listeners.forEach(function (fn) { fn(self); });
+  };
+
+  Viewer.prototype.readState = function () {
+    var q = new URLSearchParams(window.location.search);
+    var h = window.location.hash.replace(/^#/, "");
+    if (h) new URLSearchParams(h).forEach(function (v, k) { if (!q.has(k)) q.set(k, v); });
+    var ext = this.cfg.extent || {};
+    var s = {
+      start: toDay(q.get("start")) !== null ? q.get("start").slice(0, 10) : ext.start,
+      end: toDay(q.get("end")) !== null ? q.get("end").slice(0, 10) : ext.end,
+      types: null,
+      actor: q.get("actor") || "",
+      status: q.get("status") || "",
+      q: q.get("q") || "",
+      event: q.get("event") || "",
+      lat: parseFloat(q.get("lat")),
+      lon: parseFloat(q.get("lon")),
+      z: parseInt(q.get("z"), 10)
+    };
+    if (q.has("type")) {
+      var known = this.types;
+      s.types = q.get("type").split(",").filter(function (t) { return known[t]; });
+    }
+    return s;
+  };
+
+  Viewer.prototype.params = function (withView) {
+    var s = this.state, p = new URLSearchParams();
+    if (s.start) p.set("start", s.start);
+    if (s.end) p.set("end", s.end);
+    var on = this.visibleTypes();
+    if (on.length !== this.cfg.types.length) p.set("type", on.join(","));
+    if (s.actor) p.set("actor", s.actor);
+    if (s.status) p.set("status", s.status);
+    if (s.q) p.set("q", s.q);
+    if (withView) {
+      if (s.event) p.set("event", s.event);
+      var c = this.map.getCenter();
+      p.set("lat", c.lat.toFixed(4));
+      p.set("lon", c.lng.toFixed(4));
+      p.set("z", String(this.map.getZoom()));
+    }
+    return p;
+  };
+
+  Viewer.prototype.visibleTypes = function () {
+    var self = this;
+    return this.cfg.types.map(function (t) { return t.id; }).filter(function (id) {
+      return self.map.hasLayer(self.layers[id]);
+    });
+  };
+
+  Viewer.prototype.permalink = function (base) {
+    var u = new URL(base || this.cfg.page_url || window.location.pathname, window.location.href);
+    u.search = this.params(true).toString();
+    u.hash = "";
+    return u.href;
+  };
+
+  Viewer.prototype.writeUrl = function () {
+    if (!window.history || !window.history.replaceState || window.location.protocol === "file:") {
+      if (window.location.protocol === "file:") {
+        try { window.history.replaceState(null, "", "#" + this.params(true).toString()); } catch (e) { /* ignore */ }
+      }
+      return;
+    }
+    var u = new URL(window.location.href);
+    u.search = this.params(true).toString();
+    window.history.replaceState(null, "", u.href);
+  };
+
+  Viewer.prototype.bbox = function () {
+    var b = this.map.getBounds();
+    function clamp(v, lo, hi) { return Math.min(hi, Math.max(lo, v)); }
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map(function (v) {
+      return Math.round(v * 1e4) / 1e4;
+    });
+  };
+
+  Viewer.prototype.queryParams = function () {
+    var s = this.state, p = new URLSearchParams();
+    p.set("bbox", this.bbox().join(","));
+    if (s.start || s.end) p.set("datetime", (s.start || "..") + "/" + (s.end || ".."));
+    p.set("type", this.visibleTypes().join(","));
+    if (s.actor) p.set("actor", s.actor);
+    if (s.status) p.set("status", s.status);
+    if (s.q) p.set("q", s.q);
+    return p;
+  };
+
+  Viewer.prototype.downloadUrl = function (fmt) {
+    if (this.cfg.mode !== "api") return null;
+    var p = this.queryParams();
+    p.set("f", fmt);
+    p.set("limit", String(this.cfg.export_limit));
+    return this.cfg.api.items + "?" + p.toString();
+  };
+
+  // features passing the current filters (static mode filters in the browser)
+  function matches(viewer, f) {
+    var p = f.properties || {}, s = viewer.state;
+    if (!viewer.map.hasLayer(viewer.layers[p.event_type] || {})) return false;
+    if (s.start && p.date_end < s.start) return false;
+    if (s.end && p.date_start > s.end) return false;
+    if (s.status && p.status !== s.status) return false;
+    if (s.actor) {
+      var a = s.actor.toLowerCase();
+      if ([p.actor1, p.actor2, p.claimed_by].join(" ").toLowerCase().indexOf(a) < 0) return false;
+    }
+    if (s.q) {
+      var text = [p.summary, p.location_name, p.name_in_text, p.actor1, p.actor2, p.notes]
+        .concat((p.sources || []).map(function (x) { return [x.quote, x.title, x.publisher].join(" "); }))
+        .join(" ").toLowerCase();
+      if (text.indexOf(s.q.toLowerCase()) < 0) return false;
+    }
+    return true;
+  }
+
+  Viewer.prototype.refresh = function () {
+    var self = this;
+    this.writeUrl();
+    if (this.cfg.mode !== "api") {
+      var all = this.cfg.data.features || [];
+      var shown = all.filter(function (f) { return matches(self, f); });
+      this.draw(shown, all.length === shown.length ? shown.length : shown.length);
+      return Promise.resolve();
+    }
+    if (this.abort) this.abort.abort();
+    var ctl = (this.abort = window.AbortController ? new AbortController() : null);
+    var p = this.queryParams();
+    p.set("limit", String(this.cfg.limit));
+    if (!this.visibleTypes().length) { this.draw([], 0); return Promise.resolve(); }
+    this.pending += 1;
+    this.emit();
+    var url = this.cfg.api.items + "?" + p.toString();
+    var req = fetch(url, { headers: { Accept: "application/geo+json" }, signal: ctl && ctl.signal })
+      .then(function (r) {
+        if (!r.ok) throw new Error("The event API answered " + r.status + " for " + url);
+        return r.json();
+      })
+      .then(function (fc) {
+        if (ctl && ctl.signal.aborted) return;
+        self.draw(fc.features || [], typeof fc.numberMatched === "number" ? fc.numberMatched : null);
+      })
+      .catch(function (err) {
+        if (err && err.name === "AbortError") return;
+        self.error = String(err && err.message ? err.message : err);
+        if (window.console) window.console.warn(self.error);
+      })
+      .then(function () { self.pending -= 1; self.emit(); });
+    this.refreshFrontLines(p);
+    return req;
+  };
+
+  Viewer.prototype.refreshFrontLines = function (p) {
+    var self = this, fl = this.cfg.api.front_lines;
+    if (!fl || !this.frontLayer || !this.map.hasLayer(this.frontLayer)) return;
+    var q = new URLSearchParams();
+    q.set("bbox", p.get("bbox"));
+    if (p.has("datetime")) q.set("datetime", p.get("datetime"));
+    q.set("limit", String(this.cfg.limit));
+    fetch(fl + "?" + q.toString(), { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (fc) { self.drawFrontLines(fc.features || []); })
+      .catch(function () { /* the event layers still work without it */ });
+  };
+
+  Viewer.prototype.drawFrontLines = function (features) {
+    var self = this;
+    this.frontLayer.clearLayers();
+    features.forEach(function (f) {
+      if (!f.geometry) return;
+      var layer = L.geoJSON(f, {
+        renderer: self.renderer,
+        style: { color: "#009E73", weight: 2.5, opacity: 0.9, fillOpacity: 0.08, dashArray: "6 4" },
+        pointToLayer: function (g, ll) { return L.circleMarker(ll, { renderer: self.renderer, radius: 4 }); }
+      });
+      layer.on("click", function (e) { self.openPopup(f, e.latlng); });
+      self.frontLayer.addLayer(layer);
+    });
+  };
+
+  Viewer.prototype.symbolFor = function (f) {
+    var p = f.properties || {}, t = this.types[p.event_type] || { color: "#555", shape: "circle" };
+    var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
+    var area = { renderer: r, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
+      fillOpacity: 0.12, dashArray: "5 4" };
+    if (g && g.type !== "Point") {
+      return L.geoJSON(g, { style: area, renderer: r });
+    }
+    var lat = p.latitude, lon = p.longitude;
+    if (g && g.type === "Point") { lon = g.coordinates[0]; lat = g.coordinates[1]; }
+    if (lat === null || lat === undefined || lon === null || lon === undefined) return null;
+    if (AREA[prec]) return L.circle([lat, lon], L.extend({ radius: AREA[prec] }, area));
+    var hollow = prec !== "exact";
+    return new ShapeMarker([lat, lon], {
+      renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
+      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: hollow ? 0.15 : 0.9,
+      dashArray: hollow ? "3 2" : null
+    });
+  };
+
+  Viewer.prototype.draw = function (features, matched) {
+    var self = this, counts = {};
+    Object.keys(this.layers).forEach(function (k) { self.layers[k].clearLayers(); counts[k] = 0; });
+    this.features = {};
+    features.forEach(function (f) {
+      var p = f.properties || {}, group = self.layers[p.event_type];
+      if (!group) return;
+      var layer = self.symbolFor(f);
+      if (!layer) return;
+      var id = String(f.id || p.event_id);
+      self.features[id] = f;
+      layer.on("click", function (e) { self.select(id, e.latlng); });
+      group.addLayer(layer);
+      counts[p.event_type] += 1;
+    });
+    this.counts = counts;
+    this.shown = features.length;
+    this.matched = matched === null ? features.length : matched;
+    this.renderCount += 1;
+    if (this.state.event && !this.popupRestored) {
+      this.popupRestored = true;
+      this.select(this.state.event);
+    }
+    this.emit();
+  };
+
+  Viewer.prototype.latlngOf = function (f) {
+    var p = f.properties || {}, g = f.geometry;
+    if (p.latitude !== null && p.latitude !== undefined) return L.latLng(p.latitude, p.longitude);
+    if (g && g.type === "Point") return L.latLng(g.coordinates[1], g.coordinates[0]);
+    if (g) return L.geoJSON(g).getBounds().getCenter();
+    return null;
+  };
+
+  Viewer.prototype.openPopup = function (f, latlng) {
+    var where = latlng || this.latlngOf(f);
+    if (!where) return;
+    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+      .setLatLng(where).setContent(popupContent(this, f)).openOn(this.map);
+  };
+
+  Viewer.prototype.select = function (id, latlng) {
+    var self = this, f = this.features[id];
+    this.state.event = id;
+    this.writeUrl();
+    if (f) { this.openPopup(f, latlng); this.emit(); return; }
+    if (this.cfg.mode !== "api") return;
+    fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
+      .then(function (full) { self.openPopup(full); self.emit(); })
+      .catch(function () { self.state.event = ""; self.writeUrl(); });
+  };
+
+  Viewer.prototype.start = function () {
+    var self = this, s = this.state;
+    if (!isNaN(s.lat) && !isNaN(s.lon)) {
+      this.map.setView([s.lat, s.lon], isNaN(s.z) ? this.map.getZoom() : s.z, { animate: false });
+    } else if (this.cfg.bounds) {
+      this.map.fitBounds(this.cfg.bounds, { animate: false, maxZoom: 8 });
+    }
+    if (s.types) {
+      this.cfg.types.forEach(function (t) {
+        if (s.types.indexOf(t.id) < 0) self.map.removeLayer(self.layers[t.id]);
+      });
+    }
+    var again = debounce(function () { self.refresh(); }, 150);
+    this.map.on("moveend", again);
+    this.map.on("overlayadd overlayremove", again);
+    this.map.on("popupclose", function () { self.state.event = ""; self.writeUrl(); });
+    this.scheduleRefresh = again;
+    return this.refresh();
+  };
+
+  CM.viewer = function (map, cfg) { return new Viewer(map, cfg); };
+  CM.popupContent = popupContent;
+  CM.safeHref = safeHref;
+  CM.el = el;
+  CM.toDay = toDay;
+  CM.fromDay = fromDay;
+  CM.debounce = debounce;
+  CM.readJson = function (id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  };
+})();

@@ -1,0 +1,391 @@
+/* conflictmap map controls: basemap, legend, time window with playback, filters, the tools
+ * panel (counts, permalink, downloads, embed snippet) and the "data as of" stamp. */
+(function () {
+  "use strict";
+
+  var CM = window.ConflictMap;
+  var el = CM.el;
+
+  function control(position, cls, build) {
+    var C = L.Control.extend({
+      options: { position: position },
+      onAdd: function () {
+        var box = el("div", "leaflet-control cm-control " + cls);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        build(box);
+        return box;
+      }
+    });
+    return new C();
+  }
+
+  function labelled(text, input) {
+    var lab = el("label", "cm-field");
+    lab.appendChild(el("span", null, text));
+    lab.appendChild(input);
+    return lab;
+  }
+
+  // ---- offline basemap and layer control -------------------------------------------------
+  CM.addBasemap = function (viewer, cfg) {
+    var map = viewer.map;
+    map.createPane("cmBasemap");
+    map.getPane("cmBasemap").style.zIndex = 150;
+    var renderer = L.canvas({ pane: "cmBasemap", padding: 0.3 });
+    var styles = {
+      country: { color: "#8a8a8a", weight: 0.8, fillColor: "#f3f0e8", fillOpacity: 1 },
+      admin1: { color: "#b5b0a5", weight: 0.6, fill: false, dashArray: "2 3" }
+    };
+    var base = {}, overlays = {};
+    function layerFor(level, data) {
+      var lyr = L.geoJSON(null, { style: styles[level], interactive: false, renderer: renderer,
+        pane: "cmBasemap" });
+      if (data) lyr.addData(data);
+      else if (cfg.urls && cfg.urls[level]) {
+        lyr.once("add", function () {
+          fetch(cfg.urls[level]).then(function (r) { return r.json(); })
+            .then(function (fc) { lyr.addData(fc); viewer.basemapLoaded = (viewer.basemapLoaded || 0) + 1; viewer.emit(); })
+            .catch(function (e) { viewer.error = "basemap: " + e; });
+        });
+      }
+      return lyr;
+    }
+    var inline = cfg.inline || {};
+    var countries = layerFor("country", inline.country ? CM.readJson(inline.country) : null);
+    base["Countries (Natural Earth, offline)"] = countries.addTo(map);
+    if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
+      overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null).addTo(map);
+    }
+    (cfg.tiles || []).forEach(function (t) {
+      base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+    });
+    if (viewer.cfg.api && viewer.cfg.api.front_lines) {
+      viewer.frontLayer = L.featureGroup().addTo(map);
+      overlays["Front lines (dated areas)"] = viewer.frontLayer;
+    }
+    viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
+    viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
+    var attribution = el("span", null, cfg.attribution || "");
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution(attribution.innerHTML);
+    if (viewer.frontLayer) {
+      map.on("overlayadd", function (e) { if (e.layer === viewer.frontLayer) viewer.scheduleRefresh(); });
+    }
+  };
+
+  // ---- legend ----------------------------------------------------------------------------
+  function symbolCanvas(t, hollow) {
+    var c = el("canvas", "cm-symbol");
+    c.width = 18; c.height = 18;
+    var ctx = c.getContext("2d");
+    ctx.beginPath();
+    CM.shapePath(ctx, t.shape, 9, 9, 5.5);
+    ctx.globalAlpha = hollow ? 0.2 : 0.9;
+    ctx.fillStyle = t.color;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = hollow ? 1.6 : 1;
+    ctx.strokeStyle = hollow ? t.color : "#222";
+    if (hollow) ctx.setLineDash([2, 2]);
+    ctx.stroke();
+    return c;
+  }
+
+  CM.addLegend = function (viewer) {
+    var rows = {};
+    var ctl = control("bottomright", "cm-legend", function (box) {
+      box.appendChild(el("h4", null, "Event types"));
+      var ul = el("ul");
+      viewer.cfg.types.forEach(function (t) {
+        var li = el("li");
+        li.setAttribute("data-type", t.id);
+        li.appendChild(symbolCanvas(t, false));
+        li.appendChild(el("span", "cm-legend-label", t.label));
+        rows[t.id] = el("span", "cm-legend-count", "");
+        li.appendChild(rows[t.id]);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      box.appendChild(el("h4", null, "Location precision"));
+      var ex = { color: "#555", shape: "circle" };
+      var pl = el("ul");
+      var a = el("li"); a.appendChild(symbolCanvas(ex, false)); a.appendChild(el("span", null, "exact place"));
+      var b = el("li"); b.appendChild(symbolCanvas(ex, true)); b.appendChild(el("span", null, "near a place"));
+      var c = el("li"); var sw = el("span", "cm-area-swatch"); c.appendChild(sw);
+      c.appendChild(el("span", null, "district / region / country: the area, not a point"));
+      pl.appendChild(a); pl.appendChild(b); pl.appendChild(c);
+      box.appendChild(pl);
+    });
+    ctl.addTo(viewer.map);
+    viewer.on(function () {
+      Object.keys(rows).forEach(function (k) {
+        rows[k].textContent = viewer.counts ? String(viewer.counts[k] || 0) : "";
+      });
+    });
+  };
+
+  // ---- time window with playback ---------------------------------------------------------
+  CM.addTimeControl = function (viewer, opts) {
+    var ext = viewer.cfg.extent || {};
+    var lo = CM.toDay(ext.start), hi = CM.toDay(ext.end);
+    if (lo === null || hi === null) return;
+    var s = viewer.state;
+    var ui = {};
+    var playing = null;
+    function clampDay(d) { return Math.max(lo, Math.min(hi, d)); }
+    function sync() {
+      var a = CM.toDay(s.start), b = CM.toDay(s.end);
+      ui.from.value = String(a === null ? lo : a);
+      ui.to.value = String(b === null ? hi : b);
+      ui.label.textContent = (s.start || ext.start) + " → " + (s.end || ext.end);
+      ui.asof.textContent = "as of " + (s.end || ext.end);
+    }
+    function set(a, b, now) {
+      a = clampDay(a); b = clampDay(b);
+      if (b < a) { var t = a; a = b; b = t; }
+      s.start = CM.fromDay(a);
+      s.end = CM.fromDay(b);
+      sync();
+      viewer.emitWindow();
+      if (now) viewer.refresh(); else viewer.scheduleRefresh();
+    }
+    viewer.emitWindow = function () {
+      if (viewer.filterSync) viewer.filterSync();
+    };
+    viewer.setWindow = function (start, end) {
+      set(CM.toDay(start), CM.toDay(end), true);
+    };
+    function stepDays() { return parseInt(ui.step.value, 10) || 7; }
+    function stop() {
+      if (playing) clearInterval(playing);
+      playing = null;
+      ui.play.textContent = "▶";
+      ui.play.setAttribute("aria-label", "Play");
+    }
+    viewer.step = function (n) {
+      var a = CM.toDay(s.start), b = CM.toDay(s.end), d = stepDays() * (n || 1);
+      if (b + d > hi) d = hi - b;
+      if (a + d < lo) d = lo - a;
+      if (!d) return false;
+      set(a + d, b + d, true);
+      return true;
+    };
+    var ctl = control("bottomleft", "cm-time", function (box) {
+      ui.play = el("button", "cm-play", "▶");
+      ui.play.type = "button";
+      ui.play.setAttribute("aria-label", "Play");
+      ui.back = el("button", "cm-back", "«");
+      ui.back.type = "button";
+      ui.back.setAttribute("aria-label", "Step back");
+      ui.fwd = el("button", "cm-forward", "»");
+      ui.fwd.type = "button";
+      ui.fwd.setAttribute("aria-label", "Step forward");
+      ui.step = el("select", "cm-step");
+      [["1", "1 day"], ["7", "1 week"], ["30", "30 days"]].forEach(function (o) {
+        var opt = el("option", null, o[1]);
+        opt.value = o[0];
+        ui.step.appendChild(opt);
+      });
+      ui.step.value = String(opts && opts.step_days ? opts.step_days : 7);
+      ui.from = el("input", "cm-from");
+      ui.to = el("input", "cm-to");
+      [ui.from, ui.to].forEach(function (r) {
+        r.type = "range"; r.min = String(lo); r.max = String(hi); r.step = "1";
+      });
+      ui.from.setAttribute("aria-label", "Window start");
+      ui.to.setAttribute("aria-label", "Window end (as of)");
+      ui.label = el("span", "cm-window");
+      ui.asof = el("strong", "cm-asof");
+      var buttons = el("div", "cm-time-buttons");
+      [ui.back, ui.play, ui.fwd, ui.step].forEach(function (n) { buttons.appendChild(n); });
+      box.appendChild(buttons);
+      var sliders = el("div", "cm-time-sliders");
+      sliders.appendChild(ui.from);
+      sliders.appendChild(ui.to);
+      box.appendChild(sliders);
+      var text = el("div", "cm-time-text");
+      text.appendChild(ui.label);
+      text.appendChild(document.createTextNode(" · "));
+      text.appendChild(ui.asof);
+      box.appendChild(text);
+    });
+    ctl.addTo(viewer.map);
+    sync();
+    ui.from.addEventListener("input", function () {
+      set(parseInt(ui.from.value, 10), Math.max(parseInt(ui.from.value, 10), CM.toDay(s.end)));
+    });
+    ui.to.addEventListener("input", function () {
+      set(Math.min(parseInt(ui.to.value, 10), CM.toDay(s.start)), parseInt(ui.to.value, 10));
+    });
+    ui.back.addEventListener("click", function () { stop(); viewer.step(-1); });
+    ui.fwd.addEventListener("click", function () { stop(); viewer.step(1); });
+    ui.play.addEventListener("click", function () {
+      if (playing) { stop(); return; }
+      if (CM.toDay(s.end) >= hi) {
+        var width = CM.toDay(s.end) - CM.toDay(s.start);
+        set(lo, lo + width, true);
+      }
+      ui.play.textContent = "❚❚";
+      ui.play.setAttribute("aria-label", "Pause");
+      playing = setInterval(function () {
+        if (viewer.pending) return;
+        if (!viewer.step(1)) stop();
+      }, (opts && opts.play_ms) || 1200);
+    });
+    viewer.timeSync = sync;
+  };
+
+  // ---- filters ---------------------------------------------------------------------------
+  CM.addFilters = function (viewer, opts) {
+    var s = viewer.state, ui = {};
+    var ctl = control("topleft", "cm-filters", function (box) {
+      var details = el("details");
+      details.open = !!(s.actor || s.status || s.q);
+      details.appendChild(el("summary", null, "Filters"));
+      ui.q = el("input"); ui.q.type = "search"; ui.q.name = "q"; ui.q.value = s.q;
+      ui.q.placeholder = "summary, place, quote…";
+      ui.actor = el("input"); ui.actor.type = "text"; ui.actor.name = "actor"; ui.actor.value = s.actor;
+      ui.status = el("select"); ui.status.name = "status";
+      [""].concat(opts.statuses).forEach(function (v) {
+        var o = el("option", null, v || "any"); o.value = v; ui.status.appendChild(o);
+      });
+      ui.status.value = s.status;
+      ui.start = el("input"); ui.start.type = "date"; ui.start.name = "start";
+      ui.end = el("input"); ui.end.type = "date"; ui.end.name = "end";
+      var reset = el("button", "cm-reset", "Reset filters"); reset.type = "button";
+      details.appendChild(labelled("Text", ui.q));
+      details.appendChild(labelled("Actor", ui.actor));
+      details.appendChild(labelled("Status", ui.status));
+      details.appendChild(labelled("From", ui.start));
+      details.appendChild(labelled("To", ui.end));
+      details.appendChild(reset);
+      box.appendChild(details);
+      ui.reset = reset;
+    });
+    ctl.addTo(viewer.map);
+    viewer.filterSync = function () {
+      ui.start.value = s.start || "";
+      ui.end.value = s.end || "";
+    };
+    viewer.filterSync();
+    var apply = CM.debounce(function () {
+      s.q = ui.q.value.trim();
+      s.actor = ui.actor.value.trim();
+      s.status = ui.status.value;
+      viewer.refresh();
+    }, 300);
+    ["input", "change"].forEach(function (ev) {
+      ui.q.addEventListener(ev, apply);
+      ui.actor.addEventListener(ev, apply);
+      ui.status.addEventListener(ev, apply);
+    });
+    function dates() {
+      if (CM.toDay(ui.start.value) === null || CM.toDay(ui.end.value) === null) return;
+      if (viewer.setWindow) viewer.setWindow(ui.start.value, ui.end.value);
+      else { s.start = ui.start.value; s.end = ui.end.value; viewer.refresh(); }
+    }
+    ui.start.addEventListener("change", dates);
+    ui.end.addEventListener("change", dates);
+    ui.reset.addEventListener("click", function () {
+      ui.q.value = ""; ui.actor.value = ""; ui.status.value = "";
+      s.q = ""; s.actor = ""; s.status = "";
+      var ext = viewer.cfg.extent || {};
+      if (viewer.setWindow && ext.start) viewer.setWindow(ext.start, ext.end);
+      else viewer.refresh();
+    });
+  };
+
+  // ---- tools: counts, permalink, downloads, embed snippet ----------------------------------
+  CM.addTools = function (viewer, opts) {
+    var ui = {};
+    var ctl = control("topleft", "cm-tools", function (box) {
+      ui.status = el("div", "cm-status", "Loading events…");
+      ui.status.setAttribute("role", "status");
+      box.appendChild(ui.status);
+      if (viewer.cfg.embed) return;
+      var row = el("div", "cm-tool-buttons");
+      ui.link = el("button", "cm-permalink", "Permalink"); ui.link.type = "button";
+      row.appendChild(ui.link);
+      ui.dl = el("details", "cm-download");
+      ui.dl.appendChild(el("summary", null, "Download"));
+      ui.dlinks = {};
+      opts.formats.forEach(function (f) {
+        var a = el("a", "cm-dl-" + f.id, f.label);
+        a.setAttribute("download", "");
+        ui.dlinks[f.id] = a;
+        ui.dl.appendChild(a);
+      });
+      row.appendChild(ui.dl);
+      if (viewer.cfg.mode === "api") {
+        ui.embed = el("button", "cm-embed", "Embed"); ui.embed.type = "button";
+        row.appendChild(ui.embed);
+      }
+      box.appendChild(row);
+      ui.out = el("div", "cm-share");
+      ui.out.hidden = true;
+      ui.text = el("textarea", "cm-share-text");
+      ui.text.readOnly = true;
+      ui.text.rows = 3;
+      ui.out.appendChild(ui.text);
+      box.appendChild(ui.out);
+    });
+    ctl.addTo(viewer.map);
+    function show(text) {
+      ui.out.hidden = false;
+      ui.text.value = text;
+      ui.text.focus();
+      ui.text.select();
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(function () {});
+    }
+    if (ui.link) ui.link.addEventListener("click", function () { show(viewer.permalink()); });
+    if (ui.embed) {
+      ui.embed.addEventListener("click", function () {
+        var src = viewer.permalink(viewer.cfg.embed_url);
+        show('<iframe src="' + src.replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
+          '" width="800" height="500" style="border:0" loading="lazy" title="conflictmap"></iframe>');
+      });
+    }
+    function staticDownload(a) {
+      var shown = [];
+      Object.keys(viewer.features).forEach(function (k) { shown.push(viewer.features[k]); });
+      var blob = new Blob([JSON.stringify({ type: "FeatureCollection", features: shown })],
+        { type: "application/geo+json" });
+      if (a.href && a.href.indexOf("blob:") === 0) URL.revokeObjectURL(a.href);
+      a.href = URL.createObjectURL(blob);
+      a.setAttribute("download", "events.geojson");
+    }
+    viewer.on(function () {
+      var n = viewer.shown || 0, m = viewer.matched;
+      var text = viewer.pending ? "Loading events…" :
+        (m !== null && m > n ? "Showing " + n.toLocaleString("en") + " of " + m.toLocaleString("en") +
+          " matching events: zoom in or narrow the time window" :
+          n.toLocaleString("en") + (n === 1 ? " event" : " events") + " in view");
+      if (viewer.error) text = viewer.error;
+      ui.status.textContent = text;
+      ui.status.setAttribute("data-shown", String(n));
+      if (!ui.dlinks) return;
+      opts.formats.forEach(function (f) {
+        var a = ui.dlinks[f.id];
+        if (viewer.cfg.mode === "api") a.setAttribute("href", viewer.downloadUrl(f.id));
+        else if (f.id === "geojson") staticDownload(a);
+        else a.hidden = true;
+      });
+    });
+  };
+
+  // ---- "data as of" stamp ----------------------------------------------------------------
+  CM.addStamp = function (viewer, opts) {
+    control("bottomright", "cm-stamp", function (box) {
+      box.appendChild(el("span", null, "Data as of " + (opts.data_as_of || "unknown")));
+      if (opts.full_url) {
+        var a = el("a", null, "Open full map");
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener");
+        viewer.on(function () { a.setAttribute("href", viewer.permalink(opts.full_url)); });
+        box.appendChild(document.createTextNode(" · "));
+        box.appendChild(a);
+      }
+    }).addTo(viewer.map);
+  };
+})();
