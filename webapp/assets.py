@@ -50,9 +50,10 @@ CDN_TO_LOCAL = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
         "leaflet_markercluster/MarkerCluster.css"
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
-        "leaflet_markercluster/MarkerCluster.Default.css"
-    ),
+    (
+        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+        "MarkerCluster.Default.css"
+    ): "leaflet_markercluster/MarkerCluster.Default.css",
 }
 
 #: folium defaults no XStatic wheel ships and our pages do not use: removed from the page.

@@ -391,7 +391,7 @@
   Viewer.prototype.symbolFor = function (f) {
     var p = f.properties || {}, t = this.types[p.event_type] || { color: "#555", shape: "circle" };
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
-    var area = { renderer: r, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
+    var area = { renderer: r, cmArea: true, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
       fillOpacity: 0.12, dashArray: "5 4" };
     if (g && g.type !== "Point") {
       return L.geoJSON(g, { style: area, renderer: r });
@@ -421,6 +421,10 @@
       self.features[id] = f;
       layer.on("click", function (e) { self.select(id, e.latlng); });
       group.addLayer(layer);
+      // areas are drawn under every point (one canvas: draw order is hit-test order)
+      if (f.geometry && f.geometry.type !== "Point" || layer instanceof L.Circle) {
+        if (self.map.hasLayer(group)) layer.bringToBack();
+      }
       counts[p.event_type] += 1;
     });
     this.counts = counts;

@@ -1,0 +1,167 @@
+"""``conflictmap build-maps``: self-contained static HTML maps and a print SVG/PNG in ``maps/``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+
+from webapp.cli import current_store_url, main
+
+__all__ = ["build_maps", "build_static_map", "clip_outlines"]
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def clip_outlines(fc, bounds, *, margin=2.0):
+    """Return the features of ``fc`` that intersect ``bounds`` widened by ``margin`` degrees."""
+    from shapely.geometry import box, shape
+
+    (south, west), (north, east) = bounds
+    area = box(west - margin, south - margin, east + margin, north + margin)
+    kept = []
+    for feature in fc.get("features", []):
+        geom = feature.get("geometry")
+        if geom and shape(geom).intersects(area):
+            kept.append(feature)
+    return {"type": "FeatureCollection", "features": kept}
+
+
+def _outlines(bounds):
+    from geo.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    out = {}
+    for level in ("country", "admin1"):
+        fc = gaz.outlines(level)
+        out[level] = clip_outlines(fc, bounds) if bounds else fc
+    return out
+
+
+def build_static_map(features, *, data_as_of=None, basemap=None, title="conflictmap"):
+    """Return ``(html, bounds)``: a self-contained map page of ``features`` and its view box.
+
+    Leaflet and the viewer's JS/CSS, the events and the basemap are inlined, so the page
+    works from ``file://`` with no server and no network.
+    """
+    from webapp.maps import build_map, data_extent, render_static
+
+    data = {"type": "FeatureCollection", "features": features}
+    _, bounds = data_extent(features)
+    if basemap is None and bounds:
+        basemap = _outlines(bounds)
+    m = build_map(mode="static", data=data, basemap=basemap, data_as_of=data_as_of, title=title)
+    return render_static(m), bounds
+
+
+def _screenshot(html_path, png_path, *, width, height):
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=4000",
+            f"--screenshot={png_path}",
+            html_path.resolve().as_uri(),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+
+
+def _bbox(value):
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        parts = None
+    if not parts or not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise click.BadParameter(
+            f"--bbox must be min_lon,min_lat,max_lon,max_lat in degrees; got {value!r}"
+        )
+    return (west, south, east, north)
+
+
+def _day(value, name):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{name} must be a date like 2024-11-01; got {value!r}") from None
+
+
+@main.command("build-maps")
+@click.option(
+    "--out", "out_dir", default="maps", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option("--name", default="events", show_default=True, help="File name stem of the map.")
+@click.option("--title", default="conflictmap: conflict events", show_default=True)
+@click.option("--start", help="Only events overlapping [start, end] (ISO dates).")
+@click.option("--end")
+@click.option("--type", "types", multiple=True, help="Event type (repeatable).")
+@click.option("--bbox", help="min_lon,min_lat,max_lon,max_lat")
+@click.option("--limit", default=20000, show_default=True, type=click.IntRange(min=1))
+@click.option("--png/--no-png", default=True, help="Also a PNG screenshot (needs chromium).")
+def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
+    """Write a self-contained HTML map, an SVG and (with chromium) a PNG of the events."""
+    from geo.events import EVENT_TYPES
+    from geo.store import EventQuery, open_store
+    from webapp.svgmap import render_svg
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise click.BadParameter(f"--name must be letters, digits, '.', '_' or '-'; got {name!r}")
+    for t in types:
+        if t not in EVENT_TYPES:
+            raise click.BadParameter(
+                f"--type must be one of {', '.join(EVENT_TYPES)}; got {t!r}", param_hint="--type"
+            )
+    query = EventQuery(
+        bbox=_bbox(bbox),
+        start=_day(start, "--start"),
+        end=_day(end, "--end"),
+        types=tuple(types),
+        limit=limit,
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with open_store(current_store_url()) as store:
+        matched = store.count(query)
+        features = [event.to_feature() for event in store.query(query)]
+        data_as_of = store.data_as_of()
+    if matched > len(features):
+        click.echo(f"warning: {matched} events match; the map holds the first {len(features)}")
+    page, bounds = build_static_map(features, data_as_of=data_as_of, title=title)
+    html_path = out / f"{name}.html"
+    html_path.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {html_path} ({len(features)} events, {html_path.stat().st_size} bytes)")
+    if bounds:
+        basemap = _outlines(bounds)
+        subtitle = f"{len(features)} events · data as of {data_as_of or 'unknown'}"
+        svg = render_svg(
+            features,
+            basemap=[basemap["country"], basemap["admin1"]],
+            bounds=bounds,
+            title=title,
+            subtitle=subtitle,
+        )
+        svg_path = out / f"{name}.svg"
+        svg_path.write_text(svg, encoding="utf-8")
+        click.echo(f"wrote {svg_path}")
+    if png and shutil.which(CHROMIUM):
+        png_path = out / f"{name}.png"
+        _screenshot(html_path, png_path, width=1200, height=800)
+        click.echo(f"wrote {png_path}")
+    elif png:
+        click.echo(f"no PNG: {CHROMIUM} is not installed (the SVG is the print version)")

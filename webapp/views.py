@@ -1,0 +1,238 @@
+"""The map pages: the full viewer, ``/embed``, ``/oembed``, the basemap and vendored assets."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import threading
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
+
+from geo.store import EventQuery
+from webapp import assets
+from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
+
+__all__ = ["PERMALINK_PARAMS", "bp", "data_extent_of", "embed_snippet", "map_page"]
+
+bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=STATIC_URL)
+
+#: Query parameters a map URL (page, embed) understands; the rest is dropped from snippets.
+PERMALINK_PARAMS = ("start", "end", "type", "actor", "status", "q", "event", "lat", "lon", "z")
+
+_BASEMAP_LEVELS = ("country", "admin1")
+_cache_lock = threading.Lock()
+_basemap_cache: dict[str, tuple[bytes, str]] = {}
+_extent_cache: dict[tuple, tuple] = {}
+
+
+def _store():
+    from webapp.store import get_store
+
+    return get_store()
+
+
+def data_extent_of(store):
+    """Return ``(extent, bounds)`` of every event in ``store``, cached per data version.
+
+    ``extent`` is ``{"start": iso, "end": iso}`` or None; ``bounds`` is
+    ``[[south, west], [north, east]]`` or None. A store may offer ``extent()`` returning the
+    same pair cheaply; otherwise the events are streamed once per ``data_as_of()`` value.
+    """
+    key = (getattr(store, "url", id(store)), store.data_as_of())
+    with _cache_lock:
+        if key in _extent_cache:
+            return _extent_cache[key]
+    if hasattr(store, "extent"):
+        result = store.extent()
+    else:
+        lo = hi = None
+        south = west = north = east = None
+        for event in store.query(EventQuery()):
+            start, end = event.date_start.isoformat(), event.date_end.isoformat()
+            lo = start if lo is None or start < lo else lo
+            hi = end if hi is None or end > hi else hi
+            if event.latitude is not None:
+                lat, lon = event.latitude, event.longitude
+                south = lat if south is None else min(south, lat)
+                north = lat if north is None else max(north, lat)
+                west = lon if west is None else min(west, lon)
+                east = lon if east is None else max(east, lon)
+        extent = {"start": lo, "end": hi} if lo else None
+        bounds = [[south, west], [north, east]] if south is not None else None
+        result = (extent, bounds)
+    with _cache_lock:
+        _extent_cache.clear()
+        _extent_cache[key] = result
+    return result
+
+
+def _page(*, embed):
+    store = _store()
+    extent, bounds = data_extent_of(store)
+    root = request.script_root
+    cfg = current_app.config
+    m = build_map(
+        mode="api",
+        api={
+            "items": f"{root}/collections/events/items",
+            "item": f"{root}/collections/events/items/",
+            "front_lines": f"{root}/collections/front_lines/items"
+            if cfg.get("MAP_FRONT_LINES", True)
+            else None,
+        },
+        basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
+        extent=extent,
+        bounds=bounds,
+        embed=embed,
+        data_as_of=store.data_as_of(),
+        tiles=cfg.get("MAP_TILES", ()),
+        page_url=f"{root}/",
+        embed_url=f"{root}/embed",
+        limit=cfg.get("MAP_FETCH_LIMIT", 5000),
+        title="conflictmap — embedded map" if embed else "conflictmap",
+    )
+    page = render_page(m, nonce=getattr(g, "csp_nonce", None))
+    return Response(page, mimetype="text/html")
+
+
+def map_page():
+    """Return the full map page (the API's ``/`` calls this when the client wants HTML).
+
+    The page carries no event data: it fetches the current view and time window from
+    ``/collections/events/items``. Permalink parameters (``PERMALINK_PARAMS``) are read by the
+    page itself, so the same URL restores the same view.
+    """
+    return _page(embed=False)
+
+
+@bp.get("/map")
+def map_view():
+    """Serve the map page at ``/map`` too (``/`` is the API landing page's HTML face)."""
+    return map_page()
+
+
+@bp.get("/embed")
+def embed():
+    """Serve the map without the page chrome, with attribution and a "data as of" stamp."""
+    return _page(embed=True)
+
+
+def embed_snippet(src, *, width=800, height=500):
+    """Return a copy-paste ``<iframe>`` for ``src``, with the URL escaped for the attribute.
+
+    Examples
+    --------
+    >>> embed_snippet("http://h/embed?a=1&b=2", width=10, height=20)
+    '<iframe src="http://h/embed?a=1&amp;b=2" width="10" height="20" style="border:0" \
+loading="lazy" title="conflictmap"></iframe>'
+    """
+    return (
+        f'<iframe src="{html.escape(src, quote=True)}" width="{int(width)}" '
+        f'height="{int(height)}" style="border:0" loading="lazy" title="conflictmap"></iframe>'
+    )
+
+
+def _api_error(status, message, field=None):
+    try:
+        from webapp.errors import ApiError
+    except ImportError:  # pragma: no cover - the API engineer's module not there yet
+        body = {"ok": False, "status": status, "error": message, "field": field}
+        return jsonify(body), status
+    raise ApiError(status, message, field=field)
+
+
+def _int_param(name, default, *, lo, hi):
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < lo:
+        return _api_error(400, f"{name} must be an integer >= {lo}; got {raw!r}", name)
+    return min(value, hi)
+
+
+@bp.get("/oembed")
+def oembed():
+    """Answer oEmbed (JSON, type "rich") for a map URL of this site: ``/``, ``/map``, ``/embed``."""
+    url = request.args.get("url", "")
+    fmt = request.args.get("format", "json")
+    if fmt != "json":
+        return _api_error(501, f"format must be 'json'; got {fmt!r}", "format")
+    parts = urlsplit(url)
+    here = urlsplit(request.host_url)
+    if not url or parts.scheme not in ("http", "https") or parts.netloc != here.netloc:
+        return _api_error(
+            404,
+            f"url must be a map URL on {request.host_url!r} (/, /map or /embed); got {url!r}",
+            "url",
+        )
+    root = request.script_root
+    if parts.path not in (f"{root}/", f"{root}/map", f"{root}/embed"):
+        return _api_error(
+            404, f"url must point at /, /map or /embed on this site; got {url!r}", "url"
+        )
+    width = _int_param("maxwidth", 800, lo=100, hi=4000)
+    if isinstance(width, tuple):
+        return width
+    height = _int_param("maxheight", 500, lo=100, hi=4000)
+    if isinstance(height, tuple):
+        return height
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if k in PERMALINK_PARAMS]
+    src = f"{here.scheme}://{here.netloc}{root}/embed"
+    if kept:
+        src += "?" + urlencode(kept)
+    body = {
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": "conflictmap",
+        "provider_url": request.host_url,
+        "title": "conflictmap: conflict events map",
+        "html": embed_snippet(src, width=width, height=height),
+        "width": width,
+        "height": height,
+    }
+    return jsonify(body)
+
+
+def _basemap_bytes(level):
+    with _cache_lock:
+        if level in _basemap_cache:
+            return _basemap_cache[level]
+    from geo.gazetteer import Gazetteer
+
+    fc = Gazetteer.default().outlines(level)
+    data = json.dumps(fc, separators=(",", ":")).encode("utf-8")
+    entry = (data, hashlib.sha1(data).hexdigest()[:16])
+    with _cache_lock:
+        _basemap_cache[level] = entry
+    return entry
+
+
+@bp.get("/maps/basemap/<level>.geojson")
+def basemap(level):
+    """Serve the offline basemap outlines (Natural Earth countries or admin1) as GeoJSON."""
+    if level not in _BASEMAP_LEVELS:
+        return _api_error(
+            404, f"level must be one of {', '.join(_BASEMAP_LEVELS)}; got {level!r}", "level"
+        )
+    data, etag = _basemap_bytes(level)
+    resp = Response(data, mimetype="application/geo+json")
+    resp.set_etag(etag)
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 86400
+    return resp.make_conditional(request)
+
+
+@bp.get(f"{assets.VENDOR_PREFIX}/<package>/<path:path>")
+def vendor(package, path):
+    """Serve a file of a pip-installed XStatic package (Leaflet, MarkerCluster, …)."""
+    target = assets.vendor_file(package, path)
+    if target is None:
+        return _api_error(404, f"no vendored asset {package}/{path!r}", "path")
+    resp = send_file(target, conditional=True, max_age=86400)
+    return resp
