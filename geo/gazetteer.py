@@ -1,0 +1,535 @@
+"""Gazetteer: the offline place index built from ``gazetteer/data`` and the analyst's places."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import marshal
+import math
+import os
+import sys
+import tempfile
+import threading
+from array import array
+from pathlib import Path
+
+from geo.exc import GazetteerError
+from geo.normalize import AREA_WORDS, fold, skeleton
+from geo.place import COUNTRY_CODES, REGION_ID_RANGE, USER_ID_RANGE, Place, precision_of
+
+__all__ = [
+    "ATTRIBUTION",
+    "CACHE_ENV",
+    "DATA_DIR",
+    "INDEX_VERSION",
+    "REGION_ID_RANGE",
+    "USER_ID_RANGE",
+    "Gazetteer",
+    "Place",
+    "cache_dir",
+]
+
+#: Attribution the data's licences require (map attribution control, exports, About).
+ATTRIBUTION = (
+    "Contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0. "
+    "Made with Natural Earth (public domain)."
+)
+#: Folder of the committed gazetteer files written by ``python -m gazetteer.build``.
+DATA_DIR = Path(__file__).resolve().parent.parent / "gazetteer" / "data"
+#: Environment variable naming the cache folder of the runtime index.
+CACHE_ENV = "CONFLICTMAP_CACHE"
+#: Version of the runtime index layout; bump it when ``_build_index`` changes.
+INDEX_VERSION = 3
+
+_NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
+_CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
+#: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
+MAIN, NATIVE_ALT, LATIN_ALT = 0, 1, 2
+_SEP = "\x1f"
+
+
+def cache_dir():
+    """Return the cache folder (``$CONFLICTMAP_CACHE``, default ``~/.cache/conflictmap``)."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else Path.home() / ".cache" / "conflictmap"
+
+
+def _name_variants(name, feature_code):
+    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region")."""
+    key = fold(name)
+    if not key:
+        return
+    yield key
+    if feature_code.startswith("ADM") or feature_code == "RGN":
+        words = key.split()
+        while len(words) > 1 and words[-1] in AREA_WORDS:
+            words = words[:-1]
+            yield " ".join(words)
+
+
+def _names_entries(idx, name, alternates, notable, feature_code):
+    """Yield ``(key, entry, skeleton or None)`` for a place; entry = ``idx * 4 + kind``."""
+    seen = set()
+    for text, kind in ((name, MAIN), *((a, None) for a in alternates)):
+        if kind is None:
+            kind = NATIVE_ALT if _CYRILLIC.intersection(text) else LATIN_ALT
+        for key in _name_variants(text, feature_code):
+            if key in seen:
+                continue
+            seen.add(key)
+            sk = None
+            if notable and len(key) >= 5:
+                sk = skeleton(key)
+                sk = sk if len(sk) >= 4 else None
+            yield key, idx * 4 + kind, sk
+
+
+def _pack(mapping):
+    """Pack ``{str: [int]}`` into a key string, a value array and a flat overflow array."""
+    keys, values, flat = [], array("q"), array("q")
+    for key, entries in mapping.items():
+        keys.append(key)
+        if len(entries) == 1:
+            values.append(entries[0])
+        else:
+            values.append(-(len(flat) + 1))
+            flat.append(len(entries))
+            flat.extend(entries)
+    return _SEP.join(keys), values.tobytes(), flat.tobytes()
+
+
+def _unpack(keys, values, flat):
+    vals = array("q")
+    vals.frombytes(values)
+    over = array("q")
+    over.frombytes(flat)
+    return dict(zip(keys.split(_SEP), vals, strict=True)) if keys else {}, over
+
+
+def _build_index(data_dir):
+    """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
+    cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source")}
+    gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
+    keys, skel, area = {}, {}, {}
+    try:
+        with gzip.open(data_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+            if header[:2] != ["geonameid", "name"]:
+                raise GazetteerError(f"{data_dir / 'places.tsv.gz'} has an unknown header.")
+            for idx, line in enumerate(fh):
+                c = line.rstrip("\n").split("\t")
+                gid.append(int(c[0]))
+                lat.append(float(c[2]))
+                lon.append(float(c[3]))
+                pop.append(int(c[9]))
+                for name, value in zip(
+                    cols, (c[1], c[4], c[5], c[6], c[7], c[8], c[10]), strict=True
+                ):
+                    cols[name].append(value)
+                notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
+                alternates = c[11].split("|") if c[11] else []
+                for key, entry, sk in _names_entries(idx, c[1], alternates, notable, c[5]):
+                    keys.setdefault(key, []).append(entry)
+                    if sk is not None:
+                        entry = skel.setdefault(sk, [])
+                        if idx not in entry:
+                            entry.append(idx)
+        with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
+            for feat in json.load(fh)["features"]:
+                area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
+    except (OSError, ValueError, IndexError) as err:
+        raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
+    return {
+        "columns": {name: _SEP.join(values) for name, values in cols.items()},
+        "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
+        "keys": _pack(keys), "skel": _pack(skel), "area": area,
+        "max_tokens": max((len(k.split()) for k in keys), default=0),
+    }  # fmt: skip
+
+
+def _array(code, data):
+    out = array(code)
+    out.frombytes(data)
+    return out
+
+
+def _data_hash(data_dir):
+    digest = hashlib.sha256()
+    for name in ("places.tsv.gz", "areas.geojson.gz"):
+        try:
+            digest.update((data_dir / name).read_bytes())
+        except OSError as err:
+            raise GazetteerError(
+                f"The gazetteer file {data_dir / name} is missing; run python -m gazetteer.build."
+            ) from err
+    return digest.hexdigest()[:16]
+
+
+def _load_index(data_dir, cache):
+    """Return the index, from the cache when a build for this data exists, else build it."""
+    tag = f"v{INDEX_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+    path = Path(cache) / f"gazetteer-{_data_hash(data_dir)}-{tag}.marshal"
+    try:
+        with open(path, "rb") as fh:
+            return marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    index = _build_index(data_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(index, fh)
+        os.replace(tmp, path)  # atomic: concurrent builders each write a whole file
+    except OSError:
+        pass  # a read-only cache only costs the rebuild next time
+    return index
+
+
+class Gazetteer:
+    """The offline gazetteer: lookups by folded name, by id, by admin code and by point.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Folder of the built files (default: ``gazetteer/data`` of the package).
+    user_dir : path-like or False, optional
+        The analyst's own places (default: ``$CONFLICTMAP_USER_GAZETTEER`` or
+        ``data/gazetteer``); ``False`` leaves them out.
+    cache : path-like, optional
+        Folder of the runtime index (default: :func:`cache_dir`).
+
+    Attributes
+    ----------
+    version : str
+        Data version from ``manifest.json`` (e.g. "2025.11-1").
+    user_errors : list of UserGazetteerError
+        Problems found in the analyst's files; their other rows are still used.
+    """
+
+    _default = None
+    _lock = threading.Lock()
+
+    def __init__(self, data_dir=None, *, user_dir=None, cache=None):
+        from gazetteer.user import read_user_places, user_gazetteer_dir
+
+        self.data_dir = Path(data_dir) if data_dir else DATA_DIR
+        try:
+            self.manifest = json.loads((self.data_dir / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as err:
+            raise GazetteerError(f"Cannot read {self.data_dir / 'manifest.json'}: {err}") from err
+        self.version = self.manifest.get("version", "unknown")
+        index = _load_index(self.data_dir, cache or cache_dir())
+        cols = index["columns"]
+        self._name = cols["name"].split(_SEP)
+        self._fclass = cols["fclass"].split(_SEP)
+        self._fcode = cols["fcode"].split(_SEP)
+        self._cc = cols["cc"].split(_SEP)
+        self._a1 = cols["a1"].split(_SEP)
+        self._a2 = cols["a2"].split(_SEP)
+        self._source = cols["source"].split(_SEP)
+        self._gid, self._pop, self._lat, self._lon = (
+            _array(code, index[name])
+            for code, name in (("q", "gid"), ("q", "pop"), ("d", "lat"), ("d", "lon"))
+        )
+        self._keys, self._overflow = _unpack(*index["keys"])
+        self._skel, self._skel_overflow = _unpack(*index["skel"])
+        self._area = index["area"]
+        self.max_name_tokens = index["max_tokens"]
+        self._user_keys = {}
+        self._user_skel = {}
+        self._by_id = None
+        self._places = {}
+        self._admin = None
+        self._areas = None
+        self._tree = None
+        self._grid = None
+        self.user_dir = None if user_dir is False else Path(user_dir or user_gazetteer_dir())
+        self.user_errors = []
+        if self.user_dir is not None:
+            places, self.user_errors = read_user_places(self.user_dir)
+            for place in places:
+                self._add_user_place(place)
+
+    @classmethod
+    def default(cls):
+        """Return the process-wide gazetteer (built on first call, user places included)."""
+        with cls._lock:
+            if cls._default is None:
+                cls._default = cls()
+            return cls._default
+
+    @classmethod
+    def reset_default(cls):
+        """Forget the process-wide gazetteer (after the analyst's files changed)."""
+        with cls._lock:
+            cls._default = None
+
+    # -- records ----------------------------------------------------------------------------
+
+    def __len__(self):
+        return len(self._gid)
+
+    def _place(self, idx):
+        place = self._places.get(idx)
+        if place is None:
+            cc, a1, fclass, fcode = (
+                self._cc[idx],
+                self._a1[idx] or None,
+                self._fclass[idx],
+                self._fcode[idx],
+            )
+            a1_idx = self._admin1_row(cc, a1) if fcode != "RGN" or a1 else None
+            place = Place(
+                self._gid[idx],
+                self._name[idx],
+                self._lat[idx],
+                self._lon[idx],
+                fclass,
+                fcode,
+                cc,
+                a1,
+                self._name[a1_idx] if a1_idx is not None else None,
+                self._a2[idx] or None,
+                self._pop[idx],
+                precision_of(fclass, fcode),
+                self._source[idx],
+            )
+            self._places[idx] = place
+        return place
+
+    def _admin_maps(self):
+        if self._admin is None:
+            admin1, country = {}, {}
+            for idx, code in enumerate(self._fcode):
+                if code == "ADM1":
+                    admin1[(self._cc[idx], self._a1[idx])] = idx
+                elif code in COUNTRY_CODES:
+                    country[self._cc[idx]] = idx
+            self._admin = (admin1, country)
+        return self._admin
+
+    def _admin1_row(self, cc, a1):
+        return self._admin_maps()[0].get((cc, a1)) if a1 else None
+
+    def _index_of(self, geonameid):
+        if self._by_id is None:
+            self._by_id = {gid: i for i, gid in enumerate(self._gid)}
+        return self._by_id.get(geonameid)
+
+    def _add_user_place(self, place):
+        idx = len(self._gid)
+        self._gid.append(place.geonameid)
+        self._pop.append(place.population)
+        self._lat.append(place.lat)
+        self._lon.append(place.lon)
+        for column, value in (
+            (self._name, place.name), (self._fclass, place.feature_class),
+            (self._fcode, place.feature_code), (self._cc, place.country_code),
+            (self._a1, place.admin1_code or ""), (self._a2, place.admin2_code or ""),
+            (self._source, "user"),
+        ):  # fmt: skip
+            column.append(value)
+        if self._by_id is not None:
+            self._by_id[place.geonameid] = idx
+        self._admin = self._grid = None
+        entries = _names_entries(idx, place.name, place.alt_names, True, place.feature_code)
+        for key, entry, sk in entries:
+            self._user_keys.setdefault(key, []).append(entry)
+            if sk is not None:
+                self._user_skel.setdefault(sk, []).append(idx)
+
+    def _expand(self, value, overflow):
+        if value >= 0:
+            return (value,)
+        start = -value - 1
+        return overflow[start + 1 : start + 1 + overflow[start]]
+
+    def entries(self, key):
+        """Return the ``(row index, match kind)`` entries of a folded key.
+
+        The kind is :data:`MAIN`, :data:`NATIVE_ALT` or :data:`LATIN_ALT`.
+        """
+        value = self._keys.get(key)
+        out = (
+            [] if value is None else [(e >> 2, e & 3) for e in self._expand(value, self._overflow)]
+        )
+        if self._user_keys:
+            out += [(e >> 2, e & 3) for e in self._user_keys.get(key, ())]
+        return out
+
+    def skeleton_rows(self, skel):
+        """Return index rows of notable places whose name has this consonant skeleton."""
+        value = self._skel.get(skel)
+        out = [] if value is None else list(self._expand(value, self._skel_overflow))
+        return out + self._user_skel.get(skel, []) if self._user_skel else out
+
+    def row_rank_data(self, idx):
+        """Return (population, feature_class, feature_code, area_km2) of a row, for ranking."""
+        return (
+            self._pop[idx],
+            self._fclass[idx],
+            self._fcode[idx],
+            self._area.get(self._gid[idx], 0.0),
+        )
+
+    def place_at(self, idx):
+        """Return the :class:`Place` of an index row."""
+        return self._place(idx)
+
+    # -- the interface in docs/ARCHITECTURE.md ----------------------------------------------
+
+    def lookup(self, key):
+        """Return every place one of whose names folds to ``key`` (exact match).
+
+        Parameters
+        ----------
+        key : str
+            A key made by :func:`geo.normalize.fold` (a raw name is folded first).
+
+        Returns
+        -------
+        list of Place
+            Main-name matches first, in the gazetteer's order; empty when none.
+        """
+        entries = self.entries(key) or self.entries(fold(key))
+        seen, out = set(), []
+        for idx, _kind in sorted(entries, key=lambda e: e[1]):
+            if idx not in seen:
+                seen.add(idx)
+                out.append(self._place(idx))
+        return out
+
+    def has_key(self, key):
+        """Return True when some place has a name folding to ``key`` (no folding done here)."""
+        return key in self._keys or key in self._user_keys
+
+    def get(self, geonameid):
+        """Return the place with this id, or None."""
+        idx = self._index_of(int(geonameid))
+        return None if idx is None else self._place(idx)
+
+    def admin1(self, country_code, admin1_code):
+        """Return the first-level division ``country_code.admin1_code`` (GeoNames codes)."""
+        idx = self._admin1_row(country_code, admin1_code)
+        return None if idx is None else self._place(idx)
+
+    def country(self, country_code):
+        """Return the country with this ISO 3166-1 alpha-2 code, or None."""
+        idx = self._admin_maps()[1].get((country_code or "").upper())
+        return None if idx is None else self._place(idx)
+
+    def _load_areas(self):
+        if self._areas is None:
+            try:
+                with gzip.open(self.data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
+                    self._areas = {f["id"]: f for f in json.load(fh)["features"]}
+            except (OSError, ValueError) as err:
+                raise GazetteerError(f"Cannot read the area outlines: {err}") from err
+        return self._areas
+
+    def geometry(self, geonameid):
+        """Return the GeoJSON geometry of an admin1 unit, country or region, else None."""
+        feat = self._load_areas().get(int(geonameid))
+        return None if feat is None else feat["geometry"]
+
+    def outlines(self, level, *, country_codes=None):
+        """Return a GeoJSON FeatureCollection of outlines for a basemap.
+
+        Parameters
+        ----------
+        level : {"country", "admin1", "region"}
+            Which outlines.
+        country_codes : iterable of str, optional
+            Keep only these countries (ISO alpha-2).
+
+        Returns
+        -------
+        dict
+            Features with ``geonameid``, ``name``, ``country_code`` (and ``admin1_code``).
+
+        Raises
+        ------
+        ValueError
+            When ``level`` is not one of the three.
+        """
+        if level not in ("country", "admin1", "region"):
+            raise ValueError(f"level must be 'country', 'admin1' or 'region'; got {level!r}")
+        wanted = {c.upper() for c in country_codes} if country_codes else None
+        features = [
+            f
+            for f in self._load_areas().values()
+            if f["properties"]["level"] == level
+            and (wanted is None or f["properties"]["country_code"] in wanted)
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+    def containing(self, lat, lon):
+        """Return the areas (admin1 units, countries, regions) that contain a point.
+
+        Smallest area first. Outlines are simplified to about a kilometre.
+        """
+        from shapely import STRtree, points
+        from shapely.geometry import shape
+
+        if self._tree is None:
+            ids, geoms = [], []
+            for gid, feat in self._load_areas().items():
+                ids.append(gid)
+                geoms.append(shape(feat["geometry"]))
+            self._tree = (STRtree(geoms), ids, geoms)
+        tree, ids, geoms = self._tree
+        hits = tree.query(points(lon, lat), predicate="intersects")
+        places = [self.get(ids[i]) for i in hits]
+        places = [p for p in places if p is not None]
+        return sorted(places, key=lambda p: self._area.get(p.geonameid, math.inf))
+
+    def nearest(self, lat, lon, *, populated_only=True):
+        """Return the nearest place to a point (populated places only by default).
+
+        Returns
+        -------
+        tuple of (Place or None, float)
+            The place and its distance in km (None and infinity when nothing is in reach).
+        """
+        if self._grid is None:
+            grid = {}
+            for idx in range(len(self._gid)):
+                cell = (math.floor(self._lat[idx]), math.floor(self._lon[idx]))
+                grid.setdefault(cell, []).append(idx)
+            self._grid = grid
+        cos = max(math.cos(math.radians(lat)), 0.01)
+        best, best_d = None, math.inf
+        for ring in range(0, 4):
+            for dlat in range(-ring, ring + 1):
+                for dlon in range(-ring, ring + 1):
+                    if max(abs(dlat), abs(dlon)) != ring:
+                        continue
+                    cell = (math.floor(lat) + dlat, math.floor(lon) + dlon)
+                    for idx in self._grid.get(cell, ()):
+                        if populated_only and self._fclass[idx] != "P":
+                            continue
+                        d = math.hypot(self._lat[idx] - lat, (self._lon[idx] - lon) * cos) * 111.2
+                        if d < best_d:
+                            best, best_d = idx, d
+            if best is not None and best_d < ring * 111.2 * cos:
+                break
+        return (None, math.inf) if best is None else (self._place(best), best_d)
+
+    def info(self):
+        """Return a JSON-ready summary: version, counts, sources, attribution, user places."""
+        return {
+            "version": self.version,
+            "counts": self.manifest.get("counts", {}),
+            "names": len(self._keys),
+            "areas": self.manifest.get("areas"),
+            "sources": self.manifest.get("sources", []),
+            "attribution": ATTRIBUTION,
+            "data_dir": str(self.data_dir),
+            "user_dir": str(self.user_dir) if self.user_dir else None,
+            "user_places": self._source.count("user"),
+            "user_errors": [str(e) for e in self.user_errors],
+            "region_ids": f"{REGION_ID_RANGE.start}-{REGION_ID_RANGE.stop - 1}",
+            "user_ids": f"{USER_ID_RANGE.start}-{USER_ID_RANGE.stop - 1}",
+        }

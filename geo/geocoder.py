@@ -1,0 +1,389 @@
+"""GazetteerGeocoder: geopy's Geocoder contract over the offline gazetteer, ranked candidates."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from geopy.location import Location
+from geopy.point import Point
+
+from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
+from geo.normalize import fold, skeleton, strip_qualifiers
+from geo.place import COUNTRY_CODES
+
+__all__ = ["MAX_QUERY_LENGTH", "MIN_SCORE", "Context", "GazetteerGeocoder"]
+
+#: Below this score ``geocode`` answers None: a weak match is reported as not found.
+MIN_SCORE = 0.58
+#: Longer queries are not place names; ``geocode`` answers None without looking.
+MAX_QUERY_LENGTH = 300
+
+_NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
+_FEATURE_BONUS = {
+    "PPLC": 0.15, "PPLA": 0.10, "PPLG": 0.08, "PPLA2": 0.05, "PPLA3": 0.02,
+    "PPLX": -0.10, "PPLL": -0.05, "PPLF": -0.10, "PPLH": -0.30, "PPLQ": -0.30, "PPLW": -0.30,
+}  # fmt: skip
+# "Donetsk - Petrovskyi" (ACLED's "city - district"); commas, semicolons and brackets split
+# a name from its qualifiers ("Kherson, Kherson Oblast", "Pokrovsk (Donetsk Oblast)").
+_DASH = re.compile(r"\s+[-–—]\s+")
+_COMMA = re.compile(r"[,;()\[\]]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Document-level hints for ranking (used by geoparsing).
+
+    Parameters
+    ----------
+    countries : dict of str to float
+        Weight in [0, 1] of each country (ISO alpha-2) in the document.
+    admin1 : set of (str, str)
+        ``(country_code, admin1_code)`` pairs of first-level units mentioned.
+    prefer_area : bool
+        The mention reads as an area ("X region", "X Oblast").
+    near : (float, float) or None
+        ``(lat, lon)`` of a point the text is about.
+    """
+
+    countries: dict = field(default_factory=dict)
+    admin1: set = field(default_factory=set)
+    prefer_area: bool = False
+    near: tuple | None = None
+
+
+def _importance(pop, fclass, fcode, area, kind, has_populated):
+    """Return how likely a bare mention means this place, in [0, 1] before clamping."""
+    p = min(1.0, math.log10(pop + 1) / 7)
+    if fcode in COUNTRY_CODES:
+        imp = 1.0
+    elif fcode == "RGN":
+        imp = 0.9
+    elif fcode == "ADM1":
+        imp = 0.75 + 0.1 * p
+    elif fcode.startswith("ADM"):
+        imp = 0.5 + 0.1 * p
+    else:
+        imp = p + _FEATURE_BONUS.get(fcode, 0.0)
+    is_unit = fcode.startswith("ADM")
+    if kind == "area":
+        if fclass == "P":
+            imp -= 0.5
+        elif fcode == "ADM1" or fcode == "RGN":
+            # The larger unit of two with one name: "Kyiv Oblast", not Kyiv City.
+            imp += 0.3 + 0.02 * math.log10(area + 1)
+    elif kind == "district":
+        imp += 0.45 if fcode == "ADM2" else (-0.5 if fclass == "P" else 0.0)
+    elif kind == "place":
+        imp -= 0.5 if fclass != "P" else 0.0
+    elif is_unit:
+        # A bare name that is both a town and a unit means the town ("Kursk", "Donetsk").
+        imp -= 0.4 if has_populated else 0.1
+    return imp
+
+
+class GazetteerGeocoder:
+    """Geocode place names offline, following geopy's Geocoder contract.
+
+    ``geocode`` and ``reverse`` return None when nothing is found, one
+    :class:`geopy.location.Location` when ``exactly_one`` is true, and a list otherwise.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer, optional
+        Default: :meth:`Gazetteer.default`.
+    min_score : float, default :data:`MIN_SCORE`
+        Weakest score ``geocode`` still answers with.
+
+    Examples
+    --------
+    >>> g = GazetteerGeocoder()
+    >>> g.geocode("Kursk").raw["geonameid"]
+    538560
+    """
+
+    def __init__(self, gazetteer=None, *, min_score=MIN_SCORE):
+        self.gazetteer = gazetteer or Gazetteer.default()
+        self.min_score = min_score
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def _matches(self, key):
+        """Return ``{row: name strength}`` for a folded key, with fuzzy matches as fallback."""
+        gaz = self.gazetteer
+        found = {}
+        for idx, kind in gaz.entries(key):
+            strength = _NAME_STRENGTH[kind]
+            if strength > found.get(idx, 0.0):
+                found[idx] = strength
+        if found or len(key) < 5:
+            return found
+        compact = key.replace(" ", "")
+        sk = skeleton(key)
+        rows = set(gaz.skeleton_rows(sk)) if len(sk) >= 4 else set()
+        for variant in _edits1(key):
+            for idx, _kind in gaz.entries(variant):
+                rows.add(idx)
+        for idx in rows:
+            name = fold(gaz.place_at(idx).name).replace(" ", "")
+            ratio = SequenceMatcher(None, compact, name).ratio()
+            if ratio >= 0.8:
+                found[idx] = max(found.get(idx, 0.0), 0.75 * ratio)
+        return found
+
+    def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
+        gaz = self.gazetteer
+        has_populated = any(gaz.row_rank_data(i)[1] == "P" for i in matches)
+        ranked = []
+        for idx, strength in matches.items():
+            pop, fclass, fcode, area = gaz.row_rank_data(idx)
+            if feature_classes and fclass not in feature_classes:
+                continue
+            place = gaz.place_at(idx)
+            if country_codes and place.country_code not in country_codes:
+                continue
+            imp = _importance(pop, fclass, fcode, area, kind, has_populated)
+            if fclass != "P":  # alternate names of units come from Natural Earth, curated
+                strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
+            score = strength * (0.45 + 0.55 * max(0.0, imp))
+            score += self._hint_bonus(place, context, hints)
+            ranked.append((score, place))
+        ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
+        return [(place, round(min(1.0, max(0.0, score)), 4)) for score, place in ranked]
+
+    @staticmethod
+    def _hint_bonus(place, context, hints):
+        bonus = 0.0
+        countries = dict(context.countries) if context else {}
+        for cc, weight in hints.get("countries", {}).items():
+            countries[cc] = max(countries.get(cc, 0.0), weight)
+        if countries:
+            bonus += 0.2 * countries.get(place.country_code, 0.0)
+        admin1 = set(context.admin1) if context else set()
+        admin1 |= hints.get("admin1", set())
+        if admin1 and (place.country_code, place.admin1_code) in admin1:
+            bonus += 0.15 if place.feature_code != "ADM1" else 0.0
+        near = hints.get("near") or (context.near if context else None)
+        if near is not None:
+            dist = _distance_km(near[0], near[1], place.lat, place.lon)
+            bonus += 0.15 * math.exp(-dist / 100.0)
+        return bonus
+
+    def _parse(self, query):
+        """Split a query into its name and the hints its other parts give."""
+        text = _CONTROL.sub(" ", query).strip()
+        dash = _DASH.split(text, maxsplit=1)
+        sub = None
+        if len(dash) == 2 and dash[0].strip() and dash[1].strip():
+            text, sub = dash[0], dash[1]
+        parts = [p.strip() for p in _COMMA.split(text) if p.strip()]
+        return (parts[0] if parts else ""), parts[1:], sub
+
+    def _qualifier_hints(self, qualifiers):
+        hints = {"countries": {}, "admin1": set()}
+        for qual in qualifiers:
+            ranked, _near = self._candidates_for(fold(qual), None, hints={})
+            if not ranked or ranked[0][1] < self.min_score:
+                continue
+            place = ranked[0][0]
+            if place.feature_code in COUNTRY_CODES:
+                hints["countries"][place.country_code] = 1.5
+            elif place.admin1_code:
+                hints["admin1"].add((place.country_code, place.admin1_code))
+                hints["countries"].setdefault(place.country_code, 0.5)
+        return hints
+
+    def _candidates_for(self, key, context, *, hints, country_codes=None, feature_classes=None):
+        base, kind, near = strip_qualifiers(key)
+        matches = self._matches(key)
+        if base != key:
+            for idx, strength in self._matches(base).items():
+                matches[idx] = max(matches.get(idx, 0.0), strength)
+        if kind is None and context is not None and context.prefer_area:
+            kind = "area"
+        ranked = self._rank(matches, kind=kind, context=context, country_codes=country_codes,
+                            feature_classes=feature_classes, hints=hints)  # fmt: skip
+        return ranked, near
+
+    def candidates(self, query, *, context=None, country_codes=None, feature_classes=None):
+        """Return ranked candidate places for a query, best first.
+
+        Parameters
+        ----------
+        query : str
+            A place name as reports write it ("the Kursk region", "near Sudzha",
+            "Kherson, Kherson Oblast", "Donetsk - Petrovskyi").
+        context : Context, optional
+            Document-level hints.
+        country_codes : iterable of str, optional
+            Keep only places in these countries (ISO alpha-2).
+        feature_classes : iterable of str, optional
+            Keep only these GeoNames feature classes ("P", "A", "L").
+
+        Returns
+        -------
+        list of (Place, float)
+            Scores are in [0, 1]; empty when nothing matches.
+        """
+        return self._resolve(query, context, country_codes, feature_classes)[0]
+
+    def _resolve(self, query, context, country_codes, feature_classes):
+        """Return (ranked candidates, precision override or None)."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str; got {type(query).__name__} {query!r:.80}")
+        if len(query) > MAX_QUERY_LENGTH or not query.strip():
+            return [], None
+        ccs = {c.upper() for c in country_codes} if country_codes else None
+        fcs = set(feature_classes) if feature_classes else None
+        name, qualifiers, sub = self._parse(query)
+        hints = self._qualifier_hints(qualifiers) if qualifiers else {}
+        ranked, near = self._candidates_for(fold(name), context, hints=hints, country_codes=ccs,
+                                            feature_classes=fcs)  # fmt: skip
+        precision = "near" if near else None
+        if sub and ranked and ranked[0][1] >= self.min_score:
+            parent = ranked[0][0]
+            inner, _near = self._candidates_for(
+                fold(sub), context, hints={"near": (parent.lat, parent.lon)},
+                country_codes={parent.country_code},
+            )  # fmt: skip
+            inner = [
+                (p, s)
+                for p, s in inner
+                if s >= self.min_score
+                and p.geonameid != parent.geonameid
+                and _distance_km(parent.lat, parent.lon, p.lat, p.lon) < 40
+            ]
+            if inner:
+                return inner, None
+            if parent.precision == "exact":
+                return ranked, "admin2"  # a district of the city: the city, as an area
+        return ranked, precision
+
+    # -- geopy contract ---------------------------------------------------------------------
+
+    def geocode(self, query, *, exactly_one=True, country_codes=None, feature_classes=None,
+                limit=None, context=None):  # fmt: skip
+        """Return the place a query names, or None.
+
+        Parameters
+        ----------
+        query : str
+            The place name (see :meth:`candidates` for the forms understood).
+        exactly_one : bool, default True
+            Return one Location (else a list of up to ``limit``).
+        country_codes : str or iterable of str, optional
+            Restrict to these countries (ISO alpha-2).
+        feature_classes : str or iterable of str, optional
+            Restrict to these feature classes ("P", "A", "L").
+        limit : int, optional
+            Longest list returned when ``exactly_one`` is false.
+        context : Context, optional
+            Document-level hints.
+
+        Returns
+        -------
+        geopy.location.Location, list of Location or None
+            ``raw`` holds geonameid, name, feature_class, feature_code, country_code,
+            admin1_code, admin1_name, population, precision, score, alternatives, geometry
+            (areas only) and query.
+        """
+        if isinstance(country_codes, str):
+            country_codes = [country_codes]
+        if isinstance(feature_classes, str):
+            feature_classes = [feature_classes]
+        ranked, precision = self._resolve(query, context, country_codes, feature_classes)
+        ranked = [(p, s) for p, s in ranked if s >= self.min_score]
+        if not ranked:
+            return None
+        if exactly_one:
+            return self._location(ranked[0], ranked[1:6], query, precision)
+        ranked = ranked[: limit or len(ranked)]
+        return [self._location(item, (), query, precision) for item in ranked]
+
+    def _location(self, item, others, query, precision=None):
+        place, score = item
+        gaz = self.gazetteer
+        country = gaz.country(place.country_code)
+        parts = [place.name]
+        if place.admin1_name and place.admin1_name != place.name:
+            parts.append(place.admin1_name)
+        if country is not None and country.geonameid != place.geonameid:
+            parts.append(country.name)
+        raw = {
+            "geonameid": place.geonameid, "name": place.name,
+            "feature_class": place.feature_class, "feature_code": place.feature_code,
+            "country_code": place.country_code, "admin1_code": place.admin1_code,
+            "admin1_name": place.admin1_name, "population": place.population,
+            "precision": precision or place.precision, "score": score,
+            "source": place.source, "query": query,
+            "alternatives": [
+                {"geonameid": p.geonameid, "name": p.name, "feature_code": p.feature_code,
+                 "country_code": p.country_code, "score": s}
+                for p, s in others
+            ],
+        }  # fmt: skip
+        if place.is_area:
+            raw["geometry"] = gaz.geometry(place.geonameid)
+        return Location(", ".join(parts), (place.lat, place.lon), raw)
+
+    def reverse(self, query, *, exactly_one=True):
+        """Return the nearest populated place to a point (and the areas containing it).
+
+        Parameters
+        ----------
+        query : (float, float), str or geopy.point.Point
+            ``(lat, lon)`` in degrees.
+        exactly_one : bool, default True
+            Return the nearest place only; else also the containing admin1, region and
+            country.
+
+        Returns
+        -------
+        geopy.location.Location, list of Location or None
+            ``raw["distance_km"]`` gives the distance to the point. None when no place
+            lies within 100 km and no area contains the point.
+
+        Raises
+        ------
+        ValueError
+            When the point is not a valid latitude/longitude.
+        """
+        point = Point(query)
+        lat, lon = point.latitude, point.longitude
+        place, dist = self.gazetteer.nearest(lat, lon)
+        found = []
+        if place is not None and dist <= 100:
+            loc = self._location((place, round(max(0.0, 1 - dist / 100), 4)), (), None)
+            loc.raw["distance_km"] = round(dist, 3)
+            found.append(loc)
+        if not exactly_one or not found:
+            for area in self.gazetteer.containing(lat, lon):
+                loc = self._location((area, 1.0), (), None)
+                loc.raw["distance_km"] = 0.0
+                found.append(loc)
+        if not found:
+            return None
+        return found[0] if exactly_one else found
+
+
+def _distance_km(lat1, lon1, lat2, lon2):
+    """Return the great-circle distance between two points in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _edits1(key):
+    """Return the strings one edit away from ``key`` (deletes, swaps, replaces, inserts)."""
+    letters = "abcdefghijklmnopqrstuvwxyz "
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(key)
+    return out
