@@ -1,1 +1,1 @@
-"""The offline gazetteer's data files and the script that builds them (``python -m gazetteer.build``)."""
+"""The offline gazetteer's data files, their build script and the analyst's own places."""
