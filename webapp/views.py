@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -23,7 +24,7 @@ PERMALINK_PARAMS = ("start", "end", "type", "actor", "status", "q", "event", "la
 
 _BASEMAP_LEVELS = ("country", "admin1")
 _cache_lock = threading.Lock()
-_basemap_cache: dict[str, tuple[bytes, str]] = {}
+_basemap_cache: dict[str, tuple[bytes, bytes, str]] = {}
 _extent_cache: dict[tuple, tuple] = {}
 
 
@@ -200,6 +201,7 @@ def oembed():
 
 
 def _basemap_bytes(level):
+    """Return ``(json, gzipped json, etag)`` of the gazetteer's outlines, built once."""
     with _cache_lock:
         if level in _basemap_cache:
             return _basemap_cache[level]
@@ -207,7 +209,7 @@ def _basemap_bytes(level):
 
     fc = Gazetteer.default().outlines(level)
     data = json.dumps(fc, separators=(",", ":")).encode("utf-8")
-    entry = (data, hashlib.sha1(data).hexdigest()[:16])
+    entry = (data, gzip.compress(data, 6), hashlib.sha1(data).hexdigest()[:16])
     with _cache_lock:
         _basemap_cache[level] = entry
     return entry
@@ -215,14 +217,22 @@ def _basemap_bytes(level):
 
 @bp.get("/maps/basemap/<level>.geojson")
 def basemap(level):
-    """Serve the offline basemap outlines (Natural Earth countries or admin1) as GeoJSON."""
+    """Serve the offline basemap outlines (Natural Earth countries or admin1) as GeoJSON.
+
+    The outlines are megabytes of JSON, so they are sent gzipped when the client accepts it,
+    with an ETag and a day of caching.
+    """
     if level not in _BASEMAP_LEVELS:
         return _api_error(
             404, f"level must be one of {', '.join(_BASEMAP_LEVELS)}; got {level!r}", "level"
         )
-    data, etag = _basemap_bytes(level)
-    resp = Response(data, mimetype="application/geo+json")
-    resp.set_etag(etag)
+    data, zipped, etag = _basemap_bytes(level)
+    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    resp = Response(zipped if use_gzip else data, mimetype="application/geo+json")
+    if use_gzip:
+        resp.headers["Content-Encoding"] = "gzip"
+    resp.headers["Vary"] = "Accept-Encoding"
+    resp.set_etag(etag + ("-gz" if use_gzip else ""))
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
     return resp.make_conditional(request)

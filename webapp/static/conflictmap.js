@@ -258,7 +258,9 @@
   };
 
   Viewer.prototype.permalink = function (base) {
-    var u = new URL(base || this.cfg.page_url || window.location.pathname, window.location.href);
+    // the full page links to itself (/, /map or a file), the embed to the full page
+    var here = this.cfg.embed ? this.cfg.page_url : window.location.pathname;
+    var u = new URL(base || here, window.location.href);
     u.search = this.params(true).toString();
     u.hash = "";
     return u.href;

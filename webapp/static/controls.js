@@ -55,7 +55,9 @@
     var countries = layerFor("country", inline.country ? CM.readJson(inline.country) : null);
     base["Countries (Natural Earth, offline)"] = countries.addTo(map);
     if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
-      overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null).addTo(map);
+      // admin1 outlines are several megabytes: fetched only when the reader turns them on
+      overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
+      if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
@@ -120,7 +122,10 @@
     ctl.addTo(viewer.map);
     viewer.on(function () {
       Object.keys(rows).forEach(function (k) {
-        rows[k].textContent = viewer.counts ? String(viewer.counts[k] || 0) : "";
+        var n = viewer.counts ? viewer.counts[k] || 0 : 0;
+        rows[k].textContent = viewer.counts ? String(n) : "";
+        // the embed keeps its legend short: only the types on the map
+        if (viewer.cfg.embed) rows[k].parentNode.hidden = !n;
       });
     });
   };

@@ -1,0 +1,270 @@
+"""The map viewer in a real browser (Debian's Chromium through Playwright), fully offline."""
+
+from datetime import date
+
+import pytest
+from browser_fixtures import (
+    Recorder,
+    chromium,
+    live_server,
+    make_events,
+    needs_chromium,
+    screenshot,
+    viewer_state,
+    wait_drawn,
+)
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def events(store):
+    evs = make_events(60)
+    store.put_events(evs)
+    return evs
+
+
+@pytest.fixture
+def base_url(app, events):
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def rec(browser):
+    r = Recorder(browser)
+    yield r
+    r.close()
+
+
+def _open(rec, url):
+    page = rec.page()
+    page.goto(url, wait_until="load")
+    wait_drawn(page)
+    return page
+
+
+def _visible(page, shape):
+    """Count the symbols of one shape the canvas renderer currently draws."""
+    return page.evaluate(
+        """s => Object.values(ConflictMap.current.renderer._layers)
+                 .filter(l => l.options.shape === s).length""",
+        shape,
+    )
+
+
+def _click_event(page, events):
+    """Click the exact-precision event nearest the map centre; return its id."""
+    ids = [e.event_id for e in events if e.geo_precision == "exact"]
+    return page.evaluate(
+        """ids => { const v = ConflictMap.current, m = v.map, c = m.getSize().divideBy(2);
+        let best = null, dist = 1e9;
+        for (const id of ids) { const f = v.features[id]; if (!f) continue;
+          const p = m.latLngToContainerPoint(v.latlngOf(f)); const d = p.distanceTo(c);
+          if (d < dist) { dist = d; best = [id, p.x, p.y]; } }
+        return best; }""",
+        ids,
+    )
+
+
+def _popup_id(page, events):
+    hit = _click_event(page, events)
+    box = page.locator(".leaflet-container").first.bounding_box()
+    page.mouse.click(box["x"] + hit[1], box["y"] + hit[2])
+    popup = page.locator(".leaflet-popup .cm-popup")
+    popup.wait_for(timeout=5000)
+    return popup.get_attribute("data-event-id")
+
+
+def test_page_loads_offline_with_every_event_drawn(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    assert page.evaluate("L.version") == "1.9.3"
+    page.wait_for_function("ConflictMap.current.basemapLoaded >= 1")
+    state = viewer_state(page)
+    assert state["shown"] == len(events)
+    by_type = {}
+    for e in events:
+        by_type[e.event_type] = by_type.get(e.event_type, 0) + 1
+    assert {k: v for k, v in state["counts"].items() if v} == by_type
+    # admin1-level events are areas (paths), never a point symbol
+    areas = sum(1 for e in events if e.geo_precision == "admin1")
+    drawn_areas = page.evaluate(
+        "Object.values(ConflictMap.current.renderer._layers).filter(l => l._rings).length"
+    )
+    assert drawn_areas == areas
+    assert page.locator(".cm-legend li").count() >= 8
+    assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
+    screenshot(page, "map_page")
+    rec.assert_clean()
+
+
+def test_toggling_a_layer_hides_its_events(rec, base_url):
+    page = _open(rec, base_url + "/map")
+    before = _visible(page, "square")  # captures
+    others = _visible(page, "triangle")  # deployments
+    assert before > 0 and others > 0
+    renders = viewer_state(page)["renders"]
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    label.locator("input").uncheck()
+    wait_drawn(page, renders + 1)
+    assert _visible(page, "square") == 0
+    assert _visible(page, "triangle") == others
+    assert "type=" in page.url and "capture" not in page.url.split("type=")[1].split("&")[0]
+    label.locator("input").check()
+    wait_drawn(page, renders + 2)
+    assert _visible(page, "square") == before
+    rec.assert_clean()
+
+
+def test_time_control_changes_what_is_shown(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    full = viewer_state(page)["shown"]
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-to").focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    wait_drawn(page, renders + 1)
+    state = viewer_state(page)
+    end = state["state"]["end"]
+    expected = sum(1 for e in events if e.date_start.isoformat() <= end)
+    assert state["shown"] == expected < full
+    assert page.locator(".cm-asof").inner_text() == f"as of {end}"
+    # one step forward moves the whole window by the step (7 days)
+    start = state["state"]["start"]
+    page.locator(".cm-forward").click()
+    wait_drawn(page, state["renders"] + 1)
+    moved = viewer_state(page)["state"]
+    assert date.fromisoformat(moved["end"]).toordinal() - date.fromisoformat(end).toordinal() == 7
+    assert moved["start"] > start
+    lo, hi = moved["start"], moved["end"]
+    inside = sum(
+        1 for e in events if e.date_start.isoformat() <= hi and e.date_end.isoformat() >= lo
+    )
+    assert viewer_state(page)["shown"] == inside
+    screenshot(page, "map_time_window")
+    rec.assert_clean()
+
+
+def test_popup_lists_every_source_with_quote_and_link(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    event_id = _popup_id(page, events)
+    event = next(e for e in events if e.event_id == event_id)
+    popup = page.locator(".leaflet-popup .cm-popup")
+    items = popup.locator(".cm-source")
+    assert items.count() == len(event.sources)
+    for i, source in enumerate(event.sources):
+        item = items.nth(i)
+        assert source.quote in item.locator("blockquote").inner_text()
+        if source.url.startswith("https:"):
+            assert item.locator("a").get_attribute("href") == source.url
+        else:  # a javascript: URL is shown as text, never as a link
+            assert item.locator("a").count() == 0
+    text = popup.inner_text()
+    assert event.summary in text
+    assert f"precision: {event.geo_precision}" in text
+    assert f"precision: {event.date_precision}" in text
+    assert "captured: 2–3" in text
+    screenshot(page, "map_popup")
+    rec.assert_clean()
+
+
+def test_permalink_restores_the_view_after_reload(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters summary").click()
+    page.locator(".cm-filters select[name=status]").select_option("corroborated")
+    wait_drawn(page, renders + 1)
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    page.locator(".cm-to").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    event_id = _popup_id(page, events)
+    page.locator(".cm-permalink").click()
+    link = page.locator(".cm-share-text").input_value()
+    before = viewer_state(page)
+    assert before["state"]["status"] == "corroborated" and before["state"]["event"] == event_id
+
+    again = _open(rec, link)
+    page.close()
+    again.locator(".leaflet-popup .cm-popup").wait_for(timeout=5000)
+    after = viewer_state(again)
+    for key in ("start", "end", "status", "event", "q", "actor"):
+        assert after["state"][key] == before["state"][key], key
+    assert after["zoom"] == before["zoom"]
+    assert after["lat"] == pytest.approx(before["lat"], abs=1e-3)
+    assert after["lon"] == pytest.approx(before["lon"], abs=1e-3)
+    assert after["shown"] == before["shown"]
+    assert again.locator(".cm-filters select[name=status]").input_value() == "corroborated"
+    assert again.locator(".cm-popup").get_attribute("data-event-id") == event_id
+    rec.assert_clean()
+
+
+def test_download_links_carry_the_view_filters(rec, base_url):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-download summary").click()
+    href = page.locator(".cm-dl-csv").get_attribute("href")
+    state = viewer_state(page)["state"]
+    assert "f=csv" in href and "bbox=" in href
+    assert f"datetime={state['start']}%2F{state['end']}" in href
+    with page.expect_download() as info:
+        page.locator(".cm-dl-geojson").click()
+    assert info.value.suggested_filename
+    rec.assert_clean()
+
+
+def test_embed_renders_offline_inside_a_foreign_page(browser, app, events):
+    # a report page on another origin (localhost, not 127.0.0.1) frames the embed. It is
+    # served beside the app by a plain WSGI wrapper (outside the app and its headers), so
+    # that both are real loopback responses (Chromium's local network access checks).
+    def site(environ, start_response):
+        if environ["PATH_INFO"] == "/report.html":
+            start_response("200 OK", [("Content-Type", "text/html")])
+            return [f'<iframe src="{url}/embed" width="900" height="600"></iframe>'.encode()]
+        return app(environ, start_response)
+
+    rec = Recorder(browser, allow=r"http://(?:127\.0\.0\.1|localhost):\d+/")
+    with live_server(site) as url:
+        page = rec.page()
+        page.goto(url.replace("127.0.0.1", "localhost") + "/report.html")
+        frame = page.frame_locator("iframe")
+        frame.locator(".cm-stamp").wait_for(timeout=15000)
+        inner = page.frames[1]
+        wait_drawn(inner)
+        assert inner.evaluate("ConflictMap.current.shown") == len(events)
+        assert frame.locator(".cm-filters").count() == 0
+        assert "Data as of" in frame.locator(".cm-stamp").inner_text()
+        assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
+        screenshot(page, "embed_in_report")
+        rec.assert_clean()
+    rec.close()
+
+
+def test_static_map_from_disk_renders_with_no_network(rec, tmp_path, store, events):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    result = CliRunner().invoke(
+        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png"]
+    )
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    assert viewer_state(page)["shown"] == len(events)
+    assert page.locator(".cm-legend").count() == 1
+    screenshot(page, "static_map")
+    assert (tmp_path / "events.svg").stat().st_size > 1000
+    rec.assert_clean()
