@@ -1,0 +1,109 @@
+"""Hostile event text in the map, popup, embed and static map: shown as text, never run."""
+
+import pytest
+from browser_fixtures import (
+    XSS,
+    Recorder,
+    chromium,
+    live_server,
+    make_events,
+    needs_chromium,
+    screenshot,
+    wait_drawn,
+)
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+OPEN_ALL_POPUPS = """() => { const v = ConflictMap.current, out = [];
+  for (const id of Object.keys(v.features)) {
+    v.select(id);
+    const box = document.querySelector(
+      '.leaflet-popup .cm-popup[data-event-id="' + CSS.escape(id) + '"]');
+    out.push([id, box ? box.innerText : null, box ? box.querySelectorAll('a').length : -1,
+              box ? [...box.querySelectorAll('a')].map(a => a.getAttribute('href')) : []]);
+  }
+  return out; }"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def events(store):
+    evs = make_events(12, seed=3, with_xss=True)
+    store.put_events(evs)
+    return evs
+
+
+def _check_popups(page, events):
+    by_id = {e.event_id: e for e in events}
+    popups = page.evaluate(OPEN_ALL_POPUPS)
+    assert len(popups) == len(events)
+    for event_id, text, _, hrefs in popups:
+        event = by_id[event_id]
+        assert text is not None and XSS in text  # visible, as text
+        for source in event.sources:
+            assert source.quote in text
+        # only http(s) links: the javascript: source URL is shown as plain text
+        assert all(h.startswith("https://example.org/") for h in hrefs)
+        assert len(hrefs) == sum(1 for s in event.sources if s.url.startswith("https:"))
+    page.wait_for_timeout(300)
+
+
+def _no_injected_nodes(page):
+    # no <img src=x> reached the DOM, and no executable script holds the event text
+    assert page.evaluate("document.querySelectorAll('img[src=x], img[onerror]').length") == 0
+    code = page.evaluate(
+        "[...document.scripts].filter(s => s.type !== 'application/json')"
+        ".map(s => s.textContent).join('\\n')"
+    )
+    assert "alert(1)" not in code
+
+
+def test_hostile_text_in_map_popup_and_embed(browser, app, events):
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        for path in ("/map", "/embed"):
+            page = rec.page()
+            response = page.goto(url + path)
+            assert "alert(1)" not in response.text()  # the page itself holds no event text
+            wait_drawn(page)
+            assert page.evaluate("ConflictMap.current.shown") == len(events)
+            _check_popups(page, events)
+            _no_injected_nodes(page)
+            page.locator(".cm-tools .cm-status").wait_for()
+            screenshot(page, f"xss{path.replace('/', '_')}")
+            page.close()
+    assert rec.dialogs == []
+    rec.assert_clean()
+    rec.close()
+
+
+def test_hostile_text_in_static_map(browser, tmp_path, store, events):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    result = CliRunner().invoke(
+        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png"]
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "events.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "${alert(1)}" in html  # inside the JSON data block, inert
+    rec = Recorder(browser)
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    assert page.evaluate("ConflictMap.current.shown") == len(events)
+    _check_popups(page, events)
+    _no_injected_nodes(page)
+    screenshot(page, "xss_static")
+    svg = (tmp_path / "events.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg
+    assert rec.dialogs == []
+    rec.assert_clean()
+    rec.close()
