@@ -11,8 +11,8 @@ import dataclasses
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from geo.exc import ValidationError
@@ -412,11 +412,17 @@ def make_event_id(event: Event) -> str:
     True
     """
     place = event.geonameid if event.geonameid is not None else event.location_name
-    key = json.dumps([event.event_type, event.date_start.isoformat(), place, event.summary
-                      if event.geonameid is None and event.location_name is None else None])
+    key = json.dumps(
+        [
+            event.event_type,
+            event.date_start.isoformat(),
+            place,
+            event.summary if event.geonameid is None and event.location_name is None else None,
+        ]
+    )
     return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def utcnow_iso() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

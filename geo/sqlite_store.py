@@ -1,0 +1,466 @@
+"""The embedded event store: one SQLite file with an R*Tree, FTS5 and a deletion log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo import _sqlite_schema as schema
+from geo.events import Event, utcnow_iso
+from geo.exc import StoreError, ValidationError
+from geo.store import EventQuery, EventStore
+
+__all__ = ["PutResult", "SQLiteStore", "geometry_bounds"]
+
+#: Rows fetched per round trip while streaming a query (keyset pagination).
+_CHUNK = 500
+#: The query that matches every live event.
+_ALL = EventQuery()
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What ``put_events`` did: how many events it wrote and which ids it left alone.
+
+    ``unchanged`` holds ids whose stored event was already identical; ``protected`` holds ids
+    it refused to overwrite (reviewed or deleted events, see ``SQLiteStore.put_events``).
+    """
+
+    written: int = 0
+    unchanged: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+
+
+def geometry_bounds(geometry):
+    """Return ``(min_lon, min_lat, max_lon, max_lat)`` of a GeoJSON geometry dict, or None.
+
+    Examples
+    --------
+    >>> geometry_bounds({"type": "Polygon", "coordinates": [[[30, 50], [32, 50], [31, 52]]]})
+    (30.0, 50.0, 32.0, 52.0)
+    """
+    xs, ys = [], []
+
+    def walk(coords):
+        if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        elif isinstance(coords, list | tuple):
+            for part in coords:
+                walk(part)
+
+    if geometry.get("type") == "GeometryCollection":
+        for part in geometry.get("geometries") or ():
+            bounds = geometry_bounds(part)
+            if bounds:
+                xs.extend((bounds[0], bounds[2]))
+                ys.extend((bounds[1], bounds[3]))
+    else:
+        walk(geometry.get("coordinates"))
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _event_bounds(event):
+    if event.geometry:
+        bounds = geometry_bounds(event.geometry)
+        if bounds:
+            return bounds
+    if event.latitude is not None and event.longitude is not None:
+        return (event.longitude, event.latitude, event.longitude, event.latitude)
+    return None
+
+
+def _comparable(event):
+    data = event.to_dict()
+    data.pop("updated_at", None)
+    return data
+
+
+def _load_event(text):
+    return Event.from_dict(json.loads(text))
+
+
+def _hash_secret(secret):
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class SQLiteStore(EventStore):
+    """An ``EventStore`` in one SQLite file (WAL, R*Tree bbox index, FTS5 free text).
+
+    Each thread gets its own connection; writes go through ``transaction()`` (nested
+    transactions are savepoints), so a write is stored whole or not at all.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The SQLite file; it and its parent folders are created when missing.
+
+    Raises
+    ------
+    StoreError
+        When the file is not an SQLite database, is not a conflictmap store, or has a newer
+        schema than this code understands.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> store = SQLiteStore(os.path.join(tempfile.mkdtemp(), "events.sqlite"))
+    >>> store.count()
+    0
+    """
+
+    def __init__(self, path):
+        self.path = Path(path).expanduser().absolute()
+        self.url = "sqlite:///" + str(self.path)
+        self._local = threading.local()
+        self._conns = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(
+                f"cannot create the folder of store {str(self.path)!r}: {err}"
+            ) from err
+        self.fts = schema.ensure(self._conn(), self.path)
+
+    # -- connections and transactions --------------------------------------------------------
+
+    def _conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False, timeout=10
+                )
+                conn.execute("PRAGMA busy_timeout = 10000")
+                conn.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
+            self._local.conn, self._local.depth = conn, 0
+            with self._lock:
+                self._conns.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self):
+        """Return a context manager: writes inside it commit together or roll back together.
+
+        Nested uses are savepoints inside the outermost transaction, which takes the write
+        lock at once (``BEGIN IMMEDIATE``).
+        """
+        conn = self._conn()
+        depth = self._local.depth
+        name = f"sp{depth}"
+        try:
+            conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot start a write on store {str(self.path)!r}: {err}") from err
+        self._local.depth = depth + 1
+        try:
+            yield self
+        except BaseException:
+            self._local.depth = depth
+            if depth == 0:
+                conn.execute("ROLLBACK")
+            else:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            raise
+        self._local.depth = depth
+        try:
+            if depth == 0:
+                conn.execute("COMMIT")
+            else:
+                conn.execute(f"RELEASE {name}")
+        except sqlite3.Error as err:
+            if depth == 0 and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"cannot commit to store {str(self.path)!r}: {err}") from err
+
+    def _touch(self, conn, now):
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('data_as_of', ?)", (now,))
+
+    def close(self):
+        """Close every connection this store opened (in any thread)."""
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    # -- events ----------------------------------------------------------------------------
+
+    def get(self, event_id):
+        """Return the event with this id, or None (deleted events are None too)."""
+        row = (
+            self._conn()
+            .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
+            .fetchone()
+        )
+        return _load_event(row[0]) if row else None
+
+    def query(self, q=_ALL):
+        """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
+
+        Rows are read in chunks by keyset pagination, so a large export never holds every
+        event and never keeps a read snapshot open between chunks.
+        """
+        where, params = schema.where_clause(q, fts=self.fts)
+        return self._stream(where, params, q.limit, q.offset)
+
+    def _stream(self, where, params, limit, offset) -> Iterator[Event]:
+        if limit is not None and (isinstance(limit, bool) or limit < 0):
+            raise ValidationError(
+                f"limit must be a non-negative integer; got {limit!r}", field="limit"
+            )
+        if isinstance(offset, bool) or offset < 0:
+            raise ValidationError(
+                f"offset must be a non-negative integer; got {offset!r}", field="offset"
+            )
+        remaining = limit
+        after = None
+        skip = offset
+        while remaining is None or remaining > 0:
+            size = _CHUNK if remaining is None else min(_CHUNK, remaining)
+            clause, args = where, list(params)
+            if after is not None:
+                clause += " AND (e.date_start, e.event_id) > (?, ?)"
+                args.extend(after)
+            sql = (
+                f"SELECT e.date_start, e.event_id, e.json FROM events e WHERE {clause} "
+                "ORDER BY e.date_start, e.event_id LIMIT ? OFFSET ?"
+            )
+            rows = self._conn().execute(sql, (*args, size, skip)).fetchall()
+            skip = 0
+            for row in rows:
+                yield _load_event(row[2])
+            if len(rows) < size:
+                return
+            after = (rows[-1][0], rows[-1][1])
+            if remaining is not None:
+                remaining -= len(rows)
+
+    def count(self, q=_ALL):
+        """Return how many events match ``q`` (ignoring limit and offset)."""
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = f"SELECT count(*) FROM events e WHERE {where}"
+        return self._conn().execute(sql, params).fetchone()[0]
+
+    def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
+        """Insert or replace events by id, in one transaction, and return a ``PutResult``.
+
+        Protection rule (see ``geo.curated.merge_allowed``): unless ``overwrite_reviewed`` is
+        true, an event whose stored version is ``reviewed`` is only replaced by another
+        ``reviewed`` version, and an event an analyst deleted stays deleted; such ids are
+        listed in ``PutResult.protected``. An event identical to the stored one (apart from
+        ``updated_at``) is not rewritten, so re-ingesting the same articles changes nothing.
+
+        Parameters
+        ----------
+        events : iterable of Event
+            Events to store; each gets ``updated_at`` set to the time of the write.
+        overwrite_reviewed : bool, default False
+            Analyst edits (the curated file, the API) pass True to replace anything.
+        """
+        from geo.curated import merge_allowed
+
+        written, unchanged, protected = 0, [], []
+        conn = self._conn()
+        now = utcnow_iso()
+        with self.transaction():
+            for event in events:
+                if not isinstance(event, Event):
+                    raise ValidationError(
+                        f"put_events takes Event objects; got {type(event).__name__}",
+                        field="events",
+                    )
+                row = conn.execute(
+                    "SELECT rid, json, deleted FROM events WHERE event_id = ?", (event.event_id,)
+                ).fetchone()
+                old = _load_event(row[1]) if row else None
+                if row and not row[2] and _comparable(old) == _comparable(event):
+                    unchanged.append(event.event_id)
+                    continue
+                if (
+                    row
+                    and not overwrite_reviewed
+                    and not merge_allowed(old, event, deleted=bool(row[2]))
+                ):
+                    protected.append(event.event_id)
+                    continue
+                schema.write_event(
+                    conn, row[0] if row else None, event.replace(updated_at=now), self.fts
+                )
+                written += 1
+            if written:
+                self._touch(conn, now)
+        return PutResult(written, tuple(unchanged), tuple(protected))
+
+    def delete_event(self, event_id, *, reason, by):
+        """Delete an event and record the deletion (who, when, why) in ``deletions()``.
+
+        Raises
+        ------
+        ValidationError
+            When ``reason`` or ``by`` is empty.
+        NotFoundError
+            When no live event has this id.
+        """
+        from geo.exc import NotFoundError
+
+        for name, value in (("reason", reason), ("by", by)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValidationError(
+                    f"a deletion needs a non-empty {name}; got {value!r}", field=name
+                )
+        conn = self._conn()
+        now = utcnow_iso()
+        with self.transaction():
+            row = conn.execute(
+                "SELECT rid, json FROM events WHERE event_id = ? AND deleted = 0", (event_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no event with event_id {event_id!r} to delete")
+            conn.execute(
+                "INSERT INTO deletions(event_id, deleted_at, reason, deleted_by, event) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (event_id, now, reason.strip(), by.strip(), row[1]),
+            )
+            conn.execute(
+                "UPDATE events SET deleted = 1, updated_at = ? WHERE rid = ?", (now, row[0])
+            )
+            self._touch(conn, now)
+
+    def deletions(self):
+        """Return recorded deletions, oldest first.
+
+        Each is ``{event_id, deleted_at, reason, by, event}`` where ``event`` is the deleted
+        event as a dict, so nothing is lost.
+        """
+        rows = self._conn().execute(
+            "SELECT event_id, deleted_at, reason, deleted_by, event FROM deletions ORDER BY id"
+        )
+        return [
+            {
+                "event_id": r[0],
+                "deleted_at": r[1],
+                "reason": r[2],
+                "by": r[3],
+                "event": json.loads(r[4]),
+            }
+            for r in rows
+        ]
+
+    # -- articles --------------------------------------------------------------------------
+
+    def put_article(self, article):
+        """Insert or replace an article record (``article_id``, metadata, cleaned ``text``)."""
+        if (
+            not isinstance(article, dict)
+            or not isinstance(article.get("article_id"), str)
+            or not article["article_id"]
+        ):
+            raise ValidationError(
+                f"an article needs a non-empty string article_id; got {article!r:.80}",
+                field="article_id",
+            )
+        meta = {k: v for k, v in article.items() if k != "text"}
+        text = article.get("text")
+        if text is not None and not isinstance(text, str):
+            raise ValidationError(
+                f"article text must be a string; got {type(text).__name__}", field="text"
+            )
+        try:
+            meta_json = json.dumps(meta, ensure_ascii=False, default=str)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(
+                f"article metadata must be JSON-serialisable: {err}", field="metadata"
+            ) from err
+        conn = self._conn()
+        now = utcnow_iso()
+        with self.transaction():
+            conn.execute(
+                "INSERT OR REPLACE INTO articles(article_id, metadata, text, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (article["article_id"], meta_json, text, now),
+            )
+            self._touch(conn, now)
+
+    def get_article(self, article_id):
+        """Return the article record (metadata and ``text``), or None."""
+        row = (
+            self._conn()
+            .execute("SELECT metadata, text FROM articles WHERE article_id = ?", (article_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        record = json.loads(row[0])
+        record["text"] = row[1]
+        return record
+
+    def articles(self):
+        """Return every article's metadata (without the text), ordered by ``article_id``."""
+        rows = self._conn().execute("SELECT metadata FROM articles ORDER BY article_id")
+        return [json.loads(r[0]) for r in rows]
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def create_token(self, name):
+        """Create (or rotate) the API token called ``name``; return its secret once.
+
+        Only the SHA-256 hash of the secret is stored.
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError(f"a token needs a non-empty name; got {name!r}", field="name")
+        secret = secrets.token_urlsafe(32)
+        conn = self._conn()
+        now = utcnow_iso()
+        with self.transaction():
+            conn.execute(
+                "INSERT OR REPLACE INTO tokens(name, sha256, created_at) VALUES (?, ?, ?)",
+                (name.strip(), _hash_secret(secret), now),
+            )
+        return secret
+
+    def verify_token(self, secret):
+        """Return the token's name if ``secret`` is valid (constant-time compare), else None."""
+        if not isinstance(secret, str) or not secret:
+            return None
+        digest = _hash_secret(secret)
+        found = None
+        for name, stored in self._conn().execute("SELECT name, sha256 FROM tokens"):
+            if hmac.compare_digest(digest, stored):
+                found = name
+        return found
+
+    def revoke_token(self, name):
+        """Delete the token called ``name``; return whether it existed."""
+        with self.transaction():
+            cur = self._conn().execute("DELETE FROM tokens WHERE name = ?", (name,))
+        return cur.rowcount > 0
+
+    def tokens(self):
+        """Return ``[{name, created_at}]`` of every token (never the secrets)."""
+        rows = self._conn().execute("SELECT name, created_at FROM tokens ORDER BY name")
+        return [{"name": r[0], "created_at": r[1]} for r in rows]
+
+    # -- metadata --------------------------------------------------------------------------
+
+    def data_as_of(self):
+        """Return the ISO timestamp of the last write of events or articles, or None."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key = 'data_as_of'").fetchone()
+        return row[0] if row else None
+
+    def __repr__(self):
+        return f"SQLiteStore({str(self.path)!r})"

@@ -1,0 +1,499 @@
+"""Tests of the embedded SQLite event store (real SQLite files in tmp_path)."""
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from geo.events import Event
+from geo.exc import NotFoundError, StoreError, ValidationError
+from geo.sqlite_store import SQLiteStore, geometry_bounds
+from geo.store import EventQuery, open_store
+
+KURSK_OBLAST = {
+    "type": "Polygon",
+    "coordinates": [[[34.1, 50.9], [38.5, 50.9], [38.5, 52.4], [34.1, 52.4], [34.1, 50.9]]],
+}
+
+
+def ev(event_id, event_type="attack", start="2025-01-09", end=None, **kw):
+    data = {"event_id": event_id, "event_type": event_type, "date_start": start}
+    if end:
+        data["date_end"] = end
+    data.setdefault("latitude", kw.pop("lat", 50.0))
+    data.setdefault("longitude", kw.pop("lon", 30.0))
+    data.update(kw)
+    return Event.from_dict(data)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteStore(tmp_path / "nested" / "dir" / "events.sqlite")
+    yield s
+    s.close()
+
+
+def ids(events):
+    return [e.event_id for e in events]
+
+
+def test_creates_file_in_wal_mode_with_schema(tmp_path):
+    path = tmp_path / "a" / "b" / "store.sqlite"
+    store = SQLiteStore(path)
+    assert path.exists()
+    assert store.url == "sqlite:///" + str(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"events", "events_rtree", "event_sources", "articles", "deletions", "tokens"} <= tables
+    assert dict(conn.execute("SELECT key, value FROM meta"))["format"] == "conflictmap-events"
+    store.close()
+    # Reopening an existing store works and keeps data.
+    with SQLiteStore(path) as again:
+        assert again.count() == 0
+
+
+def test_put_get_roundtrip_sets_updated_at(store):
+    event = ev(
+        "e1",
+        "capture",
+        summary="Two soldiers captured",
+        counts=[{"kind": "captured", "low": 2, "high": 2}],
+        sources=[{"source_id": "a1", "publisher": "BBC", "quote": "captured two", "start": 3}],
+        tags=["kursk"],
+    )
+    result = store.put_events([event])
+    assert result.written == 1
+    got = store.get("e1")
+    assert got.updated_at is not None
+    assert got.replace(updated_at=None) == event
+    assert store.get("missing") is None
+    assert store.data_as_of() == got.updated_at
+
+
+def test_put_is_idempotent(store):
+    event = ev("e1", summary="x")
+    store.put_events([event])
+    stamp = store.get("e1").updated_at
+    before = store.data_as_of()
+    result = store.put_events([event])
+    assert result.written == 0 and result.unchanged == ("e1",)
+    assert store.get("e1").updated_at == stamp
+    assert store.data_as_of() == before
+    changed = store.put_events([event.replace(summary="y")])
+    assert changed.written == 1 and store.get("e1").summary == "y"
+
+
+def test_put_rejects_non_events_and_rolls_back(store):
+    with pytest.raises(ValidationError, match="Event objects"):
+        store.put_events([ev("ok"), {"event_id": "dict"}])
+    assert store.count() == 0
+
+
+def test_bbox_points_and_areas(store):
+    store.put_events(
+        [
+            ev("kyiv", lat=50.45, lon=30.52),
+            ev("kursk_city", lat=51.73, lon=36.19),
+            ev("oblast", lat=51.7, lon=36.2, geometry=KURSK_OBLAST, geo_precision="admin1"),
+            ev("nowhere", latitude=None, longitude=None),
+        ]
+    )
+    assert ids(store.query(EventQuery(bbox=(30, 50, 31, 51)))) == ["kyiv"]
+    # A box touching only the area's eastern part finds the area, not the city point.
+    assert ids(store.query(EventQuery(bbox=(38, 52, 39, 53)))) == ["oblast"]
+    assert set(ids(store.query(EventQuery(bbox=(22, 44, 40, 53))))) == {
+        "kyiv",
+        "kursk_city",
+        "oblast",
+    }
+    # The R*Tree's float32 rounding never lets a point just outside the box in.
+    store.put_events([ev("edge", lat=50.0000001, lon=20.0)])
+    assert ids(store.query(EventQuery(bbox=(19, 49, 21, 50.0)))) == []
+    assert ids(store.query(EventQuery(bbox=(19, 49, 21, 50.0000001)))) == ["edge"]
+
+
+def test_bbox_crossing_antimeridian(store):
+    store.put_events([ev("east", lat=60, lon=179.5), ev("west", lat=60, lon=-179.5), ev("mid")])
+    assert set(ids(store.query(EventQuery(bbox=(179, 59, -179, 61))))) == {"east", "west"}
+
+
+@pytest.mark.parametrize(
+    ("bbox", "match"),
+    [
+        pytest.param((1, 2, 3), "four numbers", id="three"),
+        pytest.param(("a", 1, 2, 3), "four numbers", id="text"),
+        pytest.param((0, 50, 1, 40), "min_lat <= max_lat", id="lat-order"),
+        pytest.param((0, -95, 1, 40), "latitudes", id="lat-range"),
+        pytest.param((-200, 0, 1, 1), "longitudes", id="lon-range"),
+        pytest.param((0, 0, float("nan"), 1), "four numbers", id="nan"),
+    ],
+)
+def test_bad_bbox_is_a_validation_error(store, bbox, match):
+    with pytest.raises(ValidationError, match=match) as info:
+        store.count(EventQuery(bbox=bbox))
+    assert info.value.field == "bbox"
+
+
+def test_date_interval_overlap(store):
+    store.put_events(
+        [
+            ev("jan9", start="2025-01-09"),
+            ev("late2024", start="2024-10-01", end="2024-12-31", date_precision="range"),
+            ev("since_aug", start="2024-08-06", end="2025-03-01", date_precision="range"),
+            ev("feb", start="2025-02-15"),
+        ]
+    )
+
+    def window(start=None, end=None):
+        return set(ids(store.query(EventQuery(start=start, end=end))))
+
+    assert window(date(2025, 1, 1), date(2025, 1, 31)) == {"jan9", "since_aug"}
+    assert window(date(2024, 12, 31), date(2024, 12, 31)) == {"late2024", "since_aug"}
+    assert window(start=date(2025, 2, 1)) == {"since_aug", "feb"}
+    assert window(end=date(2024, 9, 1)) == {"since_aug"}
+    assert window("2025-01-09", "2025-01-09") == {"jan9", "since_aug"}
+    with pytest.raises(ValidationError, match="after end"):
+        window(date(2025, 2, 1), date(2025, 1, 1))
+    with pytest.raises(ValidationError, match="ISO date"):
+        window("2025-02-30")
+
+
+def test_type_status_actor_ids_filters(store):
+    store.put_events(
+        [
+            ev(
+                "a",
+                "capture",
+                actor1="Military Forces of Ukraine",
+                actor2="Military Forces of North Korea",
+                status="corroborated",
+            ),
+            ev("b", "deployment", actor1="Military Forces of North Korea"),
+            ev("c", "statement", claimed_by="Government of Russia", status="reviewed"),
+            ev("d", "attack", actor1="50%_percent actor"),
+        ]
+    )
+    assert ids(store.query(EventQuery(types=("capture", "deployment")))) == ["a", "b"]
+    assert ids(store.query(EventQuery(statuses=("reviewed",)))) == ["c"]
+    assert ids(store.query(EventQuery(actors=("north korea",)))) == ["a", "b"]
+    assert ids(store.query(EventQuery(actors=("russia", "ukraine")))) == ["a", "c"]
+    # LIKE wildcards in the filter are matched literally.
+    assert ids(store.query(EventQuery(actors=("%",)))) == ["d"]
+    assert ids(store.query(EventQuery(actors=("_p",)))) == ["d"]
+    assert ids(store.query(EventQuery(ids=("c", "a", "zzz")))) == ["a", "c"]
+    with pytest.raises(ValidationError, match="types must be among") as info:
+        store.count(EventQuery(types=("battle",)))
+    assert info.value.field == "types"
+    with pytest.raises(ValidationError, match="statuses"):
+        store.count(EventQuery(statuses=("confirmed",)))
+
+
+def test_free_text_over_summary_places_actors_quotes(store):
+    store.put_events(
+        [
+            ev("s", summary="Soldiers captured near the border"),
+            ev("p", location_name="Kursk Oblast", name_in_text="Kurskaya"),
+            ev("a", actor1="Military Forces of North Korea"),
+            ev("q", sources=[{"source_id": "x", "quote": "Zelensky said the prisoners talked"}]),
+            ev("d", location_name="Pokrovs'k", summary="Shelling of Zaporizhzhia"),
+        ]
+    )
+
+    def text(t):
+        return ids(store.query(EventQuery(text=t)))
+
+    assert text("captured") == ["s"]
+    assert text("captur") == ["s"]  # prefix match
+    assert text("KURSK oblast") == ["p"]
+    assert text("korea") == ["a"]
+    assert text("prisoners zelensky") == ["q"]
+    assert text("prisoners moscow") == []
+    assert text('"; DROP TABLE events; --') == []
+    assert store.count() == 5
+    with pytest.raises(ValidationError, match="at least one word"):
+        text("!!!")
+
+
+def test_source_filter_by_id_publisher_url(store):
+    store.put_events(
+        [
+            ev(
+                "one",
+                sources=[{"source_id": "art-1", "publisher": "BBC News", "url": "https://x/1"}],
+            ),
+            ev(
+                "two",
+                sources=[
+                    {"source_id": "art-2", "publisher": "Reuters"},
+                    {"source_id": "art-1", "publisher": "BBC News"},
+                ],
+            ),
+        ]
+    )
+    assert ids(store.query(EventQuery(source="art-1"))) == ["one", "two"]
+    assert ids(store.query(EventQuery(source="bbc news"))) == ["one", "two"]
+    assert ids(store.query(EventQuery(source="reuters"))) == ["two"]
+    assert ids(store.query(EventQuery(source="https://x/1"))) == ["one"]
+    assert ids(store.query(EventQuery(source="' OR 1=1 --"))) == []
+
+
+def test_stable_order_and_paging_across_chunks(store):
+    events = [
+        ev(f"id{i:04d}", start=f"2025-01-{1 + i % 28:02d}", lat=45 + i % 7, lon=25 + i % 11)
+        for i in range(1234)
+    ]
+    store.put_events(reversed(events))
+    expected = [e.event_id for e in sorted(events, key=lambda e: (e.date_start, e.event_id))]
+    assert ids(store.query()) == expected
+    assert store.count() == 1234
+    assert ids(store.query(EventQuery(limit=700, offset=400))) == expected[400:1100]
+    assert ids(store.query(EventQuery(limit=10, offset=1230))) == expected[1230:]
+    assert ids(store.query(EventQuery(limit=0))) == []
+    assert store.count(EventQuery(limit=3, offset=5)) == 1234
+    with pytest.raises(ValidationError, match="limit"):
+        list(store.query(EventQuery(limit=-1)))
+
+
+def test_query_is_a_lazy_stream(store):
+    store.put_events([ev(f"e{i:04d}") for i in range(1100)])
+    stream = store.query()
+    first = next(stream)
+    # A write between reads does not break the stream (no snapshot held between chunks).
+    store.put_events([ev("zzzz")])
+    rest = list(stream)
+    assert first.event_id == "e0000" and len(rest) == 1100
+
+
+def test_extra_filters(store):
+    store.put_events([ev("ua", country_code="UA", geonameid=1), ev("ru", country_code="RU")])
+    assert ids(store.query(EventQuery(extra={"country_code": "RU"}))) == ["ru"]
+    assert ids(store.query(EventQuery(extra={"geonameid": 1}))) == ["ua"]
+    with pytest.raises(ValidationError, match="unknown extra filter 'colour'"):
+        store.count(EventQuery(extra={"colour": "red"}))
+
+
+def test_nested_transactions_commit_or_roll_back_together(store):
+    with store.transaction():
+        store.put_events([ev("a")])
+        with store.transaction():
+            store.put_events([ev("b")])
+        store.put_article({"article_id": "art", "text": "t"})
+    assert store.count() == 2 and store.get_article("art")
+
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.put_events([ev("c")])
+            with store.transaction():
+                store.put_events([ev("d")])
+            raise RuntimeError("boom")
+    assert store.get("c") is None and store.get("d") is None
+
+    with store.transaction():
+        store.put_events([ev("e")])
+        try:
+            with store.transaction():
+                store.put_events([ev("f")])
+                raise ValueError("inner only")
+        except ValueError:
+            pass
+    assert store.get("e") is not None and store.get("f") is None
+
+
+def test_other_connections_do_not_see_uncommitted_writes(store, tmp_path):
+    other = SQLiteStore(store.path)
+    with store.transaction():
+        store.put_events([ev("pending")])
+        assert other.get("pending") is None
+    assert other.get("pending") is not None
+    other.close()
+
+
+def test_delete_is_recorded_never_silent(store):
+    event = ev("gone", summary="wrong place")
+    store.put_events([event, ev("kept")])
+    store.delete_event("gone", reason="duplicate of kept", by="analyst@example")
+    assert store.get("gone") is None
+    assert ids(store.query()) == ["kept"]
+    assert store.count() == 1
+    assert ids(store.query(EventQuery(include_deleted=True))) == ["gone", "kept"]
+    (record,) = store.deletions()
+    assert record["event_id"] == "gone"
+    assert record["reason"] == "duplicate of kept" and record["by"] == "analyst@example"
+    assert record["event"]["summary"] == "wrong place"
+    assert record["deleted_at"] == store.data_as_of()
+    with pytest.raises(NotFoundError, match="'gone'"):
+        store.delete_event("gone", reason="again", by="x")
+    with pytest.raises(ValidationError, match="reason") as info:
+        store.delete_event("kept", reason="  ", by="x")
+    assert info.value.field == "reason"
+    assert store.get("kept") is not None
+
+
+def test_reviewed_and_deleted_events_are_protected(store):
+    reviewed = ev("r", summary="analyst's wording", status="reviewed")
+    store.put_events([reviewed, ev("d", summary="auto")])
+    store.delete_event("d", reason="not an event", by="analyst")
+
+    auto_r = ev("r", summary="automatic wording", extraction="rules-v1")
+    auto_d = ev("d", summary="auto again", extraction="rules-v1")
+    result = store.put_events([auto_r, auto_d, ev("new")])
+    assert set(result.protected) == {"r", "d"} and result.written == 1
+    assert store.get("r").summary == "analyst's wording"
+    assert store.get("d") is None
+
+    # An analyst's own edits (reviewed, or overwrite_reviewed) go through.
+    store.put_events([auto_r], overwrite_reviewed=True)
+    assert store.get("r").summary == "automatic wording"
+    store.put_events([auto_d.replace(status="reviewed")])
+    assert store.get("d").summary == "auto again"
+
+
+def test_articles(store):
+    store.put_article(
+        {"article_id": "b", "title": "T", "published_at": "2025-01-12", "text": "Body"}
+    )
+    store.put_article({"article_id": "a", "title": "A", "text": "Другой текст"})
+    assert store.get_article("b") == {
+        "article_id": "b",
+        "title": "T",
+        "published_at": "2025-01-12",
+        "text": "Body",
+    }
+    assert store.get_article("a")["text"] == "Другой текст"
+    assert [a["article_id"] for a in store.articles()] == ["a", "b"]
+    assert all("text" not in a for a in store.articles())
+    assert store.get_article("zzz") is None
+    with pytest.raises(ValidationError, match="article_id"):
+        store.put_article({"title": "no id"})
+
+
+def test_tokens_store_only_a_hash(store):
+    secret = store.create_token("alice")
+    assert len(secret) >= 40
+    assert store.verify_token(secret) == "alice"
+    assert store.verify_token(secret + "x") is None
+    assert store.verify_token("") is None
+    assert store.verify_token(None) is None
+    raw = sqlite3.connect(store.path).execute("SELECT * FROM tokens").fetchall()
+    assert secret not in repr(raw)
+    rotated = store.create_token("alice")
+    assert store.verify_token(secret) is None and store.verify_token(rotated) == "alice"
+    assert [t["name"] for t in store.tokens()] == ["alice"]
+    assert store.revoke_token("alice") is True
+    assert store.verify_token(rotated) is None
+    with pytest.raises(ValidationError, match="name"):
+        store.create_token(" ")
+
+
+def test_not_sqlite_file_is_a_store_error(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="notes.sqlite"):
+        SQLiteStore(path)
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a conflictmap event store"):
+        SQLiteStore(path)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite"
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="schema version 99"):
+        SQLiteStore(path)
+
+
+def test_open_store_paths_and_urls(tmp_path, monkeypatch):
+    path = tmp_path / "x.sqlite"
+    with open_store(f"sqlite:///{path}") as s:
+        s.put_events([ev("a")])
+    with open_store(path) as s:
+        assert s.get("a") is not None
+    monkeypatch.setenv("CONFLICTMAP_STORE", str(path))
+    with open_store() as s:
+        assert s.count() == 1
+    with pytest.raises(StoreError, match="unknown scheme 'pg'"):
+        open_store("pg://host/db")
+
+
+def test_threads_use_their_own_connections(store):
+    errors = []
+
+    def writer(prefix):
+        try:
+            for i in range(20):
+                store.put_events([ev(f"{prefix}{i:02d}")])
+        except Exception as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in "abc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and store.count() == 60
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+from geo.events import Event
+from geo.sqlite_store import SQLiteStore
+store = SQLiteStore(sys.argv[1])
+store.put_events([Event.from_dict({"event_id": "committed", "event_type": "attack",
+                                   "date_start": "2025-01-01"})])
+with store.transaction():
+    store.put_article({"article_id": "half", "text": "x"})
+    store.put_events([Event.from_dict({"event_id": f"half{i}", "event_type": "attack",
+                                       "date_start": "2025-01-02"}) for i in range(500)])
+    print("inside", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_sigkill_mid_transaction_leaves_a_clean_store(tmp_path):
+    path = tmp_path / "killed.sqlite"
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == -9 and "inside" in proc.stdout
+    with SQLiteStore(path) as store:
+        assert ids(store.query()) == ["committed"]
+        assert store.get_article("half") is None
+        assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_geometry_bounds():
+    assert geometry_bounds(KURSK_OBLAST) == (34.1, 50.9, 38.5, 52.4)
+    multi = {"type": "MultiPoint", "coordinates": [[1, 2], [-3, 4]]}
+    assert geometry_bounds(multi) == (-3.0, 2.0, 1.0, 4.0)
+    coll = {
+        "type": "GeometryCollection",
+        "geometries": [multi, {"type": "Point", "coordinates": [9, -9]}],
+    }
+    assert geometry_bounds(coll) == (-3.0, -9.0, 9.0, 4.0)
+    assert geometry_bounds({"type": "Polygon", "coordinates": []}) is None
+
+
+def test_data_as_of_moves_with_writes(store):
+    assert store.data_as_of() is None
+    store.put_article({"article_id": "a", "text": "x"})
+    first = store.data_as_of()
+    assert first is not None
+    time.sleep(1.1)
+    store.put_events([ev("a")])
+    assert store.data_as_of() > first
