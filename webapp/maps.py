@@ -124,6 +124,7 @@ def build_map(
     data=None,
     basemap=None,
     extent=None,
+    window=None,
     bounds=None,
     embed=False,
     data_as_of=None,
@@ -151,6 +152,8 @@ def build_map(
         (inlined) in "static" mode.
     extent : dict, optional
         ``{"start": iso, "end": iso}``: the time axis. Computed from ``data`` when omitted.
+    window : dict, optional
+        The time window shown when the URL names none (default: the whole ``extent``).
     bounds : list, optional
         ``[[south, west], [north, east]]`` to fit when the URL names no centre.
     embed : bool, default False
@@ -201,6 +204,7 @@ def build_map(
         "mode": mode,
         "types": event_types(),
         "extent": extent,
+        "window": window,
         "bounds": bounds,
         "embed": bool(embed),
         "limit": int(limit),

@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import threading
+from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
@@ -15,7 +16,14 @@ from geo.store import EventQuery
 from webapp import assets
 from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
 
-__all__ = ["PERMALINK_PARAMS", "bp", "data_extent_of", "embed_snippet", "map_page"]
+__all__ = [
+    "PERMALINK_PARAMS",
+    "bp",
+    "data_extent_of",
+    "default_window",
+    "embed_snippet",
+    "map_page",
+]
 
 bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=STATIC_URL)
 
@@ -69,11 +77,32 @@ def data_extent_of(store):
     return result
 
 
+def default_window(extent, total, *, limit, days=30):
+    """Return the time window a map opens on: all of ``extent``, or its last ``days`` days.
+
+    When more events exist than the page fetches at once (``limit``), the map opens on the
+    most recent month ("as of" the latest date), which a reader can widen with the slider.
+
+    Examples
+    --------
+    >>> default_window({"start": "2023-01-01", "end": "2024-12-31"}, 100000, limit=5000)
+    {'start': '2024-12-01', 'end': '2024-12-31'}
+    >>> default_window({"start": "2024-10-01", "end": "2024-12-31"}, 40, limit=5000) is None
+    True
+    """
+    if not extent or total <= limit:
+        return None
+    end = date.fromisoformat(extent["end"])
+    start = max(date.fromisoformat(extent["start"]), end - timedelta(days=days))
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
 def _page(*, embed):
     store = _store()
     extent, bounds = data_extent_of(store)
     root = request.script_root
     cfg = current_app.config
+    limit = int(cfg.get("MAP_FETCH_LIMIT", 5000))
     m = build_map(
         mode="api",
         api={
@@ -85,13 +114,14 @@ def _page(*, embed):
         },
         basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
         extent=extent,
+        window=default_window(extent, store.count(), limit=limit),
         bounds=bounds,
         embed=embed,
         data_as_of=store.data_as_of(),
         tiles=cfg.get("MAP_TILES", ()),
         page_url=f"{root}/",
         embed_url=f"{root}/embed",
-        limit=cfg.get("MAP_FETCH_LIMIT", 5000),
+        limit=limit,
         title="conflictmap — embedded map" if embed else "conflictmap",
     )
     page = render_page(m, nonce=getattr(g, "csp_nonce", None))

@@ -211,7 +211,7 @@
     var q = new URLSearchParams(window.location.search);
     var h = window.location.hash.replace(/^#/, "");
     if (h) new URLSearchParams(h).forEach(function (v, k) { if (!q.has(k)) q.set(k, v); });
-    var ext = this.cfg.extent || {};
+    var ext = this.cfg.window || this.cfg.extent || {};
     var s = {
       start: toDay(q.get("start")) !== null ? q.get("start").slice(0, 10) : ext.start,
       end: toDay(q.get("end")) !== null ? q.get("end").slice(0, 10) : ext.end,
@@ -433,6 +433,7 @@
     this.shown = features.length;
     this.matched = matched === null ? features.length : matched;
     this.renderCount += 1;
+    this.lastDrawAt = window.performance ? performance.now() : Date.now();
     if (this.state.event && !this.popupRestored) {
       this.popupRestored = true;
       this.select(this.state.event);
