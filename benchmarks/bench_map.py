@@ -1,0 +1,249 @@
+"""Benchmark the map viewer with many events: load-to-idle and time-step redraw in Chromium.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_map.py [--events 100000] [--baseline 10000]
+
+Fills an SQLite store (kept in the temp folder between runs) with ``--events`` random events
+over two years, serves the real app on a loopback port and drives Debian's /usr/bin/chromium:
+
+* the map page (``/map``) load to idle: the load event, the viewer's last draw and the end of
+  the last long task, once 1 s passes with no long task;
+* a time-control step (one week forward, window of 30 days): from the click to the redraw
+  (API query, transfer and canvas draw, two animation frames after the data is drawn);
+* a zoom step (includes the 150 ms debounce before the view is re-queried).
+
+Baseline, same run: a plain folium page with one ``folium.Marker`` per event for the first
+``--baseline`` events (100,000 folium markers take minutes to render and load; see
+/work/shared/design/maps-offline.md, so the baseline size is smaller and printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LONGTASKS = """window.__longtaskEnd = 0;
+new PerformanceObserver(list => { for (const e of list.getEntries())
+  window.__longtaskEnd = Math.max(window.__longtaskEnd, e.startTime + e.duration); })
+  .observe({type: 'longtask', buffered: true});"""
+IDLE = """async () => { const sleep = ms => new Promise(r => setTimeout(r, ms));
+  while (performance.now() - window.__longtaskEnd < 1000) await sleep(100);
+  const nav = performance.getEntriesByType('navigation')[0];
+  const v = window.ConflictMap && ConflictMap.current;
+  const drawn = v ? v.lastDrawAt : 0;
+  return {load: nav.loadEventEnd,
+          idle: Math.max(nav.loadEventEnd, drawn || 0, window.__longtaskEnd),
+          shown: v ? v.shown : null, matched: v ? v.matched : null}; }"""
+FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+STEP = f"""async (action) => {{ const v = ConflictMap.current, rc = v.renderCount;
+  const t0 = performance.now();
+  if (action === 'step') document.querySelector('.cm-forward').click();
+  else v.map.setZoom(v.map.getZoom() + 1, {{animate: false}});
+  while (!(v.renderCount > rc && !v.pending)) await new Promise(r => setTimeout(r, 5));
+  await {FRAMES};
+  return {{ms: performance.now() - t0, shown: v.shown}}; }}"""
+ZOOM_PLAIN = f"""async () => {{
+  const m = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
+  const t0 = performance.now(); m.setZoom(m.getZoom() + 1, {{animate: false}});
+  await {FRAMES}; return performance.now() - t0; }}"""
+
+
+def make_store(path, n, seed=11):
+    """Return an SQLite store at ``path`` holding ``n`` random events (reused when it has)."""
+    from geo.events import Event
+    from geo.sqlite_store import SQLiteStore
+
+    store = SQLiteStore(path)
+    if store.count() == n:
+        return store
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    store = SQLiteStore(path)
+    rng = random.Random(seed)
+    types = ["deployment", "capture", "casualties", "attack", "front_line", "movement"]
+    first = date(2023, 1, 1)
+    t0 = time.perf_counter()
+    batch = []
+    for i in range(n):
+        day = first + timedelta(days=rng.randrange(730))
+        lat, lon = 45 + rng.random() * 8, 30 + rng.random() * 10
+        area = i % 20 == 0
+        data = {
+            "event_id": f"bench-{i:06d}",
+            "event_type": types[i % len(types)],
+            "date_start": day.isoformat(),
+            "date_end": (day + timedelta(days=rng.randrange(3))).isoformat(),
+            "latitude": round(lat, 4),
+            "longitude": round(lon, 4),
+            "geo_precision": "admin1" if area else "exact",
+            "summary": f"Benchmark event {i}",
+            "location_name": f"Place {i % 5000}",
+            "status": "claimed",
+            "sources": [
+                {
+                    "source_id": f"b{i}",
+                    "publisher": "Bench",
+                    "url": f"https://example.org/{i}",
+                    "quote": f"Quote for event {i}.",
+                }
+            ],
+        }
+        if area:
+            ring = [[lon - 0.5, lat - 0.3], [lon + 0.5, lat - 0.3], [lon + 0.5, lat + 0.3]]
+            data["geometry"] = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+        batch.append(Event.from_dict(data))
+        if len(batch) == 10_000:
+            store.put_events(batch)
+            batch = []
+    if batch:
+        store.put_events(batch)
+    print(f"filled the store with {n} events in {time.perf_counter() - t0:.1f} s", flush=True)
+    return store
+
+
+def baseline_html(store, n):
+    """Return ``(html, seconds)``: a plain folium map with one Marker per event (first ``n``)."""
+    import folium
+
+    from geo.store import EventQuery
+    from webapp import assets
+
+    assets.patch_folium()
+    t0 = time.perf_counter()
+    m = folium.Map(location=[49, 35], zoom_start=6, tiles=None)
+    m.options.update(max_zoom=12, min_zoom=2)
+    for event in store.query(EventQuery(limit=n)):
+        folium.Marker([event.latitude, event.longitude]).add_to(m)
+    html = m.get_root().render()
+    return assets.require_offline(html, what="baseline"), time.perf_counter() - t0
+
+
+def serve(app, extra):
+    """Serve ``app`` (plus ``extra`` {path: html}) on a free loopback port; return base URL."""
+    from werkzeug.serving import make_server
+
+    def site(environ, start_response):
+        body = extra.get(environ["PATH_INFO"])
+        if body is not None:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [body.encode("utf-8")]
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, site, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def measure(browser, url, *, steps=0, zooms=0, plain=False):
+    """Open ``url`` in a fresh context; return load/idle and step/zoom timings in ms."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 860})
+    external = []
+    ctx.route(
+        lambda u: not u.startswith("http://127.0.0.1"),
+        lambda r: (external.append(r.request.url), r.abort()),
+    )
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(LONGTASKS)
+    page.goto(url, wait_until="load", timeout=600_000)
+    if not plain:
+        page.wait_for_function(
+            "window.ConflictMap && ConflictMap.current && ConflictMap.current.renderCount > 0"
+            " && !ConflictMap.current.pending",
+            timeout=120_000,
+        )
+    out = page.evaluate(IDLE)
+    out["steps"] = [page.evaluate(STEP, "step")["ms"] for _ in range(steps)]
+    if plain:
+        out["zooms"] = [page.evaluate(ZOOM_PLAIN) for _ in range(zooms)]
+    else:
+        out["zooms"] = [page.evaluate(STEP, "zoom")["ms"] for _ in range(zooms)]
+    out["heap_mb"] = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize/1e6 : 0")
+    out["errors"], out["external"] = errors, external
+    ctx.close()
+    return out
+
+
+def _fmt(values):
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.0f} (max {max(values):.0f})"
+
+
+def main(argv=None):
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=10_000)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--store", default=None, help="SQLite file (default: in the temp dir)")
+    args = parser.parse_args(argv)
+    path = args.store or os.path.join(tempfile.gettempdir(), f"cm-bench-{args.events}.sqlite")
+    store = make_store(path, args.events)
+    os.environ["CONFLICTMAP_STORE"] = path
+
+    from playwright.sync_api import sync_playwright
+
+    from webapp import create_app
+
+    app = create_app({"TESTING": False, "STORE": path})
+    html, build_s = baseline_html(store, args.baseline)
+    base = serve(app, {"/baseline.html": html})
+    rows = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        measure(browser, base + "/map")  # warm the server's per-data-version caches once
+        cold = measure(browser, base + "/map", steps=0, zooms=2)
+        rows.append(("conflictmap /map (opens on latest 30 days)", args.events, cold))
+        view = base + "/map?start=2023-06-01&end=2023-06-30&lat=49&lon=35&z=6"
+        stepped = measure(browser, view, steps=args.steps, zooms=0)
+        rows.append(("conflictmap /map, 30-day window, step 1 week", args.events, stepped))
+        plain = measure(browser, base + "/baseline.html", zooms=2, plain=True)
+        rows.append(
+            (f"baseline folium.Marker each ({build_s:.1f} s to render)", args.baseline, plain)
+        )
+        browser.close()
+    print()
+    print(
+        "| page | events in store/page | load ms | load-to-idle ms | shown | step ms | zoom ms "
+        "| heap MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, n, r in rows:
+        shown = "" if r.get("shown") is None else f"{r['shown']} of {r['matched']}"
+        print(
+            f"| {name} | {n:,} | {r['load']:.0f} | {r['idle']:.0f} | {shown} | "
+            f"{_fmt(r['steps'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
+        )
+        if r["errors"] or r["external"]:
+            print(f"|   errors: {r['errors'][:3]} external: {r['external'][:3]} |")
+    print(
+        f"\nbaseline HTML: {len(html) / 1e6:.1f} MB; targets: load-to-idle <= 2000 ms, "
+        "time step <= 300 ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
