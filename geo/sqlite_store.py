@@ -462,5 +462,24 @@ class SQLiteStore(EventStore):
         row = self._conn().execute("SELECT value FROM meta WHERE key = 'data_as_of'").fetchone()
         return row[0] if row else None
 
+    def extent(self):
+        """Return ``(dates, bounds)`` of the stored events, for a map's time axis and view.
+
+        ``dates`` is ``{"start": iso, "end": iso}`` (earliest start, latest end) or None;
+        ``bounds`` is ``[[south, west], [north, east]]`` over the events' boxes, or None.
+        Used by the map pages (``webapp.views.data_extent_of``) instead of a full scan.
+        """
+        row = (
+            self._conn()
+            .execute(
+                "SELECT min(date_start), max(date_end), min(min_lat), min(min_lon), "
+                "max(max_lat), max(max_lon) FROM events WHERE deleted = 0"
+            )
+            .fetchone()
+        )
+        dates = {"start": row[0], "end": row[1]} if row[0] else None
+        bounds = [[row[2], row[3]], [row[4], row[5]]] if row[2] is not None else None
+        return dates, bounds
+
     def __repr__(self):
         return f"SQLiteStore({str(self.path)!r})"
