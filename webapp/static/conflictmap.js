@@ -287,9 +287,12 @@
     });
   };
 
-  Viewer.prototype.queryParams = function () {
+  Viewer.prototype.queryParams = function (alwaysBbox) {
     var s = this.state, p = new URLSearchParams();
-    p.set("bbox", this.bbox().join(","));
+    // a view that contains every stored event needs no bbox filter (the same answer, and the
+    // store need not intersect every row with the box); downloads always carry the bbox
+    var all = this.cfg.bounds && this.map.getBounds().contains(L.latLngBounds(this.cfg.bounds));
+    if (alwaysBbox || !all) p.set("bbox", this.bbox().join(","));
     if (s.start || s.end) p.set("datetime", (s.start || "..") + "/" + (s.end || ".."));
     p.set("type", this.visibleTypes().join(","));
     if (s.actor) p.set("actor", s.actor);
@@ -300,7 +303,7 @@
 
   Viewer.prototype.downloadUrl = function (fmt) {
     if (this.cfg.mode !== "api") return null;
-    var p = this.queryParams();
+    var p = this.queryParams(true);
     p.set("f", fmt);
     p.set("limit", String(this.cfg.export_limit));
     return this.cfg.api.items + "?" + p.toString();
@@ -366,7 +369,7 @@
     var self = this, fl = this.cfg.api.front_lines;
     if (!fl || !this.frontLayer || !this.map.hasLayer(this.frontLayer)) return;
     var q = new URLSearchParams();
-    q.set("bbox", p.get("bbox"));
+    if (p.has("bbox")) q.set("bbox", p.get("bbox"));
     if (p.has("datetime")) q.set("datetime", p.get("datetime"));
     q.set("limit", String(this.cfg.limit));
     fetch(fl + "?" + q.toString(), { headers: { Accept: "application/geo+json" } })
