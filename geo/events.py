@@ -279,12 +279,24 @@ class Event:
         if data.get("type") == "Feature":
             props = dict(data.get("properties") or {})
             props.setdefault("event_id", data.get("id"))
-            if data.get("geometry") and props.get("latitude") is None:
-                geom = data["geometry"]
-                if geom.get("type") == "Point":
-                    props["longitude"], props["latitude"] = geom["coordinates"][:2]
-                else:
-                    props.setdefault("geometry", geom)
+            geom = data.get("geometry")
+            if geom is not None and not (isinstance(geom, dict) and "type" in geom):
+                raise ValidationError(
+                    f"geometry must be a GeoJSON geometry object; got {geom!r:.80}",
+                    field="geometry",
+                )
+            if geom and geom["type"] == "Point":
+                coords = geom.get("coordinates")
+                if not (isinstance(coords, list | tuple) and len(coords) >= 2):
+                    raise ValidationError(
+                        f"a Point needs [lon, lat] coordinates; got {coords!r:.80}",
+                        field="geometry",
+                    )
+                if props.get("latitude") is None:
+                    props["longitude"], props["latitude"] = coords[:2]
+            elif geom:
+                # An area-level event: the area is the geometry, the point stays a property.
+                props.setdefault("geometry", geom)
             data = props
         event_type = _choice(data, "event_type", EVENT_TYPES)
         if data.get("date_start") in (None, ""):
