@@ -43,11 +43,12 @@ def _outlines(bounds):
     return out
 
 
-def build_static_map(features, *, data_as_of=None, basemap=None, title="conflictmap"):
+def build_static_map(features, *, data_as_of=None, basemap=None, title="conflictmap", embed=False):
     """Return ``(html, bounds)``: a self-contained map page of ``features`` and its view box.
 
     Leaflet and the viewer's JS/CSS, the events and the basemap are inlined, so the page
-    works from ``file://`` with no server and no network.
+    works from ``file://`` with no server and no network. ``embed`` drops the filter and
+    tool panels (used for the PNG).
     """
     from webapp.maps import build_map, data_extent, render_static
 
@@ -55,7 +56,15 @@ def build_static_map(features, *, data_as_of=None, basemap=None, title="conflict
     _, bounds = data_extent(features)
     if basemap is None and bounds:
         basemap = _outlines(bounds)
-    m = build_map(mode="static", data=data, basemap=basemap, data_as_of=data_as_of, title=title)
+    m = build_map(
+        mode="static",
+        data=data,
+        basemap=basemap,
+        data_as_of=data_as_of,
+        title=title,
+        embed=embed,
+        page_url="",
+    )
     return render_static(m), bounds
 
 
@@ -75,7 +84,15 @@ def _screenshot(html_path, png_path, *, width, height):
             f"--screenshot={png_path}",
             html_path.resolve().as_uri(),
         ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        # own session: Chromium signals its process group when it exits
+        subprocess.run(
+            cmd,
+            check=True,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            start_new_session=True,
+        )
 
 
 def _bbox(value):
@@ -142,12 +159,15 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
         data_as_of = store.data_as_of()
     if matched > len(features):
         click.echo(f"warning: {matched} events match; the map holds the first {len(features)}")
-    page, bounds = build_static_map(features, data_as_of=data_as_of, title=title)
+    from webapp.maps import data_extent
+
+    _, bounds = data_extent(features)
+    basemap = _outlines(bounds) if bounds else {}
+    page, _ = build_static_map(features, data_as_of=data_as_of, basemap=basemap, title=title)
     html_path = out / f"{name}.html"
     html_path.write_text(page, encoding="utf-8")
     click.echo(f"wrote {html_path} ({len(features)} events, {html_path.stat().st_size} bytes)")
     if bounds:
-        basemap = _outlines(bounds)
         subtitle = f"{len(features)} events · data as of {data_as_of or 'unknown'}"
         svg = render_svg(
             features,
@@ -161,7 +181,13 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
         click.echo(f"wrote {svg_path}")
     if png and shutil.which(CHROMIUM):
         png_path = out / f"{name}.png"
-        _screenshot(html_path, png_path, width=1200, height=800)
+        bare, _ = build_static_map(
+            features, data_as_of=data_as_of, basemap=basemap, title=title, embed=True
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            shot = Path(tmp) / "print.html"
+            shot.write_text(bare, encoding="utf-8")
+            _screenshot(shot, png_path, width=1200, height=800)
         click.echo(f"wrote {png_path}")
     elif png:
         click.echo(f"no PNG: {CHROMIUM} is not installed (the SVG is the print version)")
