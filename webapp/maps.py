@@ -144,7 +144,8 @@ def build_map(
         "api": the page fetches events from ``api["items"]`` for the current view and time
         window; "static": ``data`` (a FeatureCollection) is inlined and filtered in the page.
     api : dict, optional
-        ``{"items": url, "item": url prefix, "front_lines": url or None}`` (mode "api").
+        ``{"items": url, "item": url prefix}`` (mode "api"). Front-line references are the
+        ``front_line`` event type: a layer of its own on the same time axis.
     data : dict, optional
         The FeatureCollection to inline (mode "static").
     basemap : dict, optional

@@ -108,9 +108,6 @@ def _page(*, embed):
         api={
             "items": f"{root}/collections/events/items",
             "item": f"{root}/collections/events/items/",
-            "front_lines": f"{root}/collections/front_lines/items"
-            if cfg.get("MAP_FRONT_LINES", True)
-            else None,
         },
         basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
         extent=extent,

@@ -361,36 +361,7 @@
         if (window.console) window.console.warn(self.error);
       })
       .then(function () { self.pending -= 1; self.emit(); });
-    this.refreshFrontLines(p);
     return req;
-  };
-
-  Viewer.prototype.refreshFrontLines = function (p) {
-    var self = this, fl = this.cfg.api.front_lines;
-    if (!fl || !this.frontLayer || !this.map.hasLayer(this.frontLayer)) return;
-    var q = new URLSearchParams();
-    if (p.has("bbox")) q.set("bbox", p.get("bbox"));
-    if (p.has("datetime")) q.set("datetime", p.get("datetime"));
-    q.set("limit", String(this.cfg.limit));
-    fetch(fl + "?" + q.toString(), { headers: { Accept: "application/geo+json" } })
-      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
-      .then(function (fc) { self.drawFrontLines(fc.features || []); })
-      .catch(function () { /* the event layers still work without it */ });
-  };
-
-  Viewer.prototype.drawFrontLines = function (features) {
-    var self = this;
-    this.frontLayer.clearLayers();
-    features.forEach(function (f) {
-      if (!f.geometry) return;
-      var layer = L.geoJSON(f, {
-        renderer: self.renderer,
-        style: { color: "#009E73", weight: 2.5, opacity: 0.9, fillOpacity: 0.08, dashArray: "6 4" },
-        pointToLayer: function (g, ll) { return L.circleMarker(ll, { renderer: self.renderer, radius: 4 }); }
-      });
-      layer.on("click", function (e) { self.openPopup(f, e.latlng); });
-      self.frontLayer.addLayer(layer);
-    });
   };
 
   Viewer.prototype.symbolFor = function (f) {

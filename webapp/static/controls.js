@@ -62,18 +62,11 @@
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
     });
-    if (viewer.cfg.api && viewer.cfg.api.front_lines) {
-      viewer.frontLayer = L.featureGroup().addTo(map);
-      overlays["Front lines (dated areas)"] = viewer.frontLayer;
-    }
     viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
     viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
     var attribution = el("span", null, cfg.attribution || "");
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(attribution.innerHTML);
-    if (viewer.frontLayer) {
-      map.on("overlayadd", function (e) { if (e.layer === viewer.frontLayer) viewer.scheduleRefresh(); });
-    }
   };
 
   // ---- legend ----------------------------------------------------------------------------
