@@ -14,7 +14,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, send_fi
 
 from geo.store import EventQuery
 from webapp import assets
+from webapp.errors import ApiError
 from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
+from webapp.security import allow_framing
 
 __all__ = [
     "PERMALINK_PARAMS",
@@ -142,6 +144,7 @@ def map_view():
 
 
 @bp.get("/embed")
+@allow_framing
 def embed():
     """Serve the map without the page chrome, with attribution and a "data as of" stamp."""
     return _page(embed=True)
@@ -162,15 +165,6 @@ loading="lazy" title="conflictmap"></iframe>'
     )
 
 
-def _api_error(status, message, field=None):
-    try:
-        from webapp.errors import ApiError
-    except ImportError:  # pragma: no cover - the API engineer's module not there yet
-        body = {"ok": False, "status": status, "error": message, "field": field}
-        return jsonify(body), status
-    raise ApiError(status, message, field=field)
-
-
 def _int_param(name, default, *, lo, hi):
     raw = request.args.get(name)
     if raw in (None, ""):
@@ -180,7 +174,7 @@ def _int_param(name, default, *, lo, hi):
     except ValueError:
         value = None
     if value is None or value < lo:
-        return _api_error(400, f"{name} must be an integer >= {lo}; got {raw!r}", name)
+        raise ApiError(400, f"{name} must be an integer >= {lo}; got {raw!r}", field=name)
     return min(value, hi)
 
 
@@ -190,26 +184,22 @@ def oembed():
     url = request.args.get("url", "")
     fmt = request.args.get("format", "json")
     if fmt != "json":
-        return _api_error(501, f"format must be 'json'; got {fmt!r}", "format")
+        raise ApiError(501, f"format must be 'json'; got {fmt!r}", field="format")
     parts = urlsplit(url)
     here = urlsplit(request.host_url)
     if not url or parts.scheme not in ("http", "https") or parts.netloc != here.netloc:
-        return _api_error(
+        raise ApiError(
             404,
             f"url must be a map URL on {request.host_url!r} (/, /map or /embed); got {url!r}",
-            "url",
+            field="url",
         )
     root = request.script_root
     if parts.path not in (f"{root}/", f"{root}/map", f"{root}/embed"):
-        return _api_error(
-            404, f"url must point at /, /map or /embed on this site; got {url!r}", "url"
+        raise ApiError(
+            404, f"url must point at /, /map or /embed on this site; got {url!r}", field="url"
         )
     width = _int_param("maxwidth", 800, lo=100, hi=4000)
-    if isinstance(width, tuple):
-        return width
     height = _int_param("maxheight", 500, lo=100, hi=4000)
-    if isinstance(height, tuple):
-        return height
     kept = [(k, v) for k, v in parse_qsl(parts.query) if k in PERMALINK_PARAMS]
     src = f"{here.scheme}://{here.netloc}{root}/embed"
     if kept:
@@ -250,8 +240,8 @@ def basemap(level):
     with an ETag and a day of caching.
     """
     if level not in _BASEMAP_LEVELS:
-        return _api_error(
-            404, f"level must be one of {', '.join(_BASEMAP_LEVELS)}; got {level!r}", "level"
+        raise ApiError(
+            404, f"level must be one of {', '.join(_BASEMAP_LEVELS)}; got {level!r}", field="level"
         )
     data, zipped, etag = _basemap_bytes(level)
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
@@ -270,6 +260,8 @@ def vendor(package, path):
     """Serve a file of a pip-installed XStatic package (Leaflet, MarkerCluster, …)."""
     target = assets.vendor_file(package, path)
     if target is None:
-        return _api_error(404, f"no vendored asset {package}/{path!r}", "path")
+        raise ApiError(
+            404, f"path must name a vendored asset; got {package}/{path!r}", field="path"
+        )
     resp = send_file(target, conditional=True, max_age=86400)
     return resp
