@@ -105,14 +105,33 @@ def get_format(name: str) -> Format:
 
 
 def default_meta(**meta) -> dict:
-    """Return export metadata with the gazetteer's attribution filled in when missing."""
+    """Return export metadata with the attribution and gazetteer version filled in if missing.
+
+    Examples
+    --------
+    >>> "GeoNames" in default_meta(data_as_of="2025-01-12T00:00:00Z")["attribution"]
+    True
+    """
     if not meta.get("attribution"):
         try:
             from geo.gazetteer import ATTRIBUTION
-        except ImportError:  # pragma: no cover - the gazetteer module always defines it now
+        except ImportError:  # pragma: no cover - the gazetteer module defines it
             ATTRIBUTION = FALLBACK_ATTRIBUTION
         meta["attribution"] = ATTRIBUTION
+    if not meta.get("gazetteer_version"):
+        meta["gazetteer_version"] = _gazetteer_version()
     return meta
+
+
+def _gazetteer_version():
+    """Return the committed gazetteer's version from its manifest, without loading the index."""
+    try:
+        from geo.gazetteer import DATA_DIR
+
+        manifest = json.loads((Path(DATA_DIR) / "manifest.json").read_text("utf-8"))
+        return manifest.get("version")
+    except (ImportError, OSError, ValueError):
+        return None
 
 
 # -- flattening (CSV, GeoPackage attributes) -------------------------------------------------

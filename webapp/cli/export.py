@@ -1,0 +1,317 @@
+"""``conflictmap export`` (GeoJSON, CSV, GeoPackage, KML) and ``conflictmap events`` (curation)."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from geo.events import EVENT_TYPES, STATUSES, parse_date
+from geo.exc import GeoError, NotFoundError, StoreError, ValidationError
+from webapp.cli import current_store_url, main
+
+__all__ = ["build_query", "events_group", "export"]
+
+
+def _bbox(ctx, param, value):
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        numbers = tuple(float(p) for p in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4:
+        raise click.BadParameter(
+            f"expected four comma-separated numbers min_lon,min_lat,max_lon,max_lat "
+            f"like 22,44,40,53; got {value!r}"
+        )
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)) or not (
+        -90 <= min_lat <= max_lat <= 90
+    ):
+        raise click.BadParameter(
+            "expected longitudes in [-180, 180] and latitudes in [-90, 90] with "
+            f"min_lat <= max_lat; got {value!r}"
+        )
+    return numbers
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value, field_name=param.name)
+    except ValidationError:
+        raise click.BadParameter(f"expected an ISO date like 2025-01-09; got {value!r}") from None
+
+
+def filter_options(func):
+    """Add the event filters shared by ``export`` and ``events list`` to a command."""
+    options = [
+        click.option("--bbox", callback=_bbox, metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+                     help="Events whose point or area intersects this box."),
+        click.option("--start", callback=_date, metavar="DATE",
+                     help="Events whose date range ends on or after DATE (ISO)."),
+        click.option("--end", callback=_date, metavar="DATE",
+                     help="Events whose date range starts on or before DATE (ISO)."),
+        click.option("--type", "types", multiple=True, type=click.Choice(EVENT_TYPES),
+                     help="Event type (repeatable)."),
+        click.option("--actor", "actors", multiple=True,
+                     help="Actor name, matched as a case-insensitive substring (repeatable)."),
+        click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+                     help="Status (repeatable)."),
+        click.option("--q", "text", metavar="TEXT",
+                     help="Free text over summary, places, actors and quotes."),
+        click.option("--source", metavar="ID|PUBLISHER|URL",
+                     help="Events with this source id, publisher or URL."),
+        click.option("--limit", type=click.IntRange(min=0), help="At most this many events."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_query(bbox, start, end, types, actors, statuses, text, source, limit):
+    """Return the ``EventQuery`` for the CLI filters (exit 2 naming a bad combination)."""
+    from geo.store import EventQuery
+
+    if start and end and start > end:
+        raise click.UsageError(
+            f"--start {start.isoformat()} is after --end {end.isoformat()}; expected start <= end"
+        )
+    return EventQuery(
+        bbox=bbox,
+        start=start,
+        end=end,
+        types=tuple(types),
+        actors=tuple(actors),
+        statuses=tuple(statuses),
+        text=text,
+        source=source,
+        limit=limit,
+    )
+
+
+def _query_meta(bbox, start, end, types, actors, statuses, text, source, limit):
+    query = {
+        "bbox": list(bbox) if bbox else None,
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "type": list(types),
+        "actor": list(actors),
+        "status": list(statuses),
+        "q": text,
+        "source": source,
+        "limit": limit,
+    }
+    return {k: v for k, v in query.items() if v not in (None, [])}
+
+
+#: CLI option named by a ``ValidationError.field`` of the store's query checks.
+_OPTION_OF_FIELD = {
+    "bbox": "--bbox",
+    "start": "--start",
+    "end": "--end",
+    "types": "--type",
+    "actors": "--actor",
+    "statuses": "--status",
+    "text": "--q",
+    "source": "--source",
+    "limit": "--limit",
+}
+
+
+def _store_errors(func):
+    """Turn library errors into CLI errors: usage (2) for bad values, failure (1) otherwise."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as err:
+            option = _OPTION_OF_FIELD.get(err.field)
+            message = f"Invalid value for {option!r}: {err}" if option else str(err)
+            raise click.UsageError(message) from err
+        except (StoreError, NotFoundError, GeoError) as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper
+
+
+def _format_for(fmt, output):
+    from geo.formats import FORMATS
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output and output != "-" else ""
+        matches = [f.name for f in FORMATS.values() if f.extension == suffix]
+        fmt = matches[0] if matches else "geojson"
+    if fmt not in FORMATS:
+        raise click.BadParameter(
+            f"expected one of {', '.join(sorted(FORMATS))}; got {fmt!r}", param_hint="'--format'"
+        )
+    return FORMATS[fmt]
+
+
+@main.command("export")
+@click.option("--format", "fmt", metavar="|".join(("geojson", "csv", "gpkg", "kml")),
+              help="Output format (default: from the -o extension, else geojson).")  # fmt: skip
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@filter_options
+@_store_errors
+def export(fmt, output, **filters):
+    """Export events matching the filters as GeoJSON, CSV, GeoPackage or KML.
+
+    Filters combine with AND; repeated --type/--status/--actor options combine with OR. The
+    file is written whole or not at all (a temporary file is renamed into place).
+    """
+    from geo.formats import default_meta
+    from geo.store import open_store
+
+    fmt_obj = _format_for(fmt, output)
+    query = build_query(**filters)
+    with open_store(current_store_url()) as store:
+        meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
+        if output in (None, "-"):
+            out = click.get_binary_stream("stdout")
+            fmt_obj.write(store.query(query), out, meta=meta)
+            out.flush()
+            return
+        target = Path(output)
+        if target.is_dir():
+            raise click.BadParameter(
+                f"expected a file path; {output!r} is a folder", param_hint="'-o'"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                fmt_obj.write(store.query(query), handle, meta=meta)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        matched = store.count(query)
+    shown = min(matched, filters["limit"]) if filters["limit"] is not None else matched
+    click.echo(f"wrote {target} ({fmt_obj.name}, {shown} events)", err=True)
+
+
+@main.group("events")
+def events_group():
+    """List, curate and delete stored events."""
+
+
+@events_group.command("list")
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line.")
+@_store_errors
+def list_events(as_json, **filters):
+    """List events matching the filters (one line each, or JSON lines)."""
+    from geo.store import open_store
+
+    query = build_query(**filters)
+    with open_store(current_store_url()) as store:
+        for event in store.query(query):
+            if as_json:
+                click.echo(json.dumps(event.to_dict(), ensure_ascii=False))
+                continue
+            when = event.date_start.isoformat()
+            if event.date_end != event.date_start:
+                when += f"..{event.date_end.isoformat()}"
+            place = event.location_name or event.name_in_text or "-"
+            click.echo(
+                f"{event.event_id}\t{when}\t{event.event_type}\t{event.status}\t"
+                f"{place} ({event.geo_precision})\t{len(event.sources)} sources"
+            )
+
+
+@events_group.command("show")
+@click.argument("event_id")
+@_store_errors
+def show_event(event_id):
+    """Print one event as JSON."""
+    from geo.store import open_store
+
+    with open_store(current_store_url()) as store:
+        event = store.get(event_id)
+    if event is None:
+        raise click.ClickException(f"no event with event_id {event_id!r}")
+    click.echo(json.dumps(event.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _default_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name (containers)
+        return "analyst"
+
+
+@events_group.command("apply-curated")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--by", default=_default_user, show_default="current user",
+              help="Who is recorded for the deletions.")  # fmt: skip
+@click.option("--check", is_flag=True, help="Only validate the file; change nothing.")
+@_store_errors
+def apply_curated_command(file, by, check):
+    """Apply the curated events file (default data/curated/events.yaml) in one transaction.
+
+    Records add or correct events (their fields replace the stored ones); records with
+    "deleted: true" and a "reason" delete events, and the deletion is recorded.
+    """
+    from geo.curated import CURATED_FILE, apply_curated, load_curated
+    from geo.store import open_store
+
+    path = Path(file) if file else CURATED_FILE
+    if not path.is_file():
+        raise click.BadParameter(f"expected an existing YAML or GeoJSON file; got {str(path)!r}",
+                                 param_hint="'FILE'")  # fmt: skip
+    if check:
+        records = load_curated(path)
+        click.echo(f"{path}: {len(records)} records are valid")
+        return
+    with open_store(current_store_url()) as store:
+        result = apply_curated(store, path, by=by)
+    for label in ("added", "corrected", "unchanged", "deleted", "already_deleted"):
+        ids = getattr(result, label)
+        click.echo(
+            f"{label.replace('_', ' ')}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
+        )
+    if result.not_found:
+        click.echo(
+            f"warning: {len(result.not_found)} deletions name events that are not stored: "
+            f"{', '.join(result.not_found)}",
+            err=True,
+        )
+
+
+@events_group.command("delete")
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is deleted (recorded).")
+@click.option("--by", default=_default_user, show_default="current user", help="Who deletes it.")
+@_store_errors
+def delete_command(event_id, reason, by):
+    """Delete one event; the deletion (who, when, why, the event) is recorded."""
+    from geo.store import open_store
+
+    if not reason.strip():
+        raise click.BadParameter(f"expected a non-empty reason; got {reason!r}",
+                                 param_hint="'--reason'")  # fmt: skip
+    with open_store(current_store_url()) as store:
+        store.delete_event(event_id, reason=reason, by=by)
+    click.echo(f"deleted {event_id}")
+
+
+@events_group.command("deletions")
+@_store_errors
+def deletions_command():
+    """Print the deletion log as JSON lines (who, when, why, and the deleted event)."""
+    from geo.store import open_store
+
+    with open_store(current_store_url()) as store:
+        for record in store.deletions():
+            click.echo(json.dumps(record, ensure_ascii=False))
