@@ -6,6 +6,7 @@ import functools
 import getpass
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def export(fmt, output, **filters):
     with open_store(current_store_url()) as store:
         meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
         if output in (None, "-"):
-            out = click.get_binary_stream("stdout")
+            out = sys.stdout.buffer
             fmt_obj.write(store.query(query), out, meta=meta)
             out.flush()
             return
