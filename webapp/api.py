@@ -1,0 +1,489 @@
+"""OGC API - Features (Part 1 Core, GeoJSON) over the event store, with exports in every format."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from geo.store import EventQuery
+from webapp import params
+from webapp.errors import ApiError
+from webapp.store import get_store
+
+__all__ = [
+    "COLLECTIONS",
+    "CONFORMANCE",
+    "GEOJSON",
+    "bp",
+    "data_meta",
+    "landing",
+    "negotiate_items_format",
+]
+
+bp = Blueprint("api", __name__)
+
+GEOJSON = "application/geo+json"
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+_OGC = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
+    _OGC + "core",
+    _OGC + "geojson",
+    _OGC + "oas30",
+]
+#: The feature collections: id -> (title, description, event types or None for all).
+COLLECTIONS = {
+    "events": (
+        "Conflict events",
+        "Dated conflict events at places, each with every source that reports it (publisher, "
+        "URL, date and the quote that supports it).",
+        None,
+    ),
+    "front_lines": (
+        "Front-line references",
+        "Dated front-line and area-of-control references (events of type front_line).",
+        ("front_line",),
+    ),
+}
+_TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+_extent_lock = threading.Lock()
+_extent_cache: dict = {}
+_gazetteer_version: list = []
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _now():
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _link(href, rel, type_, title=None):
+    link = {"href": href, "rel": rel, "type": type_}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _formats():
+    """Return the export registry (``geo.formats.FORMATS``), or {} until it is installed."""
+    try:
+        from geo.formats import FORMATS
+    except ImportError:  # pragma: no cover - the formats module not written yet
+        return {}
+    return FORMATS
+
+
+def _gazetteer_version():
+    if not _gazetteer_version:
+        try:
+            from geo.gazetteer import Gazetteer
+
+            _gazetteer_version.append(Gazetteer.default().version)
+        except Exception:  # noqa: BLE001 - a stamp, never a reason to fail an export
+            _gazetteer_version.append(None)
+    return _gazetteer_version[0]
+
+
+def _attribution():
+    try:
+        from geo.gazetteer import ATTRIBUTION
+    except ImportError:  # pragma: no cover
+        ATTRIBUTION = ""  # noqa: N806
+    return (
+        "Events compiled by conflictmap from the news sources listed with each event. "
+        + ATTRIBUTION
+    ).strip()
+
+
+def data_meta(store, filters=None):
+    """Return the ``meta`` mapping export writers take: data as of, gazetteer, query, credits."""
+    return {
+        "data_as_of": store.data_as_of(),
+        "gazetteer_version": _gazetteer_version(),
+        "query": dict(filters or {}),
+        "attribution": _attribution(),
+    }
+
+
+def _collection_or_404(collection_id):
+    if collection_id not in COLLECTIONS:
+        raise ApiError(
+            404,
+            f"collection {collection_id!r} does not exist; expected one of "
+            f"{', '.join(COLLECTIONS)}",
+            "collectionId",
+        )
+    return COLLECTIONS[collection_id]
+
+
+def _extent(store, types):
+    """Return ``(bbox, interval)`` of the live events of ``types``, cached per data version."""
+    key = (getattr(store, "url", id(store)), store.data_as_of(), types)
+    with _extent_lock:
+        if key in _extent_cache:
+            return _extent_cache[key]
+    if types is None and hasattr(store, "extent"):
+        extent, bounds = store.extent()
+        bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
+        interval = [extent["start"], extent["end"]] if extent else None
+    else:
+        lo = hi = None
+        box = None
+        for event in store.query(EventQuery(types=types or ())):
+            start, end = event.date_start.isoformat(), event.date_end.isoformat()
+            lo = start if lo is None or start < lo else lo
+            hi = end if hi is None or end > hi else hi
+            b = _event_box(event)
+            if b:
+                box = (
+                    list(b)
+                    if box is None
+                    else [
+                        min(box[0], b[0]),
+                        min(box[1], b[1]),
+                        max(box[2], b[2]),
+                        max(box[3], b[3]),
+                    ]
+                )
+        bbox, interval = box, ([lo, hi] if lo else None)
+    with _extent_lock:
+        if len(_extent_cache) > 32:
+            _extent_cache.clear()
+        _extent_cache[key] = (bbox, interval)
+    return bbox, interval
+
+
+def _event_box(event):
+    from geo.sqlite_store import geometry_bounds
+
+    if event.geometry:
+        bounds = geometry_bounds(event.geometry)
+        if bounds:
+            return bounds
+    if event.latitude is not None:
+        return (event.longitude, event.latitude, event.longitude, event.latitude)
+    return None
+
+
+def _wants_json(default_html=True):
+    fmt = request.args.get("f")
+    if fmt is not None:
+        if fmt not in ("json", "html"):
+            raise ApiError(400, f"f must be 'json' or 'html'; got {fmt!r}", "f")
+        return fmt == "json"
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", GEOJSON]
+        if default_html
+        else ["application/json", "text/html", GEOJSON]
+    )
+    return best != "text/html"
+
+
+def _json_only():
+    fmt = request.args.get("f")
+    if fmt not in (None, "json"):
+        raise ApiError(400, f"f must be 'json' here; got {fmt!r}", "f")
+    for name in request.args:
+        if name != "f":
+            raise ApiError(400, f"unknown query parameter {name!r}; expected only 'f'", name)
+
+
+# -- landing page, conformance, collections --------------------------------------------------
+
+
+def landing():
+    """Return the OGC API landing page document (JSON)."""
+    u = _ext
+    return {
+        "title": "conflictmap",
+        "description": "Conflict events extracted from news reports, with their sources, "
+        "served as OGC API - Features.",
+        "links": [
+            _link(u("api.root", f="json"), "self", "application/json", "This document"),
+            _link(u("api.root", f="html"), "alternate", "text/html", "The map"),
+            _link(u("api.openapi"), "service-desc", OPENAPI_JSON, "The API definition"),
+            _link(u("api.conformance"), "conformance", "application/json", "Conformance"),
+            _link(u("api.collections"), "data", "application/json", "Collections"),
+            _link(
+                u("api.collections"),
+                "http://www.opengis.net/def/rel/ogc/1.0/data",
+                "application/json",
+                "Collections",
+            ),
+            _link(u("api.items", collection_id="events"), "items", GEOJSON, "Events"),
+        ],
+    }
+
+
+def _ext(endpoint, **values):
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get("/")
+def root():
+    """Serve the landing page as JSON to API clients, and the map page to browsers."""
+    if _wants_json():
+        for name in request.args:
+            if name != "f":
+                raise ApiError(400, f"unknown query parameter {name!r} for JSON; expected f", name)
+        resp = jsonify(landing())
+    else:
+        from webapp.views import map_page
+
+        resp = map_page()
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/conformance")
+def conformance():
+    """List the conformance classes this API implements."""
+    _json_only()
+    return jsonify({"conformsTo": CONFORMANCE})
+
+
+def _collection_doc(collection_id, store):
+    title, description, types = COLLECTIONS[collection_id]
+    bbox, interval = _extent(store, types)
+    u = _ext
+    links = [
+        _link(u("api.collection", collection_id=collection_id), "self", "application/json"),
+        _link(u("api.items", collection_id=collection_id), "items", GEOJSON, "Items as GeoJSON"),
+    ]
+    for name, fmt in _formats().items():
+        links.append(
+            _link(
+                u("api.items", collection_id=collection_id, f=name),
+                "alternate",
+                fmt.media_type,
+                f"Items as {name}",
+            )
+        )
+    doc = {
+        "id": collection_id,
+        "title": title,
+        "description": description,
+        "itemType": "feature",
+        "crs": [params.CRS84],
+        "storageCrs": params.CRS84,
+        "extent": {
+            "spatial": {"bbox": [bbox or [-180.0, -90.0, 180.0, 90.0]], "crs": params.CRS84},
+            "temporal": {
+                "interval": [
+                    [f"{interval[0]}T00:00:00Z", f"{interval[1]}T23:59:59Z"]
+                    if interval
+                    else [None, None]
+                ],
+                "trs": _TRS,
+            },
+        },
+        "links": links,
+    }
+    return doc
+
+
+@bp.get("/collections")
+def collections():
+    """List the feature collections with their extents and links."""
+    _json_only()
+    store = get_store()
+    return jsonify(
+        {
+            "links": [_link(_ext("api.collections"), "self", "application/json")],
+            "collections": [_collection_doc(cid, store) for cid in COLLECTIONS],
+        }
+    )
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id):
+    """Describe one feature collection."""
+    _collection_or_404(collection_id)
+    _json_only()
+    return jsonify(_collection_doc(collection_id, get_store()))
+
+
+# -- items -----------------------------------------------------------------------------------
+
+
+def negotiate_items_format(formats):
+    """Return the items format: ``f`` if given, else the best Accept match, else "json".
+
+    ``json`` is the OGC GeoJSON page (with numberMatched, links, paging); the names of
+    ``formats`` (geo.formats) are file exports.
+    """
+    fmt = request.args.get("f")
+    if fmt is not None:
+        return fmt
+    offered = [GEOJSON, "application/json"]
+    by_type = {}
+    for name, f in formats.items():
+        if name != "geojson":
+            offered.append(f.media_type)
+            by_type[f.media_type] = name
+    best = request.accept_mimetypes.best_match(offered, default=GEOJSON)
+    return by_type.get(best, "json")
+
+
+def _filters(items):
+    q = items.query
+    out = {}
+    if q.bbox:
+        out["bbox"] = list(q.bbox)
+    if q.start or q.end:
+        out["datetime"] = (
+            f"{q.start.isoformat() if q.start else '..'}/{q.end.isoformat() if q.end else '..'}"
+        )
+    for key, value in (("type", q.types), ("actor", q.actors), ("status", q.statuses)):
+        if value:
+            out[key] = list(value)
+    if q.text:
+        out["q"] = q.text
+    if q.source:
+        out["source"] = q.source
+    return out
+
+
+def _page_links(collection_id, items, matched):
+    args = request.args.to_dict(flat=False)
+    args.pop("offset", None)
+    args.pop("f", None)
+
+    def href(fmt, offset=None):
+        values = dict(args, f=fmt)
+        if offset:
+            values["offset"] = offset
+        return _ext("api.items", collection_id=collection_id, **values)
+
+    links = [_link(href("json", items.offset), "self", GEOJSON, "This page")]
+    for name, fmt in _formats().items():
+        links.append(_link(href(name), "alternate", fmt.media_type, f"All matches as {name}"))
+    if items.offset + items.limit < matched:
+        links.append(_link(href("json", items.offset + items.limit), "next", GEOJSON, "Next"))
+    if items.offset > 0:
+        prev = max(0, items.offset - items.limit)
+        links.append(_link(href("json", prev), "prev", GEOJSON, "Previous page"))
+    links.append(
+        _link(
+            _ext("api.collection", collection_id=collection_id),
+            "collection",
+            "application/json",
+            COLLECTIONS[collection_id][0],
+        )
+    )
+    return links
+
+
+def _feature_json(event):
+    return json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _stream_page(events, tail):
+    """Yield a FeatureCollection in ~64 KiB pieces: the features, then ``tail``'s members."""
+    buf = ['{"type":"FeatureCollection","features":[']
+    size, n = 0, 0
+    for event in events:
+        text = _feature_json(event)
+        buf.append("," + text if n else text)
+        n += 1
+        size += len(text)
+        if size >= 65536:
+            yield "".join(buf).encode("utf-8")
+            buf, size = [], 0
+    tail = dict(tail, numberReturned=n)
+    members = json.dumps(tail, ensure_ascii=False, separators=(",", ":"))[1:]
+    buf.append("]," + members)
+    yield "".join(buf).encode("utf-8")
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id):
+    """Answer an items query: a GeoJSON page (``f=json``) or a full export (other ``f``)."""
+    _title, _description, types = _collection_or_404(collection_id)
+    cfg = current_app.config
+    formats = _formats()
+    fmt = negotiate_items_format(formats)
+    items = params.parse_items_request(
+        request.args,
+        formats=["json", *formats],
+        default_limit=int(cfg["API_DEFAULT_LIMIT"]),
+        page_cap=int(cfg["API_MAX_LIMIT"]),
+        export_cap=int(cfg["EXPORT_MAX_LIMIT"]),
+        fmt=fmt,
+        types=types,
+    )
+    store = get_store()
+    matched = 0 if items.empty else store.count(items.query)
+    as_of = store.data_as_of()
+    if items.fmt != "json":
+        return _export(store, items, formats[items.fmt], collection_id, matched)
+    tail = {
+        "numberMatched": matched,
+        "timeStamp": _now(),
+        "dataAsOf": as_of,
+        "links": _page_links(collection_id, items, matched),
+    }
+    events = () if items.empty else store.query(items.query)
+    resp = Response(_stream_page(events, tail), mimetype=GEOJSON)
+    resp.headers["X-Data-As-Of"] = as_of or ""
+    resp.headers["X-Number-Matched"] = str(matched)
+    resp.vary.add("Accept")
+    return resp
+
+
+def _export(store, items, fmt, collection_id, matched):
+    from webapp import streaming
+
+    meta = data_meta(store, _filters(items))
+    meta["number_matched"] = matched
+    query = items.query
+    factory = (lambda: iter(())) if items.empty else (lambda: store.query(query))
+    body = streaming.pool().stream(fmt.write, factory, meta=meta)
+    resp = Response(body, mimetype=fmt.media_type, direct_passthrough=True)
+    stamp = (meta["data_as_of"] or "").replace(":", "").replace("-", "")[:15]
+    name = f"conflictmap-{collection_id}{'-' + stamp if stamp else ''}{fmt.extension}"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["X-Data-As-Of"] = meta["data_as_of"] or ""
+    resp.headers["X-Number-Matched"] = str(min(matched, items.limit))
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/collections/<collection_id>/items/<item_id>")
+def item(collection_id, item_id):
+    """Return one event as a GeoJSON Feature (404 in the JSON error shape when missing)."""
+    _title, _description, types = _collection_or_404(collection_id)
+    _json_only()
+    event = get_store().get(item_id)
+    if event is None or (types is not None and event.event_type not in types):
+        raise ApiError(
+            404, f"no event with id {item_id!r} in collection {collection_id!r}", "featureId"
+        )
+    feature = event.to_feature()
+    feature["links"] = [
+        _link(_ext("api.item", collection_id=collection_id, item_id=item_id), "self", GEOJSON),
+        _link(
+            _ext("api.collection", collection_id=collection_id), "collection", "application/json"
+        ),
+    ]
+    resp = jsonify(feature)
+    resp.mimetype = GEOJSON
+    resp.headers["X-Data-As-Of"] = get_store().data_as_of() or ""
+    return resp
+
+
+@bp.get("/openapi")
+def openapi():
+    """Return the OpenAPI 3.0 document describing every route of this API."""
+    from webapp.openapi import openapi_document
+
+    _json_only()
+    resp = jsonify(openapi_document(request.url_root.rstrip("/")))
+    resp.mimetype = "application/vnd.oai.openapi+json"
+    resp.headers["Content-Type"] = OPENAPI_JSON
+    return resp

@@ -1,0 +1,41 @@
+"""Default configuration of the web app; a settings file and ``CONFLICTMAP_*`` env override it.
+
+Order (later wins): these defaults, ``instance/config.py``, the file named by
+``$CONFLICTMAP_SETTINGS``, ``CONFLICTMAP_<KEY>`` environment variables (values parsed as JSON
+when they are JSON, e.g. ``CONFLICTMAP_API_MAX_LIMIT=5000``), then ``create_app(test_config)``.
+"""
+
+__all__ = ["DEFAULTS", "ENV_PREFIX", "SETTINGS_ENV"]
+
+#: Environment variable naming a Python settings file (``KEY = value`` lines).
+SETTINGS_ENV = "CONFLICTMAP_SETTINGS"
+#: Prefix of environment variables that set single keys (``CONFLICTMAP_STORE=...``).
+ENV_PREFIX = "CONFLICTMAP"
+
+DEFAULTS = {
+    # the event store: None = $CONFLICTMAP_STORE or data/conflictmap.sqlite; a path, an URL
+    # (sqlite:///x.sqlite) or an EventStore object (tests)
+    "STORE": None,
+    # request bodies above this many bytes are refused with a 413 JSON error
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # OGC API paging: default page size and the cap of a JSON page (larger limits are capped)
+    "API_DEFAULT_LIMIT": 100,
+    "API_MAX_LIMIT": 10_000,
+    # cap of a file export (f=geojson, csv, gpkg, kml): exports stream, so this can be large
+    "EXPORT_MAX_LIMIT": 1_000_000,
+    # threads that run format writers for streamed exports (bounds concurrent exports)
+    "EXPORT_WORKERS": 4,
+    # most place names one batch geocoding request may carry
+    "GEOCODE_BATCH_MAX": 1000,
+    # largest article upload (characters of text) accepted by POST /api/articles
+    "ARTICLE_MAX_CHARS": 2_000_000,
+    # endpoints that other sites may frame (the embed); every other response says DENY
+    "FRAMEABLE_ENDPOINTS": ("maps.embed",),
+    # CSP frame-ancestors of frameable endpoints; None sets no restriction (any page,
+    # including a report opened from disk, may frame the embed)
+    "EMBED_FRAME_ANCESTORS": None,
+    # extra CSP img-src sources, e.g. ("https://tile.openstreetmap.org",) for online tiles
+    "CSP_IMG_SRC": (),
+    # Access-Control-Allow-Origin on public read responses (None: no CORS header)
+    "CORS_ALLOW_ORIGIN": "*",
+}
