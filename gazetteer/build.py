@@ -304,7 +304,8 @@ def _read_countries(src, places):
         recs = by_iso.get(iso, [])
         alt = []
         for rec in recs:
-            alt += [rec.get(k) for k in ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "ADMIN")]
+            keys = ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "ADMIN", "NAME_CIAWF", "BRK_NAME")
+            alt += [rec.get(k) for k in keys]
             alt += [rec.get("NAME_RU"), rec.get("NAME_UK"), rec.get("NAME_SORT")]
         lat = lon = None
         area = None

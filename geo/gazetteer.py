@@ -40,7 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "gazetteer" / "data"
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 3
+INDEX_VERSION = 6
 
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
@@ -132,9 +132,9 @@ def _build_index(data_dir):
                 for key, entry, sk in _names_entries(idx, c[1], alternates, notable, c[5]):
                     keys.setdefault(key, []).append(entry)
                     if sk is not None:
-                        entry = skel.setdefault(sk, [])
-                        if idx not in entry:
-                            entry.append(idx)
+                        bucket = skel.setdefault(sk, [])
+                        if idx not in bucket:
+                            bucket.append(idx)
         with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
             for feat in json.load(fh)["features"]:
                 area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
@@ -360,7 +360,7 @@ class Gazetteer:
         return out
 
     def skeleton_rows(self, skel):
-        """Return index rows of notable places whose name has this consonant skeleton."""
+        """Return index rows of notable places one of whose names has this skeleton."""
         value = self._skel.get(skel)
         out = [] if value is None else list(self._expand(value, self._skel_overflow))
         return out + self._user_skel.get(skel, []) if self._user_skel else out
@@ -373,6 +373,10 @@ class Gazetteer:
             self._fcode[idx],
             self._area.get(self._gid[idx], 0.0),
         )
+
+    def name_at(self, idx):
+        """Return the main name of an index row."""
+        return self._name[idx]
 
     def place_at(self, idx):
         """Return the :class:`Place` of an index row."""

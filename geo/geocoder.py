@@ -14,14 +14,17 @@ from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
 from geo.normalize import fold, skeleton, strip_qualifiers
 from geo.place import COUNTRY_CODES
 
-__all__ = ["MAX_QUERY_LENGTH", "MIN_SCORE", "Context", "GazetteerGeocoder"]
+__all__ = ["CACHE_SIZE", "MAX_QUERY_LENGTH", "MIN_SCORE", "Context", "GazetteerGeocoder"]
 
 #: Below this score ``geocode`` answers None: a weak match is reported as not found.
-MIN_SCORE = 0.58
+MIN_SCORE = 0.55
 #: Longer queries are not place names; ``geocode`` answers None without looking.
 MAX_QUERY_LENGTH = 300
 
 _NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
+#: Results of this many distinct queries (without context) are kept; batches repeat names.
+CACHE_SIZE = 50_000
+_SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _FEATURE_BONUS = {
     "PPLC": 0.15, "PPLA": 0.10, "PPLG": 0.08, "PPLA2": 0.05, "PPLA3": 0.02,
     "PPLX": -0.10, "PPLL": -0.05, "PPLF": -0.10, "PPLH": -0.30, "PPLQ": -0.30, "PPLW": -0.30,
@@ -57,6 +60,8 @@ class Context:
 
 def _importance(pop, fclass, fcode, area, kind, has_populated):
     """Return how likely a bare mention means this place, in [0, 1] before clamping."""
+    if fclass == "P" and pop < 500:
+        pop = 500  # unknown (0) or tiny: the city tables list places from 500 people on
     p = min(1.0, math.log10(pop + 1) / 7)
     if fcode in COUNTRY_CODES:
         imp = 1.0
@@ -97,6 +102,8 @@ class GazetteerGeocoder:
         Default: :meth:`Gazetteer.default`.
     min_score : float, default :data:`MIN_SCORE`
         Weakest score ``geocode`` still answers with.
+    cache_size : int, default :data:`CACHE_SIZE`
+        Distinct queries whose results are remembered (0: none).
 
     Examples
     --------
@@ -105,34 +112,70 @@ class GazetteerGeocoder:
     538560
     """
 
-    def __init__(self, gazetteer=None, *, min_score=MIN_SCORE):
+    def __init__(self, gazetteer=None, *, min_score=MIN_SCORE, cache_size=CACHE_SIZE):
         self.gazetteer = gazetteer or Gazetteer.default()
         self.min_score = min_score
+        self.cache_size = cache_size
+        self._cache = {}  # results of queries without context: batches repeat names
 
     # -- candidates -------------------------------------------------------------------------
 
     def _matches(self, key):
-        """Return ``{row: name strength}`` for a folded key, with fuzzy matches as fallback."""
+        """Return ``{row: name strength}`` for a folded key.
+
+        Main names count 1.0; Cyrillic alternate names 0.95; a Latin alternate name that is
+        a spelling variant of the main name (same consonant skeleton) 0.95 for towns, and
+        other Latin alternate names 0.8 (0.75 for villages under 1,000 people, whose
+        alternate names mix in neighbouring-language forms of other villages' names).
+        Notable places whose main name has the query's skeleton join at 0.95 x similarity;
+        a query matching nothing tries the names one edit away.
+        """
         gaz = self.gazetteer
         found = {}
+        sk = skeleton(key)
         for idx, kind in gaz.entries(key):
             strength = _NAME_STRENGTH[kind]
+            if kind == LATIN_ALT:
+                pop, fclass, fcode, _area = gaz.row_rank_data(idx)
+                if fclass == "P" and pop < 1000 and fcode not in _SEATS:
+                    strength = 0.75
+                elif skeleton(fold(gaz.name_at(idx))) == sk:
+                    strength = 0.95
             if strength > found.get(idx, 0.0):
                 found[idx] = strength
-        if found or len(key) < 5:
+        if len(key) < 4:
             return found
         compact = key.replace(" ", "")
-        sk = skeleton(key)
-        rows = set(gaz.skeleton_rows(sk)) if len(sk) >= 4 else set()
-        for variant in _edits1(key):
-            for idx, _kind in gaz.entries(variant):
-                rows.add(idx)
+        near_names = {}  # row -> names of it close to the query ("" stands for its main name)
+        if len(sk) >= 4:
+            for idx in gaz.skeleton_rows(sk):
+                if idx not in found:
+                    near_names[idx] = {""}
+        if not any(self._notable(i) for i in found):
+            # Only villages (or nothing) carry this name: look one edit away for towns.
+            for variant in _edits1(key, swaps_only=len(key) < 6):
+                for idx, _kind in gaz.entries(variant):
+                    near_names.setdefault(idx, set()).add(variant.replace(" ", ""))
+        # A near match only matters when it is more populous than the strong exact ones.
+        floor = max(
+            (gaz.row_rank_data(i)[0] for i, st in found.items()
+             if st >= 0.95 and gaz.row_rank_data(i)[1] == "P"),
+            default=-1,
+        )  # fmt: skip
+        rows = [i for i in near_names if gaz.row_rank_data(i)[0] > floor and self._notable(i)]
+        if len(rows) > 12:
+            rows = sorted(rows, key=lambda i: -gaz.row_rank_data(i)[0])[:12]
         for idx in rows:
-            name = fold(gaz.place_at(idx).name).replace(" ", "")
-            ratio = SequenceMatcher(None, compact, name).ratio()
-            if ratio >= 0.8:
-                found[idx] = max(found.get(idx, 0.0), 0.75 * ratio)
+            names = {n or fold(gaz.name_at(idx)).replace(" ", "") for n in near_names[idx]}
+            ratio = max(SequenceMatcher(None, compact, n).ratio() for n in names)
+            if ratio >= 0.75:
+                found[idx] = 0.95 * ratio
         return found
+
+    def _notable(self, idx):
+        """Return True for towns (1,000 people or more, or admin seats) and areas."""
+        pop, fclass, fcode, _area = self.gazetteer.row_rank_data(idx)
+        return fclass != "P" or pop >= 1000 or fcode in _SEATS
 
     def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
         gaz = self.gazetteer
@@ -228,7 +271,7 @@ class GazetteerGeocoder:
         list of (Place, float)
             Scores are in [0, 1]; empty when nothing matches.
         """
-        return self._resolve(query, context, country_codes, feature_classes)[0]
+        return list(self._resolve(query, context, country_codes, feature_classes)[0])
 
     def _resolve(self, query, context, country_codes, feature_classes):
         """Return (ranked candidates, precision override or None)."""
@@ -236,8 +279,20 @@ class GazetteerGeocoder:
             raise TypeError(f"query must be a str; got {type(query).__name__} {query!r:.80}")
         if len(query) > MAX_QUERY_LENGTH or not query.strip():
             return [], None
-        ccs = {c.upper() for c in country_codes} if country_codes else None
-        fcs = set(feature_classes) if feature_classes else None
+        ccs = frozenset(c.upper() for c in country_codes) if country_codes else None
+        fcs = frozenset(feature_classes) if feature_classes else None
+        if context is None and self.cache_size:
+            key = (query, ccs, fcs)
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._resolve_uncached(query, None, ccs, fcs)
+                if len(self._cache) >= self.cache_size:
+                    self._cache.clear()
+                self._cache[key] = hit
+            return hit
+        return self._resolve_uncached(query, context, ccs, fcs)
+
+    def _resolve_uncached(self, query, context, ccs, fcs):
         name, qualifiers, sub = self._parse(query)
         hints = self._qualifier_hints(qualifiers) if qualifiers else {}
         ranked, near = self._candidates_for(fold(name), context, hints=hints, country_codes=ccs,
@@ -377,12 +432,15 @@ def _distance_km(lat1, lon1, lat2, lon2):
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _edits1(key):
+def _edits1(key, *, swaps_only=False):
     """Return the strings one edit away from ``key`` (deletes, swaps, replaces, inserts)."""
     letters = "abcdefghijklmnopqrstuvwxyz "
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    if swaps_only:
+        out.discard(key)
+        return out
+    out |= {a + b[1:] for a, b in splits if b}
     out |= {a + c + b[1:] for a, b in splits if b for c in letters}
     out |= {a + c + b for a, b in splits for c in letters}
     out.discard(key)

@@ -42,6 +42,8 @@ _LATIN_EXTRA = str.maketrans(
 # Apostrophes and soft-sign marks disappear (Pokrovs'k == Pokrovsk); other punctuation splits.
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹʻ′\"“”«»]")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
+# Abbreviations written out, so that "St. Petersburg" meets "Saint Petersburg".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 #: Words after a name that make it a first-level area ("Kursk region", "Kursk Oblast").
 REGION_WORDS = frozenset(
@@ -124,7 +126,10 @@ def fold(text):
     text = transliterate(text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_LATIN_EXTRA)
-    return _SEPARATORS.sub(" ", text).strip()
+    text = _SEPARATORS.sub(" ", text).strip()
+    if " " in text:
+        text = " ".join(_ABBREVIATIONS.get(word, word) for word in text.split(" "))
+    return text
 
 
 # Systematic transliteration differences, applied to folded keys (see gazetteer/README.md):
@@ -135,6 +140,7 @@ _DIGRAPHS = (("shch", "s"), ("kh", "x"), ("zh", "j"), ("sh", "s"), ("ch", "c"), 
 _DROP = str.maketrans({"a": "", "e": "", "i": "", "o": "", "u": "", "y": "", "j": "j", "h": "g"})
 
 
+@lru_cache(maxsize=262144)
 def skeleton(key):
     """Return the consonant skeleton of a folded key, used to match spelling variants.
 
