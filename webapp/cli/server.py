@@ -1,0 +1,131 @@
+"""``conflictmap serve`` (waitress) and ``conflictmap token create|list|revoke``."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cli import current_store_url, main
+
+__all__ = ["fill_if_empty", "serve", "token_group"]
+
+
+def _open_store():
+    from geo.exc import StoreError
+    from geo.store import open_store
+
+    try:
+        return open_store(current_store_url())
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def fill_if_empty(store, *, echo=click.echo):
+    """Ingest the bundled demo articles into ``store`` when it holds no events and no articles.
+
+    Returns
+    -------
+    bool
+        Whether an ingestion ran.
+    """
+    if store.count() or store.articles():
+        return False
+    try:
+        from geo.pipeline import ingest_paths
+    except ImportError:
+        echo("The store is empty and the ingestion pipeline is not available; serving it empty.")
+        return False
+    echo("The store is empty: ingesting the demo articles in data/articles/ ...")
+    report = ingest_paths(store)
+    for path, reason in getattr(report, "failed", ()):
+        echo(f"warning: {path}: {reason}", err=True)
+    echo(
+        f"Ingested {len(getattr(report, 'ok', ()))} articles, "
+        f"{getattr(report, 'events_added', '?')} events."
+    )
+    return True
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port."
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads."
+)
+@click.option("--no-ingest", is_flag=True, help="Do not fill an empty store from data/articles/.")
+def serve(host, port, threads, no_ingest):
+    """Serve the map and the OGC API - Features with waitress (a production WSGI server).
+
+    The store is --store / CONFLICTMAP_STORE / data/conflictmap.sqlite; when it is empty it is
+    first filled from the demo articles. Settings: CONFLICTMAP_SETTINGS (a Python file) and
+    CONFLICTMAP_* environment variables.
+    """
+    from waitress import serve as waitress_serve
+
+    from webapp import create_app
+
+    store = _open_store()
+    if not no_ingest:
+        fill_if_empty(store)
+    app = create_app({"STORE": store})
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"conflictmap on {store!r}: http://{shown}:{port}/ (Ctrl+C stops)")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="conflictmap")
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from err
+    finally:
+        store.close()
+
+
+@main.group("token")
+def token_group():
+    """Manage API tokens for writes over HTTP (only their hashes are stored)."""
+
+
+@token_group.command("create")
+@click.argument("name")
+def token_create(name):
+    """Create (or rotate) the token NAME and print its secret once."""
+    from geo.exc import ValidationError
+
+    store = _open_store()
+    try:
+        secret = store.create_token(name)
+    except ValidationError as err:
+        raise click.BadParameter(str(err), param_hint="NAME") from err
+    finally:
+        store.close()
+    click.echo(secret)
+    click.echo(
+        f"Token {name.strip()!r} created; send it as 'Authorization: Bearer <token>'. "
+        "It is not shown again.",
+        err=True,
+    )
+
+
+@token_group.command("list")
+def token_list():
+    """List token names and creation times (never the secrets)."""
+    store = _open_store()
+    try:
+        rows = store.tokens() if hasattr(store, "tokens") else []
+    finally:
+        store.close()
+    for row in rows:
+        click.echo(f"{row['name']}\t{row['created_at']}")
+
+
+@token_group.command("revoke")
+@click.argument("name")
+def token_revoke(name):
+    """Delete the token NAME so that it no longer authorizes writes."""
+    store = _open_store()
+    try:
+        found = store.revoke_token(name)
+    finally:
+        store.close()
+    if not found:
+        raise click.ClickException(f"no token named {name!r}; see 'conflictmap token list'")
+    click.echo(f"Token {name!r} revoked.")

@@ -1,0 +1,506 @@
+"""The OpenAPI 3.0 document of the API (served at ``/openapi``), with typed parameters."""
+
+from __future__ import annotations
+
+from geo.events import EVENT_TYPES, STATUSES
+
+__all__ = ["openapi_document"]
+
+
+def _ref(name):
+    return {"$ref": f"#/components/{name}"}
+
+
+def _json(schema, media="application/json"):
+    return {"content": {media: {"schema": schema}}}
+
+
+def _response(description, schema=None, media="application/json"):
+    out = {"description": description}
+    if schema is not None:
+        out.update(_json(schema, media))
+    return out
+
+
+_ERROR = _response("An error, in the one JSON error shape.", _ref("schemas/Error"))
+
+
+def _errors(*codes):
+    return {str(c): _ERROR for c in codes}
+
+
+def _query(name, schema, description, *, explode=False, style=None):
+    param = {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+    if style:
+        param["style"] = style
+        param["explode"] = explode
+    return param
+
+
+def _parameters(formats):
+    csv_list = {"style": "form", "explode": False}
+    return {
+        "collectionId": {
+            "name": "collectionId",
+            "in": "path",
+            "required": True,
+            "description": "The collection: events, or front_lines (front_line events).",
+            "schema": {"type": "string", "enum": ["events", "front_lines"]},
+        },
+        "featureId": {
+            "name": "featureId",
+            "in": "path",
+            "required": True,
+            "description": "An event id (event_id).",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+        "f_json": _query(
+            "f", {"type": "string", "enum": ["json"]}, "The representation (JSON only)."
+        ),
+        "f_items": _query(
+            "f",
+            {"type": "string", "enum": ["json", *formats]},
+            "json: a GeoJSON page with numberMatched and next/prev links (default); "
+            + ", ".join(formats)
+            + ": a file export of every match up to the export cap, with all sources and a "
+            "data-as-of stamp.",
+        ),
+        "bbox": _query(
+            "bbox",
+            {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": 4,
+                "items": {"type": "number", "minimum": -180, "maximum": 180},
+            },
+            "min_lon,min_lat,max_lon,max_lat in WGS84 (CRS84). Latitudes within [-90, 90] "
+            "and min_lat <= max_lat; min_lon > max_lon crosses the antimeridian.",
+            style="form",
+        ),
+        "datetime": _query(
+            "datetime",
+            {"type": "string"},
+            "An RFC 3339 date or date-time, or an interval 'start/end' with '..' for an open "
+            "end; matches events whose date range overlaps it.",
+        ),
+        "limit": _query(
+            "limit",
+            {"type": "integer", "minimum": 1, "default": 100},
+            "Page size; larger values are capped (10,000 for JSON pages, 1,000,000 for "
+            "file exports by default).",
+        ),
+        "offset": _query(
+            "offset", {"type": "integer", "minimum": 0, "default": 0}, "Matches to skip."
+        ),
+        "type": {
+            **_query(
+                "type",
+                {"type": "array", "items": {"type": "string", "enum": list(EVENT_TYPES)}},
+                "Event types (comma-separated).",
+            ),
+            **csv_list,
+        },
+        "actor": _query(
+            "actor", {"type": "string"}, "Actor name (substring of actor1, actor2, claimed_by)."
+        ),
+        "status": {
+            **_query(
+                "status",
+                {"type": "array", "items": {"type": "string", "enum": list(STATUSES)}},
+                "Statuses (comma-separated).",
+            ),
+            **csv_list,
+        },
+        "q": _query(
+            "q",
+            {"type": "string", "maxLength": 500, "pattern": r"\w"},
+            "Free text over summaries, places, actors and source quotes.",
+        ),
+        "source": _query(
+            "source",
+            {"type": "string", "maxLength": 4000},
+            "A source id, publisher or URL that reports the event.",
+        ),
+    }
+
+
+def _schemas():
+    link = {
+        "type": "object",
+        "required": ["href", "rel"],
+        "properties": {
+            "href": {"type": "string"},
+            "rel": {"type": "string"},
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+        },
+    }
+    feature = {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string"},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object"},
+            "links": {"type": "array", "items": _ref("schemas/Link")},
+        },
+    }
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["ok", "status", "error", "field"],
+            "properties": {
+                "ok": {"type": "boolean", "enum": [False]},
+                "status": {"type": "integer"},
+                "error": {"type": "string"},
+                "field": {"type": "string", "nullable": True},
+            },
+        },
+        "Link": link,
+        "Feature": feature,
+        "FeatureCollection": {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": {"type": "array", "items": _ref("schemas/Feature")},
+                "numberMatched": {"type": "integer", "minimum": 0},
+                "numberReturned": {"type": "integer", "minimum": 0},
+                "timeStamp": {"type": "string", "format": "date-time"},
+                "links": {"type": "array", "items": _ref("schemas/Link")},
+            },
+        },
+        "Event": {
+            "type": "object",
+            "description": "An event as Event.from_dict takes it (or a GeoJSON Feature).",
+            "required": ["event_type", "date_start"],
+            "properties": {
+                "event_id": {"type": "string"},
+                "event_type": {"type": "string", "enum": list(EVENT_TYPES)},
+                "date_start": {"type": "string", "format": "date"},
+                "date_end": {"type": "string", "format": "date"},
+                "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+                "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "summary": {"type": "string"},
+                "sources": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "GeocodeRow": {
+            "type": "object",
+            "required": [
+                "query",
+                "lat",
+                "lon",
+                "geonameid",
+                "feature_code",
+                "country_code",
+                "precision",
+                "score",
+            ],
+            "properties": {
+                "query": {"type": "string"},
+                "lat": {"type": "number", "nullable": True},
+                "lon": {"type": "number", "nullable": True},
+                "geonameid": {"type": "integer", "nullable": True},
+                "feature_code": {"type": "string", "nullable": True},
+                "country_code": {"type": "string", "nullable": True},
+                "precision": {"type": "string", "nullable": True},
+                "score": {"type": "number", "nullable": True},
+            },
+        },
+    }
+
+
+def openapi_document(server_url, formats=None):
+    """Return the OpenAPI 3.0 document as a dict.
+
+    Parameters
+    ----------
+    server_url : str
+        The API's base URL (``servers[0].url``).
+    formats : sequence of str, optional
+        Export format names (default: ``geo.formats.FORMATS``).
+
+    Examples
+    --------
+    >>> doc = openapi_document("http://127.0.0.1:8000", formats=["csv"])
+    >>> doc["openapi"], "/collections/{collectionId}/items" in doc["paths"]
+    ('3.0.3', True)
+    """
+    if formats is None:
+        from geo.formats import FORMATS
+
+        formats = list(FORMATS)
+    p = "#/components/parameters/"
+    item_params = [{"$ref": p + n} for n in ("collectionId", "featureId")]
+    write_security = [{"bearerAuth": []}]
+    feature = _response("A GeoJSON Feature.", _ref("schemas/Feature"), media="application/geo+json")
+    writes = _errors(400, 401, 404, 413)
+    items_get = {
+        "summary": "Query events (a GeoJSON page, or a file export with f)",
+        "operationId": "getItems",
+        "parameters": [
+            {"$ref": p + n}
+            for n in (
+                "collectionId",
+                "f_items",
+                "bbox",
+                "datetime",
+                "limit",
+                "offset",
+                "type",
+                "actor",
+                "status",
+                "q",
+                "source",
+            )
+        ],
+        "responses": {
+            "200": {
+                "description": "Matching events.",
+                "content": {
+                    "application/geo+json": {"schema": _ref("schemas/FeatureCollection")},
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/geopackage+sqlite3": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                    "application/vnd.google-earth.kml+xml": {"schema": {"type": "string"}},
+                },
+            },
+            **_errors(400, 404),
+        },
+    }
+    json_only = [{"$ref": p + "f_json"}]
+    paths = {
+        "/": {
+            "get": {
+                "summary": "Landing page (JSON for API clients; the map for browsers)",
+                "operationId": "getLandingPage",
+                "parameters": [
+                    _query("f", {"type": "string", "enum": ["json", "html"]}, "json or html.")
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The landing page.",
+                        "content": {
+                            "application/json": {"schema": {"type": "object"}},
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **_errors(400),
+                },
+            }
+        },
+        "/conformance": {
+            "get": {
+                "summary": "Conformance classes",
+                "operationId": "getConformance",
+                "parameters": json_only,
+                "responses": {
+                    "200": _response(
+                        "The classes.",
+                        {
+                            "type": "object",
+                            "required": ["conformsTo"],
+                            "properties": {
+                                "conformsTo": {"type": "array", "items": {"type": "string"}}
+                            },
+                        },
+                    ),
+                    **_errors(400),
+                },
+            }
+        },
+        "/collections": {
+            "get": {
+                "summary": "The feature collections",
+                "operationId": "getCollections",
+                "parameters": json_only,
+                "responses": {
+                    "200": _response("The collections.", {"type": "object"}),
+                    **_errors(400),
+                },
+            }
+        },
+        "/collections/{collectionId}": {
+            "get": {
+                "summary": "One collection",
+                "operationId": "describeCollection",
+                "parameters": [{"$ref": p + "collectionId"}, *json_only],
+                "responses": {
+                    "200": _response("The collection.", {"type": "object"}),
+                    **_errors(400, 404),
+                },
+            }
+        },
+        "/collections/{collectionId}/items": {
+            "get": items_get,
+            "post": {
+                "summary": "Create events (token required)",
+                "operationId": "createItems",
+                "security": write_security,
+                "parameters": [{"$ref": p + "collectionId"}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    _ref("schemas/Event"),
+                                    {"type": "array", "items": _ref("schemas/Event")},
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _response("Created.", {"type": "object"}, "application/geo+json"),
+                    **writes,
+                    **_errors(409),
+                },
+            },
+        },
+        "/collections/{collectionId}/items/{featureId}": {
+            "get": {
+                "summary": "One event",
+                "operationId": "getFeature",
+                "parameters": [*item_params, *json_only],
+                "responses": {"200": feature, **_errors(400, 404)},
+            },
+            "put": {
+                "summary": "Replace an event (token required)",
+                "operationId": "replaceFeature",
+                "security": write_security,
+                "parameters": item_params,
+                "requestBody": {"required": True, **_json(_ref("schemas/Event"))},
+                "responses": {"200": feature, **writes},
+            },
+            "patch": {
+                "summary": "Change fields of an event (JSON merge patch; token required)",
+                "operationId": "patchFeature",
+                "security": write_security,
+                "parameters": item_params,
+                "requestBody": {"required": True, **_json({"type": "object"})},
+                "responses": {"200": feature, **writes},
+            },
+            "delete": {
+                "summary": "Delete an event, recording the reason (token required)",
+                "operationId": "deleteFeature",
+                "security": write_security,
+                "parameters": [
+                    *item_params,
+                    _query("reason", {"type": "string", "minLength": 1}, "Why it is deleted."),
+                ],
+                "responses": {"200": _response("Deleted.", {"type": "object"}), **writes},
+            },
+        },
+        "/collections/{collectionId}/items/{featureId}/review": {
+            "post": {
+                "summary": "Mark an event reviewed (token required)",
+                "operationId": "reviewFeature",
+                "security": write_security,
+                "parameters": item_params,
+                "responses": {"200": feature, **writes},
+            }
+        },
+        "/openapi": {
+            "get": {
+                "summary": "This document",
+                "operationId": "getOpenAPI",
+                "parameters": json_only,
+                "responses": {
+                    "200": _response(
+                        "OpenAPI 3.0.",
+                        {"type": "object"},
+                        "application/vnd.oai.openapi+json;version=3.0",
+                    ),
+                    **_errors(400),
+                },
+            }
+        },
+        "/api/geocode": {
+            "get": {
+                "summary": "Geocode a place name offline (the CLI's fields)",
+                "operationId": "geocode",
+                "parameters": [
+                    {
+                        **_query("q", {"type": "string", "minLength": 1}, "A place name."),
+                        "required": True,
+                    },
+                    _query("country", {"type": "string"}, "ISO alpha-2 codes (comma list)."),
+                    _query("feature_class", {"type": "string"}, "P, A or L (comma list)."),
+                ],
+                "responses": {
+                    "200": _response("The best match.", _ref("schemas/GeocodeRow")),
+                    **_errors(400),
+                },
+            },
+            "post": {
+                "summary": "Geocode a list of place names",
+                "operationId": "geocodeBatch",
+                "requestBody": {
+                    "required": True,
+                    **_json({"type": "array", "items": {"type": "string"}}),
+                },
+                "responses": {
+                    "200": _response(
+                        "One row per name.",
+                        {"type": "array", "items": _ref("schemas/GeocodeRow")},
+                    ),
+                    **_errors(400, 413),
+                },
+            },
+        },
+        "/api/articles": {
+            "post": {
+                "summary": "Upload an article for ingestion (token required)",
+                "operationId": "uploadArticle",
+                "security": write_security,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/plain": {"schema": {"type": "string"}},
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["text"],
+                                "properties": {
+                                    "text": {"type": "string"},
+                                    "filename": {"type": "string"},
+                                },
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "201": _response("Ingested.", {"type": "object"}),
+                    **_errors(400, 401, 413, 422, 503),
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "conflictmap",
+            "version": "1.0.0",
+            "description": "Conflict events with their sources, as OGC API - Features "
+            "(Part 1 Core, GeoJSON), with CSV, GeoPackage and KML exports, offline geocoding "
+            "and token-protected writes. Errors share one JSON shape.",
+        },
+        "servers": [{"url": server_url or "/"}],
+        "paths": paths,
+        "components": {
+            "parameters": _parameters(list(formats)),
+            "schemas": _schemas(),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
