@@ -85,7 +85,8 @@ def _popup_id(page, events):
 def test_page_loads_offline_with_every_event_drawn(rec, base_url, events):
     page = _open(rec, base_url + "/map")
     assert page.evaluate("L.version") == "1.9.3"
-    page.wait_for_function("ConflictMap.current.basemapLoaded >= 1")
+    # the first outline request of a process loads the gazetteer (its index may be built)
+    page.wait_for_function("() => ConflictMap.current.basemapLoaded >= 1", timeout=120_000)
     state = viewer_state(page)
     assert state["shown"] == len(events)
     by_type = {}
