@@ -141,7 +141,11 @@ def baseline_html(store, n):
 
 def serve(app, extra):
     """Serve ``app`` (plus ``extra`` {path: html}) on a free loopback port; return base URL."""
+    import logging
+
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     def site(environ, start_response):
         body = extra.get(environ["PATH_INFO"])
@@ -169,9 +173,9 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
     page.add_init_script(LONGTASKS)
     page.goto(url, wait_until="load", timeout=600_000)
     if not plain:
-        page.wait_for_function(
-            "window.ConflictMap && ConflictMap.current && ConflictMap.current.renderCount > 0"
-            " && !ConflictMap.current.pending",
+        page.wait_for_function(  # a function, not a string: the page's CSP forbids eval
+            "() => window.ConflictMap && ConflictMap.current"
+            " && ConflictMap.current.renderCount > 0 && !ConflictMap.current.pending",
             timeout=120_000,
         )
     out = page.evaluate(IDLE)

@@ -19,6 +19,7 @@ from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
 from webapp.security import allow_framing
 
 __all__ = [
+    "MAP_SETTINGS",
     "PERMALINK_PARAMS",
     "bp",
     "data_extent_of",
@@ -31,6 +32,13 @@ bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=
 
 #: Query parameters a map URL (page, embed) understands; the rest is dropped from snippets.
 PERMALINK_PARAMS = ("start", "end", "type", "actor", "status", "q", "event", "lat", "lon", "z")
+
+#: App settings the map pages read (none is required):
+#: ``MAP_FETCH_LIMIT`` (5000) most events one view asks the API for; more matching events
+#: show "n of m" and the map opens on the latest month; ``MAP_TILES`` (()) online tile layers
+#: as ``{"name", "url", "attribution"}`` dicts, offered beside the offline basemap (also list
+#: their hosts in ``CSP_IMG_SRC``).
+MAP_SETTINGS = {"MAP_FETCH_LIMIT": 5000, "MAP_TILES": ()}
 
 _BASEMAP_LEVELS = ("country", "admin1")
 _cache_lock = threading.Lock()
@@ -104,7 +112,7 @@ def _page(*, embed):
     extent, bounds = data_extent_of(store)
     root = request.script_root
     cfg = current_app.config
-    limit = int(cfg.get("MAP_FETCH_LIMIT", 5000))
+    limit = int(cfg.get("MAP_FETCH_LIMIT", MAP_SETTINGS["MAP_FETCH_LIMIT"]))
     m = build_map(
         mode="api",
         api={
@@ -117,7 +125,7 @@ def _page(*, embed):
         bounds=bounds,
         embed=embed,
         data_as_of=store.data_as_of(),
-        tiles=cfg.get("MAP_TILES", ()),
+        tiles=cfg.get("MAP_TILES", MAP_SETTINGS["MAP_TILES"]),
         page_url=f"{root}/",
         embed_url=f"{root}/embed",
         limit=limit,
