@@ -52,7 +52,6 @@ COLLECTIONS = {
 _TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 _extent_lock = threading.Lock()
 _extent_cache: dict = {}
-_gazetteer_version: list = []
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -78,36 +77,11 @@ def _formats():
     return FORMATS
 
 
-def _gazetteer_version():
-    if not _gazetteer_version:
-        try:
-            from geo.gazetteer import Gazetteer
-
-            _gazetteer_version.append(Gazetteer.default().version)
-        except Exception:  # noqa: BLE001 - a stamp, never a reason to fail an export
-            _gazetteer_version.append(None)
-    return _gazetteer_version[0]
-
-
-def _attribution():
-    try:
-        from geo.gazetteer import ATTRIBUTION
-    except ImportError:  # pragma: no cover
-        ATTRIBUTION = ""  # noqa: N806
-    return (
-        "Events compiled by conflictmap from the news sources listed with each event. "
-        + ATTRIBUTION
-    ).strip()
-
-
 def data_meta(store, filters=None):
     """Return the ``meta`` mapping export writers take: data as of, gazetteer, query, credits."""
-    return {
-        "data_as_of": store.data_as_of(),
-        "gazetteer_version": _gazetteer_version(),
-        "query": dict(filters or {}),
-        "attribution": _attribution(),
-    }
+    from geo.formats import default_meta
+
+    return default_meta(data_as_of=store.data_as_of(), query=dict(filters or {}))
 
 
 def _collection_or_404(collection_id):
@@ -170,18 +144,23 @@ def _event_box(event):
     return None
 
 
-def _wants_json(default_html=True):
+def _wants_json():
+    """Return whether ``/`` answers JSON: ``f=json``, or no explicit preference for HTML.
+
+    Browsers name ``text/html`` explicitly; API clients (GDAL, OWSLib, curl) send
+    ``application/json`` or only ``*/*``, and get the landing page as JSON.
+    """
     fmt = request.args.get("f")
     if fmt is not None:
         if fmt not in ("json", "html"):
             raise ApiError(400, f"f must be 'json' or 'html'; got {fmt!r}", "f")
         return fmt == "json"
-    best = request.accept_mimetypes.best_match(
-        ["text/html", "application/json", GEOJSON]
-        if default_html
-        else ["application/json", "text/html", GEOJSON]
+    accept = request.accept_mimetypes
+    html = max(
+        (q for value, q in accept if value in ("text/html", "application/xhtml+xml")), default=0
     )
-    return best != "text/html"
+    json_q = max(accept.quality("application/json"), accept.quality(GEOJSON))
+    return not (html > 0 and html >= json_q)
 
 
 def _json_only():
@@ -444,7 +423,7 @@ def _export(store, items, fmt, collection_id, matched):
     query = items.query
     factory = (lambda: iter(())) if items.empty else (lambda: store.query(query))
     body = streaming.pool().stream(fmt.write, factory, meta=meta)
-    resp = Response(body, mimetype=fmt.media_type, direct_passthrough=True)
+    resp = Response(body, content_type=fmt.media_type, direct_passthrough=True)
     stamp = (meta["data_as_of"] or "").replace(":", "").replace("-", "")[:15]
     name = f"conflictmap-{collection_id}{'-' + stamp if stamp else ''}{fmt.extension}"
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'

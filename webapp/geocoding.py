@@ -100,16 +100,17 @@ def geocode_batch():
     if len(data) > limit:
         raise ApiError(413, f"The list has {len(data)} names; at most {limit} per request.", "body")
     options = _options(request.args)
-    rows = []
+    queries = []
     for i, item in enumerate(data):
-        if isinstance(item, dict):
-            item = item.get("q")
+        if isinstance(item, dict) and isinstance(item.get("q"), str):
+            item = item["q"]
         if not isinstance(item, str):
-            from webapp.cli.geocode import _empty_row
-
-            rows.append(
-                _empty_row(str(item), f"Item {i} must be a place name string; got {item!r}.")
+            raise ApiError(
+                400,
+                f'Item {i} of the list must be a place name string or {{"q": name}}; '
+                f"got {item!r:.80}.",
+                "body",
             )
-            continue
-        rows.append(_row(item, options))
+        queries.append(item)
+    rows = [_row(q, options) for q in queries]
     return jsonify(rows)

@@ -7,6 +7,14 @@ from geo.events import EVENT_TYPES, STATUSES
 __all__ = ["openapi_document"]
 
 
+_DAY = r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+_TIME = r"([Tt](0\d|1\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-3]):[0-5]\d))?"
+_INSTANT = _DAY + _TIME
+#: RFC 3339 instants and intervals the API accepts (days 29-31 are left out of the pattern
+#: only so that generated examples are always real dates).
+_DATETIME = rf"^({_INSTANT}|({_INSTANT}|\.\.)?/({_INSTANT}|\.\.)?)$"
+
+
 def _ref(name):
     return {"$ref": f"#/components/{name}"}
 
@@ -85,7 +93,7 @@ def _parameters(formats):
         ),
         "datetime": _query(
             "datetime",
-            {"type": "string"},
+            {"type": "string", "pattern": _DATETIME},
             "An RFC 3339 date or date-time, or an interval 'start/end' with '..' for an open "
             "end; matches events whose date range overlaps it.",
         ),
@@ -119,7 +127,7 @@ def _parameters(formats):
         },
         "q": _query(
             "q",
-            {"type": "string", "maxLength": 500, "pattern": r"\w"},
+            {"type": "string", "maxLength": 500, "pattern": r"^\s*$|\w"},
             "Free text over summaries, places, actors and source quotes.",
         ),
         "source": _query(
@@ -432,11 +440,28 @@ def openapi_document(server_url, formats=None):
                 "operationId": "geocode",
                 "parameters": [
                     {
-                        **_query("q", {"type": "string", "minLength": 1}, "A place name."),
+                        **_query(
+                            "q",
+                            {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 300,
+                                "pattern": r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$",
+                            },
+                            "A place name.",
+                        ),
                         "required": True,
                     },
-                    _query("country", {"type": "string"}, "ISO alpha-2 codes (comma list)."),
-                    _query("feature_class", {"type": "string"}, "P, A or L (comma list)."),
+                    _query(
+                        "country",
+                        {"type": "string", "pattern": "^[A-Za-z]{2}(,[A-Za-z]{2})*$"},
+                        "ISO alpha-2 codes (comma list).",
+                    ),
+                    _query(
+                        "feature_class",
+                        {"type": "string", "pattern": "^[PALpal](,[PALpal])*$"},
+                        "P, A or L (comma list).",
+                    ),
                 ],
                 "responses": {
                     "200": _response("The best match.", _ref("schemas/GeocodeRow")),
@@ -448,7 +473,21 @@ def openapi_document(server_url, formats=None):
                 "operationId": "geocodeBatch",
                 "requestBody": {
                     "required": True,
-                    **_json({"type": "array", "items": {"type": "string"}}),
+                    **_json(
+                        {
+                            "type": "array",
+                            "items": {
+                                "oneOf": [
+                                    {"type": "string"},
+                                    {
+                                        "type": "object",
+                                        "required": ["q"],
+                                        "properties": {"q": {"type": "string"}},
+                                    },
+                                ]
+                            },
+                        }
+                    ),
                 },
                 "responses": {
                     "200": _response(
