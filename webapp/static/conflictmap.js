@@ -329,39 +329,127 @@
     return true;
   }
 
-  Viewer.prototype.refresh = function () {
-    var self = this;
-    this.writeUrl();
-    if (this.cfg.mode !== "api") {
-      var all = this.cfg.data.features || [];
-      var shown = all.filter(function (f) { return matches(self, f); });
-      this.draw(shown, all.length === shown.length ? shown.length : shown.length);
-      return Promise.resolve();
+  // ---- loading: one full query per view, then only the missing time slices --------------
+  function featureBox(f) {
+    if (f._cmBox) return f._cmBox;
+    var p = f.properties || {}, g = f.geometry, box = [180, 90, -180, -90];
+    function add(c) {
+      if (typeof c[0] === "number") {
+        box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+        box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+      } else c.forEach(add);
     }
-    if (this.abort) this.abort.abort();
-    var ctl = (this.abort = window.AbortController ? new AbortController() : null);
-    var p = this.queryParams();
-    p.set("limit", String(this.cfg.limit));
-    if (!this.visibleTypes().length) { this.draw([], 0); return Promise.resolve(); }
-    this.pending += 1;
-    this.emit();
-    var url = this.cfg.api.items + "?" + p.toString();
-    var req = fetch(url, { headers: { Accept: "application/geo+json" }, signal: ctl && ctl.signal })
+    if (g && g.coordinates) add(g.coordinates);
+    if (p.latitude !== null && p.latitude !== undefined) add([p.longitude, p.latitude]);
+    Object.defineProperty(f, "_cmBox", { value: box, enumerable: false });
+    return box;
+  }
+  function inWindow(f, w) {
+    var p = f.properties || {};
+    if (w.start && p.date_end < w.start) return false;
+    if (w.end && p.date_start > w.end) return false;
+    if (!w.bbox) return true;
+    var b = featureBox(f);
+    return b[0] <= w.bbox[2] && b[2] >= w.bbox[0] && b[1] <= w.bbox[3] && b[3] >= w.bbox[1];
+  }
+  function boxContains(outer, inner) {
+    if (!outer) return true;
+    if (!inner) return false;
+    return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
+  }
+  function sameBox(a, b) { return (!a && !b) || (a && b && a.join() === b.join()); }
+  function shiftDay(iso, n) { return fromDay(toDay(iso) + n); }
+
+  Viewer.prototype.fetchItems = function (params, ctl) {
+    var url = this.cfg.api.items + "?" + params.toString();
+    return fetch(url, { headers: { Accept: "application/geo+json" }, signal: ctl && ctl.signal })
       .then(function (r) {
         if (!r.ok) throw new Error("The event API answered " + r.status + " for " + url);
         return r.json();
       })
       .then(function (fc) {
-        if (ctl && ctl.signal.aborted) return;
-        self.draw(fc.features || [], typeof fc.numberMatched === "number" ? fc.numberMatched : null);
+        var features = fc.features || [];
+        var matched = typeof fc.numberMatched === "number" ? fc.numberMatched : features.length;
+        return { features: features, matched: matched, complete: matched <= features.length };
+      });
+  };
+
+  Viewer.prototype.refresh = function () {
+    var self = this, s = this.state;
+    this.writeUrl();
+    if (this.cfg.mode !== "api") {
+      var all = this.cfg.data.features || [];
+      var shown = all.filter(function (f) { return matches(self, f); });
+      this.draw(shown, shown.length);
+      return Promise.resolve();
+    }
+    if (this.abort) this.abort.abort();
+    if (!this.visibleTypes().length) { this.cache = null; this.draw([], 0); return Promise.resolve(); }
+    var ctl = (this.abort = window.AbortController ? new AbortController() : null);
+    var p = this.queryParams();
+    p.set("limit", String(this.cfg.limit));
+    var want = { start: s.start, end: s.end, bbox: p.has("bbox") ? p.get("bbox").split(",").map(Number) : null };
+    var key = JSON.stringify([this.visibleTypes(), s.actor, s.status, s.q]);
+    var c = this.cache && this.cache.key === key && this.cache.complete ? this.cache : null;
+    var t0 = performance.now();
+    function local(features) {
+      return features.filter(function (f) { return inWindow(f, want); });
+    }
+    // 1. the loaded events already cover the new view (zoom in, narrower window): no request
+    if (c && c.start <= want.start && want.end <= c.end && boxContains(c.bbox, want.bbox)) {
+      var kept = local(c.features);
+      this.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: kept, complete: true };
+      this.timing = { fetch: 0, source: "cache" };
+      this.draw(kept, kept.length);
+      return Promise.resolve();
+    }
+    // 2. same place, the window moved or grew: ask only for the days not loaded yet
+    var slices = null;
+    if (c && sameBox(c.bbox, want.bbox) && want.start <= shiftDay(c.end, 1) && want.end >= shiftDay(c.start, -1)) {
+      slices = [];
+      if (want.start < c.start) slices.push([want.start, shiftDay(c.start, -1)]);
+      if (want.end > c.end) slices.push([shiftDay(c.end, 1), want.end]);
+    }
+    this.pending += 1;
+    this.emit();
+    var requests = slices ? slices.map(function (sl) {
+      var q = new URLSearchParams(p.toString());
+      q.set("datetime", sl[0] + "/" + sl[1]);
+      return self.fetchItems(q, ctl);
+    }) : [this.fetchItems(p, ctl)];
+    return Promise.all(requests)
+      .then(function (answers) {
+        if (ctl && ctl.signal.aborted) return null;
+        var complete = answers.every(function (a) { return a.complete; });
+        var byId = {}, merged = [];
+        function take(f) {
+          var id = String(f.id || (f.properties || {}).event_id);
+          if (!byId[id]) { byId[id] = true; merged.push(f); }
+        }
+        if (slices) local(c.features).forEach(take);
+        answers.forEach(function (a) { a.features.forEach(take); });
+        if (slices && (!complete || merged.length > self.cfg.limit)) {
+          self.cache = null;  // the slices hit the page limit: ask for the whole view instead
+          return "again";
+        }
+        var matched = slices ? merged.length : answers[0].matched;
+        self.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: merged, complete: complete };
+        self.timing = { fetch: performance.now() - t0, source: slices ? "slices" : "full" };
+        self.draw(merged, matched);
+        return null;
       })
       .catch(function (err) {
-        if (err && err.name === "AbortError") return;
+        if (err && err.name === "AbortError") return null;
         self.error = String(err && err.message ? err.message : err);
         if (window.console) window.console.warn(self.error);
+        return null;
       })
-      .then(function () { self.pending -= 1; self.emit(); });
-    return req;
+      .then(function (next) {
+        self.pending -= 1;
+        if (next === "again") return self.refresh();
+        self.emit();
+        return null;
+      });
   };
 
   Viewer.prototype.symbolFor = function (f) {
@@ -384,30 +472,48 @@
     });
   };
 
+  // draw the events of the view: keep the symbols already on the map, add and remove the rest
   Viewer.prototype.draw = function (features, matched) {
-    var self = this, counts = {};
-    Object.keys(this.layers).forEach(function (k) { self.layers[k].clearLayers(); counts[k] = 0; });
-    this.features = {};
+    var self = this, counts = {}, next = {}, drawn = this.drawn || {};
+    var t0 = performance.now();
+    Object.keys(this.layers).forEach(function (k) { counts[k] = 0; });
     features.forEach(function (f) {
-      var p = f.properties || {}, group = self.layers[p.event_type];
-      if (!group) return;
-      var layer = self.symbolFor(f);
-      if (!layer) return;
-      var id = String(f.id || p.event_id);
-      self.features[id] = f;
-      layer.on("click", function (e) { self.select(id, e.latlng); });
-      group.addLayer(layer);
-      // areas are drawn under every point (one canvas: draw order is hit-test order)
-      if (f.geometry && f.geometry.type !== "Point" || layer instanceof L.Circle) {
-        if (self.map.hasLayer(group)) layer.bringToBack();
+      var p = f.properties || {};
+      if (!self.layers[p.event_type]) return;
+      next[String(f.id || p.event_id)] = f;
+    });
+    Object.keys(drawn).forEach(function (id) {
+      if (!next[id] || next[id] !== self.features[id] && next[id].properties.updated_at !== self.features[id].properties.updated_at) {
+        self.layers[drawn[id].cmType].removeLayer(drawn[id]);
+        delete drawn[id];
+      }
+    });
+    var shown = 0;
+    Object.keys(next).forEach(function (id) {
+      var f = next[id], p = f.properties, group = self.layers[p.event_type];
+      if (!drawn[id]) {
+        var layer = self.symbolFor(f);
+        if (!layer) { delete next[id]; return; }
+        layer.cmType = p.event_type;
+        layer.on("click", function (e) { self.select(id, e.latlng); });
+        group.addLayer(layer);
+        // areas are drawn under every point (one canvas: draw order is hit-test order)
+        if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
+          if (self.map.hasLayer(group)) layer.bringToBack();
+        }
+        drawn[id] = layer;
       }
       counts[p.event_type] += 1;
+      shown += 1;
     });
+    this.drawn = drawn;
+    this.features = next;
     this.counts = counts;
-    this.shown = features.length;
-    this.matched = matched === null ? features.length : matched;
+    this.shown = shown;
+    this.matched = matched === null ? shown : Math.max(matched, shown);
     this.renderCount += 1;
-    this.lastDrawAt = window.performance ? performance.now() : Date.now();
+    this.lastDrawAt = performance.now();
+    if (this.timing) this.timing.draw = this.lastDrawAt - t0;
     if (this.state.event && !this.popupRestored) {
       this.popupRestored = true;
       this.select(this.state.event);
