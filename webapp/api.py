@@ -302,9 +302,10 @@ def negotiate_items_format(formats):
     offered = [GEOJSON, "application/json"]
     by_type = {}
     for name, f in formats.items():
-        if name != "geojson":
-            offered.append(f.media_type)
-            by_type[f.media_type] = name
+        base = f.media_type.split(";")[0].strip()
+        if name != "geojson" and base not in by_type:
+            offered.append(base)
+            by_type[base] = name
     best = request.accept_mimetypes.best_match(offered, default=GEOJSON)
     return by_type.get(best, "json")
 
