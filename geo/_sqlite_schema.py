@@ -16,7 +16,7 @@ __all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause", "write_eve
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a migration when it changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: ``PRAGMA application_id`` of a conflictmap store ("CMAP").
 APPLICATION_ID = 0x434D4150
 
@@ -42,7 +42,10 @@ CREATE INDEX events_end ON events(date_end);
 CREATE INDEX events_status ON events(status);
 CREATE INDEX events_updated ON events(updated_at);
 CREATE INDEX events_country ON events(country_code);
-CREATE VIRTUAL TABLE events_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+CREATE VIRTUAL TABLE events_rtree USING rtree(
+    id, min_lon, max_lon, min_lat, max_lat, min_day, max_day
+);
+CREATE VIRTUAL TABLE events_span USING rtree(id, min_day, max_day);
 CREATE TABLE event_sources (
     event_rid INTEGER NOT NULL REFERENCES events(rid) ON DELETE CASCADE,
     source_id TEXT NOT NULL,
@@ -142,6 +145,9 @@ def ensure(conn, path):
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
         raise StoreError(f"cannot open store {str(path)!r}: {err}") from err
+    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 1:
+        _migrate_1_to_2(conn)
+        meta["schema_version"] = "2"
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
             f"{str(path)!r} is not a conflictmap event store; its meta format is "
@@ -154,6 +160,43 @@ def ensure(conn, path):
             f"understands ({SCHEMA_VERSION}); upgrade conflictmap"
         )
     return meta.get("fts") == "fts5"
+
+
+def _migrate_1_to_2(conn):
+    """Version 2 adds date ranges (proleptic ordinal days) to the R*Tree and a span R*Tree."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DROP TABLE events_rtree")
+        conn.execute(
+            "CREATE VIRTUAL TABLE events_rtree USING rtree("
+            "id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)"
+        )
+        rows = conn.execute(
+            "SELECT rid, min_lon, max_lon, min_lat, max_lat, date_start, date_end FROM events "
+            "WHERE min_lon IS NOT NULL"
+        ).fetchall()
+        conn.executemany(
+            "INSERT INTO events_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*r[:5], _day(r[5]), _day(r[6])) for r in rows],
+        )
+        conn.execute("CREATE VIRTUAL TABLE events_span USING rtree(id, min_day, max_day)")
+        spans = conn.execute("SELECT rid, date_start, date_end FROM events").fetchall()
+        conn.executemany(
+            "INSERT INTO events_span VALUES (?, ?, ?)",
+            [(r[0], _day(r[1]), _day(r[2])) for r in spans],
+        )
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _day(value):
+    """Return the proleptic ordinal day of an ISO date string or date (exact in float32)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.toordinal()
 
 
 def _search_columns(event):
@@ -200,16 +243,29 @@ def write_event(conn, rid, event, fts):
         conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
         conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
         conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
+        conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
         conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
     conn.executemany(
         "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
         [(rid, s.source_id, s.publisher, s.url) for s in event.sources],
     )
+    conn.execute(
+        "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
+        (rid, event.date_start.toordinal(), event.date_end.toordinal()),
+    )
     if bounds:
         conn.execute(
-            "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (rid, bounds[0], bounds[2], bounds[1], bounds[3]),
+            "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                bounds[0],
+                bounds[2],
+                bounds[1],
+                bounds[3],
+                event.date_start.toordinal(),
+                event.date_end.toordinal(),
+            ),
         )
     columns = _search_columns(event)
     if fts:
@@ -245,18 +301,28 @@ def _check_bbox(bbox):
     return values
 
 
-def _bbox_sql(bbox):
+def _bbox_sql(bbox, start, end):
     min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
     # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes.
     boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    # The R*Tree holds each event's bounds and its date range as ordinal days, so one search
+    # answers bbox + date interval; its float32 boxes are rounded outward, hence the exact
+    # re-check on the events row.
+    days, day_params = "", []
+    if start:
+        days += " AND max_day >= ?"
+        day_params.append(_day(start))
+    if end:
+        days += " AND min_day <= ?"
+        day_params.append(_day(end))
     clauses, params = [], []
     for lo, hi in boxes:
         clauses.append(
             "e.rid IN (SELECT id FROM events_rtree WHERE max_lon >= ? AND min_lon <= ? "
-            "AND max_lat >= ? AND min_lat <= ?) AND e.max_lon >= ? AND e.min_lon <= ? "
+            f"AND max_lat >= ? AND min_lat <= ?{days}) AND e.max_lon >= ? AND e.min_lon <= ? "
             "AND e.max_lat >= ? AND e.min_lat <= ?"
         )
-        params.extend((lo, hi, min_lat, max_lat) * 2)
+        params.extend((lo, hi, min_lat, max_lat, *day_params, lo, hi, min_lat, max_lat))
     return "(" + " OR ".join(f"({c})" for c in clauses) + ")", params
 
 
@@ -311,13 +377,20 @@ def where_clause(q, *, fts=True):
         if values:
             clauses.append(f"e.{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-    if q.bbox is not None:
-        sql, args = _bbox_sql(q.bbox)
-        clauses.append(sql)
-        params.extend(args)
     start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
     if start and end and start > end:
         raise ValidationError(f"start {start} is after end {end}", field="start")
+    if q.bbox is not None:
+        sql, args = _bbox_sql(q.bbox, start, end)
+        clauses.append(sql)
+        params.extend(args)
+    if (start or end) and q.bbox is None:
+        # Without a bbox, the span R*Tree finds the events whose range overlaps the window.
+        span = " AND ".join(
+            c for c, v in (("max_day >= ?", start), ("min_day <= ?", end)) if v is not None
+        )
+        clauses.append(f"e.rid IN (SELECT id FROM events_span WHERE {span})")
+        params.extend(_day(v) for v in (start, end) if v is not None)
     if start:
         clauses.append("e.date_end >= ?")
         params.append(start)
@@ -351,8 +424,9 @@ def where_clause(q, *, fts=True):
                 params.append(_like(w.lower()))
     if q.source is not None and q.source.strip():
         clauses.append(
-            "EXISTS (SELECT 1 FROM event_sources s WHERE s.event_rid = e.rid AND "
-            "(s.source_id = ? OR s.publisher = ? COLLATE NOCASE OR s.url = ?))"
+            "e.rid IN (SELECT event_rid FROM event_sources WHERE source_id = ? "
+            "UNION SELECT event_rid FROM event_sources WHERE publisher = ? COLLATE NOCASE "
+            "UNION SELECT event_rid FROM event_sources WHERE url = ?)"
         )
         params.extend([q.source.strip()] * 3)
     for key, value in (q.extra or {}).items():

@@ -165,7 +165,8 @@ class Count:
 
     def to_dict(self):
         """Return the count as a JSON-ready dict."""
-        return dataclasses.asdict(self)
+        return {"kind": self.kind, "low": self.low, "high": self.high, "best": self.best,
+                "text": self.text}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class Source:
 
     def to_dict(self):
         """Return the source as a JSON-ready dict."""
-        return dataclasses.asdict(self)
+        return {name: getattr(self, name) for name in _SOURCE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -377,15 +378,15 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """Return every field as a JSON-ready dict (dates as ISO strings)."""
         out = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
+        for name in _EVENT_FIELDS:
+            value = getattr(self, name)
             if isinstance(value, date):
                 value = value.isoformat()
-            elif f.name in ("counts", "sources"):
+            elif name in ("counts", "sources"):
                 value = [v.to_dict() for v in value]
-            elif f.name == "tags":
+            elif name == "tags":
                 value = list(value)
-            out[f.name] = value
+            out[name] = value
         return out
 
     def to_feature(self) -> dict[str, Any]:
@@ -409,6 +410,10 @@ class Event:
     def publishers(self) -> set[str]:
         """Distinct publishers (case-folded) among the sources; unknown ones count by id."""
         return {(s.publisher or s.source_id).casefold() for s in self.sources}
+
+
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
+_EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 
 
 def make_event_id(event: Event) -> str:

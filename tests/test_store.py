@@ -1,5 +1,6 @@
 """Tests of the embedded SQLite event store (real SQLite files in tmp_path)."""
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -497,3 +498,60 @@ def test_data_as_of_moves_with_writes(store):
     time.sleep(1.1)
     store.put_events([ev("a")])
     assert store.data_as_of() > first
+
+
+def test_store_validates_events_built_without_from_dict(store):
+    bad = ev("ok").replace(event_type="battle")
+    with pytest.raises(ValidationError, match="event_type must be one of"):
+        store.put_events([ev("first"), bad])
+    assert store.count() == 0
+    normalised = ev("cc").replace(country_code="ua")
+    store.put_events([normalised])
+    assert store.get("cc").country_code == "UA"
+
+
+def test_schema_1_store_is_migrated(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    with SQLiteStore(path) as s:
+        s.put_events([ev("a", start="2025-01-09", lat=50, lon=30), ev("b", start="2024-01-01")])
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE events_rtree")
+    conn.execute("DROP TABLE events_span")
+    conn.execute("CREATE VIRTUAL TABLE events_rtree USING rtree(id, a, b, c, d)")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as s:
+        q = EventQuery(bbox=(29, 49, 31, 51), start=date(2025, 1, 1))
+        assert ids(s.query(q)) == ["a"]
+        assert ids(s.query(EventQuery(end=date(2024, 6, 1)))) == ["b"]
+    version = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key='schema_version'")
+    assert version.fetchone()[0] == "2"
+
+
+def test_bbox_and_dates_together(store):
+    store.put_events(
+        [
+            ev("in", start="2025-01-09", lat=50, lon=30),
+            ev("late", start="2025-03-01", lat=50, lon=30),
+            ev("far", start="2025-01-09", lat=60, lon=30),
+            ev("span", start="2024-12-01", end="2025-02-01", lat=50.5, lon=30.5),
+        ]
+    )
+    q = EventQuery(bbox=(29, 49, 31, 51), start=date(2025, 1, 5), end=date(2025, 1, 20))
+    assert ids(store.query(q)) == ["span", "in"]
+    assert store.count(q) == 2
+    assert ids(store.query(EventQuery(bbox=(29, 49, 31, 51), end=date(2024, 12, 31)))) == ["span"]
+
+
+def test_rows_from_another_model_version_still_load(store):
+    """A stored row missing a field (older model) goes through Event.from_dict."""
+    store.put_events([ev("old", summary="s", sources=[{"source_id": "a", "quote": "q"}])])
+    conn = sqlite3.connect(store.path)
+    row = json.loads(conn.execute("SELECT json FROM events").fetchone()[0])
+    del row["notes"]
+    del row["sources"][0]["title"]
+    conn.execute("UPDATE events SET json = ?", (json.dumps(row),))
+    conn.commit()
+    got = store.get("old")
+    assert got.notes is None and got.sources[0].title is None and got.summary == "s"

@@ -1,0 +1,213 @@
+"""Benchmark of the SQLite event store: insert, bbox + date queries, count, and export throughput.
+
+Run: ``python benchmarks/bench_store.py [--events 100000] [--queries 200]``. It builds a store of
+synthetic events (lon 22-40, lat 44-53, dates over two years, 5% area-level events with a
+polygon) in a temporary folder and prints a table. Target: a bbox + date-interval query over
+100,000 events in at most 20 ms (median and p95 reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.events import COUNT_KINDS, EVENT_TYPES, Event  # noqa: E402
+from geo.formats import FORMATS  # noqa: E402
+from geo.sqlite_store import SQLiteStore  # noqa: E402
+from geo.store import EventQuery  # noqa: E402
+
+START = date(2023, 1, 1)
+DAYS = 730
+
+
+def synthetic_events(n, seed=7):
+    """Yield ``n`` reproducible synthetic events spread over Ukraine and western Russia."""
+    rng = random.Random(seed)
+    publishers = [f"Outlet {i}" for i in range(40)]
+    for i in range(n):
+        lon, lat = rng.uniform(22, 40), rng.uniform(44, 53)
+        start = START + timedelta(days=rng.randrange(DAYS))
+        span = 0 if rng.random() < 0.8 else rng.randrange(1, 60)
+        data = {
+            "event_id": f"ev-{i:08d}",
+            "event_type": rng.choice(EVENT_TYPES),
+            "date_start": start.isoformat(),
+            "date_end": (start + timedelta(days=span)).isoformat(),
+            "date_precision": "day" if span == 0 else "range",
+            "summary": f"Synthetic event {i} near place {rng.randrange(5000)} with shelling",
+            "location_name": f"Place {rng.randrange(5000)}",
+            "latitude": round(lat, 5),
+            "longitude": round(lon, 5),
+            "actor1": f"Military Forces of Country {rng.randrange(6)}",
+            "status": rng.choice(("claimed", "corroborated")),
+            "counts": [{"kind": rng.choice(COUNT_KINDS), "low": 1, "high": rng.randrange(1, 50)}],
+            "sources": [
+                {
+                    "source_id": f"art-{rng.randrange(20000)}",
+                    "publisher": rng.choice(publishers),
+                    "url": f"https://news.example/{i}/{k}",
+                    "quote": "A sentence of the article that reports the event in some detail.",
+                    "start": 100,
+                    "end": 166,
+                }
+                for k in range(rng.randrange(1, 4))
+            ],
+        }
+        if rng.random() < 0.05:
+            w, h = rng.uniform(0.5, 3), rng.uniform(0.5, 2)
+            ring = [[lon, lat], [lon + w, lat], [lon + w, lat + h], [lon, lat + h], [lon, lat]]
+            data["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+            data["geo_precision"] = "admin1"
+        yield Event.from_dict(data)
+
+
+def timed(func, items):
+    """Return the run times of ``func(item)`` for each item, in milliseconds."""
+    times = []
+    for item in items:
+        t0 = time.perf_counter()
+        func(item)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def stats(times):
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95
+
+
+class _Sink(io.RawIOBase):
+    """A binary sink that counts bytes (keeps export memory out of the measurement)."""
+
+    def __init__(self):
+        self.size = 0
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.size += len(b)
+        return len(b)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--store", help="Keep the store at this path (default: a temp folder).")
+    args = parser.parse_args(argv)
+
+    folder = tempfile.mkdtemp(prefix="bench-store-")
+    path = Path(args.store) if args.store else Path(folder) / "bench.sqlite"
+    if path.exists():
+        path.unlink()
+    rows = []
+    store = SQLiteStore(path)
+
+    t0 = time.perf_counter()
+    batch = []
+    for event in synthetic_events(args.events):
+        batch.append(event)
+        if len(batch) == 5000:
+            store.put_events(batch)
+            batch = []
+    store.put_events(batch)
+    insert_s = time.perf_counter() - t0
+    rows.append(("insert", f"{args.events:,} events", f"{insert_s:.1f} s",
+                 f"{args.events / insert_s:,.0f} events/s"))  # fmt: skip
+    size_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+    rows.append(("store file", "incl. WAL", f"{size_mb:.0f} MB", ""))
+
+    rng = random.Random(11)
+
+    def random_query(box_deg, days, limit):
+        lon, lat = rng.uniform(22, 40 - box_deg), rng.uniform(44, 53 - box_deg)
+        start = START + timedelta(days=rng.randrange(DAYS - days))
+        return EventQuery(
+            bbox=(lon, lat, lon + box_deg, lat + box_deg),
+            start=start,
+            end=start + timedelta(days=days),
+            limit=limit,
+        )
+
+    cases = [
+        ("bbox 2x2 deg + 30 days", 2, 30, 1000),
+        ("bbox 5x5 deg + 90 days", 5, 90, 1000),
+        ("bbox 2x2 deg + 2 years", 2, DAYS - 1, 1000),
+        ("bbox 10x8 deg + 30 days", 8, 30, 1000),
+    ]
+    for label, box, days, limit in cases:
+        queries = [random_query(box, days, limit) for _ in range(args.queries)]
+        matched = statistics.mean(store.count(q) for q in queries[:20])
+        for kind, func in (
+            ("count", store.count),
+            ("query", lambda q: list(store.query(q))),
+        ):
+            med, p95 = stats(timed(func, queries))
+            detail = f"~{matched:,.0f} match" + (f", limit {limit}" if kind == "query" else "")
+            rows.append((f"{kind} {label}", detail, f"median {med:.1f} ms", f"p95 {p95:.1f} ms"))
+
+    windows = [random_query(1, 30, 1000) for _ in range(args.queries // 4 or 1)]
+    dated = [EventQuery(start=q.start, end=q.end, limit=1000) for q in windows]
+    for kind, func in (("count", store.count), ("query", lambda q: list(store.query(q)))):
+        med, p95 = stats(timed(func, dated))
+        rows.append((f"{kind} 30 days, no bbox", "limit 1000" if kind == "query" else "",
+                     f"median {med:.1f} ms", f"p95 {p95:.1f} ms"))  # fmt: skip
+
+    text_q = [EventQuery(text="shelling place")] * 10
+    rows.append(
+        (
+            "count free text (all match)",
+            "",
+            f"median {stats(timed(store.count, text_q))[0]:.1f} ms",
+            "",
+        )
+    )
+    source_q = [EventQuery(source=f"Outlet {i}", limit=1000) for i in range(10)]
+    src = stats(timed(lambda q: list(store.query(q)), source_q))[0]
+    rows.append(("query source=publisher", "limit 1000", f"median {src:.1f} ms", ""))
+    all_q = stats(timed(store.count, [EventQuery()] * 5))[0]
+    rows.append(("count all", f"{store.count():,}", f"median {all_q:.1f} ms", ""))
+
+    for name in ("geojson", "csv"):
+        sink = _Sink()
+        t0 = time.perf_counter()
+        FORMATS[name].write(store.query(), sink, meta={"data_as_of": store.data_as_of()})
+        secs = time.perf_counter() - t0
+        rows.append((f"export {name} (all)", f"{sink.size / 1e6:.0f} MB",
+                     f"{secs:.1f} s", f"{sink.size / 1e6 / secs:.1f} MB/s"))  # fmt: skip
+
+    # Peak Python memory of an export: flat in the number of events (it streams).
+    for n in (args.events // 10, args.events):
+        tracemalloc.start()
+        FORMATS["geojson"].write(store.query(EventQuery(limit=n)), _Sink(), meta={})
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rows.append(("export geojson peak memory", f"{n:,} events", f"{peak / 1e6:.1f} MB", ""))
+
+    store.close()
+    width = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    print(f"SQLite {__import__('sqlite3').sqlite_version}, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs")  # fmt: skip
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
+    if not args.store:
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        os.rmdir(folder)
+
+
+if __name__ == "__main__":
+    main()
