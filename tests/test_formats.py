@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import struct
@@ -415,3 +416,20 @@ def test_read_events_errors_name_file_record_and_field(tmp_path, name, content, 
 def test_read_events_missing_file(tmp_path):
     with pytest.raises(ValidationError, match="cannot read events file .*nope.yaml"):
         read_events(tmp_path / "nope.yaml")
+
+
+def test_codebook_documents_every_field_code_and_column():
+    """data/CODEBOOK.md cannot drift from the model and the CSV layout."""
+    from pathlib import Path
+
+    from geo.events import COUNT_KINDS, DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, STATUSES
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "CODEBOOK.md").read_text("utf-8")
+    documented = set(re.findall(r"`([a-z_0-9<>]+)`", text))
+    for name in Event.__dataclass_fields__:
+        assert name in documented, f"field {name} is not in the codebook"
+    for code in (*EVENT_TYPES, *DATE_PRECISIONS, *GEO_PRECISIONS, *STATUSES, *COUNT_KINDS):
+        assert code in documented, f"code {code} is not in the codebook"
+    for column in CSV_COLUMNS:
+        generic = re.sub(r"^count_.+_(low|high|best)$", r"count_<kind>_\1", column)
+        assert column in documented or generic in documented, f"CSV column {column}"

@@ -555,3 +555,18 @@ def test_rows_from_another_model_version_still_load(store):
     conn.commit()
     got = store.get("old")
     assert got.notes is None and got.sources[0].title is None and got.summary == "s"
+
+
+def test_extent_of_live_events(store):
+    assert store.extent() == (None, None)
+    store.put_events(
+        [
+            ev("a", start="2024-08-06", end="2025-03-01", lat=51.0, lon=35.0),
+            ev("b", start="2025-01-09", geometry=KURSK_OBLAST, lat=51.7, lon=36.2),
+            ev("c", start="2023-01-01", lat=10.0, lon=10.0),
+        ]
+    )
+    store.delete_event("c", reason="test", by="t")
+    dates, bounds = store.extent()
+    assert dates == {"start": "2024-08-06", "end": "2025-03-01"}
+    assert bounds == [[50.9, 34.1], [52.4, 38.5]]
