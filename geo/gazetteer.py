@@ -40,7 +40,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "gazetteer" / "data"
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 6
+INDEX_VERSION = 9
 
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
@@ -111,7 +111,7 @@ def _build_index(data_dir):
     """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
     cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source")}
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
-    keys, skel, area = {}, {}, {}
+    keys, skel, area, key_ids = {}, {}, {}, {}
     try:
         with gzip.open(data_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
             header = fh.readline().rstrip("\n").split("\t")
@@ -130,11 +130,15 @@ def _build_index(data_dir):
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
                 for key, entry, sk in _names_entries(idx, c[1], alternates, notable, c[5]):
-                    keys.setdefault(key, []).append(entry)
+                    known = keys.get(key)
+                    if known is None:
+                        key_ids[key] = len(keys)
+                        keys[key] = known = []
+                    known.append(entry)
                     if sk is not None:
                         bucket = skel.setdefault(sk, [])
-                        if idx not in bucket:
-                            bucket.append(idx)
+                        if key_ids[key] not in bucket:
+                            bucket.append(key_ids[key])
         with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
             for feat in json.load(fh)["features"]:
                 area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
@@ -146,6 +150,22 @@ def _build_index(data_dir):
         "keys": _pack(keys), "skel": _pack(skel), "area": area,
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
+
+
+def _folder_signature(folder):
+    """Return names, sizes and times of the files in ``folder`` (empty when it is missing)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    out = []
+    for entry in entries:
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        out.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def _array(code, data):
@@ -209,6 +229,7 @@ class Gazetteer:
     """
 
     _default = None
+    _default_signature = None
     _lock = threading.Lock()
 
     def __init__(self, data_dir=None, *, user_dir=None, cache=None):
@@ -239,6 +260,7 @@ class Gazetteer:
         self.max_name_tokens = index["max_tokens"]
         self._user_keys = {}
         self._user_skel = {}
+        self._key_list = None
         self._by_id = None
         self._places = {}
         self._admin = None
@@ -254,10 +276,19 @@ class Gazetteer:
 
     @classmethod
     def default(cls):
-        """Return the process-wide gazetteer (built on first call, user places included)."""
+        """Return the process-wide gazetteer (user places included).
+
+        It is built on the first call and rebuilt when the analyst's folder
+        (``$CONFLICTMAP_USER_GAZETTEER``) or its files change.
+        """
+        from gazetteer.user import user_gazetteer_dir
+
+        folder = user_gazetteer_dir()
+        signature = (str(folder), _folder_signature(folder))
         with cls._lock:
-            if cls._default is None:
-                cls._default = cls()
+            if cls._default is None or cls._default_signature != signature:
+                cls._default = cls(user_dir=folder)
+                cls._default_signature = signature
             return cls._default
 
     @classmethod
@@ -338,7 +369,7 @@ class Gazetteer:
         for key, entry, sk in entries:
             self._user_keys.setdefault(key, []).append(entry)
             if sk is not None:
-                self._user_skel.setdefault(sk, []).append(idx)
+                self._user_skel.setdefault(sk, []).append(key)
 
     def _expand(self, value, overflow):
         if value >= 0:
@@ -359,10 +390,14 @@ class Gazetteer:
             out += [(e >> 2, e & 3) for e in self._user_keys.get(key, ())]
         return out
 
-    def skeleton_rows(self, skel):
-        """Return index rows of notable places one of whose names has this skeleton."""
+    def skeleton_keys(self, skel):
+        """Return the name keys of notable places (towns, areas) that have this skeleton."""
         value = self._skel.get(skel)
-        out = [] if value is None else list(self._expand(value, self._skel_overflow))
+        out = []
+        if value is not None:
+            if self._key_list is None:
+                self._key_list = list(self._keys)
+            out = [self._key_list[k] for k in self._expand(value, self._skel_overflow)]
         return out + self._user_skel.get(skel, []) if self._user_skel else out
 
     def row_rank_data(self, idx):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from geopy.location import Location
-from geopy.point import Point
 
+from geo.coords import parse_lat_lon
 from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
 from geo.normalize import fold, skeleton, strip_qualifiers
 from geo.place import COUNTRY_CODES
@@ -120,6 +120,16 @@ class GazetteerGeocoder:
 
     # -- candidates -------------------------------------------------------------------------
 
+    def _strength(self, idx, kind, sk):
+        """Return how strongly a name of kind ``kind`` (MAIN...) identifies row ``idx``."""
+        if kind != LATIN_ALT:
+            return _NAME_STRENGTH[kind]
+        if not self._notable(idx):
+            return 0.75
+        if skeleton(fold(self.gazetteer.name_at(idx))) == sk:
+            return 0.95
+        return _NAME_STRENGTH[LATIN_ALT]
+
     def _matches(self, key):
         """Return ``{row: name strength}`` for a folded key.
 
@@ -127,49 +137,47 @@ class GazetteerGeocoder:
         a spelling variant of the main name (same consonant skeleton) 0.95 for towns, and
         other Latin alternate names 0.8 (0.75 for villages under 1,000 people, whose
         alternate names mix in neighbouring-language forms of other villages' names).
-        Notable places whose main name has the query's skeleton join at 0.95 x similarity;
-        a query matching nothing tries the names one edit away.
+        Names of towns with the query's consonant skeleton, or one edit away when only
+        villages carry the name, count their own strength times their similarity.
         """
         gaz = self.gazetteer
         found = {}
         sk = skeleton(key)
         for idx, kind in gaz.entries(key):
-            strength = _NAME_STRENGTH[kind]
-            if kind == LATIN_ALT:
-                pop, fclass, fcode, _area = gaz.row_rank_data(idx)
-                if fclass == "P" and pop < 1000 and fcode not in _SEATS:
-                    strength = 0.75
-                elif skeleton(fold(gaz.name_at(idx))) == sk:
-                    strength = 0.95
+            strength = self._strength(idx, kind, sk)
             if strength > found.get(idx, 0.0):
                 found[idx] = strength
         if len(key) < 4:
             return found
         compact = key.replace(" ", "")
-        near_names = {}  # row -> names of it close to the query ("" stands for its main name)
-        if len(sk) >= 4:
-            for idx in gaz.skeleton_rows(sk):
-                if idx not in found:
-                    near_names[idx] = {""}
+        near = set(gaz.skeleton_keys(sk)) if len(sk) >= 4 else set()
         if not any(self._notable(i) for i in found):
-            # Only villages (or nothing) carry this name: look one edit away for towns.
-            for variant in _edits1(key, swaps_only=len(key) < 6):
-                for idx, _kind in gaz.entries(variant):
-                    near_names.setdefault(idx, set()).add(variant.replace(" ", ""))
+            near.update(v for v in _edits1(key, swaps_only=len(key) < 6) if gaz.has_key(v))
+        near.discard(key)
+        if not near:
+            return found
         # A near match only matters when it is more populous than the strong exact ones.
         floor = max(
             (gaz.row_rank_data(i)[0] for i, st in found.items()
              if st >= 0.95 and gaz.row_rank_data(i)[1] == "P"),
             default=-1,
         )  # fmt: skip
-        rows = [i for i in near_names if gaz.row_rank_data(i)[0] > floor and self._notable(i)]
-        if len(rows) > 12:
-            rows = sorted(rows, key=lambda i: -gaz.row_rank_data(i)[0])[:12]
-        for idx in rows:
-            names = {n or fold(gaz.name_at(idx)).replace(" ", "") for n in near_names[idx]}
-            ratio = max(SequenceMatcher(None, compact, n).ratio() for n in names)
-            if ratio >= 0.75:
-                found[idx] = 0.95 * ratio
+        best = {}
+        for name in near:
+            rows = [
+                (i, kind) for i, kind in gaz.entries(name)
+                if i not in found and gaz.row_rank_data(i)[0] > floor and self._notable(i)
+            ]  # fmt: skip
+            if not rows:
+                continue
+            ratio = SequenceMatcher(None, compact, name.replace(" ", "")).ratio()
+            if ratio < 0.75:
+                continue
+            for idx, kind in rows:
+                # An exact name, even an alternate one, outranks a near one of equal weight.
+                strength = self._strength(idx, kind, skeleton(name)) * ratio * 0.9
+                best[idx] = max(best.get(idx, 0.0), strength)
+        found.update(best)
         return found
 
     def _notable(self, idx):
@@ -212,7 +220,7 @@ class GazetteerGeocoder:
         near = hints.get("near") or (context.near if context else None)
         if near is not None:
             dist = _distance_km(near[0], near[1], place.lat, place.lon)
-            bonus += 0.15 * math.exp(-dist / 100.0)
+            bonus += 0.25 * math.exp(-dist / 100.0)
         return bonus
 
     def _parse(self, query):
@@ -406,8 +414,7 @@ class GazetteerGeocoder:
         ValueError
             When the point is not a valid latitude/longitude.
         """
-        point = Point(query)
-        lat, lon = point.latitude, point.longitude
+        lat, lon = parse_lat_lon(query, name="query")
         place, dist = self.gazetteer.nearest(lat, lon)
         found = []
         if place is not None and dist <= 100:

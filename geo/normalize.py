@@ -42,6 +42,10 @@ _LATIN_EXTRA = str.maketrans(
 # Apostrophes and soft-sign marks disappear (Pokrovs'k == Pokrovsk); other punctuation splits.
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹʻ′\"“”«»]")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
+# Systematic romanisation differences folded away: Russian е after a vowel is "ye" or "e"
+# (Nikolayev / Nikolaev, Avdeyevka / Avdeevka), ё after a consonant "yo" or "e" (Artyomovsk /
+# Artemovsk, Tyotkino / Tetkino).
+_YE = re.compile(r"(?<=[aeiou])ye|(?<=[b-df-hj-np-tv-z])yo")
 # Abbreviations written out, so that "St. Petersburg" meets "Saint Petersburg".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
@@ -127,6 +131,8 @@ def fold(text):
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_LATIN_EXTRA)
     text = _SEPARATORS.sub(" ", text).strip()
+    if "y" in text:
+        text = _YE.sub("e", text)
     if " " in text:
         text = " ".join(_ABBREVIATIONS.get(word, word) for word in text.split(" "))
     return text
@@ -136,6 +142,7 @@ def fold(text):
 # digraphs first, then h/g (Ukrainian h = Russian g), then vowels and y/j/i are dropped and
 # doubled letters merged, leaving a consonant skeleton ("zaporizhzhia" and "zaporozhye" both
 # give "zprj"; "avdiivka" and "avdeevka" give "avdvk").
+_ADJECTIVAL = re.compile(r"(sk|ts|zk)(ii|iy|ij|yi|yy|y|i|a|aya|aia|oe|oye|oi|oy|e|ie|iye)$")
 _DIGRAPHS = (("shch", "s"), ("kh", "x"), ("zh", "j"), ("sh", "s"), ("ch", "c"), ("ts", "c"))
 _DROP = str.maketrans({"a": "", "e": "", "i": "", "o": "", "u": "", "y": "", "j": "j", "h": "g"})
 
@@ -166,6 +173,8 @@ def skeleton(key):
     key = key.replace(" ", "")
     if not key:
         return ""
+    # Adjectival names (Artyomovsky, Pokrovskoye) are other places than Artyomovsk, Pokrovsk.
+    marker = "+" if _ADJECTIVAL.search(key) else ""
     for digraph, single in _DIGRAPHS:
         key = key.replace(digraph, single)
     head = key[0] if key[0] in "aeiouy" else key[0].translate(_DROP)
@@ -174,7 +183,7 @@ def skeleton(key):
     for ch in tail:
         if ch != out[-1]:
             out.append(ch)
-    return "".join(out)
+    return "".join(out) + marker
 
 
 def _kind_of(word):
@@ -218,18 +227,12 @@ def strip_qualifiers(key):
                 near = near or lead not in ("the", "in")
                 words = words[len(lead_words) :]
                 changed = True
-        if (
-            len(words) > 2
-            and words[1] == "of"
-            and (words[0] in PLACE_WORDS or words[0] in AREA_WORDS)
-        ):
-            kind = "place" if words[0] in PLACE_WORDS else "area"
-            words = words[2:]
-            changed = True
+        if len(words) > 2 and words[1] == "of" and words[0] in PLACE_WORDS | AREA_WORDS:
+            kind, words, changed = _kind_of(words[0]), words[2:], True
         elif len(words) > 1 and words[0] in PLACE_WORDS:
             kind, words, changed = "place", words[1:], True
         elif len(words) > 1 and words[-1] in AREA_WORDS:
-            kind, words, changed = "area", words[:-1], True
+            kind, words, changed = _kind_of(words[-1]), words[:-1], True
         elif len(words) > 1 and words[-1] in PLACE_WORDS:
             kind, words, changed = "place", words[:-1], True
     return " ".join(words), kind, near

@@ -1,0 +1,185 @@
+"""GazetteerGeocoder: geopy's contract, the named homonyms and spellings, hints, reverse."""
+
+import functools
+import sys
+from pathlib import Path
+
+import pytest
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.location import Location
+
+from geo.gazetteer import Gazetteer
+from geo.geocoder import Context, GazetteerGeocoder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from bench_geocode import evaluate, read_devset  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return GazetteerGeocoder(Gazetteer(user_dir=False))
+
+
+def gid(geocoder, query, **kwargs):
+    loc = geocoder.geocode(query, **kwargs)
+    return None if loc is None else loc.raw["geonameid"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "precision"),
+    [
+        pytest.param("Kursk", 538560, "exact", id="kursk-city"),
+        pytest.param("Kursk region", 538555, "admin1", id="kursk-region"),
+        pytest.param("Kursk Oblast", 538555, "admin1", id="kursk-oblast"),
+        pytest.param("the Kursk region", 538555, "admin1", id="the-kursk-region"),
+        pytest.param("Kiev", 703448, "exact", id="kiev"),
+        pytest.param("Kyiv", 703448, "exact", id="kyiv"),
+        pytest.param("Київ", 703448, "exact", id="kyiv-ukrainian"),
+        pytest.param("Киев", 703448, "exact", id="kyiv-russian"),
+        pytest.param("Kyiv Oblast", 703446, "admin1", id="kyiv-oblast-not-city"),
+        pytest.param("Pyongyang", 1871859, "exact", id="pyongyang"),
+        pytest.param("Moscow", 524901, "exact", id="moscow"),
+        pytest.param("Donbas", 3000000001, "region", id="donbas"),
+        pytest.param("Donbass", 3000000001, "region", id="donbass"),
+        pytest.param("Donetsk", 709717, "exact", id="donetsk-ukraine-city"),
+        pytest.param("Donetsk Oblast", 709716, "admin1", id="donetsk-oblast"),
+        pytest.param("Avdiivka", 713122, "exact", id="avdiivka-town-not-village"),
+        pytest.param("Georgia", 614540, "country", id="georgia-country"),
+        pytest.param("Bakhmut town", 713174, "exact", id="bakhmut-town"),
+        pytest.param("Kherson, Kherson Oblast", 706448, "exact", id="kherson-with-oblast"),
+        pytest.param("near Sudzha", 486816, "near", id="near-sudzha"),
+        pytest.param("Kharkov", 706483, "exact", id="kharkov"),
+        pytest.param("Zaporozhye", 687700, "exact", id="zaporozhye"),
+        pytest.param("Lugansk", 702658, "exact", id="lugansk"),
+        pytest.param("Nikolaev", 700569, "exact", id="nikolaev"),
+        pytest.param("Pokrovs'k", 704422, "exact", id="pokrovsk-apostrophe"),
+        pytest.param("Crimea", 3000000002, "region", id="crimea-peninsula"),
+        pytest.param("Gaza", 281133, "exact", id="gaza"),
+        pytest.param("El Fasher", 379555, "exact", id="el-fasher"),
+        pytest.param("Myitkyina", 1307741, "exact", id="myitkyina"),
+    ],
+)
+def test_named_cases(geocoder, query, expected, precision):
+    loc = geocoder.geocode(query)
+    assert loc is not None, query
+    assert (loc.raw["geonameid"], loc.raw["precision"]) == (expected, precision)
+
+
+def test_donetsk_russia_only_when_asked(geocoder):
+    assert gid(geocoder, "Donetsk", country_codes=["RU"]) == 565348
+    assert gid(geocoder, "Donetsk", country_codes="ru") == 565348
+
+
+def test_pokrovsk_by_country_hint(geocoder):
+    assert gid(geocoder, "Pokrovsk", context=Context(countries={"UA": 1.0})) == 704422
+    assert gid(geocoder, "Pokrovsk", context=Context(countries={"RU": 1.0})) == 2017824
+    assert gid(geocoder, "Pokrovsk", country_codes=["RU"]) == 2017824
+    assert gid(geocoder, "Pokrovsk, Ukraine") == 704422
+
+
+def test_donetsk_city_district(geocoder):
+    loc = geocoder.geocode("Donetsk - Petrovskyi")
+    # GeoNames knows the Petrovskyi district under its new name, Voznesenskyi.
+    assert loc.raw["geonameid"] == 697302 and loc.raw["country_code"] == "UA"
+
+
+def test_unknown_district_gives_the_city_as_an_area(geocoder):
+    loc = geocoder.geocode("Donetsk - Qqqzzz")
+    assert (loc.raw["geonameid"], loc.raw["precision"]) == (709717, "admin2")
+
+
+def test_plekhovo_is_not_shipped(geocoder):
+    assert geocoder.geocode("village of Plekhovo") is None
+    assert geocoder.geocode("Plekhovo") is None
+    # Plekhiv (Poltava Oblast) lists "Plekhovo" as an alternate name: still not an answer.
+    assert 697108 in [p.geonameid for p, _ in geocoder.candidates("Plekhovo")]
+
+
+def test_location_contract(geocoder):
+    loc = geocoder.geocode("Kursk")
+    assert isinstance(loc, Location)
+    assert loc.latitude == pytest.approx(51.73, abs=0.02)
+    assert loc.longitude == pytest.approx(36.18, abs=0.02)
+    assert loc.address == "Kursk, Kursk Oblast, Russia"
+    raw = loc.raw
+    for key in ("geonameid", "name", "feature_class", "feature_code", "country_code",
+                "admin1_code", "admin1_name", "population", "precision", "score",
+                "alternatives", "query"):  # fmt: skip
+        assert key in raw
+    assert "geometry" not in raw
+    assert 0 < raw["score"] <= 1
+    assert raw["alternatives"][0]["geonameid"] == 538555
+    assert raw["alternatives"][0]["score"] <= raw["score"]
+
+
+def test_area_results_carry_geometry(geocoder):
+    loc = geocoder.geocode("Kursk region")
+    assert loc.raw["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert geocoder.geocode("Donbas").raw["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_exactly_one_false_and_limit(geocoder):
+    locs = geocoder.geocode("Pokrovsk", exactly_one=False, limit=2)
+    assert isinstance(locs, list) and len(locs) == 2
+    assert locs[0].raw["score"] >= locs[1].raw["score"]
+    assert geocoder.geocode("Zzzyxxqq", exactly_one=False) is None
+
+
+def test_feature_classes_filter(geocoder):
+    assert gid(geocoder, "Kursk", feature_classes=["A"]) == 538555
+    assert gid(geocoder, "Donbas", feature_classes="P") is None
+
+
+def test_context_admin1_and_near(geocoder):
+    assert gid(geocoder, "Kostiantynivka") == 705104  # the Donetsk Oblast town
+    ctx = Context(admin1={("UA", "26")})
+    assert gid(geocoder, "Kostiantynivka", context=ctx) == 705115  # Zaporizhzhia Oblast
+    near = Context(near=(47.2, 35.6))
+    assert gid(geocoder, "Kostiantynivka", context=near) == 705115
+    assert gid(geocoder, "Kursk", context=Context(prefer_area=True)) == 538555
+
+
+def test_candidates_are_ranked_and_scored(geocoder):
+    ranked = geocoder.candidates("Pokrovsk")
+    scores = [s for _, s in ranked]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    assert {p.geonameid for p, _ in ranked} >= {704422, 2017824}
+    ranked[:] = []  # the caller's copy; the geocoder's memory is not affected
+    assert geocoder.candidates("Pokrovsk")
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 10_000, "\x00\x01"])
+def test_bad_queries_are_not_found(geocoder, query):
+    assert geocoder.geocode(query) is None
+
+
+def test_non_string_query_is_a_type_error(geocoder):
+    with pytest.raises(TypeError, match="query must be a str"):
+        geocoder.geocode(42)
+
+
+def test_drops_into_geopy_helpers(geocoder):
+    geocode = RateLimiter(geocoder.geocode, min_delay_seconds=0)
+    assert geocode("Kyiv").raw["geonameid"] == 703448
+    ukraine_only = functools.partial(geocoder.geocode, country_codes=["UA"])
+    assert ukraine_only("Donetsk").raw["geonameid"] == 709717
+
+
+def test_reverse(geocoder):
+    loc = geocoder.reverse((51.73, 36.19))
+    assert loc.raw["geonameid"] == 538560 and loc.raw["distance_km"] < 2
+    locs = geocoder.reverse("51.73, 36.19", exactly_one=False)
+    assert [x.raw["geonameid"] for x in locs][:3] == [538560, 538555, 2017370]
+    assert geocoder.reverse((0.0, -140.0)) is None  # the open Pacific
+    with pytest.raises(ValueError):
+        geocoder.reverse((95.0, 10.0))
+
+
+def test_devset_accuracy():
+    rows = read_devset()
+    assert len(rows) >= 300
+    correct, wrong_country, _not_found, misses = evaluate(
+        GazetteerGeocoder(Gazetteer(user_dir=False)), rows
+    )
+    assert wrong_country == 0, [m for m in misses if m[2] is not None]
+    assert correct / len(rows) >= 0.98, misses
