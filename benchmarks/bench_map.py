@@ -9,8 +9,10 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
 
 * the map page (``/map``) load to idle: the load event, the viewer's last draw and the end of
   the last long task, once 1 s passes with no long task;
-* a time-control step (one week forward, window of 30 days): from the click to the redraw
-  (API query, transfer and canvas draw, two animation frames after the data is drawn);
+* a time-control step (one week forward, window of 30 days), 1.2 s after the last one (the
+  playback interval): from the click to the redraw (API query of the new days, transfer and
+  canvas draw, two animation frames after the data is drawn), with the viewer's prefetch of
+  the next step's days on and off;
 * a zoom step (includes the 150 ms debounce before the view is re-queried).
 
 Baseline, same run: a plain folium page with one ``folium.Marker`` per event for the first
@@ -55,13 +57,15 @@ IDLE = """async () => { const sleep = ms => new Promise(r => setTimeout(r, ms));
           idle: Math.max(nav.loadEventEnd, drawn || 0, window.__longtaskEnd),
           shown: v ? v.shown : null, matched: v ? v.matched : null}; }"""
 FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-STEP = f"""async (action) => {{ const v = ConflictMap.current, rc = v.renderCount;
-  const t0 = performance.now();
+STEP = f"""async ([action, prefetch]) => {{ const v = ConflictMap.current;
+  v.cfg.prefetch = prefetch;
+  await new Promise(r => setTimeout(r, 1200));  // the playback interval: the reader looks
+  const rc = v.renderCount, t0 = performance.now();
   if (action === 'step') document.querySelector('.cm-forward').click();
   else v.map.setZoom(v.map.getZoom() + 1, {{animate: false}});
   while (!(v.renderCount > rc && !v.pending)) await new Promise(r => setTimeout(r, 5));
   await {FRAMES};
-  return {{ms: performance.now() - t0, shown: v.shown}}; }}"""
+  return {{ms: performance.now() - t0, shown: v.shown, timing: v.timing}}; }}"""
 ZOOM_PLAIN = f"""async () => {{
   const m = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
   const t0 = performance.now(); m.setZoom(m.getZoom() + 1, {{animate: false}});
@@ -179,11 +183,12 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
             timeout=120_000,
         )
     out = page.evaluate(IDLE)
-    out["steps"] = [page.evaluate(STEP, "step")["ms"] for _ in range(steps)]
+    out["cold"] = [page.evaluate(STEP, ["step", False])["ms"] for _ in range(steps)]
+    out["steps"] = [page.evaluate(STEP, ["step", True])["ms"] for _ in range(steps)]
     if plain:
         out["zooms"] = [page.evaluate(ZOOM_PLAIN) for _ in range(zooms)]
     else:
-        out["zooms"] = [page.evaluate(STEP, "zoom")["ms"] for _ in range(zooms)]
+        out["zooms"] = [page.evaluate(STEP, ["zoom", True])["ms"] for _ in range(zooms)]
     out["heap_mb"] = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize/1e6 : 0")
     out["errors"], out["external"] = errors, external
     ctx.close()
@@ -231,15 +236,15 @@ def main(argv=None):
         browser.close()
     print()
     print(
-        "| page | events in store/page | load ms | load-to-idle ms | shown | step ms | zoom ms "
-        "| heap MB |"
+        "| page | events in store/page | load ms | load-to-idle ms | shown | step ms (prefetched) "
+        "| step ms (no prefetch) | zoom ms | heap MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, n, r in rows:
         shown = "" if r.get("shown") is None else f"{r['shown']} of {r['matched']}"
         print(
             f"| {name} | {n:,} | {r['load']:.0f} | {r['idle']:.0f} | {shown} | "
-            f"{_fmt(r['steps'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
+            f"{_fmt(r['steps'])} | {_fmt(r['cold'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
         )
         if r["errors"] or r["external"]:
             print(f"|   errors: {r['errors'][:3]} external: {r['external'][:3]} |")

@@ -374,6 +374,23 @@
       });
   };
 
+  // while the reader looks, load the next step's days (playback and "»" then draw at once)
+  Viewer.prototype.prefetch = function (p) {
+    var self = this, s = this.state, days = this.stepDays ? this.stepDays() : 0;
+    var last = this.cfg.extent && this.cfg.extent.end;
+    if (!days || !s.end || !last || s.end >= last || this.cfg.prefetch === false) return;
+    var to = shiftDay(s.end, days) > last ? last : shiftDay(s.end, days);
+    var q = new URLSearchParams(p.toString());
+    q.set("datetime", shiftDay(s.end, 1) + "/" + to);
+    var k = q.toString();
+    if (this.prefetched && this.prefetched[k]) return;
+    this.prefetched = {};  // keep only the next step's slice
+    this.prefetched[k] = new Promise(function (resolve) {
+      (window.requestIdleCallback || setTimeout)(function () { resolve(); }, { timeout: 300 });
+    }).then(function () { return self.fetchItems(q, null); });
+    this.prefetched[k].catch(function () { delete self.prefetched[k]; });
+  };
+
   Viewer.prototype.refresh = function () {
     var self = this, s = this.state;
     this.writeUrl();
@@ -415,7 +432,8 @@
     var requests = slices ? slices.map(function (sl) {
       var q = new URLSearchParams(p.toString());
       q.set("datetime", sl[0] + "/" + sl[1]);
-      return self.fetchItems(q, ctl);
+      var ahead = self.prefetched && self.prefetched[q.toString()];
+      return ahead || self.fetchItems(q, ctl);
     }) : [this.fetchItems(p, ctl)];
     return Promise.all(requests)
       .then(function (answers) {
@@ -436,6 +454,7 @@
         self.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: merged, complete: complete };
         self.timing = { fetch: performance.now() - t0, source: slices ? "slices" : "full" };
         self.draw(merged, matched);
+        self.prefetch(p);
         return null;
       })
       .catch(function (err) {

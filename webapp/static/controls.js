@@ -155,6 +155,7 @@
       set(CM.toDay(start), CM.toDay(end), true);
     };
     function stepDays() { return parseInt(ui.step.value, 10) || 7; }
+    viewer.stepDays = stepDays;
     function stop() {
       if (playing) clearInterval(playing);
       playing = null;
