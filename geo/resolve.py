@@ -131,7 +131,7 @@ def _keep(span, best, score, weights, text, gaz):
     if score < MIN_MENTION_SCORE:
         return False
     single = " " not in span.key
-    cue = span.before.split()[-1] if span.before else ""
+    cue = span.cue
     big = best.feature_code in _BIG_UNITS or best.population >= 1_000_000
     in_doc = not weights or weights.get(best.country_code, 0) > 0
     if _is_person(span, text, gaz, best):
@@ -217,7 +217,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
 
 
 def _cue(span: Span):
-    return span.before.split()[-1] if span.before else ""
+    return span.cue
 
 
 def is_metonymic(text, mention):
@@ -245,13 +245,15 @@ def is_metonymic(text, mention):
     before = text[max(0, mention.start - 60):mention.start]
     if _SOURCE_CUES.search(before) or _BETWEEN.search(before):
         return True
-    if mention.cue in _STRONG_LOCATIVE:
-        return False
     after = text[mention.end:mention.end + 40]
     m = re.match(r"(['’]s?)?\s*([A-Za-z]+)", after)
     if not m:
         return False
     word = m.group(2).lower()
+    if word in _GOVERNMENT_NOUNS:
+        return True  # "the Pyongyang regime", "Moscow's involvement"
+    if mention.cue in _STRONG_LOCATIVE:
+        return False
     if m.group(1):
-        return word in _GOVERNMENT_NOUNS or place.feature_code in COUNTRY_CODES
-    return word in _GOVERNMENT_VERBS or word in _GOVERNMENT_NOUNS or word in ("and", "or")
+        return place.feature_code in COUNTRY_CODES
+    return word in _GOVERNMENT_VERBS or word in ("and", "or")

@@ -68,7 +68,8 @@ _UNTIL = re.compile(r"\b(until|till|through|up\s+to|before)\s+(?:the\s+)?$", re.
 _VAGUE = re.compile(
     r"\b(?:in\s+the\s+(?:early|first|past|coming|following)\s+(?:days|weeks|months|years|decade)"
     r"|(?:years|decades|months)\s+ago|at\s+the\s+time|in\s+the\s+past|back\s+then"
-    r"|in\s+the\s+\d{4}s|(?:19|20)\d0s)\b",
+    r"|in\s+the\s+\d{4}s|(?:19|20)\d0s|previously|throughout\s+history|historically"
+    r"|(?-i:in\s+the\s+(?:[A-Z]\w+\s+){1,3}(?:War|Revolution|Crisis|Uprising)))\b",
     re.IGNORECASE,
 )
 
@@ -108,7 +109,8 @@ class DateExpr:
     """A date expression found in text: where it is, and the interval it stands for.
 
     ``kind`` is "point" (the event happened within [start, end]), "since" (a state from
-    ``start`` until the reference date) or "until".
+    ``start`` until the reference date), "until", or "vague" ("in recent weeks": a window
+    around the reference date rather than a stated date).
     """
 
     start: date
@@ -288,6 +290,8 @@ def find_dates(text, ref=None):
                 end, precision = ref.end, "range"
         elif _UNTIL.search(before) or word in ("until", "through", "before"):
             expr_kind = "until"
+        if kind == "rel" and re.search(r"recent|few", matched, re.IGNORECASE):
+            expr_kind = "vague"  # "in recent weeks": a window, not a date the text states
         out.append(DateExpr(start, end, precision, matched, offset, expr_kind))
     return out
 

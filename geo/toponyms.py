@@ -74,6 +74,7 @@ class Span:
     before: str = ""
     after: str = ""
     person: bool = False
+    cue: str = ""
 
 
 def tokenize(text):
@@ -153,6 +154,32 @@ def _is_sentence_initial(text, start):
     return _SENTENCE_END.search(before[-4:]) is not None
 
 
+# Words between a preposition and the name it governs ("in the entire western Kursk region").
+_SKIP_BEFORE = frozenset("""the a an entire whole western eastern northern southern
+    central north south east west northeastern northwestern southeastern southwestern border
+    occupied liberated frontline front-line embattled besieged nearby neighbouring
+    neighboring russian ukrainian""".split())
+
+
+def _cue(before_tokens, text, start):
+    """Return the word that governs a name: the last one before it, skipping articles and
+    adjectives, and a possessive country ("in Russia's Kursk region" gives "in")."""
+    words = list(before_tokens)
+    while words:
+        word = words[-1]
+        low = word.lower()
+        if low in _SKIP_BEFORE:
+            words.pop()
+            continue
+        if word[:1].isupper() and len(words) < len(before_tokens) + 1:
+            end = text.rfind(word, 0, start) + len(word)
+            if text[end:end + 2] in ("'s", "’s") or text[end:end + 1] in ("'", "’"):
+                words.pop()
+                continue
+        return low
+    return ""
+
+
 def _capitalised(word):
     return word[:1].isupper()
 
@@ -225,8 +252,8 @@ def scan(text, gazetteer):
                     query = f"{query} {follow[0]}"
                 span_end = tokens[k][1]
                 j = k
-        before_tokens = [t[2] for t in tokens[max(0, i - 2):i]]
-        lowered = [w.lower().rstrip("s") for w in before_tokens]
+        before_tokens = [t[2] for t in tokens[max(0, i - 4):i]]
+        lowered = [w.lower().rstrip("s") for w in before_tokens[-2:]]
         if kind == "name" and len(lowered) == 2 and lowered[1] == "of" and (
             lowered[0] in REGION_WORDS or lowered[0] == "provinc"
         ):
@@ -236,10 +263,12 @@ def scan(text, gazetteer):
         ):
             area = True
         before = " ".join(before_tokens).lower()
+        cue = _cue(before_tokens, text, start)
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
         person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
         country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
-                        _is_sentence_initial(text, start), before, after, person))  # fmt: skip
+                        _is_sentence_initial(text, start), before, after, person,
+                        cue))  # fmt: skip
         i = j + 1
     return out
