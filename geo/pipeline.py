@@ -13,6 +13,7 @@ from geo.events import Count, Event, Source
 from geo.exc import ArticleError, GeoError
 from geo.extract import extract_candidates
 from geo.gazetteer import Gazetteer
+from geo.normalize import PLACE_WORDS, fold, strip_qualifiers
 from geo.place import COUNTRY_CODES
 from geo.resolve import geoparse, is_metonymic
 from geo.store import EventQuery
@@ -123,8 +124,12 @@ def _contains(outer, inner, gaz):
     if outer.feature_code == "RGN":
         key = (outer.geonameid, inner.geonameid)
         if key not in _CONTAINS:
-            _CONTAINS[key] = any(p.geonameid == outer.geonameid
-                                 for p in gaz.containing(inner.lat, inner.lon))  # fmt: skip
+            from shapely.geometry import Point, shape
+
+            geometry = gaz.geometry(outer.geonameid)
+            _CONTAINS[key] = geometry is not None and shape(geometry).contains(
+                Point(inner.lon, inner.lat)
+            )
         return _CONTAINS[key]
     return False
 
@@ -289,8 +294,27 @@ def _summary(event):
 # -- one article ------------------------------------------------------------------------------
 
 
+def _homonym_area(place, name_in_text, gaz):
+    """Return the admin1 unit when a town shares its name with it ("Kursk": city or oblast)."""
+    if place is None or place.feature_class != "P" or not place.admin1_code or not name_in_text:
+        return None
+    if any(w in name_in_text.lower().split() for w in PLACE_WORDS):
+        return None  # "Kursk city", "the town of X": the text says which
+    area = gaz.admin1(place.country_code, place.admin1_code)
+    if area is not None and strip_qualifiers(fold(area.name))[0] == fold(name_in_text):
+        return area
+    return None
+
+
 def _event_from(cand, article, gaz, index):
     place = cand.place
+    notes = None
+    area = _homonym_area(place, cand.name_in_text, gaz)
+    if area is not None:
+        notes = (f"{cand.name_in_text!r} names both a town and its {area.name}; the text does "
+                 "not say which, so the event is placed at the area.")
+        place = area
+        cand.geo_precision = area.precision
     published = article.get("published_at")
     source = Source(
         source_id=article["article_id"], publisher=article.get("publisher"),
@@ -311,7 +335,6 @@ def _event_from(cand, article, gaz, index):
             "geo_precision": cand.geo_precision or place.precision,
             "geometry": gaz.geometry(place.geonameid) if place.is_area else None,
         }  # fmt: skip
-    notes = None
     if not cand.place_stated and place is not None:
         notes = "The sentence names no place: the article's main area is used."
     key = json.dumps([cand.event_type, article["article_id"], cand.start, cand.trigger])

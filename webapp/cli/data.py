@@ -1,0 +1,152 @@
+"""``conflictmap geoparse`` (JSON lines of place mentions) and ``conflictmap ingest``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from webapp.cli import current_store_url, main
+
+__all__ = ["geoparse_command", "geoparse_document", "ingest_command"]
+
+
+def geoparse_document(text, gazetteer=None, geocoder=None):
+    """Return the JSON-ready place mentions of a text (country adjectives left out).
+
+    Page boilerplate and reference markers are blanked before parsing, so offsets still
+    index ``text`` exactly.
+    """
+    from geo.articles import boilerplate_spans, mask_spans
+    from geo.resolve import geoparse
+
+    masked = mask_spans(text, boilerplate_spans(text))
+    mentions = geoparse(masked, gazetteer=gazetteer, geocoder=geocoder)
+    return [m.to_dict() for m in mentions if m.role == "location"]
+
+
+def _jsonl_row(line, gaz, geocoder):
+    try:
+        doc = json.loads(line)
+    except ValueError as err:
+        return {"id": None, "error": f"The line is not valid JSON ({err})."}
+    if not isinstance(doc, dict):
+        return {"id": None,
+                "error": f"Each line must be an object {{\"id\", \"text\"}}; got {doc!r:.80}."}
+    doc_id = doc.get("id")
+    text = doc.get("text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        return {"id": doc_id, "error": f"text must be a string; got {type(text).__name__}."}
+    try:
+        return {"id": doc_id, "mentions": geoparse_document(text, gaz, geocoder)}
+    except Exception as err:  # noqa: BLE001 - one bad document never stops the batch
+        return {"id": doc_id, "error": f"The document could not be geoparsed: {err}"}
+
+
+@main.command("geoparse")
+@click.argument("files", nargs=-1, metavar="FILE...|-")
+@click.option("--jsonl", "jsonl", is_flag=True,
+              help='Read JSON lines {"id", "text"} and write {"id", "mentions"} per line.')
+def geoparse_command(files, jsonl):
+    """Find place mentions in text files and print one JSON line per mention.
+
+    Each line has start, end (Python str offsets into the file's text), text, lat, lon,
+    geonameid, feature_code, country_code, plus score, precision, name and role. With
+    --jsonl, read documents as JSON lines from FILE or - (stdin) and write one line per
+    document, in order, ids echoed; a malformed line gives {"id": null, "error": ...}.
+    """
+    from geo.exc import GazetteerError
+    from geo.gazetteer import Gazetteer
+    from geo.geocoder import GazetteerGeocoder
+
+    if not files:
+        raise click.UsageError("Give a FILE to geoparse, or - to read standard input.")
+    try:
+        gaz = Gazetteer.default()
+    except GazetteerError as err:
+        raise click.ClickException(str(err)) from err
+    geocoder = GazetteerGeocoder(gaz)
+    out = sys.stdout
+    failed = False
+    for name in files:
+        try:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(name, "rb") as fh:
+                    data = fh.read()
+        except OSError as err:
+            click.echo(f"error: cannot read {name!r}: {err.strerror or err}", err=True)
+            failed = True
+            continue
+        if jsonl:
+            for raw in data.splitlines():
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    row = {"id": None, "error": f"The line is not valid UTF-8 (byte {err.start})."}
+                else:
+                    if not line.strip():
+                        continue
+                    row = _jsonl_row(line, gaz, geocoder)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            click.echo(f"error: {name!r} is not UTF-8 text (invalid byte at {err.start}); "
+                       "expected a UTF-8 text file.", err=True)  # fmt: skip
+            failed = True
+            continue
+        for row in geoparse_document(text, gaz, geocoder):
+            if len(files) > 1:
+                row["file"] = name
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out.flush()
+    if failed:
+        sys.exit(1)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH...]")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar on stderr (only when it is a terminal).")
+def ingest_command(paths, as_json, progress):
+    """Ingest articles (files or folders) into the event store; default: the demo articles.
+
+    Reads .txt, .md, .html and .json articles with optional sidecar metadata, extracts
+    dated events and merges them with the events already stored, one transaction per
+    article. Files that cannot be ingested are reported with the reason and the exit status
+    is 1; the other files are still ingested.
+    """
+    from geo.exc import GeoError
+    from geo.pipeline import ingest_paths
+    from geo.store import open_store
+
+    try:
+        store = open_store(current_store_url())
+    except GeoError as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        report = ingest_paths(store, list(paths) or None, progress=progress)
+    except GeoError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(
+            f"Ingested {len(report.ok)} article(s): {report.events_added} new event(s), "
+            f"{report.events_updated} updated, {report.unchanged} unchanged, "
+            f"{report.protected} left alone (reviewed or deleted)."
+        )
+    for path, reason in report.failed:
+        click.echo(f"error: {reason}", err=True)
+    if report.failed:
+        click.echo(f"{len(report.failed)} file(s) failed.", err=True)
+        sys.exit(1)
