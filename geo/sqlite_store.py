@@ -22,8 +22,10 @@ from geo.store import EventQuery, EventStore
 
 __all__ = ["PutResult", "SQLiteStore", "geometry_bounds"]
 
-#: Rows fetched per round trip while streaming a query (keyset pagination).
+#: Rows fetched per round trip while streaming a query.
 _CHUNK = 500
+#: Read connections kept open for later queries.
+_IDLE_READERS = 4
 #: The query that matches every live event.
 _ALL = EventQuery()
 
@@ -158,6 +160,7 @@ class SQLiteStore(EventStore):
         self.url = "sqlite:///" + str(self.path)
         self._local = threading.local()
         self._conns = []
+        self._idle_readers = []
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +230,7 @@ class SQLiteStore(EventStore):
     def close(self):
         """Close every connection this store opened (in any thread)."""
         with self._lock:
-            conns, self._conns = self._conns, []
+            conns, self._conns, self._idle_readers = self._conns, [], []
         for conn in conns:
             conn.close()
         self._local = threading.local()
@@ -246,43 +249,72 @@ class SQLiteStore(EventStore):
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
 
-        Rows are read in chunks by keyset pagination, so a large export never holds every
-        event and never keeps a read snapshot open between chunks.
+        Outside a transaction the rows come from a pooled read connection through one cursor
+        (``fetchmany``), so an export sees one consistent snapshot, never holds every row,
+        and writes from this thread can go on meanwhile. Inside ``transaction()`` the query
+        runs on the writing connection, so it sees the transaction's own writes.
+
+        Raises
+        ------
+        ValidationError
+            At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
         where, params = schema.where_clause(q, fts=self.fts)
-        return self._stream(where, params, q.limit, q.offset)
-
-    def _stream(self, where, params, limit, offset) -> Iterator[Event]:
-        if limit is not None and (isinstance(limit, bool) or limit < 0):
+        limit, offset = q.limit, q.offset
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
             raise ValidationError(
                 f"limit must be a non-negative integer; got {limit!r}", field="limit"
             )
-        if isinstance(offset, bool) or offset < 0:
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise ValidationError(
                 f"offset must be a non-negative integer; got {offset!r}", field="offset"
             )
-        remaining = limit
-        after = None
-        skip = offset
-        while remaining is None or remaining > 0:
-            size = _CHUNK if remaining is None else min(_CHUNK, remaining)
-            clause, args = where, list(params)
-            if after is not None:
-                clause += " AND (e.date_start, e.event_id) > (?, ?)"
-                args.extend(after)
-            sql = (
-                f"SELECT e.date_start, e.event_id, e.json FROM events e WHERE {clause} "
-                "ORDER BY e.date_start, e.event_id LIMIT ? OFFSET ?"
-            )
-            rows = self._conn().execute(sql, (*args, size, skip)).fetchall()
-            skip = 0
-            for row in rows:
-                yield _load_event(row[2])
-            if len(rows) < size:
+        sql = f"SELECT e.json FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else limit, offset]
+        return self._stream(sql, params)
+
+    def _stream(self, sql, params) -> Iterator[Event]:
+        in_transaction = getattr(self._local, "depth", 0) > 0
+        conn = self._conn() if in_transaction else self._take_reader()
+        cursor = None
+        try:
+            cursor = conn.execute(sql, params)
+            while rows := cursor.fetchmany(_CHUNK):
+                for row in rows:
+                    yield _load_event(row[0])
+        finally:
+            if cursor is not None:
+                cursor.close()
+            if not in_transaction:
+                self._give_reader(conn)
+
+    def _take_reader(self):
+        with self._lock:
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA query_only = 1")
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
+        with self._lock:
+            self._conns.append(conn)
+        return conn
+
+    def _give_reader(self, conn):
+        with self._lock:
+            if conn not in self._conns:  # the store was closed meanwhile
                 return
-            after = (rows[-1][0], rows[-1][1])
-            if remaining is not None:
-                remaining -= len(rows)
+            if len(self._idle_readers) < _IDLE_READERS:
+                self._idle_readers.append(conn)
+                return
+            self._conns.remove(conn)
+        conn.close()
 
     def count(self, q=_ALL):
         """Return how many events match ``q`` (ignoring limit and offset)."""

@@ -257,17 +257,44 @@ def test_stable_order_and_paging_across_chunks(store):
     assert ids(store.query(EventQuery(limit=0))) == []
     assert store.count(EventQuery(limit=3, offset=5)) == 1234
     with pytest.raises(ValidationError, match="limit"):
-        list(store.query(EventQuery(limit=-1)))
+        store.query(EventQuery(limit=-1))
 
 
-def test_query_is_a_lazy_stream(store):
+def test_query_streams_one_snapshot_while_writes_go_on(store):
     store.put_events([ev(f"e{i:04d}") for i in range(1100)])
     stream = store.query()
     first = next(stream)
-    # A write between reads does not break the stream (no snapshot held between chunks).
+    # A write from this thread while the stream is open neither blocks nor breaks it; the
+    # stream keeps the snapshot it started with (a consistent export).
     store.put_events([ev("zzzz")])
     rest = list(stream)
-    assert first.event_id == "e0000" and len(rest) == 1100
+    assert first.event_id == "e0000" and len(rest) == 1099
+    assert "zzzz" not in ids(rest) and store.get("zzzz") is not None
+    assert len(list(store.query())) == 1101
+
+
+def test_query_inside_a_transaction_sees_its_own_writes(store):
+    with store.transaction():
+        store.put_events([ev("pending", summary="uncommitted")])
+        assert ids(store.query(EventQuery(text="uncommitted"))) == ["pending"]
+        assert store.count() == 1
+
+
+def test_nested_queries_and_abandoned_streams(store):
+    store.put_events([ev(f"e{i}") for i in range(5)])
+    outer = store.query()
+    pairs = [(a.event_id, len(list(store.query()))) for a in outer]
+    assert pairs == [(f"e{i}", 5) for i in range(5)]
+    for _ in range(20):  # abandoned generators give their connection back
+        next(store.query())
+    assert len(store._idle_readers) <= 4
+
+
+def test_query_validates_eagerly(store):
+    with pytest.raises(ValidationError, match="offset"):
+        store.query(EventQuery(offset=-1))
+    with pytest.raises(ValidationError, match="limit"):
+        store.query(EventQuery(limit="10"))
 
 
 def test_extra_filters(store):
