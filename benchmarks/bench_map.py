@@ -178,10 +178,13 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
     page.goto(url, wait_until="load", timeout=600_000)
     if not plain:
         page.wait_for_function(  # a function, not a string: the page's CSP forbids eval
-            "() => window.ConflictMap && ConflictMap.current"
-            " && ConflictMap.current.renderCount > 0 && !ConflictMap.current.pending",
+            "() => window.ConflictMap && ConflictMap.current && (ConflictMap.current.error"
+            " || ConflictMap.current.renderCount > 0 && !ConflictMap.current.pending)",
             timeout=120_000,
         )
+    failure = page.evaluate("() => window.ConflictMap && ConflictMap.current.error")
+    if failure and not plain:
+        raise RuntimeError(f"the map page could not load its events: {failure}")
     out = page.evaluate(IDLE)
     out["cold"] = [page.evaluate(STEP, ["step", False])["ms"] for _ in range(steps)]
     out["steps"] = [page.evaluate(STEP, ["step", True])["ms"] for _ in range(steps)]
