@@ -233,6 +233,14 @@ class SQLiteStore(EventStore):
             conns, self._conns, self._idle_readers = self._conns, [], []
         for conn in conns:
             conn.close()
+        if conns:
+            # Fold the write-ahead log back into the file when no one else is using it.
+            try:
+                with sqlite3.connect(self.path, timeout=0.1) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.close()
+            except sqlite3.Error:
+                pass
         self._local = threading.local()
 
     # -- events ----------------------------------------------------------------------------
