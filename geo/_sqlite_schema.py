@@ -1,17 +1,17 @@
-"""Schema, row writing and query compilation for ``geo.sqlite_store`` (placeholders only)."""
+"""Schema, migrations and query compilation for ``geo.sqlite_store`` (placeholders only)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sqlite3
 from datetime import date
 
+from geo._sqlite_rows import day
 from geo.events import EVENT_TYPES, STATUSES, parse_date
 from geo.exc import StoreError, ValidationError
 
-__all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause", "write_event"]
+__all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause"]
 
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
@@ -177,107 +177,19 @@ def _migrate_1_to_2(conn):
         ).fetchall()
         conn.executemany(
             "INSERT INTO events_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*r[:5], _day(r[5]), _day(r[6])) for r in rows],
+            [(*r[:5], day(r[5]), day(r[6])) for r in rows],
         )
         conn.execute("CREATE VIRTUAL TABLE events_span USING rtree(id, min_day, max_day)")
         spans = conn.execute("SELECT rid, date_start, date_end FROM events").fetchall()
         conn.executemany(
             "INSERT INTO events_span VALUES (?, ?, ?)",
-            [(r[0], _day(r[1]), _day(r[2])) for r in spans],
+            [(r[0], day(r[1]), day(r[2])) for r in spans],
         )
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-
-
-def _day(value):
-    """Return the proleptic ordinal day of an ISO date string or date (exact in float32)."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return value.toordinal()
-
-
-def _search_columns(event):
-    places = [event.location_name, event.name_in_text, event.admin1, event.country_code]
-    actors = [event.actor1, event.actor2, event.claimed_by]
-    quotes = [s.quote for s in event.sources] + [s.title for s in event.sources]
-    summary = [event.summary, event.notes, *event.tags]
-    return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
-
-
-def write_event(conn, rid, event, fts):
-    """Insert (``rid`` None) or update the row of ``event`` with its index entries."""
-    from geo.sqlite_store import _event_bounds
-
-    bounds = _event_bounds(event)
-    box = bounds if bounds else (None, None, None, None)
-    values = (
-        event.event_id,
-        event.event_type,
-        event.date_start.isoformat(),
-        event.date_end.isoformat(),
-        event.status,
-        event.updated_at,
-        event.actor1,
-        event.actor2,
-        event.claimed_by,
-        event.geonameid,
-        event.country_code,
-        event.geo_precision,
-        event.extraction,
-        *box,
-        json.dumps(event.to_dict(), ensure_ascii=False),
-    )
-    columns = (
-        "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "
-        "claimed_by, geonameid, country_code, geo_precision, extraction, "
-        "min_lon, min_lat, max_lon, max_lat, json"
-    )
-    if rid is None:
-        marks = ", ".join("?" * len(values))
-        rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
-    else:
-        sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
-        conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
-        conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
-        conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
-        conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
-        conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
-    conn.executemany(
-        "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
-        [(rid, s.source_id, s.publisher, s.url) for s in event.sources],
-    )
-    conn.execute(
-        "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
-        (rid, event.date_start.toordinal(), event.date_end.toordinal()),
-    )
-    if bounds:
-        conn.execute(
-            "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                rid,
-                bounds[0],
-                bounds[2],
-                bounds[1],
-                bounds[3],
-                event.date_start.toordinal(),
-                event.date_end.toordinal(),
-            ),
-        )
-    columns = _search_columns(event)
-    if fts:
-        conn.execute(
-            "INSERT INTO events_fts(rowid, summary, places, actors, quotes) VALUES (?, ?, ?, ?, ?)",
-            (rid, *columns),
-        )
-    else:
-        conn.execute(
-            "INSERT INTO events_fts(rowid, body) VALUES (?, ?)", (rid, " ".join(columns).lower())
-        )
-    return rid
 
 
 def _check_bbox(bbox):
@@ -311,10 +223,10 @@ def _bbox_sql(bbox, start, end):
     days, day_params = "", []
     if start:
         days += " AND max_day >= ?"
-        day_params.append(_day(start))
+        day_params.append(day(start))
     if end:
         days += " AND min_day <= ?"
-        day_params.append(_day(end))
+        day_params.append(day(end))
     clauses, params = [], []
     for lo, hi in boxes:
         clauses.append(
@@ -390,7 +302,7 @@ def where_clause(q, *, fts=True):
             c for c, v in (("max_day >= ?", start), ("min_day <= ?", end)) if v is not None
         )
         clauses.append(f"e.rid IN (SELECT id FROM events_span WHERE {span})")
-        params.extend(_day(v) for v in (start, end) if v is not None)
+        params.extend(day(v) for v in (start, end) if v is not None)
     if start:
         clauses.append("e.date_end >= ?")
         params.append(start)

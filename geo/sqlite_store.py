@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import json
@@ -12,11 +11,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from geo import _sqlite_schema as schema
-from geo.events import Count, Event, Source, utcnow_iso
+from geo._sqlite_rows import comparable, geometry_bounds, load_event, write_event
+from geo.events import Event, utcnow_iso
 from geo.exc import StoreError, ValidationError
 from geo.store import EventQuery, EventStore
 
@@ -41,89 +40,6 @@ class PutResult:
     written: int = 0
     unchanged: tuple[str, ...] = ()
     protected: tuple[str, ...] = ()
-
-
-def geometry_bounds(geometry):
-    """Return ``(min_lon, min_lat, max_lon, max_lat)`` of a GeoJSON geometry dict, or None.
-
-    Examples
-    --------
-    >>> geometry_bounds({"type": "Polygon", "coordinates": [[[30, 50], [32, 50], [31, 52]]]})
-    (30.0, 50.0, 32.0, 52.0)
-    """
-    xs, ys = [], []
-
-    def walk(coords):
-        if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-            xs.append(float(coords[0]))
-            ys.append(float(coords[1]))
-        elif isinstance(coords, list | tuple):
-            for part in coords:
-                walk(part)
-
-    if geometry.get("type") == "GeometryCollection":
-        for part in geometry.get("geometries") or ():
-            bounds = geometry_bounds(part)
-            if bounds:
-                xs.extend((bounds[0], bounds[2]))
-                ys.extend((bounds[1], bounds[3]))
-    else:
-        walk(geometry.get("coordinates"))
-    if not xs:
-        return None
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
-def _event_bounds(event):
-    if event.geometry:
-        bounds = geometry_bounds(event.geometry)
-        if bounds:
-            return bounds
-    if event.latitude is not None and event.longitude is not None:
-        return (event.longitude, event.latitude, event.longitude, event.latitude)
-    return None
-
-
-def _comparable(event):
-    data = event.to_dict()
-    data.pop("updated_at", None)
-    return data
-
-
-_EVENT_KEYS = {f.name for f in dataclasses.fields(Event)}
-_COUNT_KEYS = {f.name for f in dataclasses.fields(Count)}
-_SOURCE_KEYS = {f.name for f in dataclasses.fields(Source)}
-
-
-def _restore(cls, data):
-    """Return a ``cls`` instance holding ``data`` as its fields, skipping ``__init__``.
-
-    Only for rows this store wrote: ``put_events`` validated them through ``Event.from_dict``,
-    and building frozen dataclasses field by field is the main cost of reading many events.
-    """
-    obj = object.__new__(cls)
-    obj.__dict__.update(data)
-    return obj
-
-
-def _load_event(text):
-    """Rebuild a stored event from its JSON (validated when it was written)."""
-    data = json.loads(text)
-    counts, sources = data.get("counts") or (), data.get("sources") or ()
-    if (
-        data.keys() != _EVENT_KEYS
-        or any(c.keys() != _COUNT_KEYS for c in counts)
-        or any(s.keys() != _SOURCE_KEYS for s in sources)
-    ):  # written by another version of the model: take the validating path
-        return Event.from_dict(data)
-    data["date_start"] = date.fromisoformat(data["date_start"])
-    data["date_end"] = date.fromisoformat(data["date_end"])
-    if data.get("reported_at"):
-        data["reported_at"] = date.fromisoformat(data["reported_at"])
-    data["counts"] = tuple(_restore(Count, c) for c in counts)
-    data["sources"] = tuple(_restore(Source, s) for s in sources)
-    data["tags"] = tuple(data.get("tags") or ())
-    return _restore(Event, data)
 
 
 def _hash_secret(secret):
@@ -252,7 +168,7 @@ class SQLiteStore(EventStore):
             .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
             .fetchone()
         )
-        return _load_event(row[0]) if row else None
+        return load_event(row[0]) if row else None
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
@@ -293,7 +209,7 @@ class SQLiteStore(EventStore):
             cursor = conn.execute(sql, params)
             while rows := cursor.fetchmany(_CHUNK):
                 for row in rows:
-                    yield _load_event(row[0])
+                    yield load_event(row[0])
         finally:
             if cursor is not None:
                 cursor.close()
@@ -363,8 +279,8 @@ class SQLiteStore(EventStore):
                 row = conn.execute(
                     "SELECT rid, json, deleted FROM events WHERE event_id = ?", (event.event_id,)
                 ).fetchone()
-                old = _load_event(row[1]) if row else None
-                if row and not row[2] and _comparable(old) == _comparable(event):
+                old = load_event(row[1]) if row else None
+                if row and not row[2] and comparable(old) == comparable(event):
                     unchanged.append(event.event_id)
                     continue
                 if (
@@ -374,9 +290,7 @@ class SQLiteStore(EventStore):
                 ):
                     protected.append(event.event_id)
                     continue
-                schema.write_event(
-                    conn, row[0] if row else None, event.replace(updated_at=now), self.fts
-                )
+                write_event(conn, row[0] if row else None, event.replace(updated_at=now), self.fts)
                 written += 1
             if written:
                 self._touch(conn, now)

@@ -1,0 +1,180 @@
+"""Rows of ``geo.sqlite_store``: events to rows and index entries, and rows back to events."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+from geo.events import Count, Event, Source
+
+__all__ = ["comparable", "day", "event_bounds", "geometry_bounds", "load_event", "write_event"]
+
+
+def geometry_bounds(geometry):
+    """Return ``(min_lon, min_lat, max_lon, max_lat)`` of a GeoJSON geometry dict, or None.
+
+    Examples
+    --------
+    >>> geometry_bounds({"type": "Polygon", "coordinates": [[[30, 50], [32, 50], [31, 52]]]})
+    (30.0, 50.0, 32.0, 52.0)
+    """
+    xs, ys = [], []
+
+    def walk(coords):
+        if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        elif isinstance(coords, list | tuple):
+            for part in coords:
+                walk(part)
+
+    if geometry.get("type") == "GeometryCollection":
+        for part in geometry.get("geometries") or ():
+            bounds = geometry_bounds(part)
+            if bounds:
+                xs.extend((bounds[0], bounds[2]))
+                ys.extend((bounds[1], bounds[3]))
+    else:
+        walk(geometry.get("coordinates"))
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def event_bounds(event):
+    if event.geometry:
+        bounds = geometry_bounds(event.geometry)
+        if bounds:
+            return bounds
+    if event.latitude is not None and event.longitude is not None:
+        return (event.longitude, event.latitude, event.longitude, event.latitude)
+    return None
+
+
+def comparable(event):
+    data = event.to_dict()
+    data.pop("updated_at", None)
+    return data
+
+
+_EVENT_KEYS = {f.name for f in dataclasses.fields(Event)}
+_COUNT_KEYS = {f.name for f in dataclasses.fields(Count)}
+_SOURCE_KEYS = {f.name for f in dataclasses.fields(Source)}
+
+
+def _restore(cls, data):
+    """Return a ``cls`` instance holding ``data`` as its fields, skipping ``__init__``.
+
+    Only for rows this store wrote: ``put_events`` validated them through ``Event.from_dict``,
+    and building frozen dataclasses field by field is the main cost of reading many events.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(data)
+    return obj
+
+
+def load_event(text):
+    """Rebuild a stored event from its JSON (validated when it was written)."""
+    data = json.loads(text)
+    counts, sources = data.get("counts") or (), data.get("sources") or ()
+    if (
+        data.keys() != _EVENT_KEYS
+        or any(c.keys() != _COUNT_KEYS for c in counts)
+        or any(s.keys() != _SOURCE_KEYS for s in sources)
+    ):  # written by another version of the model: take the validating path
+        return Event.from_dict(data)
+    data["date_start"] = date.fromisoformat(data["date_start"])
+    data["date_end"] = date.fromisoformat(data["date_end"])
+    if data.get("reported_at"):
+        data["reported_at"] = date.fromisoformat(data["reported_at"])
+    data["counts"] = tuple(_restore(Count, c) for c in counts)
+    data["sources"] = tuple(_restore(Source, s) for s in sources)
+    data["tags"] = tuple(data.get("tags") or ())
+    return _restore(Event, data)
+
+
+def day(value):
+    """Return the proleptic ordinal day of an ISO date string or date (exact in float32)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.toordinal()
+
+
+def _search_columns(event):
+    places = [event.location_name, event.name_in_text, event.admin1, event.country_code]
+    actors = [event.actor1, event.actor2, event.claimed_by]
+    quotes = [s.quote for s in event.sources] + [s.title for s in event.sources]
+    summary = [event.summary, event.notes, *event.tags]
+    return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
+
+
+def write_event(conn, rid, event, fts):
+    """Insert (``rid`` None) or update the row of ``event`` with its index entries."""
+    bounds = event_bounds(event)
+    box = bounds if bounds else (None, None, None, None)
+    values = (
+        event.event_id,
+        event.event_type,
+        event.date_start.isoformat(),
+        event.date_end.isoformat(),
+        event.status,
+        event.updated_at,
+        event.actor1,
+        event.actor2,
+        event.claimed_by,
+        event.geonameid,
+        event.country_code,
+        event.geo_precision,
+        event.extraction,
+        *box,
+        json.dumps(event.to_dict(), ensure_ascii=False),
+    )
+    columns = (
+        "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "
+        "claimed_by, geonameid, country_code, geo_precision, extraction, "
+        "min_lon, min_lat, max_lon, max_lat, json"
+    )
+    if rid is None:
+        marks = ", ".join("?" * len(values))
+        rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
+    else:
+        sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
+        conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
+        conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
+        conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
+        conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
+    conn.executemany(
+        "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
+        [(rid, s.source_id, s.publisher, s.url) for s in event.sources],
+    )
+    conn.execute(
+        "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
+        (rid, event.date_start.toordinal(), event.date_end.toordinal()),
+    )
+    if bounds:
+        conn.execute(
+            "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                bounds[0],
+                bounds[2],
+                bounds[1],
+                bounds[3],
+                event.date_start.toordinal(),
+                event.date_end.toordinal(),
+            ),
+        )
+    columns = _search_columns(event)
+    if fts:
+        conn.execute(
+            "INSERT INTO events_fts(rowid, summary, places, actors, quotes) VALUES (?, ?, ?, ?, ?)",
+            (rid, *columns),
+        )
+    else:
+        conn.execute(
+            "INSERT INTO events_fts(rowid, body) VALUES (?, ?)", (rid, " ".join(columns).lower())
+        )
+    return rid
