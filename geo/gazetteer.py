@@ -55,9 +55,14 @@ def cache_dir():
     return Path(env) if env else Path.home() / ".cache" / "conflictmap"
 
 
+# The index build folds a million names once: the per-process caches would only hold them.
+_fold_uncached = fold.__wrapped__
+_skeleton_uncached = skeleton.__wrapped__
+
+
 def _name_variants(name, feature_code):
     """Yield the keys a name is found under (an admin unit also without "Oblast", "Region")."""
-    key = fold(name)
+    key = _fold_uncached(name)
     if not key:
         return
     yield key
@@ -80,7 +85,7 @@ def _names_entries(idx, name, alternates, notable, feature_code):
             seen.add(key)
             sk = None
             if notable and len(key) >= 5:
-                sk = skeleton(key)
+                sk = _skeleton_uncached(key)
                 sk = sk if len(sk) >= 4 else None
             yield key, idx * 4 + kind, sk
 

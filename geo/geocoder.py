@@ -130,7 +130,7 @@ class GazetteerGeocoder:
             return 0.95
         return _NAME_STRENGTH[LATIN_ALT]
 
-    def _matches(self, key):
+    def _matches(self, key, *, near_matches=True):
         """Return ``{row: name strength}`` for a folded key.
 
         Main names count 1.0; Cyrillic alternate names 0.95; a Latin alternate name that is
@@ -147,11 +147,11 @@ class GazetteerGeocoder:
             strength = self._strength(idx, kind, sk)
             if strength > found.get(idx, 0.0):
                 found[idx] = strength
-        if len(key) < 4:
+        if len(key) < 4 or not near_matches:
             return found
         compact = key.replace(" ", "")
         near = set(gaz.skeleton_keys(sk)) if len(sk) >= 4 else set()
-        if not any(self._notable(i) for i in found):
+        if not found or (len(key) >= 6 and not any(self._notable(i) for i in found)):
             near.update(v for v in _edits1(key, swaps_only=len(key) < 6) if gaz.has_key(v))
         near.discard(key)
         if not near:
@@ -249,7 +249,7 @@ class GazetteerGeocoder:
 
     def _candidates_for(self, key, context, *, hints, country_codes=None, feature_classes=None):
         base, kind, near = strip_qualifiers(key)
-        matches = self._matches(key)
+        matches = self._matches(key, near_matches=base == key)
         if base != key:
             for idx, strength in self._matches(base).items():
                 matches[idx] = max(matches.get(idx, 0.0), strength)
