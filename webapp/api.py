@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from geo.store import EventQuery
 from webapp import params
@@ -363,8 +372,12 @@ def _feature_json(event):
     return json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _stream_page(events, tail):
-    """Yield a FeatureCollection in ~64 KiB pieces: the features, then ``tail``'s members."""
+def _stream_page(events, make_tail):
+    """Yield a FeatureCollection in ~64 KiB pieces: the features, then the tail members.
+
+    ``make_tail(n)`` is called after the features, with how many were sent, and returns the
+    closing members (numberMatched, links, ...).
+    """
     buf = ['{"type":"FeatureCollection","features":[']
     size, n = 0, 0
     for event in events:
@@ -375,10 +388,18 @@ def _stream_page(events, tail):
         if size >= 65536:
             yield "".join(buf).encode("utf-8")
             buf, size = [], 0
-    tail = dict(tail, numberReturned=n)
+    tail = dict(make_tail(n), numberReturned=n)
     members = json.dumps(tail, ensure_ascii=False, separators=(",", ":"))[1:]
     buf.append("]," + members)
     yield "".join(buf).encode("utf-8")
+
+
+def _primed(iterator):
+    """Run ``iterator`` up to its first item now (so store errors happen before streaming)."""
+    iterator = iter(iterator)
+    for first in iterator:
+        return itertools.chain((first,), iterator)
+    return iter(())
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -398,20 +419,32 @@ def items(collection_id):
         types=types,
     )
     store = get_store()
-    matched = 0 if items.empty else store.count(items.query)
-    as_of = store.data_as_of()
     if items.fmt != "json":
+        matched = 0 if items.empty else store.count(items.query)
         return _export(store, items, formats[items.fmt], collection_id, matched)
-    tail = {
-        "numberMatched": matched,
-        "timeStamp": _now(),
-        "dataAsOf": as_of,
-        "links": _page_links(collection_id, items, matched),
-    }
-    events = () if items.empty else store.query(items.query)
-    resp = Response(_stream_page(events, tail), mimetype=GEOJSON)
+    as_of = store.data_as_of()
+    timestamp = _now()
+    query = items.query
+
+    def make_tail(returned):
+        # a first page that is not full holds every match: no count query needed
+        if items.empty:
+            matched = 0
+        elif items.offset == 0 and returned < items.limit:
+            matched = returned
+        else:
+            matched = store.count(query)
+        return {
+            "numberMatched": matched,
+            "timeStamp": timestamp,
+            "dataAsOf": as_of,
+            "links": _page_links(collection_id, items, matched),
+        }
+
+    events = () if items.empty else _primed(store.query(query))
+    body = stream_with_context(_stream_page(events, make_tail))
+    resp = Response(body, mimetype=GEOJSON)
     resp.headers["X-Data-As-Of"] = as_of or ""
-    resp.headers["X-Number-Matched"] = str(matched)
     resp.vary.add("Accept")
     return resp
 

@@ -1,0 +1,220 @@
+"""Benchmark of the HTTP API: items queries (bbox + datetime) and a streamed GeoJSON export.
+
+Run: ``python benchmarks/bench_api.py [--events 100000] [--queries 300] [--store PATH]``.
+It fills a store with synthetic events (``bench_store.synthetic_events``), starts
+``conflictmap serve`` on a free loopback port in a child process, and prints a table:
+
+* p50/p95 latency of ``/collections/events/items?bbox=...&datetime=...`` (default limit 100)
+  over HTTP, per query shape; target p95 <= 50 ms over 100,000 events;
+* the full GeoJSON export (``f=geojson``) of every event: MB/s, and the server's resident
+  memory before, during (peak) and after, next to a 10x smaller export; target >= 20 MB/s
+  with flat memory (the peak must not grow with the export size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_store import DAYS, START, synthetic_events  # noqa: E402
+
+from geo.sqlite_store import SQLiteStore  # noqa: E402
+
+
+def free_port():
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_kib(pid):
+    """Return ``(VmRSS, VmHWM)`` of process ``pid`` in KiB (Linux /proc)."""
+    values = {}
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0])
+    return values["VmRSS"], values["VmHWM"]
+
+
+def fill(path, n):
+    """Create the store at ``path`` with ``n`` synthetic events unless it already has them."""
+    store = SQLiteStore(path)
+    try:
+        if store.count() != n:
+            t0 = time.perf_counter()
+            batch = []
+            for event in synthetic_events(n):
+                batch.append(event)
+                if len(batch) == 5000:
+                    store.put_events(batch)
+                    batch = []
+            store.put_events(batch)
+            print(f"filled {n} events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    finally:
+        store.close()
+
+
+def start_server(store_path, port):
+    """Start ``conflictmap serve`` on ``port``; return the process once it answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from webapp.cli import main; main()", "--store", str(store_path), "serve",
+         "--port", str(port), "--no-ingest", "--threads", "4"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/conformance", timeout=2).read()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode()) from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def percentile(values, p):
+    """Return the ``p``-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def query_shapes(rng, n):
+    """Yield ``(label, query string)`` items queries of a few bbox and window sizes."""
+    shapes = [("bbox 2x2 deg + 30 days", 2, 30), ("bbox 5x5 deg + 90 days", 5, 90),
+              ("bbox 1x1 deg + 1 year", 1, 365)]  # fmt: skip
+    for i in range(n):
+        label, deg, days = shapes[i % len(shapes)]
+        lon, lat = rng.uniform(22, 40 - deg), rng.uniform(44, 53 - deg)
+        start = START + timedelta(days=rng.randrange(DAYS - days))
+        end = start + timedelta(days=days)
+        yield (
+            label,
+            (
+                f"bbox={lon:.3f},{lat:.3f},{lon + deg:.3f},{lat + deg:.3f}"
+                f"&datetime={start.isoformat()}/{end.isoformat()}"
+            ),
+        )
+
+
+def bench_queries(base, n, seed=11):
+    """Time ``n`` items queries over HTTP (keep-alive off: a fresh connection each)."""
+    times, matched = {}, {}
+    rng = random.Random(seed)
+    for label, qs in query_shapes(rng, n):
+        url = f"{base}/collections/events/items?{qs}"
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            body = resp.read()
+        times.setdefault(label, []).append((time.perf_counter() - t0) * 1000)
+        matched.setdefault(label, []).append(json.loads(body)["numberMatched"])
+    return times, matched
+
+
+def bench_export(base, pid, limit):
+    """Download a GeoJSON export of ``limit`` events; return (MB, s, rss before, peak, after)."""
+    rss_before, _ = rss_kib(pid)
+    peak = [rss_before]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_kib(pid)[0])
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    url = f"{base}/collections/events/items?f=geojson&limit={limit}"
+    size = 0
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=600) as resp:
+        while chunk := resp.read(1 << 20):
+            size += len(chunk)
+    elapsed = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    rss_after, _ = rss_kib(pid)
+    return size / 1e6, elapsed, rss_before / 1024, peak[0] / 1024, rss_after / 1024
+
+
+def main(argv=None):
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--store", help="Keep (and reuse) the store at this path.")
+    args = parser.parse_args(argv)
+    tmp = None
+    if args.store:
+        store_path = Path(args.store)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="bench-api-")
+        store_path = Path(tmp.name) / "events.sqlite"
+    fill(store_path, args.events)
+    port = free_port()
+    proc = start_server(store_path, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        bench_queries(base, 15, seed=1)  # warm-up (page cache, imports)
+        times, matched = bench_queries(base, args.queries)
+        print(f"\nitems queries over HTTP, {args.events:,} events, default limit 100")
+        print(f"{'query':<26} {'n':>4} {'matched p50':>11} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'max ms':>8}")  # fmt: skip
+        every = []
+        for label, values in times.items():
+            every += values
+            print(
+                f"{label:<26} {len(values):>4} {statistics.median(matched[label]):>11.0f} "
+                f"{percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
+                f"{max(values):>8.1f}"
+            )
+        p95 = percentile(every, 95)
+        print(f"{'all':<26} {len(every):>4} {'':>11} {percentile(every, 50):>8.1f} "
+              f"{p95:>8.1f} {max(every):>8.1f}   target p95 <= 50 ms: "
+              f"{'met' if p95 <= 50 else 'NOT met'}")  # fmt: skip
+        print(f"\nGeoJSON export (f=geojson) over HTTP, server RSS in MiB (pid {proc.pid})")
+        print(f"{'events':>8} {'MB':>8} {'s':>7} {'MB/s':>7} {'RSS before':>10} "
+              f"{'RSS peak':>9} {'RSS after':>9}")  # fmt: skip
+        results = []
+        for limit in (args.events // 10, args.events):
+            mb, s, before, peak, after = bench_export(base, proc.pid, limit)
+            results.append((limit, mb, s, before, peak))
+            print(f"{limit:>8} {mb:>8.1f} {s:>7.2f} {mb / s:>7.1f} {before:>10.1f} "
+                  f"{peak:>9.1f} {after:>9.1f}")  # fmt: skip
+        limit, mb, s, before, peak = results[-1]
+        small_growth = results[0][4] - results[0][3]
+        growth = peak - before
+        print(f"target >= 20 MB/s: {'met' if mb / s >= 20 else 'NOT met'} ({mb / s:.1f}); "
+              f"flat memory: peak grew {growth:.1f} MiB for {limit:,} events vs "
+              f"{small_growth:.1f} MiB for {results[0][0]:,}")  # fmt: skip
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if tmp:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
