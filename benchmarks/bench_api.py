@@ -75,11 +75,11 @@ def fill(path, n):
 
 def start_server(store_path, port):
     """Start ``conflictmap serve`` on ``port``; return the process once it answers."""
+    command = [sys.executable, "-c", "from webapp.cli import main; main()"]
+    command += ["--store", str(store_path), "serve", "--port", str(port), "--no-ingest"]
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from webapp.cli import main; main()", "--store", str(store_path), "serve",
-         "--port", str(port), "--no-ingest", "--threads", "4"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [*command, "--threads", "4"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
