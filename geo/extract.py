@@ -71,7 +71,9 @@ TRIGGERS = {
     "attack": r"\b(?:attack(?:ed|s)?|assaults?|airstrikes?|strikes?|struck|shell(?:ed|ing)|"
               r"bombard\w*|ambush\w*|offensive)\b",
     "front_line": r"\b(?:under\s+(?:\w+\s+){0,2}control|(?:held|controlled|occupied)\s+by|"
-                  r"conquest\s+of|front\s+lines?|liberat(?:ed|ion\s+of)|recaptur\w+)\b",
+                  r"conquest\s+of|front\s+lines?|liberat(?:ed|ion\s+of)|recaptur\w+|"
+                  r"(?:captured|seized|took|retook|take|taken)\s+(?:control\s+of\s+)?"
+                  r"(?:the\s+)?(?:town|village|city|settlement|areas?|parts?|territory))\b",
     "movement": r"\b(?:(?:moved|advanced|pushed)\s+(?:\w+\s+)?(?:to|into|toward|towards|"
                 r"through|across|on|closer)|retreat(?:ed)?|withdr(?:ew|awn)|crossed\s+into|"
                 r"relocated)\b",
@@ -389,6 +391,9 @@ def _pick_date(dates, trigger_pos, sentence):
     date = min(dates, key=lambda d: abs(d.offset - trigger_pos))
     between = sentence[min(date.offset, trigger_pos):max(date.offset, trigger_pos)]
     bounded = date.offset < trigger_pos and _SPEECH.search(between) is not None
+    for speech in _SPEECH.finditer(sentence[:trigger_pos]):
+        if abs(date.offset - speech.end()) <= 12 or abs(speech.start() - date.span[1]) <= 12:
+            bounded = True  # "said on June 12 that ... were captured": the statement's date
     return date, bounded
 
 
@@ -620,7 +625,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
                 ):
                     cand.actor1 = military(mention.place)
                     break
-        elif "objective" not in cand.tags:
+        elif "objective" not in cand.tags and cand.actor1 is None:
             cand.actor1 = doc_force
         if "objective" in cand.tags and speaker:
             cand.actor1 = speaker.replace("Government", "Military Forces")
@@ -655,7 +660,11 @@ def _front_line_place(sentence, s0, mentions, m):
     before = [x for x in mentions if x.role == "location" and x.end - s0 <= m.start()
               and x.place is not None and x.place.precision not in ("exact", "country")]
     word = m.group(0).lower()
-    if (word.startswith(("conquest", "expulsion", "liberat", "recaptur"))) and after:
+    if word.startswith(("captured", "seized", "took", "retook", "take", "recaptur", "liberat")):
+        taken = [x for x in mentions if x.role == "location" and x.start - s0 >= m.start()
+                 and x.place is not None and x.place.precision != "country"]  # fmt: skip
+        return taken[0] if taken else None
+    if (word.startswith(("conquest", "expulsion"))) and after:
         return after[0]
     if word.startswith("expulsion"):
         later = [x for x in mentions if x.role == "location" and x.start - s0 > m.end()

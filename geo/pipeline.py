@@ -208,9 +208,14 @@ def _merge_counts(a, b):
                                                               and c.high is not None)]
         best = next((c.best for c in group if c.best is not None), None)
         texts = "; ".join(sorted({part for c in group if c.text for part in c.text.split("; ")}))
-        if precise:
-            values = [v for c in precise for v in (c.low, c.high, c.best) if v is not None]
+        ranged = [c for c in group if c.low is not None and c.high is not None]
+        if ranged:
+            values = [v for c in ranged for v in (c.low, c.high)] + [
+                c.best for c in precise if c.best is not None
+            ]
             out.append(Count(kind, min(values), max(values), best, texts or None))
+        elif precise:
+            out.append(Count(kind, None, None, best, texts or None))
         else:
             lows = [c.low for c in group if c.low is not None]
             highs = [c.high for c in group if c.high is not None]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geo.normalize import DISTRICT_WORDS, REGION_WORDS, fold
+from geo.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 
 __all__ = [
     "PERSON_TITLES",
@@ -165,6 +165,8 @@ def _cue(before_tokens, text, start):
     """Return the word that governs a name: the last one before it, skipping articles and
     adjectives, and a possessive country ("in Russia's Kursk region" gives "in")."""
     words = list(before_tokens)
+    if len(words) >= 2 and words[-1].lower() == "of" and words[-2].lower() in PLACE_WORDS:
+        return "in"  # "the town of Avdiivka": the name is the place itself
     while words:
         word = words[-1]
         low = word.lower()
