@@ -597,3 +597,32 @@ def test_extent_of_live_events(store):
     dates, bounds = store.extent()
     assert dates == {"start": "2024-08-06", "end": "2025-03-01"}
     assert bounds == [[50.9, 34.1], [52.4, 38.5]]
+
+
+def test_folder_path_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError, match=str(tmp_path.name)):
+        SQLiteStore(tmp_path)
+
+
+def test_free_text_fallback_without_fts5(tmp_path, monkeypatch):
+    """Where SQLite lacks FTS5, free text falls back to LIKE over the same columns."""
+    from geo import _sqlite_schema
+
+    monkeypatch.setattr(_sqlite_schema, "_fts5_available", lambda conn: False)
+    with SQLiteStore(tmp_path / "nofts.sqlite") as s:
+        assert s.fts is False
+        s.put_events(
+            [
+                ev("a", summary="Soldiers CAPTURED near the border"),
+                ev("b", actor1="Military Forces of North Korea"),
+                ev("c", summary="100% of 50_50"),
+            ]
+        )
+        assert ids(s.query(EventQuery(text="captured border"))) == ["a"]
+        assert ids(s.query(EventQuery(text="korea"))) == ["b"]
+        assert ids(s.query(EventQuery(text="50_50"))) == ["c"]
+        s.put_events([ev("a", summary="changed")])
+        assert ids(s.query(EventQuery(text="captured"))) == []
+    monkeypatch.undo()
+    with SQLiteStore(tmp_path / "nofts.sqlite") as again:  # the mode is kept in the file
+        assert again.fts is False and ids(again.query(EventQuery(text="korea"))) == ["b"]
