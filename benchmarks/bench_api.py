@@ -73,12 +73,15 @@ def fill(path, n):
         store.close()
 
 
-def start_server(store_path, port):
+def start_server(store_path, port, *, threads=4):
     """Start ``conflictmap serve`` on ``port``; return the process once it answers."""
     command = [sys.executable, "-c", "from webapp.cli import main; main()"]
     command += ["--store", str(store_path), "serve", "--port", str(port), "--no-ingest"]
     proc = subprocess.Popen(
-        [*command, "--threads", "4"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*command, "--threads", str(threads)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
