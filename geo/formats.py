@@ -249,32 +249,43 @@ def write_geojson(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None
 # -- CSV -------------------------------------------------------------------------------------
 
 _NUMERIC = {"geonameid", "latitude", "longitude", "source_count", *_COUNT_COLUMNS}
+_FORMULA_START = ("=", "+", "-", "@")
+#: Rows buffered before a write to ``out`` (the output streams in chunks of this many rows).
+_CSV_ROWS_PER_WRITE = 200
 
 
-def _csv_cell(name, value):
-    if value is None:
-        return ""
-    if name not in _NUMERIC and isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # keeps spreadsheets from evaluating text as a formula
-    return value
+def _csv_row(row):
+    cells = []
+    for name in CSV_COLUMNS:
+        value = row[name]
+        if value is None:
+            value = ""
+        elif name not in _NUMERIC and isinstance(value, str) and value.startswith(_FORMULA_START):
+            value = "'" + value  # keeps spreadsheets from evaluating text as a formula
+        cells.append(value)
+    return cells
 
 
 def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
     """Write UTF-8 CSV with a header row of ``CSV_COLUMNS``, one row per event, streaming.
 
-    A text cell that starts with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so
-    that spreadsheets show it instead of evaluating it as a formula.
+    Rows are written to ``out`` in chunks of ``_CSV_ROWS_PER_WRITE``. A text cell that starts
+    with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so that spreadsheets show it
+    instead of evaluating it as a formula.
     """
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    try:
-        writer = csv.writer(text)
-        writer.writerow(CSV_COLUMNS)
-        for event in events:
-            row = flatten_event(event)
-            writer.writerow([_csv_cell(c, row[c]) for c in CSV_COLUMNS])
-        text.flush()
-    finally:
-        text.detach()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    pending = 1
+    for event in events:
+        writer.writerow(_csv_row(flatten_event(event)))
+        pending += 1
+        if pending >= _CSV_ROWS_PER_WRITE:
+            out.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    out.write(buffer.getvalue().encode("utf-8"))
 
 
 # -- registry of the built-in formats --------------------------------------------------------

@@ -156,17 +156,19 @@ def test_geojson_empty_collection():
 
 @pytest.mark.parametrize("name", ["geojson", "csv", "kml"])
 def test_text_writers_stream(name):
-    """Each event is written before the next one is pulled from the iterable."""
+    """Output reaches ``out`` while events are still being pulled from the iterable."""
     out = io.BytesIO()
     sizes = []
+    base = make_events()
 
     def events():
-        for event in make_events():
+        for i in range(3000):
             sizes.append(len(out.getvalue()))
-            yield event
+            yield base[i % 3].replace(event_id=f"ev-{i}")
 
     FORMATS[name].write(events(), out, meta=META)
-    assert sizes[0] < sizes[1] < sizes[2] < len(out.getvalue())
+    assert 0 < sizes[1000] < sizes[2000] < sizes[-1] < len(out.getvalue())
+    assert out.getvalue().count(b"ev-2999") >= 1
 
 
 def test_csv_carries_every_field_with_documented_flattening():
