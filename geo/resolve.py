@@ -138,7 +138,8 @@ def _keep(span, best, score, weights, text, gaz):
         return False
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
-    if single and (common_word(span.text) or len(span.key) <= 3):
+    words = re.findall(r"[^\W\d_]+", span.text)
+    if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
         if best.feature_code in COUNTRY_CODES:
             return True  # "China", "Turkey", "Jordan": a country named outright
         if big and in_doc and weights and not span.sentence_initial:
