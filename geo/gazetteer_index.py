@@ -1,0 +1,204 @@
+"""The gazetteer's runtime index: built from ``gazetteer/data`` and cached per data version."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import marshal
+import os
+import sys
+import tempfile
+from array import array
+from pathlib import Path
+
+from geo.exc import GazetteerError
+from geo.normalize import AREA_WORDS, fold, skeleton
+
+__all__ = [
+    "CACHE_ENV",
+    "INDEX_VERSION",
+    "LATIN_ALT",
+    "MAIN",
+    "NATIVE_ALT",
+    "SEP",
+    "cache_dir",
+    "folder_signature",
+    "load_index",
+    "names_entries",
+    "unpack",
+    "unpack_array",
+]
+
+#: Environment variable naming the cache folder of the runtime index.
+CACHE_ENV = "CONFLICTMAP_CACHE"
+#: Version of the runtime index layout; bump it when ``_build_index`` changes.
+INDEX_VERSION = 9
+_NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
+_CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
+#: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
+MAIN, NATIVE_ALT, LATIN_ALT = 0, 1, 2
+SEP = "\x1f"
+
+
+def cache_dir():
+    """Return the cache folder (``$CONFLICTMAP_CACHE``, default ``~/.cache/conflictmap``)."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else Path.home() / ".cache" / "conflictmap"
+
+
+# The index build folds a million names once: the per-process caches would only hold them.
+_fold_uncached = fold.__wrapped__
+_skeleton_uncached = skeleton.__wrapped__
+
+
+def _name_variants(name, feature_code):
+    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region")."""
+    key = _fold_uncached(name)
+    if not key:
+        return
+    yield key
+    if feature_code.startswith("ADM") or feature_code == "RGN":
+        words = key.split()
+        while len(words) > 1 and words[-1] in AREA_WORDS:
+            words = words[:-1]
+            yield " ".join(words)
+
+
+def names_entries(idx, name, alternates, notable, feature_code):
+    """Yield ``(key, entry, skeleton or None)`` for a place; entry = ``idx * 4 + kind``."""
+    seen = set()
+    for text, kind in ((name, MAIN), *((a, None) for a in alternates)):
+        if kind is None:
+            kind = NATIVE_ALT if _CYRILLIC.intersection(text) else LATIN_ALT
+        for key in _name_variants(text, feature_code):
+            if key in seen:
+                continue
+            seen.add(key)
+            sk = None
+            if notable and len(key) >= 5:
+                sk = _skeleton_uncached(key)
+                sk = sk if len(sk) >= 4 else None
+            yield key, idx * 4 + kind, sk
+
+
+def _pack(mapping):
+    """Pack ``{str: [int]}`` into a key string, a value array and a flat overflow array."""
+    keys, values, flat = [], array("q"), array("q")
+    for key, entries in mapping.items():
+        keys.append(key)
+        if len(entries) == 1:
+            values.append(entries[0])
+        else:
+            values.append(-(len(flat) + 1))
+            flat.append(len(entries))
+            flat.extend(entries)
+    return SEP.join(keys), values.tobytes(), flat.tobytes()
+
+
+def unpack(keys, values, flat):
+    vals = array("q")
+    vals.frombytes(values)
+    over = array("q")
+    over.frombytes(flat)
+    return dict(zip(keys.split(SEP), vals, strict=True)) if keys else {}, over
+
+
+def _build_index(data_dir):
+    """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
+    cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source")}
+    gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
+    keys, skel, area, key_ids = {}, {}, {}, {}
+    try:
+        with gzip.open(data_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+            if header[:2] != ["geonameid", "name"]:
+                raise GazetteerError(f"{data_dir / 'places.tsv.gz'} has an unknown header.")
+            for idx, line in enumerate(fh):
+                c = line.rstrip("\n").split("\t")
+                gid.append(int(c[0]))
+                lat.append(float(c[2]))
+                lon.append(float(c[3]))
+                pop.append(int(c[9]))
+                for name, value in zip(
+                    cols, (c[1], c[4], c[5], c[6], c[7], c[8], c[10]), strict=True
+                ):
+                    cols[name].append(value)
+                notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
+                alternates = c[11].split("|") if c[11] else []
+                for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5]):
+                    known = keys.get(key)
+                    if known is None:
+                        key_ids[key] = len(keys)
+                        keys[key] = known = []
+                    known.append(entry)
+                    if sk is not None:
+                        bucket = skel.setdefault(sk, [])
+                        if key_ids[key] not in bucket:
+                            bucket.append(key_ids[key])
+        with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
+            for feat in json.load(fh)["features"]:
+                area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
+    except (OSError, ValueError, IndexError) as err:
+        raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
+    return {
+        "columns": {name: SEP.join(values) for name, values in cols.items()},
+        "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
+        "keys": _pack(keys), "skel": _pack(skel), "area": area,
+        "max_tokens": max((len(k.split()) for k in keys), default=0),
+    }  # fmt: skip
+
+
+def folder_signature(folder):
+    """Return names, sizes and times of the files in ``folder`` (empty when it is missing)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    out = []
+    for entry in entries:
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        out.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def unpack_array(code, data):
+    out = array(code)
+    out.frombytes(data)
+    return out
+
+
+def _data_hash(data_dir):
+    digest = hashlib.sha256()
+    for name in ("places.tsv.gz", "areas.geojson.gz"):
+        try:
+            digest.update((data_dir / name).read_bytes())
+        except OSError as err:
+            raise GazetteerError(
+                f"The gazetteer file {data_dir / name} is missing; run python -m gazetteer.build."
+            ) from err
+    return digest.hexdigest()[:16]
+
+
+def load_index(data_dir, cache):
+    """Return the index, from the cache when a build for this data exists, else build it."""
+    tag = f"v{INDEX_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+    path = Path(cache) / f"gazetteer-{_data_hash(data_dir)}-{tag}.marshal"
+    try:
+        with open(path, "rb") as fh:
+            return marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    index = _build_index(data_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(index, fh)
+        os.replace(tmp, path)  # atomic: concurrent builders each write a whole file
+    except OSError:
+        pass  # a read-only cache only costs the rebuild next time
+    return index
