@@ -246,3 +246,21 @@ def test_apply_committed_curated_file_changes_nothing(run):
     result = run("events", "apply-curated")
     assert result.exit_code == 0, result.output
     assert "added: 0" in result.stdout and "deleted: 0" in result.stdout
+
+
+def test_reading_a_missing_store_is_an_error_not_a_new_file(tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    for args in (["export"], ["events", "list"], ["events", "deletions"]):
+        result = CliRunner().invoke(main, ["--store", str(missing), *args])
+        assert result.exit_code == 1
+        assert "no event store at" in result.stderr and "typo.sqlite" in result.stderr
+    assert not missing.exists()
+    url = CliRunner().invoke(main, ["--store", f"sqlite:///{missing}", "export"])
+    assert url.exit_code == 1 and not missing.exists()
+
+
+def test_events_list_keeps_one_line_per_event(run, store_path):
+    with SQLiteStore(store_path) as store:
+        store.put_events([Event.from_dict({**EVENTS[0], "location_name": "Evil\nPlace\tX"})])
+    line = next(x for x in run("events", "list").stdout.splitlines() if x.startswith("ev-kyiv"))
+    assert "Evil Place X (exact)" in line

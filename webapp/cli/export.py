@@ -159,6 +159,26 @@ def _format_for(fmt, output):
     return FORMATS[fmt]
 
 
+def _existing_store():
+    """Open the store of ``--store`` for reading; a missing file is an error, not a new store."""
+    from geo.store import DEFAULT_STORE, open_store
+
+    url = current_store_url()
+    target = str(url) if url else DEFAULT_STORE
+    path = target
+    if "://" in target:
+        scheme, _, rest = target.partition("://")
+        if scheme != "sqlite":
+            return open_store(url)
+        path = rest[1:] if rest.startswith("/") else rest
+    if not Path(path).exists():
+        raise click.ClickException(
+            f"no event store at {path!r}; ingest articles first (conflictmap ingest) "
+            "or pass --store PATH"
+        )
+    return open_store(url)
+
+
 @main.command("export")
 @click.option("--format", "fmt", metavar="|".join(("geojson", "csv", "gpkg", "kml")),
               help="Output format (default: from the -o extension, else geojson).")  # fmt: skip
@@ -172,11 +192,10 @@ def export(fmt, output, **filters):
     file is written whole or not at all (a temporary file is renamed into place).
     """
     from geo.formats import default_meta
-    from geo.store import open_store
 
     fmt_obj = _format_for(fmt, output)
     query = build_query(**filters)
-    with open_store(current_store_url()) as store:
+    with _existing_store() as store:
         meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
         if output in (None, "-"):
             out = sys.stdout.buffer
@@ -207,16 +226,20 @@ def events_group():
     """List, curate and delete stored events."""
 
 
+def _one_line(text):
+    """Return ``text`` with tabs, newlines and other control characters as spaces."""
+    return "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+
+
 @events_group.command("list")
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line.")
 @_store_errors
 def list_events(as_json, **filters):
     """List events matching the filters (one line each, or JSON lines)."""
-    from geo.store import open_store
 
     query = build_query(**filters)
-    with open_store(current_store_url()) as store:
+    with _existing_store() as store:
         for event in store.query(query):
             if as_json:
                 click.echo(json.dumps(event.to_dict(), ensure_ascii=False))
@@ -224,9 +247,9 @@ def list_events(as_json, **filters):
             when = event.date_start.isoformat()
             if event.date_end != event.date_start:
                 when += f"..{event.date_end.isoformat()}"
-            place = event.location_name or event.name_in_text or "-"
+            place = _one_line(event.location_name or event.name_in_text or "-")
             click.echo(
-                f"{event.event_id}\t{when}\t{event.event_type}\t{event.status}\t"
+                f"{_one_line(event.event_id)}\t{when}\t{event.event_type}\t{event.status}\t"
                 f"{place} ({event.geo_precision})\t{len(event.sources)} sources"
             )
 
@@ -236,9 +259,8 @@ def list_events(as_json, **filters):
 @_store_errors
 def show_event(event_id):
     """Print one event as JSON."""
-    from geo.store import open_store
 
-    with open_store(current_store_url()) as store:
+    with _existing_store() as store:
         event = store.get(event_id)
     if event is None:
         raise click.ClickException(f"no event with event_id {event_id!r}")
@@ -297,12 +319,11 @@ def apply_curated_command(file, by, check):
 @_store_errors
 def delete_command(event_id, reason, by):
     """Delete one event; the deletion (who, when, why, the event) is recorded."""
-    from geo.store import open_store
 
     if not reason.strip():
         raise click.BadParameter(f"expected a non-empty reason; got {reason!r}",
                                  param_hint="'--reason'")  # fmt: skip
-    with open_store(current_store_url()) as store:
+    with _existing_store() as store:
         store.delete_event(event_id, reason=reason, by=by)
     click.echo(f"deleted {event_id}")
 
@@ -311,8 +332,7 @@ def delete_command(event_id, reason, by):
 @_store_errors
 def deletions_command():
     """Print the deletion log as JSON lines (who, when, why, and the deleted event)."""
-    from geo.store import open_store
 
-    with open_store(current_store_url()) as store:
+    with _existing_store() as store:
         for record in store.deletions():
             click.echo(json.dumps(record, ensure_ascii=False))
