@@ -240,8 +240,27 @@ def add_user_place(folder, **fields):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "places.csv"
     new = not path.exists() or path.stat().st_size == 0
+    columns = list(CSV_COLUMNS)
+    if not new:  # append under the file's own header
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            columns = next(csv.reader(fh), [])
+        values = {k for k, v in fields.items() if v not in (None, "", [], ())}
+        if fields.get("feature_code") == "PPL":
+            values.discard("feature_code")  # the default needs no column
+        missing = sorted(values - set(columns))
+        if missing:
+            raise UserGazetteerError(
+                f"{path}:1: the header has no column for {', '.join(missing)}; "
+                f"got {','.join(columns)!r}"
+            )
+        with open(path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            ends_with_newline = fh.read(1) in (b"\n", b"\r")
+        if not ends_with_newline:
+            with open(path, "a", encoding="utf-8", newline="") as fh:
+                fh.write("\r\n")
     with open(path, "a", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerow({k: ("" if v is None else v) for k, v in fields.items()})

@@ -105,3 +105,15 @@ def test_default_sees_new_user_places(tmp_path, monkeypatch):
     assert not Gazetteer.default().lookup("qqplaceqq")
     add_user_place(tmp_path, name="Qqplaceqq", lat=1, lon=2, country_code="RU")
     assert Gazetteer.default().lookup("qqplaceqq")[0].source == "user"
+
+
+def test_add_appends_under_the_files_own_header(tmp_path):
+    (tmp_path / "places.csv").write_text("country_code,name,lon,lat\nRU,First,2,1")  # no newline
+    add_user_place(tmp_path, name="Second", lat=3, lon=4, country_code="UA")
+    places, errors = read_user_places(tmp_path)
+    assert errors == [] and [(p.name, p.lat, p.lon) for p in places] == [
+        ("First", 1, 2),
+        ("Second", 3, 4),
+    ]
+    with pytest.raises(UserGazetteerError, match="no column for alt_names"):
+        add_user_place(tmp_path, name="Third", lat=3, lon=4, country_code="UA", alt_names=["T"])
