@@ -626,3 +626,29 @@ def test_free_text_fallback_without_fts5(tmp_path, monkeypatch):
     monkeypatch.undo()
     with SQLiteStore(tmp_path / "nofts.sqlite") as again:  # the mode is kept in the file
         assert again.fts is False and ids(again.query(EventQuery(text="korea"))) == ["b"]
+
+
+WRITER_SCRIPT = """
+import sys
+from geo.events import Event
+from geo.sqlite_store import SQLiteStore
+store = SQLiteStore(sys.argv[1])
+for i in range(40):
+    with store.transaction():
+        store.put_article({"article_id": f"{sys.argv[2]}-{i}", "text": "x"})
+        store.put_events([Event.from_dict({"event_id": f"{sys.argv[2]}-{i}",
+                                           "event_type": "attack", "date_start": "2025-01-01",
+                                           "latitude": 50, "longitude": 30})])
+"""
+
+
+def test_two_processes_write_concurrently(tmp_path):
+    path = tmp_path / "shared.sqlite"
+    SQLiteStore(path).close()
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER_SCRIPT, str(path), name])
+        for name in ("p", "q")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    with SQLiteStore(path) as store:
+        assert store.count() == 80 and len(store.articles()) == 80
