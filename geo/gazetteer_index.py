@@ -199,6 +199,20 @@ def load_index(data_dir, cache):
         with os.fdopen(fd, "wb") as fh:
             marshal.dump(index, fh)
         os.replace(tmp, path)  # atomic: concurrent builders each write a whole file
+        _prune(path)
     except OSError:
         pass  # a read-only cache only costs the rebuild next time
     return index
+
+
+def _prune(current, keep=3):
+    """Remove index files of older index formats, and all but the ``keep`` newest others."""
+    tag = current.name.rsplit("-", 2)[-2]  # "v9"
+    files = sorted(current.parent.glob("gazetteer-*.marshal"), key=lambda p: -p.stat().st_mtime)
+    stale = [p for p in files if f"-{tag}-" not in p.name]
+    stale += [p for p in files if f"-{tag}-" in p.name and p != current][keep - 1 :]
+    for path in stale:
+        try:
+            path.unlink()
+        except OSError:
+            pass  # another process removed or is replacing it

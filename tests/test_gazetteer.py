@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from geo.exc import GazetteerError
-from geo.gazetteer import ATTRIBUTION, DATA_DIR, REGION_ID_RANGE, Gazetteer
+from geo.gazetteer import ATTRIBUTION, DATA_DIR, INDEX_VERSION, REGION_ID_RANGE, Gazetteer
 from geo.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,3 +198,14 @@ def test_corrupt_cache_file_is_rebuilt(mini_data, tmp_path):
     (path,) = cache.iterdir()
     path.write_bytes(b"garbage")
     assert len(Gazetteer(mini_data, user_dir=False, cache=cache)) == 3000
+
+
+def test_obsolete_index_files_are_removed(mini_data, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "gazetteer-0123456789abcdef-v1-py311.marshal").write_bytes(b"old format")
+    for n in range(4):
+        (cache / f"gazetteer-{n:016x}-v{INDEX_VERSION}-py311.marshal").write_bytes(b"other data")
+    Gazetteer(mini_data, user_dir=False, cache=cache)
+    names = [p.name for p in cache.iterdir()]
+    assert len(names) == 3 and not any("-v1-" in n for n in names)
