@@ -1,0 +1,294 @@
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geo.events import Count, Event
+from geo.gazetteer import Gazetteer
+from geo.pipeline import DEMO_ARTICLES, compatible, ingest_paths, merge
+from geo.sqlite_store import SQLiteStore
+from geo.store import EventQuery
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "data" / "articles"
+KURSK_OBLAST, DONBAS = 538555, 3000000001
+PYONGYANG_IDS = {1871859}  # the city; its ADM1 is checked by name below
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.default()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = SQLiteStore(tmp_path_factory.mktemp("demo") / "events.sqlite")
+    report = ingest_paths(store)
+    yield store, report
+    store.close()
+
+
+def by_type(store, event_type):
+    return list(store.query(EventQuery(types=(event_type,))))
+
+
+def test_demo_ingest_reports_every_article(demo):
+    store, report = demo
+    assert len(report.ok) == 5 and report.failed == []
+    assert len(store.articles()) == 5
+
+
+def test_demo_capture_is_one_event_from_at_least_four_articles(demo):
+    store, _ = demo
+    captures = [e for e in by_type(store, "capture") if e.date_start <= date(2025, 1, 9)
+                <= e.date_end]
+    assert len(captures) == 1
+    cap = captures[0]
+    assert (cap.date_start, cap.date_end, cap.date_precision) == (
+        date(2025, 1, 9), date(2025, 1, 9), "day")
+    assert cap.geonameid == KURSK_OBLAST and cap.geo_precision == "admin1"
+    assert cap.geometry is not None and cap.geometry["type"] in ("Polygon", "MultiPolygon")
+    assert len({s.source_id for s in cap.sources}) >= 4
+    assert cap.actor1 == "Military Forces of Ukraine"
+    assert cap.actor2 == "Military Forces of North Korea"
+    assert cap.status == "corroborated"
+    assert [c.low for c in cap.counts if c.kind == "captured"] == [2]
+    for source in cap.sources:
+        stored = store.get_article(source.source_id)
+        assert stored["text"][source.start:source.end] == source.quote
+
+
+def test_demo_deployment(demo):
+    store, _ = demo
+    deployments = [e for e in by_type(store, "deployment")
+                   if any(c.kind == "deployed" for c in e.counts)]
+    assert len(deployments) == 1
+    dep = deployments[0]
+    count = next(c for c in dep.counts if c.kind == "deployed")
+    assert (count.low, count.high, count.best) == (10000, 12000, 11000)
+    assert dep.geonameid == KURSK_OBLAST
+    assert date(2024, 9, 1) <= dep.date_start <= dep.date_end <= date(2024, 12, 31)
+    assert dep.actor1 == "Military Forces of North Korea"
+    assert len(dep.sources) >= 3
+
+
+def test_demo_casualties(demo):
+    store, _ = demo
+    big = [e for e in by_type(store, "casualties")
+           if any((c.low or 0) >= 3000 for c in e.counts)]
+    assert len(big) == 1
+    assert big[0].actor1 == "Military Forces of North Korea"
+    assert len(big[0].sources) >= 2
+
+
+def test_demo_front_lines(demo):
+    store, _ = demo
+    fronts = by_type(store, "front_line")
+    held = [e for e in fronts if e.geonameid == KURSK_OBLAST
+            and e.actor1 == "Military Forces of Ukraine"]
+    assert len(held) == 1
+    assert held[0].date_start == date(2024, 8, 1) and held[0].date_precision == "range"
+    donbas = [e for e in fronts if e.geonameid == DONBAS]
+    assert len(donbas) == 1
+    assert "objective" in donbas[0].tags
+    assert donbas[0].actor1 == "Military Forces of Russia"
+    assert donbas[0].geometry is not None and donbas[0].geo_precision == "region"
+
+
+def test_demo_metonyms_are_never_event_locations(demo):
+    store, _ = demo
+    for event in store.query():
+        assert event.location_name not in ("Kyiv", "Kiev", "Pyongyang", "Moscow", "Beijing")
+        assert event.geonameid not in PYONGYANG_IDS
+
+
+def test_ingesting_again_changes_nothing(demo):
+    store, _ = demo
+    before = {e.event_id: e.to_dict() for e in store.query()}
+    report = ingest_paths(store)
+    after = {e.event_id: e.to_dict() for e in store.query()}
+    assert report.events_added == report.events_updated == 0
+    assert before.keys() == after.keys()
+    for key, event in before.items():
+        event.pop("updated_at"), after[key].pop("updated_at")
+        assert event == after[key]
+        ids = [s["source_id"] for s in event["sources"]]
+        assert len(ids) == len(set(ids))
+
+
+@pytest.fixture
+def demo_copy(tmp_path):
+    store = SQLiteStore(tmp_path / "events.sqlite")
+    ingest_paths(store)
+    yield store
+    store.close()
+
+
+def _capture(store):
+    return next(e for e in by_type(store, "capture") if e.date_start == date(2025, 1, 9))
+
+
+def test_a_new_report_of_a_known_event_adds_a_source(demo_copy):
+    store = demo_copy
+    before = _capture(store)
+    n_captures = len(by_type(store, "capture"))
+    report = ingest_paths(store, [FIXTURES / "capture_followup.txt"])
+    assert report.failed == [] and report.events_updated >= 1
+    after = store.get(before.event_id)
+    assert len(after.sources) == len(before.sources) + 1
+    assert "Example Follow-up Desk" in {s.publisher for s in after.sources}
+    assert len(by_type(store, "capture")) == n_captures
+
+
+def test_reviewed_events_are_not_overwritten(demo_copy):
+    store = demo_copy
+    reviewed = _capture(store).replace(status="reviewed", summary="Checked by an analyst")
+    store.put_events([reviewed], overwrite_reviewed=True)
+    report = ingest_paths(store, [FIXTURES / "capture_followup.txt"])
+    assert report.protected >= 1
+    kept = store.get(reviewed.event_id)
+    assert kept.summary == "Checked by an analyst" and kept.sources == reviewed.sources
+
+
+def test_deleted_events_stay_deleted(demo_copy):
+    store = demo_copy
+    victim = _capture(store)
+    store.delete_event(victim.event_id, reason="duplicate", by="analyst")
+    ingest_paths(store)
+    assert store.get(victim.event_id) is None
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(demo_copy, tmp_path):
+    store = demo_copy
+    before = {e.event_id: e.to_dict() for e in store.query()}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", "utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x00\x00")
+    (folder / "bad_date.txt").write_text("Troops captured two soldiers near Sudzha.", "utf-8")
+    (folder / "bad_date.yaml").write_text("published_at: 2025-02-30\n", "utf-8")
+    (folder / "future.txt").write_text("Troops captured two soldiers near Sudzha.", "utf-8")
+    (folder / "future.yaml").write_text("published_at: 2999-01-01\n", "utf-8")
+    (folder / "broken.txt").write_text("Troops moved.", "utf-8")
+    (folder / "broken.yaml").write_text("title: [oops\n", "utf-8")
+    good = folder / "good.txt"
+    good.write_text("On March 3, 2024, Russian troops captured four Ukrainian soldiers near "
+                    "Orikhiv in the Zaporizhzhia region.", "utf-8")
+    report = ingest_paths(store, [folder])
+    failed = {Path(p).name: reason for p, reason in report.failed}
+    assert set(failed) == {"empty.txt", "binary.txt", "bad_date.txt", "future.txt",
+                           "broken.txt"}
+    assert "empty" in failed["empty.txt"] and "binary" in failed["binary.txt"]
+    assert "real calendar date" in failed["bad_date.txt"]
+    assert "after today" in failed["future.txt"] and "YAML" in failed["broken.txt"]
+    assert len(report.ok) == 1
+    after = {e.event_id: e.to_dict() for e in store.query()}
+    for key, event in before.items():
+        event.pop("updated_at"), after[key].pop("updated_at")
+        assert after[key] == event
+    new = [e for k, e in ((k, store.get(k)) for k in after) if k not in before]
+    assert any(e.event_type == "capture" and e.name_in_text == "Orikhiv" for e in new)
+
+
+def _event(**fields):
+    base = {"event_type": "casualties", "date_start": "2025-01-01", "date_end": "2025-01-31",
+            "sources": [{"source_id": "a", "publisher": "A"}]}
+    return Event.from_dict({**base, **fields})
+
+
+def test_compatible_uses_dates_places_actors_and_counts(gaz):
+    sudzha = gaz.lookup("sudzha")[0]
+    oblast = gaz.get(KURSK_OBLAST)
+    a = _event(geonameid=sudzha.geonameid, counts=[{"kind": "killed", "low": 10, "high": 12}])
+    b = _event(geonameid=oblast.geonameid, counts=[{"kind": "killed", "low": 11, "high": 11}],
+               date_start="2025-01-15", date_end="2025-01-15")
+    assert compatible(a, b, gaz) and compatible(b, a, gaz)
+    assert not compatible(a, b.replace(date_start=date(2025, 2, 1), date_end=date(2025, 2, 1)),
+                          gaz)
+    assert not compatible(a, b.replace(counts=(Count("killed", 3000, None),)), gaz)
+    assert not compatible(a.replace(actor1="X"), b.replace(actor1="Y"), gaz)
+    kharkiv = gaz.lookup("kharkiv")[0]
+    assert not compatible(a, b.replace(geonameid=kharkiv.geonameid), gaz)
+
+
+def test_merge_narrows_dates_merges_counts_and_is_idempotent(gaz):
+    a = _event(counts=[{"kind": "killed", "low": 10, "high": 10, "text": "10"}])
+    b = _event(date_start="2025-01-09", date_end="2025-01-09", date_precision="day",
+               counts=[{"kind": "killed", "low": 12, "high": 14, "text": "12 to 14"}],
+               sources=[{"source_id": "b", "publisher": "B"}])
+    merged = merge(a, b, gaz)
+    assert merged.event_id == a.event_id
+    assert (merged.date_start, merged.date_precision) == (date(2025, 1, 9), "day")
+    assert (merged.counts[0].low, merged.counts[0].high) == (10, 14)
+    assert merged.status == "corroborated"
+    assert merge(merged, b, gaz) == merged
+
+
+def test_one_publisher_is_not_corroboration(gaz):
+    a = _event()
+    b = _event(sources=[{"source_id": "other-article", "publisher": "a"}])
+    assert merge(a, b, gaz).status == "claimed"
+
+
+ARTICLE = """On {day}, Russian troops captured {n} Ukrainian soldiers near Orikhiv in the
+Zaporizhzhia region, officials said. A drone attack on {day} killed {k} soldiers.
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_during_ingest_leaves_whole_articles(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    total = 600
+    for i in range(total):
+        day = date.fromordinal(date(2020, 1, 1).toordinal() + 2 * i)
+        text = ARTICLE.format(day=f"{day:%B} {day.day}, {day.year}", n=i % 7 + 2, k=i % 5 + 1)
+        (folder / f"a{i:04d}.txt").write_text(text, "utf-8")
+    path = tmp_path / "events.sqlite"
+    SQLiteStore(path).close()
+    code = ("import sys; from geo.sqlite_store import SQLiteStore; "
+            "from geo.pipeline import ingest_paths; "
+            "ingest_paths(SQLiteStore(sys.argv[1]), [sys.argv[2]])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(folder)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            con = sqlite3.connect(path, timeout=5)
+            try:
+                n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except sqlite3.OperationalError:
+                n = 0
+            finally:
+                con.close()
+            if n >= 30:
+                break
+            assert proc.poll() is None, "the ingest finished before it could be killed"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    store = SQLiteStore(path)
+    try:
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+        stored = {a["article_id"] for a in store.articles()}
+        assert 30 <= len(stored) < total
+        per_article = {}
+        for event in store.query():
+            for source in event.sources:
+                assert source.source_id in stored  # no event without its article
+                per_article.setdefault(source.source_id, set()).add(event.event_type)
+        # every stored article has all of its events: its capture and its attack
+        assert {k: v for k, v in per_article.items()} == {
+            a: {"capture", "attack"} for a in stored
+        }
+    finally:
+        store.close()
