@@ -1,0 +1,88 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo.pipeline import DEMO_ARTICLES
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "articles"
+
+
+def lines(output):
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_geoparse_file_offsets_index_the_file_text(runner, tmp_path):
+    text = ("KYIV — Ukrainian forces captured two soldiers in the Kursk region on January 9, "
+            "officials in Kyiv said.\r\nЕщё: Київ.\n")
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = runner.invoke(["geoparse", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = lines(result.output)
+    assert rows and all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    for key in ("lat", "lon", "geonameid", "feature_code", "country_code"):
+        assert all(key in r for r in rows)
+    assert {r["text"] for r in rows} >= {"KYIV", "Kursk region", "Kyiv", "Київ"}
+    assert "Ukrainian" not in {r["text"] for r in rows}  # an actor, not a place
+
+
+def test_geoparse_jsonl_batch_keeps_order_and_ids(runner):
+    docs = [
+        json.dumps({"id": "d1", "text": "Shelling in Kharkiv."}),
+        json.dumps({"id": 2, "text": ""}),
+        "not json at all",
+        json.dumps(["a", "list"]),
+        json.dumps({"id": 5, "text": 12}),
+        json.dumps({"id": 6, "text": "Nothing here."}),
+    ]
+    result = runner.invoke(["geoparse", "--jsonl", "-"], input="\n".join(docs) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = lines(result.output)
+    assert [r["id"] for r in rows] == ["d1", 2, None, None, 5, 6]
+    assert rows[0]["mentions"][0]["text"] == "Kharkiv"
+    assert rows[1]["mentions"] == [] and rows[5]["mentions"] == []
+    assert "not valid JSON" in rows[2]["error"] and "object" in rows[3]["error"]
+    assert "text must be a string" in rows[4]["error"]
+
+
+def test_geoparse_needs_a_file(runner, tmp_path):
+    assert runner.invoke(["geoparse"]).exit_code == 2
+    result = runner.invoke(["geoparse", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1 and "cannot read" in result.output
+
+
+def test_ingest_demo_articles_then_again(runner, store):
+    first = runner.invoke(["ingest", "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert len(report["ok"]) == 5 and report["events_added"] > 0
+    ids = sorted(e.event_id for e in store.query())
+    again = json.loads(runner.invoke(["ingest", "--json"]).output)
+    assert again["events_added"] == 0 and again["events_updated"] == 0
+    assert sorted(e.event_id for e in store.query()) == ids
+
+
+def test_ingest_reports_bad_files_and_exits_non_zero(runner, store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "kobani.json", folder / "kobani.json")
+    (folder / "empty.txt").write_text("", "utf-8")
+    result = runner.invoke(["ingest", str(folder)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "empty" in result.output
+    assert "Ingested 1 article(s)" in result.output
+    assert store.count() > 0
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DEMO_ARTICLES.glob("*.txt")))
+def test_geoparse_each_demo_article(runner, name):
+    path = DEMO_ARTICLES / name
+    text = path.read_text("utf-8")
+    result = runner.invoke(["geoparse", str(path)])
+    rows = lines(result.output)
+    assert result.exit_code == 0 and rows
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    assert not {"Mission", "Deal", "Police", "Storm", "Ri", "Kim", "Of", "Baek"} & {
+        r["text"] for r in rows}
