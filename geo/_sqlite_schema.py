@@ -36,10 +36,8 @@ CREATE TABLE events (
     deleted INTEGER NOT NULL DEFAULT 0,
     json TEXT NOT NULL
 );
-CREATE INDEX events_type ON events(event_type, date_start);
 CREATE INDEX events_start ON events(date_start, event_id);
 CREATE INDEX events_end ON events(date_end);
-CREATE INDEX events_status ON events(status);
 CREATE INDEX events_updated ON events(updated_at);
 CREATE INDEX events_country ON events(country_code);
 CREATE VIRTUAL TABLE events_rtree USING rtree(
@@ -73,6 +71,13 @@ CREATE TABLE deletions (
 CREATE INDEX deletions_event ON deletions(event_id);
 CREATE TABLE tokens (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at TEXT NOT NULL);
 """
+#: Indexes created on open when missing (adding one needs no schema version change). With
+#: ``deleted`` second, counts of live events read only the index.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS events_live ON events(deleted, date_start, event_id)",
+    "CREATE INDEX IF NOT EXISTS events_type_live ON events(event_type, deleted, date_start)",
+    "CREATE INDEX IF NOT EXISTS events_status_live ON events(status, deleted)",
+)
 _FTS5 = (
     "CREATE VIRTUAL TABLE events_fts USING fts5(summary, places, actors, quotes, "
     "tokenize = 'unicode61 remove_diacritics 2')"
@@ -141,6 +146,8 @@ def ensure(conn, path):
                 f"(no meta table); expected a file created by conflictmap"
             )
         meta = dict(conn.execute("SELECT key, value FROM meta"))
+        if meta.get("format") == FORMAT_NAME:
+            _ensure_indexes(conn)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
@@ -160,6 +167,21 @@ def ensure(conn, path):
             f"understands ({SCHEMA_VERSION}); upgrade conflictmap"
         )
     return meta.get("fts") == "fts5"
+
+
+def _ensure_indexes(conn):
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    missing = [sql for sql in _INDEXES if sql.split()[5] not in existing]
+    if not missing:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for sql in missing:
+            conn.execute(sql)
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:  # read-only file or busy: the store still works
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _migrate_1_to_2(conn):

@@ -652,3 +652,19 @@ def test_two_processes_write_concurrently(tmp_path):
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with SQLiteStore(path) as store:
         assert store.count() == 80 and len(store.articles()) == 80
+
+
+def test_missing_indexes_are_added_on_open(tmp_path):
+    path = tmp_path / "old.sqlite"
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX events_live")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as store:
+        plan = (
+            store._conn()
+            .execute("EXPLAIN QUERY PLAN SELECT count(*) FROM events e WHERE e.deleted = 0")
+            .fetchall()
+        )
+        assert "events_live" in str(plan)
