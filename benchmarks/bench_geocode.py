@@ -106,8 +106,9 @@ def main(argv=None):
     wall = n / (time.perf_counter() - start)
     results.append(("throughput, every query resolved", f"{rate:,.0f} q/s", f"(wall {wall:,.0f})"))
 
-    # A batch as datasets give it: place names repeat, so resolved names are remembered.
-    batch = [queries[(i * 7919) % len(queries)] for i in range(args.repeat * len(queries))]
+    # A batch as event datasets give it: each place name comes back many times (here each
+    # dev-set string 20 times, in a shuffled order); resolved names are remembered.
+    batch = [queries[(i * 7919) % len(queries)] for i in range(20 * len(queries))]
     batch_geocoder = GazetteerGeocoder(gaz)
     start, cpu = time.perf_counter(), time.process_time()
     for query in batch:
@@ -115,7 +116,7 @@ def main(argv=None):
     rate = len(batch) / (time.process_time() - cpu)
     wall = len(batch) / (time.perf_counter() - start)
     results.append(
-        ("batch throughput (names repeat)", f"{rate:,.0f} q/s", f">= 20,000 (wall {wall:,.0f})")
+        ("batch, each name 20 times", f"{rate:,.0f} q/s", f">= 20,000 (wall {wall:,.0f})")
     )
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -17,13 +17,14 @@ from geo.place import COUNTRY_CODES
 __all__ = ["CACHE_SIZE", "MAX_QUERY_LENGTH", "MIN_SCORE", "Context", "GazetteerGeocoder"]
 
 #: Below this score ``geocode`` answers None: a weak match is reported as not found.
-MIN_SCORE = 0.55
+MIN_SCORE = 0.6
 #: Longer queries are not place names; ``geocode`` answers None without looking.
 MAX_QUERY_LENGTH = 300
 
 _NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
 CACHE_SIZE = 50_000
+_ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
 _SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _FEATURE_BONUS = {
     "PPLC": 0.15, "PPLA": 0.10, "PPLG": 0.08, "PPLA2": 0.05, "PPLA3": 0.02,
@@ -81,7 +82,7 @@ def _importance(pop, fclass, fcode, area, kind, has_populated):
             # The larger unit of two with one name: "Kyiv Oblast", not Kyiv City.
             imp += 0.3 + 0.02 * math.log10(area + 1)
     elif kind == "district":
-        imp += 0.45 if fcode == "ADM2" else (-0.5 if fclass == "P" else 0.0)
+        imp += 0.45 if fcode == "ADM2" else (-0.2 if fclass == "P" else 0.0)
     elif kind == "place":
         imp -= 0.5 if fclass != "P" else 0.0
     elif is_unit:
@@ -236,7 +237,7 @@ class GazetteerGeocoder:
     def _qualifier_hints(self, qualifiers):
         hints = {"countries": {}, "admin1": set()}
         for qual in qualifiers:
-            ranked, _near = self._candidates_for(fold(qual), None, hints={})
+            ranked, _near, _kind = self._candidates_for(fold(qual), None, hints={})
             if not ranked or ranked[0][1] < self.min_score:
                 continue
             place = ranked[0][0]
@@ -253,11 +254,17 @@ class GazetteerGeocoder:
         if base != key:
             for idx, strength in self._matches(base).items():
                 matches[idx] = max(matches.get(idx, 0.0), strength)
+        if kind == "district":
+            # Districts are named after their town as adjectives: Kupiansk -> Kupianskyi Raion.
+            for suffix in _ADJECTIVE_SUFFIXES:
+                for idx, strength in self._matches(base + suffix, near_matches=False).items():
+                    if self.gazetteer.row_rank_data(idx)[2] == "ADM2":
+                        matches[idx] = max(matches.get(idx, 0.0), strength)
         if kind is None and context is not None and context.prefer_area:
             kind = "area"
         ranked = self._rank(matches, kind=kind, context=context, country_codes=country_codes,
                             feature_classes=feature_classes, hints=hints)  # fmt: skip
-        return ranked, near
+        return ranked, near, kind
 
     def candidates(self, query, *, context=None, country_codes=None, feature_classes=None):
         """Return ranked candidate places for a query, best first.
@@ -303,12 +310,15 @@ class GazetteerGeocoder:
     def _resolve_uncached(self, query, context, ccs, fcs):
         name, qualifiers, sub = self._parse(query)
         hints = self._qualifier_hints(qualifiers) if qualifiers else {}
-        ranked, near = self._candidates_for(fold(name), context, hints=hints, country_codes=ccs,
-                                            feature_classes=fcs)  # fmt: skip
+        ranked, near, kind = self._candidates_for(
+            fold(name), context, hints=hints, country_codes=ccs, feature_classes=fcs
+        )
         precision = "near" if near else None
+        if kind == "district" and ranked and ranked[0][0].precision == "exact":
+            precision = "admin2"  # "X district" and no such unit: the town, as its district
         if sub and ranked and ranked[0][1] >= self.min_score:
             parent = ranked[0][0]
-            inner, _near = self._candidates_for(
+            inner, _near, _kind = self._candidates_for(
                 fold(sub), context, hints={"near": (parent.lat, parent.lon)},
                 country_codes={parent.country_code},
             )  # fmt: skip
@@ -380,7 +390,9 @@ class GazetteerGeocoder:
             "feature_class": place.feature_class, "feature_code": place.feature_code,
             "country_code": place.country_code, "admin1_code": place.admin1_code,
             "admin1_name": place.admin1_name, "population": place.population,
-            "precision": precision or place.precision, "score": score,
+            "precision": precision if precision and place.precision == "exact"
+            else place.precision,
+            "score": score,
             "source": place.source, "query": query,
             "alternatives": [
                 {"geonameid": p.geonameid, "name": p.name, "feature_code": p.feature_code,

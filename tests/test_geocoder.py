@@ -183,3 +183,14 @@ def test_devset_accuracy():
     )
     assert wrong_country == 0, [m for m in misses if m[2] is not None]
     assert correct / len(rows) >= 0.98, misses
+
+
+def test_district_wording(geocoder):
+    loc = geocoder.geocode("Kramatorsk district")  # GeoNames: Kramatorskyi Raion
+    assert (loc.raw["feature_code"], loc.raw["precision"]) == ("ADM2", "admin2")
+    loc = geocoder.geocode("Sudzha district")  # no such unit shipped: the town, as an area
+    assert (loc.raw["geonameid"], loc.raw["precision"]) == (486816, "admin2")
+
+
+def test_near_spelling_of_a_different_place_is_not_an_answer(geocoder):
+    assert geocoder.geocode("Golan Heights") is None  # not Glenn Heights, Texas
