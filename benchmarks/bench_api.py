@@ -77,11 +77,10 @@ def start_server(store_path, port, *, threads=4):
     """Start ``conflictmap serve`` on ``port``; return the process once it answers."""
     command = [sys.executable, "-c", "from webapp.cli import main; main()"]
     command += ["--store", str(store_path), "serve", "--port", str(port), "--no-ingest"]
+    # the server's log goes to a file: an unread pipe would fill up and stall the server
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [*command, "--threads", str(threads)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [*command, "--threads", str(threads)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -90,7 +89,8 @@ def start_server(store_path, port, *, threads=4):
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()) from None
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace")) from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("the server did not start within 60 s")
