@@ -252,14 +252,8 @@ def test_embed_renders_offline_inside_a_foreign_page(browser, app, events):
     rec.close()
 
 
-def test_static_map_from_disk_renders_with_no_network(rec, tmp_path, store, events):
-    from click.testing import CliRunner
-
-    from webapp.cli import main
-
-    result = CliRunner().invoke(
-        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png"]
-    )
+def test_static_map_from_disk_renders_with_no_network(rec, tmp_path, runner, events):
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
     assert result.exit_code == 0, result.output
     page = rec.page()
     page.goto((tmp_path / "events.html").as_uri())

@@ -82,14 +82,8 @@ def test_hostile_text_in_map_popup_and_embed(browser, app, events):
     rec.close()
 
 
-def test_hostile_text_in_static_map(browser, tmp_path, store, events):
-    from click.testing import CliRunner
-
-    from webapp.cli import main
-
-    result = CliRunner().invoke(
-        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png"]
-    )
+def test_hostile_text_in_static_map(browser, tmp_path, runner, events):
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "events.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
@@ -104,6 +98,53 @@ def test_hostile_text_in_static_map(browser, tmp_path, store, events):
     screenshot(page, "xss_static")
     svg = (tmp_path / "events.svg").read_text(encoding="utf-8")
     assert "<script" not in svg
+    assert rec.dialogs == []
+    rec.assert_clean()
+    rec.close()
+
+
+ARTICLE = (
+    "KYIV, Ukraine — Ukrainian forces captured two North Korean soldiers in Russia's Kursk "
+    "region on January 9, officials said <script>alert(1)</script> and "
+    "<img src=x onerror=alert(1)> with a backtick ` and ${alert(1)} </script>.\n"
+    "Thousands of North Korean troops were deployed to the Kursk region in late 2024, "
+    "according to South Korean intelligence.\n"
+)
+META = (
+    'title: "Report <script>alert(1)</script> <img src=x onerror=alert(1)> ` ${alert(1)}"\n'
+    "url: https://example.org/hostile\npublished_at: 2025-01-12\npublished_precision: day\n"
+)
+
+
+def test_ingested_hostile_article_in_map_embed_and_static(browser, app, store, runner, tmp_path):
+    from geo.pipeline import ingest_paths
+
+    (tmp_path / "hostile.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "hostile.yaml").write_text(META, encoding="utf-8")
+    report = ingest_paths(store, [tmp_path / "hostile.txt"])
+    assert report.failed == [] and report.events_added >= 1
+    events = list(store.query())
+    assert any("<script>alert(1)</script>" in s.quote for e in events for s in e.sources)
+    result = runner.invoke(["build-maps", "--out", str(tmp_path / "maps"), "--no-png"])
+    assert result.exit_code == 0, result.output
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        pages = [url + "/map", url + "/embed", (tmp_path / "maps" / "events.html").as_uri()]
+        for target in pages:
+            page = rec.page()
+            page.goto(target)
+            wait_drawn(page)
+            assert page.evaluate("ConflictMap.current.shown") == len(events)
+            popups = page.evaluate(OPEN_ALL_POPUPS)
+            for _, text, _, hrefs in popups:
+                assert "Report <script>alert(1)</script> <img src=x onerror=alert(1)>" in text
+                assert hrefs == ["https://example.org/hostile"]
+            quotes = " ".join(text for _, text, _, _ in popups)
+            assert (
+                "<img src=x onerror=alert(1)> with a backtick ` and ${alert(1)} </script>" in quotes
+            )
+            _no_injected_nodes(page)
+            page.close()
     assert rec.dialogs == []
     rec.assert_clean()
     rec.close()

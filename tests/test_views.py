@@ -6,11 +6,9 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from click.testing import CliRunner
 
 from geo.events import Event
 from webapp.assets import external_refs
-from webapp.cli import main
 
 
 def _event(**kw):
@@ -132,11 +130,9 @@ def test_vendored_and_own_assets_are_served(client):
         assert client.get(bad).status_code == 404, bad
 
 
-def test_build_maps_writes_a_self_contained_page_and_svg(tmp_path, store):
+def test_build_maps_writes_a_self_contained_page_and_svg(tmp_path, store, runner):
     store.put_events([_event(), _event(event_type="deployment", longitude=36.0)])
-    result = CliRunner().invoke(
-        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png"]
-    )
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "events.html").read_text(encoding="utf-8")
     assert external_refs(page) == [] and "<script src" not in page
@@ -155,10 +151,8 @@ def test_build_maps_writes_a_self_contained_page_and_svg(tmp_path, store):
         pytest.param(["--name", "../x"], "'../x'", id="name"),
     ],
 )
-def test_build_maps_rejects_bad_options(tmp_path, store, args, message):
-    result = CliRunner().invoke(
-        main, ["--store", store.url, "build-maps", "--out", str(tmp_path), "--no-png", *args]
-    )
+def test_build_maps_rejects_bad_options(tmp_path, runner, args, message):
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png", *args])
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "events.html").exists()
