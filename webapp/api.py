@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import json
-import threading
 from datetime import UTC, datetime
 
 from flask import (
@@ -17,10 +14,11 @@ from flask import (
     url_for,
 )
 
-from geo.store import EventQuery
 from webapp import params
 from webapp.errors import ApiError
+from webapp.extent import extent_of
 from webapp.store import get_store
+from webapp.streaming import feature_collection_chunks, primed
 
 __all__ = [
     "COLLECTIONS",
@@ -59,8 +57,6 @@ COLLECTIONS = {
     ),
 }
 _TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
-_extent_lock = threading.Lock()
-_extent_cache: dict = {}
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -102,55 +98,6 @@ def _collection_or_404(collection_id):
             "collectionId",
         )
     return COLLECTIONS[collection_id]
-
-
-def _extent(store, types):
-    """Return ``(bbox, interval)`` of the live events of ``types``, cached per data version."""
-    key = (getattr(store, "url", id(store)), store.data_as_of(), types)
-    with _extent_lock:
-        if key in _extent_cache:
-            return _extent_cache[key]
-    if types is None and hasattr(store, "extent"):
-        extent, bounds = store.extent()
-        bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
-        interval = [extent["start"], extent["end"]] if extent else None
-    else:
-        lo = hi = None
-        box = None
-        for event in store.query(EventQuery(types=types or ())):
-            start, end = event.date_start.isoformat(), event.date_end.isoformat()
-            lo = start if lo is None or start < lo else lo
-            hi = end if hi is None or end > hi else hi
-            b = _event_box(event)
-            if b:
-                box = (
-                    list(b)
-                    if box is None
-                    else [
-                        min(box[0], b[0]),
-                        min(box[1], b[1]),
-                        max(box[2], b[2]),
-                        max(box[3], b[3]),
-                    ]
-                )
-        bbox, interval = box, ([lo, hi] if lo else None)
-    with _extent_lock:
-        if len(_extent_cache) > 32:
-            _extent_cache.clear()
-        _extent_cache[key] = (bbox, interval)
-    return bbox, interval
-
-
-def _event_box(event):
-    from geo.sqlite_store import geometry_bounds
-
-    if event.geometry:
-        bounds = geometry_bounds(event.geometry)
-        if bounds:
-            return bounds
-    if event.latitude is not None:
-        return (event.longitude, event.latitude, event.longitude, event.latitude)
-    return None
 
 
 def _wants_json():
@@ -237,7 +184,7 @@ def conformance():
 
 def _collection_doc(collection_id, store):
     title, description, types = COLLECTIONS[collection_id]
-    bbox, interval = _extent(store, types)
+    bbox, interval = extent_of(store, types)
     u = _ext
     links = [
         _link(u("api.collection", collection_id=collection_id), "self", "application/json"),
@@ -368,40 +315,6 @@ def _page_links(collection_id, items, matched):
     return links
 
 
-def _feature_json(event):
-    return json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
-
-
-def _stream_page(events, make_tail):
-    """Yield a FeatureCollection in ~64 KiB pieces: the features, then the tail members.
-
-    ``make_tail(n)`` is called after the features, with how many were sent, and returns the
-    closing members (numberMatched, links, ...).
-    """
-    buf = ['{"type":"FeatureCollection","features":[']
-    size, n = 0, 0
-    for event in events:
-        text = _feature_json(event)
-        buf.append("," + text if n else text)
-        n += 1
-        size += len(text)
-        if size >= 65536:
-            yield "".join(buf).encode("utf-8")
-            buf, size = [], 0
-    tail = dict(make_tail(n), numberReturned=n)
-    members = json.dumps(tail, ensure_ascii=False, separators=(",", ":"))[1:]
-    buf.append("]," + members)
-    yield "".join(buf).encode("utf-8")
-
-
-def _primed(iterator):
-    """Run ``iterator`` up to its first item now (so store errors happen before streaming)."""
-    iterator = iter(iterator)
-    for first in iterator:
-        return itertools.chain((first,), iterator)
-    return iter(())
-
-
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id):
     """Answer an items query: a GeoJSON page (``f=json``) or a full export (other ``f``)."""
@@ -441,8 +354,8 @@ def items(collection_id):
             "links": _page_links(collection_id, items, matched),
         }
 
-    events = () if items.empty else _primed(store.query(query))
-    body = stream_with_context(_stream_page(events, make_tail))
+    events = () if items.empty else primed(store.query(query))
+    body = stream_with_context(feature_collection_chunks(events, make_tail))
     resp = Response(body, mimetype=GEOJSON)
     resp.headers["X-Data-As-Of"] = as_of or ""
     resp.vary.add("Accept")

@@ -51,8 +51,8 @@ class ItemsRequest:
 
     __slots__ = ("empty", "fmt", "limit", "offset", "query", "requested_limit")
 
-    def __init__(self, query, limit, offset, fmt, requested_limit):
-        self.empty = False
+    def __init__(self, query, limit, offset, fmt, requested_limit, *, empty=False):
+        self.empty = empty
         self.query = query
         self.limit = limit
         self.offset = offset
@@ -289,6 +289,4 @@ def parse_items_request(
         limit=limit,
         offset=offset,
     )
-    request = ItemsRequest(q, limit, offset, fmt or "json", raw_limit)
-    request.empty = empty
-    return request
+    return ItemsRequest(q, limit, offset, fmt or "json", raw_limit, empty=empty)

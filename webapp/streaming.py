@@ -9,11 +9,20 @@ away stops the writer.
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["ExportCancelled", "PipeWriter", "WriterPool", "pool"]
+__all__ = [
+    "ExportCancelled",
+    "PipeWriter",
+    "WriterPool",
+    "feature_collection_chunks",
+    "pool",
+    "primed",
+]
 
 _CHUNK = 64 * 1024
 _DONE = object()
@@ -175,3 +184,33 @@ def pool():
         if ext.get("conflictmap.writers") is None:
             ext["conflictmap.writers"] = WriterPool(current_app.config.get("EXPORT_WORKERS", 4))
         return ext["conflictmap.writers"]
+
+
+def feature_collection_chunks(events, make_tail):
+    """Yield a FeatureCollection in ~64 KiB pieces: the features, then the tail members.
+
+    ``make_tail(n)`` is called after the features, with how many were sent, and returns the
+    closing members (numberMatched, links, ...).
+    """
+    buf = ['{"type":"FeatureCollection","features":[']
+    size, n = 0, 0
+    for event in events:
+        text = json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        buf.append("," + text if n else text)
+        n += 1
+        size += len(text)
+        if size >= 65536:
+            yield "".join(buf).encode("utf-8")
+            buf, size = [], 0
+    tail = dict(make_tail(n), numberReturned=n)
+    members = json.dumps(tail, ensure_ascii=False, separators=(",", ":"))[1:]
+    buf.append("]," + members)
+    yield "".join(buf).encode("utf-8")
+
+
+def primed(iterator):
+    """Run ``iterator`` up to its first item now (so store errors happen before streaming)."""
+    iterator = iter(iterator)
+    for first in iterator:
+        return itertools.chain((first,), iterator)
+    return iter(())
