@@ -16,6 +16,7 @@ from geo.gazetteer_index import (
     MAIN,
     NATIVE_ALT,
     SEP,
+    Categorical,
     cache_dir,
     folder_signature,
     load_index,
@@ -87,12 +88,9 @@ class Gazetteer:
         index = load_index(self.data_dir, cache or cache_dir())
         cols = index["columns"]
         self._name = cols["name"].split(SEP)
-        self._fclass = cols["fclass"].split(SEP)
-        self._fcode = cols["fcode"].split(SEP)
-        self._cc = cols["cc"].split(SEP)
-        self._a1 = cols["a1"].split(SEP)
-        self._a2 = cols["a2"].split(SEP)
-        self._source = cols["source"].split(SEP)
+        cats = {name: Categorical(*packed) for name, packed in index["categories"].items()}
+        self._fclass, self._fcode, self._cc = cats["fclass"], cats["fcode"], cats["cc"]
+        self._a1, self._a2, self._source = cats["a1"], cats["a2"], cats["source"]
         self._gid, self._pop, self._lat, self._lon = (
             unpack_array(code, index[name])
             for code, name in (("q", "gid"), ("q", "pop"), ("d", "lat"), ("d", "lon"))

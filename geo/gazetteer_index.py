@@ -17,6 +17,7 @@ from geo.normalize import AREA_WORDS, fold, skeleton
 
 __all__ = [
     "CACHE_ENV",
+    "Categorical",
     "INDEX_VERSION",
     "LATIN_ALT",
     "MAIN",
@@ -33,7 +34,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
 #: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
@@ -96,6 +97,51 @@ def _pack(mapping):
     return SEP.join(keys), values.tobytes(), flat.tobytes()
 
 
+def _categorise(values):
+    """Return (distinct values joined, codes as bytes) for a column of few distinct values."""
+    vocab, codes = {}, array("I")
+    for value in values:
+        code = vocab.get(value)
+        if code is None:
+            code = vocab[value] = len(vocab)
+        codes.append(code)
+    return SEP.join(vocab), codes.tobytes()
+
+
+class Categorical:
+    """A column of few distinct strings (feature codes, country codes...) kept as codes."""
+
+    __slots__ = ("codes", "lookup", "values")
+
+    def __init__(self, joined, codes):
+        self.values = joined.split(SEP)
+        self.lookup = {value: code for code, value in enumerate(self.values)}
+        self.codes = unpack_array("I", codes)
+
+    def __getitem__(self, idx):
+        return self.values[self.codes[idx]]
+
+    def __len__(self):
+        return len(self.codes)
+
+    def __iter__(self):
+        values = self.values
+        return (values[code] for code in self.codes)
+
+    def append(self, value):
+        """Add a value at the end."""
+        code = self.lookup.get(value)
+        if code is None:
+            code = self.lookup[value] = len(self.values)
+            self.values.append(value)
+        self.codes.append(code)
+
+    def count(self, value):
+        """Return how many rows hold ``value``."""
+        code = self.lookup.get(value)
+        return 0 if code is None else self.codes.count(code)
+
+
 def unpack(keys, values, flat):
     vals = array("q")
     vals.frombytes(values)
@@ -142,7 +188,8 @@ def _build_index(data_dir):
     except (OSError, ValueError, IndexError) as err:
         raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
     return {
-        "columns": {name: SEP.join(values) for name, values in cols.items()},
+        "columns": {"name": SEP.join(cols.pop("name"))},
+        "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
         "keys": _pack(keys), "skel": _pack(skel), "area": area,
         "max_tokens": max((len(k.split()) for k in keys), default=0),
