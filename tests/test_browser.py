@@ -1,5 +1,6 @@
 """The map viewer in a real browser (Debian's Chromium through Playwright), fully offline."""
 
+import re
 from datetime import date
 
 import pytest
@@ -261,5 +262,99 @@ def test_static_map_from_disk_renders_with_no_network(rec, tmp_path, runner, eve
     assert viewer_state(page)["shown"] == len(events)
     assert page.locator(".cm-legend").count() == 1
     screenshot(page, "static_map")
+    # the same filters work in the page itself, with no API behind it
+    page.locator(".cm-filters summary").click()
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters select[name=status]").select_option("corroborated")
+    wait_drawn(page, renders + 1)
+    corroborated = [e for e in events if e.status == "corroborated"]
+    assert viewer_state(page)["shown"] == len(corroborated)
+    renders = viewer_state(page)["renders"]
+    target = corroborated[-1]  # "Summary 57: ..." - no other event has a word "57…"
+    page.locator(".cm-filters input[name=q]").fill(" ".join(target.summary.split()[:2]))
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    assert page.evaluate("Object.keys(ConflictMap.current.features)") == [target.event_id]
+    assert "status=corroborated" in page.url  # the permalink lives in the hash on file://
     assert (tmp_path / "events.svg").stat().st_size > 1000
+    rec.assert_clean()
+
+
+def test_playback_moves_the_window_until_paused(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-to").focus()
+    for _ in range(40):  # a 20-day window at the start of the data
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    first = viewer_state(page)["state"]
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "s => ConflictMap.current.state.start > s && !ConflictMap.current.pending",
+        arg=first["start"],
+        timeout=10_000,
+    )
+    page.locator(".cm-play").click()  # pause
+    paused = viewer_state(page)["state"]
+    page.wait_for_timeout(1600)
+    assert viewer_state(page)["state"]["start"] == paused["start"]
+    days = (
+        date.fromisoformat(paused["start"]).toordinal()
+        - date.fromisoformat(first["start"]).toordinal()
+    )
+    assert days > 0 and days % 7 == 0
+    lo, hi = paused["start"], paused["end"]
+    inside = sum(
+        1 for e in events if e.date_start.isoformat() <= hi and e.date_end.isoformat() >= lo
+    )
+    wait_drawn(page)
+    assert viewer_state(page)["shown"] == inside
+    rec.assert_clean()
+
+
+def test_actor_status_and_text_filters_narrow_the_map(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-filters summary").click()
+    actor = "Military Forces of North Korea"
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters input[name=actor]").fill(actor)
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    wait_drawn(page)
+    assert viewer_state(page)["shown"] == sum(1 for e in events if e.actor1 == actor)
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters select[name=status]").select_option("corroborated")
+    wait_drawn(page, renders + 1)
+    wanted = [e for e in events if e.actor1 == actor and e.status == "corroborated"]
+    assert viewer_state(page)["shown"] == len(wanted) > 0
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters input[name=q]").fill(wanted[0].location_name)
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    wait_drawn(page)
+    shown = set(page.evaluate("Object.keys(ConflictMap.current.features)"))
+    assert wanted[0].event_id in shown and len(shown) < len(wanted)
+    words = wanted[0].location_name.casefold().split()
+    for e in events:
+        if e.event_id in shown:  # every word of the query starts a word of the event's text
+            text = " ".join([e.summary, e.location_name, *(s.quote for s in e.sources)])
+            tokens = re.findall(r"\w+", text.casefold())
+            assert all(any(t.startswith(w) for t in tokens) for w in words)
+    assert "q=Place" in page.url and "status=corroborated" in page.url
+    rec.assert_clean()
+
+
+def test_embed_snippet_points_at_the_same_view(rec, base_url):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-embed").click()
+    snippet = page.locator(".cm-share-text").input_value()
+    assert snippet.startswith('<iframe src="' + base_url + "/embed?")
+    src = snippet.split('"')[1].replace("&amp;", "&")
+    state = viewer_state(page)["state"]
+    assert f"start={state['start']}" in src and f"end={state['end']}" in src
+    embed = rec.page()
+    embed.goto(src)
+    wait_drawn(embed)
+    assert viewer_state(embed)["shown"] == viewer_state(page)["shown"]
+    assert viewer_state(embed)["zoom"] == viewer_state(page)["zoom"]
     rec.assert_clean()

@@ -320,11 +320,16 @@
       var a = s.actor.toLowerCase();
       if ([p.actor1, p.actor2, p.claimed_by].join(" ").toLowerCase().indexOf(a) < 0) return false;
     }
-    if (s.q) {
+    if (s.q) {  // as the API: every word of the query starts a word of the event's text
       var text = [p.summary, p.location_name, p.name_in_text, p.actor1, p.actor2, p.notes]
         .concat((p.sources || []).map(function (x) { return [x.quote, x.title, x.publisher].join(" "); }))
         .join(" ").toLowerCase();
-      if (text.indexOf(s.q.toLowerCase()) < 0) return false;
+      var tokens = text.match(/[\p{L}\p{N}_]+/gu) || [];
+      var words = s.q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
+      var ok = words.every(function (w) {
+        return tokens.some(function (t) { return t.lastIndexOf(w, 0) === 0; });
+      });
+      if (!ok) return false;
     }
     return true;
   }
