@@ -34,7 +34,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
 #: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
@@ -83,18 +83,17 @@ def names_entries(idx, name, alternates, notable, feature_code):
             yield key, idx * 4 + kind, sk
 
 
-def _pack(mapping):
-    """Pack ``{str: [int]}`` into a key string, a value array and a flat overflow array."""
-    keys, values, flat = [], array("q"), array("q")
-    for key, entries in mapping.items():
-        keys.append(key)
-        if len(entries) == 1:
-            values.append(entries[0])
+def _pack(keys, values):
+    """Pack keys and their entries (an int, or a list of ints) into a string and arrays."""
+    packed, flat = array("q"), array("q")
+    for value in values:
+        if isinstance(value, int):
+            packed.append(value)
         else:
-            values.append(-(len(flat) + 1))
-            flat.append(len(entries))
-            flat.extend(entries)
-    return SEP.join(keys), values.tobytes(), flat.tobytes()
+            packed.append(-(len(flat) + 1))
+            flat.append(len(value))
+            flat.extend(value)
+    return SEP.join(keys), packed.tobytes(), flat.tobytes()
 
 
 def _categorise(values):
@@ -154,7 +153,7 @@ def _build_index(data_dir):
     """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
     cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source")}
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
-    keys, skel, area, key_ids = {}, {}, {}, {}
+    keys, entries, skel, area = {}, [], {}, {}
     try:
         with gzip.open(data_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
             header = fh.readline().rstrip("\n").split("\t")
@@ -173,15 +172,23 @@ def _build_index(data_dir):
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
                 for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5]):
-                    known = keys.get(key)
-                    if known is None:
-                        key_ids[key] = len(keys)
-                        keys[key] = known = []
-                    known.append(entry)
+                    key_id = keys.get(key)
+                    if key_id is None:  # one int per key; a list only for shared names
+                        key_id = keys[key] = len(entries)
+                        entries.append(entry)
+                    elif isinstance(entries[key_id], int):
+                        entries[key_id] = [entries[key_id], entry]
+                    else:
+                        entries[key_id].append(entry)
                     if sk is not None:
-                        bucket = skel.setdefault(sk, [])
-                        if key_ids[key] not in bucket:
-                            bucket.append(key_ids[key])
+                        bucket = skel.get(sk)
+                        if bucket is None:
+                            skel[sk] = key_id
+                        elif isinstance(bucket, int):
+                            if bucket != key_id:
+                                skel[sk] = [bucket, key_id]
+                        elif key_id not in bucket:
+                            bucket.append(key_id)
         with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
             for feat in json.load(fh)["features"]:
                 area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
@@ -191,7 +198,7 @@ def _build_index(data_dir):
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
-        "keys": _pack(keys), "skel": _pack(skel), "area": area,
+        "keys": _pack(keys, entries), "skel": _pack(skel, skel.values()), "area": area,
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
 
