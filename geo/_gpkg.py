@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import struct
@@ -49,6 +50,50 @@ CREATE TABLE event_sources (
   publisher TEXT, title TEXT, url TEXT, published_at TEXT, published_precision TEXT,
   quote TEXT, start INTEGER, "end" INTEGER)
 """
+# The spatial index extension (GeoPackage 1.3, Annex F.3): declared, and its triggers keep
+# it right when GDAL or QGIS later edit the file (they provide the ST_ functions). This
+# writer fills the index itself before creating the triggers.
+_RTREE_EXTENSION = """
+CREATE TABLE gpkg_extensions (
+  table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+INSERT INTO gpkg_extensions VALUES ('events', 'geom', 'gpkg_rtree_index',
+  'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');
+CREATE TRIGGER rtree_events_geom_insert AFTER INSERT ON events
+  WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  INSERT OR REPLACE INTO rtree_events_geom VALUES (NEW.fid,
+    ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+END;
+CREATE TRIGGER rtree_events_geom_update1 AFTER UPDATE OF geom ON events
+  WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  INSERT OR REPLACE INTO rtree_events_geom VALUES (NEW.fid,
+    ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+END;
+CREATE TRIGGER rtree_events_geom_update2 AFTER UPDATE OF geom ON events
+  WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM rtree_events_geom WHERE id = OLD.fid;
+END;
+CREATE TRIGGER rtree_events_geom_update3 AFTER UPDATE ON events
+  WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM rtree_events_geom WHERE id = OLD.fid;
+  INSERT OR REPLACE INTO rtree_events_geom VALUES (NEW.fid,
+    ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+END;
+CREATE TRIGGER rtree_events_geom_update4 AFTER UPDATE ON events
+  WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN
+  DELETE FROM rtree_events_geom WHERE id IN (OLD.fid, NEW.fid);
+END;
+CREATE TRIGGER rtree_events_geom_delete AFTER DELETE ON events
+  WHEN old.geom NOT NULL
+BEGIN
+  DELETE FROM rtree_events_geom WHERE id = OLD.fid;
+END"""
 _SOURCE_FIELDS = (
     "source_id",
     "publisher",
@@ -121,6 +166,9 @@ def write_gpkg(events, out, *, meta):
                 f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
                 f"{typed})"
             )
+            conn.execute(
+                "CREATE VIRTUAL TABLE rtree_events_geom USING rtree(id, minx, maxx, miny, maxy)"
+            )
             insert = (
                 f"INSERT INTO events (geom, {', '.join(_quote(c) for c in columns)}) "
                 f"VALUES ({', '.join('?' * (len(columns) + 1))})"
@@ -145,7 +193,12 @@ def write_gpkg(events, out, *, meta):
                         )
                     )
                 row = flatten_event(event)
-                conn.execute(insert, (blob, *(row[c] for c in columns)))
+                fid = conn.execute(insert, (blob, *(row[c] for c in columns))).lastrowid
+                if bounds:
+                    conn.execute(
+                        "INSERT INTO rtree_events_geom VALUES (?, ?, ?, ?, ?)",
+                        (fid, bounds[0], bounds[2], bounds[1], bounds[3]),
+                    )
                 conn.executemany(
                     source_insert,
                     [
@@ -177,6 +230,9 @@ def write_gpkg(events, out, *, meta):
                 "INSERT INTO gpkg_geometry_columns "
                 "VALUES ('events', 'geom', 'GEOMETRY', 4326, 0, 0)"
             )
+            # Statements start at column 0; trigger bodies are indented.
+            for statement in re.split(r";\n(?=CREATE|INSERT)", _RTREE_EXTENSION):
+                conn.execute(statement)
             conn.execute("COMMIT")
         finally:
             conn.close()

@@ -245,6 +245,13 @@ def test_gpkg_structure_follows_the_spec(tmp_path):
     ).fetchall()
     assert sources[1] == ("ev-area", "art-2", HOSTILE)
     assert len(sources) == 3
+    # The spatial index extension: declared, filled for every non-null geometry.
+    assert conn.execute("SELECT extension_name, scope FROM gpkg_extensions").fetchall() == [
+        ("gpkg_rtree_index", "write-only")
+    ]
+    index = conn.execute("SELECT id FROM rtree_events_geom ORDER BY id").fetchall()
+    fids = conn.execute("SELECT fid FROM events WHERE geom IS NOT NULL ORDER BY fid").fetchall()
+    assert index == fids and len(index) == 2
 
 
 def test_gpkg_opens_in_geopandas(tmp_path):
@@ -280,6 +287,14 @@ def test_gpkg_opens_in_gdal(tmp_path):
         ["ogrinfo", "-ro", str(path)], capture_output=True, text=True, check=True
     ).stdout
     assert "events" in listing and "event_sources" in listing
+    # A spatial filter around Kyiv (answered through the R*Tree) finds only the point.
+    spatial = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-q", "-spat", "30", "50", "31", "51", str(path), "events"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "event_id (String) = ev-point" in spatial and "ev-area" not in spatial
 
 
 def _gdal_python():
