@@ -358,3 +358,45 @@ def test_embed_snippet_points_at_the_same_view(rec, base_url):
     assert viewer_state(embed)["shown"] == viewer_state(page)["shown"]
     assert viewer_state(embed)["zoom"] == viewer_state(page)["zoom"]
     rec.assert_clean()
+
+
+def test_empty_store_shows_an_empty_map_without_errors(browser, app):
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + "/map")
+        wait_drawn(page)
+        assert viewer_state(page)["shown"] == 0
+        assert page.locator(".cm-time").count() == 0  # no dates, no time axis
+        assert page.locator(".cm-status").inner_text() == "0 events in view"
+    rec.assert_clean()
+    rec.close()
+
+
+def test_more_events_than_a_page_fetches(browser, app, events):
+    app.config["MAP_FETCH_LIMIT"] = 10
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + "/map")
+        wait_drawn(page)
+        state = viewer_state(page)
+        last = max(e.date_end for e in events)
+        # the map opens on the latest month and says how much it does not show
+        assert state["state"]["end"] == last.isoformat()
+        assert date.fromisoformat(state["state"]["start"]) == last.fromordinal(
+            last.toordinal() - 30
+        )
+        lo, hi = state["state"]["start"], state["state"]["end"]
+        inside = sum(
+            1 for e in events if e.date_start.isoformat() <= hi and e.date_end.isoformat() >= lo
+        )
+        assert state["shown"] == 10 and state["matched"] == inside > 10
+        status = page.locator(".cm-status").inner_text()
+        assert status.startswith(f"Showing 10 of {inside} matching events")
+        page.locator(".cm-back").click()  # the missing days exceed the page: a full query
+        wait_drawn(page, state["renders"] + 1)
+        back = viewer_state(page)
+        assert back["shown"] == 10 and back["matched"] > 10
+    rec.assert_clean()
+    rec.close()

@@ -42,10 +42,14 @@ def test_map_page_loads_only_local_assets_with_the_csp_nonce(client):
     assert f"'nonce-{nonces.pop()}'" in csp
 
 
-def test_root_serves_the_map_to_browsers(client):
-    resp = client.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
+def test_root_serves_the_map_to_browsers_with_permalink_parameters(client):
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    resp = client.get("/", headers=html)
     assert resp.status_code == 200
     assert "ConflictMap.viewer(" in resp.get_data(as_text=True)
+    link = "/?start=2024-10-01&end=2024-10-31&type=capture&q=Kursk&event=ev-1&lat=51&lon=35&z=7"
+    assert client.get(link, headers=html).status_code == 200
+    assert client.get(link.replace("/?", "/embed?"), headers=html).status_code == 200
 
 
 def test_map_page_fetches_data_instead_of_inlining_it(client, store):
