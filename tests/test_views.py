@@ -88,6 +88,15 @@ def test_oembed_answers_rich_json_with_an_escaped_iframe(client):
     assert parse_qs(parts.query) == {"start": ["2024-10-01"], "q": ["<script>"], "lat": ["51.5"]}
 
 
+def test_map_page_advertises_its_oembed(client):
+    page = client.get("/map?start=2024-10-01&q=<b>").get_data(as_text=True)
+    href = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)
+    assert "<b>" not in href.group(1)
+    body = client.get(href.group(1).replace("&amp;", "&")).get_json()
+    assert body["type"] == "rich"
+    assert "start=2024-10-01" in body["html"] and "q=%3Cb%3E" in body["html"]
+
+
 @pytest.mark.parametrize(
     ("params", "status", "field"),
     [

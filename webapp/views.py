@@ -10,7 +10,16 @@ import threading
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    request,
+    send_file,
+    url_for,
+)
 
 from geo.store import EventQuery
 from webapp import assets
@@ -132,6 +141,13 @@ def _page(*, embed):
         title="conflictmap — embedded map" if embed else "conflictmap",
     )
     page = render_page(m, nonce=getattr(g, "csp_nonce", None))
+    # oEmbed discovery: consumers find the embed of this exact view from the page itself
+    discovery = url_for("maps.oembed", url=request.url, format="json")
+    link = (
+        '<link rel="alternate" type="application/json+oembed" '
+        f'href="{html.escape(discovery, quote=True)}" title="conflictmap">'
+    )
+    page = page.replace("<head>", "<head>\n    " + link, 1)
     return Response(page, mimetype="text/html")
 
 
