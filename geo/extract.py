@@ -454,6 +454,8 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
         sentence = text[s0:s1]
         if len(sentence) > 2000:
             continue
+        if not _ANY_STEM.search(sentence.lower()):
+            continue
         dates = find_dates(sentence, reference)
         found = _sentence_candidates(sentence, s0, by_sentence[idx], dates, reference,
                                      theatre, force)  # fmt: skip
@@ -482,10 +484,35 @@ def _attach_counts(cands, pending, text):
             break
 
 
+# Substrings one of which a sentence must hold for a type's trigger pattern to be tried.
+_STEMS = {
+    "capture": ("captur", "prisoner", "captive", "took", "taken"),
+    "self_detonation": ("detonat", "blew", "blow", "suicide"),
+    "casualties": ("kill", "death", "dead", "died", "wounded", "injured", "casualt"),
+    "deployment": ("deploy", "sent", "sending", "sends", "dispatch"),
+    "attack": ("attack", "assault", "strike", "struck", "shell", "bombard", "ambush",
+               "offensive"),
+    "front_line": ("control", "held by", "occupied by", "conquest", "front line", "liberat",
+                   "recaptur", "captured", "seized", "took", "retook", "take", "taken"),
+    "movement": ("moved", "advanced", "pushed", "retreat", "withdr", "crossed", "relocat"),
+    "statement": ("said", "confirmed", "announced", "stated", "denied", "claimed", "declared"),
+}  # fmt: skip
+
+
+_STEM_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in _STEMS.items()}
+_ANY_STEM = re.compile("|".join(
+    map(re.escape, sorted({s for v in _STEMS.values() for s in v} | {"number", "estimat",
+                                                                     "strength"}))
+))  # fmt: skip
+
+
 def _sentence_candidates(sentence, s0, mentions, dates, reference, theatre, force):
     found = []
     seen_types = set()
+    low = sentence.lower()
     for event_type, regex in _TRIGGER_RE.items():
+        if not _STEM_RE[event_type].search(low):
+            continue
         for m in regex.finditer(sentence):
             cand = _candidate(event_type, m, sentence, s0, mentions, dates, reference,
                               theatre, force)  # fmt: skip

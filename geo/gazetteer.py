@@ -231,14 +231,19 @@ class Gazetteer:
             out += [(e >> 2, e & 3) for e in self._user_keys.get(key, ())]
         return out
 
-    def skeleton_keys(self, skel):
-        """Return the name keys of notable places (towns, areas) that have this skeleton."""
-        value = self._skel.get(skel)
+    def skeleton_keys(self, skel, *, min_population=-1):
+        """Return the name keys of notable places (towns, areas) that have this skeleton.
+
+        Buckets whose places all have ``min_population`` people or fewer are skipped.
+        """
+        start = self._skel.get(skel)
         out = []
-        if value is not None:
+        if start is not None and self._skel_overflow[start] > min_population:
             if self._key_list is None:
                 self._key_list = list(self._keys)
-            out = [self._key_list[k] for k in self._expand(value, self._skel_overflow)]
+            count = self._skel_overflow[start + 1]
+            ids = self._skel_overflow[start + 2 : start + 2 + count]
+            out = [self._key_list[k] for k in ids]
         return out + self._user_skel.get(skel, []) if self._user_skel else out
 
     def row_rank_data(self, idx):

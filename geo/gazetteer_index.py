@@ -34,7 +34,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
 #: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
@@ -94,6 +94,27 @@ def _pack(keys, values):
             flat.append(len(value))
             flat.extend(value)
     return SEP.join(keys), packed.tobytes(), flat.tobytes()
+
+
+def _pack_skeletons(skel, entries, pop):
+    """Pack skeleton buckets as offsets into ``[max population, count, key ids...]`` runs.
+
+    The largest population among the places of a bucket lets a lookup skip buckets that
+    cannot beat the exact matches already found.
+    """
+    packed, flat = array("q"), array("q")
+    for bucket in skel.values():
+        ids = [bucket] if isinstance(bucket, int) else bucket
+        best = -1
+        for key_id in ids:
+            found = entries[key_id]
+            for entry in [found] if isinstance(found, int) else found:
+                best = max(best, pop[entry >> 2])
+        packed.append(len(flat))
+        flat.append(best)
+        flat.append(len(ids))
+        flat.extend(ids)
+    return SEP.join(skel), packed.tobytes(), flat.tobytes()
 
 
 def _categorise(values):
@@ -198,7 +219,7 @@ def _build_index(data_dir):
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
-        "keys": _pack(keys, entries), "skel": _pack(skel, skel.values()), "area": area,
+        "keys": _pack(keys, entries), "skel": _pack_skeletons(skel, entries, pop), "area": area,
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
 

@@ -151,18 +151,18 @@ class GazetteerGeocoder:
         if len(key) < 4 or not near_matches:
             return found
         compact = key.replace(" ", "")
-        near = set(gaz.skeleton_keys(sk)) if len(sk) >= 4 else set()
-        if not found or (len(key) >= 6 and not any(self._notable(i) for i in found)):
-            near.update(v for v in _edits1(key, swaps_only=len(key) < 6) if gaz.has_key(v))
-        near.discard(key)
-        if not near:
-            return found
         # A near match only matters when it is more populous than the strong exact ones.
         floor = max(
             (gaz.row_rank_data(i)[0] for i, st in found.items()
              if st >= 0.95 and gaz.row_rank_data(i)[1] == "P"),
             default=-1,
         )  # fmt: skip
+        near = set(gaz.skeleton_keys(sk, min_population=floor)) if len(sk) >= 4 else set()
+        if not found or (len(key) >= 6 and not any(self._notable(i) for i in found)):
+            near.update(v for v in _edits1(key, swaps_only=len(key) < 6) if gaz.has_key(v))
+        near.discard(key)
+        if not near:
+            return found
         best = {}
         for name in near:
             rows = [

@@ -399,8 +399,33 @@ def article_events(article, gazetteer=None):
     return [e.replace(summary=_summary(e)) for e in events]
 
 
+_BOUNDS = {}
+
+
+def _bbox(event):
+    """Return a bbox around an event's place (its area's bounds, or a small box on its point)."""
+    if event.geometry is not None:
+        from geo.sqlite_store import geometry_bounds
+
+        key = event.geonameid
+        bounds = _BOUNDS.get(key) if key is not None else None
+        if bounds is None:
+            bounds = geometry_bounds(event.geometry)
+            if key is not None:
+                _BOUNDS[key] = bounds
+        if bounds is not None:
+            return bounds
+    if event.latitude is None:
+        return None
+    d = 0.05
+    return (max(-180.0, event.longitude - d), max(-90.0, event.latitude - d),
+            min(180.0, event.longitude + d), min(90.0, event.latitude + d))  # fmt: skip
+
+
 def _store_match(store, event, gaz):
-    query = EventQuery(types=(event.event_type,), start=event.date_start, end=event.date_end)
+    # Events at nested places always have intersecting boxes: the box narrows the search.
+    query = EventQuery(types=(event.event_type,), start=event.date_start, end=event.date_end,
+                       bbox=_bbox(event))  # fmt: skip
     best, best_key = None, None
     sid = event.sources[0].source_id
     for stored in store.query(query):
@@ -418,19 +443,27 @@ def _ingest_article(store, article, gaz, report):
     record = {k: v for k, v in article.items() if k != "path"}
     with store.transaction():
         store.put_article(record)
+        pending, added = {}, set()
         for event in events:
             match = _store_match(store, event, gaz)
+            if match is not None:
+                match = pending.get(match.event_id, match)  # two reports of one stored event
             if match is not None and match.status == "reviewed":
                 report.protected += 1
                 continue
             new = merge(match, event, gaz) if match is not None else event
-            result = store.put_events([new])
-            written = getattr(result, "written", 1)
-            if getattr(result, "protected", ()):
+            pending[new.event_id] = new
+            if match is None:
+                added.add(new.event_id)
+        result = store.put_events(list(pending.values()))
+        unchanged = set(getattr(result, "unchanged", ()))
+        protected = set(getattr(result, "protected", ()))
+        for event_id in pending:
+            if event_id in protected:
                 report.protected += 1
-            elif not written:
+            elif event_id in unchanged:
                 report.unchanged += 1
-            elif match is None:
+            elif event_id in added:
                 report.events_added += 1
             else:
                 report.events_updated += 1

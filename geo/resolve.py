@@ -82,6 +82,31 @@ class Mention:
         }  # fmt: skip
 
 
+_GEOCODERS = {}
+_LOOKUPS = {}
+
+
+def _lookup(gaz, key):
+    """Return ``gaz.lookup(key)``, remembered per gazetteer (names repeat across documents)."""
+    cache = _LOOKUPS.get(id(gaz))
+    if cache is None or cache[0] is not gaz:
+        cache = _LOOKUPS[id(gaz)] = (gaz, {})
+    found = cache[1].get(key)
+    if found is None:
+        if len(cache[1]) > 100_000:
+            cache[1].clear()
+        found = cache[1][key] = gaz.lookup(key)
+    return found
+
+
+def _geocoder_for(gaz):
+    """Return one geocoder per gazetteer, so its cache serves every document."""
+    geocoder = _GEOCODERS.get(id(gaz))
+    if geocoder is None or geocoder.gazetteer is not gaz:
+        geocoder = _GEOCODERS[id(gaz)] = GazetteerGeocoder(gaz)
+    return geocoder
+
+
 def _document_countries(spans, gaz):
     """Return ``{country: weight}`` from country names, demonyms and unambiguous names."""
     counts = {}
@@ -89,7 +114,7 @@ def _document_countries(spans, gaz):
         if span.country:
             counts[span.country] = counts.get(span.country, 0) + 1
             continue
-        places = gaz.lookup(span.key)
+        places = _lookup(gaz, span.key)
         countries = [p for p in places if p.feature_code in COUNTRY_CODES]
         if countries and fold(countries[0].name) == span.key:
             cc = countries[0].country_code
@@ -176,13 +201,13 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
     ['Kursk Oblast']
     """
     gaz = gazetteer or Gazetteer.default()
-    geocoder = geocoder or GazetteerGeocoder(gaz)
+    geocoder = geocoder or _geocoder_for(gaz)
     spans = scan(text, gaz)
     weights = _document_countries(spans, gaz)
     strong = [s for s in spans if s.kind == "name" and (s.area or " " in s.key)]
     admin1 = set()
     for span in strong:
-        for place in gaz.lookup(span.key)[:1]:
+        for place in _lookup(gaz, span.key)[:1]:
             if place.admin1_code and weights.get(place.country_code):
                 admin1.add((place.country_code, place.admin1_code))
     cache = {}
@@ -201,8 +226,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
         cache_key = (span.query, span.area)
         if cache_key not in cache:
             try:
-                ctx = Context(countries=weights, admin1=admin1, prefer_area=span.area)
-                cache[cache_key] = geocoder.candidates(span.query, context=ctx)[:4]
+                cache[cache_key] = _candidates(geocoder, span, weights, admin1)
             except (ValueError, TypeError, LookupError):
                 cache[cache_key] = []  # one bad name never spoils the rest
         ranked = cache[cache_key]
@@ -215,6 +239,25 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
         out.append(Mention(span.start, span.end, span.text, best, score, "location", span.area,
                            _cue(span), alternatives))  # fmt: skip
     return out
+
+
+#: Largest score the document context can add to a candidate (countries 0.2, admin1 0.15).
+_MAX_CONTEXT_BONUS = 0.35
+
+
+def _candidates(geocoder, span, weights, admin1):
+    """Return ranked candidates for a span, with the document as context when it matters.
+
+    Without context the geocoder caches answers across documents; when the best candidate
+    leads the next by more than the context could add (and the text does not call the name
+    a region), the context cannot change the answer and that cached ranking is used.
+    """
+    if not span.area:
+        ranked = geocoder.candidates(span.query)[:4]
+        if len(ranked) < 2 or ranked[0][1] - ranked[1][1] > _MAX_CONTEXT_BONUS:
+            return ranked
+    ctx = Context(countries=weights, admin1=admin1, prefer_area=span.area)
+    return geocoder.candidates(span.query, context=ctx)[:4]
 
 
 def _cue(span: Span):

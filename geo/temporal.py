@@ -237,6 +237,14 @@ def _resolve(kind, g, ref):
     return None
 
 
+# Cheap test run before the full pattern: a digit, a month or a relative-date word.
+_QUICK = re.compile(
+    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|yesterday|today|"
+    r"last\s+(?:week|month|year|few)|this\s+(?:week|month|year)|recent|past\s+few)",
+    re.IGNORECASE,
+)
+
+
 def find_dates(text, ref=None):
     """Return the date expressions in ``text``, resolved against a reference date.
 
@@ -263,6 +271,8 @@ def find_dates(text, ref=None):
     ('since', '2024-08-01', '2025-02-28')
     """
     out = []
+    if not _QUICK.search(text):
+        return out
     for m in _REGEX.finditer(text):
         kind = m.lastgroup[1:]
         prefix = kind + "_"

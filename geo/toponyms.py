@@ -79,18 +79,21 @@ class Span:
 
 def tokenize(text):
     """Return ``(start, end, word)`` tokens: words with possessive endings split off."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        word, start = m.group(0), m.start()
-        if word.endswith(".") and (len(word) > 4 or not word[0].isupper()) and not (
+    out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    for i, (start, _end, word) in enumerate(out):
+        last = word[-1]
+        if last == "." and (len(word) > 4 or not word[0].isupper()) and not (
             len(word) > 2 and word[-3] == "."
         ):
             word = word[:-1]  # a full stop, not an abbreviation's dot ("Mr.", "St.")
-        for ending in _POSSESSIVE:
-            if word.endswith(ending) and len(word) > len(ending) + 1:
-                word = word[: -len(ending)]
-                break
-        out.append((start, start + len(word), word))
+        elif last in "s'’" and ("'" in word or "’" in word):
+            for ending in _POSSESSIVE:
+                if word.endswith(ending) and len(word) > len(ending) + 1:
+                    word = word[: -len(ending)]
+                    break
+        else:
+            continue
+        out[i] = (start, start + len(word), word)
     return out
 
 
@@ -209,12 +212,13 @@ def scan(text, gazetteer):
     dem = demonyms(gazetteer)
     max_n = max(1, min(gazetteer.max_name_tokens, 8))
     out = []
-    i, n_tok = 0, len(tokens)
-    while i < n_tok:
+    n_tok = len(tokens)
+    starts = [i for i, t in enumerate(tokens) if t[2][0].isupper()]
+    resume = 0
+    for i in starts:
+        if i < resume:
+            continue  # inside the previous span
         start, end, word = tokens[i]
-        if not _capitalised(word):
-            i += 1
-            continue
         best = None
         key = ""
         for j in range(i, min(n_tok, i + max_n)):
@@ -235,7 +239,6 @@ def scan(text, gazetteer):
             elif gazetteer.has_key(key):
                 best = ("name", j, key)
         if best is None:
-            i += 1
             continue
         kind, j, key = best
         span_end = tokens[j][1]
@@ -272,5 +275,5 @@ def scan(text, gazetteer):
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
                         _is_sentence_initial(text, start), before, after, person,
                         cue))  # fmt: skip
-        i = j + 1
+        resume = j + 1
     return out

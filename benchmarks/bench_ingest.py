@@ -1,0 +1,141 @@
+"""Benchmark of article ingestion: geoparsing KB/s, extraction and ingest articles/s.
+
+Run: ``python benchmarks/bench_ingest.py [--articles 300] [--words 1000] [--seed 1]``.
+It writes synthetic news articles of about ``--words`` words (sentences about attacks,
+captures, deployments, casualties and front lines in Ukrainian, Russian, Syrian and Sudanese
+places, with dates, counts, demonyms, metonyms and filler), warms the gazetteer up, then
+measures on one core (one process, one thread) and prints a table:
+
+* geoparsing: KB of text per second (``geo.resolve.geoparse``);
+* extraction: articles per second (geoparse + candidates + merging within the article);
+* ingest: articles per second into a fresh SQLite store (read file + extract + one
+  transaction per article + cross-article merging), target >= 100 articles/s.
+
+About one sentence in five reports an event (the rest is background, quotes, analysis), which
+gives some ten extracted events per 1,000-word article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.articles import read_article  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.pipeline import article_events, ingest_paths  # noqa: E402
+from geo.resolve import geoparse  # noqa: E402
+from geo.sqlite_store import SQLiteStore  # noqa: E402
+
+PLACES = [
+    ("Pokrovsk", "Donetsk Oblast"), ("Sudzha", "Kursk region"), ("Orikhiv", "Zaporizhzhia region"),
+    ("Kupiansk", "Kharkiv Oblast"), ("Vovchansk", "Kharkiv region"), ("Kobani", "northern Syria"),
+    ("El Fasher", "North Darfur"), ("Toretsk", "Donetsk Oblast"), ("Kherson", "Kherson Oblast"),
+]  # fmt: skip
+SIDES = [("Russian", "Ukrainian"), ("Ukrainian", "Russian"), ("Turkish", "Kurdish"),
+         ("Sudanese", "Chadian")]  # fmt: skip
+TEMPLATES = [
+    "{a} forces attacked {town} in the {area} on {day}, killing {n} civilians, officials said.",
+    "On {day}, {a} troops captured {n} {b} soldiers near {town}.",
+    "{capital} said about {big} {b} soldiers were killed or wounded in the fighting near {town}.",
+    "Around {big} {a} troops were deployed to the {area} in {month}.",
+    "The {area} has been under {a} control since {month}.",
+    "{a} drones struck fuel depots outside {town} last week, local authorities reported.",
+    "Residents of {town} described long queues for water and bread as winter approached.",
+    "Analysts said the fighting could shape negotiations, but the Mission and the Deal "
+    "remained unclear to the Police and the Storm of rumours.",
+    "Mr. Kim, a volunteer from Of, said the roads were muddy and the convoys slow.",
+    "Reports from {capital} indicate that over {big} soldiers have been killed since {month}.",
+]
+CAPITALS = ["Kyiv", "Moscow", "Damascus", "Khartoum", "Ankara"]
+# Most sentences of a news article report no event: background, quotes, analysis.
+FILLER = [
+    "The war has reshaped daily life far from the front, with prices rising every month.",
+    "“We do not know what tomorrow brings,” said a teacher who asked not to be named.",
+    "Diplomats in several European capitals met to discuss sanctions and reconstruction.",
+    "Satellite images published by a private company showed new trenches and fortifications.",
+    "Aid groups warned that funding for shelters would run out before the spring.",
+    "Economists expect the budget deficit to widen as military spending keeps growing.",
+    "Local journalists said mobile networks were unreliable and electricity came and went.",
+    "The ministry did not respond to a request for comment on Tuesday evening.",
+]
+
+
+def make_article(rng, words, published):
+    out, count = [], 0
+    while count < words:
+        town, area = rng.choice(PLACES)
+        a, b = rng.choice(SIDES)
+        day = published - timedelta(days=rng.randint(1, 60))
+        template = rng.choice(TEMPLATES) if rng.random() < 0.2 else rng.choice(FILLER)
+        sentence = template.format(
+            a=a, b=b, town=town, area=area, day=f"{day:%B} {day.day}",
+            month=f"{day:%B %Y}", n=rng.randint(2, 40), big=f"{rng.randint(1, 20) * 500:,}",
+            capital=rng.choice(CAPITALS),
+        )
+        out.append(sentence)
+        count += len(sentence.split())
+    paragraphs = [" ".join(out[i:i + 5]) for i in range(0, len(out), 5)]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--words", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    gaz = Gazetteer.default()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        base = date(2024, 1, 1)
+        for i in range(args.articles):
+            published = base + timedelta(days=i % 600)
+            path = folder / f"a{i:05d}.txt"
+            path.write_text(make_article(rng, args.words, published), "utf-8")
+            path.with_suffix(".yaml").write_text(
+                f"publisher: Desk {i % 7}\npublished_at: {published.isoformat()}\n", "utf-8"
+            )
+        articles = [read_article(p) for p in sorted(folder.glob("*.txt"))]
+        # warm-up: gazetteer index, word list, demonyms, area outlines
+        article_events(articles[0], gaz)
+        texts = [a.extraction_text for a in articles]
+        kb = sum(len(t.encode("utf-8")) for t in texts) / 1024
+        words = sum(len(t.split()) for t in texts) / len(texts)
+        _, t_geo = timed(lambda: [geoparse(t, gazetteer=gaz) for t in texts])
+        counts, t_ext = timed(lambda: [len(article_events(a, gaz)) for a in articles])
+        store = SQLiteStore(Path(tmp) / "events.sqlite")
+        report, t_ing = timed(lambda: ingest_paths(store, [folder], gazetteer=gaz))
+        stored = store.count()
+        store.close()
+    rows = [
+        ("articles", f"{len(articles)}", f"{words:.0f} words each on average"),
+        ("geoparse", f"{kb / t_geo:,.0f} KB/s", f"{kb:,.0f} KB in {t_geo:.2f} s"),
+        ("extract", f"{len(articles) / t_ext:,.0f} articles/s",
+         f"{sum(counts)} events before cross-article merging"),
+        ("ingest", f"{len(articles) / t_ing:,.0f} articles/s",
+         f"{stored} events stored, {len(report.failed)} failed; target >= 100 articles/s"),
+    ]  # fmt: skip
+    print(f"{'measure':<10} {'result':>20}  notes")
+    for name, value, note in rows:
+        print(f"{name:<10} {value:>20}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
