@@ -37,7 +37,7 @@ __all__ = [
 #: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/maps-static"
-_OWN_ASSETS = ("conflictmap.js", "controls.js", "conflictmap.css")
+_OWN_ASSETS = ("conflictmap.js", "symbols.js", "controls.js", "conflictmap.css")
 
 #: Symbol per event type: label, colour (Okabe-Ito based, colour-blind safe) and shape.
 TYPE_STYLES = {

@@ -1,0 +1,146 @@
+/* conflictmap symbols and popups: one canvas shape per event type, and popups built with DOM
+ * APIs (textContent, http(s) links only): event text never reaches innerHTML. */
+(function () {
+  "use strict";
+
+  var CM = window.ConflictMap;
+  var el = CM.el;
+
+  function fmtCount(c) {
+    var n = c.low === c.high || c.high === null || c.high === undefined
+      ? String(c.low !== null && c.low !== undefined ? c.low : c.best !== null ? c.best : "?")
+      : c.low + "–" + c.high;
+    if (c.best !== null && c.best !== undefined && c.low !== c.high) n += " (best " + c.best + ")";
+    return c.kind.replace(/_/g, " ") + ": " + n + (c.text ? " — “" + c.text + "”" : "");
+  }
+
+  // ---- canvas symbols: one shape per event type ------------------------------------------
+  function shapePath(ctx, s, x, y, r) {
+    var i, a, k;
+    if (s === "square") { ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); return; }
+    if (s === "triangle" || s === "triangle_down") {
+      k = s === "triangle" ? 1 : -1;
+      ctx.moveTo(x, y - k * r * 1.15);
+      ctx.lineTo(x + r * 1.05, y + k * r * 0.75);
+      ctx.lineTo(x - r * 1.05, y + k * r * 0.75);
+      ctx.closePath();
+      return;
+    }
+    if (s === "diamond") {
+      ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.2);
+      ctx.lineTo(x - r, y); ctx.closePath();
+      return;
+    }
+    if (s === "star" || s === "hexagon") {
+      var n = s === "star" ? 10 : 6;
+      for (i = 0; i < n; i++) {
+        a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
+        k = s === "star" && i % 2 ? r * 0.5 : r * 1.2;
+        if (i === 0) ctx.moveTo(x + k * Math.cos(a), y + k * Math.sin(a));
+        else ctx.lineTo(x + k * Math.cos(a), y + k * Math.sin(a));
+      }
+      ctx.closePath();
+      return;
+    }
+    if (s === "cross") {
+      var w = r * 0.4;
+      ctx.moveTo(x - w, y - r); ctx.lineTo(x + w, y - r); ctx.lineTo(x + w, y - w);
+      ctx.lineTo(x + r, y - w); ctx.lineTo(x + r, y + w); ctx.lineTo(x + w, y + w);
+      ctx.lineTo(x + w, y + r); ctx.lineTo(x - w, y + r); ctx.lineTo(x - w, y + w);
+      ctx.lineTo(x - r, y + w); ctx.lineTo(x - r, y - w); ctx.lineTo(x - w, y - w);
+      ctx.closePath();
+      return;
+    }
+    ctx.arc(x, y, r, 0, Math.PI * 2, false);
+  }
+  CM.shapePath = shapePath;
+  L.Canvas.include({
+    _updateCmShape: function (layer) {
+      if (!this._drawing || layer._empty()) return;
+      var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
+      this._ctx.beginPath();
+      shapePath(this._ctx, layer.options.shape, p.x, p.y, r);
+      this._fillStroke(this._ctx, layer);
+    }
+  });
+  CM.ShapeMarker = L.CircleMarker.extend({
+    options: { shape: "circle" },
+    _updatePath: function () {
+      if (this._renderer._updateCmShape) this._renderer._updateCmShape(this);
+      else L.CircleMarker.prototype._updatePath.call(this);
+    }
+  });
+
+  // ---- popups ---------------------------------------------------------------------------
+  function popupContent(viewer, f) {
+    var p = f.properties || {}, t = viewer.types[p.event_type] || {};
+    var box = el("div", "cm-popup");
+    box.setAttribute("data-event-id", String(f.id || p.event_id || ""));
+    var head = el("div", "cm-popup-type");
+    var sw = el("span", "cm-swatch");
+    sw.style.background = t.color || "#555";
+    head.appendChild(sw);
+    head.appendChild(el("span", null, (t.label || p.event_type) + " · " + (p.status || "")));
+    box.appendChild(head);
+    box.appendChild(el("h3", "cm-popup-summary", p.summary || t.label || p.event_type));
+    var dl = el("dl");
+    function row(k, v) {
+      if (v === null || v === undefined || v === "") return;
+      dl.appendChild(el("dt", null, k));
+      dl.appendChild(el("dd", null, v));
+    }
+    var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
+    row("When", dates + " (precision: " + (p.date_precision || "day") + ")");
+    var place = p.location_name || "unknown place";
+    if (p.name_in_text && p.name_in_text !== p.location_name) place += " (“" + p.name_in_text + "”)";
+    row("Where", place + " (precision: " + (p.geo_precision || "exact") + ")");
+    row("Actors", [p.actor1, p.actor2].filter(Boolean).join(" / "));
+    row("Claimed by", p.claimed_by);
+    row("Status", p.status);
+    box.appendChild(dl);
+    var counts = p.counts || [];
+    if (counts.length) {
+      var cl = el("ul", "cm-counts");
+      counts.forEach(function (c) { cl.appendChild(el("li", null, fmtCount(c))); });
+      box.appendChild(cl);
+    }
+    var sources = p.sources;
+    var sbox = el("div", "cm-sources");
+    box.appendChild(sbox);
+    function fillSources(list) {
+      sbox.textContent = "";
+      sbox.appendChild(el("h4", null, "Sources (" + list.length + ")"));
+      var ol = el("ol");
+      list.forEach(function (s) {
+        var li = el("li", "cm-source");
+        var title = s.title || s.publisher || s.source_id;
+        var href = CM.safeHref(s.url);
+        var t1 = href ? el("a", null, title) : el("span", null, title);
+        if (href) {
+          t1.setAttribute("href", href);
+          t1.setAttribute("target", "_blank");
+          t1.setAttribute("rel", "noopener noreferrer");
+        }
+        li.appendChild(t1);
+        var meta = [s.publisher, s.published_at].filter(Boolean).join(", ");
+        if (meta) li.appendChild(el("span", "cm-source-meta", " — " + meta));
+        if (s.quote) li.appendChild(el("blockquote", null, s.quote));
+        ol.appendChild(li);
+      });
+      sbox.appendChild(ol);
+    }
+    if (sources) fillSources(sources);
+    else if (viewer.cfg.mode === "api") {
+      sbox.appendChild(el("p", null, "Loading sources…"));
+      fetch(viewer.cfg.api.item + encodeURIComponent(f.id || p.event_id), {
+        headers: { Accept: "application/geo+json" }
+      }).then(function (r) { return r.json(); })
+        .then(function (full) { fillSources((full.properties || {}).sources || []); })
+        .catch(function () { sbox.textContent = "Sources could not be loaded."; });
+    }
+    box.appendChild(el("div", "cm-popup-id", "id: " + (f.id || p.event_id)));
+    return box;
+  }
+
+  CM.popupContent = popupContent;
+})();
