@@ -1,5 +1,6 @@
 """The map viewer in a real browser (Debian's Chromium through Playwright), fully offline."""
 
+import json
 import re
 from datetime import date
 
@@ -220,9 +221,16 @@ def test_download_links_carry_the_view_filters(rec, base_url):
     state = viewer_state(page)["state"]
     assert "f=csv" in href and "bbox=" in href
     assert f"datetime={state['start']}%2F{state['end']}" in href
-    with page.expect_download() as info:
-        page.locator(".cm-dl-geojson").click()
-    assert info.value.suggested_filename
+    shown = viewer_state(page)["shown"]
+    for fmt in ("geojson", "csv", "gpkg", "kml"):
+        with page.expect_download() as info:
+            page.locator(f".cm-dl-{fmt}").click()
+        assert info.value.suggested_filename.endswith("." + fmt)
+        if fmt == "geojson":  # exactly the events on screen
+            with open(info.value.path(), encoding="utf-8") as fh:
+                ids = {f["id"] for f in json.load(fh)["features"]}
+            assert ids == set(page.evaluate("Object.keys(ConflictMap.current.features)"))
+            assert len(ids) == shown
     rec.assert_clean()
 
 
