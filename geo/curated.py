@@ -23,6 +23,7 @@ from geo.formats import read_records, record_error
 
 __all__ = [
     "CURATED_FILE",
+    "CuratedRecord",
     "CuratedResult",
     "apply_curated",
     "is_protected",

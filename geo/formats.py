@@ -24,11 +24,13 @@ __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
     "Format",
+    "default_meta",
     "flatten_event",
     "get_format",
     "read_events",
     "read_geojson",
     "read_records",
+    "record_error",
     "register_format",
 ]
 
