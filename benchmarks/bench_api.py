@@ -55,6 +55,13 @@ def rss_kib(pid):
     return values["VmRSS"], values["VmHWM"]
 
 
+def cpu_seconds(pid):
+    """Return the user + system CPU time of process ``pid`` in seconds (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def fill(path, n):
     """Create the store at ``path`` with ``n`` synthetic events unless it already has them."""
     store = SQLiteStore(path)
@@ -135,7 +142,10 @@ def bench_queries(base, n, seed=11):
 
 
 def bench_export(base, pid, limit):
-    """Download a GeoJSON export of ``limit`` events; return (MB, s, rss before, peak, after)."""
+    """Download a GeoJSON export of ``limit`` events.
+
+    Returns ``(MB, wall s, server CPU s, RSS before, peak RSS, RSS after)`` (RSS in MiB).
+    """
     rss_before, _ = rss_kib(pid)
     peak = [rss_before]
     done = threading.Event()
@@ -149,15 +159,17 @@ def bench_export(base, pid, limit):
     sampler.start()
     url = f"{base}/collections/events/items?f=geojson&limit={limit}"
     size = 0
+    cpu0 = cpu_seconds(pid)
     t0 = time.perf_counter()
     with urllib.request.urlopen(url, timeout=600) as resp:
         while chunk := resp.read(1 << 20):
             size += len(chunk)
     elapsed = time.perf_counter() - t0
+    cpu = cpu_seconds(pid) - cpu0
     done.set()
     sampler.join()
     rss_after, _ = rss_kib(pid)
-    return size / 1e6, elapsed, rss_before / 1024, peak[0] / 1024, rss_after / 1024
+    return size / 1e6, elapsed, cpu, rss_before / 1024, peak[0] / 1024, rss_after / 1024
 
 
 def main(argv=None):
@@ -179,8 +191,12 @@ def main(argv=None):
     base = f"http://127.0.0.1:{port}"
     try:
         bench_queries(base, 15, seed=1)  # warm-up (page cache, imports)
+        cpu0 = cpu_seconds(proc.pid)
         times, matched = bench_queries(base, args.queries)
-        print(f"\nitems queries over HTTP, {args.events:,} events, default limit 100")
+        server_cpu_ms = (cpu_seconds(proc.pid) - cpu0) * 1000 / args.queries
+        load = os.getloadavg()[0]
+        print(f"\nitems queries over HTTP, {args.events:,} events, default limit 100 "
+              f"(load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
         print(f"{'query':<26} {'n':>4} {'matched p50':>11} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'max ms':>8}")  # fmt: skip
         every = []
@@ -195,15 +211,17 @@ def main(argv=None):
         print(f"{'all':<26} {len(every):>4} {'':>11} {percentile(every, 50):>8.1f} "
               f"{p95:>8.1f} {max(every):>8.1f}   target p95 <= 50 ms: "
               f"{'met' if p95 <= 50 else 'NOT met'}")  # fmt: skip
+        print(f"server CPU per query (mean, independent of other load): {server_cpu_ms:.1f} ms")
         print(f"\nGeoJSON export (f=geojson) over HTTP, server RSS in MiB (pid {proc.pid})")
-        print(f"{'events':>8} {'MB':>8} {'s':>7} {'MB/s':>7} {'RSS before':>10} "
-              f"{'RSS peak':>9} {'RSS after':>9}")  # fmt: skip
+        print(f"{'events':>8} {'MB':>8} {'s':>7} {'MB/s':>7} {'CPU s':>7} {'MB/CPU-s':>8} "
+              f"{'RSS before':>10} {'RSS peak':>9} {'RSS after':>9}")  # fmt: skip
         results = []
         for limit in (args.events // 10, args.events):
-            mb, s, before, peak, after = bench_export(base, proc.pid, limit)
+            mb, s, cpu, before, peak, after = bench_export(base, proc.pid, limit)
             results.append((limit, mb, s, before, peak))
-            print(f"{limit:>8} {mb:>8.1f} {s:>7.2f} {mb / s:>7.1f} {before:>10.1f} "
-                  f"{peak:>9.1f} {after:>9.1f}")  # fmt: skip
+            print(f"{limit:>8} {mb:>8.1f} {s:>7.2f} {mb / s:>7.1f} {cpu:>7.2f} "
+                  f"{mb / max(cpu, 1e-9):>8.1f} {before:>10.1f} {peak:>9.1f} "
+                  f"{after:>9.1f}")  # fmt: skip
         limit, mb, s, before, peak = results[-1]
         small_growth = results[0][4] - results[0][3]
         growth = peak - before

@@ -119,6 +119,16 @@ def test_export_cap_is_separate_from_the_page_cap(app, client, events):
     assert _get(client, "f=json&limit=1000").get_json()["numberReturned"] == 5
 
 
+def test_export_pages_with_offset_and_counts_what_it_sends(client, events):
+    resp = _get(client, "f=geojson&bbox=30,45,40,55&offset=35&limit=100")
+    assert resp.headers["X-Number-Matched"] == "5"
+    ids = [f["id"] for f in json.loads(resp.get_data())["features"]]
+    assert ids == sorted(
+        ids, key=lambda i: (next(e for e in events if e.event_id == i).date_start, i)
+    )
+    assert len(ids) == 5
+
+
 def test_bad_parameters_fail_before_the_export_starts(client, events):
     resp = client.get("/collections/events/items?f=csv&bbox=1,2,3")
     assert resp.status_code == 400 and resp.get_json()["field"] == "bbox"

@@ -142,6 +142,7 @@ def test_front_lines_collection_only_takes_front_line_events(client, store, auth
     ok = client.post("/collections/front_lines/items", json=_body(event_type="front_line"),
                      headers=auth)  # fmt: skip
     assert ok.status_code == 201
+    assert "/collections/front_lines/items/" in ok.headers["Location"]
 
 
 def test_replace_an_event(client, store, stored, auth):

@@ -375,7 +375,7 @@ def _export(store, items, fmt, collection_id, matched):
     name = f"conflictmap-{collection_id}{'-' + stamp if stamp else ''}{fmt.extension}"
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["X-Data-As-Of"] = meta["data_as_of"] or ""
-    resp.headers["X-Number-Matched"] = str(min(matched, items.limit))
+    resp.headers["X-Number-Matched"] = str(max(0, min(items.limit, matched - items.offset)))
     resp.vary.add("Accept")
     return resp
 

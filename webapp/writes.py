@@ -74,8 +74,9 @@ def _feature_response(event, status=200):
     resp = jsonify(event.to_feature())
     resp.status_code = status
     resp.mimetype = GEOJSON
+    collection_id = request.view_args.get("collection_id", "events")
     resp.headers["Location"] = url_for(
-        "api.item", collection_id="events", item_id=event.event_id, _external=True
+        "api.item", collection_id=collection_id, item_id=event.event_id, _external=True
     )
     return resp
 
