@@ -109,6 +109,9 @@ class CuratedResult:
     deleted: list[str] = field(default_factory=list)
     already_deleted: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
+    #: Added or corrected events left without ``status: reviewed``: automatic extraction
+    #: may still replace them.
+    unreviewed: list[str] = field(default_factory=list)
 
 
 def _check_keys(path, where, record, keys):
@@ -263,6 +266,8 @@ def apply_curated(store, path=None, *, by="analyst") -> CuratedResult:
         put = store.put_events([e for e, _ in events], overwrite_reviewed=True)
         unchanged = set(getattr(put, "unchanged", ()))
         for event, stored in events:
+            if event.status != "reviewed":
+                result.unreviewed.append(event.event_id)
             if event.event_id in unchanged:
                 result.unchanged.append(event.event_id)
             elif stored is None:

@@ -34,7 +34,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
 #: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
@@ -96,11 +96,11 @@ def _pack(keys, values):
     return SEP.join(keys), packed.tobytes(), flat.tobytes()
 
 
-def _pack_skeletons(skel, entries, pop):
+def _pack_skeletons(skel, entries, pop, fclass):
     """Pack skeleton buckets as offsets into ``[max population, count, key ids...]`` runs.
 
-    The largest population among the places of a bucket lets a lookup skip buckets that
-    cannot beat the exact matches already found.
+    The largest population among the populated places of a bucket (areas count 0) lets a
+    lookup skip buckets that cannot beat the towns already matched exactly.
     """
     packed, flat = array("q"), array("q")
     for bucket in skel.values():
@@ -109,7 +109,8 @@ def _pack_skeletons(skel, entries, pop):
         for key_id in ids:
             found = entries[key_id]
             for entry in [found] if isinstance(found, int) else found:
-                best = max(best, pop[entry >> 2])
+                row = entry >> 2
+                best = max(best, pop[row] if fclass[row] == "P" else 0)
         packed.append(len(flat))
         flat.append(best)
         flat.append(len(ids))
@@ -219,7 +220,8 @@ def _build_index(data_dir):
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
-        "keys": _pack(keys, entries), "skel": _pack_skeletons(skel, entries, pop), "area": area,
+        "keys": _pack(keys, entries), "area": area,
+        "skel": _pack_skeletons(skel, entries, pop, cols["fclass"]),
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
 

@@ -233,6 +233,13 @@ def test_events_apply_curated(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "corrected: 1 (ev-kyiv)" in result.stdout and "deleted: 1 (ev-odesa)" in result.stdout
     assert json.loads(run("events", "show", "ev-kyiv").stdout)["summary"] == "Analyst wording"
+    assert "warning" not in result.stderr
+    unreviewed = tmp_path / "unreviewed.yaml"
+    unreviewed.write_text("- event_id: ev-area\n  summary: fixed\n")
+    warned = run("events", "apply-curated", str(unreviewed))
+    assert warned.exit_code == 0 and "automatic extraction may replace them: ev-area" in (
+        warned.stderr
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text("- event_id: ev-kyiv\n  date_start: 2025-02-30\n")
     failed = run("events", "apply-curated", str(bad))

@@ -99,6 +99,7 @@ def test_add_correct_delete_and_reapply(tmp_path, store):
     assert deletion["by"] == "ana" and deletion["reason"] == "not an event, a commentary"
     assert deletion["event"]["location_name"] == "Automatic Place"
 
+    assert result.unreviewed == []
     stamp = store.data_as_of()
     again = apply_curated(store, path, by="ana")
     assert again.added == [] and again.corrected == [] and again.deleted == []
@@ -239,3 +240,13 @@ def test_one_bad_record_means_nothing_is_applied(tmp_path, store):
         apply_curated(store, path)
     assert list(store.query()) == before
     assert store.deletions() == [] and store.data_as_of() == stamp
+
+
+def test_unreviewed_corrections_are_reported(tmp_path, store):
+    store.put_events([auto_event("ev-a")])
+    path = write(tmp_path, "- event_id: ev-a\n  summary: corrected but not reviewed\n")
+    result = apply_curated(store, path)
+    assert result.corrected == ["ev-a"] and result.unreviewed == ["ev-a"]
+    # Which is why it matters: the next automatic run replaces the correction.
+    store.put_events([auto_event("ev-a")])
+    assert store.get("ev-a").summary is None

@@ -304,6 +304,12 @@ def apply_curated_command(file, by, check):
         click.echo(
             f"{label.replace('_', ' ')}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
         )
+    if result.unreviewed:
+        click.echo(
+            f"warning: {len(result.unreviewed)} curated events are not 'status: reviewed', so "
+            f"automatic extraction may replace them: {', '.join(result.unreviewed)}",
+            err=True,
+        )
     if result.not_found:
         click.echo(
             f"warning: {len(result.not_found)} deletions name events that are not stored: "
