@@ -130,6 +130,7 @@ def test_items_page_is_rfc7946_geojson_with_counts_and_sources(client, events):
         pytest.param("bbox=30,45,40,55", {"in-oct", "in-nov", "span", "front"}, id="bbox"),
         pytest.param("bbox=0,45,20,55", {"out-west"}, id="bbox-west"),
         pytest.param("bbox=35.8,51.1,36.5,51.3", {"front"}, id="bbox-hits-line-only"),
+        pytest.param("bbox=0,45,-100,20,55,9000", {"out-west"}, id="bbox-3d"),
         pytest.param("datetime=2024-10-09", {"in-oct", "span"}, id="instant-overlaps-span"),
         pytest.param("datetime=2024-10-09T23:30:00Z", {"in-oct", "span"}, id="date-time"),
         pytest.param("datetime=2024-10-10T01:00:00%2B03:00", {"in-oct", "span"}, id="offset-tz"),
