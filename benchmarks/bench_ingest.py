@@ -76,13 +76,19 @@ def make_article(rng, words, published):
         day = published - timedelta(days=rng.randint(1, 60))
         template = rng.choice(TEMPLATES) if rng.random() < 0.2 else rng.choice(FILLER)
         sentence = template.format(
-            a=a, b=b, town=town, area=area, day=f"{day:%B} {day.day}",
-            month=f"{day:%B %Y}", n=rng.randint(2, 40), big=f"{rng.randint(1, 20) * 500:,}",
+            a=a,
+            b=b,
+            town=town,
+            area=area,
+            day=f"{day:%B} {day.day}",
+            month=f"{day:%B %Y}",
+            n=rng.randint(2, 40),
+            big=f"{rng.randint(1, 20) * 500:,}",
             capital=rng.choice(CAPITALS),
         )
         out.append(sentence)
         count += len(sentence.split())
-    paragraphs = [" ".join(out[i:i + 5]) for i in range(0, len(out), 5)]
+    paragraphs = [" ".join(out[i : i + 5]) for i in range(0, len(out), 5)]
     return "\n\n".join(paragraphs) + "\n"
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from geo.events import Count
 from geo.place import COUNTRY_CODES, Place
-from geo.resolve import LOCATIVE, Mention, is_metonymic
+from geo.resolve import Mention, is_metonymic
 from geo.temporal import DateExpr, find_dates, unresolved_time
 
 __all__ = [
@@ -60,23 +60,23 @@ _NUMBERS_CONTEXT = re.compile(r"\b(?:their|the)\s+numbers?\b|\bestimat\w+\b|\bst
 # Trigger patterns per event type (case-insensitive, matched on the sentence).
 TRIGGERS = {
     "capture": r"\b(?:captur(?:ed|e|es|ing)|taken\s+(?:prisoner|captive)|took\s+(?:\w+\s+){1,4}"
-               r"(?:alive|prisoner|captive))\b",
+    r"(?:alive|prisoner|captive))\b",
     "self_detonation": r"\b(?:self-detonat\w*|detonated\s+(?:a|his|her|their)\s+grenades?|"
-                       r"bl(?:ew|ow|own)\s+(?:himself|themselves|herself)\s+up|"
-                       r"suicide\s+(?:bomb\w*|attack\w*))\b",
+    r"bl(?:ew|ow|own)\s+(?:himself|themselves|herself)\s+up|"
+    r"suicide\s+(?:bomb\w*|attack\w*))\b",
     "casualties": r"\b(?:killed|deaths?|dead|died|wounded|injured|casualties|death\s+toll|"
-                  r"killing)\b",
+    r"killing)\b",
     "deployment": r"\b(?:deploy(?:ed|ment|ing|s)?|sen(?:t|ding|ds)\s+(?:\w+\s+){0,5}?(?:to|abroad)"
-                  r"|dispatch(?:ed|ing)?|redeploy\w*)\b",
+    r"|dispatch(?:ed|ing)?|redeploy\w*)\b",
     "attack": r"\b(?:attack(?:ed|s)?|assaults?|airstrikes?|strikes?|struck|shell(?:ed|ing)|"
-              r"bombard\w*|ambush\w*|offensive)\b",
+    r"bombard\w*|ambush\w*|offensive)\b",
     "front_line": r"\b(?:under\s+(?:\w+\s+){0,2}control|(?:held|controlled|occupied)\s+by|"
-                  r"conquest\s+of|front\s+lines?|liberat(?:ed|ion\s+of)|recaptur\w+|"
-                  r"(?:captured|seized|took|retook|take|taken)\s+(?:control\s+of\s+)?"
-                  r"(?:the\s+)?(?:town|village|city|settlement|areas?|parts?|territory))\b",
+    r"conquest\s+of|front\s+lines?|liberat(?:ed|ion\s+of)|recaptur\w+|"
+    r"(?:captured|seized|took|retook|take|taken)\s+(?:control\s+of\s+)?"
+    r"(?:the\s+)?(?:town|village|city|settlement|areas?|parts?|territory))\b",
     "movement": r"\b(?:(?:moved|advanced|pushed)\s+(?:\w+\s+)?(?:to|into|toward|towards|"
-                r"through|across|on|closer)|retreat(?:ed)?|withdr(?:ew|awn)|crossed\s+into|"
-                r"relocated)\b",
+    r"through|across|on|closer)|retreat(?:ed)?|withdr(?:ew|awn)|crossed\s+into|"
+    r"relocated)\b",
     "statement": r"\b(?:said|confirmed|announced|stated|denied|claimed|declared)\b",
 }
 _TRIGGER_RE = {k: re.compile(v, re.IGNORECASE) for k, v in TRIGGERS.items()}
@@ -97,9 +97,11 @@ _SPEECH = re.compile(r"\b(?:said|says|say|confirmed|announced|stated|reported|to
 #: Seats of government named for the government ("the Kremlin said").
 _SEATS = {"kremlin": "RU", "white house": "US", "pentagon": "US", "downing street": "GB",
           "elysee": "FR", "blue house": "KR", "zhongnanhai": "CN"}  # fmt: skip
-_GOV_NOUN = (r"government|president|ministry|authorities|officials?|leader|regime|"
-             r"administration|intelligence|kremlin|military|forces|troops|soldiers|army|navy|"
-             r"paratroopers|special\s+forces|units?|personnel|security\s+service")
+_GOV_NOUN = (
+    r"government|president|ministry|authorities|officials?|leader|regime|"
+    r"administration|intelligence|kremlin|military|forces|troops|soldiers|army|navy|"
+    r"paratroopers|special\s+forces|units?|personnel|security\s+service"
+)
 _OBJECTIVE = re.compile(r"\b(?:objectives?|goals?|aims?|targets?|intends?|seeks?)\b", re.I)
 _ORIGIN = re.compile(r"\bfrom\b(?:\s+\S+){0,5}\s*$", re.I)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Jr|Sr|vs|No|Jan|Feb|"
@@ -144,7 +146,7 @@ def split_sentences(text):
     spans, start = [], 0
     for m in _BOUNDARY.finditer(text):
         end = m.end() if m.group(0)[0] != "\n" else m.start()
-        if m.group(0)[0] != "\n" and _ABBREV.search(text[max(0, m.start() - 6):m.start()]):
+        if m.group(0)[0] != "\n" and _ABBREV.search(text[max(0, m.start() - 6) : m.start()]):
             continue
         if text[start:end].strip():
             spans.append(_trim(text, start, end))
@@ -198,7 +200,7 @@ def find_counts(sentence, *, numbers_context=False):
         text = m.group(0)
         if re.fullmatch(r"(?:19|20)\d\d", text.strip()):
             continue  # a year
-        after = sentence[m.end():m.end() + 60]
+        after = sentence[m.end() : m.end() + 60]
         if not (_ATTACH.match(after) or (numbers_context and m.group("n2") is None)):
             continue
         low = high = best = None
@@ -238,11 +240,15 @@ _FORCE_HEAD = re.compile(
     r"^(?:\s*(?:[a-z-]+\s+){0,2}?)(?P<noun>soldiers?|troops|forces|military|army|navy|"
     r"paratroopers|fighters|personnel|servicemen|units?|commandos|marines|brigades?|drones?|"
     r"prisoners?|captives|POWs?|conscripts|recruits|mercenaries|"
-    r"artillery|group|defenders|defen[cs]es)\b", re.I)
+    r"artillery|group|defenders|defen[cs]es)\b",
+    re.I,
+)
 _SPEAKER_HEAD = re.compile(
     r"^(?:\s*(?:[a-z-]+\s+){0,2}?)(?P<noun>government|president|presidency|officials?|"
     r"authorities|ministry|leader|leadership|regime|intelligence|sources?|media|"
-    r"administration|security\s+service|spokes\w+|agenc\w+|defectors?)\b", re.I)
+    r"administration|security\s+service|spokes\w+|agenc\w+|defectors?)\b",
+    re.I,
+)
 _PREPOSITION = re.compile(r"\b(?P<prep>by|of|from|to|with|against|alongside|for|among|"
                           r"support|supporting|assist|help|into|at|in|on)\s+"
                           r"(?:(?:the|a|an|\d[\d,]*|[a-z]+)\s+){0,2}$",
@@ -268,8 +274,10 @@ def government(place):
     return f"Government of {_country_name(place)}"
 
 
-_PREPOSITIONS = frozenset("by of from to with against alongside for among support supporting "
-                          "assist help into at in on".split())
+_PREPOSITIONS = frozenset(
+    "by of from to with against alongside for among support supporting "
+    "assist help into at in on".split()
+)
 
 
 def _governing_preposition(before):
@@ -310,23 +318,30 @@ def _actors(sentence, offset, mentions, trigger_pos, passive, event_type="attack
         if m.role != "actor" and not is_metonymic_text(sentence, m, offset):
             continue
         rel_start, rel_end = m.start - offset, m.end - offset
-        after = sentence[rel_end:rel_end + 40]
-        before = sentence[max(0, rel_start - 30):rel_start]
+        after = sentence[rel_end : rel_end + 40]
+        before = sentence[max(0, rel_start - 30) : rel_start]
         force = _FORCE_HEAD.match(after)
         speaker = _SPEAKER_HEAD.match(after)
         if m.text.lower().removeprefix("the ").strip() in _SEATS:
             roles["speaker"] = roles["speaker"] or government(m.place)
             continue
-        if _ACCORDING.search(before) or (speaker and not force) or (
-            m.role != "actor" and _SPEECH.match(after.strip())
+        if (
+            _ACCORDING.search(before)
+            or (speaker and not force)
+            or (m.role != "actor" and _SPEECH.match(after.strip()))
         ):
             roles["speaker"] = roles["speaker"] or government(m.place)
             continue
         if not force and not (m.role == "actor" and m.text.endswith("s")) and m.role == "actor":
             continue  # "Russian invasion", "North Korean regime": an adjective, no participant
-        if m.role != "actor" and not force and not (
-            rel_start < trigger_pos and _VERB_AFTER.match(after)
-            and event_type in ("deployment", "attack", "movement", "front_line")
+        if (
+            m.role != "actor"
+            and not force
+            and not (
+                rel_start < trigger_pos
+                and _VERB_AFTER.match(after)
+                and event_type in ("deployment", "attack", "movement", "front_line")
+            )
         ):
             continue  # "revealing North Korea's involvement": the country, no participant
         name = military(m.place)
@@ -373,7 +388,7 @@ def _event_place(sentence, offset, mentions, trigger_pos, event_type):
             continue
         if is_metonymic_text(sentence, m, offset):
             continue
-        if event_type != "front_line" and _ORIGIN.search(sentence[max(0, rel - 40):rel]):
+        if event_type != "front_line" and _ORIGIN.search(sentence[max(0, rel - 40) : rel]):
             continue  # "from a relatively privileged area in Pyongyang": where someone is from
         precision_rank = {"exact": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 5}
         key = (precision_rank.get(m.place.precision, 4), abs(rel - trigger_pos))
@@ -389,7 +404,7 @@ def _pick_date(dates, trigger_pos, sentence):
     if not dates:
         return None, False
     date = min(dates, key=lambda d: abs(d.offset - trigger_pos))
-    between = sentence[min(date.offset, trigger_pos):max(date.offset, trigger_pos)]
+    between = sentence[min(date.offset, trigger_pos) : max(date.offset, trigger_pos)]
     bounded = date.offset < trigger_pos and _SPEECH.search(between) is not None
     for speech in _SPEECH.finditer(sentence[:trigger_pos]):
         if abs(date.offset - speech.end()) <= 12 or abs(speech.start() - date.span[1]) <= 12:
@@ -415,7 +430,7 @@ def _doc_force(mentions, text):
     counts = {}
     for m in mentions:
         if m.role == "actor" and m.place is not None:
-            if _MILITARY.match(text[m.end:m.end + 30].lstrip()):
+            if _MILITARY.match(text[m.end : m.end + 30].lstrip()):
                 counts[m.place.name] = counts.get(m.place.name, 0) + 1
     return max(counts, key=lambda k: (counts[k], k)) if counts else None
 
@@ -480,7 +495,7 @@ def _attach_counts(cands, pending, text):
                 continue
             target.counts = [Count(kind="deployed", **fields) for fields, _a, _b in counts]
             target.start, target.end = min(target.start, s0), max(target.end, s1)
-            target.quote = text[target.start:target.end]
+            target.quote = text[target.start : target.end]
             break
 
 
@@ -544,10 +559,10 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     pos = m.start()
     clause_start = max(sentence.rfind(",", 0, pos), sentence.rfind(";", 0, pos),
                        sentence.rfind("—", 0, pos), sentence.rfind(":", 0, pos)) + 1  # fmt: skip
-    window = sentence[max(clause_start, pos - 60):pos] + " " + sentence[m.end():m.end() + 25]
+    window = sentence[max(clause_start, pos - 60) : pos] + " " + sentence[m.end() : m.end() + 25]
     if _IRREALIS.search(window) or re.match(r"\s*(?:if|unless|whether)\b", sentence, re.I):
         return None
-    if re.search(r"\bto\s+$", sentence[max(0, pos - 4):pos]):
+    if re.search(r"\bto\s+$", sentence[max(0, pos - 4) : pos]):
         return None  # an infinitive: "decision to deploy", "ready to die"
     adjectival = re.search(r"\b(?:the|these|those|their|his|her|its|a|an)\s+$",
                            sentence[max(0, pos - 8):pos], re.I)  # fmt: skip
@@ -558,13 +573,16 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     if event_type == "capture":
         if not re.search(rf"\b(?:{_PEOPLE}|him|them|her|he|they|their|his)\b", sentence, re.I):
             return None  # "captured some areas": territory, not people
-        if re.search(r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
-                     r"parts?)", low[pos:pos + 40]):
+        if re.search(
+            r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
+            r"parts?)",
+            low[pos : pos + 40],
+        ):
             return None
     if event_type == "casualties" and not persons:
         return None
     if event_type == "deployment":
-        tail = sentence[pos:pos + 120]
+        tail = sentence[pos : pos + 120]
         anaphoric = re.search(r"\b(?:this|the|his|their|its|that)\s+$",
                               sentence[max(0, pos - 8):pos], re.I) and m.group(0).lower() == (
             "deployment")  # fmt: skip
@@ -578,7 +596,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     ):
         return None
     if event_type == "statement":
-        subject = sentence[max(0, pos - 60):pos]
+        subject = sentence[max(0, pos - 60) : pos]
         if not re.search(rf"\b(?:{_GOV_NOUN})\b", subject, re.I) or not dates:
             return None
     passive = bool(re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$",
@@ -593,8 +611,10 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     cand = Candidate(event_type, s0, s0 + len(sentence), sentence, trigger=m.group(0))
     # -- date --------------------------------------------------------------------------------
     date, bounded = _pick_date(dates, pos, sentence)
-    if event_type == "front_line" and _OBJECTIVE.search(sentence) and re.match(
-        r"conquest|expulsion", m.group(0), re.I
+    if (
+        event_type == "front_line"
+        and _OBJECTIVE.search(sentence)
+        and re.match(r"conquest|expulsion", m.group(0), re.I)
     ):
         cand.tags.append("objective")
         date = None
@@ -624,8 +644,9 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
             return None
     if place is not None:
         cand.place, cand.name_in_text = place.place, place.text
-        cand.geo_precision = "region" if place.place.feature_code == "RGN" else (
-            place.place.precision)
+        cand.geo_precision = (
+            "region" if place.place.feature_code == "RGN" else (place.place.precision)
+        )
         cand.place_stated = True
     elif theatre is not None:
         cand.place, cand.geo_precision = theatre, theatre.precision
@@ -647,8 +668,10 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
         cand.actor1 = agent or roles["subject"]
         if controller:
             for mention in mentions:
-                if mention.start - s0 >= m.start() and mention.place is not None and (
-                    mention.place.feature_code in COUNTRY_CODES
+                if (
+                    mention.start - s0 >= m.start()
+                    and mention.place is not None
+                    and (mention.place.feature_code in COUNTRY_CODES)
                 ):
                     cand.actor1 = military(mention.place)
                     break
@@ -670,7 +693,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
         if kind:
             for fields, _a, _b in find_counts(sentence):
                 if event_type == "deployment" and not _MILITARY.search(
-                    sentence[_b:_b + 60] + " numbers"
+                    sentence[_b : _b + 60] + " numbers"
                 ):
                     continue
                 cand.counts.append(Count(kind=kind, **fields))
@@ -682,10 +705,22 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
 def _front_line_place(sentence, s0, mentions, m):
     """Return the area a front-line phrase is about: after "conquest of", else the nearest
     area before the phrase ("the Kursk region, which has been under Ukrainian control")."""
-    after = [x for x in mentions if x.role == "location" and x.start - s0 >= m.end()
-             and x.place is not None and x.place.precision not in ("exact", "country")]
-    before = [x for x in mentions if x.role == "location" and x.end - s0 <= m.start()
-              and x.place is not None and x.place.precision not in ("exact", "country")]
+    after = [
+        x
+        for x in mentions
+        if x.role == "location"
+        and x.start - s0 >= m.end()
+        and x.place is not None
+        and x.place.precision not in ("exact", "country")
+    ]
+    before = [
+        x
+        for x in mentions
+        if x.role == "location"
+        and x.end - s0 <= m.start()
+        and x.place is not None
+        and x.place.precision not in ("exact", "country")
+    ]
     word = m.group(0).lower()
     if word.startswith(("captured", "seized", "took", "retook", "take", "recaptur", "liberat")):
         taken = [x for x in mentions if x.role == "location" and x.start - s0 >= m.start()

@@ -204,8 +204,9 @@ def _merge_counts(a, b):
     out = []
     for kind in sorted(kinds):
         group = kinds[kind]
-        precise = [c for c in group if c.best is not None or (c.low is not None
-                                                              and c.high is not None)]
+        precise = [
+            c for c in group if c.best is not None or (c.low is not None and c.high is not None)
+        ]
         best = next((c.best for c in group if c.best is not None), None)
         texts = "; ".join(sorted({part for c in group if c.text for part in c.text.split("; ")}))
         ranged = [c for c in group if c.low is not None and c.high is not None]
@@ -271,8 +272,11 @@ def merge(a, b, gazetteer):
         reported_at=min(reported) if reported else None, **changes,
     )  # fmt: skip
     publishers = merged.publishers
-    status = a.status if a.status == "reviewed" else (
-        "corroborated" if len(publishers) >= 2 else "claimed")
+    status = (
+        a.status
+        if a.status == "reviewed"
+        else ("corroborated" if len(publishers) >= 2 else "claimed")
+    )
     merged = merged.replace(status=status)
     return merged.replace(summary=_summary(merged))
 
@@ -284,9 +288,7 @@ def _summary(event):
         parts.append(f"of {event.actor2}" + (f" by {event.actor1}" if event.actor1 else ""))
     elif event.actor1:
         parts.append(f"— {event.actor1}" + (f" with {event.actor2}" if event.actor2 else ""))
-    counts = ", ".join(
-        f"{c.kind.replace('_', ' ')} {c.text}" for c in event.counts if c.text
-    )
+    counts = ", ".join(f"{c.kind.replace('_', ' ')} {c.text}" for c in event.counts if c.text)
     if counts:
         parts.append(f"({counts})")
     if event.location_name:
@@ -316,8 +318,10 @@ def _event_from(cand, article, gaz, index):
     notes = None
     area = _homonym_area(place, cand.name_in_text, gaz)
     if area is not None:
-        notes = (f"{cand.name_in_text!r} names both a town and its {area.name}; the text does "
-                 "not say which, so the event is placed at the area.")
+        notes = (
+            f"{cand.name_in_text!r} names both a town and its {area.name}; the text does "
+            "not say which, so the event is placed at the area."
+        )
         place = area
         cand.geo_precision = area.precision
     published = article.get("published_at")
@@ -389,8 +393,9 @@ def article_events(article, gazetteer=None):
         event = _event_from(cand, article, gaz, i)
         for k, other in enumerate(events):
             if compatible(other, event, gaz):
-                strong, weak = (event, other) if _strength(event) > _strength(other) else (
-                    other, event)
+                strong, weak = (
+                    (event, other) if _strength(event) > _strength(other) else (other, event)
+                )
                 merged = merge(strong, weak.replace(sources=()), gaz)
                 events[k] = merged
                 break

@@ -138,7 +138,7 @@ def _is_person(span, text, gaz, best):
         return True
     if " " in span.key or best.feature_code in _BIG_UNITS:
         return False
-    gap = text[span.end:span.end + 1]
+    gap = text[span.end : span.end + 1]
     after = span.after
     return (
         gap == " "
@@ -286,10 +286,10 @@ def is_metonymic(text, mention):
     big = big or place.feature_code == "PPLG" or place.population >= 1_000_000
     if not big:
         return False
-    before = text[max(0, mention.start - 60):mention.start]
+    before = text[max(0, mention.start - 60) : mention.start]
     if _SOURCE_CUES.search(before) or _BETWEEN.search(before):
         return True
-    after = text[mention.end:mention.end + 40]
+    after = text[mention.end : mention.end + 40]
     m = re.match(r"(['’]s?)?\s*([A-Za-z]+)", after)
     if not m:
         return False

@@ -82,8 +82,10 @@ def tokenize(text):
     out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     for i, (start, _end, word) in enumerate(out):
         last = word[-1]
-        if last == "." and (len(word) > 4 or not word[0].isupper()) and not (
-            len(word) > 2 and word[-3] == "."
+        if (
+            last == "."
+            and (len(word) > 4 or not word[0].isupper())
+            and not (len(word) > 2 and word[-3] == ".")
         ):
             word = word[:-1]  # a full stop, not an abbreviation's dot ("Mr.", "St.")
         elif last in "s'’" and ("'" in word or "’" in word):
@@ -151,17 +153,19 @@ def demonyms(gazetteer):
 
 
 def _is_sentence_initial(text, start):
-    before = text[max(0, start - 6):start]
+    before = text[max(0, start - 6) : start]
     if re.search(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|(?:[A-Z]\.)+)\.\s+$", before):
         return False  # after "Mr.", "Dr.", "St.", "U.S.": an abbreviation, not a full stop
     return _SENTENCE_END.search(before[-4:]) is not None
 
 
 # Words between a preposition and the name it governs ("in the entire western Kursk region").
-_SKIP_BEFORE = frozenset("""the a an entire whole western eastern northern southern
+_SKIP_BEFORE = frozenset(
+    """the a an entire whole western eastern northern southern
     central north south east west northeastern northwestern southeastern southwestern border
     occupied liberated frontline front-line embattled besieged nearby neighbouring
-    neighboring russian ukrainian""".split())
+    neighboring russian ukrainian""".split()
+)
 
 
 def _cue(before_tokens, text, start):
@@ -178,7 +182,7 @@ def _cue(before_tokens, text, start):
             continue
         if word[:1].isupper() and len(words) < len(before_tokens) + 1:
             end = text.rfind(word, 0, start) + len(word)
-            if text[end:end + 2] in ("'s", "’s") or text[end:end + 1] in ("'", "’"):
+            if text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’"):
                 words.pop()
                 continue
         return low
@@ -224,7 +228,7 @@ def scan(text, gazetteer):
         for j in range(i, min(n_tok, i + max_n)):
             s_j, e_j, w_j = tokens[j]
             if j > i:
-                gap = text[tokens[j - 1][1]:s_j]
+                gap = text[tokens[j - 1][1] : s_j]
                 if gap not in (" ", "-", "- ", " - ") or (
                     not _capitalised(w_j) and w_j.lower() not in _CONNECTORS
                 ):
@@ -246,25 +250,34 @@ def scan(text, gazetteer):
         area = False
         k = j + 1
         if kind == "name" and k < n_tok:
-            follow = [t[2].lower() for t in tokens[k:k + 2]]
+            follow = [t[2].lower() for t in tokens[k : k + 2]]
             if follow and follow[0] in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
-            if follow and (follow[0] in REGION_WORDS or follow[0] in DISTRICT_WORDS) and (
-                text[span_end:tokens[k][0]].strip() == "" or k > j + 1
+            if (
+                follow
+                and (follow[0] in REGION_WORDS or follow[0] in DISTRICT_WORDS)
+                and (text[span_end : tokens[k][0]].strip() == "" or k > j + 1)
             ):
                 area = follow[0] in REGION_WORDS
                 if not area:
                     query = f"{query} {follow[0]}"
                 span_end = tokens[k][1]
                 j = k
-        before_tokens = [t[2] for t in tokens[max(0, i - 4):i]]
+        before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
         lowered = [w.lower().rstrip("s") for w in before_tokens[-2:]]
-        if kind == "name" and len(lowered) == 2 and lowered[1] == "of" and (
-            lowered[0] in REGION_WORDS or lowered[0] == "provinc"
+        if (
+            kind == "name"
+            and len(lowered) == 2
+            and lowered[1] == "of"
+            and (lowered[0] in REGION_WORDS or lowered[0] == "provinc")
         ):
             area = True  # "the provinces of Donetsk and Luhansk"
-        elif kind == "name" and out and out[-1].area and lowered[-1:] == ["and"] and (
-            text[out[-1].end:start].strip() == "and"
+        elif (
+            kind == "name"
+            and out
+            and out[-1].area
+            and lowered[-1:] == ["and"]
+            and (text[out[-1].end : start].strip() == "and")
         ):
             area = True
         before = " ".join(before_tokens).lower()

@@ -94,25 +94,34 @@ def _write(tmp_path, name, data):
         pytest.param("empty.txt", "", None, "empty", id="empty"),
         pytest.param("blank.txt", "  \n\t\n", None, "empty", id="whitespace"),
         pytest.param("bin.txt", b"\x00\x01\x02binary", None, "binary", id="binary"),
-        pytest.param("latin1.txt", "caf\xe9".encode("latin-1"), None, "not UTF-8",
-                     id="not-utf8"),
-        pytest.param("a.txt", "Troops moved.", "title: [unclosed", "not valid YAML",
-                     id="malformed-yaml"),
-        pytest.param("a.txt", "Troops moved.", "published_at: February 30, 2025",
-                     "real calendar date", id="impossible-date"),
-        pytest.param("a.txt", "Troops moved.", "published_at: 2999-01-01", "after today",
-                     id="future-date"),
-        pytest.param("a.txt", "Troops moved.", "- a list", "must be a mapping",
-                     id="sidecar-not-mapping"),
+        pytest.param("latin1.txt", "caf\xe9".encode("latin-1"), None, "not UTF-8", id="not-utf8"),
+        pytest.param(
+            "a.txt", "Troops moved.", "title: [unclosed", "not valid YAML", id="malformed-yaml"
+        ),
+        pytest.param(
+            "a.txt",
+            "Troops moved.",
+            "published_at: February 30, 2025",
+            "real calendar date",
+            id="impossible-date",
+        ),
+        pytest.param(
+            "a.txt", "Troops moved.", "published_at: 2999-01-01", "after today", id="future-date"
+        ),
+        pytest.param(
+            "a.txt", "Troops moved.", "- a list", "must be a mapping", id="sidecar-not-mapping"
+        ),
         pytest.param("a.json", '{"title": "no text"}', None, "string 'text'", id="json-no-text"),
         pytest.param("a.json", "{broken", None, "not valid JSON", id="json-broken"),
         pytest.param("a.pdf", "Troops moved.", None, "unsupported file type", id="suffix"),
-        pytest.param("only.txt", "top of page\nComments\n", None, "boilerplate",
-                     id="only-boilerplate"),
+        pytest.param(
+            "only.txt", "top of page\nComments\n", None, "boilerplate", id="only-boilerplate"
+        ),
     ],
 )
-def test_bad_articles_are_refused_with_a_reason_naming_the_file(tmp_path, name, data, sidecar,
-                                                                reason):
+def test_bad_articles_are_refused_with_a_reason_naming_the_file(
+    tmp_path, name, data, sidecar, reason
+):
     path = _write(tmp_path, name, data)
     if sidecar is not None:
         _write(tmp_path, Path(name).stem + ".yaml", sidecar)

@@ -14,14 +14,16 @@ def lines(output):
 
 
 def test_geoparse_file_offsets_index_the_file_text(runner, tmp_path):
-    text = ("KYIV — Ukrainian forces captured two soldiers in the Kursk region on January 9, "
-            "officials in Kyiv said.\r\nЕщё: Київ.\n")
+    text = (
+        "KYIV — Ukrainian forces captured two soldiers in the Kursk region on January 9, "
+        "officials in Kyiv said.\r\nЕщё: Київ.\n"
+    )
     path = tmp_path / "a.txt"
     path.write_bytes(text.encode("utf-8"))
     result = runner.invoke(["geoparse", str(path)])
     assert result.exit_code == 0, result.output
     rows = lines(result.output)
-    assert rows and all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    assert rows and all(text[r["start"] : r["end"]] == r["text"] for r in rows)
     for key in ("lat", "lon", "geonameid", "feature_code", "country_code"):
         assert all(key in r for r in rows)
     assert {r["text"] for r in rows} >= {"KYIV", "Kursk region", "Kyiv", "Київ"}
@@ -83,6 +85,7 @@ def test_geoparse_each_demo_article(runner, name):
     result = runner.invoke(["geoparse", str(path)])
     rows = lines(result.output)
     assert result.exit_code == 0 and rows
-    assert all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in rows)
     assert not {"Mission", "Deal", "Police", "Storm", "Ri", "Kim", "Of", "Baek"} & {
-        r["text"] for r in rows}
+        r["text"] for r in rows
+    }

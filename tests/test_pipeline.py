@@ -11,7 +11,7 @@ import pytest
 
 from geo.events import Count, Event
 from geo.gazetteer import Gazetteer
-from geo.pipeline import DEMO_ARTICLES, compatible, ingest_paths, merge
+from geo.pipeline import compatible, ingest_paths, merge
 from geo.sqlite_store import SQLiteStore
 from geo.store import EventQuery
 
@@ -46,12 +46,16 @@ def test_demo_ingest_reports_every_article(demo):
 
 def test_demo_capture_is_one_event_from_at_least_four_articles(demo):
     store, _ = demo
-    captures = [e for e in by_type(store, "capture") if e.date_start <= date(2025, 1, 9)
-                <= e.date_end]
+    captures = [
+        e for e in by_type(store, "capture") if e.date_start <= date(2025, 1, 9) <= e.date_end
+    ]
     assert len(captures) == 1
     cap = captures[0]
     assert (cap.date_start, cap.date_end, cap.date_precision) == (
-        date(2025, 1, 9), date(2025, 1, 9), "day")
+        date(2025, 1, 9),
+        date(2025, 1, 9),
+        "day",
+    )
     assert cap.geonameid == KURSK_OBLAST and cap.geo_precision == "admin1"
     assert cap.geometry is not None and cap.geometry["type"] in ("Polygon", "MultiPolygon")
     assert len({s.source_id for s in cap.sources}) >= 4
@@ -61,13 +65,14 @@ def test_demo_capture_is_one_event_from_at_least_four_articles(demo):
     assert [c.low for c in cap.counts if c.kind == "captured"] == [2]
     for source in cap.sources:
         stored = store.get_article(source.source_id)
-        assert stored["text"][source.start:source.end] == source.quote
+        assert stored["text"][source.start : source.end] == source.quote
 
 
 def test_demo_deployment(demo):
     store, _ = demo
-    deployments = [e for e in by_type(store, "deployment")
-                   if any(c.kind == "deployed" for c in e.counts)]
+    deployments = [
+        e for e in by_type(store, "deployment") if any(c.kind == "deployed" for c in e.counts)
+    ]
     assert len(deployments) == 1
     dep = deployments[0]
     count = next(c for c in dep.counts if c.kind == "deployed")
@@ -80,8 +85,7 @@ def test_demo_deployment(demo):
 
 def test_demo_casualties(demo):
     store, _ = demo
-    big = [e for e in by_type(store, "casualties")
-           if any((c.low or 0) >= 3000 for c in e.counts)]
+    big = [e for e in by_type(store, "casualties") if any((c.low or 0) >= 3000 for c in e.counts)]
     assert len(big) == 1
     assert big[0].actor1 == "Military Forces of North Korea"
     assert len(big[0].sources) >= 2
@@ -90,8 +94,11 @@ def test_demo_casualties(demo):
 def test_demo_front_lines(demo):
     store, _ = demo
     fronts = by_type(store, "front_line")
-    held = [e for e in fronts if e.geonameid == KURSK_OBLAST
-            and e.actor1 == "Military Forces of Ukraine"]
+    held = [
+        e
+        for e in fronts
+        if e.geonameid == KURSK_OBLAST and e.actor1 == "Military Forces of Ukraine"
+    ]
     assert len(held) == 1
     assert held[0].date_start == date(2024, 8, 1) and held[0].date_precision == "range"
     donbas = [e for e in fronts if e.geonameid == DONBAS]
@@ -178,12 +185,14 @@ def test_bad_files_are_reported_and_the_rest_ingested(demo_copy, tmp_path):
     (folder / "broken.txt").write_text("Troops moved.", "utf-8")
     (folder / "broken.yaml").write_text("title: [oops\n", "utf-8")
     good = folder / "good.txt"
-    good.write_text("On March 3, 2024, Russian troops captured four Ukrainian soldiers near "
-                    "Orikhiv in the Zaporizhzhia region.", "utf-8")
+    good.write_text(
+        "On March 3, 2024, Russian troops captured four Ukrainian soldiers near "
+        "Orikhiv in the Zaporizhzhia region.",
+        "utf-8",
+    )
     report = ingest_paths(store, [folder])
     failed = {Path(p).name: reason for p, reason in report.failed}
-    assert set(failed) == {"empty.txt", "binary.txt", "bad_date.txt", "future.txt",
-                           "broken.txt"}
+    assert set(failed) == {"empty.txt", "binary.txt", "bad_date.txt", "future.txt", "broken.txt"}
     assert "empty" in failed["empty.txt"] and "binary" in failed["binary.txt"]
     assert "real calendar date" in failed["bad_date.txt"]
     assert "after today" in failed["future.txt"] and "YAML" in failed["broken.txt"]
@@ -197,8 +206,12 @@ def test_bad_files_are_reported_and_the_rest_ingested(demo_copy, tmp_path):
 
 
 def _event(**fields):
-    base = {"event_type": "casualties", "date_start": "2025-01-01", "date_end": "2025-01-31",
-            "sources": [{"source_id": "a", "publisher": "A"}]}
+    base = {
+        "event_type": "casualties",
+        "date_start": "2025-01-01",
+        "date_end": "2025-01-31",
+        "sources": [{"source_id": "a", "publisher": "A"}],
+    }
     return Event.from_dict({**base, **fields})
 
 
@@ -206,11 +219,14 @@ def test_compatible_uses_dates_places_actors_and_counts(gaz):
     sudzha = gaz.lookup("sudzha")[0]
     oblast = gaz.get(KURSK_OBLAST)
     a = _event(geonameid=sudzha.geonameid, counts=[{"kind": "killed", "low": 10, "high": 12}])
-    b = _event(geonameid=oblast.geonameid, counts=[{"kind": "killed", "low": 11, "high": 11}],
-               date_start="2025-01-15", date_end="2025-01-15")
+    b = _event(
+        geonameid=oblast.geonameid,
+        counts=[{"kind": "killed", "low": 11, "high": 11}],
+        date_start="2025-01-15",
+        date_end="2025-01-15",
+    )
     assert compatible(a, b, gaz) and compatible(b, a, gaz)
-    assert not compatible(a, b.replace(date_start=date(2025, 2, 1), date_end=date(2025, 2, 1)),
-                          gaz)
+    assert not compatible(a, b.replace(date_start=date(2025, 2, 1), date_end=date(2025, 2, 1)), gaz)
     assert not compatible(a, b.replace(counts=(Count("killed", 3000, None),)), gaz)
     assert not compatible(a.replace(actor1="X"), b.replace(actor1="Y"), gaz)
     kharkiv = gaz.lookup("kharkiv")[0]
@@ -219,9 +235,13 @@ def test_compatible_uses_dates_places_actors_and_counts(gaz):
 
 def test_merge_narrows_dates_merges_counts_and_is_idempotent(gaz):
     a = _event(counts=[{"kind": "killed", "low": 10, "high": 10, "text": "10"}])
-    b = _event(date_start="2025-01-09", date_end="2025-01-09", date_precision="day",
-               counts=[{"kind": "killed", "low": 12, "high": 14, "text": "12 to 14"}],
-               sources=[{"source_id": "b", "publisher": "B"}])
+    b = _event(
+        date_start="2025-01-09",
+        date_end="2025-01-09",
+        date_precision="day",
+        counts=[{"kind": "killed", "low": 12, "high": 14, "text": "12 to 14"}],
+        sources=[{"source_id": "b", "publisher": "B"}],
+    )
     merged = merge(a, b, gaz)
     assert merged.event_id == a.event_id
     assert (merged.date_start, merged.date_precision) == (date(2025, 1, 9), "day")
@@ -252,9 +272,11 @@ def test_sigkill_during_ingest_leaves_whole_articles(tmp_path):
         (folder / f"a{i:04d}.txt").write_text(text, "utf-8")
     path = tmp_path / "events.sqlite"
     SQLiteStore(path).close()
-    code = ("import sys; from geo.sqlite_store import SQLiteStore; "
-            "from geo.pipeline import ingest_paths; "
-            "ingest_paths(SQLiteStore(sys.argv[1]), [sys.argv[2]])")
+    code = (
+        "import sys; from geo.sqlite_store import SQLiteStore; "
+        "from geo.pipeline import ingest_paths; "
+        "ingest_paths(SQLiteStore(sys.argv[1]), [sys.argv[2]])"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(folder)], cwd=ROOT)
     try:
         deadline = time.monotonic() + 120
@@ -287,8 +309,6 @@ def test_sigkill_during_ingest_leaves_whole_articles(tmp_path):
                 assert source.source_id in stored  # no event without its article
                 per_article.setdefault(source.source_id, set()).add(event.event_type)
         # every stored article has all of its events: its capture and its attack
-        assert {k: v for k, v in per_article.items()} == {
-            a: {"capture", "attack"} for a in stored
-        }
+        assert {k: v for k, v in per_article.items()} == {a: {"capture", "attack"} for a in stored}
     finally:
         store.close()

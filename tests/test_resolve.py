@@ -19,7 +19,7 @@ def test_offsets_index_the_text_including_cyrillic(gaz):
     text = "KYIV — Ukrainian forces fought in the Kursk region. Ещё: Київ і Суджа.\n"
     found = geoparse(text, gazetteer=gaz)
     assert found
-    assert all(text[m.start:m.end] == m.text for m in found)
+    assert all(text[m.start : m.end] == m.text for m in found)
     ids = {m.text: m.place.geonameid for m in found}
     assert ids["Kursk region"] == KURSK_OBLAST
     assert ids["Київ"] == ids["KYIV"]
@@ -99,7 +99,6 @@ def test_metonymy(gaz, text, name, metonymic):
 
 def test_mentions_serialise_to_the_cli_row(gaz):
     row = places("Shelling in Kharkiv.", gaz)[0].to_dict()
-    for key in ("start", "end", "text", "lat", "lon", "geonameid", "feature_code",
-                "country_code"):
+    for key in ("start", "end", "text", "lat", "lon", "geonameid", "feature_code", "country_code"):
         assert key in row
     assert row["text"] == "Kharkiv" and row["country_code"] == "UA"

@@ -12,35 +12,60 @@ def one(text, ref=FEB_2025):
     found = find_dates(text, ref)
     assert len(found) == 1, found
     d = found[0]
-    assert text[d.span[0]:d.span[1]] == d.text
+    assert text[d.span[0] : d.span[1]] == d.text
     return d.start.isoformat(), d.end.isoformat(), d.precision, d.kind
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("captured on January 9 by", ("2025-01-09", "2025-01-09", "day", "point"),
-                     id="month-day-without-year"),
-        pytest.param("Captured on January 9 this year", ("2025-01-09", "2025-01-09", "day",
-                                                          "point"), id="this-year"),
-        pytest.param("captured last month", ("2025-01-01", "2025-01-31", "month", "point"),
-                     id="last-month"),
-        pytest.param("deployment in October 2024.", ("2024-10-01", "2024-10-31", "month",
-                                                     "point"), id="month-year"),
-        pytest.param("under control since August 2024.", ("2024-08-01", "2025-02-28", "range",
-                                                          "since"), id="since"),
-        pytest.param("On January 12, 2025, the government", ("2025-01-12", "2025-01-12", "day",
-                                                             "point"), id="full-date"),
-        pytest.param("sent in late 2024.", ("2024-09-01", "2024-12-31", "range", "point"),
-                     id="late-year"),
-        pytest.param("on 9 January 2025 at dawn", ("2025-01-09", "2025-01-09", "day", "point"),
-                     id="day-month-year"),
-        pytest.param("In January, troops", ("2025-01-01", "2025-01-31", "month", "point"),
-                     id="bare-month"),
-        pytest.param("fighting on 2024-11-03", ("2024-11-03", "2024-11-03", "day", "point"),
-                     id="iso"),
-        pytest.param("on May 5 the unit", ("2024-05-05", "2024-05-05", "day", "point"),
-                     id="month-after-reference-is-last-year"),
+        pytest.param(
+            "captured on January 9 by",
+            ("2025-01-09", "2025-01-09", "day", "point"),
+            id="month-day-without-year",
+        ),
+        pytest.param(
+            "Captured on January 9 this year",
+            ("2025-01-09", "2025-01-09", "day", "point"),
+            id="this-year",
+        ),
+        pytest.param(
+            "captured last month", ("2025-01-01", "2025-01-31", "month", "point"), id="last-month"
+        ),
+        pytest.param(
+            "deployment in October 2024.",
+            ("2024-10-01", "2024-10-31", "month", "point"),
+            id="month-year",
+        ),
+        pytest.param(
+            "under control since August 2024.",
+            ("2024-08-01", "2025-02-28", "range", "since"),
+            id="since",
+        ),
+        pytest.param(
+            "On January 12, 2025, the government",
+            ("2025-01-12", "2025-01-12", "day", "point"),
+            id="full-date",
+        ),
+        pytest.param(
+            "sent in late 2024.", ("2024-09-01", "2024-12-31", "range", "point"), id="late-year"
+        ),
+        pytest.param(
+            "on 9 January 2025 at dawn",
+            ("2025-01-09", "2025-01-09", "day", "point"),
+            id="day-month-year",
+        ),
+        pytest.param(
+            "In January, troops", ("2025-01-01", "2025-01-31", "month", "point"), id="bare-month"
+        ),
+        pytest.param(
+            "fighting on 2024-11-03", ("2024-11-03", "2024-11-03", "day", "point"), id="iso"
+        ),
+        pytest.param(
+            "on May 5 the unit",
+            ("2024-05-05", "2024-05-05", "day", "point"),
+            id="month-after-reference-is-last-year",
+        ),
     ],
 )
 def test_date_expressions_resolve_against_the_article_date(text, expected):
@@ -52,8 +77,16 @@ def test_recent_weeks_is_a_vague_window_not_a_stated_date():
     assert kind == "vague" and precision == "range" and end == "2025-02-28"
 
 
-@pytest.mark.parametrize("text", ["on February 30, 2025", "on 31 April 2024",
-                                  "they may 5 times", "over 10,000 soldiers", "at 3 a.m."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on February 30, 2025",
+        "on 31 April 2024",
+        "they may 5 times",
+        "over 10,000 soldiers",
+        "at 3 a.m.",
+    ],
+)
 def test_impossible_or_non_dates_are_not_found(text):
     assert find_dates(text, FEB_2025) == []
 

@@ -19,7 +19,7 @@ def test_spans_index_the_text(gaz):
     spans = scan(text, gaz)
     assert spans
     for span in spans:
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
     by_text = {s.text: s for s in spans}
     assert by_text["Kursk border region"].area
     assert by_text["Kursk border region"].cue == "in"

@@ -32,8 +32,10 @@ def _jsonl_row(line, gaz, geocoder):
     except ValueError as err:
         return {"id": None, "error": f"The line is not valid JSON ({err})."}
     if not isinstance(doc, dict):
-        return {"id": None,
-                "error": f"Each line must be an object {{\"id\", \"text\"}}; got {doc!r:.80}."}
+        return {
+            "id": None,
+            "error": f'Each line must be an object {{"id", "text"}}; got {doc!r:.80}.',
+        }
     doc_id = doc.get("id")
     text = doc.get("text")
     if text is None:
@@ -48,8 +50,12 @@ def _jsonl_row(line, gaz, geocoder):
 
 @main.command("geoparse")
 @click.argument("files", nargs=-1, metavar="FILE...|-")
-@click.option("--jsonl", "jsonl", is_flag=True,
-              help='Read JSON lines {"id", "text"} and write {"id", "mentions"} per line.')
+@click.option(
+    "--jsonl",
+    "jsonl",
+    is_flag=True,
+    help='Read JSON lines {"id", "text"} and write {"id", "mentions"} per line.',
+)
 def geoparse_command(files, jsonl):
     """Find place mentions in text files and print one JSON line per mention.
 
@@ -113,8 +119,12 @@ def geoparse_command(files, jsonl):
 @main.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH...]")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="Show a progress bar on stderr (only when it is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Show a progress bar on stderr (only when it is a terminal).",
+)
 def ingest_command(paths, as_json, progress):
     """Ingest articles (files or folders) into the event store; default: the demo articles.
 
@@ -145,7 +155,7 @@ def ingest_command(paths, as_json, progress):
             f"{report.events_updated} updated, {report.unchanged} unchanged, "
             f"{report.protected} left alone (reviewed or deleted)."
         )
-    for path, reason in report.failed:
+    for _path, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     if report.failed:
         click.echo(f"{len(report.failed)} file(s) failed.", err=True)
