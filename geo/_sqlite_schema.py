@@ -84,6 +84,9 @@ _FTS5 = (
 )
 _FTS_FALLBACK = "CREATE TABLE events_fts (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)"
 
+#: Clauses that a selective index answers better than a scan of live events.
+_DRIVING = re.compile(r"events_rtree|events_span|events_fts|event_sources|e\.event_id IN")
+
 _EXTRA_FILTERS = {
     "country_code": "e.country_code = ?",
     "geonameid": "e.geonameid = ?",
@@ -372,4 +375,8 @@ def where_clause(q, *, fts=True):
             )
         clauses.append(_EXTRA_FILTERS[key])
         params.append(value)
+    if len(clauses) > 1 and not q.include_deleted and _DRIVING.search(" ".join(clauses)):
+        # A selective index (R*Tree, FTS, sources, ids) should drive the search: keep the
+        # planner from scanning the live-events index instead ("+" disables its use).
+        clauses[0] = "+e.deleted = 0"
     return " AND ".join(clauses), params
