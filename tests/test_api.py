@@ -156,6 +156,13 @@ def test_item_filters(client, events, query, expected):
     assert resp.get_json()["numberMatched"] == len(expected)
 
 
+def test_crs84_is_accepted_and_declared(client, events):
+    crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    resp = client.get(f"/collections/events/items?crs={crs84}&bbox-crs={crs84}&bbox=30,45,40,55")
+    assert resp.status_code == 200 and resp.headers["Content-Crs"] == f"<{crs84}>"
+    assert _ids(resp) == {"in-oct", "in-nov", "span", "front"}
+
+
 def test_bbox_crossing_the_antimeridian(client, store):
     store.put_events(
         [
@@ -216,6 +223,7 @@ def test_default_limit_is_100(client, store):
         pytest.param("bbox=30,45,40,nan", "bbox", "finite", id="bbox-nan"),
         pytest.param("bbox=200,45,210,50", "bbox", "min_lon", id="lon-200"),
         pytest.param("bbox-crs=EPSG:3857&bbox=1,2,3,4", "bbox-crs", "EPSG:3857", id="crs"),
+        pytest.param("crs=EPSG:3857", "crs", "EPSG:3857", id="output-crs"),
         pytest.param("datetime=yesterday", "datetime", "'yesterday'", id="yesterday"),
         pytest.param("datetime=2024-02-30", "datetime", "2024-02-30", id="no-such-day"),
         pytest.param("datetime=2024-12-01/2024-01-01", "datetime", "after", id="reversed"),

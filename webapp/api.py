@@ -357,6 +357,7 @@ def items(collection_id):
     events = () if items.empty else primed(store.query(query))
     body = stream_with_context(feature_collection_chunks(events, make_tail))
     resp = Response(body, mimetype=GEOJSON)
+    resp.headers["Content-Crs"] = f"<{params.CRS84}>"
     resp.headers["X-Data-As-Of"] = as_of or ""
     resp.vary.add("Accept")
     return resp

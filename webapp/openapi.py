@@ -6,6 +6,8 @@ from geo.events import EVENT_TYPES, STATUSES
 
 __all__ = ["openapi_document"]
 
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
 
 _DAY = r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
 _TIME = r"([Tt](0\d|1\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-3]):[0-5]\d))?"
@@ -90,6 +92,11 @@ def _parameters(formats):
             "min_lon,min_lat,max_lon,max_lat in WGS84 (CRS84). Latitudes within [-90, 90] "
             "and min_lat <= max_lat; min_lon > max_lon crosses the antimeridian.",
             style="form",
+        ),
+        "crs": _query(
+            "crs",
+            {"type": "string", "enum": [CRS84]},
+            "Output CRS: only CRS84 (WGS84 longitude, latitude).",
         ),
         "datetime": _query(
             "datetime",
@@ -261,6 +268,7 @@ def openapi_document(server_url, formats=None):
                 "collectionId",
                 "f_items",
                 "bbox",
+                "crs",
                 "datetime",
                 "limit",
                 "offset",

@@ -28,6 +28,7 @@ ITEMS_PARAMS = frozenset(
     (
         "bbox",
         "bbox-crs",
+        "crs",
         "datetime",
         "limit",
         "offset",
@@ -264,6 +265,9 @@ def parse_items_request(
         bbox = parse_bbox(args["bbox"], crs=args.get("bbox-crs"))
     elif args.get("bbox-crs"):
         parse_bbox("-180,-90,180,90", crs=args["bbox-crs"])
+    crs = args.get("crs")
+    if crs not in (None, "") and crs not in _CRS84_ALIASES:
+        raise _bad(f"crs must be {CRS84!r} (the only output CRS); got {crs!r}", "crs")
     start = end = None
     if args.get("datetime", "").strip():
         start, end = parse_datetime(args["datetime"])
