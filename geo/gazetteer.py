@@ -6,6 +6,7 @@ import gzip
 import json
 import math
 import threading
+import zlib
 from pathlib import Path
 
 from geo.exc import GazetteerError
@@ -98,6 +99,7 @@ class Gazetteer:
         self._keys, self._overflow = unpack(*index["keys"])
         self._skel, self._skel_overflow = unpack(*index["skel"])
         self._area = index["area"]
+        self._shapes, self._shape_blob = index["shapes"], index["blob"]
         self.max_name_tokens = index["max_tokens"]
         self._user_keys = {}
         self._user_skel = {}
@@ -316,8 +318,10 @@ class Gazetteer:
 
     def geometry(self, geonameid):
         """Return the GeoJSON geometry of an admin1 unit, country or region, else None."""
-        feat = self._load_areas().get(int(geonameid))
-        return None if feat is None else feat["geometry"]
+        span = self._shapes.get(int(geonameid))
+        if span is None:
+            return None
+        return json.loads(zlib.decompress(self._shape_blob[span[0] : span[1]]))
 
     def outlines(self, level, *, country_codes=None):
         """Return a GeoJSON FeatureCollection of outlines for a basemap.

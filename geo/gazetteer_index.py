@@ -9,6 +9,7 @@ import marshal
 import os
 import sys
 import tempfile
+import zlib
 from array import array
 from pathlib import Path
 
@@ -34,7 +35,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
 #: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
@@ -211,16 +212,21 @@ def _build_index(data_dir):
                                 skel[sk] = [bucket, key_id]
                         elif key_id not in bucket:
                             bucket.append(key_id)
+        blob, shapes = bytearray(), {}
         with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
             for feat in json.load(fh)["features"]:
                 area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
+                # Each geometry compressed on its own: geometry(id) reads one, not all.
+                packed = zlib.compress(json.dumps(feat["geometry"]).encode(), 6)
+                shapes[feat["id"]] = (len(blob), len(blob) + len(packed))
+                blob += packed
     except (OSError, ValueError, IndexError) as err:
         raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
     return {
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
-        "keys": _pack(keys, entries), "area": area,
+        "keys": _pack(keys, entries), "area": area, "shapes": shapes, "blob": bytes(blob),
         "skel": _pack_skeletons(skel, entries, pop, cols["fclass"]),
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
