@@ -186,8 +186,17 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
     if failure and not plain:
         raise RuntimeError(f"the map page could not load its events: {failure}")
     out = page.evaluate(IDLE)
-    out["cold"] = [page.evaluate(STEP, ["step", False])["ms"] for _ in range(steps)]
-    out["steps"] = [page.evaluate(STEP, ["step", True])["ms"] for _ in range(steps)]
+    cold = [page.evaluate(STEP, ["step", False]) for _ in range(steps)]
+    warm = [page.evaluate(STEP, ["step", True]) for _ in range(steps)]
+    out["cold"], out["steps"] = [r["ms"] for r in cold], [r["ms"] for r in warm]
+    out["parts"] = {
+        name: (
+            statistics.median(r["timing"]["fetch"] for r in runs),
+            statistics.median(r["timing"]["draw"] for r in runs),
+        )
+        for name, runs in (("no prefetch", cold), ("prefetched", warm))
+        if runs
+    }
     if plain:
         out["zooms"] = [page.evaluate(ZOOM_PLAIN) for _ in range(zooms)]
     else:
@@ -249,6 +258,8 @@ def main(argv=None):
             f"| {name} | {n:,} | {r['load']:.0f} | {r['idle']:.0f} | {shown} | "
             f"{_fmt(r['steps'])} | {_fmt(r['cold'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
         )
+        for part, (fetch_ms, draw_ms) in r.get("parts", {}).items():
+            print(f"|   step {part}: data {fetch_ms:.0f} ms, drawing {draw_ms:.0f} ms (median) |")
         if r["errors"] or r["external"]:
             print(f"|   errors: {r['errors'][:3]} external: {r['external'][:3]} |")
     print(
