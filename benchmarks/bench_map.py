@@ -259,7 +259,7 @@ def main(argv=None):
             f"{_fmt(r['steps'])} | {_fmt(r['cold'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
         )
         for part, (fetch_ms, draw_ms) in r.get("parts", {}).items():
-            print(f"|   step {part}: data {fetch_ms:.0f} ms, drawing {draw_ms:.0f} ms (median) |")
+            print(f"|   step {part}: data {fetch_ms:.0f} ms, layers {draw_ms:.0f} ms (median) |")
         if r["errors"] or r["external"]:
             print(f"|   errors: {r['errors'][:3]} external: {r['external'][:3]} |")
     print(
