@@ -600,8 +600,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
         if not re.search(rf"\b(?:{_GOV_NOUN})\b", subject, re.I) or not dates:
             return None
     passive = bool(re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$",
-                             sentence[max(0, pos - 25):pos], re.I)) or sentence[
-        m.end():m.end() + 4].lower().startswith(" of") or (
+                             sentence[max(0, pos - 25):pos], re.I)) or (
         m.group(0).lower().endswith("ed")
         and re.match(r"\s+(?:by|in|on|at|near|after|during)\b", sentence[m.end():], re.I)
         is not None
@@ -648,7 +647,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
             "region" if place.place.feature_code == "RGN" else (place.place.precision)
         )
         cand.place_stated = True
-    elif theatre is not None:
+    elif theatre is not None and event_type != "statement":  # a statement is made elsewhere
         cand.place, cand.geo_precision = theatre, theatre.precision
     # -- actors and counts -------------------------------------------------------------------
     doc_force = f"Military Forces of {force}" if force else None
