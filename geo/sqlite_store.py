@@ -97,6 +97,9 @@ class SQLiteStore(EventStore):
                 )
                 conn.execute("PRAGMA busy_timeout = 10000")
                 conn.execute("PRAGMA foreign_keys = ON")
+                # WAL + NORMAL: a killed process loses nothing committed; only a power cut
+                # can lose the last transactions, never consistency.
+                conn.execute("PRAGMA synchronous = NORMAL")
             except sqlite3.Error as err:
                 raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
             self._local.conn, self._local.depth = conn, 0
@@ -121,13 +124,20 @@ class SQLiteStore(EventStore):
         self._local.depth = depth + 1
         try:
             yield self
-        except BaseException:
+        except BaseException as err:
             self._local.depth = depth
-            if depth == 0:
-                conn.execute("ROLLBACK")
-            else:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+            try:
+                if depth == 0:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (e.g. after a full disk)
+            if isinstance(err, sqlite3.Error):
+                raise StoreError(
+                    f"a write to store {str(self.path)!r} failed and was rolled back: {err}"
+                ) from err
             raise
         self._local.depth = depth
         try:

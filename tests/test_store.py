@@ -702,3 +702,17 @@ def test_query_plans_use_the_selective_index(store, query, driver):
         assert driver in plan
         if driver != "events_live":
             assert "events_live" not in plan
+
+
+def test_a_failing_write_is_a_store_error_and_changes_nothing(store):
+    store.put_events([ev("kept", summary="before")])
+    conn = store._conn()
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # the "disk" is now full
+    big = [ev(f"big{i}", summary="x" * 4000) for i in range(50)]
+    with pytest.raises(StoreError, match="failed and was rolled back: database or disk is full"):
+        store.put_events([ev("kept", summary="after"), *big])
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.get("kept").summary == "before" and store.count() == 1
+    store.put_events([ev("later")])  # the store keeps working
+    assert store.count() == 2
