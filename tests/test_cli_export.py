@@ -269,5 +269,9 @@ def test_reading_a_missing_store_is_an_error_not_a_new_file(tmp_path):
 def test_events_list_keeps_one_line_per_event(run, store_path):
     with SQLiteStore(store_path) as store:
         store.put_events([Event.from_dict({**EVENTS[0], "location_name": "Evil\nPlace\tX"})])
-    line = next(x for x in run("events", "list").stdout.splitlines() if x.startswith("ev-kyiv"))
+        store.put_events([Event.from_dict({"event_id": "ev-none", "event_type": "statement",
+                                           "date_start": "2025-01-02"})])  # fmt: skip
+    lines = run("events", "list").stdout.splitlines()
+    line = next(x for x in lines if x.startswith("ev-kyiv"))
     assert "Evil Place X (exact)" in line
+    assert next(x for x in lines if x.startswith("ev-none")).endswith("no location\t0 sources")

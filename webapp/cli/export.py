@@ -247,10 +247,16 @@ def list_events(as_json, **filters):
             when = event.date_start.isoformat()
             if event.date_end != event.date_start:
                 when += f"..{event.date_end.isoformat()}"
-            place = _one_line(event.location_name or event.name_in_text or "-")
+            place = event.location_name or event.name_in_text
+            if place:
+                place = f"{_one_line(place)} ({event.geo_precision})"
+            elif event.latitude is not None:
+                place = f"{event.latitude:.4f},{event.longitude:.4f} ({event.geo_precision})"
+            else:
+                place = "no location"
             click.echo(
                 f"{_one_line(event.event_id)}\t{when}\t{event.event_type}\t{event.status}\t"
-                f"{place} ({event.geo_precision})\t{len(event.sources)} sources"
+                f"{place}\t{len(event.sources)} sources"
             )
 
 
