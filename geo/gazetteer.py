@@ -100,6 +100,7 @@ class Gazetteer:
         self._skel, self._skel_overflow = unpack(*index["skel"])
         self._area = index["area"]
         self._shapes, self._shape_blob = index["shapes"], index["blob"]
+        self._geometries = {}  # parsed on first use
         self.max_name_tokens = index["max_tokens"]
         self._user_keys = {}
         self._user_skel = {}
@@ -318,10 +319,15 @@ class Gazetteer:
 
     def geometry(self, geonameid):
         """Return the GeoJSON geometry of an admin1 unit, country or region, else None."""
-        span = self._shapes.get(int(geonameid))
-        if span is None:
-            return None
-        return json.loads(zlib.decompress(self._shape_blob[span[0] : span[1]]))
+        gid = int(geonameid)
+        geom = self._geometries.get(gid)
+        if geom is None:
+            span = self._shapes.get(gid)
+            if span is None:
+                return None
+            geom = json.loads(zlib.decompress(self._shape_blob[span[0] : span[1]]))
+            self._geometries[gid] = geom
+        return geom
 
     def outlines(self, level, *, country_codes=None):
         """Return a GeoJSON FeatureCollection of outlines for a basemap.
