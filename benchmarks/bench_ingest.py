@@ -1,6 +1,6 @@
 """Benchmark of article ingestion: geoparsing KB/s, extraction and ingest articles/s.
 
-Run: ``python benchmarks/bench_ingest.py [--articles 300] [--words 1000] [--seed 1]``.
+Run: ``python benchmarks/bench_ingest.py [--articles 300] [--words 1000] [--seed 1] [--demo]``.
 It writes synthetic news articles of about ``--words`` words (sentences about attacks,
 captures, deployments, casualties and front lines in Ukrainian, Russian, Syrian and Sudanese
 places, with dates, counts, demonyms, metonyms and filler), warms the gazetteer up, then
@@ -103,6 +103,12 @@ def main(argv=None):
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="Use copies of the demo articles (data/articles) instead of "
+        "synthetic ones: each copy gets a distinct line so it is a new article.",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     gaz = Gazetteer.default()
@@ -110,7 +116,15 @@ def main(argv=None):
         folder = Path(tmp) / "articles"
         folder.mkdir()
         base = date(2024, 1, 1)
-        for i in range(args.articles):
+        demo = sorted((ROOT / "data" / "articles").glob("*.txt")) if args.demo else []
+        for i in range(args.articles if demo else 0):
+            src = demo[i % len(demo)]
+            path = folder / f"d{i:05d}.txt"
+            path.write_text(src.read_text("utf-8") + f"\nCopy {i}.\n", "utf-8")
+            path.with_suffix(".yaml").write_text(
+                src.with_suffix(".yaml").read_text("utf-8"), "utf-8"
+            )
+        for i in range(0 if demo else args.articles):
             published = base + timedelta(days=i % 600)
             path = folder / f"a{i:05d}.txt"
             path.write_text(make_article(rng, args.words, published), "utf-8")
