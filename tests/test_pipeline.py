@@ -312,3 +312,34 @@ def test_sigkill_during_ingest_leaves_whole_articles(tmp_path):
         assert {k: v for k, v in per_article.items()} == {a: {"capture", "attack"} for a in stored}
     finally:
         store.close()
+
+
+def test_held_out_articles_in_every_format_flow_into_the_store(tmp_path, gaz):
+    store = SQLiteStore(tmp_path / "held_out.sqlite")
+    try:
+        report = ingest_paths(store, [FIXTURES])
+        assert report.failed == [] and len(report.ok) == 4
+        events = list(store.query())
+        attack = next(e for e in events if e.event_type == "attack" and e.country_code == "SD")
+        assert attack.location_name == "El Fasher" and attack.date_start == date(2024, 6, 10)
+        assert attack.sources[0].publisher == "Example Desk"
+        front = next(
+            e
+            for e in events
+            if e.event_type == "front_line"
+            and e.location_name == "Avdiivka"
+            and e.date_precision == "day"
+        )
+        assert front.actor1 == "Military Forces of Russia"
+        assert front.sources[0].publisher == "Example Wire"
+        kobani = next(e for e in events if e.event_type == "attack" and e.country_code == "SY")
+        assert kobani.date_precision == "week"
+        follow = next(e for e in events if e.event_type == "capture" and e.country_code == "RU")
+        assert follow.date_start == date(2025, 1, 9) and follow.geonameid == KURSK_OBLAST
+        for event in events:
+            for source in event.sources:
+                text = store.get_article(source.source_id)["text"]
+                assert text[source.start : source.end] == source.quote
+            assert event.location_name not in ("Kyiv", "Moscow", "Damascus", "Khartoum")
+    finally:
+        store.close()
