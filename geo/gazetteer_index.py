@@ -178,6 +178,15 @@ def _build_index(data_dir):
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
     keys, entries, skel, area = {}, [], {}, {}
     try:
+        blob, shapes = bytearray(), {}
+        # The outlines first: their parse is freed before the name index grows.
+        with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
+            for feat in json.load(fh)["features"]:
+                area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
+                # Each geometry compressed on its own: geometry(id) reads one, not all.
+                packed = zlib.compress(json.dumps(feat["geometry"]).encode(), 6)
+                shapes[feat["id"]] = (len(blob), len(blob) + len(packed))
+                blob += packed
         with gzip.open(data_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
             header = fh.readline().rstrip("\n").split("\t")
             if header[:2] != ["geonameid", "name"]:
@@ -212,14 +221,6 @@ def _build_index(data_dir):
                                 skel[sk] = [bucket, key_id]
                         elif key_id not in bucket:
                             bucket.append(key_id)
-        blob, shapes = bytearray(), {}
-        with gzip.open(data_dir / "areas.geojson.gz", "rt", encoding="utf-8") as fh:
-            for feat in json.load(fh)["features"]:
-                area[feat["id"]] = feat["properties"].get("area_km2") or 0.0
-                # Each geometry compressed on its own: geometry(id) reads one, not all.
-                packed = zlib.compress(json.dumps(feat["geometry"]).encode(), 6)
-                shapes[feat["id"]] = (len(blob), len(blob) + len(packed))
-                blob += packed
     except (OSError, ValueError, IndexError) as err:
         raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
     return {
