@@ -174,6 +174,7 @@ def test_svg_is_well_formed_and_escapes_text():
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert XSS in texts
     assert "Captures (1)" in texts and "Deployments (1)" in texts
+    assert "district, region or country (area)" in texts
     paths = list(root.iter("{http://www.w3.org/2000/svg}path"))
     assert len(paths) == 2  # the basemap polygon and the admin1-level area, not a pin
     dashed = [p for p in paths if p.get("stroke-dasharray") == "5 4"]

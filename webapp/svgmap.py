@@ -184,7 +184,7 @@ def render_svg(
             )
     out.extend(points)
     legend = [t for t in event_types() if counts.get(t["id"])]
-    box_h = 30 + 20 * len(legend)
+    box_h = 30 + 20 * (len(legend) + 2)
     out.append(
         f'<rect x="{width - 230}" y="{height - box_h - 40}" width="220" height="{box_h}" '
         'fill="white" fill-opacity="0.92" stroke="#999"/>'
@@ -200,6 +200,16 @@ def render_svg(
             f'<text x="{width - 198}" y="{y}" font-size="12">'
             f"{escape(t['label'])} ({counts[t['id']]})</text>"
         )
+    key = (
+        ('<circle cx="{x}" cy="{y}" r="6" fill="#555" fill-opacity="0.15" stroke="#555" '
+         'stroke-width="2" stroke-dasharray="3 2"/>', "near a place"),
+        ('<rect x="{x0}" y="{y0}" width="14" height="10" fill="#555" fill-opacity="0.12" '
+         'stroke="#555" stroke-dasharray="5 4"/>', "district, region or country (area)"),
+    )  # fmt: skip
+    for shape, label in key:
+        y += 20
+        out.append(shape.format(x=width - 212, y=y - 4, x0=width - 219, y0=y - 9))
+        out.append(f'<text x="{width - 198}" y="{y}" font-size="12">{label}</text>')
     out.append(f'<text x="16" y="30" font-size="20" font-weight="bold">{escape(title)}</text>')
     if subtitle:
         out.append(f'<text x="16" y="52" font-size="13">{escape(subtitle)}</text>')
