@@ -36,6 +36,7 @@ EXTRACTION = "automatic:rules-1"
 _PRECISION_RANK = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 _CASUALTY_KINDS = {"killed", "wounded", "killed_or_wounded"}
 _ASSUMED = "date-assumed"
+_PLACE_ASSUMED = "place-assumed"
 _LOCATIVE_CUES = frozenset("in near at outside around inside within across to into".split())
 _LABELS = {
     "deployment": "Deployment", "capture": "Capture", "casualties": "Casualties",
@@ -171,13 +172,15 @@ def _place_of(event, gaz):
     return gaz.get(event.geonameid) if event.geonameid is not None else None
 
 
-def compatible(a, b, gazetteer):
+def compatible(a, b, gazetteer, *, across=True):
     """Return True when events ``a`` and ``b`` may report the same event.
 
     Same type; overlapping date ranges; the same place, or one inside the other (a town in
     an oblast, an oblast in a region; a country-level place is too coarse to tell events
     apart and fits any place); no conflicting actors; compatible counts (the same order of
-    magnitude, vague lower bounds such as "thousands" allowing more).
+    magnitude, vague lower bounds such as "thousands" allowing more). ``across`` (reports
+    from different articles): a report that states neither its date nor its place must
+    also share actor1 or a kind of count with the other.
     """
     if a.event_type != b.event_type:
         return False
@@ -194,7 +197,22 @@ def compatible(a, b, gazetteer):
             return False
     if a.event_type == "front_line" and (("objective" in a.tags) != ("objective" in b.tags)):
         return False
-    return _counts_compatible(a.counts, b.counts)
+    if not _counts_compatible(a.counts, b.counts):
+        return False
+    if across and (_weak(a) or _weak(b)):
+        # A report with neither a date nor a place of its own must share something positive.
+        shared_actor = a.actor1 is not None and a.actor1 == b.actor1
+        kinds = {_family(c.kind) for c in a.counts} & {_family(c.kind) for c in b.counts}
+        return shared_actor or bool(kinds)
+    return True
+
+
+def _family(kind):
+    return "casualty" if kind in _CASUALTY_KINDS else kind
+
+
+def _weak(event):
+    return _ASSUMED in event.tags and _PLACE_ASSUMED in event.tags
 
 
 def _merge_counts(a, b):
@@ -265,6 +283,8 @@ def merge(a, b, gazetteer):
     tags = set(a.tags) | set(b.tags)
     if not (a_assumed and b_assumed):
         tags.discard(_ASSUMED)
+    if not (_PLACE_ASSUMED in a.tags and _PLACE_ASSUMED in b.tags):
+        tags.discard(_PLACE_ASSUMED)
     reported = [d for d in (a.reported_at, b.reported_at) if d is not None]
     merged = a.replace(
         date_start=start, date_end=end, date_precision=precision,
@@ -331,7 +351,10 @@ def _event_from(cand, article, gaz, index):
         published_precision=article.get("published_precision"), quote=cand.quote,
         start=cand.start, end=cand.end,
     )  # fmt: skip
-    tags = sorted({t for t in cand.tags if not t.startswith("sentence:")})
+    tags = {t for t in cand.tags if not t.startswith("sentence:")}
+    if not cand.place_stated:
+        tags.add(_PLACE_ASSUMED)
+    tags = sorted(tags)
     fields = {}
     if place is not None:
         admin = gaz.admin1(place.country_code, place.admin1_code) if place.admin1_code else None
@@ -392,7 +415,7 @@ def article_events(article, gazetteer=None):
     for i, cand in enumerate(cands):
         event = _event_from(cand, article, gaz, i)
         for k, other in enumerate(events):
-            if compatible(other, event, gaz):
+            if compatible(other, event, gaz, across=False):
                 strong, weak = (
                     (event, other) if _strength(event) > _strength(other) else (other, event)
                 )

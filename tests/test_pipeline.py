@@ -343,3 +343,17 @@ def test_held_out_articles_in_every_format_flow_into_the_store(tmp_path, gaz):
             assert event.location_name not in ("Kyiv", "Moscow", "Damascus", "Khartoum")
     finally:
         store.close()
+
+
+def test_reports_without_date_or_place_need_a_shared_actor_or_count_across_articles(gaz):
+    weak = {"tags": ["date-assumed", "place-assumed"], "event_type": "attack"}
+    a = _event(**weak)
+    b = _event(**weak, sources=[{"source_id": "b", "publisher": "B"}])
+    assert not compatible(a, b, gaz)
+    assert compatible(a, b, gaz, across=False)  # one article telling one story
+    assert compatible(
+        a.replace(actor1="Military Forces of Sudan"),
+        b.replace(actor1="Military Forces of Sudan"),
+        gaz,
+    )
+    assert compatible(a, b.replace(tags=()), gaz) is False
