@@ -134,13 +134,17 @@ def test_basemap_is_gzipped_cached_geojson(client):
 
 
 def test_vendored_and_own_assets_are_served(client):
-    js = client.get("/vendor/leaflet@1.9.3/leaflet.js")
-    assert js.status_code == 200 and b"Leaflet" in js.get_data()[:400]
-    assert client.get("/vendor/leaflet@1.9.3/images/layers.png").mimetype == "image/png"
-    assert client.get("/vendor/leaflet_markercluster@1.4.1/MarkerCluster.css").status_code == 200
-    assert client.get("/maps-static/conflictmap.js").status_code == 200
+    def get(url):
+        with client.get(url) as resp:  # file responses: close them
+            return resp.status_code, resp.mimetype, resp.get_data()
+
+    status, _, body = get("/vendor/leaflet@1.9.3/leaflet.js")
+    assert status == 200 and b"Leaflet" in body[:400]
+    assert get("/vendor/leaflet@1.9.3/images/layers.png")[1] == "image/png"
+    assert get("/vendor/leaflet_markercluster@1.4.1/MarkerCluster.css")[0] == 200
+    assert get("/maps-static/conflictmap.js")[0] == 200
     for bad in ("/vendor/leaflet@1.9.3/../__init__.py", "/vendor/leaflet@9.9/leaflet.js"):
-        assert client.get(bad).status_code == 404, bad
+        assert get(bad)[0] == 404, bad
 
 
 def test_build_maps_writes_a_self_contained_page_and_svg(tmp_path, store, runner):
