@@ -291,3 +291,23 @@ def test_openapi_describes_every_route_with_typed_parameters(app, client):
     assert params["limit"]["schema"] == {"type": "integer", "minimum": 1, "default": 100}
     assert params["bbox"]["schema"]["minItems"] == 4
     assert set(params["f_items"]["schema"]["enum"]) >= {"json", "csv", "gpkg", "kml", "geojson"}
+
+
+def test_head_and_unread_item_pages_do_not_disturb_later_requests(client, events):
+    import gc
+
+    unread = client.get("/collections/events/items?limit=2")
+    assert unread.status_code == 200
+    head = client.head("/collections/events/items")
+    assert head.status_code == 200 and head.get_data() == b""
+    del unread, head
+    gc.collect()
+    assert client.get("/collections/events/items/span").status_code == 200
+    assert client.get("/map").status_code == 200
+
+
+def test_extent_follows_a_write_in_the_same_second(client, store, events):
+    before = client.get("/collections/events").get_json()["extent"]["spatial"]["bbox"]
+    store.put_events([_event(event_id="far", longitude=-60.0, latitude=-30.0)])
+    after = client.get("/collections/events").get_json()["extent"]["spatial"]["bbox"]
+    assert before[0][0] == 10.0 and after[0][:2] == [-60.0, -30.0]

@@ -10,7 +10,6 @@ from flask import (
     current_app,
     jsonify,
     request,
-    stream_with_context,
     url_for,
 )
 
@@ -285,7 +284,11 @@ def _filters(items):
     return out
 
 
-def _page_links(collection_id, items, matched):
+def _page_links(collection_id, items):
+    """Return ``(links, next_link)`` of an items page; ``next_link`` applies when more match.
+
+    Built while the request is active, so the streamed body needs no request context.
+    """
     args = request.args.to_dict(flat=False)
     args.pop("offset", None)
     args.pop("f", None)
@@ -299,8 +302,7 @@ def _page_links(collection_id, items, matched):
     links = [_link(href("json", items.offset), "self", GEOJSON, "This page")]
     for name, fmt in _formats().items():
         links.append(_link(href(name), "alternate", fmt.media_type, f"All matches as {name}"))
-    if items.offset + items.limit < matched:
-        links.append(_link(href("json", items.offset + items.limit), "next", GEOJSON, "Next"))
+    next_link = _link(href("json", items.offset + items.limit), "next", GEOJSON, "Next page")
     if items.offset > 0:
         prev = max(0, items.offset - items.limit)
         links.append(_link(href("json", prev), "prev", GEOJSON, "Previous page"))
@@ -312,7 +314,7 @@ def _page_links(collection_id, items, matched):
             COLLECTIONS[collection_id][0],
         )
     )
-    return links
+    return links, next_link
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -338,6 +340,7 @@ def items(collection_id):
     as_of = store.data_as_of()
     timestamp = _now()
     query = items.query
+    links, next_link = _page_links(collection_id, items)
 
     def make_tail(returned):
         # a first page that is not full holds every match: no count query needed
@@ -351,11 +354,13 @@ def items(collection_id):
             "numberMatched": matched,
             "timeStamp": timestamp,
             "dataAsOf": as_of,
-            "links": _page_links(collection_id, items, matched),
+            "links": links + [next_link] if items.offset + items.limit < matched else links,
         }
 
     events = () if items.empty else primed(store.query(query))
-    body = stream_with_context(feature_collection_chunks(events, make_tail))
+    # no stream_with_context: the generator needs only the store and the values above, so
+    # a response that is never read (HEAD, a test) leaves no request context behind
+    body = feature_collection_chunks(events, make_tail)
     resp = Response(body, mimetype=GEOJSON)
     resp.headers["Content-Crs"] = f"<{params.CRS84}>"
     resp.headers["X-Data-As-Of"] = as_of or ""

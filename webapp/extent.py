@@ -19,7 +19,8 @@ def extent_of(store, types=None):
     ``interval`` is ``[first date_start, last date_end]`` as ISO dates; both None when no
     event matches. The events are read once per ``store.data_as_of()`` value.
     """
-    key = (getattr(store, "url", id(store)), store.data_as_of(), types)
+    # data_as_of has one-second resolution: the live count also tells a same-second write
+    key = (getattr(store, "url", id(store)), store.data_as_of(), store.count(), types)
     with _extent_lock:
         if key in _extent_cache:
             return _extent_cache[key]
