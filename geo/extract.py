@@ -45,7 +45,7 @@ _NUM = (r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
         r"tens of thousands|hundreds of thousands|dozens|hundreds|thousands|"
         + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)))  # fmt: skip
 _COUNT = re.compile(
-    rf"\b(?:(?P<between>between)\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
+    rf"(?<![\d/.:-])(?<!\d,)\b(?:(?P<between>between)\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
     rf"|(?P<r1>{_NUM})\s*(?:to|-|–)\s*(?P<r2>{_NUM})(?!-year)"
     rf"|(?P<mod>around|about|approximately|roughly|nearly|almost|some|an estimated|estimated|"
     rf"over|more than|at least|upwards of|in excess of|up to|fewer than|less than|at most)\s+"
@@ -198,6 +198,8 @@ def find_counts(sentence, *, numbers_context=False):
     out = []
     for m in _COUNT.finditer(sentence):
         text = m.group(0)
+        if re.match(r"[-/:]\d", sentence[m.end() : m.end() + 2]):
+            continue  # part of a date or time ("2024-05-10", "10/05", "3:30")
         if re.fullmatch(r"(?:19|20)\d\d", text.strip()):
             continue  # a year
         after = sentence[m.end() : m.end() + 60]

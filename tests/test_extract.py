@@ -67,6 +67,8 @@ def test_counts_of_people(text, low, high, best):
         "a shipment of over 13,000 containers filled with ammunition",
         "In 2024, the war went on",
         "He had not been home in 10 years",
+        "Fighting on 2024-05-10 killed soldiers",
+        "at 10:30 soldiers moved",
     ],
 )
 def test_numbers_that_are_not_counts_of_people(text):
