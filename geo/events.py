@@ -28,6 +28,7 @@ __all__ = [
     "Source",
     "make_event_id",
     "parse_date",
+    "rfc7946_geometry",
 ]
 
 EVENT_TYPES = (
@@ -85,6 +86,82 @@ def parse_date(value, *, field_name="date"):
             pass
     raise ValidationError(
         f"{field_name} must be an ISO date like '2025-01-09'; got {value!r}", field=field_name
+    )
+
+
+def _position(value):
+    if (
+        isinstance(value, list | tuple)
+        and len(value) >= 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
+        and -180 <= value[0] <= 180
+        and -90 <= value[1] <= 90
+    ):
+        return [float(value[0]), float(value[1])]
+    raise ValidationError(
+        f"geometry positions must be [lon, lat] in degrees; got {value!r:.60}", field="geometry"
+    )
+
+
+def _ring(points, *, ccw):
+    """Return a closed linear ring wound counterclockwise (``ccw``) or clockwise."""
+    if not isinstance(points, list | tuple):
+        raise ValidationError(
+            f"a polygon ring must be a list; got {points!r:.60}", field="geometry"
+        )
+    ring = [_position(p) for p in points]
+    if ring and ring[0] != ring[-1]:
+        ring.append(list(ring[0]))
+    if len(ring) < 4:
+        raise ValidationError(
+            f"a polygon ring needs at least 4 positions; got {len(ring)}", field="geometry"
+        )
+    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+    return ring[::-1] if (area2 > 0) != ccw and area2 != 0 else ring
+
+
+def _polygon(rings):
+    if not isinstance(rings, list | tuple) or not rings:
+        raise ValidationError(f"a polygon needs rings; got {rings!r:.60}", field="geometry")
+    return [_ring(r, ccw=(i == 0)) for i, r in enumerate(rings)]
+
+
+def rfc7946_geometry(geometry):
+    """Return a GeoJSON geometry with checked positions and RFC 7946 ring winding.
+
+    Polygon exterior rings become counterclockwise and holes clockwise (RFC 7946, 3.1.6);
+    unclosed rings are closed. Other geometry types keep their coordinates (checked).
+
+    Raises
+    ------
+    ValidationError
+        When the geometry is not a GeoJSON geometry or a position is not [lon, lat].
+
+    Examples
+    --------
+    >>> clockwise = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0]]]}
+    >>> rfc7946_geometry(clockwise)["coordinates"][0]
+    [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+    """
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind == "GeometryCollection":
+        parts = geometry.get("geometries")
+        if not isinstance(parts, list | tuple):
+            raise ValidationError("a GeometryCollection needs a geometries list", field="geometry")
+        return {"type": kind, "geometries": [rfc7946_geometry(g) for g in parts]}
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": _polygon(coords)}
+    if kind == "MultiPolygon" and isinstance(coords, list | tuple):
+        return {"type": kind, "coordinates": [_polygon(p) for p in coords]}
+    if kind == "Point":
+        return {"type": kind, "coordinates": _position(coords)}
+    if kind in ("MultiPoint", "LineString") and isinstance(coords, list | tuple):
+        return {"type": kind, "coordinates": [_position(p) for p in coords]}
+    if kind == "MultiLineString" and isinstance(coords, list | tuple):
+        return {"type": kind, "coordinates": [[_position(p) for p in line] for line in coords]}
+    raise ValidationError(
+        f"geometry must be a GeoJSON geometry object; got {geometry!r:.80}", field="geometry"
     )
 
 
@@ -319,6 +396,8 @@ class Event:
                 f"geometry must be a GeoJSON geometry object; got {geometry!r:.80}",
                 field="geometry",
             )
+        if geometry is not None:
+            geometry = rfc7946_geometry(geometry)
         counts = data.get("counts") or ()
         if not isinstance(counts, list | tuple):
             raise ValidationError(f"counts must be a list; got {counts!r}", field="counts")

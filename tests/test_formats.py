@@ -450,3 +450,46 @@ def test_codebook_documents_every_field_code_and_column():
     for column in CSV_COLUMNS:
         generic = re.sub(r"^count_.+_(low|high|best)$", r"count_<kind>_\1", column)
         assert column in documented or generic in documented, f"CSV column {column}"
+
+
+def _signed_area(ring):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+
+
+def test_geojson_polygons_follow_the_right_hand_rule():
+    """RFC 7946 3.1.6: exterior rings counterclockwise, holes clockwise, rings closed."""
+    clockwise = [[30, 50], [30, 52], [34, 52], [34, 50], [30, 50]]
+    hole_ccw = [[31, 50.5], [33, 50.5], [33, 51.5], [31, 51.5]]  # not closed either
+    event = Event.from_dict(
+        {
+            "event_type": "front_line",
+            "date_start": "2024-08-06",
+            "latitude": 51,
+            "longitude": 32,
+            "geometry": {"type": "MultiPolygon", "coordinates": [[clockwise, hole_ccw]]},
+        }
+    )
+    feature = json.loads(export("geojson", [event]))["features"][0]
+    outer, hole = feature["geometry"]["coordinates"][0]
+    assert _signed_area(outer) > 0 and _signed_area(hole) < 0
+    assert hole[0] == hole[-1] and len(hole) == 5
+    assert sorted(map(tuple, outer)) == sorted(
+        map(tuple, [[float(x), float(y)] for x, y in clockwise])
+    )
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}, id="short-ring"),
+        pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, "a"], [1, 1]]]}, id="text"),
+        pytest.param({"type": "Polygon", "coordinates": []}, id="no-rings"),
+        pytest.param({"type": "Point", "coordinates": [200, 10]}, id="lon-range"),
+        pytest.param({"type": "Circle", "coordinates": [0, 0]}, id="unknown-type"),
+        pytest.param({"type": "MultiPolygon", "coordinates": "x"}, id="multi-text"),
+    ],
+)
+def test_malformed_geometries_are_validation_errors(geometry):
+    with pytest.raises(ValidationError) as info:
+        Event.from_dict({"event_type": "attack", "date_start": "2025-01-01", "geometry": geometry})
+    assert info.value.field == "geometry"
