@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import sqlite3
 import xml.etree.ElementTree as ET
 
@@ -183,6 +184,9 @@ def test_export_to_file_infers_the_format(run, tmp_path, name, check):
     assert check(target.read_bytes())
     assert "3 events" in result.stderr
     assert sorted(p.name for p in target.parent.iterdir()) == [name]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not a private temp file's 0600
 
 
 def test_export_to_a_folder_is_refused(run, tmp_path):

@@ -6,8 +6,8 @@ import functools
 import getpass
 import json
 import os
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -208,9 +208,10 @@ def export(fmt, output, **filters):
                 f"expected a file path; {output!r} is a folder", param_hint="'-o'"
             )
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        # A new file honours the umask (mkstemp's would be private); renamed when complete.
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with open(tmp, "xb") as handle:
                 fmt_obj.write(store.query(query), handle, meta=meta)
             os.replace(tmp, target)
         except BaseException:
