@@ -52,6 +52,13 @@ ATTRIBUTION = (
 DATA_DIR = Path(__file__).resolve().parent.parent / "gazetteer" / "data"
 
 
+def _frozen(coords):
+    """Return nested coordinate lists as nested tuples (shared, so they must not change)."""
+    if coords and isinstance(coords[0], (int, float)):
+        return tuple(coords)
+    return tuple(_frozen(part) for part in coords)
+
+
 class Gazetteer:
     """The offline gazetteer: lookups by folded name, by id, by admin code and by point.
 
@@ -318,7 +325,10 @@ class Gazetteer:
         return self._areas
 
     def geometry(self, geonameid):
-        """Return the GeoJSON geometry of an admin1 unit, country or region, else None."""
+        """Return the GeoJSON geometry of an admin1 unit, country or region, else None.
+
+        Coordinates are nested tuples ([lon, lat] pairs), shared between calls.
+        """
         gid = int(geonameid)
         geom = self._geometries.get(gid)
         if geom is None:
@@ -326,8 +336,9 @@ class Gazetteer:
             if span is None:
                 return None
             geom = json.loads(zlib.decompress(self._shape_blob[span[0] : span[1]]))
+            geom["coordinates"] = _frozen(geom["coordinates"])
             self._geometries[gid] = geom
-        return geom
+        return dict(geom)  # a new dict over coordinates nobody can change
 
     def outlines(self, level, *, country_codes=None):
         """Return a GeoJSON FeatureCollection of outlines for a basemap.

@@ -209,3 +209,13 @@ def test_obsolete_index_files_are_removed(mini_data, tmp_path):
     Gazetteer(mini_data, user_dir=False, cache=cache)
     names = [p.name for p in cache.iterdir()]
     assert len(names) == 3 and not any("-v1-" in n for n in names)
+
+
+def test_geometry_cannot_be_changed_by_a_caller(gaz):
+    first = gaz.geometry(709716)
+    first["type"] = "Point"
+    with pytest.raises(TypeError):
+        first["coordinates"][0] = None
+    again = gaz.geometry(709716)
+    assert again["type"] in ("Polygon", "MultiPolygon")
+    assert shape(json.loads(json.dumps(again))).equals(shape(again))  # still plain GeoJSON
