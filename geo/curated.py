@@ -208,11 +208,15 @@ def load_curated(path) -> list[CuratedRecord]:
     return records
 
 
-def _build(path, record, stored):
-    """Return the Event a record asks for: its fields over the stored event's, validated."""
+def _build(path, record, stored, deleted=None):
+    """Return the Event a record asks for: its fields over the stored event's, validated.
+
+    ``deleted`` is the event as it was when deleted: listing a deleted id restores it with
+    the record's fields over its old ones.
+    """
     fields = dict(record.fields)
     geometry = fields.pop("_feature_geometry", None)
-    base = stored.to_dict() if stored else {}
+    base = stored.to_dict() if stored else dict(deleted or {})
     base.pop("updated_at", None)
     if geometry is not None:
         if geometry.get("type") == "Point" and "latitude" not in fields:
@@ -261,8 +265,12 @@ def apply_curated(store, path=None, *, by="analyst") -> CuratedResult:
                 else:
                     result.not_found.append(record.event_id)
                 continue
-            event = _build(path, record, stored)
-            events.append((event, stored))
+            deleted = None
+            if stored is None and record.event_id:
+                gone = [d for d in store.deletions() if d["event_id"] == record.event_id]
+                deleted = gone[-1]["event"] if gone else None
+            event = _build(path, record, stored, deleted)
+            events.append((event, stored or deleted))
         put = store.put_events([e for e, _ in events], overwrite_reviewed=True)
         unchanged = set(getattr(put, "unchanged", ()))
         for event, stored in events:

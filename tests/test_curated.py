@@ -250,3 +250,14 @@ def test_unreviewed_corrections_are_reported(tmp_path, store):
     # Which is why it matters: the next automatic run replaces the correction.
     store.put_events([auto_event("ev-a")])
     assert store.get("ev-a").summary is None
+
+
+def test_listing_a_deleted_event_restores_it(tmp_path, store):
+    store.put_events([auto_event("ev-a", summary="original")])
+    store.delete_event("ev-a", reason="mistake", by="ana")
+    path = write(tmp_path, "- event_id: ev-a\n  status: reviewed\n")
+    result = apply_curated(store, path)
+    assert result.corrected == ["ev-a"]
+    restored = store.get("ev-a")
+    assert restored.summary == "original" and restored.status == "reviewed"
+    assert len(store.deletions()) == 1  # the deletion stays in the log
