@@ -241,6 +241,9 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
     return out
 
 
+# Ranked candidates by (geocoder, name, area wording, document context): documents about one
+# conflict share their context, and the geocoder only caches answers without context.
+_CONTEXT_CACHE = {}
 #: Largest score the document context can add to a candidate (countries 0.2, admin1 0.15).
 _MAX_CONTEXT_BONUS = 0.35
 
@@ -256,8 +259,16 @@ def _candidates(geocoder, span, weights, admin1):
         ranked = geocoder.candidates(span.query)[:4]
         if len(ranked) < 2 or ranked[0][1] - ranked[1][1] > _MAX_CONTEXT_BONUS:
             return ranked
-    ctx = Context(countries=weights, admin1=admin1, prefer_area=span.area)
-    return geocoder.candidates(span.query, context=ctx)[:4]
+    key = (id(geocoder), span.query, span.area, tuple(sorted(weights.items())),
+           tuple(sorted(admin1)))  # fmt: skip
+    ranked = _CONTEXT_CACHE.get(key)
+    if ranked is None:
+        ctx = Context(countries=weights, admin1=admin1, prefer_area=span.area)
+        ranked = geocoder.candidates(span.query, context=ctx)[:4]
+        if len(_CONTEXT_CACHE) > 50_000:
+            _CONTEXT_CACHE.clear()
+        _CONTEXT_CACHE[key] = ranked
+    return ranked
 
 
 def _cue(span: Span):
