@@ -41,7 +41,9 @@ class EventQuery:
     area intersects it. ``start``/``end`` match events whose date range overlaps
     ``[start, end]`` (either end open when ``None``). ``text`` is a free-text match over
     summary, place names, actors and source quotes. ``source`` matches a source id, publisher
-    or URL. ``order`` is "date" (date_start, then event_id) for stable paging.
+    or URL. Results come in stable order (date_start, then event_id) for paging. ``extra``
+    holds further exact-match filters: ``country_code``, ``geonameid``, ``geo_precision``,
+    ``extraction`` and ``updated_since`` (an ISO timestamp); other keys are rejected.
     """
 
     bbox: tuple[float, float, float, float] | None = None
@@ -81,8 +83,15 @@ class EventStore(abc.ABC):
         """Return how many events match ``q`` (ignoring limit and offset)."""
 
     @abc.abstractmethod
-    def put_events(self, events: Iterable[Event]) -> None:
-        """Insert or replace events by id, in one transaction (sets ``updated_at``)."""
+    def put_events(self, events: Iterable[Event], *, overwrite_reviewed: bool = False):
+        """Insert or replace events by id, in one transaction (sets ``updated_at``).
+
+        Unless ``overwrite_reviewed``, a stored ``reviewed`` event is only replaced by a
+        ``reviewed`` version and a deleted event stays deleted (``geo.curated.merge_allowed``);
+        an event identical to the stored one is not rewritten. Returns a result with
+        ``written`` (int), ``unchanged`` and ``protected`` (tuples of ids), like
+        ``geo.sqlite_store.PutResult``.
+        """
 
     @abc.abstractmethod
     def delete_event(self, event_id: str, *, reason: str, by: str) -> None:

@@ -301,6 +301,9 @@ def test_extra_filters(store):
     store.put_events([ev("ua", country_code="UA", geonameid=1), ev("ru", country_code="RU")])
     assert ids(store.query(EventQuery(extra={"country_code": "RU"}))) == ["ru"]
     assert ids(store.query(EventQuery(extra={"geonameid": 1}))) == ["ua"]
+    stamp = store.get("ua").updated_at
+    assert len(ids(store.query(EventQuery(extra={"updated_since": stamp})))) == 2
+    assert ids(store.query(EventQuery(extra={"updated_since": "9999-01-01T00:00:00Z"}))) == []
     with pytest.raises(ValidationError, match="unknown extra filter 'colour'"):
         store.count(EventQuery(extra={"colour": "red"}))
 
