@@ -311,3 +311,10 @@ def test_extent_follows_a_write_in_the_same_second(client, store, events):
     store.put_events([_event(event_id="far", longitude=-60.0, latitude=-30.0)])
     after = client.get("/collections/events").get_json()["extent"]["spatial"]["bbox"]
     assert before[0][0] == 10.0 and after[0][:2] == [-60.0, -30.0]
+
+
+def test_offset_past_the_end_still_counts_the_matches(client, events):
+    fc = client.get("/collections/events/items?offset=1000").get_json()
+    assert fc["features"] == [] and fc["numberReturned"] == 0
+    assert fc["numberMatched"] == len(events)
+    assert not any(link["rel"] == "next" for link in fc["links"])

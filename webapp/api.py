@@ -343,11 +343,11 @@ def items(collection_id):
     links, next_link = _page_links(collection_id, items)
 
     def make_tail(returned):
-        # a first page that is not full holds every match: no count query needed
+        # a page that is not full ends the matches: no count query needed
         if items.empty:
             matched = 0
-        elif items.offset == 0 and returned < items.limit:
-            matched = returned
+        elif returned < items.limit and (returned or items.offset == 0):
+            matched = items.offset + returned
         else:
             matched = store.count(query)
         return {
