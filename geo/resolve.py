@@ -118,7 +118,10 @@ def _document_countries(spans, gaz):
         countries = [p for p in places if p.feature_code in COUNTRY_CODES]
         if countries and fold(countries[0].name) == span.key:
             cc = countries[0].country_code
-            counts[cc] = counts.get(cc, 0) + 1
+            # "Georgia" is also a US state: a name shared with a large unit elsewhere is
+            # weaker evidence of the country.
+            shared = any(p.country_code != cc and p.feature_code == "ADM1" for p in places)
+            counts[cc] = counts.get(cc, 0) + (0.5 if shared else 1)
         elif (
             places
             and len({p.country_code for p in places}) == 1
@@ -233,6 +236,10 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
         if not ranked:
             continue
         best, score = ranked[0]
+        tied = [p for p, s in ranked if s >= score and p.country_code != best.country_code]
+        if tied and weights:
+            # Scores capped at 1.0 tie: the country the document is most about decides.
+            best = max([best, *tied], key=lambda p: weights.get(p.country_code, 0.0))
         if not _keep(span, best, score, weights, text, gaz):
             continue
         alternatives = tuple((p.geonameid, s) for p, s in ranked[1:4])

@@ -102,3 +102,14 @@ def test_mentions_serialise_to_the_cli_row(gaz):
     for key in ("start", "end", "text", "lat", "lon", "geonameid", "feature_code", "country_code"):
         assert key in row
     assert row["text"] == "Kharkiv" and row["country_code"] == "UA"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "code"),
+    [
+        ("Russian troops remain in South Ossetia, and Georgia protested in Tbilisi.", "GE", "PCLI"),
+    ],
+)
+def test_georgia_in_a_document_about_the_caucasus_is_the_country(gaz, text, country, code):
+    georgia = next(m for m in places(text, gaz) if m.text == "Georgia")
+    assert (georgia.place.country_code, georgia.place.feature_code) == (country, code)
