@@ -24,7 +24,7 @@ from shapely import make_valid, set_precision
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
-from geo.normalize import fold
+from geo.normalize import AREA_WORDS, fold
 
 __all__ = ["FORMAT_VERSION", "build", "main"]
 
@@ -196,6 +196,27 @@ def _area_km2(geom):
     return geom.area * 111.32 * 111.32 * math.cos(math.radians(lat))
 
 
+def _oblast_name(feats):
+    """Return "<English name> Oblast" for an oblast (GeoNames writes "Kiev", "Kharkivs'ka...").
+
+    Natural Earth's ``type`` says which units are oblasts; other units keep GeoNames' name.
+    """
+    if len(feats) != 1:
+        return None
+    p = feats[0]["properties"]
+    if p.get("type") not in ("Oblast", "Oblast'") or p.get("type_en") not in ("Region", "", None):
+        return None
+    if not p.get("name_en"):
+        return None
+    name_en = p["name_en"].strip()
+    words = fold(name_en).split()
+    if words[-1:] == ["oblast"]:
+        return name_en
+    if AREA_WORDS.intersection(words):  # "Kamchatka Krai": not an oblast by name
+        return None
+    return f"{name_en} Oblast"
+
+
 def _split_alt(value):
     return [part for part in (value or "").split("|") if part]
 
@@ -225,6 +246,10 @@ def _read_admin1(src, places):
             alt += [p.get("name"), p.get("name_en"), p.get("gn_name"), p.get("woe_name")]
             alt += [p.get("name_ru"), p.get("name_uk"), p.get("name_local")]
             alt += _split_alt(p.get("name_alt"))
+        display = _oblast_name(feats)
+        if display and display != name:
+            alt.insert(0, name)  # GeoNames' own form stays a name of the unit
+            name = display
         area = None
         lat = lon = None
         if feats:
