@@ -219,3 +219,19 @@ def test_geometry_cannot_be_changed_by_a_caller(gaz):
     again = gaz.geometry(709716)
     assert again["type"] in ("Polygon", "MultiPolygon")
     assert shape(json.loads(json.dumps(again))).equals(shape(again))  # still plain GeoJSON
+
+
+def test_oblasts_carry_english_names(gaz):
+    assert gaz.get(703446).name == "Kyiv Oblast"  # GeoNames writes "Kiev"
+    assert gaz.get(706482).name == "Kharkiv Oblast"  # GeoNames writes "Kharkivs'ka Oblast'"
+    assert 703446 in {p.geonameid for p in gaz.lookup("kiev")}  # GeoNames' form still a name
+    assert gaz.get(703883).name == "Crimea"  # not an oblast
+    assert gaz.get(709717).admin1_name == "Donetsk Oblast"
+
+
+def test_region_outlines_and_place_records(gaz):
+    regions = gaz.outlines("region")["features"]
+    assert {f["id"] for f in regions} == {3000000001, 3000000002, 3000000003, 3000000004}
+    record = gaz.get(538560).to_dict()
+    assert record["geonameid"] == 538560 and record["admin1_name"] == "Kursk Oblast"
+    assert not gaz.get(538560).is_area and gaz.get(538555).is_area
