@@ -6,9 +6,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo.events import Event
 from geo.exc import NotFoundError, StoreError, ValidationError
@@ -719,3 +721,72 @@ def test_a_failing_write_is_a_store_error_and_changes_nothing(store):
     assert store.get("kept").summary == "before" and store.count() == 1
     store.put_events([ev("later")])  # the store keeps working
     assert store.count() == 2
+
+
+# -- property: the SQL filters agree with a plain Python reading of the same rules -----------
+
+
+_DAY0 = date(2024, 1, 1)
+
+
+@st.composite
+def _random_events(draw):
+    events = []
+    for i in range(draw(st.integers(1, 40))):
+        lon = draw(st.floats(-179.5, 179, allow_nan=False))
+        lat = draw(st.floats(-89, 88, allow_nan=False))
+        start = _DAY0 + timedelta(days=draw(st.integers(0, 120)))
+        end = start + timedelta(days=draw(st.sampled_from([0, 0, 3, 40])))
+        data = {"lat": lat, "lon": lon, "start": start.isoformat(), "end": end.isoformat()}
+        if draw(st.booleans()):
+            w, h = draw(st.floats(0.01, 0.5)), draw(st.floats(0.01, 1))
+            ring = [[lon, lat], [lon + w, lat], [lon + w, lat + h], [lon, lat + h], [lon, lat]]
+            data["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+        kind = draw(st.sampled_from(["attack", "capture", "movement"]))
+        events.append(ev(f"e{i:02d}", kind, **data))
+    return events
+
+
+def _expected(events, bbox, start, end, types):
+    from geo._sqlite_rows import event_bounds
+
+    out = []
+    for e in events:
+        if types and e.event_type not in types:
+            continue
+        if start and e.date_end < start or end and e.date_start > end:
+            continue
+        if bbox:
+            b = event_bounds(e)
+            lons = [(bbox[0], bbox[2])] if bbox[0] <= bbox[2] else [(bbox[0], 180), (-180, bbox[2])]
+            if not (
+                b[1] <= bbox[3]
+                and b[3] >= bbox[1]
+                and any(b[0] <= hi and b[2] >= lo for lo, hi in lons)
+            ):
+                continue
+        out.append(e)
+    return [e.event_id for e in sorted(out, key=lambda e: (e.date_start, e.event_id))]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=_random_events(),
+    box=st.one_of(
+        st.none(),
+        st.tuples(st.floats(-180, 180), st.floats(-90, 80), st.floats(-180, 180), st.floats(0, 60)),
+    ),
+    start=st.one_of(st.none(), st.integers(0, 160)),
+    span=st.one_of(st.none(), st.integers(0, 60)),
+    types=st.sets(st.sampled_from(["attack", "capture", "movement"]), max_size=2),
+)
+def test_filters_agree_with_python(tmp_path_factory, events, box, start, span, types):
+    bbox = None if box is None else (box[0], box[1], box[2], min(90.0, box[1] + box[3]))
+    start_d = None if start is None else _DAY0 + timedelta(days=start)
+    end_d = None if span is None else (start_d or _DAY0) + timedelta(days=span)
+    with SQLiteStore(tmp_path_factory.mktemp("prop") / "s.sqlite") as store:
+        store.put_events(events)
+        q = EventQuery(bbox=bbox, start=start_d, end=end_d, types=tuple(types))
+        expected = _expected(events, bbox, start_d, end_d, types)
+        assert ids(store.query(q)) == expected
+        assert store.count(q) == len(expected)
