@@ -376,12 +376,13 @@
         delete drawn[id];
       }
     });
-    var shown = 0;
+    var shown = 0, unplaced = 0;
     Object.keys(next).forEach(function (id) {
       var f = next[id], p = f.properties, group = self.layers[p.event_type];
       if (!drawn[id]) {
         var layer = self.symbolFor(f);
-        if (!layer) { delete next[id]; return; }
+        // an event with no place (e.g. a statement) matches but has nothing to draw
+        if (!layer) { delete next[id]; unplaced += 1; return; }
         layer.cmType = p.event_type;
         layer.on("click", function (e) { self.select(id, e.latlng); });
         group.addLayer(layer);
@@ -398,7 +399,8 @@
     this.features = next;
     this.counts = counts;
     this.shown = shown;
-    this.matched = matched === null ? shown : Math.max(matched, shown);
+    this.unplaced = unplaced;
+    this.matched = matched === null ? shown : Math.max(matched - unplaced, shown);
     this.renderCount += 1;
     this.lastDrawAt = performance.now();
     if (this.timing) this.timing.draw = this.lastDrawAt - t0;

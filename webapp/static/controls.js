@@ -360,6 +360,9 @@
         (m !== null && m > n ? "Showing " + n.toLocaleString("en") + " of " + m.toLocaleString("en") +
           " matching events: zoom in or narrow the time window" :
           n.toLocaleString("en") + (n === 1 ? " event" : " events") + " in view");
+      if (!viewer.pending && viewer.unplaced) {
+        text += " (" + viewer.unplaced + " more without a location: in the downloads)";
+      }
       if (viewer.error) text = viewer.error;
       ui.status.textContent = text;
       ui.status.setAttribute("data-shown", String(n));
