@@ -6,9 +6,17 @@ import dataclasses
 import json
 from datetime import date
 
-from geo.events import Count, Event, Source
+from geo.events import Count, Event, Source, trust_geometry
 
-__all__ = ["comparable", "day", "event_bounds", "geometry_bounds", "load_event", "write_event"]
+__all__ = [
+    "comparable",
+    "day",
+    "event_bounds",
+    "event_json",
+    "geometry_bounds",
+    "load_event",
+    "write_event",
+]
 
 
 def geometry_bounds(geometry):
@@ -42,9 +50,49 @@ def geometry_bounds(geometry):
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+#: Bounds and JSON text of geometries by the identity of their coordinates (events share
+#: the checked outline of their area, see ``geo.events.rfc7946_geometry``).
+_GEOMETRIES: dict[int, tuple] = {}
+_GEOMETRIES_MAX = 1024
+#: Stands for the geometry in an event's JSON while the rest is encoded.
+_SLOT = "\x00geometry\x00"
+_SLOT_JSON = json.dumps(_SLOT)
+
+
+def _geometry_facts(geometry):
+    """Return ``(bounds, json_text)`` of a geometry, remembered while its coordinates live."""
+    coords = geometry.get("coordinates")
+    hit = _GEOMETRIES.get(id(coords)) if coords is not None else None
+    if hit is not None and hit[0] is coords and hit[1] == geometry.get("type"):
+        return hit[2], hit[3]
+    facts = geometry_bounds(geometry), json.dumps(geometry, ensure_ascii=False)
+    if coords is not None:
+        while len(_GEOMETRIES) >= _GEOMETRIES_MAX:
+            try:
+                _GEOMETRIES.pop(next(iter(_GEOMETRIES)), None)
+            except (StopIteration, RuntimeError):
+                break
+        _GEOMETRIES[id(coords)] = (coords, geometry.get("type"), *facts)
+    return facts
+
+
+def event_json(event):
+    """Return the JSON text stored for ``event`` (``event.to_dict()``, geometry text reused)."""
+    data = event.to_dict()
+    if not data.get("geometry"):
+        return json.dumps(data, ensure_ascii=False)
+    geometry_text = _geometry_facts(data["geometry"])[1]
+    geometry, data["geometry"] = data["geometry"], _SLOT
+    text = json.dumps(data, ensure_ascii=False)
+    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
+        data["geometry"] = geometry
+        return json.dumps(data, ensure_ascii=False)
+    return text.replace(_SLOT_JSON, geometry_text, 1)
+
+
 def event_bounds(event):
     if event.geometry:
-        bounds = geometry_bounds(event.geometry)
+        bounds = _geometry_facts(event.geometry)[0]
         if bounds:
             return bounds
     if event.latitude is not None and event.longitude is not None:
@@ -74,8 +122,30 @@ def _restore(cls, data):
     return obj
 
 
+#: Events recently rebuilt, by their JSON text (events are immutable, so they are shared).
+_LOADED: dict[str, Event] = {}
+_LOADED_MAX = 1024
+
+
 def load_event(text):
-    """Rebuild a stored event from its JSON (validated when it was written)."""
+    """Rebuild a stored event from its JSON (validated when it was written).
+
+    Recently rebuilt events are remembered by their text: merging during ingestion reads the
+    same stored events again and again.
+    """
+    event = _LOADED.get(text)
+    if event is None:
+        event = _load(text)
+        while len(_LOADED) >= _LOADED_MAX:
+            try:
+                _LOADED.pop(next(iter(_LOADED)), None)
+            except (StopIteration, RuntimeError):  # emptied or changed by another thread
+                break
+        _LOADED[text] = event
+    return event
+
+
+def _load(text):
     data = json.loads(text)
     counts, sources = data.get("counts") or (), data.get("sources") or ()
     if (
@@ -91,6 +161,7 @@ def load_event(text):
     data["counts"] = tuple(_restore(Count, c) for c in counts)
     data["sources"] = tuple(_restore(Source, s) for s in sources)
     data["tags"] = tuple(data.get("tags") or ())
+    trust_geometry(data.get("geometry"))
     return _restore(Event, data)
 
 
@@ -128,7 +199,7 @@ def write_event(conn, rid, event, fts):
         event.geo_precision,
         event.extraction,
         *box,
-        json.dumps(event.to_dict(), ensure_ascii=False),
+        event_json(event),
     )
     columns = (
         "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "

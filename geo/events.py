@@ -29,6 +29,7 @@ __all__ = [
     "make_event_id",
     "parse_date",
     "rfc7946_geometry",
+    "trust_geometry",
 ]
 
 EVENT_TYPES = (
@@ -126,6 +127,38 @@ def _polygon(rings):
     return [_ring(r, ccw=(i == 0)) for i, r in enumerate(rings)]
 
 
+#: Checked polygon coordinates by identity: ``id(coords) -> (coords, geometry)``. Only
+#: immutable input (the gazetteer's nested tuples) and this module's own output are kept, so
+#: one outline shared by many events is checked once. Geometries held by events are shared
+#: between them and must not be changed in place.
+_CHECKED: dict[int, tuple[Any, dict]] = {}
+_CHECKED_MAX = 4096
+
+
+def _checked(coords):
+    hit = _CHECKED.get(id(coords))
+    return hit[1] if hit is not None and hit[0] is coords else None
+
+
+def trust_geometry(geometry):
+    """Record ``geometry`` (a checked RFC 7946 polygon) so that it is not checked again.
+
+    For geometries already validated, e.g. read back from a store that validated them on
+    write. Other geometries are ignored.
+    """
+    if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+        _remember(geometry["coordinates"], geometry)
+
+
+def _remember(coords, geometry):
+    while len(_CHECKED) >= _CHECKED_MAX:
+        try:
+            _CHECKED.pop(next(iter(_CHECKED)), None)
+        except (StopIteration, RuntimeError):  # emptied or changed by another thread
+            break
+    _CHECKED[id(coords)] = (coords, geometry)
+
+
 def rfc7946_geometry(geometry):
     """Return a GeoJSON geometry with checked positions and RFC 7946 ring winding.
 
@@ -150,10 +183,21 @@ def rfc7946_geometry(geometry):
             raise ValidationError("a GeometryCollection needs a geometries list", field="geometry")
         return {"type": kind, "geometries": [rfc7946_geometry(g) for g in parts]}
     coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if kind == "Polygon":
-        return {"type": kind, "coordinates": _polygon(coords)}
-    if kind == "MultiPolygon" and isinstance(coords, list | tuple):
-        return {"type": kind, "coordinates": [_polygon(p) for p in coords]}
+    if kind in ("Polygon", "MultiPolygon"):
+        hit = _checked(coords)
+        if hit is not None and hit["type"] == kind:
+            return {"type": kind, "coordinates": hit["coordinates"]}
+        if kind == "Polygon":
+            out = {"type": kind, "coordinates": _polygon(coords)}
+        elif isinstance(coords, list | tuple):
+            out = {"type": kind, "coordinates": [_polygon(p) for p in coords]}
+        else:
+            out = None
+        if out is not None:
+            if isinstance(coords, tuple) and _deep_tuple(coords):
+                _remember(coords, out)
+            _remember(out["coordinates"], out)
+            return out
     if kind == "Point":
         return {"type": kind, "coordinates": _position(coords)}
     if kind in ("MultiPoint", "LineString") and isinstance(coords, list | tuple):
@@ -163,6 +207,18 @@ def rfc7946_geometry(geometry):
     raise ValidationError(
         f"geometry must be a GeoJSON geometry object; got {geometry!r:.80}", field="geometry"
     )
+
+
+def _deep_tuple(coords):
+    """Return True when nested coordinates are tuples all the way down (immutable)."""
+    stack = [coords]
+    while stack:
+        part = stack.pop()
+        if not isinstance(part, tuple):
+            return False
+        if part and isinstance(part[0], tuple):
+            stack.extend(part)
+    return True
 
 
 def _opt_str(data, key, *, max_len=100_000):

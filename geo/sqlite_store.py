@@ -274,22 +274,23 @@ class SQLiteStore(EventStore):
         """
         from geo.curated import merge_allowed
 
+        checked = []
+        for event in events:
+            if not isinstance(event, Event):
+                raise ValidationError(
+                    f"put_events takes Event objects; got {type(event).__name__}",
+                    field="events",
+                )
+            # The store is a door too: whatever built the Event, it passes from_dict.
+            checked.append(Event.from_dict(event.to_dict()))
         written, unchanged, protected = 0, [], []
         conn = self._conn()
         now = utcnow_iso()
         with self.transaction():
-            for event in events:
-                if not isinstance(event, Event):
-                    raise ValidationError(
-                        f"put_events takes Event objects; got {type(event).__name__}",
-                        field="events",
-                    )
-                # The store is a door too: whatever built the Event, it passes from_dict.
-                event = Event.from_dict(event.to_dict())
-                row = conn.execute(
-                    "SELECT rid, json, deleted FROM events WHERE event_id = ?", (event.event_id,)
-                ).fetchone()
-                old = load_event(row[1]) if row else None
+            stored = self._rows_of([e.event_id for e in checked])
+            for event in checked:
+                row = stored.get(event.event_id)
+                old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
                 if row and not row[2] and comparable(old) == comparable(event):
                     unchanged.append(event.event_id)
                     continue
@@ -300,11 +301,26 @@ class SQLiteStore(EventStore):
                 ):
                     protected.append(event.event_id)
                     continue
-                write_event(conn, row[0] if row else None, event.replace(updated_at=now), self.fts)
+                new = event.replace(updated_at=now)
+                rid = write_event(conn, row[0] if row else None, new, self.fts)
+                stored[event.event_id] = (rid, new, 0)  # when the same id comes again
                 written += 1
             if written:
                 self._touch(conn, now)
         return PutResult(written, tuple(unchanged), tuple(protected))
+
+    def _rows_of(self, event_ids):
+        """Return ``{event_id: (rid, json, deleted)}`` of the stored rows among ``event_ids``."""
+        conn, rows, ids = self._conn(), {}, sorted(set(event_ids))
+        for i in range(0, len(ids), _CHUNK):
+            part = ids[i : i + _CHUNK]
+            sql = (
+                "SELECT event_id, rid, json, deleted FROM events "
+                f"WHERE event_id IN ({', '.join('?' * len(part))})"
+            )
+            for event_id, *row in conn.execute(sql, part):
+                rows[event_id] = tuple(row)
+        return rows
 
     def delete_event(self, event_id, *, reason, by):
         """Delete an event and record the deletion (who, when, why) in ``deletions()``.
