@@ -1,8 +1,9 @@
 """Benchmark the gazetteer and geocoder: index build, load, batch throughput, memory, accuracy.
 
 Run ``python benchmarks/bench_geocode.py [--cache DIR] [--repeat N]``; it prints a table.
-Targets (issue 2): >= 20,000 queries/s on one core after load, load <= 1 s, peak RSS
-<= 400 MB, dev-set accuracy >= 98 % with no wrong-country answer.
+Targets (issue 2): >= 20,000 queries/s on one core after load (measured with every query
+resolved from scratch, the result cache off), load <= 1 s, peak RSS <= 400 MB, dev-set
+accuracy >= 98 % with no wrong-country answer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.gazetteer import Gazetteer  # noqa: E402
 from geo.geocoder import GazetteerGeocoder  # noqa: E402
+from geo.normalize import fold, skeleton, transliterate  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"
 
@@ -96,18 +98,58 @@ def main(argv=None):
     queries = [row["query"] for row in rows]
     # Rates are per CPU second of this process (one core), so that other work on the machine
     # does not count against them; wall-clock rates are shown beside them.
+    # The headline: a batch where every query is resolved from scratch (no result cache).
     uncached = GazetteerGeocoder(gaz, cache_size=0)
+    for query in queries:  # warm the per-row data (static, not per query)
+        uncached.geocode(query)
+    # Rounds of passes over the dev set: the median round is the headline, the best round
+    # (timeit's convention: the least disturbed by other work) is shown beside it.
+    rounds = []
+    for _ in range(5):
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in range(max(1, args.repeat // 5)):
+            for query in queries:
+                uncached.geocode(query)
+        n = max(1, args.repeat // 5) * len(queries)
+        rounds.append((n / (time.process_time() - cpu), n / (time.perf_counter() - start)))
+    cpu_rates = sorted(r[0] for r in rounds)
+    wall_rates = sorted(r[1] for r in rounds)
+    results.append(
+        ("batch q/s, no result cache (CPU time)", f"{cpu_rates[2]:,.0f} q/s",
+         f">= 20,000 on one core (best round {cpu_rates[-1]:,.0f})")
+    )  # fmt: skip
+    results.append(
+        ("batch q/s, no result cache (wall)", f"{wall_rates[2]:,.0f} q/s",
+         f"(best round {wall_rates[-1]:,.0f})")
+    )  # fmt: skip
+
+    # The same with the name-normalisation caches (fold, skeleton) emptied before each pass,
+    # so that no string seen before is folded faster the second time.
     start, cpu = time.perf_counter(), time.process_time()
-    for _ in range(args.repeat):
+    for _ in range(max(1, args.repeat // 4)):
+        for cached in (fold, skeleton, transliterate):
+            cached.cache_clear()
         for query in queries:
             uncached.geocode(query)
-    n = args.repeat * len(queries)
+    n = max(1, args.repeat // 4) * len(queries)
     rate = n / (time.process_time() - cpu)
     wall = n / (time.perf_counter() - start)
-    results.append(("throughput, every query resolved", f"{rate:,.0f} q/s", f"(wall {wall:,.0f})"))
+    results.append(
+        ("  same, fold/skeleton caches emptied", f"{rate:,.0f} q/s", f"(wall {wall:,.0f})")
+    )
+
+    times = []
+    for query in queries:
+        cpu = time.process_time_ns()
+        for _ in range(5):
+            uncached.geocode(query)
+        times.append((time.process_time_ns() - cpu) / 5000)
+    times.sort()
+    results.append(("median query, no result cache", f"{times[len(times) // 2]:.1f} µs", ""))
+    results.append(("95th percentile query", f"{times[int(len(times) * 0.95)]:.1f} µs", ""))
 
     # A batch as event datasets give it: each place name comes back many times (here each
-    # dev-set string 20 times, in a shuffled order); resolved names are remembered.
+    # dev-set string 20 times, in a shuffled order); the result cache answers repeats.
     batch = [queries[(i * 7919) % len(queries)] for i in range(20 * len(queries))]
     batch_geocoder = GazetteerGeocoder(gaz)
     start, cpu = time.perf_counter(), time.process_time()
@@ -116,7 +158,7 @@ def main(argv=None):
     rate = len(batch) / (time.process_time() - cpu)
     wall = len(batch) / (time.perf_counter() - start)
     results.append(
-        ("batch, each name 20 times", f"{rate:,.0f} q/s", f">= 20,000 (wall {wall:,.0f})")
+        ("result cache on, each name 20 times", f"{rate:,.0f} q/s", f"(wall {wall:,.0f})")
     )
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

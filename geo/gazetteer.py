@@ -300,6 +300,14 @@ class Gazetteer:
         """Return True when some place has a name folding to ``key`` (no folding done here)."""
         return key in self._keys or key in self._user_keys
 
+    def known_keys(self, keys):
+        """Return the set of those ``keys`` (folded) that some place has as a name."""
+        keys = keys if isinstance(keys, (set, frozenset)) else set(keys)
+        found = self._keys.keys() & keys
+        if self._user_keys:
+            found |= self._user_keys.keys() & keys
+        return found
+
     def get(self, geonameid):
         """Return the place with this id, or None."""
         idx = self._index_of(int(geonameid))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from geopy.location import Location
+from geopy.point import Point
 
 from geo.coords import parse_lat_lon
 from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
@@ -35,6 +35,8 @@ _FEATURE_BONUS = {
 _DASH = re.compile(r"\s+[-–—]\s+")
 _COMMA = re.compile(r"[,;()\[\]]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that make a query more than a bare name (any of the three patterns above).
+_SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f,;()\[\]]|\s[-–—]")
 
 
 @dataclass(frozen=True)
@@ -59,21 +61,27 @@ class Context:
     near: tuple | None = None
 
 
-def _importance(pop, fclass, fcode, area, kind, has_populated):
-    """Return how likely a bare mention means this place, in [0, 1] before clamping."""
+def _base_importance(pop, fclass, fcode):
+    """Return how likely a bare mention means this place, before the query's wording."""
     if fclass == "P" and pop < 500:
         pop = 500  # unknown (0) or tiny: the city tables list places from 500 people on
     p = min(1.0, math.log10(pop + 1) / 7)
     if fcode in COUNTRY_CODES:
-        imp = 1.0
-    elif fcode == "RGN":
-        imp = 0.9
-    elif fcode == "ADM1":
-        imp = 0.75 + 0.1 * p
-    elif fcode.startswith("ADM"):
-        imp = 0.5 + 0.1 * p
-    else:
-        imp = p + _FEATURE_BONUS.get(fcode, 0.0)
+        return 1.0
+    if fcode == "RGN":
+        return 0.9
+    if fcode == "ADM1":
+        return 0.75 + 0.1 * p
+    if fcode.startswith("ADM"):
+        return 0.5 + 0.1 * p
+    return p + _FEATURE_BONUS.get(fcode, 0.0)
+
+
+def _importance(imp, fclass, fcode, area, kind, has_populated):
+    """Return how likely a mention means this place, in [0, 1] before clamping.
+
+    ``imp`` is :func:`_base_importance`; ``kind`` the query's wording ("area"...).
+    """
     is_unit = fcode.startswith("ADM")
     if kind == "area":
         if fclass == "P":
@@ -118,16 +126,38 @@ class GazetteerGeocoder:
         self.min_score = min_score
         self.cache_size = cache_size
         self._cache = {}  # results of queries without context: batches repeat names
+        self._rows = []  # static ranking data per gazetteer row (not per query), lazily
+        self._addresses = {}  # "name, admin1, country" per geonameid
 
     # -- candidates -------------------------------------------------------------------------
+
+    def _row(self, idx):
+        """Return the static ranking data of a row, computed once per row.
+
+        ``(population, feature_class, feature_code, area_km2, notable, skeleton of the main
+        name, base importance)``; notable means a town (1,000 people or more, or an admin
+        seat) or an area.
+        """
+        rows = self._rows
+        if idx >= len(rows):  # the gazetteer grew (user places) or first use
+            rows.extend([None] * (len(self.gazetteer) - len(rows)))
+        row = rows[idx]
+        if row is None:
+            pop, fclass, fcode, area = self.gazetteer.row_rank_data(idx)
+            notable = fclass != "P" or pop >= 1000 or fcode in _SEATS
+            main_sk = skeleton(fold(self.gazetteer.name_at(idx))) if notable else None
+            imp = _base_importance(pop, fclass, fcode)
+            row = rows[idx] = (pop, fclass, fcode, area, notable, main_sk, imp)
+        return row
 
     def _strength(self, idx, kind, sk):
         """Return how strongly a name of kind ``kind`` (MAIN...) identifies row ``idx``."""
         if kind != LATIN_ALT:
             return _NAME_STRENGTH[kind]
-        if not self._notable(idx):
+        row = self._row(idx)
+        if not row[4]:
             return 0.75
-        if skeleton(fold(self.gazetteer.name_at(idx))) == sk:
+        if row[5] == sk:
             return 0.95
         return _NAME_STRENGTH[LATIN_ALT]
 
@@ -142,6 +172,7 @@ class GazetteerGeocoder:
         villages carry the name, count their own strength times their similarity.
         """
         gaz = self.gazetteer
+        row_of = self._row
         found = {}
         sk = skeleton(key)
         for idx, kind in gaz.entries(key):
@@ -150,82 +181,94 @@ class GazetteerGeocoder:
                 found[idx] = strength
         if len(key) < 4 or not near_matches:
             return found
-        compact = key.replace(" ", "")
         # A near match only matters when it is more populous than the strong exact ones.
-        floor = max(
-            (gaz.row_rank_data(i)[0] for i, st in found.items()
-             if st >= 0.95 and gaz.row_rank_data(i)[1] == "P"),
-            default=-1,
-        )  # fmt: skip
+        floor = -1
+        for i, st in found.items():
+            if st >= 0.95:
+                row = row_of(i)
+                if row[1] == "P" and row[0] > floor:
+                    floor = row[0]
         near = set(gaz.skeleton_keys(sk, min_population=floor)) if len(sk) >= 4 else set()
-        if not found or (len(key) >= 6 and not any(self._notable(i) for i in found)):
-            near.update(v for v in _edits1(key, swaps_only=len(key) < 6) if gaz.has_key(v))
+        if not found or (len(key) >= 6 and not any(row_of(i)[4] for i in found)):
+            near |= gaz.known_keys(_edits1(key, swaps_only=len(key) < 6))
         near.discard(key)
         if not near:
             return found
-        best = {}
+        compact = key.replace(" ", "")
+        letters = _letter_counts(compact)
+        todo = []
         for name in near:
-            rows = [
-                (i, kind) for i, kind in gaz.entries(name)
-                if i not in found and gaz.row_rank_data(i)[0] > floor and self._notable(i)
-            ]  # fmt: skip
+            rows = []
+            for i, kind in gaz.entries(name):
+                if i not in found:
+                    row = row_of(i)
+                    if row[0] > floor and row[4]:
+                        rows.append((i, kind))
             if not rows:
                 continue
-            ratio = SequenceMatcher(None, compact, name.replace(" ", "")).ratio()
+            other = name.replace(" ", "")
+            bound = _shared_ratio(letters, len(compact), other)  # >= the similarity
+            if bound >= 0.75:
+                name_sk = skeleton(name)
+                todo.append(
+                    (bound, name, other, [(i, self._strength(i, k, name_sk)) for i, k in rows])
+                )
+        # Most similar first, so that names that cannot raise a place's best are skipped.
+        todo.sort(reverse=True)
+        best = {}
+        for bound, _name, other, rows in todo:
+            if all(st * bound * 0.9 <= best.get(idx, 0.0) for idx, st in rows):
+                continue
+            ratio = _similarity(compact, other)
             if ratio < 0.75:
                 continue
-            for idx, kind in rows:
+            for idx, st in rows:
                 # An exact name, even an alternate one, outranks a near one of equal weight.
-                strength = self._strength(idx, kind, skeleton(name)) * ratio * 0.9
-                best[idx] = max(best.get(idx, 0.0), strength)
+                strength = st * ratio * 0.9
+                if strength > best.get(idx, 0.0):
+                    best[idx] = strength
         found.update(best)
         return found
 
     def _notable(self, idx):
         """Return True for towns (1,000 people or more, or admin seats) and areas."""
-        pop, fclass, fcode, _area = self.gazetteer.row_rank_data(idx)
-        return fclass != "P" or pop >= 1000 or fcode in _SEATS
+        return self._row(idx)[4]
 
     def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
         gaz = self.gazetteer
-        has_populated = any(gaz.row_rank_data(i)[1] == "P" for i in matches)
+        row_of = self._row
+        has_populated = any(row_of(i)[1] == "P" for i in matches)
+        countries, admin1, near = _hint_terms(context, hints)
         ranked = []
         for idx, strength in matches.items():
-            pop, fclass, fcode, area = gaz.row_rank_data(idx)
+            pop, fclass, fcode, area, _notable, _sk, base = row_of(idx)
             if feature_classes and fclass not in feature_classes:
                 continue
             place = gaz.place_at(idx)
             if country_codes and place.country_code not in country_codes:
                 continue
-            imp = _importance(pop, fclass, fcode, area, kind, has_populated)
+            if kind is None and fclass == "P":
+                imp = base  # the common case: a bare name of a town
+            else:
+                imp = _importance(base, fclass, fcode, area, kind, has_populated)
             if fclass != "P":  # alternate names of units come from Natural Earth, curated
                 strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
             score = strength * (0.45 + 0.55 * max(0.0, imp))
-            score += self._hint_bonus(place, context, hints)
+            if countries:
+                score += 0.2 * countries.get(place.country_code, 0.0)
+            if admin1 and fcode != "ADM1" and (place.country_code, place.admin1_code) in admin1:
+                score += 0.15
+            if near is not None:
+                dist = _distance_km(near[0], near[1], place.lat, place.lon)
+                score += 0.25 * math.exp(-dist / 100.0)
             ranked.append((score, place))
         ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
         return [(place, round(min(1.0, max(0.0, score)), 4)) for score, place in ranked]
 
-    @staticmethod
-    def _hint_bonus(place, context, hints):
-        bonus = 0.0
-        countries = dict(context.countries) if context else {}
-        for cc, weight in hints.get("countries", {}).items():
-            countries[cc] = max(countries.get(cc, 0.0), weight)
-        if countries:
-            bonus += 0.2 * countries.get(place.country_code, 0.0)
-        admin1 = set(context.admin1) if context else set()
-        admin1 |= hints.get("admin1", set())
-        if admin1 and (place.country_code, place.admin1_code) in admin1:
-            bonus += 0.15 if place.feature_code != "ADM1" else 0.0
-        near = hints.get("near") or (context.near if context else None)
-        if near is not None:
-            dist = _distance_km(near[0], near[1], place.lat, place.lon)
-            bonus += 0.25 * math.exp(-dist / 100.0)
-        return bonus
-
     def _parse(self, query):
         """Split a query into its name and the hints its other parts give."""
+        if _SPECIAL.search(query) is None:  # the common case: a bare name
+            return query.strip(), (), None
         text = _CONTROL.sub(" ", query).strip()
         dash = _DASH.split(text, maxsplit=1)
         sub = None
@@ -376,15 +419,22 @@ class GazetteerGeocoder:
         ranked = ranked[: limit or len(ranked)]
         return [self._location(item, (), query, precision) for item in ranked]
 
+    def _address(self, place):
+        """Return "name, admin1, country" of a place (computed once per place)."""
+        address = self._addresses.get(place.geonameid)
+        if address is None:
+            country = self.gazetteer.country(place.country_code)
+            parts = [place.name]
+            if place.admin1_name and place.admin1_name != place.name:
+                parts.append(place.admin1_name)
+            if country is not None and country.geonameid != place.geonameid:
+                parts.append(country.name)
+            address = self._addresses[place.geonameid] = ", ".join(parts)
+        return address
+
     def _location(self, item, others, query, precision=None):
         place, score = item
         gaz = self.gazetteer
-        country = gaz.country(place.country_code)
-        parts = [place.name]
-        if place.admin1_name and place.admin1_name != place.name:
-            parts.append(place.admin1_name)
-        if country is not None and country.geonameid != place.geonameid:
-            parts.append(country.name)
         raw = {
             "geonameid": place.geonameid, "name": place.name,
             "feature_class": place.feature_class, "feature_code": place.feature_code,
@@ -402,7 +452,7 @@ class GazetteerGeocoder:
         }  # fmt: skip
         if place.is_area:
             raw["geometry"] = gaz.geometry(place.geonameid)
-        return Location(", ".join(parts), (place.lat, place.lon), raw)
+        return Location(self._address(place), Point(place.lat, place.lon), raw)
 
     def reverse(self, query, *, exactly_one=True):
         """Return the nearest populated place to a point (and the areas containing it).
@@ -443,12 +493,87 @@ class GazetteerGeocoder:
         return found[0] if exactly_one else found
 
 
+def _hint_terms(context, hints):
+    """Return (country weights, admin1 pairs, point) from a context and a query's hints."""
+    countries = dict(context.countries) if context else {}
+    for cc, weight in hints.get("countries", {}).items():
+        countries[cc] = max(countries.get(cc, 0.0), weight)
+    admin1 = hints.get("admin1", set())
+    if context and context.admin1:
+        admin1 = set(context.admin1) | admin1
+    near = hints.get("near") or (context.near if context else None)
+    return countries, admin1, near
+
+
 def _distance_km(lat1, lon1, lat2, lon2):
     """Return the great-circle distance between two points in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _letter_counts(text):
+    """Return how often each letter occurs in ``text``."""
+    counts = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def _shared_ratio(counts, length, other):
+    """Return an upper bound of the similarity: the share of letters the two have in common.
+
+    ``counts`` and ``length`` describe the first string (:func:`_letter_counts`).
+    """
+    avail = dict(counts)
+    shared = 0
+    for ch in other:
+        left = avail.get(ch, 0)
+        if left:
+            avail[ch] = left - 1
+            shared += 1
+    return 2.0 * shared / (length + len(other)) if length + len(other) else 1.0
+
+
+def _similarity(a, b):
+    """Return ``difflib.SequenceMatcher(None, a, b).ratio()`` for short strings, faster.
+
+    The same Ratcliff/Obershelp matching (longest block leftmost in ``a``, then in ``b``,
+    recursively on both sides), without difflib's junk and popular-element handling, which
+    does not apply to strings under 200 characters.
+    """
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    b2j = {}
+    for j, ch in enumerate(b):
+        b2j.setdefault(ch, []).append(j)
+    matched = 0
+    stack = [(0, len(a), 0, len(b))]
+    nothing = ()
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        besti, bestj, bestsize = alo, blo, 0
+        j2len = {}
+        for i in range(alo, ahi):
+            newj2len = {}
+            for j in b2j.get(a[i], nothing):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = newj2len[j] = j2len.get(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        if bestsize:
+            matched += bestsize
+            if alo < besti and blo < bestj:
+                stack.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                stack.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    return 2.0 * matched / total
 
 
 def _edits1(key, *, swaps_only=False):

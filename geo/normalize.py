@@ -215,6 +215,8 @@ def strip_qualifiers(key):
     >>> strip_qualifiers("village of plekhovo")
     ('plekhovo', 'place', False)
     """
+    if " " not in key:
+        return key.strip(), None, False  # one word: nothing qualifies it
     words = key.split()
     kind = None
     near = False
