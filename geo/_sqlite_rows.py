@@ -13,6 +13,7 @@ __all__ = [
     "day",
     "event_bounds",
     "event_json",
+    "feature_json",
     "geometry_bounds",
     "load_event",
     "write_event",
@@ -57,15 +58,23 @@ _GEOMETRIES_MAX = 1024
 #: Stands for the geometry in an event's JSON while the rest is encoded.
 _SLOT = "\x00geometry\x00"
 _SLOT_JSON = json.dumps(_SLOT)
+_COMPACT = (",", ":")
 
 
 def _geometry_facts(geometry):
-    """Return ``(bounds, json_text)`` of a geometry, remembered while its coordinates live."""
+    """Return ``(bounds, json_text, compact_json_text)`` of a geometry.
+
+    Remembered while its coordinates live (events share their area's outline).
+    """
     coords = geometry.get("coordinates")
     hit = _GEOMETRIES.get(id(coords)) if coords is not None else None
     if hit is not None and hit[0] is coords and hit[1] == geometry.get("type"):
-        return hit[2], hit[3]
-    facts = geometry_bounds(geometry), json.dumps(geometry, ensure_ascii=False)
+        return hit[2:]
+    facts = (
+        geometry_bounds(geometry),
+        json.dumps(geometry, ensure_ascii=False),
+        json.dumps(geometry, ensure_ascii=False, separators=_COMPACT),
+    )
     if coords is not None:
         while len(_GEOMETRIES) >= _GEOMETRIES_MAX:
             try:
@@ -76,18 +85,44 @@ def _geometry_facts(geometry):
     return facts
 
 
-def event_json(event):
-    """Return the JSON text stored for ``event`` (``event.to_dict()``, geometry text reused)."""
-    data = event.to_dict()
+def _with_geometry(data, geometry, geometry_text, **dumps):
+    """Return ``json.dumps(data)`` where ``data["geometry"]`` is ``geometry``, whose JSON
+    text ``geometry_text`` is spliced in rather than encoded again."""
+    data["geometry"] = _SLOT
+    text = json.dumps(data, ensure_ascii=False, **dumps)
+    data["geometry"] = geometry
+    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
+        return json.dumps(data, ensure_ascii=False, **dumps)
+    return text.replace(_SLOT_JSON, geometry_text, 1)
+
+
+def feature_json(event, data=None):
+    """Return ``event.to_feature()`` as compact JSON text, as the API sends it.
+
+    ``data`` is ``event.to_dict()`` when the caller has it already.
+    """
+    props = dict(data) if data is not None else event.to_dict()
+    geometry = props.pop("geometry")
+    if not geometry:
+        if geometry is None and event.latitude is not None:
+            geometry = {"type": "Point", "coordinates": [event.longitude, event.latitude]}
+        feature = {"type": "Feature", "id": event.event_id, "geometry": geometry,
+                   "properties": props}  # fmt: skip
+        return json.dumps(feature, ensure_ascii=False, separators=_COMPACT)
+    feature = {"type": "Feature", "id": event.event_id, "geometry": None, "properties": props}
+    text = _geometry_facts(geometry)[2]
+    return _with_geometry(feature, geometry, text, separators=_COMPACT)
+
+
+def event_json(event, data=None):
+    """Return the JSON text stored for ``event`` (``event.to_dict()``, geometry text reused).
+
+    ``data`` is ``event.to_dict()`` when the caller has it already.
+    """
+    data = event.to_dict() if data is None else data
     if not data.get("geometry"):
         return json.dumps(data, ensure_ascii=False)
-    geometry_text = _geometry_facts(data["geometry"])[1]
-    geometry, data["geometry"] = data["geometry"], _SLOT
-    text = json.dumps(data, ensure_ascii=False)
-    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
-        data["geometry"] = geometry
-        return json.dumps(data, ensure_ascii=False)
-    return text.replace(_SLOT_JSON, geometry_text, 1)
+    return _with_geometry(data, data["geometry"], _geometry_facts(data["geometry"])[1])
 
 
 def event_bounds(event):
@@ -184,6 +219,7 @@ def write_event(conn, rid, event, fts):
     """Insert (``rid`` None) or update the row of ``event`` with its index entries."""
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
+    data = event.to_dict()
     values = (
         event.event_id,
         event.event_type,
@@ -199,12 +235,13 @@ def write_event(conn, rid, event, fts):
         event.geo_precision,
         event.extraction,
         *box,
-        event_json(event),
+        event_json(event, data),
+        feature_json(event, data),
     )
     columns = (
         "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "
         "claimed_by, geonameid, country_code, geo_precision, extraction, "
-        "min_lon, min_lat, max_lon, max_lat, json"
+        "min_lon, min_lat, max_lon, max_lat, json, feature"
     )
     if rid is None:
         marks = ", ".join("?" * len(values))

@@ -16,7 +16,7 @@ __all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause"]
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a migration when it changes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: ``PRAGMA application_id`` of a conflictmap store ("CMAP").
 APPLICATION_ID = 0x434D4150
 
@@ -34,7 +34,8 @@ CREATE TABLE events (
     geonameid INTEGER, country_code TEXT, geo_precision TEXT, extraction TEXT,
     min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL
+    json TEXT NOT NULL,
+    feature TEXT
 );
 CREATE INDEX events_start ON events(date_start, event_id);
 CREATE INDEX events_end ON events(date_end);
@@ -158,6 +159,9 @@ def ensure(conn, path):
     if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 1:
         _migrate_1_to_2(conn)
         meta["schema_version"] = "2"
+    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 2:
+        _migrate_2_to_3(conn)
+        meta["schema_version"] = "3"
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
             f"{str(path)!r} is not a conflictmap event store; its meta format is "
@@ -211,6 +215,24 @@ def _migrate_1_to_2(conn):
             [(r[0], day(r[1]), day(r[2])) for r in spans],
         )
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate_2_to_3(conn):
+    """Version 3 adds ``events.feature``: the event's GeoJSON Feature text, made on write.
+
+    Existing rows keep NULL there and are turned into features when read
+    (``SQLiteStore.query_features``); every later write fills it.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+        if "feature" not in columns:
+            conn.execute("ALTER TABLE events ADD COLUMN feature TEXT")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo import _sqlite_schema as schema
-from geo._sqlite_rows import comparable, geometry_bounds, load_event, write_event
+from geo._sqlite_rows import comparable, feature_json, geometry_bounds, load_event, write_event
 from geo.events import Event, utcnow_iso
 from geo.exc import StoreError, ValidationError
 from geo.store import EventQuery, EventStore
@@ -40,6 +40,11 @@ class PutResult:
     written: int = 0
     unchanged: tuple[str, ...] = ()
     protected: tuple[str, ...] = ()
+
+
+def _feature_of(row):
+    """Return the Feature text of a ``(text, is_json)`` row (made now for older rows)."""
+    return feature_json(load_event(row[0])) if row[1] else row[0]
 
 
 def _hash_secret(secret):
@@ -193,7 +198,17 @@ class SQLiteStore(EventStore):
         ValidationError
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
+        self._check_page(q)
         where, params = schema.where_clause(q, fts=self.fts)
+        limit, offset = q.limit, q.offset
+        sql = f"SELECT e.json FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else limit, offset]
+        return self._stream(sql, params)
+
+    @staticmethod
+    def _check_page(q):
         limit, offset = q.limit, q.offset
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
@@ -205,21 +220,43 @@ class SQLiteStore(EventStore):
             raise ValidationError(
                 f"offset must be a non-negative integer; got {offset!r}", field="offset"
             )
-        sql = f"SELECT e.json FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, -1 if limit is None else limit, offset]
-        return self._stream(sql, params)
 
-    def _stream(self, sql, params) -> Iterator[Event]:
+    def query_features(self, q=_ALL):
+        """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
+
+        The text equals ``json.dumps(event.to_feature(), ensure_ascii=False,
+        separators=(",", ":"))``; it is made when the event is written, so a page of
+        features costs no decoding. Rows written before schema 3 are converted on the fly.
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = (
+            f"SELECT coalesce(e.feature, e.json), e.feature IS NULL FROM events e WHERE {where} "
+            "ORDER BY e.date_start, e.event_id"
+        )
+        if q.limit is not None or q.offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if q.limit is None else q.limit, q.offset]
+        return self._stream(sql, params, row=_feature_of)
+
+    def _stream(self, sql, params, row=None) -> Iterator[Event]:
         in_transaction = getattr(self._local, "depth", 0) > 0
         conn = self._conn() if in_transaction else self._take_reader()
         cursor = None
         try:
             cursor = conn.execute(sql, params)
             while rows := cursor.fetchmany(_CHUNK):
-                for row in rows:
-                    yield load_event(row[0])
+                if row is None:
+                    for r in rows:
+                        yield load_event(r[0])
+                else:
+                    for r in rows:
+                        yield row(r)
         finally:
             if cursor is not None:
                 cursor.close()

@@ -318,3 +318,16 @@ def test_offset_past_the_end_still_counts_the_matches(client, events):
     assert fc["features"] == [] and fc["numberReturned"] == 0
     assert fc["numberMatched"] == len(events)
     assert not any(link["rel"] == "next" for link in fc["links"])
+
+
+def test_items_page_sends_each_event_as_its_to_feature(client, events, store):
+    from geo.store import EventQuery
+
+    resp = client.get("/collections/events/items?bbox=30,45,40,55&datetime=2024-10-01/..")
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    expected = [e.to_feature() for e in store.query(EventQuery(bbox=(30, 45, 40, 55),
+                                                               start="2024-10-01"))]  # fmt: skip
+    assert expected and json.loads(body)["features"] == expected
+    for feature in expected:  # byte for byte as the slow path would write it
+        assert json.dumps(feature, ensure_ascii=False, separators=(",", ":")) in body

@@ -1,6 +1,8 @@
 """Tests of the store's fast paths: shared geometry work, batched writes, ready-made features."""
 
 import json
+import sqlite3
+from datetime import date
 
 import pytest
 
@@ -8,6 +10,7 @@ from geo._sqlite_rows import event_json
 from geo.events import Event, rfc7946_geometry
 from geo.exc import ValidationError
 from geo.sqlite_store import SQLiteStore
+from geo.store import EventQuery
 
 SQUARE = [[34.0, 50.0], [36.0, 50.0], [36.0, 52.0], [34.0, 52.0], [34.0, 50.0]]
 
@@ -85,3 +88,87 @@ def test_batched_lookup_spans_chunks(store):
     assert store.put_events(events).written == 1203
     again = store.put_events(events)
     assert again.written == 0 and len(again.unchanged) == 1203
+
+
+def _varied():
+    """Area, point, line and placeless events, with non-ASCII text, counts and sources."""
+    base = {"event_type": "capture", "date_start": "2025-01-09"}
+    return [
+        area_event("ev-area", summary="Захват «Суджа» — “quoted”", actor1="Military Forces"),
+        Event.from_dict({**base, "event_id": "ev-point", "latitude": 51.2, "longitude": 35.27,
+                         "counts": [{"kind": "captured", "low": 2, "high": 2, "text": "two"}],
+                         "sources": [{"source_id": "a", "publisher": "Outlet", "quote": "</script>",
+                                      "start": 3, "end": 12, "published_at": "2025-01-12"}]}),
+        Event.from_dict({**base, "event_id": "ev-line", "event_type": "front_line",
+                         "geometry": {"type": "LineString",
+                                      "coordinates": [[35.0, 51.0], [35.5, 51.4]]}}),
+        Event.from_dict({**base, "event_id": "ev-none", "event_type": "statement",
+                         "tags": ["x", "y"], "notes": "no place"}),
+    ]  # fmt: skip
+
+
+def _slow(store, query):
+    return [
+        json.dumps(e.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        for e in store.query(query)
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        EventQuery(),
+        EventQuery(bbox=(34, 49, 37, 53), start=date(2025, 1, 1), end=date(2025, 1, 31)),
+        EventQuery(types=("capture", "attack"), limit=1, offset=1),
+        EventQuery(text="Суджа"),
+    ],
+)
+def test_features_fast_path_equals_to_feature(store, query):
+    store.put_events(_varied())
+    fast = list(store.query_features(query))
+    assert fast == _slow(store, query)
+    assert fast  # every query above matches something
+
+
+def test_rows_without_feature_text_are_converted_on_read(store, tmp_path):
+    store.put_events(_varied())
+    expected = list(store.query_features())
+    store.close()
+    conn = sqlite3.connect(tmp_path / "events.sqlite")
+    conn.execute("UPDATE events SET feature = NULL")
+    conn.commit()
+    conn.close()
+    again = SQLiteStore(tmp_path / "events.sqlite")
+    try:
+        assert list(again.query_features()) == expected
+    finally:
+        again.close()
+
+
+def test_schema_2_store_gains_the_feature_column(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    with SQLiteStore(path) as s:
+        s.put_events(_varied())
+        expected = list(s.query_features())
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE events DROP COLUMN feature")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as s:
+        assert list(s.query_features()) == expected
+        s.put_events([s.get("ev-point").replace(summary="changed")])
+        assert '"summary":"changed"' in next(
+            t for t in s.query_features() if '"id":"ev-point"' in t
+        )
+    conn = sqlite3.connect(path)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version[0] == "3"
+    conn.close()
+
+
+def test_features_validate_at_once(store):
+    with pytest.raises(ValidationError, match="limit"):
+        store.query_features(EventQuery(limit=-1))
+    with pytest.raises(ValidationError, match="bbox"):
+        store.query_features(EventQuery(bbox=(1, 2, 3)))

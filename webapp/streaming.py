@@ -190,12 +190,16 @@ def feature_collection_chunks(events, make_tail):
     """Yield a FeatureCollection in ~64 KiB pieces: the features, then the tail members.
 
     ``make_tail(n)`` is called after the features, with how many were sent, and returns the
-    closing members (numberMatched, links, ...).
+    closing members (numberMatched, links, ...). ``events`` holds Events or ready-made
+    Feature JSON texts (``SQLiteStore.query_features``).
     """
     buf = ['{"type":"FeatureCollection","features":[']
     size, n = 0, 0
     for event in events:
-        text = json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        if isinstance(event, str):
+            text = event
+        else:
+            text = json.dumps(event.to_feature(), ensure_ascii=False, separators=(",", ":"))
         buf.append("," + text if n else text)
         n += 1
         size += len(text)
