@@ -14,10 +14,25 @@ from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
 from geo.normalize import fold, skeleton, strip_qualifiers
 from geo.place import COUNTRY_CODES
 
-__all__ = ["CACHE_SIZE", "MAX_QUERY_LENGTH", "MIN_SCORE", "Context", "GazetteerGeocoder"]
+__all__ = [
+    "CACHE_SIZE",
+    "MAX_CONTEXT_BONUS",
+    "MAX_QUERY_LENGTH",
+    "MIN_SCORE",
+    "Context",
+    "GazetteerGeocoder",
+]
 
 #: Below this score ``geocode`` answers None: a weak match is reported as not found.
 MIN_SCORE = 0.6
+#: Largest score a document context (countries and admin1 units) adds to a candidate.
+MAX_CONTEXT_BONUS = 0.35
+#: Margin of weight by which the document's leading country counts as fully leading.
+_LEAD_MARGIN = 0.25
+#: A town of this many people makes its name mean the town anywhere in its country.
+_CITY = 100_000
+#: Readings of a qualifier this close to its best one are all used as hints.
+_QUALIFIER_SPREAD = 0.2
 #: Longer queries are not place names; ``geocode`` answers None without looking.
 MAX_QUERY_LENGTH = 300
 
@@ -237,27 +252,47 @@ class GazetteerGeocoder:
     def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
         gaz = self.gazetteer
         row_of = self._row
-        has_populated = any(row_of(i)[1] == "P" for i in matches)
-        countries, admin1, near = _hint_terms(context, hints)
+        # Where the name is also a town: a bare name that is both a town and a unit means
+        # the town when the town lies in that unit ("Kursk", "Donetsk") or is a city of its
+        # country; a village elsewhere (Alabama, New York) does not make "Alabama" a town.
+        populated = set()
+        for i in matches:
+            row = row_of(i)
+            if row[1] == "P":
+                town = gaz.place_at(i)
+                populated.add((town.country_code, town.admin1_code))
+                if row[0] >= _CITY:
+                    populated.add((town.country_code, None))
+        countries, lead, hinted, admin1, hinted_admin1, near = _hint_terms(context, hints)
         ranked = []
         for idx, strength in matches.items():
             pop, fclass, fcode, area, _notable, _sk, base = row_of(idx)
             if feature_classes and fclass not in feature_classes:
                 continue
             place = gaz.place_at(idx)
-            if country_codes and place.country_code not in country_codes:
+            cc = place.country_code
+            if country_codes and cc not in country_codes:
                 continue
             if kind is None and fclass == "P":
                 imp = base  # the common case: a bare name of a town
             else:
-                imp = _importance(base, fclass, fcode, area, kind, has_populated)
+                town = (cc, place.admin1_code) in populated or (cc, None) in populated
+                imp = _importance(base, fclass, fcode, area, kind, town)
             if fclass != "P":  # alternate names of units come from Natural Earth, curated
                 strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
             score = strength * (0.45 + 0.55 * max(0.0, imp))
-            if countries:
-                score += 0.2 * countries.get(place.country_code, 0.0)
-            if admin1 and fcode != "ADM1" and (place.country_code, place.admin1_code) in admin1:
-                score += 0.15
+            if countries or admin1:
+                # The document: its countries, the one it is most about, its admin1 units.
+                bonus = 0.2 * countries.get(cc, 0.0) + 0.15 * lead.get(cc, 0.0)
+                if fcode != "ADM1" and (cc, place.admin1_code) in admin1:
+                    bonus += 0.15
+                score += min(MAX_CONTEXT_BONUS, bonus)
+            if hinted or hinted_admin1:
+                # The query's own qualifiers ("Kherson, Kherson Oblast", "X, Ukraine").
+                bonus = 0.2 * hinted.get(cc, 0.0)
+                if fcode != "ADM1" and (cc, place.admin1_code) in hinted_admin1:
+                    bonus += 0.15
+                score += bonus
             if near is not None:
                 dist = _distance_km(near[0], near[1], place.lat, place.lon)
                 score += 0.25 * math.exp(-dist / 100.0)
@@ -278,17 +313,25 @@ class GazetteerGeocoder:
         return (parts[0] if parts else ""), parts[1:], sub
 
     def _qualifier_hints(self, qualifiers):
+        """Return the hints of "X, Qualifier": every reading of the qualifier close to its best.
+
+        "Columbus, Georgia" reads Georgia as the country and as the US state, so that the
+        Columbus in the state wins over a larger Columbus elsewhere ("City, State").
+        """
         hints = {"countries": {}, "admin1": set()}
         for qual in qualifiers:
             ranked, _near, _kind = self._candidates_for(fold(qual), None, hints={})
             if not ranked or ranked[0][1] < self.min_score:
                 continue
-            place = ranked[0][0]
-            if place.feature_code in COUNTRY_CODES:
-                hints["countries"][place.country_code] = 1.5
-            elif place.admin1_code:
-                hints["admin1"].add((place.country_code, place.admin1_code))
-                hints["countries"].setdefault(place.country_code, 0.5)
+            top = ranked[0][1]
+            for place, score in ranked[:4]:
+                if score < self.min_score or score < top - _QUALIFIER_SPREAD:
+                    break
+                if place.feature_code in COUNTRY_CODES:
+                    hints["countries"][place.country_code] = 1.5
+                elif place.admin1_code:
+                    hints["admin1"].add((place.country_code, place.admin1_code))
+                    hints["countries"].setdefault(place.country_code, 0.5)
         return hints
 
     def _candidates_for(self, key, context, *, hints, country_codes=None, feature_classes=None):
@@ -494,15 +537,23 @@ class GazetteerGeocoder:
 
 
 def _hint_terms(context, hints):
-    """Return (country weights, admin1 pairs, point) from a context and a query's hints."""
-    countries = dict(context.countries) if context else {}
-    for cc, weight in hints.get("countries", {}).items():
-        countries[cc] = max(countries.get(cc, 0.0), weight)
-    admin1 = hints.get("admin1", set())
-    if context and context.admin1:
-        admin1 = set(context.admin1) | admin1
+    """Return the ranking terms of a document context and of a query's qualifiers.
+
+    ``(countries, lead, hinted countries, admin1, hinted admin1, point)``: ``lead`` gives the
+    country the document is most about its margin over the next one, scaled to [0, 1]
+    (a margin of :data:`_LEAD_MARGIN` or more counts fully).
+    """
+    countries = context.countries if context else {}
+    lead = {}
+    if countries:
+        ordered = sorted(countries.values(), reverse=True)
+        second = ordered[1] if len(ordered) > 1 else 0.0
+        for cc, weight in countries.items():
+            if weight == ordered[0] and weight > second:
+                lead[cc] = min(1.0, (weight - second) / _LEAD_MARGIN)
+    admin1 = context.admin1 if context and context.admin1 else frozenset()
     near = hints.get("near") or (context.near if context else None)
-    return countries, admin1, near
+    return countries, lead, hints.get("countries", {}), admin1, hints.get("admin1", ()), near
 
 
 def _distance_km(lat1, lon1, lat2, lon2):

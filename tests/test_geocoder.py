@@ -194,3 +194,50 @@ def test_district_wording(geocoder):
 
 def test_near_spelling_of_a_different_place_is_not_an_answer(geocoder):
     assert geocoder.geocode("Golan Heights") is None  # not Glenn Heights, Texas
+
+
+def test_document_context_can_outweigh_the_country_prior(geocoder):
+    georgia = [(p.geonameid, p.feature_code) for p, _ in geocoder.candidates("Georgia")]
+    assert georgia[0] == (614540, "PCLI")  # bare: the country
+    # A document mostly about the US (its other places there, Georgia itself half-counted).
+    us_doc = Context(countries={"US": 1.0, "GE": 0.75})
+    assert gid(geocoder, "Georgia", context=us_doc) == 4197000  # the US state
+    assert gid(geocoder, "Georgia", context=Context(countries={"US": 1.0})) == 4197000
+    # A Caucasus document, or one that leads with no country: the prior stands.
+    for countries in ({"GE": 1.0, "RU": 0.9}, {"US": 1.0, "GE": 1.0}, {"RU": 1.0}):
+        assert gid(geocoder, "Georgia", context=Context(countries=countries)) == 614540
+
+
+def test_context_bonus_is_bounded(geocoder):
+    from geo.geocoder import MAX_CONTEXT_BONUS
+
+    plain = geocoder.candidates("Pokrovsk")
+    low = [(p, s) for p, s in plain if s < 1 - MAX_CONTEXT_BONUS and p.feature_code != "ADM1"]
+    assert low
+    place, score = low[-1]
+    # Its country leads the document and its admin1 unit is mentioned: the largest bonus.
+    ctx = Context(
+        countries={place.country_code: 1.0}, admin1={(place.country_code, place.admin1_code)}
+    )
+    with_ctx = dict((p.geonameid, s) for p, s in geocoder.candidates("Pokrovsk", context=ctx))
+    assert with_ctx[place.geonameid] - score == pytest.approx(MAX_CONTEXT_BONUS, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("Columbus, Georgia", 4188985, id="columbus-ga-not-ohio"),
+        pytest.param("Athens, Georgia", 4180386, id="athens-ga-not-greece"),
+        pytest.param("Paris, Texas", 4717560, id="paris-tx-not-france"),
+        pytest.param("Batumi, Georgia", 615532, id="batumi-georgia-the-country"),
+        pytest.param("Gori, Georgia", 614455, id="gori-georgia-the-country"),
+    ],
+)
+def test_city_state_qualifier_reads_every_close_reading(geocoder, query, expected):
+    assert gid(geocoder, query) == expected
+
+
+def test_a_village_abroad_does_not_make_a_state_name_a_town(geocoder):
+    # Alabama, New York (a village) is no reason to read "Alabama" as a town; Kursk still is.
+    assert geocoder.geocode("Alabama").raw["feature_code"] == "ADM1"
+    assert gid(geocoder, "Kursk") == 538560

@@ -1,0 +1,69 @@
+"""Held-out geoparsing texts: same-document evidence outweighs a name's prior, and no more."""
+
+import pytest
+
+from geo.gazetteer import Gazetteer
+from geo.resolve import geoparse
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer(user_dir=False)
+
+
+def resolved(text, gaz, name):
+    found = [m for m in geoparse(text, gazetteer=gaz) if m.text == name]
+    assert found, (name, text)
+    return found[0].place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flooding closed roads in Macon, Georgia, and in Birmingham, Alabama, where officials "
+        "in Nashville, Tennessee, sent crews.",
+        "Heavy rain hit Georgia and South Carolina; Atlanta and Columbia reported flooding.",
+    ],
+)
+def test_georgia_in_a_us_text_is_the_state(gaz, text):
+    place = resolved(text, gaz, "Georgia")
+    assert (place.country_code, place.feature_code, place.admin1_code) == ("US", "ADM1", "GA")
+
+
+def test_other_us_states_in_the_same_text_are_states(gaz):
+    text = (
+        "Flooding closed roads in Macon, Georgia, and in Birmingham, Alabama, where officials "
+        "in Nashville, Tennessee, sent crews."
+    )
+    for name, code in (("Alabama", "AL"), ("Tennessee", "TN")):
+        place = resolved(text, gaz, name)
+        assert (place.country_code, place.feature_code, place.admin1_code) == ("US", "ADM1", code)
+
+
+def test_a_homonym_follows_the_document_country(gaz):
+    text = (
+        "Tornadoes damaged homes in Paris, Tyler and Lufkin in East Texas, and in "
+        "Shreveport, Louisiana."
+    )
+    place = resolved(text, gaz, "Paris")
+    assert (place.country_code, place.admin1_code) == ("US", "TX")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wildfires spread near Tbilisi, and Georgia asked Armenia and Azerbaijan for help.",
+        "Georgia signed a trade deal with Azerbaijan in Baku on Monday.",
+        "Officials in Tbilisi said Georgia would hold talks with Armenia.",
+        "Georgia.",
+    ],
+)
+def test_georgia_in_a_caucasus_or_bare_text_stays_the_country(gaz, text):
+    place = resolved(text, gaz, "Georgia")
+    assert (place.country_code, place.feature_code) == ("GE", "PCLI")
+
+
+def test_the_ukrainian_homonyms_keep_their_document(gaz):
+    text = "Shelling hit Lyman and Siversk in Donetsk Oblast, and Kupiansk in Kharkiv Oblast."
+    for name in ("Lyman", "Siversk", "Kupiansk"):
+        assert resolved(text, gaz, name).country_code == "UA"
