@@ -6,10 +6,24 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from geo.counts import NUMBERS_CONTEXT, PEOPLE, count_kind, find_counts
 from geo.events import Count
 from geo.place import COUNTRY_CODES, Place
-from geo.resolve import Mention, is_metonymic
 from geo.temporal import DateExpr, find_dates, unresolved_time
+from geo.triggers import (
+    ANY_STEM,
+    GOV_NOUN,
+    IRREALIS,
+    MILITARY,
+    SPEECH,
+    STEM_RE,
+    TRIGGER_RE,
+    TRIGGERS,
+    actor_roles,
+    doc_force,
+    is_metonymic_text,
+    military,
+)
 
 __all__ = [
     "ASSUMED_WINDOW_DAYS",
@@ -22,86 +36,6 @@ __all__ = [
 
 #: An event whose sentence states no date is dated to this many days before publication.
 ASSUMED_WINDOW_DAYS = 180
-
-_PERSONS = (
-    r"soldiers?|troops|fighters|men|people|civilians|servicemen|personnel|prisoners?|POWs?|"
-    r"captives|comrades|mercenaries|recruits|conscripts|marines|paratroopers|commandos|"
-    r"sailors|pilots|officers|militants|insurgents|rebels|combatants|children|women|"
-    r"residents|snipers?|riflem[ae]n|gunners?|scouts?|deaths|casualties|dead|killed|wounded|injured|bodies|[A-Z][a-z]+(?:ans|ese|is)"
-)
-_PEOPLE = _PERSONS.replace("|deaths|casualties|dead|killed|wounded|injured|bodies", "")
-_MILITARY = re.compile(r"\b(?:soldiers?|troops|fighters|servicemen|personnel|forces|"
-                       r"mercenaries|recruits|conscripts|marines|paratroopers|commandos|units?|"
-                       r"brigades?|battalions?|army|military|navy|snipers?|riflem[ae]n|gunners?|scouts?|"
-                       r"reconnaissance)\b", re.I)  # fmt: skip
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "fifteen": 15,
-    "twenty": 20, "fifty": 50, "a hundred": 100,
-}  # fmt: skip
-_VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
-                  "tens of thousands": 20000, "hundreds of thousands": 200000}  # fmt: skip
-_NUM = (r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
-        r"tens of thousands|hundreds of thousands|dozens|hundreds|thousands|"
-        + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)))  # fmt: skip
-_COUNT = re.compile(
-    rf"(?<![\d/.:-])(?<!\d,)\b(?:(?P<between>between)\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
-    rf"|(?P<r1>{_NUM})\s*(?:to|-|–)\s*(?P<r2>{_NUM})(?!-year)"
-    rf"|(?P<mod>around|about|approximately|roughly|nearly|almost|some|an estimated|estimated|"
-    rf"over|more than|at least|upwards of|in excess of|up to|fewer than|less than|at most)\s+"
-    rf"(?P<n1>{_NUM})"
-    rf"|(?P<n2>{_NUM}))\b(?!-year|-month|\s*(?:years?|months?|days?|hours?|percent|%|a\.m\.|p\.m\.))",
-    re.IGNORECASE,
-)
-_ATTACH = re.compile(rf"^\s*(?:of\s+(?:the|these|those|his|their|them|[A-Z]\w+['’]s)\s*)?"
-                     rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{_PERSONS})\b")  # fmt: skip
-_NUMBERS_CONTEXT = re.compile(r"\b(?:their|the)\s+numbers?\b|\bestimat\w+\b|\bstrength\b", re.I)
-
-# Trigger patterns per event type (case-insensitive, matched on the sentence).
-TRIGGERS = {
-    "capture": r"\b(?:captur(?:ed|e|es|ing)|taken\s+(?:prisoner|captive)|took\s+(?:\w+\s+){1,4}"
-    r"(?:alive|prisoner|captive))\b",
-    "self_detonation": r"\b(?:self-detonat\w*|detonated\s+(?:a|his|her|their)\s+grenades?|"
-    r"bl(?:ew|ow|own)\s+(?:himself|themselves|herself)\s+up|"
-    r"suicide\s+(?:bomb\w*|attack\w*))\b",
-    "casualties": r"\b(?:killed|deaths?|dead|died|wounded|injured|casualties|death\s+toll|"
-    r"killing)\b",
-    "deployment": r"\b(?:deploy(?:ed|ment|ing|s)?|sen(?:t|ding|ds)\s+(?:\w+\s+){0,5}?(?:to|abroad)"
-    r"|dispatch(?:ed|ing)?|redeploy\w*)\b",
-    "attack": r"\b(?:attack(?:ed|s)?|assaults?|airstrikes?|strikes?|struck|shell(?:ed|ing)|"
-    r"bombard\w*|ambush\w*|offensive)\b",
-    "front_line": r"\b(?:under\s+(?:\w+\s+){0,2}control|(?:held|controlled|occupied)\s+by|"
-    r"conquest\s+of|front\s+lines?|liberat(?:ed|ion\s+of)|recaptur\w+|"
-    r"(?:captured|seized|took|retook|take|taken)\s+(?:control\s+of\s+)?"
-    r"(?:the\s+)?(?:town|village|city|settlement|areas?|parts?|territory))\b",
-    "movement": r"\b(?:(?:moved|advanced|pushed)\s+(?:\w+\s+)?(?:to|into|toward|towards|"
-    r"through|across|on|closer)|retreat(?:ed)?|withdr(?:ew|awn)|crossed\s+into|"
-    r"relocated)\b",
-    "statement": r"\b(?:said|confirmed|announced|stated|denied|claimed|declared)\b",
-}
-_TRIGGER_RE = {k: re.compile(v, re.IGNORECASE) for k, v in TRIGGERS.items()}
-# Words that make the trigger hypothetical, negated, generic or habitual.
-_IRREALIS = re.compile(
-    r"\b(?:not|never|no|n't|would|could|might|may|should|if|rather\s+than|instead\s+of|"
-    r"prefer\w*|risk|fear\w*|want\w*|willing|ready\s+to|seen\s+as|whether|unless|avoid|"
-    r"threat\w*|often|usually|generally|typically|frequently|tend\w*|relied|routinely|"
-    r"tactics|possibility|possible|likely|expected|plan\w*|intend\w*|chance|to\s+die|"
-    r"opportunit\w+|bargaining|ability|how\s+to|the\s+first\s+time|training|"
-    r"conditioned|trained|opt\w*|suggest\w*|previously|rare|whether|hop\w+|"
-    r"decision|allegations?|accus\w+|told|thought|believed|must)\b",
-    re.IGNORECASE,
-)
-_SPEECH = re.compile(r"\b(?:said|says|say|confirmed|announced|stated|reported|told|claimed|"
-                     r"declared|argued|insisted|acknowledged|admitted|denied|deny)\b",
-                     re.I)  # fmt: skip
-#: Seats of government named for the government ("the Kremlin said").
-_SEATS = {"kremlin": "RU", "white house": "US", "pentagon": "US", "downing street": "GB",
-          "elysee": "FR", "blue house": "KR", "zhongnanhai": "CN"}  # fmt: skip
-_GOV_NOUN = (
-    r"government|president|ministry|authorities|officials?|leader|regime|"
-    r"administration|intelligence|kremlin|military|forces|troops|soldiers|army|navy|"
-    r"paratroopers|special\s+forces|units?|personnel|security\s+service"
-)
 _OBJECTIVE = re.compile(r"\b(?:objectives?|goals?|aims?|targets?|intends?|seeks?)\b", re.I)
 _ORIGIN = re.compile(r"\bfrom\b(?:\s+\S+){0,5}\s*$", re.I)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Jr|Sr|vs|No|Jan|Feb|"
@@ -164,215 +98,6 @@ def _trim(text, start, end):
     return start, end
 
 
-def _number(text):
-    low = text.lower().strip()
-    if low in _WORD_NUMBERS:
-        return _WORD_NUMBERS[low], False
-    if low in _VAGUE_NUMBERS:
-        return _VAGUE_NUMBERS[low], True
-    scale = 1
-    for word, factor in (("million", 1_000_000), ("thousand", 1000)):
-        if low.endswith(word):
-            low, scale = low[: -len(word)].strip(), factor
-    try:
-        return int(float(low.replace(",", "")) * scale), False
-    except ValueError:
-        return None, False
-
-
-def find_counts(sentence, *, numbers_context=False):
-    """Return ``(Count fields, start, end)`` for numbers of people in a sentence.
-
-    A number counts people when a person noun follows it ("11,000 North Korean soldiers",
-    "3,000 deaths", "five of Ri's comrades") or when the sentence speaks of numbers or
-    estimates ("Estimates place their numbers between 10,000 and 12,000").
-
-    Examples
-    --------
-    >>> [c[0] for c in find_counts("over 3,000 of these soldiers have been killed")]
-    [{'low': 3000, 'high': None, 'best': None, 'text': 'over 3,000'}]
-    >>> [c[0]["best"] for c in find_counts("around 11,000 North Korean soldiers were sent")]
-    [11000]
-    """
-    numbers_context = numbers_context or bool(_NUMBERS_CONTEXT.search(sentence))
-    out = []
-    for m in _COUNT.finditer(sentence):
-        text = m.group(0)
-        if re.match(r"[-/:]\d", sentence[m.end() : m.end() + 2]):
-            continue  # part of a date or time ("2024-05-10", "10/05", "3:30")
-        if re.fullmatch(r"(?:19|20)\d\d", text.strip()):
-            continue  # a year
-        after = sentence[m.end() : m.end() + 60]
-        if not (_ATTACH.match(after) or (numbers_context and m.group("n2") is None)):
-            continue
-        low = high = best = None
-        vague = False
-        if m.group("between") or m.group("r1"):
-            a, _ = _number(m.group("a") or m.group("r1"))
-            b, _ = _number(m.group("b") or m.group("r2"))
-            if a is None or b is None or a > b:
-                continue
-            low, high = a, b
-        elif m.group("mod"):
-            n, vague = _number(m.group("n1"))
-            mod = m.group("mod").lower()
-            if n is None:
-                continue
-            if mod in ("over", "more than", "at least", "upwards of", "in excess of"):
-                low = n + (1 if mod in ("more than", "over") and n < 100 else 0)
-            elif mod in ("up to", "fewer than", "less than", "at most"):
-                high = n
-            else:
-                best = n
-        else:
-            n, vague = _number(m.group("n2"))
-            if n is None:
-                continue
-            if vague:
-                low = n
-            else:
-                low = high = n
-        out.append(({"low": low, "high": high, "best": best, "text": text.strip()},
-                    m.start(), m.end()))  # fmt: skip
-    return out
-
-
-_THE = ("united ", "republic ", "democratic ", "central african", "czech republic")
-_FORCE_HEAD = re.compile(
-    r"^(?:\s*(?:[a-z-]+\s+){0,2}?)(?P<noun>soldiers?|troops|forces|military|army|navy|"
-    r"paratroopers|fighters|personnel|servicemen|units?|commandos|marines|brigades?|drones?|"
-    r"prisoners?|captives|POWs?|conscripts|recruits|mercenaries|"
-    r"artillery|group|defenders|defen[cs]es)\b",
-    re.I,
-)
-_SPEAKER_HEAD = re.compile(
-    r"^(?:\s*(?:[a-z-]+\s+){0,2}?)(?P<noun>government|president|presidency|officials?|"
-    r"authorities|ministry|leader|leadership|regime|intelligence|sources?|media|"
-    r"administration|security\s+service|spokes\w+|agenc\w+|defectors?)\b",
-    re.I,
-)
-_PREPOSITION = re.compile(r"\b(?P<prep>by|of|from|to|with|against|alongside|for|among|"
-                          r"support|supporting|assist|help|into|at|in|on)\s+"
-                          r"(?:(?:the|a|an|\d[\d,]*|[a-z]+)\s+){0,2}$",
-                          re.I)  # fmt: skip
-_VERB_AFTER = re.compile(r"\s*(?:has|have|had|is|was|were|will|would|\w+ed|\w+s)\b")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
-
-
-def _country_name(place):
-    name = place.name
-    if name.lower().startswith(_THE) or (name.endswith("s") and " " not in name):
-        return "the " + name
-    return name
-
-
-def military(place):
-    """Return the actor name of a country's armed forces ("Military Forces of Ukraine")."""
-    return f"Military Forces of {_country_name(place)}"
-
-
-def government(place):
-    """Return the actor name of a country's government ("Government of Ukraine")."""
-    return f"Government of {_country_name(place)}"
-
-
-_PREPOSITIONS = frozenset(
-    "by of from to with against alongside for among support supporting "
-    "assist help into at in on".split()
-)
-
-
-def _governing_preposition(before):
-    """Return the preposition (or "support"...) just before a phrase, skipping up to two
-    determiners, numbers or adjectives ("death of two North Koreans" gives "of")."""
-    words = re.findall(r"[\w'’,-]+", before)[-4:]
-    skipped = 0
-    for word in reversed(words):
-        low = word.lower()
-        if low in _PREPOSITIONS:
-            return low
-        if skipped >= 2 or not (word.islower() or word[:1].isdigit()):
-            return None
-        skipped += 1
-    return None
-
-
-def _actors(sentence, offset, mentions, trigger_pos, passive, event_type="attack"):
-    """Return the roles of the countries' actors around a trigger in a sentence.
-
-    A demonym or a country standing for its government is a *force* when a military noun
-    follows ("North Korean soldiers", "Ukrainian forces") or it is a plural people
-    ("North Koreans"), a *speaker* when an institution follows ("Ukrainian government",
-    "South Korean intelligence") or "according to" precedes. A force after "by" is the
-    agent; one after "of" the patient; after "support"/"alongside"/"with" an ally; a force
-    before the trigger is its subject (agent in the active voice, patient in the passive),
-    one after it the object.
-
-    Returns
-    -------
-    dict
-        ``agent``, ``patient``, ``ally``, ``speaker``, ``subject`` (actor names or None).
-    """
-    roles = {"agent": None, "patient": None, "ally": None, "speaker": None, "subject": None}
-    for m in mentions:
-        if m.place is None or m.place.feature_code not in COUNTRY_CODES:
-            continue
-        if m.role != "actor" and not is_metonymic_text(sentence, m, offset):
-            continue
-        rel_start, rel_end = m.start - offset, m.end - offset
-        after = sentence[rel_end : rel_end + 40]
-        before = sentence[max(0, rel_start - 30) : rel_start]
-        force = _FORCE_HEAD.match(after)
-        speaker = _SPEAKER_HEAD.match(after)
-        if m.text.lower().removeprefix("the ").strip() in _SEATS:
-            roles["speaker"] = roles["speaker"] or government(m.place)
-            continue
-        if (
-            _ACCORDING.search(before)
-            or (speaker and not force)
-            or (m.role != "actor" and _SPEECH.match(after.strip()))
-        ):
-            roles["speaker"] = roles["speaker"] or government(m.place)
-            continue
-        if not force and not (m.role == "actor" and m.text.endswith("s")) and m.role == "actor":
-            continue  # "Russian invasion", "North Korean regime": an adjective, no participant
-        if (
-            m.role != "actor"
-            and not force
-            and not (
-                rel_start < trigger_pos
-                and _VERB_AFTER.match(after)
-                and event_type in ("deployment", "attack", "movement", "front_line")
-            )
-        ):
-            continue  # "revealing North Korea's involvement": the country, no participant
-        name = military(m.place)
-        word = _governing_preposition(before)
-        if word == "by":
-            role = "agent"
-        elif word in ("support", "supporting", "alongside", "with", "assist", "help"):
-            role = "ally"
-        elif word == "of":
-            role = "patient"
-        elif word is not None:
-            role = None  # "sympathy from Ukrainian soldiers", "a challenge for Ukrainian forces"
-        elif rel_start < trigger_pos:
-            roles["subject"] = roles["subject"] or name
-            role = "patient" if passive else "agent"
-        else:
-            role = "patient"
-        if role and roles[role] is None:
-            roles[role] = name
-    return roles
-
-
-def is_metonymic_text(sentence, mention, offset):
-    """Apply :func:`geo.resolve.is_metonymic` to a mention inside a sentence."""
-    shifted = Mention(mention.start - offset, mention.end - offset, mention.text, mention.place,
-                      mention.score, mention.role, mention.area, mention.cue)  # fmt: skip
-    return is_metonymic(sentence, shifted)
-
-
 def _event_place(sentence, offset, mentions, trigger_pos, event_type):
     """Return the mention that is the event's own location, or None."""
     best, best_key = None, None
@@ -407,34 +132,11 @@ def _pick_date(dates, trigger_pos, sentence):
         return None, False
     date = min(dates, key=lambda d: abs(d.offset - trigger_pos))
     between = sentence[min(date.offset, trigger_pos) : max(date.offset, trigger_pos)]
-    bounded = date.offset < trigger_pos and _SPEECH.search(between) is not None
-    for speech in _SPEECH.finditer(sentence[:trigger_pos]):
+    bounded = date.offset < trigger_pos and SPEECH.search(between) is not None
+    for speech in SPEECH.finditer(sentence[:trigger_pos]):
         if abs(date.offset - speech.end()) <= 12 or abs(speech.start() - date.span[1]) <= 12:
             bounded = True  # "said on June 12 that ... were captured": the statement's date
     return date, bounded
-
-
-def _count_kind(event_type, sentence):
-    low = sentence.lower()
-    if event_type == "deployment":
-        return "deployed"
-    if event_type == "capture":
-        return "captured"
-    killed = re.search(r"\b(?:killed|deaths?|dead|died|killing|death\s+toll)\b", low)
-    wounded = re.search(r"\b(?:wounded|injured|injur(?:y|ies))\b", low)
-    if "casualties" in low or (killed and wounded):
-        return "killed_or_wounded"
-    return "wounded" if wounded and not killed else "killed"
-
-
-def _doc_force(mentions, text):
-    """Return the country whose forces the document is most about ("North Korean soldiers")."""
-    counts = {}
-    for m in mentions:
-        if m.role == "actor" and m.place is not None:
-            if _MILITARY.match(text[m.end : m.end + 30].lstrip()):
-                counts[m.place.name] = counts.get(m.place.name, 0) + 1
-    return max(counts, key=lambda k: (counts[k], k)) if counts else None
 
 
 def extract_candidates(text, mentions, reference, *, theatre=None):
@@ -457,7 +159,7 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
     list of Candidate
     """
     out = []
-    force = _doc_force(mentions, text)
+    force = doc_force(mentions, text)
     sentences = split_sentences(text)
     by_sentence = [[] for _ in sentences]
     j = 0
@@ -471,12 +173,12 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
         sentence = text[s0:s1]
         if len(sentence) > 2000:
             continue
-        if not _ANY_STEM.search(sentence.lower()):
+        if not ANY_STEM.search(sentence.lower()):
             continue
         dates = find_dates(sentence, reference)
         found = _sentence_candidates(sentence, s0, by_sentence[idx], dates, reference,
                                      theatre, force)  # fmt: skip
-        if not found and _NUMBERS_CONTEXT.search(sentence):
+        if not found and NUMBERS_CONTEXT.search(sentence):
             counts = find_counts(sentence, numbers_context=True)
             if counts:
                 pending_counts[idx] = (counts, s0, s1)
@@ -501,34 +203,12 @@ def _attach_counts(cands, pending, text):
             break
 
 
-# Substrings one of which a sentence must hold for a type's trigger pattern to be tried.
-_STEMS = {
-    "capture": ("captur", "prisoner", "captive", "took", "taken"),
-    "self_detonation": ("detonat", "blew", "blow", "suicide"),
-    "casualties": ("kill", "death", "dead", "died", "wounded", "injured", "casualt"),
-    "deployment": ("deploy", "sent", "sending", "sends", "dispatch"),
-    "attack": ("attack", "assault", "strike", "struck", "shell", "bombard", "ambush",
-               "offensive"),
-    "front_line": ("control", "held by", "occupied by", "conquest", "front line", "liberat",
-                   "recaptur", "captured", "seized", "took", "retook", "take", "taken"),
-    "movement": ("moved", "advanced", "pushed", "retreat", "withdr", "crossed", "relocat"),
-    "statement": ("said", "confirmed", "announced", "stated", "denied", "claimed", "declared"),
-}  # fmt: skip
-
-
-_STEM_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in _STEMS.items()}
-_ANY_STEM = re.compile("|".join(
-    map(re.escape, sorted({s for v in _STEMS.values() for s in v} | {"number", "estimat",
-                                                                     "strength"}))
-))  # fmt: skip
-
-
 def _sentence_candidates(sentence, s0, mentions, dates, reference, theatre, force):
     found = []
     seen_types = set()
     low = sentence.lower()
-    for event_type, regex in _TRIGGER_RE.items():
-        if not _STEM_RE[event_type].search(low):
+    for event_type, regex in TRIGGER_RE.items():
+        if not STEM_RE[event_type].search(low):
             continue
         for m in regex.finditer(sentence):
             cand = _candidate(event_type, m, sentence, s0, mentions, dates, reference,
@@ -562,7 +242,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     clause_start = max(sentence.rfind(",", 0, pos), sentence.rfind(";", 0, pos),
                        sentence.rfind("—", 0, pos), sentence.rfind(":", 0, pos)) + 1  # fmt: skip
     window = sentence[max(clause_start, pos - 60) : pos] + " " + sentence[m.end() : m.end() + 25]
-    if _IRREALIS.search(window) or re.match(r"\s*(?:if|unless|whether)\b", sentence, re.I):
+    if IRREALIS.search(window) or re.match(r"\s*(?:if|unless|whether)\b", sentence, re.I):
         return None
     if re.search(r"\bto\s+$", sentence[max(0, pos - 4) : pos]):
         return None  # an infinitive: "decision to deploy", "ready to die"
@@ -571,9 +251,9 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     if adjectival and event_type == "casualties" and m.group(0).lower().endswith("ed"):
         return None  # "the killed soldiers": a description, not a report
     low = sentence.lower()
-    persons = re.search(rf"\b(?:{_PEOPLE})\b", sentence) is not None
+    persons = re.search(rf"\b(?:{PEOPLE})\b", sentence) is not None
     if event_type == "capture":
-        if not re.search(rf"\b(?:{_PEOPLE}|him|them|her|he|they|their|his)\b", sentence, re.I):
+        if not re.search(rf"\b(?:{PEOPLE}|him|them|her|he|they|their|his)\b", sentence, re.I):
             return None  # "captured some areas": territory, not people
         if re.search(
             r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
@@ -589,17 +269,15 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
                               sentence[max(0, pos - 8):pos], re.I) and m.group(0).lower() == (
             "deployment")  # fmt: skip
         if re.match(r"deploy\w*\s+(?:\w+\s+){0,4}(?:missiles?|weapons?|systems?|drones?)", tail,
-                    re.I) or not (_MILITARY.search(sentence) or anaphoric):  # fmt: skip
+                    re.I) or not (MILITARY.search(sentence) or anaphoric):  # fmt: skip
             return None
-    if event_type == "movement" and not _MILITARY.search(sentence):
+    if event_type == "movement" and not MILITARY.search(sentence):
         return None
-    if event_type == "attack" and not (
-        _MILITARY.search(sentence) or re.search(r"\bdrones?\b", low)
-    ):
+    if event_type == "attack" and not (MILITARY.search(sentence) or re.search(r"\bdrones?\b", low)):
         return None
     if event_type == "statement":
         subject = sentence[max(0, pos - 60) : pos]
-        if not re.search(rf"\b(?:{_GOV_NOUN})\b", subject, re.I) or not dates:
+        if not re.search(rf"\b(?:{GOV_NOUN})\b", subject, re.I) or not dates:
             return None
     passive = bool(re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$",
                              sentence[max(0, pos - 25):pos], re.I)) or (
@@ -607,7 +285,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
         and re.match(r"\s+(?:by|in|on|at|near|after|during)\b", sentence[m.end():], re.I)
         is not None
     )  # fmt: skip
-    roles = _actors(sentence, s0, mentions, pos, passive, event_type)
+    roles = actor_roles(sentence, s0, mentions, pos, passive, event_type)
     speaker = roles["speaker"]
     cand = Candidate(event_type, s0, s0 + len(sentence), sentence, trigger=m.group(0))
     # -- date --------------------------------------------------------------------------------
@@ -688,12 +366,12 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
             cand.actor2 = None
     cand.claimed_by = speaker
     if event_type in ("deployment", "capture", "casualties", "attack"):
-        kind = _count_kind(event_type, sentence)
+        kind = count_kind(event_type, sentence)
         if event_type == "attack":
             kind = "killed" if re.search(r"\bkill", low) else None
         if kind:
             for fields, _a, _b in find_counts(sentence):
-                if event_type == "deployment" and not _MILITARY.search(
+                if event_type == "deployment" and not MILITARY.search(
                     sentence[_b : _b + 60] + " numbers"
                 ):
                     continue
