@@ -106,7 +106,8 @@ def _description(event):
         lines.append(e(event.summary))
     place = event.location_name or event.name_in_text
     if place:
-        lines.append(f"{e(place)} (precision: {e(event.geo_precision)})")
+        precision = f" (precision: {e(event.geo_precision)})" if event.geo_precision else ""
+        lines.append(f"{e(place)}{precision}")
     lines.append(f"Status: {e(event.status)}")
     for s in event.sources:
         label = e(s.publisher or s.source_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
 from datetime import date
 
-from geo._sqlite_rows import day
+from geo._sqlite_rows import day, event_json, feature_json, load_event
 from geo.events import EVENT_TYPES, STATUSES, parse_date
 from geo.exc import StoreError, ValidationError
 
@@ -16,7 +17,7 @@ __all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause"]
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a migration when it changes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: ``PRAGMA application_id`` of a conflictmap store ("CMAP").
 APPLICATION_ID = 0x434D4150
 
@@ -162,6 +163,9 @@ def ensure(conn, path):
     if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 2:
         _migrate_2_to_3(conn)
         meta["schema_version"] = "3"
+    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 3:
+        _migrate_3_to_4(conn)
+        meta["schema_version"] = "4"
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
             f"{str(path)!r} is not a conflictmap event store; its meta format is "
@@ -233,6 +237,31 @@ def _migrate_2_to_3(conn):
         if "feature" not in columns:
             conn.execute("ALTER TABLE events ADD COLUMN feature TEXT")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate_3_to_4(conn):
+    """Version 4: an event without a location has no ``geo_precision`` (it was "exact")."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = conn.execute(
+            "SELECT rid, json FROM events WHERE geonameid IS NULL AND min_lon IS NULL "
+            "AND geo_precision IS NOT NULL"
+        ).fetchall()
+        for rid, text in rows:
+            data = json.loads(text)
+            if data.get("latitude") is not None or data.get("geometry"):
+                continue
+            data["geo_precision"] = None
+            event = load_event(json.dumps(data, ensure_ascii=False))
+            conn.execute(
+                "UPDATE events SET geo_precision = NULL, json = ?, feature = ? WHERE rid = ?",
+                (event_json(event), feature_json(event), rid),
+            )
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

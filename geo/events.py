@@ -241,6 +241,16 @@ def _choice(data, key, choices, default=None):
     return value
 
 
+def _geo_precision(data, located):
+    """Return the event's place precision: checked when given, "exact" by default, and
+    None (never a claim) when the event has no location at all."""
+    value = data.get("geo_precision")
+    if value in (None, ""):
+        return "exact" if located else None
+    value = _choice(data, "geo_precision", GEO_PRECISIONS)
+    return value if located else None
+
+
 def _opt_number(data, key, *, lo, hi):
     value = data.get(key)
     if value is None or value == "":
@@ -366,6 +376,8 @@ class Event:
     Dates are ``datetime.date``; a single day has ``date_start == date_end``. ``latitude`` and
     ``longitude`` are WGS84 (the representative point of the place); ``geometry`` is a GeoJSON
     geometry dict for area-level events (admin1, region, country), ``None`` for points.
+    ``geo_precision`` is None when the event has no location (no coordinates, geonameid or
+    geometry): a precision is never claimed for a place that is not there.
     """
 
     event_id: str
@@ -382,7 +394,7 @@ class Event:
     admin1: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    geo_precision: str = "exact"
+    geo_precision: str | None = None
     geometry: dict | None = None
     actor1: str | None = None
     actor2: str | None = None
@@ -470,6 +482,8 @@ class Event:
                 f"country_code must be ISO 3166-1 alpha-2 like 'UA'; got {country!r}",
                 field="country_code",
             )
+        geonameid = _opt_int(data, "geonameid")
+        located = lat is not None or geonameid is not None or geometry is not None
         event = cls(
             event_id=_opt_str(data, "event_id", max_len=200) or "",
             event_type=event_type,
@@ -479,13 +493,13 @@ class Event:
             summary=_opt_str(data, "summary", max_len=5000),
             location_name=_opt_str(data, "location_name", max_len=500),
             name_in_text=_opt_str(data, "name_in_text", max_len=500),
-            geonameid=_opt_int(data, "geonameid"),
+            geonameid=geonameid,
             feature_code=_opt_str(data, "feature_code", max_len=10),
             country_code=country.upper() if country else None,
             admin1=_opt_str(data, "admin1", max_len=200),
             latitude=lat,
             longitude=lon,
-            geo_precision=_choice(data, "geo_precision", GEO_PRECISIONS, "exact"),
+            geo_precision=_geo_precision(data, located),
             geometry=geometry,
             actor1=_opt_str(data, "actor1", max_len=500),
             actor2=_opt_str(data, "actor2", max_len=500),

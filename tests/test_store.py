@@ -558,7 +558,7 @@ def test_schema_1_store_is_migrated(tmp_path):
         assert ids(s.query(q)) == ["a"]
         assert ids(s.query(EventQuery(end=date(2024, 6, 1)))) == ["b"]
     version = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key='schema_version'")
-    assert version.fetchone()[0] == "3"
+    assert version.fetchone()[0] == "4"
 
 
 def test_bbox_and_dates_together(store):

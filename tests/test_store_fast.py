@@ -163,7 +163,7 @@ def test_schema_2_store_gains_the_feature_column(tmp_path):
         )
     conn = sqlite3.connect(path)
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    assert version[0] == "3"
+    assert version[0] == "4"
     conn.close()
 
 

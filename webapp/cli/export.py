@@ -250,7 +250,9 @@ def list_events(as_json, **filters):
                 when += f"..{event.date_end.isoformat()}"
             place = event.location_name or event.name_in_text
             if place:
-                place = f"{_one_line(place)} ({event.geo_precision})"
+                place = _one_line(place) + (
+                    f" ({event.geo_precision})" if event.geo_precision else " (no location)"
+                )
             elif event.latitude is not None:
                 place = f"{event.latitude:.4f},{event.longitude:.4f} ({event.geo_precision})"
             else:

@@ -93,7 +93,7 @@
     row("When", dates + " (precision: " + (p.date_precision || "day") + ")");
     var place = p.location_name || "unknown place";
     if (p.name_in_text && p.name_in_text !== p.location_name) place += " (“" + p.name_in_text + "”)";
-    row("Where", place + " (precision: " + (p.geo_precision || "exact") + ")");
+    row("Where", place + (p.geo_precision ? " (precision: " + p.geo_precision + ")" : ""));
     row("Actors", [p.actor1, p.actor2].filter(Boolean).join(" / "));
     row("Claimed by", p.claimed_by);
     row("Status", p.status);
