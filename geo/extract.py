@@ -41,6 +41,9 @@ _ORIGIN = re.compile(r"\bfrom\b(?:\s+\S+){0,5}\s*$", re.I)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Jr|Sr|vs|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|a\.m|p\.m|e\.g|i\.e)|"
                      r"\b[A-Z](?:\.[A-Z])+)$")  # fmt: skip
+_PEOPLE_RE = re.compile(rf"\b(?:{PEOPLE})\b")
+_CAPTIVES_RE = re.compile(rf"\b(?:{PEOPLE}|him|them|her|he|they|their|his)\b", re.I)
+_GOV_RE = re.compile(rf"\b(?:{GOV_NOUN})\b", re.I)
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
@@ -66,6 +69,20 @@ class Candidate:
     counts: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     trigger: str = ""
+
+
+class _Lazy:
+    """A value computed on its first call (``find_dates`` only for sentences that need it)."""
+
+    __slots__ = ("_args", "_fn", "_value")
+
+    def __init__(self, fn, *args):
+        self._fn, self._args, self._value = fn, args, None
+
+    def __call__(self):
+        if self._fn is not None:
+            self._value, self._fn, self._args = self._fn(*self._args), None, ()
+        return self._value
 
 
 def split_sentences(text):
@@ -175,7 +192,7 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
             continue
         if not ANY_STEM.search(sentence.lower()):
             continue
-        dates = find_dates(sentence, reference)
+        dates = _Lazy(find_dates, sentence, reference)  # only sentences with a trigger
         found = _sentence_candidates(sentence, s0, by_sentence[idx], dates, reference,
                                      theatre, force)  # fmt: skip
         if not found and NUMBERS_CONTEXT.search(sentence):
@@ -251,9 +268,9 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     if adjectival and event_type == "casualties" and m.group(0).lower().endswith("ed"):
         return None  # "the killed soldiers": a description, not a report
     low = sentence.lower()
-    persons = re.search(rf"\b(?:{PEOPLE})\b", sentence) is not None
+    persons = _PEOPLE_RE.search(sentence) is not None
     if event_type == "capture":
-        if not re.search(rf"\b(?:{PEOPLE}|him|them|her|he|they|their|his)\b", sentence, re.I):
+        if not _CAPTIVES_RE.search(sentence):
             return None  # "captured some areas": territory, not people
         if re.search(
             r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
@@ -277,7 +294,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
         return None
     if event_type == "statement":
         subject = sentence[max(0, pos - 60) : pos]
-        if not re.search(rf"\b(?:{GOV_NOUN})\b", subject, re.I) or not dates:
+        if not _GOV_RE.search(subject) or not dates():
             return None
     passive = bool(re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$",
                              sentence[max(0, pos - 25):pos], re.I)) or (
@@ -289,7 +306,7 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     speaker = roles["speaker"]
     cand = Candidate(event_type, s0, s0 + len(sentence), sentence, trigger=m.group(0))
     # -- date --------------------------------------------------------------------------------
-    date, bounded = _pick_date(dates, pos, sentence)
+    date, bounded = _pick_date(dates(), pos, sentence)
     if (
         event_type == "front_line"
         and _OBJECTIVE.search(sentence)
