@@ -135,8 +135,9 @@ def event_bounds(event):
     return None
 
 
-def comparable(event):
-    data = event.to_dict()
+def comparable(event, data=None):
+    """Return ``event.to_dict()`` (or ``data``) without ``updated_at``, for comparisons."""
+    data = dict(event.to_dict() if data is None else data)
     data.pop("updated_at", None)
     return data
 
@@ -215,11 +216,14 @@ def _search_columns(event):
     return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
 
 
-def write_event(conn, rid, event, fts):
-    """Insert (``rid`` None) or update the row of ``event`` with its index entries."""
+def write_event(conn, rid, event, fts, data=None):
+    """Insert (``rid`` None) or update the row of ``event`` with its index entries.
+
+    ``data`` is ``event.to_dict()`` when the caller has it already.
+    """
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
-    data = event.to_dict()
+    data = event.to_dict() if data is None else data
     values = (
         event.event_id,
         event.event_type,

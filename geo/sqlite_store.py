@@ -328,7 +328,8 @@ class SQLiteStore(EventStore):
             for event in checked:
                 row = stored.get(event.event_id)
                 old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
-                if row and not row[2] and comparable(old) == comparable(event):
+                data = event.to_dict()
+                if row and not row[2] and comparable(old) == comparable(event, data):
                     unchanged.append(event.event_id)
                     continue
                 if (
@@ -339,7 +340,8 @@ class SQLiteStore(EventStore):
                     protected.append(event.event_id)
                     continue
                 new = event.replace(updated_at=now)
-                rid = write_event(conn, row[0] if row else None, new, self.fts)
+                data["updated_at"] = now
+                rid = write_event(conn, row[0] if row else None, new, self.fts, data)
                 stored[event.event_id] = (rid, new, 0)  # when the same id comes again
                 written += 1
             if written:
