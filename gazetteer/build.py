@@ -24,6 +24,7 @@ from shapely import make_valid, set_precision
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
+from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
 from geo.normalize import AREA_WORDS, fold
 
 __all__ = ["FORMAT_VERSION", "build", "main"]
@@ -236,16 +237,36 @@ def _read_admin1(src, places):
         member_pop[(row["country_code"], row["admin1_code"])] += row["population"]
         member_pts[(row["country_code"], row["admin1_code"])].append((row["lat"], row["lon"]))
     rows, geoms = [], {}
-    for cols in _read_admin_codes(src / "geonames" / "admin1CodesASCII.txt"):
+    codes = list(_read_admin_codes(src / "geonames" / "admin1CodesASCII.txt"))
+    # Each unit's own names (GeoNames', Natural Earth's name and English name), per country:
+    # Natural Earth's looser names that belong to another unit are dropped below.
+    own = {}
+    for cols in codes:
+        gid = int(cols[3])
+        names = [cols[1], cols[2]]
+        for feat in by_gn.get(gid, []):
+            names += [feat["properties"].get("name"), feat["properties"].get("name_en")]
+        own[gid] = (cols[0].partition(".")[0], [n for n in names if n])
+    own_by_cc = defaultdict(list)
+    for gid, (cc, names) in own.items():
+        own_by_cc[cc].append((gid, names))
+    for cols in codes:
         code, name, ascii_name, gid = cols[0], cols[1], cols[2], int(cols[3])
         cc, _, a1 = code.partition(".")
         feats = by_gn.get(gid, [])
         alt = [ascii_name]
         for feat in feats:
             p = feat["properties"]
-            alt += [p.get("name"), p.get("name_en"), p.get("gn_name"), p.get("woe_name")]
-            alt += [p.get("name_ru"), p.get("name_uk"), p.get("name_local")]
-            alt += _split_alt(p.get("name_alt"))
+            loose = [p.get("woe_name"), p.get("name_local"), *_split_alt(p.get("name_alt"))]
+            others = [names for g, names in own_by_cc[cc] if g != gid]
+            foreign = foreign_names(loose, own[gid][1], others)
+            names = [p.get("name"), p.get("name_en"), p.get("gn_name"), p.get("woe_name")]
+            names += [p.get("name_ru"), p.get("name_uk"), p.get("name_local")]
+            for text in [*names, *_split_alt(p.get("name_alt"))]:
+                if text and text not in foreign:
+                    alt += split_parenthetical(text)
+            if p.get("type") in ("Oblast", "Oblast'"):
+                alt += oblast_forms(p.get("name_uk"), p.get("name_ru"))
         display = _oblast_name(feats)
         if display and display != name:
             alt.insert(0, name)  # GeoNames' own form stays a name of the unit
@@ -327,8 +348,9 @@ def _read_countries(src, places):
             continue
         iso, name, gid = cols[0], cols[4], int(cols[16])
         recs = by_iso.get(iso, [])
-        alt = []
+        alt, abbrev = [], []
         for rec in recs:
+            abbrev += acronyms(rec.get("FORMAL_EN"), rec.get("ABBREV"))
             keys = ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "ADMIN", "NAME_CIAWF", "BRK_NAME")
             alt += [rec.get(k) for k in keys]
             alt += [rec.get("NAME_RU"), rec.get("NAME_UK"), rec.get("NAME_SORT")]
@@ -350,7 +372,7 @@ def _read_countries(src, places):
             "geonameid": gid, "name": name, "lat": lat, "lon": lon, "feature_class": "A",
             "feature_code": "PCLI", "country_code": iso, "admin1_code": "", "admin2_code": "",
             "population": int(cols[7] or 0), "source": "geonames+naturalearth", "alt": alt,
-            "area": area,
+            "area": area, "abbrev": abbrev,
         })  # fmt: skip
     _log(f"countries: {len(rows)} ({len(geoms)} with polygons)")
     return rows, geoms
@@ -388,6 +410,12 @@ def _write_places(path, rows):
     buf.write("\t".join(PLACE_COLUMNS) + "\n")
     for row in sorted(rows, key=lambda r: r["geonameid"]):
         names = _names(row["name"], [row.get("ascii"), *row["alt"]])
+        # Country acronyms ("DPRK") pass, although short upper-case names are codes elsewhere.
+        keys = {fold(n) for n in (row["name"], *names)}
+        for text in row.get("abbrev", ()):
+            if fold(text) not in keys:
+                keys.add(fold(text))
+                names.append(text)
         fields = [
             str(row["geonameid"]), row["name"], f"{row['lat']:.5f}", f"{row['lon']:.5f}",
             row["feature_class"], row["feature_code"], row["country_code"],

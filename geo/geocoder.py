@@ -50,6 +50,7 @@ _FEATURE_BONUS = {
 _DASH = re.compile(r"\s+[-–—]\s+")
 _COMMA = re.compile(r"[,;()\[\]]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_IN = re.compile(r"\s+in\s+", re.IGNORECASE)
 # Characters that make a query more than a bare name (any of the three patterns above).
 _SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f,;()\[\]]|\s[-–—]")
 
@@ -395,6 +396,12 @@ class GazetteerGeocoder:
 
     def _resolve_uncached(self, query, context, ccs, fcs):
         name, qualifiers, sub = self._parse(query)
+        if not qualifiers and not sub and " in " in name.lower():
+            # "Pokrovsk in Yakutia": what follows "in" qualifies the name, unless the whole
+            # is itself a name ("Sankt Johann in Tirol").
+            parts = _IN.split(name)
+            if all(part.strip() for part in parts) and not self.gazetteer.has_key(fold(name)):
+                name, qualifiers = parts[0], parts[1:]
         hints = self._qualifier_hints(qualifiers) if qualifiers else {}
         ranked, near, kind = self._candidates_for(
             fold(name), context, hints=hints, country_codes=ccs, feature_classes=fcs

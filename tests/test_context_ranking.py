@@ -67,3 +67,9 @@ def test_the_ukrainian_homonyms_keep_their_document(gaz):
     text = "Shelling hit Lyman and Siversk in Donetsk Oblast, and Kupiansk in Kharkiv Oblast."
     for name in ("Lyman", "Siversk", "Kupiansk"):
         assert resolved(text, gaz, name).country_code == "UA"
+
+
+def test_a_region_named_beside_a_homonym_decides_it(gaz):
+    text = "Floods cut off Pokrovsk in Yakutia on Tuesday, and Sakha officials sent boats."
+    assert resolved(text, gaz, "Pokrovsk").geonameid == 2017824
+    assert resolved(text, gaz, "Yakutia").geonameid == 2013162
