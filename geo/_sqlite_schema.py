@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sqlite3
 from datetime import date
 
-from geo._sqlite_rows import day, event_json, feature_json, load_event
+from geo._sqlite_migrations import migrate
+from geo._sqlite_rows import day
 from geo.events import EVENT_TYPES, STATUSES, parse_date
 from geo.exc import StoreError, ValidationError
 
@@ -157,15 +157,11 @@ def ensure(conn, path):
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
         raise StoreError(f"cannot open store {str(path)!r}: {err}") from err
-    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 1:
-        _migrate_1_to_2(conn)
-        meta["schema_version"] = "2"
-    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 2:
-        _migrate_2_to_3(conn)
-        meta["schema_version"] = "3"
-    if meta.get("format") == FORMAT_NAME and int(meta.get("schema_version", "0")) == 3:
-        _migrate_3_to_4(conn)
-        meta["schema_version"] = "4"
+    if (
+        meta.get("format") == FORMAT_NAME
+        and 1 <= int(meta.get("schema_version", "0")) < SCHEMA_VERSION
+    ):
+        meta["schema_version"] = str(migrate(conn, int(meta["schema_version"])))
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
             f"{str(path)!r} is not a conflictmap event store; its meta format is "
@@ -193,79 +189,6 @@ def _ensure_indexes(conn):
     except sqlite3.OperationalError:  # read-only file or busy: the store still works
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-
-
-def _migrate_1_to_2(conn):
-    """Version 2 adds date ranges (proleptic ordinal days) to the R*Tree and a span R*Tree."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DROP TABLE events_rtree")
-        conn.execute(
-            "CREATE VIRTUAL TABLE events_rtree USING rtree("
-            "id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)"
-        )
-        rows = conn.execute(
-            "SELECT rid, min_lon, max_lon, min_lat, max_lat, date_start, date_end FROM events "
-            "WHERE min_lon IS NOT NULL"
-        ).fetchall()
-        conn.executemany(
-            "INSERT INTO events_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*r[:5], day(r[5]), day(r[6])) for r in rows],
-        )
-        conn.execute("CREATE VIRTUAL TABLE events_span USING rtree(id, min_day, max_day)")
-        spans = conn.execute("SELECT rid, date_start, date_end FROM events").fetchall()
-        conn.executemany(
-            "INSERT INTO events_span VALUES (?, ?, ?)",
-            [(r[0], day(r[1]), day(r[2])) for r in spans],
-        )
-        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def _migrate_2_to_3(conn):
-    """Version 3 adds ``events.feature``: the event's GeoJSON Feature text, made on write.
-
-    Existing rows keep NULL there and are turned into features when read
-    (``SQLiteStore.query_features``); every later write fills it.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
-        if "feature" not in columns:
-            conn.execute("ALTER TABLE events ADD COLUMN feature TEXT")
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def _migrate_3_to_4(conn):
-    """Version 4: an event without a location has no ``geo_precision`` (it was "exact")."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        rows = conn.execute(
-            "SELECT rid, json FROM events WHERE geonameid IS NULL AND min_lon IS NULL "
-            "AND geo_precision IS NOT NULL"
-        ).fetchall()
-        for rid, text in rows:
-            data = json.loads(text)
-            if data.get("latitude") is not None or data.get("geometry"):
-                continue
-            data["geo_precision"] = None
-            event = load_event(json.dumps(data, ensure_ascii=False))
-            conn.execute(
-                "UPDATE events SET geo_precision = NULL, json = ?, feature = ? WHERE rid = ?",
-                (event_json(event), feature_json(event), rid),
-            )
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _check_bbox(bbox):
