@@ -89,6 +89,9 @@ _FTS_FALLBACK = "CREATE TABLE events_fts (rowid INTEGER PRIMARY KEY, body TEXT N
 #: Clauses that a selective index answers better than a scan of live events.
 _DRIVING = re.compile(r"events_rtree|events_span|events_fts|event_sources|e\.event_id IN")
 
+#: Degrees added around a bbox when searching the R*Tree (the exact check follows).
+_SLACK = 1e-6
+
 _EXTRA_FILTERS = {
     "country_code": "e.country_code = ?",
     "geonameid": "e.geonameid = ?",
@@ -218,7 +221,8 @@ def _bbox_sql(bbox, start, end):
     boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
     # The R*Tree holds each event's bounds and its date range as ordinal days, so one search
     # answers bbox + date interval; its float32 boxes are rounded outward, hence the exact
-    # re-check on the events row.
+    # re-check on the events row. That rounding fails for coordinates too small for float32
+    # (|x| < 1e-45 is stored as 0), so the R*Tree is searched with a little slack.
     days, day_params = "", []
     if start:
         days += " AND max_day >= ?"
@@ -233,7 +237,10 @@ def _bbox_sql(bbox, start, end):
             f"AND max_lat >= ? AND min_lat <= ?{days}) AND e.max_lon >= ? AND e.min_lon <= ? "
             "AND e.max_lat >= ? AND e.min_lat <= ?"
         )
-        params.extend((lo, hi, min_lat, max_lat, *day_params, lo, hi, min_lat, max_lat))
+        params.extend(
+            (lo - _SLACK, hi + _SLACK, min_lat - _SLACK, max_lat + _SLACK, *day_params)
+            + (lo, hi, min_lat, max_lat)
+        )
     return "(" + " OR ".join(f"({c})" for c in clauses) + ")", params
 
 

@@ -172,3 +172,25 @@ def test_features_validate_at_once(store):
         store.query_features(EventQuery(limit=-1))
     with pytest.raises(ValidationError, match="bbox"):
         store.query_features(EventQuery(bbox=(1, 2, 3)))
+
+
+@pytest.mark.parametrize(
+    ("bbox", "found"),
+    [
+        ((2.3e-235, 0.0, 0.0, 0.0), True),  # crosses the antimeridian: [2.3e-235, 180] + ...
+        ((1e-300, -1.0, 1.0, 1.0), True),
+        ((-1.0, -1.0, 1e-200, 1.0), True),
+        ((1e-60, -1.0, 1.0, 1.0), False),  # starts east of the point
+    ],
+)
+def test_bbox_finds_coordinates_too_small_for_the_rtree(store, bbox, found):
+    # Found by the property test: the R*Tree stores float32 and rounds 4.7e-211 to 0.
+    tiny = Event.from_dict(
+        {"event_id": "ev-tiny", "event_type": "attack", "date_start": "2024-01-01",
+         "latitude": 0.0, "longitude": 4.7e-211}
+    )  # fmt: skip
+    store.put_events([tiny])
+    assert [e.event_id for e in store.query(EventQuery(bbox=bbox))] == (
+        ["ev-tiny"] if found else []
+    )
+    assert store.count(EventQuery(bbox=bbox)) == int(found)
