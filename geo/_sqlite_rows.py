@@ -16,6 +16,7 @@ __all__ = [
     "feature_json",
     "geometry_bounds",
     "load_event",
+    "remember_loaded",
     "write_event",
 ]
 
@@ -172,13 +173,18 @@ def load_event(text):
     event = _LOADED.get(text)
     if event is None:
         event = _load(text)
-        while len(_LOADED) >= _LOADED_MAX:
-            try:
-                _LOADED.pop(next(iter(_LOADED)), None)
-            except (StopIteration, RuntimeError):  # emptied or changed by another thread
-                break
-        _LOADED[text] = event
+        remember_loaded(text, event)
     return event
+
+
+def remember_loaded(text, event):
+    """Record that ``load_event(text)`` is ``event`` (a writer knows it without decoding)."""
+    while len(_LOADED) >= _LOADED_MAX:
+        try:
+            _LOADED.pop(next(iter(_LOADED)), None)
+        except (StopIteration, RuntimeError):  # emptied or changed by another thread
+            break
+    _LOADED[text] = event
 
 
 def _load(text):
@@ -216,14 +222,17 @@ def _search_columns(event):
     return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
 
 
-def write_event(conn, rid, event, fts, data=None):
+def write_event(conn, rid, event, fts, data=None, old=None):
     """Insert (``rid`` None) or update the row of ``event`` with its index entries.
 
-    ``data`` is ``event.to_dict()`` when the caller has it already.
+    ``data`` is ``event.to_dict()`` when the caller has it already; ``old`` is the stored
+    version being updated, when known: index entries it shares with ``event`` are kept.
+    Returns the row id; the event is remembered as what its stored JSON loads to.
     """
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
     data = event.to_dict() if data is None else data
+    text = event_json(event, data)
     values = (
         event.event_id,
         event.event_type,
@@ -239,7 +248,7 @@ def write_event(conn, rid, event, fts, data=None):
         event.geo_precision,
         event.extraction,
         *box,
-        event_json(event, data),
+        text,
         feature_json(event, data),
     )
     columns = (
@@ -247,25 +256,38 @@ def write_event(conn, rid, event, fts, data=None):
         "claimed_by, geonameid, country_code, geo_precision, extraction, "
         "min_lon, min_lat, max_lon, max_lat, json, feature"
     )
+    search = _search_columns(event)
+    same_span = same_box = same_sources = same_search = False
     if rid is None:
         marks = ", ".join("?" * len(values))
         rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
     else:
+        if old is not None:
+            same_span = (old.date_start, old.date_end) == (event.date_start, event.date_end)
+            same_box = same_span and event_bounds(old) == bounds
+            same_sources = _source_rows(old) == _source_rows(event)
+            same_search = _search_columns(old) == search
         sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
         conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
-        conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
-        conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
-        conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
-        conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
-    conn.executemany(
-        "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
-        [(rid, s.source_id, s.publisher, s.url) for s in event.sources],
-    )
-    conn.execute(
-        "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
-        (rid, event.date_start.toordinal(), event.date_end.toordinal()),
-    )
-    if bounds:
+        if not same_sources:
+            conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
+        if not same_box:
+            conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
+        if not same_span:
+            conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
+        if not same_search:
+            conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
+    if not same_sources:
+        conn.executemany(
+            "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
+            [(rid, *row) for row in _source_rows(event)],
+        )
+    if not same_span:
+        conn.execute(
+            "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
+            (rid, event.date_start.toordinal(), event.date_end.toordinal()),
+        )
+    if bounds and not same_box:
         conn.execute(
             "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -279,14 +301,18 @@ def write_event(conn, rid, event, fts, data=None):
                 event.date_end.toordinal(),
             ),
         )
-    columns = _search_columns(event)
-    if fts:
+    if not same_search and fts:
         conn.execute(
             "INSERT INTO events_fts(rowid, summary, places, actors, quotes) VALUES (?, ?, ?, ?, ?)",
-            (rid, *columns),
+            (rid, *search),
         )
-    else:
+    elif not same_search:
         conn.execute(
-            "INSERT INTO events_fts(rowid, body) VALUES (?, ?)", (rid, " ".join(columns).lower())
+            "INSERT INTO events_fts(rowid, body) VALUES (?, ?)", (rid, " ".join(search).lower())
         )
+    remember_loaded(text, event)
     return rid
+
+
+def _source_rows(event):
+    return [(s.source_id, s.publisher, s.url) for s in event.sources]

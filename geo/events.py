@@ -389,23 +389,36 @@ class Event:
         return event
 
     def replace(self, **changes) -> Event:
-        """Return a copy with ``changes`` applied (dataclasses.replace)."""
-        return dataclasses.replace(self, **changes)
+        """Return a copy with ``changes`` applied, as ``dataclasses.replace`` does.
+
+        Raises
+        ------
+        TypeError
+            When a name in ``changes`` is not a field.
+        """
+        unknown = changes.keys() - _EVENT_FIELD_SET
+        if unknown:
+            raise TypeError(f"Event has no field {sorted(unknown)[0]!r}")
+        # Fields are copied as they are (no __post_init__ to run): the cost of
+        # dataclasses.replace, a full __init__, adds up when events are merged by thousands.
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     # -- serialisation ---------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Return every field as a JSON-ready dict (dates as ISO strings)."""
-        out = {}
-        for name in _EVENT_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif name in ("counts", "sources"):
-                value = [v.to_dict() for v in value]
-            elif name == "tags":
-                value = list(value)
-            out[name] = value
+        """Return every field as a JSON-ready dict (dates as ISO strings), in field order."""
+        fields = self.__dict__
+        out = {name: fields[name] for name in _EVENT_FIELDS}
+        out["date_start"] = self.date_start.isoformat()
+        out["date_end"] = self.date_end.isoformat()
+        if self.reported_at is not None:
+            out["reported_at"] = self.reported_at.isoformat()
+        out["counts"] = [c.to_dict() for c in self.counts]
+        out["sources"] = [s.to_dict() for s in self.sources]
+        out["tags"] = list(self.tags)
         return out
 
     def to_feature(self) -> dict[str, Any]:
@@ -433,6 +446,7 @@ class Event:
 
 _SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+_EVENT_FIELD_SET = frozenset(_EVENT_FIELDS)
 
 
 def make_event_id(event: Event) -> str:

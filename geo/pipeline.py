@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.articles import iter_article_paths, read_article
 from geo.events import Event, Source
-from geo.exc import ArticleError, GeoError
+from geo.exc import ArticleError, GeoError, StoreError
 from geo.extract import extract_candidates
 from geo.gazetteer import Gazetteer
 from geo.merge import DATE_ASSUMED, PLACE_ASSUMED, compatible, merge, merge_counts, summarise
@@ -250,7 +251,9 @@ def _store_match(store, event, gaz):
     return best
 
 
-def _ingest_article(store, article, gaz, report):
+def _ingest_article(store, article, gaz):
+    """Store one article and its events (a savepoint); return what it did as a report."""
+    done = IngestReport()
     events = article_events(article, gaz)
     record = {k: v for k, v in article.items() if k != "path"}
     with store.transaction():
@@ -261,7 +264,7 @@ def _ingest_article(store, article, gaz, report):
             if match is not None:
                 match = pending.get(match.event_id, match)  # two reports of one stored event
             if match is not None and match.status == "reviewed":
-                report.protected += 1
+                done.protected += 1
                 continue
             new = merge(match, event, gaz) if match is not None else event
             pending[new.event_id] = new
@@ -272,13 +275,64 @@ def _ingest_article(store, article, gaz, report):
         protected = set(getattr(result, "protected", ()))
         for event_id in pending:
             if event_id in protected:
-                report.protected += 1
+                done.protected += 1
             elif event_id in unchanged:
-                report.unchanged += 1
+                done.unchanged += 1
             elif event_id in added:
-                report.events_added += 1
+                done.events_added += 1
             else:
-                report.events_updated += 1
+                done.events_updated += 1
+    done.ok.append(article["article_id"])
+    return done
+
+
+def _add(report, part):
+    report.ok.extend(part.ok)
+    report.failed.extend(part.failed)
+    report.events_added += part.events_added
+    report.events_updated += part.events_updated
+    report.unchanged += part.unchanged
+    report.protected += part.protected
+
+
+#: Articles share one transaction for up to this many articles or seconds (each is a
+#: savepoint in it): a commit per article would cost as much as the article's own writes.
+BATCH_ARTICLES = 50
+BATCH_SECONDS = 0.5
+
+
+def _ingest_batch(store, files, i, gaz, today, report, bar):
+    """Ingest ``files[i:]`` in one transaction while the batch limits allow; return the next
+    index. An article that fails is rolled back alone and listed in ``report.failed``; when
+    the batch cannot be committed, all of its articles are listed there instead."""
+    batch, paths = IngestReport(), []
+    t0 = time.monotonic()
+    try:
+        with store.transaction():
+            while (i < len(files) and len(paths) < BATCH_ARTICLES
+                   and time.monotonic() - t0 < BATCH_SECONDS):  # fmt: skip
+                path = files[i]
+                i += 1
+                paths.append(path)
+                try:
+                    article = read_article(path, today=today)
+                    _add(batch, _ingest_article(store, article, gaz))
+                except ArticleError as err:
+                    batch.failed.append((str(path), str(err)))
+                except (GeoError, ValueError, OSError) as err:
+                    batch.failed.append((str(path), f"{path}: cannot ingest: {err}"))
+                if bar is not None:
+                    bar.update(1)
+    except StoreError as err:
+        # Nothing of this batch is stored: each of its articles failed, for this reason.
+        refused = {p for p, _ in batch.failed}
+        report.failed.extend(batch.failed)
+        report.failed.extend(
+            (str(p), f"{p}: cannot ingest: {err}") for p in paths if str(p) not in refused
+        )
+        return i
+    _add(report, batch)
+    return i
 
 
 def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=None):
@@ -311,17 +365,9 @@ def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=Non
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="article", file=sys.stderr, disable=None)
-    for path in files:
-        try:
-            article = read_article(path, today=today)
-            _ingest_article(store, article, gaz, report)
-            report.ok.append(article["article_id"])
-        except ArticleError as err:
-            report.failed.append((str(path), str(err)))
-        except (GeoError, ValueError, OSError) as err:
-            report.failed.append((str(path), f"{path}: cannot ingest: {err}"))
-        if bar is not None:
-            bar.update(1)
+    i = 0
+    while i < len(files):
+        i = _ingest_batch(store, files, i, gaz, today, report, bar)
     if bar is not None:
         bar.close()
     return report

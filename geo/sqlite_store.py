@@ -341,7 +341,9 @@ class SQLiteStore(EventStore):
                     continue
                 new = event.replace(updated_at=now)
                 data["updated_at"] = now
-                rid = write_event(conn, row[0] if row else None, new, self.fts, data)
+                rid = write_event(
+                    conn, row[0] if row else None, new, self.fts, data, old=old if row else None
+                )
                 stored[event.event_id] = (rid, new, 0)  # when the same id comes again
                 written += 1
             if written:

@@ -117,7 +117,11 @@ class EventStore(abc.ABC):
     # -- atomic units ----------------------------------------------------------------------
     @abc.abstractmethod
     def transaction(self) -> AbstractContextManager[EventStore]:
-        """Return a context manager: writes inside it commit together or roll back together."""
+        """Return a context manager: writes inside it commit together or roll back together.
+
+        Uses nest: an exception leaving an inner use undoes only the writes made inside it
+        (a savepoint), and the outer transaction goes on.
+        """
 
     # -- tokens (write access over HTTP) ---------------------------------------------------
     @abc.abstractmethod

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from geo import pipeline
+from geo.articles import read_article
 from geo.events import Count, Event
+from geo.exc import StoreError
 from geo.gazetteer import Gazetteer
 from geo.pipeline import compatible, ingest_paths, merge
 from geo.sqlite_store import SQLiteStore
@@ -203,6 +206,61 @@ def test_bad_files_are_reported_and_the_rest_ingested(demo_copy, tmp_path):
         assert after[key] == event
     new = [e for k, e in ((k, store.get(k)) for k in after) if k not in before]
     assert any(e.event_type == "capture" and e.name_in_text == "Orikhiv" for e in new)
+
+
+class _FailingStore(SQLiteStore):
+    """A real SQLite store whose write of one article's events fails after writing them."""
+
+    def __init__(self, path, fail_on):
+        super().__init__(path)
+        self.fail_on, self.current = fail_on, None
+
+    def put_article(self, article):
+        self.current = article["article_id"]
+        super().put_article(article)
+
+    def put_events(self, events, **kw):
+        result = super().put_events(events, **kw)
+        if self.current == self.fail_on:
+            raise StoreError(f"disk trouble while storing {self.current}")
+        return result
+
+
+@pytest.mark.parametrize("batch", [1, 2, 50])
+def test_a_store_failure_rolls_back_that_article_alone(tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", batch)
+    articles = sorted(p for p in pipeline.DEMO_ARTICLES.glob("*.txt"))
+    ids = [read_article(a)["article_id"] for a in articles]
+    bad = ids[2]
+    store = _FailingStore(tmp_path / "events.sqlite", fail_on=bad)
+    try:
+        report = ingest_paths(store, [pipeline.DEMO_ARTICLES])
+        assert [Path(p) for p, _ in report.failed] == [articles[2]]
+        assert "disk trouble" in report.failed[0][1]
+        assert sorted(report.ok) == sorted(i for i in ids if i != bad)
+        assert store.get_article(bad) is None
+        sources = {s.source_id for e in store.query() for s in e.sources}
+        assert bad not in sources and sources == set(report.ok)
+        assert store.count() > 0
+    finally:
+        store.close()
+
+
+def test_batches_hold_the_same_events_as_one_article_per_transaction(tmp_path, monkeypatch):
+    one = SQLiteStore(tmp_path / "one.sqlite")
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 1)
+    ingest_paths(one)
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 50)
+    many = SQLiteStore(tmp_path / "many.sqlite")
+    ingest_paths(many)
+    try:
+
+        def dump(store):
+            return [{**e.to_dict(), "updated_at": None} for e in store.query()]
+
+        assert dump(one) == dump(many) and len(dump(one)) >= 5
+    finally:
+        one.close(), many.close()
 
 
 def _event(**fields):

@@ -91,6 +91,38 @@ def test_put_is_idempotent(store):
     assert changed.written == 1 and store.get("e1").summary == "y"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"summary": "y"},  # only the row and the text index change
+        {"date_start": "2025-02-01", "date_end": "2025-02-03"},
+        {"latitude": 10.0, "longitude": 10.0},
+        {"sources": [{"source_id": "b2", "publisher": "Desk B"}]},
+    ],
+)
+def test_updates_keep_every_index_in_step(store, change):
+    first = ev("e1", summary="alpha", sources=[{"source_id": "a1", "publisher": "Desk A"}])
+    store.put_events([first])
+    second = Event.from_dict({**first.to_dict(), "updated_at": None, **change})
+    assert store.put_events([second]).written == 1
+    got = store.get("e1")
+
+    def found(**kw):
+        return ids(store.query(EventQuery(**kw))) == ["e1"]
+
+    box = (got.longitude - 0.1, got.latitude - 0.1, got.longitude + 0.1, got.latitude + 0.1)
+    assert found(bbox=box, start=got.date_start, end=got.date_end)
+    assert found(text=got.summary) and found(source=got.sources[0].publisher)
+    if "summary" in change:
+        assert not found(text="alpha")
+    if "date_start" in change:
+        assert not found(start=first.date_start, end=first.date_end)
+    if "latitude" in change:
+        assert not found(bbox=(29.9, 49.9, 30.1, 50.1))
+    if "sources" in change:
+        assert not found(source="Desk A")
+
+
 def test_put_rejects_non_events_and_rolls_back(store):
     with pytest.raises(ValidationError, match="Event objects"):
         store.put_events([ev("ok"), {"event_id": "dict"}])
