@@ -16,6 +16,8 @@ from browser_fixtures import (
     wait_drawn,
 )
 
+from geo.events import Event
+
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
@@ -408,3 +410,81 @@ def test_more_events_than_a_page_fetches(browser, app, events):
         assert back["shown"] == 10 and back["matched"] > 10
     rec.assert_clean()
     rec.close()
+
+
+def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
+    """Several events at one oblast share its fill and a click offers each of them."""
+    square = [[[35.0, 51.0], [37.0, 51.0], [37.0, 52.0], [35.0, 52.0], [35.0, 51.0]]]
+    stacked = [
+        Event.from_dict({
+            "event_id": f"area-{kind}", "event_type": kind, "date_start": "2024-11-0" + str(i + 1),
+            "geonameid": 538555, "location_name": "Kursk Oblast", "geo_precision": "admin1",
+            "latitude": 51.5, "longitude": 36.0, "summary": f"{kind} in the oblast",
+            "geometry": {"type": "Polygon", "coordinates": square},
+        })
+        for i, kind in enumerate(["deployment", "capture", "casualties"])
+    ]  # fmt: skip
+    point = Event.from_dict({
+        "event_id": "town", "event_type": "attack", "date_start": "2024-11-02",
+        "latitude": 51.2, "longitude": 35.3, "geo_precision": "exact", "summary": "a town",
+    })  # fmt: skip
+    store.put_events([*stacked, point])
+    r = Recorder(browser)
+    try:
+        with live_server(app) as url:
+            page = r.page()
+            page.goto(url + "/map", wait_until="load")
+            wait_drawn(page)
+            fills = page.evaluate(
+                "Object.values(ConflictMap.current.drawn).filter(l => l.cmAreaKey)"
+                ".map(l => l.cmFill)"
+            )
+            assert len(fills) == 3 and all(0 < f < 0.15 for f in fills)
+            assert abs((1 - (1 - fills[0]) ** 3) - 0.15) < 1e-9  # together: one area's fill
+
+            def click(lat, lon):
+                x, y = page.evaluate(
+                    "([a, o]) => { const p = ConflictMap.current.map"
+                    ".latLngToContainerPoint([a, o]); return [p.x, p.y]; }",
+                    [lat, lon],
+                )
+                box = page.locator(".leaflet-container").first.bounding_box()
+                page.mouse.click(box["x"] + x, box["y"] + y)
+
+            click(51.7, 36.6)  # inside the oblast, away from the town
+            chooser = page.locator(".leaflet-popup .cm-chooser")
+            chooser.wait_for(timeout=5000)
+            assert "3 events here" in chooser.inner_text()
+            buttons = chooser.locator(".cm-choice")
+            assert sorted(buttons.nth(i).get_attribute("data-event-id") for i in range(3)) == [
+                "area-capture", "area-casualties", "area-deployment"
+            ]  # fmt: skip
+            page.wait_for_timeout(300)  # the popup fades in
+            screenshot(page, "map_stacked_chooser")
+            chooser.locator('[data-event-id="area-capture"]').click()
+            popup = page.locator(".leaflet-popup .cm-popup")
+            popup.wait_for(timeout=5000)
+            assert popup.get_attribute("data-event-id") == "area-capture"
+            assert "event=area-capture" in page.url
+            page.keyboard.press("Escape")
+            click(51.2, 35.3)  # the town's symbol, drawn over the oblast: no list
+            # (a closed popup fades out for 200 ms: wait for the new one by its id)
+            page.locator('.leaflet-popup .cm-popup[data-event-id="town"]').wait_for(timeout=5000)
+            # the list closed earlier fades out; none is opened for the town
+            page.wait_for_function("() => !document.querySelector('.cm-chooser')", timeout=3000)
+            assert "event=town" in page.url
+            # the oblast's badge tells what happened there, and lists the events on a click
+            badge = page.locator('.cm-badge[data-area^="g538555/"]')
+            assert badge.count() == 1 and page.locator(".cm-badge").count() == 1
+            title = badge.get_attribute("title")
+            assert title.startswith("Kursk Oblast: ")
+            for label in ("1 Deployments", "1 Captures", "1 Casualties"):
+                assert label in title
+            assert "Attacks" not in title
+            page.keyboard.press("Escape")  # the town's popup may cover the badge
+            page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=3000)
+            badge.click()
+            page.locator(".leaflet-popup .cm-chooser .cm-choice").nth(2).wait_for(timeout=5000)
+        r.assert_clean()
+    finally:
+        r.close()

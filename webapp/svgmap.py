@@ -96,6 +96,52 @@ def _shape(shape, x, y, r):
     return f'<circle cx="{x}" cy="{y}" r="{r}"'
 
 
+#: Fill opacity of an area; events stacked on one area share it (together they reach it).
+AREA_FILL = 0.15
+
+
+def _area_key(feature):
+    """Return the key of the area an event is drawn as (place and precision), or None."""
+    props = feature.get("properties") or {}
+    geom = feature.get("geometry") or {}
+    precision = props.get("geo_precision") or "exact"
+    if not (geom and geom.get("type") != "Point") and precision not in _AREA_RADIUS_KM:
+        return None
+    place = props.get("geonameid")
+    return (place if place is not None else ("event", feature.get("id")), precision)
+
+
+def _area_badges(stacks, styles, proj):
+    """Return, for each area holding events, a row of hollow type symbols with their counts
+    at its representative point, so that print shows what happened there."""
+    out = []
+    for features in stacks.values():
+        props = features[0].get("properties") or {}
+        lat, lon = props.get("latitude"), props.get("longitude")
+        if lat is None or lon is None:
+            continue
+        per_type = {}
+        for f in features:
+            kind = (f.get("properties") or {}).get("event_type")
+            per_type[kind] = per_type.get(kind, 0) + 1
+        order = [t for t in styles if t in per_type] + [t for t in per_type if t not in styles]
+        step = 30
+        x0, y = proj(lon, lat)
+        x = x0 - step * (len(order) - 1) / 2
+        for kind in order:
+            t = styles.get(kind, {"color": "#888888", "shape": "circle"})
+            out.append(
+                f'{_shape(t["shape"], round(x - 6, 1), y, 6)} fill="white" fill-opacity="0.85" '
+                f'stroke="{t["color"]}" stroke-width="2" stroke-dasharray="3 2"/>'
+            )
+            out.append(
+                f'<text x="{x + 2:.1f}" y="{y + 4:.1f}" font-size="11" fill="#222">'
+                f"{per_type[kind]}</text>"
+            )
+            x += step
+    return out
+
+
 def render_svg(
     features,
     *,
@@ -152,7 +198,11 @@ def render_svg(
             d = _path(feature.get("geometry") or {}, proj)
             if d:
                 out.append(f'<path d="{d}" {style}/>')
-    points, counts = [], {}
+    points, counts, stacks = [], {}, {}
+    for feature in features:
+        key = _area_key(feature)
+        if key is not None:
+            stacks.setdefault(key, []).append(feature)
     for feature in features:
         props = feature.get("properties") or {}
         t = styles.get(props.get("event_type"), {"color": "#888888", "shape": "circle"})
@@ -160,15 +210,17 @@ def render_svg(
         geom = feature.get("geometry") or {}
         precision = props.get("geo_precision") or "exact"
         color = t["color"]
-        area = f'fill="{color}" fill-opacity="0.12" stroke="{color}" stroke-dasharray="5 4"'
+        key = _area_key(feature)
+        fill = 1 - (1 - AREA_FILL) ** (1 / len(stacks[key])) if key is not None else AREA_FILL
+        area = f'fill="{color}" fill-opacity="{fill:.3f}" stroke="{color}" stroke-dasharray="5 4"'
+        lat, lon = props.get("latitude"), props.get("longitude")
+        if geom.get("type") == "Point":
+            lon, lat = geom["coordinates"][:2]
         if geom and geom.get("type") != "Point":
             line = geom["type"].endswith("LineString")
             d = _path(geom, proj, closed=not line)
             out.append(f'<path d="{d}" {area} stroke-width="1.5"/>')
             continue
-        lat, lon = props.get("latitude"), props.get("longitude")
-        if geom.get("type") == "Point":
-            lon, lat = geom["coordinates"][:2]
         if lat is None:
             continue
         x, y = proj(lon, lat)
@@ -182,6 +234,7 @@ def render_svg(
                 f'{_shape(t["shape"], x, y, 6)} fill="{t["color"]}" fill-opacity="0.15" '
                 f'stroke="{t["color"]}" stroke-width="2" stroke-dasharray="3 2"/>'
             )
+    out.extend(_area_badges(stacks, styles, proj))
     out.extend(points)
     legend = [t for t in event_types() if counts.get(t["id"])]
     box_h = 30 + 20 * (len(legend) + 2)

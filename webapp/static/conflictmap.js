@@ -345,13 +345,17 @@
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
     var area = { renderer: r, cmArea: true, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
       fillOpacity: 0.12, dashArray: "5 4" };
-    if (g && g.type !== "Point") {
-      return L.geoJSON(g, { style: area, renderer: r });
-    }
+    var shape = null;
+    if (g && g.type !== "Point") shape = L.geoJSON(g, { style: area, renderer: r });
     var lat = p.latitude, lon = p.longitude;
     if (g && g.type === "Point") { lon = g.coordinates[0]; lat = g.coordinates[1]; }
-    if (lat === null || lat === undefined || lon === null || lon === undefined) return null;
-    if (AREA[prec]) return L.circle([lat, lon], L.extend({ radius: AREA[prec] }, area));
+    if (!shape && (lat === null || lat === undefined || lon === null || lon === undefined)) return null;
+    if (!shape && AREA[prec]) shape = L.circle([lat, lon], L.extend({ radius: AREA[prec] }, area));
+    if (shape) {
+      // events at one area share its fill (see draw): one key per place and precision
+      shape.cmAreaKey = (p.geonameid !== null && p.geonameid !== undefined ? "g" + p.geonameid : "e" + f.id) + "/" + prec;
+      return shape;
+    }
     var hollow = prec !== "exact";
     return new CM.ShapeMarker([lat, lon], {
       renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
@@ -384,7 +388,7 @@
         // an event with no place (e.g. a statement) matches but has nothing to draw
         if (!layer) { delete next[id]; unplaced += 1; return; }
         layer.cmType = p.event_type;
-        layer.on("click", function (e) { self.select(id, e.latlng); });
+        layer.on("click", function (e) { self.pick(id, e.latlng); });
         group.addLayer(layer);
         // areas are drawn under every point (one canvas: draw order is hit-test order)
         if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
@@ -395,6 +399,7 @@
       counts[p.event_type] += 1;
       shown += 1;
     });
+    this.shareAreaFill(drawn, next);
     this.drawn = drawn;
     this.features = next;
     this.counts = counts;
@@ -411,6 +416,117 @@
     this.emit();
   };
 
+  // Events stacked on one area split its fill, so that ten events at an oblast do not paint
+  // it opaque: together they reach AREA_FILL, one alone has it.
+  var AREA_FILL = 0.15;
+  Viewer.prototype.shareAreaFill = function (drawn, features) {
+    var stacks = {};
+    Object.keys(drawn).forEach(function (id) {
+      var key = drawn[id].cmAreaKey;
+      if (key) (stacks[key] = stacks[key] || []).push(id);
+    });
+    Object.keys(stacks).forEach(function (key) {
+      var ids = stacks[key], a = 1 - Math.pow(1 - AREA_FILL, 1 / ids.length);
+      ids.forEach(function (id) {
+        var l = drawn[id];
+        if (l.cmFill !== a) { l.cmFill = a; l.setStyle({ fillOpacity: a }); }
+      });
+    });
+    this.drawBadges(stacks, features);
+  };
+
+  // A badge at each named area holding events: a hollow symbol and a count per event type,
+  // so that what happened there shows without a click; a click on it lists the events.
+  var BADGES = 200;
+  Viewer.prototype.drawBadges = function (stacks, features) {
+    var self = this;
+    if (!this.badges) this.badges = L.layerGroup().addTo(this.map);
+    this.badges.clearLayers();
+    var keys = Object.keys(stacks).filter(function (k) { return k.charAt(0) === "g"; });
+    keys.sort(function (a, b) { return stacks[b].length - stacks[a].length; });
+    keys.slice(0, BADGES).forEach(function (key) {
+      var ids = stacks[key], p = (features[ids[0]] || {}).properties || {};
+      if (p.latitude === null || p.latitude === undefined) return;
+      var per = {};
+      ids.forEach(function (id) {
+        var t = ((features[id] || {}).properties || {}).event_type;
+        per[t] = (per[t] || 0) + 1;
+      });
+      var box = el("div", "cm-badge");
+      box.setAttribute("role", "button");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-area", key);
+      var label = [];
+      self.cfg.types.forEach(function (t) {
+        if (!per[t.id]) return;
+        var item = el("span", "cm-badge-item");
+        var c = el("canvas");
+        c.width = c.height = 14;
+        var ctx = c.getContext("2d");
+        ctx.beginPath();
+        CM.shapePath(ctx, t.shape, 7, 7, 5);
+        ctx.fillStyle = "#fff";
+        ctx.fill();
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = t.color;
+        ctx.stroke();
+        item.appendChild(c);
+        item.appendChild(el("span", null, per[t.id]));
+        box.appendChild(item);
+        label.push(per[t.id] + " " + t.label);
+      });
+      box.setAttribute("title", (p.location_name || "area") + ": " + label.join(", "));
+      var where = L.latLng(p.latitude, p.longitude);
+      var open = function (e) {
+        if (e) L.DomEvent.stop(e);
+        self.choose(ids, where);
+      };
+      box.addEventListener("click", open);
+      box.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") open(e); });
+      L.DomEvent.disableClickPropagation(box);
+      var icon = L.divIcon({ html: box, className: "cm-badge-icon", iconSize: null });
+      self.badges.addLayer(L.marker(where, { icon: icon, keyboard: false, interactive: true }));
+    });
+  };
+
+  // the ids of the drawn events whose symbol or area contains a point of the map
+  Viewer.prototype.hitsAt = function (latlng, areas) {
+    var map = this.map, drawn = this.drawn || {}, p = map.latLngToLayerPoint(latlng), hits = [];
+    function contains(layer) {
+      if (!layer._map) return false;
+      if (layer.eachLayer && !layer._containsPoint) {
+        var found = false;
+        layer.eachLayer(function (part) { found = found || contains(part); });
+        return found;
+      }
+      return !!(layer._containsPoint && layer._pxBounds && layer._containsPoint(p));
+    }
+    Object.keys(drawn).forEach(function (id) {
+      if (!drawn[id].cmAreaKey === !areas && contains(drawn[id])) hits.push(id);
+    });
+    return hits;
+  };
+
+  // a click: the event itself, or a list to choose from when several are drawn there (points
+  // are drawn over areas, so a click on a point chooses among the points under it only)
+  Viewer.prototype.pick = function (id, latlng) {
+    var self = this, layer = (this.drawn || {})[id];
+    var hits = this.hitsAt(latlng, !!(layer && layer.cmAreaKey));
+    if (hits.indexOf(id) < 0) hits.push(id);
+    this.choose(hits, latlng);
+  };
+
+  // open the one event, or a list of several to choose from
+  Viewer.prototype.choose = function (ids, latlng) {
+    var self = this;
+    if (ids.length < 2) { this.select(ids[0], latlng); return; }
+    var features = ids.map(function (h) { return self.features[h]; }).filter(Boolean);
+    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+      .setLatLng(latlng)
+      .setContent(CM.chooserContent(this, features, function (chosen) { self.select(chosen, latlng); }))
+      .openOn(this.map);
+  };
+
   Viewer.prototype.latlngOf = function (f) {
     var p = f.properties || {}, g = f.geometry;
     if (p.latitude !== null && p.latitude !== undefined) return L.latLng(p.latitude, p.longitude);
@@ -422,8 +538,10 @@
   Viewer.prototype.openPopup = function (f, latlng) {
     var where = latlng || this.latlngOf(f);
     if (!where) return;
-    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
-      .setLatLng(where).setContent(CM.popupContent(this, f)).openOn(this.map);
+    // set before opening: the popup it replaces closes as this one opens
+    this.eventPopup = L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+      .setLatLng(where).setContent(CM.popupContent(this, f));
+    this.eventPopup.openOn(this.map);
   };
 
   Viewer.prototype.select = function (id, latlng) {
@@ -453,7 +571,12 @@
     var again = debounce(function () { self.refresh(); }, 150);
     this.map.on("moveend", again);
     this.map.on("overlayadd overlayremove", again);
-    this.map.on("popupclose", function () { self.state.event = ""; self.writeUrl(); });
+    this.map.on("popupclose", function (e) {
+      if (e.popup !== self.eventPopup) return;  // a list of choices, or a replaced popup
+      self.eventPopup = null;
+      self.state.event = "";
+      self.writeUrl();
+    });
     this.scheduleRefresh = again;
     return this.refresh();
   };

@@ -142,5 +142,48 @@
     return box;
   }
 
+  // ---- several events at one spot: a list to choose from --------------------------------
+  var RANK = { exact: 0, near: 1, admin2: 2, admin1: 3, region: 4, country: 5 };
+  var CHOICES = 60;
+
+  function chooserContent(viewer, features, onChoose) {
+    var list = features.slice().sort(function (a, b) {
+      var p = a.properties || {}, q = b.properties || {};
+      var ra = RANK[p.geo_precision] === undefined ? 9 : RANK[p.geo_precision];
+      var rb = RANK[q.geo_precision] === undefined ? 9 : RANK[q.geo_precision];
+      if (ra !== rb) return ra - rb;  // the finest places first
+      return String(q.date_start).localeCompare(String(p.date_start));  // then the newest
+    });
+    var box = el("div", "cm-chooser");
+    box.appendChild(el("h4", null, list.length + " events here: choose one"));
+    var ul = el("ul");
+    list.slice(0, CHOICES).forEach(function (f) {
+      var p = f.properties || {}, t = viewer.types[p.event_type] || {};
+      var id = String(f.id || p.event_id);
+      var button = el("button", "cm-choice");
+      button.type = "button";
+      button.setAttribute("data-event-id", id);
+      var sw = el("span", "cm-swatch");
+      sw.style.background = t.color || "#555";
+      button.appendChild(sw);
+      var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
+      button.appendChild(el("strong", null, (t.label || p.event_type) + " · " + dates));
+      var where = p.location_name ? p.location_name + (p.geo_precision ? " (" + p.geo_precision + ")" : "") : "";
+      if (where) button.appendChild(el("span", "cm-choice-place", where));
+      if (p.summary) button.appendChild(el("span", "cm-choice-summary", p.summary));
+      button.addEventListener("click", function () { onChoose(id); });
+      var li = el("li");
+      li.appendChild(button);
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    if (list.length > CHOICES) {
+      box.appendChild(el("p", "cm-choice-more", "… and " + (list.length - CHOICES) +
+        " more: zoom in, narrow the time window or filter to see them."));
+    }
+    return box;
+  }
+
   CM.popupContent = popupContent;
+  CM.chooserContent = chooserContent;
 })();
