@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from browser_fixtures import (
@@ -287,6 +288,19 @@ def test_static_map_from_disk_renders_with_no_network(rec, tmp_path, runner, eve
     assert page.evaluate("Object.keys(ConflictMap.current.features)") == [target.event_id]
     assert "status=corroborated" in page.url  # the permalink lives in the hash on file://
     assert (tmp_path / "events.svg").stat().st_size > 1000
+    rec.assert_clean()
+
+
+@pytest.mark.parametrize("name", ["events", "kursk-2024-2025"])
+def test_committed_demo_maps_open_from_disk(rec, name):
+    """The static maps shipped in maps/ (the demo corpus) render offline from the file."""
+    path = Path(__file__).resolve().parent.parent / "maps" / f"{name}.html"
+    page = rec.page()
+    page.goto(path.as_uri())
+    wait_drawn(page)
+    state = viewer_state(page)
+    assert state["shown"] >= 5 and state["counts"]["capture"] >= 1
+    assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
     rec.assert_clean()
 
 
