@@ -6,6 +6,7 @@ import dataclasses
 import json
 from datetime import date
 
+from geo._cache import bounded_put
 from geo.events import Count, Event, Source, trust_geometry
 
 __all__ = [
@@ -77,12 +78,8 @@ def _geometry_facts(geometry):
         json.dumps(geometry, ensure_ascii=False, separators=_COMPACT),
     )
     if coords is not None:
-        while len(_GEOMETRIES) >= _GEOMETRIES_MAX:
-            try:
-                _GEOMETRIES.pop(next(iter(_GEOMETRIES)), None)
-            except (StopIteration, RuntimeError):
-                break
-        _GEOMETRIES[id(coords)] = (coords, geometry.get("type"), *facts)
+        bounded_put(_GEOMETRIES, id(coords), (coords, geometry.get("type"), *facts),
+                    _GEOMETRIES_MAX)  # fmt: skip
     return facts
 
 
@@ -179,12 +176,7 @@ def load_event(text):
 
 def remember_loaded(text, event):
     """Record that ``load_event(text)`` is ``event`` (a writer knows it without decoding)."""
-    while len(_LOADED) >= _LOADED_MAX:
-        try:
-            _LOADED.pop(next(iter(_LOADED)), None)
-        except (StopIteration, RuntimeError):  # emptied or changed by another thread
-            break
-    _LOADED[text] = event
+    bounded_put(_LOADED, text, event, _LOADED_MAX)
 
 
 def _load(text):

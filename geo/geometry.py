@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo._cache import bounded_put
 from geo.exc import ValidationError
 
 __all__ = ["rfc7946_geometry", "trust_geometry"]
@@ -70,12 +71,7 @@ def trust_geometry(geometry):
 
 
 def _remember(coords, geometry):
-    while len(_CHECKED) >= _CHECKED_MAX:
-        try:
-            _CHECKED.pop(next(iter(_CHECKED)), None)
-        except (StopIteration, RuntimeError):  # emptied or changed by another thread
-            break
-    _CHECKED[id(coords)] = (coords, geometry)
+    bounded_put(_CHECKED, id(coords), (coords, geometry), _CHECKED_MAX)
 
 
 def rfc7946_geometry(geometry):

@@ -113,7 +113,7 @@
       var ol = el("ol");
       list.forEach(function (s) {
         var li = el("li", "cm-source");
-        var title = s.title || s.publisher || s.source_id;
+        var title = s.title || s.publisher || "Untitled article (" + s.source_id + ")";
         var href = CM.safeHref(s.url);
         var t1 = href ? el("a", null, title) : el("span", null, title);
         if (href) {
