@@ -45,7 +45,9 @@ FALLBACK_ATTRIBUTION = (
 class Format:
     """An export format: its name, media type, file extension and streaming writer.
 
-    ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``.
+    ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``. A writer
+    with ``takes_features`` also takes, in place of Events, their GeoJSON Feature JSON texts
+    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`).
     """
 
     name: str
@@ -53,6 +55,14 @@ class Format:
     extension: str
     write: Callable[..., None]
     description: str = ""
+    takes_features: bool = False
+
+    def events_for(self, store, query):
+        """Return what ``write`` should get for ``query``: Feature texts when both the
+        writer and the store can (no decoding of stored events), else Events."""
+        if self.takes_features and hasattr(store, "query_features"):
+            return store.query_features(query)
+        return store.query(query)
 
 
 #: Registered formats by name ("geojson", "csv", "gpkg", "kml", and any added later).
@@ -227,12 +237,15 @@ def flatten_event(event: Event) -> dict:
 
 # -- GeoJSON ---------------------------------------------------------------------------------
 
+_COMPACT = (",", ":")
+
 
 def write_geojson(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
     """Write an RFC 7946 FeatureCollection, one feature per line, streaming.
 
     Top-level foreign members carry ``data_as_of``, ``attribution``, ``gazetteer_version``
     and ``query``; each feature's properties hold every event field, including all sources.
+    ``events`` may hold, instead of Events, their Feature JSON texts (written as they are).
     """
     head = {"type": "FeatureCollection"}
     for key in ("data_as_of", "attribution", "gazetteer_version", "query"):
@@ -243,7 +256,9 @@ def write_geojson(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None
     separator = b"\n"
     for event in events:
         out.write(separator)
-        out.write(json.dumps(event.to_feature(), ensure_ascii=False).encode("utf-8"))
+        if not isinstance(event, str):  # an Event, not a Feature's JSON text
+            event = json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
+        out.write(event.encode("utf-8"))
         separator = b",\n"
     out.write(b"\n]}\n")
 
@@ -306,7 +321,14 @@ def _write_kml(events, out, *, meta):
 
 
 register_format(
-    Format("geojson", "application/geo+json", ".geojson", write_geojson, "RFC 7946 GeoJSON")
+    Format(
+        "geojson",
+        "application/geo+json",
+        ".geojson",
+        write_geojson,
+        "RFC 7946 GeoJSON",
+        takes_features=True,
+    )  # fmt: skip
 )
 register_format(
     Format("csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event")

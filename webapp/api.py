@@ -376,7 +376,7 @@ def _export(store, items, fmt, collection_id, matched):
     meta = data_meta(store, _filters(items))
     meta["number_matched"] = matched
     query = items.query
-    factory = (lambda: iter(())) if items.empty else (lambda: store.query(query))
+    factory = (lambda: iter(())) if items.empty else (lambda: fmt.events_for(store, query))
     body = streaming.pool().stream(fmt.write, factory, meta=meta)
     resp = Response(body, content_type=fmt.media_type, direct_passthrough=True)
     stamp = (meta["data_as_of"] or "").replace(":", "").replace("-", "")[:15]

@@ -199,7 +199,7 @@ def export(fmt, output, **filters):
         meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
         if output in (None, "-"):
             out = sys.stdout.buffer
-            fmt_obj.write(store.query(query), out, meta=meta)
+            fmt_obj.write(fmt_obj.events_for(store, query), out, meta=meta)
             out.flush()
             return
         target = Path(output)
@@ -212,7 +212,7 @@ def export(fmt, output, **filters):
         tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
             with open(tmp, "xb") as handle:
-                fmt_obj.write(store.query(query), handle, meta=meta)
+                fmt_obj.write(fmt_obj.events_for(store, query), handle, meta=meta)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
