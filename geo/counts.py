@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from geo._words import WordStarts, word_matches
+
 __all__ = ["NUMBERS_CONTEXT", "PEOPLE", "count_kind", "find_counts"]
 
 _PERSONS = (
@@ -20,17 +22,25 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 _VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
                   "tens of thousands": 20000, "hundreds of thousands": 200000}  # fmt: skip
+_MODIFIERS = ("around", "about", "approximately", "roughly", "nearly", "almost", "some",
+              "an estimated", "estimated", "over", "more than", "at least", "upwards of",
+              "in excess of", "up to", "fewer than", "less than", "at most")
 _NUM = (r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
         r"tens of thousands|hundreds of thousands|dozens|hundreds|thousands|"
         + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)))  # fmt: skip
 _COUNT = re.compile(
     rf"(?<![\d/.:-])(?<!\d,)\b(?:(?P<between>between)\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
     rf"|(?P<r1>{_NUM})\s*(?:to|-|–)\s*(?P<r2>{_NUM})(?!-year)"
-    rf"|(?P<mod>around|about|approximately|roughly|nearly|almost|some|an estimated|estimated|"
-    rf"over|more than|at least|upwards of|in excess of|up to|fewer than|less than|at most)\s+"
+    rf"|(?P<mod>{'|'.join(_MODIFIERS)})\s+"
     rf"(?P<n1>{_NUM})"
     rf"|(?P<n2>{_NUM}))\b(?!-year|-month|\s*(?:years?|months?|days?|hours?|percent|%|a\.m\.|p\.m\.))",
     re.IGNORECASE,
+)
+#: The words a match of ``_COUNT`` can begin with (a number, "between", a modifier).
+_COUNT_STARTS = WordStarts(
+    ["between", *(phrase.split()[0] for phrase in
+                  [*_MODIFIERS, *_WORD_NUMBERS, *_VAGUE_NUMBERS])],  # fmt: skip
+    digits=True,
 )
 _ATTACH = re.compile(rf"^\s*(?:of\s+(?:the|these|those|his|their|them|[A-Z]\w+['’]s)\s*)?"
                      rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{_PERSONS})\b")  # fmt: skip
@@ -69,7 +79,7 @@ def find_counts(sentence, *, numbers_context=False):
     """
     numbers_context = numbers_context or bool(NUMBERS_CONTEXT.search(sentence))
     out = []
-    for m in _COUNT.finditer(sentence):
+    for m in word_matches(_COUNT, sentence, _COUNT_STARTS):
         text = m.group(0)
         if re.match(r"[-/:]\d", sentence[m.end() : m.end() + 2]):
             continue  # part of a date or time ("2024-05-10", "10/05", "3:30")

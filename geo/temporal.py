@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from geo._words import WordStarts, word_matches
 from geo.exc import ValidationError
 
 __all__ = [
@@ -63,6 +64,19 @@ _PATTERNS = [
 ]
 _REGEX = re.compile("|".join(f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_')})" for k, p in _PATTERNS),
                     re.IGNORECASE)  # fmt: skip
+#: The words a match of ``_REGEX`` can begin with: a number, a month, a part ("early", "the
+#: end of"), a leading preposition or a relative word.
+_STARTS = WordStarts(
+    [*_MONTHS, *"""early mid late the in since during by from until through of last this before
+    after yesterday today recent""".split()],
+    digits=True,
+)
+#: ``{kind: [(field, group name), ...]}``: the groups of each pattern in ``_REGEX``.
+_FIELDS = {
+    kind: [(name[len(kind) + 1 :], name) for name in _REGEX.groupindex
+           if name.startswith(kind + "_")]  # fmt: skip
+    for kind, _ in _PATTERNS
+}
 _SINCE = re.compile(r"\b(since|from|starting(?:\s+in)?|as\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(until|till|through|up\s+to|before)\s+(?:the\s+)?$", re.IGNORECASE)
 _VAGUE = re.compile(
@@ -273,10 +287,9 @@ def find_dates(text, ref=None):
     out = []
     if not _QUICK.search(text):
         return out
-    for m in _REGEX.finditer(text):
+    for m in word_matches(_REGEX, text, _STARTS):
         kind = m.lastgroup[1:]
-        prefix = kind + "_"
-        groups = {k[len(prefix) :]: v for k, v in m.groupdict().items() if k.startswith(prefix)}
+        groups = {field: m.group(name) for field, name in _FIELDS[kind]}
         resolved = _resolve(kind, groups, ref)
         if resolved is None:
             continue
@@ -382,8 +395,7 @@ def parse_published(value, precision=None, *, today=None, field_name="published_
                     f"'February 1, 2025'; got {value!r}",
                     field=field_name,
                 )
-            groups = {k[len(kind) + 1:]: v for k, v in m.groupdict().items()
-                      if k.startswith(kind + "_")}  # fmt: skip
+            groups = {field: m.group(name) for field, name in _FIELDS[kind]}
             resolved = _resolve(kind, groups, None)
             if resolved is None:
                 raise ValidationError(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from geo.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 
@@ -19,6 +21,7 @@ __all__ = [
 
 # A word: letters (any script) with inner hyphens or apostrophes ("Rostov-on-Don", "Pokrovs'k").
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?", re.UNICODE)
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)
 _POSSESSIVE = ("'s", "’s", "'", "’")
 #: Lower-case words that may sit inside a multi-word place name ("Rostov-on-Don", "Isle of Man").
 _CONNECTORS = frozenset("of on upon de del la le al el sur am an der na nad pod and the".split())
@@ -79,8 +82,13 @@ class Span:
 
 def tokenize(text):
     """Return ``(start, end, word)`` tokens: words with possessive endings split off."""
-    out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    for i, (start, _end, word) in enumerate(out):
+    # re.split with the token pattern captured gives gap, word, gap, word, ..., gap; the
+    # running sum of their lengths gives each word's start and end without a Python loop.
+    parts = _TOKEN_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    out = list(zip(offsets[0:-1:2], offsets[1::2], parts[1::2]))
+    for i in [i for i, t in enumerate(out) if t[2][-1] == "." or "'" in t[2] or "’" in t[2]]:
+        start, _end, word = out[i]
         last = word[-1]
         if (
             last == "."
@@ -88,11 +96,13 @@ def tokenize(text):
             and not (len(word) > 2 and word[-3] == ".")
         ):
             word = word[:-1]  # a full stop, not an abbreviation's dot ("Mr.", "St.")
-        elif last in "s'’" and ("'" in word or "’" in word):
+        elif last in "s'’":
             for ending in _POSSESSIVE:
                 if word.endswith(ending) and len(word) > len(ending) + 1:
                     word = word[: -len(ending)]
                     break
+            else:
+                continue
         else:
             continue
         out[i] = (start, start + len(word), word)
@@ -217,7 +227,8 @@ def scan(text, gazetteer):
     max_n = max(1, min(gazetteer.max_name_tokens, 8))
     out = []
     n_tok = len(tokens)
-    starts = [i for i, t in enumerate(tokens) if t[2][0].isupper()]
+    first_letters = map(itemgetter(0), map(itemgetter(2), tokens))
+    starts = list(compress(range(n_tok), map(str.isupper, first_letters)))
     resume = 0
     for i in starts:
         if i < resume:

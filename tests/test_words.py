@@ -1,0 +1,55 @@
+"""word_matches must find exactly what finditer finds for the patterns that use it."""
+
+from pathlib import Path
+
+import pytest
+
+from geo import counts, temporal
+from geo._words import WordStarts, word_matches
+from geo.extract import split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+TRICKY = [
+    "On 9 January 2025, between 10,000 and 12,000 soldiers; by mid-March 2024 some 3-5 men.",
+    "In early 2024 a dozen men, A hundred troops and tens of thousands of people left.",
+    "Since the end of September, over 3,000 (up to 4,000) were killed; 2024-05-10 at 3:30.",
+    "Yesterday, last week, this month, in recent weeks, the past few days; Sept. 3rd, 1999.",
+    "Upwards of 200 recruits, at least five comrades, fewer than twenty, an estimated 1.5 "
+    "thousand, roughly 40 to 50 marines, almost 7–9 sailors, more than 2,000,000 people.",
+    "pre-2024 plans, X3 units, 12th of May, 31st December, May 5 last year, 5 May next year.",
+]
+
+
+def sentences():
+    out = list(TRICKY)
+    for path in sorted((ROOT / "data" / "articles").glob("*.txt")):
+        text = path.read_text("utf-8")
+        out += [text[a:b] for a, b in split_sentences(text)]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [(temporal._REGEX, temporal._STARTS), (counts._COUNT, counts._COUNT_STARTS)],
+    ids=["dates", "counts"],
+)
+def test_word_matches_equal_finditer_on_real_text(pattern, starts):
+    found = 0
+    for sentence in sentences():
+        expected = [(m.span(), m.lastgroup) for m in pattern.finditer(sentence)]
+        assert [(m.span(), m.lastgroup) for m in word_matches(pattern, sentence, starts)] == (
+            expected
+        ), sentence
+        found += len(expected)
+    assert found >= 20  # the check ran on text that has many matches
+
+
+def test_word_matches_skip_words_that_cannot_start_a_match():
+    import re
+
+    pattern = re.compile(r"\b(?:red|blue)\s+\w+", re.I)
+    only_red = WordStarts(["red"])
+    assert [m.group() for m in word_matches(pattern, "Red fox, blue bird", only_red)] == ["Red fox"]
+    assert [m.group() for m in word_matches(pattern, "a red red fox", only_red)] == ["red red"]
+    digits = WordStarts(prefixes=["bl"], digits=True)
+    assert digits("3rd") and digits("Bluest") and not digits("red")
