@@ -22,9 +22,10 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 _VAGUE_NUMBERS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000,
                   "tens of thousands": 20000, "hundreds of thousands": 200000}  # fmt: skip
-_MODIFIERS = ("around", "about", "approximately", "roughly", "nearly", "almost", "some",
-              "an estimated", "estimated", "over", "more than", "at least", "upwards of",
-              "in excess of", "up to", "fewer than", "less than", "at most")
+_MODIFIERS = tuple(
+    "around|about|approximately|roughly|nearly|almost|some|an estimated|estimated|over|"
+    "more than|at least|upwards of|in excess of|up to|fewer than|less than|at most".split("|")
+)
 _NUM = (r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
         r"tens of thousands|hundreds of thousands|dozens|hundreds|thousands|"
         + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)))  # fmt: skip
@@ -37,11 +38,8 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 #: The words a match of ``_COUNT`` can begin with (a number, "between", a modifier).
-_COUNT_STARTS = WordStarts(
-    ["between", *(phrase.split()[0] for phrase in
-                  [*_MODIFIERS, *_WORD_NUMBERS, *_VAGUE_NUMBERS])],  # fmt: skip
-    digits=True,
-)
+_FIRST_WORDS = [phrase.split()[0] for phrase in [*_MODIFIERS, *_WORD_NUMBERS, *_VAGUE_NUMBERS]]
+_COUNT_STARTS = WordStarts(["between", *_FIRST_WORDS], digits=True)
 _ATTACH = re.compile(rf"^\s*(?:of\s+(?:the|these|those|his|their|them|[A-Z]\w+['’]s)\s*)?"
                      rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:{_PERSONS})\b")  # fmt: skip
 NUMBERS_CONTEXT = re.compile(r"\b(?:their|the)\s+numbers?\b|\bestimat\w+\b|\bstrength\b", re.I)

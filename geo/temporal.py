@@ -66,15 +66,15 @@ _REGEX = re.compile("|".join(f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_')})" for k
                     re.IGNORECASE)  # fmt: skip
 #: The words a match of ``_REGEX`` can begin with: a number, a month, a part ("early", "the
 #: end of"), a leading preposition or a relative word.
-_STARTS = WordStarts(
-    [*_MONTHS, *"""early mid late the in since during by from until through of last this before
-    after yesterday today recent""".split()],
-    digits=True,
-)
+_LEADS = "early mid late the in since during by from until through of last this before after"
+_STARTS = WordStarts([*_MONTHS, *_LEADS.split(), "yesterday", "today", "recent"], digits=True)
 #: ``{kind: [(field, group name), ...]}``: the groups of each pattern in ``_REGEX``.
 _FIELDS = {
-    kind: [(name[len(kind) + 1 :], name) for name in _REGEX.groupindex
-           if name.startswith(kind + "_")]  # fmt: skip
+    kind: [
+        (name[len(kind) + 1 :], name)
+        for name in _REGEX.groupindex
+        if name[: len(kind) + 1] == kind + "_"
+    ]
     for kind, _ in _PATTERNS
 }
 _SINCE = re.compile(r"\b(since|from|starting(?:\s+in)?|as\s+of)\s+(?:the\s+)?$", re.IGNORECASE)

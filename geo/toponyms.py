@@ -86,7 +86,7 @@ def tokenize(text):
     # running sum of their lengths gives each word's start and end without a Python loop.
     parts = _TOKEN_SPLIT.split(text)
     offsets = list(accumulate(map(len, parts)))
-    out = list(zip(offsets[0:-1:2], offsets[1::2], parts[1::2]))
+    out = list(zip(offsets[0:-1:2], offsets[1::2], parts[1::2], strict=True))
     for i in [i for i, t in enumerate(out) if t[2][-1] == "." or "'" in t[2] or "’" in t[2]]:
         start, _end, word = out[i]
         last = word[-1]
