@@ -17,7 +17,7 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
 
 Baseline, same run: a plain folium page with one ``folium.Marker`` per event for the first
 ``--baseline`` events (100,000 folium markers take minutes to render and load; see
-/work/shared/design/maps-offline.md, so the baseline size is smaller and printed).
+../shared/design/maps-offline.md, so the baseline size is smaller and printed).
 """
 
 from __future__ import annotations
