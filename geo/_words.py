@@ -16,21 +16,17 @@ _WORD = re.compile(r"\w+")
 
 
 class WordStarts:
-    """A test of the first word of a possible match: a digit, one of ``words`` (compared in
-    lower case) or a word beginning with one of ``prefixes``."""
+    """A test of the first word of a possible match: a digit (when ``digits``) or one of
+    ``words``, compared in lower case."""
 
-    __slots__ = ("digits", "prefixes", "words")
+    __slots__ = ("digits", "words")
 
-    def __init__(self, words=(), prefixes=(), *, digits=False):
+    def __init__(self, words=(), *, digits=False):
         self.words = frozenset(w.lower() for w in words)
-        self.prefixes = tuple(p.lower() for p in prefixes)
         self.digits = digits
 
     def __call__(self, word):
-        if self.digits and word[0].isdigit():
-            return True
-        low = word.lower()
-        return low in self.words or (bool(self.prefixes) and low.startswith(self.prefixes))
+        return (self.digits and word[0].isdigit()) or word.lower() in self.words
 
 
 def word_matches(pattern, text, starts):

@@ -101,8 +101,6 @@ def tokenize(text):
                 if word.endswith(ending) and len(word) > len(ending) + 1:
                     word = word[: -len(ending)]
                     break
-            else:
-                continue
         else:
             continue
         out[i] = (start, start + len(word), word)
