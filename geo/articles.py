@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from geo import _yaml
 from geo.exc import ArticleError, ValidationError
 from geo.temporal import parse_published
 
@@ -216,19 +217,9 @@ def _read_text(path, size_limit):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class _MetadataLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay strings and are validated here."""
-
-
-_MetadataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _load_mapping(text, source):
     try:
-        data = yaml.load(text, Loader=_MetadataLoader) if text.strip() else {}  # noqa: S506
+        data = _yaml.load(text) if text.strip() else {}
     except yaml.YAMLError as err:
         raise ArticleError(f"{source}: the metadata is not valid YAML/JSON ({err}).") from err
     if data is None:

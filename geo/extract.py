@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from geo._words import word_alternation
 from geo.counts import NUMBERS_CONTEXT, PEOPLE, count_kind, find_counts
 from geo.events import Count
 from geo.place import COUNTRY_CODES, Place
@@ -36,14 +37,25 @@ __all__ = [
 
 #: An event whose sentence states no date is dated to this many days before publication.
 ASSUMED_WINDOW_DAYS = 180
-_OBJECTIVE = re.compile(r"\b(?:objectives?|goals?|aims?|targets?|intends?|seeks?)\b", re.I)
+_OBJECTIVE = word_alternation(r"objectives?|goals?|aims?|targets?|intends?|seeks?", re.I)
 _ORIGIN = re.compile(r"\bfrom\b(?:\s+\S+){0,5}\s*$", re.I)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Jr|Sr|vs|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|a\.m|p\.m|e\.g|i\.e)|"
                      r"\b[A-Z](?:\.[A-Z])+)$")  # fmt: skip
 _PEOPLE_RE = re.compile(rf"\b(?:{PEOPLE})\b")
 _CAPTIVES_RE = re.compile(rf"\b(?:{PEOPLE}|him|them|her|he|they|their|his)\b", re.I)
-_GOV_RE = re.compile(rf"\b(?:{GOV_NOUN})\b", re.I)
+_GOV_RE = word_alternation(GOV_NOUN, re.I)
+# What the words around a trigger say of it (see _candidate).
+_CONDITIONAL = re.compile(r"\s*(?:if|unless|whether)\b", re.I)
+_INFINITIVE = re.compile(r"\bto\s+$")
+_DETERMINER = re.compile(r"\b(?:the|these|those|their|his|her|its|a|an)\s+$", re.I)
+_TERRITORY = re.compile(r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
+                        r"parts?)")  # fmt: skip
+_ANAPHOR = re.compile(r"\b(?:this|the|his|their|its|that)\s+$", re.I)
+_WEAPONS = re.compile(r"deploy\w*\s+(?:\w+\s+){0,4}(?:missiles?|weapons?|systems?|drones?)", re.I)
+_DRONES = re.compile(r"\bdrones?\b")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$", re.I)
+_AGENT_AFTER = re.compile(r"\s+(?:by|in|on|at|near|after|during)\b", re.I)
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
@@ -259,12 +271,11 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     clause_start = max(sentence.rfind(",", 0, pos), sentence.rfind(";", 0, pos),
                        sentence.rfind("—", 0, pos), sentence.rfind(":", 0, pos)) + 1  # fmt: skip
     window = sentence[max(clause_start, pos - 60) : pos] + " " + sentence[m.end() : m.end() + 25]
-    if IRREALIS.search(window) or re.match(r"\s*(?:if|unless|whether)\b", sentence, re.I):
+    if IRREALIS.search(window) or _CONDITIONAL.match(sentence):
         return None
-    if re.search(r"\bto\s+$", sentence[max(0, pos - 4) : pos]):
+    if _INFINITIVE.search(sentence[max(0, pos - 4) : pos]):
         return None  # an infinitive: "decision to deploy", "ready to die"
-    adjectival = re.search(r"\b(?:the|these|those|their|his|her|its|a|an)\s+$",
-                           sentence[max(0, pos - 8):pos], re.I)  # fmt: skip
+    adjectival = _DETERMINER.search(sentence[max(0, pos - 8) : pos])
     if adjectival and event_type == "casualties" and m.group(0).lower().endswith("ed"):
         return None  # "the killed soldiers": a description, not a report
     low = sentence.lower()
@@ -272,36 +283,28 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     if event_type == "capture":
         if not _CAPTIVES_RE.search(sentence):
             return None  # "captured some areas": territory, not people
-        if re.search(
-            r"\bcaptured\s+(?:some\s+|the\s+)?(?:areas?|territor|town|village|city|"
-            r"parts?)",
-            low[pos : pos + 40],
-        ):
+        if _TERRITORY.search(low[pos : pos + 40]):
             return None
     if event_type == "casualties" and not persons:
         return None
     if event_type == "deployment":
         tail = sentence[pos : pos + 120]
-        anaphoric = re.search(r"\b(?:this|the|his|their|its|that)\s+$",
-                              sentence[max(0, pos - 8):pos], re.I) and m.group(0).lower() == (
-            "deployment")  # fmt: skip
-        if re.match(r"deploy\w*\s+(?:\w+\s+){0,4}(?:missiles?|weapons?|systems?|drones?)", tail,
-                    re.I) or not (MILITARY.search(sentence) or anaphoric):  # fmt: skip
+        anaphoric = m.group(0).lower() == "deployment" and _ANAPHOR.search(
+            sentence[max(0, pos - 8) : pos]
+        )
+        if _WEAPONS.match(tail) or not (MILITARY.search(sentence) or anaphoric):
             return None
     if event_type == "movement" and not MILITARY.search(sentence):
         return None
-    if event_type == "attack" and not (MILITARY.search(sentence) or re.search(r"\bdrones?\b", low)):
+    if event_type == "attack" and not (MILITARY.search(sentence) or _DRONES.search(low)):
         return None
     if event_type == "statement":
         subject = sentence[max(0, pos - 60) : pos]
         if not _GOV_RE.search(subject) or not dates():
             return None
-    passive = bool(re.search(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$",
-                             sentence[max(0, pos - 25):pos], re.I)) or (
-        m.group(0).lower().endswith("ed")
-        and re.match(r"\s+(?:by|in|on|at|near|after|during)\b", sentence[m.end():], re.I)
-        is not None
-    )  # fmt: skip
+    passive = _PASSIVE.search(sentence[max(0, pos - 25) : pos]) is not None or (
+        m.group(0).lower().endswith("ed") and _AGENT_AFTER.match(sentence, m.end()) is not None
+    )
     roles = actor_roles(sentence, s0, mentions, pos, passive, event_type)
     speaker = roles["speaker"]
     cand = Candidate(event_type, s0, s0 + len(sentence), sentence, trigger=m.group(0))

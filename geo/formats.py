@@ -344,20 +344,6 @@ register_format(
 # -- readers (curated files, imports) --------------------------------------------------------
 
 
-def _yaml_loader():
-    """Return a safe YAML loader that keeps dates as text, so Event.from_dict checks them."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return _Loader
-
-
 def _records_from_json(data, path):
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         features = data.get("features")
@@ -415,8 +401,10 @@ def read_records(path) -> Iterator[tuple[str, dict]]:
     if suffix in (".yaml", ".yml"):
         import yaml
 
+        from geo import _yaml
+
         try:
-            data = yaml.load(text, Loader=_yaml_loader())
+            data = _yaml.load(text)
         except yaml.YAMLError as err:
             raise ValidationError(f"{path}: not valid YAML: {err}", field="file") from err
         if data is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from geo._words import word_alternation
 from geo.place import COUNTRY_CODES
 from geo.resolve import Mention, is_metonymic
 
@@ -23,10 +24,12 @@ __all__ = [
     "military",
 ]
 
-MILITARY = re.compile(r"\b(?:soldiers?|troops|fighters|servicemen|personnel|forces|"
-                       r"mercenaries|recruits|conscripts|marines|paratroopers|commandos|units?|"
-                       r"brigades?|battalions?|army|military|navy|snipers?|riflem[ae]n|gunners?|scouts?|"
-                       r"reconnaissance)\b", re.I)  # fmt: skip
+_MILITARY = (
+    r"soldiers?|troops|fighters|servicemen|personnel|forces|mercenaries|recruits|"
+    r"conscripts|marines|paratroopers|commandos|units?|brigades?|battalions?|army|"
+    r"military|navy|snipers?|riflem[ae]n|gunners?|scouts?|reconnaissance"
+)
+MILITARY = word_alternation(_MILITARY, re.I)  # fmt: skip
 
 # Trigger patterns per event type (case-insensitive, matched on the sentence).
 TRIGGERS = {
@@ -50,21 +53,32 @@ TRIGGERS = {
     r"relocated)\b",
     "statement": r"\b(?:said|confirmed|announced|stated|denied|claimed|declared)\b",
 }
-TRIGGER_RE = {k: re.compile(v, re.IGNORECASE) for k, v in TRIGGERS.items()}
+
+
+def _word_pattern(pattern, flags):
+    """``word_alternation`` of a pattern written ``\\b(?:...)\\b``."""
+    if not (pattern.startswith(r"\b(?:") and pattern.endswith(r")\b")):
+        raise ValueError(f"{pattern!r} is not written \\b(?:...)\\b")
+    return word_alternation(pattern[5:-3], flags)
+
+
+TRIGGER_RE = {k: _word_pattern(v, re.IGNORECASE) for k, v in TRIGGERS.items()}
 # Words that make the trigger hypothetical, negated, generic or habitual.
-IRREALIS = re.compile(
-    r"\b(?:not|never|no|n't|would|could|might|may|should|if|rather\s+than|instead\s+of|"
+_IRREALIS = (
+    r"not|never|no|n't|would|could|might|may|should|if|rather\s+than|instead\s+of|"
     r"prefer\w*|risk|fear\w*|want\w*|willing|ready\s+to|seen\s+as|whether|unless|avoid|"
     r"threat\w*|often|usually|generally|typically|frequently|tend\w*|relied|routinely|"
     r"tactics|possibility|possible|likely|expected|plan\w*|intend\w*|chance|to\s+die|"
     r"opportunit\w+|bargaining|ability|how\s+to|the\s+first\s+time|training|"
     r"conditioned|trained|opt\w*|suggest\w*|previously|rare|whether|hop\w+|"
-    r"decision|allegations?|accus\w+|told|thought|believed|must)\b",
-    re.IGNORECASE,
+    r"decision|allegations?|accus\w+|told|thought|believed|must"
 )
-SPEECH = re.compile(r"\b(?:said|says|say|confirmed|announced|stated|reported|told|claimed|"
-                     r"declared|argued|insisted|acknowledged|admitted|denied|deny)\b",
-                     re.I)  # fmt: skip
+IRREALIS = word_alternation(_IRREALIS, re.IGNORECASE)
+_SPEECH = (
+    r"said|says|say|confirmed|announced|stated|reported|told|claimed|declared|argued|"
+    r"insisted|acknowledged|admitted|denied|deny"
+)
+SPEECH = word_alternation(_SPEECH, re.I)
 #: Seats of government named for the government ("the Kremlin said").
 _SEATS = {"kremlin": "RU", "white house": "US", "pentagon": "US", "downing street": "GB",
           "elysee": "FR", "blue house": "KR", "zhongnanhai": "CN"}  # fmt: skip

@@ -53,3 +53,70 @@ def test_word_matches_skip_words_that_cannot_start_a_match():
     assert [m.group() for m in word_matches(pattern, "a red red fox", only_red)] == ["red red"]
     digits = WordStarts(["Blue"], digits=True)
     assert digits("3rd") and digits("BLUE") and not digits("red")
+
+
+def _plain(body, flags, tail=r"\b"):
+    import re
+
+    return re.compile(rf"\b(?:{body}){tail}", flags)
+
+
+def _alternation_cases():
+    import re
+
+    from geo import extract, triggers
+
+    cases = [
+        ("military", triggers.MILITARY, _plain(triggers._MILITARY, re.I)),
+        ("irrealis", triggers.IRREALIS, _plain(triggers._IRREALIS, re.I)),
+        ("speech", triggers.SPEECH, _plain(triggers._SPEECH, re.I)),
+        ("government", extract._GOV_RE, _plain(triggers.GOV_NOUN, re.I)),
+    ]
+    cases += [
+        (f"trigger-{kind}", triggers.TRIGGER_RE[kind], re.compile(pattern, re.I))
+        for kind, pattern in triggers.TRIGGERS.items()
+    ]
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain"),
+    [case[1:] for case in _alternation_cases()],
+    ids=[case[0] for case in _alternation_cases()],
+)
+def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
+    texts = sentences() + [
+        "They were TAKEN PRISONER; Seized the town; took two men alive. Didn't, don't, n't.",
+        "units, unit, Units' brigade; the First Time; How to; the ministry said; deploys",
+        "under Russian control, Held by Ukraine, recaptured, liberation of Kherson, front lines",
+        "A soldier blew himself up, one self-detonated, a suicide bombing; another detonated "
+        "his grenade. Troops moved into Kursk, advanced toward Sudzha, pushed on, retreated, "
+        "withdrew, had withdrawn, crossed into Russia and relocated.",
+    ]
+    found = 0
+    for text in texts:
+        expected = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in fast.finditer(text)] == expected, text
+        for start in range(0, len(text), 7):  # match() at arbitrary positions, as callers do
+            a, b = fast.match(text, start), plain.match(text, start)
+            assert (a and a.span()) == (b and b.span()), (text, start)
+        found += len(expected)
+    assert found >= 3
+
+
+def test_word_alternation_groups_by_first_letter_and_distributes_groups():
+    import re
+
+    from geo._words import word_alternation
+
+    pattern = word_alternation(r"(?:held|controlled)\s+by|troops|Tanks?", re.I)
+    assert pattern.pattern == r"\b(?=[cht])(?:c(?:ontrolled\s+by)|h(?:eld\s+by)|t(?:roops|anks?))\b"
+    assert [m.group() for m in pattern.finditer("Held by troops, TANK and tanks")] == [
+        "Held by",
+        "troops",
+        "TANK",
+        "tanks",
+    ]
+    for bad in (r"\w+ing|troops", r"s?oldiers", r"(troops)", r"[a-z]+"):
+        with pytest.raises(ValueError, match="does not begin with a literal letter"):
+            word_alternation(bad)
