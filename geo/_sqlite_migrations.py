@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo._sqlite_rows import day, event_json, feature_json, load_event
+from geo._sqlite_rows import day, event_texts, load_event
 
 __all__ = ["migrate"]
 
@@ -87,7 +87,7 @@ def _migrate_3_to_4(conn):
             event = load_event(json.dumps(data, ensure_ascii=False))
             conn.execute(
                 "UPDATE events SET geo_precision = NULL, json = ?, feature = ? WHERE rid = ?",
-                (event_json(event), feature_json(event), rid),
+                (*event_texts(event), rid),
             )
         conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
         conn.execute("COMMIT")

@@ -14,6 +14,7 @@ __all__ = [
     "day",
     "event_bounds",
     "event_json",
+    "event_texts",
     "feature_json",
     "geometry_bounds",
     "load_event",
@@ -57,14 +58,11 @@ def geometry_bounds(geometry):
 #: the checked outline of their area, see ``geo.events.rfc7946_geometry``).
 _GEOMETRIES: dict[int, tuple] = {}
 _GEOMETRIES_MAX = 1024
-#: Stands for the geometry in an event's JSON while the rest is encoded.
-_SLOT = "\x00geometry\x00"
-_SLOT_JSON = json.dumps(_SLOT)
 _COMPACT = (",", ":")
 
 
 def _geometry_facts(geometry):
-    """Return ``(bounds, json_text, compact_json_text)`` of a geometry.
+    """Return ``(bounds, compact_json_text)`` of a geometry.
 
     Remembered while its coordinates live (events share their area's outline).
     """
@@ -74,7 +72,6 @@ def _geometry_facts(geometry):
         return hit[2:]
     facts = (
         geometry_bounds(geometry),
-        json.dumps(geometry, ensure_ascii=False),
         json.dumps(geometry, ensure_ascii=False, separators=_COMPACT),
     )
     if coords is not None:
@@ -83,44 +80,40 @@ def _geometry_facts(geometry):
     return facts
 
 
-def _with_geometry(data, geometry, geometry_text, **dumps):
-    """Return ``json.dumps(data)`` where ``data["geometry"]`` is ``geometry``, whose JSON
-    text ``geometry_text`` is spliced in rather than encoded again."""
-    data["geometry"] = _SLOT
-    text = json.dumps(data, ensure_ascii=False, **dumps)
-    data["geometry"] = geometry
-    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
-        return json.dumps(data, ensure_ascii=False, **dumps)
-    return text.replace(_SLOT_JSON, geometry_text, 1)
+def event_texts(event, data=None):
+    """Return ``(stored_json, feature_json)`` of ``event``, encoding its fields once.
+
+    ``stored_json`` is ``event.to_dict()`` as compact JSON (the geometry last);
+    ``feature_json`` equals ``json.dumps(event.to_feature(), ensure_ascii=False,
+    separators=(",", ":"))``, what the API sends. ``data`` is ``event.to_dict()`` when the
+    caller has it already. An area's outline is encoded once for all its events.
+    """
+    props = dict(event.to_dict() if data is None else data)
+    geometry = props.pop("geometry")
+    props_text = json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    if geometry:
+        geometry_text = feature_geometry = _geometry_facts(geometry)[1]
+    else:
+        geometry_text = feature_geometry = json.dumps(geometry, separators=_COMPACT)
+        if geometry is None and event.latitude is not None:
+            point = {"type": "Point", "coordinates": [event.longitude, event.latitude]}
+            feature_geometry = json.dumps(point, separators=_COMPACT)
+    stored = f'{props_text[:-1]},"geometry":{geometry_text}}}'
+    feature = (
+        f'{{"type":"Feature","id":{json.dumps(event.event_id, ensure_ascii=False)},'
+        f'"geometry":{feature_geometry},"properties":{props_text}}}'
+    )
+    return stored, feature
 
 
 def feature_json(event, data=None):
-    """Return ``event.to_feature()`` as compact JSON text, as the API sends it.
-
-    ``data`` is ``event.to_dict()`` when the caller has it already.
-    """
-    props = dict(data) if data is not None else event.to_dict()
-    geometry = props.pop("geometry")
-    if not geometry:
-        if geometry is None and event.latitude is not None:
-            geometry = {"type": "Point", "coordinates": [event.longitude, event.latitude]}
-        feature = {"type": "Feature", "id": event.event_id, "geometry": geometry,
-                   "properties": props}  # fmt: skip
-        return json.dumps(feature, ensure_ascii=False, separators=_COMPACT)
-    feature = {"type": "Feature", "id": event.event_id, "geometry": None, "properties": props}
-    text = _geometry_facts(geometry)[2]
-    return _with_geometry(feature, geometry, text, separators=_COMPACT)
+    """Return ``event.to_feature()`` as compact JSON text, as the API sends it."""
+    return event_texts(event, data)[1]
 
 
 def event_json(event, data=None):
-    """Return the JSON text stored for ``event`` (``event.to_dict()``, geometry text reused).
-
-    ``data`` is ``event.to_dict()`` when the caller has it already.
-    """
-    data = event.to_dict() if data is None else data
-    if not data.get("geometry"):
-        return json.dumps(data, ensure_ascii=False)
-    return _with_geometry(data, data["geometry"], _geometry_facts(data["geometry"])[1])
+    """Return the JSON text stored for ``event`` (``event.to_dict()``)."""
+    return event_texts(event, data)[0]
 
 
 def event_bounds(event):
@@ -224,7 +217,7 @@ def write_event(conn, rid, event, fts, data=None, old=None):
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
     data = event.to_dict() if data is None else data
-    text = event_json(event, data)
+    text, feature = event_texts(event, data)
     values = (
         event.event_id,
         event.event_type,
@@ -241,7 +234,7 @@ def write_event(conn, rid, event, fts, data=None, old=None):
         event.extraction,
         *box,
         text,
-        feature_json(event, data),
+        feature,
     )
     columns = (
         "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "
