@@ -88,6 +88,8 @@ _FTS_FALLBACK = "CREATE TABLE events_fts (rowid INTEGER PRIMARY KEY, body TEXT N
 
 #: Clauses that a selective index answers better than a scan of live events.
 _DRIVING = re.compile(r"events_rtree|events_span|events_fts|event_sources|e\.event_id IN")
+#: Filters on columns with a B-tree index that must not drive when an index above can.
+_SECONDARY = ("e.event_type IN", "e.status IN", "e.date_end >=", "e.date_start <=")
 
 #: Degrees added around a bbox when searching the R*Tree (the exact check follows).
 _SLACK = 1e-6
@@ -356,8 +358,13 @@ def where_clause(q, *, fts=True):
             )
         clauses.append(_EXTRA_FILTERS[key])
         params.append(value)
-    if len(clauses) > 1 and not q.include_deleted and _DRIVING.search(" ".join(clauses)):
+    if _DRIVING.search(" ".join(clauses[1:])):
         # A selective index (R*Tree, FTS, sources, ids) should drive the search: keep the
-        # planner from scanning the live-events index instead ("+" disables its use).
-        clauses[0] = "+e.deleted = 0"
+        # planner from scanning the live-events, type, status or date index instead ("+"
+        # disables its use). Without statistics SQLite takes a type's index for selective:
+        # at 100k events a bbox + type search then read a seventh of the table (1.9 ms
+        # instead of 0.07 ms), and merging during ingestion makes one per event.
+        if not q.include_deleted:
+            clauses[0] = "+e.deleted = 0"
+        clauses = [f"+{c}" if c.startswith(_SECONDARY) else c for c in clauses]
     return " AND ".join(clauses), params

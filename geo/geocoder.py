@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from geopy.location import Location
 from geopy.point import Point
 
+from geo._cache import bounded_put
 from geo.coords import parse_lat_lon
 from geo.gazetteer import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
 from geo.normalize import fold, skeleton, strip_qualifiers
@@ -39,6 +40,8 @@ MAX_QUERY_LENGTH = 300
 _NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
 CACHE_SIZE = 50_000
+#: Names whose matching gazetteer rows are kept, whatever the context ranking them.
+_FOUND_CACHE = 4096
 _ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
 _SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _FEATURE_BONUS = {
@@ -128,7 +131,8 @@ class GazetteerGeocoder:
     min_score : float, default :data:`MIN_SCORE`
         Weakest score ``geocode`` still answers with.
     cache_size : int, default :data:`CACHE_SIZE`
-        Distinct queries whose results are remembered (0: none).
+        Distinct queries whose results are remembered (0: none, and the gazetteer rows
+        matching a name are not remembered either).
 
     Examples
     --------
@@ -142,6 +146,7 @@ class GazetteerGeocoder:
         self.min_score = min_score
         self.cache_size = cache_size
         self._cache = {}  # results of queries without context: batches repeat names
+        self._found = {}  # (folded key, gazetteer size) -> what _find returns
         self._rows = []  # static ranking data per gazetteer row (not per query), lazily
         self._addresses = {}  # "name, admin1, country" per geonameid
 
@@ -336,6 +341,22 @@ class GazetteerGeocoder:
         return hints
 
     def _candidates_for(self, key, context, *, hints, country_codes=None, feature_classes=None):
+        # The names that match a key do not depend on the query's context or filters: a
+        # document's context ranks them anew, but they are found once.
+        found = self._found.get((key, len(self.gazetteer))) if self.cache_size else None
+        if found is None:
+            found = self._find(key)
+            if self.cache_size:
+                bounded_put(self._found, (key, len(self.gazetteer)), found, _FOUND_CACHE)
+        matches, kind, near = found
+        if kind is None and context is not None and context.prefer_area:
+            kind = "area"
+        ranked = self._rank(matches, kind=kind, context=context, country_codes=country_codes,
+                            feature_classes=feature_classes, hints=hints)  # fmt: skip
+        return ranked, near, kind
+
+    def _find(self, key):
+        """Return ``({row: name strength}, kind, near)`` of a folded key with its qualifiers."""
         base, kind, near = strip_qualifiers(key)
         matches = self._matches(key, near_matches=base == key)
         if base != key:
@@ -347,11 +368,7 @@ class GazetteerGeocoder:
                 for idx, strength in self._matches(base + suffix, near_matches=False).items():
                     if self.gazetteer.row_rank_data(idx)[2] == "ADM2":
                         matches[idx] = max(matches.get(idx, 0.0), strength)
-        if kind is None and context is not None and context.prefer_area:
-            kind = "area"
-        ranked = self._rank(matches, kind=kind, context=context, country_codes=country_codes,
-                            feature_classes=feature_classes, hints=hints)  # fmt: skip
-        return ranked, near, kind
+        return matches, kind, near
 
     def candidates(self, query, *, context=None, country_codes=None, feature_classes=None):
         """Return ranked candidate places for a query, best first.

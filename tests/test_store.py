@@ -720,6 +720,14 @@ def test_missing_indexes_are_added_on_open(tmp_path):
         pytest.param(EventQuery(text="capture"), "events_fts", id="text"),
         pytest.param(EventQuery(source="BBC"), "event_sources", id="source"),
         pytest.param(EventQuery(types=("attack",)), "events_type_live", id="type-count"),
+        pytest.param(
+            EventQuery(types=("attack",), statuses=("claimed",), bbox=(29, 49, 31, 51),
+                       start=date(2025, 1, 1), end=date(2025, 2, 1)),
+            "events_rtree",
+            id="bbox-dates-type-status",
+        ),
+        pytest.param(EventQuery(types=("attack",), start=date(2025, 1, 1)), "events_span",
+                     id="dates-type"),
         pytest.param(EventQuery(), "events_live", id="all"),
     ],
 )  # fmt: skip
@@ -739,6 +747,8 @@ def test_query_plans_use_the_selective_index(store, query, driver):
         assert driver in plan
         if driver != "events_live":
             assert "events_live" not in plan
+        if driver != "events_type_live":
+            assert "events_type_live" not in plan and "events_status_live" not in plan
 
 
 def test_a_failing_write_is_a_store_error_and_changes_nothing(store):
