@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-__all__ = ["WordStarts", "word_alternation", "word_matches"]
+__all__ = ["WordStarts", "literal_alternation", "word_alternation", "word_matches"]
 
 _WORD = re.compile(r"\w+")
 
@@ -113,6 +113,22 @@ def word_alternation(body, flags=0, *, tail=r"\b"):
     >>> word_alternation("troops|soldiers?|tanks", re.I).pattern
     '\\\\b(?=[st])(?:s(?:oldiers?)|t(?:roops|anks))\\\\b'
     """
+    return re.compile(rf"\b{_grouped(body, flags)}{tail}", flags)
+
+
+def literal_alternation(strings):
+    """Compile a search for any of ``strings`` (literal, case-sensitive, anywhere), grouped
+    by first character as ``word_alternation`` does: the same matches, about 2x faster.
+
+    Examples
+    --------
+    >>> literal_alternation(["kill", "dead", "death"]).search("two were killed").group()
+    'kill'
+    """
+    return re.compile(_grouped("|".join(map(re.escape, strings)), 0))
+
+
+def _grouped(body, flags):
     fold = (lambda c: c.lower()) if flags & re.IGNORECASE else (lambda c: c)
     groups = defaultdict(list)
     for alternative in _expanded(_top_level_alternatives(body)):
@@ -122,4 +138,4 @@ def word_alternation(body, flags=0, *, tail=r"\b"):
         groups[fold(head)].append(rest)
     firsts = "".join(sorted(groups))
     grouped = "|".join(f"{re.escape(k)}(?:{'|'.join(v)})" for k, v in sorted(groups.items()))
-    return re.compile(rf"\b(?=[{re.escape(firsts)}])(?:{grouped}){tail}", flags)
+    return f"(?=[{re.escape(firsts)}])(?:{grouped})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo._words import word_alternation
+from geo._words import literal_alternation, word_alternation
 from geo.place import COUNTRY_CODES
 from geo.resolve import Mention, is_metonymic
 
@@ -103,11 +103,10 @@ _STEMS = {
 }  # fmt: skip
 
 
-STEM_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in _STEMS.items()}
-ANY_STEM = re.compile("|".join(
-    map(re.escape, sorted({s for v in _STEMS.values() for s in v} | {"number", "estimat",
-                                                                     "strength"}))
-))  # fmt: skip
+STEM_RE = {k: literal_alternation(v) for k, v in _STEMS.items()}
+ANY_STEM = literal_alternation(
+    sorted({s for v in _STEMS.values() for s in v} | {"number", "estimat", "strength"})
+)
 
 
 _THE = ("united ", "republic ", "democratic ", "central african", "czech republic")

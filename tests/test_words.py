@@ -76,6 +76,14 @@ def _alternation_cases():
         (f"trigger-{kind}", triggers.TRIGGER_RE[kind], re.compile(pattern, re.I))
         for kind, pattern in triggers.TRIGGERS.items()
     ]
+    cases += [
+        (f"stems-{kind}", triggers.STEM_RE[kind], re.compile("|".join(map(re.escape, stems))))
+        for kind, stems in triggers._STEMS.items()
+    ]
+    stems = sorted(
+        {s for v in triggers._STEMS.values() for s in v} | {"number", "estimat", "strength"}
+    )
+    cases.append(("any-stem", triggers.ANY_STEM, re.compile("|".join(map(re.escape, stems)))))
     return cases
 
 
@@ -93,6 +101,7 @@ def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
         "his grenade. Troops moved into Kursk, advanced toward Sudzha, pushed on, retreated, "
         "withdrew, had withdrawn, crossed into Russia and relocated.",
     ]
+    texts += [t.lower() for t in texts]  # stems are searched in lower-cased sentences
     found = 0
     for text in texts:
         expected = [m.span() for m in plain.finditer(text)]
