@@ -1,6 +1,7 @@
 """Benchmark of article ingestion: geoparsing KB/s, extraction and ingest articles/s.
 
-Run: ``python benchmarks/bench_ingest.py [--articles 300] [--words 1000] [--repeat 3] [--demo]``.
+Run: ``python benchmarks/bench_ingest.py [--articles 300] [--words 1000] [--repeat 3]
+[--prefill 100000] [--demo]``.
 It writes synthetic news articles of about ``--words`` words (sentences about attacks,
 captures, deployments, casualties and front lines in Ukrainian, Russian, Syrian and Sudanese
 places, with dates, counts, demonyms, metonyms and filler), warms the gazetteer up, then
@@ -10,8 +11,9 @@ geocoder's caches):
 
 * geoparsing: KB of text per second (``geo.resolve.geoparse``);
 * extraction: articles per second (geoparse + candidates + merging within the article);
-* ingest: articles per second into a fresh SQLite store (read file + extract + one
-  transaction per article + cross-article merging), target >= 100 articles/s.
+* ingest: articles per second into a fresh SQLite store, or one holding ``--prefill``
+  events (read file + extract + one savepoint per article + merging with stored events),
+  target >= 100 articles/s.
 
 About one sentence in five reports an event (the rest is background, quotes, analysis), which
 gives some ten extracted events per 1,000-word article.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from geo.articles import read_article  # noqa: E402
 from geo.gazetteer import Gazetteer  # noqa: E402
@@ -94,6 +98,23 @@ def make_article(rng, words, published):
     return "\n\n".join(paragraphs) + "\n"
 
 
+def prefill(paths, n):
+    """Give each store in ``paths`` the same ``n`` synthetic events (built once, copied)."""
+    from bench_store import synthetic_events
+
+    first = SQLiteStore(paths[0])
+    batch = []
+    for event in synthetic_events(n):
+        batch.append(event)
+        if len(batch) == 5000:
+            first.put_events(batch)
+            batch = []
+    first.put_events(batch)
+    first.close()  # folds the write-ahead log into the file
+    for path in paths[1:]:
+        shutil.copyfile(paths[0], path)
+
+
 def timed(fn, repeat):
     """Run ``fn`` ``repeat`` times; return (last result, [CPU seconds], [wall seconds]).
 
@@ -116,6 +137,13 @@ def main(argv=None):
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (best kept)")
+    parser.add_argument(
+        "--prefill",
+        type=int,
+        default=0,
+        help="Ingest into a store already holding this many events (bench_store's synthetic "
+        "events, same region and years) instead of an empty one.",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -156,12 +184,15 @@ def main(argv=None):
         counts, ext_cpu, ext_wall = timed(
             lambda: [len(article_events(a, gaz)) for a in articles], args.repeat
         )
-        stores = iter(range(args.repeat))
+        paths = [Path(tmp) / f"events-{k}.sqlite" for k in range(args.repeat)]
+        if args.prefill:
+            prefill(paths, args.prefill)
+        stores = iter(paths)
 
         def ingest():
-            store = SQLiteStore(Path(tmp) / f"events-{next(stores)}.sqlite")
+            store = SQLiteStore(next(stores))
             try:
-                return ingest_paths(store, [folder], gazetteer=gaz), store.count()
+                return ingest_paths(store, [folder], gazetteer=gaz), store.count() - args.prefill
             finally:
                 store.close()
 
@@ -181,7 +212,8 @@ def main(argv=None):
         ("geoparse", geo_rate, f"{kb:,.0f} KB of text; {geo_note}"),
         ("extract", ext_rate, f"{sum(counts)} events before cross-article merging; {ext_note}"),
         ("ingest", ing_rate,
-         f"{stored} events stored, {len(report.failed)} failed; {ing_note}; "
+         f"{stored} events stored{f' beside {args.prefill:,}' if args.prefill else ''}, "
+         f"{len(report.failed)} failed; {ing_note}; "
          "target >= 100 articles/s"),
     ]  # fmt: skip
     print(f"{'measure':<10} {'result (CPU)':>20}  notes")
