@@ -133,6 +133,7 @@ class SQLiteStore(EventStore):
             self._local.depth = depth
             try:
                 if depth == 0:
+                    self._local.touched = None
                     conn.execute("ROLLBACK")
                 else:
                     conn.execute(f"ROLLBACK TO {name}")
@@ -147,6 +148,12 @@ class SQLiteStore(EventStore):
         self._local.depth = depth
         try:
             if depth == 0:
+                touched, self._local.touched = getattr(self._local, "touched", None), None
+                if touched:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('data_as_of', ?)",
+                        (touched,),
+                    )
                 conn.execute("COMMIT")
             else:
                 conn.execute(f"RELEASE {name}")
@@ -156,7 +163,9 @@ class SQLiteStore(EventStore):
             raise StoreError(f"cannot commit to store {str(self.path)!r}: {err}") from err
 
     def _touch(self, conn, now):
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('data_as_of', ?)", (now,))
+        """Note that data changed at ``now``: the outermost transaction records it in
+        ``data_as_of`` as it commits (once, however many writes it holds)."""
+        self._local.touched = now
 
     def close(self):
         """Close every connection this store opened (in any thread)."""
