@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from datetime import date
 
 from geo._cache import bounded_put
 from geo.events import Count, Event, Source, trust_geometry
 
 __all__ = [
-    "comparable",
     "day",
     "event_bounds",
     "event_json",
@@ -19,6 +19,7 @@ __all__ = [
     "geometry_bounds",
     "load_event",
     "remember_loaded",
+    "same_event",
     "write_event",
 ]
 
@@ -90,7 +91,7 @@ def event_texts(event, data=None):
     """
     props = dict(event.to_dict() if data is None else data)
     geometry = props.pop("geometry")
-    props_text = json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    props_text = _props_json(props, event.sources)
     if geometry:
         geometry_text = feature_geometry = _geometry_facts(geometry)[1]
     else:
@@ -104,6 +105,34 @@ def event_texts(event, data=None):
         f'"geometry":{feature_geometry},"properties":{props_text}}}'
     )
     return stored, feature
+
+
+#: Stands for the sources in an event's JSON while the rest is encoded.
+_SLOT = "\x00sources\x00"
+_SLOT_JSON = json.dumps(_SLOT)
+
+
+def _source_json(source):
+    """Return a source's compact JSON text, encoded once per (immutable) Source."""
+    fields = source.__dict__
+    text = fields.get("_json")
+    if text is None:
+        text = fields["_json"] = json.dumps(source.to_dict(), ensure_ascii=False,
+                                            separators=_COMPACT)  # fmt: skip
+    return text
+
+
+def _props_json(props, sources):
+    """Return ``props`` as compact JSON, its ``sources`` (those of ``sources``) spliced in
+    from each source's own text: an event reported by hundreds of outlets is written again
+    at each new report, and its old sources need not be encoded again."""
+    listed = props.get("sources")
+    props["sources"] = _SLOT
+    text = json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    props["sources"] = listed
+    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
+        return json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    return text.replace(_SLOT_JSON, f"[{','.join(map(_source_json, sources))}]", 1)
 
 
 def feature_json(event, data=None):
@@ -126,11 +155,13 @@ def event_bounds(event):
     return None
 
 
-def comparable(event, data=None):
-    """Return ``event.to_dict()`` (or ``data``) without ``updated_at``, for comparisons."""
-    data = dict(event.to_dict() if data is None else data)
-    data.pop("updated_at", None)
-    return data
+def same_event(a, b):
+    """Return True when events ``a`` and ``b`` are equal apart from ``updated_at``.
+
+    Shared sources, counts and outlines compare by identity first, so comparing a stored
+    event with its merged successor does not walk through every source.
+    """
+    return a.replace(updated_at=None) == b.replace(updated_at=None)
 
 
 _EVENT_KEYS = {f.name for f in dataclasses.fields(Event)}
@@ -186,10 +217,16 @@ def _load(text):
     if data.get("reported_at"):
         data["reported_at"] = date.fromisoformat(data["reported_at"])
     data["counts"] = tuple(_restore(Count, c) for c in counts)
-    data["sources"] = tuple(_restore(Source, s) for s in sources)
+    data["sources"] = tuple(map(_restore_source, sources))
     data["tags"] = tuple(data.get("tags") or ())
     trust_geometry(data.get("geometry"))
     return _restore(Event, data)
+
+
+def _restore_source(data):
+    source = _restore(Source, data)
+    source.__dict__["_checked"] = True  # validated when written: see Event.checked
+    return source
 
 
 def day(value):
@@ -202,7 +239,9 @@ def day(value):
 def _search_columns(event):
     places = [event.location_name, event.name_in_text, event.admin1, event.country_code]
     actors = [event.actor1, event.actor2, event.claimed_by]
-    quotes = [s.quote for s in event.sources] + [s.title for s in event.sources]
+    # Distinct quotes and titles: matching is by words, and outlets often share a wire text.
+    quotes = [*dict.fromkeys(s.quote for s in event.sources),
+              *dict.fromkeys(s.title for s in event.sources)]  # fmt: skip
     summary = [event.summary, event.notes, *event.tags]
     return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
 
@@ -242,7 +281,8 @@ def write_event(conn, rid, event, fts, data=None, old=None):
         "min_lon, min_lat, max_lon, max_lat, json, feature"
     )
     search = _search_columns(event)
-    same_span = same_box = same_sources = same_search = False
+    same_span = same_box = same_search = False
+    added = _source_rows(event)
     if rid is None:
         marks = ", ".join("?" * len(values))
         rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
@@ -250,22 +290,30 @@ def write_event(conn, rid, event, fts, data=None, old=None):
         if old is not None:
             same_span = (old.date_start, old.date_end) == (event.date_start, event.date_end)
             same_box = same_span and event_bounds(old) == bounds
-            same_sources = _source_rows(old) == _source_rows(event)
             same_search = _search_columns(old) == search
         sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
         conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
-        if not same_sources:
+        if old is None:
             conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
+        else:
+            # Only the sources that changed: a new report adds one row, not all of them.
+            before, after = Counter(_source_rows(old)), Counter(added)
+            added = list((after - before).elements())
+            conn.executemany(
+                "DELETE FROM event_sources WHERE rowid = (SELECT rowid FROM event_sources "
+                "WHERE event_rid = ? AND source_id = ? AND publisher IS ? AND url IS ? LIMIT 1)",
+                [(rid, *row) for row in (before - after).elements()],
+            )
         if not same_box:
             conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
         if not same_span:
             conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
         if not same_search:
             conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
-    if not same_sources:
+    if added:
         conn.executemany(
             "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
-            [(rid, *row) for row in _source_rows(event)],
+            [(rid, *row) for row in added],
         )
     if not same_span:
         conn.execute(

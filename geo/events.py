@@ -222,7 +222,7 @@ class Source:
         start, end = _opt_int(data, "start"), _opt_int(data, "end")
         if start is not None and end is not None and end < start:
             raise ValidationError(f"source end {end} is before start {start}", field="sources")
-        return cls(
+        source = cls(
             source_id=source_id,
             publisher=_opt_str(data, "publisher", max_len=500),
             title=_opt_str(data, "title", max_len=2000),
@@ -233,10 +233,31 @@ class Source:
             start=start,
             end=end,
         )
+        source.__dict__["_checked"] = True  # see _checked_source
+        return source
 
     def to_dict(self):
-        """Return the source as a JSON-ready dict."""
-        return {name: getattr(self, name) for name in _SOURCE_FIELDS}
+        """Return the source as a JSON-ready dict (a new one at each call)."""
+        # Sources are immutable and an event reported by hundreds of outlets is serialised at
+        # each new report: the dict is built once per source and copied.
+        fields = self.__dict__
+        cached = fields.get("_dict")
+        if cached is None:
+            cached = fields["_dict"] = {name: fields[name] for name in _SOURCE_FIELDS}
+        return dict(cached)
+
+
+def _checked_source(item):
+    """Return ``Source.from_dict(item)``; a Source that came out of it is returned as it is.
+
+    Sources are immutable: one validated once stays valid, so re-validating an event
+    (``Event.checked``) costs nothing per source it already had.
+    """
+    if isinstance(item, Source):
+        if item.__dict__.get("_checked"):
+            return item
+        item = item.to_dict()
+    return Source.from_dict(item)
 
 
 @dataclass(frozen=True)
@@ -376,7 +397,7 @@ class Event:
             claimed_by=_opt_str(data, "claimed_by", max_len=500),
             counts=tuple(Count.from_dict(c) for c in counts),
             status=_choice(data, "status", STATUSES, "claimed"),
-            sources=tuple(Source.from_dict(s) for s in sources),
+            sources=tuple(map(_checked_source, sources)),
             tags=tuple(str(t) for t in tags),
             reported_at=parse_date(reported, field_name="reported_at") if reported else None,
             extraction=_opt_str(data, "extraction", max_len=200) or "manual",
@@ -410,6 +431,12 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """Return every field as a JSON-ready dict (dates as ISO strings), in field order."""
+        out = self._fields()
+        out["sources"] = [s.to_dict() for s in self.sources]
+        return out
+
+    def _fields(self):
+        """Return ``to_dict()`` except that ``sources`` holds the Source objects."""
         fields = self.__dict__
         out = {name: fields[name] for name in _EVENT_FIELDS}
         out["date_start"] = self.date_start.isoformat()
@@ -417,9 +444,19 @@ class Event:
         if self.reported_at is not None:
             out["reported_at"] = self.reported_at.isoformat()
         out["counts"] = [c.to_dict() for c in self.counts]
-        out["sources"] = [s.to_dict() for s in self.sources]
         out["tags"] = list(self.tags)
         return out
+
+    def checked(self) -> Event:
+        """Return ``Event.from_dict(self.to_dict())``: the event validated as if it came from
+        JSON, whatever code built it (sources already validated are not rebuilt).
+
+        Raises
+        ------
+        ValidationError
+            As ``from_dict``.
+        """
+        return Event.from_dict(self._fields())
 
     def to_feature(self) -> dict[str, Any]:
         """Return the event as an RFC 7946 GeoJSON Feature ([lon, lat] order).

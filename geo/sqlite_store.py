@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo import _sqlite_schema as schema
-from geo._sqlite_rows import comparable, feature_json, geometry_bounds, load_event, write_event
+from geo._sqlite_rows import feature_json, geometry_bounds, load_event, same_event, write_event
 from geo.events import Event, utcnow_iso
 from geo.exc import StoreError, ValidationError
 from geo.store import EventQuery, EventStore
@@ -328,7 +328,7 @@ class SQLiteStore(EventStore):
                     field="events",
                 )
             # The store is a door too: whatever built the Event, it passes from_dict.
-            checked.append(Event.from_dict(event.to_dict()))
+            checked.append(event.checked())
         written, unchanged, protected = 0, [], []
         conn = self._conn()
         now = utcnow_iso()
@@ -337,8 +337,7 @@ class SQLiteStore(EventStore):
             for event in checked:
                 row = stored.get(event.event_id)
                 old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
-                data = event.to_dict()
-                if row and not row[2] and comparable(old) == comparable(event, data):
+                if row and not row[2] and same_event(old, event):
                     unchanged.append(event.event_id)
                     continue
                 if (
@@ -349,9 +348,8 @@ class SQLiteStore(EventStore):
                     protected.append(event.event_id)
                     continue
                 new = event.replace(updated_at=now)
-                data["updated_at"] = now
                 rid = write_event(
-                    conn, row[0] if row else None, new, self.fts, data, old=old if row else None
+                    conn, row[0] if row else None, new, self.fts, old=old if row else None
                 )
                 stored[event.event_id] = (rid, new, 0)  # when the same id comes again
                 written += 1

@@ -123,6 +123,34 @@ def test_updates_keep_every_index_in_step(store, change):
         assert not found(source="Desk A")
 
 
+def test_source_rows_follow_every_change_of_the_source_list(store):
+    """Only changed sources are rewritten on update; the rows must still match exactly."""
+
+    def source(i, quote="q"):
+        return {"source_id": f"s{i}", "publisher": f"Desk {i}", "url": f"https://x/{i}",
+                "quote": quote}  # fmt: skip
+
+    steps = [
+        [source(1), source(2), source(3)],
+        [source(1), source(2), source(3), source(4)],  # one added
+        [source(2), source(4)],  # two removed
+        [source(2), source(4), source(4, quote="again")],  # the same row twice
+        [source(4)],  # both copies of s2 gone, one of s4
+        [source(5), source(1)],  # all replaced
+    ]
+    conn = store._conn()
+    for sources in steps:
+        store.put_events([ev("e1", sources=sources)])
+        rows = conn.execute(
+            "SELECT source_id, publisher, url FROM event_sources WHERE event_rid = "
+            "(SELECT rid FROM events WHERE event_id = 'e1')"
+        ).fetchall()
+        assert sorted(rows) == sorted((s["source_id"], s["publisher"], s["url"]) for s in sources)
+        for s in sources:
+            assert ids(store.query(EventQuery(source=s["publisher"]))) == ["e1"]
+    assert ids(store.query(EventQuery(source="Desk 2"))) == []
+
+
 def test_put_rejects_non_events_and_rolls_back(store):
     with pytest.raises(ValidationError, match="Event objects"):
         store.put_events([ev("ok"), {"event_id": "dict"}])
@@ -572,6 +600,23 @@ def test_store_validates_events_built_without_from_dict(store):
     normalised = ev("cc").replace(country_code="ua")
     store.put_events([normalised])
     assert store.get("cc").country_code == "UA"
+
+
+def test_sources_built_in_code_are_validated_and_validated_ones_kept():
+    from geo.events import Source
+
+    raw = Source(source_id="a1", published_at="2025-01-09T10:00:00", start=5, end=2)
+    with pytest.raises(ValidationError, match="end 2 is before start 5"):
+        ev("x").replace(sources=(raw,)).checked()
+    fixed = Source(source_id="a1", published_at="2025-01-09T10:00:00")
+    checked = ev("x").replace(sources=(fixed,)).checked()
+    assert checked.sources[0] == Source(source_id="a1", published_at="2025-01-09")
+    assert checked.sources[0] is not fixed  # normalised: a new, validated source
+    again = checked.replace(summary="more").checked()
+    assert again.sources[0] is checked.sources[0]  # validated once, then kept as it is
+    assert again.to_dict()["sources"] == checked.to_dict()["sources"]
+    again.to_dict()["sources"][0]["quote"] = "changed"  # callers may change their copy
+    assert again.sources[0].to_dict()["quote"] is None
 
 
 def test_schema_1_store_is_migrated(tmp_path):
