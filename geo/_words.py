@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-__all__ = ["WordStarts", "literal_alternation", "word_alternation", "word_matches"]
+__all__ = [
+    "WordStarts",
+    "grouped_alternation",
+    "literal_alternation",
+    "word_alternation",
+    "word_matches",
+]
 
 _WORD = re.compile(r"\w+")
 
@@ -113,7 +119,13 @@ def word_alternation(body, flags=0, *, tail=r"\b"):
     >>> word_alternation("troops|soldiers?|tanks", re.I).pattern
     '\\\\b(?=[st])(?:s(?:oldiers?)|t(?:roops|anks))\\\\b'
     """
-    return re.compile(rf"\b{_grouped(body, flags)}{tail}", flags)
+    return grouped_alternation(body, flags, before=r"\b", after=tail)
+
+
+def grouped_alternation(body, flags=0, *, before="", after=""):
+    """Compile ``before`` + ``(?:body)`` + ``after`` with the alternatives of ``body`` grouped
+    by first letter as ``word_alternation`` does (which is this with ``\\b`` around)."""
+    return re.compile(f"{before}{_grouped(body, flags)}{after}", flags)
 
 
 def literal_alternation(strings):

@@ -56,6 +56,8 @@ _WEAPONS = re.compile(r"deploy\w*\s+(?:\w+\s+){0,4}(?:missiles?|weapons?|systems
 _DRONES = re.compile(r"\bdrones?\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+\s+)?$", re.I)
 _AGENT_AFTER = re.compile(r"\s+(?:by|in|on|at|near|after|during)\b", re.I)
+#: Every position where a trigger stem (or a count cue) starts, overlapping ones included.
+_STEM_STARTS = re.compile(f"(?={ANY_STEM.pattern})")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
@@ -202,10 +204,13 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
         sentence = text[s0:s1]
         if len(sentence) > 2000:
             continue
-        if not ANY_STEM.search(sentence.lower()):
+        low = sentence.lower()
+        # Where any type's stem starts: each type's own stems are then tried only there.
+        stems = [m.start() for m in _STEM_STARTS.finditer(low)]
+        if not stems:
             continue
         dates = _Lazy(find_dates, sentence, reference)  # only sentences with a trigger
-        found = _sentence_candidates(sentence, s0, by_sentence[idx], dates, reference,
+        found = _sentence_candidates(sentence, low, stems, s0, by_sentence[idx], dates, reference,
                                      theatre, force)  # fmt: skip
         if not found and NUMBERS_CONTEXT.search(sentence):
             counts = find_counts(sentence, numbers_context=True)
@@ -232,12 +237,12 @@ def _attach_counts(cands, pending, text):
             break
 
 
-def _sentence_candidates(sentence, s0, mentions, dates, reference, theatre, force):
+def _sentence_candidates(sentence, low, stems, s0, mentions, dates, reference, theatre, force):
     found = []
     seen_types = set()
-    low = sentence.lower()
     for event_type, regex in TRIGGER_RE.items():
-        if not STEM_RE[event_type].search(low):
+        stem = STEM_RE[event_type].match
+        if not any(stem(low, pos) for pos in stems):
             continue
         for m in regex.finditer(sentence):
             cand = _candidate(event_type, m, sentence, s0, mentions, dates, reference,

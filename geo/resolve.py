@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from geo._words import grouped_alternation, word_alternation
 from geo.gazetteer import Gazetteer
 from geo.geocoder import Context, GazetteerGeocoder
 from geo.normalize import PLACE_WORDS, REGION_WORDS, fold
@@ -41,11 +42,14 @@ _GOVERNMENT_NOUNS = frozenset(
     forces troops involvement decision ministry foreign relations ties statement response
     officials spokesman president leader claim claims reaction intelligence""".split()
 )
-_SOURCE_CUES = re.compile(r"(?:reports?|officials?|sources?|statements?|news|media|"
-                          r"authorities|analysts|spokes\w+)\s+(?:from|in)\s+(?:the\s+)?$",
-                          re.IGNORECASE)  # fmt: skip
-_BETWEEN = re.compile(r"\b(?:between|ties\s+with|relations\s+with|partner(?:ship)?\s+with)\s+"
-                      r"(?:\w+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_SOURCE_CUE_WORDS = (
+    r"reports?|officials?|sources?|statements?|news|media|authorities|"
+    r"analysts|spokes\w+"
+)
+_SOURCE_CUES = grouped_alternation(_SOURCE_CUE_WORDS, re.IGNORECASE,
+                                   after=r"\s+(?:from|in)\s+(?:the\s+)?$")  # fmt: skip
+_BETWEEN_WORDS = r"between|ties\s+with|relations\s+with|partner(?:ship)?\s+with"
+_BETWEEN = word_alternation(_BETWEEN_WORDS, re.IGNORECASE, tail=r"\s+(?:\w+\s+){0,3}$")
 
 
 @dataclass(frozen=True)

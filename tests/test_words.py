@@ -64,13 +64,21 @@ def _plain(body, flags, tail=r"\b"):
 def _alternation_cases():
     import re
 
-    from geo import extract, triggers
+    from geo import extract, resolve, triggers
 
     cases = [
         ("military", triggers.MILITARY, _plain(triggers._MILITARY, re.I)),
         ("irrealis", triggers.IRREALIS, _plain(triggers._IRREALIS, re.I)),
         ("speech", triggers.SPEECH, _plain(triggers._SPEECH, re.I)),
         ("government", extract._GOV_RE, _plain(triggers.GOV_NOUN, re.I)),
+    ]
+    cases += [
+        (
+            "source-cues",
+            resolve._SOURCE_CUES,
+            re.compile(rf"(?:{resolve._SOURCE_CUE_WORDS})\s+(?:from|in)\s+(?:the\s+)?$", re.I),
+        ),
+        ("between", resolve._BETWEEN, _plain(resolve._BETWEEN_WORDS, re.I, r"\s+(?:\w+\s+){0,3}$")),
     ]
     cases += [
         (f"trigger-{kind}", triggers.TRIGGER_RE[kind], re.compile(pattern, re.I))
@@ -100,8 +108,13 @@ def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
         "A soldier blew himself up, one self-detonated, a suicide bombing; another detonated "
         "his grenade. Troops moved into Kursk, advanced toward Sudzha, pushed on, retreated, "
         "withdrew, had withdrawn, crossed into Russia and relocated.",
+        "Reports from Moscow, officials in the Kremlin, misreports from Kyiv, spokesmen in",
+        "ties between Kyiv and Seoul; relations with North Korea; partnership with Iran",
     ]
     texts += [t.lower() for t in texts]  # stems are searched in lower-cased sentences
+    # Patterns anchored at the end ("reports from the" + place) are tried on text before a
+    # name: every prefix of the cue lines.
+    texts += [line[:i] for line in texts[-8:] for i in range(len(line))]
     found = 0
     for text in texts:
         expected = [m.span() for m in plain.finditer(text)]
@@ -129,3 +142,18 @@ def test_word_alternation_groups_by_first_letter_and_distributes_groups():
     for bad in (r"\w+ing|troops", r"s?oldiers", r"(troops)", r"[a-z]+"):
         with pytest.raises(ValueError, match="does not begin with a literal letter"):
             word_alternation(bad)
+
+
+def test_stems_tried_at_stem_starts_find_what_a_search_finds():
+    """extract_candidates tries each type's stems only where some stem starts."""
+    from geo import extract, triggers
+
+    texts = sentences() + ["recaptured the town", "retook it; deaths and the dead; took captives"]
+    hits = 0
+    for low in (t.lower() for t in texts):
+        starts = [m.start() for m in extract._STEM_STARTS.finditer(low)]
+        for kind, stems in triggers.STEM_RE.items():
+            expected = stems.search(low) is not None
+            assert any(stems.match(low, p) for p in starts) == expected, (kind, low)
+            hits += expected
+    assert hits >= 20
