@@ -147,6 +147,7 @@ class GazetteerGeocoder:
         self.cache_size = cache_size
         self._cache = {}  # results of queries without context: batches repeat names
         self._found = {}  # (folded key, gazetteer size) -> what _find returns
+        self._scores = {}  # (id of matches, kind, filters) -> (matches, _scored(...))
         self._rows = []  # static ranking data per gazetteer row (not per query), lazily
         self._addresses = {}  # "name, admin1, country" per geonameid
 
@@ -256,37 +257,10 @@ class GazetteerGeocoder:
         return self._row(idx)[4]
 
     def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
-        gaz = self.gazetteer
-        row_of = self._row
-        # Where the name is also a town: a bare name that is both a town and a unit means
-        # the town when the town lies in that unit ("Kursk", "Donetsk") or is a city of its
-        # country; a village elsewhere (Alabama, New York) does not make "Alabama" a town.
-        populated = set()
-        for i in matches:
-            row = row_of(i)
-            if row[1] == "P":
-                town = gaz.place_at(i)
-                populated.add((town.country_code, town.admin1_code))
-                if row[0] >= _CITY:
-                    populated.add((town.country_code, None))
         countries, lead, hinted, admin1, hinted_admin1, near = _hint_terms(context, hints)
         ranked = []
-        for idx, strength in matches.items():
-            pop, fclass, fcode, area, _notable, _sk, base = row_of(idx)
-            if feature_classes and fclass not in feature_classes:
-                continue
-            place = gaz.place_at(idx)
+        for score, place, fcode in self._scored(matches, kind, country_codes, feature_classes):
             cc = place.country_code
-            if country_codes and cc not in country_codes:
-                continue
-            if kind is None and fclass == "P":
-                imp = base  # the common case: a bare name of a town
-            else:
-                town = (cc, place.admin1_code) in populated or (cc, None) in populated
-                imp = _importance(base, fclass, fcode, area, kind, town)
-            if fclass != "P":  # alternate names of units come from Natural Earth, curated
-                strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
-            score = strength * (0.45 + 0.55 * max(0.0, imp))
             if countries or admin1:
                 # The document: its countries, the one it is most about, its admin1 units.
                 bonus = 0.2 * countries.get(cc, 0.0) + 0.15 * lead.get(cc, 0.0)
@@ -305,6 +279,50 @@ class GazetteerGeocoder:
             ranked.append((score, place))
         ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
         return [(place, round(min(1.0, max(0.0, score)), 4)) for score, place in ranked]
+
+    def _scored(self, matches, kind, country_codes, feature_classes):
+        """Return ``[(score before context, place, feature code)]`` of the matching rows.
+
+        It depends on the name and its wording, not on the document: remembered with the
+        matches it was computed from (documents share names but not contexts).
+        """
+        key = (id(matches), kind, frozenset(country_codes or ()), frozenset(feature_classes or ()))
+        hit = self._scores.get(key) if self.cache_size else None
+        if hit is not None and hit[0] is matches:
+            return hit[1]
+        gaz = self.gazetteer
+        row_of = self._row
+        # Where the name is also a town: a bare name that is both a town and a unit means
+        # the town when the town lies in that unit ("Kursk", "Donetsk") or is a city of its
+        # country; a village elsewhere (Alabama, New York) does not make "Alabama" a town.
+        populated = set()
+        for i in matches:
+            row = row_of(i)
+            if row[1] == "P":
+                town = gaz.place_at(i)
+                populated.add((town.country_code, town.admin1_code))
+                if row[0] >= _CITY:
+                    populated.add((town.country_code, None))
+        scored = []
+        for idx, strength in matches.items():
+            pop, fclass, fcode, area, _notable, _sk, base = row_of(idx)
+            if feature_classes and fclass not in feature_classes:
+                continue
+            place = gaz.place_at(idx)
+            cc = place.country_code
+            if country_codes and cc not in country_codes:
+                continue
+            if kind is None and fclass == "P":
+                imp = base  # the common case: a bare name of a town
+            else:
+                town = (cc, place.admin1_code) in populated or (cc, None) in populated
+                imp = _importance(base, fclass, fcode, area, kind, town)
+            if fclass != "P":  # alternate names of units come from Natural Earth, curated
+                strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
+            scored.append((strength * (0.45 + 0.55 * max(0.0, imp)), place, fcode))
+        if self.cache_size:
+            bounded_put(self._scores, key, (matches, scored), _FOUND_CACHE)
+        return scored
 
     def _parse(self, query):
         """Split a query into its name and the hints its other parts give."""

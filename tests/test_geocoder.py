@@ -139,6 +139,20 @@ def test_context_admin1_and_near(geocoder):
     assert gid(geocoder, "Kursk", context=Context(prefer_area=True)) == 538555
 
 
+def test_remembered_matches_and_scores_rank_like_a_geocoder_without_caches(geocoder):
+    """Names are matched and scored once, then ranked anew for each document context."""
+    fresh = GazetteerGeocoder(geocoder.gazetteer, cache_size=0)
+    contexts = [None, Context(countries={"UA": 1.0}), Context(countries={"RU": 1.0, "UA": 0.3}),
+                Context(prefer_area=True), Context(admin1={("UA", "26")}),
+                Context(near=(47.2, 35.6))]  # fmt: skip
+    for _ in range(2):  # the second round answers from what the first one remembered
+        for query in ("Pokrovsk", "Kostiantynivka", "Kursk region", "Georgia", "Kupiansk district"):
+            for ctx in contexts:
+                assert geocoder.candidates(query, context=ctx) == fresh.candidates(
+                    query, context=ctx
+                ), (query, ctx)
+
+
 def test_candidates_are_ranked_and_scored(geocoder):
     ranked = geocoder.candidates("Pokrovsk")
     scores = [s for _, s in ranked]
