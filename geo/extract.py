@@ -205,10 +205,11 @@ def extract_candidates(text, mentions, reference, *, theatre=None):
         if len(sentence) > 2000:
             continue
         low = sentence.lower()
-        # Where any type's stem starts: each type's own stems are then tried only there.
-        stems = [m.start() for m in _STEM_STARTS.finditer(low)]
-        if not stems:
+        first = ANY_STEM.search(low)
+        if first is None:
             continue
+        # Where any type's stem starts: each type's own stems are then tried only there.
+        stems = [m.start() for m in _STEM_STARTS.finditer(low, first.start())]
         dates = _Lazy(find_dates, sentence, reference)  # only sentences with a trigger
         found = _sentence_candidates(sentence, low, stems, s0, by_sentence[idx], dates, reference,
                                      theatre, force)  # fmt: skip
