@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_store import DAYS, START, synthetic_events  # noqa: E402
+from bench_store import DAYS, START, put_synthetic  # noqa: E402
 
 from geo.sqlite_store import SQLiteStore  # noqa: E402
 
@@ -68,13 +68,7 @@ def fill(path, n):
     try:
         if store.count() != n:
             t0 = time.perf_counter()
-            batch = []
-            for event in synthetic_events(n):
-                batch.append(event)
-                if len(batch) == 5000:
-                    store.put_events(batch)
-                    batch = []
-            store.put_events(batch)
+            put_synthetic(store, n)
             print(f"filled {n} events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     finally:
         store.close()

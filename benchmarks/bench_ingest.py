@@ -100,16 +100,10 @@ def make_article(rng, words, published):
 
 def prefill(paths, n):
     """Give each store in ``paths`` the same ``n`` synthetic events (built once, copied)."""
-    from bench_store import synthetic_events
+    from bench_store import put_synthetic
 
     first = SQLiteStore(paths[0])
-    batch = []
-    for event in synthetic_events(n):
-        batch.append(event)
-        if len(batch) == 5000:
-            first.put_events(batch)
-            batch = []
-    first.put_events(batch)
+    put_synthetic(first, n)
     first.close()  # folds the write-ahead log into the file
     for path in paths[1:]:
         shutil.copyfile(paths[0], path)

@@ -72,6 +72,17 @@ def synthetic_events(n, seed=7):
         yield Event.from_dict(data)
 
 
+def put_synthetic(store, n, batch_size=5000):
+    """Put ``n`` synthetic events into ``store`` in batches (one transaction each)."""
+    batch = []
+    for event in synthetic_events(n):
+        batch.append(event)
+        if len(batch) == batch_size:
+            store.put_events(batch)
+            batch = []
+    store.put_events(batch)
+
+
 def timed(func, items):
     """Return wall-clock and CPU times (ms) of ``func(item)`` for each item.
 
@@ -125,13 +136,7 @@ def main(argv=None):
             old.unlink()
         store = SQLiteStore(path)
         t0 = time.perf_counter()
-        batch = []
-        for event in synthetic_events(args.events):
-            batch.append(event)
-            if len(batch) == 5000:
-                store.put_events(batch)
-                batch = []
-        store.put_events(batch)
+        put_synthetic(store, args.events)
         insert_s = time.perf_counter() - t0
         rows.append(("insert (batches of 5,000)", f"{args.events:,} events", f"{insert_s:.1f} s",
                      f"{args.events / insert_s:,.0f} events/s", ""))  # fmt: skip
