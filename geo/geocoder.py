@@ -172,12 +172,17 @@ class GazetteerGeocoder:
             row = rows[idx] = (pop, fclass, fcode, area, notable, main_sk, imp)
         return row
 
-    def _strength(self, idx, kind, sk):
-        """Return how strongly a name of kind ``kind`` (MAIN...) identifies row ``idx``."""
+    def _strength(self, idx, kind, sk, key):
+        """Return how strongly the name ``key`` of kind ``kind`` (MAIN...) identifies row
+        ``idx``; ``sk`` is the name's skeleton."""
         if kind != LATIN_ALT:
             return _NAME_STRENGTH[kind]
         row = self._row(idx)
         if not row[4]:
+            # A village's alternate names mix in other villages' names (Plekhiv lists
+            # "Plekhovo"); one that only romanises its own name otherwise is its own.
+            if key in _romanisations(fold(self.gazetteer.name_at(idx))):
+                return 0.95
             return 0.75
         if row[5] == sk:
             return 0.95
@@ -189,18 +194,30 @@ class GazetteerGeocoder:
         Main names count 1.0; Cyrillic alternate names 0.95; a Latin alternate name that is
         a spelling variant of the main name (same consonant skeleton) 0.95 for towns, and
         other Latin alternate names 0.8 (0.75 for villages under 1,000 people, whose
-        alternate names mix in neighbouring-language forms of other villages' names).
-        Names of towns with the query's consonant skeleton, or one edit away when only
-        villages carry the name, count their own strength times their similarity.
+        alternate names mix in neighbouring-language forms of other villages' names, unless
+        the alternate name only romanises the main one otherwise: 0.95). A key no place has
+        is read through other romanisations (:func:`_romanisations`: "Sudja" as Sudzha),
+        villages included, at 0.95 of their strength. Names of towns with the query's
+        consonant skeleton, or one edit away when only villages carry the name, count their
+        own strength times their similarity.
         """
         gaz = self.gazetteer
         row_of = self._row
         found = {}
         sk = skeleton(key)
         for idx, kind in gaz.entries(key):
-            strength = self._strength(idx, kind, sk)
+            strength = self._strength(idx, kind, sk, key)
             if strength > found.get(idx, 0.0):
                 found[idx] = strength
+        if not found and near_matches:
+            # An unknown name may be another romanisation of a known one ("Sudja" for
+            # Sudzha, "Staromayorske" for Staromaiorske): villages included, a little weaker.
+            for name in gaz.known_keys(_romanisations(key)):
+                name_sk = skeleton(name)
+                for idx, kind in gaz.entries(name):
+                    strength = self._strength(idx, kind, name_sk, name) * _ROMANISATION_STRENGTH
+                    if strength > found.get(idx, 0.0):
+                        found[idx] = strength
         if len(key) < 4 or not near_matches:
             return found
         # A near match only matters when it is more populous than the strong exact ones.
@@ -233,7 +250,12 @@ class GazetteerGeocoder:
             if bound >= 0.75:
                 name_sk = skeleton(name)
                 todo.append(
-                    (bound, name, other, [(i, self._strength(i, k, name_sk)) for i, k in rows])
+                    (
+                        bound,
+                        name,
+                        other,
+                        [(i, self._strength(i, k, name_sk, name)) for i, k in rows],
+                    )
                 )
         # Most similar first, so that names that cannot raise a place's best are skipped.
         todo.sort(reverse=True)
@@ -667,6 +689,26 @@ def _similarity(a, b):
             if besti + bestsize < ahi and bestj + bestsize < bhi:
                 stack.append((besti + bestsize, ahi, bestj + bestsize, bhi))
     return 2.0 * matched / total
+
+
+#: Spellings that romanisations of one Cyrillic name differ by (English, Ukrainian and
+#: Russian official systems, French, German): each is tried on an unknown name, one at a time.
+_ROMANISATION_SWAPS = (
+    ("ay", "ai"), ("ai", "ay"), ("oy", "oi"), ("oi", "oy"), ("ey", "ei"), ("iy", "yi"),
+    ("yi", "iy"), ("yy", "yi"), ("ya", "ia"), ("ia", "ya"), ("yu", "iu"), ("iu", "yu"),
+    ("ye", "ie"), ("ie", "ye"), ("yo", "io"), ("dj", "dzh"), ("dzh", "dj"), ("j", "y"),
+    ("ou", "u"), ("tch", "ch"), ("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("kh", "h"),
+    ("h", "kh"), ("tz", "ts"), ("ts", "tz"), ("cz", "ch"), ("sz", "sh"),
+)  # fmt: skip
+#: How much a name read through another romanisation counts, times the name's own strength.
+_ROMANISATION_STRENGTH = 0.95
+
+
+def _romanisations(key):
+    """Return ``key`` as other romanisations would spell it (one swap, every occurrence)."""
+    out = {key.replace(a, b) for a, b in _ROMANISATION_SWAPS if a in key}
+    out.discard(key)
+    return out
 
 
 def _edits1(key, *, swaps_only=False):

@@ -95,6 +95,22 @@ def test_plekhovo_is_not_shipped(geocoder):
     assert 697108 in [p.geonameid for p, _ in geocoder.candidates("Plekhovo")]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sudja", 486816),  # dj for dzh: Sudzha
+        ("Soudja", 486816),  # French
+        ("Staromayorske", 692812),  # a village's own name with ay for ai
+        ("Urozhayne, Donetsk Oblast", 9114393),  # Urozhaine, not a Crimean Urozhaynoye
+        ("Dunayvka", 709431),  # villages not named in any issue: Dunaivka
+        ("Kalantayvka", 707225),
+        ("Polyanytsya", 696605),
+    ],
+)
+def test_other_romanisations_of_a_name(geocoder, query, expected):
+    assert gid(geocoder, query, country_codes=["UA", "RU"]) == expected
+
+
 def test_location_contract(geocoder):
     loc = geocoder.geocode("Kursk")
     assert isinstance(loc, Location)
