@@ -1,5 +1,7 @@
 """Writes over HTTP behind tokens: create, replace, patch, review, delete, upload articles."""
 
+import tempfile
+
 import pytest
 
 from geo.events import Event
@@ -234,6 +236,21 @@ def test_article_upload_ingests_through_the_pipeline(client, store, auth):
     body = resp.get_json()
     assert body["ok"] is True and len(body["articles"]) == 1
     assert len(store.articles()) == 1
+
+
+def test_article_upload_failure_names_the_article_not_the_server_path(client, store, auth):
+    text = "---\npublished_at: 2025-02-30\n---\nTroops were deployed to Kursk on January 9.\n"
+    resp = client.post("/api/articles?filename=report.md", data=text.encode(),
+                       headers={**auth, "Content-Type": "text/plain"})  # fmt: skip
+    try:
+        import geo.pipeline  # noqa: F401
+    except ImportError:
+        return
+    assert resp.status_code == 422, resp.get_json()
+    error = resp.get_json()["error"]
+    assert "'report.md'" in error and "2025-02-30" in error
+    assert "conflictmap-upload-" not in error and tempfile.gettempdir() not in error
+    assert store.articles() == [] and store.count() == 0
 
 
 def test_token_cli_creates_lists_and_revokes(runner, client, store):

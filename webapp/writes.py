@@ -297,7 +297,12 @@ def upload_article():
         path = Path(tmp) / _safe_name(name)
         path.write_text(text, encoding="utf-8")
         report = ingest_paths(get_store(), [path])
-    failed = [(Path(p).name, str(reason)) for p, reason in getattr(report, "failed", ())]
+    # Reasons name the file by its path: the client knows it by its name, and the server's
+    # temporary folder is none of its business.
+    failed = [
+        (Path(p).name, str(reason).replace(str(path), path.name).replace(tmp, "<upload>"))
+        for p, reason in getattr(report, "failed", ())
+    ]
     if failed:
         raise ApiError(
             422, f"The article {failed[0][0]!r} was not ingested: {failed[0][1]}", "file"
