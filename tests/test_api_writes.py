@@ -253,6 +253,54 @@ def test_article_upload_failure_names_the_article_not_the_server_path(client, st
     assert store.articles() == [] and store.count() == 0
 
 
+def test_concurrent_creates_of_one_id_give_one_201(app, store, auth):
+    """The existence check and the write share the store's write lock."""
+    import threading
+
+    rounds, clients = 15, 6
+    codes = {i: [] for i in range(rounds)}
+    barrier = threading.Barrier(clients)
+
+    def worker():
+        client = app.test_client()
+        for i in range(rounds):
+            barrier.wait()
+            resp = client.post(ITEMS, json=_body(event_id=f"race-{i}"), headers=auth)
+            codes[i].append(resp.status_code)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(rounds):
+        assert sorted(codes[i]) == [201] + [409] * (clients - 1), (i, codes[i])
+    assert store.count() == rounds
+
+
+def test_concurrent_patches_of_other_fields_lose_no_change(app, store, auth, stored):
+    """A PATCH reads and writes the event under the write lock: no field change is lost."""
+    import threading
+
+    fields = ("summary", "notes", "actor2", "claimed_by")
+    barrier = threading.Barrier(len(fields))
+
+    def worker(field):
+        client = app.test_client()
+        for j in range(10):
+            barrier.wait()
+            resp = client.patch(f"{ITEMS}/ev-1", json={field: f"{field} {j}"}, headers=auth)
+            assert resp.status_code == 200, resp.get_json()
+
+    threads = [threading.Thread(target=worker, args=(f,)) for f in fields]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    event = store.get("ev-1")
+    assert {f: getattr(event, f) for f in fields} == {f: f"{f} 9" for f in fields}
+
+
 def test_token_cli_creates_lists_and_revokes(runner, client, store):
     created = runner.invoke(["token", "create", "editor"])
     assert created.exit_code == 0, created.output

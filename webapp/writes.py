@@ -116,15 +116,19 @@ def create_items(collection_id):
         if event.event_id in seen:
             raise ApiError(409, f"event {i} repeats event_id {event.event_id!r}", "event_id")
         seen.add(event.event_id)
-        if store.get(event.event_id) is not None:
-            raise ApiError(
-                409,
-                f"an event with event_id {event.event_id!r} already exists (same id, or the "
-                "same type, start date and place); correct it with PUT or PATCH",
-                "event_id",
-            )
         events.append(event)
-    store.put_events(events, overwrite_reviewed=True)
+    # Checked and written under the store's write lock: of two clients creating one id,
+    # the second gets the 409.
+    with store.transaction():
+        for event in events:
+            if store.get(event.event_id) is not None:
+                raise ApiError(
+                    409,
+                    f"an event with event_id {event.event_id!r} already exists (same id, or "
+                    "the same type, start date and place); correct it with PUT or PATCH",
+                    "event_id",
+                )
+        store.put_events(events, overwrite_reviewed=True)
     stored = [store.get(e.event_id) or e for e in events]
     if not many:
         return _feature_response(stored[0], 201)
@@ -155,7 +159,9 @@ def replace_item(collection_id, item_id):
     event = _event_from(data)
     _check_type(event, types, collection_id)
     store = get_store()
-    store.put_events([event], overwrite_reviewed=True)
+    with store.transaction():  # not deleted meanwhile
+        _existing(item_id, types, collection_id)
+        store.put_events([event], overwrite_reviewed=True)
     return _feature_response(store.get(item_id) or event)
 
 
@@ -163,6 +169,11 @@ def replace_item(collection_id, item_id):
 @require_token
 def patch_item(collection_id, item_id):
     """Change some fields of an event (JSON merge patch of its properties; null clears)."""
+    with get_store().transaction():  # read, change, write: no other write in between
+        return _patch(collection_id, item_id)
+
+
+def _patch(collection_id, item_id):
     types = _collection(collection_id)
     current = _existing(item_id, types, collection_id)
     patch = _json_body()
@@ -197,6 +208,11 @@ def patch_item(collection_id, item_id):
 @require_token
 def review_item(collection_id, item_id):
     """Mark an event as reviewed by an analyst (optional JSON body: ``{"notes": "..."}``)."""
+    with get_store().transaction():  # read, change, write: no other write in between
+        return _review(collection_id, item_id)
+
+
+def _review(collection_id, item_id):
     types = _collection(collection_id)
     current = _existing(item_id, types, collection_id)
     notes = current.notes
