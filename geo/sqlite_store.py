@@ -25,6 +25,8 @@ __all__ = ["PutResult", "SQLiteStore", "geometry_bounds"]
 _CHUNK = 500
 #: Read connections kept open for later queries.
 _IDLE_READERS = 4
+#: Page cache of a thread's writing connection, in KiB (SQLite's default is 2,000).
+WRITER_CACHE_KIB = 65536
 #: The query that matches every live event.
 _ALL = EventQuery()
 
@@ -105,6 +107,10 @@ class SQLiteStore(EventStore):
                 # WAL + NORMAL: a killed process loses nothing committed; only a power cut
                 # can lose the last transactions, never consistency.
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # Merging reads the stored events near each new one: with the default 2 MB
+                # of cache, ingestion beside 100k events re-read pages from the OS at every
+                # lookup (51 -> 60 articles/s with 64 MB; it only grows with what is read).
+                conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             except sqlite3.Error as err:
                 raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
             self._local.conn, self._local.depth = conn, 0
