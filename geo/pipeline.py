@@ -6,6 +6,7 @@ import hashlib
 import json
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -365,9 +366,11 @@ def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=Non
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="article", file=sys.stderr, disable=None)
-    i = 0
-    while i < len(files):
-        i = _ingest_batch(store, files, i, gaz, today, report, bar)
+    bulk = getattr(store, "bulk", None)  # an EventStore may tune itself for long writes
+    with bulk() if bulk is not None else nullcontext():
+        i = 0
+        while i < len(files):
+            i = _ingest_batch(store, files, i, gaz, today, report, bar)
     if bar is not None:
         bar.close()
     return report

@@ -151,6 +151,18 @@ def test_source_rows_follow_every_change_of_the_source_list(store):
     assert ids(store.query(EventQuery(source="Desk 2"))) == []
 
 
+def test_bulk_raises_the_page_cache_for_its_duration_only(store):
+    from geo.sqlite_store import BULK_CACHE_KIB
+
+    conn = store._conn()
+    default = conn.execute("PRAGMA cache_size").fetchone()[0]
+    with store.bulk():
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -BULK_CACHE_KIB
+        store.put_events([ev("in-bulk")])
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    assert store.get("in-bulk") is not None
+
+
 def test_put_rejects_non_events_and_rolls_back(store):
     with pytest.raises(ValidationError, match="Event objects"):
         store.put_events([ev("ok"), {"event_id": "dict"}])
