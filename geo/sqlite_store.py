@@ -185,7 +185,7 @@ class SQLiteStore(EventStore):
                 conn.execute("ROLLBACK")
             raise StoreError(f"cannot commit to store {str(self.path)!r}: {err}") from err
 
-    def _touch(self, conn, now):
+    def _touch(self, now):
         """Note that data changed at ``now``: the outermost transaction records it in
         ``data_as_of`` as it commits (once, however many writes it holds)."""
         self._local.touched = now
@@ -377,7 +377,7 @@ class SQLiteStore(EventStore):
                 stored[event.event_id] = (rid, new, 0)  # when the same id comes again
                 written += 1
             if written:
-                self._touch(conn, now)
+                self._touch(now)
         return PutResult(written, tuple(unchanged), tuple(protected))
 
     def _rows_of(self, event_ids):
@@ -426,7 +426,7 @@ class SQLiteStore(EventStore):
             conn.execute(
                 "UPDATE events SET deleted = 1, updated_at = ? WHERE rid = ?", (now, row[0])
             )
-            self._touch(conn, now)
+            self._touch(now)
 
     def deletions(self):
         """Return recorded deletions, oldest first.
@@ -481,7 +481,7 @@ class SQLiteStore(EventStore):
                 "VALUES (?, ?, ?, ?)",
                 (article["article_id"], meta_json, text, now),
             )
-            self._touch(conn, now)
+            self._touch(now)
 
     def get_article(self, article_id):
         """Return the article record (metadata and ``text``), or None."""
