@@ -213,8 +213,12 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
     weights = _document_countries(spans, gaz)
     strong = [s for s in spans if s.kind == "name" and (s.area or " " in s.key)]
     admin1 = set()
+    cache = {}
     for span in strong:
-        for place in _lookup(gaz, span.key)[:1]:
+        # The unit a strong name stands for, read with the document's countries: "the
+        # Donetsk region of Ukraine" is Donetsk Oblast, not the first Donetsk listed.
+        ranked = _ranked(cache, geocoder, span, weights, frozenset())
+        for place, _score in ranked[:1]:
             if place.admin1_code and weights.get(place.country_code):
                 admin1.add((place.country_code, place.admin1_code))
     cache = {}
@@ -230,13 +234,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
             continue
         if span.key in _CALENDAR:
             continue
-        cache_key = (span.query, span.area)
-        if cache_key not in cache:
-            try:
-                cache[cache_key] = _candidates(geocoder, span, weights, admin1)
-            except (ValueError, TypeError, LookupError):
-                cache[cache_key] = []  # one bad name never spoils the rest
-        ranked = cache[cache_key]
+        ranked = _ranked(cache, geocoder, span, weights, admin1)
         if not ranked:
             continue
         best, score = ranked[0]
@@ -250,6 +248,17 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
         out.append(Mention(span.start, span.end, span.text, best, score, "location", span.area,
                            _cue(span), alternatives))  # fmt: skip
     return out
+
+
+def _ranked(cache, geocoder, span, weights, admin1):
+    """Return ``_candidates(...)`` for a span, once per name and wording in a document."""
+    key = (span.query, span.area)
+    if key not in cache:
+        try:
+            cache[key] = _candidates(geocoder, span, weights, admin1)
+        except (ValueError, TypeError, LookupError):
+            cache[key] = []  # one bad name never spoils the rest
+    return cache[key]
 
 
 # Ranked candidates by (geocoder, name, area wording, document context): documents about one

@@ -73,3 +73,25 @@ def test_a_region_named_beside_a_homonym_decides_it(gaz):
     text = "Floods cut off Pokrovsk in Yakutia on Tuesday, and Sakha officials sent boats."
     assert resolved(text, gaz, "Pokrovsk").geonameid == 2017824
     assert resolved(text, gaz, "Yakutia").geonameid == 2013162
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Russian forces said they had taken positions near Konstantinovka and Artemovsk in "
+            "the Donetsk region of Ukraine.",
+            {"Konstantinovka": 705104, "Artemovsk": 713174},  # Kostiantynivka, Bakhmut
+        ),
+        (
+            "Russian troops shelled Volchansk and Kupyansk in the Kharkiv region of Ukraine, "
+            "local officials said.",
+            {"Volchansk": 689304, "Kupyansk": 703656},  # Vovchansk, Kupiansk
+        ),
+    ],
+)
+def test_a_region_named_with_its_country_gives_its_towns_their_russian_names(text, expected):
+    """The oblast a document names ("the Donetsk region of Ukraine") is read with the
+    document's countries, so towns in it win under their Russian-language names."""
+    found = {m.text: m.place.geonameid for m in geoparse(text) if m.place}
+    assert {name: found.get(name) for name in expected} == expected
