@@ -8,12 +8,11 @@ from collections import Counter
 from datetime import date
 
 from geo._cache import bounded_put
-from geo.events import Count, Event, Source, trust_geometry
+from geo.events import Count, Event, Source, trust_geometry, trust_source
 
 __all__ = [
     "day",
     "event_bounds",
-    "event_json",
     "event_texts",
     "feature_json",
     "geometry_bounds",
@@ -81,15 +80,15 @@ def _geometry_facts(geometry):
     return facts
 
 
-def event_texts(event, data=None):
+def event_texts(event):
     """Return ``(stored_json, feature_json)`` of ``event``, encoding its fields once.
 
     ``stored_json`` is ``event.to_dict()`` as compact JSON (the geometry last);
     ``feature_json`` equals ``json.dumps(event.to_feature(), ensure_ascii=False,
-    separators=(",", ":"))``, what the API sends. ``data`` is ``event.to_dict()`` when the
-    caller has it already. An area's outline is encoded once for all its events.
+    separators=(",", ":"))``, what the API sends. An area's outline is encoded once for all
+    its events, and each source once for all the versions of its event.
     """
-    props = dict(event.to_dict() if data is None else data)
+    props = event.to_dict()
     geometry = props.pop("geometry")
     props_text = _props_json(props, event.sources)
     if geometry:
@@ -135,14 +134,9 @@ def _props_json(props, sources):
     return text.replace(_SLOT_JSON, f"[{','.join(map(_source_json, sources))}]", 1)
 
 
-def feature_json(event, data=None):
+def feature_json(event):
     """Return ``event.to_feature()`` as compact JSON text, as the API sends it."""
-    return event_texts(event, data)[1]
-
-
-def event_json(event, data=None):
-    """Return the JSON text stored for ``event`` (``event.to_dict()``)."""
-    return event_texts(event, data)[0]
+    return event_texts(event)[1]
 
 
 def event_bounds(event):
@@ -225,7 +219,7 @@ def _load(text):
 
 def _restore_source(data):
     source = _restore(Source, data)
-    source.__dict__["_checked"] = True  # validated when written: see Event.checked
+    trust_source(source)  # validated when written
     return source
 
 
@@ -246,17 +240,16 @@ def _search_columns(event):
     return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
 
 
-def write_event(conn, rid, event, fts, data=None, old=None):
+def write_event(conn, rid, event, fts, old=None):
     """Insert (``rid`` None) or update the row of ``event`` with its index entries.
 
-    ``data`` is ``event.to_dict()`` when the caller has it already; ``old`` is the stored
-    version being updated, when known: index entries it shares with ``event`` are kept.
+    ``old`` is the stored version being updated, when known: index entries it shares with
+    ``event`` are kept.
     Returns the row id; the event is remembered as what its stored JSON loads to.
     """
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
-    data = event.to_dict() if data is None else data
-    text, feature = event_texts(event, data)
+    text, feature = event_texts(event)
     values = (
         event.event_id,
         event.event_type,

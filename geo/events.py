@@ -31,6 +31,7 @@ __all__ = [
     "parse_date",
     "rfc7946_geometry",
     "trust_geometry",
+    "trust_source",
 ]
 
 EVENT_TYPES = (
@@ -233,7 +234,7 @@ class Source:
             start=start,
             end=end,
         )
-        source.__dict__["_checked"] = True  # see _checked_source
+        trust_source(source)
         return source
 
     def to_dict(self):
@@ -247,11 +248,19 @@ class Source:
         return dict(cached)
 
 
+def trust_source(source):
+    """Record that ``source`` is valid as it is (it came out of ``Source.from_dict``, or was
+    read back from a store that validated it on write), so that ``Event.checked`` keeps it.
+
+    Sources are immutable: one validated once stays valid.
+    """
+    source.__dict__["_checked"] = True
+
+
 def _checked_source(item):
     """Return ``Source.from_dict(item)``; a Source that came out of it is returned as it is.
 
-    Sources are immutable: one validated once stays valid, so re-validating an event
-    (``Event.checked``) costs nothing per source it already had.
+    Re-validating an event (``Event.checked``) so costs nothing per source it already had.
     """
     if isinstance(item, Source):
         if item.__dict__.get("_checked"):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from geo._sqlite_rows import event_json
+from geo._sqlite_rows import event_texts
 from geo.events import Event, rfc7946_geometry
 from geo.exc import ValidationError
 from geo.sqlite_store import SQLiteStore
@@ -38,9 +38,9 @@ def store(tmp_path):
 
 def test_stored_json_is_the_event_dict(store):
     marker = "\x00geometry\x00"
-    for i, summary in enumerate(["Attack on Kursk", marker, None]):
+    for i, summary in enumerate(["Attack on Kursk", marker, "\x00sources\x00", None]):
         event = area_event(f"ev-{i}", summary=summary)
-        assert json.loads(event_json(event)) == event.to_dict()
+        assert json.loads(event_texts(event)[0]) == event.to_dict()
     store.put_events([area_event("ev-a", summary=marker)])
     assert store.get("ev-a").summary == marker
 
