@@ -114,7 +114,7 @@ def timed(fn, repeat):
 
     CPU time measures the work on one core even when other processes share the machine;
     the table reports the best run (as ``timeit`` does: the others were slowed by the
-    machine, not by the code) and the median.
+    machine, not by the code) and lists every run.
     """
     cpus, walls = [], []
     for _ in range(repeat):

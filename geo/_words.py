@@ -110,9 +110,9 @@ def word_alternation(body, flags=0, *, tail=r"\b"):
     made optional) or with a group of such alternatives. Python's ``re`` tries the
     alternatives one by one at every word start; grouped by their first letter, behind a
     look-ahead on those letters, most positions fail at once (the trigger and irrealis
-    patterns: 2-3x faster). Alternatives with the
-    same first letter keep their order, and two alternatives with different first letters
-    never match at one position, so every match is the one the plain pattern finds.
+    patterns: 2-3x faster). Alternatives with the same first letter keep their order, and
+    two alternatives with different first letters never match at one position, so every
+    match is the one the plain pattern finds.
 
     Examples
     --------

@@ -246,7 +246,7 @@ def _sentence_candidates(sentence, low, stems, s0, mentions, dates, reference, t
         if not any(stem(low, pos) for pos in stems):
             continue
         for m in regex.finditer(sentence):
-            cand = _candidate(event_type, m, sentence, s0, mentions, dates, reference,
+            cand = _candidate(event_type, m, sentence, low, s0, mentions, dates, reference,
                               theatre, force)  # fmt: skip
             if cand is None:
                 continue
@@ -272,7 +272,7 @@ def _sentence_candidates(sentence, low, stems, s0, mentions, dates, reference, t
     return found
 
 
-def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre, force):
+def _candidate(event_type, m, sentence, low, s0, mentions, dates, reference, theatre, force):
     pos = m.start()
     clause_start = max(sentence.rfind(",", 0, pos), sentence.rfind(";", 0, pos),
                        sentence.rfind("—", 0, pos), sentence.rfind(":", 0, pos)) + 1  # fmt: skip
@@ -284,7 +284,6 @@ def _candidate(event_type, m, sentence, s0, mentions, dates, reference, theatre,
     adjectival = _DETERMINER.search(sentence[max(0, pos - 8) : pos])
     if adjectival and event_type == "casualties" and m.group(0).lower().endswith("ed"):
         return None  # "the killed soldiers": a description, not a report
-    low = sentence.lower()
     persons = _PEOPLE_RE.search(sentence) is not None
     if event_type == "capture":
         if not _CAPTIVES_RE.search(sentence):

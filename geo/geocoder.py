@@ -40,8 +40,9 @@ MAX_QUERY_LENGTH = 300
 _NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
 CACHE_SIZE = 50_000
-#: Names whose matching gazetteer rows are kept, whatever the context ranking them.
-_FOUND_CACHE = 4096
+#: Names whose matching gazetteer rows, and their scores before context, are kept: documents
+#: repeat names, each with its own context (see ``_candidates_for`` and ``_scored``).
+_NAME_CACHE = 4096
 _ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
 _SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 _FEATURE_BONUS = {
@@ -343,7 +344,7 @@ class GazetteerGeocoder:
                 strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
             scored.append((strength * (0.45 + 0.55 * max(0.0, imp)), place, fcode))
         if self.cache_size:
-            bounded_put(self._scores, key, (matches, scored), _FOUND_CACHE)
+            bounded_put(self._scores, key, (matches, scored), _NAME_CACHE)
         return scored
 
     def _parse(self, query):
@@ -387,7 +388,7 @@ class GazetteerGeocoder:
         if found is None:
             found = self._find(key)
             if self.cache_size:
-                bounded_put(self._found, (key, len(self.gazetteer)), found, _FOUND_CACHE)
+                bounded_put(self._found, (key, len(self.gazetteer)), found, _NAME_CACHE)
         matches, kind, near = found
         if kind is None and context is not None and context.prefer_area:
             kind = "area"

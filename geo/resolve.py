@@ -213,15 +213,14 @@ def geoparse(text, *, gazetteer=None, geocoder=None):
     weights = _document_countries(spans, gaz)
     strong = [s for s in spans if s.kind == "name" and (s.area or " " in s.key)]
     admin1 = set()
-    cache = {}
+    units = {}  # strong names ranked with the countries alone
     for span in strong:
         # The unit a strong name stands for, read with the document's countries: "the
         # Donetsk region of Ukraine" is Donetsk Oblast, not the first Donetsk listed.
-        ranked = _ranked(cache, geocoder, span, weights, frozenset())
-        for place, _score in ranked[:1]:
+        for place, _score in _ranked(units, geocoder, span, weights, frozenset())[:1]:
             if place.admin1_code and weights.get(place.country_code):
                 admin1.add((place.country_code, place.admin1_code))
-    cache = {}
+    cache = {}  # every name ranked with the countries and these units
     out = []
     for span in spans:
         if span.kind != "name":

@@ -120,7 +120,7 @@ class SQLiteStore(EventStore):
 
         Meanwhile the thread's connection keeps up to :data:`BULK_CACHE_KIB` of pages:
         merging reads the stored events near each new one, and with SQLite's default 2 MB
-        ingestion beside 100k events read pages again at every lookup (51 -> 57 articles/s).
+        ingestion beside 100k events read pages again at every lookup (52 -> 60 articles/s).
         Afterwards the cache is SQLite's default again, so that the server's threads, which
         read through these connections too, do not each keep 64 MB.
         """
