@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_store import DAYS, START, put_synthetic  # noqa: E402
 
-from geo.sqlite_store import SQLiteStore  # noqa: E402
+from geo.store.sqlite.store import SQLiteStore  # noqa: E402
 
 
 def free_port():

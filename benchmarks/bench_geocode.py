@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.geocoder import GazetteerGeocoder  # noqa: E402
-from geo.normalize import fold, skeleton, transliterate  # noqa: E402
+from geo.gazetteer.lookup import Gazetteer  # noqa: E402
+from geo.gazetteer.normalize import fold, skeleton, transliterate  # noqa: E402
+from geo.geoparse.geocoder import GazetteerGeocoder  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"
 
@@ -68,7 +68,7 @@ def main(argv=None):
     # The first use builds the index into the cache; run it in a child process so that the
     # peak RSS below is that of a process using a built index (the build's own peak is shown).
     start = time.perf_counter()
-    code = "from geo.gazetteer import Gazetteer; import resource, sys; "
+    code = "from geo.gazetteer.lookup import Gazetteer; import resource, sys; "
     code += f"Gazetteer(user_dir=False, cache={cache!r}); "
     code += "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -9,7 +9,7 @@ measures on one core (one process, one thread), each measure ``--repeat`` times,
 prints a table of the best run (every run in the notes: the first geoparse run fills the
 geocoder's caches):
 
-* geoparsing: KB of text per second (``geo.resolve.geoparse``);
+* geoparsing: KB of text per second (``geo.geoparse.resolve.geoparse``);
 * extraction: articles per second (geoparse + candidates + merging within the article);
 * ingest: articles per second into a fresh SQLite store, or one holding ``--prefill``
   events (read file + extract + one savepoint per article + merging with stored events),
@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from geo.articles import read_article  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.pipeline import article_events, ingest_paths  # noqa: E402
-from geo.resolve import geoparse  # noqa: E402
-from geo.sqlite_store import SQLiteStore  # noqa: E402
+from geo.articles.reader import read_article  # noqa: E402
+from geo.gazetteer.lookup import Gazetteer  # noqa: E402
+from geo.geoparse.resolve import geoparse  # noqa: E402
+from geo.pipeline.ingest import article_events, ingest_paths  # noqa: E402
+from geo.store.sqlite.store import SQLiteStore  # noqa: E402
 
 PLACES = [
     ("Pokrovsk", "Donetsk Oblast"), ("Sudzha", "Kursk region"), ("Orikhiv", "Zaporizhzhia region"),

@@ -74,8 +74,8 @@ ZOOM_PLAIN = f"""async () => {{
 
 def make_store(path, n, seed=11):
     """Return an SQLite store at ``path`` holding ``n`` random events (reused when it has)."""
-    from geo.events import Event
-    from geo.sqlite_store import SQLiteStore
+    from geo.events.model import Event
+    from geo.store.sqlite.store import SQLiteStore
 
     store = SQLiteStore(path)
     if store.count() == n:
@@ -130,7 +130,7 @@ def baseline_html(store, n):
     """Return ``(html, seconds)``: a plain folium map with one Marker per event (first ``n``)."""
     import folium
 
-    from geo.store import EventQuery
+    from geo.store.base import EventQuery
     from webapp import assets
 
     assets.patch_folium()

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.events import COUNT_KINDS, EVENT_TYPES, Event  # noqa: E402
+from geo.events.model import COUNT_KINDS, EVENT_TYPES, Event  # noqa: E402
 from geo.formats import FORMATS  # noqa: E402
-from geo.sqlite_store import SQLiteStore  # noqa: E402
-from geo.store import EventQuery  # noqa: E402
+from geo.store.base import EventQuery  # noqa: E402
+from geo.store.sqlite.store import SQLiteStore  # noqa: E402
 
 START = date(2023, 1, 1)
 DAYS = 730

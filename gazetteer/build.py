@@ -25,7 +25,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
-from geo.normalize import AREA_WORDS, fold
+from geo.gazetteer.normalize import AREA_WORDS, fold
 
 __all__ = ["FORMAT_VERSION", "build", "main"]
 

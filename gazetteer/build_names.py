@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo.normalize import fold
+from geo.gazetteer.normalize import fold
 
 __all__ = ["acronyms", "foreign_names", "oblast_forms", "split_parenthetical"]
 

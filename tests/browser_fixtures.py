@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

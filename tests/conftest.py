@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from geo.sqlite_store import SQLiteStore
+from geo.store.sqlite.store import SQLiteStore
 from webapp import create_app
 
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 
 
 def _event(**kw):
@@ -321,7 +321,7 @@ def test_offset_past_the_end_still_counts_the_matches(client, events):
 
 
 def test_items_page_sends_each_event_as_its_to_feature(client, events, store):
-    from geo.store import EventQuery
+    from geo.store.base import EventQuery
 
     resp = client.get("/collections/events/items?bbox=30,45,40,55&datetime=2024-10-01/..")
     assert resp.status_code == 200

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_serve_runs_waitress_on_loopback_and_fills_an_empty_store(tmp_path):
 
 def _pipeline_available():
     try:
-        import geo.pipeline  # noqa: F401
+        import geo.pipeline.ingest  # noqa: F401
     except ImportError:
         return False
     return True

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 from webapp.streaming import ExportCancelled, PipeWriter, WriterPool
 
 

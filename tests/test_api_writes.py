@@ -4,7 +4,7 @@ import tempfile
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 
 ITEMS = "/collections/events/items"
 
@@ -228,7 +228,7 @@ def test_article_upload_ingests_through_the_pipeline(client, store, auth):
     resp = client.post("/api/articles?filename=../../etc/passwd.txt", data=text.encode(),
                        headers={**auth, "Content-Type": "text/plain"})  # fmt: skip
     try:
-        import geo.pipeline  # noqa: F401
+        import geo.pipeline.ingest  # noqa: F401
     except ImportError:
         assert resp.status_code == 503 and "pipeline" in resp.get_json()["error"]
         return
@@ -243,7 +243,7 @@ def test_article_upload_failure_names_the_article_not_the_server_path(client, st
     resp = client.post("/api/articles?filename=report.md", data=text.encode(),
                        headers={**auth, "Content-Type": "text/plain"})  # fmt: skip
     try:
-        import geo.pipeline  # noqa: F401
+        import geo.pipeline.ingest  # noqa: F401
     except ImportError:
         return
     assert resp.status_code == 422, resp.get_json()

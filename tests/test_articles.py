@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import Article, boilerplate_spans, iter_article_paths, read_article
+from geo.articles.reader import Article, boilerplate_spans, iter_article_paths, read_article
 from geo.exc import ArticleError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from browser_fixtures import (
     wait_drawn,
 )
 
-from geo.events import Event
+from geo.events.model import Event
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -117,7 +117,7 @@ META = (
 
 
 def test_ingested_hostile_article_in_map_embed_and_static(browser, app, store, runner, tmp_path):
-    from geo.pipeline import ingest_paths
+    from geo.pipeline.ingest import ingest_paths
 
     (tmp_path / "hostile.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "hostile.yaml").write_text(META, encoding="utf-8")

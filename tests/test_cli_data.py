@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.pipeline import DEMO_ARTICLES
+from geo.pipeline.ingest import DEMO_ARTICLES
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "articles"
 

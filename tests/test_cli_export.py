@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from geo.events import Event
-from geo.sqlite_store import SQLiteStore
+from geo.events.model import Event
+from geo.store.sqlite.store import SQLiteStore
 from webapp.cli import main
 
 EVENTS = [

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from geo.events import Event
-from geo.sqlite_store import SQLiteStore
+from geo.events.model import Event
+from geo.store.sqlite.store import SQLiteStore
 from webapp import create_app
 
 BBOX = (35.0, 51.0, 36.5, 52.0)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo.gazetteer import Gazetteer
-from geo.resolve import geoparse
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.resolve import geoparse
 
 
 @pytest.fixture(scope="module")

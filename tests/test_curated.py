@@ -5,10 +5,16 @@ import re
 
 import pytest
 
-from geo.curated import CURATED_FILE, apply_curated, is_protected, load_curated, merge_allowed
-from geo.events import Event
+from geo.events.model import Event
 from geo.exc import ValidationError
-from geo.sqlite_store import SQLiteStore
+from geo.pipeline.curated import (
+    CURATED_FILE,
+    apply_curated,
+    is_protected,
+    load_curated,
+    merge_allowed,
+)
+from geo.store.sqlite.store import SQLiteStore
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@ from datetime import date
 
 import pytest
 
-from geo.articles import Article, boilerplate_spans
-from geo.extract import extract_candidates, find_counts, split_sentences
-from geo.gazetteer import Gazetteer
-from geo.pipeline import article_events, theatre_of
-from geo.resolve import geoparse
-from geo.temporal import Reference
+from geo.articles.reader import Article, boilerplate_spans
+from geo.extract.candidates import extract_candidates, find_counts, split_sentences
+from geo.extract.temporal import Reference
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.resolve import geoparse
+from geo.pipeline.ingest import article_events, theatre_of
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 from geo.exc import ValidationError
 from geo.formats import (
     CSV_COLUMNS,
@@ -439,7 +439,7 @@ def test_codebook_documents_every_field_code_and_column():
     """data/CODEBOOK.md cannot drift from the model and the CSV layout."""
     from pathlib import Path
 
-    from geo.events import COUNT_KINDS, DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, STATUSES
+    from geo.events.model import COUNT_KINDS, DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, STATUSES
 
     text = (Path(__file__).resolve().parent.parent / "data" / "CODEBOOK.md").read_text("utf-8")
     documented = set(re.findall(r"`([a-z_0-9<>]+)`", text))

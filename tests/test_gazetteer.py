@@ -10,8 +10,8 @@ import pytest
 from shapely.geometry import Point, shape
 
 from geo.exc import GazetteerError
-from geo.gazetteer import ATTRIBUTION, DATA_DIR, INDEX_VERSION, REGION_ID_RANGE, Gazetteer
-from geo.normalize import fold
+from geo.gazetteer.lookup import ATTRIBUTION, DATA_DIR, INDEX_VERSION, REGION_ID_RANGE, Gazetteer
+from geo.gazetteer.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,7 +178,7 @@ def test_changed_data_gets_a_new_index(mini_data, tmp_path):
 def test_concurrent_first_use_is_safe(mini_data, tmp_path):
     cache = tmp_path / "cache"
     code = (
-        "import sys; from geo.gazetteer import Gazetteer; "
+        "import sys; from geo.gazetteer.lookup import Gazetteer; "
         "g = Gazetteer(sys.argv[1], user_dir=False, cache=sys.argv[2]); print(len(g))"
     )
     procs = [

@@ -3,8 +3,8 @@
 import pytest
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
-from geo.gazetteer import Gazetteer
-from geo.geocoder import GazetteerGeocoder
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.geocoder import GazetteerGeocoder
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from gazetteer.user import add_user_place, read_user_places
 from geo.exc import UserGazetteerError
-from geo.gazetteer import DATA_DIR, USER_ID_RANGE, Gazetteer
-from geo.geocoder import GazetteerGeocoder
+from geo.gazetteer.lookup import DATA_DIR, USER_ID_RANGE, Gazetteer
+from geo.gazetteer.user import add_user_place, read_user_places
+from geo.geoparse.geocoder import GazetteerGeocoder
 
 
 def test_missing_folder_holds_no_places(tmp_path):

@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 from geo.exc import ValidationError
 from geo.formats import FORMATS
-from geo.sqlite_store import SQLiteStore
+from geo.store.sqlite.store import SQLiteStore
 
 BASE = {"event_type": "statement", "date_start": "2025-01-12", "summary": "Kyiv confirmed it"}
 
@@ -105,7 +105,7 @@ def test_store_keeps_none_and_migrates_old_exact(tmp_path):
 
 
 def EventQueryExtra(**extra):  # noqa: N802 - reads like the query it builds
-    from geo.store import EventQuery
+    from geo.store.base import EventQuery
 
     return EventQuery(extra=extra)
 

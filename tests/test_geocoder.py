@@ -8,8 +8,8 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from geo.gazetteer import Gazetteer
-from geo.geocoder import Context, GazetteerGeocoder
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.geocoder import Context, GazetteerGeocoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from bench_geocode import evaluate, read_devset  # noqa: E402
@@ -239,7 +239,7 @@ def test_document_context_can_outweigh_the_country_prior(geocoder):
 
 
 def test_context_bonus_is_bounded(geocoder):
-    from geo.geocoder import MAX_CONTEXT_BONUS
+    from geo.geoparse.geocoder import MAX_CONTEXT_BONUS
 
     plain = geocoder.candidates("Pokrovsk")
     low = [(p, s) for p, s in plain if s < 1 - MAX_CONTEXT_BONUS and p.feature_code != "ADM1"]

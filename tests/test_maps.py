@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import folium
 import pytest
 
-from geo.events import EVENT_TYPES, Event
+from geo.events.model import EVENT_TYPES, Event
 from webapp import assets, maps
 from webapp.elements import js_safe_json
 from webapp.svgmap import render_svg

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.normalize import fold, skeleton, strip_qualifiers, transliterate
+from geo.gazetteer.normalize import fold, skeleton, strip_qualifiers, transliterate
 
 
 @pytest.mark.parametrize(

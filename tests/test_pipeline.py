@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from geo import pipeline
-from geo.articles import read_article
-from geo.events import Count, Event
+from geo.articles.reader import read_article
+from geo.events.model import Count, Event
 from geo.exc import StoreError
-from geo.gazetteer import Gazetteer
-from geo.pipeline import compatible, ingest_paths, merge
-from geo.sqlite_store import SQLiteStore
-from geo.store import EventQuery
+from geo.gazetteer.lookup import Gazetteer
+from geo.pipeline import ingest as pipeline
+from geo.pipeline.ingest import compatible, ingest_paths, merge
+from geo.store.base import EventQuery
+from geo.store.sqlite.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "data" / "articles"
@@ -331,8 +331,8 @@ def test_sigkill_during_ingest_leaves_whole_articles(tmp_path):
     path = tmp_path / "events.sqlite"
     SQLiteStore(path).close()
     code = (
-        "import sys; from geo.sqlite_store import SQLiteStore; "
-        "from geo.pipeline import ingest_paths; "
+        "import sys; from geo.store.sqlite.store import SQLiteStore; "
+        "from geo.pipeline.ingest import ingest_paths; "
         "ingest_paths(SQLiteStore(sys.argv[1]), [sys.argv[2]])"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(folder)], cwd=ROOT)

@@ -1,7 +1,7 @@
 import pytest
 
-from geo.gazetteer import Gazetteer
-from geo.resolve import geoparse, is_metonymic
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.resolve import geoparse, is_metonymic
 
 KURSK_OBLAST = 538555
 

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.events import Event
+from geo.events.geometry import geometry_bounds
+from geo.events.model import Event
 from geo.exc import NotFoundError, StoreError, ValidationError
-from geo.sqlite_store import SQLiteStore, geometry_bounds
-from geo.store import EventQuery, open_store
+from geo.store.base import EventQuery, open_store
+from geo.store.sqlite.store import SQLiteStore
 
 KURSK_OBLAST = {
     "type": "Polygon",
@@ -152,7 +153,7 @@ def test_source_rows_follow_every_change_of_the_source_list(store):
 
 
 def test_bulk_raises_the_page_cache_for_its_duration_only(store):
-    from geo.sqlite_store import BULK_CACHE_KIB
+    from geo.store.sqlite.store import BULK_CACHE_KIB
 
     conn = store._conn()
     default = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -556,8 +557,8 @@ def test_threads_use_their_own_connections(store):
 
 KILL_SCRIPT = """
 import os, signal, sys
-from geo.events import Event
-from geo.sqlite_store import SQLiteStore
+from geo.events.model import Event
+from geo.store.sqlite.store import SQLiteStore
 store = SQLiteStore(sys.argv[1])
 store.put_events([Event.from_dict({"event_id": "committed", "event_type": "attack",
                                    "date_start": "2025-01-01"})])
@@ -615,7 +616,7 @@ def test_store_validates_events_built_without_from_dict(store):
 
 
 def test_sources_built_in_code_are_validated_and_validated_ones_kept():
-    from geo.events import Source
+    from geo.events.model import Source
 
     raw = Source(source_id="a1", published_at="2025-01-09T10:00:00", start=5, end=2)
     with pytest.raises(ValidationError, match="end 2 is before start 5"):
@@ -700,7 +701,7 @@ def test_folder_path_is_a_store_error(tmp_path):
 
 def test_free_text_fallback_without_fts5(tmp_path, monkeypatch):
     """Where SQLite lacks FTS5, free text falls back to LIKE over the same columns."""
-    from geo import _sqlite_schema
+    from geo.store.sqlite import schema as _sqlite_schema
 
     monkeypatch.setattr(_sqlite_schema, "_fts5_available", lambda conn: False)
     with SQLiteStore(tmp_path / "nofts.sqlite") as s:
@@ -724,8 +725,8 @@ def test_free_text_fallback_without_fts5(tmp_path, monkeypatch):
 
 WRITER_SCRIPT = """
 import sys
-from geo.events import Event
-from geo.sqlite_store import SQLiteStore
+from geo.events.model import Event
+from geo.store.sqlite.store import SQLiteStore
 store = SQLiteStore(sys.argv[1])
 for i in range(40):
     with store.transaction():
@@ -790,7 +791,7 @@ def test_missing_indexes_are_added_on_open(tmp_path):
 )  # fmt: skip
 def test_query_plans_use_the_selective_index(store, query, driver):
     """Guards the planner's choice: a scan of all live events would be 10x slower at 100k."""
-    from geo._sqlite_schema import where_clause
+    from geo.store.sqlite.schema import where_clause
 
     store.put_events([ev(f"e{i}", lat=45 + i % 5, lon=25 + i % 7) for i in range(300)])
     where, params = where_clause(query)
@@ -847,7 +848,7 @@ def _random_events(draw):
 
 
 def _expected(events, bbox, start, end, types):
-    from geo._sqlite_rows import event_bounds
+    from geo.store.sqlite.rows import event_bounds
 
     out = []
     for e in events:

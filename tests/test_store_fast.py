@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from geo._sqlite_rows import event_texts
-from geo.events import Event, rfc7946_geometry
+from geo.events.model import Event, rfc7946_geometry
 from geo.exc import ValidationError
-from geo.sqlite_store import SQLiteStore
-from geo.store import EventQuery
+from geo.store.base import EventQuery
+from geo.store.sqlite.rows import event_texts
+from geo.store.sqlite.store import SQLiteStore
 
 SQUARE = [[34.0, 50.0], [36.0, 50.0], [36.0, 52.0], [34.0, 52.0], [34.0, 50.0]]
 

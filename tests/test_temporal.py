@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from geo.exc import ValidationError
-from geo.temporal import Reference, find_dates, parse_published, unresolved_time
+from geo.extract.temporal import Reference, find_dates, parse_published, unresolved_time
 
 FEB_2025 = Reference.of(date(2025, 2, 1), "month")
 

@@ -1,7 +1,7 @@
 import pytest
 
-from geo.gazetteer import Gazetteer
-from geo.toponyms import common_word, demonyms, scan, tokenize
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.toponyms import common_word, demonyms, scan, tokenize
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.events import Event
+from geo.events.model import Event
 from webapp.assets import external_refs
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import counts, temporal
-from geo._words import WordStarts, word_matches
-from geo.extract import split_sentences
+from geo.extract import counts, temporal
+from geo.extract.candidates import split_sentences
+from geo.extract.words import WordStarts, word_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [
@@ -64,7 +64,9 @@ def _plain(body, flags, tail=r"\b"):
 def _alternation_cases():
     import re
 
-    from geo import extract, resolve, triggers
+    from geo.extract import candidates as extract
+    from geo.extract import triggers
+    from geo.geoparse import resolve
 
     cases = [
         ("military", triggers.MILITARY, _plain(triggers._MILITARY, re.I)),
@@ -129,7 +131,7 @@ def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
 def test_word_alternation_groups_by_first_letter_and_distributes_groups():
     import re
 
-    from geo._words import word_alternation
+    from geo.extract.words import word_alternation
 
     pattern = word_alternation(r"(?:held|controlled)\s+by|troops|Tanks?", re.I)
     assert pattern.pattern == r"\b(?=[cht])(?:c(?:ontrolled\s+by)|h(?:eld\s+by)|t(?:roops|anks?))\b"
@@ -146,7 +148,8 @@ def test_word_alternation_groups_by_first_letter_and_distributes_groups():
 
 def test_stems_tried_at_stem_starts_find_what_a_search_finds():
     """extract_candidates tries each type's stems only where some stem starts."""
-    from geo import extract, triggers
+    from geo.extract import candidates as extract
+    from geo.extract import triggers
 
     texts = sentences() + ["recaptured the town", "retook it; deaths and the dead; took captives"]
     hits = 0

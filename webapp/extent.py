@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from geo.store import EventQuery
+from geo.store.base import EventQuery
 
 __all__ = ["event_box", "extent_of"]
 
@@ -57,7 +57,7 @@ def extent_of(store, types=None):
 
 def event_box(event):
     """Return ``(min_lon, min_lat, max_lon, max_lat)`` of an event's geometry or point."""
-    from geo.sqlite_store import geometry_bounds
+    from geo.events.geometry import geometry_bounds
 
     if event.geometry:
         bounds = geometry_bounds(event.geometry)

@@ -21,8 +21,8 @@ def geocoder():
     with _lock:
         if ext.get("conflictmap.geocoder") is None:
             from geo.exc import GazetteerError
-            from geo.gazetteer import Gazetteer
-            from geo.geocoder import GazetteerGeocoder
+            from geo.gazetteer.lookup import Gazetteer
+            from geo.geoparse.geocoder import GazetteerGeocoder
 
             try:
                 ext["conflictmap.geocoder"] = GazetteerGeocoder(Gazetteer.default())

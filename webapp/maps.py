@@ -7,7 +7,7 @@ from pathlib import Path
 
 import folium
 
-from geo.events import EVENT_TYPES, STATUSES
+from geo.events.model import EVENT_TYPES, STATUSES
 from webapp import assets
 from webapp.elements import (
     Basemap,
@@ -59,7 +59,7 @@ DOWNLOAD_FORMATS = (
 )
 
 try:  # the gazetteer's own attribution text, when it is installed
-    from geo.gazetteer import ATTRIBUTION
+    from geo.gazetteer.lookup import ATTRIBUTION
 except ImportError:  # pragma: no cover - depends on the gazetteer module landing
     ATTRIBUTION = (
         "Places: GeoNames (geonames.org), CC BY 4.0 · "

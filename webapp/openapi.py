@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.events import EVENT_TYPES, STATUSES
+from geo.events.model import EVENT_TYPES, STATUSES
 
 __all__ = ["openapi_document"]
 

@@ -6,8 +6,8 @@ import math
 import re
 from datetime import UTC, date, datetime
 
-from geo.events import EVENT_TYPES, STATUSES
-from geo.store import EventQuery
+from geo.events.model import EVENT_TYPES, STATUSES
+from geo.store.base import EventQuery
 from webapp.errors import ApiError
 
 __all__ = [

@@ -6,7 +6,7 @@ import threading
 
 from flask import current_app
 
-from geo.store import EventStore, open_store
+from geo.store.base import EventStore, open_store
 
 __all__ = ["close_store", "get_store", "init_app", "store_for"]
 

@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from geo.store import EventQuery
+from geo.store.base import EventQuery
 from webapp import assets
 from webapp.errors import ApiError
 from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
@@ -246,7 +246,7 @@ def _basemap_bytes(level):
     with _cache_lock:
         if level in _basemap_cache:
             return _basemap_cache[level]
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.lookup import Gazetteer
 
     fc = Gazetteer.default().outlines(level)
     data = json.dumps(fc, separators=(",", ":")).encode("utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import g, jsonify, request
 
-from geo.events import Event
+from geo.events.model import Event
 from geo.exc import ValidationError
 from webapp.api import COLLECTIONS, GEOJSON, bp
 from webapp.auth import require_token
@@ -304,7 +304,7 @@ def upload_article():
     if len(text) > limit:
         raise ApiError(413, f"The article has {len(text)} characters; at most {limit}.", "file")
     try:
-        from geo.pipeline import ingest_paths
+        from geo.pipeline.ingest import ingest_paths
     except ImportError:
         raise ApiError(
             503, "Article ingestion is not available in this build (geo.pipeline is missing)."

@@ -18,8 +18,8 @@ def geoparse_document(text, gazetteer=None, geocoder=None):
     Page boilerplate and reference markers are blanked before parsing, so offsets still
     index ``text`` exactly.
     """
-    from geo.articles import boilerplate_spans, mask_spans
-    from geo.resolve import geoparse
+    from geo.articles.reader import boilerplate_spans, mask_spans
+    from geo.geoparse.resolve import geoparse
 
     masked = mask_spans(text, boilerplate_spans(text))
     mentions = geoparse(masked, gazetteer=gazetteer, geocoder=geocoder)
@@ -65,8 +65,8 @@ def geoparse_command(files, jsonl):
     document, in order, ids echoed; a malformed line gives {"id": null, "error": ...}.
     """
     from geo.exc import GazetteerError
-    from geo.gazetteer import Gazetteer
-    from geo.geocoder import GazetteerGeocoder
+    from geo.gazetteer.lookup import Gazetteer
+    from geo.geoparse.geocoder import GazetteerGeocoder
 
     if not files:
         raise click.UsageError("Give a FILE to geoparse, or - to read standard input.")
@@ -134,8 +134,8 @@ def ingest_command(paths, as_json, progress):
     is 1; the other files are still ingested.
     """
     from geo.exc import GeoError
-    from geo.pipeline import ingest_paths
-    from geo.store import open_store
+    from geo.pipeline.ingest import ingest_paths
+    from geo.store.base import open_store
 
     try:
         store = open_store(current_store_url())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from geo.events import EVENT_TYPES, STATUSES, parse_date
+from geo.events.model import EVENT_TYPES, STATUSES, parse_date
 from geo.exc import GeoError, NotFoundError, StoreError, ValidationError
 from webapp.cli import current_store_url, main
 
@@ -80,7 +80,7 @@ def filter_options(func):
 
 def build_query(bbox, start, end, types, actors, statuses, text, source, limit):
     """Return the ``EventQuery`` for the CLI filters (exit 2 naming a bad combination)."""
-    from geo.store import EventQuery
+    from geo.store.base import EventQuery
 
     if start and end and start > end:
         raise click.UsageError(
@@ -161,7 +161,7 @@ def _format_for(fmt, output):
 
 def _existing_store():
     """Open the store of ``--store`` for reading; a missing file is an error, not a new store."""
-    from geo.store import DEFAULT_STORE, open_store
+    from geo.store.base import DEFAULT_STORE, open_store
 
     url = current_store_url()
     target = str(url) if url else DEFAULT_STORE
@@ -295,8 +295,8 @@ def apply_curated_command(file, by, check):
     Records add or correct events (their fields replace the stored ones); records with
     "deleted: true" and a "reason" delete events, and the deletion is recorded.
     """
-    from geo.curated import CURATED_FILE, apply_curated, load_curated
-    from geo.store import open_store
+    from geo.pipeline.curated import CURATED_FILE, apply_curated, load_curated
+    from geo.store.base import open_store
 
     path = Path(file) if file else CURATED_FILE
     if not path.is_file():

@@ -49,7 +49,7 @@ def geocode_line(geocoder, query, **options):
         plus ``admin1``, ``feature_class``, ``population`` when found and ``error`` when the
         input was not a usable query.
     """
-    from geo.geocoder import MAX_QUERY_LENGTH
+    from geo.geoparse.geocoder import MAX_QUERY_LENGTH
 
     if isinstance(query, bytes):
         try:
@@ -85,8 +85,8 @@ def geocode_line(geocoder, query, **options):
 def _load(user_dir=None):
     """Return the geocoder, or exit with a clear message when the gazetteer cannot load."""
     from geo.exc import GazetteerError
-    from geo.gazetteer import Gazetteer
-    from geo.geocoder import GazetteerGeocoder
+    from geo.gazetteer.lookup import Gazetteer
+    from geo.geoparse.geocoder import GazetteerGeocoder
 
     try:
         gaz = Gazetteer(user_dir=user_dir) if user_dir else Gazetteer.default()
@@ -176,9 +176,9 @@ def info(fmt):
               "data/gazetteer).")  # fmt: skip
 def add(name, lat, lon, country, admin1, feature_code, alt_names, population, folder):
     """Add a place to your own gazetteer (a CSV file); the shipped data stays untouched."""
-    from gazetteer.user import add_user_place, user_gazetteer_dir
     from geo.exc import UserGazetteerError
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.lookup import Gazetteer
+    from geo.gazetteer.user import add_user_place, user_gazetteer_dir
 
     folder = folder or str(user_gazetteer_dir())
     gaz = Gazetteer.default() if folder == str(user_gazetteer_dir()) else Gazetteer(user_dir=False)

@@ -33,7 +33,7 @@ def clip_outlines(fc, bounds, *, margin=2.0):
 
 
 def _outlines(bounds):
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.lookup import Gazetteer
 
     gaz = Gazetteer.default()
     out = {}
@@ -133,8 +133,8 @@ def _day(value, name):
 @click.option("--png/--no-png", default=True, help="Also a PNG screenshot (needs chromium).")
 def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
     """Write a self-contained HTML map, an SVG and (with chromium) a PNG of the events."""
-    from geo.events import EVENT_TYPES
-    from geo.store import EventQuery, open_store
+    from geo.events.model import EVENT_TYPES
+    from geo.store.base import EventQuery, open_store
     from webapp.svgmap import render_svg
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):

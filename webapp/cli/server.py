@@ -11,7 +11,7 @@ __all__ = ["fill_if_empty", "serve", "token_group"]
 
 def _open_store():
     from geo.exc import StoreError
-    from geo.store import open_store
+    from geo.store.base import open_store
 
     try:
         return open_store(current_store_url())
@@ -30,7 +30,7 @@ def fill_if_empty(store, *, echo=click.echo):
     if store.count() or store.articles():
         return False
     try:
-        from geo.pipeline import ingest_paths
+        from geo.pipeline.ingest import ingest_paths
     except ImportError:
         echo("The store is empty and the ingestion pipeline is not available; serving it empty.")
         return False

@@ -1,0 +1,232 @@
+"""Export formats for events (GeoJSON, CSV, GeoPackage, KML) in one registry.
+
+Every writer has the signature ``write(events, out, *, meta)``: ``events`` is any iterable of
+``Event`` (a store query streams them), ``out`` a binary file object, and ``meta`` a dict with
+``data_as_of``, ``gazetteer_version``, ``attribution`` and ``query`` (the filters used). Writers
+stream: they never hold every event in memory. The built-in formats are registered with
+``register_format`` exactly as a third-party format would be.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from geo.common.attribution import ATTRIBUTION
+from geo.common.paths import GAZETTEER_DATA
+from geo.events.model import Event
+from geo.exc import ValidationError
+from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
+from geo.formats.gpkg import write_gpkg
+from geo.formats.kml import write_kml
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "default_meta",
+    "get_format",
+    "register_format",
+    "write_csv",
+    "write_geojson",
+]
+
+#: Attribution used when the gazetteer does not provide one.
+FALLBACK_ATTRIBUTION = (
+    "Contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0. "
+    "Made with Natural Earth (public domain)."
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: its name, media type, file extension and streaming writer.
+
+    ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``. A writer
+    with ``takes_features`` also takes, in place of Events, their GeoJSON Feature JSON texts
+    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`).
+    """
+
+    name: str
+    media_type: str
+    extension: str
+    write: Callable[..., None]
+    description: str = ""
+    takes_features: bool = False
+
+    def events_for(self, store, query):
+        """Return what ``write`` should get for ``query``: Feature texts when both the
+        writer and the store can (no decoding of stored events), else Events."""
+        if self.takes_features and hasattr(store, "query_features"):
+            return store.query_features(query)
+        return store.query(query)
+
+
+#: Registered formats by name ("geojson", "csv", "gpkg", "kml", and any added later).
+FORMATS: dict[str, Format] = {}
+
+
+def register_format(fmt: Format, *, replace: bool = False) -> Format:
+    """Add ``fmt`` to ``FORMATS`` and return it.
+
+    Parameters
+    ----------
+    fmt : Format
+        The format to register; its ``name`` is the key (and the CLI/API format name).
+    replace : bool, default False
+        Whether an existing format of the same name may be replaced.
+
+    Raises
+    ------
+    ValueError
+        When the name is taken and ``replace`` is false.
+
+    Examples
+    --------
+    >>> def write_ids(events, out, *, meta):
+    ...     out.writelines(e.event_id.encode() + b"\\n" for e in events)
+    >>> register_format(Format("ids", "text/plain", ".txt", write_ids)).name
+    'ids'
+    >>> del FORMATS["ids"]
+    """
+    if not isinstance(fmt, Format):
+        raise TypeError(f"register_format takes a Format; got {type(fmt).__name__}")
+    if fmt.name in FORMATS and not replace:
+        raise ValueError(f"format {fmt.name!r} is already registered; pass replace=True")
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def get_format(name: str) -> Format:
+    """Return the registered format called ``name``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the format and listing the registered ones.
+    """
+    try:
+        return FORMATS[name]
+    except (KeyError, TypeError):
+        raise ValidationError(
+            f"format must be one of {', '.join(sorted(FORMATS))}; got {name!r}", field="format"
+        ) from None
+
+
+def default_meta(**meta) -> dict:
+    """Return export metadata with the attribution and gazetteer version filled in if missing.
+
+    Examples
+    --------
+    >>> "GeoNames" in default_meta(data_as_of="2025-01-12T00:00:00Z")["attribution"]
+    True
+    """
+    if not meta.get("attribution"):
+        meta["attribution"] = ATTRIBUTION
+    if not meta.get("gazetteer_version"):
+        meta["gazetteer_version"] = _gazetteer_version()
+    return meta
+
+
+def _gazetteer_version():
+    """Return the committed gazetteer's version from its manifest, without loading the index."""
+    try:
+        manifest = json.loads((GAZETTEER_DATA / "manifest.json").read_text("utf-8"))
+        return manifest.get("version")
+    except (OSError, ValueError):
+        return None
+
+
+# -- GeoJSON ---------------------------------------------------------------------------------
+
+_COMPACT = (",", ":")
+
+
+def write_geojson(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
+    """Write an RFC 7946 FeatureCollection, one feature per line, streaming.
+
+    Top-level foreign members carry ``data_as_of``, ``attribution``, ``gazetteer_version``
+    and ``query``; each feature's properties hold every event field, including all sources.
+    ``events`` may hold, instead of Events, their Feature JSON texts (written as they are).
+    """
+    head = {"type": "FeatureCollection"}
+    for key in ("data_as_of", "attribution", "gazetteer_version", "query"):
+        if meta.get(key) is not None:
+            head[key] = meta[key]
+    text = json.dumps(head, ensure_ascii=False, default=str)
+    out.write(text[:-1].encode("utf-8") + b', "features": [')
+    separator = b"\n"
+    for event in events:
+        out.write(separator)
+        if not isinstance(event, str):  # an Event, not a Feature's JSON text
+            event = json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
+        out.write(event.encode("utf-8"))
+        separator = b",\n"
+    out.write(b"\n]}\n")
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+_NUMERIC = {name for name, kind in COLUMN_TYPES.items() if kind in ("INTEGER", "REAL")}
+_FORMULA_START = ("=", "+", "-", "@")
+#: Rows buffered before a write to ``out`` (the output streams in chunks of this many rows).
+_CSV_ROWS_PER_WRITE = 200
+
+
+def _csv_row(row):
+    cells = []
+    for name in CSV_COLUMNS:
+        value = row[name]
+        if value is None:
+            value = ""
+        elif name not in _NUMERIC and isinstance(value, str) and value.startswith(_FORMULA_START):
+            value = "'" + value  # keeps spreadsheets from evaluating text as a formula
+        cells.append(value)
+    return cells
+
+
+def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
+    """Write UTF-8 CSV with a header row of ``CSV_COLUMNS``, one row per event, streaming.
+
+    Rows are written to ``out`` in chunks of ``_CSV_ROWS_PER_WRITE``. A text cell that starts
+    with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so that spreadsheets show it
+    instead of evaluating it as a formula.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    pending = 1
+    for event in events:
+        writer.writerow(_csv_row(flatten_event(event)))
+        pending += 1
+        if pending >= _CSV_ROWS_PER_WRITE:
+            out.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    out.write(buffer.getvalue().encode("utf-8"))
+
+
+# -- registry of the built-in formats --------------------------------------------------------
+
+
+register_format(
+    Format(
+        "geojson",
+        "application/geo+json",
+        ".geojson",
+        write_geojson,
+        "RFC 7946 GeoJSON",
+        takes_features=True,
+    )  # fmt: skip
+)
+register_format(
+    Format("csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event")
+)
+register_format(
+    Format("gpkg", "application/geopackage+sqlite3", ".gpkg", write_gpkg, "OGC GeoPackage 1.3")
+)
+register_format(Format("kml", "application/vnd.google-earth.kml+xml", ".kml", write_kml, "KML 2.2"))

@@ -1,0 +1,301 @@
+"""Find place-name spans in running text: gazetteer n-grams, demonyms, region wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
+
+from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
+
+__all__ = [
+    "PERSON_TITLES",
+    "Span",
+    "common_word",
+    "demonyms",
+    "scan",
+    "tokenize",
+]
+
+# A word: letters (any script) with inner hyphens or apostrophes ("Rostov-on-Don", "Pokrovs'k").
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?", re.UNICODE)
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)
+_POSSESSIVE = ("'s", "’s", "'", "’")
+#: Lower-case words that may sit inside a multi-word place name ("Rostov-on-Don", "Isle of Man").
+_CONNECTORS = frozenset("of on upon de del la le al el sur am an der na nad pod and the".split())
+#: Words before a name that make it a person's name ("Mr. Ri", "President Vladimir Putin").
+PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr prof president minister secretary general gen colonel col sergeant sgt
+    lt lieutenant captain capt major commander chancellor king queen prince princess pope
+    senator sen rep governor gov mayor spokesman spokeswoman spokesperson leader chief
+    ambassador envoy premier paratrooper soldier officer analyst journalist reporter author
+    writer dictator marshal admiral private corporal defector professor sheikh emir
+    ayatollah imam bishop patriarch judge""".split()
+)
+# Irregular demonyms and adjectives (the regular ones are made from country names).
+_IRREGULAR = {
+    "american": "US", "british": "GB", "briton": "GB", "english": "GB", "scottish": "GB",
+    "welsh": "GB", "french": "FR", "dutch": "NL", "swiss": "CH", "swedish": "SE", "swede": "SE",
+    "danish": "DK", "dane": "DK", "finnish": "FI", "finn": "FI", "norwegian": "NO",
+    "polish": "PL", "pole": "PL", "turkish": "TR", "turk": "TR", "spanish": "ES",
+    "spaniard": "ES", "portuguese": "PT", "greek": "GR", "irish": "IE", "icelandic": "IS",
+    "filipino": "PH", "thai": "TH", "saudi": "SA", "emirati": "AE", "afghan": "AF",
+    "congolese": "CD", "ivorian": "CI", "kazakh": "KZ", "uzbek": "UZ", "tajik": "TJ",
+    "kyrgyz": "KG", "turkmen": "TM", "belarusian": "BY", "azerbaijani": "AZ", "azeri": "AZ",
+    "czech": "CZ", "slovak": "SK", "serb": "RS", "bosnian": "BA", "kosovar": "XK",
+    "persian": "IR", "burmese": "MM", "laotian": "LA", "argentine": "AR",
+    "argentinian": "AR", "peruvian": "PE", "nigerien": "NE", "burkinabe": "BF",
+    "ghanaian": "GH", "nepali": "NP", "israeli": "IL", "soviet": "RU", "kremlin": "RU",
+    "malagasy": "MG", "sri lankan": "LK", "new zealander": "NZ", "emirates": "AE",
+}  # fmt: skip
+_COUNTRY_ABBREVIATIONS = {"us": "US", "u s": "US", "usa": "US", "u s a": "US", "uk": "GB",
+                          "u k": "GB", "uae": "AE", "drc": "CD", "dprk": "KP", "rok": "KR",
+                          "prc": "CN"}  # fmt: skip
+_SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”]\s*|\n\s*|^\s*)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate place (or demonym) span in a text.
+
+    ``query`` is what to geocode (the name, or "name district"); ``area`` is True when the
+    text calls it a region ("the Kursk region", "Kursk Oblast"); ``kind`` is "name",
+    "demonym" or "abbreviation"; ``country`` is set for demonyms and abbreviations.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    query: str
+    kind: str = "name"
+    area: bool = False
+    country: str | None = None
+    sentence_initial: bool = False
+    before: str = ""
+    after: str = ""
+    person: bool = False
+    cue: str = ""
+
+
+def tokenize(text):
+    """Return ``(start, end, word)`` tokens: words with possessive endings split off."""
+    # re.split with the token pattern captured gives gap, word, gap, word, ..., gap; the
+    # running sum of their lengths gives each word's start and end without a Python loop.
+    parts = _TOKEN_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    out = list(zip(offsets[0:-1:2], offsets[1::2], parts[1::2], strict=True))
+    for i in [i for i, t in enumerate(out) if t[2][-1] == "." or "'" in t[2] or "’" in t[2]]:
+        start, _end, word = out[i]
+        last = word[-1]
+        if (
+            last == "."
+            and (len(word) > 4 or not word[0].isupper())
+            and not (len(word) > 2 and word[-3] == ".")
+        ):
+            word = word[:-1]  # a full stop, not an abbreviation's dot ("Mr.", "St.")
+        elif last in "s'’":
+            for ending in _POSSESSIVE:
+                if word.endswith(ending) and len(word) > len(ending) + 1:
+                    word = word[: -len(ending)]
+                    break
+        else:
+            continue
+        out[i] = (start, start + len(word), word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _english_lowercase():
+    """Return the set of lower-case English dictionary words (common nouns, verbs, ...)."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False, alpha=True)
+                     if w.islower())  # fmt: skip
+
+
+def common_word(word):
+    """Return True when ``word`` is also an ordinary English word ("Mission", "Deal", "Of").
+
+    Examples
+    --------
+    >>> common_word("Mission"), common_word("Kursk")
+    (True, False)
+    """
+    lower = word.lower()
+    return len(lower) <= 2 or lower in _english_lowercase()
+
+
+@lru_cache(maxsize=8)
+def demonyms(gazetteer):
+    """Return ``{folded demonym: country code}`` for the gazetteer's countries.
+
+    Regular forms are made from each country's name (Ukraine → Ukrainian, North Korea →
+    North Korean, Iraq → Iraqi, Sudan → Sudanese); irregular ones come from a table.
+    Plurals ("Ukrainians") are included.
+    """
+    out = {}
+    names = {}
+    for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            place = gazetteer.country(a + b)
+            if place is not None:
+                names[fold(place.name)] = place.country_code
+    for name, cc in names.items():
+        forms = {name + "n", name + "an", name + "ian", name + "i", name + "ese"}
+        if name.endswith(("a", "e", "o")):
+            forms |= {name[:-1] + "an", name[:-1] + "ian", name[:-1] + "ese"}
+        if name.endswith("y"):
+            forms |= {name[:-1], name[:-1] + "ian"}
+        if name.endswith("ia"):
+            forms.add(name[:-1])
+        for form in forms:
+            if form not in names and not gazetteer.has_key(form):
+                out.setdefault(form, cc)
+    out.update(_IRREGULAR)
+    for form, cc in list(out.items()):
+        out.setdefault(form + "s", cc)
+    return out
+
+
+def _is_sentence_initial(text, start):
+    before = text[max(0, start - 6) : start]
+    if re.search(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|(?:[A-Z]\.)+)\.\s+$", before):
+        return False  # after "Mr.", "Dr.", "St.", "U.S.": an abbreviation, not a full stop
+    return _SENTENCE_END.search(before[-4:]) is not None
+
+
+# Words between a preposition and the name it governs ("in the entire western Kursk region").
+_SKIP_BEFORE = frozenset(
+    """the a an entire whole western eastern northern southern
+    central north south east west northeastern northwestern southeastern southwestern border
+    occupied liberated frontline front-line embattled besieged nearby neighbouring
+    neighboring russian ukrainian""".split()
+)
+
+
+def _cue(before_tokens, text, start):
+    """Return the word that governs a name: the last one before it, skipping articles and
+    adjectives, and a possessive country ("in Russia's Kursk region" gives "in")."""
+    words = list(before_tokens)
+    if len(words) >= 2 and words[-1].lower() == "of" and words[-2].lower() in PLACE_WORDS:
+        return "in"  # "the town of Avdiivka": the name is the place itself
+    while words:
+        word = words[-1]
+        low = word.lower()
+        if low in _SKIP_BEFORE:
+            words.pop()
+            continue
+        if word[:1].isupper() and len(words) < len(before_tokens) + 1:
+            end = text.rfind(word, 0, start) + len(word)
+            if text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’"):
+                words.pop()
+                continue
+        return low
+    return ""
+
+
+def _capitalised(word):
+    return word[:1].isupper()
+
+
+def scan(text, gazetteer):
+    """Return place-name and demonym spans in ``text``, longest match first, left to right.
+
+    A span starts at a capitalised word and runs over up to ``gazetteer.max_name_tokens``
+    words whose folded form is a gazetteer key; lower-case connectors may sit inside a name
+    ("Rostov-on-Don") but it ends on a capitalised word. A region word after the name
+    ("region", "oblast", "province"; "border region") makes it an area span.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    gazetteer : Gazetteer
+        Provides ``has_key``, ``max_name_tokens`` and the countries for demonyms.
+
+    Returns
+    -------
+    list of Span
+    """
+    tokens = tokenize(text)
+    dem = demonyms(gazetteer)
+    max_n = max(1, min(gazetteer.max_name_tokens, 8))
+    out = []
+    n_tok = len(tokens)
+    first_letters = map(itemgetter(0), map(itemgetter(2), tokens))
+    starts = list(compress(range(n_tok), map(str.isupper, first_letters)))
+    resume = 0
+    for i in starts:
+        if i < resume:
+            continue  # inside the previous span
+        start, end, word = tokens[i]
+        best = None
+        key = ""
+        for j in range(i, min(n_tok, i + max_n)):
+            s_j, e_j, w_j = tokens[j]
+            if j > i:
+                gap = text[tokens[j - 1][1] : s_j]
+                if gap not in (" ", "-", "- ", " - ") or (
+                    not _capitalised(w_j) and w_j.lower() not in _CONNECTORS
+                ):
+                    break
+            key = (key + " " + fold(w_j)).strip()
+            if not _capitalised(w_j):
+                continue
+            if key in dem:
+                best = ("demonym", j, key)
+            elif key in _COUNTRY_ABBREVIATIONS and (w_j.isupper() or "." in text[start:e_j]):
+                best = ("abbreviation", j, key)
+            elif gazetteer.has_key(key):
+                best = ("name", j, key)
+        if best is None:
+            continue
+        kind, j, key = best
+        span_end = tokens[j][1]
+        query = text[start:span_end]
+        area = False
+        k = j + 1
+        if kind == "name" and k < n_tok:
+            follow = [t[2].lower() for t in tokens[k : k + 2]]
+            if follow and follow[0] in ("border", "frontier") and len(follow) > 1:
+                follow, k = follow[1:], k + 1
+            if (
+                follow
+                and (follow[0] in REGION_WORDS or follow[0] in DISTRICT_WORDS)
+                and (text[span_end : tokens[k][0]].strip() == "" or k > j + 1)
+            ):
+                area = follow[0] in REGION_WORDS
+                if not area:
+                    query = f"{query} {follow[0]}"
+                span_end = tokens[k][1]
+                j = k
+        before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
+        lowered = [w.lower().rstrip("s") for w in before_tokens[-2:]]
+        if (
+            kind == "name"
+            and len(lowered) == 2
+            and lowered[1] == "of"
+            and (lowered[0] in REGION_WORDS or lowered[0] == "provinc")
+        ):
+            area = True  # "the provinces of Donetsk and Luhansk"
+        elif (
+            kind == "name"
+            and out
+            and out[-1].area
+            and lowered[-1:] == ["and"]
+            and (text[out[-1].end : start].strip() == "and")
+        ):
+            area = True
+        before = " ".join(before_tokens).lower()
+        cue = _cue(before_tokens, text, start)
+        after = tokens[j + 1][2] if j + 1 < n_tok else ""
+        person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
+        country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
+        out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
+                        _is_sentence_initial(text, start), before, after, person,
+                        cue))  # fmt: skip
+        resume = j + 1
+    return out

@@ -1,0 +1,201 @@
+"""The event store interface, and ``open_store(url)`` to get one.
+
+``EventStore`` is what the pipeline, the CLI and the web app talk to; the embedded SQLite
+store (``geo.store.sqlite.SQLiteStore``) is the default. A server database implements the
+same interface later and registers its URL scheme in ``_SCHEMES``.
+"""
+
+from __future__ import annotations
+
+import abc
+import importlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from geo.common.paths import DEFAULT_STORE_FILE
+from geo.events.model import Event
+from geo.exc import StoreError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "EventQuery",
+    "EventStore",
+    "default_store_path",
+    "open_store",
+    "register_scheme",
+]
+
+#: Environment variable naming the store (a path or a URL such as ``sqlite:///x.sqlite``).
+STORE_ENV = "CONFLICTMAP_STORE"
+
+
+def default_store_path() -> Path:
+    """Return the embedded store's default path: ``data/conflictmap.sqlite`` in the project."""
+    return DEFAULT_STORE_FILE
+
+
+DEFAULT_STORE = str(default_store_path())
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters for ``EventStore.query``; every filter is optional and they combine with AND.
+
+    ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)`` and matches events whose point or
+    area intersects it. ``start``/``end`` match events whose date range overlaps
+    ``[start, end]`` (either end open when ``None``). ``text`` is a free-text match over
+    summary, place names, actors and source quotes. ``source`` matches a source id, publisher
+    or URL. Results come in stable order (date_start, then event_id) for paging. ``extra``
+    holds further exact-match filters: ``country_code``, ``geonameid``, ``geo_precision``,
+    ``extraction`` and ``updated_since`` (an ISO timestamp); other keys are rejected.
+    """
+
+    bbox: tuple[float, float, float, float] | None = None
+    start: date | None = None
+    end: date | None = None
+    types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    text: str | None = None
+    source: str | None = None
+    ids: tuple[str, ...] = ()
+    limit: int | None = None
+    offset: int = 0
+    include_deleted: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class EventStore(abc.ABC):
+    """Persistent events, articles, deletions and API tokens.
+
+    Every write happens in a transaction: either all of it is stored or none of it.
+    """
+
+    url: str
+
+    # -- events ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def get(self, event_id: str) -> Event | None:
+        """Return the event with this id, or None (deleted events are None too)."""
+
+    @abc.abstractmethod
+    def query(self, q: EventQuery = EventQuery()) -> Iterator[Event]:
+        """Yield events matching ``q`` in stable order (date_start, event_id), streaming."""
+
+    @abc.abstractmethod
+    def count(self, q: EventQuery = EventQuery()) -> int:
+        """Return how many events match ``q`` (ignoring limit and offset)."""
+
+    @abc.abstractmethod
+    def put_events(self, events: Iterable[Event], *, overwrite_reviewed: bool = False):
+        """Insert or replace events by id, in one transaction (sets ``updated_at``).
+
+        Unless ``overwrite_reviewed``, a stored ``reviewed`` event is only replaced by a
+        ``reviewed`` version and a deleted event stays deleted
+        (``geo.events.protection.merge_allowed``);
+        an event identical to the stored one is not rewritten. Returns a result with
+        ``written`` (int), ``unchanged`` and ``protected`` (tuples of ids), like
+        ``geo.store.sqlite.store.PutResult``.
+        """
+
+    @abc.abstractmethod
+    def delete_event(self, event_id: str, *, reason: str, by: str) -> None:
+        """Delete an event and record the deletion (who, when, why) in ``deletions()``."""
+
+    @abc.abstractmethod
+    def deletions(self) -> list[dict]:
+        """Return recorded deletions: ``{event_id, deleted_at, reason, by, event}``."""
+
+    # -- articles --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_article(self, article: dict) -> None:
+        """Insert or replace an article record (``article_id``, metadata, cleaned ``text``)."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str) -> dict | None:
+        """Return the article record, or None."""
+
+    @abc.abstractmethod
+    def articles(self) -> list[dict]:
+        """Return every article's metadata (without the text)."""
+
+    # -- atomic units ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[EventStore]:
+        """Return a context manager: writes inside it commit together or roll back together.
+
+        Uses nest: an exception leaving an inner use undoes only the writes made inside it
+        (a savepoint), and the outer transaction goes on.
+        """
+
+    # -- tokens (write access over HTTP) ---------------------------------------------------
+    @abc.abstractmethod
+    def create_token(self, name: str) -> str:
+        """Create an API token called ``name``; return the secret once (only a hash is kept)."""
+
+    @abc.abstractmethod
+    def verify_token(self, secret: str) -> str | None:
+        """Return the token's name if ``secret`` is valid (constant-time compare), else None."""
+
+    # -- metadata --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def data_as_of(self) -> str | None:
+        """Return the ISO timestamp of the last write, for "data as of" stamps."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (connections)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+#: URL scheme → backend class, as ``"module:Class"`` (imported when first used, so that this
+#: module never imports a backend) or as a callable taking the URL's rest.
+_SCHEMES: dict[str, str | Callable[[str], EventStore]] = {"sqlite": "geo.store.sqlite:SQLiteStore"}
+
+
+def register_scheme(scheme: str, backend: str | Callable[[str], EventStore]) -> None:
+    """Make ``open_store("scheme://…")`` open ``backend`` (``"module:Class"`` or a callable)."""
+    _SCHEMES[scheme] = backend
+
+
+def _backend(scheme: str) -> Callable[[str], EventStore]:
+    backend = _SCHEMES[scheme]
+    if isinstance(backend, str):
+        module, _, name = backend.partition(":")
+        backend = getattr(importlib.import_module(module), name)
+    return backend
+
+
+def open_store(url: str | os.PathLike | None = None) -> EventStore:
+    """Open the store named by ``url``, ``$CONFLICTMAP_STORE``, or the embedded default.
+
+    Parameters
+    ----------
+    url : str or path-like, optional
+        A filesystem path (an SQLite file, created if missing) or a URL
+        ``scheme://…`` whose scheme is registered (``sqlite:///relative.sqlite``,
+        ``sqlite:////abs/path.sqlite``).
+
+    Raises
+    ------
+    StoreError
+        When the URL scheme is unknown or the store cannot be opened.
+    """
+    target = str(url) if url else os.environ.get(STORE_ENV) or DEFAULT_STORE
+    if "://" in target:
+        scheme, _, rest = target.partition("://")
+        if scheme not in _SCHEMES:
+            raise StoreError(
+                f"store URL {target!r} has an unknown scheme {scheme!r}; "
+                f"expected a file path or one of: {', '.join(sorted(_SCHEMES))}://"
+            )
+        return _backend(scheme)(rest[1:] if rest.startswith("/") else rest)
+    return _backend("sqlite")(target)

@@ -1,0 +1,100 @@
+"""Migrations of older ``geo.store.sqlite`` files to the current schema, in one step each."""
+
+from __future__ import annotations
+
+import json
+
+from geo.store.sqlite.rows import day, event_texts, load_event
+
+__all__ = ["migrate"]
+
+
+def migrate(conn, version):
+    """Bring a store at schema ``version`` up to date, one transaction per step.
+
+    Returns
+    -------
+    int
+        The version reached.
+    """
+    while version in _STEPS:
+        _STEPS[version](conn)
+        version += 1
+    return version
+
+
+def _migrate_1_to_2(conn):
+    """Version 2 adds date ranges (proleptic ordinal days) to the R*Tree and a span R*Tree."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DROP TABLE events_rtree")
+        conn.execute(
+            "CREATE VIRTUAL TABLE events_rtree USING rtree("
+            "id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)"
+        )
+        rows = conn.execute(
+            "SELECT rid, min_lon, max_lon, min_lat, max_lat, date_start, date_end FROM events "
+            "WHERE min_lon IS NOT NULL"
+        ).fetchall()
+        conn.executemany(
+            "INSERT INTO events_rtree VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*r[:5], day(r[5]), day(r[6])) for r in rows],
+        )
+        conn.execute("CREATE VIRTUAL TABLE events_span USING rtree(id, min_day, max_day)")
+        spans = conn.execute("SELECT rid, date_start, date_end FROM events").fetchall()
+        conn.executemany(
+            "INSERT INTO events_span VALUES (?, ?, ?)",
+            [(r[0], day(r[1]), day(r[2])) for r in spans],
+        )
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate_2_to_3(conn):
+    """Version 3 adds ``events.feature``: the event's GeoJSON Feature text, made on write.
+
+    Existing rows keep NULL there and are turned into features when read
+    (``SQLiteStore.query_features``); every later write fills it.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+        if "feature" not in columns:
+            conn.execute("ALTER TABLE events ADD COLUMN feature TEXT")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate_3_to_4(conn):
+    """Version 4: an event without a location has no ``geo_precision`` (it was "exact")."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = conn.execute(
+            "SELECT rid, json FROM events WHERE geonameid IS NULL AND min_lon IS NULL "
+            "AND geo_precision IS NOT NULL"
+        ).fetchall()
+        for rid, text in rows:
+            data = json.loads(text)
+            if data.get("latitude") is not None or data.get("geometry"):
+                continue
+            data["geo_precision"] = None
+            event = load_event(json.dumps(data, ensure_ascii=False))
+            conn.execute(
+                "UPDATE events SET geo_precision = NULL, json = ?, feature = ? WHERE rid = ?",
+                (*event_texts(event), rid),
+            )
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+#: ``_STEPS[v]`` migrates schema ``v`` to ``v + 1``.
+_STEPS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}

@@ -1,0 +1,313 @@
+"""Rows of ``geo.store.sqlite``: events to rows and index entries, and rows back to events."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from datetime import date
+
+from geo.common.cache import bounded_put
+from geo.events.geometry import geometry_bounds
+from geo.events.model import Count, Event, Source, trust_geometry, trust_source
+
+__all__ = [
+    "day",
+    "event_bounds",
+    "event_texts",
+    "feature_json",
+    "load_event",
+    "remember_loaded",
+    "same_event",
+    "write_event",
+]
+
+
+#: Bounds and JSON text of geometries by the identity of their coordinates (events share
+#: the checked outline of their area, see ``geo.events.rfc7946_geometry``).
+_GEOMETRIES: dict[int, tuple] = {}
+_GEOMETRIES_MAX = 1024
+_COMPACT = (",", ":")
+
+
+def _geometry_facts(geometry):
+    """Return ``(bounds, compact_json_text)`` of a geometry.
+
+    Remembered while its coordinates live (events share their area's outline).
+    """
+    coords = geometry.get("coordinates")
+    hit = _GEOMETRIES.get(id(coords)) if coords is not None else None
+    if hit is not None and hit[0] is coords and hit[1] == geometry.get("type"):
+        return hit[2:]
+    facts = (
+        geometry_bounds(geometry),
+        json.dumps(geometry, ensure_ascii=False, separators=_COMPACT),
+    )
+    if coords is not None:
+        bounded_put(_GEOMETRIES, id(coords), (coords, geometry.get("type"), *facts),
+                    _GEOMETRIES_MAX)  # fmt: skip
+    return facts
+
+
+def event_texts(event):
+    """Return ``(stored_json, feature_json)`` of ``event``, encoding its fields once.
+
+    ``stored_json`` is ``event.to_dict()`` as compact JSON (the geometry last);
+    ``feature_json`` equals ``json.dumps(event.to_feature(), ensure_ascii=False,
+    separators=(",", ":"))``, what the API sends. An area's outline is encoded once for all
+    its events, and each source once for all the versions of its event.
+    """
+    props = event.to_dict()
+    geometry = props.pop("geometry")
+    props_text = _props_json(props, event.sources)
+    if geometry:
+        geometry_text = feature_geometry = _geometry_facts(geometry)[1]
+    else:
+        geometry_text = feature_geometry = json.dumps(geometry, separators=_COMPACT)
+        if geometry is None and event.latitude is not None:
+            point = {"type": "Point", "coordinates": [event.longitude, event.latitude]}
+            feature_geometry = json.dumps(point, separators=_COMPACT)
+    stored = f'{props_text[:-1]},"geometry":{geometry_text}}}'
+    feature = (
+        f'{{"type":"Feature","id":{json.dumps(event.event_id, ensure_ascii=False)},'
+        f'"geometry":{feature_geometry},"properties":{props_text}}}'
+    )
+    return stored, feature
+
+
+#: Stands for the sources in an event's JSON while the rest is encoded.
+_SLOT = "\x00sources\x00"
+_SLOT_JSON = json.dumps(_SLOT)
+
+
+def _source_json(source):
+    """Return a source's compact JSON text, encoded once per (immutable) Source."""
+    fields = source.__dict__
+    text = fields.get("_json")
+    if text is None:
+        text = fields["_json"] = json.dumps(source.to_dict(), ensure_ascii=False,
+                                            separators=_COMPACT)  # fmt: skip
+    return text
+
+
+def _props_json(props, sources):
+    """Return ``props`` as compact JSON, its ``sources`` (those of ``sources``) spliced in
+    from each source's own text: an event reported by hundreds of outlets is written again
+    at each new report, and its old sources need not be encoded again."""
+    listed = props.get("sources")
+    props["sources"] = _SLOT
+    text = json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    props["sources"] = listed
+    if text.count(_SLOT_JSON) != 1:  # some field holds the marker itself: encode it all
+        return json.dumps(props, ensure_ascii=False, separators=_COMPACT)
+    return text.replace(_SLOT_JSON, f"[{','.join(map(_source_json, sources))}]", 1)
+
+
+def feature_json(event):
+    """Return ``event.to_feature()`` as compact JSON text, as the API sends it."""
+    return event_texts(event)[1]
+
+
+def event_bounds(event):
+    if event.geometry:
+        bounds = _geometry_facts(event.geometry)[0]
+        if bounds:
+            return bounds
+    if event.latitude is not None and event.longitude is not None:
+        return (event.longitude, event.latitude, event.longitude, event.latitude)
+    return None
+
+
+def same_event(a, b):
+    """Return True when events ``a`` and ``b`` are equal apart from ``updated_at``.
+
+    Shared sources, counts and outlines compare by identity first, so comparing a stored
+    event with its merged successor does not walk through every source.
+    """
+    return a.replace(updated_at=None) == b.replace(updated_at=None)
+
+
+_EVENT_KEYS = {f.name for f in dataclasses.fields(Event)}
+_COUNT_KEYS = {f.name for f in dataclasses.fields(Count)}
+_SOURCE_KEYS = {f.name for f in dataclasses.fields(Source)}
+
+
+def _restore(cls, data):
+    """Return a ``cls`` instance holding ``data`` as its fields, skipping ``__init__``.
+
+    Only for rows this store wrote: ``put_events`` validated them through ``Event.from_dict``,
+    and building frozen dataclasses field by field is the main cost of reading many events.
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(data)
+    return obj
+
+
+#: Events recently rebuilt, by their JSON text (events are immutable, so they are shared).
+_LOADED: dict[str, Event] = {}
+_LOADED_MAX = 1024
+
+
+def load_event(text):
+    """Rebuild a stored event from its JSON (validated when it was written).
+
+    Recently rebuilt events are remembered by their text: merging during ingestion reads the
+    same stored events again and again.
+    """
+    event = _LOADED.get(text)
+    if event is None:
+        event = _load(text)
+        remember_loaded(text, event)
+    return event
+
+
+def remember_loaded(text, event):
+    """Record that ``load_event(text)`` is ``event`` (a writer knows it without decoding)."""
+    bounded_put(_LOADED, text, event, _LOADED_MAX)
+
+
+def _load(text):
+    data = json.loads(text)
+    counts, sources = data.get("counts") or (), data.get("sources") or ()
+    if (
+        data.keys() != _EVENT_KEYS
+        or any(c.keys() != _COUNT_KEYS for c in counts)
+        or any(s.keys() != _SOURCE_KEYS for s in sources)
+    ):  # written by another version of the model: take the validating path
+        return Event.from_dict(data)
+    data["date_start"] = date.fromisoformat(data["date_start"])
+    data["date_end"] = date.fromisoformat(data["date_end"])
+    if data.get("reported_at"):
+        data["reported_at"] = date.fromisoformat(data["reported_at"])
+    data["counts"] = tuple(_restore(Count, c) for c in counts)
+    data["sources"] = tuple(map(_restore_source, sources))
+    data["tags"] = tuple(data.get("tags") or ())
+    trust_geometry(data.get("geometry"))
+    return _restore(Event, data)
+
+
+def _restore_source(data):
+    source = _restore(Source, data)
+    trust_source(source)  # validated when written
+    return source
+
+
+def day(value):
+    """Return the proleptic ordinal day of an ISO date string or date (exact in float32)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.toordinal()
+
+
+def _search_columns(event):
+    places = [event.location_name, event.name_in_text, event.admin1, event.country_code]
+    actors = [event.actor1, event.actor2, event.claimed_by]
+    # Distinct quotes and titles: matching is by words, and outlets often share a wire text.
+    quotes = [*dict.fromkeys(s.quote for s in event.sources),
+              *dict.fromkeys(s.title for s in event.sources)]  # fmt: skip
+    summary = [event.summary, event.notes, *event.tags]
+    return [" ".join(x for x in part if x) for part in (summary, places, actors, quotes)]
+
+
+def write_event(conn, rid, event, fts, old=None):
+    """Insert (``rid`` None) or update the row of ``event`` with its index entries.
+
+    ``old`` is the stored version being updated, when known: index entries it shares with
+    ``event`` are kept.
+    Returns the row id; the event is remembered as what its stored JSON loads to.
+    """
+    bounds = event_bounds(event)
+    box = bounds if bounds else (None, None, None, None)
+    text, feature = event_texts(event)
+    values = (
+        event.event_id,
+        event.event_type,
+        event.date_start.isoformat(),
+        event.date_end.isoformat(),
+        event.status,
+        event.updated_at,
+        event.actor1,
+        event.actor2,
+        event.claimed_by,
+        event.geonameid,
+        event.country_code,
+        event.geo_precision,
+        event.extraction,
+        *box,
+        text,
+        feature,
+    )
+    columns = (
+        "event_id, event_type, date_start, date_end, status, updated_at, actor1, actor2, "
+        "claimed_by, geonameid, country_code, geo_precision, extraction, "
+        "min_lon, min_lat, max_lon, max_lat, json, feature"
+    )
+    search = _search_columns(event)
+    same_span = same_box = same_search = False
+    added = _source_rows(event)
+    if rid is None:
+        marks = ", ".join("?" * len(values))
+        rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
+    else:
+        if old is not None:
+            same_span = (old.date_start, old.date_end) == (event.date_start, event.date_end)
+            same_box = same_span and event_bounds(old) == bounds
+            same_search = _search_columns(old) == search
+        sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
+        if old is None:
+            conn.execute("DELETE FROM event_sources WHERE event_rid = ?", (rid,))
+        else:
+            # Only the sources that changed: a new report adds one row, not all of them.
+            before, after = Counter(_source_rows(old)), Counter(added)
+            added = list((after - before).elements())
+            conn.executemany(
+                "DELETE FROM event_sources WHERE rowid = (SELECT rowid FROM event_sources "
+                "WHERE event_rid = ? AND source_id = ? AND publisher IS ? AND url IS ? LIMIT 1)",
+                [(rid, *row) for row in (before - after).elements()],
+            )
+        if not same_box:
+            conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
+        if not same_span:
+            conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
+        if not same_search:
+            conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
+    if added:
+        conn.executemany(
+            "INSERT INTO event_sources(event_rid, source_id, publisher, url) VALUES (?, ?, ?, ?)",
+            [(rid, *row) for row in added],
+        )
+    if not same_span:
+        conn.execute(
+            "INSERT INTO events_span(id, min_day, max_day) VALUES (?, ?, ?)",
+            (rid, event.date_start.toordinal(), event.date_end.toordinal()),
+        )
+    if bounds and not same_box:
+        conn.execute(
+            "INSERT INTO events_rtree(id, min_lon, max_lon, min_lat, max_lat, min_day, max_day) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                bounds[0],
+                bounds[2],
+                bounds[1],
+                bounds[3],
+                event.date_start.toordinal(),
+                event.date_end.toordinal(),
+            ),
+        )
+    if not same_search and fts:
+        conn.execute(
+            "INSERT INTO events_fts(rowid, summary, places, actors, quotes) VALUES (?, ?, ?, ?, ?)",
+            (rid, *search),
+        )
+    elif not same_search:
+        conn.execute(
+            "INSERT INTO events_fts(rowid, body) VALUES (?, ?)", (rid, " ".join(search).lower())
+        )
+    remember_loaded(text, event)
+    return rid
+
+
+def _source_rows(event):
+    return [(s.source_id, s.publisher, s.url) for s in event.sources]
