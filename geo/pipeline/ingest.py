@@ -26,11 +26,14 @@ __all__ = [
     "DEMO_ARTICLES",
     "EXTRACTION",
     "IngestReport",
+    "Processed",
     "article_events",
     "compatible",
     "ingest_paths",
     "merge",
+    "process_article",
     "theatre_of",
+    "write_processed",
 ]
 
 #: The bundled demo articles ingested when no path is given.
@@ -251,15 +254,43 @@ def _store_match(store, event, gaz):
     return best
 
 
-def _ingest_article(store, article, gaz):
-    """Store one article and its events (a savepoint); return what it did as a report."""
-    done = IngestReport()
-    events = article_events(article, gaz)
+@dataclass
+class Processed:
+    """One article read and extracted, ready to be written (or the reason it cannot be).
+
+    Made by :func:`process_article` without touching a store, so that it can run in another
+    process or on another machine; :func:`write_processed` then stores it.
+    """
+
+    path: str
+    article: dict | None = None
+    events: list = field(default_factory=list)
+    error: str | None = None
+
+
+def process_article(path, *, gazetteer=None, today=None) -> Processed:
+    """Read one article file and extract its events (merged within the article); no store.
+
+    A file that cannot be read or processed gives a ``Processed`` whose ``error`` says why.
+    """
+    try:
+        article = read_article(path, today=today)
+        events = article_events(article, gazetteer)
+    except ArticleError as err:
+        return Processed(str(path), error=str(err))
+    except (GeoError, ValueError, OSError) as err:
+        return Processed(str(path), error=f"{path}: cannot ingest: {err}")
     record = {k: v for k, v in article.items() if k != "path"}
+    return Processed(str(path), record, events)
+
+
+def _write_article(store, processed, gaz):
+    """Store one processed article and merge its events into the store (a savepoint)."""
+    done = IngestReport()
     with store.transaction():
-        store.put_article(record)
+        store.put_article(processed.article)
         pending, added = {}, set()
-        for event in events:
+        for event in processed.events:
             match = _store_match(store, event, gaz)
             if match is not None:
                 match = pending.get(match.event_id, match)  # two reports of one stored event
@@ -282,8 +313,38 @@ def _ingest_article(store, article, gaz):
                 done.events_added += 1
             else:
                 done.events_updated += 1
-    done.ok.append(article["article_id"])
+    done.ok.append(processed.article["article_id"])
     return done
+
+
+def write_processed(store, batch, *, gazetteer=None) -> IngestReport:
+    """Write processed articles in one store transaction, each article all or nothing.
+
+    An article whose processing failed, or whose write fails, is listed in ``failed`` and
+    nothing of it is stored; when the transaction cannot be committed, every article of the
+    batch is listed there instead. Only this step holds the store's write lock.
+    """
+    gaz = gazetteer or Gazetteer.default()
+    report, written = IngestReport(), []
+    try:
+        with store.transaction():
+            for processed in batch:
+                if processed.error is not None:
+                    report.failed.append((processed.path, processed.error))
+                    continue
+                try:
+                    _add(report, _write_article(store, processed, gaz))
+                    written.append(processed.path)
+                except (GeoError, ValueError) as err:
+                    report.failed.append(
+                        (processed.path, f"{processed.path}: cannot ingest: {err}")
+                    )
+    except StoreError as err:
+        # Nothing of this batch is stored: each of its articles failed, for this reason.
+        failed = IngestReport(failed=list(report.failed))
+        failed.failed.extend((p, f"{p}: cannot ingest: {err}") for p in written)
+        return failed
+    return report
 
 
 def _add(report, part):
@@ -301,42 +362,25 @@ BATCH_ARTICLES = 50
 BATCH_SECONDS = 0.5
 
 
-def _ingest_batch(store, files, i, gaz, today, report, bar):
-    """Ingest ``files[i:]`` in one transaction while the batch limits allow; return the next
-    index. An article that fails is rolled back alone and listed in ``report.failed``; when
-    the batch cannot be committed, all of its articles are listed there instead."""
-    batch, paths = IngestReport(), []
-    t0 = time.monotonic()
-    try:
-        with store.transaction():
-            while (i < len(files) and len(paths) < BATCH_ARTICLES
-                   and time.monotonic() - t0 < BATCH_SECONDS):  # fmt: skip
-                path = files[i]
-                i += 1
-                paths.append(path)
-                try:
-                    article = read_article(path, today=today)
-                    _add(batch, _ingest_article(store, article, gaz))
-                except ArticleError as err:
-                    batch.failed.append((str(path), str(err)))
-                except (GeoError, ValueError, OSError) as err:
-                    batch.failed.append((str(path), f"{path}: cannot ingest: {err}"))
-                if bar is not None:
-                    bar.update(1)
-    except StoreError as err:
-        # Nothing of this batch is stored: each of its articles failed, for this reason.
-        refused = {p for p, _ in batch.failed}
-        report.failed.extend(batch.failed)
-        report.failed.extend(
-            (str(p), f"{p}: cannot ingest: {err}") for p in paths if str(p) not in refused
-        )
-        return i
-    _add(report, batch)
-    return i
+def _batches(files, gaz, today, bar):
+    """Yield lists of processed articles: up to ``BATCH_ARTICLES`` or ``BATCH_SECONDS`` each."""
+    batch, t0 = [], time.monotonic()
+    for path in files:
+        batch.append(process_article(path, gazetteer=gaz, today=today))
+        if bar is not None:
+            bar.update(1)
+        if len(batch) >= BATCH_ARTICLES or time.monotonic() - t0 >= BATCH_SECONDS:
+            yield batch
+            batch, t0 = [], time.monotonic()
+    if batch:
+        yield batch
 
 
 def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=None):
-    """Read articles, extract their events and store them, one transaction per article.
+    """Read articles, extract their events and store them; each article all or nothing.
+
+    Articles are read and extracted outside any transaction; each batch of them is then
+    written in one transaction (a savepoint per article), so writers wait only for writes.
 
     Parameters
     ----------
@@ -367,9 +411,8 @@ def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=Non
         bar = tqdm(total=len(files), unit="article", file=sys.stderr, disable=None)
     bulk = getattr(store, "bulk", None)  # an EventStore may tune itself for long writes
     with bulk() if bulk is not None else nullcontext():
-        i = 0
-        while i < len(files):
-            i = _ingest_batch(store, files, i, gaz, today, report, bar)
+        for batch in _batches(files, gaz, today, bar):
+            _add(report, write_processed(store, batch, gazetteer=gaz))
     if bar is not None:
         bar.close()
     return report
