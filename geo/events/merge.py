@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from geo.events.model import Count
+from geo.events.taxonomy import PRECISION_RANK, UNKNOWN_RANK, event_type
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = ["DATE_ASSUMED", "PLACE_ASSUMED", "compatible", "merge", "merge_counts", "summarise"]
 
-_PRECISION_RANK = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 _CASUALTY_KINDS = {"killed", "wounded", "killed_or_wounded"}
 #: Tag of an event whose sentence states no date (dated from the publication).
 DATE_ASSUMED = "date-assumed"
 #: Tag of an event whose sentence names no place (placed at the article's main area).
 PLACE_ASSUMED = "place-assumed"
-_LABELS = {
-    "deployment": "Deployment", "capture": "Capture", "casualties": "Casualties",
-    "attack": "Attack", "self_detonation": "Self-detonation", "front_line": "Front line",
-    "movement": "Movement", "statement": "Statement",
-}  # fmt: skip
 
 
 _CONTAINS = {}
@@ -176,8 +171,10 @@ def merge(a, b, gazetteer):
                     "country_code", "admin1", "latitude", "longitude", "geo_precision",
                     "geometry")  # fmt: skip
     changes = {}
-    ra = _PRECISION_RANK.get(a.geo_precision, 9) if a.geonameid is not None else 99
-    rb = _PRECISION_RANK.get(b.geo_precision, 9) if b.geonameid is not None else 99
+    # finest place first; a precision without a gazetteer place ranks after every other
+    unplaced = UNKNOWN_RANK + 1
+    ra = PRECISION_RANK.get(a.geo_precision, UNKNOWN_RANK) if a.geonameid is not None else unplaced
+    rb = PRECISION_RANK.get(b.geo_precision, UNKNOWN_RANK) if b.geonameid is not None else unplaced
     if rb < ra or (rb == ra and a.name_in_text is None and b.name_in_text is not None
                    and a.geonameid == b.geonameid):  # fmt: skip
         changes.update({f: getattr(b, f) for f in place_fields})
@@ -211,8 +208,7 @@ def merge(a, b, gazetteer):
 
 def summarise(event):
     """Return a one-line summary of an event ("Capture of ... by ... in Kursk Oblast")."""
-    label = _LABELS.get(event.event_type, event.event_type)
-    parts = [label]
+    parts = [event_type(event.event_type).label]
     if event.event_type == "capture" and event.actor2:
         parts.append(f"of {event.actor2}" + (f" by {event.actor1}" if event.actor1 else ""))
     elif event.actor1:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from geo.events.model import Count
+from geo.events.taxonomy import PRECISION_RANK, UNKNOWN_RANK
 from geo.extract.counts import NUMBERS_CONTEXT, PEOPLE, count_kind, find_counts
 from geo.extract.temporal import DateExpr, find_dates, unresolved_time
 from geo.extract.triggers import (
@@ -148,8 +149,8 @@ def _event_place(sentence, offset, mentions, trigger_pos, event_type):
             continue
         if event_type != "front_line" and _ORIGIN.search(sentence[max(0, rel - 40) : rel]):
             continue  # "from a relatively privileged area in Pyongyang": where someone is from
-        precision_rank = {"exact": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 5}
-        key = (precision_rank.get(m.place.precision, 4), abs(rel - trigger_pos))
+        rank = PRECISION_RANK.get(m.place.precision, UNKNOWN_RANK)  # the finest place first
+        key = (rank, abs(rel - trigger_pos))
         if best_key is None or key < best_key:
             best, best_key = m, key
     return best

@@ -1,0 +1,393 @@
+"""File formats written by GDAL through pyogrio: GeoPackage, FlatGeobuf and zipped Shapefile.
+
+Each writer streams the events into GDAL as Arrow record batches (``geo.formats.tables``),
+one chunk at a time, through one open dataset (``pyogrio.write_arrow``), so memory stays
+bounded whatever the number of events. Tables other than the first (the sources, the
+Shapefile's areas and lines) are spooled to a temporary Arrow file while the first is
+written, then written from it. GDAL writes to a temporary folder; the finished file is
+then copied to ``out``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pyarrow as pa
+import shapely
+
+from geo.events.model import COUNT_KINDS, Event
+from geo.exc import ExportError
+from geo.formats.columns import flatten_event
+from geo.formats.tables import (
+    attribute_schema,
+    chunks,
+    event_batch,
+    geometry_of,
+    source_batch,
+    source_schema,
+)
+
+__all__ = [
+    "SHAPEFILE_NAMES",
+    "Spool",
+    "contents_description",
+    "copy_file",
+    "scratch_folder",
+    "write_flatgeobuf",
+    "write_gpkg",
+    "write_layer",
+    "write_shapefile_zip",
+]
+
+#: Coordinates of every written layer: WGS 84 longitude/latitude.
+CRS = "EPSG:4326"
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str = "conflictmap-export-") -> Iterator[Path]:
+    """Yield a temporary folder for GDAL's files, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield Path(folder)
+
+
+def copy_file(path: Path, out: BinaryIO) -> None:
+    """Copy the finished file at ``path`` to the binary stream ``out`` in 1 MiB pieces."""
+    with path.open("rb") as handle:
+        shutil.copyfileobj(handle, out, 1 << 20)
+
+
+class Spool:
+    """Record batches kept in a temporary Arrow stream file until they are written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> schema = pa.schema([pa.field("n", pa.int64())])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     spool = Spool(Path(d) / "n.arrows", schema)
+    ...     spool.write(pa.record_batch([pa.array([1, 2])], schema=schema))
+    ...     spool.reader().read_all().num_rows
+    2
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self.path = Path(path)
+        self.schema = schema
+        self._sink = pa.OSFile(str(self.path), "wb")
+        self._writer = pa.ipc.new_stream(self._sink, schema)
+        self.rows = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append ``batch`` (skipped when empty)."""
+        if batch.num_rows:
+            self._writer.write_batch(batch)
+            self.rows += batch.num_rows
+
+    def reader(self) -> pa.RecordBatchReader:
+        """Close the file and return a reader of its batches (read one at a time)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None
+        return pa.ipc.open_stream(pa.OSFile(str(self.path), "rb"))
+
+
+class _Feed:
+    """Iterate ``batches`` for GDAL and keep any error they raise.
+
+    GDAL reports a failing Arrow stream as its own error; ``error`` keeps the original
+    (a store error, say), which :func:`write_layer` raises instead.
+    """
+
+    def __init__(self, batches: Iterable[pa.RecordBatch]):
+        self._batches = batches
+        self.error: BaseException | None = None
+
+    def __iter__(self):
+        try:
+            yield from self._batches
+        except BaseException as err:
+            self.error = err
+            raise
+
+
+def write_layer(
+    batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
+    path: Path,
+    *,
+    schema: pa.Schema,
+    driver: str,
+    layer: str,
+    geometry_type: str | None,
+    append: bool = False,
+    **options,
+) -> None:
+    """Write record batches as one layer of the GDAL dataset at ``path``, in one pass.
+
+    Parameters
+    ----------
+    batches : iterable of pyarrow.RecordBatch, or pyarrow.RecordBatchReader
+        Laid out as ``schema``; a geometry column, if any, is the last one (ISO WKB).
+    path : Path
+        The dataset (created, or added to with ``append``).
+    schema : pyarrow.Schema
+        The batches' schema.
+    driver, layer : str
+        GDAL driver short name and layer name.
+    geometry_type : str or None
+        The layer's geometry type ("Unknown" for mixed types); None for a table.
+    append : bool, default False
+        Add the layer to an existing dataset.
+    **options
+        ``dataset_options`` and ``layer_options`` dicts, passed to GDAL.
+
+    Raises
+    ------
+    ExportError
+        When GDAL cannot write the layer; an error raised by the batches is raised as is.
+    """
+    import pyogrio
+
+    source = _Feed(batches)
+    reader = pa.RecordBatchReader.from_batches(schema, iter(source))
+    geometry = schema.field(len(schema) - 1).name if geometry_type else None
+    try:
+        pyogrio.write_arrow(
+            reader,
+            str(path),
+            layer=layer,
+            driver=driver,
+            geometry_name=geometry,
+            geometry_type=geometry_type,
+            crs=CRS if geometry_type else None,
+            encoding="UTF-8" if driver == "ESRI Shapefile" else None,
+            append=append,
+            **options,
+        )
+    except Exception as err:
+        if source.error is not None:
+            raise source.error from None
+        raise ExportError(f"GDAL could not write the {driver} layer {layer!r}: {err}") from err
+    if source.error is not None:  # pragma: no cover - GDAL stopped reading without an error
+        raise source.error
+
+
+def contents_description(meta: dict) -> str:
+    """Return the attribution and "Data as of ..." sentence files carry in their metadata."""
+    parts = [str(meta["attribution"])] if meta.get("attribution") else []
+    if meta.get("data_as_of"):
+        parts.append(f"Data as of {meta['data_as_of']}.")
+    return " ".join(parts)
+
+
+# -- GeoPackage -------------------------------------------------------------------------------
+
+
+def write_gpkg(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
+    """Write a GeoPackage 1.3: an ``events`` feature table and an ``event_sources`` table.
+
+    ``events`` holds the CSV columns (``ATTRIBUTE_COLUMNS``, typed) and the ``geom`` column
+    (the area, else the point; spatial index included); ``event_sources`` one row per source
+    of each event (join on ``event_id``). ``gpkg_contents`` describes the events with the
+    attribution and the data's date.
+    """
+    schema = attribute_schema(geometry="geom")
+    with scratch_folder() as folder:
+        path = folder / "events.gpkg"
+        sources = Spool(folder / "sources.arrows", source_schema())
+
+        def batches():
+            for chunk in chunks(events):
+                sources.write(source_batch(chunk))
+                yield event_batch(chunk, schema=schema)
+
+        write_layer(
+            batches(),
+            path,
+            schema=schema,
+            driver="GPKG",
+            layer="events",
+            geometry_type="Unknown",
+            dataset_options={"VERSION": "1.3"},
+            layer_options={
+                "FID": "fid",
+                "IDENTIFIER": "conflictmap events",
+                "DESCRIPTION": contents_description(meta),
+            },
+        )
+        write_layer(
+            sources.reader(),
+            path,
+            schema=sources.schema,
+            driver="GPKG",
+            layer="event_sources",
+            geometry_type=None,
+            append=True,
+            layer_options={
+                "FID": "id",
+                "IDENTIFIER": "conflictmap event sources",
+                "DESCRIPTION": "One row per source of each event (join on event_id).",
+            },
+        )
+        copy_file(path, out)
+
+
+# -- FlatGeobuf -------------------------------------------------------------------------------
+
+
+def write_flatgeobuf(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
+    """Write a FlatGeobuf file of the events: CSV columns, the area else the point.
+
+    Sources are in the ``sources`` column (JSON), as in the CSV export. The file has a
+    spatial index unless some events have no location: FlatGeobuf's index cannot hold a
+    feature without a geometry, and every matching event is exported. The events are
+    spooled to a temporary Arrow file first, to know which.
+    """
+    schema = attribute_schema()
+    with scratch_folder() as folder:
+        spool = Spool(folder / "events.arrows", schema)
+        unplaced = 0
+        for chunk in chunks(events):
+            batch = event_batch(chunk, schema=schema)
+            unplaced += batch.column("geometry").null_count
+            spool.write(batch)
+        path = folder / "events.fgb"
+        write_layer(
+            spool.reader(),
+            path,
+            schema=schema,
+            driver="FlatGeobuf",
+            layer="events",
+            geometry_type="Unknown",
+            layer_options={
+                "SPATIAL_INDEX": "NO" if unplaced else "YES",
+                "TITLE": "conflictmap events",
+                "DESCRIPTION": contents_description(meta),
+            },
+        )
+        copy_file(path, out)
+
+
+# -- Shapefile (zipped) -----------------------------------------------------------------------
+
+_SHORT_KINDS = {
+    "killed": "kill",
+    "wounded": "wound",
+    "killed_or_wounded": "kow",
+    "captured": "capt",
+    "deployed": "depl",
+    "missing": "miss",
+}
+_SHORT_PARTS = {"low": "lo", "high": "hi", "best": "best"}
+#: Shapefile field names (10 characters at most) of the columns whose name is longer.
+SHAPEFILE_NAMES = {
+    "date_precision": "date_prec",
+    "reported_at": "reported",
+    "location_name": "location",
+    "name_in_text": "name_in_tx",
+    "feature_code": "feat_code",
+    "country_code": "country",
+    "geo_precision": "geo_prec",
+    "gazetteer_version": "gaz_versn",
+    "source_count": "n_sources",
+    "source_publishers": "publishers",
+    "source_urls": "urls",
+    "source_ids": "source_ids",
+    **{
+        f"count_{kind}_{part}": f"{_SHORT_KINDS[kind]}_{_SHORT_PARTS[part]}"
+        for kind in COUNT_KINDS
+        for part in _SHORT_PARTS
+    },
+}
+_SHAPEFILE_SOURCE_NAMES = {"published_at": "published", "published_precision": "pub_prec"}
+
+
+def _parts_of(event, dimension):
+    """Return the parts of the event's area of one dimension (2 areas, 1 lines), or None."""
+    if not event.geometry:
+        return None
+    parts = [
+        g for g in shapely.get_parts(geometry_of(event)) if shapely.get_dimensions(g) == dimension
+    ]
+    if not parts:
+        return None
+    if dimension == 2:
+        return shapely.MultiPolygon([p for g in parts for p in shapely.get_parts(g)])
+    return shapely.MultiLineString([p for g in parts for p in shapely.get_parts(g)])
+
+
+def _point_of(event):
+    if event.latitude is None or event.longitude is None:
+        return None
+    return shapely.Point(event.longitude, event.latitude)
+
+
+def write_shapefile_zip(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
+    """Write a zip of Shapefiles: ``events`` (points), ``event_areas``, ``event_lines`` and the
+    ``event_sources`` table (a .dbf).
+
+    Every event is in ``events`` at its representative point (a null shape when it has no
+    location); events with an area are also in ``event_areas`` (polygons) or ``event_lines``
+    with the same columns. Column names longer than 10 characters are shortened
+    (``SHAPEFILE_NAMES``); text longer than 254 bytes is cut there (the Shapefile limit:
+    the other formats carry it whole).
+    """
+    schema = attribute_schema(names=SHAPEFILE_NAMES)
+    names = dict(zip(source_schema().names, source_schema().names, strict=True))
+    names.update(_SHAPEFILE_SOURCE_NAMES)
+    sources_schema = pa.schema([f.with_name(names[f.name]) for f in source_schema()])
+    with scratch_folder() as folder:
+        shp = folder / "shp"
+        shp.mkdir()
+        areas = Spool(folder / "areas.arrows", schema)
+        lines = Spool(folder / "lines.arrows", schema)
+        sources = Spool(folder / "sources.arrows", sources_schema)
+
+        def batches():
+            for chunk in chunks(events):
+                rows = [flatten_event(e) for e in chunk]
+                for spool, dimension in ((areas, 2), (lines, 1)):
+                    keep = [i for i, e in enumerate(chunk) if _parts_of(e, dimension)]
+                    spool.write(
+                        event_batch(
+                            [chunk[i] for i in keep],
+                            rows=[rows[i] for i in keep],
+                            schema=schema,
+                            geometry=lambda e, d=dimension: _parts_of(e, d),
+                        )
+                    )
+                sources.write(source_batch(chunk).rename_columns(sources_schema.names))
+                yield event_batch(chunk, rows=rows, schema=schema, geometry=_point_of)
+
+        options = {"driver": "ESRI Shapefile", "layer_options": {"RESIZE": "YES"}}
+        with warnings.catch_warnings():
+            # Text beyond 254 bytes is cut, as documented; GDAL warns once per layer.
+            warnings.filterwarnings("ignore", message=".*has been truncated to 254")
+            write_layer(
+                batches(), shp / "events.shp", schema=schema, layer="events",
+                geometry_type="Point", **options,
+            )  # fmt: skip
+            for name, spool, kind in (
+                ("event_areas", areas, "MultiPolygon"),
+                ("event_lines", lines, "MultiLineString"),
+                ("event_sources", sources, None),
+            ):
+                suffix = ".shp" if kind else ".dbf"
+                write_layer(
+                    spool.reader(), shp / (name + suffix), schema=spool.schema, layer=name,
+                    geometry_type=kind, **options,
+                )  # fmt: skip
+        path = folder / "events.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in sorted(shp.iterdir()):
+                archive.write(member, member.name)
+            if meta.get("attribution") or meta.get("data_as_of"):
+                archive.writestr("README.txt", contents_description(meta) + "\n")
+        copy_file(path, out)
