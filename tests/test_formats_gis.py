@@ -204,3 +204,33 @@ def test_empty_exports_are_valid_files(tmp_path, name):
         target = f"/vsizip/{path}/events.shp" if name == "shp" else path
         assert len(pyogrio.read_dataframe(target, layer="events")) == 0
         assert "event_id" in pyogrio.read_info(target, layer="events")["fields"]
+
+
+# -- the API's ?f= is the registry -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["parquet", "fgb", "shp"])
+def test_api_serves_every_registered_format(client, store, tmp_path, name):
+    store.put_events(make_events())
+    resp = client.get(f"/collections/events/items?f={name}&bbox=30,50,31,51")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    fmt = FORMATS[name]
+    assert resp.mimetype == fmt.media_type.split(";")[0]
+    assert resp.headers["Content-Disposition"].endswith(f'{fmt.extension}"')
+    assert resp.headers["X-Number-Matched"] == "1"
+    path = tmp_path / f"x{fmt.extension}"
+    path.write_bytes(resp.get_data())
+    if name == "parquet":
+        ids = pq.read_table(path).column("event_id").to_pylist()
+    else:
+        target = f"/vsizip/{path}/events.shp" if name == "shp" else path
+        ids = list(pyogrio.read_dataframe(target)["event_id"])
+    assert ids == ["ev-point"]
+
+
+def test_api_rejects_an_unknown_format_naming_the_registered_ones(client):
+    resp = client.get("/collections/events/items?f=xlsx")
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["field"] == "f"
+    assert all(name in body["error"] for name in FORMATS)

@@ -8,6 +8,7 @@ more than one chunk of events, rows and geometries in memory.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
@@ -15,7 +16,7 @@ import pyarrow as pa
 import shapely
 from shapely.geometry import shape
 
-from geo.events.model import Event
+from geo.events.model import Event, Source
 from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
 
 __all__ = [
@@ -34,18 +35,8 @@ __all__ = [
 CHUNK_EVENTS = 2000
 #: The attribute columns of every tabular format: the CSV's, without its GeoJSON text.
 ATTRIBUTE_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "geometry")
-#: The columns of the one-row-per-source table (after ``event_id``).
-SOURCE_FIELDS = (
-    "source_id",
-    "publisher",
-    "title",
-    "url",
-    "published_at",
-    "published_precision",
-    "quote",
-    "start",
-    "end",
-)
+#: The columns of the one-row-per-source table (after ``event_id``): the fields of ``Source``.
+SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
 _ARROW_TYPES = {"INTEGER": pa.int64(), "REAL": pa.float64()}
 
 
@@ -68,10 +59,13 @@ def attribute_schema(columns=ATTRIBUTE_COLUMNS, *, names=None, geometry="geometr
 
 def source_schema() -> pa.Schema:
     """Return the Arrow schema of the sources table: ``event_id`` and ``SOURCE_FIELDS``."""
-    ints = {"start", "end"}
+    types = {f.name: f.type for f in dataclasses.fields(Source)}
     return pa.schema(
         [pa.field("event_id", pa.string())]
-        + [pa.field(f, pa.int64() if f in ints else pa.string()) for f in SOURCE_FIELDS]
+        + [
+            pa.field(f, pa.int64() if "int" in str(types[f]) else pa.string())
+            for f in SOURCE_FIELDS
+        ]
     )
 
 
