@@ -234,3 +234,14 @@ def test_api_rejects_an_unknown_format_naming_the_registered_ones(client):
     body = resp.get_json()
     assert body["field"] == "f"
     assert all(name in body["error"] for name in FORMATS)
+
+
+def test_the_codebook_documents_every_format_and_shapefile_name():
+    from geo.common.paths import CODEBOOK
+
+    text = CODEBOOK.read_text("utf-8")
+    for name in FORMATS:
+        assert f"`{name}`" in text or name in ("geojson", "csv"), name
+    for column, field in SHAPEFILE_NAMES.items():
+        if column != field:
+            assert f"| `{column}` | `{field}` |" in text, column
