@@ -28,6 +28,7 @@ from geo.formats import (
     register_format,
     write_events,
 )
+from geo.formats.kml import KML_CHUNK_EVENTS
 from geo.formats.tables import CHUNK_EVENTS
 
 KURSK = {
@@ -163,7 +164,7 @@ def test_geojson_empty_collection():
 
 
 @pytest.mark.parametrize(
-    ("name", "n"), [("geojson", 3000), ("csv", 3000), ("kml", 3 * CHUNK_EVENTS + 1)]
+    ("name", "n"), [("geojson", 3000), ("csv", 3000), ("kml", 3 * KML_CHUNK_EVENTS + 1)]
 )
 def test_text_writers_stream(name, n):
     """Output reaches ``out`` while events are still being pulled from the iterable (KML: a

@@ -89,6 +89,15 @@ def test_flatgeobuf_keeps_every_event_and_indexes_located_ones(tmp_path):
     assert list(near_kyiv["event_id"]) == ["ev-point"]
 
 
+def test_flatgeobuf_too_large_to_index_in_bounded_memory_has_no_index(tmp_path, monkeypatch):
+    from geo.formats import gdal
+
+    monkeypatch.setattr(gdal, "FLATGEOBUF_INDEX_MAX_BYTES", 1000)
+    path = saved(tmp_path, "fgb", make_events()[:2])
+    assert not pyogrio.read_info(path)["capabilities"]["fast_spatial_filter"]
+    assert list(pyogrio.read_dataframe(path)["event_id"]) == ["ev-area", "ev-point"]
+
+
 # -- zipped Shapefile ------------------------------------------------------------------------
 
 

@@ -45,6 +45,8 @@ def test_precisions_are_ranked_finest_first_and_areas_grow():
     assert list(PRECISION_RANK) == list(GEO_PRECISIONS)
     areas = [p.area_km for p in PRECISIONS if p.area_km is not None]
     assert areas == sorted(areas) and len(areas) == 4
+    assert {p.drawn for p in PRECISIONS} == {kind for kind, _ in taxonomy.PRECISION_KEY}
+    assert all((p.area_km is not None) == (p.drawn == "area") for p in PRECISIONS)
     assert taxonomy.UNKNOWN_RANK > max(PRECISION_RANK.values())
 
 
@@ -55,6 +57,7 @@ def test_the_viewer_configuration_is_generated_from_the_taxonomy():
         (t.legend, t.colour, t.symbol) for t in TYPES
     ]
     assert {p["id"]: p["rank"] for p in config["precisions"]} == PRECISION_RANK
+    assert [p["drawn"] for p in config["precisions"]] == [p.drawn for p in PRECISIONS]
     assert {p["id"]: p["area_m"] for p in config["precisions"] if p["area_m"]} == {
         p.code: p.area_km * 1000 for p in PRECISIONS if p.area_km
     }

@@ -55,8 +55,9 @@ def viewer_taxonomy():
     """Return what the viewer's JavaScript knows of the codebook, for its configuration.
 
     ``types`` (see :func:`event_types`), ``fallback`` (how an unknown type is drawn),
-    ``precisions`` (``{id, rank, area_m}``, finest first; ``area_m`` is the radius drawn
-    around a point of that precision, or null) and ``precision_key`` (the legend's rows).
+    ``precisions`` (``{id, rank, drawn, area_m}``, finest first; ``drawn`` is "point",
+    "near" or "area", ``area_m`` the radius drawn around the point of an area without an
+    outline, or null) and ``precision_key`` (the legend's rows).
     """
     return {
         "types": event_types(),
@@ -65,6 +66,7 @@ def viewer_taxonomy():
             {
                 "id": p.code,
                 "rank": p.rank,
+                "drawn": p.drawn,
                 "area_m": None if p.area_km is None else p.area_km * 1000,
             }
             for p in PRECISIONS

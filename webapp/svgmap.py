@@ -12,6 +12,7 @@ from webapp.maps import event_types
 __all__ = ["render_svg"]
 
 _AREA_RADIUS_KM = {p.code: p.area_km for p in PRECISIONS if p.area_km}
+_POINTS = {p.code for p in PRECISIONS if p.drawn == "point"}
 #: How an event type outside the taxonomy is drawn.
 _FALLBACK = {"color": FALLBACK_TYPE.colour, "shape": FALLBACK_TYPE.symbol}
 
@@ -231,7 +232,7 @@ def render_svg(
         if precision in _AREA_RADIUS_KM:
             r = proj.km(lat, _AREA_RADIUS_KM[precision])
             out.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}" {area} stroke-width="1.5"/>')
-        elif precision == "exact":
+        elif precision in _POINTS:
             points.append(f'{_shape(t["shape"], x, y, 6)} fill="{t["color"]}" stroke="#222"/>')
         else:
             points.append(

@@ -112,23 +112,27 @@ class Precision:
         The stored code.
     rank : int
         0 for the finest place; merging and extraction prefer the lowest rank.
+    drawn : str
+        How maps draw it: "point" (the type's symbol), "near" (the symbol, hollow) or "area"
+        (the outline, else a circle of ``area_km``); the rows of ``PRECISION_KEY``.
     area_km : float or None
-        Radius drawn around the point when no outline is known (None: drawn as a point).
+        Radius drawn around the point of an area when no outline is known.
     """
 
     code: str
     rank: int
-    area_km: float | None
+    drawn: str
+    area_km: float | None = None
 
 
 #: Location precisions, finest first.
 PRECISIONS = (
-    Precision("exact", 0, None),
-    Precision("near", 1, None),
-    Precision("admin2", 2, 25),
-    Precision("admin1", 3, 80),
-    Precision("region", 4, 150),
-    Precision("country", 5, 300),
+    Precision("exact", 0, "point"),
+    Precision("near", 1, "near"),
+    Precision("admin2", 2, "area", 25),
+    Precision("admin1", 3, "area", 80),
+    Precision("region", 4, "area", 150),
+    Precision("country", 5, "area", 300),
 )
 GEO_PRECISIONS = tuple(p.code for p in PRECISIONS)
 PRECISION_BY_CODE = {p.code: p for p in PRECISIONS}
@@ -136,7 +140,7 @@ PRECISION_BY_CODE = {p.code: p for p in PRECISIONS}
 PRECISION_RANK = {p.code: p.rank for p in PRECISIONS}
 #: Rank given to a precision that is missing or unknown: after every known one.
 UNKNOWN_RANK = len(PRECISIONS)
-#: The legends' key to how precision is drawn: (kind, text); kinds "point", "near", "area".
+#: The legends' key to how precision is drawn: (``Precision.drawn``, text).
 PRECISION_KEY = (
     ("point", "exact place"),
     ("near", "near a place"),

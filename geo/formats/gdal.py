@@ -35,6 +35,7 @@ from geo.formats.tables import (
 )
 
 __all__ = [
+    "FLATGEOBUF_INDEX_MAX_BYTES",
     "SHAPEFILE_NAMES",
     "Spool",
     "contents_description",
@@ -242,13 +243,20 @@ def write_gpkg(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
 # -- FlatGeobuf -------------------------------------------------------------------------------
 
 
+#: Largest export (its Arrow spool, in bytes) that gets a FlatGeobuf spatial index: GDAL
+#: holds every feature in memory while it builds the index.
+FLATGEOBUF_INDEX_MAX_BYTES = 64 << 20
+
+
 def write_flatgeobuf(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
     """Write a FlatGeobuf file of the events: CSV columns, the area else the point.
 
-    Sources are in the ``sources`` column (JSON), as in the CSV export. The file has a
-    spatial index unless some events have no location: FlatGeobuf's index cannot hold a
-    feature without a geometry, and every matching event is exported. The events are
-    spooled to a temporary Arrow file first, to know which.
+    Sources are in the ``sources`` column (JSON), as in the CSV export. The events are
+    spooled to a temporary Arrow file first, then written with a spatial index when every
+    event has a location (FlatGeobuf's index cannot hold a feature without geometry, and
+    every matching event is exported) and the export is at most
+    ``FLATGEOBUF_INDEX_MAX_BYTES`` (GDAL keeps the features in memory to build the index):
+    memory stays bounded either way.
     """
     schema = attribute_schema()
     with scratch_folder() as folder:
@@ -258,16 +266,18 @@ def write_flatgeobuf(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> N
             batch = event_batch(chunk, schema=schema)
             unplaced += batch.column("geometry").null_count
             spool.write(batch)
+        reader = spool.reader()
+        indexed = not unplaced and spool.path.stat().st_size <= FLATGEOBUF_INDEX_MAX_BYTES
         path = folder / "events.fgb"
         write_layer(
-            spool.reader(),
+            reader,
             path,
             schema=schema,
             driver="FlatGeobuf",
             layer="events",
             geometry_type="Unknown",
             layer_options={
-                "SPATIAL_INDEX": "NO" if unplaced else "YES",
+                "SPATIAL_INDEX": "YES" if indexed else "NO",
                 "TITLE": "conflictmap events",
                 "DESCRIPTION": contents_description(meta),
             },
@@ -366,7 +376,7 @@ def write_shapefile_zip(events: Iterable[Event], out: BinaryIO, *, meta: dict) -
                 sources.write(source_batch(chunk).rename_columns(sources_schema.names))
                 yield event_batch(chunk, rows=rows, schema=schema, geometry=_point_of)
 
-        options = {"driver": "ESRI Shapefile", "layer_options": {"RESIZE": "YES"}}
+        options = {"driver": "ESRI Shapefile", "layer_options": {"RESIZE": "NO"}}
         with warnings.catch_warnings():
             # Text beyond 254 bytes is cut, as documented; GDAL warns once per layer.
             warnings.filterwarnings("ignore", message=".*has been truncated to 254")

@@ -6,7 +6,7 @@ holding every CSV column, and its point (with its area, for area-level events, i
 ``MultiGeometry``).
 
 LIBKML builds a whole document in memory before it writes it, so events are written
-``CHUNK_EVENTS`` at a time, each chunk as its own small KML file, and the Placemarks of those
+``KML_CHUNK_EVENTS`` at a time, each chunk as its own small KML file, and the Placemarks of those
 files are put together into one document (the first file's head, every file's Placemarks,
 the last file's end). The shared ``Style`` elements, one per event type of
 ``geo.events.taxonomy`` with the viewer's colours, go into that head: a Placemark can never
@@ -16,9 +16,10 @@ name a style the document lacks.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 from typing import BinaryIO
+
+import pyarrow as pa
 
 from geo.events.model import Event
 from geo.events.taxonomy import TYPES
@@ -26,21 +27,44 @@ from geo.formats.columns import flatten_event
 from geo.formats.gdal import contents_description, scratch_folder, write_layer
 from geo.formats.tables import ATTRIBUTE_COLUMNS, attribute_schema, chunks, event_batch, geometry_of
 
-__all__ = ["kml_styles", "write_kml", "xml_text"]
+__all__ = ["KML_CHUNK_EVENTS", "kml_styles", "write_kml", "xml_safe"]
 
-# Characters XML 1.0 forbids even when escaped (C0 controls other than tab, LF, CR).
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids even when escaped (C0 controls other than tab, LF, CR), in RE2.
+_ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 #: Fields LIBKML turns into Placemark elements (``id`` attribute, name, balloon, TimeSpan,
 #: style), before the CSV columns that become ExtendedData.
 _PLACEMARK_FIELDS = ("id", "name", "description", "begin", "end", "OGR_STYLE")
 #: Columns holding JSON text (see ``geo.formats.columns.flatten_event``).
 _JSON_COLUMNS = frozenset({"counts", "sources"})
+#: Events per KML file written by LIBKML (its document is built in memory: about 30 KB an
+#: event with every column as ExtendedData).
+KML_CHUNK_EVENTS = 500
 _GDAL_CONFIG = {"LIBKML_USE_SIMPLEFIELD": "NO"}  # ExtendedData as <Data name=...><value>
 
 
-def xml_text(text: str) -> str:
-    """Return ``text`` without the characters XML 1.0 forbids (each becomes U+FFFD)."""
-    return _ILLEGAL_XML.sub("\ufffd", text)
+def xml_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Return ``batch`` with text LIBKML can write whole into KML.
+
+    Characters XML 1.0 forbids become U+FFFD. LIBKML puts text holding markup characters in
+    a CDATA section as it is, so a "]]>" would end the section early: inside the JSON
+    columns it is written "]]\\u003e" (the same JSON string), elsewhere "]]&gt;".
+
+    Examples
+    --------
+    >>> b = pa.record_batch({"summary": ["a]]>b\x07"], "sources": ['["]]>"]']})
+    >>> xml_safe(b).to_pylist()
+    [{'summary': 'a]]&gt;b\ufffd', 'sources': '["]]\\\\u003e"]'}]
+    """
+    import pyarrow.compute as pc
+
+    columns = []
+    for field, column in zip(batch.schema, batch.columns, strict=True):
+        if pa.types.is_string(field.type):
+            column = pc.replace_substring_regex(column, _ILLEGAL_XML, "\ufffd")
+            end = "]]\\u003e" if field.name in _JSON_COLUMNS else "]]&gt;"
+            column = pc.replace_substring(column, "]]>", end)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
 def kml_styles() -> str:
@@ -90,7 +114,7 @@ def _description(event):
 
 
 def _rows(events):
-    """Return the chunk's rows: Placemark fields, then the CSV columns, text made XML-safe."""
+    """Return the chunk's rows: the Placemark fields, then the CSV columns."""
     rows = []
     for event in events:
         title = event.location_name or event.name_in_text or event.event_id
@@ -101,25 +125,10 @@ def _rows(events):
             "begin": event.date_start.isoformat(),
             "end": event.date_end.isoformat(),
             "OGR_STYLE": f"@{event.event_type}",  # LIBKML: <styleUrl>#type</styleUrl>
-            **flatten_event(event),
         }
-        rows.append({k: _kml_value(k, v) for k, v in row.items()})
+        row.update(flatten_event(event))
+        rows.append(row)
     return rows
-
-
-def _kml_value(column, value):
-    """Return a value LIBKML can put in an element whole.
-
-    LIBKML puts text holding markup characters in a CDATA section as it is, so "]]>" would
-    end the section early: inside the JSON columns it is written "]]\\u003e" (the same JSON
-    string), elsewhere "]]&gt;".
-    """
-    if not isinstance(value, str):
-        return value
-    value = xml_text(value)
-    if "]]>" in value:
-        value = value.replace("]]>", "]]\\u003e" if column in _JSON_COLUMNS else "]]&gt;")
-    return value
 
 
 def _split(text):
@@ -153,7 +162,7 @@ def write_kml(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
         options["DESCRIPTION"] = html.escape(contents_description({**meta, "data_as_of": None}))
     end = None
     with scratch_folder() as folder:
-        for number, chunk in enumerate(chunks(events), start=1):
+        for number, chunk in enumerate(chunks(events, KML_CHUNK_EVENTS), start=1):
             head, placemarks, end = _write_chunk(chunk, folder, schema, columns, options)
             if number == 1:
                 out.write(_with_styles(head).encode("utf-8"))
@@ -174,7 +183,7 @@ def _write_chunk(chunk, folder, schema, columns, options):
         geometry=lambda e: geometry_of(e, with_point=True),
     )
     write_layer(
-        [batch],
+        [xml_safe(batch)],
         path,
         schema=schema,
         driver="LIBKML",

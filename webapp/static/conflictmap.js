@@ -58,12 +58,14 @@
       self.types[t.id] = t;
       self.layers[t.id] = L.featureGroup().addTo(map);
     });
-    // location precisions (geo.events.taxonomy): rank (0 = finest) and the radius drawn
-    // around a point of that precision when no outline is known
+    // location precisions (geo.events.taxonomy): rank (0 = finest), how they are drawn
+    // (point, near, area) and the radius drawn around the point of an area without outline
     this.rank = {};
+    this.drawnAs = {};
     this.area = {};
     cfg.precisions.forEach(function (p) {
       self.rank[p.id] = p.rank;
+      self.drawnAs[p.id] = p.drawn;
       if (p.area_m) self.area[p.id] = p.area_m;
     });
     this.state = this.readState();
@@ -363,7 +365,7 @@
       shape.cmAreaKey = (p.geonameid !== null && p.geonameid !== undefined ? "g" + p.geonameid : "e" + f.id) + "/" + prec;
       return shape;
     }
-    var hollow = prec !== "exact";
+    var hollow = this.drawnAs[prec] !== "point";
     return new CM.ShapeMarker([lat, lon], {
       renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
       weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: hollow ? 0.15 : 0.9,
