@@ -17,7 +17,7 @@ from test_formats import HOSTILE, KURSK, META, make_events
 from geo.events.taxonomy import TYPES
 from geo.exc import StoreError
 from geo.formats import FORMATS, write_events
-from geo.formats.gdal import SHAPEFILE_NAMES
+from geo.formats.shapefile import SHAPEFILE_NAMES
 from geo.formats.tables import ATTRIBUTE_COLUMNS, CHUNK_EVENTS
 from webapp.maps import event_types
 

@@ -1,9 +1,10 @@
 """Stage 7: exports. One registry of file formats, each writing a stream of events to a file.
 
 Owns: the ``Format`` registry and ``write_events`` (``registry``: GeoJSON and CSV written as
-text), the GIS formats written by GDAL through pyogrio (``gdal``: GeoPackage, FlatGeobuf,
-zipped Shapefile; ``kml``: KML) or by Arrow (``parquet``: GeoParquet), events as flat rows
-(``columns``) and as Arrow batches (``tables``), and readers of event files (``readers``).
+text), the GIS formats written by GDAL through pyogrio (``gdal``: GeoPackage, FlatGeobuf and
+what they share; ``shapefile``: zipped Shapefile; ``kml``: KML) or by Arrow (``parquet``:
+GeoParquet), events as flat rows (``columns``) and as Arrow batches (``tables``), and readers
+of event files (``readers``).
 May import ``geo.events``, ``geo.common`` and ``geo.exc``; GDAL and Arrow are imported when a
 format that needs them first writes.
 """

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from geo.events.model import Event
 from geo.events.taxonomy import TYPES
-from geo.formats.columns import flatten_event
+from geo.formats.columns import JSON_COLUMNS, flatten_event
 from geo.formats.gdal import contents_description, scratch_folder, write_layer
 from geo.formats.tables import ATTRIBUTE_COLUMNS, attribute_schema, chunks, event_batch, geometry_of
 
@@ -34,8 +34,6 @@ _ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 #: Fields LIBKML turns into Placemark elements (``id`` attribute, name, balloon, TimeSpan,
 #: style), before the CSV columns that become ExtendedData.
 _PLACEMARK_FIELDS = ("id", "name", "description", "begin", "end", "OGR_STYLE")
-#: Columns holding JSON text (see ``geo.formats.columns.flatten_event``).
-_JSON_COLUMNS = frozenset({"counts", "sources"})
 #: Events per KML file written by LIBKML (its document is built in memory: about 30 KB an
 #: event with every column as ExtendedData).
 KML_CHUNK_EVENTS = 500
@@ -61,7 +59,7 @@ def xml_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
     for field, column in zip(batch.schema, batch.columns, strict=True):
         if pa.types.is_string(field.type):
             column = pc.replace_substring_regex(column, _ILLEGAL_XML, "\ufffd")
-            end = "]]\\u003e" if field.name in _JSON_COLUMNS else "]]&gt;"
+            end = "]]\\u003e" if field.name in JSON_COLUMNS else "]]&gt;"
             column = pc.replace_substring(column, "]]>", end)
         columns.append(column)
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)

@@ -4,9 +4,10 @@ Every writer has the signature ``write(events, out, *, meta)``: ``events`` is an
 ``Event`` (a store query streams them), ``out`` a binary file object, and ``meta`` a dict with
 ``data_as_of``, ``gazetteer_version``, ``attribution`` and ``query`` (the filters used). Writers
 stream: they never hold every event in memory. GeoJSON and CSV are text written here; the
-GIS formats are written by GDAL (GeoPackage, FlatGeobuf, zipped Shapefile: ``gdal``; KML:
-``kml``) or Arrow (GeoParquet: ``parquet``), a chunk of events at a time. The built-in formats
-are registered with ``register_format`` exactly as a third-party format would be.
+GIS formats are written by GDAL (GeoPackage, FlatGeobuf: ``gdal``; zipped Shapefile:
+``shapefile``; KML: ``kml``) or Arrow (GeoParquet: ``parquet``), a chunk of events at a
+time. The built-in formats are registered with ``register_format`` exactly as a third-party
+format would be.
 """
 
 from __future__ import annotations
@@ -263,7 +264,7 @@ def _deferred(module: str, name: str) -> Callable[..., None]:
 
 write_gpkg = _deferred("geo.formats.gdal", "write_gpkg")
 write_flatgeobuf = _deferred("geo.formats.gdal", "write_flatgeobuf")
-write_shapefile_zip = _deferred("geo.formats.gdal", "write_shapefile_zip")
+write_shapefile_zip = _deferred("geo.formats.shapefile", "write_shapefile_zip")
 write_kml = _deferred("geo.formats.kml", "write_kml")
 write_geoparquet = _deferred("geo.formats.parquet", "write_geoparquet")
 
