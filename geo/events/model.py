@@ -43,6 +43,7 @@ EVENT_TYPES = (
     "front_line",
     "movement",
     "statement",
+    "protest",
 )
 DATE_PRECISIONS = ("day", "week", "month", "year", "range")
 GEO_PRECISIONS = ("exact", "near", "admin2", "admin1", "region", "country")
@@ -54,6 +55,7 @@ COUNT_KINDS = (
     "captured",
     "deployed",
     "missing",
+    "displaced",
 )
 
 

@@ -1,0 +1,103 @@
+"""When an event happened: the date expression attached to its trigger, else its report's day.
+
+The date of an event is, in order: a date expression attached to the trigger's clause in the
+parse (or the sentence's only one), the date of the sentence it continues (the previous
+sentence's stated date, ``basis="inherited"``), or the day the report was published
+(``basis="report"``). Without a publication date and a stated date the event is undated.
+Events dated long before the report ("in 1943 the Red Army captured ...") are history asides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from geo.extract.temporal import DateExpr, find_dates
+
+__all__ = ["HISTORY_DAYS", "EventDate", "event_date", "is_history", "sentence_dates"]
+
+#: An event that ended this many days before its report is background, not news.
+HISTORY_DAYS = 365
+#: Phrases that set a sentence in the past without a date ("years ago", "in World War II").
+_ASIDE = re.compile(
+    r"\b(?:(?:years|decades|centuries)\s+ago|(?:19|20)\d0s|historically|in\s+ancient"
+    r"|(?-i:(?:during|in|of)\s+(?:the\s+)?(?:(?:First|Second)\s+World\s+War|World\s+War"
+    r"\s+(?:I|II|One|Two)|[A-Z]\w+(?:\s+[A-Z]\w+){0,2}\s+War)))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """An event's date range, its precision and where it came from."""
+
+    start: date
+    end: date
+    precision: str
+    basis: str  # "stated", "inherited" or "report"
+    text: str | None = None
+
+
+def sentence_dates(sent, ref) -> list[tuple[DateExpr, object]]:
+    """Return the date expressions of a sentence with the token each begins at."""
+    out = []
+    base = sent.start_char
+    for expr in find_dates(sent.text, ref):
+        token = None
+        for tok in sent:
+            if tok.idx >= base + expr.offset:
+                token = tok
+                break
+        out.append((expr, token))
+    return out
+
+
+def _attached(token, trigger):
+    """Return the number of arcs from a date's token up to the trigger's clause (or None)."""
+    heads = {trigger.head.i, trigger.token.i}
+    for depth, anc in enumerate([token, *token.ancestors]):
+        if anc.i in heads:
+            return depth
+    return None
+
+
+def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
+    """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
+
+    Parameters
+    ----------
+    trigger : geo.extract.detect.Trigger
+    dates : list
+        ``sentence_dates`` of the trigger's sentence.
+    ref : geo.extract.temporal.Reference or None
+        The publication date.
+    inherited : EventDate, optional
+        The stated date of the sentence this one continues.
+    """
+    usable = [(e, t) for e, t in dates if e.kind != "vague" and t is not None]
+    if usable:
+        ranked = []
+        for expr, token in usable:
+            depth = _attached(token, trigger)
+            distance = abs(token.i - trigger.token.i)
+            ranked.append((depth is None, depth or 0, distance, expr))
+        expr = min(ranked, key=lambda r: r[:3])[3]
+        return EventDate(expr.start, expr.end, expr.precision, "stated", expr.text)
+    if inherited is not None:
+        return EventDate(inherited.start, inherited.end, inherited.precision, "inherited",
+                         inherited.text)  # fmt: skip
+    if ref is not None:
+        if ref.start == ref.end:
+            return EventDate(ref.start, ref.end, "day", "report")
+        return EventDate(ref.start, ref.end, "range", "report")
+    return None
+
+
+def is_history(when: EventDate | None, ref, sent_text: str) -> bool:
+    """Return whether a dated sentence is a history aside, not a report of news."""
+    if _ASIDE.search(sent_text):
+        return True
+    if when is None or ref is None or when.basis == "report":
+        return False
+    return when.end < ref.start - timedelta(days=HISTORY_DAYS)

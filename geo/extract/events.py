@@ -1,0 +1,316 @@
+"""Events of a text: each trigger with its type, place, date, actors and counts.
+
+``find_events(text)`` parses the text (or takes its parse), geoparses it, finds the triggers
+of each sentence (``detect``), links each to its place (``places``), date (``dating``),
+actors and counts (``arguments``), and folds the reports of one event inside a sentence
+(an attack and the deaths it caused) and across two sentences (a toll that follows its
+attack) into one ``EventMention``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from geo.common import nlp
+from geo.extract.actors import ActorNamer, state_forces
+from geo.extract.arguments import counts_for, incident_counts, roles
+from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
+from geo.extract.detect import find_triggers
+from geo.extract.places import Candidate, dateline_end, link_place
+from geo.extract.temporal import Reference
+from geo.gazetteer.place import COUNTRY_CODES
+
+__all__ = ["EventMention", "find_events", "find_events_in"]
+
+_SELF_DETONATION = frozenset("suicide self-detonation himself herself themselves".split())
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """One event as one sentence (or two) of a text reports it.
+
+    Offsets are ``str`` indices into the text: ``trigger`` the word that reports it,
+    ``quote`` the sentence(s) quoted as evidence, ``place_span`` the place's name (None when
+    the sentence names no place for it). ``date_basis`` says where the date came from:
+    "stated" in the sentence, "inherited" from the sentence it continues, or "report" (the
+    publication day). ``unreported`` holds why an event was found but left out (a history
+    aside, no date) — such mentions are only returned with ``keep_all=True``.
+    """
+
+    event_type: str
+    trigger: tuple[int, int]
+    quote: tuple[int, int]
+    place: object = None
+    place_span: tuple[int, int] | None = None
+    place_basis: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: str | None = None
+    date_basis: str | None = None
+    actor1: str | None = None
+    actor2: str | None = None
+    target: str | None = None
+    counts: tuple = ()
+    mode: str | None = None
+    score: float | None = None
+    mention: object = None
+    tags: tuple = field(default=())
+    unreported: str | None = None
+
+    @property
+    def place_text(self):
+        return self.mention.text if self.mention is not None else None
+
+
+def _countries(doc, mentions):
+    """Return ``{token index: (code, name)}`` for country names and country adjectives."""
+    out = {}
+    for m in mentions:
+        place = m.place
+        if place is None or not (m.role == "actor" or place.feature_code in COUNTRY_CODES):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            out[tok.i] = (place.country_code, place.name)
+    return out
+
+
+def _candidates(doc, mentions, text, skip_before, metonymic):
+    """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``."""
+    per_sent: dict[int, list[Candidate]] = {}
+    taken = set()
+    for m in mentions:
+        if m.role != "location" or m.start < skip_before or metonymic(m):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        taken.update(range(span.start, span.end))
+        cand = Candidate(m.start, m.end, span.root, m.place, m)
+        per_sent.setdefault(span.root.sent.start, []).append(cand)
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start_char < skip_before:
+            continue
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        per_sent.setdefault(ent.root.sent.start, []).append(
+            Candidate(ent.start_char, ent.end_char, ent.root)
+        )
+    return per_sent
+
+
+def _self_detonation(trigger):
+    words = {t.lower_ for t in trigger.token.subtree} | {t.lower_ for t in trigger.head.children}
+    if trigger.token.lemma_.lower() == "bomber":
+        return True
+    return bool(words & _SELF_DETONATION) and trigger.event_type == "attack"
+
+
+def find_events_in(doc, mentions, *, published=None, metonymic=None, keep_all=False):
+    """Return the events of an already parsed and geoparsed text, in text order.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parse of the text.
+    mentions : list of geo.geoparse.resolve.Mention
+        Its place mentions (``geoparse``).
+    published : date or Reference, optional
+        The publication date relative dates resolve against; also the date of events
+        whose sentence states none.
+    metonymic : callable, optional
+        ``mention -> bool``: places that stand for a government are never event places.
+    keep_all : bool, default False
+        Also return events left out (history asides, undated), with ``unreported`` set.
+    """
+    text = doc.text
+    ref = published if isinstance(published, Reference) or published is None else (
+        Reference.of(published)
+    )  # fmt: skip
+    metonymic = metonymic or (lambda m: False)
+    skip = dateline_end(text)
+    cands = _candidates(doc, mentions, text, skip, metonymic)
+    place_tokens = frozenset(
+        i for group in cands.values() for c in group if c.place is not None
+        for i in range(c.head.i, c.head.i + 1)
+    )  # fmt: skip
+    namer = ActorNamer(doc, _countries(doc, mentions))
+
+    def lookup(tok):
+        named = namer.named(tok)
+        if named is not None:
+            return named
+        if tok.i in namer.countries and tok.ent_type_ == "GPE":
+            return state_forces(*namer.countries[tok.i])
+        return None
+
+    out: list[EventMention] = []
+    previous_date: EventDate | None = None
+    previous: list[int] = []  # indices in ``out`` of the previous sentence's events
+    for sent in doc.sents:
+        if sent.end_char <= skip:
+            continue
+        triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
+        dates = sentence_dates(sent, ref)
+        counts = counts_for(sent, triggers)
+        extra = incident_counts(sent.text)
+        sent_cands = cands.get(sent.start, [])
+        found = [
+            _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
+            for k, trig in enumerate(triggers)
+        ]
+        found = _fold_sentence(found)
+        found = _continue(found, out, previous, sent_cands)
+        previous = list(range(len(out), len(out) + len(found)))
+        out.extend(found)
+        stated = [e for e, _ in dates if e.kind != "vague"]
+        if stated:
+            e = stated[0]
+            previous_date = EventDate(e.start, e.end, e.precision, "stated", e.text)
+    return out if keep_all else [e for e in out if e.unreported is None]
+
+
+def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):
+    """Return the EventMention of one trigger of a sentence."""
+    event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
+    best, best_score = link_place(trig, cands)
+    when = event_date(trig, dates, ref, previous_date)
+    why = None
+    if is_history(when, ref, sent.text):
+        why = "history"
+    elif when is None:
+        why = "undated"
+    who = roles(trig, namer)
+    return EventMention(
+        event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),
+        place=best.place if best else None, place_span=(best.start, best.end) if best else None,
+        place_basis="stated" if best else None,
+        date_start=when.start if when else None, date_end=when.end if when else None,
+        date_precision=when.precision if when else None,
+        date_basis=when.basis if when else None,
+        actor1=who.actor1, actor2=who.actor2, target=who.target,
+        counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
+        mode=trig.mode, score=best_score, mention=best.mention if best else None,
+        unreported=why,
+    )  # fmt: skip
+
+
+def _same_place(a, b):
+    if a.place is None or b.place is None:
+        return a.place_span is None or b.place_span is None
+    return a.place.geonameid == b.place.geonameid
+
+
+def _fold_sentence(found):
+    """Fold the reports of one event in one sentence: same type and place, or the deaths
+    and injuries an attack caused, into one mention (counts added, the first trigger kept)."""
+    out: list[EventMention] = []
+    for event in found:
+        target = None
+        for k, kept in enumerate(out):
+            if event.unreported != kept.unreported:
+                continue
+            same_type = event.event_type == kept.event_type
+            toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
+            if (same_type or toll) and _same_place(event, kept):
+                target = k
+                break
+        if target is None:
+            out.append(event)
+            continue
+        kept = out[target]
+        if kept.event_type == "casualties" and event.event_type == "attack":
+            kept, event = event, kept
+        out[target] = _absorb(kept, event)
+    return out
+
+
+def _absorb(kept, other):
+    """Return ``kept`` with what ``other`` adds: a place, actors, counts, a stated date."""
+    updates = {}
+    if kept.place_span is None and other.place_span is not None:
+        updates.update(place=other.place, place_span=other.place_span,
+                       place_basis=other.place_basis, mention=other.mention,
+                       score=other.score)  # fmt: skip
+    for name in ("actor1", "actor2", "target", "mode"):
+        if getattr(kept, name) is None and getattr(other, name) is not None:
+            updates[name] = getattr(other, name)
+    kinds = {c.kind for c in kept.counts}
+    extra = tuple(c for c in other.counts if c.kind not in kinds)
+    if extra:
+        updates["counts"] = kept.counts + extra
+    if kept.date_basis != "stated" and other.date_basis == "stated":
+        updates.update(date_start=other.date_start, date_end=other.date_end,
+                       date_precision=other.date_precision, date_basis="stated")  # fmt: skip
+    quote = (min(kept.quote[0], other.quote[0]), max(kept.quote[1], other.quote[1]))
+    updates["quote"] = quote
+    return replace(kept, **updates)
+
+
+def _continue(found, out, previous, sent_cands):
+    """Link a sentence that names no place to the previous sentence's attack: a toll with
+    no agent of its own is that attack's toll (its counts join it, its sentence joins the
+    quote); another attack report takes its place (basis "inherited")."""
+    if not previous or sent_cands:
+        return found
+    prior_index = next((i for i in reversed(previous) if out[i].place_span is not None
+                        and out[i].event_type in ("attack", "casualties")
+                        and out[i].unreported is None), None)  # fmt: skip
+    if prior_index is None:
+        return found
+    prior = out[prior_index]
+    kept = []
+    for event in found:
+        if event.place_span is not None or event.unreported is not None:
+            kept.append(event)
+        elif event.event_type == "casualties" and not event.actor1:
+            out[prior_index] = prior = _absorb(prior, event)
+        elif event.event_type == prior.event_type:
+            kept.append(replace(event, place=prior.place, place_span=prior.place_span,
+                                place_basis="inherited", mention=prior.mention))  # fmt: skip
+        else:
+            kept.append(event)
+    return kept
+
+
+def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
+    """Return the events ``text`` reports, in text order.
+
+    Parameters
+    ----------
+    text : str
+        A sentence, a note, a headline or an article.
+    published : date, optional
+        The publication date: relative dates ("on Friday") resolve against it, and an
+        event whose sentence states no date is dated by it (basis "report").
+    gazetteer : Gazetteer, optional
+        Default: ``Gazetteer.default()``.
+    keep_all : bool, default False
+        Also return events found but left out (``unreported`` says why).
+
+    Returns
+    -------
+    list of EventMention
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> [e.event_type for e in find_events("Russian forces shelled Kupiansk on 3 March 2024.")]
+    ['attack']
+    """
+    from geo.geoparse.resolve import geoparse, is_metonymic
+
+    doc = nlp.parse(text)
+    mentions = _geoparse(geoparse, text, doc, gazetteer)
+    return find_events_in(doc, mentions, published=published, keep_all=keep_all,
+                          metonymic=lambda m: is_metonymic(text, m))  # fmt: skip
+
+
+def _geoparse(geoparse, text, doc, gazetteer):
+    try:
+        return geoparse(text, gazetteer=gazetteer, doc=doc)
+    except TypeError:  # a geoparse that takes no parse
+        return geoparse(text, gazetteer=gazetteer)

@@ -1,0 +1,306 @@
+"""Which place an event happened at: a scored link from the trigger to a place mention.
+
+Every place named in the trigger's sentence is a candidate. A candidate gets named features
+read off the parse (is it the trigger's object, the object of a locative preposition
+attached to the trigger's clause, a qualifier of another place, where a speaker is, how far
+along the parse it is ...) and a score, the weighted sum of its features
+(``WEIGHTS``; see ``benchmarks/fit_linker.py`` for how they were fitted and measured). The
+best candidate above ``THRESHOLD`` is the event's place; below it, the sentence states no
+place for that event. Datelines are never candidates, nor places that stand for a
+government ("Kyiv said").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.extract import syntax
+
+__all__ = ["Candidate", "FEATURES", "THRESHOLD", "WEIGHTS", "dateline_end", "link_place"]
+
+_LOCATIVE = frozenset(
+    "in at near outside around inside within across throughout along over off on behind "
+    "beyond between outskirts".split()
+)
+_DIRECTIONAL = frozenset("to into toward towards onto".split())
+_SPEECH = frozenset(
+    "say tell report announce confirm claim state add write post warn accuse deny note "
+    "describe".split()
+)
+_WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "linker.json"
+
+#: The features of a (trigger, place) pair, in the order of the weight vector.
+FEATURES = (
+    "bias",
+    "object",
+    "locative",
+    "directional",
+    "from",
+    "of",
+    "qualifier",
+    "qualified",
+    "same_clause",
+    "in_subtree",
+    "path",
+    "distance",
+    "before",
+    "subject_side",
+    "speaker_side",
+    "country",
+    "admin1",
+    "finer_exists",
+    "nearest",
+    "entity",
+    "unresolved",
+    "origin",
+)
+#: Hand-set weights, used until ``data/linker.json`` holds fitted ones.
+_DEFAULT_WEIGHTS = {
+    "bias": -1.0,
+    "object": 2.5,
+    "locative": 2.5,
+    "directional": 1.2,
+    "from": -1.0,
+    "of": 0.8,
+    "qualifier": -2.0,
+    "qualified": 0.5,
+    "same_clause": 1.0,
+    "in_subtree": 0.8,
+    "path": -0.25,
+    "distance": -0.3,
+    "before": -0.2,
+    "subject_side": -0.5,
+    "speaker_side": -2.5,
+    "country": -0.8,
+    "admin1": -0.2,
+    "finer_exists": -1.0,
+    "nearest": 0.5,
+    "entity": 0.3,
+    "unresolved": -0.5,
+    "origin": -2.5,
+}
+#: A candidate must score above this to be the event's place.
+THRESHOLD = 0.0
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
+    r"\s*(?:\([A-Za-z .&/-]+\))?\s*(?:[—–]|--|-\s)"
+)
+
+
+@cache
+def _weights():
+    try:
+        data = json.loads(_WEIGHTS_FILE.read_text("utf-8"))
+        return {name: float(data["weights"].get(name, 0.0)) for name in FEATURES}, float(
+            data.get("threshold", THRESHOLD)
+        )
+    except (OSError, ValueError, KeyError):
+        return dict(_DEFAULT_WEIGHTS), THRESHOLD
+
+
+WEIGHTS = _weights()[0]
+
+
+def dateline_end(text: str) -> int:
+    """Return the end offset of a wire dateline opening ``text`` ("KYIV, Ukraine (AP) —"), or 0.
+
+    Examples
+    --------
+    >>> text = "KHARTOUM, Sudan (AP) — Fighters shelled a hospital."
+    >>> text[: dateline_end(text)]
+    'KHARTOUM, Sudan (AP) — '
+    """
+    m = _DATELINE.match(text[:120])
+    if m is None:
+        return 0
+    head = m.group(0)
+    words = re.findall(r"[A-Za-z]+", head.split(",")[0].split("(")[0])
+    if not words or not all(w.isupper() for w in words if len(w) > 1):
+        if "(" not in head:
+            return 0  # "Russian forces - ..." is a sentence, not a dateline
+    end = m.end()
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place named in a sentence: its span, head token and resolved place (or None)."""
+
+    start: int
+    end: int
+    head: object
+    place: object = None
+    mention: object = None
+
+    @property
+    def text(self):
+        return self.head.doc.text[self.start : self.end]
+
+
+def _path(a, b):
+    """Return the number of arcs between two tokens through their lowest common ancestor."""
+    up_a = [a, *a.ancestors]
+    index = {t.i: n for n, t in enumerate(up_a)}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in index:
+            return index[t.i] + n, t
+    return len(up_a) + 8, None
+
+
+def _attach(token):
+    """Return ``(preposition, the word it attaches to)`` for a prepositional object."""
+    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative"):
+        return token.head.lower_, token.head.head
+    return None, None
+
+
+def _anchor(token):
+    """Climb from a place to the noun it names a part of ("the outskirts of Kharkiv" →
+    outskirts, "the village of X" → village): that noun carries the relation to the event."""
+    anchor = token
+    while anchor.dep_ == "conj":
+        anchor = anchor.head
+    for _ in range(3):
+        if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
+                and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
+            anchor = anchor.head.head
+        else:
+            break
+    return anchor
+
+
+def _is_speaker_side(cand_head):
+    """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
+    forces shelled X", "..., the governor of Kursk said"), not in what was said."""
+    for anc in cand_head.ancestors:
+        if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            return any(
+                cand_head in child.subtree
+                for child in anc.children
+                if child.dep_ in ("nsubj", "nsubjpass", "agent")
+                or (child.dep_ == "prep" and child.lower_ in ("in", "from", "of"))
+            )
+    return False
+
+
+def features(cand, trigger, cands) -> dict[str, float]:
+    """Return the named features of one candidate place for one trigger."""
+    head = cand.head
+    thead = trigger.head
+    f = dict.fromkeys(FEATURES, 0.0)
+    f["bias"] = 1.0
+    patients = {t.i for p in syntax.patients(thead) for t in syntax.conjuncts(p)}
+    if trigger.token != thead:
+        patients |= {t.i for p in syntax.patients(trigger.token) for t in syntax.conjuncts(p)}
+    if head.i in patients or (head.dep_ == "conj" and head.head.i in patients):
+        f["object"] = 1.0
+    anchor = _anchor(head)
+    if anchor != head:
+        f["of"] = 1.0
+        if anchor.i in patients:
+            f["object"] = 1.0
+    prep, attached = _attach(anchor)
+    clause = syntax.clause_head(thead)
+    if prep is not None:
+        near_trigger = attached is not None and (
+            attached.i in (thead.i, trigger.token.i)
+            or attached.i in patients
+            or syntax.clause_head(attached) == clause
+            or attached == clause
+        )
+        if prep in _LOCATIVE and near_trigger:
+            f["locative"] = 1.0
+        elif prep in _DIRECTIONAL and near_trigger:
+            f["directional"] = 1.0
+        elif prep == "from":
+            f["from"] = 1.0
+            if attached is not None and (syntax.is_people(attached) or attached.pos_ == "PROPN"):
+                f["origin"] = 1.0
+    # "Velyka Novosilka, Donetsk region": the region qualifies the village
+    others = [c for c in cands if c is not cand]
+    heads = {o.head.i for o in others}
+    if head.dep_ in ("appos", "npadvmod") and head.head.i in heads:
+        f["qualifier"] = 1.0
+    elif head.dep_ == "compound" and head.head.i in heads:
+        f["qualifier"] = 1.0
+    if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
+        f["qualified"] = 1.0
+    if syntax.clause_head(head) == clause:
+        f["same_clause"] = 1.0
+    if head in thead.subtree or head in trigger.token.subtree:
+        f["in_subtree"] = 1.0
+    length, _ = _path(head, trigger.token)
+    f["path"] = float(min(length, 10))
+    distance = abs(head.i - trigger.token.i)
+    f["distance"] = math.log1p(distance)
+    f["before"] = 1.0 if cand.start < trigger.token.idx else 0.0
+    subj = syntax.subject(thead)
+    if subj is not None and head in subj.subtree and head.i not in patients:
+        f["subject_side"] = 1.0
+    if _is_speaker_side(head):
+        f["speaker_side"] = 1.0
+    place = cand.place
+    if place is not None:
+        code = place.feature_code or ""
+        if code.startswith("PCL") or code == "TERR":
+            f["country"] = 1.0
+        elif code in ("ADM1", "RGN"):
+            f["admin1"] = 1.0
+        if any(o.place is not None and o.place is not place and _contains(place, o.place)
+               for o in others):  # fmt: skip
+            f["finer_exists"] = 1.0
+    else:
+        f["unresolved"] = 1.0
+    nearest = min(cands, key=lambda c: abs(c.head.i - trigger.token.i))
+    if nearest is cand:
+        f["nearest"] = 1.0
+    if head.ent_type_ in ("GPE", "LOC", "FAC"):
+        f["entity"] = 1.0
+    return f
+
+
+def _contains(outer, inner) -> bool:
+    """Return whether place ``outer`` contains place ``inner`` (by admin codes)."""
+    if outer.geonameid == inner.geonameid:
+        return False
+    code = outer.feature_code or ""
+    if code.startswith("PCL"):
+        return inner.country_code == outer.country_code
+    if code == "ADM1":
+        return (inner.country_code, inner.admin1_code) == (outer.country_code, outer.admin1_code)
+    if code == "ADM2":
+        return inner.admin2_code is not None and inner.admin2_code == outer.admin2_code
+    return False
+
+
+def score(feats) -> float:
+    """Return the linker's score of a candidate's features."""
+    weights, _ = _weights()
+    return sum(weights[name] * value for name, value in feats.items())
+
+
+def link_place(trigger, cands):
+    """Return ``(candidate, score)`` for the event's place, or ``(None, best score)``.
+
+    Parameters
+    ----------
+    trigger : geo.extract.detect.Trigger
+        The event's trigger.
+    cands : list of Candidate
+        The places named in the trigger's sentence.
+    """
+    if not cands:
+        return None, None
+    _, threshold = _weights()
+    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
+    if best_score <= threshold:
+        return None, best_score
+    return best, best_score

@@ -1,0 +1,243 @@
+"""Reading a trigger's arguments off spaCy's dependency parse.
+
+Small functions over ``spacy.tokens.Token``: a trigger's subject, agent, objects and
+modifiers, whether it is passive, which clause it is in, and what kind of thing a noun
+phrase names (an armed actor, a weapon, people, a place, a target). Nothing here knows event
+types; ``detect`` and ``arguments`` build on it.
+"""
+
+from __future__ import annotations
+
+from geo.extract.lexicon import (
+    ARMED_NOUNS,
+    CIVILIAN_NOUNS,
+    PEOPLE_NOUNS,
+    PLACE_NOUNS,
+    TARGET_NOUNS,
+    WEAPON_NOUNS,
+)
+
+__all__ = [
+    "agent",
+    "clause_head",
+    "conjuncts",
+    "direct_object",
+    "governor",
+    "is_armed",
+    "is_passive",
+    "is_people",
+    "is_place",
+    "is_target",
+    "is_weapon",
+    "modifiers",
+    "noun_phrase",
+    "patients",
+    "prep_objects",
+    "subject",
+]
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis", "ROOT")
+#: Pronouns that stand for people.
+_PERSON_PRONOUNS = frozenset("him her them he she they us we me i".split())
+
+
+def conjuncts(token):
+    """Return ``token`` and the tokens coordinated with it ("Kharkiv and Odesa")."""
+    return [token, *token.conjuncts]
+
+
+def is_passive(token) -> bool:
+    """Return whether a verb is passive ("was shelled", "attacked by", "hit in X")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in token.children):
+        return True
+    # a participle modifying a noun ("a convoy attacked near X", "Apartment block hit")
+    return (
+        token.tag_ == "VBN"
+        and token.dep_ in ("acl", "amod", "ROOT")
+        and not any(c.dep_ == "nsubj" for c in token.children)
+    )
+
+
+def subject(token):
+    """Return the head of a verb's subject (through coordination: "X struck and killed").
+
+    For a participle modifying a noun ("a convoy attacked"), the noun is returned.
+    """
+    for child in token.children:
+        if child.dep_ in _SUBJECTS:
+            return child
+    if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+        return subject(token.head)
+    if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    if token.dep_ == "ROOT" and token.tag_ == "VBN":
+        return None
+    if token.dep_ in ("xcomp", "advcl") and token.head.pos_ in ("VERB", "AUX"):
+        return subject(token.head)  # "forces tried to storm", "killing two" after a strike
+    return None
+
+
+def agent(token):
+    """Return who or what acts: the subject of an active verb, the "by" agent of a passive."""
+    if is_passive(token):
+        for child in token.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    if token.pos_ in ("NOUN", "PROPN"):
+        return None
+    return subject(token)
+
+
+def direct_object(token):
+    """Return the direct object of a verb (or its passive subject), else None."""
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    if is_passive(token):
+        subj = subject(token)
+        if subj is not None:
+            return subj
+    for child in token.children:
+        if child.dep_ in ("oprd", "attr") and child.pos_ in ("NOUN", "PROPN"):
+            return child
+    return None
+
+
+def prep_objects(token, preps=None):
+    """Yield ``(preposition lemma, object token)`` for the prepositional phrases of ``token``.
+
+    ``preps`` restricts the prepositions (lower-case lemmas). Multi-word prepositions made
+    of a preposition and a nested one ("on the outskirts of") give the inner object too.
+    """
+    for child in token.children:
+        if child.dep_ not in ("prep", "agent", "dative"):
+            continue
+        word = child.lower_
+        if preps is not None and word not in preps:
+            continue
+        for obj in child.children:
+            if obj.dep_ == "pobj":
+                for conj in conjuncts(obj):
+                    yield word, conj
+
+
+def modifiers(token):
+    """Return the modifiers of a noun that can name its actor ("Russian", "RSF", "Israel's")."""
+    return [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+
+
+def patients(token):
+    """Return what undergoes the event named by ``token`` (its object, "of"/"on" objects)."""
+    out = []
+    obj = direct_object(token)
+    if obj is not None:
+        out.extend(conjuncts(obj))
+    if token.pos_ in ("NOUN", "PROPN"):
+        out.extend(obj for _, obj in prep_objects(token, ("of", "on", "against", "upon")))
+    else:
+        out.extend(obj for _, obj in prep_objects(token, ("on", "upon", "against", "at")))
+    return out
+
+
+def governor(token):
+    """Return the verb or noun a noun trigger is an argument of ("the attack killed" → killed)."""
+    head = token.head
+    while head.dep_ == "prep" or head.pos_ == "ADP":
+        head = head.head
+        if head == head.head:
+            break
+    return None if head == token else head
+
+
+def clause_head(token):
+    """Return the head of the clause ``token`` belongs to (a verb, or the sentence root)."""
+    current = token
+    while current.dep_ not in _CLAUSE_DEPS and current.head != current:
+        current = current.head
+    return current
+
+
+def noun_phrase(token):
+    """Return the ``(start, end)`` character span of the noun phrase headed by ``token``."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod"):
+            left = child if child.i < left.i else left
+            for grand in child.subtree:
+                if grand.i < left.i:
+                    left = grand
+            break
+    return left.idx, token.idx + len(token)
+
+
+def _lemma(token):
+    return token.lemma_.lower()
+
+
+def is_weapon(token) -> bool:
+    """Return whether a noun names a weapon, a munition or a strike ("missile", "shelling")."""
+    return _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
+
+
+def is_armed(token, actor_lookup=None) -> bool:
+    """Return whether a noun phrase names an armed actor or a weapon.
+
+    ``actor_lookup`` (a callable taking the token) recognises named groups ("RSF", "Hamas")
+    and countries acting as states ("Russia launched ..."); without it only nouns count.
+    """
+    if token is None:
+        return False
+    lemma = _lemma(token)
+    if lemma in ARMED_NOUNS or token.lower_ in ARMED_NOUNS or is_weapon(token):
+        return True
+    if token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS"):
+        return True  # "Russians shelled", "the Israelis"
+    if actor_lookup is not None and actor_lookup(token) is not None:
+        return True
+    return False
+
+
+def is_people(token) -> bool:
+    """Return whether a noun phrase names people (civilians, soldiers, "him", "two")."""
+    if token is None:
+        return False
+    lemma = _lemma(token)
+    if lemma in PEOPLE_NOUNS or token.lower_ in PEOPLE_NOUNS or lemma in CIVILIAN_NOUNS:
+        return True
+    if token.lower_ in _PERSON_PRONOUNS or token.ent_type_ == "PERSON":
+        return True
+    if token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS"):
+        return True  # "two Ukrainians"
+    if token.pos_ == "NUM" and token.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj"):
+        return True  # "killed two", "12 were wounded"
+    return False
+
+
+def is_place(token, place_tokens=frozenset()) -> bool:
+    """Return whether a noun phrase names a place: a resolved mention or a settlement noun.
+
+    ``place_tokens`` holds the indices of tokens inside place mentions of the document.
+    """
+    if token is None:
+        return False
+    if token.i in place_tokens:
+        return True
+    if token.ent_type_ in ("GPE", "LOC", "FAC"):
+        return True
+    return _lemma(token) in PLACE_NOUNS
+
+
+def is_target(token, place_tokens=frozenset(), actor_lookup=None) -> bool:
+    """Return whether a noun phrase names something struck: a place, people, a building..."""
+    if token is None:
+        return False
+    return (
+        _lemma(token) in TARGET_NOUNS
+        or is_place(token, place_tokens)
+        or is_people(token)
+        or is_armed(token, actor_lookup)
+    )
