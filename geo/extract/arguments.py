@@ -90,9 +90,6 @@ def roles(trigger, namer) -> Roles:
                 out.actor2 = name
         elif out.target is None and patient.lemma_.lower() in TARGET_NOUNS:
             out.target = patient.lemma_.lower()
-        if name is None and syntax.is_people(patient) and out.actor2 is None:
-            if patient.ent_type_ != "PERSON" or trigger.event_type in ("attack", "casualties"):
-                out.actor2 = CIVILIANS if trigger.event_type != "capture" else None
     if trigger.event_type == "casualties" and out.actor1 is None and out.actor2 is not None:
         pass  # victims only: who caused them is unknown
     return out
@@ -143,6 +140,12 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         if best is None:
             best = min(range(len(triggers)), key=lambda k: abs(triggers[k].token.i - num.i))
         trig = triggers[best]
+        if kind in ("killed", "wounded"):
+            governing = next((a for a in chain if count_kind_of(a) == kind), None)
+            if governing is not None and any(
+                count_kind_of(c) not in (None, kind) for c in governing.conjuncts
+            ):
+                kind = "killed_or_wounded"  # "killed or wounded"
         if kind is None:
             kind = {"capture": "captured", "deployment": "deployed", "casualties": "killed",
                     "attack": None}.get(trig.event_type)  # fmt: skip

@@ -106,11 +106,14 @@ def _holds(alt, token, ctx):
         return _violent(token)
     key, _, _ = alt.partition("=")
     words = _words(alt)
+    if key == "in":
+        return token.dep_ == "pobj" and token.head.lower_ in words
     if key == "prt":
         return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
     if key == "prep":
-        return any(p in words for p, _ in syntax.prep_objects(token)) or any(
-            c.dep_ in ("prep", "agent") and c.lower_ in words for c in token.children
+        heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
+        return any(
+            c.dep_ in ("prep", "agent") and c.lower_ in words for h in heads for c in h.children
         )
     if key in ("obj", "nobj"):
         obj = syntax.direct_object(token)
@@ -254,6 +257,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue
         if token.i in light_nouns:
             continue
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound":
+            continue  # "casualty figures", "strike drones": a modifier names no event
         sense = _sense_of(token, ctx)
         if sense is None:
             continue

@@ -13,16 +13,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo.common import nlp
+from geo.events.model import Count
 from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
+from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
 from geo.extract.detect import find_triggers
-from geo.extract.places import Candidate, dateline_end, link_place
+from geo.extract.places import Candidate, dateline_end, link_place, preposition
 from geo.extract.temporal import Reference
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
 
+_NEAR = frozenset("near outside around off".split())
 _SELF_DETONATION = frozenset("suicide self-detonation himself herself themselves".split())
 
 
@@ -57,6 +60,7 @@ class EventMention:
     mention: object = None
     tags: tuple = field(default=())
     unreported: str | None = None
+    near: bool = False
 
     @property
     def place_text(self):
@@ -109,7 +113,9 @@ def _self_detonation(trigger):
     return bool(words & _SELF_DETONATION) and trigger.event_type == "attack"
 
 
-def find_events_in(doc, mentions, *, published=None, metonymic=None, keep_all=False):
+def find_events_in(
+    doc, mentions, *, published=None, metonymic=None, keep_all=False, gazetteer=None
+):
     """Return the events of an already parsed and geoparsed text, in text order.
 
     Parameters
@@ -125,6 +131,9 @@ def find_events_in(doc, mentions, *, published=None, metonymic=None, keep_all=Fa
         ``mention -> bool``: places that stand for a government are never event places.
     keep_all : bool, default False
         Also return events left out (history asides, undated), with ``unreported`` set.
+    gazetteer : Gazetteer, optional
+        Places the events of a long article that name no place of their own in the area
+        the article is about (``article_area``); without it they stay unplaced.
     """
     text = doc.text
     ref = published if isinstance(published, Reference) or published is None else (
@@ -164,13 +173,89 @@ def find_events_in(doc, mentions, *, published=None, metonymic=None, keep_all=Fa
         ]
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
+        _lend_counts(sent, triggers, out, previous)
         previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
-        stated = [e for e, _ in dates if e.kind != "vague"]
-        if stated:
-            e = stated[0]
-            previous_date = EventDate(e.start, e.end, e.precision, "stated", e.text)
+        # the next sentence continues this one when it follows in the same paragraph and
+        # this one reports an event: it inherits this one's stated date
+        stated = [m for m in found if m.date_basis in ("stated", "inherited")]
+        previous_date = None
+        if stated and "\n" not in doc.text[sent.end_char : sent.end_char + 4]:
+            m = stated[-1]
+            previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
+    area = article_area(doc, cands, gazetteer) if gazetteer is not None else None
+    if area is not None:
+        out = [
+            replace(e, place=area, place_basis="article")
+            if e.place_span is None and e.place is None and e.event_type in _PLACED_TYPES
+            else e
+            for e in out
+        ]
     return out if keep_all else [e for e in out if e.unreported is None]
+
+
+#: Types of event that happen somewhere (a statement happens where it is made).
+_PLACED_TYPES = frozenset(
+    "attack casualties capture front_line movement deployment self_detonation".split()
+)
+#: An article is long enough to have a main area from this many sentences on.
+ARTICLE_SENTENCES = 5
+#: The main area must hold this share of the article's places (and at least two).
+AREA_SHARE = 0.6
+
+
+def article_area(doc, cands, gazetteer):
+    """Return the first-level unit a long article is about, or None.
+
+    ACLED coders place a report that names no place where the article as a whole sets it:
+    the admin1 unit (or curated region) that holds at least ``AREA_SHARE`` of the places the
+    article names (at least two of them; datelines, speakers' and governments' cities are
+    not counted). Notes, headlines and wire sentences are too short to set an area.
+    """
+    if sum(1 for _ in doc.sents) < ARTICLE_SENTENCES:
+        return None
+    tally, units = {}, {}
+    for group in cands.values():
+        for cand in group:
+            place = cand.place
+            if place is None or place.feature_code in COUNTRY_CODES:
+                continue
+            unit = _unit_of(place, gazetteer)
+            if unit is None:
+                continue
+            tally[unit.geonameid] = tally.get(unit.geonameid, 0) + 1
+            units[unit.geonameid] = unit
+    if not tally:
+        return None
+    best = max(tally, key=tally.get)
+    total = sum(tally.values())
+    if tally[best] >= 2 and tally[best] >= AREA_SHARE * total:
+        return units[best]
+    return None
+
+
+def _unit_of(place, gazetteer):
+    if place.feature_code in ("ADM1", "RGN"):
+        return place
+    if place.admin1_code:
+        return gazetteer.admin1(place.country_code, place.admin1_code)
+    return None
+
+
+def _lend_counts(sent, triggers, out, previous):
+    """A sentence that only gives numbers ("Estimates place their numbers between 10,000 and
+    12,000") lends them to the deployment of the sentence before it."""
+    if triggers or not previous or not NUMBERS_CONTEXT.search(sent.text):
+        return
+    for index in reversed(previous):
+        event = out[index]
+        if event.event_type == "deployment" and not any(c.kind == "deployed" for c in event.counts):
+            found = find_counts(sent.text, numbers_context=True)
+            counts = tuple(Count(kind="deployed", **fields) for fields, _, _ in found)
+            if counts:
+                quote = (event.quote[0], sent.end_char)
+                out[index] = replace(event, counts=event.counts + counts[:1], quote=quote)
+            return
 
 
 def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):
@@ -194,7 +279,7 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
         actor1=who.actor1, actor2=who.actor2, target=who.target,
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
-        unreported=why,
+        unreported=why, near=best is not None and preposition(best.head) in _NEAR,
     )  # fmt: skip
 
 

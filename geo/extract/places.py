@@ -21,7 +21,15 @@ from pathlib import Path
 
 from geo.extract import syntax
 
-__all__ = ["Candidate", "FEATURES", "THRESHOLD", "WEIGHTS", "dateline_end", "link_place"]
+__all__ = [
+    "FEATURES",
+    "THRESHOLD",
+    "WEIGHTS",
+    "Candidate",
+    "dateline_end",
+    "link_place",
+    "preposition",
+]
 
 _LOCATIVE = frozenset(
     "in at near outside around inside within across throughout along over off on behind "
@@ -174,6 +182,12 @@ def _anchor(token):
         else:
             break
     return anchor
+
+
+def preposition(token):
+    """Return the preposition that governs a place (through "the outskirts of"), or None."""
+    prep, _ = _attach(_anchor(token))
+    return prep
 
 
 def _is_speaker_side(cand_head):

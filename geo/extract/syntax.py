@@ -38,6 +38,8 @@ __all__ = [
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis", "ROOT")
+#: Possessive pronouns that stand for people ("their capture").
+_POSSESSED = frozenset("their his her my our your".split())
 #: Pronouns that stand for people.
 _PERSON_PRONOUNS = frozenset("him her them he she they us we me i".split())
 
@@ -138,6 +140,17 @@ def patients(token):
         out.extend(conjuncts(obj))
     if token.pos_ in ("NOUN", "PROPN"):
         out.extend(obj for _, obj in prep_objects(token, ("of", "on", "against", "upon")))
+        # "X, which is under Russian control": what is held is the verb's subject
+        if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            verb = token.head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                held = subject(verb)
+                if held is not None and held.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                    held = verb.head
+                if held is not None:
+                    out.append(held)
+        # "their capture", "his death": the possessor undergoes it
+        out.extend(c for c in token.children if c.dep_ == "poss" and c.lower_ in _POSSESSED)
     else:
         out.extend(obj for _, obj in prep_objects(token, ("on", "upon", "against", "at")))
     return out
@@ -208,7 +221,9 @@ def is_people(token) -> bool:
     lemma = _lemma(token)
     if lemma in PEOPLE_NOUNS or token.lower_ in PEOPLE_NOUNS or lemma in CIVILIAN_NOUNS:
         return True
-    if token.lower_ in _PERSON_PRONOUNS or token.ent_type_ == "PERSON":
+    if token.lower_ in _PERSON_PRONOUNS or token.lower_ in _POSSESSED:
+        return True
+    if token.ent_type_ == "PERSON":
         return True
     if token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS"):
         return True  # "two Ukrainians"
