@@ -94,7 +94,10 @@ def _holds(alt, token, ctx):
     if alt == "armed":
         return any(ctx.armed(t) for t in ctx.agents(token))
     if alt == "person":
-        return any(syntax.is_people(t) for t in syntax.patients(token))
+        return any(
+            syntax.is_people(t) and not syntax.is_place(t, ctx.place_tokens)
+            for t in syntax.patients(token)
+        )
     if alt == "place":
         return any(syntax.is_place(t, ctx.place_tokens) for t in syntax.patients(token))
     if alt == "target":
@@ -160,13 +163,27 @@ def _violent(token):
     return any(syntax.is_weapon(t) or t.lemma_.lower() in ("attack", "fighting") for t in sent)
 
 
+def _verb_like(token):
+    """A word tagged as a noun that the parse uses as a verb (headlines: "Russian missiles
+    pound Odesa", "fighters storm base"): it governs a subject or an object."""
+    return token.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children
+    )
+
+
 def _sense_of(token, ctx):
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
     if pos == "PROPN":
         pos = "NOUN"
-    for sense in senses().get((token.lemma_.lower(), pos), ()):
-        if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
-            return sense
+    lemma = token.lemma_.lower()
+    tries = [(lemma, pos)]
+    if pos == "NOUN" and _verb_like(token):
+        tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off
+        tries.insert(0, (lemma, "VERB"))
+    for key in tries:
+        for sense in senses().get(key, ()):
+            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                return sense
     return None
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "EVENT_TYPES",
     "NONVIOLENT_CAUSES",
     "PEOPLE_NOUNS",
+    "PERSONNEL_NOUNS",
     "PLACE_NOUNS",
     "REPORT_NOUNS",
     "Sense",
@@ -51,6 +52,16 @@ ARMED_NOUNS = frozenset(
     warship ship vessel defender attacker assailant raider infantry infantryman serviceman
     servicemen personnel combatant guerrilla guerilla extremist group wing faction
     defence defense coalition junta regime kadyrovite wagnerite jihadi bandit
+    """.split()
+)
+#: Armed actors who are people (they can be captured, killed or wounded).
+PERSONNEL_NOUNS = frozenset(
+    """
+    soldier troop troops fighter marine paratrooper commando militant rebel gunman gunmen
+    insurgent mercenary partisan saboteur sniper serviceman servicemen guard guardsman
+    officer policeman policemen infantryman combatant guerrilla guerilla jihadist terrorist
+    separatist paramilitary militiaman militiamen defender attacker assailant raider recruit
+    conscript reservist volunteer sailor pilot gunner artilleryman scout crew crewman
     """.split()
 )
 #: Weapons and munitions: their use is an attack, whoever is named.

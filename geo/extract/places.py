@@ -66,6 +66,7 @@ FEATURES = (
     "entity",
     "unresolved",
     "origin",
+    "label",
 )
 #: Hand-set weights, used until ``data/linker.json`` holds fitted ones.
 _DEFAULT_WEIGHTS = {
@@ -91,6 +92,7 @@ _DEFAULT_WEIGHTS = {
     "entity": 0.3,
     "unresolved": -0.5,
     "origin": -2.5,
+    "label": 3.0,
 }
 #: A candidate must score above this to be the event's place.
 THRESHOLD = 0.0
@@ -204,6 +206,24 @@ def _is_speaker_side(cand_head):
     return False
 
 
+_LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
+
+
+def in_label(cand) -> bool:
+    """Return whether a place opens its line as a label ("Kherson, Dniprovskyi district:
+    shelling of ...", "Pokrovsk – glide bomb hit ..."), the way casualty logs and datelined
+    briefs name where what follows happened."""
+    text = cand.head.doc.text
+    line_start = text.rfind("\n", 0, cand.start) + 1
+    sent_start = cand.head.sent.start_char
+    start = max(line_start, sent_start)
+    m = _LABEL_END.search(text, cand.end, min(len(text), cand.end + 60))
+    if m is None:
+        return False
+    prefix = text[start : m.start()]
+    return len(prefix.split()) <= 8 and not re.search(r"\b(?:[a-z]{4,}ed|said|says)\b", prefix)
+
+
 def features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger."""
     head = cand.head
@@ -277,6 +297,8 @@ def features(cand, trigger, cands) -> dict[str, float]:
         f["nearest"] = 1.0
     if head.ent_type_ in ("GPE", "LOC", "FAC"):
         f["entity"] = 1.0
+    if in_label(cand):
+        f["label"] = 1.0
     return f
 
 

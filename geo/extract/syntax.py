@@ -12,6 +12,7 @@ from geo.extract.lexicon import (
     ARMED_NOUNS,
     CIVILIAN_NOUNS,
     PEOPLE_NOUNS,
+    PERSONNEL_NOUNS,
     PLACE_NOUNS,
     TARGET_NOUNS,
     WEAPON_NOUNS,
@@ -49,10 +50,25 @@ def conjuncts(token):
     return [token, *token.conjuncts]
 
 
+#: Verbs that need an object: without one, a headline's "marines captured near X" is passive.
+_TRANSITIVE = frozenset(
+    "capture kill wound injure detain arrest abduct kidnap seize shell bomb hit strike "
+    "target execute behead torch destroy damage".split()
+)
+
+
 def is_passive(token) -> bool:
     """Return whether a verb is passive ("was shelled", "attacked by", "hit in X")."""
     if any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in token.children):
         return True
+    objects = ("dobj", "obj", "ccomp", "xcomp")
+    if (token.tag_ in ("VBD", "VBN") and token.lemma_.lower() in _TRANSITIVE
+            and not any(c.dep_ in objects for c in token.children)):  # fmt: skip
+        subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subj is not None and not is_weapon(subj) and (
+            is_people(subj) or is_armed(subj) or subj.lemma_.lower() in TARGET_NOUNS
+        ):
+            return True  # headline ellipsis: "Twelve marines [were] captured near Krynky"
     # a participle modifying a noun ("a convoy attacked near X", "Apartment block hit")
     return (
         token.tag_ == "VBN"
@@ -220,6 +236,8 @@ def is_people(token) -> bool:
         return False
     lemma = _lemma(token)
     if lemma in PEOPLE_NOUNS or token.lower_ in PEOPLE_NOUNS or lemma in CIVILIAN_NOUNS:
+        return True
+    if lemma in PERSONNEL_NOUNS or token.lower_ in PERSONNEL_NOUNS:
         return True
     if token.lower_ in _PERSON_PRONOUNS or token.lower_ in _POSSESSED:
         return True
