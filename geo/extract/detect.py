@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.extract import syntax
-from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, senses
+from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
 
 __all__ = ["Trigger", "find_triggers", "is_unreal"]
 
@@ -126,6 +126,9 @@ def _holds(alt, token, ctx):
             found = {obj.lemma_.lower()} if obj is not None else set()
         if key == "obj" and "armed" in words:
             return obj is not None and ctx.armed(obj)
+        if key == "obj" and token.pos_ not in ("NOUN", "PROPN"):
+            # "set a depot ablaze": the complement counts as the object's word too
+            found |= {c.lemma_.lower() for c in token.children if c.dep_ in ("oprd", "acomp")}
         return bool(found & words) if key == "obj" else not (found & words)
     if key == "objlex":
         obj = syntax.direct_object(token)
@@ -175,7 +178,7 @@ def _sense_of(token, ctx):
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
     if pos == "PROPN":
         pos = "NOUN"
-    lemma = token.lemma_.lower()
+    lemma = lemma_of(token)
     tries = [(lemma, pos)]
     if pos == "NOUN" and _verb_like(token):
         tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off

@@ -24,6 +24,7 @@ __all__ = [
     "Sense",
     "TARGET_NOUNS",
     "WEAPON_NOUNS",
+    "lemma_of",
     "senses",
 ]
 
@@ -137,6 +138,20 @@ REPORT_NOUNS = frozenset(
     study documentary series novel story scene moment imagination attention mood spirit essence
     """.split()
 )
+
+
+#: Past forms the language model's lemmatiser does not know, by their lemma.
+_IRREGULAR = {
+    "retook": "retake", "retaken": "retake", "overtook": "overtake", "overtaken": "overtake",
+    "outflanked": "outflank", "shot": "shoot", "underwent": "undergo", "besieged": "besiege",
+    "rebombed": "bomb", "reshelled": "shell", "blew": "blow", "blown": "blow",
+}  # fmt: skip
+
+
+def lemma_of(token) -> str:
+    """Return a token's lemma in lower case, mending past forms the model leaves as they are."""
+    lemma = token.lemma_.lower()
+    return _IRREGULAR.get(lemma, lemma)
 
 
 @dataclass(frozen=True, slots=True)

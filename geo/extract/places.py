@@ -224,8 +224,8 @@ def in_label(cand) -> bool:
     return len(prefix.split()) <= 8 and not re.search(r"\b(?:[a-z]{4,}ed|said|says)\b", prefix)
 
 
-def features(cand, trigger, cands) -> dict[str, float]:
-    """Return the named features of one candidate place for one trigger."""
+def _own_features(cand, trigger, cands) -> dict[str, float]:
+    """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
     thead = trigger.head
     f = dict.fromkeys(FEATURES, 0.0)
@@ -253,6 +253,8 @@ def features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0
         elif prep in _DIRECTIONAL and near_trigger:
             f["directional"] = 1.0
+        elif prep == "from" and trigger.event_type == "movement":
+            f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
         elif prep == "from":
             f["from"] = 1.0
             if attached is not None and (syntax.is_people(attached) or attached.pos_ == "PROPN"):
@@ -300,6 +302,51 @@ def features(cand, trigger, cands) -> dict[str, float]:
     if in_label(cand):
         f["label"] = 1.0
     return f
+
+
+_CHAIN_GAP = re.compile(r"\s*(?:,|\(|,?\s+in)\s*$")
+#: Features of how a place relates to the trigger: shared along a chain of qualifiers.
+_RELATION = ("object", "locative", "directional", "of", "same_clause", "in_subtree")
+
+
+def chains(cands) -> list[list[Candidate]]:
+    """Group places written as one name with its qualifiers ("Lyman, Kramatorsk raion,
+    Donetsk oblast", "Bukavu (South Kivu)"): the parse often hangs them the wrong way round,
+    but they stand in one relation to the event."""
+    ordered = sorted(cands, key=lambda c: c.start)
+    groups: list[list[Candidate]] = []
+    for cand in ordered:
+        if groups:
+            last = groups[-1][-1]
+            text = cand.head.doc.text
+            if 0 <= cand.start - last.end <= 6 and _CHAIN_GAP.match(text[last.end : cand.start]):
+                groups[-1].append(cand)
+                continue
+        groups.append([cand])
+    return groups
+
+
+def features(cand, trigger, cands) -> dict[str, float]:
+    """Return the named features of one candidate place for one trigger.
+
+    A place in a chain of qualifiers takes the strongest relation any member of its chain
+    has to the trigger; ``qualifier``/``finer_exists`` then tell the members apart.
+    """
+    own = _own_features(cand, trigger, cands)
+    chain = next((g for g in chains(cands) if cand in g), [cand])
+    if len(chain) > 1:
+        for other in chain:
+            if other is cand:
+                continue
+            theirs = _own_features(other, trigger, cands)
+            for name in _RELATION:
+                own[name] = max(own[name], theirs[name])
+            own["path"] = min(own["path"], theirs["path"])
+        if chain[0] is not cand:
+            own["qualifier"] = 1.0
+        elif any(o.place is not None for o in chain[1:]):
+            own["qualified"] = 1.0
+    return own
 
 
 def _contains(outer, inner) -> bool:
