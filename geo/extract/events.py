@@ -19,7 +19,7 @@ from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
 from geo.extract.detect import find_triggers
-from geo.extract.places import Candidate, dateline_end, link_place, preposition
+from geo.extract.places import Candidate, cue_candidates, dateline_end, link_place, preposition
 from geo.extract.temporal import Reference
 from geo.gazetteer.place import COUNTRY_CODES
 
@@ -100,9 +100,16 @@ def _candidates(doc, mentions, text, skip_before, metonymic):
             continue
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
+        taken.update(range(ent.start, ent.end))
         per_sent.setdefault(ent.root.sent.start, []).append(
             Candidate(ent.start_char, ent.end_char, ent.root)
         )
+    for sent in doc.sents:
+        if sent.end_char <= skip_before:
+            continue
+        found = cue_candidates(sent, taken)
+        if found:
+            per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "Candidate",
     "dateline_end",
     "link_place",
+    "cue_candidates",
     "preposition",
 ]
 
@@ -154,6 +155,99 @@ class Candidate:
         return self.head.doc.text[self.start : self.end]
 
 
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+#: Words that end the names of organisations, not places ("the Defence Ministry").
+_ORG_WORDS = frozenset(
+    "ministry council university agency committee party front movement army force forces "
+    "brigade battalion regiment corps guard guards police service court office company "
+    "bank association union organization organisation institute group network agency "
+    "television radio news times post journal press daily".split()
+)
+_CUE_PREPS = frozenset("in at near outside around into toward towards inside across".split())
+_AREA_NOUNS = frozenset(
+    "village villages town towns city cities district districts area areas province "
+    "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
+    "suburbs camp camps county counties governorate municipality locality settlement "
+    "settlements hamlet quarter".split()
+)
+
+
+def _chunk(token):
+    """Return the ``(first, last)`` tokens of the proper-noun chunk ``token`` heads."""
+    left = token
+    while left.i > left.sent.start:
+        prev = left.doc[left.i - 1]
+        if prev.pos_ == "PROPN" or (prev.text in ("-", "'", "’") and prev.i > left.sent.start):
+            left = prev
+        else:
+            break
+    right = token
+    while right.i + 1 < right.sent.end:
+        nxt = right.doc[right.i + 1]
+        if nxt.pos_ == "PROPN" or (nxt.text in ("-",) and nxt.i + 1 < nxt.sent.end):
+            right = nxt
+        else:
+            break
+    if left.text in ("-", "'", "’"):
+        left = left.doc[left.i + 1]
+    return left, right
+
+
+def cue_candidates(sent, taken) -> list[Candidate]:
+    """Return unresolved place names the grammar marks as places: a proper noun after a
+    locative preposition ("near Huwaysis"), after "the village/town/district of", or
+    listed with such a name ("the towns of Khan Touman, Aleis and Alzorba").
+
+    ``taken`` holds token indices already inside place candidates.
+    """
+    out = []
+    seen = set(taken)
+
+    def add(token):
+        first, last = _chunk(token)
+        idx = set(range(first.i, last.i + 1))
+        if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
+            return False
+        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL") for t in
+               (first, last)):  # fmt: skip
+            return False
+        seen.update(idx)
+        out.append(Candidate(first.idx, last.idx + len(last), token))
+        return True
+
+    for token in sent:
+        if token.pos_ != "PROPN" or token.i in seen:
+            continue
+        head = token.head
+        cue = False
+        if token.dep_ == "compound":
+            if head.lower_ not in _AREA_NOUNS:
+                continue
+            cue = True  # "Buwa village", "the Zahraa district"
+        elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
+            cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
+        elif token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _AREA_NOUNS:
+            cue = True
+        elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
+            cue = True
+        if cue and add(token):
+            for conj in token.conjuncts:
+                if conj.pos_ == "PROPN":
+                    add(conj)
+    return out
+
+
+def _tok(cand, offset):
+    """Return the index of the token of ``cand``'s sentence holding character ``offset``."""
+    for token in cand.head.sent:
+        if token.idx <= offset < token.idx + len(token):
+            return token.i
+    return cand.head.i
+
+
 def _path(a, b):
     """Return the number of arcs between two tokens through their lowest common ancestor."""
     up_a = [a, *a.ancestors]
@@ -177,6 +271,8 @@ def _anchor(token):
     anchor = token
     while anchor.dep_ == "conj":
         anchor = anchor.head
+    if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
+        anchor = anchor.head  # "Buwa village", "the Huriyah neighborhood of Baghdad"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -206,6 +302,10 @@ def _is_speaker_side(cand_head):
     return False
 
 
+_LABEL_WORDS = frozenset(
+    "oblast region district raion city town village province state governorate county "
+    "occupied area hromada community municipality of and".split()
+)
 _LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
 
 
@@ -214,14 +314,15 @@ def in_label(cand) -> bool:
     shelling of ...", "Pokrovsk – glide bomb hit ..."), the way casualty logs and datelined
     briefs name where what follows happened."""
     text = cand.head.doc.text
-    line_start = text.rfind("\n", 0, cand.start) + 1
-    sent_start = cand.head.sent.start_char
-    start = max(line_start, sent_start)
+    start = text.rfind("\n", 0, cand.start) + 1  # the label opens a line
     m = _LABEL_END.search(text, cand.end, min(len(text), cand.end + 60))
     if m is None:
         return False
     prefix = text[start : m.start()]
-    return len(prefix.split()) <= 8 and not re.search(r"\b(?:[a-z]{4,}ed|said|says)\b", prefix)
+    # only names, their qualifiers and a date: no verb, no lower-case sentence words
+    words = re.findall(r"[A-Za-z][\w'’-]*", prefix)
+    lower = [w for w in words if w.islower() and w not in _LABEL_WORDS]
+    return len(words) <= 8 and not lower
 
 
 def _own_features(cand, trigger, cands) -> dict[str, float]:
@@ -262,12 +363,22 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
     others = [c for c in cands if c is not cand]
     heads = {o.head.i for o in others}
+    heads_span = {i for o in others for i in range(_tok(o, o.start), _tok(o, o.end - 1) + 1)}
     if head.dep_ in ("appos", "npadvmod") and head.head.i in heads:
         f["qualifier"] = 1.0
     elif head.dep_ == "compound" and head.head.i in heads:
         f["qualifier"] = 1.0
     if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
         f["qualified"] = 1.0
+    # "Mogadishu's Yaqshid district", "the Huriyah neighborhood of Baghdad": the city only
+    # says where the named district is
+    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or head.head.i in heads):
+        f["qualifier"] = 1.0
+    if (head.dep_ == "pobj" and head.head.lower_ == "of"
+            and head.head.head.lower_ in _AREA_NOUNS
+            and any(c.i in heads or c.i in heads_span for c in head.head.head.children
+                    if c.dep_ in ("compound", "amod", "nmod"))):  # fmt: skip
+        f["qualifier"] = 1.0
     if syntax.clause_head(head) == clause:
         f["same_clause"] = 1.0
     if head in thead.subtree or head in trigger.token.subtree:

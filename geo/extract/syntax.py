@@ -65,8 +65,10 @@ def is_passive(token) -> bool:
     if (token.tag_ in ("VBD", "VBN") and token.lemma_.lower() in _TRANSITIVE
             and not any(c.dep_ in objects for c in token.children)):  # fmt: skip
         subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if subj is not None and not is_weapon(subj) and (
-            is_people(subj) or is_armed(subj) or subj.lemma_.lower() in TARGET_NOUNS
+        if (
+            subj is not None
+            and not is_weapon(subj)
+            and (is_people(subj) or is_armed(subj) or subj.lemma_.lower() in TARGET_NOUNS)
         ):
             return True  # headline ellipsis: "Twelve marines [were] captured near Krynky"
     # a participle modifying a noun ("a convoy attacked near X", "Apartment block hit")
