@@ -176,10 +176,10 @@ def main(argv=None):
     for h in (0, 1):
         d = decide(halves[h], w, best_t)
         name = "fit" if h == 0 else "held out"
+        n, m = max(1, d["with_gold"]), max(1, d["without"])
         print(f"| {name} | {d['with_gold']} | {reach[h][1] / max(1, reach[h][0]):.1%} | "
-              f"{d['right'] / max(1, d['with_gold']):.1%} | {d['wrong'] / max(1, d['with_gold']):.1%} | "
-              f"{d['missed'] / max(1, d['with_gold']):.1%} | {d['without']} | "
-              f"{d['anyway'] / max(1, d['without']):.1%} |")  # fmt: skip
+              f"{d['right'] / n:.1%} | {d['wrong'] / n:.1%} | {d['missed'] / n:.1%} | "
+              f"{d['without']} | {d['anyway'] / m:.1%} |")  # fmt: skip
     print()
     print("| feature | weight |")
     print("|---|---|")
