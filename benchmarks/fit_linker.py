@@ -134,6 +134,7 @@ def main(argv=None):
     parser.add_argument("--all-rows", action="store_true",
                         help="also use unreviewed rows (answer null) for fitting")  # fmt: skip
     parser.add_argument("--limit", type=int, default=None, help="use the first N rows")
+    parser.add_argument("--curve", action="store_true", help="print right/anyway by threshold")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in gzip.open(DATA, "rt", encoding="utf-8")]
     reviewed = [r for r in rows if r["answer"] == "accept"]
@@ -156,7 +157,7 @@ def main(argv=None):
     # hand-set weight: the fit has next to nothing to say about it
     unseen = [i for i, name in enumerate(FEATURES) if sum(1 for row in xs if row[i]) < RARE]
     for i in unseen:
-        w[i] = _DEFAULT_WEIGHTS[FEATURES[i]]
+        w[i] = _DEFAULT_WEIGHTS.get(FEATURES[i], 0.0)
     # the threshold that maximises right spans minus places attached where there is none
     best_t, best_v = 0.0, -math.inf
     for t in np.linspace(-3, 3, 61):
@@ -165,6 +166,11 @@ def main(argv=None):
         if value > best_v:
             best_t, best_v = float(t), value
     print(f"event_location (Halterman 2019): {len(fit_rows)} sentences parsed in {parse_s:.0f} s")
+    if args.curve:
+        for t in np.linspace(-2, 2, 21):
+            d = decide(halves[1], w, t)
+            print(f"threshold {t:+.1f}: held-out right {d['right'] / max(1, d['with_gold']):.1%}"
+                  f", anyway {d['anyway'] / max(1, d['without']):.1%}")
     print(
         f"fitted on half 0: {len(xs)} (verb, place) pairs; threshold {best_t:+.2f}; "
         f"hand-set (never seen in the data): {', '.join(FEATURES[i] for i in unseen) or '-'}"

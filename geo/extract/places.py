@@ -43,6 +43,13 @@ _SPEECH = frozenset(
 )
 _WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "linker.json"
 
+_PREP_FEATURES = (
+    "in", "at", "near", "on", "from", "to", "into", "of", "outside", "around", "across",
+    "over", "toward", "against", "by", "with", "between", "inside", "along",
+)  # fmt: skip
+_DEP_FEATURES = ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "appos", "conj", "poss",
+                 "npadvmod", "attr", "other")  # fmt: skip
+_ENT_FEATURES = ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "none")
 #: The features of a (trigger, place) pair, in the order of the weight vector.
 FEATURES = (
     "bias",
@@ -68,6 +75,16 @@ FEATURES = (
     "unresolved",
     "origin",
     "label",
+    # which preposition governs the place (through "the outskirts of")
+    *(f"prep_{w}" for w in _PREP_FEATURES),
+    # its grammatical role, and what the spaCy entity recogniser calls it
+    *(f"dep_{d}" for d in _DEP_FEATURES),
+    *(f"ent_{e}" for e in _ENT_FEATURES),
+    "attach_trigger",
+    "attach_object",
+    "fronted",
+    "trigger_noun",
+    "candidates",
 )
 #: Hand-set weights, used until ``data/linker.json`` holds fitted ones.
 _DEFAULT_WEIGHTS = {
@@ -111,7 +128,7 @@ def _weights():
             data.get("threshold", THRESHOLD)
         )
     except (OSError, ValueError, KeyError):
-        return dict(_DEFAULT_WEIGHTS), THRESHOLD
+        return {name: _DEFAULT_WEIGHTS.get(name, 0.0) for name in FEATURES}, THRESHOLD
 
 
 WEIGHTS = _weights()[0]
@@ -412,6 +429,24 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["entity"] = 1.0
     if in_label(cand):
         f["label"] = 1.0
+    word = (prep or "").replace("towards", "toward")
+    if word in _PREP_FEATURES:
+        f[f"prep_{word}"] = 1.0
+    dep = head.dep_ if head.dep_ in _DEP_FEATURES else "other"
+    f[f"dep_{dep}"] = 1.0
+    ent = head.ent_type_ if head.ent_type_ in _ENT_FEATURES else "none"
+    f[f"ent_{ent}"] = 1.0
+    if attached is not None and attached.i in (thead.i, trigger.token.i):
+        f["attach_trigger"] = 1.0
+    elif attached is not None and attached.i in patients:
+        f["attach_object"] = 1.0
+    subj = syntax.subject(thead)
+    if (prep is not None and attached is not None and subj is not None
+            and anchor.i < subj.i and attached == clause):  # fmt: skip
+        f["fronted"] = 1.0  # "In the city of Nablus on Saturday, a man was shot"
+    if trigger.token.pos_ in ("NOUN", "PROPN"):
+        f["trigger_noun"] = 1.0
+    f["candidates"] = math.log(len(cands))
     return f
 
 
