@@ -298,7 +298,7 @@ def test_word_matches_equal_finditer_on_the_dev_set_and_new_forms():
     from pathlib import Path
 
     from geo.extract import temporal
-    from geo.extract.words import word_matches
+    from geo.common.words import word_matches
 
     texts = [
         "Overnight into Tuesday, twenty-four hours ago, the night of 3-4 March, on 3 and 4 "

@@ -6,7 +6,7 @@ import pytest
 
 from geo.extract import counts, temporal
 from geo.extract.candidates import split_sentences
-from geo.extract.words import WordStarts, word_matches
+from geo.common.words import WordStarts, word_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [
@@ -131,7 +131,7 @@ def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
 def test_word_alternation_groups_by_first_letter_and_distributes_groups():
     import re
 
-    from geo.extract.words import word_alternation
+    from geo.common.words import word_alternation
 
     pattern = word_alternation(r"(?:held|controlled)\s+by|troops|Tanks?", re.I)
     assert pattern.pattern == r"\b(?=[cht])(?:c(?:ontrolled\s+by)|h(?:eld\s+by)|t(?:roops|anks?))\b"

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from geopy.distance import great_circle
 
 from geo.events.model import Count
 from geo.gazetteer.place import COUNTRY_CODES
 
-__all__ = ["SAME_PLACE_KM", "compatible", "merge", "merge_counts", "same_place", "summarise"]
+__all__ = [
+    "REPORT_LAG_DAYS",
+    "SAME_PLACE_KM",
+    "compatible",
+    "match_window",
+    "merge",
+    "merge_counts",
+    "same_place",
+    "summarise",
+]
 
 _PRECISION_RANK = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 _CASUALTY_KINDS = {"killed", "wounded", "killed_or_wounded"}
 #: Points this close are one place for merging (villages and their outskirts).
 SAME_PLACE_KM = 10.0
+#: An incident dated only by its report happened on that day or up to this many days before.
+REPORT_LAG_DAYS = 7
+_STATES = frozenset(("deployment", "front_line"))
 _BASIS_RANK = {"stated": 0, "inherited": 1, "report": 2}
 _LABELS = {
     "deployment": "Deployment", "capture": "Capture", "casualties": "Casualties",
@@ -86,9 +98,32 @@ def _located(event):
     return event.geonameid is not None or event.latitude is not None
 
 
+def _reach(event):
+    """Return the dates an event may have happened on: a date taken from its report (or a
+    statement about it) bounds it from above; a state (a deployment, who holds a place) may
+    have begun any time before, an incident within ``REPORT_LAG_DAYS``."""
+    if event.date_basis != "report":
+        return event.date_start, event.date_end
+    if event.event_type in _STATES:
+        return date.min, event.date_end
+    return event.date_start - timedelta(days=REPORT_LAG_DAYS), event.date_end
+
+
+def match_window(event):
+    """Return ``(start, end)``: the dates a stored event must overlap to possibly be the same
+    event as ``event`` (``None`` for an open end). Wider than ``event``'s own dates: reports
+    dated by their publication reach back, and dates a day apart may be one night."""
+    start, end = _reach(event)
+    start = None if start == date.min else start - timedelta(days=1)
+    if event.event_type in _STATES:
+        return start, None  # a later report of the same deployment, dated by its report
+    return start, end + timedelta(days=1 + REPORT_LAG_DAYS)
+
+
 def _dates_touch(a, b):
     """Overlapping date ranges, or day-precise dates (stated or by report) a day apart."""
-    if a.date_start <= b.date_end and b.date_start <= a.date_end:
+    (a0, a1), (b0, b1) = _reach(a), _reach(b)
+    if a0 <= b1 and b0 <= a1:
         return True
     gap = max(a.date_start, b.date_start) - min(a.date_end, b.date_end)
     return gap <= timedelta(days=1) and a.date_precision == b.date_precision == "day"

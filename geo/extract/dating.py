@@ -62,6 +62,23 @@ def _attached(token, trigger):
     return None
 
 
+_SPEECH = frozenset(
+    "say tell report announce confirm claim state add write post deny acknowledge "
+    "admit reveal disclose".split()
+)
+
+
+def _dates_speech(token, trigger) -> bool:
+    """Return whether a date phrase dates a statement about the event, not the event: it
+    hangs on a speech verb whose complement holds the trigger."""
+    for anc in token.ancestors:
+        if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            return trigger.token in anc.subtree
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
 def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
 
@@ -82,7 +99,13 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
             depth = _attached(token, trigger)
             distance = abs(token.i - trigger.token.i)
             ranked.append((depth is None, depth or 0, distance, expr))
-        expr = min(ranked, key=lambda r: r[:3])[3]
+        best = min(ranked, key=lambda r: r[:3])
+        expr = best[3]
+        token = next(t for e, t in usable if e is expr)
+        if best[0] and _dates_speech(token, trigger):
+            # "On January 12 the government said it captured him": the day of the
+            # statement, not of the capture, which happened on or before it
+            return EventDate(expr.start, expr.end, expr.precision, "report", expr.text)
         return EventDate(expr.start, expr.end, expr.precision, "stated", expr.text)
     if inherited is not None:
         return EventDate(inherited.start, inherited.end, inherited.precision, "inherited",

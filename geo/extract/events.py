@@ -19,7 +19,14 @@ from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
 from geo.extract.detect import find_triggers
-from geo.extract.places import Candidate, cue_candidates, dateline_end, link_place, preposition
+from geo.extract.places import (
+    Candidate,
+    cue_candidates,
+    dateline_end,
+    is_location,
+    link_place,
+    preposition,
+)
 from geo.extract.temporal import Reference
 from geo.gazetteer.place import COUNTRY_CODES
 
@@ -190,7 +197,7 @@ def find_events_in(
         if stated and "\n" not in doc.text[sent.end_char : sent.end_char + 4]:
             m = stated[-1]
             previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
-    area = article_area(doc, cands, gazetteer) if gazetteer is not None else None
+    area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
             replace(e, place=area, place_basis="article")
@@ -207,36 +214,47 @@ _PLACED_TYPES = frozenset(
 )
 #: An article is long enough to have a main area from this many sentences on.
 ARTICLE_SENTENCES = 5
-#: The main area must hold this share of the article's places (and at least two).
-AREA_SHARE = 0.6
+#: The main area is named at least twice, and this many times as often as any other.
+AREA_MARGIN = 2
 
 
-def article_area(doc, cands, gazetteer):
+def article_area(doc, events, cands, gazetteer):
     """Return the first-level unit a long article is about, or None.
 
-    ACLED coders place a report that names no place where the article as a whole sets it:
-    the admin1 unit (or curated region) that holds at least ``AREA_SHARE`` of the places the
-    article names (at least two of them; datelines, speakers' and governments' cities are
-    not counted). Notes, headlines and wire sentences are too short to set an area.
+    ACLED coders place a report that names no place where the article as a whole sets it.
+    Here that is the admin1 unit (or curated region) where the article's events and its
+    places named as locations ("in X", "near X", "to X"; not where someone comes from or
+    speaks) fall most often: an event's place counts twice, such a mention once; the unit
+    needs a weight of at least two and ``AREA_MARGIN`` times any other unit's. Notes,
+    headlines and wire sentences are too short to set an area.
     """
     if sum(1 for _ in doc.sents) < ARTICLE_SENTENCES:
         return None
     tally, units = {}, {}
+
+    def count(place, weight):
+        if place is None or place.feature_code in COUNTRY_CODES:
+            return
+        unit = _unit_of(place, gazetteer)
+        if unit is not None:
+            tally[unit.geonameid] = tally.get(unit.geonameid, 0) + weight
+            units[unit.geonameid] = unit
+
+    linked = set()
+    for event in events:
+        if not event.unreported and event.place_span is not None:
+            count(event.place, 2)
+            linked.add(event.place_span)
     for group in cands.values():
         for cand in group:
-            place = cand.place
-            if place is None or place.feature_code in COUNTRY_CODES:
-                continue
-            unit = _unit_of(place, gazetteer)
-            if unit is None:
-                continue
-            tally[unit.geonameid] = tally.get(unit.geonameid, 0) + 1
-            units[unit.geonameid] = unit
+            if (cand.start, cand.end) not in linked and is_location(cand):
+                count(cand.place, 1)
     if not tally:
         return None
+    ranked = sorted(tally.values(), reverse=True)
     best = max(tally, key=tally.get)
-    total = sum(tally.values())
-    if tally[best] >= 2 and tally[best] >= AREA_SHARE * total:
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    if tally[best] >= 2 and tally[best] >= AREA_MARGIN * runner_up:
         return units[best]
     return None
 

@@ -27,6 +27,7 @@ __all__ = [
     "WEIGHTS",
     "Candidate",
     "dateline_end",
+    "is_location",
     "link_place",
     "cue_candidates",
     "preposition",
@@ -305,6 +306,17 @@ def preposition(token):
     return prep
 
 
+def is_location(cand) -> bool:
+    """Return whether a place is named as a location ("in X", "near X", "to X"), not as
+    where someone comes from or speaks, nor in a qualifier's place."""
+    prep = preposition(cand.head)
+    if prep not in _LOCATIVE and prep not in _DIRECTIONAL:
+        return False
+    if any(a.dep_ == "prep" and a.lower_ == "from" for a in cand.head.ancestors):
+        return False
+    return not _is_speaker_side(cand.head)
+
+
 def _is_speaker_side(cand_head):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
     forces shelled X", "..., the governor of Kursk said"), not in what was said."""
@@ -375,8 +387,13 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
         elif prep == "from":
             f["from"] = 1.0
-            if attached is not None and (syntax.is_people(attached) or attached.pos_ == "PROPN"):
+    # "Ri, from a privileged area in Pyongyang": where someone comes from
+    for anc in anchor.ancestors:
+        if anc.dep_ == "prep" and anc.lower_ == "from":
+            owner = anc.head
+            if syntax.is_people(owner) or owner.pos_ == "PROPN" or owner.ent_type_ == "PERSON":
                 f["origin"] = 1.0
+            break
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
     others = [c for c in cands if c is not cand]
     heads = {o.head.i for o in others}

@@ -95,6 +95,10 @@ def subject(token):
         return None
     if token.dep_ in ("xcomp", "advcl") and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)  # "forces tried to storm", "killing two" after a strike
+    if token.dep_ == "pcomp" and token.head.dep_ == "prep":
+        verb = token.head.head  # "prisoners shared ... after being captured"
+        if verb.pos_ in ("VERB", "AUX"):
+            return subject(verb)
     return None
 
 

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from geo.common.words import WordStarts, word_matches
 from geo.exc import ValidationError
 from geo.extract import absolute, relative
 from geo.extract.absolute import MONTHS, month_range
-from geo.extract.words import WordStarts, word_matches
 
 __all__ = [
     "DateExpr",

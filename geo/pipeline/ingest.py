@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from geo.articles.reader import iter_article_paths, read_article
 from geo.common import nlp, paths
 from geo.events.geometry import geometry_bounds
-from geo.events.merge import compatible, merge, merge_counts, summarise
+from geo.events.merge import compatible, match_window, merge, merge_counts, summarise
 from geo.events.model import Event, Source
 from geo.exc import ArticleError, GeoError, StoreError
 from geo.extract import find_events_in
@@ -242,8 +242,10 @@ def _bbox(event):
 
 def _store_match(store, event, gaz):
     # Events at nested places always have intersecting boxes: the box narrows the search.
-    query = EventQuery(types=(event.event_type,), start=event.date_start, end=event.date_end,
-                       bbox=_bbox(event))  # fmt: skip
+    if event.geonameid is None and event.latitude is None:
+        return None  # an event with no place never joins another article's event
+    start, end = match_window(event)
+    query = EventQuery(types=(event.event_type,), start=start, end=end, bbox=_bbox(event))
     best, best_key = None, None
     sid = event.sources[0].source_id
     for stored in store.query(query):
