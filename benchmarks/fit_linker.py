@@ -70,7 +70,7 @@ def examples(rows):
                 if text[loc["start"]:loc["end"]] == loc["name"]]  # fmt: skip
         mentions = geoparse(text, doc=doc) if _takes_doc() else geoparse(text)
         per_sent = extract_events._candidates(
-            doc, mentions, text, extract_events.dateline_end(text),
+            doc, mentions, text, extract_events.datelines(text),
             lambda m, text=text: is_metonymic(text, m),
         )  # fmt: skip
         trigger = _trigger_for(doc, row["event"]["start"], row["event"]["end"])

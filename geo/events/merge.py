@@ -126,7 +126,8 @@ def _dates_touch(a, b):
     if a0 <= b1 and b0 <= a1:
         return True
     gap = max(a.date_start, b.date_start) - min(a.date_end, b.date_end)
-    return gap <= timedelta(days=1) and a.date_precision == b.date_precision == "day"
+    single = a.date_start == a.date_end and b.date_start == b.date_end
+    return single and gap <= timedelta(days=1)
 
 
 def same_place(a, b, gazetteer) -> bool:

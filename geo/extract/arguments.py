@@ -78,6 +78,11 @@ def roles(trigger, namer) -> Roles:
     if head.pos_ in ("VERB", "AUX") and token != head:
         agents.extend(syntax.modifiers(token))
     agents.extend(obj for _, obj in syntax.prep_objects(head, ("with",)) if syntax.is_weapon(obj))
+    sufferer = _sufferer(token)
+    if sufferer is not None:
+        # "The troops suffered heavy casualties": the subject is the victim, not the agent
+        out.actor2 = namer.name(sufferer, acting=False)
+        agents = [a for a in agents if a.i != sufferer.i]
     for candidate in agents:
         name = namer.name(candidate, acting=True)
         if name is not None and name != CIVILIANS:
@@ -93,6 +98,19 @@ def roles(trigger, namer) -> Roles:
     if trigger.event_type == "casualties" and out.actor1 is None and out.actor2 is not None:
         pass  # victims only: who caused them is unknown
     return out
+
+
+_SUFFER = frozenset("suffer sustain incur take endure".split())
+
+
+def _sufferer(token):
+    """Return the subject of "suffer/sustain ... casualties/losses", the side that lost."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ != "dobj":
+        return None
+    verb = token.head
+    if verb.lemma_.lower() in _SUFFER:
+        return syntax.subject(verb)
+    return None
 
 
 def count_kind_of(word) -> str | None:

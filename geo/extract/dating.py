@@ -19,9 +19,13 @@ __all__ = ["HISTORY_DAYS", "EventDate", "event_date", "is_history", "sentence_da
 
 #: An event that ended this many days before its report is background, not news.
 HISTORY_DAYS = 365
-#: Phrases that set a sentence in the past without a date ("years ago", "in World War II").
+#: Phrases that set a sentence in the past without a date ("years ago", "in World War II",
+#: "in the early weeks" of a war, "at the time").
 _ASIDE = re.compile(
     r"\b(?:(?:years|decades|centuries)\s+ago|(?:19|20)\d0s|historically|in\s+ancient"
+    r"|in\s+the\s+(?:early|first|opening)\s+(?:days|weeks|months|years)"
+    r"|at\s+the\s+(?:start|beginning|outset)\s+of\s+the\s+(?:war|invasion|conflict)"
+    r"|(?:back\s+then|at\s+the\s+time|in\s+the\s+past)(?=\s*[,.;])"
     r"|(?-i:(?:during|in|of)\s+(?:the\s+)?(?:(?:First|Second)\s+World\s+War|World\s+War"
     r"\s+(?:I|II|One|Two)|[A-Z]\w+(?:\s+[A-Z]\w+){0,2}\s+War)))\b",
     re.IGNORECASE,

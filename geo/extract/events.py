@@ -22,7 +22,7 @@ from geo.extract.detect import find_triggers
 from geo.extract.places import (
     Candidate,
     cue_candidates,
-    dateline_end,
+    datelines,
     is_location,
     link_place,
     preposition,
@@ -89,12 +89,19 @@ def _countries(doc, mentions):
     return out
 
 
-def _candidates(doc, mentions, text, skip_before, metonymic):
-    """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``."""
+def _candidates(doc, mentions, text, skip, metonymic):
+    """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``.
+
+    ``skip`` lists spans (datelines) whose places are never event places.
+    """
     per_sent: dict[int, list[Candidate]] = {}
     taken = set()
+
+    def skipped(start, end):
+        return any(a <= start < b for a, b in skip)
+
     for m in mentions:
-        if m.role != "location" or m.start < skip_before or metonymic(m):
+        if m.role != "location" or skipped(m.start, m.end) or metonymic(m):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
@@ -103,7 +110,7 @@ def _candidates(doc, mentions, text, skip_before, metonymic):
         cand = Candidate(m.start, m.end, span.root, m.place, m)
         per_sent.setdefault(span.root.sent.start, []).append(cand)
     for ent in doc.ents:
-        if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start_char < skip_before:
+        if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
@@ -111,9 +118,10 @@ def _candidates(doc, mentions, text, skip_before, metonymic):
         per_sent.setdefault(ent.root.sent.start, []).append(
             Candidate(ent.start_char, ent.end_char, ent.root)
         )
+    for token in doc:
+        if skipped(token.idx, token.idx + len(token)):
+            taken.add(token.i)
     for sent in doc.sents:
-        if sent.end_char <= skip_before:
-            continue
         found = cue_candidates(sent, taken)
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
@@ -154,7 +162,7 @@ def find_events_in(
         Reference.of(published)
     )  # fmt: skip
     metonymic = metonymic or (lambda m: False)
-    skip = dateline_end(text)
+    skip = datelines(text)
     cands = _candidates(doc, mentions, text, skip, metonymic)
     place_tokens = frozenset(
         i for group in cands.values() for c in group if c.place is not None
@@ -172,9 +180,11 @@ def find_events_in(
 
     out: list[EventMention] = []
     previous_date: EventDate | None = None
+    in_history = False  # the previous sentence of the paragraph was a history aside
     previous: list[int] = []  # indices in ``out`` of the previous sentence's events
+    pending = None  # numbers of a sentence without an event, for the next sentence's
     for sent in doc.sents:
-        if sent.end_char <= skip:
+        if any(a <= sent.start_char and sent.end_char <= b for a, b in skip):
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
         dates = sentence_dates(sent, ref)
@@ -185,18 +195,30 @@ def find_events_in(
             _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
             for k, trig in enumerate(triggers)
         ]
+        if in_history:
+            # it continues a history aside, and states no date of its own
+            found = [replace(m, unreported="history") if m.date_basis != "stated" else m
+                     for m in found]  # fmt: skip
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
-        _lend_counts(sent, triggers, out, previous)
+        if pending is not None:
+            found = _take_counts(found, pending)
+            pending = None
+        pending = _lend_counts(sent, triggers, out, previous)
         previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
         # the next sentence continues this one when it follows in the same paragraph and
         # this one reports an event: it inherits this one's stated date
-        stated = [m for m in found if m.date_basis in ("stated", "inherited")]
+        stated = [m for m in found
+                  if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
         previous_date = None
-        if stated and "\n" not in doc.text[sent.end_char : sent.end_char + 4]:
+        same_paragraph = "\n" not in doc.text[sent.end_char : sent.end_char + 4]
+        if stated and same_paragraph:
             m = stated[-1]
             previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
+        in_history = same_paragraph and (
+            is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
+        )
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -224,8 +246,8 @@ def article_area(doc, events, cands, gazetteer):
     ACLED coders place a report that names no place where the article as a whole sets it.
     Here that is the admin1 unit (or curated region) where the article's events and its
     places named as locations ("in X", "near X", "to X"; not where someone comes from or
-    speaks) fall most often: an event's place counts twice, such a mention once; the unit
-    needs a weight of at least two and ``AREA_MARGIN`` times any other unit's. Notes,
+    speaks) fall most often: each event's place and each such mention counts once; the unit
+    needs at least two and ``AREA_MARGIN`` times as many as any other unit. Notes,
     headlines and wire sentences are too short to set an area.
     """
     if sum(1 for _ in doc.sents) < ARTICLE_SENTENCES:
@@ -243,7 +265,7 @@ def article_area(doc, events, cands, gazetteer):
     linked = set()
     for event in events:
         if not event.unreported and event.place_span is not None:
-            count(event.place, 2)
+            count(event.place, 1)
             linked.add(event.place_span)
     for group in cands.values():
         for cand in group:
@@ -267,20 +289,36 @@ def _unit_of(place, gazetteer):
     return None
 
 
+def _numbers(sent):
+    found = find_counts(sent.text, numbers_context=True)
+    return tuple(Count(kind="deployed", **fields) for fields, _, _ in found[:1])
+
+
 def _lend_counts(sent, triggers, out, previous):
     """A sentence that only gives numbers ("Estimates place their numbers between 10,000 and
-    12,000") lends them to the deployment of the sentence before it."""
-    if triggers or not previous or not NUMBERS_CONTEXT.search(sent.text):
-        return
+    12,000") lends them to the deployment of the sentence before it; when that has none,
+    they are returned for the sentence after ("This deployment followed ...")."""
+    if triggers or not NUMBERS_CONTEXT.search(sent.text):
+        return None
+    counts = _numbers(sent)
+    if not counts:
+        return None
     for index in reversed(previous):
         event = out[index]
         if event.event_type == "deployment" and not any(c.kind == "deployed" for c in event.counts):
-            found = find_counts(sent.text, numbers_context=True)
-            counts = tuple(Count(kind="deployed", **fields) for fields, _, _ in found)
-            if counts:
-                quote = (event.quote[0], sent.end_char)
-                out[index] = replace(event, counts=event.counts + counts[:1], quote=quote)
-            return
+            quote = (event.quote[0], sent.end_char)
+            out[index] = replace(event, counts=event.counts + counts, quote=quote)
+            return None
+    return counts, sent.start_char
+
+
+def _take_counts(found, pending):
+    counts, start = pending
+    for k, event in enumerate(found):
+        if event.event_type == "deployment" and not any(c.kind == "deployed" for c in event.counts):
+            found[k] = replace(event, counts=event.counts + counts, quote=(start, event.quote[1]))
+            break
+    return found
 
 
 def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):

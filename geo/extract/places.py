@@ -27,6 +27,7 @@ __all__ = [
     "WEIGHTS",
     "Candidate",
     "dateline_end",
+    "datelines",
     "is_location",
     "link_place",
     "cue_candidates",
@@ -133,6 +134,22 @@ def _weights():
 
 
 WEIGHTS = _weights()[0]
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Return the spans of wire datelines opening a line of ``text`` ("KYIV, Ukraine (AP) —"
+    at the start of the story, or of its first paragraph after a title)."""
+    out = []
+    start = 0
+    while start < len(text):
+        end = dateline_end(text[start : start + 120])
+        if end:
+            out.append((start, start + end))
+        nxt = text.find("\n", start)
+        if nxt < 0:
+            break
+        start = nxt + 1
+    return out
 
 
 def dateline_end(text: str) -> int:
@@ -306,13 +323,27 @@ def preposition(token):
     return prep
 
 
+def _within_from(token) -> bool:
+    """Return whether a place sits in a "from" phrase: the first preposition above it (past
+    "in"/"of" that only locate it inside that phrase: "from a village in X") is "from", before
+    any verb."""
+    for anc in token.ancestors:
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+        if anc.dep_ == "prep" and anc.lower_ == "from":
+            return True
+        if anc.dep_ == "prep" and anc.lower_ not in ("in", "of", "near", "at"):
+            return False
+    return False
+
+
 def is_location(cand) -> bool:
     """Return whether a place is named as a location ("in X", "near X", "to X"), not as
     where someone comes from or speaks, nor in a qualifier's place."""
     prep = preposition(cand.head)
     if prep not in _LOCATIVE and prep not in _DIRECTIONAL:
         return False
-    if any(a.dep_ == "prep" and a.lower_ == "from" for a in cand.head.ancestors):
+    if _within_from(_anchor(cand.head)):
         return False
     return not _is_speaker_side(cand.head)
 
@@ -387,13 +418,11 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
         elif prep == "from":
             f["from"] = 1.0
-    # "Ri, from a privileged area in Pyongyang": where someone comes from
-    for anc in anchor.ancestors:
-        if anc.dep_ == "prep" and anc.lower_ == "from":
-            owner = anc.head
-            if syntax.is_people(owner) or owner.pos_ == "PROPN" or owner.ent_type_ == "PERSON":
-                f["origin"] = 1.0
-            break
+    # "Ri, from a privileged area in Pyongyang", "drones launched from X": where someone or
+    # something comes from is not where the event happened (unless it is a withdrawal)
+    if trigger.event_type != "movement" and _within_from(anchor):
+        f["origin"] = 1.0
+        f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
     others = [c for c in cands if c is not cand]
     heads = {o.head.i for o in others}

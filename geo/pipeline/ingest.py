@@ -125,13 +125,22 @@ def _place_fields(mention, text, gaz):
 
 
 def _event_from(mention, article, text, gaz):
-    """Return the Event one EventMention of an article reports (one source: the article)."""
+    """Return the Event one EventMention of an article reports (one source: the article).
+
+    ``text`` is the article's extraction text (boilerplate blanked); offsets index the
+    stored text too, and the quote is taken from the stored text.
+    """
     published = article.get("published_at")
     start, end = mention.quote
+    stored = article["text"]
+    while start < end and stored[start].isspace():
+        start += 1
+    while end > start and stored[end - 1].isspace():
+        end -= 1
     source = Source(
         source_id=article["article_id"], publisher=article.get("publisher"),
         title=article.get("title"), url=article.get("url"), published_at=published,
-        published_precision=article.get("published_precision"), quote=text[start:end],
+        published_precision=article.get("published_precision"), quote=stored[start:end],
         start=start, end=end,
     )  # fmt: skip
     fields, notes = _place_fields(mention, text, gaz)
