@@ -21,11 +21,14 @@ from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
 from geo.extract.detect import find_triggers
 from geo.extract.places import (
     Candidate,
+    chains,
     cue_candidates,
     datelines,
     is_location,
     link_place,
     preposition,
+    rank_places,
+    threshold,
 )
 from geo.extract.temporal import Reference
 from geo.gazetteer.place import COUNTRY_CODES
@@ -325,6 +328,21 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     """Return the EventMention of one trigger of a sentence."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
+    where = best.place if best else None
+    near = False
+    if best is not None and where is None:
+        # an unresolved name ("Dniprovskyi district") written with a resolved one that
+        # says where it is ("Kherson, Dniprovskyi district"): the event is there
+        chain = next((g for g in chains(cands) if best in g), [])
+        resolved = [c for c in chain if c.place is not None and c is not best]
+        if resolved:
+            where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
+        else:
+            # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
+            # missile hit a building in Shevchenkivskyi district"), as a place nearby
+            ranked = [(score, c) for score, c in rank_places(trig, cands) if c.place is not None]
+            if ranked and ranked[0][0] > threshold():
+                where, near = ranked[0][1].place, True
     when = event_date(trig, dates, ref, previous_date)
     why = None
     if is_history(when, ref, sent.text):
@@ -334,7 +352,7 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     who = roles(trig, namer)
     return EventMention(
         event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),
-        place=best.place if best else None, place_span=(best.start, best.end) if best else None,
+        place=where, place_span=(best.start, best.end) if best else None,
         place_basis="stated" if best else None,
         date_start=when.start if when else None, date_end=when.end if when else None,
         date_precision=when.precision if when else None,
@@ -342,7 +360,7 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
         actor1=who.actor1, actor2=who.actor2, target=who.target,
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
-        unreported=why, near=best is not None and preposition(best.head) in _NEAR,
+        unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
     )  # fmt: skip
 
 

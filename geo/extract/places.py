@@ -32,6 +32,8 @@ __all__ = [
     "link_place",
     "cue_candidates",
     "preposition",
+    "rank_places",
+    "threshold",
 ]
 
 _LOCATIVE = frozenset(
@@ -559,6 +561,17 @@ def score(feats) -> float:
     """Return the linker's score of a candidate's features."""
     weights, _ = _weights()
     return sum(weights[name] * value for name, value in feats.items())
+
+
+def threshold() -> float:
+    """Return the score a place must beat to be an event's place."""
+    return _weights()[1]
+
+
+def rank_places(trigger, cands):
+    """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
+    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
 def link_place(trigger, cands):
