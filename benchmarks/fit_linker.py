@@ -169,8 +169,10 @@ def main(argv=None):
     if args.curve:
         for t in np.linspace(-2, 2, 21):
             d = decide(halves[1], w, t)
-            print(f"threshold {t:+.1f}: held-out right {d['right'] / max(1, d['with_gold']):.1%}"
-                  f", anyway {d['anyway'] / max(1, d['without']):.1%}")
+            print(
+                f"threshold {t:+.1f}: held-out right {d['right'] / max(1, d['with_gold']):.1%}"
+                f", anyway {d['anyway'] / max(1, d['without']):.1%}"
+            )
     print(
         f"fitted on half 0: {len(xs)} (verb, place) pairs; threshold {best_t:+.2f}; "
         f"hand-set (never seen in the data): {', '.join(FEATURES[i] for i in unseen) or '-'}"

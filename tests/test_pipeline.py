@@ -442,4 +442,3 @@ def test_merge_needs_the_same_place_or_one_within_ten_km(gaz):
     assert compatible(a, next_day, gaz)
     later = near.replace(date_start=date(2025, 1, 11), date_end=date(2025, 1, 11))
     assert not compatible(a, later, gaz)
-

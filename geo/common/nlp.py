@@ -103,11 +103,15 @@ def load():
 
 
 def _line_breaks(doc):
-    """Start a sentence after every line break: headlines, datelines, list items and casualty
-    log lines are sentences of their own, whatever the parser would join."""
+    """Start a sentence after a paragraph break, and after a line break followed by a word
+    that is not in lower case: headlines, datelines, list items and casualty-log lines are
+    sentences of their own, whatever the parser would join; a line wrapped inside a sentence
+    ("local officials\nsaid") is not broken."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+        breaks = previous.whitespace_.count("\n") + (previous.text.count("\n") if
+                                                     previous.is_space else 0)  # fmt: skip
+        if breaks >= 2 or (breaks == 1 and not token.is_lower and not token.is_space):
             token.is_sent_start = True
     return doc
 

@@ -161,9 +161,11 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         if kind in ("killed", "wounded"):
             governing = next((a for a in chain if count_kind_of(a) == kind), None)
             if governing is not None and any(
-                count_kind_of(c) not in (None, kind) for c in governing.conjuncts
+                count_kind_of(c) not in (None, kind)
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                for c in governing.conjuncts
             ):
-                kind = "killed_or_wounded"  # "killed or wounded"
+                kind = "killed_or_wounded"  # "killed or wounded", not "X killed and Y wounded"
         if kind is None:
             kind = {"capture": "captured", "deployment": "deployed", "casualties": "killed",
                     "attack": None}.get(trig.event_type)  # fmt: skip

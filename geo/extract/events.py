@@ -187,7 +187,8 @@ def find_events_in(
     previous: list[int] = []  # indices in ``out`` of the previous sentence's events
     pending = None  # numbers of a sentence without an event, for the next sentence's
     for sent in doc.sents:
-        if any(a <= sent.start_char and sent.end_char <= b for a, b in skip):
+        if not sent.text.strip() or any(a <= sent.start_char and sent.end_char <= b
+                                        for a, b in skip):  # fmt: skip
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
         dates = sentence_dates(sent, ref)
@@ -233,6 +234,10 @@ def find_events_in(
     return out if keep_all else [e for e in out if e.unreported is None]
 
 
+#: How far below the linker's threshold a resolved place may score and still lend its
+#: coordinates to an unresolved event place in the same sentence ("the Abu Shouk camp
+#: outside El Fasher").
+NEARBY_MARGIN = 1.0
 #: Types of event that happen somewhere (a statement happens where it is made).
 _PLACED_TYPES = frozenset(
     "attack casualties capture front_line movement deployment self_detonation".split()
@@ -341,7 +346,7 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
             # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
             # missile hit a building in Shevchenkivskyi district"), as a place nearby
             ranked = [(score, c) for score, c in rank_places(trig, cands) if c.place is not None]
-            if ranked and ranked[0][0] > threshold():
+            if ranked and ranked[0][0] > threshold() - NEARBY_MARGIN:
                 where, near = ranked[0][1].place, True
     when = event_date(trig, dates, ref, previous_date)
     why = None

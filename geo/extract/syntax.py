@@ -62,7 +62,9 @@ def is_passive(token) -> bool:
     if any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in token.children):
         return True
     objects = ("dobj", "obj", "ccomp", "xcomp")
-    if (token.tag_ in ("VBD", "VBN") and token.lemma_.lower() in _TRANSITIVE
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    nothing_after = following is None or following.pos_ in ("ADP", "PUNCT", "CCONJ", "ADV")
+    if (token.tag_ in ("VBD", "VBN") and token.lemma_.lower() in _TRANSITIVE and nothing_after
             and not any(c.dep_ in objects for c in token.children)):  # fmt: skip
         subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if (
@@ -79,14 +81,30 @@ def is_passive(token) -> bool:
     )
 
 
+#: Words that count or group what follows "of": "thousands of protesters", "a group of men".
+_QUANTITIES = frozenset(
+    "thousand hundred dozen score million group number lot crowd band unit column "
+    "contingent squad handful couple pair few many some".split()
+)
+
+
+def _of_head(token):
+    """Return what a quantity counts ("thousands of protesters" → protesters), or token."""
+    if token.lemma_.lower() in _QUANTITIES or token.pos_ == "NUM":
+        for _, obj in prep_objects(token, ("of",)):
+            return obj
+    return token
+
+
 def subject(token):
     """Return the head of a verb's subject (through coordination: "X struck and killed").
 
-    For a participle modifying a noun ("a convoy attacked"), the noun is returned.
+    For a participle modifying a noun ("a convoy attacked"), the noun is returned; for a
+    quantity ("thousands of protesters") what it counts.
     """
     for child in token.children:
         if child.dep_ in _SUBJECTS:
-            return child
+            return _of_head(child)
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
