@@ -297,8 +297,8 @@ def test_word_matches_equal_finditer_on_the_dev_set_and_new_forms():
     import json
     from pathlib import Path
 
-    from geo.extract import temporal
     from geo.common.words import word_matches
+    from geo.extract import temporal
 
     texts = [
         "Overnight into Tuesday, twenty-four hours ago, the night of 3-4 March, on 3 and 4 "

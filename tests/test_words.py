@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.extract import counts, temporal
 from geo.common.words import WordStarts, word_matches
+from geo.extract import counts, temporal
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [
