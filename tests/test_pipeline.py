@@ -442,3 +442,23 @@ def test_merge_needs_the_same_place_or_one_within_ten_km(gaz):
     assert compatible(a, next_day, gaz)
     later = near.replace(date_start=date(2025, 1, 11), date_end=date(2025, 1, 11))
     assert not compatible(a, later, gaz)
+
+
+def test_one_per_day_view_merges_one_type_at_one_place_on_one_day(gaz):
+    from geo.events.merge import one_per_day
+
+    sudzha = gaz.lookup("sudzha")[0]
+    day = {"date_start": "2025-01-09", "date_end": "2025-01-09", "event_type": "attack",
+           "geonameid": sudzha.geonameid, "latitude": sudzha.lat,
+           "longitude": sudzha.lon}  # fmt: skip
+    a = _event(**day, actor1="Military Forces of Ukraine")
+    b = _event(**day, actor1="Military Forces of Russia",
+               sources=[{"source_id": "b", "publisher": "B"}])  # fmt: skip
+    assert not compatible(a, b, gaz)  # different actors: two events in the store
+    other_day = _event(**{**day, "date_start": "2025-01-10", "date_end": "2025-01-10"})
+    unplaced = _event(date_start="2025-01-09", date_end="2025-01-09", event_type="attack")
+    out = list(one_per_day([a, b, unplaced, other_day], gaz))
+    assert len(out) == 3
+    merged = next(e for e in out if e.geonameid == sudzha.geonameid and e.date_start.day == 9)
+    assert {s.source_id for s in merged.sources} == {"a", "b"}
+    assert unplaced in out and other_day in out

@@ -16,6 +16,7 @@ __all__ = [
     "match_window",
     "merge",
     "merge_counts",
+    "one_per_day",
     "same_place",
     "summarise",
 ]
@@ -279,3 +280,38 @@ def summarise(event):
     if "objective" in event.tags:
         parts.append("(stated objective)")
     return " ".join(parts)
+
+
+def _day_key(event):
+    """Return ``(type, place, day)`` of a day-precise located event, else None."""
+    if event.date_start != event.date_end:
+        return None
+    if event.geonameid is not None:
+        place = ("id", event.geonameid)
+    elif event.latitude is not None:
+        place = ("point", round(event.latitude, 3), round(event.longitude, 3))
+    else:
+        return None
+    return event.event_type, place, event.date_start
+
+
+def one_per_day(events, gazetteer):
+    """Yield events with those of one type at one place on one day merged into one.
+
+    VIINA's "one per day" view: several reports of shelling of one village on one day count
+    as one event. ``events`` must come in date order (as a store query returns them); events
+    that are not day-precise or have no place pass through unchanged.
+    """
+    day, groups = None, {}
+    for event in events:
+        if event.date_start != day:
+            yield from groups.values()
+            day, groups = event.date_start, {}
+        key = _day_key(event)
+        if key is None:
+            yield event
+        elif key in groups:
+            groups[key] = merge(groups[key], event, gazetteer)
+        else:
+            groups[key] = event
+    yield from groups.values()
