@@ -147,7 +147,7 @@ def same_place(a, b, gazetteer) -> bool:
     return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km <= SAME_PLACE_KM
 
 
-def compatible(a, b, gazetteer, *, across=True):
+def compatible(a, b, gazetteer, *, across=True, anywhere=False):
     """Return True when events ``a`` and ``b`` may report the same event.
 
     Same type; dates that overlap (or day-precise dates a day apart: reports differ on the
@@ -155,14 +155,17 @@ def compatible(a, b, gazetteer, *, across=True):
     compatible counts (the same order of magnitude, vague lower bounds such as "thousands"
     allowing more). An event with no place never merges with another article's event
     (``across``): two reports of "an attack" somewhere are not one event. Within one article
-    (``across=False``) unplaced reports merge only with each other.
+    (``across=False``) unplaced reports merge only with each other, unless ``anywhere``
+    (the caller has another reason to think they are one event).
     """
     if a.event_type != b.event_type:
         return False
     if not _dates_touch(a, b):
         return False
     la, lb = _located(a), _located(b)
-    if not (la and lb):
+    if anywhere:
+        pass
+    elif not (la and lb):
         if across or la != lb:
             return False
     elif not same_place(a, b, gazetteer):

@@ -201,7 +201,36 @@ def extract_article(article, gazetteer=None):
                 break
         else:
             events.append(event)
+    events = _fold_unplaced(events, gaz)
     return [e.replace(summary=summarise(e)) for e in events], undated
+
+
+def _located(event):
+    return event.geonameid is not None or event.latitude is not None
+
+
+def _fold_unplaced(events, gaz):
+    """Within one article, a report that names no place ("the attack killed ...") of an event
+    of which the article gives one placed report of the same type, at a compatible date,
+    is that event: it joins it (two or more candidates: it stays apart, unplaced)."""
+    out = []
+    for event in events:
+        if _located(event):
+            out.append(event)
+            continue
+        hosts = [k for k, other in enumerate(events) if _located(other)
+                 and compatible(other, event, gaz, across=False, anywhere=True)]  # fmt: skip
+        if len(hosts) == 1:
+            host = events[hosts[0]]
+            index = next(i for i, e in enumerate(out) if e.event_id == host.event_id) if any(
+                e.event_id == host.event_id for e in out) else None  # fmt: skip
+            merged = merge(host, event.replace(sources=()), gaz)
+            events[hosts[0]] = merged
+            if index is not None:
+                out[index] = merged
+        else:
+            out.append(event)
+    return out
 
 
 def _geoparse(text, gaz, doc):
