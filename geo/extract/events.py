@@ -345,7 +345,9 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
         else:
             # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
             # missile hit a building in Shevchenkivskyi district"), as a place nearby
-            ranked = [(score, c) for score, c in rank_places(trig, cands) if c.place is not None]
+            ranked = [(score, c) for score, c in rank_places(trig, cands)
+                      if c.place is not None and c.place.feature_code not in COUNTRY_CODES
+                      and is_location(c)]  # fmt: skip
             if ranked and ranked[0][0] > threshold() - NEARBY_MARGIN:
                 where, near = ranked[0][1].place, True
     when = event_date(trig, dates, ref, previous_date)
