@@ -73,15 +73,29 @@ def _km(lat1, lon1, lat2, lon2):
     return math.hypot(lat1 - lat2, (lon1 - lon2) * math.cos(math.radians(lat1))) * 111.2
 
 
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)?")  # "Георгіївка (Максимільянівська сільська Рада)"
+_NUMBERING = re.compile(r"(?<=\D)\s*-?\s*\d+$")  # "Улянівка -2", "Діброва1"
+_HOMOGLYPHS = str.maketrans("aceiopxyAEIOPCX", "асеіорхуАЕІОРСХ")  # Latin in Cyrillic words
+
+
+def _clean_ua(name):
+    """Return a UA postal name without its council note, numbering and Latin look-alikes."""
+    name = _NUMBERING.sub("", _PARENTHESIS.sub("", name)).strip()
+    if re.search("[а-яіїєґ]", name.lower()):
+        name = name.translate(_HOMOGLYPHS)
+    return name
+
+
 def _read_ua(src):
     path = src / "geonames" / "postal-codes-UA.txt.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             c = line.rstrip("\n").split("\t")
-            if len(c) < 12 or not c[9] or not c[10] or not c[2].strip():
+            name = _clean_ua(c[2]) if len(c) >= 12 else ""
+            if not name or not c[9] or not c[10]:
                 continue
             a1 = _UA_ADMIN1.get(c[4], c[4])
-            yield PostalRow("UA", a1, c[5].strip(), c[2].strip(), "uk", float(c[9]),
+            yield PostalRow("UA", a1, c[5].strip(), name, "uk", float(c[9]),
                             float(c[10]), c[11].strip() or "4")  # fmt: skip
 
 

@@ -233,9 +233,7 @@ def unpack(keys, values, flat):
 
 def _build_index(data_dir):
     """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
-    cols = {
-        name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source", "prec")
-    }
+    cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source", "prec")}
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
     keys, entries, skel, area = {}, [], {}, {}
     try:
