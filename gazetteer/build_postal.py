@@ -49,8 +49,10 @@ _RAION_REACH_KM = 35.0
 _SPREAD = 3.0
 #: Postal rows of one name and raion closer than this (km) are one place.
 _SAME_PLACE_KM = 3.0
-#: A city-table place of the same name this close (km) is the same place.
-_DEDUP_KM = 8.0
+#: A city-table place of the same name this close (km) is the same place; a spelling with
+#: the same consonants only this close.
+_DEDUP_KM = 25.0
+_DEDUP_SKELETON_KM = 8.0
 #: Rows of a post office inside a city, not a locality ("Барнаул Мсц-1", "Почтамт").
 _SERVICE = re.compile(r"\d|почтамт|мсц|уфпс|гцмпп|дти|\bуч\.|\bтары\b|\bопс\b|цопп", re.I)
 
@@ -168,13 +170,13 @@ def _name_keys(names):
     return keys, skels
 
 
-def _same_name(locality_keys, row):
-    """Return True when a city-table row carries one of the locality's names."""
+def _same_name(locality_keys, row, km):
+    """Return True when a city-table row carries one of the locality's names ``km`` away."""
     keys, skels = locality_keys
     if "_keys" not in row:
         row["_keys"] = _name_keys([row["name"], *row["alt"]])
     theirs, their_skels = row["_keys"]
-    return bool(keys & theirs) or bool(skels & their_skels)
+    return bool(keys & theirs) or (km <= _DEDUP_SKELETON_KM and bool(skels & their_skels))
 
 
 def _raion_centres(rows, polygons):
@@ -280,14 +282,12 @@ def add_postal_places(src, places, log=print):
             continue
         latin, alt = _names_of(row)
         keys = _name_keys([latin, *alt])
-        reach = _DEDUP_KM if precision != "admin2" else centre[2]
-        match = next((p for _d, p in grid.near(lat, lon, reach) if _same_name(keys, p)), None)
-        if match is None and precision == "exact":
-            # The raw point may be a few km off a city-table place of the same name.
-            match = next(
-                (p for d, p in grid.near(lat, lon, 15) if d > reach and _same_name(keys, p)),
-                None,
-            )
+        reach = _DEDUP_KM if precision != "admin2" else max(_DEDUP_KM, centre[2])
+        match = next(
+            (p for d, p in grid.near(lat, lon, reach)
+             if p["admin1_code"] == row.admin1 and _same_name(keys, p, d)),
+            None,
+        )  # fmt: skip
         if match is not None:
             known = {fold(n) for n in (match["name"], *match["alt"])}
             for name in alt:

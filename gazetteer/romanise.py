@@ -133,6 +133,8 @@ def russian_style(latin):
                 if part.endswith(ending) and len(part) > len(ending) + 2:
                     part = part[: -len(ending)] + russian
                     break
+            if part.startswith("olek"):
+                part = "a" + part[1:]  # Oleksandrivka -> Aleksandrovka
             part = re.sub(r"(?<![kzscg])h", "g", part)  # kh, zh, sh, ch stay
             part = re.sub(r"(?<=[aeou])i(?![aeiouy])", "y", part)  # й after a vowel
             part = part.replace("ia", "ya").replace("iu", "yu").replace("ie", "ye")

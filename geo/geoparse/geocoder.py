@@ -47,8 +47,9 @@ NEAR_MIN_SCORE = 0.6
 _LEAD_MARGIN = 0.25
 #: A town of this many people makes its name mean the town anywhere in its country.
 _CITY = 100_000
-#: Readings of a qualifier this close to its best one are all used.
+#: Readings of a qualifier this close to its best one are all used; towns only this close.
 _QUALIFIER_SPREAD = 0.2
+_TOWN_SPREAD = 0.05
 #: Longer queries are not place names; ``geocode`` answers None without looking.
 MAX_QUERY_LENGTH = 300
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
@@ -56,6 +57,8 @@ CACHE_SIZE = 50_000
 #: Names whose matching rows, and their scores before context, are kept.
 _NAME_CACHE = 4096
 _ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
+#: Countries whose own place names are written in Cyrillic.
+_CYRILLIC_COUNTRIES = frozenset("RU UA BY BG RS MK KZ KG TJ MN ME BA".split())
 #: Words a shortened qualifier must not be reduced to.
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
@@ -196,11 +199,16 @@ class GazetteerGeocoder:
         if kind == MAIN:
             return "main"
         if kind != LATIN_ALT:
-            return "alternate"
+            # A Cyrillic name of a place outside the Cyrillic-script countries is a
+            # translation (Прибрежный for Littoral, Cameroon), not a name used there.
+            cc = self.gazetteer.place_at(idx).country_code
+            return "alternate" if cc in _CYRILLIC_COUNTRIES else "alternate_weak"
         # Latin alternate names mix in other languages' and neighbouring villages' names
         # (Plekhiv lists "Plekhovo"); one spelt like the main name is the place's own.
         main = fold(self.gazetteer.name_at(idx))
         if skeleton(key) == skeleton(main) or key in romanisations(main):
+            return "alternate"
+        if main in romanisations(key):
             return "alternate"
         return "alternate_weak"
 
@@ -251,27 +259,16 @@ class GazetteerGeocoder:
     def _matches(self, key, *, wide=False):
         """Return ``{row: _Match}`` for a folded key.
 
-        The name itself first. Transliterations (another romanisation, the Russian or
-        Ukrainian form: same consonant skeleton) join when they name a place more populous
-        than every exact match, or any place when ``wide`` (qualifiers filter them) or when
-        nothing matched exactly. Names one edit away only when nothing else matched.
+        The name itself first. Other spellings (another romanisation, the same consonant
+        skeleton: a Russian or Ukrainian form) only when nothing matched exactly, or when
+        ``wide`` (a qualifier's area filters them); names one edit away only when nothing
+        matched exactly.
         """
         found = self._exact(key)
         if len(key) < 4:
             return found
-        floor = -1
-        if found and not wide:
-            floor = max(
-                (self._info(i).population for i, m in found.items()
-                 if m.kind != "alternate_weak" and self._info(i).feature_class == "P"),
-                default=-1,
-            )  # fmt: skip
-        near = self._near_spellings(key, found, floor=floor, fuzzy=not found)
-        found.update(near)
-        if not found and not wide:
-            return found
-        if wide and not any(m.kind != "fuzzy" for m in found.values()):
-            found.update(self._near_spellings(key, found, floor=-1, fuzzy=True))
+        if not found or wide:
+            found.update(self._near_spellings(key, found, floor=-1, fuzzy=not found))
         return found
 
     def _find(self, key, wide=False):
@@ -443,6 +440,8 @@ class GazetteerGeocoder:
             if score < ranked[0].score - _QUALIFIER_SPREAD:
                 break
             code = place.feature_code
+            if place.feature_class == "P" and score < ranked[0].score - _TOWN_SPREAD:
+                continue  # a town named as a landmark: its small homonyms are not meant
             if code in COUNTRY_CODES:
                 level = "country"
             elif code in ("ADM1", "RGN"):
@@ -477,9 +476,12 @@ class GazetteerGeocoder:
         used = None
         areas = []
         for group in groups:
-            inside = [s for s in statics if self._qualifier_fit(s.place, group)[0]]
+            fits = [(s, self._qualifier_fit(s.place, group)) for s in statics]
+            inside = [(s, fit) for s, fit in fits if fit[0]]
+            if any(fit[2] > 0 for _s, fit in inside):
+                inside = [(s, fit) for s, fit in inside if fit[2] >= 0]  # the direction given
             if inside:
-                statics, areas, used = inside, group, group
+                statics, areas, used = [s for s, _fit in inside], group, group
         if groups and used is None:
             return self._fallback(query, groups, found, explain)
         ranked = self._rank(statics, context, areas, explain=explain)

@@ -24,8 +24,14 @@ ROMANISATION_SWAPS = (
 
 
 def romanisations(key):
-    """Return ``key`` as other romanisations would spell it (one swap, every occurrence)."""
+    """Return ``key`` as other romanisations would spell it (one swap, every occurrence).
+
+    A leading "ale" and "ole" are swapped too (Russian Aleksandrovka, Ukrainian
+    Oleksandrivka).
+    """
     out = {key.replace(a, b) for a, b in ROMANISATION_SWAPS if a in key}
+    if key.startswith(("ale", "ole")):
+        out.add(("o" if key[0] == "a" else "a") + key[1:])
     out.discard(key)
     return out
 

@@ -174,7 +174,7 @@ def parse_query(query, *, is_name=None):
 
 #: Radius (km) around a town a qualifier names: "near Y", "south of Y"; "X, Y district" when
 #: no unit has that name (a raion is named after its centre); "X, Y hromada"; "X in Y".
-RADIUS_KM = {"near": 60.0, "direction": 60.0, "district": 50.0, "hromada": 25.0, "in": 30.0}
+RADIUS_KM = {"near": 60.0, "direction": 80.0, "district": 50.0, "hromada": 25.0, "in": 30.0}
 #: A place without an admin2 code counts as inside an admin2 unit this close to its point.
 ADMIN2_REACH_KM = 40.0
 
