@@ -178,7 +178,12 @@ class Gazetteer:
     def _admin_maps(self):
         if self._admin is None:
             admin1, country = {}, {}
-            for idx, code in enumerate(self._fcode):
+            fcode = self._fcode
+            # The rows of area codes, found by comparing the integer codes only.
+            wanted = {c for v, c in fcode.lookup.items() if v == "ADM1" or v in COUNTRY_CODES}
+            rows = [i for i, c in enumerate(fcode.codes) if c in wanted]
+            for idx in rows:
+                code = fcode[idx]
                 if code == "ADM1":
                     admin1[(self._cc[idx], self._a1[idx])] = idx
                 elif code in COUNTRY_CODES:
@@ -257,6 +262,10 @@ class Gazetteer:
             self._fcode[idx],
             self._area.get(self._gid[idx], 0.0),
         )
+
+    def precision_at(self, idx):
+        """Return the precision of an index row's point ("exact", "admin2"...)."""
+        return self._prec[idx] or precision_of(self._fclass[idx], self._fcode[idx])
 
     def name_at(self, idx):
         """Return the main name of an index row."""

@@ -122,6 +122,9 @@ class _Match(NamedTuple):
     similarity: float
 
 
+_MAIN = _Match("main", 1.0)
+
+
 class _Found(NamedTuple):
     """What a folded name matches: rows and how, the query's wording, "near" words."""
 
@@ -190,7 +193,7 @@ class GazetteerGeocoder:
         info = rows[idx]
         if info is None:
             pop, fclass, fcode, area = self.gazetteer.row_rank_data(idx)
-            precision = self.gazetteer.place_at(idx).precision if fclass == "P" else "exact"
+            precision = self.gazetteer.precision_at(idx)
             info = rows[idx] = ranking.row_info(pop, fclass, fcode, area, precision)
         return info
 
@@ -215,7 +218,7 @@ class GazetteerGeocoder:
     def _exact(self, key):
         found = {}
         for idx, kind in self.gazetteer.entries(key):
-            match = _Match(self._kind_of(idx, kind, key), 1.0)
+            match = _MAIN if kind == MAIN else _Match(self._kind_of(idx, kind, key), 1.0)
             old = found.get(idx)
             if old is None or _strength(match) > _strength(old):
                 found[idx] = match
@@ -256,7 +259,7 @@ class GazetteerGeocoder:
                     out[idx] = _Match(kind, ratio)
         return out
 
-    def _matches(self, key, *, wide=False):
+    def _matches(self, key, *, wide=False, fuzzy=True):
         """Return ``{row: _Match}`` for a folded key.
 
         The name itself first. Other spellings (another romanisation, the same consonant
@@ -268,21 +271,24 @@ class GazetteerGeocoder:
         if len(key) < 4:
             return found
         if not found or wide:
-            found.update(self._near_spellings(key, found, floor=-1, fuzzy=not found))
+            found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
         return found
 
-    def _find(self, key, wide=False):
-        """Return the :class:`_Found` of a folded key with its wording ("X region")."""
-        cache_key = (key, wide, len(self.gazetteer))
+    def _find(self, key, wide=False, fuzzy=True):
+        """Return the :class:`_Found` of a folded key with its wording ("X region").
+
+        ``fuzzy`` false: no names one edit away (a qualifier must name its place).
+        """
+        cache_key = (key, wide, fuzzy, len(self.gazetteer))
         hit = self._found.get(cache_key) if self.cache_size else None
         if hit is not None:
             return hit
         base, kind, near = strip_qualifiers(key)
         if kind == "district" and key.split()[-1] in ("hromada", "community"):
             kind = "hromada"
-        matches = self._matches(key, wide=wide) if base == key else self._exact(key)
+        matches = self._matches(key, wide=wide, fuzzy=fuzzy) if base == key else self._exact(key)
         if base != key:
-            for idx, match in self._matches(base, wide=wide).items():
+            for idx, match in self._matches(base, wide=wide, fuzzy=fuzzy).items():
                 if idx not in matches or _strength(match) > _strength(matches[idx]):
                     matches[idx] = match
         if kind == "district":
@@ -422,7 +428,7 @@ class GazetteerGeocoder:
         Georgia": the country and the US state). Near spellings count only when close
         ("Zaporizhia"), never one edit away.
         """
-        found = self._find(key)
+        found = self._find(key, fuzzy=False)
         statics = [
             st
             for st in self._static_scores(found, found.kind, None, None)

@@ -51,8 +51,8 @@ _NEAR = re.compile(
 _IN = re.compile(r"^in\s+(.+)$", re.I)
 # Words that say who holds an area, not which area ("occupied Donetsk oblast").
 _HOLDERS = re.compile(
-    r"^(?:the\s+)?(?:(?:russian|ukrainian|russia|ukraine)[\s-])?(?:occupied|controlled|held|"
-    r"liberated|annexed|front[\s-]?line|border)\s+",
+    r"^(?:the\s+)?(?:\w+['’]s\s+)?(?:(?:(?:russian|ukrainian|russia|ukraine)[\s-])?"
+    r"(?:occupied|controlled|held|liberated|annexed|front[\s-]?line|border)\s+)?",
     re.I,
 )
 _INNER_NEAR = re.compile(r"\s+(?:near|outside|close\s+to)\s+", re.I)
