@@ -35,12 +35,13 @@ from shapely.prepared import prep
 
 from gazetteer.romanise import romanise, russian_style
 from geo.gazetteer.normalize import fold, skeleton
+from geo.gazetteer.place import POSTAL_ID_RANGE
 
 __all__ = ["POSTAL_ID_START", "PostalRow", "add_postal_places", "assign_admin2"]
 
-#: New places get ids from here (above GeoNames' 32-bit ids, regions and user places).
-POSTAL_ID_START = 3_200_000_000
-_ID_SPAN = 99_999_999
+#: New places get ids from here (``geo.gazetteer.place.POSTAL_ID_RANGE``).
+POSTAL_ID_START = POSTAL_ID_RANGE.start
+_ID_SPAN = len(POSTAL_ID_RANGE) - 1
 #: GeoNames admin1 codes of the UA postal file that differ from the city tables'.
 _UA_ADMIN1 = {"12": "13", "13": "12"}
 #: A point farther than this from its raion's median point (km), and farther than

@@ -356,11 +356,20 @@ def load_index(data_dir, cache):
     return index
 
 
+def _version_of(path):
+    """Return the index format of a cached index file ("...-v15-py311.marshal" -> 15)."""
+    tag = path.name.rsplit("-", 2)[-2]
+    return int(tag[1:]) if tag[1:].isdigit() else -1
+
+
 def _prune(current, keep=3):
-    """Remove index files of older index formats, and all but the ``keep`` newest others."""
+    """Remove index files of older index formats, and all but the ``keep`` newest others.
+
+    Files of newer formats are left alone: another checkout sharing the cache uses them.
+    """
     tag = current.name.rsplit("-", 2)[-2]  # "v9"
     files = sorted(current.parent.glob("gazetteer-*.marshal"), key=lambda p: -p.stat().st_mtime)
-    stale = [p for p in files if f"-{tag}-" not in p.name]
+    stale = [p for p in files if _version_of(p) < INDEX_VERSION]
     stale += [p for p in files if f"-{tag}-" in p.name and p != current][keep - 1 :]
     for path in stale:
         try:

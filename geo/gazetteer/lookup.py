@@ -28,7 +28,14 @@ from geo.gazetteer.index import (
     unpack_array,
 )
 from geo.gazetteer.normalize import fold
-from geo.gazetteer.place import COUNTRY_CODES, REGION_ID_RANGE, USER_ID_RANGE, Place, precision_of
+from geo.gazetteer.place import (
+    COUNTRY_CODES,
+    POSTAL_ID_RANGE,
+    REGION_ID_RANGE,
+    USER_ID_RANGE,
+    Place,
+    precision_of,
+)
 from geo.gazetteer.user import read_user_places, user_gazetteer_dir
 
 __all__ = [
@@ -447,4 +454,6 @@ class Gazetteer:
             "user_errors": [str(e) for e in self.user_errors],
             "region_ids": f"{REGION_ID_RANGE.start}-{REGION_ID_RANGE.stop - 1}",
             "user_ids": f"{USER_ID_RANGE.start}-{USER_ID_RANGE.stop - 1}",
+            "postal_ids": f"{POSTAL_ID_RANGE.start}-{POSTAL_ID_RANGE.stop - 1}",
+            "postal": self.manifest.get("postal", {}),
         }

@@ -24,7 +24,14 @@ from geo.gazetteer.lookup import LATIN_ALT, MAIN, Gazetteer
 from geo.gazetteer.normalize import fold, skeleton, strip_qualifiers
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
-from geo.geoparse.matching import edits1, letter_counts, romanisations, shared_ratio, similarity
+from geo.geoparse.matching import (
+    edits1,
+    letter_counts,
+    romanisations,
+    shared_ratio,
+    similarity,
+    vowel_form,
+)
 from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
 from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
 
@@ -42,7 +49,7 @@ __all__ = [
 #: Below this score ``geocode`` answers None: a weak match is reported as not found.
 MIN_SCORE = 0.5
 #: A place found under another spelling (transliterated, one edit away) needs this score.
-NEAR_MIN_SCORE = 0.6
+NEAR_MIN_SCORE = 0.58
 #: Margin of weight by which the document's leading country counts as fully leading.
 _LEAD_MARGIN = 0.25
 #: A town of this many people makes its name mean the town anywhere in its country.
@@ -224,16 +231,28 @@ class GazetteerGeocoder:
                 found[idx] = match
         return found
 
-    def _near_spellings(self, key, found, *, floor, fuzzy):
+    def _near_spellings(self, key, found, *, floor, fuzzy, notable_only=False, least=0.0):
         """Return matches of other spellings of ``key``: transliterations, then one edit.
 
-        Only rows more populous than ``floor`` count (-1: all); edits only with ``fuzzy``.
+        Only rows more populous than ``floor`` count (-1: all), only towns and areas with
+        ``notable_only``, only spellings at least ``least`` alike; edits only with ``fuzzy``.
+        Similarity is that of the spellings with their vowels merged
+        (:func:`~geo.geoparse.matching.vowel_form`): Russian and
+        Ukrainian forms of a name differ mostly in vowels (Клещеевка, Kleshcheevka and
+        Кліщіївка, Klishchiivka).
         """
         gaz = self.gazetteer
+
+        def wanted(idx):
+            info = self._info(idx)
+            return (
+                idx not in found and info.population > floor and (info.notable or not notable_only)
+            )
+
         out = {}
         for name in gaz.known_keys(romanisations(key)):
             for idx, _kind in gaz.entries(name):
-                if idx not in found and self._info(idx).population > floor:
+                if wanted(idx):
                     out[idx] = _Match("transliterated", 1.0)
         sk = skeleton(key)
         names = set(gaz.skeleton_keys(sk, min_population=floor)) if len(sk) >= 4 else set()
@@ -244,15 +263,19 @@ class GazetteerGeocoder:
         names.discard(key)
         compact = key.replace(" ", "")
         letters = letter_counts(compact)
+        form = vowel_form(compact)
         for name in names:
             other = name.replace(" ", "")
-            if shared_ratio(letters, len(compact), other) < 0.75:
+            if shared_ratio(letters, len(compact), other) < 0.7:
                 continue
-            ratio = similarity(compact, other)
-            if ratio < (0.75 if kind == "skeleton" else 0.8):
+            if kind == "skeleton":
+                ratio = similarity(form, vowel_form(other)) ** 2  # vowels alike, else weak
+            else:
+                ratio = similarity(compact, other)
+            if ratio < max(least, 0.75 if kind == "skeleton" else 0.8):
                 continue
             for idx, _kind in gaz.entries(name):
-                if idx in found or self._info(idx).population <= floor:
+                if not wanted(idx):
                     continue
                 old = out.get(idx)
                 if old is None or ratio > old.similarity:
@@ -263,15 +286,26 @@ class GazetteerGeocoder:
         """Return ``{row: _Match}`` for a folded key.
 
         The name itself first. Other spellings (another romanisation, the same consonant
-        skeleton: a Russian or Ukrainian form) only when nothing matched exactly, or when
-        ``wide`` (a qualifier's area filters them); names one edit away only when nothing
+        skeleton: a Russian or Ukrainian form) of any place when nothing matched, or only
+        villages' weak alternate names did, or when ``wide`` (a qualifier's area filters
+        them); of towns spelt nearly alike when only units matched; never when a town, or
+        a village by its own name, has the name. Names one edit away only when nothing
         matched exactly.
         """
         found = self._exact(key)
         if len(key) < 4:
             return found
-        if not found or wide:
+        if wide or not found:
             found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
+            return found
+        towns = [(i, m) for i, m in found.items() if self._info(i).feature_class == "P"]
+        if any(m.kind != "alternate_weak" or self._info(i).notable for i, m in towns):
+            return found  # a populated place has this name: no other spelling beats it
+        if towns:  # only villages' weak alternate names (maybe a neighbour's name)
+            found.update(self._near_spellings(key, found, floor=-1, fuzzy=False))
+        else:  # only units: a town named alike in another romanisation (Deir al-Balah)
+            found.update(self._near_spellings(key, found, floor=-1, fuzzy=False,
+                                              notable_only=True, least=0.95))  # fmt: skip
         return found
 
     def _find(self, key, wide=False, fuzzy=True):

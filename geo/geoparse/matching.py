@@ -9,6 +9,7 @@ __all__ = [
     "romanisations",
     "shared_ratio",
     "similarity",
+    "vowel_form",
 ]
 
 #: Spellings that romanisations of one Cyrillic name differ by (English, Ukrainian and
@@ -21,6 +22,23 @@ ROMANISATION_SWAPS = (
     ("h", "kh"), ("tz", "ts"), ("ts", "tz"), ("cz", "ch"), ("sz", "sh"), ("oe", "oye"),
     ("oye", "oe"), ("ske", "skoe"), ("skoe", "ske"), ("skiy", "skyi"), ("skyi", "skiy"),
 )  # fmt: skip
+
+
+_VOWELS = str.maketrans({"e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "j": "a"})
+_DIGRAPHS = (("shch", "s"), ("kh", "x"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("ts", "c"))
+
+
+def vowel_form(key):
+    """Return a spelling with every vowel (and y, j) as "a" and h as g, digraphs merged.
+
+    Examples
+    --------
+    >>> vowel_form("kleshcheevka") == vowel_form("klishchiivka")
+    True
+    """
+    for digraph, single in _DIGRAPHS:
+        key = key.replace(digraph, single)
+    return key.replace("h", "g").translate(_VOWELS)
 
 
 def romanisations(key):
