@@ -286,11 +286,10 @@ class GazetteerGeocoder:
         """Return ``{row: _Match}`` for a folded key.
 
         The name itself first. Other spellings (another romanisation, the same consonant
-        skeleton: a Russian or Ukrainian form) of any place when nothing matched, or only
-        villages' weak alternate names did, or when ``wide`` (a qualifier's area filters
-        them); of towns spelt nearly alike when only units matched; never when a town, or
-        a village by its own name, has the name. Names one edit away only when nothing
-        matched exactly.
+        skeleton: a Russian or Ukrainian form) of any place when nothing matched, or when
+        ``wide`` (a qualifier's area filters them); of towns spelt nearly alike when only
+        units matched; never when a populated place has the name, however small. Names one
+        edit away only when nothing matched exactly.
         """
         found = self._exact(key)
         if len(key) < 4:
@@ -298,14 +297,11 @@ class GazetteerGeocoder:
         if wide or not found:
             found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
             return found
-        towns = [(i, m) for i, m in found.items() if self._info(i).feature_class == "P"]
-        if any(m.kind != "alternate_weak" or self._info(i).notable for i, m in towns):
+        if any(self._info(i).feature_class == "P" for i in found):
             return found  # a populated place has this name: no other spelling beats it
-        if towns:  # only villages' weak alternate names (maybe a neighbour's name)
-            found.update(self._near_spellings(key, found, floor=-1, fuzzy=False))
-        else:  # only units: a town named alike in another romanisation (Deir al-Balah)
-            found.update(self._near_spellings(key, found, floor=-1, fuzzy=False,
-                                              notable_only=True, least=0.95))  # fmt: skip
+        # Only units: a town named alike in another romanisation (Deir al-Balah).
+        found.update(self._near_spellings(key, found, floor=-1, fuzzy=False,
+                                          notable_only=True, least=0.95))  # fmt: skip
         return found
 
     def _find(self, key, wide=False, fuzzy=True):
@@ -508,20 +504,16 @@ class GazetteerGeocoder:
             if areas:
                 groups.append(areas)
                 outer = areas
-        found = self._find(key, wide=bool(groups)) if key else _Found({}, None, False)
+        found = self._find(key) if key else _Found({}, None, False)
         kind = found.kind
         if kind is None and context is not None and context.prefer_area:
             kind = "area"
-        statics = self._static_scores(found, kind, ccs, fcs)
-        used = None
-        areas = []
-        for group in groups:
-            fits = [(s, self._qualifier_fit(s.place, group)) for s in statics]
-            inside = [(s, fit) for s, fit in fits if fit[0]]
-            if any(fit[2] > 0 for _s, fit in inside):
-                inside = [(s, fit) for s, fit in inside if fit[2] >= 0]  # the direction given
-            if inside:
-                statics, areas, used = [s for s, _fit in inside], group, group
+        statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs), groups)
+        if groups and used is None and key:
+            # No place of this exact name in the area: its other spellings there.
+            found = self._find(key, wide=True)
+            statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs),
+                                                groups)  # fmt: skip
         if groups and used is None:
             return self._fallback(query, groups, found, explain)
         ranked = self._rank(statics, context, areas, explain=explain)
@@ -539,6 +531,21 @@ class GazetteerGeocoder:
         if parsed.sub and ranked and ranked[0].score >= self.min_score:
             return self._city_district(parsed.sub, ranked, context, qualifier, explain, near)
         return _Parsed(ranked, precision, qualifier, near)
+
+    def _inside(self, statics, groups):
+        """Keep the candidates inside each qualifier's areas (outermost first) when any are.
+
+        Returns ``(statics, areas of the innermost qualifier used, that group or None)``.
+        """
+        used, areas = None, []
+        for group in groups:
+            fits = [(s, self._qualifier_fit(s.place, group)) for s in statics]
+            inside = [(s, fit) for s, fit in fits if fit[0]]
+            if any(fit[2] > 0 for _s, fit in inside):
+                inside = [(s, fit) for s, fit in inside if fit[2] >= 0]  # the direction given
+            if inside:
+                statics, areas, used = [s for s, _fit in inside], group, group
+        return statics, areas, used
 
     def _fallback(self, query, groups, found, explain):
         """Answer with the innermost qualifier's own place when the name is not inside it."""
