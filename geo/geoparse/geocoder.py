@@ -1,10 +1,11 @@
 """GazetteerGeocoder: geopy's Geocoder contract over the offline gazetteer, ranked candidates.
 
-Names are matched in tiers (:meth:`GazetteerGeocoder.explain` shows them): the name itself
-(main or alternate), other romanisations and Russian/Ukrainian forms of it (the consonant
-skeleton), and names one edit away. A lower tier is only looked at when the higher ones
-found nothing, or (for transliterations) for a place more populous than every exact match,
-so that a near spelling never beats a village of that exact name. Candidates are scored by
+Names are matched in tiers (:mod:`geo.geoparse.names`; :meth:`GazetteerGeocoder.explain`
+shows them): the name itself (main or alternate), other romanisations and Russian/Ukrainian
+forms of it (the consonant skeleton), and names one edit away. A lower tier is only looked
+at when no populated place has the name exactly, or inside a qualifier's area when no place
+of that name lies in it, so that a near spelling never beats a village of that exact name
+(Orlivka is not Horlivka). Candidates are scored by
 :func:`geo.geoparse.ranking.score`; qualifiers of the query ("X, Donetsk region", "X near
 Y", parsed by :mod:`geo.geoparse.qualifiers`) keep only the candidates inside the area they
 name when there are any.
@@ -20,18 +21,11 @@ from geopy.point import Point
 
 from geo.common.cache import bounded_put
 from geo.common.coords import parse_lat_lon
-from geo.gazetteer.lookup import LATIN_ALT, MAIN, Gazetteer
-from geo.gazetteer.normalize import fold, skeleton, strip_qualifiers
+from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
-from geo.geoparse.matching import (
-    edits1,
-    letter_counts,
-    romanisations,
-    shared_ratio,
-    similarity,
-    vowel_form,
-)
+from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching
 from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
 from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
 
@@ -62,10 +56,7 @@ MAX_QUERY_LENGTH = 300
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
 CACHE_SIZE = 50_000
 #: Names whose matching rows, and their scores before context, are kept.
-_NAME_CACHE = 4096
-_ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
-#: Countries whose own place names are written in Cyrillic.
-_CYRILLIC_COUNTRIES = frozenset("RU UA BY BG RS MK KZ KG TJ MN ME BA".split())
+_NAME_CACHE = NAME_CACHE
 #: Words a shortened qualifier must not be reduced to.
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
@@ -124,28 +115,12 @@ class Scored(NamedTuple):
     features: Features
 
 
-class _Match(NamedTuple):
-    kind: str  # a key of ranking.MATCH_STRENGTH
-    similarity: float
-
-
-_MAIN = _Match("main", 1.0)
-
-
-class _Found(NamedTuple):
-    """What a folded name matches: rows and how, the query's wording, "near" words."""
-
-    matches: dict
-    kind: str | None
-    near: bool
-
-
 class _Static(NamedTuple):
     """A candidate's score terms that do not depend on the document or the qualifiers."""
 
     base: float
     place: object
-    match: _Match
+    match: Match
     importance: float
 
 
@@ -156,7 +131,7 @@ class _Parsed(NamedTuple):
     near: frozenset = frozenset()  # geonameids found under another spelling
 
 
-class GazetteerGeocoder:
+class GazetteerGeocoder(NameMatching):
     """Geocode place names offline, following geopy's Geocoder contract.
 
     ``geocode`` and ``reverse`` return None when nothing is found, one
@@ -184,153 +159,11 @@ class GazetteerGeocoder:
         self.min_score = min_score
         self.cache_size = cache_size
         self._cache = {}  # results of queries without context: batches repeat names
-        self._found = {}  # (folded key, wide, gazetteer size) -> _Found
+        self._found = {}  # (folded key, wide, gazetteer size) -> Found
         self._static = {}  # (id of matches, kind, filters) -> (matches, [_Static])
         self._rows = []  # ranking.RowInfo per gazetteer row, lazily
         self._addresses = {}  # "name, admin1, country" per geonameid
         self._outlines = {}  # geonameid -> point-in-outline test
-
-    # -- name matching ----------------------------------------------------------------------
-
-    def _info(self, idx):
-        """Return the :class:`~geo.geoparse.ranking.RowInfo` of a row (computed once)."""
-        rows = self._rows
-        if idx >= len(rows):  # the gazetteer grew (user places) or first use
-            rows.extend([None] * (len(self.gazetteer) - len(rows)))
-        info = rows[idx]
-        if info is None:
-            pop, fclass, fcode, area = self.gazetteer.row_rank_data(idx)
-            precision = self.gazetteer.precision_at(idx)
-            info = rows[idx] = ranking.row_info(pop, fclass, fcode, area, precision)
-        return info
-
-    def _kind_of(self, idx, kind, key):
-        """Return the match kind of the name ``key`` of entry kind ``kind`` for row ``idx``."""
-        if kind == MAIN:
-            return "main"
-        if kind != LATIN_ALT:
-            # A Cyrillic name of a place outside the Cyrillic-script countries is a
-            # translation (Прибрежный for Littoral, Cameroon), not a name used there.
-            cc = self.gazetteer.place_at(idx).country_code
-            return "alternate" if cc in _CYRILLIC_COUNTRIES else "alternate_weak"
-        # Latin alternate names mix in other languages' and neighbouring villages' names
-        # (Plekhiv lists "Plekhovo"); one spelt like the main name is the place's own.
-        main = fold(self.gazetteer.name_at(idx))
-        if skeleton(key) == skeleton(main) or key in romanisations(main):
-            return "alternate"
-        if main in romanisations(key):
-            return "alternate"
-        return "alternate_weak"
-
-    def _exact(self, key):
-        found = {}
-        for idx, kind in self.gazetteer.entries(key):
-            match = _MAIN if kind == MAIN else _Match(self._kind_of(idx, kind, key), 1.0)
-            old = found.get(idx)
-            if old is None or _strength(match) > _strength(old):
-                found[idx] = match
-        return found
-
-    def _near_spellings(self, key, found, *, floor, fuzzy, notable_only=False, least=0.0):
-        """Return matches of other spellings of ``key``: transliterations, then one edit.
-
-        Only rows more populous than ``floor`` count (-1: all), only towns and areas with
-        ``notable_only``, only spellings at least ``least`` alike; edits only with ``fuzzy``.
-        Similarity is that of the spellings with their vowels merged
-        (:func:`~geo.geoparse.matching.vowel_form`): Russian and
-        Ukrainian forms of a name differ mostly in vowels (Клещеевка, Kleshcheevka and
-        Кліщіївка, Klishchiivka).
-        """
-        gaz = self.gazetteer
-
-        def wanted(idx):
-            info = self._info(idx)
-            return (
-                idx not in found and info.population > floor and (info.notable or not notable_only)
-            )
-
-        out = {}
-        for name in gaz.known_keys(romanisations(key)):
-            for idx, _kind in gaz.entries(name):
-                if wanted(idx):
-                    out[idx] = _Match("transliterated", 1.0)
-        sk = skeleton(key)
-        names = set(gaz.skeleton_keys(sk, min_population=floor)) if len(sk) >= 4 else set()
-        kind = "skeleton"
-        if fuzzy and not names and not out:
-            names = gaz.known_keys(edits1(key, swaps_only=len(key) < 6))
-            kind = "fuzzy"
-        names.discard(key)
-        compact = key.replace(" ", "")
-        letters = letter_counts(compact)
-        form = vowel_form(compact)
-        for name in names:
-            other = name.replace(" ", "")
-            if shared_ratio(letters, len(compact), other) < 0.7:
-                continue
-            if kind == "skeleton":
-                ratio = similarity(form, vowel_form(other)) ** 2  # vowels alike, else weak
-            else:
-                ratio = similarity(compact, other)
-            if ratio < max(least, 0.75 if kind == "skeleton" else 0.8):
-                continue
-            for idx, _kind in gaz.entries(name):
-                if not wanted(idx):
-                    continue
-                old = out.get(idx)
-                if old is None or ratio > old.similarity:
-                    out[idx] = _Match(kind, ratio)
-        return out
-
-    def _matches(self, key, *, wide=False, fuzzy=True):
-        """Return ``{row: _Match}`` for a folded key.
-
-        The name itself first. Other spellings (another romanisation, the same consonant
-        skeleton: a Russian or Ukrainian form) of any place when nothing matched, or when
-        ``wide`` (a qualifier's area filters them); of towns spelt nearly alike when only
-        units matched; never when a populated place has the name, however small. Names one
-        edit away only when nothing matched exactly.
-        """
-        found = self._exact(key)
-        if len(key) < 4:
-            return found
-        if wide or not found:
-            found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
-            return found
-        if any(self._info(i).feature_class == "P" for i in found):
-            return found  # a populated place has this name: no other spelling beats it
-        # Only units: a town named alike in another romanisation (Deir al-Balah).
-        found.update(self._near_spellings(key, found, floor=-1, fuzzy=False,
-                                          notable_only=True, least=0.95))  # fmt: skip
-        return found
-
-    def _find(self, key, wide=False, fuzzy=True):
-        """Return the :class:`_Found` of a folded key with its wording ("X region").
-
-        ``fuzzy`` false: no names one edit away (a qualifier must name its place).
-        """
-        cache_key = (key, wide, fuzzy, len(self.gazetteer))
-        hit = self._found.get(cache_key) if self.cache_size else None
-        if hit is not None:
-            return hit
-        base, kind, near = strip_qualifiers(key)
-        if kind == "district" and key.split()[-1] in ("hromada", "community"):
-            kind = "hromada"
-        matches = self._matches(key, wide=wide, fuzzy=fuzzy) if base == key else self._exact(key)
-        if base != key:
-            for idx, match in self._matches(base, wide=wide, fuzzy=fuzzy).items():
-                if idx not in matches or _strength(match) > _strength(matches[idx]):
-                    matches[idx] = match
-        if kind == "district":
-            # Districts are named after their town as adjectives: Kupiansk -> Kupianskyi Raion.
-            for suffix in _ADJECTIVE_SUFFIXES:
-                for idx, match in self._exact(base + suffix).items():
-                    if self._info(idx).feature_code == "ADM2":
-                        matches[idx] = match
-        found = _Found(matches, kind, near)
-        if self.cache_size:
-            bounded_put(self._found, cache_key, found, _NAME_CACHE)
-        return found
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -366,7 +199,7 @@ class GazetteerGeocoder:
             imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
                                      info.area_km2, kind, town)  # fmt: skip
             if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
-                match = _Match("alternate", match.similarity)  # units' names are curated
+                match = Match("alternate", match.similarity)  # units' names are curated
             base = ranking.static_term(match.kind, match.similarity, imp)
             out.append(_Static(base, place, match, imp))
         if self.cache_size:
@@ -504,7 +337,7 @@ class GazetteerGeocoder:
             if areas:
                 groups.append(areas)
                 outer = areas
-        found = self._find(key) if key else _Found({}, None, False)
+        found = self._find(key) if key else Found({}, None, False)
         kind = found.kind
         if kind is None and context is not None and context.prefer_area:
             kind = "area"
@@ -756,10 +589,6 @@ class GazetteerGeocoder:
 
 def _clamp(value):
     return round(min(1.0, max(0.0, value)), 4)
-
-
-def _strength(match):
-    return ranking.MATCH_STRENGTH[match.kind] * match.similarity
 
 
 def _qualifier_raw(area, *, fallback):
