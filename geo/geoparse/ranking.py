@@ -80,7 +80,7 @@ WEIGHTS = {
 MATCH_STRENGTH = {
     "main": 1.0,
     "alternate": 0.95,  # a name in another script, or a spelling of the main name
-    "alternate_weak": 0.8,  # a Latin name unlike the main one (may be a neighbour's)
+    "alternate_weak": 0.85,  # a Latin name unlike the main one (may be a neighbour's)
     "transliterated": 0.95,  # the name in another romanisation (ay/ai, dzh/dj, ya/ia...)
     "skeleton": 0.9,  # same consonants: a Russian/Ukrainian form or another spelling
     "fuzzy": 0.9,  # one edit away
