@@ -43,6 +43,7 @@ _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 #: (Cyrillic, Arabic, Chinese...), a Latin alternate name.
 MAIN, NATIVE_ALT, LATIN_ALT = 0, 1, 2
 SEP = "\x1f"
+_CATEGORICAL = ("fclass", "fcode", "cc", "a1", "a2", "source", "prec")
 
 
 def cache_dir():
@@ -235,7 +236,7 @@ def _build_index(data_dir):
     """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
     cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source", "prec")}
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
-    keys, entries, skel, area = {}, [], {}, {}
+    keys, entries, skel, area, shared = {}, [], {}, {}, {}
     try:
         blob, shapes = bytearray(), {}
         # The outlines first: their parse is freed before the name index grows.
@@ -257,10 +258,12 @@ def _build_index(data_dir):
                 lon.append(float(c[3]))
                 pop.append(int(c[9]))
                 prec = c[12] if len(c) > 12 else ""
+                cols["name"].append(c[1])
                 for name, value in zip(
-                    cols, (c[1], c[4], c[5], c[6], c[7], c[8], c[10], prec), strict=True
+                    _CATEGORICAL, (c[4], c[5], c[6], c[7], c[8], c[10], prec), strict=True
                 ):
-                    cols[name].append(value)
+                    # One object per distinct code: 318,000 rows repeat a few thousand.
+                    cols[name].append(shared.setdefault(value, value))
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
                 for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5]):
@@ -284,11 +287,11 @@ def _build_index(data_dir):
     except (OSError, ValueError, IndexError) as err:
         raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
     names = list(keys)
-    order = sorted(range(len(names)), key=names.__getitem__)
-    position = [0] * len(order)
+    order = array("q", sorted(range(len(names)), key=names.__getitem__))
+    del names
+    position = array("q", bytes(8 * len(order)))
     for pos, key_id in enumerate(order):
         position[key_id] = pos
-    del names
     return {
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
