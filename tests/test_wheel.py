@@ -34,9 +34,17 @@ def installed(tmp_path_factory):
     dist = base / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)])
     (wheel,) = dist.glob("conflictmap-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert any(n.endswith("share/conflictmap/CODEBOOK.md") for n in names)
-    assert any(n.endswith("gazetteer/data/places.tsv.gz") for n in names)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    # every data file of the packages ships (linker weights, lexicons, gazetteer, assets)
+    tracked = subprocess.run(
+        ["git", "ls-files", "geo", "webapp", "gazetteer"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    data = [f for f in tracked if not f.endswith(".py")]
+    assert data and not [f for f in data if f not in names]
+    shared = {"CODEBOOK.md", "curated/events.yaml", "articles/000_4b44cf9ec775b733.txt"}
+    for f in shared:
+        assert any(n.endswith(f".data/data/share/conflictmap/{f}") for n in names), f
     env_dir = base / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

@@ -78,7 +78,7 @@ def _path(geometry, proj, *, closed=True):
 def _shape(shape, x, y, r):
     if shape == "square":
         return f'<rect x="{x - r}" y="{y - r}" width="{2 * r}" height="{2 * r}"'
-    if shape in ("triangle", "triangle_down", "diamond", "star", "hexagon", "cross"):
+    if shape in ("triangle", "triangle_down", "diamond", "star", "hexagon", "pentagon", "cross"):
         if shape == "triangle":
             pts = [(x, y - r * 1.15), (x + r * 1.05, y + r * 0.75), (x - r * 1.05, y + r * 0.75)]
         elif shape == "triangle_down":
@@ -91,7 +91,7 @@ def _shape(shape, x, y, r):
             pts += [(x + w, y + w), (x + w, y + r), (x - w, y + r), (x - w, y + w)]
             pts += [(x - r, y + w), (x - r, y - w), (x - w, y - w)]
         else:
-            n = 10 if shape == "star" else 6
+            n = {"star": 10, "hexagon": 6, "pentagon": 5}[shape]
             pts = []
             for i in range(n):
                 a = -math.pi / 2 + i * 2 * math.pi / n

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "COUNT_KINDS",
+    "DATE_BASES",
     "DATE_PRECISIONS",
     "EVENT_TYPES",
     "FALLBACK_TYPE",
@@ -41,7 +42,17 @@ __all__ = [
 ]
 
 #: Map symbols the viewer (``webapp/static/symbols.js``) and the SVG renderer can draw.
-SYMBOLS = ("circle", "square", "triangle", "triangle_down", "diamond", "star", "hexagon", "cross")
+SYMBOLS = (
+    "circle",
+    "square",
+    "triangle",
+    "triangle_down",
+    "diamond",
+    "star",
+    "hexagon",
+    "pentagon",
+    "cross",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ TYPES = (
     EventType("front_line", "Front line", "Front-line references", "#009E73", "diamond"),
     EventType("movement", "Movement", "Movements", "#56B4E9", "triangle_down"),
     EventType("statement", "Statement", "Statements", "#666666", "hexagon"),
+    EventType("protest", "Protest", "Protests", "#CC79A7", "pentagon"),
 )
 #: The event type codes (``Event.event_type`` must be one of them).
 EVENT_TYPES = tuple(t.code for t in TYPES)
@@ -149,6 +161,10 @@ PRECISION_KEY = (
 
 #: Date precisions (``date_precision``, ``published_precision``).
 DATE_PRECISIONS = ("day", "week", "month", "year", "range")
+#: Where an extracted event's date comes from (``date_basis``), the surest first: stated in
+#: its sentence, inherited from the sentence it continues, or the day its report was
+#: published.
+DATE_BASES = ("stated", "inherited", "report")
 #: Review statuses, from the least to the most checked.
 STATUSES = ("claimed", "corroborated", "reviewed")
 #: Kinds of counts (``counts[].kind``; the CSV's ``count_<kind>_*`` columns).
@@ -159,4 +175,5 @@ COUNT_KINDS = (
     "captured",
     "deployed",
     "missing",
+    "displaced",
 )

@@ -36,6 +36,7 @@ _SHORT_KINDS = {
     "captured": "capt",
     "deployed": "depl",
     "missing": "miss",
+    "displaced": "displ",
 }
 _SHORT_PARTS = {"low": "lo", "high": "hi", "best": "best"}
 #: Shapefile field names (10 characters at most) of the columns whose name is longer.

@@ -185,9 +185,11 @@ def _existing_store():
 @click.option("--format", "fmt", metavar="|".join(FORMATS),
               help="Output format (default: from the -o extension, else geojson).")  # fmt: skip
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@click.option("--one-per-day", is_flag=True,
+              help="Merge events of one type at one place on one day (VIINA's view).")  # fmt: skip
 @filter_options
 @_store_errors
-def export(fmt, output, **filters):
+def export(fmt, output, one_per_day, **filters):
     """Export events matching the filters as GeoJSON, CSV, GeoPackage, KML, GeoParquet,
     FlatGeobuf or zipped Shapefile (the names of --format).
 
@@ -200,9 +202,19 @@ def export(fmt, output, **filters):
     query = build_query(**filters)
     with _existing_store() as store:
         meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
+
+        def rows():
+            if not one_per_day:
+                return fmt_obj.events_for(store, query)
+            from geo.events.merge import one_per_day as per_day
+            from geo.gazetteer.lookup import Gazetteer
+
+            meta["view"] = "one-per-day"
+            return per_day(store.query(query), Gazetteer.default())
+
         if output in (None, "-"):
             out = sys.stdout.buffer
-            write_events(fmt_obj.events_for(store, query), out, fmt_obj, meta=meta)
+            write_events(rows(), out, fmt_obj, meta=meta)
             out.flush()
             return
         target = Path(output)
@@ -215,7 +227,7 @@ def export(fmt, output, **filters):
         tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
             with open(tmp, "xb") as handle:
-                write_events(fmt_obj.events_for(store, query), handle, fmt_obj, meta=meta)
+                write_events(rows(), handle, fmt_obj, meta=meta)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

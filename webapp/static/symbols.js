@@ -31,8 +31,8 @@
       ctx.lineTo(x - r, y); ctx.closePath();
       return;
     }
-    if (s === "star" || s === "hexagon") {
-      var n = s === "star" ? 10 : 6;
+    if (s === "star" || s === "hexagon" || s === "pentagon") {
+      var n = s === "star" ? 10 : s === "hexagon" ? 6 : 5;
       for (i = 0; i < n; i++) {
         a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
         k = s === "star" && i % 2 ? r * 0.5 : r * 1.2;
