@@ -95,8 +95,9 @@ def test_no_other_module_restates_the_palette_or_the_labels():
                 assert t.colour.lower() not in text.lower(), (path, t.colour)
                 label = re.compile(rf'"{t.code}":\s*\(?\s*"({t.label}|{t.legend})"')
                 assert not label.search(text), (path, t.code)
-            for p in PRECISIONS:
-                assert not re.search(rf'"{p.code}":\s*\d', text), (path, p.code)
+            # a table of numbers by precision (ranks, radii): several codes mapped to numbers
+            ranked = [p.code for p in PRECISIONS if re.search(rf'"{p.code}":\s*\d', text)]
+            assert len(ranked) < 3, (path, ranked)
 
 
 def test_summaries_use_the_taxonomy_labels():
