@@ -20,6 +20,8 @@ from geo.extract.lexicon import (
 
 __all__ = [
     "agent",
+    "sentence_of",
+    "text_of",
     "clause_head",
     "conjuncts",
     "direct_object",
@@ -43,6 +45,36 @@ _CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis", 
 _POSSESSED = frozenset("their his her my our your".split())
 #: Pronouns that stand for people.
 _PERSON_PRONOUNS = frozenset("him her them he she they us we me i".split())
+
+
+def text_of(doc) -> str:
+    """Return ``doc.text``, built once per document (``Doc.text`` joins every token anew)."""
+    text = doc.user_data.get("conflictmap_text")
+    if text is None:
+        text = doc.user_data["conflictmap_text"] = doc.text
+    return text
+
+
+def sentence_of(token):
+    """Return the sentence (a ``Span``) holding ``token``.
+
+    ``Token.sent`` walks the document's sentences on every call; this finds the sentence
+    from boundaries computed once per document (kept in ``doc.user_data``).
+    """
+    doc = token.doc
+    bounds = doc.user_data.get("conflictmap_sentences")
+    if bounds is None:
+        bounds = [(s.start, s.end) for s in doc.sents]
+        doc.user_data["conflictmap_sentences"] = bounds
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:  # the last sentence starting at or before the token
+        mid = (lo + hi + 1) // 2
+        if bounds[mid][0] <= token.i:
+            lo = mid
+        else:
+            hi = mid - 1
+    start, end = bounds[lo]
+    return doc[start:end]
 
 
 def conjuncts(token):
