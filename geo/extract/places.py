@@ -519,14 +519,15 @@ def chains(cands) -> list[list[Candidate]]:
     return groups
 
 
-def features(cand, trigger, cands) -> dict[str, float]:
+def features(cand, trigger, cands, groups=None) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger.
 
     A place in a chain of qualifiers takes the strongest relation any member of its chain
     has to the trigger; ``qualifier``/``finer_exists`` then tell the members apart.
     """
     own = _own_features(cand, trigger, cands)
-    chain = next((g for g in chains(cands) if cand in g), [cand])
+    groups = chains(cands) if groups is None else groups
+    chain = next((g for g in groups if cand in g), [cand])
     if len(chain) > 1:
         for other in chain:
             if other is cand:
@@ -569,7 +570,8 @@ def threshold() -> float:
 
 def rank_places(trigger, cands):
     """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
-    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    groups = chains(cands)
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
@@ -586,7 +588,8 @@ def link_place(trigger, cands):
     if not cands:
         return None, None
     _, threshold = _weights()
-    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    groups = chains(cands)
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
