@@ -303,6 +303,8 @@ def is_people(token) -> bool:
         return True  # "two Ukrainians"
     if token.pos_ == "NUM" and token.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj"):
         return True  # "killed two", "12 were wounded"
+    if lemma in ("thousand", "hundred", "dozen", "crowd", "million", "score"):
+        return True  # "thousands took to the streets"
     return False
 
 
