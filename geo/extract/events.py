@@ -83,13 +83,23 @@ def _countries(doc, mentions):
     out = {}
     for m in mentions:
         place = m.place
-        if place is None or not (m.role == "actor" or place.feature_code in COUNTRY_CODES):
-            continue
+        if place is None or not (
+            m.role == "actor" or place.feature_code in COUNTRY_CODES or place.feature_code == "PPLC"
+        ):
+            continue  # a country, its adjective, or its capital standing for its government
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
+        name = place.name
+        if place.feature_code == "PPLC":
+            from geo.gazetteer.lookup import Gazetteer
+
+            country = Gazetteer.default().country(place.country_code)
+            if country is None:
+                continue
+            name = country.name
         for tok in span:
-            out[tok.i] = (place.country_code, place.name)
+            out[tok.i] = (place.country_code, name)
     return out
 
 
@@ -172,7 +182,7 @@ def find_events_in(
         i for group in cands.values() for c in group if c.place is not None
         for i in range(c.head.i, c.head.i + 1)
     )  # fmt: skip
-    namer = ActorNamer(doc, _countries(doc, mentions))
+    namer = ActorNamer(doc, _countries(doc, mentions), skip)
 
     def lookup(tok):
         named = namer.named(tok)

@@ -134,9 +134,11 @@ def subject(token):
     For a participle modifying a noun ("a convoy attacked"), the noun is returned; for a
     quantity ("thousands of protesters") what it counts.
     """
-    for child in token.children:
-        if child.dep_ in _SUBJECTS:
-            return _of_head(child)
+    subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+    if subjects:
+        # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
+        # captured ..."); the one nearest the verb is the subject
+        return _of_head(min(subjects, key=lambda c: abs(token.i - c.i)))
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
@@ -161,8 +163,8 @@ def agent(token):
                     if obj.dep_ == "pobj":
                         return obj
         return None
-    if token.pos_ in ("NOUN", "PROPN"):
-        return None
+    if token.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "nsubj" for c in token.children):
+        return None  # a noun names its agent by its modifiers ("Russian shelling")
     return subject(token)
 
 
