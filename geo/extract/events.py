@@ -19,7 +19,7 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers
+from geo.extract.detect import find_triggers, is_background, is_scene
 from geo.extract.places import (
     Candidate,
     chains,
@@ -210,6 +210,12 @@ def find_events_in(
             _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
             for k, trig in enumerate(triggers)
         ]
+        if found and not any(m.unreported is None for m in found):
+            # "A fire broke out at a depot after a drone attack": the phrase that sets the
+            # scene is the sentence's only report
+            found = [replace(m, unreported=None) if m.unreported == "background"
+                     and is_scene(triggers[k].token) else m
+                     for k, m in enumerate(found)]  # fmt: skip
         if in_history:
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
@@ -365,6 +371,8 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     why = None
     if is_history(when, ref, sent.text):
         why = "history"
+    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
+        why = "background"
     elif when is None:
         why = "undated"
     who = roles(trig, namer)
@@ -395,7 +403,9 @@ def _fold_sentence(found):
     for event in found:
         target = None
         for k, kept in enumerate(out):
-            if event.unreported != kept.unreported:
+            # a toll in a relative clause ("a strike that killed five") joins its report
+            background = {event.unreported, kept.unreported} == {None, "background"}
+            if event.unreported != kept.unreported and not background:
                 continue
             same_type = event.event_type == kept.event_type
             toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
@@ -406,8 +416,11 @@ def _fold_sentence(found):
             out.append(event)
             continue
         kept = out[target]
-        if kept.event_type == "casualties" and event.event_type == "attack":
+        if kept.unreported == "background" and event.unreported is None:
             kept, event = event, kept
+        elif kept.event_type == "casualties" and event.event_type == "attack":
+            if kept.unreported == event.unreported:
+                kept, event = event, kept
         out[target] = _absorb(kept, event)
     return out
 

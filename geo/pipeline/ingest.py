@@ -18,7 +18,6 @@ from geo.events.model import Event, Source
 from geo.exc import ArticleError, GeoError, StoreError
 from geo.extract import find_events_in
 from geo.gazetteer.lookup import Gazetteer
-from geo.gazetteer.normalize import PLACE_WORDS, fold, strip_qualifiers
 from geo.geoparse.resolve import geoparse, is_metonymic
 from geo.store.base import EventQuery
 
@@ -76,18 +75,6 @@ class IngestReport:
 # -- one article ------------------------------------------------------------------------------
 
 
-def _homonym_area(place, name_in_text, gaz):
-    """Return the admin1 unit when a town shares its name with it ("Kursk": city or oblast)."""
-    if place is None or place.feature_class != "P" or not place.admin1_code or not name_in_text:
-        return None
-    if any(w in name_in_text.lower().split() for w in PLACE_WORDS):
-        return None  # "Kursk city", "the town of X": the text says which
-    area = gaz.admin1(place.country_code, place.admin1_code)
-    if area is not None and strip_qualifiers(fold(area.name))[0] == fold(name_in_text):
-        return area
-    return None
-
-
 _NEAR = frozenset("near outside around close by off".split())
 
 
@@ -106,14 +93,7 @@ def _place_fields(mention, text, gaz):
             "it names are in it)."
         )
     precision = place.precision
-    area = _homonym_area(place, name_in_text, gaz)
-    if area is not None:
-        notes = (
-            f"{name_in_text!r} names both a town and its {area.name}; the text does not say "
-            "which, so the event is placed at the area."
-        )
-        place, precision = area, area.precision
-    elif precision == "exact" and mention.near:
+    if precision == "exact" and mention.near:
         precision = "near"
     admin = gaz.admin1(place.country_code, place.admin1_code) if place.admin1_code else None
     fields = {
