@@ -360,3 +360,18 @@ def test_a_relative_clause_of_place_reports_an_event():
     text = ("Troops crossed into Lebanon near Marwahin on 3 May 2024, where they clashed "
             "with fighters.")  # fmt: skip
     assert {e.event_type for e in events(text)} >= {"attack"}
+
+
+def test_one_event_per_place_when_places_are_listed():
+    text = "Drones struck Kharkiv, Sumy and Poltava overnight."
+    assert sorted(place_text(text, e) for e in events(text)) == ["Kharkiv", "Poltava", "Sumy"]
+
+
+def test_counts_by_kind_and_without_numerals():
+    text = ("Artillery shelled Nikopol on Thursday, killing 5 people, including 2 children, "
+            "and wounding 7.")  # fmt: skip
+    assert {(c.kind, c.low) for c in one(text).counts} == {("killed", 5), ("wounded", 7)}
+    assert [
+        (c.kind, c.low) for c in one("A man was killed in shelling of Nikopol on Thursday.").counts
+    ] == [("killed", 1)]
+    assert events("Among the wounded was a businessman from Dnipro.") == []

@@ -34,6 +34,8 @@ _HABITUAL = frozenset(
     "never seldom normally".split()
 )
 _CONDITIONAL_MARKS = frozenset("if unless whether lest".split())
+#: Participles used as nouns for people ("the wounded").
+_NOMINAL = frozenset("wounded injured dead killed captured missing".split())
 #: Prepositional phrases that set an event in the future or the conditional.
 _PROSPECTIVE = frozenset(
     {("case", "of"), ("ahead", "of"), ("event", "of"), ("prospect", "of"), ("risk", "of"),
@@ -132,6 +134,8 @@ def _holds(alt, token, ctx):
     words = _words(alt)
     if key == "in":
         return token.dep_ == "pobj" and token.head.lower_ in words
+    if key == "of":  # "an exchange of fire": the "of" object's lemma
+        return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
     if key == "prt":
         return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
     if key == "prep":
@@ -351,6 +355,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound":
             continue  # "casualty figures", "strike drones": a modifier names no event
+        if token.lower_ in _NOMINAL and any(c.lower_ in ("the", "those") for c in token.children):
+            continue  # "among the wounded", "the dead were buried": people, not an event
         sense = _sense_of(token, ctx)
         if sense is None:
             continue

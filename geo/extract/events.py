@@ -203,8 +203,9 @@ def find_events_in(
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
         dates = sentence_dates(sent, ref)
-        counts = counts_for(sent, triggers)
         extra = incident_counts(sent.text)
+        # a casualty-log line's own counts ("2 x killed, 14 x inj.") are the sentence's counts
+        counts = counts_for(sent, triggers) if not extra else {}
         sent_cands = cands.get(sent.start, [])
         found = [
             _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
@@ -220,6 +221,7 @@ def find_events_in(
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
                      for m in found]  # fmt: skip
+        found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
         if pending is not None:
@@ -388,6 +390,31 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
         unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
     )  # fmt: skip
+
+
+def _split_coordinated(found, cands):
+    """One event per place when the event's place is coordinated with others ("shelled A and
+    B", "strikes on A, B and C"): ACLED codes one event per location. The counts stay with
+    the first place (they are the sentence's, not each place's)."""
+    out = []
+    by_span = {(c.start, c.end): c for c in cands}
+    for event in found:
+        out.append(event)
+        cand = by_span.get(event.place_span) if event.place_span else None
+        if cand is None:
+            continue
+        group = next((g for g in chains(cands) if cand in g), [cand])
+        conj = {t.i for t in cand.head.conjuncts}
+        for other in cands:
+            if other is cand or other in group or other.head.i not in conj:
+                continue
+            if other.place is None or (
+                cand.place is not None and other.place.geonameid == cand.place.geonameid
+            ):
+                continue
+            out.append(replace(event, place=other.place, place_span=(other.start, other.end),
+                               mention=other.mention, counts=()))  # fmt: skip
+    return out
 
 
 def _same_place(a, b):
