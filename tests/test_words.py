@@ -66,7 +66,7 @@ def _alternation_cases():
 
     from geo.extract import candidates as extract
     from geo.extract import triggers
-    from geo.geoparse import resolve
+    from geo.geoparse import metonymy as resolve  # the metonymy rules moved out of resolve
 
     cases = [
         ("military", triggers.MILITARY, _plain(triggers._MILITARY, re.I)),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from geo.extract.words import literal_alternation, word_alternation
 from geo.gazetteer.place import COUNTRY_CODES
-from geo.geoparse.resolve import Mention, is_metonymic
+from geo.geoparse.resolve import is_metonymic
 
 __all__ = [
     "ANY_STEM",
@@ -240,8 +241,7 @@ def actor_roles(sentence, offset, mentions, trigger_pos, passive, event_type="at
 
 def is_metonymic_text(sentence, mention, offset):
     """Apply :func:`geo.geoparse.resolve.is_metonymic` to a mention inside a sentence."""
-    shifted = Mention(mention.start - offset, mention.end - offset, mention.text, mention.place,
-                      mention.score, mention.role, mention.area, mention.cue)  # fmt: skip
+    shifted = replace(mention, start=mention.start - offset, end=mention.end - offset)
     return is_metonymic(sentence, shifted)
 
 
