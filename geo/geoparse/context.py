@@ -10,7 +10,7 @@ confidence (:class:`DocumentContext` ``near``).
 
 from __future__ import annotations
 
-from geopy.distance import great_circle
+import math
 
 from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
@@ -25,13 +25,34 @@ _LOOKUPS = {}
 # conflict share their context, and the geocoder only caches answers without context.
 _CONTEXT_CACHE = {}
 _CACHE_SIZE = 50_000
+#: Feature codes of units whose name keeps a unit's sense (see ``DocumentContext.rank``).
+_UNITS = COUNTRY_CODES | {"ADM1", "RGN"}
+#: A populated place smaller than this does not take a unit's name from it.
+_TOWN = 100_000
+#: Candidates kept per name: the second pass looks for the one near the document's places
+#: among them (the Rochester of Illinois is the tenth largest Rochester).
+_KEEP = 15
 
 
 def distance_km(a, b):
-    """Return the great-circle distance in km between two places (or ``(lat, lon)`` pairs)."""
-    pa = (a.lat, a.lon) if hasattr(a, "lat") else a
-    pb = (b.lat, b.lon) if hasattr(b, "lat") else b
-    return great_circle(pa, pb).km
+    """Return the great-circle distance in km between two places (or ``(lat, lon)`` pairs).
+
+    The haversine formula on a sphere of radius 6,371 km, as geopy's ``great_circle``
+    computes it, inline: the second pass of a document measures thousands of pairs.
+
+    Examples
+    --------
+    >>> round(distance_km((50.45, 30.52), (49.99, 36.23)))
+    410
+    """
+    lat1, lon1 = (a.lat, a.lon) if hasattr(a, "lat") else a
+    lat2, lon2 = (b.lat, b.lon) if hasattr(b, "lat") else b
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def lookup(gaz, key):
@@ -119,6 +140,19 @@ class DocumentContext:
         self.admin1 = frozenset(admin1)
         self._cache = {}  # rankings made before the admin1 units were known are stale
 
+    def widened(self, places):
+        """Return this context with the first-level units of ``places`` added (the places
+        the document names with confidence: "Pittsburgh" makes Pennsylvania's
+        Lawrenceville likelier)."""
+        extra = {(p.country_code, p.admin1_code) for p in places if p.admin1_code}
+        if extra <= self.admin1:
+            return self
+        other = object.__new__(DocumentContext)
+        other.geocoder, other.countries = self.geocoder, self.countries
+        other.admin1 = self.admin1 | extra
+        other._cache = {}
+        return other
+
     def rank(self, query, *, area=False, near=None):
         """Return the ranked ``[(Place, score)]`` of a name in this document, best first.
 
@@ -140,6 +174,20 @@ class DocumentContext:
         return self._cache[key]
 
     def _candidates(self, query, area, near):
+        ranked = self._ranked(query, area, near)
+        if not area and ranked and ranked[0][0].feature_class == "P":
+            plain = self.geocoder.candidates(query)[:1]
+            if plain and plain[0][0].feature_code in _UNITS and ranked[0][0].population < _TOWN:
+                # A name whose own first sense is a country or a first-level unit keeps a
+                # unit's sense: the document's countries choose among units ("Georgia", the
+                # state or the country), they do not make it a village ("Mexico", Indiana).
+                units = [(p, s) for p, s in ranked if p.feature_code in _UNITS]
+                if units:
+                    return [units[0], *[item for item in ranked if item is not units[0]]]
+                return [plain[0], *ranked]
+        return ranked
+
+    def _ranked(self, query, area, near):
         """Return the ranking, with the document as context when it can matter.
 
         Without context the geocoder caches answers across documents; when the best
@@ -148,7 +196,7 @@ class DocumentContext:
         """
         geocoder = self.geocoder
         if not area and near is None:
-            ranked = geocoder.candidates(query)[:5]
+            ranked = geocoder.candidates(query)[:_KEEP]
             if len(ranked) < 2 or ranked[0][1] - ranked[1][1] > MAX_CONTEXT_BONUS:
                 return ranked
         key = (id(geocoder), query, area, near, tuple(sorted(self.countries.items())),
@@ -157,7 +205,7 @@ class DocumentContext:
         if ranked is None:
             ctx = Context(countries=self.countries, admin1=set(self.admin1), prefer_area=area,
                           near=near)  # fmt: skip
-            ranked = geocoder.candidates(query, context=ctx)[:5]
+            ranked = geocoder.candidates(query, context=ctx)[:_KEEP]
             if len(_CONTEXT_CACHE) > _CACHE_SIZE:
                 _CONTEXT_CACHE.clear()
             _CONTEXT_CACHE[key] = ranked

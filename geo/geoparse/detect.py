@@ -21,6 +21,10 @@ from geo.geoparse.toponyms import LOCATIVE, Span, scan
 
 __all__ = ["detect"]
 
+# Entities whose inner place names tell where a document is (not people's names: "Paris
+# Hilton" says nothing of Paris).
+_CONTEXT_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC"})
+
 
 def _without_full_stop(span, parse):
     """Return the span without a final "." the parse reads as the sentence's full stop
@@ -50,16 +54,25 @@ def detect(text, gazetteer, parse):
 
     Returns
     -------
-    list of Span
-        ``label`` is the entity label naming the span exactly ("" when none does) and
-        ``relation`` how the entities cover it ("exact", "overlap" or "").
+    spans : list of Span
+        The candidates. ``label`` is the entity label naming the span exactly ("" when
+        none does) and ``relation`` how the entities cover it ("exact", "overlap" or "").
+    inner : list of Span
+        Names inside an organisation's, a facility's or a longer place's name ("Pittsburgh"
+        in "the Pittsburgh Steelers"): not mentions, but evidence of where the text is.
     """
     out = []
+    inner = []
     for span in scan(text, gazetteer):
         span = _without_full_stop(span, parse)
         relation, label = parse.relation(span.start, span.end)
         if relation == "inside" and span.kind != "demonym":
-            continue  # part of a person's, an organisation's or a longer place's name
+            # Part of a person's, an organisation's or a longer place's name: not a place
+            # mention, but an organisation's place ("the Pittsburgh Steelers") tells where
+            # the document is.
+            if span.kind == "name" and label in _CONTEXT_LABELS:
+                inner.append(replace(span, label=label, relation=relation))
+            continue
         cue = span.cue
         if cue not in LOCATIVE:
             governing = parse.preposition(span.start, span.end)
@@ -90,4 +103,4 @@ def detect(text, gazetteer, parse):
                 )  # fmt: skip
             )
     out.sort(key=lambda s: s.start)
-    return out
+    return out, inner

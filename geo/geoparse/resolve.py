@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from geo.common import nlp
 from geo.exc import ValidationError
 from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES, Place
 from geo.geoparse.context import DocumentContext, distance_km, geocoder_for
 from geo.geoparse.detect import detect
@@ -38,6 +40,14 @@ _FAR_KM = 500
 #: A name the text alone does not make a place is one when it lies this close to a place the
 #: document names with confidence ("Kingwood" beside Houston).
 _LOCAL_KM = 30
+#: Candidates of each other name weighed for a name's focus, the distance scale of that
+#: weighing, and the least support a focus needs (one other name with a candidate about 35 km
+#: away, or two farther).
+_FOCUS_CANDIDATES = 10
+_FOCUS_KM = 50
+_MIN_SUPPORT = 0.5
+#: Only readings of a name scoring this close to its best are candidates for its focus.
+_FOCUS_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -91,10 +101,16 @@ class _Resolved:
 
 
 def _resolved(ranked, weights, qualifier=""):
-    """Return the best of a ranking; scores capped at 1.0 tie, and the country the document
-    is most about decides between them."""
+    """Return the best of a ranking; places of one feature class whose scores are capped at
+    1.0 tie, and the country the document is most about decides between them."""
     best, score = ranked[0]
-    tied = [p for p, s in ranked if s >= score and p.country_code != best.country_code]
+    tied = [
+        p
+        for p, s in ranked
+        if s == score
+        and p.country_code != best.country_code
+        and p.feature_class == best.feature_class
+    ]
     if tied and weights:
         best = max([best, *tied], key=lambda p: weights.get(p.country_code, 0.0))
     return _Resolved(ranked, best, score, qualifier)
@@ -145,8 +161,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
     gaz = gazetteer or Gazetteer.default()
     geocoder = geocoder or geocoder_for(gaz)
     parse = ParseView(_parsed(text, doc))
-    spans = detect(text, gaz, parse)
-    ctx = DocumentContext(spans, geocoder)
+    spans, inner = detect(text, gaz, parse)
+    ctx = DocumentContext(spans + inner, geocoder)
     weights = ctx.countries
     found = {}
     for i, span in enumerate(spans):
@@ -168,7 +184,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         if a.kind == b.kind == "name" and run_on(text, a, b):
             if not (a.label in PLACE_LABELS and b.label in PLACE_LABELS):
                 verdicts[i] = verdicts[i + 1] = False
-    kept = _second_pass(ctx, spans, found, verdicts, text)
+    context_places = [_resolved(r, weights) for s in inner if (r := ctx.rank(s.query))]
+    kept = _second_pass(ctx, spans, found, verdicts, text, context_places)
     out = []
     for i, span in enumerate(spans):
         if span.kind != "name":
@@ -243,6 +260,57 @@ def _qualified(ctx, span, qual, own, target):
     return None
 
 
+def _options(res):
+    """Return what a resolved name can be, for the others' focus: its place when it is sure
+    of it, else its candidates (countries and regions left out: they say little of where)."""
+    if res.qualifier or _leads(res) or res.best.feature_code == "ADM1":
+        items = [(res.best, 1.0)]
+    else:
+        items = res.ranked[:_FOCUS_CANDIDATES]
+    return [(p, s) for p, s in items if p.feature_code not in COUNTRY_CODES | {"RGN"}]
+
+
+def _closeness(place, other):
+    """Return how much ``other`` supports ``place``: 1 inside it when it is a first-level
+    unit, else ``exp(-km / _FOCUS_KM)``."""
+    if other.feature_code == "ADM1":
+        same = (place.country_code, place.admin1_code) == (other.country_code, other.admin1_code)
+        return 1.0 if same else 0.0
+    return math.exp(-distance_km(place, other) / _FOCUS_KM)
+
+
+def _focus(res, key, options):
+    """Return the point of the candidate of a name that the document's other names support
+    most (each by its best-scored candidate near it, :func:`_closeness`), or None when none
+    is supported. Only homonyms are weighed (places whose own name is the name, or the
+    best reading's name: not "Newark" for "New York" by an alternate name), scoring within
+    ``_FOCUS_MARGIN`` of the best reading."""
+    best_point, best_support = None, _MIN_SUPPORT
+    names = {key, fold(res.best.name)}
+    for place, score in res.ranked:
+        if (
+            place.feature_code in BIG_UNITS
+            or score < res.score - _FOCUS_MARGIN
+            or fold(place.name) not in names
+        ):
+            continue
+        support = 0.0
+        for other, items in options.items():
+            if other == key or not items:
+                continue
+            support += max(s * _closeness(place, p) for p, s in items)
+        if support > best_support:
+            best_point, best_support = (place.lat, place.lon), support
+    return best_point
+
+
+def _anchors(res):
+    """Return True when a resolution can anchor the others: a place, not a country or a
+    region, resolved with a qualifier or a lead over far candidates."""
+    code = res.best.feature_code
+    return code not in COUNTRY_CODES and code != "RGN" and bool(res.qualifier or _leads(res))
+
+
 def _leads(res):
     """Return True when no candidate far from the best scores close to it."""
     best = res.best
@@ -254,55 +322,65 @@ def _leads(res):
     return True
 
 
-def _second_pass(ctx, spans, found, verdicts, text):
+def _second_pass(ctx, spans, found, verdicts, text, context_places):
     """Return ``{index: resolution}`` of the place mentions, after the document's own places
     have had their say.
 
-    The places named with confidence (a verdict of True and a lead over far candidates, or
-    a qualifier) anchor the rest: a name whose candidates lie far apart is ranked again with
-    the anchor nearest to any of them as the point the text is about (the geocoder's
-    distance term); a name the text alone does not make a place (verdict None) is kept when
-    it lies within ``_LOCAL_KM`` of an anchor or is listed with a kept place; a small place
-    abroad farther than ``_FAR_KM`` from every anchor is dropped (a local name the gazetteer
-    lacks).
+    Each name can be what its candidates are (one place when it is resolved with
+    confidence: a qualifier, or a lead over far candidates). A name whose candidates lie
+    far apart is ranked again with the candidate of it that most of the document's other
+    names have a candidate near (:func:`_focus`) as the point the text is about (the
+    geocoder's distance term), and with the first-level units of the confident places
+    added to the document's. The places inside organisations' names count as names of the
+    document here ("the Pittsburgh Steelers"). A name the text alone does not make a place
+    (verdict None) is then kept when it lies within ``_LOCAL_KM`` of another place of the
+    document or is listed with a kept place; a small place abroad farther than ``_FAR_KM``
+    from all of them is dropped (a local name the gazetteer lacks).
     """
     weights = ctx.countries
     kept = {i: r for i, r in found.items() if verdicts.get(i) is not False}
-    anchors = [
-        (spans[i].key, res.best)
+    options = {}
+    for i, res in kept.items():
+        options.setdefault(spans[i].key, _options(res))
+    for n, res in enumerate(context_places):
+        options.setdefault(("inner", n), _options(res))
+    confident = [
+        res.best
         for i, res in kept.items()
-        if verdicts[i]
-        and res.best.feature_code not in COUNTRY_CODES
-        and res.best.feature_code != "RGN"
-        and (res.qualifier or _leads(res))
+        if verdicts[i] and (_anchors(res) or res.best.feature_code == "ADM1")
     ]
+    confident += [res.best for res in context_places if _anchors(res)]
+    wide = ctx.widened(confident)
     for i in list(kept):
         res, span = kept[i], spans[i]
-        others = [p for key, p in anchors if key != span.key]
-        if not others:
-            if not verdicts[i]:
-                del kept[i]
+        if res.qualifier or res.best.feature_code in BIG_UNITS or _leads(res):
             continue
-        if not res.qualifier and res.best.feature_code not in BIG_UNITS and not _leads(res):
-            # The point of the document nearest to any candidate: the candidate near the
-            # other places gets the geocoder's distance term.
-            _d, point = min(
-                (distance_km(a, p), (a.lat, a.lon)) for a in others for p, _s in res.ranked
-            )
-            ranked = ctx.rank(span.query, area=span.area, near=point)
+        focus = _focus(res, span.key, options)
+        if focus is not None:
+            ranked = wide.rank(span.query, area=span.area, near=focus)
             if ranked:
-                res = kept[i] = _resolved(ranked, weights)
-        best = res.best
-        nearest = min(distance_km(best, a) for a in others)
-        if verdicts[i] is None and nearest > _LOCAL_KM:
+                kept[i] = _resolved(ranked, weights)
+    placed = [(spans[i].key, res.best) for i, res in kept.items() if verdicts[i]]
+    placed += [("", res.best) for res in context_places if _anchors(res)]
+    placed = [(k, p) for k, p in placed if p.feature_code not in COUNTRY_CODES]
+    # Places a small place abroad is measured against: in the document's countries or sure.
+    trusted = [(k, p) for k, p in placed if weights.get(p.country_code, 0) > 0]
+    trusted += [(spans[i].key, r.best) for i, r in kept.items() if verdicts[i] and _anchors(r)]
+    for i in list(kept):
+        best, key = kept[i].best, spans[i].key
+        others = [p for k, p in placed if k != key]
+        if verdicts[i] is None and not any(distance_km(best, p) <= _LOCAL_KM for p in others):
             del kept[i]
-        elif (
-            weights
-            and not res.qualifier
+            continue
+        far = [distance_km(best, p) for k, p in trusted if k != key]
+        if (
+            far
+            and weights
+            and not kept[i].qualifier
             and weights.get(best.country_code, 0) == 0
             and best.population < 100_000
             and best.feature_code not in BIG_UNITS
-            and nearest > _FAR_KM
+            and min(far) > _FAR_KM
         ):
             del kept[i]
     # Names listed with a kept place are places too ("Kingwood and Humble").
