@@ -80,6 +80,8 @@ def _document_countries(spans, gaz):
     """Return ``{country: weight}`` from country names, demonyms and unambiguous names."""
     counts = {}
     for span in spans:
+        if span.kind == "demonym":
+            continue  # "Russian troops attacked Kupiansk": who, not where
         if span.country:
             counts[span.country] = counts.get(span.country, 0) + 1
             continue

@@ -93,13 +93,13 @@ def find_qualifiers(text, spans):
         span, nxt = spans[i], spans[i + 1]
         if span.kind != "name" or nxt.kind not in ("name", "abbreviation"):
             continue
-        gap = text[span.end : nxt.start]
+        gap = text[span.wording_end : nxt.start]
         if len(gap) > 60 or "\n" in gap:
             continue
         kind = next((k for k, pattern in _GAPS if pattern.fullmatch(gap)), None)
         if kind is None:
             continue
-        end = nxt.end
+        end = nxt.wording_end  # with its region word: "Donetsk region"
         if kind == "paren":
             close = _CLOSE_PAREN.match(text, end)
             if close is None:

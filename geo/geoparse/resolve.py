@@ -28,6 +28,9 @@ from geo.geoparse.toponyms import LOCATIVE
 
 __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic"]
 
+#: Readings of a qualifier tried, and how far below its best reading they may score.
+_QUALIFIER_READINGS = 4
+_QUALIFIER_SPREAD = 0.2
 #: Farthest a place may lie from the town qualifying it, by the wording that joins them.
 _QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "near": 60, "bearing": 150}
 #: A resolved place leads when no candidate farther than ``_SAME_PLACE_KM`` from it scores
@@ -98,6 +101,7 @@ class _Resolved:
     best: Place
     score: float
     qualifier: str = ""
+    sure: bool = False  # a qualifier, or the name alone leads to this place (see _sure)
 
 
 def _resolved(ranked, weights, qualifier=""):
@@ -172,9 +176,11 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                 found[i] = _resolved(ranked, weights)
     for i, qual in find_qualifiers(text, spans).items():
         if i in found and qual.target in found:
-            better = _qualified(ctx, spans[i], qual, found[i], found[qual.target].best)
+            better = _qualified(ctx, spans[i], qual, found[i], found[qual.target])
             if better is not None:
-                found[i] = better
+                found[i], found[qual.target] = better
+    for i, res in found.items():
+        found[i] = replace(res, sure=_sure(ctx, spans[i], res))
     persons = person_names(spans, parse)
     verdicts = {
         i: verdict(spans[i], res, weights, text, gaz, persons, parse) for i, res in found.items()
@@ -184,7 +190,12 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         if a.kind == b.kind == "name" and run_on(text, a, b):
             if not (a.label in PLACE_LABELS and b.label in PLACE_LABELS):
                 verdicts[i] = verdicts[i + 1] = False
-    context_places = [_resolved(r, weights) for s in inner if (r := ctx.rank(s.query))]
+    context_places = []
+    for span in inner:
+        ranked = ctx.rank(span.query)
+        if ranked:
+            res = _resolved(ranked, weights)
+            context_places.append(replace(res, sure=_sure(ctx, span, res)))
     kept = _second_pass(ctx, spans, found, verdicts, text, context_places)
     out = []
     for i, span in enumerate(spans):
@@ -236,34 +247,43 @@ def _within(place, target, kind, gaz):
 
 
 def _qualified(ctx, span, qual, own, target):
-    """Return the span resolved with its qualifier, or None when the qualifier does not
-    qualify it (a list: "Mali, Niger and Chad"; "Alabama, Tennessee").
+    """Return the span and its qualifier resolved together, or None when the qualifier does
+    not qualify it (a list: "Mali, Niger and Chad"; "Alabama, Tennessee").
 
     The qualified string goes to the geocoder ("Heorhiivka, Donetsk region"); when the
     answer does not lie in or near the qualifying place, the name is ranked again with that
-    place as the point the text is about. An answer that does not lie there either is not
-    used.
+    place as the point the text is about; failing that, the name's candidates that lie
+    there are kept and the best of them taken. Each reading of the qualifier scoring within
+    ``_QUALIFIER_SPREAD`` of its best is tried ("Georgia" in "Columbus, Georgia": the
+    country, then the state); the first that the answer lies in is the qualifier's own
+    resolution too.
     """
     best = own.best
-    if best.feature_code in COUNTRY_CODES or (
-        best.feature_code in ("ADM1", "RGN") and target.feature_code not in COUNTRY_CODES
-    ):
+    if best.feature_code in COUNTRY_CODES:
         return None
     gaz = ctx.geocoder.gazetteer
     weights = ctx.countries
-    ranked = ctx.rank(qual.query, area=span.area)
-    if ranked and _within(_resolved(ranked, weights).best, target, qual.kind, gaz):
-        return _resolved(ranked, weights, qual.text)
-    ranked = ctx.rank(span.query, area=span.area, near=(target.lat, target.lon))
-    if ranked and _within(_resolved(ranked, weights).best, target, qual.kind, gaz):
-        return _resolved(ranked, weights, qual.text)
+    readings = [(p, s) for p, s in target.ranked if s >= target.score - _QUALIFIER_SPREAD]
+    if target.best not in [p for p, _s in readings]:
+        readings.insert(0, (target.best, target.score))
+    for place, score in readings[:_QUALIFIER_READINGS]:
+        if best.feature_code in ("ADM1", "RGN") and place.feature_code not in COUNTRY_CODES:
+            continue  # a unit is qualified by its country only
+        tried = [ctx.rank(qual.query, area=span.area)]
+        tried.append(ctx.rank(span.query, area=span.area, near=(place.lat, place.lon)))
+        # Last, the qualifier's area filters the name's candidates.
+        tried.append([(p, s) for p, s in own.ranked if _within(p, place, qual.kind, gaz)])
+        for ranked in tried:
+            if ranked and _within(_resolved(ranked, weights).best, place, qual.kind, gaz):
+                reading = _Resolved(target.ranked, place, score, target.qualifier)
+                return _resolved(ranked, weights, qual.text), reading
     return None
 
 
 def _options(res):
     """Return what a resolved name can be, for the others' focus: its place when it is sure
     of it, else its candidates (countries and regions left out: they say little of where)."""
-    if res.qualifier or _leads(res) or res.best.feature_code == "ADM1":
+    if res.sure or res.best.feature_code == "ADM1":
         items = [(res.best, 1.0)]
     else:
         items = res.ranked[:_FOCUS_CANDIDATES]
@@ -282,16 +302,17 @@ def _closeness(place, other):
 def _focus(res, key, options):
     """Return the point of the candidate of a name that the document's other names support
     most (each by its best-scored candidate near it, :func:`_closeness`), or None when none
-    is supported. Only homonyms are weighed (places whose own name is the name, or the
-    best reading's name: not "Newark" for "New York" by an alternate name), scoring within
-    ``_FOCUS_MARGIN`` of the best reading."""
+    is supported. Only homonyms scoring within ``_FOCUS_MARGIN`` of the best reading are
+    weighed (places whose own name is the name, or the best reading's name: not "Newark"
+    for "New York" by an alternate name), and other places as good as the best reading
+    (Kostiantynivka for "Konstantinovka", tied with a Crimean Konstantinovka)."""
     best_point, best_support = None, _MIN_SUPPORT
     names = {key, fold(res.best.name)}
     for place, score in res.ranked:
         if (
             place.feature_code in BIG_UNITS
             or score < res.score - _FOCUS_MARGIN
-            or fold(place.name) not in names
+            or (fold(place.name) not in names and score < res.score)
         ):
             continue
         support = 0.0
@@ -306,9 +327,23 @@ def _focus(res, key, options):
 
 def _anchors(res):
     """Return True when a resolution can anchor the others: a place, not a country or a
-    region, resolved with a qualifier or a lead over far candidates."""
+    region, that is sure (:func:`_sure`)."""
     code = res.best.feature_code
-    return code not in COUNTRY_CODES and code != "RGN" and bool(res.qualifier or _leads(res))
+    return code not in COUNTRY_CODES and code != "RGN" and res.sure
+
+
+def _sure(ctx, span, res):
+    """Return True when a name's place does not depend on the document: it has a qualifier,
+    or the name alone (no context) ranks that place first and leads every far candidate
+    by ``_CONFIDENT_MARGIN`` (a demonym's country does not make a village sure)."""
+    if res.qualifier:
+        return True
+    if span.area:
+        return _leads(res)
+    plain = ctx.geocoder.candidates(span.query)[:_FOCUS_CANDIDATES]
+    if not plain or plain[0][0].geonameid != res.best.geonameid:
+        return False
+    return _leads(_Resolved(plain, plain[0][0], plain[0][1]))
 
 
 def _leads(res):
@@ -353,7 +388,7 @@ def _second_pass(ctx, spans, found, verdicts, text, context_places):
     wide = ctx.widened(confident)
     for i in list(kept):
         res, span = kept[i], spans[i]
-        if res.qualifier or res.best.feature_code in BIG_UNITS or _leads(res):
+        if res.sure or res.best.feature_code in BIG_UNITS:
             continue
         focus = _focus(res, span.key, options)
         if focus is not None:
@@ -363,9 +398,9 @@ def _second_pass(ctx, spans, found, verdicts, text, context_places):
     placed = [(spans[i].key, res.best) for i, res in kept.items() if verdicts[i]]
     placed += [("", res.best) for res in context_places if _anchors(res)]
     placed = [(k, p) for k, p in placed if p.feature_code not in COUNTRY_CODES]
-    # Places a small place abroad is measured against: in the document's countries or sure.
-    trusted = [(k, p) for k, p in placed if weights.get(p.country_code, 0) > 0]
-    trusted += [(spans[i].key, r.best) for i, r in kept.items() if verdicts[i] and _anchors(r)]
+    # Places a small place abroad is measured against: those sure of their place.
+    trusted = [(spans[i].key, r.best) for i, r in kept.items() if verdicts[i] and _anchors(r)]
+    trusted += [("", res.best) for res in context_places if _anchors(res)]
     for i in list(kept):
         best, key = kept[i].best, spans[i].key
         others = [p for k, p in placed if k != key]
