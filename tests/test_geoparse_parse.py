@@ -9,7 +9,7 @@ from geo.exc import ValidationError
 from geo.gazetteer.lookup import Gazetteer
 from geo.geoparse.context import distance_km
 from geo.geoparse.entities import ParseView
-from geo.geoparse.qualifiers import find_qualifiers
+from geo.geoparse.qualified import find_qualifiers
 from geo.geoparse.resolve import geoparse, is_metonymic
 from geo.geoparse.toponyms import scan
 

@@ -20,7 +20,7 @@ from geo.geoparse.evidence import (
     verdict,
 )
 from geo.geoparse.metonymy import decide_metonymy, is_metonymic
-from geo.geoparse.qualifiers import find_qualifiers
+from geo.geoparse.qualified import find_qualifiers
 from geo.geoparse.toponyms import LOCATIVE
 
 __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic"]

@@ -1,4 +1,4 @@
-"""Qualifiers written beside a name: "X, Y region", "X in the Y district", "X (Y)", "X near Y".
+"""Qualifiers written beside a name in text: "X, Y region", "X in the Y district", "X near Y".
 
 A qualifier is the next name after a name, joined to it by wording that makes it say which
 X is meant: a comma ("Heorhiivka, Donetsk region"; "Macon, Georgia"), "in" ("Pokrovsk in
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Qualifier", "find_qualifiers"]
+__all__ = ["TextQualifier", "find_qualifiers"]
 
 _BEARING = (
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
@@ -49,7 +49,7 @@ _SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class Qualifier:
+class TextQualifier:
     """The name that qualifies another, and how the text joins them.
 
     ``kind`` is "comma", "paren", "in", "near" or "bearing"; ``target`` the index of the
@@ -65,7 +65,7 @@ class Qualifier:
 
 
 def find_qualifiers(text, spans):
-    """Return ``{index of a span: Qualifier}`` for names followed by a qualifying name.
+    """Return ``{index of a span: TextQualifier}`` for names followed by a qualifying name.
 
     Parameters
     ----------
@@ -77,7 +77,7 @@ def find_qualifiers(text, spans):
 
     Returns
     -------
-    dict of int to Qualifier
+    dict of int to TextQualifier
 
     Examples
     --------
@@ -107,5 +107,5 @@ def find_qualifiers(text, spans):
             end = close.end()
         query = _SPACES.sub(" ", text[span.start : end]).strip()
         written = _SPACES.sub(" ", text[span.end : end]).strip()
-        out[i] = Qualifier(kind, i + 1, written, query)
+        out[i] = TextQualifier(kind, i + 1, written, query)
     return out
