@@ -65,7 +65,7 @@ def detect(text, gazetteer, parse):
     inner = []
     for span in scan(text, gazetteer):
         span = _without_full_stop(span, parse)
-        relation, label = parse.relation(span.start, span.end)
+        relation, label = parse.relation(span.start, span.end, span.wording_end)
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

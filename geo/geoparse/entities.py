@@ -119,7 +119,7 @@ class ParseView:
                 out.append(ent)
         return out
 
-    def relation(self, start, end):
+    def relation(self, start, end, wording_end=None):
         """Return how the named entities cover a span: ``(relation, label)``.
 
         ``relation`` is "exact" (an entity names the span, or starts it and the span adds a
@@ -127,10 +127,12 @@ class ParseView:
         entity: "Kansas" in "University of Kansas", "Paris" in "Paris Hilton"), "overlap"
         (they cross) or "" (no entity). Names joined inside one entity by a comma, "and"
         or a preposition ("Pandi, Bulacan"; "the power plant near Kurchatov") are separate.
+        An entity that adds only the span's region word (``wording_end``: "Nyanza province")
+        names it exactly.
         """
         found = ("", "")
         for ent in self._overlapping(start, end):
-            if ent.start == start and ent.end == end:
+            if ent.start == start and ent.end in (end, wording_end):
                 return "exact", ent.label
             if ent.start <= start and end <= ent.end:
                 if self._separated(ent, start, end):

@@ -155,5 +155,15 @@ def coordinated(text, a, b):
 
 def run_on(text, a, b):
     """Return True when span ``b`` follows span ``a`` after a single space: two known names
-    written as one name the gazetteer does not know ("Severn Trent", "Kansas City Royals")."""
-    return a.wording_end == a.end and text[a.end : b.start] == " "
+    written as one name the gazetteer does not know ("Severn Trent", "Kansas City Royals").
+    Not when either is an ordinary word ("In Canada", "A New Jersey woman")."""
+    return (
+        a.wording_end == a.end
+        and text[a.end : b.start] == " "
+        and not any(_ordinary(s.text) for s in (a, b))
+    )
+
+
+def _ordinary(name):
+    words = re.findall(r"[^\W\d_]+", name)
+    return len(name) <= 3 or all(common_word(w) for w in words)

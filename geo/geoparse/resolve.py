@@ -142,7 +142,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
         if a.kind == b.kind == "name" and run_on(text, a, b):
-            if not (a.label in PLACE_LABELS and b.label in PLACE_LABELS):
+            if a.label not in PLACE_LABELS and b.label not in PLACE_LABELS:
                 verdicts[i] = verdicts[i + 1] = False
     context_places = []
     for span in inner:
