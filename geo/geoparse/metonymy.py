@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo.extract.words import grouped_alternation, word_alternation
+from geo.common.words import grouped_alternation, word_alternation
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.toponyms import LOCATIVE
 
