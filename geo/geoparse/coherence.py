@@ -90,15 +90,14 @@ def _focus(res, key, options):
     most (each by its best-scored candidate near it, :func:`_closeness`), or None when none
     is supported. Only homonyms scoring within ``_FOCUS_MARGIN`` of the best reading are
     weighed (places whose own name is the name, or the best reading's name: not "Newark"
-    for "New York" by an alternate name), and other places as good as the best reading
-    (Kostiantynivka for "Konstantinovka", tied with a Crimean Konstantinovka)."""
+    for "New York", nor a Crimean village for "Novorossiysk", by an alternate name)."""
     best_point, best_support = None, _MIN_SUPPORT
     names = {key, fold(res.best.name)}
     for place, score in res.ranked:
         if (
             place.feature_code in BIG_UNITS
             or score < res.score - _FOCUS_MARGIN
-            or (fold(place.name) not in names and score < res.score)
+            or fold(place.name) not in names
         ):
             continue
         support = 0.0

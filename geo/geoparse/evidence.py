@@ -38,6 +38,8 @@ _STRONG_LOCATIVE = LOCATIVE - {"of", "from", "to", "between"}
 _SPEECH_VERBS = frozenset(
     "say tell explain add note state ask answer reply respond write argue insist warn".split()
 )
+# What follows a name that opens a line as its label or dateline.
+_DATELINE = re.compile(r"(?:,\s*[^\W\d_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s)")
 # What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
 
@@ -127,7 +129,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
     words = re.findall(r"[^\W\d_]+", span.text)
-    locative = cue in LOCATIVE or span.verb in PLACE_VERBS
+    locative = cue in LOCATIVE or span.verb in PLACE_VERBS or _dateline(text, span)
     if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
         if best.feature_code in COUNTRY_CODES:
             return True  # "China", "Turkey", "Jordan": a country named outright
@@ -146,6 +148,15 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _dateline(text, span):
+    """Return True when a name opens a line as its label or dateline ("Nikopol: shelling
+    of…", "KHARKIV — Drones…", "KYIV, Ukraine (AP) —")."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if text[line_start : span.start].strip():
+        return False
+    return _DATELINE.match(text, span.wording_end) is not None
 
 
 def coordinated(text, a, b):

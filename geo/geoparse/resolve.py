@@ -218,6 +218,8 @@ def _qualified(ctx, span, qual, own, target):
     gaz = ctx.geocoder.gazetteer
     weights = ctx.countries
     readings = [(p, s) for p, s in target.ranked if s >= target.score - _QUALIFIER_SPREAD]
+    # An answer that is a reading of the qualifier is the geocoder falling back on it.
+    qualifier_ids = {p.geonameid for p, _s in target.ranked}
     if target.best not in [p for p, _s in readings]:
         readings.insert(0, (target.best, target.score))
     for place, score in readings[:_QUALIFIER_READINGS]:
@@ -228,6 +230,7 @@ def _qualified(ctx, span, qual, own, target):
         # Last, the qualifier's area filters the name's candidates.
         tried.append([(p, s) for p, s in own.ranked if _within(p, place, qual.kind, gaz)])
         for ranked in tried:
+            ranked = [(p, s) for p, s in ranked if p.geonameid not in qualifier_ids]
             if ranked and _within(resolution(ranked, weights).best, place, qual.kind, gaz):
                 reading = Resolution(target.ranked, place, score, target.qualifier)
                 return resolution(ranked, weights, qual.text), reading
