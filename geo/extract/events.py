@@ -528,13 +528,6 @@ def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
     from geo.geoparse.resolve import geoparse, is_metonymic
 
     doc = nlp.parse(text)
-    mentions = _geoparse(geoparse, text, doc, gazetteer)
+    mentions = geoparse(text, gazetteer=gazetteer, doc=doc)
     return find_events_in(doc, mentions, published=published, keep_all=keep_all,
                           metonymic=lambda m: is_metonymic(text, m))  # fmt: skip
-
-
-def _geoparse(geoparse, text, doc, gazetteer):
-    try:
-        return geoparse(text, gazetteer=gazetteer, doc=doc)
-    except TypeError:  # a geoparse that takes no parse
-        return geoparse(text, gazetteer=gazetteer)

@@ -166,7 +166,7 @@ def extract_article(article, gazetteer=None, *, doc=None):
     gaz = gazetteer or Gazetteer.default()
     text = article.extraction_text
     doc = doc if doc is not None else nlp.parse(text)
-    mentions = _geoparse(text, gaz, doc)
+    mentions = geoparse(text, gazetteer=gaz, doc=doc)
     found = find_events_in(doc, mentions, published=article.reference, keep_all=True,
                            metonymic=lambda m: is_metonymic(text, m), gazetteer=gaz)  # fmt: skip
     undated = sum(1 for m in found if m.unreported == "undated")
@@ -214,13 +214,6 @@ def _fold_unplaced(events, gaz):
         else:
             out.append(event)
     return out
-
-
-def _geoparse(text, gaz, doc):
-    try:
-        return geoparse(text, gazetteer=gaz, doc=doc)
-    except TypeError:  # until geoparse takes a parse
-        return geoparse(text, gazetteer=gaz)
 
 
 def article_events(article, gazetteer=None):
