@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
+import json
 import re
 import sqlite3
-from datetime import date
 
-from geo.events.model import EVENT_TYPES, STATUSES, parse_date
+from geo.common.bbox import BBox
+from geo.common.dates import DateWindow
+from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import StoreError, ValidationError
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
@@ -196,31 +197,11 @@ def _ensure_indexes(conn):
             conn.execute("ROLLBACK")
 
 
-def _check_bbox(bbox):
-    try:
-        values = [float(v) for v in bbox]
-    except (TypeError, ValueError):
-        values = []
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise ValidationError(
-            f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat; got {bbox!r}",
-            field="bbox",
-        )
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise ValidationError(f"bbox longitudes must be in [-180, 180]; got {bbox!r}", field="bbox")
-    if not (-90 <= min_lat <= max_lat <= 90):
-        raise ValidationError(
-            f"bbox latitudes must be in [-90, 90] with min_lat <= max_lat; got {bbox!r}",
-            field="bbox",
-        )
-    return values
-
-
 def _bbox_sql(bbox, start, end):
-    min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+    box = BBox.of(bbox)
+    min_lat, max_lat = box.min_lat, box.max_lat
     # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes.
-    boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    boxes = box.lon_ranges()
     # The R*Tree holds each event's bounds and its date range as ordinal days, so one search
     # answers bbox + date interval; its float32 boxes are rounded outward, hence the exact
     # re-check on the events row. That rounding fails for coordinates too small for float32
@@ -246,12 +227,6 @@ def _bbox_sql(bbox, start, end):
     return "(" + " OR ".join(f"({c})" for c in clauses) + ")", params
 
 
-def _as_date(value, name):
-    if value is None or isinstance(value, date):
-        return value.isoformat()[:10] if value else None
-    return parse_date(value, field_name=name).isoformat()
-
-
 def _tuple(value, name):
     if value is None:
         return ()
@@ -263,6 +238,18 @@ def _tuple(value, name):
         raise ValidationError(
             f"{name} must be a list of strings; got {value!r}", field=name
         ) from None
+
+
+def _balanced_or(terms):
+    """Return ``terms`` joined with OR as a balanced tree of parentheses.
+
+    SQLite refuses expressions nested over 1,000 deep, and ``a OR b OR c …`` nests one level
+    per term; the balanced form nests log2(n) levels.
+    """
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({_balanced_or(terms[:half])} OR {_balanced_or(terms[half:])})"
 
 
 def _like(value):
@@ -282,8 +269,9 @@ def where_clause(q, *, fts=True):
     params = []
     ids = _tuple(q.ids, "ids")
     if ids:
-        clauses.append(f"e.event_id IN ({', '.join('?' * len(ids))})")
-        params.extend(ids)
+        # one JSON parameter, however many ids: no limit on bound variables
+        clauses.append("e.event_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps([str(i) for i in ids]))
     for name, values, column, choices in (
         ("types", q.types, "event_type", EVENT_TYPES),
         ("statuses", q.statuses, "status", STATUSES),
@@ -297,9 +285,9 @@ def where_clause(q, *, fts=True):
         if values:
             clauses.append(f"e.{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
-    if start and end and start > end:
-        raise ValidationError(f"start {start} is after end {end}", field="start")
+    window = DateWindow.of(q.start, q.end)
+    start = window.start.isoformat() if window.start else None
+    end = window.end.isoformat() if window.end else None
     if q.bbox is not None:
         sql, args = _bbox_sql(q.bbox, start, end)
         clauses.append(sql)
@@ -317,18 +305,17 @@ def where_clause(q, *, fts=True):
     if end:
         clauses.append("e.date_start <= ?")
         params.append(end)
-    actors = [a for a in _tuple(q.actors, "actors") if a and a.strip()]
+    actors = list(dict.fromkeys(a.strip() for a in _tuple(q.actors, "actors") if a and a.strip()))
     if actors:
-        ors = []
+        match = (
+            "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
+            "OR e.claimed_by LIKE ? ESCAPE '\\')"
+        )
+        clauses.append(_balanced_or([match] * len(actors)))
         for actor in actors:
-            ors.append(
-                "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
-                "OR e.claimed_by LIKE ? ESCAPE '\\')"
-            )
-            params.extend([_like(actor.strip())] * 3)
-        clauses.append("(" + " OR ".join(ors) + ")")
+            params.extend([_like(actor)] * 3)
     if q.text is not None and q.text.strip():
-        words = re.findall(r"\w+", q.text)
+        words = list({w.casefold(): w for w in re.findall(r"\w+", q.text)}.values())
         if not words:
             raise ValidationError(
                 f"text must contain at least one word to search for; got {q.text!r}", field="text"
