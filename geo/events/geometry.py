@@ -2,33 +2,113 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from geo.common.cache import bounded_put
+from geo.common.excerpt import excerpt
 from geo.exc import ValidationError
 
-__all__ = ["geometry_bounds", "rfc7946_geometry", "trust_geometry"]
+__all__ = [
+    "MAX_COLLECTION_DEPTH",
+    "MAX_PARTS",
+    "MAX_POSITIONS",
+    "geometry_bounds",
+    "rfc7946_geometry",
+    "trust_geometry",
+]
+
+#: GeometryCollections nested in one another, at most (RFC 7946 advises against any).
+MAX_COLLECTION_DEPTH = 4
+#: Positions in one event's geometry, at most (the gazetteer's largest outline has ~17,000).
+MAX_POSITIONS = 200_000
+#: Geometries, lines, polygons and rings in one event's geometry, at most.
+MAX_PARTS = 20_000
+#: How deep coordinates of each type nest: a Point's are a position (1), a LineString's a
+#: list of positions (2), and so on.
+_COORD_DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3,
+                "Polygon": 3, "MultiPolygon": 4}  # fmt: skip
 
 
 def _position(value):
     if (
         isinstance(value, list | tuple)
-        and len(value) >= 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
+        and len(value) in (2, 3)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
         and -180 <= value[0] <= 180
         and -90 <= value[1] <= 90
+        and (len(value) == 2 or math.isfinite(value[2]))
     ):
         return [float(value[0]), float(value[1])]
     raise ValidationError(
-        f"geometry positions must be [lon, lat] in degrees; got {value!r:.60}", field="geometry"
+        f"geometry positions must be [lon, lat] (or [lon, lat, height]) in degrees; got "
+        f"{excerpt(value)}",
+        field="geometry",
     )
+
+
+def _too_big():
+    return ValidationError(
+        f"an event's geometry holds at most {MAX_POSITIONS:,} positions in {MAX_PARTS:,} "
+        "parts; this one holds more",
+        field="geometry",
+    )
+
+
+def _check_size(geometry):
+    """Refuse, without recursion, a geometry nested or sized beyond what exports can write.
+
+    Raises
+    ------
+    ValidationError
+        When GeometryCollections nest deeper than ``MAX_COLLECTION_DEPTH``, or there are
+        more than ``MAX_POSITIONS`` positions or ``MAX_PARTS`` parts. Coordinates nested
+        deeper than their type allows are refused later, as malformed positions.
+    """
+    positions = parts = 0
+    stack = [(geometry, 0)]
+    while stack:
+        geom, depth = stack.pop()
+        parts += 1
+        if parts > MAX_PARTS:
+            raise _too_big()
+        if not isinstance(geom, dict):
+            raise ValidationError(
+                f"geometry must be a GeoJSON geometry object; got {excerpt(geom)}",
+                field="geometry",
+            )
+        if geom.get("type") == "GeometryCollection":
+            if depth >= MAX_COLLECTION_DEPTH:
+                raise ValidationError(
+                    f"GeometryCollections nest at most {MAX_COLLECTION_DEPTH} deep in an "
+                    "event's geometry; this one nests deeper",
+                    field="geometry",
+                )
+            members = geom.get("geometries")
+            if isinstance(members, list | tuple):
+                if parts + len(members) > MAX_PARTS:
+                    raise _too_big()
+                stack.extend((g, depth + 1) for g in members)
+            continue
+        coords = [(geom.get("coordinates"), _COORD_DEPTH.get(geom.get("type"), 1))]
+        while coords:
+            part, level = coords.pop()
+            if level <= 1 or not isinstance(part, list | tuple):
+                positions += 1
+                if positions > MAX_POSITIONS:
+                    raise _too_big()
+                continue
+            parts += 1
+            if parts > MAX_PARTS or len(part) > MAX_POSITIONS:
+                raise _too_big()
+            coords.extend((p, level - 1) for p in part)
 
 
 def _ring(points, *, ccw):
     """Return a closed linear ring wound counterclockwise (``ccw``) or clockwise."""
     if not isinstance(points, list | tuple):
         raise ValidationError(
-            f"a polygon ring must be a list; got {points!r:.60}", field="geometry"
+            f"a polygon ring must be a list; got {excerpt(points)}", field="geometry"
         )
     ring = [_position(p) for p in points]
     if ring and ring[0] != ring[-1]:
@@ -43,7 +123,7 @@ def _ring(points, *, ccw):
 
 def _polygon(rings):
     if not isinstance(rings, list | tuple) or not rings:
-        raise ValidationError(f"a polygon needs rings; got {rings!r:.60}", field="geometry")
+        raise ValidationError(f"a polygon needs rings; got {excerpt(rings)}", field="geometry")
     return [_ring(r, ccw=(i == 0)) for i, r in enumerate(rings)]
 
 
@@ -91,12 +171,20 @@ def rfc7946_geometry(geometry):
     >>> rfc7946_geometry(clockwise)["coordinates"][0]
     [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     """
+    if not (isinstance(geometry, dict) and _checked(geometry.get("coordinates")) is not None):
+        _check_size(geometry)
+    return _build(geometry)
+
+
+def _build(geometry):
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind == "GeometryCollection":
         parts = geometry.get("geometries")
-        if not isinstance(parts, list | tuple):
-            raise ValidationError("a GeometryCollection needs a geometries list", field="geometry")
-        return {"type": kind, "geometries": [rfc7946_geometry(g) for g in parts]}
+        if not isinstance(parts, list | tuple) or not parts:
+            raise ValidationError(
+                "a GeometryCollection needs a non-empty geometries list", field="geometry"
+            )
+        return {"type": kind, "geometries": [_build(g) for g in parts]}
     coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
     if kind in ("Polygon", "MultiPolygon"):
         hit = _checked(coords)
@@ -104,7 +192,7 @@ def rfc7946_geometry(geometry):
             return {"type": kind, "coordinates": hit["coordinates"]}
         if kind == "Polygon":
             out = {"type": kind, "coordinates": _polygon(coords)}
-        elif isinstance(coords, list | tuple):
+        elif isinstance(coords, list | tuple) and coords:
             out = {"type": kind, "coordinates": [_polygon(p) for p in coords]}
         else:
             out = None
@@ -115,13 +203,23 @@ def rfc7946_geometry(geometry):
             return out
     if kind == "Point":
         return {"type": kind, "coordinates": _position(coords)}
-    if kind in ("MultiPoint", "LineString") and isinstance(coords, list | tuple):
+    if kind == "MultiPoint" and isinstance(coords, list | tuple) and coords:
         return {"type": kind, "coordinates": [_position(p) for p in coords]}
-    if kind == "MultiLineString" and isinstance(coords, list | tuple):
-        return {"type": kind, "coordinates": [[_position(p) for p in line] for line in coords]}
+    if kind == "LineString" and isinstance(coords, list | tuple):
+        return {"type": kind, "coordinates": _line(coords)}
+    if kind == "MultiLineString" and isinstance(coords, list | tuple) and coords:
+        return {"type": kind, "coordinates": [_line(line) for line in coords]}
     raise ValidationError(
-        f"geometry must be a GeoJSON geometry object; got {geometry!r:.80}", field="geometry"
+        f"geometry must be a GeoJSON geometry object; got {excerpt(geometry)}", field="geometry"
     )
+
+
+def _line(points):
+    if not isinstance(points, list | tuple) or len(points) < 2:
+        raise ValidationError(
+            f"a line needs at least 2 positions; got {excerpt(points)}", field="geometry"
+        )
+    return [_position(p) for p in points]
 
 
 def _deep_tuple(coords):
