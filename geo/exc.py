@@ -6,6 +6,7 @@ __all__ = [
     "GazetteerError",
     "GeoError",
     "NotFoundError",
+    "QueryTimeoutError",
     "StoreError",
     "UserGazetteerError",
     "ValidationError",
@@ -42,6 +43,17 @@ class ArticleError(GeoError, ValueError):
 
 class StoreError(GeoError, RuntimeError):
     """Raised when the event store cannot be opened, or a write to it fails."""
+
+
+class QueryTimeoutError(StoreError, TimeoutError):
+    """Raised when a store query runs past its deadline (``EventQuery.timeout``) and is stopped.
+
+    ``retry_after`` suggests how many seconds to wait before trying again.
+    """
+
+    def __init__(self, message, *, retry_after=1):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFoundError(GeoError, LookupError):

@@ -1,189 +1,187 @@
-"""Query parameters of the items endpoints, validated into an ``EventQuery`` with clear 400s."""
+"""Query parameters of the API: one table per route that both validates and documents them.
+
+Each :class:`Param` holds a parameter's OpenAPI schema, its description and the function that
+parses it; ``webapp.openapi`` publishes the same table the routes validate with, so the
+document and the server cannot disagree. :class:`Limits` holds the bounds of one request's
+work (documented in docs/API.md); values beyond them are a 400 naming the parameter.
+"""
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
 
+from geo.common.bbox import BBox
+from geo.common.dates import DateWindow
+from geo.common.excerpt import excerpt
 from geo.events.model import EVENT_TYPES, STATUSES
 from geo.store.base import EventQuery
 from webapp.errors import ApiError
 
 __all__ = [
     "CRS84",
+    "ITEMS_PARAMETERS",
+    "JSON_ONLY_PARAMETERS",
+    "LANDING_PARAMETERS",
     "ItemsRequest",
-    "parse_bbox",
-    "parse_datetime",
+    "Limits",
+    "Param",
+    "check_names",
+    "parse_args",
     "parse_items_request",
     "parse_limit",
     "parse_offset",
+    "search_words",
 ]
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-_CRS84_ALIASES = {CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "CRS84", "OGC:CRS84"}
-
-#: Parameters the items endpoint understands (others are refused, so typos are not ignored).
-ITEMS_PARAMS = frozenset(
-    (
-        "bbox",
-        "bbox-crs",
-        "crs",
-        "datetime",
-        "limit",
-        "offset",
-        "type",
-        "actor",
-        "status",
-        "q",
-        "source",
-        "f",
-    )
-)
-
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:\d{2}))?$"
-)
+_CRS84_ALIASES = (CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "CRS84", "OGC:CRS84")
 
 
-class ItemsRequest:
-    """A validated items request: the store query, the page (limit, offset) and the format."""
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of the work one request may ask for; each is a setting (``API_<NAME>``).
 
-    __slots__ = ("empty", "fmt", "limit", "offset", "query", "requested_limit")
+    Examples
+    --------
+    >>> Limits.from_config({"API_MAX_TERMS": 4}).max_terms
+    4
+    """
 
-    def __init__(self, query, limit, offset, fmt, requested_limit, *, empty=False):
-        self.empty = empty
-        self.query = query
-        self.limit = limit
-        self.offset = offset
-        self.fmt = fmt
-        self.requested_limit = requested_limit
+    #: page size when ``limit`` is absent
+    default_limit: int = 100
+    #: largest JSON page (a larger ``limit`` is capped, not refused)
+    max_limit: int = 10_000
+    #: largest file export (``f=csv`` …; capped likewise)
+    export_max_limit: int = 1_000_000
+    #: largest ``offset``
+    max_offset: int = 1_000_000_000
+    #: most distinct words in ``q``
+    max_terms: int = 8
+    #: shortest word of ``q`` that is searched (shorter ones are ignored)
+    min_term_chars: int = 2
+    #: longest ``q``
+    max_q_chars: int = 500
+    #: most values of a list parameter (``type``, ``status``, ``actor``)
+    max_list_values: int = 20
+    #: longest ``actor`` value
+    max_actor_chars: int = 200
+    #: longest ``source``
+    max_source_chars: int = 4000
+
+    @classmethod
+    def from_config(cls, config):
+        """Return the limits set by ``config`` (``API_DEFAULT_LIMIT``, ``API_MAX_TERMS``…).
+
+        ``EXPORT_MAX_LIMIT`` keeps its historical name.
+        """
+        values = {}
+        for f in fields(cls):
+            key = "EXPORT_MAX_LIMIT" if f.name == "export_max_limit" else f"API_{f.name.upper()}"
+            if config.get(key) is not None:
+                values[f.name] = int(config[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its documentation (OpenAPI) and its parser, in one place.
+
+    Parameters
+    ----------
+    name : str
+        The query parameter.
+    description : str
+        For the OpenAPI document; ``{limits.x}`` fields are filled from the app's limits.
+    schema : callable
+        ``schema(limits, formats) -> dict``: its OpenAPI schema.
+    parse : callable
+        ``parse(value, ctx) -> object``: validate the raw text (``value``); ``ctx`` is a
+        :class:`Context`. Raises ``ApiError``/``ValidationError`` naming the parameter.
+    many : bool, default False
+        A comma-separated list (``style: form, explode: false``); may also be repeated.
+    required : bool, default False
+        Whether the parameter must be present.
+    """
+
+    name: str
+    description: str
+    schema: Callable[[Limits, tuple], dict]
+    parse: Callable[[Any, Context], Any]
+    many: bool = False
+    required: bool = False
+
+    def openapi(self, limits, formats=()):
+        """Return the parameter's OpenAPI 3.0 object."""
+        out = {
+            "name": self.name,
+            "in": "query",
+            "required": self.required,
+            "description": self.description.format(limits=limits),
+            "schema": self.schema(limits, tuple(formats)),
+        }
+        if self.many:
+            out.update(style="form", explode=False)
+        return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a parser may need besides its value: the limits, the format, the whole args."""
+
+    limits: Limits
+    fmt: str | None = None
+    formats: tuple = ()
+    args: Any = None
 
 
 def _bad(message, field):
     return ApiError(400, message, field=field)
 
 
-def parse_bbox(text, *, crs=None):
-    """Return ``(min_lon, min_lat, max_lon, max_lat)`` from a ``bbox`` parameter.
-
-    Four numbers, or six (a 3D box whose heights are ignored); longitudes in [-180, 180],
-    latitudes in [-90, 90], min_lat <= max_lat. min_lon > max_lon is a box crossing the
-    antimeridian (RFC 7946).
-
-    Raises
-    ------
-    ApiError
-        400 naming ``bbox`` for any other value.
-
-    Examples
-    --------
-    >>> parse_bbox("30,44,40,53")
-    (30.0, 44.0, 40.0, 53.0)
-    """
-    if crs not in (None, "") and crs not in _CRS84_ALIASES:
-        raise _bad(f"bbox-crs must be {CRS84!r} (WGS84 lon/lat); got {crs!r}", "bbox-crs")
-    parts = [p.strip() for p in text.split(",")]
-    expected = "4 comma-separated numbers min_lon,min_lat,max_lon,max_lat"
-    if len(parts) not in (4, 6):
-        raise _bad(f"bbox must be {expected}; got {len(parts)} values in {text!r}", "bbox")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise _bad(f"bbox must be {expected}; got {text!r}", "bbox") from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise _bad(f"bbox must be {expected} (finite); got {text!r}", "bbox")
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    min_lon, min_lat, max_lon, max_lat = numbers
-    for name, value, limit in (
-        ("min_lon", min_lon, 180),
-        ("max_lon", max_lon, 180),
-        ("min_lat", min_lat, 90),
-        ("max_lat", max_lat, 90),
-    ):
-        if not -limit <= value <= limit:
+def check_names(args, table, *, where="here"):
+    """Refuse (400) a query parameter not in ``table``, or a single one given twice."""
+    known = {p.name: p for p in table}
+    for name in args:
+        param = known.get(name)
+        if param is None:
+            expected = ", ".join(sorted(known)) or "none"
             raise _bad(
-                f"bbox {name} must be in [-{limit}, {limit}]; got {value:g} in {text!r}", "bbox"
+                f"unknown query parameter {excerpt(name)} {where}; expected one of {expected}",
+                name,
             )
-    if min_lat > max_lat:
-        raise _bad(f"bbox min_lat {min_lat:g} is above max_lat {max_lat:g} in {text!r}", "bbox")
-    return (min_lon, min_lat, max_lon, max_lat)
+        if not param.many and len(args.getlist(name)) > 1:
+            raise _bad(f"{name} is given {len(args.getlist(name))} times; expected once", name)
 
 
-def _instant(text):
-    match = _RFC3339.match(text)
-    if not match:
-        return None
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-        if match[4] is None:
-            return day
-        if int(match[4]) > 23 or int(match[5]) > 59 or int(match[6]) > 60:
-            return None
-        moment = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00")[:32])
-    except ValueError:
-        return None
-    return moment.astimezone(UTC).date()
+def parse_args(args, table, ctx):
+    """Return ``{name: parsed value}`` for the parameters of ``table`` present in ``args``."""
+    check_names(args, table)
+    out = {}
+    for param in table:
+        values = args.getlist(param.name)
+        if not values:
+            if param.required:
+                raise _bad(f"{param.name} is required; {param.description}", param.name)
+            continue
+        out[param.name] = param.parse(values if param.many else values[0], ctx)
+    return out
 
 
-def parse_datetime(text):
-    """Return ``(start, end)`` dates from an RFC 3339 instant or interval (open ends ``..``).
-
-    Instants with a time are reduced to their UTC date (events are dated by day). An
-    interval ``a/b`` matches events whose date range overlaps it.
-
-    Raises
-    ------
-    ApiError
-        400 naming ``datetime`` when a part is not an RFC 3339 date or date-time, both ends
-        are open, or the start is after the end.
-
-    Examples
-    --------
-    >>> parse_datetime("2024-10-01/..")
-    (datetime.date(2024, 10, 1), None)
-    >>> parse_datetime("2024-10-09T12:00:00Z")
-    (datetime.date(2024, 10, 9), datetime.date(2024, 10, 9))
-    """
-    expected = (
-        "an RFC 3339 date or date-time ('2024-10-09', '2024-10-09T00:00:00Z') or an "
-        "interval 'start/end' with '..' for an open end"
-    )
-    text = text.strip()
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) != 2:
-            raise _bad(f"datetime must be {expected}; got {text!r}", "datetime")
-        ends = []
-        for part in parts:
-            if part in ("..", ""):
-                ends.append(None)
-                continue
-            day = _instant(part)
-            if day is None:
-                raise _bad(f"datetime must be {expected}; got {part!r} in {text!r}", "datetime")
-            ends.append(day)
-        start, end = ends
-        if start is None and end is None:
-            raise _bad(f"datetime needs at least one closed end; got {text!r}", "datetime")
-        if start and end and start > end:
-            raise _bad(f"datetime interval starts after it ends: {text!r}", "datetime")
-        return start, end
-    day = _instant(text)
-    if day is None:
-        raise _bad(f"datetime must be {expected}; got {text!r}", "datetime")
-    return day, day
+# -- parsers -----------------------------------------------------------------------------------
 
 
-def _int(text, name, *, lo):
+def _int(text, name, *, lo, hi=None):
     try:
         value = int(text.strip())
     except ValueError:
         value = None
     if value is None or value < lo:
-        raise _bad(f"{name} must be an integer >= {lo}; got {text!r}", name)
+        raise _bad(f"{name} must be an integer >= {lo}; got {excerpt(text)}", name)
+    if hi is not None and value > hi:
+        raise _bad(f"{name} must be at most {hi:,}; got {excerpt(text)}", name)
     return value
 
 
@@ -197,45 +195,315 @@ def parse_limit(text, *, default, cap):
     """
     if text is None or text == "":
         return min(default, cap)
-    return min(_int(text, "limit", lo=1), cap)
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise _bad(f"limit must be an integer >= 1; got {excerpt(text)}", "limit")
+    return min(value, cap)
 
 
-def parse_offset(text):
-    """Return the number of matching items to skip (0 when absent)."""
+def parse_offset(text, *, cap=Limits.max_offset):
+    """Return the number of matching items to skip (0 when absent), at most ``cap``."""
     if text is None or text == "":
         return 0
-    return _int(text, "offset", lo=0)
+    return _int(text, "offset", lo=0, hi=cap)
 
 
-def _values(args, name):
-    values = []
-    for raw in args.getlist(name):
-        values.extend(v.strip() for v in raw.split(",") if v.strip())
-    return tuple(dict.fromkeys(values))
+def _list(values, name, limits, *, max_chars=None):
+    items = []
+    for raw in values:
+        items.extend(v.strip() for v in raw.split(",") if v.strip())
+    if len(items) > limits.max_list_values:
+        raise _bad(
+            f"{name} has {len(items)} values; at most {limits.max_list_values} per request",
+            name,
+        )
+    for item in items:
+        if max_chars is not None and len(item) > max_chars:
+            raise _bad(f"each {name} must be at most {max_chars} characters; got {len(item)}", name)
+    return tuple(dict.fromkeys(items))
 
 
-def _choices(args, name, choices):
-    values = _values(args, name)
-    for value in values:
-        if value not in choices:
-            raise _bad(f"{name} must be among {', '.join(choices)}; got {value!r}", name)
-    return values
+def _choices(name, choices):
+    def parse(values, ctx):
+        items = _list(values, name, ctx.limits)
+        for value in items:
+            if value not in choices:
+                raise _bad(f"{name} must be among {', '.join(choices)}; got {excerpt(value)}", name)
+        return items
+
+    return parse
 
 
-def _text(args, name, *, max_len=500, words=False):
-    value = args.get(name)
-    if value is None or not value.strip():
+def _crs(name, what):
+    def parse(value, ctx):
+        if value not in ("", *_CRS84_ALIASES):
+            raise _bad(f"{name} must be {CRS84!r} ({what}); got {excerpt(value)}", name)
+        return value or None
+
+    return parse
+
+
+def search_words(text, *, limits=Limits(), field="q"):
+    """Return the distinct words of a free-text search, checked against ``limits``.
+
+    Words shorter than ``limits.min_term_chars`` are ignored (a one-letter prefix matches
+    nearly everything); at least one word must remain, and at most ``limits.max_terms``.
+
+    Raises
+    ------
+    ApiError
+        400 naming ``field`` otherwise.
+
+    Examples
+    --------
+    >>> search_words("Kursk, kursk and T-72")
+    ('Kursk', 'and', '72')
+    """
+    if len(text) > limits.max_q_chars:
+        raise _bad(
+            f"{field} must be at most {limits.max_q_chars} characters; got {len(text)}", field
+        )
+    words, seen = [], set()
+    for word in re.findall(r"\w+", text):
+        key = word.casefold()
+        if len(word) >= limits.min_term_chars and key not in seen:
+            seen.add(key)
+            words.append(word)
+    if not words:
+        raise _bad(
+            f"{field} must contain at least one word of {limits.min_term_chars} or more "
+            f"letters or digits to search for; got {excerpt(text)}",
+            field,
+        )
+    if len(words) > limits.max_terms:
+        raise _bad(
+            f"{field} has {len(words)} distinct words; at most {limits.max_terms} per search",
+            field,
+        )
+    return tuple(words)
+
+
+def _q(value, ctx):
+    if not value.strip():
         return None
-    if len(value) > max_len:
-        raise _bad(f"{name} must be at most {max_len} characters; got {len(value)}", name)
-    if words and not re.search(r"\w", value):
-        raise _bad(f"{name} must contain at least one word to search for; got {value!r}", name)
-    return value.strip()
+    return " ".join(search_words(value, limits=ctx.limits))
 
 
-def parse_items_request(
-    args, *, formats, default_limit, page_cap, export_cap, fmt=None, types=None
-):
+def _source(value, ctx):
+    if len(value) > ctx.limits.max_source_chars:
+        raise _bad(
+            f"source must be at most {ctx.limits.max_source_chars} characters; got {len(value)}",
+            "source",
+        )
+    return value.strip() or None
+
+
+def _bbox(value, ctx):
+    if not value.strip():
+        return None
+    return BBox.parse(value)
+
+
+def _datetime(value, ctx):
+    if not value.strip():
+        return None
+    return DateWindow.parse(value)
+
+
+def _limit(value, ctx):
+    exported = ctx.fmt not in (None, "json")
+    cap = ctx.limits.export_max_limit if exported else ctx.limits.max_limit
+    return parse_limit(value, default=ctx.limits.default_limit, cap=cap)
+
+
+def _f(value, ctx):
+    if value not in ctx.formats:
+        raise _bad(f"f must be one of {', '.join(ctx.formats)}; got {excerpt(value)}", "f")
+    return value
+
+
+# -- the items table -----------------------------------------------------------------------
+
+#: An RFC 3339 full-date (any day 01-31; the server refuses days a month does not have).
+_DAY = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_TIME = r"([Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d))?"
+_INSTANT = _DAY + _TIME
+#: RFC 3339 instants and intervals (``..`` or nothing for an open end).
+DATETIME_PATTERN = rf"^({_INSTANT}|({_INSTANT}|\.\.)?/({_INSTANT}|\.\.)?)$"
+
+
+def _string(**extra):
+    return lambda limits, formats: {"type": "string", **extra}
+
+
+ITEMS_PARAMETERS = (
+    Param(
+        "f",
+        "json: a GeoJSON page with numberMatched and next/prev links (default); the other "
+        "names: a file export of every match up to the export cap ({limits.export_max_limit:,}"
+        "), with all sources and a data-as-of stamp.",
+        lambda limits, formats: {"type": "string", "enum": ["json", *formats]},
+        _f,
+    ),
+    Param(
+        "bbox",
+        "min_lon,min_lat,max_lon,max_lat in WGS84 (CRS84); six numbers are a 3D box whose "
+        "heights are ignored. Latitudes within [-90, 90] and min_lat <= max_lat; "
+        "min_lon > max_lon crosses the antimeridian.",
+        lambda limits, formats: {
+            "type": "array",
+            "minItems": 4,
+            "maxItems": 4,
+            "items": {"type": "number", "minimum": -180, "maximum": 180},
+        },
+        _bbox,
+    ),
+    Param(
+        "bbox-crs",
+        "The CRS of bbox: only CRS84 (WGS84 longitude, latitude).",
+        lambda limits, formats: {"type": "string", "enum": list(_CRS84_ALIASES)},
+        _crs("bbox-crs", "WGS84 lon/lat"),
+    ),
+    Param(
+        "crs",
+        "Output CRS: only CRS84 (WGS84 longitude, latitude).",
+        lambda limits, formats: {"type": "string", "enum": list(_CRS84_ALIASES)},
+        _crs("crs", "the only output CRS"),
+    ),
+    Param(
+        "datetime",
+        "An RFC 3339 date or date-time, or an interval 'start/end' with '..' for an open "
+        "end; matches events whose date range overlaps it (date-times count by their UTC day).",
+        _string(pattern=DATETIME_PATTERN),
+        _datetime,
+    ),
+    Param(
+        "limit",
+        "Page size; larger values are capped ({limits.max_limit:,} for JSON pages, "
+        "{limits.export_max_limit:,} for file exports).",
+        lambda limits, formats: {"type": "integer", "minimum": 1, "default": limits.default_limit},
+        _limit,
+    ),
+    Param(
+        "offset",
+        "Matches to skip (at most {limits.max_offset:,}).",
+        lambda limits, formats: {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": limits.max_offset,
+            "default": 0,
+        },
+        lambda value, ctx: parse_offset(value, cap=ctx.limits.max_offset),
+    ),
+    Param(
+        "type",
+        "Event types (comma-separated, at most {limits.max_list_values} values).",
+        lambda limits, formats: {
+            "type": "array",
+            "maxItems": limits.max_list_values,
+            "items": {"type": "string", "enum": list(EVENT_TYPES)},
+        },
+        _choices("type", EVENT_TYPES),
+        many=True,
+    ),
+    Param(
+        "actor",
+        "Actor names, each a case-insensitive substring of actor1, actor2 or claimed_by "
+        "(comma-separated, at most {limits.max_list_values} values of "
+        "{limits.max_actor_chars} characters).",
+        lambda limits, formats: {
+            "type": "array",
+            "maxItems": limits.max_list_values,
+            "items": {"type": "string", "maxLength": limits.max_actor_chars},
+        },
+        lambda values, ctx: _list(
+            values, "actor", ctx.limits, max_chars=ctx.limits.max_actor_chars
+        ),
+        many=True,
+    ),
+    Param(
+        "status",
+        "Statuses (comma-separated).",
+        lambda limits, formats: {
+            "type": "array",
+            "maxItems": limits.max_list_values,
+            "items": {"type": "string", "enum": list(STATUSES)},
+        },
+        _choices("status", STATUSES),
+        many=True,
+    ),
+    Param(
+        "q",
+        "Words to find in summaries, places, actors and source quotes (each as a prefix; all "
+        "must match). At most {limits.max_q_chars} characters and {limits.max_terms} distinct "
+        "words; words shorter than {limits.min_term_chars} characters are ignored.",
+        lambda limits, formats: {
+            "type": "string",
+            "maxLength": limits.max_q_chars,
+            "pattern": r"^\s*$|\w{" + str(limits.min_term_chars) + "}",
+        },
+        _q,
+    ),
+    Param(
+        "source",
+        "A source id, publisher or URL that reports the event "
+        "(at most {limits.max_source_chars} characters).",
+        lambda limits, formats: {"type": "string", "maxLength": limits.max_source_chars},
+        _source,
+    ),
+)
+
+
+def _fixed_f(*choices):
+    def parse(value, ctx):
+        if value not in choices:
+            raise _bad(
+                f"f must be {' or '.join(map(repr, choices))} here; got {excerpt(value)}", "f"
+            )
+        return value
+
+    return parse
+
+
+#: The routes that answer JSON only (conformance, collections, one item, the OpenAPI document).
+JSON_ONLY_PARAMETERS = (
+    Param(
+        "f",
+        "The representation (JSON only).",
+        lambda limits, formats: {"type": "string", "enum": ["json"]},
+        _fixed_f("json"),
+    ),
+)
+#: The landing page: JSON for API clients, the map for browsers.
+LANDING_PARAMETERS = (
+    Param(
+        "f",
+        "json (the landing page document) or html (the map).",
+        lambda limits, formats: {"type": "string", "enum": ["json", "html"]},
+        _fixed_f("json", "html"),
+    ),
+)
+
+
+class ItemsRequest:
+    """A validated items request: the store query, the page (limit, offset) and the format."""
+
+    __slots__ = ("empty", "fmt", "limit", "offset", "query", "requested_limit", "window")
+
+    def __init__(self, query, limit, offset, fmt, requested_limit, *, empty=False, window=None):
+        self.empty = empty
+        self.query = query
+        self.limit = limit
+        self.offset = offset
+        self.fmt = fmt
+        self.requested_limit = requested_limit
+        self.window = window
+
+
+def parse_items_request(args, *, formats, limits=Limits(), fmt=None, types=None, timeout=None):
     """Validate an items request's query string into an ``ItemsRequest``.
 
     Parameters
@@ -244,53 +512,43 @@ def parse_items_request(
         ``request.args``.
     formats : collection of str
         Accepted ``f`` values.
-    default_limit, page_cap, export_cap : int
-        Default page size; the cap of a JSON page; the cap of a file export.
+    limits : Limits
+        The bounds of the request's work.
     fmt : str, optional
         The negotiated format (from ``f`` or the Accept header).
     types : tuple of str, optional
         Force the event types (the ``front_lines`` collection).
+    timeout : float, optional
+        The store query's deadline (``EventQuery.timeout``).
     """
-    for name in args:
-        if name not in ITEMS_PARAMS:
-            raise _bad(
-                f"unknown query parameter {name!r}; expected one of "
-                f"{', '.join(sorted(ITEMS_PARAMS))}",
-                name,
-            )
-    if fmt is not None and fmt not in formats:
-        raise _bad(f"f must be one of {', '.join(formats)}; got {fmt!r}", "f")
-    bbox = None
-    if args.get("bbox", "").strip():
-        bbox = parse_bbox(args["bbox"], crs=args.get("bbox-crs"))
-    elif args.get("bbox-crs"):
-        parse_bbox("-180,-90,180,90", crs=args["bbox-crs"])
-    crs = args.get("crs")
-    if crs not in (None, "") and crs not in _CRS84_ALIASES:
-        raise _bad(f"crs must be {CRS84!r} (the only output CRS); got {crs!r}", "crs")
-    start = end = None
-    if args.get("datetime", "").strip():
-        start, end = parse_datetime(args["datetime"])
-    wanted = _choices(args, "type", EVENT_TYPES)
+    formats = tuple(formats)
+    if fmt is not None and "f" not in args:
+        _f(fmt, Context(limits, formats=formats))
+    ctx = Context(limits, fmt=fmt, formats=formats, args=args)
+    values = parse_args(args, ITEMS_PARAMETERS, ctx)
+    window = values.get("datetime") or DateWindow()
+    wanted = values.get("type", ())
     empty = False
     if types is not None:
         kept = tuple(t for t in wanted if t in types) if wanted else tuple(types)
         empty, wanted = not kept, kept or tuple(types)
-    statuses = _choices(args, "status", STATUSES)
-    cap = page_cap if fmt in (None, "json") else export_cap
-    raw_limit = args.get("limit")
-    limit = parse_limit(raw_limit, default=default_limit, cap=cap)
-    offset = parse_offset(args.get("offset"))
+    limit = values.get("limit")
+    if limit is None:
+        limit = _limit(None, ctx)
+    offset = values.get("offset", 0)
     q = EventQuery(
-        bbox=bbox,
-        start=start,
-        end=end,
+        bbox=values.get("bbox"),
+        start=window.start,
+        end=window.end,
         types=wanted,
-        actors=_values(args, "actor"),
-        statuses=statuses,
-        text=_text(args, "q", words=True),
-        source=_text(args, "source", max_len=4000),
+        actors=values.get("actor", ()),
+        statuses=values.get("status", ()),
+        text=values.get("q"),
+        source=values.get("source"),
         limit=limit,
         offset=offset,
+        timeout=timeout,
     )
-    return ItemsRequest(q, limit, offset, fmt or "json", raw_limit, empty=empty)
+    return ItemsRequest(
+        q, limit, offset, fmt or "json", args.get("limit"), empty=empty, window=window
+    )

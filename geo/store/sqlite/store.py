@@ -8,14 +8,15 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.events.model import Event, utcnow_iso
-from geo.events.protection import merge_allowed
-from geo.exc import NotFoundError, StoreError, ValidationError
+from geo.events.protection import keep_edits, merge_allowed
+from geo.exc import NotFoundError, QueryTimeoutError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
 from geo.store.sqlite import schema
 from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
@@ -30,6 +31,42 @@ _IDLE_READERS = 4
 BULK_CACHE_KIB = 65536
 #: The query that matches every live event.
 _ALL = EventQuery()
+#: SQLite virtual-machine instructions between two looks at a query's deadline (~0.1 ms).
+_PROGRESS_STEPS = 2000
+
+
+class _Deadline:
+    """A query's deadline, as an SQLite progress handler: non-zero stops the statement.
+
+    ``arm(seconds)`` starts a step (a count, or fetching the next rows); ``disarm()`` ends
+    it, so that the time a consumer spends between rows is not counted.
+    """
+
+    __slots__ = ("at", "expired", "seconds")
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.at = None
+        self.expired = False
+
+    def arm(self):
+        self.at = time.monotonic() + self.seconds
+
+    def disarm(self):
+        self.at = None
+
+    def __call__(self):
+        if self.at is not None and time.monotonic() > self.at:
+            self.expired = True
+            return 1
+        return 0
+
+    def error(self, path):
+        return QueryTimeoutError(
+            f"the query on store {str(path)!r} took more than its {self.seconds:g} s and was "
+            "stopped; narrow it (a smaller bbox or date window, fewer words) or try again later",
+            retry_after=max(1, round(self.seconds)),
+        )
 
 
 @dataclass(frozen=True)
@@ -238,7 +275,7 @@ class SQLiteStore(EventStore):
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else limit, offset]
-        return self._stream(sql, params)
+        return self._stream(sql, params, timeout=q.timeout)
 
     @staticmethod
     def _check_page(q):
@@ -275,24 +312,42 @@ class SQLiteStore(EventStore):
         if q.limit is not None or q.offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if q.limit is None else q.limit, q.offset]
-        return self._stream(sql, params, row=_feature_of)
+        return self._stream(sql, params, row=_feature_of, timeout=q.timeout)
 
-    def _stream(self, sql, params, row=None) -> Iterator[Event]:
+    def _stream(self, sql, params, row=None, timeout=None) -> Iterator[Event]:
         in_transaction = getattr(self._local, "depth", 0) > 0
         conn = self._conn() if in_transaction else self._take_reader()
         cursor = None
+        deadline = _Deadline(timeout) if timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, _PROGRESS_STEPS)
         try:
+            if deadline is not None:
+                deadline.arm()
             cursor = conn.execute(sql, params)
-            while rows := cursor.fetchmany(_CHUNK):
+            while True:
+                if deadline is not None:
+                    deadline.arm()
+                rows = cursor.fetchmany(_CHUNK)
+                if deadline is not None:
+                    deadline.disarm()
+                if not rows:
+                    break
                 if row is None:
                     for r in rows:
                         yield load_event(r[0])
                 else:
                     for r in rows:
                         yield row(r)
+        except sqlite3.OperationalError as err:
+            if deadline is not None and deadline.expired:
+                raise deadline.error(self.path) from err
+            raise
         finally:
             if cursor is not None:
                 cursor.close()
+            if deadline is not None:
+                conn.set_progress_handler(None, 0)
             if not in_transaction:
                 self._give_reader(conn)
 
@@ -321,10 +376,29 @@ class SQLiteStore(EventStore):
         conn.close()
 
     def count(self, q=_ALL):
-        """Return how many events match ``q`` (ignoring limit and offset)."""
+        """Return how many events match ``q`` (ignoring limit and offset).
+
+        Raises
+        ------
+        QueryTimeoutError
+            When counting takes longer than ``q.timeout`` seconds.
+        """
         where, params = schema.where_clause(q, fts=self.fts)
         sql = f"SELECT count(*) FROM events e WHERE {where}"
-        return self._conn().execute(sql, params).fetchone()[0]
+        conn = self._conn()
+        if not q.timeout:
+            return conn.execute(sql, params).fetchone()[0]
+        deadline = _Deadline(q.timeout)
+        conn.set_progress_handler(deadline, _PROGRESS_STEPS)
+        deadline.arm()
+        try:
+            return conn.execute(sql, params).fetchone()[0]
+        except sqlite3.OperationalError as err:
+            if deadline.expired:
+                raise deadline.error(self.path) from err
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
@@ -334,6 +408,8 @@ class SQLiteStore(EventStore):
         ``reviewed`` version, and an event an analyst deleted stays deleted; such ids are
         listed in ``PutResult.protected``. An event identical to the stored one (apart from
         ``updated_at``) is not rewritten, so re-ingesting the same articles changes nothing.
+        Unless ``overwrite_reviewed``, the fields an analyst edited (``edited_fields``) keep
+        their stored values (``geo.events.protection.keep_edits``).
 
         Parameters
         ----------
@@ -359,6 +435,9 @@ class SQLiteStore(EventStore):
             for event in checked:
                 row = stored.get(event.event_id)
                 old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
+                if old is not None and old.edited_fields and not overwrite_reviewed:
+                    # extraction updates only what no analyst edited
+                    event = keep_edits(old, event).checked()
                 if row and not row[2] and same_event(old, event):
                     unchanged.append(event.event_id)
                     continue
