@@ -106,10 +106,9 @@ def _wants_json():
     Browsers name ``text/html`` explicitly; API clients (GDAL, OWSLib, curl) send
     ``application/json`` or only ``*/*``, and get the landing page as JSON.
     """
-    fmt = params.parse_args(
-        request.args, params.LANDING_PARAMETERS, params.Context(params.Limits())
-    ).get("f")
+    fmt = request.args.get("f")
     if fmt is not None:
+        params.LANDING_PARAMETERS[0].parse(fmt, params.Context(params.Limits()))
         return fmt == "json"
     accept = request.accept_mimetypes
     html = max(
@@ -158,6 +157,8 @@ def _ext(endpoint, **values):
 def root():
     """Serve the landing page as JSON to API clients, and the map page to browsers."""
     if _wants_json():
+        # the map takes its permalink parameters; the JSON document takes only f
+        params.parse_args(request.args, params.LANDING_PARAMETERS, params.Context(params.Limits()))
         resp = jsonify(landing())
     else:
         from webapp.views import map_page

@@ -30,7 +30,6 @@ DEFAULTS = {
     # bounds of one items request (webapp.params.Limits; beyond them: 400)
     "API_MAX_OFFSET": 1_000_000_000,
     "API_MAX_TERMS": 8,
-    "API_MIN_TERM_CHARS": 2,
     "API_MAX_Q_CHARS": 500,
     "API_MAX_LIST_VALUES": 20,
     "API_MAX_ACTOR_CHARS": 200,

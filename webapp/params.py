@@ -60,8 +60,6 @@ class Limits:
     max_offset: int = 1_000_000_000
     #: most distinct words in ``q``
     max_terms: int = 8
-    #: shortest word of ``q`` that is searched (shorter ones are ignored)
-    min_term_chars: int = 2
     #: longest ``q``
     max_q_chars: int = 500
     #: most values of a list parameter (``type``, ``status``, ``actor``)
@@ -249,8 +247,9 @@ def _crs(name, what):
 def search_words(text, *, limits=Limits(), field="q"):
     """Return the distinct words of a free-text search, checked against ``limits``.
 
-    Words shorter than ``limits.min_term_chars`` are ignored (a one-letter prefix matches
-    nearly everything); at least one word must remain, and at most ``limits.max_terms``.
+    Words repeat nothing (case-insensitive duplicates are dropped); at least one word must
+    remain, and at most ``limits.max_terms``. (The store matches words of two or more
+    characters as prefixes, and shorter ones as whole words.)
 
     Raises
     ------
@@ -260,22 +259,17 @@ def search_words(text, *, limits=Limits(), field="q"):
     Examples
     --------
     >>> search_words("Kursk, kursk and T-72")
-    ('Kursk', 'and', '72')
+    ('Kursk', 'and', 'T', '72')
     """
     if len(text) > limits.max_q_chars:
         raise _bad(
             f"{field} must be at most {limits.max_q_chars} characters; got {len(text)}", field
         )
-    words, seen = [], set()
-    for word in re.findall(r"\w+", text):
-        key = word.casefold()
-        if len(word) >= limits.min_term_chars and key not in seen:
-            seen.add(key)
-            words.append(word)
+    words = tuple({w.casefold(): w for w in re.findall(r"\w+", text)}.values())
     if not words:
         raise _bad(
-            f"{field} must contain at least one word of {limits.min_term_chars} or more "
-            f"letters or digits to search for; got {excerpt(text)}",
+            f"{field} must contain at least one word (letters or digits) to search for; got "
+            f"{excerpt(text)}",
             field,
         )
     if len(words) > limits.max_terms:
@@ -283,7 +277,7 @@ def search_words(text, *, limits=Limits(), field="q"):
             f"{field} has {len(words)} distinct words; at most {limits.max_terms} per search",
             field,
         )
-    return tuple(words)
+    return words
 
 
 def _q(value, ctx):
@@ -437,13 +431,13 @@ ITEMS_PARAMETERS = (
     ),
     Param(
         "q",
-        "Words to find in summaries, places, actors and source quotes (each as a prefix; all "
-        "must match). At most {limits.max_q_chars} characters and {limits.max_terms} distinct "
-        "words; words shorter than {limits.min_term_chars} characters are ignored.",
+        "Words to find in summaries, places, actors and source quotes (all must match; words "
+        "of two or more characters as prefixes, one-character words whole). At most "
+        "{limits.max_q_chars} characters and {limits.max_terms} distinct words.",
         lambda limits, formats: {
             "type": "string",
             "maxLength": limits.max_q_chars,
-            "pattern": r"^\s*$|\w{" + str(limits.min_term_chars) + "}",
+            "pattern": r"^\s*$|\w",
         },
         _q,
     ),

@@ -16,6 +16,7 @@ from geo.exc import ValidationError
 __all__ = ["BBox"]
 
 _EXPECTED = "four numbers min_lon,min_lat,max_lon,max_lat"
+_EXPECTED_TEXT = "four comma-separated numbers min_lon,min_lat,max_lon,max_lat"
 
 
 class BBox(tuple):
@@ -103,18 +104,20 @@ class BBox(tuple):
         BBox(30.0, 44.0, 40.0, 53.0)
         """
         if not isinstance(text, str):
-            raise ValidationError(f"{field} must be {_EXPECTED}; got {excerpt(text)}", field=field)
+            raise ValidationError(
+                f"{field} must be {_EXPECTED_TEXT}; got {excerpt(text)}", field=field
+            )
         parts = [p.strip() for p in text.split(",")]
         if len(parts) not in (4, 6):
             raise ValidationError(
-                f"{field} must be {_EXPECTED}; got {len(parts)} values in {excerpt(text)}",
+                f"{field} must be {_EXPECTED_TEXT}; got {len(parts)} values in {excerpt(text)}",
                 field=field,
             )
         try:
             numbers = [float(p) for p in parts]
         except ValueError:
             raise ValidationError(
-                f"{field} must be {_EXPECTED}; got {excerpt(text)}", field=field
+                f"{field} must be {_EXPECTED_TEXT}; got {excerpt(text)}", field=field
             ) from None
         if len(numbers) == 6:
             numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]

@@ -13,7 +13,7 @@ from geo.exc import StoreError, ValidationError
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
 
-__all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause"]
+__all__ = ["FORMAT_NAME", "MIN_PREFIX_CHARS", "SCHEMA_VERSION", "ensure", "where_clause"]
 
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
@@ -92,6 +92,8 @@ _DRIVING = re.compile(r"events_rtree|events_span|events_fts|event_sources|e\.eve
 #: Filters on columns with a B-tree index that must not drive when an index above can.
 _SECONDARY = ("e.event_type IN", "e.status IN", "e.date_end >=", "e.date_start <=")
 
+#: Shortest search word matched as a prefix; shorter words match whole words only.
+MIN_PREFIX_CHARS = 2
 #: Degrees added around a bbox when searching the R*Tree (the exact check follows).
 _SLACK = 1e-6
 
@@ -322,7 +324,10 @@ def where_clause(q, *, fts=True):
             )
         if fts:
             clauses.append("e.rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-            params.append(" AND ".join(f'"{w}"*' for w in words))
+            # a one-letter prefix ("s*") matches nearly every word: short words match whole
+            params.append(
+                " AND ".join(f'"{w}"*' if len(w) >= MIN_PREFIX_CHARS else f'"{w}"' for w in words)
+            )
         else:
             for w in words:
                 clauses.append(

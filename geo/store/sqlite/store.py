@@ -18,7 +18,7 @@ from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, QueryTimeoutError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
-from geo.store.sqlite import schema
+from geo.store.sqlite import health, schema
 from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
 
 __all__ = ["PutResult", "SQLiteStore"]
@@ -31,6 +31,8 @@ _IDLE_READERS = 4
 BULK_CACHE_KIB = 65536
 #: The query that matches every live event.
 _ALL = EventQuery()
+#: Largest integer SQLite binds (a larger limit or offset would be an OverflowError).
+_SQLITE_MAX_INT = 2**63 - 1
 #: SQLite virtual-machine instructions between two looks at a query's deadline (~0.1 ms).
 _PROGRESS_STEPS = 2000
 
@@ -105,8 +107,10 @@ class SQLiteStore(EventStore):
     Raises
     ------
     StoreError
-        When the file is not an SQLite database, is not a conflictmap store, or has a newer
-        schema than this code understands.
+        When the file cannot be opened (the message says why: a read-only file, folder or
+        file system), is empty, is damaged (SQLite's ``quick_check`` at open), is not an
+        SQLite database or not a conflictmap store, or has a newer schema than this code
+        understands.
 
     Examples
     --------
@@ -127,9 +131,18 @@ class SQLiteStore(EventStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(
-                f"cannot create the folder of store {str(self.path)!r}: {err}"
+                f"cannot create the folder of store {str(self.path)!r}: {err.strerror or err}"
             ) from err
-        self.fts = schema.ensure(self._conn(), self.path)
+        health.check_file(self.path)
+        existed = self.path.exists()
+        conn = self._conn()
+        try:
+            if existed:
+                health.check_integrity(conn, self.path)
+            self.fts = schema.ensure(conn, self.path)
+        except BaseException:
+            self.close()
+            raise
 
     # -- connections and transactions --------------------------------------------------------
 
@@ -146,7 +159,7 @@ class SQLiteStore(EventStore):
                 # can lose the last transactions, never consistency.
                 conn.execute("PRAGMA synchronous = NORMAL")
             except sqlite3.Error as err:
-                raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
+                raise StoreError(health.explain(self.path, err)) from err
             self._local.conn, self._local.depth = conn, 0
             with self._lock:
                 self._conns.append(conn)
@@ -186,7 +199,7 @@ class SQLiteStore(EventStore):
         try:
             conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
         except sqlite3.Error as err:
-            raise StoreError(f"cannot start a write on store {str(self.path)!r}: {err}") from err
+            raise StoreError(health.explain(self.path, err, doing="write to")) from err
         self._local.depth = depth + 1
         try:
             yield self
@@ -248,11 +261,14 @@ class SQLiteStore(EventStore):
 
     def get(self, event_id):
         """Return the event with this id, or None (deleted events are None too)."""
-        row = (
-            self._conn()
-            .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
-            .fetchone()
-        )
+        try:
+            row = (
+                self._conn()
+                .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
+                .fetchone()
+            )
+        except sqlite3.DatabaseError as err:
+            raise self._read_error(err) from err
         return load_event(row[0]) if row else None
 
     def query(self, q=_ALL):
@@ -290,6 +306,11 @@ class SQLiteStore(EventStore):
             raise ValidationError(
                 f"offset must be a non-negative integer; got {offset!r}", field="offset"
             )
+        for name, value in (("limit", limit), ("offset", offset)):
+            if value is not None and value > _SQLITE_MAX_INT:
+                raise ValidationError(
+                    f"{name} must be at most {_SQLITE_MAX_INT}; got {value}", field=name
+                )
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -339,10 +360,10 @@ class SQLiteStore(EventStore):
                 else:
                     for r in rows:
                         yield row(r)
-        except sqlite3.OperationalError as err:
+        except sqlite3.DatabaseError as err:
             if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
-            raise
+            raise self._read_error(err) from err
         finally:
             if cursor is not None:
                 cursor.close()
@@ -386,19 +407,28 @@ class SQLiteStore(EventStore):
         where, params = schema.where_clause(q, fts=self.fts)
         sql = f"SELECT count(*) FROM events e WHERE {where}"
         conn = self._conn()
-        if not q.timeout:
-            return conn.execute(sql, params).fetchone()[0]
-        deadline = _Deadline(q.timeout)
-        conn.set_progress_handler(deadline, _PROGRESS_STEPS)
-        deadline.arm()
+        deadline = _Deadline(q.timeout) if q.timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, _PROGRESS_STEPS)
+            deadline.arm()
         try:
             return conn.execute(sql, params).fetchone()[0]
-        except sqlite3.OperationalError as err:
-            if deadline.expired:
+        except sqlite3.DatabaseError as err:
+            if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
-            raise
+            raise self._read_error(err) from err
         finally:
-            conn.set_progress_handler(None, 0)
+            if deadline is not None:
+                conn.set_progress_handler(None, 0)
+
+    def _read_error(self, err):
+        """Return the StoreError of an SQLite error met while reading."""
+        if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            return StoreError(f"store {str(self.path)!r} is busy ({err}); try again")
+        return StoreError(
+            f"cannot read store {str(self.path)!r}: {err}; if it is damaged, restore it from a "
+            "backup"
+        )
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
