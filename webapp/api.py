@@ -427,7 +427,8 @@ def openapi():
     from webapp.openapi import openapi_document
 
     _json_only()
-    resp = jsonify(openapi_document(request.url_root.rstrip("/")))
+    bounds = params.Limits.from_config(current_app.config)
+    resp = jsonify(openapi_document(request.url_root.rstrip("/"), limits=bounds))
     resp.mimetype = "application/vnd.oai.openapi+json"
     resp.headers["Content-Type"] = OPENAPI_JSON
     return resp

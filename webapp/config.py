@@ -39,7 +39,7 @@ DEFAULTS = {
     # requests that scan (free text, actor, source filters; geocoding batches) run at most
     # this many at a time; others wait up to HEAVY_WAIT seconds, then get a 503
     "HEAVY_REQUESTS": 2,
-    "HEAVY_WAIT": 0.5,
+    "HEAVY_WAIT": 0.25,
     # threads that run format writers for streamed exports (bounds concurrent exports)
     "EXPORT_WORKERS": 4,
     # most place names one batch geocoding request may carry, and their total characters

@@ -76,7 +76,7 @@ def heavy_slot(what="search"):
         503 with ``Retry-After`` when no slot frees up within ``HEAVY_WAIT`` seconds.
     """
     semaphore = _semaphore()
-    if not semaphore.acquire(timeout=float(current_app.config.get("HEAVY_WAIT", 0.5))):
+    if not semaphore.acquire(timeout=float(current_app.config.get("HEAVY_WAIT", 0.25))):
         raise ApiError(
             503,
             f"The server is busy with other requests of this kind ({what}); try again in a "

@@ -336,6 +336,7 @@ class Event:
                         f"a Point needs [lon, lat] coordinates; got {excerpt(coords)}",
                         field="geometry",
                     )
+                rfc7946_geometry(geom)  # [lon, lat] or [lon, lat, height], numbers in range
                 if props.get("latitude") is None:
                     props["longitude"], props["latitude"] = coords[:2]
             elif geom:
