@@ -130,16 +130,19 @@ def json_depth(value, limit=MAX_JSON_DEPTH):
     >>> json_depth({"a": [1, [2]]})
     3
     """
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if depth > limit:
-                return depth
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
+    if type(value) not in (dict, list):
+        return 0
+    level, depth = [value], 0
+    while level:  # one level at a time: no recursion, and no tuple per item
+        depth += 1
+        if depth > limit:
+            return depth
+        deeper = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            deeper.extend([c for c in children if type(c) is list or type(c) is dict])
+        level = deeper
+    return depth
 
 
 def json_body(request, *, field="body"):

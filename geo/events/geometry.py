@@ -30,16 +30,20 @@ _COORD_DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString":
                 "Polygon": 3, "MultiPolygon": 4}  # fmt: skip
 
 
+_NUMBER = (float, int)  # exact types: a bool is not a coordinate
+
+
 def _position(value):
-    if (
-        isinstance(value, list | tuple)
-        and len(value) in (2, 3)
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        and -180 <= value[0] <= 180
-        and -90 <= value[1] <= 90
-        and (len(value) == 2 or math.isfinite(value[2]))
-    ):
-        return [float(value[0]), float(value[1])]
+    if type(value) in (list, tuple) and len(value) in (2, 3):
+        lon, lat = value[0], value[1]
+        if (
+            type(lon) in _NUMBER
+            and type(lat) in _NUMBER
+            and -180 <= lon <= 180
+            and -90 <= lat <= 90
+            and (len(value) == 2 or (type(value[2]) in _NUMBER and math.isfinite(value[2])))
+        ):
+            return [float(lon), float(lat)]
     raise ValidationError(
         f"geometry positions must be [lon, lat] (or [lon, lat, height]) in degrees; got "
         f"{excerpt(value)}",
@@ -127,7 +131,8 @@ def _polygon(rings):
     return [_ring(r, ccw=(i == 0)) for i, r in enumerate(rings)]
 
 
-#: Checked polygon coordinates by identity: ``id(coords) -> (coords, geometry)``. Only
+_CACHED_TYPES = ("Polygon", "MultiPolygon", "MultiPoint", "LineString", "MultiLineString")
+#: Checked coordinates by identity: ``id(coords) -> (coords, geometry)``. Only
 #: immutable input (the gazetteer's nested tuples) and this module's own output are kept, so
 #: one outline shared by many events is checked once. Geometries held by events are shared
 #: between them and must not be changed in place.
@@ -144,9 +149,9 @@ def trust_geometry(geometry):
     """Record ``geometry`` (a checked RFC 7946 polygon) so that it is not checked again.
 
     For geometries already validated, e.g. read back from a store that validated them on
-    write. Other geometries are ignored.
+    write. Points and collections are ignored (they cost nothing to check).
     """
-    if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+    if isinstance(geometry, dict) and geometry.get("type") in _CACHED_TYPES:
         _remember(geometry["coordinates"], geometry)
 
 
@@ -203,12 +208,20 @@ def _build(geometry):
             return out
     if kind == "Point":
         return {"type": kind, "coordinates": _position(coords)}
-    if kind == "MultiPoint" and isinstance(coords, list | tuple) and coords:
-        return {"type": kind, "coordinates": [_position(p) for p in coords]}
-    if kind == "LineString" and isinstance(coords, list | tuple):
-        return {"type": kind, "coordinates": _line(coords)}
-    if kind == "MultiLineString" and isinstance(coords, list | tuple) and coords:
-        return {"type": kind, "coordinates": [_line(line) for line in coords]}
+    if kind in ("MultiPoint", "LineString", "MultiLineString"):
+        hit = _checked(coords)
+        if hit is not None and hit["type"] == kind:
+            return {"type": kind, "coordinates": hit["coordinates"]}
+        out = None
+        if kind == "MultiPoint" and isinstance(coords, list | tuple) and coords:
+            out = {"type": kind, "coordinates": [_position(p) for p in coords]}
+        elif kind == "LineString" and isinstance(coords, list | tuple):
+            out = {"type": kind, "coordinates": _line(coords)}
+        elif kind == "MultiLineString" and isinstance(coords, list | tuple) and coords:
+            out = {"type": kind, "coordinates": [_line(line) for line in coords]}
+        if out is not None:
+            _remember(out["coordinates"], out)  # checked again by the store: at no cost
+            return out
     raise ValidationError(
         f"geometry must be a GeoJSON geometry object; got {excerpt(geometry)}", field="geometry"
     )
