@@ -105,10 +105,6 @@ def _feature_response(event, status=200):
     return resp
 
 
-def _props(data):
-    return data.get("properties") or {} if data.get("type") == "Feature" else data
-
-
 def _existing(item_id, types, collection_id):
     event = get_store().get(item_id)
     if event is None or (types is not None and event.event_type not in types):
@@ -191,7 +187,8 @@ def replace_item(collection_id, item_id):
     store = get_store()
     with store.transaction():  # not deleted meanwhile
         current = _existing(item_id, types, collection_id)
-        if "edited_fields" not in _props(data):
+        # a body that sends back the stored edited_fields (GET, change, PUT) sets nothing
+        if event.edited_fields == current.edited_fields:
             event = mark_edits(current, event)
         store.put_events([event], overwrite_reviewed=True)
     return _feature_response(store.get(item_id) or event)

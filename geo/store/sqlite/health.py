@@ -54,10 +54,11 @@ def check_integrity(conn, path):
     """
     try:
         rows = conn.execute("PRAGMA quick_check(5)").fetchall()
-        problem = None if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:2])
+        problem = None if rows == [("ok",)] else " ".join(" ".join(str(r[0]).split()) for r in rows)
     except sqlite3.DatabaseError as err:
         problem = str(err)
     if problem is not None:
+        problem = problem.replace("*** in database main *** ", "")
         raise StoreError(
             f"store {str(path)!r} is damaged (SQLite's quick_check: {problem[:200]}); restore "
             f"it from a backup, or save what is readable with: sqlite3 {str(path)!r} .recover "
@@ -86,12 +87,12 @@ def explain(path, err, *, doing="open"):
             f"{what}: it is on a read-only file system; use a store on a writable disk "
             "(--store PATH or CONFLICTMAP_STORE)"
         )
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and not _can(path, os.W_OK):
         return (
             f"{what}: the file is read-only for this user (permissions); make it writable "
             "(chmod u+w) or use another --store"
         )
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not _can(folder, os.W_OK | os.X_OK):
         return (
             f"{what}: its folder {str(folder)!r} is not writable for this user, and SQLite "
             "keeps its write-ahead log beside the file; make the folder writable or use "
@@ -101,6 +102,12 @@ def explain(path, err, *, doing="open"):
     if isinstance(err, OSError) and err.errno == errno.ENOSPC or "full" in message:
         return f"{what}: the disk is full ({message})"
     return f"{what}: {message}"
+
+
+def _can(path, mode):
+    """Return whether this process (its effective user) may access ``path`` in ``mode``."""
+    effective = os.access in os.supports_effective_ids
+    return os.access(path, mode, effective_ids=effective)
 
 
 def _read_only_fs(folder):

@@ -10,6 +10,7 @@ from geo.common.bbox import BBox
 from geo.common.dates import DateWindow
 from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import StoreError, ValidationError
+from geo.store.sqlite import health
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
 
@@ -164,7 +165,7 @@ def ensure(conn, path):
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"cannot open store {str(path)!r}: {err}") from err
+        raise StoreError(health.explain(path, err)) from err
     if (
         meta.get("format") == FORMAT_NAME
         and 1 <= int(meta.get("schema_version", "0")) < SCHEMA_VERSION

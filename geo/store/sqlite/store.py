@@ -10,7 +10,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,11 +250,10 @@ class SQLiteStore(EventStore):
         if conns:
             # Fold the write-ahead log back into the file when no one else is using it.
             try:
-                with sqlite3.connect(self.path, timeout=0.1) as conn:
+                with closing(sqlite3.connect(self.path, timeout=0.1)) as conn:
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.close()
             except sqlite3.Error:
-                pass
+                pass  # busy, or read-only: the log stays, nothing is lost
         self._local = threading.local()
 
     # -- events ----------------------------------------------------------------------------
