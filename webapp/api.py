@@ -14,7 +14,7 @@ from flask import (
 )
 
 from geo.exc import QueryTimeoutError
-from webapp import limits, params
+from webapp import items_params, limits, params
 from webapp.errors import ApiError
 from webapp.extent import extent_of
 from webapp.store import get_store
@@ -321,7 +321,7 @@ def items(collection_id):
     cfg = current_app.config
     formats = _formats()
     fmt = negotiate_items_format(formats)
-    items = params.parse_items_request(
+    items = items_params.parse_items_request(
         request.args,
         formats=["json", *formats],
         limits=params.Limits.from_config(cfg),
@@ -385,9 +385,13 @@ def _export(store, items, fmt, collection_id, matched, slot=None):
 
     meta = data_meta(store, _filters(items))
     meta["number_matched"] = matched
-    query = items.query
-    factory = (lambda: iter(())) if items.empty else (lambda: fmt.events_for(store, query))
-    body = limits.release_with(streaming.pool().stream(fmt.write, factory, meta=meta), slot)
+    if items.empty or matched <= items.offset:
+        events = iter(())  # nothing to send: no second scan
+    else:
+        # the first rows are fetched now, so that a query past its deadline is a 503 before
+        # the response starts, not a file cut short
+        events = primed(fmt.events_for(store, items.query))
+    body = limits.release_with(streaming.pool().stream(fmt.write, lambda: events, meta=meta), slot)
     resp = Response(body, content_type=fmt.media_type, direct_passthrough=True)
     stamp = (meta["data_as_of"] or "").replace(":", "").replace("-", "")[:15]
     name = f"conflictmap-{collection_id}{'-' + stamp if stamp else ''}{fmt.extension}"

@@ -1,6 +1,6 @@
 """Bounded work per request: a query deadline, and a few slots for the expensive requests.
 
-A free-text, actor or source filter makes the store scan; a geocoding batch keeps a thread
+A free-text or actor filter makes the store scan; a geocoding batch keeps a thread
 busy in Python. Such requests take one of ``HEAVY_REQUESTS`` slots (waiting at most
 ``HEAVY_WAIT`` seconds, else 503 with ``Retry-After``), so that however many of them
 arrive, the other server threads stay free for the cheap requests. Store queries stop at
@@ -38,8 +38,9 @@ def query_timeout():
 
 
 def is_heavy(query):
-    """Return whether an ``EventQuery`` makes the store scan (text, actor or source filters)."""
-    return bool(query.text or query.actors or query.source)
+    """Return whether an ``EventQuery`` makes the store scan: free text (a common word
+    matches most events) or actors (matched as substrings, so no index helps)."""
+    return bool(query.text or query.actors)
 
 
 class _Slot:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo.events.model import EVENT_TYPES, ID_PATTERN, ID_RULE, STATUSES
-from webapp import params
+from geo.events.model import EDITABLE_FIELDS, EVENT_TYPES, ID_PATTERN, ID_RULE, STATUSES
+from webapp import items_params, params
 from webapp.geocoding import GEOCODE_BATCH_PARAMETERS, GEOCODE_PARAMETERS
 from webapp.writes import DELETE_PARAMETERS
 
@@ -56,7 +56,7 @@ def _parameters(limits, formats):
             "schema": {"type": "string", "pattern": ID_PATTERN},
         },
     }
-    for table in (params.JSON_ONLY_PARAMETERS, params.ITEMS_PARAMETERS):
+    for table in (params.JSON_ONLY_PARAMETERS, items_params.ITEMS_PARAMETERS):
         for param in table:
             out[_component_key(table, param)] = param.openapi(limits, formats)
     return out
@@ -118,7 +118,7 @@ def _schemas():
             "description": "An event as Event.from_dict takes it (or a GeoJSON Feature).",
             "required": ["event_type", "date_start"],
             "properties": {
-                "event_id": {"type": "string"},
+                "event_id": {"type": "string", "pattern": ID_PATTERN},
                 "event_type": {"type": "string", "enum": list(EVENT_TYPES)},
                 "date_start": {"type": "string", "format": "date"},
                 "date_end": {"type": "string", "format": "date"},
@@ -127,6 +127,11 @@ def _schemas():
                 "status": {"type": "string", "enum": list(STATUSES)},
                 "summary": {"type": "string"},
                 "sources": {"type": "array", "items": {"type": "object"}},
+                "edited_fields": {
+                    "type": "array",
+                    "description": "Fields an analyst changed; extraction keeps them.",
+                    "items": {"type": "string", "enum": list(EDITABLE_FIELDS)},
+                },
             },
         },
         "GeocodeRow": {
@@ -186,7 +191,7 @@ def openapi_document(server_url, formats=None, limits=None):
     items_get = {
         "summary": "Query events (a GeoJSON page, or a file export with f)",
         "operationId": "getItems",
-        "parameters": [{"$ref": p + "collectionId"}, *_refs(params.ITEMS_PARAMETERS)],
+        "parameters": [{"$ref": p + "collectionId"}, *_refs(items_params.ITEMS_PARAMETERS)],
         "responses": {
             "200": {
                 "description": "Matching events.",

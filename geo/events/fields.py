@@ -19,7 +19,10 @@ __all__ = [
     "ID_PATTERN",
     "ID_RULE",
     "MAX_INT",
+    "MAX_TAGS",
+    "MAX_TAG_CHARS",
     "check_id",
+    "check_tags",
     "check_url",
     "choice",
     "opt_int",
@@ -165,3 +168,24 @@ def check_url(value, *, field="url"):
             field=field,
         )
     return value
+
+
+#: Most tags of an event, and the longest tag.
+MAX_TAGS, MAX_TAG_CHARS = 100, 200
+
+
+def check_tags(tags):
+    """Return ``tags`` as a tuple of text, checked (count, length, characters)."""
+    if not isinstance(tags, list | tuple):
+        raise ValidationError(
+            f"tags must be a list of strings (or a comma-separated string); got {excerpt(tags)}",
+            field="tags",
+        )
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(f"tags must be at most {MAX_TAGS}; got {len(tags)}", field="tags")
+    out = []
+    for tag in tags:
+        if isinstance(tag, bool) or not isinstance(tag, str | int | float):
+            raise ValidationError(f"each tag must be a string; got {excerpt(tag)}", field="tags")
+        out.append(opt_str({"tags": str(tag)}, "tags", max_len=MAX_TAG_CHARS) or "")
+    return tuple(out)

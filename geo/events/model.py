@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.common.dates import parse_day
 from geo.common.excerpt import excerpt
-from geo.events.fields import ID_PATTERN, ID_RULE, MAX_INT, check_id, check_url
+from geo.events.fields import ID_PATTERN, ID_RULE, MAX_INT, check_id, check_tags, check_url
 from geo.events.fields import choice as _choice
 from geo.events.fields import opt_int as _opt_int
 from geo.events.fields import opt_number as _opt_number
@@ -93,26 +93,6 @@ def parse_date(value, *, field_name="date"):
 def _event_id(data):
     value = data.get("event_id")
     return "" if value in (None, "") else check_id(value)
-
-
-#: Most tags of an event, and the longest tag.
-MAX_TAGS, MAX_TAG_CHARS = 100, 200
-
-
-def _tags(tags):
-    if not isinstance(tags, list | tuple):
-        raise ValidationError(
-            f"tags must be a list of strings (or a comma-separated string); got {excerpt(tags)}",
-            field="tags",
-        )
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(f"tags must be at most {MAX_TAGS}; got {len(tags)}", field="tags")
-    out = []
-    for tag in tags:
-        if isinstance(tag, bool) or not isinstance(tag, str | int | float):
-            raise ValidationError(f"each tag must be a string; got {excerpt(tag)}", field="tags")
-        out.append(_opt_str({"tags": str(tag)}, "tags", max_len=MAX_TAG_CHARS) or "")
-    return tuple(out)
 
 
 def _edited_fields(value):
@@ -408,7 +388,7 @@ class Event:
             counts=tuple(Count.from_dict(c) for c in counts),
             status=_choice(data, "status", STATUSES, "claimed"),
             sources=tuple(map(_checked_source, sources)),
-            tags=_tags(tags),
+            tags=check_tags(tags),
             reported_at=parse_date(reported, field_name="reported_at") if reported else None,
             extraction=_opt_str(data, "extraction", max_len=200) or "manual",
             gazetteer_version=_opt_str(data, "gazetteer_version", max_len=100),

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
-from geo.exc import NotFoundError, QueryTimeoutError, StoreError, ValidationError
+from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
 from geo.store.sqlite import health, schema
+from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
 
 __all__ = ["PutResult", "SQLiteStore"]
@@ -31,44 +32,12 @@ _IDLE_READERS = 4
 BULK_CACHE_KIB = 65536
 #: The query that matches every live event.
 _ALL = EventQuery()
+#: Longest wait for the write lock (or any other lock), in seconds.
+BUSY_SECONDS = 10.0
+#: Longest pause between two attempts to take the write lock.
+BUSY_POLL = 0.004
 #: Largest integer SQLite binds (a larger limit or offset would be an OverflowError).
 _SQLITE_MAX_INT = 2**63 - 1
-#: SQLite virtual-machine instructions between two looks at a query's deadline (~0.1 ms).
-_PROGRESS_STEPS = 2000
-
-
-class _Deadline:
-    """A query's deadline, as an SQLite progress handler: non-zero stops the statement.
-
-    ``arm(seconds)`` starts a step (a count, or fetching the next rows); ``disarm()`` ends
-    it, so that the time a consumer spends between rows is not counted.
-    """
-
-    __slots__ = ("at", "expired", "seconds")
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self.at = None
-        self.expired = False
-
-    def arm(self):
-        self.at = time.monotonic() + self.seconds
-
-    def disarm(self):
-        self.at = None
-
-    def __call__(self):
-        if self.at is not None and time.monotonic() > self.at:
-            self.expired = True
-            return 1
-        return 0
-
-    def error(self, path):
-        return QueryTimeoutError(
-            f"the query on store {str(path)!r} took more than its {self.seconds:g} s and was "
-            "stopped; narrow it (a smaller bbox or date window, fewer words) or try again later",
-            retry_after=max(1, round(self.seconds)),
-        )
 
 
 @dataclass(frozen=True)
@@ -151,9 +120,8 @@ class SQLiteStore(EventStore):
         if conn is None:
             try:
                 conn = sqlite3.connect(
-                    self.path, isolation_level=None, check_same_thread=False, timeout=10
+                    self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS
                 )
-                conn.execute("PRAGMA busy_timeout = 10000")
                 conn.execute("PRAGMA foreign_keys = ON")
                 # WAL + NORMAL: a killed process loses nothing committed; only a power cut
                 # can lose the last transactions, never consistency.
@@ -197,7 +165,10 @@ class SQLiteStore(EventStore):
         depth = self._local.depth
         name = f"sp{depth}"
         try:
-            conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+            if depth == 0:
+                self._begin(conn)
+            else:
+                conn.execute(f"SAVEPOINT {name}")
         except sqlite3.Error as err:
             raise StoreError(health.explain(self.path, err, doing="write to")) from err
         self._local.depth = depth + 1
@@ -235,6 +206,30 @@ class SQLiteStore(EventStore):
             if depth == 0 and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(f"cannot commit to store {str(self.path)!r}: {err}") from err
+
+    def _begin(self, conn):
+        """Take the write lock (``BEGIN IMMEDIATE``), waiting up to :data:`BUSY_SECONDS`.
+
+        SQLite's own busy handler polls a held lock ever more rarely (every 100 ms after the
+        first few), so a writer waiting behind an ingest, which commits and takes the lock
+        again within microseconds, seldom got in before the ingest's whole batch was
+        written. Polling every few milliseconds here catches the short gaps the ingest leaves
+        (``geo.pipeline.ingest.WRITE_PAUSE``).
+        """
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            stop, pause = time.monotonic() + BUSY_SECONDS, 0.001
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err) or time.monotonic() > stop:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, BUSY_POLL)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
     def _touch(self, now):
         """Note that data changed at ``now``: the outermost transaction records it in
@@ -338,9 +333,9 @@ class SQLiteStore(EventStore):
         in_transaction = getattr(self._local, "depth", 0) > 0
         conn = self._conn() if in_transaction else self._take_reader()
         cursor = None
-        deadline = _Deadline(timeout) if timeout else None
+        deadline = Deadline(timeout) if timeout else None
         if deadline is not None:
-            conn.set_progress_handler(deadline, _PROGRESS_STEPS)
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
         try:
             if deadline is not None:
                 deadline.arm()
@@ -406,9 +401,9 @@ class SQLiteStore(EventStore):
         where, params = schema.where_clause(q, fts=self.fts)
         sql = f"SELECT count(*) FROM events e WHERE {where}"
         conn = self._conn()
-        deadline = _Deadline(q.timeout) if q.timeout else None
+        deadline = Deadline(q.timeout) if q.timeout else None
         if deadline is not None:
-            conn.set_progress_handler(deadline, _PROGRESS_STEPS)
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
             deadline.arm()
         try:
             return conn.execute(sql, params).fetchone()[0]
