@@ -75,4 +75,4 @@ def test_a_bad_public_url_is_refused_at_start(store, bad):
 
 def test_serve_checks_its_public_url(runner):
     result = runner.invoke(["serve", "--public-url", "not a url", "--port", "0"])
-    assert result.exit_code == 2 and "--public-url" in result.output
+    assert result.exit_code == 2 and "absolute http or https URL" in result.output
