@@ -3,6 +3,7 @@
 __all__ = [
     "ArticleError",
     "AuthError",
+    "ExportError",
     "GazetteerError",
     "GeoError",
     "NotFoundError",
@@ -43,6 +44,10 @@ class ArticleError(GeoError, ValueError):
 
 class StoreError(GeoError, RuntimeError):
     """Raised when the event store cannot be opened, or a write to it fails."""
+
+
+class ExportError(GeoError, RuntimeError):
+    """Raised when an export file cannot be written (GDAL refused a layer, say)."""
 
 
 class QueryTimeoutError(StoreError, TimeoutError):

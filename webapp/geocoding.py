@@ -6,16 +6,25 @@ import re
 import threading
 import time
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from geo.common.excerpt import excerpt
 from geo.geoparse.geocoder import MAX_QUERY_LENGTH
 from webapp import limits
-from webapp.api import bp
 from webapp.errors import ApiError
 from webapp.params import Context, Limits, Param, parse_args
 
-__all__ = ["GEOCODE_PARAMETERS", "geocode_batch", "geocode_one", "geocoder"]
+__all__ = [
+    "GEOCODE_BATCH_PARAMETERS",
+    "GEOCODE_PARAMETERS",
+    "bp",
+    "geocode_batch",
+    "geocode_one",
+    "geocoder",
+]
+
+#: The geocoding routes (registered by ``webapp.create_app``).
+bp = Blueprint("geocoding", __name__)
 
 _lock = threading.Lock()
 _FEATURE_CLASSES = ("P", "A", "L")

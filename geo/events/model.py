@@ -22,6 +22,14 @@ from geo.events.fields import opt_int as _opt_int
 from geo.events.fields import opt_number as _opt_number
 from geo.events.fields import opt_str as _opt_str
 from geo.events.geometry import rfc7946_geometry, trust_geometry
+from geo.events.taxonomy import (
+    COUNT_KINDS,
+    DATE_BASES,
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    GEO_PRECISIONS,
+    STATUSES,
+)
 from geo.exc import ValidationError
 
 __all__ = [
@@ -44,33 +52,6 @@ __all__ = [
     "trust_geometry",
     "trust_source",
 ]
-
-EVENT_TYPES = (
-    "deployment",
-    "capture",
-    "casualties",
-    "attack",
-    "self_detonation",
-    "front_line",
-    "movement",
-    "statement",
-    "protest",
-)
-DATE_PRECISIONS = ("day", "week", "month", "year", "range")
-#: Where an extracted event's date comes from: stated in its sentence, inherited from the
-#: sentence it continues, or the day its report was published.
-DATE_BASES = ("stated", "inherited", "report")
-GEO_PRECISIONS = ("exact", "near", "admin2", "admin1", "region", "country")
-STATUSES = ("claimed", "corroborated", "reviewed")
-COUNT_KINDS = (
-    "killed",
-    "wounded",
-    "killed_or_wounded",
-    "captured",
-    "deployed",
-    "missing",
-    "displaced",
-)
 
 
 def parse_date(value, *, field_name="date"):
