@@ -359,10 +359,13 @@ class SQLiteStore(EventStore):
                 raise deadline.error(self.path) from err
             raise self._read_error(err) from err
         finally:
-            if cursor is not None:
-                cursor.close()
-            if deadline is not None:
-                conn.set_progress_handler(None, 0)
+            try:
+                if cursor is not None:
+                    cursor.close()
+                if deadline is not None:
+                    conn.set_progress_handler(None, 0)
+            except sqlite3.ProgrammingError:
+                pass  # the store was closed before this unfinished query was dropped
             if not in_transaction:
                 self._give_reader(conn)
 
