@@ -361,33 +361,45 @@ def _write_article(store, processed, gaz):
     return done
 
 
-def write_processed(store, batch, *, gazetteer=None) -> IngestReport:
-    """Write processed articles in one store transaction, each article all or nothing.
+def write_processed(store, batch, *, gazetteer=None, hold=None) -> IngestReport:
+    """Write processed articles into the store, each article all or nothing.
 
-    An article whose processing failed, or whose write fails, is listed in ``failed`` and
-    nothing of it is stored; when the transaction cannot be committed, every article of the
-    batch is listed there instead. Only this step holds the store's write lock.
+    Articles share a transaction (a savepoint each) until it has held the store's write lock
+    for ``hold`` seconds (default :data:`WRITE_SECONDS`); it then commits and the next
+    articles go into a new one, so that other writers (the API's) wait at most about that
+    long. An article whose processing failed, or whose write fails, is listed in ``failed``
+    and nothing of it is stored; when a transaction cannot be committed, each article it held
+    is listed there instead.
     """
     gaz = gazetteer or Gazetteer.default()
-    report, written = IngestReport(), []
-    try:
-        with store.transaction():
-            for processed in batch:
-                if processed.error is not None:
-                    report.failed.append((processed.path, processed.error))
-                    continue
-                try:
-                    _add(report, _write_article(store, processed, gaz))
-                    written.append(processed.path)
-                except (GeoError, ValueError) as err:
-                    report.failed.append(
-                        (processed.path, f"{processed.path}: cannot ingest: {err}")
-                    )
-    except StoreError as err:
-        # Nothing of this batch is stored: each of its articles failed, for this reason.
-        failed = IngestReport(failed=list(report.failed))
-        failed.failed.extend((p, f"{p}: cannot ingest: {err}") for p in written)
-        return failed
+    hold = WRITE_SECONDS if hold is None else hold
+    report, queue = IngestReport(), list(batch)
+    while queue:
+        part, written = IngestReport(), []
+        try:
+            with store.transaction():
+                started = time.monotonic()
+                while queue:
+                    processed = queue.pop(0)
+                    if processed.error is not None:
+                        part.failed.append((processed.path, processed.error))
+                        continue
+                    try:
+                        _add(part, _write_article(store, processed, gaz))
+                        written.append(processed.path)
+                    except (GeoError, ValueError) as err:
+                        part.failed.append(
+                            (processed.path, f"{processed.path}: cannot ingest: {err}")
+                        )
+                    if time.monotonic() - started >= hold:
+                        break  # commit: let waiting writers in
+        except StoreError as err:
+            # Nothing of this transaction is stored: each of its articles failed, for this reason.
+            part = IngestReport(failed=list(part.failed))
+            part.failed.extend((p, f"{p}: cannot ingest: {err}") for p in written)
+        _add(report, part)
+        if queue:
+            time.sleep(WRITE_PAUSE)  # a writer polling for the lock takes it now
     return report
 
 
@@ -401,10 +413,18 @@ def _add(report, part):
     report.events_undated += part.events_undated
 
 
-#: Articles share one transaction for up to this many articles or seconds (each is a
-#: savepoint in it): a commit per article would cost as much as the article's own writes.
+#: Articles are processed (read, extracted) in batches of up to this many articles or
+#: seconds, outside any transaction.
 BATCH_ARTICLES = 50
 BATCH_SECONDS = 0.5
+#: A write transaction commits once it has held the write lock this long (each article is a
+#: savepoint in it): a commit per article would cost as much as the article's own writes,
+#: and one per batch kept API writes waiting up to ~0.5 s (PATCH p99 663 ms during an
+#: ingest, benchmarks/load_test.py --ingest; ~0.25 s with 0.1 s).
+WRITE_SECONDS = 0.1
+#: Pause between two write transactions of one batch, in which a waiting writer (polling
+#: every few ms, ``SQLiteStore._begin``) takes the lock.
+WRITE_PAUSE = 0.01
 
 
 def _batches(files, gaz, today, bar):
