@@ -155,6 +155,12 @@ def ingest_command(paths, as_json, progress):
             f"{report.events_updated} updated, {report.unchanged} unchanged, "
             f"{report.protected} left alone (reviewed or deleted)."
         )
+        if report.events_undated:
+            click.echo(
+                f"{report.events_undated} event(s) not stored: their sentence states no date "
+                "and their article has no publication date (give published_at in a sidecar).",
+                err=True,
+            )
     for _path, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     if report.failed:
