@@ -252,8 +252,13 @@ def is_unreal(token) -> bool:
             if child.dep_ == "neg" and (i == 0 or tok.pos_ in ("VERB", "AUX")):
                 if i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "nsubjpass", "ccomp"):
                     return True
-            if child.dep_ == "det" and lower == "no" and (
-                i == 0 or (i <= 2 and all(t.dep_ in ("pobj", "pcomp", "prep") for t in chain[:i]))
+            if (
+                child.dep_ == "det"
+                and lower == "no"
+                and (
+                    i == 0
+                    or (i <= 2 and all(t.dep_ in ("pobj", "pcomp", "prep") for t in chain[:i]))
+                )
             ):
                 return True  # "no casualties", "no reports of shelling" (not a clause beside)
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1

@@ -247,7 +247,8 @@ def find_events_in(
             # event; "It was Sunday morning." is not) lends it to the one after
             told = [e for e, _ in dates if e.kind == "point"]
             if told and not is_history(
-                EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"), ref,
+                EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"),
+                ref,
                 sent.text,
             ):
                 e = told[-1]
