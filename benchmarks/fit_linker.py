@@ -76,7 +76,7 @@ def examples(rows):
         trigger = _trigger_for(doc, row["event"]["start"], row["event"]["end"])
         cands = per_sent.get(trigger.token.sent.start, [])
         pairs = []
-        for cand in (c for c in cands if eligible(c)):
+        for cand in (c for c in cands if eligible(c, trigger)):
             label = any(cand.start < b and a < cand.end for a, b in gold)
             f = features(cand, trigger, cands)
             pairs.append(([f[name] for name in FEATURES], label))

@@ -340,7 +340,7 @@ def is_scene(token) -> bool:
     """Return whether a background trigger names one event that sets the scene ("after a
     drone attack", "during an air raid"), not a stretch of war ("after weeks of shelling")
     nor a past event told in a clause."""
-    return token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS
+    return token.dep_ in ("pobj", "pcomp") and token.head.lower_ in _BACKGROUND_PREPS
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
