@@ -1,0 +1,168 @@
+"""Compile an ``EventQuery`` into SQL over ``events e`` for ``geo.store.postgis``.
+
+The filters mean what they mean in the SQLite store and are validated by the same functions
+(``geo.store.sqlite.schema``), so that both backends accept and refuse the same queries with
+the same messages. Values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from geo.events.model import EVENT_TYPES, STATUSES
+from geo.exc import ValidationError
+from geo.store.sqlite.schema import _EXTRA_FILTERS, _as_date, _check_bbox, _tuple
+
+__all__ = ["search_terms", "text_query", "where_clause"]
+
+#: The same filters as the SQLite store's ``extra`` (and no others).
+_EXTRA = {
+    "country_code": "e.country_code = %s",
+    "geonameid": "e.geonameid = %s",
+    "geo_precision": "e.geo_precision = %s",
+    "extraction": "e.extraction = %s",
+    "updated_since": "e.updated_at >= %s",
+}
+assert _EXTRA.keys() == _EXTRA_FILTERS.keys()
+
+#: A word of free text: letters and digits (as SQLite's unicode61 tokenizer splits them).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _fold(text):
+    """Return ``text`` lower-cased without diacritics (``remove_diacritics 2`` in SQLite)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_terms(parts):
+    """Return the distinct folded words of ``parts`` (strings or None): a ``tsvector``'s."""
+    words = []
+    for part in parts:
+        if part:
+            words.extend(_WORD.findall(_fold(part)))
+    return sorted(set(words))
+
+
+def text_query(text):
+    """Return the ``tsquery`` text of a free-text filter: every word, each as a prefix.
+
+    Raises
+    ------
+    ValidationError
+        When ``text`` holds no word.
+    """
+    if not re.findall(r"\w+", text):
+        raise ValidationError(
+            f"text must contain at least one word to search for; got {text!r}", field="text"
+        )
+    words = _WORD.findall(_fold(text))
+    if not words:  # only underscores: matches nothing, as in the SQLite store
+        return None
+    return " & ".join(f"'{w}':*" for w in dict.fromkeys(words))
+
+
+def _like(value):
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _bbox_clause(bbox):
+    min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+    # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes. The GiST
+    # index answers ``&&`` on the geometry; the exact bounds are checked on the row (a
+    # polygon's index box is rounded outward to float4).
+    boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    clauses, params = [], []
+    for lo, hi in boxes:
+        clauses.append(
+            "(e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND e.max_lon >= %s "
+            "AND e.min_lon <= %s AND e.max_lat >= %s AND e.min_lat <= %s)"
+        )
+        params.extend((lo, min_lat, hi, max_lat, lo, hi, min_lat, max_lat))
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+def _extra(key, value):
+    if key not in _EXTRA:
+        raise ValidationError(
+            f"unknown extra filter {key!r}; expected one of {', '.join(sorted(_EXTRA))}",
+            field=key,
+        )
+    if key == "geonameid":
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"geonameid must be an integer; got {value!r}", field=key
+            ) from None
+    elif value is not None:
+        value = str(value)
+    return _EXTRA[key], value
+
+
+def where_clause(q):
+    """Compile an ``EventQuery`` into ``(sql, params)`` over ``events e``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the filter when a value is malformed (bbox, dates, type, status, extra).
+    """
+    clauses = ["NOT e.deleted"] if not q.include_deleted else ["true"]
+    params = []
+    ids = _tuple(q.ids, "ids")
+    if ids:
+        clauses.append("e.event_id = ANY(%s)")
+        params.append([str(i) for i in ids])
+    for name, values, column, choices in (
+        ("types", q.types, "event_type", EVENT_TYPES),
+        ("statuses", q.statuses, "status", STATUSES),
+    ):
+        values = _tuple(values, name)
+        for value in values:
+            if value not in choices:
+                raise ValidationError(
+                    f"{name} must be among {', '.join(choices)}; got {value!r}", field=name
+                )
+        if values:
+            clauses.append(f"e.{column} = ANY(%s)")
+            params.append(list(values))
+    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
+    if start and end and start > end:
+        raise ValidationError(f"start {start} is after end {end}", field="start")
+    if q.bbox is not None:
+        sql, args = _bbox_clause(q.bbox)
+        clauses.append(sql)
+        params.extend(args)
+    if start or end:
+        # An open end is an unbounded range; the GiST index answers the overlap.
+        clauses.append("e.span && daterange(%s::date, %s::date, '[]')")
+        params.extend((start, end))
+    actors = [a for a in _tuple(q.actors, "actors") if a and a.strip()]
+    if actors:
+        ors = []
+        for actor in actors:
+            ors.append("(e.actor1 ILIKE %s OR e.actor2 ILIKE %s OR e.claimed_by ILIKE %s)")
+            params.extend([_like(actor.strip())] * 3)
+        clauses.append("(" + " OR ".join(ors) + ")")
+    if q.text is not None and q.text.strip():
+        tsquery = text_query(q.text)
+        if tsquery is None:
+            clauses.append("false")
+        else:
+            clauses.append("e.search @@ %s::tsquery")
+            params.append(tsquery)
+    if q.source is not None and q.source.strip():
+        clauses.append(
+            "e.rid IN (SELECT event_rid FROM event_sources WHERE source_id = %s "
+            "UNION SELECT event_rid FROM event_sources WHERE lower(publisher) = lower(%s) "
+            "UNION SELECT event_rid FROM event_sources WHERE url = %s)"
+        )
+        params.extend([q.source.strip()] * 3)
+    for key, value in (q.extra or {}).items():
+        sql, value = _extra(key, value)
+        clauses.append(sql)
+        params.append(value)
+    return " AND ".join(clauses), params
