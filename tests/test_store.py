@@ -157,7 +157,9 @@ def test_source_rows_follow_every_change_of_the_source_list(store):
             "SELECT source_id, publisher, url FROM event_sources WHERE event_rid = "
             "(SELECT rid FROM events WHERE event_id = 'e1')",
         )
-        assert sorted(map(tuple, rows)) == sorted((s["source_id"], s["publisher"], s["url"]) for s in sources)
+        assert sorted(map(tuple, rows)) == sorted(
+            (s["source_id"], s["publisher"], s["url"]) for s in sources
+        )
         for s in sources:
             assert ids(store.query(EventQuery(source=s["publisher"]))) == ["e1"]
     assert ids(store.query(EventQuery(source="Desk 2"))) == []

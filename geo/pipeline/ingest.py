@@ -6,7 +6,6 @@ import hashlib
 import json
 import sys
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from geo.articles.reader import iter_article_paths, read_article
@@ -14,7 +13,7 @@ from geo.common import paths
 from geo.events.geometry import geometry_bounds
 from geo.events.merge import DATE_ASSUMED, PLACE_ASSUMED, compatible, merge, merge_counts, summarise
 from geo.events.model import Event, Source
-from geo.exc import ArticleError, GeoError, StoreError
+from geo.exc import ArticleError, ConflictError, GeoError, StoreError
 from geo.extract.candidates import extract_candidates
 from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.normalize import PLACE_WORDS, fold, strip_qualifiers
@@ -326,19 +325,24 @@ def write_processed(store, batch, *, gazetteer=None) -> IngestReport:
     """
     gaz = gazetteer or Gazetteer.default()
     report, written = IngestReport(), []
+
+    def unit():  # run again by a store whose database aborted it for a concurrent write
+        nonlocal report, written
+        report, written = IngestReport(), []
+        for processed in batch:
+            if processed.error is not None:
+                report.failed.append((processed.path, processed.error))
+                continue
+            try:
+                _add(report, _write_article(store, processed, gaz))
+                written.append(processed.path)
+            except ConflictError:
+                raise  # the whole batch is run again
+            except (GeoError, ValueError) as err:
+                report.failed.append((processed.path, f"{processed.path}: cannot ingest: {err}"))
+
     try:
-        with store.transaction():
-            for processed in batch:
-                if processed.error is not None:
-                    report.failed.append((processed.path, processed.error))
-                    continue
-                try:
-                    _add(report, _write_article(store, processed, gaz))
-                    written.append(processed.path)
-                except (GeoError, ValueError) as err:
-                    report.failed.append(
-                        (processed.path, f"{processed.path}: cannot ingest: {err}")
-                    )
+        store.atomic(unit)
     except StoreError as err:
         # Nothing of this batch is stored: each of its articles failed, for this reason.
         failed = IngestReport(failed=list(report.failed))
@@ -409,8 +413,7 @@ def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=Non
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="article", file=sys.stderr, disable=None)
-    bulk = getattr(store, "bulk", None)  # an EventStore may tune itself for long writes
-    with bulk() if bulk is not None else nullcontext():
+    with store.bulk():  # a store may tune itself for long writes
         for batch in _batches(files, gaz, today, bar):
             _add(report, write_processed(store, batch, gazetteer=gaz))
     if bar is not None:

@@ -110,7 +110,7 @@ def token_list():
     """List token names and creation times (never the secrets)."""
     store = _open_store()
     try:
-        rows = store.tokens() if hasattr(store, "tokens") else []
+        rows = store.tokens()
     finally:
         store.close()
     for row in rows:
