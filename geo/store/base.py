@@ -31,10 +31,14 @@ __all__ = [
     "EventQuery",
     "EventStore",
     "PutResult",
+    "RECORD_KINDS",
     "default_store_path",
     "open_store",
     "register_scheme",
 ]
+
+#: The kinds of record ``EventStore.records`` hands out, in the order a copy takes them.
+RECORD_KINDS = ("articles", "events", "deletions", "tokens")
 
 #: Environment variable naming the store (a path or a URL such as ``sqlite:///x.sqlite``).
 STORE_ENV = "CONFLICTMAP_STORE"
@@ -247,6 +251,25 @@ class EventStore(abc.ABC):
     def revoke_token(self, name: str) -> bool:
         """Delete the token called ``name``; return whether it existed."""
         return False
+
+    # -- copies between stores (``conflictmap store copy``) ----------------------------------
+    def records(self, kind: str) -> Iterator[dict]:
+        """Yield every stored record of ``kind`` as it is, in a stable order.
+
+        ``kind`` is one of :data:`RECORD_KINDS`: ``events`` (``{"event": Event, "deleted":
+        bool}``, ``updated_at`` kept), ``articles`` (``{article_id, metadata, text,
+        updated_at}`` with ``metadata`` as JSON text), ``deletions`` (as ``deletions()``) and
+        ``tokens`` (``{name, sha256, created_at}``: hashes, never secrets).
+        """
+        raise StoreError(f"{self!r} cannot hand out its records for a copy")
+
+    def restore_records(self, kind: str, batch: list[dict]) -> int:
+        """Write records from ``records(kind)`` of another store back as they were.
+
+        One transaction per batch; records already stored identically are skipped (a copy run
+        again resumes). Returns how many records changed this store.
+        """
+        raise StoreError(f"{self!r} cannot take records from a copy")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections)."""

@@ -11,7 +11,7 @@ import click
 __all__ = ["current_store_url", "main"]
 
 # Modules that register subcommands on ``main`` when imported.
-_COMMAND_MODULES = ("geocode", "data", "export", "server", "maps")
+_COMMAND_MODULES = ("geocode", "data", "export", "server", "maps", "store")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

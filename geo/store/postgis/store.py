@@ -46,6 +46,14 @@ _ALL = EventQuery()
 _ORDER = " ORDER BY e.date_start, e.event_id"
 
 
+def _event_of(row):
+    return load_event(row[0])
+
+
+def _first(row):
+    return row[0]
+
+
 def _hash_secret(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -261,7 +269,7 @@ class PostGISStore(EventStore):
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
         sql, params = self._select("e.json", q)
-        return self._stream(sql, params, load_event, small=q.limit is not None and
+        return self._stream(sql, params, _event_of, small=q.limit is not None and
                             q.limit <= _CHUNK)  # fmt: skip
 
     def query_features(self, q=_ALL):
@@ -271,12 +279,12 @@ class PostGISStore(EventStore):
         ensure_ascii=False, separators=(",", ":"))``).
         """
         sql, params = self._select("e.feature", q)
-        return self._stream(sql, params, None, small=q.limit is not None and q.limit <= _CHUNK)
+        return self._stream(sql, params, _first, small=q.limit is not None and q.limit <= _CHUNK)
 
-    def _stream(self, sql, params, load, *, small) -> Iterator:
+    def _stream(self, sql, params, row, *, small) -> Iterator:
+        """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read)."""
         if getattr(self._local, "depth", 0) > 0:
-            rows = self._read(sql, params)
-            yield from (load(r[0]) if load else r[0] for r in rows)
+            yield from map(row, self._read(sql, params))
             return
         conn = self._take_reader()
         try:
@@ -284,13 +292,13 @@ class PostGISStore(EventStore):
                 rows = conn.execute(sql, params).fetchall()
                 self._give_reader(conn)
                 conn = None
-                yield from (load(r[0]) if load else r[0] for r in rows)
+                yield from map(row, rows)
                 return
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             with conn.cursor(name="conflictmap_stream") as cursor:
                 cursor.execute(sql, params)
                 while rows := cursor.fetchmany(_CHUNK):
-                    yield from (load(r[0]) if load else r[0] for r in rows)
+                    yield from map(row, rows)
             conn.execute("COMMIT")
         except psycopg.Error as err:
             raise self._error(err, "cannot read") from err
@@ -522,6 +530,20 @@ class PostGISStore(EventStore):
         """Return ``[{name, created_at}]`` of every token (never the secrets)."""
         rows = self._read("SELECT name, created_at FROM tokens ORDER BY name")
         return [{"name": r[0], "created_at": r[1]} for r in rows]
+
+    # -- copies ----------------------------------------------------------------------------
+
+    def records(self, kind):
+        """Yield every record of ``kind`` as it is stored (see ``EventStore.records``)."""
+        from geo.store.postgis.records import records
+
+        return records(self, kind)
+
+    def restore_records(self, kind, batch):
+        """Write records of ``kind`` back as they were (see ``EventStore.restore_records``)."""
+        from geo.store.postgis.records import restore
+
+        return restore(self, kind, batch)
 
     # -- metadata --------------------------------------------------------------------------
 
