@@ -54,7 +54,11 @@ def fill_if_empty(store, *, echo=click.echo):
     "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads."
 )
 @click.option("--no-ingest", is_flag=True, help="Do not fill an empty store from data/articles/.")
-def serve(host, port, threads, no_ingest):
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Server processes (gunicorn); more than 1 needs a PostgreSQL store.",
+)  # fmt: skip
+def serve(host, port, threads, no_ingest, workers):
     """Serve the map and the OGC API - Features with waitress (a production WSGI server).
 
     The store is --store / CONFLICTMAP_STORE / data/conflictmap.sqlite; when it is empty it is
@@ -66,6 +70,17 @@ def serve(host, port, threads, no_ingest):
     from webapp import create_app
 
     store = _open_store()
+    if workers > 1:
+        from webapp.cli.workers import check_workers, serve_workers
+
+        try:
+            check_workers(store, workers)
+            if not no_ingest:
+                fill_if_empty(store)
+        finally:
+            store.close()  # each worker opens its own connections
+        click.echo(f"conflictmap on {store!r}: http://{host}:{port}/ ({workers} workers)")
+        return serve_workers(store.url, host=host, port=port, workers=workers, threads=threads)
     if not no_ingest:
         fill_if_empty(store)
     app = create_app({"STORE": store})
