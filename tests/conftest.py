@@ -28,6 +28,7 @@ BOTH_BACKENDS = frozenset(
         "test_api_exports",
         "test_api_writes",
         "test_cli_export",
+        "test_ingest_dask",
         "test_store",
         "test_store_concurrency",
         "test_store_copy",
