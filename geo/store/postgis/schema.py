@@ -91,7 +91,13 @@ def _lock_key(conn):
 
 
 def _meta(conn):
-    exists = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+    # An MVCC read of the catalog, not to_regclass: after waiting for the lock, the name
+    # cache of this session may still hold "no such table" from before the other
+    # process's commit.
+    exists = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'meta')"
+    ).fetchone()[0]
     if not exists:
         return None
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())

@@ -116,7 +116,7 @@ class PostGISStore(EventStore):
 
     def _conn(self):
         conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
+        if conn is None or conn.closed or conn.broken:
             conn = self._local.conn = self._connect()
             self._local.depth, self._local.doomed = 0, False
         return conn
@@ -319,7 +319,7 @@ class PostGISStore(EventStore):
         except psycopg.Error:
             conn.close()
         with self._lock:
-            if conn in self._conns and not conn.closed:
+            if conn in self._conns and not conn.closed and not conn.broken:
                 if len(self._idle_readers) < _IDLE_READERS:
                     self._idle_readers.append(conn)
                     return
