@@ -120,13 +120,11 @@ def _pg_size(store):
     import psycopg
 
     with psycopg.connect(store.url) as conn:
-        return (
-            conn.execute(
-                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
-            ).fetchone()[0]
-            / 1e6
-        )
+        size = conn.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+        ).fetchone()[0]
+        return float(size) / 1e6
 
 
 def _pg_version(url):

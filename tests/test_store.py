@@ -349,6 +349,33 @@ def test_stable_order_and_paging_across_chunks(store):
         store.query(EventQuery(limit=-1))
 
 
+def test_pages_of_a_date_window_are_slices_of_the_whole_result(store):
+    # Events that begin before the window and last into it come first, then those that
+    # begin in it (the PostGIS store reads the two apart).
+    events = []
+    for i in range(300):
+        start = date(2025, 1, 1) + timedelta(days=i % 90)
+        span = (i * 7) % 45 if i % 3 == 0 else 0
+        events.append(ev(f"p{i:03d}", start=start.isoformat(),
+                         end=(start + timedelta(days=span)).isoformat(),
+                         date_precision="range" if span else "day",
+                         lat=49 + i % 3, lon=29 + i % 4))  # fmt: skip
+    store.put_events(events)
+    for window in (
+        dict(start=date(2025, 2, 1), end=date(2025, 2, 20)),
+        dict(start=date(2025, 2, 1)),
+        dict(start=date(2025, 2, 1), end=date(2025, 2, 20), bbox=(28.5, 48.5, 30.5, 50.5)),
+    ):
+        whole = ids(store.query(EventQuery(**window)))
+        assert len(whole) > 20
+        assert any(store.get(i).date_start < date(2025, 2, 1) for i in whole)
+        for limit, offset in ((10, 0), (25, 5), (50, 40), (7, len(whole) - 3)):
+            page = ids(store.query(EventQuery(**window, limit=limit, offset=offset)))
+            assert page == whole[offset : offset + limit]
+            features = store.query_features(EventQuery(**window, limit=limit, offset=offset))
+            assert [json.loads(f)["id"] for f in features] == page
+
+
 def test_query_streams_one_snapshot_while_writes_go_on(store):
     store.put_events([ev(f"e{i:04d}") for i in range(1100)])
     stream = store.query()

@@ -14,7 +14,7 @@ from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import ValidationError
 from geo.store.sqlite.schema import _EXTRA_FILTERS, _as_date, _check_bbox, _tuple
 
-__all__ = ["search_terms", "text_query", "where_clause"]
+__all__ = ["search_terms", "select_page", "text_query", "where_clause"]
 
 #: The same filters as the SQLite store's ``extra`` (and no others).
 _EXTRA = {
@@ -166,3 +166,42 @@ def where_clause(q):
         clauses.append(sql)
         params.append(value)
     return " AND ".join(clauses), params
+
+
+_ORDER = " ORDER BY e.date_start, e.event_id"
+
+
+def select_page(column, q):
+    """Return ``(sql, params)`` selecting ``column`` of the events matching ``q``, in order.
+
+    A page (``q.limit`` set) with a start date is two queries in one: the events that began
+    before the window and last into it (few; the GiST index of places and date ranges finds
+    them), then those that begin in it, in date order, which the B-tree on (date_start,
+    event_id) reads from the window's first day and stops after the page. Without that split
+    the planner may read the date index from the beginning of time (two seconds at 1,000,000
+    events for a wide bbox and a month). Both halves are disjoint and ordered, so the result
+    is the same as one ordered query.
+    """
+    where, params = where_clause(q)
+    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
+    if start is None or q.limit is None:
+        sql = f"SELECT {column} FROM events e WHERE {where}{_ORDER}"
+        if q.limit is not None:
+            sql += " LIMIT %s"
+            params.append(q.limit)
+        if q.offset:
+            sql += " OFFSET %s"
+            params.append(q.offset)
+        return sql, params
+    n = q.limit + q.offset
+    fields = f"{column} AS v, e.date_start AS d, e.event_id AS i"
+    before = (f"SELECT {fields} FROM events e WHERE {where} AND e.date_start < %s::date"
+              f"{_ORDER} LIMIT %s")  # fmt: skip
+    within = f"SELECT {fields} FROM events e WHERE {where} AND e.date_start >= %s::date"
+    within_params = [*params, start]
+    if end is not None:
+        within += " AND e.date_start <= %s::date"
+        within_params.append(end)
+    sql = (f"SELECT v FROM (({before}) UNION ALL ({within}{_ORDER} LIMIT %s)) u "
+           "ORDER BY d, i LIMIT %s OFFSET %s")  # fmt: skip
+    return sql, [*params, start, n, *within_params, n, q.limit, q.offset]

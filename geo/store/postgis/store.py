@@ -28,7 +28,7 @@ from geo.events.protection import merge_allowed
 from geo.exc import ConflictError, NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import schema
-from geo.store.postgis.query import where_clause
+from geo.store.postgis.query import select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
 
@@ -43,7 +43,6 @@ ATTEMPTS = 12
 #: Errors that mean "a concurrent transaction got there first: run it again".
 _CONFLICTS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 _ALL = EventQuery()
-_ORDER = " ORDER BY e.date_start, e.event_id"
 
 
 def _event_of(row):
@@ -243,17 +242,9 @@ class PostGISStore(EventStore):
                 f"offset must be a non-negative integer; got {offset!r}", field="offset"
             )
 
-    def _select(self, columns, q):
+    def _select(self, column, q):
         self._check_page(q)
-        where, params = where_clause(q)
-        sql = f"SELECT {columns} FROM events e WHERE {where}{_ORDER}"
-        if q.limit is not None:
-            sql += " LIMIT %s"
-            params.append(q.limit)
-        if q.offset:
-            sql += " OFFSET %s"
-            params.append(q.offset)
-        return sql, params
+        return select_page(column, q)
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
