@@ -77,6 +77,11 @@ def test_same_id_twice_in_one_batch(store):
     assert store.count() == 1
     assert store.get("ev-1").summary == "second"
     assert store.put_events([second]).unchanged == ("ev-1",)
+    # A stored id twice in one batch: the second version replaces the first.
+    third, fourth = second.replace(summary="third"), second.replace(summary="fourth")
+    result = store.put_events([third, fourth, fourth])
+    assert (result.written, result.unchanged) == (2, ("ev-1",))
+    assert store.get("ev-1").summary == "fourth" and store.count() == 1
 
 
 def test_batched_lookup_spans_chunks(store):

@@ -348,7 +348,9 @@ class PostGISStore(EventStore):
         new = {}  # event_id -> event not stored before this call
         for event in checked:
             row = stored.get(event.event_id)
-            old = new.get(event.event_id) or (load_event(row[1]) if row else None)
+            old = new.get(event.event_id)
+            if old is None and row:
+                old = row[1] if isinstance(row[1], Event) else load_event(row[1])
             if old is not None and not (row and row[2]) and same_event(old, event):
                 unchanged.append(event.event_id)
                 continue
