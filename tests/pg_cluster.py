@@ -106,7 +106,7 @@ def start(folder):
     if not os.access(psql[0], os.X_OK):
         psql[0] = shutil.which("psql") or psql[0]
     _run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {TEST_DB}"])
-    _run([*psql, "-d", TEST_DB, "-c", "CREATE EXTENSION postgis"])
+    _run([*psql, "-d", TEST_DB, "-c", "CREATE EXTENSION postgis; CREATE EXTENSION btree_gist"])
     return f"postgresql://postgres@127.0.0.1:{port}/{TEST_DB}"
 
 

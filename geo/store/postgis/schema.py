@@ -13,7 +13,7 @@ import psycopg
 
 from geo.exc import StoreError
 
-__all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure"]
+__all__ = ["EXTENSIONS", "FORMAT_NAME", "SCHEMA_VERSION", "ensure"]
 
 #: Marker in the ``meta`` table that identifies a conflictmap store (as in the SQLite store).
 FORMAT_NAME = "conflictmap-events"
@@ -45,6 +45,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_live_order ON events (date_start, event_id) WHERE NOT deleted;
 CREATE INDEX events_place_span ON events USING gist (geom, span);
+CREATE INDEX events_place_start ON events USING gist (geom, date_start);
 CREATE INDEX events_span ON events USING gist (span);
 CREATE INDEX events_search ON events USING gin (search);
 CREATE INDEX events_updated ON events (updated_at);
@@ -143,16 +144,37 @@ def ensure(conn, where):
         raise StoreError(f"cannot prepare store {where}: {err}") from err
 
 
-def _create(conn, where):
-    if conn.execute("SELECT to_regtype('geometry') IS NULL").fetchone()[0]:
+#: Extensions the schema needs: PostGIS, and btree_gist for (place, date) GiST indexes.
+EXTENSIONS = ("postgis", "btree_gist")
+
+
+def _create_extensions(conn, where):
+    """Create the missing extensions (btree_gist beside PostGIS, in the same schema)."""
+    for name in EXTENSIONS:
+        installed = conn.execute(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
+            (name,),
+        ).fetchone()
+        if installed:
+            continue
+        home = conn.execute(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'postgis'"
+        ).fetchone()
+        statement = f"CREATE EXTENSION IF NOT EXISTS {name}"
+        if home:
+            statement += f" SCHEMA {home[0]}"
         try:
             with conn.transaction():
-                conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                conn.execute(statement)
         except psycopg.Error as err:
             raise StoreError(
-                f"store {where} needs the PostGIS extension and cannot create it ({err}); "
-                "ask the database's owner to run CREATE EXTENSION postgis"
+                f"store {where} needs the {name} extension and cannot create it ({err}); "
+                f"ask the database's owner to run CREATE EXTENSION {name}"
             ) from err
+
+
+def _create(conn, where):
+    _create_extensions(conn, where)
     taken = conn.execute(
         "SELECT string_agg(tablename, ', ') FROM pg_tables WHERE schemaname = current_schema() "
         "AND tablename IN ('events', 'articles', 'deletions', 'tokens', 'event_sources')"

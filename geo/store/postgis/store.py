@@ -34,8 +34,10 @@ from geo.store.sqlite.rows import load_event, same_event
 
 __all__ = ["PostGISStore"]
 
-#: Rows fetched per round trip while streaming a query; pages up to this size are read at once.
+#: Rows fetched per round trip while streaming a query.
 _CHUNK = 500
+#: Pages up to this many events are read in one round trip (no server-side cursor).
+_PAGE = 2000
 #: Read connections kept open for later queries.
 _IDLE_READERS = 4
 #: How many times ``atomic`` runs a unit that the database aborted for a concurrent one.
@@ -249,7 +251,7 @@ class PostGISStore(EventStore):
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
 
-        Outside a transaction a page (a limit up to 500) is read in one round trip; longer
+        Outside a transaction a page (a limit up to 2,000) is read in one round trip; longer
         results stream through a server-side cursor in a read-only snapshot, so an export
         sees one consistent state and never holds every row. Inside ``transaction()`` the
         query sees the transaction's own writes.
@@ -261,7 +263,7 @@ class PostGISStore(EventStore):
         """
         sql, params = self._select("e.json", q)
         return self._stream(sql, params, _event_of, small=q.limit is not None and
-                            q.limit <= _CHUNK)  # fmt: skip
+                            q.limit <= _PAGE)  # fmt: skip
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -270,7 +272,7 @@ class PostGISStore(EventStore):
         ensure_ascii=False, separators=(",", ":"))``).
         """
         sql, params = self._select("e.feature", q)
-        return self._stream(sql, params, _first, small=q.limit is not None and q.limit <= _CHUNK)
+        return self._stream(sql, params, _first, small=q.limit is not None and q.limit <= _PAGE)
 
     def _stream(self, sql, params, row, *, small) -> Iterator:
         """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read)."""
@@ -286,6 +288,8 @@ class PostGISStore(EventStore):
                 yield from map(row, rows)
                 return
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            # Every row will be read: plan for the whole result, not for the first rows.
+            conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             with conn.cursor(name="conflictmap_stream") as cursor:
                 cursor.execute(sql, params)
                 while rows := cursor.fetchmany(_CHUNK):
