@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -187,18 +188,26 @@ def bench_ingest(args, tmp):
     for workers in (1, 2):
         store = SQLiteStore(Path(tmp) / f"ingest-{workers}.sqlite")
         load = _load()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
+        w0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         report = ingest_distributed(store, [folder], workers=workers)
-        wall = time.perf_counter() - t0
-        rows.append((workers, len(report.ok), wall, store.count(), len(report.failed), load))
+        wall, client = time.perf_counter() - t0, time.process_time() - c0
+        w1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped at the end
+        cpu = w1.ru_utime + w1.ru_stime - w0.ru_utime - w0.ru_stime
+        rows.append((workers, len(report.ok), wall, store.count(), len(report.failed), load,
+                     client, cpu))  # fmt: skip
         store.close()
     print(f"\nIngestion of {args.articles:,} articles of ~{args.words} words on a local Dask "
           f"cluster (wall time, cluster start included)")  # fmt: skip
     print(f"{'workers':>7} {'articles':>8} {'wall s':>7} {'articles/s':>10} {'events':>7} "
-          f"{'failed':>6}  load")  # fmt: skip
-    for workers, ok, wall, events, failed, load in rows:
-        print(f"{workers:>7} {ok:>8} {wall:>7.1f} {ok / wall:>10.1f} {events:>7} {failed:>6}  "
-              f"{load}")  # fmt: skip
+          f"{'failed':>6} {'client CPU ms/art':>17} {'workers CPU ms/art':>18}  load")  # fmt: skip
+    for workers, ok, wall, events, failed, load, client, cpu in rows:
+        print(f"{workers:>7} {ok:>8} {wall:>7.1f} {ok / wall:>10.1f} {events:>7} {failed:>6} "
+              f"{client * 1000 / ok:>17.1f} {cpu * 1000 / ok:>18.1f}  {load}")  # fmt: skip
+    client, cpu = rows[0][6] / rows[0][1], rows[0][7] / rows[0][1]
+    print(f"on {os.cpu_count()} cores the CPU per article bounds 2 workers at "
+          f"{min(2.0, os.cpu_count() / (client + cpu) / (1 / max(client, cpu))):.2f}x of 1 "
+          "(the writing client shares the cores with the workers)")  # fmt: skip
     ratio = rows[0][2] / rows[1][2]
     same = rows[0][3] == rows[1][3]
     print(f"ratio 2 workers / 1: {ratio:.2f}x; target >= 1.7x: "

@@ -85,3 +85,16 @@ def test_a_failing_task_is_retried_one_article_at_a_time(tmp_path):
 
 def _boom(paths):
     raise RuntimeError("a worker-side bug")
+
+
+@pytest.mark.sqlite_only
+def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in sorted((HERE / "data" / "articles").iterdir()):
+        shutil.copy(f, folder / f.name)
+    result = runner.invoke(["ingest", "--workers", "1", "--no-progress", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard: http://127.0.0.1:" in result.stderr
+    assert f"Ingested {len(store.articles())} article(s)" in result.stdout
+    assert len(store.articles()) == 4 and store.count() > 0
