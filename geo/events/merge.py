@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from geopy.distance import great_circle
+
 from geo.events.model import Count
 from geo.gazetteer.place import COUNTRY_CODES
 
-__all__ = ["DATE_ASSUMED", "PLACE_ASSUMED", "compatible", "merge", "merge_counts", "summarise"]
+__all__ = [
+    "REPORT_LAG_DAYS",
+    "SAME_PLACE_KM",
+    "compatible",
+    "match_window",
+    "merge",
+    "merge_counts",
+    "one_per_day",
+    "same_place",
+    "summarise",
+]
 
 _PRECISION_RANK = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 _CASUALTY_KINDS = {"killed", "wounded", "killed_or_wounded"}
-#: Tag of an event whose sentence states no date (dated from the publication).
-DATE_ASSUMED = "date-assumed"
-#: Tag of an event whose sentence names no place (placed at the article's main area).
-PLACE_ASSUMED = "place-assumed"
+#: Points this close are one place for merging (villages and their outskirts).
+SAME_PLACE_KM = 10.0
+#: An incident dated only by its report happened on that day or up to this many days before.
+REPORT_LAG_DAYS = 7
+_STATES = frozenset(("deployment", "front_line"))
+_BASIS_RANK = {"stated": 0, "inherited": 1, "report": 2}
 _LABELS = {
     "deployment": "Deployment", "capture": "Capture", "casualties": "Casualties",
     "attack": "Attack", "self_detonation": "Self-detonation", "front_line": "Front line",
-    "movement": "Movement", "statement": "Statement",
+    "movement": "Movement", "statement": "Statement", "protest": "Protest",
 }  # fmt: skip
 
 
@@ -79,47 +95,92 @@ def _place_of(event, gaz):
     return gaz.get(event.geonameid) if event.geonameid is not None else None
 
 
-def compatible(a, b, gazetteer, *, across=True):
+def _located(event):
+    return event.geonameid is not None or event.latitude is not None
+
+
+def _reach(event):
+    """Return the dates an event may have happened on: a date taken from its report (or a
+    statement about it) bounds it from above; a state (a deployment, who holds a place) may
+    have begun any time before, an incident within ``REPORT_LAG_DAYS``."""
+    if event.date_basis != "report":
+        return event.date_start, event.date_end
+    if event.event_type in _STATES:
+        return date.min, event.date_end
+    return event.date_start - timedelta(days=REPORT_LAG_DAYS), event.date_end
+
+
+def match_window(event):
+    """Return ``(start, end)``: the dates a stored event must overlap to possibly be the same
+    event as ``event`` (``None`` for an open end). Wider than ``event``'s own dates: reports
+    dated by their publication reach back, and dates a day apart may be one night."""
+    start, end = _reach(event)
+    start = None if start == date.min else start - timedelta(days=1)
+    if event.event_type in _STATES:
+        return start, None  # a later report of the same deployment, dated by its report
+    return start, end + timedelta(days=1 + REPORT_LAG_DAYS)
+
+
+def _dates_touch(a, b):
+    """Overlapping date ranges, or day-precise dates (stated or by report) a day apart."""
+    (a0, a1), (b0, b1) = _reach(a), _reach(b)
+    if a0 <= b1 and b0 <= a1:
+        return True
+    gap = max(a.date_start, b.date_start) - min(a.date_end, b.date_end)
+    single = a.date_start == a.date_end and b.date_start == b.date_end
+    return single and gap <= timedelta(days=1)
+
+
+def same_place(a, b, gazetteer) -> bool:
+    """Return whether two located events are at one place: the same id, one inside the other
+    (a town in its admin1 or admin2 unit, a unit in a curated region; never a country, which
+    is too coarse to tell events apart), or points within ``SAME_PLACE_KM``."""
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    pa, pb = _place_of(a, gazetteer), _place_of(b, gazetteer)
+    if pa is not None and pb is not None:
+        coarse = pa.feature_code in COUNTRY_CODES or pb.feature_code in COUNTRY_CODES
+        if not coarse and (_contains(pa, pb, gazetteer) or _contains(pb, pa, gazetteer)):
+            return True
+    if a.latitude is None or b.latitude is None or a.geometry or b.geometry:
+        return False
+    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km <= SAME_PLACE_KM
+
+
+def compatible(a, b, gazetteer, *, across=True, anywhere=False):
     """Return True when events ``a`` and ``b`` may report the same event.
 
-    Same type; overlapping date ranges; the same place, or one inside the other (a town in
-    an oblast, an oblast in a region; a country-level place is too coarse to tell events
-    apart and fits any place); no conflicting actors; compatible counts (the same order of
-    magnitude, vague lower bounds such as "thousands" allowing more). ``across`` (reports
-    from different articles): a report that states neither its date nor its place must
-    also share actor1 or a kind of count with the other.
+    Same type; dates that overlap (or day-precise dates a day apart: reports differ on the
+    day of a night attack); the same place (``same_place``); no conflicting actors;
+    compatible counts (the same order of magnitude, vague lower bounds such as "thousands"
+    allowing more). An event with no place never merges with another article's event
+    (``across``): two reports of "an attack" somewhere are not one event. Within one article
+    (``across=False``) unplaced reports merge only with each other, unless ``anywhere``
+    (the caller has another reason to think they are one event).
     """
     if a.event_type != b.event_type:
         return False
-    if a.date_start > b.date_end or b.date_start > a.date_end:
+    if not _dates_touch(a, b):
         return False
-    pa, pb = _place_of(a, gazetteer), _place_of(b, gazetteer)
-    if pa is not None and pb is not None and pa.geonameid != pb.geonameid:
-        coarse = pa.feature_code in COUNTRY_CODES or pb.feature_code in COUNTRY_CODES
-        if not coarse and not (_contains(pa, pb, gazetteer) or _contains(pb, pa, gazetteer)):
+    la, lb = _located(a), _located(b)
+    if anywhere:
+        pass
+    elif not (la and lb):
+        if across or la != lb:
             return False
+    elif not same_place(a, b, gazetteer):
+        return False
     for name in ("actor1", "actor2"):
         x, y = getattr(a, name), getattr(b, name)
         if x and y and x != y:
             return False
     if a.event_type == "front_line" and (("objective" in a.tags) != ("objective" in b.tags)):
         return False
-    if not _counts_compatible(a.counts, b.counts):
-        return False
-    if across and (_weak(a) or _weak(b)):
-        # A report with neither a date nor a place of its own must share something positive.
-        shared_actor = a.actor1 is not None and a.actor1 == b.actor1
-        kinds = {_family(c.kind) for c in a.counts} & {_family(c.kind) for c in b.counts}
-        return shared_actor or bool(kinds)
-    return True
+    return _counts_compatible(a.counts, b.counts)
 
 
 def _family(kind):
     return "casualty" if kind in _CASUALTY_KINDS else kind
-
-
-def _weak(event):
-    return DATE_ASSUMED in event.tags and PLACE_ASSUMED in event.tags
 
 
 def merge_counts(a, b):
@@ -154,24 +215,25 @@ def merge_counts(a, b):
 def merge(a, b, gazetteer):
     """Return event ``a`` with what ``b`` adds: its sources, a finer date or place, counts.
 
-    ``a`` keeps its id. Stated dates narrow to their overlap; an assumed date (none was
-    stated) never narrows a stated one. The finer place wins. Counts of a kind merge into
-    low/high over the precise figures (a "best" estimate is kept). Merging the same event
-    again changes nothing.
+    ``a`` keeps its id. Dates of the same basis narrow to their overlap (or span both days
+    when they are a day apart); a stated date wins over an inherited or a report's date.
+    The finer place wins. Counts of a kind merge into low/high over the precise figures (a
+    "best" estimate is kept). Merging the same event again changes nothing.
     """
-    a_assumed, b_assumed = DATE_ASSUMED in a.tags, DATE_ASSUMED in b.tags
-    start, end, precision = a.date_start, a.date_end, a.date_precision
-    if (a_assumed and not b_assumed) or (a_assumed == b_assumed and
-                                         (max(a.date_start, b.date_start)
-                                          <= min(a.date_end, b.date_end))):  # fmt: skip
-        if a_assumed and not b_assumed:
-            start, end, precision = b.date_start, b.date_end, b.date_precision
-        else:
-            start, end = max(a.date_start, b.date_start), min(a.date_end, b.date_end)
-            if (start, end) == (b.date_start, b.date_end):
-                precision = b.date_precision
-            elif (start, end) != (a.date_start, a.date_end):
-                precision = "range" if start != end else "day"
+    start, end, precision, basis = a.date_start, a.date_end, a.date_precision, a.date_basis
+    rank_a, rank_b = _BASIS_RANK.get(a.date_basis, 3), _BASIS_RANK.get(b.date_basis, 3)
+    if rank_b < rank_a:
+        # a stated date wins over one inherited or taken from the report
+        start, end, precision, basis = b.date_start, b.date_end, b.date_precision, b.date_basis
+    elif rank_b == rank_a:
+        lo, hi = max(a.date_start, b.date_start), min(a.date_end, b.date_end)
+        if lo > hi:  # a day apart: the event lies on one of the two days
+            lo, hi = min(a.date_start, b.date_start), max(a.date_end, b.date_end)
+        if (lo, hi) == (b.date_start, b.date_end):
+            precision = b.date_precision
+        elif (lo, hi) != (a.date_start, a.date_end):
+            precision = "range" if lo != hi else "day"
+        start, end = lo, hi
     place_fields = ("location_name", "name_in_text", "geonameid", "feature_code",
                     "country_code", "admin1", "latitude", "longitude", "geo_precision",
                     "geometry")  # fmt: skip
@@ -181,7 +243,7 @@ def merge(a, b, gazetteer):
     if rb < ra or (rb == ra and a.name_in_text is None and b.name_in_text is not None
                    and a.geonameid == b.geonameid):  # fmt: skip
         changes.update({f: getattr(b, f) for f in place_fields})
-    for name in ("actor1", "actor2", "claimed_by"):
+    for name in ("actor1", "actor2", "claimed_by", "target"):
         if getattr(a, name) is None and getattr(b, name) is not None:
             changes[name] = getattr(b, name)
     sources = {s.source_id: s for s in a.sources}
@@ -189,13 +251,9 @@ def merge(a, b, gazetteer):
         sources.setdefault(s.source_id, s)
     sources = tuple(sorted(sources.values(), key=lambda s: (s.published_at or "", s.source_id)))
     tags = set(a.tags) | set(b.tags)
-    if not (a_assumed and b_assumed):
-        tags.discard(DATE_ASSUMED)
-    if not (PLACE_ASSUMED in a.tags and PLACE_ASSUMED in b.tags):
-        tags.discard(PLACE_ASSUMED)
     reported = [d for d in (a.reported_at, b.reported_at) if d is not None]
     merged = a.replace(
-        date_start=start, date_end=end, date_precision=precision,
+        date_start=start, date_end=end, date_precision=precision, date_basis=basis,
         counts=merge_counts(a.counts, b.counts), sources=sources, tags=tuple(sorted(tags)),
         reported_at=min(reported) if reported else None, **changes,
     )  # fmt: skip
@@ -225,3 +283,38 @@ def summarise(event):
     if "objective" in event.tags:
         parts.append("(stated objective)")
     return " ".join(parts)
+
+
+def _day_key(event):
+    """Return ``(type, place, day)`` of a day-precise located event, else None."""
+    if event.date_start != event.date_end:
+        return None
+    if event.geonameid is not None:
+        place = ("id", event.geonameid)
+    elif event.latitude is not None:
+        place = ("point", round(event.latitude, 3), round(event.longitude, 3))
+    else:
+        return None
+    return event.event_type, place, event.date_start
+
+
+def one_per_day(events, gazetteer):
+    """Yield events with those of one type at one place on one day merged into one.
+
+    VIINA's "one per day" view: several reports of shelling of one village on one day count
+    as one event. ``events`` must come in date order (as a store query returns them); events
+    that are not day-precise or have no place pass through unchanged.
+    """
+    day, groups = None, {}
+    for event in events:
+        if event.date_start != day:
+            yield from groups.values()
+            day, groups = event.date_start, {}
+        key = _day_key(event)
+        if key is None:
+            yield event
+        elif key in groups:
+            groups[key] = merge(groups[key], event, gazetteer)
+        else:
+            groups[key] = event
+    yield from groups.values()

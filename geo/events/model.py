@@ -20,6 +20,7 @@ from geo.exc import ValidationError
 
 __all__ = [
     "COUNT_KINDS",
+    "DATE_BASES",
     "DATE_PRECISIONS",
     "EVENT_TYPES",
     "GEO_PRECISIONS",
@@ -43,8 +44,12 @@ EVENT_TYPES = (
     "front_line",
     "movement",
     "statement",
+    "protest",
 )
 DATE_PRECISIONS = ("day", "week", "month", "year", "range")
+#: Where an extracted event's date comes from: stated in its sentence, inherited from the
+#: sentence it continues, or the day its report was published.
+DATE_BASES = ("stated", "inherited", "report")
 GEO_PRECISIONS = ("exact", "near", "admin2", "admin1", "region", "country")
 STATUSES = ("claimed", "corroborated", "reviewed")
 COUNT_KINDS = (
@@ -54,6 +59,7 @@ COUNT_KINDS = (
     "captured",
     "deployed",
     "missing",
+    "displaced",
 )
 
 
@@ -285,6 +291,7 @@ class Event:
     date_start: date
     date_end: date
     date_precision: str = "day"
+    date_basis: str | None = None
     summary: str | None = None
     location_name: str | None = None
     name_in_text: str | None = None
@@ -299,6 +306,7 @@ class Event:
     actor1: str | None = None
     actor2: str | None = None
     claimed_by: str | None = None
+    target: str | None = None
     counts: tuple[Count, ...] = ()
     status: str = "claimed"
     sources: tuple[Source, ...] = ()
@@ -390,6 +398,7 @@ class Event:
             date_start=start,
             date_end=end,
             date_precision=_choice(data, "date_precision", DATE_PRECISIONS, "day"),
+            date_basis=_choice(data, "date_basis", (*DATE_BASES, None)),
             summary=_opt_str(data, "summary", max_len=5000),
             location_name=_opt_str(data, "location_name", max_len=500),
             name_in_text=_opt_str(data, "name_in_text", max_len=500),
@@ -404,6 +413,7 @@ class Event:
             actor1=_opt_str(data, "actor1", max_len=500),
             actor2=_opt_str(data, "actor2", max_len=500),
             claimed_by=_opt_str(data, "claimed_by", max_len=500),
+            target=_opt_str(data, "target", max_len=200),
             counts=tuple(Count.from_dict(c) for c in counts),
             status=_choice(data, "status", STATUSES, "claimed"),
             sources=tuple(map(_checked_source, sources)),

@@ -4,3 +4,7 @@ Owns: date expressions (``temporal``), counts of people (``counts``), trigger wo
 actor roles (``triggers``) and the candidates of one article (``candidates``). May import
 ``geo.geoparse``, ``geo.gazetteer``, ``geo.events`` (the model) and ``geo.common``.
 """
+
+from geo.extract.events import EventMention, find_events, find_events_in
+
+__all__ = ["EventMention", "find_events", "find_events_in"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo.extract.words import WordStarts, word_matches
+from geo.common.words import WordStarts, word_matches
 
 __all__ = ["NUMBERS_CONTEXT", "PEOPLE", "count_kind", "find_counts"]
 

@@ -1,14 +1,22 @@
-"""Date expressions in news text, resolved against the article's own date, with precision."""
+"""Date expressions in news text, resolved against the article's own date, with precision.
+
+Calendar forms ("9 January 2025", "January 9", "3-5 March", "between 5 and 9 January",
+"03.03.2024", "2024/03/03", "late 2024") are read here; forms counted from the publication
+day ("on Friday", "yesterday", "overnight", "in the past 24 hours", "earlier this week")
+come from :mod:`geo.extract.relative`. Each found expression is a :class:`DateExpr` whose
+``anchor`` tells which of the two it is.
+"""
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from geo.common.words import WordStarts, word_matches
 from geo.exc import ValidationError
-from geo.extract.words import WordStarts, word_matches
+from geo.extract import absolute, relative
+from geo.extract.absolute import MONTHS, month_range
 
 __all__ = [
     "DateExpr",
@@ -19,55 +27,19 @@ __all__ = [
     "unresolved_time",
 ]
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
-}
-_MONTHS["sept"] = 9
-_MON = (
-    r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_YEAR = r"(?P<{0}>(?:19|20)\d\d)(?!\d|,\d)"
-_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
-_PART = r"(?P<part>early|mid|late|the end of|the beginning of|the start of|the middle of)[\s-]"
-
 # Order matters: the first pattern that matches at a position wins, longer forms first.
-_PATTERNS = [
-    ("iso", rf"\b{_YEAR.format('y')}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
-    ("mdy", rf"\b{_MON.format('mon')}\s+{_DAY.format('d')},?\s+{_YEAR.format('y')}"),
-    ("dmy", rf"\b{_DAY.format('d')}\s+{_MON.format('mon')},?\s+{_YEAR.format('y')}"),
-    ("part_my", rf"\b{_PART}{_MON.format('mon')}\s+{_YEAR.format('y')}"),
-    ("part_y", rf"\b{_PART}{_YEAR.format('y')}"),
-    ("part_m", rf"\b{_PART}{_MON.format('mon')}\b"),
-    ("my", rf"\b{_MON.format('mon')},?\s+(?:of\s+)?{_YEAR.format('y')}"),
-    (
-        "md",
-        rf"\b{_MON.format('mon')}\s+{_DAY.format('d')}\b(?![:.]\d)"
-        r"(?P<rel>\s+(?:this|last|next)\s+year)?",
-    ),
-    (
-        "dm",
-        rf"\b{_DAY.format('d')}\s+{_MON.format('mon')}\b"
-        r"(?P<rel>\s+(?:this|last|next)\s+year)?",
-    ),
-    (
-        "m",
-        rf"\b(?:in|since|during|by|from|until|through|of|last|this|early|late)\s+"
-        rf"{_MON.format('mon')}\b(?!\s+\d)",
-    ),
-    ("y", rf"\b(?:in|since|during|by|from|until|through|of|before|after)\s+{_YEAR.format('y')}"),
-    (
-        "rel",
-        r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)"
-        r"|(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?:days|weeks|months))\b",
-    ),
-]
-_REGEX = re.compile("|".join(f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_')})" for k, p in _PATTERNS),
-                    re.IGNORECASE)  # fmt: skip
+_PATTERNS = [*absolute.PATTERNS, *relative.PATTERNS]
+_REGEX = re.compile("|".join(
+    f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_').replace('(?(', f'(?({k}_')})"
+    for k, p in _PATTERNS), re.IGNORECASE)  # fmt: skip
+#: The kinds whose dates are counted from the publication day (``DateExpr.anchor``).
+_PUBLICATION = frozenset(["rel", *(kind for kind, _ in relative.PATTERNS)])
 #: The words a match of ``_REGEX`` can begin with: a number, a month, a part ("early", "the
-#: end of"), a leading preposition or a relative word.
+#: end of"), a leading preposition, "between", or a word of a relative form.
 _LEADS = "early mid late the in since during by from until through of last this before after"
-_STARTS = WordStarts([*_MONTHS, *_LEADS.split(), "yesterday", "today", "recent"], digits=True)
+_STARTS = WordStarts(
+    [*MONTHS, *_LEADS.split(), "between", "recent", *relative.LEAD_WORDS], digits=True
+)
 #: ``{kind: [(field, group name), ...]}``: the groups of each pattern in ``_REGEX``.
 _FIELDS = {
     kind: [
@@ -81,11 +53,20 @@ _SINCE = re.compile(r"\b(since|from|starting(?:\s+in)?|as\s+of)\s+(?:the\s+)?$",
 _UNTIL = re.compile(r"\b(until|till|through|up\s+to|before)\s+(?:the\s+)?$", re.IGNORECASE)
 _VAGUE = re.compile(
     r"\b(?:in\s+the\s+(?:early|first|past|coming|following)\s+(?:days|weeks|months|years|decade)"
-    r"|(?:years|decades|months)\s+ago|at\s+the\s+time|in\s+the\s+past|back\s+then"
+    r"|(?:years|decades|months)\s+ago|at\s+the\s+time|back\s+then"
+    r"|in\s+the\s+past(?!\s+(?:[\w-]+\s+)?(?:hours?|days?|nights?|weeks?)\b)"
     r"|in\s+the\s+\d{4}s|(?:19|20)\d0s|previously|throughout\s+history|historically"
     r"|(?-i:in\s+the\s+(?:[A-Z]\w+\s+){1,3}(?:War|Revolution|Crisis|Uprising)))\b",
     re.IGNORECASE,
 )
+# A weekday that is not a past day of the report's week: "next Friday", "Good Friday".
+_NOT_PAST = re.compile(
+    r"(?:\b(?:next|coming|this|every|following)\s+"
+    r"|(?-i:\b(?:Good|Black|Bloody|Holy|Ash|Palm|Easter|Maundy|Shrove|Cyber|Super|Whit)\s+))$",
+    re.IGNORECASE,
+)
+# What may stand between a weekday and the calendar date it introduces ("Friday, 3 March").
+_WEEKDAY_DATE_GAP = re.compile(r"[\s,(]*(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -124,7 +105,11 @@ class DateExpr:
 
     ``kind`` is "point" (the event happened within [start, end]), "since" (a state from
     ``start`` until the reference date), "until", or "vague" ("in recent weeks": a window
-    around the reference date rather than a stated date).
+    around the reference date rather than a stated date). ``anchor`` is "text" when the
+    text names the calendar date ("9 January 2025", "January 9", "3-5 March"; a missing
+    year is taken from the reference) and "publication" when the date is counted from the
+    publication day ("on Friday", "yesterday", "overnight", "in the past 24 hours", "last
+    week"): such a date is only as right as the publication date it was resolved against.
     """
 
     start: date
@@ -133,6 +118,7 @@ class DateExpr:
     text: str
     offset: int
     kind: str = "point"
+    anchor: str = "text"
 
     @property
     def span(self):
@@ -140,121 +126,18 @@ class DateExpr:
         return self.offset, self.offset + len(self.text)
 
 
-def month_range(year, month):
-    """Return the first and last day of a month.
-
-    Examples
-    --------
-    >>> month_range(2024, 2)
-    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
-    """
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _part_range(part, start, end):
-    """Narrow [start, end] to its early / mid / late third."""
-    days = (end - start).days + 1
-    third = days // 3
-    part = part.lower()
-    if part in ("early", "the beginning of", "the start of"):
-        return start, start + timedelta(days=third - 1)
-    if part in ("mid", "the middle of"):
-        return start + timedelta(days=third), start + timedelta(days=2 * third - 1)
-    return start + timedelta(days=2 * third), end
-
-
-def _year_for(month, day, ref, rel):
-    """Return the year of a month (and day) written without one: the latest not after ref."""
-    if ref is None:
-        return None
-    year = ref.end.year
-    if rel:
-        rel = rel.split()[0].lower()
-        return {"this": year, "last": year - 1, "next": year + 1}[rel]
-    try:
-        if date(year, month, min(day or 1, calendar.monthrange(year, month)[1])) > ref.end:
-            year -= 1
-    except ValueError:
-        return None
-    return year
-
-
-def _relative(rel, ref):
-    if ref is None:
-        return None
-    rel = " ".join(rel.lower().split())
-    end = ref.end
-    if rel == "today":
-        return ref.start, ref.end, "day" if ref.start == ref.end else "range"
-    if rel == "yesterday":
-        day = end - timedelta(days=1)
-        return (
-            (day, day, "day") if ref.start == ref.end else (ref.start - timedelta(1), day, "range")
-        )
-    if rel.endswith("week"):
-        back = 7 if rel.startswith("last") else 0
-        monday = end - timedelta(days=end.weekday() + back)
-        return monday, monday + timedelta(days=6), "week"
-    if rel.endswith("month"):
-        year, month = end.year, end.month
-        if rel.startswith("last"):
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        return (*month_range(year, month), "month")
-    if rel.endswith("year"):
-        year = end.year - (1 if rel.startswith("last") else 0)
-        return date(year, 1, 1), date(year, 12, 31), "year"
-    span = {"days": 10, "weeks": 42, "months": 120}[rel.split()[-1]]
-    return ref.start - timedelta(days=span), ref.end, "range"
-
-
 def _resolve(kind, g, ref):
     """Return (start, end, precision) of one match, or None when it is not a real date."""
-    try:
-        if kind == "iso":
-            day = date(int(g["y"]), int(g["m"]), int(g["d"]))
-            return day, day, "day"
-        if kind in ("mdy", "dmy"):
-            day = date(int(g["y"]), _MONTHS[g["mon"].lower()], int(g["d"]))
-            return day, day, "day"
-        if kind in ("md", "dm"):
-            month, dd = _MONTHS[g["mon"].lower()], int(g["d"])
-            year = _year_for(month, dd, ref, g.get("rel"))
-            if year is None:
-                return None
-            day = date(year, month, dd)
-            return day, day, "day"
-        if kind == "my":
-            return (*month_range(int(g["y"]), _MONTHS[g["mon"].lower()]), "month")
-        if kind == "m":
-            month = _MONTHS[g["mon"].lower()]
-            year = _year_for(month, None, ref, None)
-            return None if year is None else (*month_range(year, month), "month")
-        if kind == "y":
-            year = int(g["y"])
-            return date(year, 1, 1), date(year, 12, 31), "year"
-        if kind == "part_my":
-            start, end = month_range(int(g["y"]), _MONTHS[g["mon"].lower()])
-            return (*_part_range(g["part"], start, end), "range")
-        if kind == "part_y":
-            year = int(g["y"])
-            return (*_part_range(g["part"], date(year, 1, 1), date(year, 12, 31)), "range")
-        if kind == "part_m":
-            month = _MONTHS[g["mon"].lower()]
-            year = _year_for(month, None, ref, None)
-            if year is None:
-                return None
-            return (*_part_range(g["part"], *month_range(year, month)), "range")
-        if kind == "rel":
-            return _relative(g["rel"], ref)
-    except (ValueError, KeyError):
-        return None  # "February 30": not a date
-    return None
+    if kind in _PUBLICATION:
+        return relative.resolve(kind, g, ref)
+    return absolute.resolve(kind, g, ref)
 
 
 # Cheap test run before the full pattern: a digit, a month or a relative-date word.
 _QUICK = re.compile(
-    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|yesterday|today|"
-    r"last\s+(?:week|month|year|few)|this\s+(?:week|month|year)|recent|past\s+few)",
+    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|yesterday|today|tonight|"
+    r"last\s+(?:week|month|year|few)|this\s+(?:week|month|year|morning|afternoon|evening)|"
+    r"recent|past|earlier|ago|night|overnight|weekend|(?-i:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)",
     re.IGNORECASE,
 )
 
@@ -268,12 +151,14 @@ def find_dates(text, ref=None):
         A sentence or a document.
     ref : Reference, optional
         The article's publication date; expressions without a year ("January 9", "last
-        month") are left out when it is None.
+        month", "on Friday") are left out when it is None.
 
     Returns
     -------
     list of DateExpr
-        In text order. Impossible dates ("February 30") are not returned.
+        In text order. Impossible dates ("February 30") are not returned, nor weekdays
+        that are not a past day ("next Friday", "Good Friday"); a weekday that introduces a
+        calendar date ("Friday, 3 March 2024") gives only that date.
 
     Examples
     --------
@@ -283,18 +168,21 @@ def find_dates(text, ref=None):
     >>> d = find_dates("under control since August 2024", ref)[0]
     >>> (d.kind, d.start.isoformat(), d.end.isoformat())
     ('since', '2024-08-01', '2025-02-28')
+    >>> d = find_dates("shelled on Friday night", Reference.of(date(2024, 3, 4)))[0]
+    >>> (d.start.isoformat(), d.text, d.anchor)
+    ('2024-03-01', 'Friday night', 'publication')
     """
     out = []
     if not _QUICK.search(text):
         return out
+    kinds = []
     for m in word_matches(_REGEX, text, _STARTS):
         kind = m.lastgroup[1:]
         groups = {field: m.group(name) for field, name in _FIELDS[kind]}
         resolved = _resolve(kind, groups, ref)
         if resolved is None:
             continue
-        month = groups.get("mon")
-        if month and not month[0].isupper():
+        if any(f.startswith("mon") and v and not v[0].isupper() for f, v in groups.items()):
             continue  # "may" the verb, not May the month
         start, end, precision = resolved
         matched = m.group(0)
@@ -305,6 +193,8 @@ def find_dates(text, ref=None):
             offset += lead.end()
             matched = matched[lead.end() :]
         before = text[max(0, offset - 30) : offset]
+        if kind in ("weekday", "wnight") and _NOT_PAST.search(before):
+            continue
         word = lead.group(0).strip().lower() if lead else ""
         expr_kind = "point"
         if _SINCE.search(before) or word in ("since", "from"):
@@ -315,7 +205,14 @@ def find_dates(text, ref=None):
             expr_kind = "until"
         if kind == "rel" and re.search(r"recent|few", matched, re.IGNORECASE):
             expr_kind = "vague"  # "in recent weeks": a window, not a date the text states
-        out.append(DateExpr(start, end, precision, matched, offset, expr_kind))
+        anchor = "publication" if kind in _PUBLICATION else "text"
+        expr = DateExpr(start, end, precision, matched, offset, expr_kind, anchor)
+        if (out and kinds[-1] == "weekday" and anchor == "text"
+                and _WEEKDAY_DATE_GAP.fullmatch(text, out[-1].span[1], offset)):  # fmt: skip
+            out.pop()  # "on Friday, 3 March 2024": the calendar date says it
+            kinds.pop()
+        out.append(expr)
+        kinds.append(kind)
     return out
 
 

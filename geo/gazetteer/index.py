@@ -11,6 +11,7 @@ import sys
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_left
 from pathlib import Path
 
 from geo.exc import GazetteerError
@@ -24,6 +25,7 @@ __all__ = [
     "MAIN",
     "NATIVE_ALT",
     "SEP",
+    "SortedKeys",
     "cache_dir",
     "folder_signature",
     "load_index",
@@ -35,12 +37,13 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
-_CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x530))
-#: How a name matched: the main name, a Cyrillic alternate name, a Latin alternate name.
+#: How a name matched: the main name, an alternate name written in another script than Latin
+#: (Cyrillic, Arabic, Chinese...), a Latin alternate name.
 MAIN, NATIVE_ALT, LATIN_ALT = 0, 1, 2
 SEP = "\x1f"
+_CATEGORICAL = ("fclass", "fcode", "cc", "a1", "a2", "source", "prec")
 
 
 def cache_dir():
@@ -67,44 +70,60 @@ def _name_variants(name, feature_code):
             yield " ".join(words)
 
 
+def _script_kind(text):
+    """Return NATIVE_ALT for a name with a letter outside the Latin script, else LATIN_ALT."""
+    for ch in text:
+        if ch.isalpha() and not (ch < "\u0250" or "\u1e00" <= ch < "\u1f00"):
+            return NATIVE_ALT
+    return LATIN_ALT
+
+
 def names_entries(idx, name, alternates, notable, feature_code):
-    """Yield ``(key, entry, skeleton or None)`` for a place; entry = ``idx * 4 + kind``."""
+    """Yield ``(key, entry, skeleton or None)`` for a place; entry = ``idx * 4 + kind``.
+
+    Every name of a notable place (a town, an admin seat or an area) gets its consonant
+    skeleton; a village only its main name and its names in other scripts (its Latin
+    alternate names mix in neighbouring villages' names).
+    """
     seen = set()
     for text, kind in ((name, MAIN), *((a, None) for a in alternates)):
         if kind is None:
-            kind = NATIVE_ALT if _CYRILLIC.intersection(text) else LATIN_ALT
+            kind = _script_kind(text)
         for key in _name_variants(text, feature_code):
             if key in seen:
                 continue
             seen.add(key)
             sk = None
-            if notable and len(key) >= 5:
+            if (notable or kind != LATIN_ALT) and len(key) >= 5 and key.isascii():
                 sk = _skeleton_uncached(key)
                 sk = sk if len(sk) >= 4 else None
             yield key, idx * 4 + kind, sk
 
 
-def _pack(keys, values):
-    """Pack keys and their entries (an int, or a list of ints) into a string and arrays."""
+def _pack(keys, values, order):
+    """Pack keys (in sorted ``order``) and their entries (an int, or a list of ints)."""
     packed, flat = array("q"), array("q")
-    for value in values:
+    names = list(keys)
+    for key_id in order:
+        value = values[key_id]
         if isinstance(value, int):
             packed.append(value)
         else:
             packed.append(-(len(flat) + 1))
             flat.append(len(value))
             flat.extend(value)
-    return SEP.join(keys), packed.tobytes(), flat.tobytes()
+    return SEP.join(names[i] for i in order), packed.tobytes(), flat.tobytes()
 
 
-def _pack_skeletons(skel, entries, pop, fclass):
+def _pack_skeletons(skel, entries, pop, fclass, position):
     """Pack skeleton buckets as offsets into ``[max population, count, key ids...]`` runs.
 
     The largest population among the populated places of a bucket (areas count 0) lets a
     lookup skip buckets that cannot beat the towns already matched exactly.
     """
     packed, flat = array("q"), array("q")
-    for bucket in skel.values():
+    for sk in sorted(skel):
+        bucket = skel[sk]
         ids = [bucket] if isinstance(bucket, int) else bucket
         best = -1
         for key_id in ids:
@@ -115,8 +134,8 @@ def _pack_skeletons(skel, entries, pop, fclass):
         packed.append(len(flat))
         flat.append(best)
         flat.append(len(ids))
-        flat.extend(ids)
-    return SEP.join(skel), packed.tobytes(), flat.tobytes()
+        flat.extend(sorted(position[key_id] for key_id in ids))
+    return SEP.join(sorted(skel)), packed.tobytes(), flat.tobytes()
 
 
 def _categorise(values):
@@ -164,19 +183,60 @@ class Categorical:
         return 0 if code is None else self.codes.count(code)
 
 
+class SortedKeys:
+    """A read-only map from sorted string keys to ints, looked up by bisection.
+
+    A million keys held as one list of strings and one array of values take about half the
+    memory of a dict (no hash table, no int objects); a lookup takes about a microsecond.
+    """
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, joined, values):
+        self.keys = joined.split(SEP) if joined else []
+        self.values = unpack_array("q", values)
+
+    def __len__(self):
+        return len(self.keys)
+
+    def position(self, key):
+        """Return the position of ``key`` in the sorted keys, or -1."""
+        keys = self.keys
+        i = bisect_left(keys, key)
+        return i if i < len(keys) and keys[i] == key else -1
+
+    def get(self, key, default=None):
+        """Return the value of ``key``, or ``default``."""
+        keys = self.keys
+        i = bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            return self.values[i]
+        return default
+
+    def __contains__(self, key):
+        return self.position(key) >= 0
+
+    def known(self, candidates):
+        """Return the set of ``candidates`` that are keys."""
+        keys, n = self.keys, len(self.keys)
+        out = set()
+        for key in candidates:
+            i = bisect_left(keys, key)
+            if i < n and keys[i] == key:
+                out.add(key)
+        return out
+
+
 def unpack(keys, values, flat):
-    vals = array("q")
-    vals.frombytes(values)
-    over = array("q")
-    over.frombytes(flat)
-    return dict(zip(keys.split(SEP), vals, strict=True)) if keys else {}, over
+    """Return (SortedKeys, overflow array) of a packed key index."""
+    return SortedKeys(keys, values), unpack_array("q", flat)
 
 
 def _build_index(data_dir):
     """Read ``places.tsv.gz`` into the packed, columnar index stored in the cache."""
-    cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source")}
+    cols = {name: [] for name in ("name", "fclass", "fcode", "cc", "a1", "a2", "source", "prec")}
     gid, pop, lat, lon = array("q"), array("q"), array("d"), array("d")
-    keys, entries, skel, area = {}, [], {}, {}
+    keys, entries, skel, area, shared = {}, [], {}, {}, {}
     try:
         blob, shapes = bytearray(), {}
         # The outlines first: their parse is freed before the name index grows.
@@ -197,10 +257,13 @@ def _build_index(data_dir):
                 lat.append(float(c[2]))
                 lon.append(float(c[3]))
                 pop.append(int(c[9]))
+                prec = c[12] if len(c) > 12 else ""
+                cols["name"].append(c[1])
                 for name, value in zip(
-                    cols, (c[1], c[4], c[5], c[6], c[7], c[8], c[10]), strict=True
+                    _CATEGORICAL, (c[4], c[5], c[6], c[7], c[8], c[10], prec), strict=True
                 ):
-                    cols[name].append(value)
+                    # One object per distinct code: 318,000 rows repeat a few thousand.
+                    cols[name].append(shared.setdefault(value, value))
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
                 for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5]):
@@ -223,12 +286,19 @@ def _build_index(data_dir):
                             bucket.append(key_id)
     except (OSError, ValueError, IndexError) as err:
         raise GazetteerError(f"Cannot read the gazetteer data in {data_dir}: {err}") from err
+    names = list(keys)
+    order = array("q", sorted(range(len(names)), key=names.__getitem__))
+    del names
+    position = array("q", bytes(8 * len(order)))
+    for pos, key_id in enumerate(order):
+        position[key_id] = pos
     return {
         "columns": {"name": SEP.join(cols.pop("name"))},
         "categories": {name: _categorise(values) for name, values in cols.items()},
         "gid": gid.tobytes(), "pop": pop.tobytes(), "lat": lat.tobytes(), "lon": lon.tobytes(),
-        "keys": _pack(keys, entries), "area": area, "shapes": shapes, "blob": bytes(blob),
-        "skel": _pack_skeletons(skel, entries, pop, cols["fclass"]),
+        "keys": _pack(keys, entries, order), "area": area, "shapes": shapes,
+        "blob": bytes(blob),
+        "skel": _pack_skeletons(skel, entries, pop, cols["fclass"], position),
         "max_tokens": max((len(k.split()) for k in keys), default=0),
     }  # fmt: skip
 
@@ -289,11 +359,20 @@ def load_index(data_dir, cache):
     return index
 
 
+def _version_of(path):
+    """Return the index format of a cached index file ("...-v15-py311.marshal" -> 15)."""
+    tag = path.name.rsplit("-", 2)[-2]
+    return int(tag[1:]) if tag[1:].isdigit() else -1
+
+
 def _prune(current, keep=3):
-    """Remove index files of older index formats, and all but the ``keep`` newest others."""
+    """Remove index files of older index formats, and all but the ``keep`` newest others.
+
+    Files of newer formats are left alone: another checkout sharing the cache uses them.
+    """
     tag = current.name.rsplit("-", 2)[-2]  # "v9"
     files = sorted(current.parent.glob("gazetteer-*.marshal"), key=lambda p: -p.stat().st_mtime)
-    stale = [p for p in files if f"-{tag}-" not in p.name]
+    stale = [p for p in files if _version_of(p) < INDEX_VERSION]
     stale += [p for p in files if f"-{tag}-" in p.name and p != current][keep - 1 :]
     for path in stale:
         try:

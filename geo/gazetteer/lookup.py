@@ -28,7 +28,14 @@ from geo.gazetteer.index import (
     unpack_array,
 )
 from geo.gazetteer.normalize import fold
-from geo.gazetteer.place import COUNTRY_CODES, REGION_ID_RANGE, USER_ID_RANGE, Place, precision_of
+from geo.gazetteer.place import (
+    COUNTRY_CODES,
+    POSTAL_ID_RANGE,
+    REGION_ID_RANGE,
+    USER_ID_RANGE,
+    Place,
+    precision_of,
+)
 from geo.gazetteer.user import read_user_places, user_gazetteer_dir
 
 __all__ = [
@@ -95,6 +102,7 @@ class Gazetteer:
         cats = {name: Categorical(*packed) for name, packed in index["categories"].items()}
         self._fclass, self._fcode, self._cc = cats["fclass"], cats["fcode"], cats["cc"]
         self._a1, self._a2, self._source = cats["a1"], cats["a2"], cats["source"]
+        self._prec = cats["prec"]
         self._gid, self._pop, self._lat, self._lon = (
             unpack_array(code, index[name])
             for code, name in (("q", "gid"), ("q", "pop"), ("d", "lat"), ("d", "lon"))
@@ -107,7 +115,6 @@ class Gazetteer:
         self.max_name_tokens = index["max_tokens"]
         self._user_keys = {}
         self._user_skel = {}
-        self._key_list = None
         self._by_id = None
         self._places = {}
         self._admin = None
@@ -169,7 +176,7 @@ class Gazetteer:
                 self._name[a1_idx] if a1_idx is not None else None,
                 self._a2[idx] or None,
                 self._pop[idx],
-                precision_of(fclass, fcode),
+                self._prec[idx] or precision_of(fclass, fcode),
                 self._source[idx],
             )
             self._places[idx] = place
@@ -178,7 +185,12 @@ class Gazetteer:
     def _admin_maps(self):
         if self._admin is None:
             admin1, country = {}, {}
-            for idx, code in enumerate(self._fcode):
+            fcode = self._fcode
+            # The rows of area codes, found by comparing the integer codes only.
+            wanted = {c for v, c in fcode.lookup.items() if v == "ADM1" or v in COUNTRY_CODES}
+            rows = [i for i, c in enumerate(fcode.codes) if c in wanted]
+            for idx in rows:
+                code = fcode[idx]
                 if code == "ADM1":
                     admin1[(self._cc[idx], self._a1[idx])] = idx
                 elif code in COUNTRY_CODES:
@@ -204,7 +216,7 @@ class Gazetteer:
             (self._name, place.name), (self._fclass, place.feature_class),
             (self._fcode, place.feature_code), (self._cc, place.country_code),
             (self._a1, place.admin1_code or ""), (self._a2, place.admin2_code or ""),
-            (self._source, "user"),
+            (self._source, "user"), (self._prec, ""),
         ):  # fmt: skip
             column.append(value)
         if self._by_id is not None:
@@ -243,11 +255,10 @@ class Gazetteer:
         start = self._skel.get(skel)
         out = []
         if start is not None and self._skel_overflow[start] > min_population:
-            if self._key_list is None:
-                self._key_list = list(self._keys)
             count = self._skel_overflow[start + 1]
             ids = self._skel_overflow[start + 2 : start + 2 + count]
-            out = [self._key_list[k] for k in ids]
+            key_list = self._keys.keys
+            out = [key_list[k] for k in ids]
         return out + self._user_skel.get(skel, []) if self._user_skel else out
 
     def row_rank_data(self, idx):
@@ -258,6 +269,10 @@ class Gazetteer:
             self._fcode[idx],
             self._area.get(self._gid[idx], 0.0),
         )
+
+    def precision_at(self, idx):
+        """Return the precision of an index row's point ("exact", "admin2"...)."""
+        return self._prec[idx] or precision_of(self._fclass[idx], self._fcode[idx])
 
     def name_at(self, idx):
         """Return the main name of an index row."""
@@ -296,10 +311,9 @@ class Gazetteer:
 
     def known_keys(self, keys):
         """Return the set of those ``keys`` (folded) that some place has as a name."""
-        keys = keys if isinstance(keys, (set, frozenset)) else set(keys)
-        found = self._keys.keys() & keys
+        found = self._keys.known(keys)
         if self._user_keys:
-            found |= self._user_keys.keys() & keys
+            found |= self._user_keys.keys() & set(keys)
         return found
 
     def get(self, geonameid):
@@ -440,4 +454,6 @@ class Gazetteer:
             "user_errors": [str(e) for e in self.user_errors],
             "region_ids": f"{REGION_ID_RANGE.start}-{REGION_ID_RANGE.stop - 1}",
             "user_ids": f"{USER_ID_RANGE.start}-{USER_ID_RANGE.stop - 1}",
+            "postal_ids": f"{POSTAL_ID_RANGE.start}-{POSTAL_ID_RANGE.stop - 1}",
+            "postal": self.manifest.get("postal", {}),
         }

@@ -41,7 +41,8 @@ _LATIN_EXTRA = str.maketrans(
 )  # fmt: skip
 # Apostrophes and soft-sign marks disappear (Pokrovs'k == Pokrovsk); other punctuation splits.
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹʻ′\"“”«»]")
-_SEPARATORS = re.compile(r"[^0-9a-z]+")
+# Letters of every script are kept (Arabic, Chinese, Greek names are keys too).
+_SEPARATORS = re.compile(r"[\W_]+")
 # Systematic romanisation differences folded away: Russian е after a vowel is "ye" or "e"
 # (Nikolayev / Nikolaev, Avdeyevka / Avdeevka), ё after a consonant "yo" or "e" (Artyomovsk /
 # Artemovsk, Tyotkino / Tetkino).

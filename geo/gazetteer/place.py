@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "COUNTRY_CODES",
+    "POSTAL_ID_RANGE",
     "PRECISION_BY_FEATURE",
     "REGION_ID_RANGE",
     "USER_ID_RANGE",
@@ -21,6 +22,8 @@ PRECISION_BY_FEATURE = {"ADM1": "admin1", "ADM2": "admin2", "RGN": "region"}
 REGION_ID_RANGE = range(3_000_000_000, 3_100_000_000)
 #: Ids given to an analyst's own places that carry no GeoNames id.
 USER_ID_RANGE = range(3_100_000_000, 3_200_000_000)
+#: Ids of villages built from the GeoNames postal-code files (no GeoNames id of their own).
+POSTAL_ID_RANGE = range(3_200_000_000, 3_300_000_000)
 
 
 def precision_of(feature_class, feature_code):
@@ -80,9 +83,11 @@ class Place:
     population : int
         Population (0 when unknown; the sum of member places for areas).
     precision : str
-        "exact", "admin2", "admin1", "region" or "country".
+        "exact", "near", "admin2", "admin1", "region" or "country" ("near" and "admin2" for
+        populated places whose point is only approximate, from the postal files).
     source : str
-        "geonames", "naturalearth", "curated" or "user".
+        "geonames", "geonames+naturalearth", "geonames-postal-ua", "geonames-postal-ru",
+        "curated" or "user".
     """
 
     geonameid: int

@@ -1,62 +1,75 @@
-"""GazetteerGeocoder: geopy's Geocoder contract over the offline gazetteer, ranked candidates."""
+"""GazetteerGeocoder: geopy's Geocoder contract over the offline gazetteer, ranked candidates.
+
+Names are matched in tiers (:mod:`geo.geoparse.names`; :meth:`GazetteerGeocoder.explain`
+shows them): the name itself (main or alternate), other romanisations and Russian/Ukrainian
+forms of it (the consonant skeleton), and names one edit away. A lower tier is only looked
+at when no populated place has the name exactly, or inside a qualifier's area when no place
+of that name lies in it, so that a near spelling never beats a village of that exact name
+(Orlivka is not Horlivka). Candidates are scored by
+:func:`geo.geoparse.ranking.score`; qualifiers of the query ("X, Donetsk region", "X near
+Y", parsed by :mod:`geo.geoparse.qualifiers`) keep only the candidates inside the area they
+name when there are any.
+"""
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from geopy.location import Location
 from geopy.point import Point
 
 from geo.common.cache import bounded_put
 from geo.common.coords import parse_lat_lon
-from geo.gazetteer.lookup import LATIN_ALT, MAIN, NATIVE_ALT, Gazetteer
-from geo.gazetteer.normalize import fold, skeleton, strip_qualifiers
+from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
+from geo.geoparse import ranking
+from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching
+from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
+from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
 
 __all__ = [
     "CACHE_SIZE",
     "MAX_CONTEXT_BONUS",
     "MAX_QUERY_LENGTH",
     "MIN_SCORE",
+    "NEAR_MIN_SCORE",
+    "Candidate",
     "Context",
     "GazetteerGeocoder",
 ]
 
 #: Below this score ``geocode`` answers None: a weak match is reported as not found.
-MIN_SCORE = 0.6
-#: Largest score a document context (countries and admin1 units) adds to a candidate.
-MAX_CONTEXT_BONUS = 0.35
+MIN_SCORE = 0.5
+#: A place found under another spelling (transliterated, one edit away) needs this score.
+NEAR_MIN_SCORE = 0.58
 #: Margin of weight by which the document's leading country counts as fully leading.
 _LEAD_MARGIN = 0.25
 #: A town of this many people makes its name mean the town anywhere in its country.
 _CITY = 100_000
-#: Readings of a qualifier this close to its best one are all used as hints.
+#: Readings of a qualifier this close to its best one are all used; towns only this close.
 _QUALIFIER_SPREAD = 0.2
+_TOWN_SPREAD = 0.05
 #: Longer queries are not place names; ``geocode`` answers None without looking.
 MAX_QUERY_LENGTH = 300
-
-_NAME_STRENGTH = {MAIN: 1.0, NATIVE_ALT: 0.95, LATIN_ALT: 0.8}
 #: Results of this many distinct queries (without context) are kept; batches repeat names.
 CACHE_SIZE = 50_000
-#: Names whose matching gazetteer rows, and their scores before context, are kept: documents
-#: repeat names, each with its own context (see ``_candidates_for`` and ``_scored``).
-_NAME_CACHE = 4096
-_ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
-_SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
-_FEATURE_BONUS = {
-    "PPLC": 0.15, "PPLA": 0.10, "PPLG": 0.08, "PPLA2": 0.05, "PPLA3": 0.02,
-    "PPLX": -0.10, "PPLL": -0.05, "PPLF": -0.10, "PPLH": -0.30, "PPLQ": -0.30, "PPLW": -0.30,
-}  # fmt: skip
-# "Donetsk - Petrovskyi" (ACLED's "city - district"); commas, semicolons and brackets split
-# a name from its qualifiers ("Kherson, Kherson Oblast", "Pokrovsk (Donetsk Oblast)").
-_DASH = re.compile(r"\s+[-–—]\s+")
-_COMMA = re.compile(r"[,;()\[\]]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_IN = re.compile(r"\s+in\s+", re.IGNORECASE)
-# Characters that make a query more than a bare name (any of the three patterns above).
-_SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f,;()\[\]]|\s[-–—]")
+#: Names whose matching rows, and their scores before context, are kept.
+_NAME_CACHE = NAME_CACHE
+#: Words a shortened qualifier must not be reduced to.
+_NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
+#: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
+_FALLBACK_SHARE = 0.85
+
+
+def _points(near):
+    """Return ``near`` as a tuple of (lat, lon) points (one point or several)."""
+    if not near:
+        return ()
+    if len(near) == 2 and all(isinstance(v, (int, float)) for v in near):
+        return ((float(near[0]), float(near[1])),)
+    return tuple((float(p[0]), float(p[1])) for p in near)
 
 
 @dataclass(frozen=True)
@@ -71,55 +84,54 @@ class Context:
         ``(country_code, admin1_code)`` pairs of first-level units mentioned.
     prefer_area : bool
         The mention reads as an area ("X region", "X Oblast").
-    near : (float, float) or None
-        ``(lat, lon)`` of a point the text is about.
+    near : (float, float), sequence of (float, float), or None
+        ``(lat, lon)`` of a point the text is about, or several (the document's other
+        resolved places): the closest one counts.
     """
 
     countries: dict = field(default_factory=dict)
     admin1: set = field(default_factory=set)
     prefer_area: bool = False
-    near: tuple | None = None
+    near: tuple | list | None = None
+
+    @property
+    def near_points(self):
+        """Return the points of ``near`` as a tuple of (lat, lon) pairs."""
+        return _points(self.near)
 
 
-def _base_importance(pop, fclass, fcode):
-    """Return how likely a bare mention means this place, before the query's wording."""
-    if fclass == "P" and pop < 500:
-        pop = 500  # unknown (0) or tiny: the city tables list places from 500 people on
-    p = min(1.0, math.log10(pop + 1) / 7)
-    if fcode in COUNTRY_CODES:
-        return 1.0
-    if fcode == "RGN":
-        return 0.9
-    if fcode == "ADM1":
-        return 0.75 + 0.1 * p
-    if fcode.startswith("ADM"):
-        return 0.5 + 0.1 * p
-    return p + _FEATURE_BONUS.get(fcode, 0.0)
+class Candidate(NamedTuple):
+    """A ranked candidate: the place and its score in [0, 1]."""
+
+    place: object
+    score: float
 
 
-def _importance(imp, fclass, fcode, area, kind, has_populated):
-    """Return how likely a mention means this place, in [0, 1] before clamping.
+class Scored(NamedTuple):
+    """A candidate with the :class:`~geo.geoparse.ranking.Features` its score comes from."""
 
-    ``imp`` is :func:`_base_importance`; ``kind`` the query's wording ("area"...).
-    """
-    is_unit = fcode.startswith("ADM")
-    if kind == "area":
-        if fclass == "P":
-            imp -= 0.5
-        elif fcode == "ADM1" or fcode == "RGN":
-            # The larger unit of two with one name: "Kyiv Oblast", not Kyiv City.
-            imp += 0.3 + 0.02 * math.log10(area + 1)
-    elif kind == "district":
-        imp += 0.45 if fcode == "ADM2" else (-0.2 if fclass == "P" else 0.0)
-    elif kind == "place":
-        imp -= 0.5 if fclass != "P" else 0.0
-    elif is_unit:
-        # A bare name that is both a town and a unit means the town ("Kursk", "Donetsk").
-        imp -= 0.4 if has_populated else 0.1
-    return imp
+    place: object
+    score: float
+    features: Features
 
 
-class GazetteerGeocoder:
+class _Static(NamedTuple):
+    """A candidate's score terms that do not depend on the document or the qualifiers."""
+
+    base: float
+    place: object
+    match: Match
+    importance: float
+
+
+class _Parsed(NamedTuple):
+    ranked: list  # of Candidate or Scored
+    precision: str | None
+    qualifier: dict | None
+    near: frozenset = frozenset()  # geonameids found under another spelling
+
+
+class GazetteerGeocoder(NameMatching):
     """Geocode place names offline, following geopy's Geocoder contract.
 
     ``geocode`` and ``reverse`` return None when nothing is found, one
@@ -147,269 +159,274 @@ class GazetteerGeocoder:
         self.min_score = min_score
         self.cache_size = cache_size
         self._cache = {}  # results of queries without context: batches repeat names
-        self._found = {}  # (folded key, gazetteer size) -> what _find returns
-        self._scores = {}  # (id of matches, kind, filters) -> (matches, _scored(...))
-        self._rows = []  # static ranking data per gazetteer row (not per query), lazily
+        self._found = {}  # (folded key, wide, gazetteer size) -> Found
+        self._static = {}  # (id of matches, kind, filters) -> (matches, [_Static])
+        self._rows = []  # ranking.RowInfo per gazetteer row, lazily
         self._addresses = {}  # "name, admin1, country" per geonameid
+        self._outlines = {}  # geonameid -> point-in-outline test
 
-    # -- candidates -------------------------------------------------------------------------
+    # -- scoring ----------------------------------------------------------------------------
 
-    def _row(self, idx):
-        """Return the static ranking data of a row, computed once per row.
-
-        ``(population, feature_class, feature_code, area_km2, notable, skeleton of the main
-        name, base importance)``; notable means a town (1,000 people or more, or an admin
-        seat) or an area.
-        """
-        rows = self._rows
-        if idx >= len(rows):  # the gazetteer grew (user places) or first use
-            rows.extend([None] * (len(self.gazetteer) - len(rows)))
-        row = rows[idx]
-        if row is None:
-            pop, fclass, fcode, area = self.gazetteer.row_rank_data(idx)
-            notable = fclass != "P" or pop >= 1000 or fcode in _SEATS
-            main_sk = skeleton(fold(self.gazetteer.name_at(idx))) if notable else None
-            imp = _base_importance(pop, fclass, fcode)
-            row = rows[idx] = (pop, fclass, fcode, area, notable, main_sk, imp)
-        return row
-
-    def _strength(self, idx, kind, sk, key):
-        """Return how strongly the name ``key`` of kind ``kind`` (MAIN...) identifies row
-        ``idx``; ``sk`` is the name's skeleton."""
-        if kind != LATIN_ALT:
-            return _NAME_STRENGTH[kind]
-        row = self._row(idx)
-        if not row[4]:
-            # A village's alternate names mix in other villages' names (Plekhiv lists
-            # "Plekhovo"); one that only romanises its own name otherwise is its own.
-            if key in _romanisations(fold(self.gazetteer.name_at(idx))):
-                return 0.95
-            return 0.75
-        if row[5] == sk:
-            return 0.95
-        return _NAME_STRENGTH[LATIN_ALT]
-
-    def _matches(self, key, *, near_matches=True):
-        """Return ``{row: name strength}`` for a folded key.
-
-        Main names count 1.0; Cyrillic alternate names 0.95; a Latin alternate name that is
-        a spelling variant of the main name (same consonant skeleton) 0.95 for towns, and
-        other Latin alternate names 0.8 (0.75 for villages under 1,000 people, whose
-        alternate names mix in neighbouring-language forms of other villages' names, unless
-        the alternate name only romanises the main one otherwise: 0.95). A key no place has
-        is read through other romanisations (:func:`_romanisations`: "Sudja" as Sudzha),
-        villages included, at 0.95 of their strength. Names of towns with the query's
-        consonant skeleton, or one edit away when only villages carry the name, count their
-        own strength times their similarity.
-        """
-        gaz = self.gazetteer
-        row_of = self._row
-        found = {}
-        sk = skeleton(key)
-        for idx, kind in gaz.entries(key):
-            strength = self._strength(idx, kind, sk, key)
-            if strength > found.get(idx, 0.0):
-                found[idx] = strength
-        if not found and near_matches:
-            # An unknown name may be another romanisation of a known one ("Sudja" for
-            # Sudzha, "Staromayorske" for Staromaiorske): villages included, a little weaker.
-            for name in gaz.known_keys(_romanisations(key)):
-                name_sk = skeleton(name)
-                for idx, kind in gaz.entries(name):
-                    strength = self._strength(idx, kind, name_sk, name) * _ROMANISATION_STRENGTH
-                    if strength > found.get(idx, 0.0):
-                        found[idx] = strength
-        if len(key) < 4 or not near_matches:
-            return found
-        # A near match only matters when it is more populous than the strong exact ones.
-        floor = -1
-        for i, st in found.items():
-            if st >= 0.95:
-                row = row_of(i)
-                if row[1] == "P" and row[0] > floor:
-                    floor = row[0]
-        near = set(gaz.skeleton_keys(sk, min_population=floor)) if len(sk) >= 4 else set()
-        if not found or (len(key) >= 6 and not any(row_of(i)[4] for i in found)):
-            near |= gaz.known_keys(_edits1(key, swaps_only=len(key) < 6))
-        near.discard(key)
-        if not near:
-            return found
-        compact = key.replace(" ", "")
-        letters = _letter_counts(compact)
-        todo = []
-        for name in near:
-            rows = []
-            for i, kind in gaz.entries(name):
-                if i not in found:
-                    row = row_of(i)
-                    if row[0] > floor and row[4]:
-                        rows.append((i, kind))
-            if not rows:
-                continue
-            other = name.replace(" ", "")
-            bound = _shared_ratio(letters, len(compact), other)  # >= the similarity
-            if bound >= 0.75:
-                name_sk = skeleton(name)
-                todo.append(
-                    (
-                        bound,
-                        name,
-                        other,
-                        [(i, self._strength(i, k, name_sk, name)) for i, k in rows],
-                    )
-                )
-        # Most similar first, so that names that cannot raise a place's best are skipped.
-        todo.sort(reverse=True)
-        best = {}
-        for bound, _name, other, rows in todo:
-            if all(st * bound * 0.9 <= best.get(idx, 0.0) for idx, st in rows):
-                continue
-            ratio = _similarity(compact, other)
-            if ratio < 0.75:
-                continue
-            for idx, st in rows:
-                # An exact name, even an alternate one, outranks a near one of equal weight.
-                strength = st * ratio * 0.9
-                if strength > best.get(idx, 0.0):
-                    best[idx] = strength
-        found.update(best)
-        return found
-
-    def _notable(self, idx):
-        """Return True for towns (1,000 people or more, or admin seats) and areas."""
-        return self._row(idx)[4]
-
-    def _rank(self, matches, *, kind, context, country_codes, feature_classes, hints):
-        countries, lead, hinted, admin1, hinted_admin1, near = _hint_terms(context, hints)
-        ranked = []
-        for score, place, fcode in self._scored(matches, kind, country_codes, feature_classes):
-            cc = place.country_code
-            if countries or admin1:
-                # The document: its countries, the one it is most about, its admin1 units.
-                bonus = 0.2 * countries.get(cc, 0.0) + 0.15 * lead.get(cc, 0.0)
-                if fcode != "ADM1" and (cc, place.admin1_code) in admin1:
-                    bonus += 0.15
-                score += min(MAX_CONTEXT_BONUS, bonus)
-            if hinted or hinted_admin1:
-                # The query's own qualifiers ("Kherson, Kherson Oblast", "X, Ukraine").
-                bonus = 0.2 * hinted.get(cc, 0.0)
-                if fcode != "ADM1" and (cc, place.admin1_code) in hinted_admin1:
-                    bonus += 0.15
-                score += bonus
-            if near is not None:
-                dist = _distance_km(near[0], near[1], place.lat, place.lon)
-                score += 0.25 * math.exp(-dist / 100.0)
-            ranked.append((score, place))
-        ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
-        return [(place, round(min(1.0, max(0.0, score)), 4)) for score, place in ranked]
-
-    def _scored(self, matches, kind, country_codes, feature_classes):
-        """Return ``[(score before context, place, feature code)]`` of the matching rows.
-
-        It depends on the name and its wording, not on the document: remembered with the
-        matches it was computed from (documents share names but not contexts).
-        """
-        key = (id(matches), kind, frozenset(country_codes or ()), frozenset(feature_classes or ()))
-        hit = self._scores.get(key) if self.cache_size else None
+    def _static_scores(self, found, kind, ccs, fcs):
+        """Return the :class:`_Static` terms of the matching rows (cached per name)."""
+        matches = found.matches
+        key = (id(matches), kind, ccs, fcs)
+        hit = self._static.get(key) if self.cache_size else None
         if hit is not None and hit[0] is matches:
             return hit[1]
         gaz = self.gazetteer
-        row_of = self._row
-        # Where the name is also a town: a bare name that is both a town and a unit means
-        # the town when the town lies in that unit ("Kursk", "Donetsk") or is a city of its
-        # country; a village elsewhere (Alabama, New York) does not make "Alabama" a town.
+        # A bare name that is both a town and a unit means the town when the town lies in
+        # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
+        # (Alabama, New York) does not make "Alabama" a town.
         populated = set()
         for i in matches:
-            row = row_of(i)
-            if row[1] == "P":
+            info = self._info(i)
+            if info.feature_class == "P":
                 town = gaz.place_at(i)
                 populated.add((town.country_code, town.admin1_code))
-                if row[0] >= _CITY:
+                if info.population >= _CITY:
                     populated.add((town.country_code, None))
-        scored = []
-        for idx, strength in matches.items():
-            pop, fclass, fcode, area, _notable, _sk, base = row_of(idx)
-            if feature_classes and fclass not in feature_classes:
+        out = []
+        for idx, match in matches.items():
+            info = self._info(idx)
+            if fcs and info.feature_class not in fcs:
                 continue
             place = gaz.place_at(idx)
             cc = place.country_code
-            if country_codes and cc not in country_codes:
+            if ccs and cc not in ccs:
                 continue
-            if kind is None and fclass == "P":
-                imp = base  # the common case: a bare name of a town
-            else:
-                town = (cc, place.admin1_code) in populated or (cc, None) in populated
-                imp = _importance(base, fclass, fcode, area, kind, town)
-            if fclass != "P":  # alternate names of units come from Natural Earth, curated
-                strength = max(strength, _NAME_STRENGTH[NATIVE_ALT] * (strength >= 0.8))
-            scored.append((strength * (0.45 + 0.55 * max(0.0, imp)), place, fcode))
+            town = (cc, place.admin1_code) in populated or (cc, None) in populated
+            imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
+                                     info.area_km2, kind, town)  # fmt: skip
+            if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
+                match = Match("alternate", match.similarity)  # units' names are curated
+            base = ranking.static_term(match.kind, match.similarity, imp)
+            out.append(_Static(base, place, match, imp))
         if self.cache_size:
-            bounded_put(self._scores, key, (matches, scored), _NAME_CACHE)
-        return scored
+            bounded_put(self._static, key, (matches, out), _NAME_CACHE)
+        return out
 
-    def _parse(self, query):
-        """Split a query into its name and the hints its other parts give."""
-        if _SPECIAL.search(query) is None:  # the common case: a bare name
-            return query.strip(), (), None
-        text = _CONTROL.sub(" ", query).strip()
-        dash = _DASH.split(text, maxsplit=1)
-        sub = None
-        if len(dash) == 2 and dash[0].strip() and dash[1].strip():
-            text, sub = dash[0], dash[1]
-        parts = [p.strip() for p in _COMMA.split(text) if p.strip()]
-        return (parts[0] if parts else ""), parts[1:], sub
-
-    def _qualifier_hints(self, qualifiers):
-        """Return the hints of "X, Qualifier": every reading of the qualifier close to its best.
-
-        "Columbus, Georgia" reads Georgia as the country and as the US state, so that the
-        Columbus in the state wins over a larger Columbus elsewhere ("City, State").
-        """
-        hints = {"countries": {}, "admin1": set()}
-        for qual in qualifiers:
-            ranked, _near, _kind = self._candidates_for(fold(qual), None, hints={})
-            if not ranked or ranked[0][1] < self.min_score:
+    def _rank(self, statics, context, areas, *, explain=False):
+        """Return candidates ranked best first (:class:`Scored` with ``explain``)."""
+        countries, lead, admin1, points = _context_terms(context)
+        plain = not (countries or admin1 or points or areas)
+        ranked = []
+        for st in statics:
+            place = st.place
+            if plain and not explain:
+                ranked.append((st.base, place, None))
                 continue
-            top = ranked[0][1]
-            for place, score in ranked[:4]:
-                if score < self.min_score or score < top - _QUALIFIER_SPREAD:
-                    break
-                if place.feature_code in COUNTRY_CODES:
-                    hints["countries"][place.country_code] = 1.5
-                elif place.admin1_code:
-                    hints["admin1"].add((place.country_code, place.admin1_code))
-                    hints["countries"].setdefault(place.country_code, 0.5)
-        return hints
+            cc = place.country_code
+            doc_admin1 = place.feature_code != "ADM1" and (cc, place.admin1_code) in admin1
+            near_km = None
+            if points:
+                near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
+            level, km, direction = self._qualifier_fit(place, areas)
+            features = Features(
+                st.match.kind, st.match.similarity, st.importance, countries.get(cc, 0.0),
+                lead.get(cc, 0.0), doc_admin1, near_km, level, km, direction,
+            )  # fmt: skip
+            ranked.append((ranking.raw_score(features), place, features))
+        ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
+        if explain:
+            return [Scored(p, _clamp(s), f) for s, p, f in ranked]
+        return [Candidate(p, _clamp(s)) for s, p, _f in ranked]
 
-    def _candidates_for(self, key, context, *, hints, country_codes=None, feature_classes=None):
-        # The names that match a key do not depend on the query's context or filters: a
-        # document's context ranks them anew, but they are found once.
-        found = self._found.get((key, len(self.gazetteer))) if self.cache_size else None
-        if found is None:
-            found = self._find(key)
-            if self.cache_size:
-                bounded_put(self._found, (key, len(self.gazetteer)), found, _NAME_CACHE)
-        matches, kind, near = found
+    def _qualifier_fit(self, place, areas):
+        """Return (level, km, direction) of the best qualifier area holding ``place``."""
+        best = (None, None, 0)
+        best_value = -1.0
+        for area in areas:
+            inside, km = area.reach(place, distance_km, self._outline)
+            if not inside:
+                continue
+            direction = 0
+            if area.bearing is not None and km:
+                p = area.place
+                turn = abs((ranking.bearing(p.lat, p.lon, place.lat, place.lon) - area.bearing
+                            + 180) % 360 - 180)  # fmt: skip
+                direction = 1 if turn <= 67.5 else (-1 if turn >= 112.5 else 0)
+            value = ranking.qualifier_term(area.level, km, direction)
+            if value > best_value:
+                best, best_value = (area.level, km, direction), value
+        return best
+
+    def _outline(self, geonameid):
+        """Return a point-in-outline test ``f(lon, lat)`` of an area, or None."""
+        test = self._outlines.get(geonameid)
+        if test is None and geonameid not in self._outlines:
+            from shapely import contains_xy
+            from shapely.geometry import shape
+            from shapely.prepared import prep
+
+            geom = self.gazetteer.geometry(geonameid)
+            if geom is not None:
+                prepared = prep(shape(geom))
+                test = lambda lon, lat: bool(contains_xy(prepared.context, lon, lat))  # noqa: E731
+            self._outlines[geonameid] = test
+        return test
+
+    # -- qualifiers -------------------------------------------------------------------------
+
+    def _areas(self, qual, outer):
+        """Return the :class:`~geo.geoparse.qualifiers.Area` readings of a qualifier.
+
+        A qualifier that names no place is read without its last words ("Donetsk airport"
+        as Donetsk); readings outside the ``outer`` areas (the qualifiers after this one)
+        are dropped when some lie inside.
+        """
+        words = qual.text.split()
+        for n in range(len(words), 0, -1):
+            key = fold(" ".join(words[:n]))
+            if len(key) >= 3 and key not in _NOT_NAMES:
+                areas = self._readings(key, qual, outer)
+                if areas:
+                    return areas
+        return []
+
+    def _readings(self, key, qual, outer):
+        """Return the areas of the readings of a qualifier's folded text.
+
+        Every reading within :data:`_QUALIFIER_SPREAD` of the best one counts ("Columbus,
+        Georgia": the country and the US state). Near spellings count only when close
+        ("Zaporizhia"), never one edit away.
+        """
+        found = self._find(key, fuzzy=False)
+        statics = [
+            st
+            for st in self._static_scores(found, found.kind, None, None)
+            if st.match.kind != "fuzzy"
+            and (st.match.kind != "skeleton" or st.match.similarity >= 0.85)
+        ]
+        ranked = [c for c in self._rank(statics, None, ()) if c.score >= self.min_score]
+        if outer:
+            inside = [c for c in ranked if self._qualifier_fit(c.place, outer)[0]]
+            ranked = inside or ranked
+        areas = []
+        wording = found.kind if found.kind in ("district", "hromada") else qual.relation
+        radius = RADIUS_KM.get(wording, RADIUS_KM["in"])
+        for place, score in ranked[:4]:
+            if score < ranked[0].score - _QUALIFIER_SPREAD:
+                break
+            code = place.feature_code
+            if place.feature_class == "P" and score < ranked[0].score - _TOWN_SPREAD:
+                continue  # a town named as a landmark: its small homonyms are not meant
+            if code in COUNTRY_CODES:
+                level = "country"
+            elif code in ("ADM1", "RGN"):
+                level = "admin1" if code == "ADM1" else "region"
+            elif code.startswith("ADM"):
+                level = "admin2"
+            else:
+                level = "radius"
+            areas.append(Area(level, place, radius, qual.bearing, qual.text, score))
+            if level == "radius" and qual.relation == "in" and code in ("PPLA", "PPLC"):
+                # "X, Zaporizhzhia": the oblast named after its centre, too.
+                unit = self.gazetteer.admin1(place.country_code, place.admin1_code)
+                if unit is not None:
+                    areas.append(Area("admin1", unit, 0.0, None, qual.text, score))
+        return areas
+
+    def _resolve_uncached(self, query, context, ccs, fcs, explain=False):
+        parsed = parse_query(query, is_name=lambda text: self.gazetteer.has_key(fold(text)))
+        key = fold(parsed.name)
+        groups = []  # the areas of each qualifier, outermost first
+        outer = []
+        for qual in reversed(parsed.qualifiers):
+            areas = self._areas(qual, outer)
+            if areas:
+                groups.append(areas)
+                outer = areas
+        found = self._find(key) if key else Found({}, None, False)
+        kind = found.kind
         if kind is None and context is not None and context.prefer_area:
             kind = "area"
-        ranked = self._rank(matches, kind=kind, context=context, country_codes=country_codes,
-                            feature_classes=feature_classes, hints=hints)  # fmt: skip
-        return ranked, near, kind
+        statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs), groups)
+        if groups and used is None and key:
+            # No place of this exact name in the area: its other spellings there.
+            found = self._find(key, wide=True)
+            statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs),
+                                                groups)  # fmt: skip
+        if groups and used is None:
+            return self._fallback(query, groups, found, explain)
+        ranked = self._rank(statics, context, areas, explain=explain)
+        precision = "near" if found.near else None
+        if kind == "district" and ranked and ranked[0].place.precision == "exact":
+            precision = "admin2"  # "X district" and no such unit: the town, as its district
+        if kind == "hromada" and ranked and ranked[0].place.precision == "exact":
+            precision = "near"  # a hromada: the area around its centre
+        qualifier = None
+        if used and ranked:
+            top = ranked[0].place
+            fits = [a for a in used if a.reach(top, distance_km, self._outline)[0]] or used
+            qualifier = _qualifier_raw(fits[0], fallback=False)
+        near = frozenset(st.place.geonameid for st in statics if st.match.kind in NEAR_KINDS)
+        if parsed.sub and ranked and ranked[0].score >= self.min_score:
+            return self._city_district(parsed.sub, ranked, context, qualifier, explain, near)
+        return _Parsed(ranked, precision, qualifier, near)
 
-    def _find(self, key):
-        """Return ``({row: name strength}, kind, near)`` of a folded key with its qualifiers."""
-        base, kind, near = strip_qualifiers(key)
-        matches = self._matches(key, near_matches=base == key)
-        if base != key:
-            for idx, strength in self._matches(base).items():
-                matches[idx] = max(matches.get(idx, 0.0), strength)
-        if kind == "district":
-            # Districts are named after their town as adjectives: Kupiansk -> Kupianskyi Raion.
-            for suffix in _ADJECTIVE_SUFFIXES:
-                for idx, strength in self._matches(base + suffix, near_matches=False).items():
-                    if self.gazetteer.row_rank_data(idx)[2] == "ADM2":
-                        matches[idx] = max(matches.get(idx, 0.0), strength)
-        return matches, kind, near
+    def _inside(self, statics, groups):
+        """Keep the candidates inside each qualifier's areas (outermost first) when any are.
+
+        Returns ``(statics, areas of the innermost qualifier used, that group or None)``.
+        """
+        used, areas = None, []
+        for group in groups:
+            fits = [(s, self._qualifier_fit(s.place, group)) for s in statics]
+            inside = [(s, fit) for s, fit in fits if fit[0]]
+            if any(fit[2] > 0 for _s, fit in inside):
+                inside = [(s, fit) for s, fit in inside if fit[2] >= 0]  # the direction given
+            if inside:
+                statics, areas, used = [s for s, _fit in inside], group, group
+        return statics, areas, used
+
+    def _fallback(self, query, groups, found, explain):
+        """Answer with the innermost qualifier's own place when the name is not inside it."""
+        area = groups[-1][0]
+        place = area.place
+        score = round(area.score * _FALLBACK_SHARE, 4)
+        precision = "near" if area.level == "radius" else None
+        row = Scored(place, score, Features("main")) if explain else Candidate(place, score)
+        return _Parsed([row], precision, _qualifier_raw(area, fallback=True))
+
+    def _city_district(self, sub, ranked, context, qualifier, explain, near):
+        """Resolve "City - district": the district within 40 km of the city, else the city."""
+        parent = ranked[0].place
+        found = self._find(fold(sub))
+        statics = self._static_scores(found, found.kind, frozenset({parent.country_code}), None)
+        ctx = Context(near=(parent.lat, parent.lon))
+        inner = [
+            c
+            for c in self._rank(statics, ctx, (), explain=explain)
+            if c.score >= self.min_score
+            and c.place.geonameid != parent.geonameid
+            and distance_km(parent.lat, parent.lon, c.place.lat, c.place.lon) < 40
+        ]
+        if inner:
+            kinds = frozenset(s.place.geonameid for s in statics if s.match.kind in NEAR_KINDS)
+            return _Parsed(inner, None, qualifier, kinds)
+        precision = "admin2" if parent.precision == "exact" else None
+        return _Parsed(ranked, precision, qualifier, near)
+
+    def _resolve(self, query, context, country_codes, feature_classes, explain=False):
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str; got {type(query).__name__} {query!r:.80}")
+        if len(query) > MAX_QUERY_LENGTH or not query.strip():
+            return _Parsed([], None, None)
+        ccs = frozenset(c.upper() for c in country_codes) if country_codes else None
+        fcs = frozenset(feature_classes) if feature_classes else None
+        if context is None and self.cache_size and not explain:
+            key = (query, ccs, fcs)
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._resolve_uncached(query, None, ccs, fcs)
+                if len(self._cache) >= self.cache_size:
+                    self._cache.clear()
+                self._cache[key] = hit
+            return hit
+        return self._resolve_uncached(query, context, ccs, fcs, explain)
+
+    # -- public interface -------------------------------------------------------------------
 
     def candidates(self, query, *, context=None, country_codes=None, feature_classes=None):
         """Return ranked candidate places for a query, best first.
@@ -417,8 +434,9 @@ class GazetteerGeocoder:
         Parameters
         ----------
         query : str
-            A place name as reports write it ("the Kursk region", "near Sudzha",
-            "Kherson, Kherson Oblast", "Donetsk - Petrovskyi").
+            A place name as reports write it, with its qualifiers ("the Kursk region",
+            "near Sudzha", "Heorhiivka, Donetsk region", "Kalynove near Ocheretyne",
+            "Tiahynka, west of Beryslav", "Donetsk - Petrovskyi").
         context : Context, optional
             Document-level hints.
         country_codes : iterable of str, optional
@@ -428,65 +446,22 @@ class GazetteerGeocoder:
 
         Returns
         -------
-        list of (Place, float)
-            Scores are in [0, 1]; empty when nothing matches.
+        list of Candidate
+            ``(place, score)`` pairs, scores in [0, 1]; empty when nothing matches. When the
+            query names an area and no place of the name lies in it, the area's own place.
         """
-        return list(self._resolve(query, context, country_codes, feature_classes)[0])
+        return list(self._resolve(query, context, country_codes, feature_classes).ranked)
 
-    def _resolve(self, query, context, country_codes, feature_classes):
-        """Return (ranked candidates, precision override or None)."""
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str; got {type(query).__name__} {query!r:.80}")
-        if len(query) > MAX_QUERY_LENGTH or not query.strip():
-            return [], None
-        ccs = frozenset(c.upper() for c in country_codes) if country_codes else None
-        fcs = frozenset(feature_classes) if feature_classes else None
-        if context is None and self.cache_size:
-            key = (query, ccs, fcs)
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = self._resolve_uncached(query, None, ccs, fcs)
-                if len(self._cache) >= self.cache_size:
-                    self._cache.clear()
-                self._cache[key] = hit
-            return hit
-        return self._resolve_uncached(query, context, ccs, fcs)
+    def explain(self, query, *, context=None, country_codes=None, feature_classes=None):
+        """Return the ranked candidates with the features their scores come from.
 
-    def _resolve_uncached(self, query, context, ccs, fcs):
-        name, qualifiers, sub = self._parse(query)
-        if not qualifiers and not sub and " in " in name.lower():
-            # "Pokrovsk in Yakutia": what follows "in" qualifies the name, unless the whole
-            # is itself a name ("Sankt Johann in Tirol").
-            parts = _IN.split(name)
-            if all(part.strip() for part in parts) and not self.gazetteer.has_key(fold(name)):
-                name, qualifiers = parts[0], parts[1:]
-        hints = self._qualifier_hints(qualifiers) if qualifiers else {}
-        ranked, near, kind = self._candidates_for(
-            fold(name), context, hints=hints, country_codes=ccs, feature_classes=fcs
-        )
-        precision = "near" if near else None
-        if kind == "district" and ranked and ranked[0][0].precision == "exact":
-            precision = "admin2"  # "X district" and no such unit: the town, as its district
-        if sub and ranked and ranked[0][1] >= self.min_score:
-            parent = ranked[0][0]
-            inner, _near, _kind = self._candidates_for(
-                fold(sub), context, hints={"near": (parent.lat, parent.lon)},
-                country_codes={parent.country_code},
-            )  # fmt: skip
-            inner = [
-                (p, s)
-                for p, s in inner
-                if s >= self.min_score
-                and p.geonameid != parent.geonameid
-                and _distance_km(parent.lat, parent.lon, p.lat, p.lon) < 40
-            ]
-            if inner:
-                return inner, None
-            if parent.precision == "exact":
-                return ranked, "admin2"  # a district of the city: the city, as an area
-        return ranked, precision
-
-    # -- geopy contract ---------------------------------------------------------------------
+        Returns
+        -------
+        list of Scored
+            ``(place, score, features)``; ``ranking.score(features) == score``.
+        """
+        parsed = self._resolve(query, context, country_codes, feature_classes, explain=True)
+        return list(parsed.ranked)
 
     def geocode(self, query, *, exactly_one=True, country_codes=None, feature_classes=None,
                 limit=None, context=None):  # fmt: skip
@@ -511,21 +486,30 @@ class GazetteerGeocoder:
         -------
         geopy.location.Location, list of Location or None
             ``raw`` holds geonameid, name, feature_class, feature_code, country_code,
-            admin1_code, admin1_name, population, precision, score, alternatives, geometry
-            (areas only) and query.
+            admin1_code, admin1_name, admin2_code, population, precision, score, source,
+            alternatives, geometry (areas only), query, and ``qualifier`` when the query's
+            qualifier chose the place: ``{"text", "geonameid", "kind", "fallback"}`` (kind
+            "country", "admin1", "admin2", "region" or "place"; fallback true when the
+            answer is the qualifier's own place because no place of the name lies in it).
         """
         if isinstance(country_codes, str):
             country_codes = [country_codes]
         if isinstance(feature_classes, str):
             feature_classes = [feature_classes]
-        ranked, precision = self._resolve(query, context, country_codes, feature_classes)
-        ranked = [(p, s) for p, s in ranked if s >= self.min_score]
+        parsed = self._resolve(query, context, country_codes, feature_classes)
+        near, floor = parsed.near, self.min_score + NEAR_MIN_SCORE - MIN_SCORE
+        ranked = [
+            c
+            for c in parsed.ranked
+            if c.score >= (floor if c.place.geonameid in near else self.min_score)
+        ]
         if not ranked:
             return None
+        extra = (parsed.precision, parsed.qualifier)
         if exactly_one:
-            return self._location(ranked[0], ranked[1:6], query, precision)
+            return self._location(ranked[0], ranked[1:6], query, *extra)
         ranked = ranked[: limit or len(ranked)]
-        return [self._location(item, (), query, precision) for item in ranked]
+        return [self._location(item, (), query, *extra) for item in ranked]
 
     def _address(self, place):
         """Return "name, admin1, country" of a place (computed once per place)."""
@@ -540,26 +524,28 @@ class GazetteerGeocoder:
             address = self._addresses[place.geonameid] = ", ".join(parts)
         return address
 
-    def _location(self, item, others, query, precision=None):
-        place, score = item
-        gaz = self.gazetteer
+    def _location(self, item, others, query, precision=None, qualifier=None):
+        place, score = item[0], item[1]
         raw = {
             "geonameid": place.geonameid, "name": place.name,
             "feature_class": place.feature_class, "feature_code": place.feature_code,
             "country_code": place.country_code, "admin1_code": place.admin1_code,
-            "admin1_name": place.admin1_name, "population": place.population,
+            "admin1_name": place.admin1_name, "admin2_code": place.admin2_code,
+            "population": place.population,
             "precision": precision if precision and place.precision == "exact"
             else place.precision,
-            "score": score,
-            "source": place.source, "query": query,
+            "score": score, "source": place.source, "query": query,
             "alternatives": [
-                {"geonameid": p.geonameid, "name": p.name, "feature_code": p.feature_code,
-                 "country_code": p.country_code, "score": s}
-                for p, s in others
+                {"geonameid": c.place.geonameid, "name": c.place.name,
+                 "feature_code": c.place.feature_code,
+                 "country_code": c.place.country_code, "score": c.score}
+                for c in others
             ],
         }  # fmt: skip
+        if qualifier is not None:
+            raw["qualifier"] = dict(qualifier)
         if place.is_area:
-            raw["geometry"] = gaz.geometry(place.geonameid)
+            raw["geometry"] = self.gazetteer.geometry(place.geonameid)
         return Location(self._address(place), Point(place.lat, place.lon), raw)
 
     def reverse(self, query, *, exactly_one=True):
@@ -601,14 +587,24 @@ class GazetteerGeocoder:
         return found[0] if exactly_one else found
 
 
-def _hint_terms(context, hints):
-    """Return the ranking terms of a document context and of a query's qualifiers.
+def _clamp(value):
+    return round(min(1.0, max(0.0, value)), 4)
 
-    ``(countries, lead, hinted countries, admin1, hinted admin1, point)``: ``lead`` gives the
-    country the document is most about its margin over the next one, scaled to [0, 1]
-    (a margin of :data:`_LEAD_MARGIN` or more counts fully).
+
+def _qualifier_raw(area, *, fallback):
+    return {"text": area.text, "geonameid": area.place.geonameid, "kind": area.kind(),
+            "fallback": fallback}  # fmt: skip
+
+
+def _context_terms(context):
+    """Return ``(countries, lead, admin1, points)`` of a document context.
+
+    ``lead`` gives the country the document is most about its margin over the next one,
+    scaled to [0, 1] (a margin of :data:`_LEAD_MARGIN` or more counts fully).
     """
-    countries = context.countries if context else {}
+    if context is None:
+        return {}, {}, frozenset(), ()
+    countries = context.countries or {}
     lead = {}
     if countries:
         ordered = sorted(countries.values(), reverse=True)
@@ -616,112 +612,4 @@ def _hint_terms(context, hints):
         for cc, weight in countries.items():
             if weight == ordered[0] and weight > second:
                 lead[cc] = min(1.0, (weight - second) / _LEAD_MARGIN)
-    admin1 = context.admin1 if context and context.admin1 else frozenset()
-    near = hints.get("near") or (context.near if context else None)
-    return countries, lead, hints.get("countries", {}), admin1, hints.get("admin1", ()), near
-
-
-def _distance_km(lat1, lon1, lat2, lon2):
-    """Return the great-circle distance between two points in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def _letter_counts(text):
-    """Return how often each letter occurs in ``text``."""
-    counts = {}
-    for ch in text:
-        counts[ch] = counts.get(ch, 0) + 1
-    return counts
-
-
-def _shared_ratio(counts, length, other):
-    """Return an upper bound of the similarity: the share of letters the two have in common.
-
-    ``counts`` and ``length`` describe the first string (:func:`_letter_counts`).
-    """
-    avail = dict(counts)
-    shared = 0
-    for ch in other:
-        left = avail.get(ch, 0)
-        if left:
-            avail[ch] = left - 1
-            shared += 1
-    return 2.0 * shared / (length + len(other)) if length + len(other) else 1.0
-
-
-def _similarity(a, b):
-    """Return ``difflib.SequenceMatcher(None, a, b).ratio()`` for short strings, faster.
-
-    The same Ratcliff/Obershelp matching (longest block leftmost in ``a``, then in ``b``,
-    recursively on both sides), without difflib's junk and popular-element handling, which
-    does not apply to strings under 200 characters.
-    """
-    total = len(a) + len(b)
-    if not total:
-        return 1.0
-    b2j = {}
-    for j, ch in enumerate(b):
-        b2j.setdefault(ch, []).append(j)
-    matched = 0
-    stack = [(0, len(a), 0, len(b))]
-    nothing = ()
-    while stack:
-        alo, ahi, blo, bhi = stack.pop()
-        besti, bestj, bestsize = alo, blo, 0
-        j2len = {}
-        for i in range(alo, ahi):
-            newj2len = {}
-            for j in b2j.get(a[i], nothing):
-                if j < blo:
-                    continue
-                if j >= bhi:
-                    break
-                k = newj2len[j] = j2len.get(j - 1, 0) + 1
-                if k > bestsize:
-                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            j2len = newj2len
-        if bestsize:
-            matched += bestsize
-            if alo < besti and blo < bestj:
-                stack.append((alo, besti, blo, bestj))
-            if besti + bestsize < ahi and bestj + bestsize < bhi:
-                stack.append((besti + bestsize, ahi, bestj + bestsize, bhi))
-    return 2.0 * matched / total
-
-
-#: Spellings that romanisations of one Cyrillic name differ by (English, Ukrainian and
-#: Russian official systems, French, German): each is tried on an unknown name, one at a time.
-_ROMANISATION_SWAPS = (
-    ("ay", "ai"), ("ai", "ay"), ("oy", "oi"), ("oi", "oy"), ("ey", "ei"), ("iy", "yi"),
-    ("yi", "iy"), ("yy", "yi"), ("ya", "ia"), ("ia", "ya"), ("yu", "iu"), ("iu", "yu"),
-    ("ye", "ie"), ("ie", "ye"), ("yo", "io"), ("dj", "dzh"), ("dzh", "dj"), ("j", "y"),
-    ("ou", "u"), ("tch", "ch"), ("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("kh", "h"),
-    ("h", "kh"), ("tz", "ts"), ("ts", "tz"), ("cz", "ch"), ("sz", "sh"),
-)  # fmt: skip
-#: How much a name read through another romanisation counts, times the name's own strength.
-_ROMANISATION_STRENGTH = 0.95
-
-
-def _romanisations(key):
-    """Return ``key`` as other romanisations would spell it (one swap, every occurrence)."""
-    out = {key.replace(a, b) for a, b in _ROMANISATION_SWAPS if a in key}
-    out.discard(key)
-    return out
-
-
-def _edits1(key, *, swaps_only=False):
-    """Return the strings one edit away from ``key`` (deletes, swaps, replaces, inserts)."""
-    letters = "abcdefghijklmnopqrstuvwxyz "
-    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    out = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    if swaps_only:
-        out.discard(key)
-        return out
-    out |= {a + b[1:] for a, b in splits if b}
-    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    out |= {a + c + b for a, b in splits for c in letters}
-    out.discard(key)
-    return out
+    return countries, lead, context.admin1 or frozenset(), context.near_points

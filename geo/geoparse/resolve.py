@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from geo.extract.words import grouped_alternation, word_alternation
+from geo.common.words import grouped_alternation, word_alternation
 from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES, Place

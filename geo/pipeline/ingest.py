@@ -9,15 +9,14 @@ import time
 from dataclasses import dataclass, field
 
 from geo.articles.reader import iter_article_paths, read_article
-from geo.common import paths
+from geo.common import nlp, paths
 from geo.events.geometry import geometry_bounds
-from geo.events.merge import DATE_ASSUMED, PLACE_ASSUMED, compatible, merge, merge_counts, summarise
+from geo.events.merge import compatible, match_window, merge, merge_counts, summarise
 from geo.events.model import Event, Source
 from geo.exc import ArticleError, ConflictError, GeoError, StoreError
-from geo.extract.candidates import extract_candidates
+from geo.extract import find_events_in
 from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.normalize import PLACE_WORDS, fold, strip_qualifiers
-from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.resolve import geoparse, is_metonymic
 from geo.store.base import EventQuery
 
@@ -28,17 +27,17 @@ __all__ = [
     "Processed",
     "article_events",
     "compatible",
+    "extract_article",
     "ingest_paths",
     "merge",
     "process_article",
-    "theatre_of",
     "write_processed",
 ]
 
 #: The bundled demo articles ingested when no path is given.
 DEMO_ARTICLES = paths.DEMO_ARTICLES
 #: The ``extraction`` stamp of automatically extracted events (rules and their version).
-EXTRACTION = "automatic:rules-1"
+EXTRACTION = "automatic:parse-2"
 _LOCATIVE_CUES = frozenset("in near at outside around inside within across to into".split())
 
 
@@ -49,7 +48,8 @@ class IngestReport:
     ``ok`` lists the ids of articles stored, ``failed`` the ``(path, reason)`` of files
     refused; ``events_added`` new events, ``events_updated`` events that gained a source or
     detail, ``unchanged`` events already holding what the article says, ``protected``
-    reviewed or deleted events left alone.
+    reviewed or deleted events left alone; ``events_undated`` events reported but not stored
+    because neither their sentence nor their article gives a date.
     """
 
     ok: list = field(default_factory=list)
@@ -58,6 +58,7 @@ class IngestReport:
     events_updated: int = 0
     unchanged: int = 0
     protected: int = 0
+    events_undated: int = 0
 
     def to_dict(self):
         """Return the report as a JSON-ready dict."""
@@ -65,46 +66,8 @@ class IngestReport:
             "ok": self.ok, "failed": [{"path": str(p), "reason": r} for p, r in self.failed],
             "events_added": self.events_added, "events_updated": self.events_updated,
             "unchanged": self.unchanged, "protected": self.protected,
+            "events_undated": self.events_undated,
         }  # fmt: skip
-
-
-# -- places ---------------------------------------------------------------------------------
-
-
-def _admin1_of(place, gaz):
-    if place.feature_code in ("ADM1", "RGN") or place.feature_code in COUNTRY_CODES:
-        return place
-    if place.admin1_code:
-        return gaz.admin1(place.country_code, place.admin1_code) or place
-    return place
-
-
-def theatre_of(text, mentions, gazetteer):
-    """Return the area a document's events happen in when a sentence names no place.
-
-    The first-level unit (or curated region) most often named as a location ("in the Kursk
-    region", "in Kursk"), not counting places that stand for governments ("Kyiv said");
-    a country only when no finer place is named. None when the text names no location.
-    """
-    counts, first = {}, {}
-    for m in mentions:
-        if m.role != "location" or m.place is None or is_metonymic(text, m):
-            continue
-        if m.cue not in _LOCATIVE_CUES:
-            continue
-        area = _admin1_of(m.place, gazetteer)
-        weight = 0.5 if area.feature_code in COUNTRY_CODES else 1.0
-        if area.feature_code in COUNTRY_CODES and any(
-            x.place is not None and x.role == "location"
-            and x.place.feature_code not in COUNTRY_CODES for x in mentions
-        ):  # fmt: skip
-            continue
-        counts[area.geonameid] = counts.get(area.geonameid, 0) + weight
-        first.setdefault(area.geonameid, (m.start, area))
-    if not counts:
-        return None
-    best = max(counts, key=lambda gid: (counts[gid], -first[gid][0]))
-    return first[best][1]
 
 
 # -- one article ------------------------------------------------------------------------------
@@ -122,49 +85,76 @@ def _homonym_area(place, name_in_text, gaz):
     return None
 
 
-def _event_from(cand, article, gaz, index):
-    place = cand.place
+_NEAR = frozenset("near outside around close by off".split())
+
+
+def _place_fields(mention, text, gaz):
+    """Return the place fields of an event (empty when its sentence names no place)."""
+    place = mention.place
+    if place is None:
+        if mention.place_span is None:
+            return {}, None
+        return {"name_in_text": text[slice(*mention.place_span)]}, None
+    name_in_text = text[slice(*mention.place_span)] if mention.place_span else None
     notes = None
-    area = _homonym_area(place, cand.name_in_text, gaz)
+    if mention.place_basis == "article":
+        notes = (
+            "The sentence names no place; the article is about this area (most of the places "
+            "it names are in it)."
+        )
+    precision = place.precision
+    area = _homonym_area(place, name_in_text, gaz)
     if area is not None:
         notes = (
-            f"{cand.name_in_text!r} names both a town and its {area.name}; the text does "
-            "not say which, so the event is placed at the area."
+            f"{name_in_text!r} names both a town and its {area.name}; the text does not say "
+            "which, so the event is placed at the area."
         )
-        place = area
-        cand.geo_precision = area.precision
+        place, precision = area, area.precision
+    elif precision == "exact" and mention.near:
+        precision = "near"
+    admin = gaz.admin1(place.country_code, place.admin1_code) if place.admin1_code else None
+    fields = {
+        "location_name": place.name, "name_in_text": name_in_text,
+        "geonameid": place.geonameid, "feature_code": place.feature_code,
+        "country_code": place.country_code, "admin1": admin.name if admin else None,
+        "latitude": place.lat, "longitude": place.lon, "geo_precision": precision,
+        "geometry": gaz.geometry(place.geonameid) if place.is_area else None,
+    }  # fmt: skip
+    return fields, notes
+
+
+def _event_from(mention, article, text, gaz):
+    """Return the Event one EventMention of an article reports (one source: the article).
+
+    ``text`` is the article's extraction text (boilerplate blanked); offsets index the
+    stored text too, and the quote is taken from the stored text.
+    """
     published = article.get("published_at")
+    start, end = mention.quote
+    stored = article["text"]
+    while start < end and stored[start].isspace():
+        start += 1
+    while end > start and stored[end - 1].isspace():
+        end -= 1
     source = Source(
         source_id=article["article_id"], publisher=article.get("publisher"),
         title=article.get("title"), url=article.get("url"), published_at=published,
-        published_precision=article.get("published_precision"), quote=cand.quote,
-        start=cand.start, end=cand.end,
+        published_precision=article.get("published_precision"), quote=stored[start:end],
+        start=start, end=end,
     )  # fmt: skip
-    tags = {t for t in cand.tags if not t.startswith("sentence:")}
-    if not cand.place_stated:
-        tags.add(PLACE_ASSUMED)
-    tags = sorted(tags)
-    fields = {}
-    if place is not None:
-        admin = gaz.admin1(place.country_code, place.admin1_code) if place.admin1_code else None
-        fields = {
-            "location_name": place.name, "name_in_text": cand.name_in_text,
-            "geonameid": place.geonameid, "feature_code": place.feature_code,
-            "country_code": place.country_code,
-            "admin1": admin.name if admin else None,
-            "latitude": place.lat, "longitude": place.lon,
-            "geo_precision": cand.geo_precision or place.precision,
-            "geometry": gaz.geometry(place.geonameid) if place.is_area else None,
-        }  # fmt: skip
-    if not cand.place_stated and place is not None:
-        notes = "The sentence names no place: the article's main area is used."
-    key = json.dumps([cand.event_type, article["article_id"], cand.start, cand.trigger])
+    fields, notes = _place_fields(mention, text, gaz)
+    if mention.place_basis == "inherited":
+        notes = "The sentence names no place; it continues the report before it."
+    tags = tuple(sorted({f"mode:{mention.mode}"} if mention.mode else set()))
+    trigger = text[slice(*mention.trigger)]
+    key = json.dumps([mention.event_type, article["article_id"], start, trigger])
     event = Event(
         event_id="ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12],
-        event_type=cand.event_type, date_start=cand.date_start, date_end=cand.date_end,
-        date_precision=cand.date_precision, actor1=cand.actor1, actor2=cand.actor2,
-        claimed_by=cand.claimed_by, counts=tuple(cand.counts), sources=(source,),
-        tags=tuple(tags), reported_at=_reported(published), extraction=EXTRACTION,
+        event_type=mention.event_type, date_start=mention.date_start,
+        date_end=mention.date_end, date_precision=mention.date_precision,
+        date_basis=mention.date_basis, actor1=mention.actor1, actor2=mention.actor2,
+        target=mention.target, counts=tuple(mention.counts), sources=(source,), tags=tags,
+        reported_at=_reported(published), extraction=EXTRACTION,
         gazetteer_version=gaz.version, notes=notes, **fields,
     )  # fmt: skip
     return event.replace(counts=merge_counts(event.counts, ()), summary=None)
@@ -177,8 +167,76 @@ def _reported(published):
 
 
 def _strength(event):
-    return (DATE_ASSUMED not in event.tags, event.name_in_text is not None, len(event.counts),
-            event.actor1 is not None)  # fmt: skip
+    return (
+        event.date_basis == "stated",
+        event.geonameid is not None,
+        len(event.counts),
+        event.actor1 is not None,
+    )
+
+
+def extract_article(article, gazetteer=None):
+    """Return ``(events, undated)``: the events one article reports, merged within the
+    article (one source each), and how many it reports that could not be dated (no date
+    stated and no publication date)."""
+    gaz = gazetteer or Gazetteer.default()
+    text = article.extraction_text
+    doc = nlp.parse(text)
+    mentions = _geoparse(text, gaz, doc)
+    found = find_events_in(doc, mentions, published=article.reference, keep_all=True,
+                           metonymic=lambda m: is_metonymic(text, m), gazetteer=gaz)  # fmt: skip
+    undated = sum(1 for m in found if m.unreported == "undated")
+    events = []
+    for mention in found:
+        if mention.unreported is not None:
+            continue
+        event = _event_from(mention, article, text, gaz)
+        for k, other in enumerate(events):
+            if compatible(other, event, gaz, across=False):
+                strong, weak = (
+                    (event, other) if _strength(event) > _strength(other) else (other, event)
+                )
+                events[k] = merge(strong, weak.replace(sources=()), gaz)
+                break
+        else:
+            events.append(event)
+    events = _fold_unplaced(events, gaz)
+    return [e.replace(summary=summarise(e)) for e in events], undated
+
+
+def _located(event):
+    return event.geonameid is not None or event.latitude is not None
+
+
+def _fold_unplaced(events, gaz):
+    """Within one article, a report that names no place ("the attack killed ...") of an event
+    of which the article gives one placed report of the same type, at a compatible date,
+    is that event: it joins it (two or more candidates: it stays apart, unplaced)."""
+    out = []
+    for event in events:
+        if _located(event):
+            out.append(event)
+            continue
+        hosts = [k for k, other in enumerate(events) if _located(other)
+                 and compatible(other, event, gaz, across=False, anywhere=True)]  # fmt: skip
+        if len(hosts) == 1:
+            host = events[hosts[0]]
+            index = next(i for i, e in enumerate(out) if e.event_id == host.event_id) if any(
+                e.event_id == host.event_id for e in out) else None  # fmt: skip
+            merged = merge(host, event.replace(sources=()), gaz)
+            events[hosts[0]] = merged
+            if index is not None:
+                out[index] = merged
+        else:
+            out.append(event)
+    return out
+
+
+def _geoparse(text, gaz, doc):
+    try:
+        return geoparse(text, gazetteer=gaz, doc=doc)
+    except TypeError:  # until geoparse takes a parse
+        return geoparse(text, gazetteer=gaz)
 
 
 def article_events(article, gazetteer=None):
@@ -195,25 +253,7 @@ def article_events(article, gazetteer=None):
     -------
     list of Event
     """
-    gaz = gazetteer or Gazetteer.default()
-    text = article.extraction_text
-    mentions = geoparse(text, gazetteer=gaz)
-    theatre = theatre_of(text, mentions, gaz)
-    cands = extract_candidates(text, mentions, article.reference, theatre=theatre)
-    events = []
-    for i, cand in enumerate(cands):
-        event = _event_from(cand, article, gaz, i)
-        for k, other in enumerate(events):
-            if compatible(other, event, gaz, across=False):
-                strong, weak = (
-                    (event, other) if _strength(event) > _strength(other) else (other, event)
-                )
-                merged = merge(strong, weak.replace(sources=()), gaz)
-                events[k] = merged
-                break
-        else:
-            events.append(event)
-    return [e.replace(summary=summarise(e)) for e in events]
+    return extract_article(article, gazetteer)[0]
 
 
 _BOUNDS = {}
@@ -239,15 +279,17 @@ def _bbox(event):
 
 def _store_match(store, event, gaz):
     # Events at nested places always have intersecting boxes: the box narrows the search.
-    query = EventQuery(types=(event.event_type,), start=event.date_start, end=event.date_end,
-                       bbox=_bbox(event))  # fmt: skip
+    if event.geonameid is None and event.latitude is None:
+        return None  # an event with no place never joins another article's event
+    start, end = match_window(event)
+    query = EventQuery(types=(event.event_type,), start=start, end=end, bbox=_bbox(event))
     best, best_key = None, None
     sid = event.sources[0].source_id
     for stored in store.query(query):
         if not compatible(stored, event, gaz):
             continue
         own = any(s.source_id == sid for s in stored.sources)
-        key = (not own, DATE_ASSUMED in stored.tags, stored.event_id)
+        key = (not own, stored.date_basis != "stated", stored.event_id)
         if best_key is None or key < best_key:
             best, best_key = stored, key
     return best
@@ -265,6 +307,7 @@ class Processed:
     article: dict | None = None
     events: list = field(default_factory=list)
     error: str | None = None
+    undated: int = 0
 
 
 def process_article(path, *, gazetteer=None, today=None) -> Processed:
@@ -274,13 +317,13 @@ def process_article(path, *, gazetteer=None, today=None) -> Processed:
     """
     try:
         article = read_article(path, today=today)
-        events = article_events(article, gazetteer)
+        events, undated = extract_article(article, gazetteer)
     except ArticleError as err:
         return Processed(str(path), error=str(err))
     except (GeoError, ValueError, OSError) as err:
         return Processed(str(path), error=f"{path}: cannot ingest: {err}")
     record = {k: v for k, v in article.items() if k != "path"}
-    return Processed(str(path), record, events)
+    return Processed(str(path), record, events, undated=undated)
 
 
 def _write_article(store, processed, gaz):
@@ -313,6 +356,7 @@ def _write_article(store, processed, gaz):
             else:
                 done.events_updated += 1
     done.ok.append(processed.article["article_id"])
+    done.events_undated = processed.undated
     return done
 
 
@@ -358,6 +402,7 @@ def _add(report, part):
     report.events_updated += part.events_updated
     report.unchanged += part.unchanged
     report.protected += part.protected
+    report.events_undated += part.events_undated
 
 
 #: Articles share one transaction for up to this many articles or seconds (each is a

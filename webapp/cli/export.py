@@ -183,9 +183,11 @@ def _existing_store():
 @click.option("--format", "fmt", metavar="|".join(("geojson", "csv", "gpkg", "kml")),
               help="Output format (default: from the -o extension, else geojson).")  # fmt: skip
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@click.option("--one-per-day", is_flag=True,
+              help="Merge events of one type at one place on one day (VIINA's view).")  # fmt: skip
 @filter_options
 @_store_errors
-def export(fmt, output, **filters):
+def export(fmt, output, one_per_day, **filters):
     """Export events matching the filters as GeoJSON, CSV, GeoPackage or KML.
 
     Filters combine with AND; repeated --type/--status/--actor options combine with OR. The
@@ -197,9 +199,19 @@ def export(fmt, output, **filters):
     query = build_query(**filters)
     with _existing_store() as store:
         meta = default_meta(data_as_of=store.data_as_of(), query=_query_meta(**filters))
+
+        def rows():
+            if not one_per_day:
+                return fmt_obj.events_for(store, query)
+            from geo.events.merge import one_per_day as per_day
+            from geo.gazetteer.lookup import Gazetteer
+
+            meta["view"] = "one-per-day"
+            return per_day(store.query(query), Gazetteer.default())
+
         if output in (None, "-"):
             out = sys.stdout.buffer
-            fmt_obj.write(fmt_obj.events_for(store, query), out, meta=meta)
+            fmt_obj.write(rows(), out, meta=meta)
             out.flush()
             return
         target = Path(output)
@@ -212,7 +224,7 @@ def export(fmt, output, **filters):
         tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
             with open(tmp, "xb") as handle:
-                fmt_obj.write(fmt_obj.events_for(store, query), handle, meta=meta)
+                fmt_obj.write(rows(), handle, meta=meta)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

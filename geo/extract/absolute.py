@@ -1,0 +1,220 @@
+"""Date expressions that name the calendar date: "9 January 2025", "January 9", "3-5 March".
+
+Each form is one named pattern in :data:`PATTERNS` (joined into the expression of
+:func:`geo.extract.temporal.find_dates`), resolved by :func:`resolve`: full dates (ISO
+"2024-03-03", "2024/03/03", European "03.03.2024", "25/12/2024" when one number is above 12,
+"9 January 2025", "January 9, 2025"), day ranges ("3-5 March", "between 5 and 9 January
+2024", "the night of 3-4 March", "30 March - 2 April"), days and months without a year (the
+latest not after the reference date), months, years and their parts ("late 2024",
+"mid-March").
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+__all__ = ["MONTHS", "PATTERNS", "month_range", "part_range", "resolve", "year_for"]
+
+#: Month names and abbreviations (lower case) to month numbers.
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+MONTHS["sept"] = 9
+_MON = (
+    r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_YEAR = r"(?P<{0}>(?:19|20)\d\d)(?!\d|,\d)"
+_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
+_PART = r"(?P<part>early|mid|late|the end of|the beginning of|the start of)[\s-]"
+# Ranges: "between" / "from" / "the night of" may lead. "and" joins two days of one month
+# ("3 and 4 March"), but a month and day to another only after "between": "March 3 and 4
+# soldiers", "on 3 March and 5 April" are not ranges.
+_RANGE_LEAD = r"(?:(?P<pre>between|from|the\s+night\s+of)\s+)?"
+_DM_SEP = r"\s*(?:[-–—]|to|and|until|till|through)\s*"
+_RANGE_SEP = (
+    r"(?(pre)\s*(?:[-–—]|to|and|until|till|through)\s*|\s*(?:[-–—]|to|until|till|through)\s*)"
+)
+
+#: ``(kind, pattern)`` of each calendar form; group names are local to their pattern. Order
+#: matters: the first pattern that matches at a position wins, longer forms first.
+PATTERNS = [
+    (
+        "dmdm",
+        rf"\b{_RANGE_LEAD}{_DAY.format('d1')}\s+{_MON.format('mon1')}(?:,?\s+{_YEAR.format('y1')})?"
+        rf"{_RANGE_SEP}{_DAY.format('d2')}\s+{_MON.format('mon2')}(?:,?\s+{_YEAR.format('y')})?",
+    ),
+    (
+        "mdmd",
+        rf"\b{_RANGE_LEAD}{_MON.format('mon1')}\s+{_DAY.format('d1')}(?:,?\s+{_YEAR.format('y1')})?"
+        rf"{_RANGE_SEP}{_MON.format('mon2')}\s+{_DAY.format('d2')}\b(?:,?\s+{_YEAR.format('y')})?",
+    ),
+    (
+        "dmrange",
+        rf"\b{_RANGE_LEAD}{_DAY.format('d1')}{_DM_SEP}{_DAY.format('d2')}\s+{_MON.format('mon2')}"
+        rf"(?:,?\s+{_YEAR.format('y')})?",
+    ),
+    (
+        "mdrange",
+        rf"\b{_RANGE_LEAD}{_MON.format('mon2')}\s+{_DAY.format('d1')}{_RANGE_SEP}"
+        rf"{_DAY.format('d2')}\b(?![:.]\d)(?:,?\s+{_YEAR.format('y')})?",
+    ),
+    ("iso", rf"\b{_YEAR.format('y')}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    ("ymd", rf"\b{_YEAR.format('y')}/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)\b"),
+    ("dotted", rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.{_YEAR.format('y')}"),
+    ("slashed", rf"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/{_YEAR.format('y')}"),
+    ("mdy", rf"\b{_MON.format('mon')}\s+{_DAY.format('d')},?\s+{_YEAR.format('y')}"),
+    ("dmy", rf"\b{_DAY.format('d')}\s+{_MON.format('mon')},?\s+{_YEAR.format('y')}"),
+    ("part_my", rf"\b{_PART}{_MON.format('mon')}\s+{_YEAR.format('y')}"),
+    ("part_y", rf"\b{_PART}{_YEAR.format('y')}"),
+    ("part_m", rf"\b{_PART}{_MON.format('mon')}\b"),
+    ("my", rf"\b{_MON.format('mon')},?\s+(?:of\s+)?{_YEAR.format('y')}"),
+    (
+        "md",
+        rf"\b{_MON.format('mon')}\s+{_DAY.format('d')}\b(?![:.]\d)"
+        r"(?P<rel>\s+(?:this|last|next)\s+year)?",
+    ),
+    (
+        "dm",
+        rf"\b{_DAY.format('d')}\s+{_MON.format('mon')}\b"
+        r"(?P<rel>\s+(?:this|last|next)\s+year)?",
+    ),
+    (
+        "m",
+        rf"\b(?:in|since|during|by|from|until|through|of|last|this|early|late)\s+"
+        rf"{_MON.format('mon')}\b(?!\s+\d)",
+    ),
+    ("y", rf"\b(?:in|since|during|by|from|until|through|of|before|after)\s+{_YEAR.format('y')}"),
+]
+
+
+def month_range(year, month):
+    """Return the first and last day of a month.
+
+    Examples
+    --------
+    >>> month_range(2024, 2)
+    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    """
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def part_range(part, start, end):
+    """Narrow [start, end] to its early / mid / late third.
+
+    Examples
+    --------
+    >>> part_range("late", date(2024, 1, 1), date(2024, 12, 31))
+    (datetime.date(2024, 9, 1), datetime.date(2024, 12, 31))
+    """
+    days = (end - start).days + 1
+    third = days // 3
+    part = " ".join(part.lower().split())
+    if part in ("early", "the beginning of", "the start of"):
+        return start, start + timedelta(days=third - 1)
+    if part in ("mid", "the middle of"):
+        return start + timedelta(days=third), start + timedelta(days=2 * third - 1)
+    return start + timedelta(days=2 * third), end
+
+
+def year_for(month, day, ref, rel):
+    """Return the year of a month (and day) written without one: the latest not after ref."""
+    if ref is None:
+        return None
+    year = ref.end.year
+    if rel:
+        rel = rel.split()[0].lower()
+        return {"this": year, "last": year - 1, "next": year + 1}[rel]
+    try:
+        if date(year, month, min(day or 1, calendar.monthrange(year, month)[1])) > ref.end:
+            year -= 1
+    except ValueError:
+        return None
+    return year
+
+
+def _range(g, ref):
+    """Resolve "3-5 March", "between 5 and 9 January 2024", "30 March - 2 April"."""
+    mon2, d2, d1 = MONTHS[g["mon2"].lower()], int(g["d2"]), int(g["d1"])
+    mon1 = MONTHS[g["mon1"].lower()] if g.get("mon1") else mon2
+    wraps = (mon1, d1) > (mon2, d2)  # "28 December - 2 January": the end is next year
+    if g.get("y"):
+        y2 = int(g["y"])
+    elif g.get("y1"):
+        y2 = int(g["y1"]) + wraps
+    else:
+        y2 = year_for(mon2, d2, ref, None)
+        if y2 is None:
+            return None
+    y1 = int(g["y1"]) if g.get("y1") else y2 - wraps
+    start, end = date(y1, mon1, d1), date(y2, mon2, d2)
+    if start > end or (end - start).days > 366:
+        return None
+    return start, end, "day" if start == end else "range"
+
+
+def _slashed(g):
+    """Resolve "25/12/2024" or "12/25/2024" (one number above 12 tells the order)."""
+    a, b = int(g["a"]), int(g["b"])
+    if a == b or (a > 12 >= b):
+        day = date(int(g["y"]), b, a)
+    elif b > 12 >= a:
+        day = date(int(g["y"]), a, b)
+    else:
+        return None  # "03/04/2024": 3 April or March 4, the text does not say
+    return day, day, "day"
+
+
+def resolve(kind, g, ref):
+    """Return ``(start, end, precision)`` of a match of ``PATTERNS[kind]``, or None.
+
+    None when it is not a real date ("February 30") or needs a reference that is None.
+
+    Examples
+    --------
+    >>> resolve("dmrange", {"d1": "3", "d2": "5", "mon2": "March", "y": "2024"}, None)
+    (datetime.date(2024, 3, 3), datetime.date(2024, 3, 5), 'range')
+    """
+    try:
+        if kind in ("dmdm", "mdmd", "dmrange", "mdrange"):
+            return _range(g, ref)
+        if kind in ("iso", "ymd", "dotted"):
+            day = date(int(g["y"]), int(g["m"]), int(g["d"]))
+            return day, day, "day"
+        if kind == "slashed":
+            return _slashed(g)
+        if kind in ("mdy", "dmy"):
+            day = date(int(g["y"]), MONTHS[g["mon"].lower()], int(g["d"]))
+            return day, day, "day"
+        if kind in ("md", "dm"):
+            month, dd = MONTHS[g["mon"].lower()], int(g["d"])
+            year = year_for(month, dd, ref, g.get("rel"))
+            if year is None:
+                return None
+            day = date(year, month, dd)
+            return day, day, "day"
+        if kind == "my":
+            return (*month_range(int(g["y"]), MONTHS[g["mon"].lower()]), "month")
+        if kind == "m":
+            month = MONTHS[g["mon"].lower()]
+            year = year_for(month, None, ref, None)
+            return None if year is None else (*month_range(year, month), "month")
+        if kind == "y":
+            year = int(g["y"])
+            return date(year, 1, 1), date(year, 12, 31), "year"
+        if kind == "part_my":
+            start, end = month_range(int(g["y"]), MONTHS[g["mon"].lower()])
+            return (*part_range(g["part"], start, end), "range")
+        if kind == "part_y":
+            year = int(g["y"])
+            return (*part_range(g["part"], date(year, 1, 1), date(year, 12, 31)), "range")
+        if kind == "part_m":
+            month = MONTHS[g["mon"].lower()]
+            year = year_for(month, None, ref, None)
+            if year is None:
+                return None
+            return (*part_range(g["part"], *month_range(year, month)), "range")
+    except (ValueError, KeyError):
+        return None  # "February 30": not a date
+    return None

@@ -1,0 +1,163 @@
+"""Who acts and who is hit: canonical actor names for noun phrases of the parse.
+
+State forces are named "Military Forces of <Country>" (ACLED's convention) from a country
+adjective, a country name or its possessive next to an armed noun ("Russian troops",
+"Ukraine's army", "Israeli airstrikes") or from a country acting as a state ("Russia
+launched 120 drones"). Named non-state groups, irregular names of state forces and generic
+labels come from the maintained list ``data/actors.tsv`` (aliases as reporters write them).
+Victims who are not armed ("civilians", "a woman") are "Civilians".
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from geo.extract import syntax
+from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
+from geo.gazetteer.normalize import fold
+
+__all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
+
+CIVILIANS = "Civilians"
+UNIDENTIFIED = "Unidentified Armed Group"
+_DATA = Path(__file__).resolve().parent / "data" / "actors.tsv"
+#: Country names as the conflict-data convention writes them after "Military Forces of".
+_STATE_NAMES = {
+    "CD": "the Democratic Republic of Congo",
+    "CG": "the Republic of Congo",
+    "CF": "the Central African Republic",
+    "US": "the United States",
+    "GB": "the United Kingdom",
+    "AE": "the United Arab Emirates",
+    "PS": "Palestine",
+    "NL": "the Netherlands",
+    "PH": "the Philippines",
+}
+#: Generic armed nouns that name no side.
+_GENERIC_ARMED = frozenset(
+    "gunman gunmen militant assailant attacker raider bandit jihadist jihadi insurgent "
+    "terrorist extremist guerrilla guerilla".split()
+)
+_POLICE = frozenset("police policeman policemen".split())
+
+
+def state_forces(country_code: str, country_name: str, *, police: bool = False) -> str:
+    """Return the canonical name of a country's forces ("Military Forces of Russia")."""
+    name = _STATE_NAMES.get(country_code, country_name)
+    return f"{'Police' if police else 'Military'} Forces of {name}"
+
+
+@cache
+def aliases() -> dict[str, str]:
+    """Return ``{folded alias: canonical name}`` from ``data/actors.tsv`` (empty if missing).
+
+    Raises
+    ------
+    ValueError
+        When an alias is given to two different canonical names.
+    """
+    out: dict[str, str] = {}
+    if not _DATA.exists():
+        return out
+    with open(_DATA, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            canonical = (row.get("canonical") or "").strip()
+            if not canonical:
+                continue
+            for alias in [canonical, *(row.get("aliases") or "").split("|")]:
+                key = fold(alias.strip())
+                if not key:
+                    continue
+                if out.get(key, canonical) != canonical:
+                    raise ValueError(f"actors.tsv: alias {alias!r} names two actors")
+                out[key] = canonical
+    return out
+
+
+class ActorNamer:
+    """Name the actors of one document's noun phrases.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parsed document.
+    countries : dict
+        ``{token index: (country_code, country_name)}`` for tokens inside country names and
+        country adjectives (from the geoparse: countries and demonyms).
+    """
+
+    def __init__(self, doc, countries):
+        self.doc = doc
+        self.countries = countries
+        self._aliases = aliases()
+        self._longest = max((len(k.split()) for k in self._aliases), default=0)
+
+    # -- named groups ---------------------------------------------------------------------
+    def named(self, token):
+        """Return the canonical name of a listed group named at ``token``'s phrase, or None."""
+        if not self._aliases:
+            return None
+        left, right = token.i, token.i + 1
+        for child in token.lefts:
+            if child.dep_ in ("compound", "amod", "nmod", "poss") or child.pos_ == "PROPN":
+                left = min(left, child.left_edge.i)
+        for child in token.rights:
+            if child.dep_ in ("appos",) or (child.dep_ == "prep" and child.lower_ == "of"):
+                right = max(right, child.right_edge.i + 1)
+        if token.ent_iob_ != "O" and token.ent_type_:
+            for ent in token.doc.ents:
+                if ent.start <= token.i < ent.end:
+                    left, right = min(left, ent.start), max(right, ent.end)
+        words = self.doc[left:right]
+        # the longest listed name inside the phrase
+        for size in range(min(self._longest, len(words)), 0, -1):
+            for start in range(0, len(words) - size + 1):
+                key = fold(words[start : start + size].text)
+                if key in self._aliases:
+                    return self._aliases[key]
+        return None
+
+    def country_of(self, token):
+        """Return ``(code, name)`` of the country a phrase's modifiers or head name."""
+        if token.i in self.countries:
+            return self.countries[token.i]
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
+                if child.i in self.countries:
+                    return self.countries[child.i]
+                for grand in child.subtree:
+                    if grand.i in self.countries and grand.dep_ in ("amod", "compound", "poss"):
+                        return self.countries[grand.i]
+        for _, obj in syntax.prep_objects(token, ("of", "from")):
+            if obj.i in self.countries and token.lemma_.lower() in ARMED_NOUNS:
+                return self.countries[obj.i]  # "troops of Russia"
+        return None
+
+    def name(self, token, *, acting=True):
+        """Return the actor a noun phrase names, or None.
+
+        ``acting`` is True when the phrase is who acts (so a country name stands for its
+        state's forces: "Russia attacked"); for victims a bare country is not an actor.
+        """
+        if token is None:
+            return None
+        group = self.named(token)
+        if group is not None:
+            return group
+        lemma = token.lemma_.lower()
+        armed = lemma in ARMED_NOUNS or token.lower_ in ARMED_NOUNS
+        weapon = lemma in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
+        country = self.country_of(token)
+        if country is not None and (armed or weapon):
+            return state_forces(*country, police=lemma in _POLICE)
+        if country is not None and token.i in self.countries and acting:
+            if token.ent_type_ in ("GPE", "NORP") or token.pos_ == "PROPN":
+                return state_forces(*country)  # "Russia launched", "Russians shelled"
+        if lemma in _GENERIC_ARMED:
+            return UNIDENTIFIED
+        if lemma in CIVILIAN_NOUNS or token.lower_ in CIVILIAN_NOUNS:
+            return CIVILIANS
+        return None

@@ -1,0 +1,190 @@
+"""A trigger's actors, target and counts, read from its arguments in the parse.
+
+Roles follow the grammar, not word order: the agent (the subject of an active verb, the
+"by" phrase of a passive, a noun trigger's modifier: "Russian shelling") is ``actor1``; the
+patient (object, passive subject, "on"/"of" object) is ``actor2`` when it is an armed side or
+civilians, and the ``target`` when it is a thing (a hospital, an apartment block). Counts of
+people attach to the trigger whose argument they count, with a kind from the word that
+governs them ("killing two" → killed; "12 were injured" → wounded).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.events.model import Count
+from geo.extract import syntax
+from geo.extract.actors import CIVILIANS
+from geo.extract.counts import find_counts
+from geo.extract.lexicon import TARGET_NOUNS
+
+__all__ = ["Roles", "count_kind_of", "counts_for", "incident_counts", "roles"]
+
+#: Words that give a count its kind, by lemma.
+_KINDS = {
+    **dict.fromkeys("kill death dead die fatality toll body corpse murder execute slay".split(),
+                    "killed"),
+    **dict.fromkeys("wound injure injury hurt injured wounded".split(), "wounded"),
+    **dict.fromkeys("casualty".split(), "killed_or_wounded"),
+    **dict.fromkeys("capture prisoner captive pow detain arrest abduct kidnap hostage seize "
+                    "surrender".split(), "captured"),
+    **dict.fromkeys("missing".split(), "missing"),
+    **dict.fromkeys("displace displaced flee evacuate homeless refugee uproot".split(),
+                    "displaced"),
+    **dict.fromkeys("deploy deployment send station dispatch reinforce arrive".split(),
+                    "deployed"),
+}  # fmt: skip
+_INCIDENT = re.compile(
+    r"(?P<n>\d{1,5})\s*(?:x|×)\s*(?P<kind>fatalit(?:y|ies)|killed|dead|deaths?|wounded|"
+    r"injured|injur(?:y|ies)|casualt(?:y|ies)|missing)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Roles:
+    """The actors and target of one trigger."""
+
+    actor1: str | None = None
+    actor2: str | None = None
+    target: str | None = None
+
+
+def roles(trigger, namer) -> Roles:
+    """Return the actors and target of a trigger from its arguments.
+
+    Parameters
+    ----------
+    trigger : geo.extract.detect.Trigger
+    namer : geo.extract.actors.ActorNamer
+    """
+    head, token = trigger.head, trigger.token
+    out = Roles()
+    agents = []
+    who = syntax.agent(head)
+    if who is not None:
+        agents.extend(syntax.conjuncts(who))
+    if token.pos_ in ("NOUN", "PROPN"):
+        agents.extend(syntax.modifiers(token))
+        agents.extend(obj for _, obj in syntax.prep_objects(token, ("by",)))
+        if head == token:
+            gov = syntax.governor(token)
+            # "an attack by X", or the subject of the verb whose object the noun is
+            if gov is not None and token.dep_ in ("dobj",) and gov.pos_ == "VERB":
+                subj = syntax.subject(gov)
+                if subj is not None:
+                    agents.append(subj)
+    if head.pos_ in ("VERB", "AUX") and token != head:
+        agents.extend(syntax.modifiers(token))
+    agents.extend(obj for _, obj in syntax.prep_objects(head, ("with",)) if syntax.is_weapon(obj))
+    sufferer = _sufferer(token)
+    if sufferer is not None:
+        # "The troops suffered heavy casualties": the subject is the victim, not the agent
+        out.actor2 = namer.name(sufferer, acting=False)
+        agents = [a for a in agents if a.i != sufferer.i]
+    for candidate in agents:
+        name = namer.name(candidate, acting=True)
+        if name is not None and name != CIVILIANS:
+            out.actor1 = name
+            break
+    for patient in [*syntax.patients(head), *(syntax.patients(token) if token != head else ())]:
+        name = namer.name(patient, acting=False)
+        if name is not None and name != out.actor1:
+            if out.actor2 is None:
+                out.actor2 = name
+        elif out.target is None and patient.lemma_.lower() in TARGET_NOUNS:
+            out.target = patient.lemma_.lower()
+    if trigger.event_type == "casualties" and out.actor1 is None and out.actor2 is not None:
+        pass  # victims only: who caused them is unknown
+    return out
+
+
+_SUFFER = frozenset("suffer sustain incur take endure".split())
+
+
+def _sufferer(token):
+    """Return the subject of "suffer/sustain ... casualties/losses", the side that lost."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ != "dobj":
+        return None
+    verb = token.head
+    if verb.lemma_.lower() in _SUFFER:
+        return syntax.subject(verb)
+    return None
+
+
+def count_kind_of(word) -> str | None:
+    """Return the count kind a governing word gives ("killed" → "killed"), or None."""
+    return _KINDS.get(word.lemma_.lower()) or _KINDS.get(word.lower_)
+
+
+def _count_token(sent, start):
+    for token in sent:
+        if token.idx >= start:
+            return token
+    return None
+
+
+def counts_for(sent, triggers) -> dict[int, list[Count]]:
+    """Attach the counts of people in a sentence to its triggers.
+
+    Returns ``{index of the trigger in triggers: [Count, ...]}``. A count attaches to the
+    trigger whose argument it is, or failing that to the trigger nearest along the parse;
+    its kind comes from the nearest governing word with a kind (else the trigger's type).
+    """
+    out: dict[int, list[Count]] = {}
+    if not triggers:
+        return out
+    base = sent.start_char
+    for fields, start, _ in find_counts(sent.text):
+        num = _count_token(sent, base + start)
+        if num is None:
+            continue
+        noun = num.head if num.dep_ in ("nummod", "quantmod", "compound", "amod") else num
+        if num.dep_ == "pobj" and num.head.lower_ == "of":
+            noun = num.head.head  # "five of them"
+        kind = count_kind_of(noun)
+        chain = [noun, *noun.ancestors]
+        best = None
+        for depth, anc in enumerate(chain):
+            if kind is None and depth > 0:
+                kind = count_kind_of(anc)
+            for k, trig in enumerate(triggers):
+                if anc.i in (trig.token.i, trig.head.i):
+                    best = k
+                    break
+            if best is not None:
+                break
+        if best is None:
+            best = min(range(len(triggers)), key=lambda k: abs(triggers[k].token.i - num.i))
+        trig = triggers[best]
+        if kind in ("killed", "wounded"):
+            governing = next((a for a in chain if count_kind_of(a) == kind), None)
+            if governing is not None and any(
+                count_kind_of(c) not in (None, kind)
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                for c in governing.conjuncts
+            ):
+                kind = "killed_or_wounded"  # "killed or wounded", not "X killed and Y wounded"
+        if kind is None:
+            kind = {"capture": "captured", "deployment": "deployed", "casualties": "killed",
+                    "attack": None}.get(trig.event_type)  # fmt: skip
+            if kind is None:
+                continue
+        out.setdefault(best, []).append(Count(kind=kind, **fields))
+    return out
+
+
+def incident_counts(text) -> list[Count]:
+    """Return counts written the casualty-log way: "1 x fatality 12 x wounded"."""
+    out = []
+    for m in _INCIDENT.finditer(text):
+        word = m.group("kind").lower()
+        kind = (
+            "killed" if word.startswith(("fatal", "kill", "dead", "death"))
+            else "killed_or_wounded" if word.startswith("casualt")
+            else "missing" if word == "missing" else "wounded"
+        )  # fmt: skip
+        n = int(m.group("n"))
+        out.append(Count(kind=kind, low=n, high=n, text=m.group(0)))
+    return out

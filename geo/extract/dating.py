@@ -1,0 +1,130 @@
+"""When an event happened: the date expression attached to its trigger, else its report's day.
+
+The date of an event is, in order: a date expression attached to the trigger's clause in the
+parse (or the sentence's only one), the date of the sentence it continues (the previous
+sentence's stated date, ``basis="inherited"``), or the day the report was published
+(``basis="report"``). Without a publication date and a stated date the event is undated.
+Events dated long before the report ("in 1943 the Red Army captured ...") are history asides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from geo.extract.temporal import DateExpr, find_dates
+
+__all__ = ["HISTORY_DAYS", "EventDate", "event_date", "is_history", "sentence_dates"]
+
+#: An event that ended this many days before its report is background, not news.
+HISTORY_DAYS = 365
+#: Phrases that set a sentence in the past without a date ("years ago", "in World War II",
+#: "in the early weeks" of a war, "at the time").
+_ASIDE = re.compile(
+    r"\b(?:(?:years|decades|centuries)\s+ago|(?:19|20)\d0s|historically|in\s+ancient"
+    r"|in\s+the\s+(?:early|first|opening)\s+(?:days|weeks|months|years)"
+    r"|at\s+the\s+(?:start|beginning|outset)\s+of\s+the\s+(?:war|invasion|conflict)"
+    r"|(?:back\s+then|at\s+the\s+time|in\s+the\s+past)(?=\s*[,.;])"
+    r"|(?-i:(?:during|in|of)\s+(?:the\s+)?(?:(?:First|Second)\s+World\s+War|World\s+War"
+    r"\s+(?:I|II|One|Two)|[A-Z]\w+(?:\s+[A-Z]\w+){0,2}\s+War)))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """An event's date range, its precision and where it came from."""
+
+    start: date
+    end: date
+    precision: str
+    basis: str  # "stated", "inherited" or "report"
+    text: str | None = None
+
+
+def sentence_dates(sent, ref) -> list[tuple[DateExpr, object]]:
+    """Return the date expressions of a sentence with the token each begins at."""
+    out = []
+    base = sent.start_char
+    for expr in find_dates(sent.text, ref):
+        token = None
+        for tok in sent:
+            if tok.idx >= base + expr.offset:
+                token = tok
+                break
+        out.append((expr, token))
+    return out
+
+
+def _attached(token, trigger):
+    """Return the number of arcs from a date's token up to the trigger's clause (or None)."""
+    heads = {trigger.head.i, trigger.token.i}
+    for depth, anc in enumerate([token, *token.ancestors]):
+        if anc.i in heads:
+            return depth
+    return None
+
+
+_SPEECH = frozenset(
+    "say tell report announce confirm claim state add write post deny acknowledge "
+    "admit reveal disclose".split()
+)
+
+
+def _dates_speech(token, trigger) -> bool:
+    """Return whether a date phrase dates a statement about the event, not the event: it
+    hangs on a speech verb whose complement holds the trigger."""
+    for anc in token.ancestors:
+        if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            return trigger.token in anc.subtree
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
+    """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
+
+    Parameters
+    ----------
+    trigger : geo.extract.detect.Trigger
+    dates : list
+        ``sentence_dates`` of the trigger's sentence.
+    ref : geo.extract.temporal.Reference or None
+        The publication date.
+    inherited : EventDate, optional
+        The stated date of the sentence this one continues.
+    """
+    usable = [(e, t) for e, t in dates if e.kind != "vague" and t is not None]
+    if usable:
+        ranked = []
+        for expr, token in usable:
+            depth = _attached(token, trigger)
+            distance = abs(token.i - trigger.token.i)
+            ranked.append((depth is None, depth or 0, distance, expr))
+        best = min(ranked, key=lambda r: r[:3])
+        expr = best[3]
+        token = next(t for e, t in usable if e is expr)
+        if best[0] and _dates_speech(token, trigger):
+            # "On January 12 the government said it captured him": the day of the
+            # statement, not of the capture, which happened on or before it
+            return EventDate(expr.start, expr.end, expr.precision, "report", expr.text)
+        return EventDate(expr.start, expr.end, expr.precision, "stated", expr.text)
+    if inherited is not None:
+        return EventDate(inherited.start, inherited.end, inherited.precision, "inherited",
+                         inherited.text)  # fmt: skip
+    if ref is not None:
+        if ref.start == ref.end:
+            return EventDate(ref.start, ref.end, "day", "report")
+        return EventDate(ref.start, ref.end, "range", "report")
+    return None
+
+
+def is_history(when: EventDate | None, ref, sent_text: str) -> bool:
+    """Return whether a dated sentence is a history aside, not a report of news."""
+    if _ASIDE.search(sent_text):
+        return True
+    if when is None or ref is None or when.basis == "report":
+        return False
+    return when.end < ref.start - timedelta(days=HISTORY_DAYS)

@@ -1,0 +1,296 @@
+"""Event triggers in a parsed sentence: a lexicon word whose sense the parse supports.
+
+A token is a trigger when its lemma and part of speech are in the lexicon
+(``data/triggers.tsv``) and one of its senses has its conditions met by the parse (an armed
+agent, a person or place as patient, a particle, ...). Triggers reported as not having
+happened are dropped here: negated, modal or future, conditional, asked, intended or
+threatened, denied, habitual, or a figurative sense ("captured on video").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.extract import syntax
+from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
+
+__all__ = ["Trigger", "find_triggers", "is_unreal"]
+
+#: Verbs that make their complement an intention, a plan, a threat or a claim denied.
+_IRREALIS_GOVERNORS = frozenset(
+    """
+    plan threaten vow warn intend aim want wish prepare seek promise pledge hope expect order
+    urge call refuse deny reject dismiss fail avoid fear risk consider propose demand ask
+    decide agree allow permit prevent stop halt suspend postpone delay cancel abandon
+    threat plan intention preparation bid attempt? call demand warning fear risk possibility
+    prospect ability capacity readiness
+    """.replace("?", "").split()
+)
+#: Of those, the ones after which an attack did take place ("tried to storm the town").
+_ATTEMPTS = frozenset("try attempt".split())
+_MODALS = frozenset("would could might may should must can will shall ca wo".split())
+_HABITUAL = frozenset(
+    "often usually regularly routinely frequently sometimes typically generally rarely "
+    "never seldom normally".split()
+)
+_CONDITIONAL_MARKS = frozenset("if unless whether lest".split())
+_NEGATIONS = frozenset("no not n't never none without".split())
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word that reports an event, with the sense the parse supports.
+
+    ``token`` is the trigger word; ``head`` is the token whose arguments carry the event's
+    actors and places (the verb of a light-verb phrase such as "launched an attack", else
+    ``token``); ``event_type`` and ``mode`` come from the sense.
+    """
+
+    token: object
+    head: object
+    sense: Sense
+    event_type: str
+    mode: str | None
+
+    @property
+    def span(self):
+        """The ``(start, end)`` character offsets of the trigger word in the text."""
+        return self.token.idx, self.token.idx + len(self.token)
+
+
+def _words(condition):
+    return frozenset(condition.split("=", 1)[1].split("|"))
+
+
+class _Context:
+    """What the condition tests need besides the token: places and named actors."""
+
+    def __init__(self, place_tokens, actor_lookup):
+        self.place_tokens = place_tokens
+        self.actor_lookup = actor_lookup
+
+    def armed(self, tok):
+        return syntax.is_armed(tok, self.actor_lookup)
+
+    def agents(self, token):
+        """The tokens that may name who acts: subject/agent, noun modifiers, "with" weapons."""
+        out = []
+        who = syntax.agent(token)
+        if who is not None:
+            out.extend(syntax.conjuncts(who))
+            out.extend(syntax.modifiers(who))
+        if token.pos_ in ("NOUN", "PROPN"):
+            out.extend(syntax.modifiers(token))
+            out.extend(obj for _, obj in syntax.prep_objects(token, ("by", "from")))
+            gov = syntax.governor(token)
+            if gov is not None and token.dep_ == "pobj" and token.head.lower_ == "by":
+                pass
+        out.extend(obj for _, obj in syntax.prep_objects(token, ("with", "by")))
+        return out
+
+
+def _holds(alt, token, ctx):
+    """Return whether one alternative of a sense's conditions holds for ``token``."""
+    if alt == "armed":
+        return any(ctx.armed(t) for t in ctx.agents(token))
+    if alt == "person":
+        return any(
+            syntax.is_people(t) and not syntax.is_place(t, ctx.place_tokens)
+            for t in syntax.patients(token)
+        )
+    if alt == "place":
+        return any(syntax.is_place(t, ctx.place_tokens) for t in syntax.patients(token))
+    if alt == "target":
+        return any(
+            syntax.is_target(t, ctx.place_tokens, ctx.actor_lookup) for t in syntax.patients(token)
+        ) or any(syntax.is_place(obj, ctx.place_tokens) for _, obj in syntax.prep_objects(
+            token, ("in", "near", "at", "outside", "on")))  # fmt: skip
+    if alt == "violent":
+        return _violent(token)
+    key, _, _ = alt.partition("=")
+    words = _words(alt)
+    if key == "in":
+        return token.dep_ == "pobj" and token.head.lower_ in words
+    if key == "prt":
+        return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
+    if key == "prep":
+        heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
+        return any(
+            c.dep_ in ("prep", "agent") and c.lower_ in words for h in heads for c in h.children
+        )
+    if key in ("obj", "nobj"):
+        obj = syntax.direct_object(token)
+        if token.pos_ in ("NOUN", "PROPN"):
+            found = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")}
+        else:
+            found = {obj.lemma_.lower()} if obj is not None else set()
+        if key == "obj" and "armed" in words:
+            return obj is not None and ctx.armed(obj)
+        if key == "obj" and token.pos_ not in ("NOUN", "PROPN"):
+            # "set a depot ablaze": the complement counts as the object's word too
+            found |= {c.lemma_.lower() for c in token.children if c.dep_ in ("oprd", "acomp")}
+        return bool(found & words) if key == "obj" else not (found & words)
+    if key == "objlex":
+        obj = syntax.direct_object(token)
+        return obj is not None and _noun_sense(obj, words) is not None
+    if key == "subj":
+        subj = syntax.subject(token)
+        if subj is None:
+            return False
+        if "armed" in words and ctx.armed(subj):
+            return True
+        if "person" in words and syntax.is_people(subj):
+            return True
+        if "place" in words and syntax.is_place(subj, ctx.place_tokens):
+            return True
+        if "weapon" in words and syntax.is_weapon(subj):
+            return True
+        return subj.lemma_.lower() in words
+    raise ValueError(f"unknown trigger condition {alt!r}")
+
+
+def _noun_sense(token, types):
+    """Return the first noun sense of ``token`` whose type is in ``types`` (or None)."""
+    for sense in senses().get((token.lemma_.lower(), "NOUN"), ()):
+        if sense.event_type in types:
+            return sense
+    return None
+
+
+def _violent(token):
+    """Return False when the sentence blames a non-violent cause and names no weapon."""
+    sent = token.sent
+    causes = any(t.lemma_.lower() in NONVIOLENT_CAUSES for t in sent)
+    if not causes:
+        return True
+    return any(syntax.is_weapon(t) or t.lemma_.lower() in ("attack", "fighting") for t in sent)
+
+
+def _verb_like(token):
+    """A word tagged as a noun that the parse uses as a verb (headlines: "Russian missiles
+    pound Odesa", "fighters storm base"): it governs a subject or an object."""
+    return token.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children
+    )
+
+
+def _sense_of(token, ctx):
+    pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
+    if pos == "PROPN":
+        pos = "NOUN"
+    lemma = lemma_of(token)
+    tries = [(lemma, pos)]
+    if pos == "NOUN" and _verb_like(token):
+        tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off
+        tries.insert(0, (lemma, "VERB"))
+    for key in tries:
+        for sense in senses().get(key, ()):
+            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                return sense
+    return None
+
+
+def is_unreal(token) -> bool:
+    """Return whether the event a trigger names is not reported as having happened.
+
+    Negated ("did not attack", "no casualties"), modal or future ("could strike", "will
+    deploy"), conditional ("if they capture"), a question, an intention, threat, plan or
+    denial ("vowed to retake", "denied shelling"), habitual ("often shell"), or a figurative
+    capture ("captured on video", "the footage captures").
+    """
+    sent = token.sent
+    if sent.text.rstrip().endswith("?"):
+        return True
+    chain = [token]
+    current = token
+    while current.head != current and len(chain) < 6:
+        if current.dep_ in ("ccomp", "parataxis", "advcl") and current.head.lemma_.lower() in (
+            "say",
+            "tell",
+            "report",
+            "announce",
+            "confirm",
+            "claim",
+            "add",
+            "state",
+            "write",
+        ):
+            break  # reported speech: "X said forces shelled Y" is a report of the shelling
+        current = current.head
+        chain.append(current)
+    for i, tok in enumerate(chain):
+        for child in tok.children:
+            lower = child.lower_
+            if child.dep_ == "neg" and (i == 0 or tok.pos_ in ("VERB", "AUX")):
+                if i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "nsubjpass", "ccomp"):
+                    return True
+            if child.dep_ == "det" and lower == "no" and i <= 2:
+                return True
+            if child.dep_ in ("aux",) and lower in _MODALS and i <= 1:
+                if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
+                    return True
+            if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS and i <= 2:
+                return True
+            if child.dep_ == "advmod" and lower in _HABITUAL and i == 0:
+                return True
+        if i == 0:
+            continue
+        prev = chain[i - 1]
+        lemma = tok.lemma_.lower()
+        if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
+            lemma in _IRREALIS_GOVERNORS
+        ):
+            return True
+        if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
+            return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
+    # figurative captures: on video / the footage captures
+    lemma = token.lemma_.lower()
+    if lemma in ("capture", "catch", "record"):
+        if any(obj.lemma_.lower() in REPORT_NOUNS for _, obj in syntax.prep_objects(token)):
+            return True
+        subj = syntax.subject(token)
+        if subj is not None and subj.lemma_.lower() in REPORT_NOUNS:
+            return True
+        obj = syntax.direct_object(token)
+        if obj is not None and obj.lemma_.lower() in REPORT_NOUNS:
+            return True
+    return False
+
+
+def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
+    """Return the event triggers of a parsed sentence (a spaCy ``Span``), in text order.
+
+    Parameters
+    ----------
+    sent : spacy.tokens.Span
+        One sentence of a parsed document.
+    place_tokens : frozenset of int, optional
+        Indices of the document's tokens that lie in place mentions.
+    actor_lookup : callable, optional
+        ``token -> actor name or None`` for named armed groups and states.
+    """
+    ctx = _Context(place_tokens, actor_lookup)
+    found = []
+    light_nouns = set()
+    for token in sent:
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+            continue
+        if token.i in light_nouns:
+            continue
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound":
+            continue  # "casualty figures", "strike drones": a modifier names no event
+        sense = _sense_of(token, ctx)
+        if sense is None:
+            continue
+        trigger_token, head = token, token
+        if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
+            obj = syntax.direct_object(token)  # "launched an attack": the noun names it
+            noun_sense = _noun_sense(obj, {sense.event_type})
+            trigger_token = obj
+            light_nouns.add(obj.i)
+            sense = noun_sense or sense
+        if is_unreal(token) or (trigger_token != token and is_unreal(trigger_token)):
+            continue
+        found.append(Trigger(trigger_token, head, sense, sense.event_type, sense.mode))
+    # a noun trigger that is the object of a light verb found later keeps the verb's reading
+    return [t for t in found if not (t.head == t.token and t.token.i in light_nouns)]

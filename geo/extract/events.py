@@ -1,0 +1,489 @@
+"""Events of a text: each trigger with its type, place, date, actors and counts.
+
+``find_events(text)`` parses the text (or takes its parse), geoparses it, finds the triggers
+of each sentence (``detect``), links each to its place (``places``), date (``dating``),
+actors and counts (``arguments``), and folds the reports of one event inside a sentence
+(an attack and the deaths it caused) and across two sentences (a toll that follows its
+attack) into one ``EventMention``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from geo.common import nlp
+from geo.events.model import Count
+from geo.extract.actors import ActorNamer, state_forces
+from geo.extract.arguments import counts_for, incident_counts, roles
+from geo.extract.counts import NUMBERS_CONTEXT, find_counts
+from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
+from geo.extract.detect import find_triggers
+from geo.extract.places import (
+    Candidate,
+    chains,
+    cue_candidates,
+    datelines,
+    is_location,
+    link_place,
+    preposition,
+    rank_places,
+    threshold,
+)
+from geo.extract.temporal import Reference
+from geo.gazetteer.place import COUNTRY_CODES
+
+__all__ = ["EventMention", "find_events", "find_events_in"]
+
+_NEAR = frozenset("near outside around off".split())
+_SELF_DETONATION = frozenset("suicide self-detonation himself herself themselves".split())
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """One event as one sentence (or two) of a text reports it.
+
+    Offsets are ``str`` indices into the text: ``trigger`` the word that reports it,
+    ``quote`` the sentence(s) quoted as evidence, ``place_span`` the place's name (None when
+    the sentence names no place for it). ``date_basis`` says where the date came from:
+    "stated" in the sentence, "inherited" from the sentence it continues, or "report" (the
+    publication day). ``unreported`` holds why an event was found but left out (a history
+    aside, no date) — such mentions are only returned with ``keep_all=True``.
+    """
+
+    event_type: str
+    trigger: tuple[int, int]
+    quote: tuple[int, int]
+    place: object = None
+    place_span: tuple[int, int] | None = None
+    place_basis: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: str | None = None
+    date_basis: str | None = None
+    actor1: str | None = None
+    actor2: str | None = None
+    target: str | None = None
+    counts: tuple = ()
+    mode: str | None = None
+    score: float | None = None
+    mention: object = None
+    tags: tuple = field(default=())
+    unreported: str | None = None
+    near: bool = False
+
+    @property
+    def place_text(self):
+        return self.mention.text if self.mention is not None else None
+
+
+def _countries(doc, mentions):
+    """Return ``{token index: (code, name)}`` for country names and country adjectives."""
+    out = {}
+    for m in mentions:
+        place = m.place
+        if place is None or not (m.role == "actor" or place.feature_code in COUNTRY_CODES):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            out[tok.i] = (place.country_code, place.name)
+    return out
+
+
+def _candidates(doc, mentions, text, skip, metonymic):
+    """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``.
+
+    ``skip`` lists spans (datelines) whose places are never event places.
+    """
+    per_sent: dict[int, list[Candidate]] = {}
+    taken = set()
+
+    def skipped(start, end):
+        return any(a <= start < b for a, b in skip)
+
+    for m in mentions:
+        if m.role != "location" or skipped(m.start, m.end) or metonymic(m):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        taken.update(range(span.start, span.end))
+        cand = Candidate(m.start, m.end, span.root, m.place, m)
+        per_sent.setdefault(span.root.sent.start, []).append(cand)
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
+            continue
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        taken.update(range(ent.start, ent.end))
+        per_sent.setdefault(ent.root.sent.start, []).append(
+            Candidate(ent.start_char, ent.end_char, ent.root)
+        )
+    for token in doc:
+        if skipped(token.idx, token.idx + len(token)):
+            taken.add(token.i)
+    for sent in doc.sents:
+        found = cue_candidates(sent, taken)
+        if found:
+            per_sent.setdefault(sent.start, []).extend(found)
+    return per_sent
+
+
+def _self_detonation(trigger):
+    words = {t.lower_ for t in trigger.token.subtree} | {t.lower_ for t in trigger.head.children}
+    if trigger.token.lemma_.lower() == "bomber":
+        return True
+    return bool(words & _SELF_DETONATION) and trigger.event_type == "attack"
+
+
+def find_events_in(
+    doc, mentions, *, published=None, metonymic=None, keep_all=False, gazetteer=None
+):
+    """Return the events of an already parsed and geoparsed text, in text order.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parse of the text.
+    mentions : list of geo.geoparse.resolve.Mention
+        Its place mentions (``geoparse``).
+    published : date or Reference, optional
+        The publication date relative dates resolve against; also the date of events
+        whose sentence states none.
+    metonymic : callable, optional
+        ``mention -> bool``: places that stand for a government are never event places.
+    keep_all : bool, default False
+        Also return events left out (history asides, undated), with ``unreported`` set.
+    gazetteer : Gazetteer, optional
+        Places the events of a long article that name no place of their own in the area
+        the article is about (``article_area``); without it they stay unplaced.
+    """
+    text = doc.text
+    ref = published if isinstance(published, Reference) or published is None else (
+        Reference.of(published)
+    )  # fmt: skip
+    metonymic = metonymic or (lambda m: False)
+    skip = datelines(text)
+    cands = _candidates(doc, mentions, text, skip, metonymic)
+    place_tokens = frozenset(
+        i for group in cands.values() for c in group if c.place is not None
+        for i in range(c.head.i, c.head.i + 1)
+    )  # fmt: skip
+    namer = ActorNamer(doc, _countries(doc, mentions))
+
+    def lookup(tok):
+        named = namer.named(tok)
+        if named is not None:
+            return named
+        if tok.i in namer.countries and tok.ent_type_ == "GPE":
+            return state_forces(*namer.countries[tok.i])
+        return None
+
+    out: list[EventMention] = []
+    previous_date: EventDate | None = None
+    in_history = False  # the previous sentence of the paragraph was a history aside
+    previous: list[int] = []  # indices in ``out`` of the previous sentence's events
+    pending = None  # numbers of a sentence without an event, for the next sentence's
+    for sent in doc.sents:
+        if not sent.text.strip() or any(a <= sent.start_char and sent.end_char <= b
+                                        for a, b in skip):  # fmt: skip
+            continue
+        triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
+        dates = sentence_dates(sent, ref)
+        counts = counts_for(sent, triggers)
+        extra = incident_counts(sent.text)
+        sent_cands = cands.get(sent.start, [])
+        found = [
+            _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
+            for k, trig in enumerate(triggers)
+        ]
+        if in_history:
+            # it continues a history aside, and states no date of its own
+            found = [replace(m, unreported="history") if m.date_basis != "stated" else m
+                     for m in found]  # fmt: skip
+        found = _fold_sentence(found)
+        found = _continue(found, out, previous, sent_cands)
+        if pending is not None:
+            found = _take_counts(found, pending)
+            pending = None
+        pending = _lend_counts(sent, triggers, out, previous)
+        previous = list(range(len(out), len(out) + len(found)))
+        out.extend(found)
+        # the next sentence continues this one when it follows in the same paragraph and
+        # this one reports an event: it inherits this one's stated date
+        stated = [m for m in found
+                  if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
+        previous_date = None
+        same_paragraph = "\n" not in doc.text[sent.end_char : sent.end_char + 4]
+        if stated and same_paragraph:
+            m = stated[-1]
+            previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
+        in_history = same_paragraph and (
+            is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
+        )
+    area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
+    if area is not None:
+        out = [
+            replace(e, place=area, place_basis="article")
+            if e.place_span is None and e.place is None and e.event_type in _PLACED_TYPES
+            else e
+            for e in out
+        ]
+    return out if keep_all else [e for e in out if e.unreported is None]
+
+
+#: How far below the linker's threshold a resolved place may score and still lend its
+#: coordinates to an unresolved event place in the same sentence ("the Abu Shouk camp
+#: outside El Fasher").
+NEARBY_MARGIN = 1.0
+#: Types of event that happen somewhere (a statement happens where it is made).
+_PLACED_TYPES = frozenset(
+    "attack casualties capture front_line movement deployment self_detonation".split()
+)
+#: An article is long enough to have a main area from this many sentences on.
+ARTICLE_SENTENCES = 5
+#: The main area is named at least twice, and this many times as often as any other.
+AREA_MARGIN = 2
+
+
+def article_area(doc, events, cands, gazetteer):
+    """Return the first-level unit a long article is about, or None.
+
+    ACLED coders place a report that names no place where the article as a whole sets it.
+    Here that is the admin1 unit (or curated region) where the article's events and its
+    places named as locations ("in X", "near X", "to X"; not where someone comes from or
+    speaks) fall most often: each event's place and each such mention counts once; the unit
+    needs at least two and ``AREA_MARGIN`` times as many as any other unit. Notes,
+    headlines and wire sentences are too short to set an area.
+    """
+    if sum(1 for _ in doc.sents) < ARTICLE_SENTENCES:
+        return None
+    tally, units = {}, {}
+
+    def count(place, weight):
+        if place is None or place.feature_code in COUNTRY_CODES:
+            return
+        unit = _unit_of(place, gazetteer)
+        if unit is not None:
+            tally[unit.geonameid] = tally.get(unit.geonameid, 0) + weight
+            units[unit.geonameid] = unit
+
+    linked = set()
+    for event in events:
+        if not event.unreported and event.place_span is not None:
+            count(event.place, 1)
+            linked.add(event.place_span)
+    for group in cands.values():
+        for cand in group:
+            if (cand.start, cand.end) not in linked and is_location(cand):
+                count(cand.place, 1)
+    if not tally:
+        return None
+    ranked = sorted(tally.values(), reverse=True)
+    best = max(tally, key=tally.get)
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    if tally[best] >= 2 and tally[best] >= AREA_MARGIN * runner_up:
+        return units[best]
+    return None
+
+
+def _unit_of(place, gazetteer):
+    if place.feature_code in ("ADM1", "RGN"):
+        return place
+    if place.admin1_code:
+        return gazetteer.admin1(place.country_code, place.admin1_code)
+    return None
+
+
+def _numbers(sent):
+    found = find_counts(sent.text, numbers_context=True)
+    return tuple(Count(kind="deployed", **fields) for fields, _, _ in found[:1])
+
+
+def _lend_counts(sent, triggers, out, previous):
+    """A sentence that only gives numbers ("Estimates place their numbers between 10,000 and
+    12,000") lends them to the deployment of the sentence before it; when that has none,
+    they are returned for the sentence after ("This deployment followed ...")."""
+    if triggers or not NUMBERS_CONTEXT.search(sent.text):
+        return None
+    counts = _numbers(sent)
+    if not counts:
+        return None
+    for index in reversed(previous):
+        event = out[index]
+        if event.event_type == "deployment" and not any(c.kind == "deployed" for c in event.counts):
+            quote = (event.quote[0], sent.end_char)
+            out[index] = replace(event, counts=event.counts + counts, quote=quote)
+            return None
+    return counts, sent.start_char
+
+
+def _take_counts(found, pending):
+    counts, start = pending
+    for k, event in enumerate(found):
+        if event.event_type == "deployment" and not any(c.kind == "deployed" for c in event.counts):
+            found[k] = replace(event, counts=event.counts + counts, quote=(start, event.quote[1]))
+            break
+    return found
+
+
+def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):
+    """Return the EventMention of one trigger of a sentence."""
+    event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
+    best, best_score = link_place(trig, cands)
+    where = best.place if best else None
+    near = False
+    if best is not None and where is None:
+        # an unresolved name ("Dniprovskyi district") written with a resolved one that
+        # says where it is ("Kherson, Dniprovskyi district"): the event is there
+        chain = next((g for g in chains(cands) if best in g), [])
+        resolved = [c for c in chain if c.place is not None and c is not best]
+        if resolved:
+            where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
+        else:
+            # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
+            # missile hit a building in Shevchenkivskyi district"), as a place nearby
+            ranked = [(score, c) for score, c in rank_places(trig, cands)
+                      if c.place is not None and c.place.feature_code not in COUNTRY_CODES
+                      and is_location(c)]  # fmt: skip
+            if ranked and ranked[0][0] > threshold() - NEARBY_MARGIN:
+                where, near = ranked[0][1].place, True
+    when = event_date(trig, dates, ref, previous_date)
+    why = None
+    if is_history(when, ref, sent.text):
+        why = "history"
+    elif when is None:
+        why = "undated"
+    who = roles(trig, namer)
+    return EventMention(
+        event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),
+        place=where, place_span=(best.start, best.end) if best else None,
+        place_basis="stated" if best else None,
+        date_start=when.start if when else None, date_end=when.end if when else None,
+        date_precision=when.precision if when else None,
+        date_basis=when.basis if when else None,
+        actor1=who.actor1, actor2=who.actor2, target=who.target,
+        counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
+        mode=trig.mode, score=best_score, mention=best.mention if best else None,
+        unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
+    )  # fmt: skip
+
+
+def _same_place(a, b):
+    if a.place is None or b.place is None:
+        return a.place_span is None or b.place_span is None
+    return a.place.geonameid == b.place.geonameid
+
+
+def _fold_sentence(found):
+    """Fold the reports of one event in one sentence: same type and place, or the deaths
+    and injuries an attack caused, into one mention (counts added, the first trigger kept)."""
+    out: list[EventMention] = []
+    for event in found:
+        target = None
+        for k, kept in enumerate(out):
+            if event.unreported != kept.unreported:
+                continue
+            same_type = event.event_type == kept.event_type
+            toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
+            if (same_type or toll) and _same_place(event, kept):
+                target = k
+                break
+        if target is None:
+            out.append(event)
+            continue
+        kept = out[target]
+        if kept.event_type == "casualties" and event.event_type == "attack":
+            kept, event = event, kept
+        out[target] = _absorb(kept, event)
+    return out
+
+
+def _absorb(kept, other):
+    """Return ``kept`` with what ``other`` adds: a place, actors, counts, a stated date."""
+    updates = {}
+    if kept.place_span is None and other.place_span is not None:
+        updates.update(place=other.place, place_span=other.place_span,
+                       place_basis=other.place_basis, mention=other.mention,
+                       score=other.score)  # fmt: skip
+    for name in ("actor1", "actor2", "target", "mode"):
+        if getattr(kept, name) is None and getattr(other, name) is not None:
+            updates[name] = getattr(other, name)
+    kinds = {c.kind for c in kept.counts}
+    extra = tuple(c for c in other.counts if c.kind not in kinds)
+    if extra:
+        updates["counts"] = kept.counts + extra
+    if kept.date_basis != "stated" and other.date_basis == "stated":
+        updates.update(date_start=other.date_start, date_end=other.date_end,
+                       date_precision=other.date_precision, date_basis="stated")  # fmt: skip
+    quote = (min(kept.quote[0], other.quote[0]), max(kept.quote[1], other.quote[1]))
+    updates["quote"] = quote
+    return replace(kept, **updates)
+
+
+def _continue(found, out, previous, sent_cands):
+    """Link a sentence that names no place to the previous sentence's attack: a toll with
+    no agent of its own is that attack's toll (its counts join it, its sentence joins the
+    quote); another attack report takes its place (basis "inherited")."""
+    if not previous or sent_cands:
+        return found
+    prior_index = next((i for i in reversed(previous) if out[i].place_span is not None
+                        and out[i].event_type in ("attack", "casualties")
+                        and out[i].unreported is None), None)  # fmt: skip
+    if prior_index is None:
+        return found
+    prior = out[prior_index]
+    kept = []
+    for event in found:
+        if event.place_span is not None or event.unreported is not None:
+            kept.append(event)
+        elif event.event_type == "casualties" and not event.actor1:
+            out[prior_index] = prior = _absorb(prior, event)
+        elif event.event_type == prior.event_type:
+            kept.append(replace(event, place=prior.place, place_span=prior.place_span,
+                                place_basis="inherited", mention=prior.mention))  # fmt: skip
+        else:
+            kept.append(event)
+    return kept
+
+
+def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
+    """Return the events ``text`` reports, in text order.
+
+    Parameters
+    ----------
+    text : str
+        A sentence, a note, a headline or an article.
+    published : date, optional
+        The publication date: relative dates ("on Friday") resolve against it, and an
+        event whose sentence states no date is dated by it (basis "report").
+    gazetteer : Gazetteer, optional
+        Default: ``Gazetteer.default()``.
+    keep_all : bool, default False
+        Also return events found but left out (``unreported`` says why).
+
+    Returns
+    -------
+    list of EventMention
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> [e.event_type for e in find_events("Russian forces shelled Kupiansk on 3 March 2024.")]
+    ['attack']
+    """
+    from geo.geoparse.resolve import geoparse, is_metonymic
+
+    doc = nlp.parse(text)
+    mentions = _geoparse(geoparse, text, doc, gazetteer)
+    return find_events_in(doc, mentions, published=published, keep_all=keep_all,
+                          metonymic=lambda m: is_metonymic(text, m))  # fmt: skip
+
+
+def _geoparse(geoparse, text, doc, gazetteer):
+    try:
+        return geoparse(text, gazetteer=gazetteer, doc=doc)
+    except TypeError:  # a geoparse that takes no parse
+        return geoparse(text, gazetteer=gazetteer)

@@ -1,0 +1,594 @@
+"""Which place an event happened at: a scored link from the trigger to a place mention.
+
+Every place named in the trigger's sentence is a candidate. A candidate gets named features
+read off the parse (is it the trigger's object, the object of a locative preposition
+attached to the trigger's clause, a qualifier of another place, where a speaker is, how far
+along the parse it is ...) and a score, the weighted sum of its features
+(``WEIGHTS``; see ``benchmarks/fit_linker.py`` for how they were fitted and measured). The
+best candidate above ``THRESHOLD`` is the event's place; below it, the sentence states no
+place for that event. Datelines are never candidates, nor places that stand for a
+government ("Kyiv said").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.extract import syntax
+
+__all__ = [
+    "FEATURES",
+    "THRESHOLD",
+    "WEIGHTS",
+    "Candidate",
+    "dateline_end",
+    "datelines",
+    "is_location",
+    "link_place",
+    "cue_candidates",
+    "preposition",
+    "rank_places",
+    "threshold",
+]
+
+_LOCATIVE = frozenset(
+    "in at near outside around inside within across throughout along over off on behind "
+    "beyond between outskirts".split()
+)
+_DIRECTIONAL = frozenset("to into toward towards onto".split())
+_SPEECH = frozenset(
+    "say tell report announce confirm claim state add write post warn accuse deny note "
+    "describe".split()
+)
+_WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "linker.json"
+
+_PREP_FEATURES = (
+    "in", "at", "near", "on", "from", "to", "into", "of", "outside", "around", "across",
+    "over", "toward", "against", "by", "with", "between", "inside", "along",
+)  # fmt: skip
+_DEP_FEATURES = ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "appos", "conj", "poss",
+                 "npadvmod", "attr", "other")  # fmt: skip
+_ENT_FEATURES = ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "none")
+#: The features of a (trigger, place) pair, in the order of the weight vector.
+FEATURES = (
+    "bias",
+    "object",
+    "locative",
+    "directional",
+    "from",
+    "of",
+    "qualifier",
+    "qualified",
+    "same_clause",
+    "in_subtree",
+    "path",
+    "distance",
+    "before",
+    "subject_side",
+    "speaker_side",
+    "country",
+    "admin1",
+    "finer_exists",
+    "nearest",
+    "entity",
+    "unresolved",
+    "origin",
+    "label",
+    # which preposition governs the place (through "the outskirts of")
+    *(f"prep_{w}" for w in _PREP_FEATURES),
+    # its grammatical role, and what the spaCy entity recogniser calls it
+    *(f"dep_{d}" for d in _DEP_FEATURES),
+    *(f"ent_{e}" for e in _ENT_FEATURES),
+    "attach_trigger",
+    "attach_object",
+    "fronted",
+    "trigger_noun",
+    "candidates",
+)
+#: Hand-set weights, used until ``data/linker.json`` holds fitted ones.
+_DEFAULT_WEIGHTS = {
+    "bias": -1.0,
+    "object": 2.5,
+    "locative": 2.5,
+    "directional": 1.2,
+    "from": -1.0,
+    "of": 0.8,
+    "qualifier": -2.0,
+    "qualified": 0.5,
+    "same_clause": 1.0,
+    "in_subtree": 0.8,
+    "path": -0.25,
+    "distance": -0.3,
+    "before": -0.2,
+    "subject_side": -0.5,
+    "speaker_side": -2.5,
+    "country": -0.8,
+    "admin1": -0.2,
+    "finer_exists": -1.0,
+    "nearest": 0.5,
+    "entity": 0.3,
+    "unresolved": -0.5,
+    "origin": -2.5,
+    "label": 3.0,
+}
+#: A candidate must score above this to be the event's place.
+THRESHOLD = 0.0
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
+    r"\s*(?:\([A-Za-z .&/-]+\))?\s*(?:[—–]|--|-\s)"
+)
+
+
+@cache
+def _weights():
+    try:
+        data = json.loads(_WEIGHTS_FILE.read_text("utf-8"))
+        return {name: float(data["weights"].get(name, 0.0)) for name in FEATURES}, float(
+            data.get("threshold", THRESHOLD)
+        )
+    except (OSError, ValueError, KeyError):
+        return {name: _DEFAULT_WEIGHTS.get(name, 0.0) for name in FEATURES}, THRESHOLD
+
+
+WEIGHTS = _weights()[0]
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Return the spans of wire datelines opening a line of ``text`` ("KYIV, Ukraine (AP) —"
+    at the start of the story, or of its first paragraph after a title)."""
+    out = []
+    start = 0
+    while start < len(text):
+        end = dateline_end(text[start : start + 120])
+        if end:
+            out.append((start, start + end))
+        nxt = text.find("\n", start)
+        if nxt < 0:
+            break
+        start = nxt + 1
+    return out
+
+
+def dateline_end(text: str) -> int:
+    """Return the end offset of a wire dateline opening ``text`` ("KYIV, Ukraine (AP) —"), or 0.
+
+    Examples
+    --------
+    >>> text = "KHARTOUM, Sudan (AP) — Fighters shelled a hospital."
+    >>> text[: dateline_end(text)]
+    'KHARTOUM, Sudan (AP) — '
+    """
+    m = _DATELINE.match(text[:120])
+    if m is None:
+        return 0
+    head = m.group(0)
+    words = re.findall(r"[A-Za-z]+", head.split(",")[0].split("(")[0])
+    if not words or not all(w.isupper() for w in words if len(w) > 1):
+        if "(" not in head:
+            return 0  # "Russian forces - ..." is a sentence, not a dateline
+    end = m.end()
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place named in a sentence: its span, head token and resolved place (or None)."""
+
+    start: int
+    end: int
+    head: object
+    place: object = None
+    mention: object = None
+
+    @property
+    def text(self):
+        return self.head.doc.text[self.start : self.end]
+
+
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+#: Words that end the names of organisations, not places ("the Defence Ministry").
+_ORG_WORDS = frozenset(
+    "ministry council university agency committee party front movement army force forces "
+    "brigade battalion regiment corps guard guards police service court office company "
+    "bank association union organization organisation institute group network agency "
+    "television radio news times post journal press daily".split()
+)
+_CUE_PREPS = frozenset("in at near outside around into toward towards inside across".split())
+_AREA_NOUNS = frozenset(
+    "village villages town towns city cities district districts area areas province "
+    "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
+    "suburbs camp camps county counties governorate municipality locality settlement "
+    "settlements hamlet quarter".split()
+)
+
+
+def _chunk(token):
+    """Return the ``(first, last)`` tokens of the proper-noun chunk ``token`` heads."""
+    left = token
+    while left.i > left.sent.start:
+        prev = left.doc[left.i - 1]
+        if prev.pos_ == "PROPN" or (prev.text in ("-", "'", "’") and prev.i > left.sent.start):
+            left = prev
+        else:
+            break
+    right = token
+    while right.i + 1 < right.sent.end:
+        nxt = right.doc[right.i + 1]
+        if nxt.pos_ == "PROPN" or (nxt.text in ("-",) and nxt.i + 1 < nxt.sent.end):
+            right = nxt
+        else:
+            break
+    if left.text in ("-", "'", "’"):
+        left = left.doc[left.i + 1]
+    return left, right
+
+
+def cue_candidates(sent, taken) -> list[Candidate]:
+    """Return unresolved place names the grammar marks as places: a proper noun after a
+    locative preposition ("near Huwaysis"), after "the village/town/district of", or
+    listed with such a name ("the towns of Khan Touman, Aleis and Alzorba").
+
+    ``taken`` holds token indices already inside place candidates.
+    """
+    out = []
+    seen = set(taken)
+
+    def add(token):
+        first, last = _chunk(token)
+        idx = set(range(first.i, last.i + 1))
+        if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
+            return False
+        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL") for t in
+               (first, last)):  # fmt: skip
+            return False
+        seen.update(idx)
+        out.append(Candidate(first.idx, last.idx + len(last), token))
+        return True
+
+    for token in sent:
+        if token.pos_ != "PROPN" or token.i in seen:
+            continue
+        head = token.head
+        cue = False
+        if token.dep_ == "compound":
+            if head.lower_ not in _AREA_NOUNS:
+                continue
+            cue = True  # "Buwa village", "the Zahraa district"
+        elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
+            cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
+        elif token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _AREA_NOUNS:
+            cue = True
+        elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
+            cue = True
+        if cue and add(token):
+            for conj in token.conjuncts:
+                if conj.pos_ == "PROPN":
+                    add(conj)
+    return out
+
+
+def _tok(cand, offset):
+    """Return the index of the token of ``cand``'s sentence holding character ``offset``."""
+    for token in cand.head.sent:
+        if token.idx <= offset < token.idx + len(token):
+            return token.i
+    return cand.head.i
+
+
+def _path(a, b):
+    """Return the number of arcs between two tokens through their lowest common ancestor."""
+    up_a = [a, *a.ancestors]
+    index = {t.i: n for n, t in enumerate(up_a)}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in index:
+            return index[t.i] + n, t
+    return len(up_a) + 8, None
+
+
+def _attach(token):
+    """Return ``(preposition, the word it attaches to)`` for a prepositional object."""
+    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative"):
+        return token.head.lower_, token.head.head
+    return None, None
+
+
+def _anchor(token):
+    """Climb from a place to the noun it names a part of ("the outskirts of Kharkiv" →
+    outskirts, "the village of X" → village): that noun carries the relation to the event."""
+    anchor = token
+    while anchor.dep_ == "conj":
+        anchor = anchor.head
+    if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
+        anchor = anchor.head  # "Buwa village", "the Huriyah neighborhood of Baghdad"
+    for _ in range(3):
+        if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
+                and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
+            anchor = anchor.head.head
+        else:
+            break
+    return anchor
+
+
+def preposition(token):
+    """Return the preposition that governs a place (through "the outskirts of"), or None."""
+    prep, _ = _attach(_anchor(token))
+    return prep
+
+
+def _within_from(token) -> bool:
+    """Return whether a place sits in a "from" phrase: the first preposition above it (past
+    "in"/"of" that only locate it inside that phrase: "from a village in X") is "from", before
+    any verb."""
+    for anc in token.ancestors:
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+        if anc.dep_ == "prep" and anc.lower_ == "from":
+            return True
+        if anc.dep_ == "prep" and anc.lower_ not in ("in", "of", "near", "at"):
+            return False
+    return False
+
+
+def is_location(cand) -> bool:
+    """Return whether a place is named as a location ("in X", "near X", "to X"), not as
+    where someone comes from or speaks, nor in a qualifier's place."""
+    prep = preposition(cand.head)
+    if prep not in _LOCATIVE and prep not in _DIRECTIONAL:
+        return False
+    if _within_from(_anchor(cand.head)):
+        return False
+    return not _is_speaker_side(cand.head)
+
+
+def _is_speaker_side(cand_head):
+    """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
+    forces shelled X", "..., the governor of Kursk said"), not in what was said."""
+    for anc in cand_head.ancestors:
+        if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            return any(
+                cand_head in child.subtree
+                for child in anc.children
+                if child.dep_ in ("nsubj", "nsubjpass", "agent")
+                or (child.dep_ == "prep" and child.lower_ in ("in", "from", "of"))
+            )
+    return False
+
+
+_LABEL_WORDS = frozenset(
+    "oblast region district raion city town village province state governorate county "
+    "occupied area hromada community municipality of and".split()
+)
+_LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
+
+
+def in_label(cand) -> bool:
+    """Return whether a place opens its line as a label ("Kherson, Dniprovskyi district:
+    shelling of ...", "Pokrovsk – glide bomb hit ..."), the way casualty logs and datelined
+    briefs name where what follows happened."""
+    text = cand.head.doc.text
+    start = text.rfind("\n", 0, cand.start) + 1  # the label opens a line
+    m = _LABEL_END.search(text, cand.end, min(len(text), cand.end + 60))
+    if m is None:
+        return False
+    prefix = text[start : m.start()]
+    # only names, their qualifiers and a date: no verb, no lower-case sentence words
+    words = re.findall(r"[A-Za-z][\w'’-]*", prefix)
+    lower = [w for w in words if w.islower() and w not in _LABEL_WORDS]
+    return len(words) <= 8 and not lower
+
+
+def _own_features(cand, trigger, cands) -> dict[str, float]:
+    """Return the named features of one candidate place for one trigger, from its own head."""
+    head = cand.head
+    thead = trigger.head
+    f = dict.fromkeys(FEATURES, 0.0)
+    f["bias"] = 1.0
+    patients = {t.i for p in syntax.patients(thead) for t in syntax.conjuncts(p)}
+    if trigger.token != thead:
+        patients |= {t.i for p in syntax.patients(trigger.token) for t in syntax.conjuncts(p)}
+    if head.i in patients or (head.dep_ == "conj" and head.head.i in patients):
+        f["object"] = 1.0
+    anchor = _anchor(head)
+    if anchor != head:
+        f["of"] = 1.0
+        if anchor.i in patients:
+            f["object"] = 1.0
+    prep, attached = _attach(anchor)
+    clause = syntax.clause_head(thead)
+    if prep is not None:
+        near_trigger = attached is not None and (
+            attached.i in (thead.i, trigger.token.i)
+            or attached.i in patients
+            or syntax.clause_head(attached) == clause
+            or attached == clause
+        )
+        if prep in _LOCATIVE and near_trigger:
+            f["locative"] = 1.0
+        elif prep in _DIRECTIONAL and near_trigger:
+            f["directional"] = 1.0
+        elif prep == "from" and trigger.event_type == "movement":
+            f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
+        elif prep == "from":
+            f["from"] = 1.0
+    # "Ri, from a privileged area in Pyongyang", "drones launched from X": where someone or
+    # something comes from is not where the event happened (unless it is a withdrawal)
+    if trigger.event_type != "movement" and _within_from(anchor):
+        f["origin"] = 1.0
+        f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
+    # "Velyka Novosilka, Donetsk region": the region qualifies the village
+    others = [c for c in cands if c is not cand]
+    heads = {o.head.i for o in others}
+    heads_span = {i for o in others for i in range(_tok(o, o.start), _tok(o, o.end - 1) + 1)}
+    if head.dep_ in ("appos", "npadvmod") and head.head.i in heads:
+        f["qualifier"] = 1.0
+    elif head.dep_ == "compound" and head.head.i in heads:
+        f["qualifier"] = 1.0
+    if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
+        f["qualified"] = 1.0
+    # "Mogadishu's Yaqshid district", "the Huriyah neighborhood of Baghdad": the city only
+    # says where the named district is
+    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or head.head.i in heads):
+        f["qualifier"] = 1.0
+    if (head.dep_ == "pobj" and head.head.lower_ == "of"
+            and head.head.head.lower_ in _AREA_NOUNS
+            and any(c.i in heads or c.i in heads_span for c in head.head.head.children
+                    if c.dep_ in ("compound", "amod", "nmod"))):  # fmt: skip
+        f["qualifier"] = 1.0
+    if syntax.clause_head(head) == clause:
+        f["same_clause"] = 1.0
+    if head in thead.subtree or head in trigger.token.subtree:
+        f["in_subtree"] = 1.0
+    length, _ = _path(head, trigger.token)
+    f["path"] = float(min(length, 10))
+    distance = abs(head.i - trigger.token.i)
+    f["distance"] = math.log1p(distance)
+    f["before"] = 1.0 if cand.start < trigger.token.idx else 0.0
+    subj = syntax.subject(thead)
+    if subj is not None and head in subj.subtree and head.i not in patients:
+        f["subject_side"] = 1.0
+    if _is_speaker_side(head):
+        f["speaker_side"] = 1.0
+    place = cand.place
+    if place is not None:
+        code = place.feature_code or ""
+        if code.startswith("PCL") or code == "TERR":
+            f["country"] = 1.0
+        elif code in ("ADM1", "RGN"):
+            f["admin1"] = 1.0
+        if any(o.place is not None and o.place is not place and _contains(place, o.place)
+               for o in others):  # fmt: skip
+            f["finer_exists"] = 1.0
+    else:
+        f["unresolved"] = 1.0
+    nearest = min(cands, key=lambda c: abs(c.head.i - trigger.token.i))
+    if nearest is cand:
+        f["nearest"] = 1.0
+    if head.ent_type_ in ("GPE", "LOC", "FAC"):
+        f["entity"] = 1.0
+    if in_label(cand):
+        f["label"] = 1.0
+    word = (prep or "").replace("towards", "toward")
+    if word in _PREP_FEATURES:
+        f[f"prep_{word}"] = 1.0
+    dep = head.dep_ if head.dep_ in _DEP_FEATURES else "other"
+    f[f"dep_{dep}"] = 1.0
+    ent = head.ent_type_ if head.ent_type_ in _ENT_FEATURES else "none"
+    f[f"ent_{ent}"] = 1.0
+    if attached is not None and attached.i in (thead.i, trigger.token.i):
+        f["attach_trigger"] = 1.0
+    elif attached is not None and attached.i in patients:
+        f["attach_object"] = 1.0
+    subj = syntax.subject(thead)
+    if (prep is not None and attached is not None and subj is not None
+            and anchor.i < subj.i and attached == clause):  # fmt: skip
+        f["fronted"] = 1.0  # "In the city of Nablus on Saturday, a man was shot"
+    if trigger.token.pos_ in ("NOUN", "PROPN"):
+        f["trigger_noun"] = 1.0
+    f["candidates"] = math.log(len(cands))
+    return f
+
+
+_CHAIN_GAP = re.compile(r"\s*(?:,|\(|,?\s+in)\s*$")
+#: Features of how a place relates to the trigger: shared along a chain of qualifiers.
+_RELATION = ("object", "locative", "directional", "of", "same_clause", "in_subtree")
+
+
+def chains(cands) -> list[list[Candidate]]:
+    """Group places written as one name with its qualifiers ("Lyman, Kramatorsk raion,
+    Donetsk oblast", "Bukavu (South Kivu)"): the parse often hangs them the wrong way round,
+    but they stand in one relation to the event."""
+    ordered = sorted(cands, key=lambda c: c.start)
+    groups: list[list[Candidate]] = []
+    for cand in ordered:
+        if groups:
+            last = groups[-1][-1]
+            text = cand.head.doc.text
+            if 0 <= cand.start - last.end <= 6 and _CHAIN_GAP.match(text[last.end : cand.start]):
+                groups[-1].append(cand)
+                continue
+        groups.append([cand])
+    return groups
+
+
+def features(cand, trigger, cands) -> dict[str, float]:
+    """Return the named features of one candidate place for one trigger.
+
+    A place in a chain of qualifiers takes the strongest relation any member of its chain
+    has to the trigger; ``qualifier``/``finer_exists`` then tell the members apart.
+    """
+    own = _own_features(cand, trigger, cands)
+    chain = next((g for g in chains(cands) if cand in g), [cand])
+    if len(chain) > 1:
+        for other in chain:
+            if other is cand:
+                continue
+            theirs = _own_features(other, trigger, cands)
+            for name in _RELATION:
+                own[name] = max(own[name], theirs[name])
+            own["path"] = min(own["path"], theirs["path"])
+        if chain[0] is not cand:
+            own["qualifier"] = 1.0
+        elif any(o.place is not None for o in chain[1:]):
+            own["qualified"] = 1.0
+    return own
+
+
+def _contains(outer, inner) -> bool:
+    """Return whether place ``outer`` contains place ``inner`` (by admin codes)."""
+    if outer.geonameid == inner.geonameid:
+        return False
+    code = outer.feature_code or ""
+    if code.startswith("PCL"):
+        return inner.country_code == outer.country_code
+    if code == "ADM1":
+        return (inner.country_code, inner.admin1_code) == (outer.country_code, outer.admin1_code)
+    if code == "ADM2":
+        return inner.admin2_code is not None and inner.admin2_code == outer.admin2_code
+    return False
+
+
+def score(feats) -> float:
+    """Return the linker's score of a candidate's features."""
+    weights, _ = _weights()
+    return sum(weights[name] * value for name, value in feats.items())
+
+
+def threshold() -> float:
+    """Return the score a place must beat to be an event's place."""
+    return _weights()[1]
+
+
+def rank_places(trigger, cands):
+    """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
+    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    return sorted(scored, key=lambda x: (-x[0], x[1].start))
+
+
+def link_place(trigger, cands):
+    """Return ``(candidate, score)`` for the event's place, or ``(None, best score)``.
+
+    Parameters
+    ----------
+    trigger : geo.extract.detect.Trigger
+        The event's trigger.
+    cands : list of Candidate
+        The places named in the trigger's sentence.
+    """
+    if not cands:
+        return None, None
+    _, threshold = _weights()
+    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
+    if best_score <= threshold:
+        return None, best_score
+    return best, best_score

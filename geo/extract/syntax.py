@@ -1,0 +1,300 @@
+"""Reading a trigger's arguments off spaCy's dependency parse.
+
+Small functions over ``spacy.tokens.Token``: a trigger's subject, agent, objects and
+modifiers, whether it is passive, which clause it is in, and what kind of thing a noun
+phrase names (an armed actor, a weapon, people, a place, a target). Nothing here knows event
+types; ``detect`` and ``arguments`` build on it.
+"""
+
+from __future__ import annotations
+
+from geo.extract.lexicon import (
+    ARMED_NOUNS,
+    CIVILIAN_NOUNS,
+    PEOPLE_NOUNS,
+    PERSONNEL_NOUNS,
+    PLACE_NOUNS,
+    TARGET_NOUNS,
+    WEAPON_NOUNS,
+)
+
+__all__ = [
+    "agent",
+    "clause_head",
+    "conjuncts",
+    "direct_object",
+    "governor",
+    "is_armed",
+    "is_passive",
+    "is_people",
+    "is_place",
+    "is_target",
+    "is_weapon",
+    "modifiers",
+    "noun_phrase",
+    "patients",
+    "prep_objects",
+    "subject",
+]
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis", "ROOT")
+#: Possessive pronouns that stand for people ("their capture").
+_POSSESSED = frozenset("their his her my our your".split())
+#: Pronouns that stand for people.
+_PERSON_PRONOUNS = frozenset("him her them he she they us we me i".split())
+
+
+def conjuncts(token):
+    """Return ``token`` and the tokens coordinated with it ("Kharkiv and Odesa")."""
+    return [token, *token.conjuncts]
+
+
+#: Verbs that need an object: without one, a headline's "marines captured near X" is passive.
+_TRANSITIVE = frozenset(
+    "capture kill wound injure detain arrest abduct kidnap seize shell bomb hit strike "
+    "target execute behead torch destroy damage".split()
+)
+
+
+def is_passive(token) -> bool:
+    """Return whether a verb is passive ("was shelled", "attacked by", "hit in X")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in token.children):
+        return True
+    objects = ("dobj", "obj", "ccomp", "xcomp")
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    nothing_after = following is None or following.pos_ in ("ADP", "PUNCT", "CCONJ", "ADV")
+    if (token.tag_ in ("VBD", "VBN") and token.lemma_.lower() in _TRANSITIVE and nothing_after
+            and not any(c.dep_ in objects for c in token.children)):  # fmt: skip
+        subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if (
+            subj is not None
+            and not is_weapon(subj)
+            and (is_people(subj) or is_armed(subj) or subj.lemma_.lower() in TARGET_NOUNS)
+        ):
+            return True  # headline ellipsis: "Twelve marines [were] captured near Krynky"
+    # a participle modifying a noun ("a convoy attacked near X", "Apartment block hit")
+    return (
+        token.tag_ == "VBN"
+        and token.dep_ in ("acl", "amod", "ROOT")
+        and not any(c.dep_ == "nsubj" for c in token.children)
+    )
+
+
+#: Words that count or group what follows "of": "thousands of protesters", "a group of men".
+_QUANTITIES = frozenset(
+    "thousand hundred dozen score million group number lot crowd band unit column "
+    "contingent squad handful couple pair few many some".split()
+)
+
+
+def _of_head(token):
+    """Return what a quantity counts ("thousands of protesters" → protesters), or token."""
+    if token.lemma_.lower() in _QUANTITIES or token.pos_ == "NUM":
+        for _, obj in prep_objects(token, ("of",)):
+            return obj
+    return token
+
+
+def subject(token):
+    """Return the head of a verb's subject (through coordination: "X struck and killed").
+
+    For a participle modifying a noun ("a convoy attacked"), the noun is returned; for a
+    quantity ("thousands of protesters") what it counts.
+    """
+    for child in token.children:
+        if child.dep_ in _SUBJECTS:
+            return _of_head(child)
+    if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+        return subject(token.head)
+    if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    if token.dep_ == "ROOT" and token.tag_ == "VBN":
+        return None
+    if token.dep_ in ("xcomp", "advcl") and token.head.pos_ in ("VERB", "AUX"):
+        return subject(token.head)  # "forces tried to storm", "killing two" after a strike
+    if token.dep_ == "pcomp" and token.head.dep_ == "prep":
+        verb = token.head.head  # "prisoners shared ... after being captured"
+        if verb.pos_ in ("VERB", "AUX"):
+            return subject(verb)
+    return None
+
+
+def agent(token):
+    """Return who or what acts: the subject of an active verb, the "by" agent of a passive."""
+    if is_passive(token):
+        for child in token.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    if token.pos_ in ("NOUN", "PROPN"):
+        return None
+    return subject(token)
+
+
+def direct_object(token):
+    """Return the direct object of a verb (or its passive subject), else None."""
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    if is_passive(token):
+        subj = subject(token)
+        if subj is not None:
+            return subj
+    for child in token.children:
+        if child.dep_ in ("oprd", "attr") and child.pos_ in ("NOUN", "PROPN"):
+            return child
+    return None
+
+
+def prep_objects(token, preps=None):
+    """Yield ``(preposition lemma, object token)`` for the prepositional phrases of ``token``.
+
+    ``preps`` restricts the prepositions (lower-case lemmas). Multi-word prepositions made
+    of a preposition and a nested one ("on the outskirts of") give the inner object too.
+    """
+    for child in token.children:
+        if child.dep_ not in ("prep", "agent", "dative"):
+            continue
+        word = child.lower_
+        if preps is not None and word not in preps:
+            continue
+        for obj in child.children:
+            if obj.dep_ == "pobj":
+                for conj in conjuncts(obj):
+                    yield word, conj
+
+
+def modifiers(token):
+    """Return the modifiers of a noun that can name its actor ("Russian", "RSF", "Israel's")."""
+    return [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+
+
+def patients(token):
+    """Return what undergoes the event named by ``token`` (its object, "of"/"on" objects)."""
+    out = []
+    obj = direct_object(token)
+    if obj is not None:
+        out.extend(conjuncts(obj))
+    if token.pos_ in ("NOUN", "PROPN"):
+        out.extend(obj for _, obj in prep_objects(token, ("of", "on", "against", "upon")))
+        # "X, which is under Russian control": what is held is the verb's subject
+        if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            verb = token.head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                held = subject(verb)
+                if held is not None and held.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                    held = verb.head
+                if held is not None:
+                    out.append(held)
+        # "their capture", "his death": the possessor undergoes it
+        out.extend(c for c in token.children if c.dep_ == "poss" and c.lower_ in _POSSESSED)
+    else:
+        out.extend(obj for _, obj in prep_objects(token, ("on", "upon", "against", "at")))
+    return out
+
+
+def governor(token):
+    """Return the verb or noun a noun trigger is an argument of ("the attack killed" → killed)."""
+    head = token.head
+    while head.dep_ == "prep" or head.pos_ == "ADP":
+        head = head.head
+        if head == head.head:
+            break
+    return None if head == token else head
+
+
+def clause_head(token):
+    """Return the head of the clause ``token`` belongs to (a verb, or the sentence root)."""
+    current = token
+    while current.dep_ not in _CLAUSE_DEPS and current.head != current:
+        current = current.head
+    return current
+
+
+def noun_phrase(token):
+    """Return the ``(start, end)`` character span of the noun phrase headed by ``token``."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("det", "amod", "compound", "nummod", "poss", "quantmod", "nmod"):
+            left = child if child.i < left.i else left
+            for grand in child.subtree:
+                if grand.i < left.i:
+                    left = grand
+            break
+    return left.idx, token.idx + len(token)
+
+
+def _lemma(token):
+    return token.lemma_.lower()
+
+
+def is_weapon(token) -> bool:
+    """Return whether a noun names a weapon, a munition or a strike ("missile", "shelling")."""
+    return _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
+
+
+def is_armed(token, actor_lookup=None) -> bool:
+    """Return whether a noun phrase names an armed actor or a weapon.
+
+    ``actor_lookup`` (a callable taking the token) recognises named groups ("RSF", "Hamas")
+    and countries acting as states ("Russia launched ..."); without it only nouns count.
+    """
+    if token is None:
+        return False
+    lemma = _lemma(token)
+    if lemma in ARMED_NOUNS or token.lower_ in ARMED_NOUNS or is_weapon(token):
+        return True
+    if token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS"):
+        return True  # "Russians shelled", "the Israelis"
+    if actor_lookup is not None and actor_lookup(token) is not None:
+        return True
+    return False
+
+
+def is_people(token) -> bool:
+    """Return whether a noun phrase names people (civilians, soldiers, "him", "two")."""
+    if token is None:
+        return False
+    lemma = _lemma(token)
+    if lemma in PEOPLE_NOUNS or token.lower_ in PEOPLE_NOUNS or lemma in CIVILIAN_NOUNS:
+        return True
+    if lemma in PERSONNEL_NOUNS or token.lower_ in PERSONNEL_NOUNS:
+        return True
+    if token.lower_ in _PERSON_PRONOUNS or token.lower_ in _POSSESSED:
+        return True
+    if token.ent_type_ == "PERSON":
+        return True
+    if token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS"):
+        return True  # "two Ukrainians"
+    if token.pos_ == "NUM" and token.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj"):
+        return True  # "killed two", "12 were wounded"
+    return False
+
+
+def is_place(token, place_tokens=frozenset()) -> bool:
+    """Return whether a noun phrase names a place: a resolved mention or a settlement noun.
+
+    ``place_tokens`` holds the indices of tokens inside place mentions of the document.
+    """
+    if token is None:
+        return False
+    if token.i in place_tokens:
+        return True
+    if token.ent_type_ in ("GPE", "LOC", "FAC"):
+        return True
+    return _lemma(token) in PLACE_NOUNS
+
+
+def is_target(token, place_tokens=frozenset(), actor_lookup=None) -> bool:
+    """Return whether a noun phrase names something struck: a place, people, a building..."""
+    if token is None:
+        return False
+    return (
+        _lemma(token) in TARGET_NOUNS
+        or is_place(token, place_tokens)
+        or is_people(token)
+        or is_armed(token, actor_lookup)
+    )
