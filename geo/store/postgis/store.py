@@ -234,14 +234,15 @@ class PostGISStore(EventStore):
     def _check_page(q):
         limit, offset = q.limit, q.offset
         if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+            isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**62
         ):
             raise ValidationError(
-                f"limit must be a non-negative integer; got {limit!r}", field="limit"
+                f"limit must be a non-negative integer below 2^62; got {limit!r}", field="limit"
             )
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**62:
             raise ValidationError(
-                f"offset must be a non-negative integer; got {offset!r}", field="offset"
+                f"offset must be a non-negative integer below 2^62; got {offset!r}",
+                field="offset",
             )
 
     def _select(self, column, q):
