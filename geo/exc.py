@@ -4,6 +4,7 @@ __all__ = [
     "ArticleError",
     "AuthError",
     "ConflictError",
+    "ExportError",
     "GazetteerError",
     "GeoError",
     "NotFoundError",
@@ -51,6 +52,10 @@ class ConflictError(StoreError):
     Nothing of the transaction is stored; running it again (``EventStore.atomic`` does)
     behaves as if the two had run one after the other.
     """
+
+
+class ExportError(GeoError, RuntimeError):
+    """Raised when an export file cannot be written (GDAL refused a layer, say)."""
 
 
 class NotFoundError(GeoError, LookupError):

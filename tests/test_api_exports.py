@@ -91,7 +91,13 @@ def test_kml_export_is_well_formed_with_escaped_text(client, events):
     root = ET.fromstring(resp.get_data())
     placemarks = root.findall(".//{http://www.opengis.net/kml/2.2}Placemark")
     assert len(placemarks) == 5
-    assert "<b>bold</b>" not in resp.get_data(as_text=True).replace("&lt;b&gt;", "")
+    kml = "{http://www.opengis.net/kml/2.2}"
+    for placemark in placemarks:
+        data = {d.get("name"): d.find(f"{kml}value").text for d in placemark.iter(f"{kml}Data")}
+        assert data["summary"].endswith(" <b>bold</b>")  # the text itself, as text
+        # the balloon is HTML: the event's markup is escaped in it, never markup
+        balloon = placemark.find(f"{kml}description").text
+        assert "&lt;b&gt;bold&lt;/b&gt;" in balloon and "<b>bold</b>" not in balloon
 
 
 @pytest.mark.parametrize(

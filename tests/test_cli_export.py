@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import xml.etree.ElementTree as ET
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -134,7 +135,12 @@ def test_export_meta_records_the_query(run):
         pytest.param(["--end", "yesterday"], "--end", "ISO date", id="end"),
         pytest.param(["--type", "battle"], "--type", "'battle' is not one of", id="type"),
         pytest.param(["--status", "confirmed"], "--status", "is not one of", id="status"),
-        pytest.param(["--format", "shp"], "--format", "csv, geojson, gpkg, kml", id="format"),
+        pytest.param(
+            ["--format", "xlsx"],
+            "--format",
+            "csv, fgb, geojson, gpkg, kml, parquet, shp",
+            id="format",
+        ),
         pytest.param(["--limit", "-3"], "--limit", "-3", id="limit"),
         pytest.param(["--q", "?!"], "--q", "at least one word", id="text"),
     ],
@@ -167,6 +173,10 @@ def test_export_gpkg_to_stdout_is_binary_safe(run, tmp_path):
     assert conn.execute("SELECT event_id FROM events").fetchall() == [("ev-kyiv",)]
 
 
+def _zip_names(data):
+    return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
 @pytest.mark.parametrize(
     ("name", "check"),
     [
@@ -175,6 +185,9 @@ def test_export_gpkg_to_stdout_is_binary_safe(run, tmp_path):
         pytest.param("out.csv", lambda b: b.startswith(b"event_id,"), id="csv"),
         pytest.param("out.gpkg", lambda b: b[:16] == b"SQLite format 3\x00", id="gpkg"),
         pytest.param("out.kml", lambda b: ET.fromstring(b).tag.endswith("kml"), id="kml"),
+        pytest.param("out.parquet", lambda b: b[:4] == b[-4:] == b"PAR1", id="parquet"),
+        pytest.param("out.fgb", lambda b: b[:3] == b"fgb", id="fgb"),
+        pytest.param("out.shp.zip", lambda b: "events.shp" in _zip_names(b), id="shp"),
     ],
 )  # fmt: skip
 def test_export_to_file_infers_the_format(run, tmp_path, name, check):
@@ -187,6 +200,27 @@ def test_export_to_file_infers_the_format(run, tmp_path, name, check):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not a private temp file's 0600
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "fgb", "shp"])
+def test_export_gis_formats_hold_the_filtered_events(run, tmp_path, fmt):
+    import pyogrio
+
+    result = run("export", "--format", fmt, "--type", "attack", "-o", str(tmp_path / "x"))
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "x").read_bytes()
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(io.BytesIO(data)).to_pylist()
+        assert [r["event_id"] for r in rows] == ["ev-kyiv"]
+        return
+    path = tmp_path / f"x.{fmt}.zip" if fmt == "shp" else tmp_path / "x.fgb"
+    path.write_bytes(data)
+    target = f"/vsizip/{path}/events.shp" if fmt == "shp" else path
+    frame = pyogrio.read_dataframe(target)
+    assert list(frame["event_id"]) == ["ev-kyiv"]
+    assert (frame.geometry[0].x, frame.geometry[0].y) == (30.52, 50.45)
 
 
 def test_export_to_a_folder_is_refused(run, tmp_path):

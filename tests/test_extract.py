@@ -308,3 +308,22 @@ def test_an_article_gives_its_events_with_places_dates_and_quotes(gaz):
         assert event.date_start >= date(2024, 1, 1)  # the 1940s aside is no event
         (source,) = event.sources
         assert ARTICLE[source.start : source.end] == source.quote
+
+
+def test_a_pronoun_in_reported_speech_is_the_speaker():
+    event = one("Sudan's army said it repelled an RSF assault on Babanusa on Thursday.")
+    # the assault is the RSF's; the army that repelled it is the other side
+    assert event.actor1 == "Rapid Support Forces"
+    assert event.actor2 == "Military Forces of Sudan"
+    assert one("Ukraine says it downed 31 drones over Odesa overnight.").actor1 == (
+        "Military Forces of Ukraine"
+    )
+
+
+def test_a_dateline_is_not_the_actor():
+    text = "KHERSON, Ukraine (AP) — Russian forces shelled Bilozerka on Thursday, officials said."
+    assert one(text).actor1 == "Military Forces of Russia"
+
+
+def test_country_codes_written_as_adjectives():
+    assert one("RU forces shelled Hulyaipole on 2 May 2024.").actor1 == "Military Forces of Russia"

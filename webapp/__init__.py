@@ -40,18 +40,19 @@ def create_app(test_config=None):
     Returns
     -------
     flask.Flask
-        The app with the API (bp "api", its writes and geocoding) and the map pages
-        (bp "maps") registered, security headers and the JSON error shape installed.
+        The app with its blueprints registered (the OGC API reads, its
+        writes, geocoding and the map pages), security headers and the JSON error shape
+        installed.
 
     Examples
     --------
     >>> app = create_app({"TESTING": True})
-    >>> sorted(bp for bp in app.blueprints)
-    ['api', 'maps']
+    >>> sorted(app.blueprints)
+    ['api', 'geocoding', 'maps', 'writes']
     """
     from flask import Flask
 
-    from webapp import errors, security, store
+    from webapp import api, errors, geocoding, security, store, views, writes
 
     app = Flask(__name__, instance_relative_config=True)
     _load_config(app, test_config)
@@ -60,15 +61,6 @@ def create_app(test_config=None):
     errors.init_app(app)
     security.init_app(app)
     store.init_app(app)
-
-    from webapp import api, geocoding, writes  # noqa: F401 - they add routes to api.bp
-
-    app.register_blueprint(api.bp)
-    try:
-        from webapp import views
-    except ImportError as err:  # pragma: no cover - only while the map module is missing
-        if err.name != "webapp.views":
-            raise
-    else:
-        app.register_blueprint(views.bp)
+    for blueprint in (api.bp, writes.bp, geocoding.bp, views.bp):
+        app.register_blueprint(blueprint)
     return app

@@ -73,11 +73,9 @@ def _link(href, rel, type_, title=None):
 
 
 def _formats():
-    """Return the export registry (``geo.formats.FORMATS``), or {} until it is installed."""
-    try:
-        from geo.formats import FORMATS
-    except ImportError:  # pragma: no cover - the formats module not written yet
-        return {}
+    """Return the export registry (``geo.formats.FORMATS``)."""
+    from geo.formats import FORMATS
+
     return FORMATS
 
 

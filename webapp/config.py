@@ -13,7 +13,8 @@ SETTINGS_ENV = "CONFLICTMAP_SETTINGS"
 ENV_PREFIX = "CONFLICTMAP"
 
 DEFAULTS = {
-    # the event store: None = $CONFLICTMAP_STORE or data/conflictmap.sqlite; a path, an URL
+    # the event store: None = $CONFLICTMAP_STORE or the default store (geo.common.paths:
+    # data/conflictmap.sqlite in a checkout, else in the user data folder); a path, an URL
     # (sqlite:///x.sqlite) or an EventStore object (tests)
     "STORE": None,
     # request bodies above this many bytes are refused with a 413 JSON error

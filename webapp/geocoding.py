@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from webapp.api import bp
 from webapp.errors import ApiError
 
-__all__ = ["geocode_batch", "geocode_one", "geocoder"]
+__all__ = ["bp", "geocode_batch", "geocode_one", "geocoder"]
+
+#: The geocoding routes (registered by ``webapp.create_app``).
+bp = Blueprint("geocoding", __name__)
 
 _lock = threading.Lock()
 _FEATURE_CLASSES = ("P", "A", "L")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import folium
 
-from geo.events.model import EVENT_TYPES, STATUSES
+from geo.common.attribution import ATTRIBUTION
+from geo.events.taxonomy import FALLBACK_TYPE, PRECISION_KEY, PRECISIONS, STATUSES, TYPES
+from geo.formats import FORMATS
 from webapp import assets
 from webapp.elements import (
     Basemap,
@@ -23,15 +25,15 @@ from webapp.elements import (
 
 __all__ = [
     "ATTRIBUTION",
-    "DOWNLOAD_FORMATS",
     "STATIC_DIR",
-    "TYPE_STYLES",
     "build_map",
     "data_extent",
+    "download_formats",
     "event_types",
     "render_page",
     "render_static",
     "resolve_local",
+    "viewer_taxonomy",
 ]
 
 #: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
@@ -39,46 +41,43 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/maps-static"
 _OWN_ASSETS = ("conflictmap.js", "symbols.js", "controls.js", "conflictmap.css")
 
-#: Symbol per event type: label, colour (Okabe-Ito based, colour-blind safe) and shape.
-TYPE_STYLES = {
-    "deployment": ("Deployments", "#0072B2", "triangle"),
-    "capture": ("Captures", "#E69F00", "square"),
-    "casualties": ("Casualties", "#D55E00", "circle"),
-    "attack": ("Attacks", "#B2182B", "star"),
-    "self_detonation": ("Self-detonations", "#7B3294", "cross"),
-    "front_line": ("Front-line references", "#009E73", "diamond"),
-    "movement": ("Movements", "#56B4E9", "triangle_down"),
-    "statement": ("Statements", "#666666", "hexagon"),
-}
-
-DOWNLOAD_FORMATS = (
-    ("geojson", "GeoJSON"),
-    ("csv", "CSV"),
-    ("gpkg", "GeoPackage"),
-    ("kml", "KML"),
-)
-
-try:  # the gazetteer's own attribution text, when it is installed
-    from geo.gazetteer.lookup import ATTRIBUTION
-except ImportError:  # pragma: no cover - depends on the gazetteer module landing
-    ATTRIBUTION = (
-        "Places: GeoNames (geonames.org), CC BY 4.0 · "
-        "Outlines: Natural Earth (naturalearthdata.com), public domain"
-    )
-
 
 def event_types():
     """Return the layer list: one dict per event type, ``{id, label, color, shape}``.
 
-    Types missing from ``TYPE_STYLES`` (added to the taxonomy later) get a grey circle.
+    Generated from the taxonomy (``geo.events.taxonomy.TYPES``), like the KML styles and the
+    SVG legend.
     """
-    out = []
-    for type_id in EVENT_TYPES:
-        label, color, shape = TYPE_STYLES.get(
-            type_id, (type_id.replace("_", " ").capitalize(), "#888888", "circle")
-        )
-        out.append({"id": type_id, "label": label, "color": color, "shape": shape})
-    return out
+    return [{"id": t.code, "label": t.legend, "color": t.colour, "shape": t.symbol} for t in TYPES]
+
+
+def viewer_taxonomy():
+    """Return what the viewer's JavaScript knows of the codebook, for its configuration.
+
+    ``types`` (see :func:`event_types`), ``fallback`` (how an unknown type is drawn),
+    ``precisions`` (``{id, rank, drawn, area_m}``, finest first; ``drawn`` is "point",
+    "near" or "area", ``area_m`` the radius drawn around the point of an area without an
+    outline, or null) and ``precision_key`` (the legend's rows).
+    """
+    return {
+        "types": event_types(),
+        "fallback": {"color": FALLBACK_TYPE.colour, "shape": FALLBACK_TYPE.symbol},
+        "precisions": [
+            {
+                "id": p.code,
+                "rank": p.rank,
+                "drawn": p.drawn,
+                "area_m": None if p.area_km is None else p.area_km * 1000,
+            }
+            for p in PRECISIONS
+        ],
+        "precision_key": [{"kind": kind, "label": text} for kind, text in PRECISION_KEY],
+    }
+
+
+def download_formats():
+    """Return the download menu: ``{id, label}`` of every registered export format."""
+    return [{"id": f.name, "label": f.label} for f in FORMATS.values()]
 
 
 def data_extent(features):
@@ -203,7 +202,7 @@ def build_map(
     folium.Element('<link rel="icon" href="data:,">').add_to(m.get_root().header)
     config = {
         "mode": mode,
-        "types": event_types(),
+        **viewer_taxonomy(),
         "extent": extent,
         "window": window,
         "bounds": bounds,
@@ -235,8 +234,7 @@ def build_map(
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
     if not embed:
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
-    formats = [{"id": k, "label": v} for k, v in DOWNLOAD_FORMATS]
-    Tools(viewer, formats=formats).add_to(m)
+    Tools(viewer, formats=download_formats()).add_to(m)
     DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
     StartViewer(viewer).add_to(m)
     if embed:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from webapp.maps import ATTRIBUTION, event_types
+from geo.common.attribution import ATTRIBUTION
+from geo.events.taxonomy import FALLBACK_TYPE, PRECISION_KEY, PRECISIONS
+from webapp.maps import event_types
 
 __all__ = ["render_svg"]
 
-_AREA_RADIUS_KM = {"admin2": 25, "admin1": 80, "region": 150, "country": 300}
+_AREA_RADIUS_KM = {p.code: p.area_km for p in PRECISIONS if p.area_km}
+_POINTS = {p.code for p in PRECISIONS if p.drawn == "point"}
+#: How an event type outside the taxonomy is drawn.
+_FALLBACK = {"color": FALLBACK_TYPE.colour, "shape": FALLBACK_TYPE.symbol}
 
 
 def _merc(lon, lat):
@@ -73,7 +78,7 @@ def _path(geometry, proj, *, closed=True):
 def _shape(shape, x, y, r):
     if shape == "square":
         return f'<rect x="{x - r}" y="{y - r}" width="{2 * r}" height="{2 * r}"'
-    if shape in ("triangle", "triangle_down", "diamond", "star", "hexagon", "cross"):
+    if shape in ("triangle", "triangle_down", "diamond", "star", "hexagon", "pentagon", "cross"):
         if shape == "triangle":
             pts = [(x, y - r * 1.15), (x + r * 1.05, y + r * 0.75), (x - r * 1.05, y + r * 0.75)]
         elif shape == "triangle_down":
@@ -86,7 +91,7 @@ def _shape(shape, x, y, r):
             pts += [(x + w, y + w), (x + w, y + r), (x - w, y + r), (x - w, y + w)]
             pts += [(x - r, y + w), (x - r, y - w), (x - w, y - w)]
         else:
-            n = 10 if shape == "star" else 6
+            n = {"star": 10, "hexagon": 6, "pentagon": 5}[shape]
             pts = []
             for i in range(n):
                 a = -math.pi / 2 + i * 2 * math.pi / n
@@ -129,7 +134,7 @@ def _area_badges(stacks, styles, proj):
         x0, y = proj(lon, lat)
         x = x0 - step * (len(order) - 1) / 2
         for kind in order:
-            t = styles.get(kind, {"color": "#888888", "shape": "circle"})
+            t = styles.get(kind, _FALLBACK)
             out.append(
                 f'{_shape(t["shape"], round(x - 6, 1), y, 6)} fill="white" fill-opacity="0.85" '
                 f'stroke="{t["color"]}" stroke-width="2" stroke-dasharray="3 2"/>'
@@ -205,7 +210,7 @@ def render_svg(
             stacks.setdefault(key, []).append(feature)
     for feature in features:
         props = feature.get("properties") or {}
-        t = styles.get(props.get("event_type"), {"color": "#888888", "shape": "circle"})
+        t = styles.get(props.get("event_type"), _FALLBACK)
         counts[props.get("event_type")] = counts.get(props.get("event_type"), 0) + 1
         geom = feature.get("geometry") or {}
         precision = props.get("geo_precision") or "exact"
@@ -227,7 +232,7 @@ def render_svg(
         if precision in _AREA_RADIUS_KM:
             r = proj.km(lat, _AREA_RADIUS_KM[precision])
             out.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}" {area} stroke-width="1.5"/>')
-        elif precision == "exact":
+        elif precision in _POINTS:
             points.append(f'{_shape(t["shape"], x, y, 6)} fill="{t["color"]}" stroke="#222"/>')
         else:
             points.append(
@@ -253,16 +258,18 @@ def render_svg(
             f'<text x="{width - 198}" y="{y}" font-size="12">'
             f"{escape(t['label'])} ({counts[t['id']]})</text>"
         )
-    key = (
-        ('<circle cx="{x}" cy="{y}" r="6" fill="#555" fill-opacity="0.15" stroke="#555" '
-         'stroke-width="2" stroke-dasharray="3 2"/>', "near a place"),
-        ('<rect x="{x0}" y="{y0}" width="14" height="10" fill="#555" fill-opacity="0.12" '
-         'stroke="#555" stroke-dasharray="5 4"/>', "district, region or country (area)"),
-    )  # fmt: skip
-    for shape, label in key:
+    key = {
+        "near": '<circle cx="{x}" cy="{y}" r="6" fill="#555" fill-opacity="0.15" stroke="#555" '
+        'stroke-width="2" stroke-dasharray="3 2"/>',
+        "area": '<rect x="{x0}" y="{y0}" width="14" height="10" fill="#555" fill-opacity="0.12" '
+        'stroke="#555" stroke-dasharray="5 4"/>',
+    }  # the "point" row of the key is the event types' own symbols above
+    for kind, label in PRECISION_KEY:
+        if kind not in key:
+            continue
         y += 20
-        out.append(shape.format(x=width - 212, y=y - 4, x0=width - 219, y0=y - 9))
-        out.append(f'<text x="{width - 198}" y="{y}" font-size="12">{label}</text>')
+        out.append(key[kind].format(x=width - 212, y=y - 4, x0=width - 219, y0=y - 9))
+        out.append(f'<text x="{width - 198}" y="{y}" font-size="12">{escape(label)}</text>')
     out.append(f'<text x="16" y="30" font-size="20" font-weight="bold">{escape(title)}</text>')
     if subtitle:
         out.append(f'<text x="16" y="52" font-size="13">{escape(subtitle)}</text>')

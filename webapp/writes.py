@@ -6,16 +6,17 @@ import re
 import tempfile
 from pathlib import Path
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from geo.events.model import Event
 from geo.exc import ValidationError
-from webapp.api import COLLECTIONS, GEOJSON, bp
+from webapp.api import COLLECTIONS, GEOJSON
 from webapp.auth import require_token
 from webapp.errors import ApiError
 from webapp.store import get_store
 
 __all__ = [
+    "bp",
     "create_items",
     "delete_item",
     "patch_item",
@@ -24,6 +25,8 @@ __all__ = [
     "upload_article",
 ]
 
+#: The write routes (registered by ``webapp.create_app``).
+bp = Blueprint("writes", __name__)
 _ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md", ".json")
 
 
@@ -310,12 +313,8 @@ def upload_article():
     limit = int(current_app.config.get("ARTICLE_MAX_CHARS", 2_000_000))
     if len(text) > limit:
         raise ApiError(413, f"The article has {len(text)} characters; at most {limit}.", "file")
-    try:
-        from geo.pipeline.ingest import ingest_paths
-    except ImportError:
-        raise ApiError(
-            503, "Article ingestion is not available in this build (geo.pipeline is missing)."
-        ) from None
+    from geo.pipeline.ingest import ingest_paths
+
     with tempfile.TemporaryDirectory(prefix="conflictmap-upload-") as tmp:
         path = Path(tmp) / _safe_name(name)
         path.write_text(text, encoding="utf-8")

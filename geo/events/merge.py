@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from geopy.distance import great_circle
 
 from geo.events.model import Count
+from geo.events.taxonomy import DATE_BASES, PRECISION_RANK, UNKNOWN_RANK, event_type
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
@@ -21,19 +22,13 @@ __all__ = [
     "summarise",
 ]
 
-_PRECISION_RANK = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 _CASUALTY_KINDS = {"killed", "wounded", "killed_or_wounded"}
 #: Points this close are one place for merging (villages and their outskirts).
 SAME_PLACE_KM = 10.0
 #: An incident dated only by its report happened on that day or up to this many days before.
 REPORT_LAG_DAYS = 7
 _STATES = frozenset(("deployment", "front_line"))
-_BASIS_RANK = {"stated": 0, "inherited": 1, "report": 2}
-_LABELS = {
-    "deployment": "Deployment", "capture": "Capture", "casualties": "Casualties",
-    "attack": "Attack", "self_detonation": "Self-detonation", "front_line": "Front line",
-    "movement": "Movement", "statement": "Statement", "protest": "Protest",
-}  # fmt: skip
+_BASIS_RANK = {basis: rank for rank, basis in enumerate(DATE_BASES)}  # the surest first
 
 
 _CONTAINS = {}
@@ -221,7 +216,8 @@ def merge(a, b, gazetteer):
     "best" estimate is kept). Merging the same event again changes nothing.
     """
     start, end, precision, basis = a.date_start, a.date_end, a.date_precision, a.date_basis
-    rank_a, rank_b = _BASIS_RANK.get(a.date_basis, 3), _BASIS_RANK.get(b.date_basis, 3)
+    last = len(DATE_BASES)
+    rank_a, rank_b = _BASIS_RANK.get(a.date_basis, last), _BASIS_RANK.get(b.date_basis, last)
     if rank_b < rank_a:
         # a stated date wins over one inherited or taken from the report
         start, end, precision, basis = b.date_start, b.date_end, b.date_precision, b.date_basis
@@ -238,8 +234,10 @@ def merge(a, b, gazetteer):
                     "country_code", "admin1", "latitude", "longitude", "geo_precision",
                     "geometry")  # fmt: skip
     changes = {}
-    ra = _PRECISION_RANK.get(a.geo_precision, 9) if a.geonameid is not None else 99
-    rb = _PRECISION_RANK.get(b.geo_precision, 9) if b.geonameid is not None else 99
+    # finest place first; a precision without a gazetteer place ranks after every other
+    unplaced = UNKNOWN_RANK + 1
+    ra = PRECISION_RANK.get(a.geo_precision, UNKNOWN_RANK) if a.geonameid is not None else unplaced
+    rb = PRECISION_RANK.get(b.geo_precision, UNKNOWN_RANK) if b.geonameid is not None else unplaced
     if rb < ra or (rb == ra and a.name_in_text is None and b.name_in_text is not None
                    and a.geonameid == b.geonameid):  # fmt: skip
         changes.update({f: getattr(b, f) for f in place_fields})
@@ -269,8 +267,7 @@ def merge(a, b, gazetteer):
 
 def summarise(event):
     """Return a one-line summary of an event ("Capture of ... by ... in Kursk Oblast")."""
-    label = _LABELS.get(event.event_type, event.event_type)
-    parts = [label]
+    parts = [event_type(event.event_type).label]
     if event.event_type == "capture" and event.actor2:
         parts.append(f"of {event.actor2}" + (f" by {event.actor1}" if event.actor1 else ""))
     elif event.actor1:

@@ -16,6 +16,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from geo.events.geometry import rfc7946_geometry, trust_geometry
+from geo.events.taxonomy import (
+    COUNT_KINDS,
+    DATE_BASES,
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    GEO_PRECISIONS,
+    STATUSES,
+)
 from geo.exc import ValidationError
 
 __all__ = [
@@ -34,33 +42,6 @@ __all__ = [
     "trust_geometry",
     "trust_source",
 ]
-
-EVENT_TYPES = (
-    "deployment",
-    "capture",
-    "casualties",
-    "attack",
-    "self_detonation",
-    "front_line",
-    "movement",
-    "statement",
-    "protest",
-)
-DATE_PRECISIONS = ("day", "week", "month", "year", "range")
-#: Where an extracted event's date comes from: stated in its sentence, inherited from the
-#: sentence it continues, or the day its report was published.
-DATE_BASES = ("stated", "inherited", "report")
-GEO_PRECISIONS = ("exact", "near", "admin2", "admin1", "region", "country")
-STATUSES = ("claimed", "corroborated", "reviewed")
-COUNT_KINDS = (
-    "killed",
-    "wounded",
-    "killed_or_wounded",
-    "captured",
-    "deployed",
-    "missing",
-    "displaced",
-)
 
 
 def parse_date(value, *, field_name="date"):

@@ -43,6 +43,21 @@ _GENERIC_ARMED = frozenset(
 _POLICE = frozenset("police policeman policemen".split())
 
 
+#: Two-letter country codes analysts write as adjectives ("RU forces", "UA drones").
+_CODE_ADJECTIVES = frozenset("RU UA BY KP IL SD US UK".split())
+
+
+def _code_country(text):
+    """Return ``(code, name)`` for a country code written as an adjective, else None."""
+    if text not in _CODE_ADJECTIVES:
+        return None
+    from geo.gazetteer.lookup import Gazetteer
+
+    code = "GB" if text == "UK" else text
+    place = Gazetteer.default().country(code)
+    return (code, place.name) if place is not None else None
+
+
 def state_forces(country_code: str, country_name: str, *, police: bool = False) -> str:
     """Return the canonical name of a country's forces ("Military Forces of Russia")."""
     name = _STATE_NAMES.get(country_code, country_name)
@@ -89,9 +104,10 @@ class ActorNamer:
         country adjectives (from the geoparse: countries and demonyms).
     """
 
-    def __init__(self, doc, countries):
+    def __init__(self, doc, countries, skip=()):
         self.doc = doc
         self.countries = countries
+        self.skip = skip
         self._aliases = aliases()
         self._longest = max((len(k.split()) for k in self._aliases), default=0)
 
@@ -102,8 +118,11 @@ class ActorNamer:
             return None
         left, right = token.i, token.i + 1
         for child in token.lefts:
-            if child.dep_ in ("compound", "amod", "nmod", "poss") or child.pos_ == "PROPN":
-                left = min(left, child.left_edge.i)
+            if child.dep_ in ("compound", "nmod", "poss") or child.pos_ in ("PROPN", "ADJ"):
+                left = min(left, child.i)
+                for grand in child.lefts:  # "the Syrian Arab Army's": its compounds too
+                    if grand.dep_ in ("compound", "amod") and grand.pos_ in ("PROPN", "ADJ"):
+                        left = min(left, grand.i)
         for child in token.rights:
             if child.dep_ in ("appos",) or (child.dep_ == "prep" and child.lower_ == "of"):
                 right = max(right, child.right_edge.i + 1)
@@ -128,6 +147,9 @@ class ActorNamer:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
                 if child.i in self.countries:
                     return self.countries[child.i]
+                code = _code_country(child.text)  # "RU forces", "UA troops"
+                if code is not None:
+                    return code
                 for grand in child.subtree:
                     if grand.i in self.countries and grand.dep_ in ("amod", "compound", "poss"):
                         return self.countries[grand.i]
@@ -142,8 +164,8 @@ class ActorNamer:
         ``acting`` is True when the phrase is who acts (so a country name stands for its
         state's forces: "Russia attacked"); for victims a bare country is not an actor.
         """
-        if token is None:
-            return None
+        if token is None or any(a <= token.idx < b for a, b in self.skip):
+            return None  # a dateline names where the story was filed, not who acted
         group = self.named(token)
         if group is not None:
             return group

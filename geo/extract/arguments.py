@@ -51,6 +51,41 @@ class Roles:
     target: str | None = None
 
 
+_SPEECH = frozenset(
+    "say tell report announce confirm claim state add write post warn deny acknowledge "
+    "admit insist".split()
+)
+_PRONOUNS = frozenset("it they we its their our".split())
+#: Verbs whose object is the attack and whose subject is the defender.
+_DEFENCE = frozenset("repel repulse thwart foil fend".split())
+
+
+def _speaker(token):
+    """Return the subject of the speech verb whose complement holds ``token`` ("Ukraine says
+    it shot down ...": Ukraine), or None."""
+    for anc in token.ancestors:
+        if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            return syntax.subject(anc)
+    return None
+
+
+def _refers_back(token):
+    """Return whether a phrase stands for someone named before: "it", "they", "its forces"."""
+    if token.lower_ in _PRONOUNS:
+        return True
+    return any(c.dep_ == "poss" and c.lower_ in _PRONOUNS for c in token.children)
+
+
+def _name(token, namer, trigger, *, acting):
+    """Name a phrase's actor; a pronoun in reported speech stands for the speaker."""
+    if _refers_back(token):
+        speaker = _speaker(trigger.head)
+        if speaker is not None and speaker.i != token.i and not _refers_back(speaker):
+            return namer.name(speaker, acting=True)
+        return None
+    return namer.name(token, acting=acting)
+
+
 def roles(trigger, namer) -> Roles:
     """Return the actors and target of a trigger from its arguments.
 
@@ -84,12 +119,26 @@ def roles(trigger, namer) -> Roles:
         out.actor2 = namer.name(sufferer, acting=False)
         agents = [a for a in agents if a.i != sufferer.i]
     for candidate in agents:
-        name = namer.name(candidate, acting=True)
+        name = _name(candidate, namer, trigger, acting=True)
         if name is not None and name != CIVILIANS:
             out.actor1 = name
             break
+    if trigger.head.lemma_.lower() in _DEFENCE:
+        # "Ukrainian forces repelled a Russian assault": the assault's side attacked
+        defender, out.actor1 = out.actor1, None
+        for patient in syntax.patients(trigger.head):
+            for part in [patient, *syntax.modifiers(patient),
+                         *(o for _, o in syntax.prep_objects(patient, ("by", "of")))]:  # fmt: skip
+                name = namer.name(part, acting=True)
+                if name is not None and name != CIVILIANS:
+                    out.actor1 = name
+                    break
+            if out.actor1 is not None:
+                break
+        out.actor2 = defender
+        return out
     for patient in [*syntax.patients(head), *(syntax.patients(token) if token != head else ())]:
-        name = namer.name(patient, acting=False)
+        name = _name(patient, namer, trigger, acting=False)
         if name is not None and name != out.actor1:
             if out.actor2 is None:
                 out.actor2 = name

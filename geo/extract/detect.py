@@ -159,7 +159,7 @@ def _noun_sense(token, types):
 
 def _violent(token):
     """Return False when the sentence blames a non-violent cause and names no weapon."""
-    sent = token.sent
+    sent = syntax.sentence_of(token)
     causes = any(t.lemma_.lower() in NONVIOLENT_CAUSES for t in sent)
     if not causes:
         return True
@@ -198,7 +198,7 @@ def is_unreal(token) -> bool:
     denial ("vowed to retake", "denied shelling"), habitual ("often shell"), or a figurative
     capture ("captured on video", "the footage captures").
     """
-    sent = token.sent
+    sent = syntax.sentence_of(token)
     if sent.text.rstrip().endswith("?"):
         return True
     chain = [token]

@@ -14,6 +14,7 @@ from datetime import date
 
 from geo.common import nlp
 from geo.events.model import Count
+from geo.extract import syntax
 from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
@@ -82,13 +83,23 @@ def _countries(doc, mentions):
     out = {}
     for m in mentions:
         place = m.place
-        if place is None or not (m.role == "actor" or place.feature_code in COUNTRY_CODES):
-            continue
+        if place is None or not (
+            m.role == "actor" or place.feature_code in COUNTRY_CODES or place.feature_code == "PPLC"
+        ):
+            continue  # a country, its adjective, or its capital standing for its government
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
+        name = place.name
+        if place.feature_code == "PPLC":
+            from geo.gazetteer.lookup import Gazetteer
+
+            country = Gazetteer.default().country(place.country_code)
+            if country is None:
+                continue
+            name = country.name
         for tok in span:
-            out[tok.i] = (place.country_code, place.name)
+            out[tok.i] = (place.country_code, name)
     return out
 
 
@@ -111,14 +122,14 @@ def _candidates(doc, mentions, text, skip, metonymic):
             continue
         taken.update(range(span.start, span.end))
         cand = Candidate(m.start, m.end, span.root, m.place, m)
-        per_sent.setdefault(span.root.sent.start, []).append(cand)
+        per_sent.setdefault(syntax.sentence_of(span.root).start, []).append(cand)
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         taken.update(range(ent.start, ent.end))
-        per_sent.setdefault(ent.root.sent.start, []).append(
+        per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
             Candidate(ent.start_char, ent.end_char, ent.root)
         )
     for token in doc:
@@ -160,7 +171,7 @@ def find_events_in(
         Places the events of a long article that name no place of their own in the area
         the article is about (``article_area``); without it they stay unplaced.
     """
-    text = doc.text
+    text = syntax.text_of(doc)
     ref = published if isinstance(published, Reference) or published is None else (
         Reference.of(published)
     )  # fmt: skip
@@ -171,7 +182,7 @@ def find_events_in(
         i for group in cands.values() for c in group if c.place is not None
         for i in range(c.head.i, c.head.i + 1)
     )  # fmt: skip
-    namer = ActorNamer(doc, _countries(doc, mentions))
+    namer = ActorNamer(doc, _countries(doc, mentions), skip)
 
     def lookup(tok):
         named = namer.named(tok)
@@ -216,7 +227,7 @@ def find_events_in(
         stated = [m for m in found
                   if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
         previous_date = None
-        same_paragraph = "\n" not in doc.text[sent.end_char : sent.end_char + 4]
+        same_paragraph = "\n" not in text[sent.end_char : sent.end_char + 4]
         if stated and same_paragraph:
             m = stated[-1]
             previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")

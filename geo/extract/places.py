@@ -189,7 +189,7 @@ class Candidate:
 
     @property
     def text(self):
-        return self.head.doc.text[self.start : self.end]
+        return syntax.text_of(self.head.doc)[self.start : self.end]
 
 
 _MONTHS_DAYS = frozenset(
@@ -214,17 +214,18 @@ _AREA_NOUNS = frozenset(
 
 def _chunk(token):
     """Return the ``(first, last)`` tokens of the proper-noun chunk ``token`` heads."""
+    sent = syntax.sentence_of(token)
     left = token
-    while left.i > left.sent.start:
+    while left.i > sent.start:
         prev = left.doc[left.i - 1]
-        if prev.pos_ == "PROPN" or (prev.text in ("-", "'", "’") and prev.i > left.sent.start):
+        if prev.pos_ == "PROPN" or (prev.text in ("-", "'", "’") and prev.i > sent.start):
             left = prev
         else:
             break
     right = token
-    while right.i + 1 < right.sent.end:
+    while right.i + 1 < sent.end:
         nxt = right.doc[right.i + 1]
-        if nxt.pos_ == "PROPN" or (nxt.text in ("-",) and nxt.i + 1 < nxt.sent.end):
+        if nxt.pos_ == "PROPN" or (nxt.text in ("-",) and nxt.i + 1 < sent.end):
             right = nxt
         else:
             break
@@ -279,10 +280,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
 
 def _tok(cand, offset):
     """Return the index of the token of ``cand``'s sentence holding character ``offset``."""
-    for token in cand.head.sent:
-        if token.idx <= offset < token.idx + len(token):
-            return token.i
-    return cand.head.i
+    span = cand.head.doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span.start if span is not None else cand.head.i
 
 
 def _path(a, b):
@@ -375,7 +374,7 @@ def in_label(cand) -> bool:
     """Return whether a place opens its line as a label ("Kherson, Dniprovskyi district:
     shelling of ...", "Pokrovsk – glide bomb hit ..."), the way casualty logs and datelined
     briefs name where what follows happened."""
-    text = cand.head.doc.text
+    text = syntax.text_of(cand.head.doc)
     start = text.rfind("\n", 0, cand.start) + 1  # the label opens a line
     m = _LABEL_END.search(text, cand.end, min(len(text), cand.end + 60))
     if m is None:
@@ -512,7 +511,7 @@ def chains(cands) -> list[list[Candidate]]:
     for cand in ordered:
         if groups:
             last = groups[-1][-1]
-            text = cand.head.doc.text
+            text = syntax.text_of(cand.head.doc)
             if 0 <= cand.start - last.end <= 6 and _CHAIN_GAP.match(text[last.end : cand.start]):
                 groups[-1].append(cand)
                 continue
@@ -520,14 +519,15 @@ def chains(cands) -> list[list[Candidate]]:
     return groups
 
 
-def features(cand, trigger, cands) -> dict[str, float]:
+def features(cand, trigger, cands, groups=None) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger.
 
     A place in a chain of qualifiers takes the strongest relation any member of its chain
     has to the trigger; ``qualifier``/``finer_exists`` then tell the members apart.
     """
     own = _own_features(cand, trigger, cands)
-    chain = next((g for g in chains(cands) if cand in g), [cand])
+    groups = chains(cands) if groups is None else groups
+    chain = next((g for g in groups if cand in g), [cand])
     if len(chain) > 1:
         for other in chain:
             if other is cand:
@@ -570,7 +570,8 @@ def threshold() -> float:
 
 def rank_places(trigger, cands):
     """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
-    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    groups = chains(cands)
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
@@ -587,7 +588,8 @@ def link_place(trigger, cands):
     if not cands:
         return None, None
     _, threshold = _weights()
-    scored = [(score(features(c, trigger, cands)), c) for c in cands]
+    groups = chains(cands)
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score

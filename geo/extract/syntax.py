@@ -20,6 +20,8 @@ from geo.extract.lexicon import (
 
 __all__ = [
     "agent",
+    "sentence_of",
+    "text_of",
     "clause_head",
     "conjuncts",
     "direct_object",
@@ -43,6 +45,36 @@ _CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis", 
 _POSSESSED = frozenset("their his her my our your".split())
 #: Pronouns that stand for people.
 _PERSON_PRONOUNS = frozenset("him her them he she they us we me i".split())
+
+
+def text_of(doc) -> str:
+    """Return ``doc.text``, built once per document (``Doc.text`` joins every token anew)."""
+    text = doc.user_data.get("conflictmap_text")
+    if text is None:
+        text = doc.user_data["conflictmap_text"] = doc.text
+    return text
+
+
+def sentence_of(token):
+    """Return the sentence (a ``Span``) holding ``token``.
+
+    ``Token.sent`` walks the document's sentences on every call; this finds the sentence
+    from boundaries computed once per document (kept in ``doc.user_data``).
+    """
+    doc = token.doc
+    bounds = doc.user_data.get("conflictmap_sentences")
+    if bounds is None:
+        bounds = [(s.start, s.end) for s in doc.sents]
+        doc.user_data["conflictmap_sentences"] = bounds
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:  # the last sentence starting at or before the token
+        mid = (lo + hi + 1) // 2
+        if bounds[mid][0] <= token.i:
+            lo = mid
+        else:
+            hi = mid - 1
+    start, end = bounds[lo]
+    return doc[start:end]
 
 
 def conjuncts(token):
@@ -102,9 +134,11 @@ def subject(token):
     For a participle modifying a noun ("a convoy attacked"), the noun is returned; for a
     quantity ("thousands of protesters") what it counts.
     """
-    for child in token.children:
-        if child.dep_ in _SUBJECTS:
-            return _of_head(child)
+    subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+    if subjects:
+        # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
+        # captured ..."); the one nearest the verb is the subject
+        return _of_head(min(subjects, key=lambda c: abs(token.i - c.i)))
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
@@ -129,8 +163,8 @@ def agent(token):
                     if obj.dep_ == "pobj":
                         return obj
         return None
-    if token.pos_ in ("NOUN", "PROPN"):
-        return None
+    if token.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "nsubj" for c in token.children):
+        return None  # a noun names its agent by its modifiers ("Russian shelling")
     return subject(token)
 
 
@@ -271,6 +305,8 @@ def is_people(token) -> bool:
         return True  # "two Ukrainians"
     if token.pos_ == "NUM" and token.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj"):
         return True  # "killed two", "12 were wounded"
+    if lemma in ("thousand", "hundred", "dozen", "crowd", "million", "score"):
+        return True  # "thousands took to the streets"
     return False
 
 

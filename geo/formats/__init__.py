@@ -1,8 +1,12 @@
-"""Export formats and file readers: one registry of writers, each streaming events to a file.
+"""Stage 7: exports. One registry of file formats, each writing a stream of events to a file.
 
-Owns: the ``Format`` registry (GeoJSON, CSV, GeoPackage, KML), flat rows of events
-(``columns``) and readers of event files (``readers``). May import ``geo.events`` and
-``geo.common``; the gazetteer only for its attribution and version.
+Owns: the ``Format`` registry and ``write_events`` (``registry``: GeoJSON and CSV written as
+text), the GIS formats written by GDAL through pyogrio (``gdal``: GeoPackage, FlatGeobuf and
+what they share; ``shapefile``: zipped Shapefile; ``kml``: KML) or by Arrow (``parquet``:
+GeoParquet), events as flat rows (``columns``) and as Arrow batches (``tables``), and readers
+of event files (``readers``).
+May import ``geo.events``, ``geo.common`` and ``geo.exc``; GDAL and Arrow are imported when a
+format that needs them first writes.
 """
 
 from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
@@ -14,6 +18,7 @@ from geo.formats.registry import (
     get_format,
     register_format,
     write_csv,
+    write_events,
     write_geojson,
 )
 
@@ -31,5 +36,6 @@ __all__ = [
     "record_error",
     "register_format",
     "write_csv",
+    "write_events",
     "write_geojson",
 ]

@@ -6,7 +6,7 @@ import json
 
 from geo.events.model import COUNT_KINDS, Event
 
-__all__ = ["COLUMN_TYPES", "CSV_COLUMNS", "flatten_event"]
+__all__ = ["COLUMN_TYPES", "CSV_COLUMNS", "JSON_COLUMNS", "flatten_event"]
 
 
 _SCALARS = (
@@ -51,6 +51,8 @@ CSV_COLUMNS = (
     "sources",
     "geometry",
 )
+#: Columns holding JSON text (the full lists; ``geometry``: a GeoJSON geometry).
+JSON_COLUMNS = frozenset({"counts", "sources", "geometry"})
 #: Column types for typed outputs (GeoPackage); the rest are TEXT.
 COLUMN_TYPES = {
     "geonameid": "INTEGER",

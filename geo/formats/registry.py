@@ -1,15 +1,19 @@
-"""Export formats for events (GeoJSON, CSV, GeoPackage, KML) in one registry.
+"""Export formats for events in one registry, and the one function that writes any of them.
 
 Every writer has the signature ``write(events, out, *, meta)``: ``events`` is any iterable of
 ``Event`` (a store query streams them), ``out`` a binary file object, and ``meta`` a dict with
 ``data_as_of``, ``gazetteer_version``, ``attribution`` and ``query`` (the filters used). Writers
-stream: they never hold every event in memory. The built-in formats are registered with
-``register_format`` exactly as a third-party format would be.
+stream: they never hold every event in memory. GeoJSON and CSV are text written here; the
+GIS formats are written by GDAL (GeoPackage, FlatGeobuf: ``gdal``; zipped Shapefile:
+``shapefile``; KML: ``kml``) or Arrow (GeoParquet: ``parquet``), a chunk of events at a
+time. The built-in formats are registered with ``register_format`` exactly as a third-party
+format would be.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -21,8 +25,6 @@ from geo.common.paths import GAZETTEER_DATA
 from geo.events.model import Event
 from geo.exc import ValidationError
 from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
-from geo.formats.gpkg import write_gpkg
-from geo.formats.kml import write_kml
 
 __all__ = [
     "FORMATS",
@@ -31,14 +33,9 @@ __all__ = [
     "get_format",
     "register_format",
     "write_csv",
+    "write_events",
     "write_geojson",
 ]
-
-#: Attribution used when the gazetteer does not provide one.
-FALLBACK_ATTRIBUTION = (
-    "Contains data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0. "
-    "Made with Natural Earth (public domain)."
-)
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,8 @@ class Format:
 
     ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``. A writer
     with ``takes_features`` also takes, in place of Events, their GeoJSON Feature JSON texts
-    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`).
+    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`). ``label`` is the
+    name people know it by (the viewer's download menu); it defaults to ``name``.
     """
 
     name: str
@@ -56,6 +54,11 @@ class Format:
     write: Callable[..., None]
     description: str = ""
     takes_features: bool = False
+    label: str = ""
+
+    def __post_init__(self):
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
 
     def events_for(self, store, query):
         """Return what ``write`` should get for ``query``: Feature texts when both the
@@ -114,6 +117,41 @@ def get_format(name: str) -> Format:
         raise ValidationError(
             f"format must be one of {', '.join(sorted(FORMATS))}; got {name!r}", field="format"
         ) from None
+
+
+def write_events(events: Iterable, out: BinaryIO, fmt: str | Format, *, meta: dict) -> None:
+    """Write a stream of events to ``out`` in any registered format, bounded in memory.
+
+    Parameters
+    ----------
+    events : iterable of Event
+        Read once, lazily (a store query streams them); Feature JSON texts too when the
+        format ``takes_features``.
+    out : binary file object
+        Where the file goes (written as it is made, or copied once GDAL has finished it).
+    fmt : str or Format
+        A name of ``FORMATS`` ("geojson", "csv", "gpkg", "kml", "parquet", "fgb", "shp").
+    meta : dict
+        ``data_as_of``, ``attribution``, ``gazetteer_version``, ``query``
+        (see :func:`default_meta`).
+
+    Raises
+    ------
+    ValidationError
+        When ``fmt`` is not a registered format.
+    ExportError
+        When GDAL cannot write the file.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> write_events([], out, "csv", meta={})
+    >>> out.getvalue().decode().split(",")[:2]
+    ['event_id', 'event_type']
+    """
+    fmt = fmt if isinstance(fmt, Format) else get_format(fmt)
+    fmt.write(events, out, meta=meta)
 
 
 def default_meta(**meta) -> dict:
@@ -213,6 +251,24 @@ def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
 # -- registry of the built-in formats --------------------------------------------------------
 
 
+def _deferred(module: str, name: str) -> Callable[..., None]:
+    """Return a writer that imports ``module`` (GDAL, Arrow) only when it first writes."""
+
+    def write(events, out, *, meta):
+        return getattr(importlib.import_module(module), name)(events, out, meta=meta)
+
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = f"Call ``{module}.{name}`` (imported on first use)."
+    return write
+
+
+write_gpkg = _deferred("geo.formats.gdal", "write_gpkg")
+write_flatgeobuf = _deferred("geo.formats.gdal", "write_flatgeobuf")
+write_shapefile_zip = _deferred("geo.formats.shapefile", "write_shapefile_zip")
+write_kml = _deferred("geo.formats.kml", "write_kml")
+write_geoparquet = _deferred("geo.formats.parquet", "write_geoparquet")
+
+
 register_format(
     Format(
         "geojson",
@@ -221,12 +277,61 @@ register_format(
         write_geojson,
         "RFC 7946 GeoJSON",
         takes_features=True,
-    )  # fmt: skip
+        label="GeoJSON",
+    )
 )
 register_format(
-    Format("csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event")
+    Format(
+        "csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event", label="CSV"
+    )
 )
 register_format(
-    Format("gpkg", "application/geopackage+sqlite3", ".gpkg", write_gpkg, "OGC GeoPackage 1.3")
+    Format(
+        "gpkg",
+        "application/geopackage+sqlite3",
+        ".gpkg",
+        write_gpkg,
+        "OGC GeoPackage 1.3 (events and their sources), written by GDAL",
+        label="GeoPackage",
+    )
 )
-register_format(Format("kml", "application/vnd.google-earth.kml+xml", ".kml", write_kml, "KML 2.2"))
+register_format(
+    Format(
+        "kml",
+        "application/vnd.google-earth.kml+xml",
+        ".kml",
+        write_kml,
+        "KML 2.2, written by GDAL (LIBKML)",
+        label="KML",
+    )
+)
+register_format(
+    Format(
+        "parquet",
+        "application/vnd.apache.parquet",
+        ".parquet",
+        write_geoparquet,
+        "GeoParquet 1.1",
+        label="GeoParquet",
+    )
+)
+register_format(
+    Format(
+        "fgb",
+        "application/flatgeobuf",
+        ".fgb",
+        write_flatgeobuf,
+        "FlatGeobuf, written by GDAL",
+        label="FlatGeobuf",
+    )
+)
+register_format(
+    Format(
+        "shp",
+        "application/zip",
+        ".shp.zip",
+        write_shapefile_zip,
+        "Zipped ESRI Shapefiles (points, areas, lines, sources), written by GDAL",
+        label="Shapefile (zip)",
+    )
+)

@@ -45,7 +45,7 @@ STORE_ENV = "CONFLICTMAP_STORE"
 
 
 def default_store_path() -> Path:
-    """Return the embedded store's default path: ``data/conflictmap.sqlite`` in the project."""
+    """Return the embedded store's default path (``geo.common.paths.DEFAULT_STORE_FILE``)."""
     return DEFAULT_STORE_FILE
 
 

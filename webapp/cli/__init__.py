@@ -1,17 +1,13 @@
 """The ``conflictmap`` command: a click group whose subcommands live in this package.
 
 Each module here adds its commands to ``main`` (geocoding, ingestion and export, the web
-server, static maps); the group only holds options every command shares, such as ``--store``.
+server, static maps), and is imported at the end of this module; the group only holds
+options every command shares, such as ``--store``.
 """
-
-import importlib
 
 import click
 
 __all__ = ["current_store_url", "main"]
-
-# Modules that register subcommands on ``main`` when imported.
-_COMMAND_MODULES = ("geocode", "data", "export", "server", "maps", "store")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,8 +17,9 @@ _COMMAND_MODULES = ("geocode", "data", "export", "server", "maps", "store")
     envvar="CONFLICTMAP_STORE",
     default=None,
     metavar="PATH|URL",
-    help="Event store: an SQLite file path or a URL (default: data/conflictmap.sqlite; "
-    "env CONFLICTMAP_STORE).",
+    help="Event store: an SQLite file path or a URL (default: data/conflictmap.sqlite in a "
+    "checkout, conflictmap.sqlite in the user data folder when installed; env "
+    "CONFLICTMAP_STORE).",
 )
 @click.version_option(package_name="conflictmap")
 @click.pass_context
@@ -38,9 +35,5 @@ def current_store_url():
     return (ctx.find_root().obj or {}).get("store_url")
 
 
-for _name in _COMMAND_MODULES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as err:  # a command module not written yet
-        if err.name != f"{__name__}.{_name}":
-            raise
+# The command modules add their commands to ``main``: imported last, once ``main`` exists.
+from webapp.cli import data, export, geocode, maps, server, store  # noqa: E402, F401

@@ -14,6 +14,7 @@ import click
 
 from geo.events.model import EVENT_TYPES, STATUSES, parse_date
 from geo.exc import GeoError, NotFoundError, StoreError, ValidationError
+from geo.formats import FORMATS, write_events
 from webapp.cli import current_store_url, main
 
 __all__ = ["build_query", "events_group", "export"]
@@ -149,9 +150,10 @@ def _format_for(fmt, output):
     from geo.formats import FORMATS
 
     if fmt is None:
-        suffix = Path(output).suffix.lower() if output and output != "-" else ""
-        matches = [f.name for f in FORMATS.values() if f.extension == suffix]
-        fmt = matches[0] if matches else "geojson"
+        name = Path(output).name.lower() if output and output != "-" else ""
+        matches = [f for f in FORMATS.values() if name.endswith(f.extension)]
+        # the longest extension that fits: "x.shp.zip" is a Shapefile, not any ".zip"
+        fmt = max(matches, key=lambda f: len(f.extension)).name if matches else "geojson"
     if fmt not in FORMATS:
         raise click.BadParameter(
             f"expected one of {', '.join(sorted(FORMATS))}; got {fmt!r}", param_hint="'--format'"
@@ -180,7 +182,7 @@ def _existing_store():
 
 
 @main.command("export")
-@click.option("--format", "fmt", metavar="|".join(("geojson", "csv", "gpkg", "kml")),
+@click.option("--format", "fmt", metavar="|".join(FORMATS),
               help="Output format (default: from the -o extension, else geojson).")  # fmt: skip
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
 @click.option("--one-per-day", is_flag=True,
@@ -188,7 +190,8 @@ def _existing_store():
 @filter_options
 @_store_errors
 def export(fmt, output, one_per_day, **filters):
-    """Export events matching the filters as GeoJSON, CSV, GeoPackage or KML.
+    """Export events matching the filters as GeoJSON, CSV, GeoPackage, KML, GeoParquet,
+    FlatGeobuf or zipped Shapefile (the names of --format).
 
     Filters combine with AND; repeated --type/--status/--actor options combine with OR. The
     file is written whole or not at all (a temporary file is renamed into place).
@@ -211,7 +214,7 @@ def export(fmt, output, one_per_day, **filters):
 
         if output in (None, "-"):
             out = sys.stdout.buffer
-            fmt_obj.write(rows(), out, meta=meta)
+            write_events(rows(), out, fmt_obj, meta=meta)
             out.flush()
             return
         target = Path(output)
@@ -224,7 +227,7 @@ def export(fmt, output, one_per_day, **filters):
         tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
             with open(tmp, "xb") as handle:
-                fmt_obj.write(rows(), handle, meta=meta)
+                write_events(rows(), handle, fmt_obj, meta=meta)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -29,12 +29,9 @@ def fill_if_empty(store, *, echo=click.echo):
     """
     if store.count() or store.articles():
         return False
-    try:
-        from geo.pipeline.ingest import ingest_paths
-    except ImportError:
-        echo("The store is empty and the ingestion pipeline is not available; serving it empty.")
-        return False
-    echo("The store is empty: ingesting the demo articles in data/articles/ ...")
+    from geo.pipeline.ingest import DEMO_ARTICLES, ingest_paths
+
+    echo(f"The store is empty: ingesting the demo articles in {DEMO_ARTICLES} ...")
     report = ingest_paths(store)
     for path, reason in getattr(report, "failed", ()):
         echo(f"warning: {path}: {reason}", err=True)
@@ -53,7 +50,9 @@ def fill_if_empty(store, *, echo=click.echo):
 @click.option(
     "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads."
 )
-@click.option("--no-ingest", is_flag=True, help="Do not fill an empty store from data/articles/.")
+@click.option(
+    "--no-ingest", is_flag=True, help="Do not fill an empty store with the demo articles."
+)
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
     help="Server processes (gunicorn); more than 1 needs a PostgreSQL store.",
@@ -61,7 +60,7 @@ def fill_if_empty(store, *, echo=click.echo):
 def serve(host, port, threads, no_ingest, workers):
     """Serve the map and the OGC API - Features with waitress (a production WSGI server).
 
-    The store is --store / CONFLICTMAP_STORE / data/conflictmap.sqlite; when it is empty it is
+    The store is --store / CONFLICTMAP_STORE / the default store; when it is empty it is
     first filled from the demo articles. Settings: CONFLICTMAP_SETTINGS (a Python file) and
     CONFLICTMAP_* environment variables.
     """

@@ -7,7 +7,6 @@
 
   var CM = (window.ConflictMap = window.ConflictMap || { viewers: [] });
   var DAY = 86400000;
-  var AREA = { admin2: 25000, admin1: 80000, region: 150000, country: 300000 };
 
   // ---- small helpers --------------------------------------------------------------------
   function el(tag, cls, text) {
@@ -58,6 +57,16 @@
     cfg.types.forEach(function (t) {
       self.types[t.id] = t;
       self.layers[t.id] = L.featureGroup().addTo(map);
+    });
+    // location precisions (geo.events.taxonomy): rank (0 = finest), how they are drawn
+    // (point, near, area) and the radius drawn around the point of an area without outline
+    this.rank = {};
+    this.drawnAs = {};
+    this.area = {};
+    cfg.precisions.forEach(function (p) {
+      self.rank[p.id] = p.rank;
+      self.drawnAs[p.id] = p.drawn;
+      if (p.area_m) self.area[p.id] = p.area_m;
     });
     this.state = this.readState();
     this.controls = {};
@@ -341,7 +350,7 @@
   };
 
   Viewer.prototype.symbolFor = function (f) {
-    var p = f.properties || {}, t = this.types[p.event_type] || { color: "#555", shape: "circle" };
+    var p = f.properties || {}, t = this.types[p.event_type] || this.cfg.fallback;
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
     var area = { renderer: r, cmArea: true, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
       fillOpacity: 0.12, dashArray: "5 4" };
@@ -350,13 +359,13 @@
     var lat = p.latitude, lon = p.longitude;
     if (g && g.type === "Point") { lon = g.coordinates[0]; lat = g.coordinates[1]; }
     if (!shape && (lat === null || lat === undefined || lon === null || lon === undefined)) return null;
-    if (!shape && AREA[prec]) shape = L.circle([lat, lon], L.extend({ radius: AREA[prec] }, area));
+    if (!shape && this.area[prec]) shape = L.circle([lat, lon], L.extend({ radius: this.area[prec] }, area));
     if (shape) {
       // events at one area share its fill (see draw): one key per place and precision
       shape.cmAreaKey = (p.geonameid !== null && p.geonameid !== undefined ? "g" + p.geonameid : "e" + f.id) + "/" + prec;
       return shape;
     }
-    var hollow = prec !== "exact";
+    var hollow = this.drawnAs[prec] !== "point";
     return new CM.ShapeMarker([lat, lon], {
       renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
       weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: hollow ? 0.15 : 0.9,

@@ -105,11 +105,14 @@
       box.appendChild(el("h4", null, "Location precision"));
       var ex = { color: "#555", shape: "circle" };
       var pl = el("ul");
-      var a = el("li"); a.appendChild(symbolCanvas(ex, false)); a.appendChild(el("span", null, "exact place"));
-      var b = el("li"); b.appendChild(symbolCanvas(ex, true)); b.appendChild(el("span", null, "near a place"));
-      var c = el("li"); var sw = el("span", "cm-area-swatch"); c.appendChild(sw);
-      c.appendChild(el("span", null, "district / region / country: the area, not a point"));
-      pl.appendChild(a); pl.appendChild(b); pl.appendChild(c);
+      viewer.cfg.precision_key.forEach(function (k) {
+        var li = el("li");
+        li.setAttribute("data-precision", k.kind);
+        if (k.kind === "area") li.appendChild(el("span", "cm-area-swatch"));
+        else li.appendChild(symbolCanvas(ex, k.kind !== "point"));
+        li.appendChild(el("span", null, k.label));
+        pl.appendChild(li);
+      });
       box.appendChild(pl);
     });
     ctl.addTo(viewer.map);

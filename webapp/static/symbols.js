@@ -31,8 +31,8 @@
       ctx.lineTo(x - r, y); ctx.closePath();
       return;
     }
-    if (s === "star" || s === "hexagon") {
-      var n = s === "star" ? 10 : 6;
+    if (s === "star" || s === "hexagon" || s === "pentagon") {
+      var n = s === "star" ? 10 : s === "hexagon" ? 6 : 5;
       for (i = 0; i < n; i++) {
         a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
         k = s === "star" && i % 2 ? r * 0.5 : r * 1.2;
@@ -78,7 +78,7 @@
     box.setAttribute("data-event-id", String(f.id || p.event_id || ""));
     var head = el("div", "cm-popup-type");
     var sw = el("span", "cm-swatch");
-    sw.style.background = t.color || "#555";
+    sw.style.background = t.color || viewer.cfg.fallback.color;
     head.appendChild(sw);
     head.appendChild(el("span", null, (t.label || p.event_type) + " · " + (p.status || "")));
     box.appendChild(head);
@@ -143,14 +143,14 @@
   }
 
   // ---- several events at one spot: a list to choose from --------------------------------
-  var RANK = { exact: 0, near: 1, admin2: 2, admin1: 3, region: 4, country: 5 };
   var CHOICES = 60;
 
   function chooserContent(viewer, features, onChoose) {
+    var unknown = viewer.cfg.precisions.length;
     var list = features.slice().sort(function (a, b) {
       var p = a.properties || {}, q = b.properties || {};
-      var ra = RANK[p.geo_precision] === undefined ? 9 : RANK[p.geo_precision];
-      var rb = RANK[q.geo_precision] === undefined ? 9 : RANK[q.geo_precision];
+      var ra = viewer.rank[p.geo_precision] === undefined ? unknown : viewer.rank[p.geo_precision];
+      var rb = viewer.rank[q.geo_precision] === undefined ? unknown : viewer.rank[q.geo_precision];
       if (ra !== rb) return ra - rb;  // the finest places first
       return String(q.date_start).localeCompare(String(p.date_start));  // then the newest
     });
@@ -164,7 +164,7 @@
       button.type = "button";
       button.setAttribute("data-event-id", id);
       var sw = el("span", "cm-swatch");
-      sw.style.background = t.color || "#555";
+      sw.style.background = t.color || viewer.cfg.fallback.color;
       button.appendChild(sw);
       var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
       button.appendChild(el("strong", null, (t.label || p.event_type) + " · " + dates));
