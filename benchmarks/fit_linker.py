@@ -68,7 +68,7 @@ def examples(rows):
         text = row["text"]
         gold = [(loc["start"], loc["end"]) for loc in row["locations"]
                 if text[loc["start"]:loc["end"]] == loc["name"]]  # fmt: skip
-        mentions = geoparse(text, doc=doc) if _takes_doc() else geoparse(text)
+        mentions = geoparse(text, doc=doc)
         per_sent = extract_events._candidates(
             doc, mentions, text, extract_events.datelines(text),
             lambda m, text=text: is_metonymic(text, m),
@@ -81,18 +81,6 @@ def examples(rows):
             f = features(cand, trigger, cands)
             pairs.append(([f[name] for name in FEATURES], label))
         yield half(row["id"]), pairs, bool(gold), any(label for _, label in pairs)
-
-
-_TAKES_DOC = None
-
-
-def _takes_doc():
-    global _TAKES_DOC
-    if _TAKES_DOC is None:
-        import inspect
-
-        _TAKES_DOC = "doc" in inspect.signature(geoparse).parameters
-    return _TAKES_DOC
 
 
 def fit(xs, ys, *, l2=1.0, steps=3000, lr=0.1):

@@ -8,6 +8,7 @@ __all__ = [
     "GazetteerError",
     "GeoError",
     "NotFoundError",
+    "QueryTimeoutError",
     "StoreError",
     "UserGazetteerError",
     "ValidationError",
@@ -56,6 +57,17 @@ class ConflictError(StoreError):
 
 class ExportError(GeoError, RuntimeError):
     """Raised when an export file cannot be written (GDAL refused a layer, say)."""
+
+
+class QueryTimeoutError(StoreError, TimeoutError):
+    """Raised when a store query runs past its deadline (``EventQuery.timeout``) and is stopped.
+
+    ``retry_after`` suggests how many seconds to wait before trying again.
+    """
+
+    def __init__(self, message, *, retry_after=1):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFoundError(GeoError, LookupError):

@@ -12,6 +12,7 @@ from browser_fixtures import (
     live_server,
     make_events,
     needs_chromium,
+    put_unchecked,
     screenshot,
     viewer_state,
     wait_drawn,
@@ -31,7 +32,7 @@ def browser():
 @pytest.fixture
 def events(store):
     evs = make_events(60)
-    store.put_events(evs)
+    put_unchecked(store, evs)
     return evs
 
 

@@ -65,7 +65,8 @@ def live(tmp_path_factory):
     store.put_events(events)
     token = store.create_token("schemathesis")
     app = create_app({"STORE": store})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    # links name the address the server listens on (the Host header is never used)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, server_name="127.0.0.1")
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -327,3 +327,51 @@ def test_a_dateline_is_not_the_actor():
 
 def test_country_codes_written_as_adjectives():
     assert one("RU forces shelled Hulyaipole on 2 May 2024.").actor1 == "Military Forces of Russia"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vuhledar, which Russian forces captured in October, lies south of Kurakhove.",
+        "Residents of Lyman returned after weeks of shelling on Thursday.",
+        "Ukraine accused Russia of shelling Nikopol on Thursday.",
+        "Poland condemned the drone strikes on Lviv on Thursday.",
+        "Officials prepared shelters ahead of an expected offensive on Zaporizhzhia.",
+    ],
+)
+def test_background_reactions_and_prospects_give_no_event(text):
+    assert events(text) == []
+
+
+def test_a_toll_in_a_relative_clause_joins_its_report():
+    text = "The strike, which killed five civilians, hit a school in Chuhuiv on Tuesday."
+    event = one(text)
+    assert event.event_type == "attack" and place_text(text, event) == "Chuhuiv"
+    assert [(c.kind, c.low) for c in event.counts] == [("killed", 5)]
+
+
+def test_a_scene_setting_phrase_is_the_report_when_nothing_else_is():
+    text = "A fire broke out at an oil depot in Novoshakhtinsk after a drone attack on Thursday."
+    event = one(text)
+    assert event.event_type == "attack" and place_text(text, event) == "Novoshakhtinsk"
+
+
+def test_a_relative_clause_of_place_reports_an_event():
+    text = ("Troops crossed into Lebanon near Marwahin on 3 May 2024, where they clashed "
+            "with fighters.")  # fmt: skip
+    assert {e.event_type for e in events(text)} >= {"attack"}
+
+
+def test_one_event_per_place_when_places_are_listed():
+    text = "Drones struck Kharkiv, Sumy and Poltava overnight."
+    assert sorted(place_text(text, e) for e in events(text)) == ["Kharkiv", "Poltava", "Sumy"]
+
+
+def test_counts_by_kind_and_without_numerals():
+    text = ("Artillery shelled Nikopol on Thursday, killing 5 people, including 2 children, "
+            "and wounding 7.")  # fmt: skip
+    assert {(c.kind, c.low) for c in one(text).counts} == {("killed", 5), ("wounded", 7)}
+    assert [
+        (c.kind, c.low) for c in one("A man was killed in shelling of Nikopol on Thursday.").counts
+    ] == [("killed", 1)]
+    assert events("Among the wounded was a businessman from Dnipro.") == []

@@ -13,7 +13,8 @@ from flask import (
     url_for,
 )
 
-from webapp import params
+from geo.exc import QueryTimeoutError
+from webapp import items_params, limits, params
 from webapp.errors import ApiError
 from webapp.extent import extent_of
 from webapp.store import get_store
@@ -105,8 +106,7 @@ def _wants_json():
     """
     fmt = request.args.get("f")
     if fmt is not None:
-        if fmt not in ("json", "html"):
-            raise ApiError(400, f"f must be 'json' or 'html'; got {fmt!r}", "f")
+        params.LANDING_PARAMETERS[0].parse(fmt, params.Context(params.Limits()))
         return fmt == "json"
     accept = request.accept_mimetypes
     html = max(
@@ -117,12 +117,7 @@ def _wants_json():
 
 
 def _json_only():
-    fmt = request.args.get("f")
-    if fmt not in (None, "json"):
-        raise ApiError(400, f"f must be 'json' here; got {fmt!r}", "f")
-    for name in request.args:
-        if name != "f":
-            raise ApiError(400, f"unknown query parameter {name!r}; expected only 'f'", name)
+    params.parse_args(request.args, params.JSON_ONLY_PARAMETERS, params.Context(params.Limits()))
 
 
 # -- landing page, conformance, collections --------------------------------------------------
@@ -160,9 +155,8 @@ def _ext(endpoint, **values):
 def root():
     """Serve the landing page as JSON to API clients, and the map page to browsers."""
     if _wants_json():
-        for name in request.args:
-            if name != "f":
-                raise ApiError(400, f"unknown query parameter {name!r} for JSON; expected f", name)
+        # the map takes its permalink parameters; the JSON document takes only f
+        params.parse_args(request.args, params.LANDING_PARAMETERS, params.Context(params.Limits()))
         resp = jsonify(landing())
     else:
         from webapp.views import map_page
@@ -269,9 +263,7 @@ def _filters(items):
     if q.bbox:
         out["bbox"] = list(q.bbox)
     if q.start or q.end:
-        out["datetime"] = (
-            f"{q.start.isoformat() if q.start else '..'}/{q.end.isoformat() if q.end else '..'}"
-        )
+        out["datetime"] = str(items.window)
     for key, value in (("type", q.types), ("actor", q.actors), ("status", q.statuses)):
         if value:
             out[key] = list(value)
@@ -317,24 +309,38 @@ def _page_links(collection_id, items):
 
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id):
-    """Answer an items query: a GeoJSON page (``f=json``) or a full export (other ``f``)."""
+    """Answer an items query: a GeoJSON page (``f=json``) or a full export (other ``f``).
+
+    Work is bounded: parameters beyond ``params.Limits`` are a 400, a query that scans
+    (free text, actors, sources) takes a heavy-request slot, and every store step stops at
+    ``QUERY_TIMEOUT`` (503 with ``Retry-After``).
+    """
     _title, _description, types = _collection_or_404(collection_id)
     cfg = current_app.config
     formats = _formats()
     fmt = negotiate_items_format(formats)
-    items = params.parse_items_request(
+    items = items_params.parse_items_request(
         request.args,
         formats=["json", *formats],
-        default_limit=int(cfg["API_DEFAULT_LIMIT"]),
-        page_cap=int(cfg["API_MAX_LIMIT"]),
-        export_cap=int(cfg["EXPORT_MAX_LIMIT"]),
+        limits=params.Limits.from_config(cfg),
         fmt=fmt,
         types=types,
+        timeout=limits.query_timeout(),
     )
     store = get_store()
-    if items.fmt != "json":
-        matched = 0 if items.empty else store.count(items.query)
-        return _export(store, items, formats[items.fmt], collection_id, matched)
+    slot = limits.heavy_slot() if limits.is_heavy(items.query) and not items.empty else None
+    try:
+        if items.fmt != "json":
+            matched = 0 if items.empty else store.count(items.query)
+            return _export(store, items, formats[items.fmt], collection_id, matched, slot)
+        return _page(store, items, collection_id, slot)
+    except BaseException:
+        if slot is not None:
+            slot.release()
+        raise
+
+
+def _page(store, items, collection_id, slot):
     as_of = store.data_as_of()
     timestamp = _now()
     query = items.query
@@ -347,7 +353,11 @@ def items(collection_id):
         elif returned < items.limit and (returned or items.offset == 0):
             matched = items.offset + returned
         else:
-            matched = store.count(query)
+            try:
+                matched = store.count(query)
+            except QueryTimeoutError:
+                # numberMatched is optional: the page is sent whole, with its next link
+                return {"timeStamp": timestamp, "dataAsOf": as_of, "links": links + [next_link]}
         return {
             "numberMatched": matched,
             "timeStamp": timestamp,
@@ -359,7 +369,7 @@ def items(collection_id):
     events = () if items.empty else primed(store.query_features(query))
     # no stream_with_context: the generator needs only the store and the values above, so
     # a response that is never read (HEAD, a test) leaves no request context behind
-    body = feature_collection_chunks(events, make_tail)
+    body = limits.release_with(feature_collection_chunks(events, make_tail), slot)
     resp = Response(body, mimetype=GEOJSON)
     resp.headers["Content-Crs"] = f"<{params.CRS84}>"
     resp.headers["X-Data-As-Of"] = as_of or ""
@@ -367,14 +377,18 @@ def items(collection_id):
     return resp
 
 
-def _export(store, items, fmt, collection_id, matched):
+def _export(store, items, fmt, collection_id, matched, slot=None):
     from webapp import streaming
 
     meta = data_meta(store, _filters(items))
     meta["number_matched"] = matched
-    query = items.query
-    factory = (lambda: iter(())) if items.empty else (lambda: fmt.events_for(store, query))
-    body = streaming.pool().stream(fmt.write, factory, meta=meta)
+    if items.empty or matched <= items.offset:
+        events = iter(())  # nothing to send: no second scan
+    else:
+        # the first rows are fetched now, so that a query past its deadline is a 503 before
+        # the response starts, not a file cut short
+        events = primed(fmt.events_for(store, items.query))
+    body = limits.release_with(streaming.pool().stream(fmt.write, lambda: events, meta=meta), slot)
     resp = Response(body, content_type=fmt.media_type, direct_passthrough=True)
     stamp = (meta["data_as_of"] or "").replace(":", "").replace("-", "")[:15]
     name = f"conflictmap-{collection_id}{'-' + stamp if stamp else ''}{fmt.extension}"
@@ -414,7 +428,8 @@ def openapi():
     from webapp.openapi import openapi_document
 
     _json_only()
-    resp = jsonify(openapi_document(request.url_root.rstrip("/")))
+    bounds = params.Limits.from_config(current_app.config)
+    resp = jsonify(openapi_document(request.url_root.rstrip("/"), limits=bounds))
     resp.mimetype = "application/vnd.oai.openapi+json"
     resp.headers["Content-Type"] = OPENAPI_JSON
     return resp

@@ -19,15 +19,35 @@ DEFAULTS = {
     "STORE": None,
     # request bodies above this many bytes are refused with a 413 JSON error
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # the public base URL of links (landing page, Location, oEmbed), e.g.
+    # "https://maps.example.org/conflictmap"; None: the address the server listens on. The
+    # request's Host header is never used for links.
+    "PUBLIC_URL": None,
     # OGC API paging: default page size and the cap of a JSON page (larger limits are capped)
     "API_DEFAULT_LIMIT": 100,
     "API_MAX_LIMIT": 10_000,
     # cap of a file export (f=geojson, csv, gpkg, kml): exports stream, so this can be large
     "EXPORT_MAX_LIMIT": 1_000_000,
+    # bounds of one items request (webapp.params.Limits; beyond them: 400)
+    "API_MAX_OFFSET": 1_000_000_000,
+    "API_MAX_TERMS": 8,
+    "API_MAX_Q_CHARS": 500,
+    "API_MAX_LIST_VALUES": 20,
+    "API_MAX_ACTOR_CHARS": 200,
+    "API_MAX_SOURCE_CHARS": 4000,
+    # seconds a store query may work on one step (a count, the next rows): then 503
+    "QUERY_TIMEOUT": 2.0,
+    # requests that scan (free text, actor, source filters; geocoding batches) run at most
+    # this many at a time; others wait up to HEAVY_WAIT seconds, then get a 503
+    "HEAVY_REQUESTS": 2,
+    "HEAVY_WAIT": 0.25,
     # threads that run format writers for streamed exports (bounds concurrent exports)
     "EXPORT_WORKERS": 4,
-    # most place names one batch geocoding request may carry
+    # most place names one batch geocoding request may carry, and their total characters
     "GEOCODE_BATCH_MAX": 1000,
+    "GEOCODE_BATCH_CHARS": 20_000,
+    # longest place name geocoded (GET and POST)
+    "GEOCODE_MAX_CHARS": 200,
     # largest article upload (characters of text) accepted by POST /api/articles
     "ARTICLE_MAX_CHARS": 2_000_000,
     # endpoints that other sites may frame (the embed); every other response says DENY

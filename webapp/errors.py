@@ -7,7 +7,7 @@ import logging
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from geo.exc import AuthError, NotFoundError, StoreError, ValidationError
+from geo.exc import AuthError, NotFoundError, QueryTimeoutError, StoreError, ValidationError
 
 __all__ = ["ApiError", "error_body", "error_response", "init_app"]
 
@@ -118,6 +118,17 @@ def _store_error(err: StoreError):
     return error_response(503, f"The event store is not available: {err}")
 
 
+def _timeout(err: QueryTimeoutError):
+    _log.warning("query stopped at its deadline: %s", err)
+    return error_response(
+        503,
+        "The query was stopped at its time limit; narrow it (a smaller bbox or date window, "
+        "fewer words or actors) or try again later.",
+        None,
+        {"Retry-After": str(int(getattr(err, "retry_after", 1) or 1))},
+    )
+
+
 def _unexpected(err: Exception):
     _log.exception("unhandled error while answering a request")
     return error_response(500, "An internal error occurred; it has been logged.")
@@ -130,5 +141,6 @@ def init_app(app):
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(NotFoundError, _not_found)
     app.register_error_handler(AuthError, _auth_error)
+    app.register_error_handler(QueryTimeoutError, _timeout)
     app.register_error_handler(StoreError, _store_error)
     app.register_error_handler(Exception, _unexpected)

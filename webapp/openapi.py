@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from geo.events.model import EVENT_TYPES, STATUSES
+from geo.events.model import EDITABLE_FIELDS, EVENT_TYPES, ID_PATTERN, ID_RULE, STATUSES
+from webapp import items_params, params
+from webapp.geocoding import GEOCODE_BATCH_PARAMETERS, GEOCODE_PARAMETERS
+from webapp.writes import DELETE_PARAMETERS
 
 __all__ = ["openapi_document"]
-
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-
-
-_DAY = r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
-_TIME = r"([Tt](0\d|1\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-3]):[0-5]\d))?"
-_INSTANT = _DAY + _TIME
-#: RFC 3339 instants and intervals the API accepts (days 29-31 are left out of the pattern
-#: only so that generated examples are always real dates).
-_DATETIME = rf"^({_INSTANT}|({_INSTANT}|\.\.)?/({_INSTANT}|\.\.)?)$"
 
 
 def _ref(name):
@@ -39,23 +32,15 @@ def _errors(*codes):
     return {str(c): _ERROR for c in codes}
 
 
-def _query(name, schema, description, *, explode=False, style=None):
-    param = {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-    if style:
-        param["style"] = style
-        param["explode"] = explode
-    return param
+def _component_key(table, param):
+    if param.name == "f":
+        return "f_json" if table is params.JSON_ONLY_PARAMETERS else "f_items"
+    return param.name
 
 
-def _parameters(formats):
-    csv_list = {"style": "form", "explode": False}
-    return {
+def _parameters(limits, formats):
+    """Return ``components.parameters``: the path parameters and the items table's."""
+    out = {
         "collectionId": {
             "name": "collectionId",
             "in": "path",
@@ -67,82 +52,18 @@ def _parameters(formats):
             "name": "featureId",
             "in": "path",
             "required": True,
-            "description": "An event id (event_id).",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": "An event id (event_id): " + ID_RULE + ".",
+            "schema": {"type": "string", "pattern": ID_PATTERN},
         },
-        "f_json": _query(
-            "f", {"type": "string", "enum": ["json"]}, "The representation (JSON only)."
-        ),
-        "f_items": _query(
-            "f",
-            {"type": "string", "enum": ["json", *formats]},
-            "json: a GeoJSON page with numberMatched and next/prev links (default); "
-            + ", ".join(formats)
-            + ": a file export of every match up to the export cap, with all sources and a "
-            "data-as-of stamp.",
-        ),
-        "bbox": _query(
-            "bbox",
-            {
-                "type": "array",
-                "minItems": 4,
-                "maxItems": 4,
-                "items": {"type": "number", "minimum": -180, "maximum": 180},
-            },
-            "min_lon,min_lat,max_lon,max_lat in WGS84 (CRS84). Latitudes within [-90, 90] "
-            "and min_lat <= max_lat; min_lon > max_lon crosses the antimeridian.",
-            style="form",
-        ),
-        "crs": _query(
-            "crs",
-            {"type": "string", "enum": [CRS84]},
-            "Output CRS: only CRS84 (WGS84 longitude, latitude).",
-        ),
-        "datetime": _query(
-            "datetime",
-            {"type": "string", "pattern": _DATETIME},
-            "An RFC 3339 date or date-time, or an interval 'start/end' with '..' for an open "
-            "end; matches events whose date range overlaps it.",
-        ),
-        "limit": _query(
-            "limit",
-            {"type": "integer", "minimum": 1, "default": 100},
-            "Page size; larger values are capped (10,000 for JSON pages, 1,000,000 for "
-            "file exports by default).",
-        ),
-        "offset": _query(
-            "offset", {"type": "integer", "minimum": 0, "default": 0}, "Matches to skip."
-        ),
-        "type": {
-            **_query(
-                "type",
-                {"type": "array", "items": {"type": "string", "enum": list(EVENT_TYPES)}},
-                "Event types (comma-separated).",
-            ),
-            **csv_list,
-        },
-        "actor": _query(
-            "actor", {"type": "string"}, "Actor name (substring of actor1, actor2, claimed_by)."
-        ),
-        "status": {
-            **_query(
-                "status",
-                {"type": "array", "items": {"type": "string", "enum": list(STATUSES)}},
-                "Statuses (comma-separated).",
-            ),
-            **csv_list,
-        },
-        "q": _query(
-            "q",
-            {"type": "string", "maxLength": 500, "pattern": r"^\s*$|\w"},
-            "Free text over summaries, places, actors and source quotes.",
-        ),
-        "source": _query(
-            "source",
-            {"type": "string", "maxLength": 4000},
-            "A source id, publisher or URL that reports the event.",
-        ),
     }
+    for table in (params.JSON_ONLY_PARAMETERS, items_params.ITEMS_PARAMETERS):
+        for param in table:
+            out[_component_key(table, param)] = param.openapi(limits, formats)
+    return out
+
+
+def _refs(table):
+    return [{"$ref": "#/components/parameters/" + _component_key(table, p)} for p in table]
 
 
 def _schemas():
@@ -197,7 +118,7 @@ def _schemas():
             "description": "An event as Event.from_dict takes it (or a GeoJSON Feature).",
             "required": ["event_type", "date_start"],
             "properties": {
-                "event_id": {"type": "string"},
+                "event_id": {"type": "string", "pattern": ID_PATTERN},
                 "event_type": {"type": "string", "enum": list(EVENT_TYPES)},
                 "date_start": {"type": "string", "format": "date"},
                 "date_end": {"type": "string", "format": "date"},
@@ -206,6 +127,11 @@ def _schemas():
                 "status": {"type": "string", "enum": list(STATUSES)},
                 "summary": {"type": "string"},
                 "sources": {"type": "array", "items": {"type": "object"}},
+                "edited_fields": {
+                    "type": "array",
+                    "description": "Fields an analyst changed; extraction keeps them.",
+                    "items": {"type": "string", "enum": list(EDITABLE_FIELDS)},
+                },
             },
         },
         "GeocodeRow": {
@@ -234,7 +160,7 @@ def _schemas():
     }
 
 
-def openapi_document(server_url, formats=None):
+def openapi_document(server_url, formats=None, limits=None):
     """Return the OpenAPI 3.0 document as a dict.
 
     Parameters
@@ -243,6 +169,8 @@ def openapi_document(server_url, formats=None):
         The API's base URL (``servers[0].url``).
     formats : sequence of str, optional
         Export format names (default: ``geo.formats.FORMATS``).
+    limits : webapp.params.Limits, optional
+        The request bounds the document states (default: the defaults).
 
     Examples
     --------
@@ -254,6 +182,7 @@ def openapi_document(server_url, formats=None):
         from geo.formats import FORMATS
 
         formats = list(FORMATS)
+    limits = limits or params.Limits()
     p = "#/components/parameters/"
     item_params = [{"$ref": p + n} for n in ("collectionId", "featureId")]
     write_security = [{"bearerAuth": []}]
@@ -262,23 +191,7 @@ def openapi_document(server_url, formats=None):
     items_get = {
         "summary": "Query events (a GeoJSON page, or a file export with f)",
         "operationId": "getItems",
-        "parameters": [
-            {"$ref": p + n}
-            for n in (
-                "collectionId",
-                "f_items",
-                "bbox",
-                "crs",
-                "datetime",
-                "limit",
-                "offset",
-                "type",
-                "actor",
-                "status",
-                "q",
-                "source",
-            )
-        ],
+        "parameters": [{"$ref": p + "collectionId"}, *_refs(items_params.ITEMS_PARAMETERS)],
         "responses": {
             "200": {
                 "description": "Matching events.",
@@ -291,18 +204,16 @@ def openapi_document(server_url, formats=None):
                     "application/vnd.google-earth.kml+xml": {"schema": {"type": "string"}},
                 },
             },
-            **_errors(400, 404),
+            **_errors(400, 404, 503),
         },
     }
-    json_only = [{"$ref": p + "f_json"}]
+    json_only = _refs(params.JSON_ONLY_PARAMETERS)
     paths = {
         "/": {
             "get": {
                 "summary": "Landing page (JSON for API clients; the map for browsers)",
                 "operationId": "getLandingPage",
-                "parameters": [
-                    _query("f", {"type": "string", "enum": ["json", "html"]}, "json or html.")
-                ],
+                "parameters": [q.openapi(limits) for q in params.LANDING_PARAMETERS],
                 "responses": {
                     "200": {
                         "description": "The landing page.",
@@ -411,10 +322,7 @@ def openapi_document(server_url, formats=None):
                 "summary": "Delete an event, recording the reason (token required)",
                 "operationId": "deleteFeature",
                 "security": write_security,
-                "parameters": [
-                    *item_params,
-                    _query("reason", {"type": "string", "minLength": 1}, "Why it is deleted."),
-                ],
+                "parameters": [*item_params, *(q.openapi(limits) for q in DELETE_PARAMETERS)],
                 "responses": {"200": _response("Deleted.", {"type": "object"}), **writes},
             },
         },
@@ -446,31 +354,7 @@ def openapi_document(server_url, formats=None):
             "get": {
                 "summary": "Geocode a place name offline (the CLI's fields)",
                 "operationId": "geocode",
-                "parameters": [
-                    {
-                        **_query(
-                            "q",
-                            {
-                                "type": "string",
-                                "minLength": 1,
-                                "maxLength": 300,
-                                "pattern": r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$",
-                            },
-                            "A place name.",
-                        ),
-                        "required": True,
-                    },
-                    _query(
-                        "country",
-                        {"type": "string", "pattern": "^[A-Za-z]{2}(,[A-Za-z]{2})*$"},
-                        "ISO alpha-2 codes (comma list).",
-                    ),
-                    _query(
-                        "feature_class",
-                        {"type": "string", "pattern": "^[PALpal](,[PALpal])*$"},
-                        "P, A or L (comma list).",
-                    ),
-                ],
+                "parameters": [q.openapi(limits) for q in GEOCODE_PARAMETERS],
                 "responses": {
                     "200": _response("The best match.", _ref("schemas/GeocodeRow")),
                     **_errors(400),
@@ -479,6 +363,7 @@ def openapi_document(server_url, formats=None):
             "post": {
                 "summary": "Geocode a list of place names",
                 "operationId": "geocodeBatch",
+                "parameters": [q.openapi(limits) for q in GEOCODE_BATCH_PARAMETERS],
                 "requestBody": {
                     "required": True,
                     **_json(
@@ -502,7 +387,7 @@ def openapi_document(server_url, formats=None):
                         "One row per name.",
                         {"type": "array", "items": _ref("schemas/GeocodeRow")},
                     ),
-                    **_errors(400, 413),
+                    **_errors(400, 413, 503),
                 },
             },
         },
@@ -546,7 +431,7 @@ def openapi_document(server_url, formats=None):
         "servers": [{"url": server_url or "/"}],
         "paths": paths,
         "components": {
-            "parameters": _parameters(list(formats)),
+            "parameters": _parameters(limits, list(formats)),
             "schemas": _schemas(),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },

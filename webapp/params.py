@@ -1,189 +1,186 @@
-"""Query parameters of the items endpoints, validated into an ``EventQuery`` with clear 400s."""
+"""Query parameters of the API: one table per route that both validates and documents them.
+
+Each :class:`Param` holds a parameter's OpenAPI schema, its description and the function that
+parses it; ``webapp.openapi`` publishes the same tables the routes validate with, so the
+document and the server cannot disagree. :class:`Limits` holds the bounds of one request's
+work (documented in docs/API.md); values beyond them are a 400 naming the parameter. The
+items endpoints' table is in ``webapp.items_params``.
+"""
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
 
-from geo.events.model import EVENT_TYPES, STATUSES
-from geo.store.base import EventQuery
+from geo.common.excerpt import excerpt
 from webapp.errors import ApiError
 
 __all__ = [
     "CRS84",
-    "ItemsRequest",
-    "parse_bbox",
-    "parse_datetime",
-    "parse_items_request",
+    "CRS84_ALIASES",
+    "JSON_ONLY_PARAMETERS",
+    "LANDING_PARAMETERS",
+    "Context",
+    "Limits",
+    "Param",
+    "bad_request",
+    "check_names",
+    "choices_parser",
+    "crs_parser",
+    "list_values",
+    "parse_args",
     "parse_limit",
     "parse_offset",
 ]
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-_CRS84_ALIASES = {CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "CRS84", "OGC:CRS84"}
-
-#: Parameters the items endpoint understands (others are refused, so typos are not ignored).
-ITEMS_PARAMS = frozenset(
-    (
-        "bbox",
-        "bbox-crs",
-        "crs",
-        "datetime",
-        "limit",
-        "offset",
-        "type",
-        "actor",
-        "status",
-        "q",
-        "source",
-        "f",
-    )
-)
-
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:\d{2}))?$"
-)
+CRS84_ALIASES = (CRS84, "https://www.opengis.net/def/crs/OGC/1.3/CRS84", "CRS84", "OGC:CRS84")
 
 
-class ItemsRequest:
-    """A validated items request: the store query, the page (limit, offset) and the format."""
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of the work one request may ask for; each is a setting (``API_<NAME>``).
 
-    __slots__ = ("empty", "fmt", "limit", "offset", "query", "requested_limit")
+    Examples
+    --------
+    >>> Limits.from_config({"API_MAX_TERMS": 4}).max_terms
+    4
+    """
 
-    def __init__(self, query, limit, offset, fmt, requested_limit, *, empty=False):
-        self.empty = empty
-        self.query = query
-        self.limit = limit
-        self.offset = offset
-        self.fmt = fmt
-        self.requested_limit = requested_limit
+    #: page size when ``limit`` is absent
+    default_limit: int = 100
+    #: largest JSON page (a larger ``limit`` is capped, not refused)
+    max_limit: int = 10_000
+    #: largest file export (``f=csv`` …; capped likewise)
+    export_max_limit: int = 1_000_000
+    #: largest ``offset``
+    max_offset: int = 1_000_000_000
+    #: most distinct words in ``q``
+    max_terms: int = 8
+    #: longest ``q``
+    max_q_chars: int = 500
+    #: most values of a list parameter (``type``, ``status``, ``actor``)
+    max_list_values: int = 20
+    #: longest ``actor`` value
+    max_actor_chars: int = 200
+    #: longest ``source``
+    max_source_chars: int = 4000
+
+    @classmethod
+    def from_config(cls, config):
+        """Return the limits set by ``config`` (``API_DEFAULT_LIMIT``, ``API_MAX_TERMS``…).
+
+        ``EXPORT_MAX_LIMIT`` keeps its historical name.
+        """
+        values = {}
+        for f in fields(cls):
+            key = "EXPORT_MAX_LIMIT" if f.name == "export_max_limit" else f"API_{f.name.upper()}"
+            if config.get(key) is not None:
+                values[f.name] = int(config[key])
+        return cls(**values)
 
 
-def _bad(message, field):
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its documentation (OpenAPI) and its parser, in one place.
+
+    Parameters
+    ----------
+    name : str
+        The query parameter.
+    description : str
+        For the OpenAPI document; ``{limits.x}`` fields are filled from the app's limits.
+    schema : callable
+        ``schema(limits, formats) -> dict``: its OpenAPI schema.
+    parse : callable
+        ``parse(value, ctx) -> object``: validate the raw text (``value``); ``ctx`` is a
+        :class:`Context`. Raises ``ApiError``/``ValidationError`` naming the parameter.
+    many : bool, default False
+        A comma-separated list (``style: form, explode: false``); may also be repeated.
+    required : bool, default False
+        Whether the parameter must be present.
+    """
+
+    name: str
+    description: str
+    schema: Callable[[Limits, tuple], dict]
+    parse: Callable[[Any, Context], Any]
+    many: bool = False
+    required: bool = False
+
+    def openapi(self, limits, formats=()):
+        """Return the parameter's OpenAPI 3.0 object."""
+        out = {
+            "name": self.name,
+            "in": "query",
+            "required": self.required,
+            "description": self.description.format(limits=limits),
+            "schema": self.schema(limits, tuple(formats)),
+        }
+        if self.many:
+            out.update(style="form", explode=False)
+        return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a parser may need besides its value: the limits, the format, the whole args."""
+
+    limits: Limits
+    fmt: str | None = None
+    formats: tuple = ()
+    args: Any = None
+
+
+def bad_request(message, field):
+    """Return the 400 ``ApiError`` naming ``field``."""
     return ApiError(400, message, field=field)
 
 
-def parse_bbox(text, *, crs=None):
-    """Return ``(min_lon, min_lat, max_lon, max_lat)`` from a ``bbox`` parameter.
-
-    Four numbers, or six (a 3D box whose heights are ignored); longitudes in [-180, 180],
-    latitudes in [-90, 90], min_lat <= max_lat. min_lon > max_lon is a box crossing the
-    antimeridian (RFC 7946).
-
-    Raises
-    ------
-    ApiError
-        400 naming ``bbox`` for any other value.
-
-    Examples
-    --------
-    >>> parse_bbox("30,44,40,53")
-    (30.0, 44.0, 40.0, 53.0)
-    """
-    if crs not in (None, "") and crs not in _CRS84_ALIASES:
-        raise _bad(f"bbox-crs must be {CRS84!r} (WGS84 lon/lat); got {crs!r}", "bbox-crs")
-    parts = [p.strip() for p in text.split(",")]
-    expected = "4 comma-separated numbers min_lon,min_lat,max_lon,max_lat"
-    if len(parts) not in (4, 6):
-        raise _bad(f"bbox must be {expected}; got {len(parts)} values in {text!r}", "bbox")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise _bad(f"bbox must be {expected}; got {text!r}", "bbox") from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise _bad(f"bbox must be {expected} (finite); got {text!r}", "bbox")
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    min_lon, min_lat, max_lon, max_lat = numbers
-    for name, value, limit in (
-        ("min_lon", min_lon, 180),
-        ("max_lon", max_lon, 180),
-        ("min_lat", min_lat, 90),
-        ("max_lat", max_lat, 90),
-    ):
-        if not -limit <= value <= limit:
-            raise _bad(
-                f"bbox {name} must be in [-{limit}, {limit}]; got {value:g} in {text!r}", "bbox"
+def check_names(args, table, *, where="here"):
+    """Refuse (400) a query parameter not in ``table``, or a single one given twice."""
+    known = {p.name: p for p in table}
+    for name in args:
+        param = known.get(name)
+        if param is None:
+            expected = ", ".join(sorted(known)) or "none"
+            raise bad_request(
+                f"unknown query parameter {excerpt(name)} {where}; expected one of {expected}",
+                name,
             )
-    if min_lat > max_lat:
-        raise _bad(f"bbox min_lat {min_lat:g} is above max_lat {max_lat:g} in {text!r}", "bbox")
-    return (min_lon, min_lat, max_lon, max_lat)
+        if not param.many and len(args.getlist(name)) > 1:
+            raise bad_request(
+                f"{name} is given {len(args.getlist(name))} times; expected once", name
+            )
 
 
-def _instant(text):
-    match = _RFC3339.match(text)
-    if not match:
-        return None
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-        if match[4] is None:
-            return day
-        if int(match[4]) > 23 or int(match[5]) > 59 or int(match[6]) > 60:
-            return None
-        moment = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00")[:32])
-    except ValueError:
-        return None
-    return moment.astimezone(UTC).date()
+def parse_args(args, table, ctx):
+    """Return ``{name: parsed value}`` for the parameters of ``table`` present in ``args``."""
+    check_names(args, table)
+    out = {}
+    for param in table:
+        values = args.getlist(param.name)
+        if not values:
+            if param.required:
+                raise bad_request(f"{param.name} is required; {param.description}", param.name)
+            continue
+        out[param.name] = param.parse(values if param.many else values[0], ctx)
+    return out
 
 
-def parse_datetime(text):
-    """Return ``(start, end)`` dates from an RFC 3339 instant or interval (open ends ``..``).
-
-    Instants with a time are reduced to their UTC date (events are dated by day). An
-    interval ``a/b`` matches events whose date range overlaps it.
-
-    Raises
-    ------
-    ApiError
-        400 naming ``datetime`` when a part is not an RFC 3339 date or date-time, both ends
-        are open, or the start is after the end.
-
-    Examples
-    --------
-    >>> parse_datetime("2024-10-01/..")
-    (datetime.date(2024, 10, 1), None)
-    >>> parse_datetime("2024-10-09T12:00:00Z")
-    (datetime.date(2024, 10, 9), datetime.date(2024, 10, 9))
-    """
-    expected = (
-        "an RFC 3339 date or date-time ('2024-10-09', '2024-10-09T00:00:00Z') or an "
-        "interval 'start/end' with '..' for an open end"
-    )
-    text = text.strip()
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) != 2:
-            raise _bad(f"datetime must be {expected}; got {text!r}", "datetime")
-        ends = []
-        for part in parts:
-            if part in ("..", ""):
-                ends.append(None)
-                continue
-            day = _instant(part)
-            if day is None:
-                raise _bad(f"datetime must be {expected}; got {part!r} in {text!r}", "datetime")
-            ends.append(day)
-        start, end = ends
-        if start is None and end is None:
-            raise _bad(f"datetime needs at least one closed end; got {text!r}", "datetime")
-        if start and end and start > end:
-            raise _bad(f"datetime interval starts after it ends: {text!r}", "datetime")
-        return start, end
-    day = _instant(text)
-    if day is None:
-        raise _bad(f"datetime must be {expected}; got {text!r}", "datetime")
-    return day, day
+# -- parsers -----------------------------------------------------------------------------------
 
 
-def _int(text, name, *, lo):
+def _int(text, name, *, lo, hi=None):
     try:
         value = int(text.strip())
     except ValueError:
         value = None
     if value is None or value < lo:
-        raise _bad(f"{name} must be an integer >= {lo}; got {text!r}", name)
+        raise bad_request(f"{name} must be an integer >= {lo}; got {excerpt(text)}", name)
+    if hi is not None and value > hi:
+        raise bad_request(f"{name} must be at most {hi:,}; got {excerpt(text)}", name)
     return value
 
 
@@ -197,100 +194,91 @@ def parse_limit(text, *, default, cap):
     """
     if text is None or text == "":
         return min(default, cap)
-    return min(_int(text, "limit", lo=1), cap)
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise bad_request(f"limit must be an integer >= 1; got {excerpt(text)}", "limit")
+    return min(value, cap)
 
 
-def parse_offset(text):
-    """Return the number of matching items to skip (0 when absent)."""
+def parse_offset(text, *, cap=Limits.max_offset):
+    """Return the number of matching items to skip (0 when absent), at most ``cap``."""
     if text is None or text == "":
         return 0
-    return _int(text, "offset", lo=0)
+    return _int(text, "offset", lo=0, hi=cap)
 
 
-def _values(args, name):
-    values = []
-    for raw in args.getlist(name):
-        values.extend(v.strip() for v in raw.split(",") if v.strip())
-    return tuple(dict.fromkeys(values))
-
-
-def _choices(args, name, choices):
-    values = _values(args, name)
-    for value in values:
-        if value not in choices:
-            raise _bad(f"{name} must be among {', '.join(choices)}; got {value!r}", name)
-    return values
-
-
-def _text(args, name, *, max_len=500, words=False):
-    value = args.get(name)
-    if value is None or not value.strip():
-        return None
-    if len(value) > max_len:
-        raise _bad(f"{name} must be at most {max_len} characters; got {len(value)}", name)
-    if words and not re.search(r"\w", value):
-        raise _bad(f"{name} must contain at least one word to search for; got {value!r}", name)
-    return value.strip()
-
-
-def parse_items_request(
-    args, *, formats, default_limit, page_cap, export_cap, fmt=None, types=None
-):
-    """Validate an items request's query string into an ``ItemsRequest``.
-
-    Parameters
-    ----------
-    args : MultiDict
-        ``request.args``.
-    formats : collection of str
-        Accepted ``f`` values.
-    default_limit, page_cap, export_cap : int
-        Default page size; the cap of a JSON page; the cap of a file export.
-    fmt : str, optional
-        The negotiated format (from ``f`` or the Accept header).
-    types : tuple of str, optional
-        Force the event types (the ``front_lines`` collection).
-    """
-    for name in args:
-        if name not in ITEMS_PARAMS:
-            raise _bad(
-                f"unknown query parameter {name!r}; expected one of "
-                f"{', '.join(sorted(ITEMS_PARAMS))}",
-                name,
+def list_values(values, name, limits, *, max_chars=None):
+    items = []
+    for raw in values:
+        items.extend(v.strip() for v in raw.split(",") if v.strip())
+    if len(items) > limits.max_list_values:
+        raise bad_request(
+            f"{name} has {len(items)} values; at most {limits.max_list_values} per request",
+            name,
+        )
+    for item in items:
+        if max_chars is not None and len(item) > max_chars:
+            raise bad_request(
+                f"each {name} must be at most {max_chars} characters; got {len(item)}", name
             )
-    if fmt is not None and fmt not in formats:
-        raise _bad(f"f must be one of {', '.join(formats)}; got {fmt!r}", "f")
-    bbox = None
-    if args.get("bbox", "").strip():
-        bbox = parse_bbox(args["bbox"], crs=args.get("bbox-crs"))
-    elif args.get("bbox-crs"):
-        parse_bbox("-180,-90,180,90", crs=args["bbox-crs"])
-    crs = args.get("crs")
-    if crs not in (None, "") and crs not in _CRS84_ALIASES:
-        raise _bad(f"crs must be {CRS84!r} (the only output CRS); got {crs!r}", "crs")
-    start = end = None
-    if args.get("datetime", "").strip():
-        start, end = parse_datetime(args["datetime"])
-    wanted = _choices(args, "type", EVENT_TYPES)
-    empty = False
-    if types is not None:
-        kept = tuple(t for t in wanted if t in types) if wanted else tuple(types)
-        empty, wanted = not kept, kept or tuple(types)
-    statuses = _choices(args, "status", STATUSES)
-    cap = page_cap if fmt in (None, "json") else export_cap
-    raw_limit = args.get("limit")
-    limit = parse_limit(raw_limit, default=default_limit, cap=cap)
-    offset = parse_offset(args.get("offset"))
-    q = EventQuery(
-        bbox=bbox,
-        start=start,
-        end=end,
-        types=wanted,
-        actors=_values(args, "actor"),
-        statuses=statuses,
-        text=_text(args, "q", words=True),
-        source=_text(args, "source", max_len=4000),
-        limit=limit,
-        offset=offset,
-    )
-    return ItemsRequest(q, limit, offset, fmt or "json", raw_limit, empty=empty)
+    return tuple(dict.fromkeys(items))
+
+
+def choices_parser(name, choices):
+    """Return a parser of a comma list whose values must be among ``choices``."""
+
+    def parse(values, ctx):
+        items = list_values(values, name, ctx.limits)
+        for value in items:
+            if value not in choices:
+                raise bad_request(
+                    f"{name} must be among {', '.join(choices)}; got {excerpt(value)}", name
+                )
+        return items
+
+    return parse
+
+
+def crs_parser(name, what):
+    """Return a parser of a CRS parameter that must name CRS84."""
+
+    def parse(value, ctx):
+        if value not in ("", *CRS84_ALIASES):
+            raise bad_request(f"{name} must be {CRS84!r} ({what}); got {excerpt(value)}", name)
+        return value or None
+
+    return parse
+
+
+def _fixed_f(*choices):
+    def parse(value, ctx):
+        if value not in choices:
+            raise bad_request(
+                f"f must be {' or '.join(map(repr, choices))} here; got {excerpt(value)}", "f"
+            )
+        return value
+
+    return parse
+
+
+#: The routes that answer JSON only (conformance, collections, one item, the OpenAPI document).
+JSON_ONLY_PARAMETERS = (
+    Param(
+        "f",
+        "The representation (JSON only).",
+        lambda limits, formats: {"type": "string", "enum": ["json"]},
+        _fixed_f("json"),
+    ),
+)
+#: The landing page: JSON for API clients, the map for browsers.
+LANDING_PARAMETERS = (
+    Param(
+        "f",
+        "json (the landing page document) or html (the map).",
+        lambda limits, formats: {"type": "string", "enum": ["json", "html"]},
+        _fixed_f("json", "html"),
+    ),
+)

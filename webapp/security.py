@@ -1,13 +1,15 @@
-"""Security headers: a per-request CSP nonce, nosniff, referrer policy and the frame policy."""
+"""Security headers (a per-request CSP nonce, nosniff, referrer and frame policies) and links
+built from the configured public URL, never from the request's Host header."""
 
 from __future__ import annotations
 
 import functools
 import secrets
+from urllib.parse import urlsplit
 
 from flask import current_app, g, request
 
-__all__ = ["allow_framing", "content_security_policy", "init_app"]
+__all__ = ["PublicURL", "allow_framing", "check_public_url", "content_security_policy", "init_app"]
 
 
 def allow_framing(view):
@@ -105,7 +107,64 @@ def _add_headers(resp):
     return resp
 
 
+def check_public_url(url):
+    """Return ``url`` without a trailing slash if it is an absolute http(s) base URL.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a relative path, another scheme, a query or fragment).
+
+    Examples
+    --------
+    >>> check_public_url("https://maps.example.org/conflictmap/")
+    'https://maps.example.org/conflictmap'
+    """
+    parts = urlsplit(str(url))
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            "the public URL must be an absolute http or https URL like "
+            f"'https://maps.example.org/conflictmap'; got {url!r}"
+        )
+    return str(url).rstrip("/")
+
+
+class PublicURL:
+    """WSGI middleware: the request's scheme, host and prefix come from the configuration.
+
+    Links the app builds (``url_for(_external=True)``, ``request.host_url``: the landing page,
+    ``Location``, oEmbed) then use ``PUBLIC_URL``, or, when it is not set, the address the
+    server listens on (``SERVER_NAME``/``SERVER_PORT``). A client's ``Host`` (or
+    ``X-Forwarded-Host``) header never reaches a link.
+    """
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        public = self.app.config.get("PUBLIC_URL")
+        if public:
+            parts = urlsplit(check_public_url(public))
+            environ["wsgi.url_scheme"] = parts.scheme
+            environ["HTTP_HOST"] = parts.netloc
+            environ["SCRIPT_NAME"] = parts.path + environ.get("SCRIPT_NAME", "")
+        else:
+            name = environ.get("SERVER_NAME") or "localhost"
+            port = environ.get("SERVER_PORT") or ""
+            default = "443" if environ.get("wsgi.url_scheme") == "https" else "80"
+            if ":" in name and not name.startswith("["):
+                name = f"[{name}]"
+            environ["HTTP_HOST"] = name if port in ("", default) else f"{name}:{port}"
+        environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app):
-    """Give every request of ``app`` a CSP nonce and every response the security headers."""
+    """Give every request of ``app`` a CSP nonce, every response the security headers, and
+    every link the public URL (:class:`PublicURL`)."""
+    if app.config.get("PUBLIC_URL"):
+        check_public_url(app.config["PUBLIC_URL"])
     app.before_request(_set_nonce)
     app.after_request(_add_headers)
+    app.wsgi_app = PublicURL(app, app.wsgi_app)

@@ -8,14 +8,19 @@ from pathlib import Path
 
 from flask import Blueprint, g, jsonify, request
 
+from geo.common.excerpt import excerpt
 from geo.events.model import Event
+from geo.events.protection import mark_edits
 from geo.exc import ValidationError
 from webapp.api import COLLECTIONS, GEOJSON
 from webapp.auth import require_token
 from webapp.errors import ApiError
+from webapp.limits import json_body
+from webapp.params import Context, Limits, Param, parse_args
 from webapp.store import get_store
 
 __all__ = [
+    "DELETE_PARAMETERS",
     "bp",
     "create_items",
     "delete_item",
@@ -30,11 +35,30 @@ bp = Blueprint("writes", __name__)
 _ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md", ".json")
 
 
+def _reason(value, ctx):
+    if not value.strip() or len(value) > 2000:
+        raise ApiError(
+            400, f"reason must be 1 to 2000 characters saying why; got {excerpt(value)}", "reason"
+        )
+    return value.strip()
+
+
+#: ``DELETE /collections/{collectionId}/items/{featureId}`` (the reason may also be in the body).
+DELETE_PARAMETERS = (
+    Param(
+        "reason",
+        "Why the event is deleted (recorded with the token's name); or in a JSON body.",
+        lambda limits, formats: {"type": "string", "minLength": 1, "maxLength": 2000},
+        _reason,
+    ),
+)
+
+
 def _json_body(*, kinds=(dict,)):
-    data = request.get_json(force=True, silent=True)
+    data = json_body(request)
     if data is None:
         raw = request.get_data(cache=True)
-        got = "an empty body" if not raw else f"{raw[:60]!r}"
+        got = "an empty body" if not raw else excerpt(raw)
         raise ApiError(400, f"The request body must be JSON; got {got}.", "body")
     if not isinstance(data, kinds):
         names = " or ".join("an object" if k is dict else "a list" for k in kinds)
@@ -115,6 +139,8 @@ def create_items(collection_id):
     store = get_store()
     for i, record in enumerate(records):
         event = _event_from(record, where=f"event {i}" if many else "")
+        if not event.edited_fields:  # what the analyst wrote is an analyst's: extraction keeps it
+            event = mark_edits(None, event)
         _check_type(event, types, collection_id)
         if event.event_id in seen:
             raise ApiError(409, f"event {i} repeats event_id {event.event_id!r}", "event_id")
@@ -168,7 +194,11 @@ def replace_item(collection_id, item_id):
     store = get_store()
 
     def replace():  # not deleted meanwhile
-        _existing(item_id, types, collection_id)
+        nonlocal event
+        current = _existing(item_id, types, collection_id)
+        # a body that sends back the stored edited_fields (GET, change, PUT) sets nothing
+        if event.edited_fields == current.edited_fields:
+            event = mark_edits(current, event)
         store.put_events([event], overwrite_reviewed=True)
 
     store.atomic(replace)
@@ -208,6 +238,8 @@ def _patch(collection_id, item_id):
     data["event_id"] = item_id
     data.pop("updated_at", None)
     event = _event_from(data)
+    if "edited_fields" not in patch:
+        event = mark_edits(current, event, fields=patch)
     _check_type(event, types, collection_id)
     store = get_store()
     store.put_events([event], overwrite_reviewed=True)
@@ -247,14 +279,14 @@ def delete_item(collection_id, item_id):
     """Delete an event, recording who deleted it and why (``reason`` in the body or query)."""
     types = _collection(collection_id)
     _existing(item_id, types, collection_id)
-    reason = request.args.get("reason")
+    reason = parse_args(request.args, DELETE_PARAMETERS, Context(Limits())).get("reason")
     if reason is None and request.get_data(cache=True).strip():
         reason = _json_body().get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ApiError(
             400,
             f'A deletion needs a reason (JSON body {{"reason": "..."}} or ?reason=); '
-            f"got {reason!r}",
+            f"got {excerpt(reason)}",
             "reason",
         )
     get_store().delete_event(item_id, reason=reason.strip(), by=g.token_name)

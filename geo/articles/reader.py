@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from geo.common import yamlio as _yaml
+from geo.common.excerpt import excerpt
 from geo.exc import ArticleError, ValidationError
 from geo.extract.temporal import Reference, parse_published
 
@@ -245,7 +246,7 @@ def _clean_meta(meta, source, today):
         if isinstance(value, date):
             value = value.isoformat()
         if value is not None and not isinstance(value, str):
-            raise ArticleError(f"{source}: {key} must be a string; got {value!r}.")
+            raise ArticleError(f"{source}: {key} must be a string; got {excerpt(value)}.")
         out[key] = value.strip() if isinstance(value, str) and value.strip() else None
     try:
         day, precision = parse_published(out["published_at"], out["published_precision"],
@@ -256,7 +257,7 @@ def _clean_meta(meta, source, today):
     out["published_precision"] = precision
     inferred = meta.get("inferred") or meta.get("metadata_inferred") or {}
     if not isinstance(inferred, dict):
-        raise ArticleError(f"{source}: inferred must be a mapping; got {inferred!r}.")
+        raise ArticleError(f"{source}: inferred must be a mapping; got {excerpt(inferred)}.")
     inferred = json.loads(json.dumps(inferred, default=str))
     window = inferred.get("published_at") or {}
     for bound in ("earliest", "latest"):

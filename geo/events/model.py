@@ -10,11 +10,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from geo.common.dates import parse_day
+from geo.common.excerpt import excerpt
+from geo.events.fields import ID_PATTERN, ID_RULE, MAX_INT, check_id, check_tags, check_url
+from geo.events.fields import choice as _choice
+from geo.events.fields import opt_int as _opt_int
+from geo.events.fields import opt_number as _opt_number
+from geo.events.fields import opt_str as _opt_str
 from geo.events.geometry import rfc7946_geometry, trust_geometry
 from geo.events.taxonomy import (
     COUNT_KINDS,
@@ -31,7 +37,11 @@ __all__ = [
     "DATE_BASES",
     "DATE_PRECISIONS",
     "EVENT_TYPES",
+    "EDITABLE_FIELDS",
     "GEO_PRECISIONS",
+    "ID_PATTERN",
+    "ID_RULE",
+    "MAX_INT",
     "STATUSES",
     "Count",
     "Event",
@@ -45,12 +55,12 @@ __all__ = [
 
 
 def parse_date(value, *, field_name="date"):
-    """Return ``value`` as a ``datetime.date``.
+    """Return ``value`` as a ``datetime.date`` (``geo.common.dates.parse_day``).
 
     Parameters
     ----------
     value : date, datetime or str
-        An ISO 8601 calendar date ("2025-01-09"); a datetime keeps its date part.
+        An ISO 8601 calendar date ("2025-01-09"); a date-time keeps its date part.
     field_name : str, default "date"
         Named in the error message.
 
@@ -64,39 +74,32 @@ def parse_date(value, *, field_name="date"):
     >>> parse_date("2025-01-09")
     datetime.date(2025, 1, 9)
     """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    return parse_day(value, field=field_name)
+
+
+def _event_id(data):
+    value = data.get("event_id")
+    return "" if value in (None, "") else check_id(value)
+
+
+def _edited_fields(value):
+    if value in (None, ""):
+        return ()
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{field_name} must be an ISO date like '2025-01-09'; got {value!r}", field=field_name
-    )
-
-
-def _opt_str(data, key, *, max_len=100_000):
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(f"{key} must be a string; got {value!r}", field=key)
-    if len(value) > max_len:
-        raise ValidationError(f"{key} must be at most {max_len} characters", field=key)
-    return value
-
-
-def _choice(data, key, choices, default=None):
-    value = data.get(key, default)
-    if value not in choices:
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValidationError(
-            f"{key} must be one of {', '.join(choices)}; got {value!r}", field=key
+            f"edited_fields must be a list of event field names; got {excerpt(value)}",
+            field="edited_fields",
         )
-    return value
+    unknown = sorted(set(value) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"edited_fields names {excerpt(unknown[0])}, which is not an editable field; "
+            f"expected some of {', '.join(EDITABLE_FIELDS)}",
+            field="edited_fields",
+        )
+    return tuple(f for f in EDITABLE_FIELDS if f in value)
 
 
 def _geo_precision(data, located):
@@ -107,34 +110,6 @@ def _geo_precision(data, located):
         return "exact" if located else None
     value = _choice(data, "geo_precision", GEO_PRECISIONS)
     return value if located else None
-
-
-def _opt_number(data, key, *, lo, hi):
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{key} must be a number; got {value!r}", field=key) from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise ValidationError(f"{key} must be in [{lo}, {hi}]; got {value!r}", field=key)
-    return number
-
-
-def _opt_int(data, key, *, lo=0):
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"{key} must be an integer; got {value!r}", field=key)
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError(f"{key} must be an integer; got {value!r}", field=key) from None
-    if number < lo:
-        raise ValidationError(f"{key} must be >= {lo}; got {value!r}", field=key)
-    return number
 
 
 @dataclass(frozen=True)
@@ -156,7 +131,7 @@ class Count:
     def from_dict(cls, data):
         """Validate and build a Count from a mapping."""
         if not isinstance(data, dict):
-            raise ValidationError(f"a count must be an object; got {data!r}", field="counts")
+            raise ValidationError(f"a count must be an object; got {excerpt(data)}", field="counts")
         kind = _choice(data, "kind", COUNT_KINDS)
         low, high = _opt_int(data, "low"), _opt_int(data, "high")
         best = _opt_int(data, "best")
@@ -191,7 +166,9 @@ class Source:
     def from_dict(cls, data):
         """Validate and build a Source from a mapping."""
         if not isinstance(data, dict):
-            raise ValidationError(f"a source must be an object; got {data!r}", field="sources")
+            raise ValidationError(
+                f"a source must be an object; got {excerpt(data)}", field="sources"
+            )
         source_id = _opt_str(data, "source_id", max_len=200)
         if not source_id:
             raise ValidationError("every source needs a source_id", field="sources")
@@ -204,7 +181,7 @@ class Source:
         if precision is not None and precision not in DATE_PRECISIONS:
             raise ValidationError(
                 f"published_precision must be one of {', '.join(DATE_PRECISIONS)}; "
-                f"got {precision!r}",
+                f"got {excerpt(precision)}",
                 field="published_precision",
             )
         start, end = _opt_int(data, "start"), _opt_int(data, "end")
@@ -214,7 +191,7 @@ class Source:
             source_id=source_id,
             publisher=_opt_str(data, "publisher", max_len=500),
             title=_opt_str(data, "title", max_len=2000),
-            url=_opt_str(data, "url", max_len=4000),
+            url=check_url(_opt_str(data, "url", max_len=4000)),
             published_at=published_at,
             published_precision=precision,
             quote=_opt_str(data, "quote", max_len=20_000),
@@ -297,6 +274,7 @@ class Event:
     gazetteer_version: str | None = None
     updated_at: str | None = None
     notes: str | None = None
+    edited_fields: tuple[str, ...] = ()
 
     # -- construction and validation -------------------------------------------------------
 
@@ -317,16 +295,17 @@ class Event:
             geom = data.get("geometry")
             if geom is not None and not (isinstance(geom, dict) and "type" in geom):
                 raise ValidationError(
-                    f"geometry must be a GeoJSON geometry object; got {geom!r:.80}",
+                    f"geometry must be a GeoJSON geometry object; got {excerpt(geom)}",
                     field="geometry",
                 )
             if geom and geom["type"] == "Point":
                 coords = geom.get("coordinates")
                 if not (isinstance(coords, list | tuple) and len(coords) >= 2):
                     raise ValidationError(
-                        f"a Point needs [lon, lat] coordinates; got {coords!r:.80}",
+                        f"a Point needs [lon, lat] coordinates; got {excerpt(coords)}",
                         field="geometry",
                     )
+                rfc7946_geometry(geom)  # [lon, lat] or [lon, lat, height], numbers in range
                 if props.get("latitude") is None:
                     props["longitude"], props["latitude"] = coords[:2]
             elif geom:
@@ -350,17 +329,19 @@ class Event:
         geometry = data.get("geometry")
         if geometry is not None and not (isinstance(geometry, dict) and "type" in geometry):
             raise ValidationError(
-                f"geometry must be a GeoJSON geometry object; got {geometry!r:.80}",
+                f"geometry must be a GeoJSON geometry object; got {excerpt(geometry)}",
                 field="geometry",
             )
         if geometry is not None:
             geometry = rfc7946_geometry(geometry)
         counts = data.get("counts") or ()
         if not isinstance(counts, list | tuple):
-            raise ValidationError(f"counts must be a list; got {counts!r}", field="counts")
+            raise ValidationError(f"counts must be a list; got {excerpt(counts)}", field="counts")
         sources = data.get("sources") or ()
         if not isinstance(sources, list | tuple):
-            raise ValidationError(f"sources must be a list; got {sources!r}", field="sources")
+            raise ValidationError(
+                f"sources must be a list; got {excerpt(sources)}", field="sources"
+            )
         tags = data.get("tags") or ()
         if isinstance(tags, str):
             tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -368,13 +349,13 @@ class Event:
         country = _opt_str(data, "country_code", max_len=2)
         if country is not None and not (len(country) == 2 and country.isalpha()):
             raise ValidationError(
-                f"country_code must be ISO 3166-1 alpha-2 like 'UA'; got {country!r}",
+                f"country_code must be ISO 3166-1 alpha-2 like 'UA'; got {excerpt(country)}",
                 field="country_code",
             )
         geonameid = _opt_int(data, "geonameid")
         located = lat is not None or geonameid is not None or geometry is not None
         event = cls(
-            event_id=_opt_str(data, "event_id", max_len=200) or "",
+            event_id=_event_id(data),
             event_type=event_type,
             date_start=start,
             date_end=end,
@@ -398,12 +379,13 @@ class Event:
             counts=tuple(Count.from_dict(c) for c in counts),
             status=_choice(data, "status", STATUSES, "claimed"),
             sources=tuple(map(_checked_source, sources)),
-            tags=tuple(str(t) for t in tags),
+            tags=check_tags(tags),
             reported_at=parse_date(reported, field_name="reported_at") if reported else None,
             extraction=_opt_str(data, "extraction", max_len=200) or "manual",
             gazetteer_version=_opt_str(data, "gazetteer_version", max_len=100),
             updated_at=_opt_str(data, "updated_at", max_len=64),
             notes=_opt_str(data, "notes", max_len=20_000),
+            edited_fields=_edited_fields(data.get("edited_fields")),
         )
         if not event.event_id:
             event = dataclasses.replace(event, event_id=make_event_id(event))
@@ -445,6 +427,7 @@ class Event:
             out["reported_at"] = self.reported_at.isoformat()
         out["counts"] = [c.to_dict() for c in self.counts]
         out["tags"] = list(self.tags)
+        out["edited_fields"] = list(self.edited_fields)
         return out
 
     def checked(self) -> Event:
@@ -484,6 +467,10 @@ class Event:
 _SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(Source))
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 _EVENT_FIELD_SET = frozenset(_EVENT_FIELDS)
+#: Fields an analyst can change (and so mark edited), in field order.
+EDITABLE_FIELDS = tuple(
+    f for f in _EVENT_FIELDS if f not in ("event_id", "updated_at", "edited_fields", "sources")
+)
 
 
 def make_event_id(event: Event) -> str:

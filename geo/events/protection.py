@@ -1,10 +1,13 @@
-"""What automatic extraction may not overwrite: events an analyst reviewed or deleted."""
+"""What automatic extraction may not overwrite: events an analyst reviewed or deleted, and
+the fields an analyst edited."""
 
 from __future__ import annotations
 
-from geo.events.model import Event
+import dataclasses
 
-__all__ = ["is_protected", "merge_allowed"]
+from geo.events.model import EDITABLE_FIELDS, Event
+
+__all__ = ["is_protected", "keep_edits", "mark_edits", "merge_allowed"]
 
 
 def is_protected(event: Event | None) -> bool:
@@ -54,3 +57,88 @@ def merge_allowed(old: Event | None, new: Event, *, deleted: bool = False) -> bo
     if deleted:
         return False
     return not is_protected(old)
+
+
+#: Fields that stand or fall together: an edit of one keeps the whole group.
+_GROUPS = (
+    ("date_start", "date_end", "date_precision"),
+    (
+        "location_name",
+        "name_in_text",
+        "geonameid",
+        "feature_code",
+        "country_code",
+        "admin1",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "geometry",
+    ),
+)
+
+
+#: Field defaults of an Event: what a new event has when nobody set the field.
+_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING
+}
+
+
+def _kept(fields):
+    out = set(fields)
+    for group in _GROUPS:
+        if out & set(group):
+            out |= set(group)
+    return out
+
+
+def mark_edits(old: Event | None, new: Event, *, fields=None) -> Event:
+    """Return ``new`` with ``edited_fields`` naming what an analyst changed.
+
+    The fields already marked on ``old`` stay marked; a field of ``fields`` (default: every
+    field of ``EDITABLE_FIELDS``) whose value differs from ``old`` (or that ``old`` does not
+    have, when there is no ``old``) is added. Sources are never marked: extraction only adds
+    sources to a stored event, it never removes one.
+
+    Examples
+    --------
+    >>> auto = Event.from_dict({"event_type": "attack", "date_start": "2025-01-01"})
+    >>> mark_edits(auto, auto.replace(summary="Analyst wording")).edited_fields
+    ('summary',)
+    """
+    candidates = EDITABLE_FIELDS if fields is None else [f for f in EDITABLE_FIELDS if f in fields]
+    marked = set(old.edited_fields) if old is not None else set()
+    for name in candidates:
+        if name == "sources":
+            continue
+        value = getattr(new, name)
+        if old is None:
+            if value != _DEFAULTS.get(name):
+                marked.add(name)
+        elif value != getattr(old, name):
+            marked.add(name)
+    return new.replace(edited_fields=tuple(f for f in EDITABLE_FIELDS if f in marked))
+
+
+def keep_edits(old: Event | None, new: Event) -> Event:
+    """Return ``new`` with the fields an analyst edited on ``old`` kept as ``old`` has them.
+
+    Automatic extraction updates only what nobody edited: for each field named in
+    ``old.edited_fields`` (and the fields of its group: the dates together, the place
+    together), ``old``'s value wins. ``SQLiteStore.put_events`` applies this to every write
+    that is not an analyst's (``overwrite_reviewed=False``).
+
+    Examples
+    --------
+    >>> auto = Event.from_dict({"event_type": "attack", "date_start": "2025-01-01",
+    ...                         "summary": "Extracted"})
+    >>> edited = mark_edits(auto, auto.replace(summary="Analyst wording"))
+    >>> keep_edits(edited, auto.replace(summary="Extracted again")).summary
+    'Analyst wording'
+    """
+    if old is None or not old.edited_fields:
+        return new
+    changes = {name: getattr(old, name) for name in _kept(old.edited_fields)}
+    changes["edited_fields"] = tuple(
+        f for f in EDITABLE_FIELDS if f in set(old.edited_fields) | set(new.edited_fields)
+    )
+    return new.replace(**changes)

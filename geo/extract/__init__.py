@@ -1,8 +1,17 @@
 """Stage 3: events from the sentences of an article: type, date, place, actors and counts.
 
-Owns: date expressions (``temporal``), counts of people (``counts``), trigger words and
-actor roles (``triggers``) and the candidates of one article (``candidates``). May import
-``geo.geoparse``, ``geo.gazetteer``, ``geo.events`` (the model) and ``geo.common``.
+Everything is read off one spaCy parse of the text (``geo.common.nlp``):
+
+* ``lexicon`` + ``data/triggers.tsv`` — trigger words, their senses and conditions;
+* ``detect`` — triggers whose sense the parse supports, and what did not happen;
+* ``syntax`` — a trigger's subject, agent, objects and modifiers;
+* ``places`` + ``data/linker.json`` — the scored link from a trigger to its place;
+* ``temporal`` (``absolute``, ``relative``) and ``dating`` — dates and an event's date;
+* ``arguments``, ``actors`` + ``data/actors.tsv`` — actors, targets and counts (``counts``);
+* ``events`` — ``find_events``: the EventMentions of a text.
+
+May import ``geo.geoparse``, ``geo.gazetteer``, ``geo.events`` (the model) and
+``geo.common``.
 """
 
 from geo.extract.events import EventMention, find_events, find_events_in

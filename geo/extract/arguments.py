@@ -185,10 +185,20 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
     if not triggers:
         return out
     base = sent.start_char
-    for fields, start, _ in find_counts(sent.text):
+    found = list(find_counts(sent.text))
+    seen = {base + start for _, start, _ in found}
+    for token in sent:
+        # "killing five and wounding 7": a bare number as the verb's object counts people
+        if (token.pos_ == "NUM" and token.dep_ in ("dobj", "nsubjpass")
+                and count_kind_of(token.head) and token.idx not in seen):  # fmt: skip
+            value = _number_value(token)
+            if value:
+                found.append(({"low": value, "high": value, "best": None, "text": token.text},
+                              token.idx - base, token.idx - base + len(token)))  # fmt: skip
+    for fields, start, _ in found:
         num = _count_token(sent, base + start)
-        if num is None:
-            continue
+        if num is None or _included(num) or fields.get("high") == 0:
+            continue  # "including 3 children" is part of a count; "0 killed" counts nobody
         noun = num.head if num.dep_ in ("nummod", "quantmod", "compound", "amod") else num
         if num.dep_ == "pobj" and num.head.lower_ == "of":
             noun = num.head.head  # "five of them"
@@ -209,9 +219,9 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         trig = triggers[best]
         if kind in ("killed", "wounded"):
             governing = next((a for a in chain if count_kind_of(a) == kind), None)
+            own = ("nsubj", "nsubjpass", "dobj")
             if governing is not None and any(
-                count_kind_of(c) not in (None, kind)
-                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                count_kind_of(c) not in (None, kind) and not any(g.dep_ in own for g in c.children)
                 for c in governing.conjuncts
             ):
                 kind = "killed_or_wounded"  # "killed or wounded", not "X killed and Y wounded"
@@ -221,7 +231,46 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
             if kind is None:
                 continue
         out.setdefault(best, []).append(Count(kind=kind, **fields))
+    for k, trig in enumerate(triggers):
+        if k not in out:
+            one = _one_person(trig)
+            if one is not None:
+                out[k] = [one]
     return out
+
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+
+
+def _number_value(token):
+    text = token.lower_.replace(",", "")
+    if text.isdigit():
+        return int(text)
+    return _WORDS.get(text)
+
+
+def _included(num) -> bool:
+    """Return whether a number counts a part of another count ("including three children")."""
+    for anc in [num, *num.ancestors][:4]:
+        if anc.dep_ == "prep" and anc.lower_ in ("including", "among"):
+            return True
+        if anc.lower_ in ("including", "incl", "incl."):
+            return True
+    return False
+
+
+def _one_person(trig):
+    """Return a count of one for "a man was killed", "killing the driver" (no number)."""
+    kind = count_kind_of(trig.head) or count_kind_of(trig.token)
+    if kind not in ("killed", "wounded", "captured"):
+        return None
+    for patient in syntax.patients(trig.head):
+        if (patient.tag_ == "NN" and syntax.is_people(patient)
+                and not any(c.dep_ in ("nummod", "conj") for c in patient.children)
+                and any(c.dep_ in ("det", "poss") for c in patient.children)):  # fmt: skip
+            return Count(kind=kind, low=1, high=1, text=patient.text)
+    return None
 
 
 def incident_counts(text) -> list[Count]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from geo.extract import syntax
 from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
 
-__all__ = ["Trigger", "find_triggers", "is_unreal"]
+__all__ = ["Trigger", "find_triggers", "is_background", "is_scene", "is_unreal"]
 
 #: Verbs that make their complement an intention, a plan, a threat or a claim denied.
 _IRREALIS_GOVERNORS = frozenset(
@@ -34,6 +34,29 @@ _HABITUAL = frozenset(
     "never seldom normally".split()
 )
 _CONDITIONAL_MARKS = frozenset("if unless whether lest".split())
+#: Participles used as nouns for people ("the wounded").
+_NOMINAL = frozenset("wounded injured dead killed captured missing".split())
+#: Prepositional phrases that set an event in the future or the conditional.
+_PROSPECTIVE = frozenset(
+    {("case", "of"), ("ahead", "of"), ("event", "of"), ("prospect", "of"), ("risk", "of"),
+     ("threat", "of"), ("fear", "of"), ("danger", "of"), ("preparation", "for"),
+     ("prepare", "for"), ("plan", "for")}
+)  # fmt: skip
+#: Verbs that react to an event told elsewhere ("condemned the strikes", "accused Kyiv of
+#: shelling"): the sentence is a reaction, not a report of the event.
+_REACTIONS = frozenset(
+    "accuse condemn blame denounce criticize criticise decry deplore mourn commemorate "
+    "recall remember investigate probe praise hail welcome retaliate avenge".split()
+)
+#: Nouns and prepositions that set an event in the background of another: "in retaliation
+#: for the attack", "after weeks of fighting", "since the capture of X".
+_BACKGROUND_NOUNS = frozenset(
+    "retaliation response revenge anniversary memory aftermath wake result consequence "
+    "start beginning outbreak onset".split()
+)
+#: Words of a standing state (who holds a place): never mere background.
+_STATES = frozenset("control hold occupy".split())
+_BACKGROUND_PREPS = frozenset("after during amid following since despite before until".split())
 _NEGATIONS = frozenset("no not n't never none without".split())
 
 
@@ -111,6 +134,8 @@ def _holds(alt, token, ctx):
     words = _words(alt)
     if key == "in":
         return token.dep_ == "pobj" and token.head.lower_ in words
+    if key == "of":  # "an exchange of fire": the "of" object's lemma
+        return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
     if key == "prt":
         return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
     if key == "prep":
@@ -226,7 +251,8 @@ def is_unreal(token) -> bool:
                     return True
             if child.dep_ == "det" and lower == "no" and i <= 2:
                 return True
-            if child.dep_ in ("aux",) and lower in _MODALS and i <= 1:
+            reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
+            if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
                 if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
                     return True
             if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS and i <= 2:
@@ -243,6 +269,11 @@ def is_unreal(token) -> bool:
             return True
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
+    # "in case of an attack", "ahead of the offensive", "to prevent a capture"
+    if token.dep_ == "pobj" and token.head.dep_ == "prep":
+        words = (token.head.head.lower_, token.head.lower_)
+        if words in _PROSPECTIVE:
+            return True
     # figurative captures: on video / the footage captures
     lemma = token.lemma_.lower()
     if lemma in ("capture", "catch", "record"):
@@ -255,6 +286,51 @@ def is_unreal(token) -> bool:
         if obj is not None and obj.lemma_.lower() in REPORT_NOUNS:
             return True
     return False
+
+
+def is_background(token) -> bool:
+    """Return whether a trigger tells an event only as the background of the sentence's own
+    report: in a relative clause ("Avdiivka, which Russia captured in February"), a "since"
+    clause, a phrase "after/during/amid/following" a noun ("after weeks of fighting"), an
+    occasion ("in retaliation for the attack"), or the object of a reaction ("condemned the
+    strikes", "accused Kyiv of shelling")."""
+    if token.lemma_.lower() in _STATES:
+        return False  # "the region, which has been under Ukrainian control since August"
+    if token.pos_ in ("NOUN", "PROPN") or token.dep_ == "pcomp":
+        phrase = token
+        while (phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ == "of"
+               and phrase.head.head.pos_ in ("NOUN", "NUM")):  # fmt: skip
+            phrase = phrase.head.head  # "after weeks of fighting"
+        if phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ in _BACKGROUND_PREPS:
+            return True
+    current = token
+    for _ in range(5):
+        if current.head == current:
+            break
+        if current.dep_ == "relcl":
+            # "the village, where they clashed with ...": a new event at that place
+            return not any(c.lower_ in ("where", "when") for c in current.children)
+        if current.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("since", "until") for c in current.children
+        ):
+            return True
+        head = current.head
+        lemma = head.lemma_.lower()
+        if lemma in _BACKGROUND_NOUNS and current.dep_ in ("prep", "pobj"):
+            return True
+        if lemma in _REACTIONS and head.pos_ in ("VERB", "NOUN"):
+            return True
+        if current != token and current.dep_ in ("ccomp", "advcl", "conj", "parataxis"):
+            break
+        current = head
+    return False
+
+
+def is_scene(token) -> bool:
+    """Return whether a background trigger names one event that sets the scene ("after a
+    drone attack", "during an air raid"), not a stretch of war ("after weeks of shelling")
+    nor a past event told in a clause."""
+    return token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
@@ -279,6 +355,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound":
             continue  # "casualty figures", "strike drones": a modifier names no event
+        if token.lower_ in _NOMINAL and any(c.lower_ in ("the", "those") for c in token.children):
+            continue  # "among the wounded", "the dead were buried": people, not an event
         sense = _sense_of(token, ctx)
         if sense is None:
             continue

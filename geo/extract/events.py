@@ -19,7 +19,7 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers
+from geo.extract.detect import find_triggers, is_background, is_scene
 from geo.extract.places import (
     Candidate,
     chains,
@@ -203,17 +203,25 @@ def find_events_in(
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
         dates = sentence_dates(sent, ref)
-        counts = counts_for(sent, triggers)
         extra = incident_counts(sent.text)
+        # a casualty-log line's own counts ("2 x killed, 14 x inj.") are the sentence's counts
+        counts = counts_for(sent, triggers) if not extra else {}
         sent_cands = cands.get(sent.start, [])
         found = [
             _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
             for k, trig in enumerate(triggers)
         ]
+        if found and not any(m.unreported is None for m in found):
+            # "A fire broke out at a depot after a drone attack": the phrase that sets the
+            # scene is the sentence's only report
+            found = [replace(m, unreported=None) if m.unreported == "background"
+                     and is_scene(triggers[k].token) else m
+                     for k, m in enumerate(found)]  # fmt: skip
         if in_history:
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
                      for m in found]  # fmt: skip
+        found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
         if pending is not None:
@@ -365,6 +373,8 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     why = None
     if is_history(when, ref, sent.text):
         why = "history"
+    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
+        why = "background"
     elif when is None:
         why = "undated"
     who = roles(trig, namer)
@@ -382,6 +392,31 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     )  # fmt: skip
 
 
+def _split_coordinated(found, cands):
+    """One event per place when the event's place is coordinated with others ("shelled A and
+    B", "strikes on A, B and C"): ACLED codes one event per location. The counts stay with
+    the first place (they are the sentence's, not each place's)."""
+    out = []
+    by_span = {(c.start, c.end): c for c in cands}
+    for event in found:
+        out.append(event)
+        cand = by_span.get(event.place_span) if event.place_span else None
+        if cand is None:
+            continue
+        group = next((g for g in chains(cands) if cand in g), [cand])
+        conj = {t.i for t in cand.head.conjuncts}
+        for other in cands:
+            if other is cand or other in group or other.head.i not in conj:
+                continue
+            if other.place is None or (
+                cand.place is not None and other.place.geonameid == cand.place.geonameid
+            ):
+                continue
+            out.append(replace(event, place=other.place, place_span=(other.start, other.end),
+                               mention=other.mention, counts=()))  # fmt: skip
+    return out
+
+
 def _same_place(a, b):
     if a.place is None or b.place is None:
         return a.place_span is None or b.place_span is None
@@ -395,7 +430,9 @@ def _fold_sentence(found):
     for event in found:
         target = None
         for k, kept in enumerate(out):
-            if event.unreported != kept.unreported:
+            # a toll in a relative clause ("a strike that killed five") joins its report
+            background = {event.unreported, kept.unreported} == {None, "background"}
+            if event.unreported != kept.unreported and not background:
                 continue
             same_type = event.event_type == kept.event_type
             toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
@@ -406,8 +443,11 @@ def _fold_sentence(found):
             out.append(event)
             continue
         kept = out[target]
-        if kept.event_type == "casualties" and event.event_type == "attack":
+        if kept.unreported == "background" and event.unreported is None:
             kept, event = event, kept
+        elif kept.event_type == "casualties" and event.event_type == "attack":
+            if kept.unreported == event.unreported:
+                kept, event = event, kept
         out[target] = _absorb(kept, event)
     return out
 
@@ -488,13 +528,6 @@ def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
     from geo.geoparse.resolve import geoparse, is_metonymic
 
     doc = nlp.parse(text)
-    mentions = _geoparse(geoparse, text, doc, gazetteer)
+    mentions = geoparse(text, gazetteer=gazetteer, doc=doc)
     return find_events_in(doc, mentions, published=published, keep_all=keep_all,
                           metonymic=lambda m: is_metonymic(text, m))  # fmt: skip
-
-
-def _geoparse(geoparse, text, doc, gazetteer):
-    try:
-        return geoparse(text, gazetteer=gazetteer, doc=doc)
-    except TypeError:  # a geoparse that takes no parse
-        return geoparse(text, gazetteer=gazetteer)

@@ -86,7 +86,8 @@ PEOPLE_NOUNS = frozenset(
     policeman policemen guard member commander militant rebel insurgent gunman gunmen
     civilians residents individual elderly pensioner employee staff official mayor leader
     protester demonstrator shepherd herder fisherman miner engineer rescuer firefighter
-    aid paramedic displaced inhabitant local adult youth victim body corpse
+    aid paramedic displaced inhabitant local adult youth victim body corpse christian
+    muslim jew hindu shepherd watchman janitor guard priest imam pastor monk nun official
     """.split()
 )
 #: Civilians among ``PEOPLE_NOUNS`` (a victim who is no armed actor).

@@ -512,11 +512,38 @@ def chains(cands) -> list[list[Candidate]]:
         if groups:
             last = groups[-1][-1]
             text = syntax.text_of(cand.head.doc)
-            if 0 <= cand.start - last.end <= 6 and _CHAIN_GAP.match(text[last.end : cand.start]):
+            gap = text[last.end : cand.start]
+            if (
+                0 <= cand.start - last.end <= 6
+                and _CHAIN_GAP.match(gap)
+                and _qualifies(cand, last, text)
+            ):
                 groups[-1].append(cand)
                 continue
         groups.append([cand])
     return groups
+
+
+_AREA_WORD = re.compile(
+    r"\b(?:oblast|region|raion|rayon|district|province|state|governorate|county|territory|"
+    r"hromada|community|municipality|prefecture|department)\b",
+    re.IGNORECASE,
+)
+
+
+def _qualifies(cand, last, text) -> bool:
+    """Return whether a place written after another says where that one is ("Lyman,
+    Kramatorsk raion"), rather than being the next of a list ("Kharkiv, Sumy and Poltava")."""
+    after = text[cand.end : cand.end + 14]
+    if _AREA_WORD.search(text[cand.start : cand.end]) or _AREA_WORD.match(after.lstrip()):
+        return True
+    if cand.place is None:
+        return False
+    if cand.place.feature_class == "A" or cand.place.feature_code in ("RGN", "ADM1", "ADM2"):
+        return True
+    if last.place is not None and _contains(cand.place, last.place):
+        return True
+    return False
 
 
 def features(cand, trigger, cands, groups=None) -> dict[str, float]:

@@ -37,6 +37,7 @@ _SCALARS = (
     "gazetteer_version",
     "updated_at",
     "notes",
+    "edited_fields",
 )
 _COUNT_COLUMNS = tuple(f"count_{k}_{p}" for k in COUNT_KINDS for p in ("low", "high", "best"))
 #: Columns of the CSV export, in order (documented in data/CODEBOOK.md).
@@ -73,12 +74,13 @@ def flatten_event(event: Event) -> dict:
     Counts become ``count_<kind>_low/high/best`` (several counts of one kind: the smallest
     low, the largest high, the first best); ``counts`` and ``sources`` keep the full lists as
     JSON; ``source_ids``/``source_publishers``/``source_urls`` are pipe-joined (a "|" inside a
-    value is written as "/"); ``tags`` are pipe-joined; ``geometry`` is the area geometry as
-    GeoJSON text (empty for point events). Missing values are None.
+    value is written as "/"); ``tags`` and ``edited_fields`` are pipe-joined; ``geometry`` is
+    the area geometry as GeoJSON text (empty for point events). Missing values are None.
     """
     data = event.to_dict()
     row = {name: data[name] for name in _SCALARS}
     row["tags"] = _pipe(event.tags) or None
+    row["edited_fields"] = _pipe(event.edited_fields) or None
     for count in event.counts:
         prefix = f"count_{count.kind}_"
         for part, pick in (("low", min), ("high", max)):

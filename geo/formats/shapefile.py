@@ -49,6 +49,7 @@ SHAPEFILE_NAMES = {
     "country_code": "country",
     "geo_precision": "geo_prec",
     "gazetteer_version": "gaz_versn",
+    "edited_fields": "edited",
     "source_count": "n_sources",
     "source_publishers": "publishers",
     "source_urls": "urls",

@@ -17,8 +17,10 @@ A candidate's score is clamped to [0, 1]:
   its own point).
 * **context** — what the document says (:class:`geo.geoparse.geocoder.Context`): the weight of
   the place's country in the document, how far that country leads the others, whether its
-  admin1 unit is mentioned, and how close it lies to the document's other places. Capped at
-  :data:`MAX_CONTEXT_BONUS`, so that a ranking whose top leads by more cannot change.
+  admin1 unit is mentioned (together capped at :data:`MAX_CONTEXT_BONUS`, so that a ranking
+  whose top leads by more cannot change), and how close it lies to the point the document
+  is about (added after the cap: in a document about one country the country terms reach
+  the cap, and nearness must still choose among that country's homonyms).
 * **qualifier** — what the query itself says about where the place is ("X, Donetsk Oblast",
   "X near Y", "X, south of Y"): the level of the qualifier's area the place lies in (admin2,
   a radius around a named town, admin1, region, country), its distance to a named town and
@@ -201,13 +203,15 @@ def static_term(match, similarity, imp):
 
 
 def context_term(doc_country, doc_lead, doc_admin1, near_km):
-    """Return the context term of the score (capped at :data:`MAX_CONTEXT_BONUS`)."""
+    """Return the context term of the score: the document's countries and admin1 units
+    (capped at :data:`MAX_CONTEXT_BONUS`) plus nearness to the point it is about."""
     bonus = WEIGHTS["doc_country"] * doc_country + WEIGHTS["doc_lead"] * doc_lead
     if doc_admin1:
         bonus += WEIGHTS["doc_admin1"]
+    bonus = min(MAX_CONTEXT_BONUS, bonus)
     if near_km is not None:
         bonus += WEIGHTS["doc_near"] * math.exp(-near_km / WEIGHTS["doc_near_km"])
-    return min(MAX_CONTEXT_BONUS, bonus)
+    return bonus
 
 
 def qualifier_term(level, km, direction):

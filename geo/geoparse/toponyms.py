@@ -11,6 +11,7 @@ from operator import itemgetter
 from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 
 __all__ = [
+    "LOCATIVE",
     "PERSON_TITLES",
     "Span",
     "common_word",
@@ -53,6 +54,11 @@ _IRREGULAR = {
 _COUNTRY_ABBREVIATIONS = {"us": "US", "u s": "US", "usa": "US", "u s a": "US", "uk": "GB",
                           "u k": "GB", "uae": "AE", "drc": "CD", "dprk": "KP", "rok": "KR",
                           "prc": "CN"}  # fmt: skip
+#: Prepositions that make the following name a location ("in Kursk", "near Sudzha").
+LOCATIVE = frozenset(
+    "in near at outside around into to toward towards across inside within through from "
+    "between of over along via throughout beyond off past".split()
+)
 _SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”]\s*|\n\s*|^\s*)$")
 
 
@@ -63,6 +69,13 @@ class Span:
     ``query`` is what to geocode (the name, or "name district"); ``area`` is True when the
     text calls it a region ("the Kursk region", "Kursk Oblast"); ``kind`` is "name",
     "demonym" or "abbreviation"; ``country`` is set for demonyms and abbreviations.
+    ``label`` is the entity label of the parse that names the span ("GPE", "PERSON"; "" when
+    none) and ``relation`` how the parse's entities cover it (see
+    :meth:`geo.geoparse.entities.ParseView.relation`); :func:`geo.geoparse.detect.detect`
+    sets both, and ``verb``: the verb whose object the name is ("shell" in "shelled El
+    Fasher"). A region word written after the name in lower case ("the Kursk region",
+    "the Pokrovsk district") is left out of the span, which is the name, and ends at
+    ``wording_end``; written as part of the name ("Kursk Oblast") it is in the span.
     """
 
     start: int
@@ -78,6 +91,14 @@ class Span:
     after: str = ""
     person: bool = False
     cue: str = ""
+    label: str = ""
+    relation: str = ""
+    wording_end: int = 0
+    verb: str = ""
+
+    def __post_init__(self):
+        if self.wording_end < self.end:
+            object.__setattr__(self, "wording_end", self.end)
 
 
 def tokenize(text):
@@ -197,6 +218,11 @@ def _cue(before_tokens, text, start):
     return ""
 
 
+def _glued_to_digits(text, start, end):
+    """Return True when a word touches a digit ("H5N1", "5G"): part of a code, not a name."""
+    return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
+
+
 def _capitalised(word):
     return word[:1].isupper()
 
@@ -207,7 +233,9 @@ def scan(text, gazetteer):
     A span starts at a capitalised word and runs over up to ``gazetteer.max_name_tokens``
     words whose folded form is a gazetteer key; lower-case connectors may sit inside a name
     ("Rostov-on-Don") but it ends on a capitalised word. A region word after the name
-    ("region", "oblast", "province"; "border region") makes it an area span.
+    ("region", "oblast", "province"; "border region") makes it an area span; it is part of
+    the span only when written as part of the name ("Kursk Oblast", not "Kursk region").
+    Words touching a digit are codes, not names ("N" in "H5N1").
 
     Parameters
     ----------
@@ -254,23 +282,27 @@ def scan(text, gazetteer):
         if best is None:
             continue
         kind, j, key = best
+        if _glued_to_digits(text, start, tokens[j][1]):
+            continue  # a letter of a code ("N" in "H5N1")
         span_end = tokens[j][1]
         query = text[start:span_end]
         area = False
+        wording_end = span_end
         k = j + 1
         if kind == "name" and k < n_tok:
-            follow = [t[2].lower() for t in tokens[k : k + 2]]
-            if follow and follow[0] in ("border", "frontier") and len(follow) > 1:
+            follow = [t[2] for t in tokens[k : k + 2]]
+            if follow and follow[0].lower() in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
-            if (
-                follow
-                and (follow[0] in REGION_WORDS or follow[0] in DISTRICT_WORDS)
-                and (text[span_end : tokens[k][0]].strip() == "" or k > j + 1)
+            word = follow[0].lower() if follow else ""
+            if (word in REGION_WORDS or word in DISTRICT_WORDS) and (
+                text[span_end : tokens[k][0]].strip() == "" or k > j + 1
             ):
-                area = follow[0] in REGION_WORDS
+                area = word in REGION_WORDS
                 if not area:
-                    query = f"{query} {follow[0]}"
-                span_end = tokens[k][1]
+                    query = f"{query} {word}"
+                wording_end = tokens[k][1]
+                if follow[0][:1].isupper() and k == j + 1:
+                    span_end = wording_end  # "Donetsk Oblast": the word is part of the name
                 j = k
         before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
         lowered = [w.lower().rstrip("s") for w in before_tokens[-2:]]
@@ -286,7 +318,7 @@ def scan(text, gazetteer):
             and out
             and out[-1].area
             and lowered[-1:] == ["and"]
-            and (text[out[-1].end : start].strip() == "and")
+            and (text[out[-1].wording_end : start].strip() == "and")
         ):
             area = True
         before = " ".join(before_tokens).lower()
@@ -296,6 +328,6 @@ def scan(text, gazetteer):
         country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
                         _is_sentence_initial(text, start), before, after, person,
-                        cue))  # fmt: skip
+                        cue, wording_end=wording_end))  # fmt: skip
         resume = j + 1
     return out

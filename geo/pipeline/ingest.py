@@ -17,7 +17,6 @@ from geo.events.model import Event, Source
 from geo.exc import ArticleError, ConflictError, GeoError, StoreError
 from geo.extract import find_events_in
 from geo.gazetteer.lookup import Gazetteer
-from geo.gazetteer.normalize import PLACE_WORDS, fold, strip_qualifiers
 from geo.geoparse.resolve import geoparse, is_metonymic
 from geo.store.base import EventQuery
 
@@ -75,18 +74,6 @@ class IngestReport:
 # -- one article ------------------------------------------------------------------------------
 
 
-def _homonym_area(place, name_in_text, gaz):
-    """Return the admin1 unit when a town shares its name with it ("Kursk": city or oblast)."""
-    if place is None or place.feature_class != "P" or not place.admin1_code or not name_in_text:
-        return None
-    if any(w in name_in_text.lower().split() for w in PLACE_WORDS):
-        return None  # "Kursk city", "the town of X": the text says which
-    area = gaz.admin1(place.country_code, place.admin1_code)
-    if area is not None and strip_qualifiers(fold(area.name))[0] == fold(name_in_text):
-        return area
-    return None
-
-
 _NEAR = frozenset("near outside around close by off".split())
 
 
@@ -105,14 +92,7 @@ def _place_fields(mention, text, gaz):
             "it names are in it)."
         )
     precision = place.precision
-    area = _homonym_area(place, name_in_text, gaz)
-    if area is not None:
-        notes = (
-            f"{name_in_text!r} names both a town and its {area.name}; the text does not say "
-            "which, so the event is placed at the area."
-        )
-        place, precision = area, area.precision
-    elif precision == "exact" and mention.near:
+    if precision == "exact" and mention.near:
         precision = "near"
     admin = gaz.admin1(place.country_code, place.admin1_code) if place.admin1_code else None
     fields = {
@@ -185,7 +165,7 @@ def extract_article(article, gazetteer=None, *, doc=None):
     gaz = gazetteer or Gazetteer.default()
     text = article.extraction_text
     doc = doc if doc is not None else nlp.parse(text)
-    mentions = _geoparse(text, gaz, doc)
+    mentions = geoparse(text, gazetteer=gaz, doc=doc)
     found = find_events_in(doc, mentions, published=article.reference, keep_all=True,
                            metonymic=lambda m: is_metonymic(text, m), gazetteer=gaz)  # fmt: skip
     undated = sum(1 for m in found if m.unreported == "undated")
@@ -233,13 +213,6 @@ def _fold_unplaced(events, gaz):
         else:
             out.append(event)
     return out
-
-
-def _geoparse(text, gaz, doc):
-    try:
-        return geoparse(text, gazetteer=gaz, doc=doc)
-    except TypeError:  # until geoparse takes a parse
-        return geoparse(text, gazetteer=gaz)
 
 
 def article_events(article, gazetteer=None):
@@ -387,38 +360,51 @@ def _write_article(store, processed, gaz):
     return done
 
 
-def write_processed(store, batch, *, gazetteer=None) -> IngestReport:
-    """Write processed articles in one store transaction, each article all or nothing.
+def write_processed(store, batch, *, gazetteer=None, hold=None) -> IngestReport:
+    """Write processed articles into the store, each article all or nothing.
 
-    An article whose processing failed, or whose write fails, is listed in ``failed`` and
-    nothing of it is stored; when the transaction cannot be committed, every article of the
-    batch is listed there instead. Only this step holds the store's write lock.
+    Articles share a transaction (a savepoint each) until it has held the store's write lock
+    for ``hold`` seconds (default :data:`WRITE_SECONDS`); it then commits and the next
+    articles go into a new one, so that other writers (the API's) wait at most about that
+    long. An article whose processing failed, or whose write fails, is listed in ``failed``
+    and nothing of it is stored; when a transaction cannot be committed, each article it held
+    is listed there instead.
     """
     gaz = gazetteer or Gazetteer.default()
-    report, written = IngestReport(), []
+    hold = WRITE_SECONDS if hold is None else hold
+    report, queue = IngestReport(), list(batch)
+    while queue:
+        part, written, snapshot = IngestReport(), [], list(queue)
 
-    def unit():  # run again by a store whose database aborted it for a concurrent write
-        nonlocal report, written
-        report, written = IngestReport(), []
-        for processed in batch:
-            if processed.error is not None:
-                report.failed.append((processed.path, processed.error))
-                continue
-            try:
-                _add(report, _write_article(store, processed, gaz))
-                written.append(processed.path)
-            except ConflictError:
-                raise  # the whole batch is run again
-            except (GeoError, ValueError) as err:
-                report.failed.append((processed.path, f"{processed.path}: cannot ingest: {err}"))
+        def unit(snapshot=snapshot):  # run again when the database aborted it (a conflict)
+            nonlocal part, written
+            part, written = IngestReport(), []
+            queue[:] = snapshot  # a retried transaction starts from the same articles
+            started = time.monotonic()
+            while queue:
+                processed = queue.pop(0)
+                if processed.error is not None:
+                    part.failed.append((processed.path, processed.error))
+                    continue
+                try:
+                    _add(part, _write_article(store, processed, gaz))
+                    written.append(processed.path)
+                except ConflictError:
+                    raise  # the whole transaction is run again
+                except (GeoError, ValueError) as err:
+                    part.failed.append((processed.path, f"{processed.path}: cannot ingest: {err}"))
+                if time.monotonic() - started >= hold:
+                    break  # commit: let waiting writers in
 
-    try:
-        store.atomic(unit)
-    except StoreError as err:
-        # Nothing of this batch is stored: each of its articles failed, for this reason.
-        failed = IngestReport(failed=list(report.failed))
-        failed.failed.extend((p, f"{p}: cannot ingest: {err}") for p in written)
-        return failed
+        try:
+            store.atomic(unit)
+        except StoreError as err:
+            # Nothing of this transaction is stored: each of its articles failed, for this reason.
+            part = IngestReport(failed=list(part.failed))
+            part.failed.extend((p, f"{p}: cannot ingest: {err}") for p in written)
+        _add(report, part)
+        if queue:
+            time.sleep(WRITE_PAUSE)  # a writer polling for the lock takes it now
     return report
 
 
@@ -432,10 +418,18 @@ def _add(report, part):
     report.events_undated += part.events_undated
 
 
-#: Articles share one transaction for up to this many articles or seconds (each is a
-#: savepoint in it): a commit per article would cost as much as the article's own writes.
+#: Articles are processed (read, extracted) in batches of up to this many articles or
+#: seconds, outside any transaction.
 BATCH_ARTICLES = 50
 BATCH_SECONDS = 0.5
+#: A write transaction commits once it has held the write lock this long (each article is a
+#: savepoint in it): a commit per article would cost as much as the article's own writes,
+#: and one per batch kept API writes waiting up to ~0.5 s (PATCH p99 663 ms during an
+#: ingest, benchmarks/load_test.py --ingest; ~0.25 s with 0.1 s).
+WRITE_SECONDS = 0.1
+#: Pause between two write transactions of one batch, in which a waiting writer (polling
+#: every few ms, ``SQLiteStore._begin``) takes the lock.
+WRITE_PAUSE = 0.01
 
 
 def _batches(files, gaz, today, bar):

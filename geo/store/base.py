@@ -63,6 +63,8 @@ class EventQuery:
     or URL. Results come in stable order (date_start, then event_id) for paging. ``extra``
     holds further exact-match filters: ``country_code``, ``geonameid``, ``geo_precision``,
     ``extraction`` and ``updated_since`` (an ISO timestamp); other keys are rejected.
+    ``timeout`` (seconds) bounds the store's work on each step of the query (the count, or
+    the wait for the next rows): beyond it the query stops with ``QueryTimeoutError``.
     """
 
     bbox: tuple[float, float, float, float] | None = None
@@ -78,6 +80,7 @@ class EventQuery:
     offset: int = 0
     include_deleted: bool = False
     extra: dict = field(default_factory=dict)
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)

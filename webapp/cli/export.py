@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from geo.events.model import EVENT_TYPES, STATUSES, parse_date
+from geo.common.bbox import BBox
+from geo.common.dates import DateWindow, parse_day
+from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import GeoError, NotFoundError, StoreError, ValidationError
 from geo.formats import FORMATS, write_events
 from webapp.cli import current_store_url, main
@@ -23,32 +25,19 @@ __all__ = ["build_query", "events_group", "export"]
 def _bbox(ctx, param, value):
     if value is None:
         return None
-    parts = value.split(",")
     try:
-        numbers = tuple(float(p) for p in parts)
-    except ValueError:
-        numbers = ()
-    if len(numbers) != 4:
+        return BBox.parse(value, field="--bbox")
+    except ValidationError as err:
         raise click.BadParameter(
-            f"expected four comma-separated numbers min_lon,min_lat,max_lon,max_lat "
-            f"like 22,44,40,53; got {value!r}"
-        )
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)) or not (
-        -90 <= min_lat <= max_lat <= 90
-    ):
-        raise click.BadParameter(
-            "expected longitudes in [-180, 180] and latitudes in [-90, 90] with "
-            f"min_lat <= max_lat; got {value!r}"
-        )
-    return numbers
+            f"{err} (like 22,44,40,53; min_lon > max_lon crosses the antimeridian)"
+        ) from None
 
 
 def _date(ctx, param, value):
     if value is None:
         return None
     try:
-        return parse_date(value, field_name=param.name)
+        return parse_day(value, field=f"--{param.name}")
     except ValidationError:
         raise click.BadParameter(f"expected an ISO date like 2025-01-09; got {value!r}") from None
 
@@ -83,10 +72,10 @@ def build_query(bbox, start, end, types, actors, statuses, text, source, limit):
     """Return the ``EventQuery`` for the CLI filters (exit 2 naming a bad combination)."""
     from geo.store.base import EventQuery
 
-    if start and end and start > end:
-        raise click.UsageError(
-            f"--start {start.isoformat()} is after --end {end.isoformat()}; expected start <= end"
-        )
+    try:
+        DateWindow.of(start, end, fields=("--start", "--end"))
+    except ValidationError as err:
+        raise click.UsageError(str(err)) from None
     return EventQuery(
         bbox=bbox,
         start=start,

@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import click
@@ -96,27 +95,25 @@ def _screenshot(html_path, png_path, *, width, height):
 
 
 def _bbox(value):
-    if value is None:
-        return None
-    parts = value.split(",")
-    try:
-        west, south, east, north = (float(p) for p in parts)
-    except ValueError:
-        parts = None
-    if not parts or not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise click.BadParameter(
-            f"--bbox must be min_lon,min_lat,max_lon,max_lat in degrees; got {value!r}"
-        )
-    return (west, south, east, north)
+    from geo.common.bbox import BBox
+    from geo.exc import ValidationError
 
-
-def _day(value, name):
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{name} must be a date like 2024-11-01; got {value!r}") from None
+        return BBox.parse(value, field="--bbox")
+    except ValidationError as err:
+        raise click.BadParameter(f"{err} (min_lon > max_lon crosses the antimeridian)") from None
+
+
+def _window(start, end):
+    from geo.common.dates import DateWindow
+    from geo.exc import ValidationError
+
+    try:
+        return DateWindow.of(start, end, fields=("--start", "--end"))
+    except ValidationError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 @main.command("build-maps")
@@ -144,10 +141,11 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
             raise click.BadParameter(
                 f"--type must be one of {', '.join(EVENT_TYPES)}; got {t!r}", param_hint="--type"
             )
+    window = _window(start, end)
     query = EventQuery(
         bbox=_bbox(bbox),
-        start=_day(start, "--start"),
-        end=_day(end, "--end"),
+        start=window.start,
+        end=window.end,
         types=tuple(types),
         limit=limit,
     )

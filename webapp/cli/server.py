@@ -42,6 +42,15 @@ def fill_if_empty(store, *, echo=click.echo):
     return True
 
 
+def _server_name(host):
+    """Return the host name links use when no public URL is set: the listening address."""
+    import socket
+
+    if host in ("", "0.0.0.0", "::", "*"):
+        return socket.gethostname()
+    return host
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
@@ -54,10 +63,18 @@ def fill_if_empty(store, *, echo=click.echo):
     "--no-ingest", is_flag=True, help="Do not fill an empty store with the demo articles."
 )
 @click.option(
+    "--public-url",
+    envvar="CONFLICTMAP_PUBLIC_URL",
+    metavar="URL",
+    help="The base URL clients reach the app at (behind a proxy: https://maps.example.org/cm); "
+    "links use it. Default: http://HOST:PORT. The Host header is never used for links. "
+    "Env CONFLICTMAP_PUBLIC_URL.",
+)
+@click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
     help="Server processes (gunicorn); more than 1 needs a PostgreSQL store.",
 )  # fmt: skip
-def serve(host, port, threads, no_ingest, workers):
+def serve(host, port, threads, no_ingest, public_url, workers):
     """Serve the map and the OGC API - Features with waitress (a production WSGI server).
 
     The store is --store / CONFLICTMAP_STORE / the default store; when it is empty it is
@@ -67,7 +84,13 @@ def serve(host, port, threads, no_ingest, workers):
     from waitress import serve as waitress_serve
 
     from webapp import create_app
+    from webapp.security import check_public_url
 
+    if public_url:
+        try:
+            public_url = check_public_url(public_url)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="'--public-url'") from None
     store = _open_store()
     if workers > 1:
         from webapp.cli.workers import check_workers, serve_workers
@@ -78,15 +101,39 @@ def serve(host, port, threads, no_ingest, workers):
                 fill_if_empty(store)
         finally:
             store.close()  # each worker opens its own connections
+        settings = {"HEAVY_REQUESTS": max(1, threads // 4)}
+        if public_url:
+            settings["PUBLIC_URL"] = public_url
         click.echo(f"conflictmap on {store!r}: http://{host}:{port}/ ({workers} workers)")
-        return serve_workers(store.url, host=host, port=port, workers=workers, threads=threads)
-    if not no_ingest:
-        fill_if_empty(store)
-    app = create_app({"STORE": store})
+        return serve_workers(store.url, host=host, port=port, workers=workers, threads=threads,
+                             settings=settings)  # fmt: skip
+    try:
+        if not no_ingest:
+            fill_if_empty(store)
+        settings = {"STORE": store, "HEAVY_REQUESTS": max(1, threads // 4)}
+        if public_url:
+            settings["PUBLIC_URL"] = public_url
+        app = create_app(settings)
+    except BaseException:
+        store.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"conflictmap on {store!r}: http://{shown}:{port}/ (Ctrl+C stops)")
+    if not public_url and _server_name(host) != host:
+        click.echo(
+            f"links name this machine as {_server_name(host)!r}; pass --public-url to set "
+            "the address clients use",
+            err=True,
+        )
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="conflictmap")
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="conflictmap",
+            server_name=_server_name(host),
+        )
     except OSError as err:
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from err
     finally:
@@ -102,13 +149,15 @@ def token_group():
 @click.argument("name")
 def token_create(name):
     """Create (or rotate) the token NAME and print its secret once."""
-    from geo.exc import ValidationError
+    from geo.exc import StoreError, ValidationError
 
     store = _open_store()
     try:
         secret = store.create_token(name)
     except ValidationError as err:
         raise click.BadParameter(str(err), param_hint="NAME") from err
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
     finally:
         store.close()
     click.echo(secret)
@@ -122,9 +171,13 @@ def token_create(name):
 @token_group.command("list")
 def token_list():
     """List token names and creation times (never the secrets)."""
+    from geo.exc import StoreError
+
     store = _open_store()
     try:
         rows = store.tokens()
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
     finally:
         store.close()
     for row in rows:
@@ -135,9 +188,13 @@ def token_list():
 @click.argument("name")
 def token_revoke(name):
     """Delete the token NAME so that it no longer authorizes writes."""
+    from geo.exc import StoreError
+
     store = _open_store()
     try:
         found = store.revoke_token(name)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
     finally:
         store.close()
     if not found:

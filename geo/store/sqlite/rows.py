@@ -168,6 +168,7 @@ def remember_loaded(text, event):
 
 def _load(text):
     data = json.loads(text)
+    data.setdefault("edited_fields", [])  # rows written before the field existed
     counts, sources = data.get("counts") or (), data.get("sources") or ()
     if (
         data.keys() != _EVENT_KEYS
@@ -182,6 +183,7 @@ def _load(text):
     data["counts"] = tuple(_restore(Count, c) for c in counts)
     data["sources"] = tuple(map(_restore_source, sources))
     data["tags"] = tuple(data.get("tags") or ())
+    data["edited_fields"] = tuple(data["edited_fields"])
     trust_geometry(data.get("geometry"))
     return _restore(Event, data)
 

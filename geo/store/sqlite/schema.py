@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import math
+import json
 import re
 import sqlite3
-from datetime import date
 
-from geo.events.model import EVENT_TYPES, STATUSES, parse_date
+from geo.common.bbox import BBox
+from geo.common.dates import DateWindow
+from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import StoreError, ValidationError
+from geo.store.sqlite import health
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
 
-__all__ = ["FORMAT_NAME", "SCHEMA_VERSION", "ensure", "where_clause"]
+__all__ = ["FORMAT_NAME", "MIN_PREFIX_CHARS", "SCHEMA_VERSION", "ensure", "where_clause"]
 
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
@@ -91,6 +93,8 @@ _DRIVING = re.compile(r"events_rtree|events_span|events_fts|event_sources|e\.eve
 #: Filters on columns with a B-tree index that must not drive when an index above can.
 _SECONDARY = ("e.event_type IN", "e.status IN", "e.date_end >=", "e.date_start <=")
 
+#: Shortest search word matched as a prefix; shorter words match whole words only.
+MIN_PREFIX_CHARS = 2
 #: Degrees added around a bbox when searching the R*Tree (the exact check follows).
 _SLACK = 1e-6
 
@@ -161,7 +165,7 @@ def ensure(conn, path):
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"cannot open store {str(path)!r}: {err}") from err
+        raise StoreError(health.explain(path, err)) from err
     if (
         meta.get("format") == FORMAT_NAME
         and 1 <= int(meta.get("schema_version", "0")) < SCHEMA_VERSION
@@ -196,31 +200,11 @@ def _ensure_indexes(conn):
             conn.execute("ROLLBACK")
 
 
-def _check_bbox(bbox):
-    try:
-        values = [float(v) for v in bbox]
-    except (TypeError, ValueError):
-        values = []
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise ValidationError(
-            f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat; got {bbox!r}",
-            field="bbox",
-        )
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise ValidationError(f"bbox longitudes must be in [-180, 180]; got {bbox!r}", field="bbox")
-    if not (-90 <= min_lat <= max_lat <= 90):
-        raise ValidationError(
-            f"bbox latitudes must be in [-90, 90] with min_lat <= max_lat; got {bbox!r}",
-            field="bbox",
-        )
-    return values
-
-
 def _bbox_sql(bbox, start, end):
-    min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+    box = BBox.of(bbox)
+    min_lat, max_lat = box.min_lat, box.max_lat
     # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes.
-    boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    boxes = box.lon_ranges()
     # The R*Tree holds each event's bounds and its date range as ordinal days, so one search
     # answers bbox + date interval; its float32 boxes are rounded outward, hence the exact
     # re-check on the events row. That rounding fails for coordinates too small for float32
@@ -246,12 +230,6 @@ def _bbox_sql(bbox, start, end):
     return "(" + " OR ".join(f"({c})" for c in clauses) + ")", params
 
 
-def _as_date(value, name):
-    if value is None or isinstance(value, date):
-        return value.isoformat()[:10] if value else None
-    return parse_date(value, field_name=name).isoformat()
-
-
 def _tuple(value, name):
     if value is None:
         return ()
@@ -263,6 +241,18 @@ def _tuple(value, name):
         raise ValidationError(
             f"{name} must be a list of strings; got {value!r}", field=name
         ) from None
+
+
+def _balanced_or(terms):
+    """Return ``terms`` joined with OR as a balanced tree of parentheses.
+
+    SQLite refuses expressions nested over 1,000 deep, and ``a OR b OR c …`` nests one level
+    per term; the balanced form nests log2(n) levels.
+    """
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({_balanced_or(terms[:half])} OR {_balanced_or(terms[half:])})"
 
 
 def _like(value):
@@ -282,8 +272,9 @@ def where_clause(q, *, fts=True):
     params = []
     ids = _tuple(q.ids, "ids")
     if ids:
-        clauses.append(f"e.event_id IN ({', '.join('?' * len(ids))})")
-        params.extend(ids)
+        # one JSON parameter, however many ids: no limit on bound variables
+        clauses.append("e.event_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps([str(i) for i in ids]))
     for name, values, column, choices in (
         ("types", q.types, "event_type", EVENT_TYPES),
         ("statuses", q.statuses, "status", STATUSES),
@@ -297,9 +288,9 @@ def where_clause(q, *, fts=True):
         if values:
             clauses.append(f"e.{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
-    if start and end and start > end:
-        raise ValidationError(f"start {start} is after end {end}", field="start")
+    window = DateWindow.of(q.start, q.end)
+    start = window.start.isoformat() if window.start else None
+    end = window.end.isoformat() if window.end else None
     if q.bbox is not None:
         sql, args = _bbox_sql(q.bbox, start, end)
         clauses.append(sql)
@@ -317,25 +308,27 @@ def where_clause(q, *, fts=True):
     if end:
         clauses.append("e.date_start <= ?")
         params.append(end)
-    actors = [a for a in _tuple(q.actors, "actors") if a and a.strip()]
+    actors = list(dict.fromkeys(a.strip() for a in _tuple(q.actors, "actors") if a and a.strip()))
     if actors:
-        ors = []
+        match = (
+            "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
+            "OR e.claimed_by LIKE ? ESCAPE '\\')"
+        )
+        clauses.append(_balanced_or([match] * len(actors)))
         for actor in actors:
-            ors.append(
-                "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "
-                "OR e.claimed_by LIKE ? ESCAPE '\\')"
-            )
-            params.extend([_like(actor.strip())] * 3)
-        clauses.append("(" + " OR ".join(ors) + ")")
+            params.extend([_like(actor)] * 3)
     if q.text is not None and q.text.strip():
-        words = re.findall(r"\w+", q.text)
+        words = list({w.casefold(): w for w in re.findall(r"\w+", q.text)}.values())
         if not words:
             raise ValidationError(
                 f"text must contain at least one word to search for; got {q.text!r}", field="text"
             )
         if fts:
             clauses.append("e.rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-            params.append(" AND ".join(f'"{w}"*' for w in words))
+            # a one-letter prefix ("s*") matches nearly every word: short words match whole
+            params.append(
+                " AND ".join(f'"{w}"*' if len(w) >= MIN_PREFIX_CHARS else f'"{w}"' for w in words)
+            )
         else:
             for w in words:
                 clauses.append(

@@ -8,16 +8,18 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.events.model import Event, utcnow_iso
-from geo.events.protection import merge_allowed
+from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
-from geo.store.sqlite import schema
+from geo.store.sqlite import health, schema
+from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
 
 __all__ = ["PutResult", "SQLiteStore"]
@@ -30,6 +32,12 @@ _IDLE_READERS = 4
 BULK_CACHE_KIB = 65536
 #: The query that matches every live event.
 _ALL = EventQuery()
+#: Longest wait for the write lock (or any other lock), in seconds.
+BUSY_SECONDS = 10.0
+#: Longest pause between two attempts to take the write lock.
+BUSY_POLL = 0.004
+#: Largest integer SQLite binds (a larger limit or offset would be an OverflowError).
+_SQLITE_MAX_INT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,10 @@ class SQLiteStore(EventStore):
     Raises
     ------
     StoreError
-        When the file is not an SQLite database, is not a conflictmap store, or has a newer
-        schema than this code understands.
+        When the file cannot be opened (the message says why: a read-only file, folder or
+        file system), is empty, is damaged (SQLite's ``quick_check`` at open), is not an
+        SQLite database or not a conflictmap store, or has a newer schema than this code
+        understands.
 
     Examples
     --------
@@ -90,9 +100,18 @@ class SQLiteStore(EventStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(
-                f"cannot create the folder of store {str(self.path)!r}: {err}"
+                f"cannot create the folder of store {str(self.path)!r}: {err.strerror or err}"
             ) from err
-        self.fts = schema.ensure(self._conn(), self.path)
+        health.check_file(self.path)
+        existed = self.path.exists()
+        conn = self._conn()
+        try:
+            if existed:
+                health.check_integrity(conn, self.path)
+            self.fts = schema.ensure(conn, self.path)
+        except BaseException:
+            self.close()
+            raise
 
     # -- connections and transactions --------------------------------------------------------
 
@@ -101,15 +120,14 @@ class SQLiteStore(EventStore):
         if conn is None:
             try:
                 conn = sqlite3.connect(
-                    self.path, isolation_level=None, check_same_thread=False, timeout=10
+                    self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS
                 )
-                conn.execute("PRAGMA busy_timeout = 10000")
                 conn.execute("PRAGMA foreign_keys = ON")
                 # WAL + NORMAL: a killed process loses nothing committed; only a power cut
                 # can lose the last transactions, never consistency.
                 conn.execute("PRAGMA synchronous = NORMAL")
             except sqlite3.Error as err:
-                raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
+                raise StoreError(health.explain(self.path, err)) from err
             self._local.conn, self._local.depth = conn, 0
             with self._lock:
                 self._conns.append(conn)
@@ -147,9 +165,12 @@ class SQLiteStore(EventStore):
         depth = self._local.depth
         name = f"sp{depth}"
         try:
-            conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+            if depth == 0:
+                self._begin(conn)
+            else:
+                conn.execute(f"SAVEPOINT {name}")
         except sqlite3.Error as err:
-            raise StoreError(f"cannot start a write on store {str(self.path)!r}: {err}") from err
+            raise StoreError(health.explain(self.path, err, doing="write to")) from err
         self._local.depth = depth + 1
         try:
             yield self
@@ -186,6 +207,30 @@ class SQLiteStore(EventStore):
                 conn.execute("ROLLBACK")
             raise StoreError(f"cannot commit to store {str(self.path)!r}: {err}") from err
 
+    def _begin(self, conn):
+        """Take the write lock (``BEGIN IMMEDIATE``), waiting up to :data:`BUSY_SECONDS`.
+
+        SQLite's own busy handler polls a held lock ever more rarely (every 100 ms after the
+        first few), so a writer waiting behind an ingest, which commits and takes the lock
+        again within microseconds, seldom got in before the ingest's whole batch was
+        written. Polling every few milliseconds here catches the short gaps the ingest leaves
+        (``geo.pipeline.ingest.WRITE_PAUSE``).
+        """
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            stop, pause = time.monotonic() + BUSY_SECONDS, 0.001
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err) or time.monotonic() > stop:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, BUSY_POLL)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+
     def _touch(self, now):
         """Note that data changed at ``now``: the outermost transaction records it in
         ``data_as_of`` as it commits (once, however many writes it holds)."""
@@ -200,22 +245,24 @@ class SQLiteStore(EventStore):
         if conns:
             # Fold the write-ahead log back into the file when no one else is using it.
             try:
-                with sqlite3.connect(self.path, timeout=0.1) as conn:
+                with closing(sqlite3.connect(self.path, timeout=0.1)) as conn:
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.close()
             except sqlite3.Error:
-                pass
+                pass  # busy, or read-only: the log stays, nothing is lost
         self._local = threading.local()
 
     # -- events ----------------------------------------------------------------------------
 
     def get(self, event_id):
         """Return the event with this id, or None (deleted events are None too)."""
-        row = (
-            self._conn()
-            .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
-            .fetchone()
-        )
+        try:
+            row = (
+                self._conn()
+                .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
+                .fetchone()
+            )
+        except sqlite3.DatabaseError as err:
+            raise self._read_error(err) from err
         return load_event(row[0]) if row else None
 
     def query(self, q=_ALL):
@@ -238,7 +285,7 @@ class SQLiteStore(EventStore):
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else limit, offset]
-        return self._stream(sql, params)
+        return self._stream(sql, params, timeout=q.timeout)
 
     @staticmethod
     def _check_page(q):
@@ -253,6 +300,11 @@ class SQLiteStore(EventStore):
             raise ValidationError(
                 f"offset must be a non-negative integer; got {offset!r}", field="offset"
             )
+        for name, value in (("limit", limit), ("offset", offset)):
+            if value is not None and value > _SQLITE_MAX_INT:
+                raise ValidationError(
+                    f"{name} must be at most {_SQLITE_MAX_INT}; got {value}", field=name
+                )
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -275,24 +327,45 @@ class SQLiteStore(EventStore):
         if q.limit is not None or q.offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if q.limit is None else q.limit, q.offset]
-        return self._stream(sql, params, row=_feature_of)
+        return self._stream(sql, params, row=_feature_of, timeout=q.timeout)
 
-    def _stream(self, sql, params, row=None) -> Iterator[Event]:
+    def _stream(self, sql, params, row=None, timeout=None) -> Iterator[Event]:
         in_transaction = getattr(self._local, "depth", 0) > 0
         conn = self._conn() if in_transaction else self._take_reader()
         cursor = None
+        deadline = Deadline(timeout) if timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
         try:
+            if deadline is not None:
+                deadline.arm()
             cursor = conn.execute(sql, params)
-            while rows := cursor.fetchmany(_CHUNK):
+            while True:
+                if deadline is not None:
+                    deadline.arm()
+                rows = cursor.fetchmany(_CHUNK)
+                if deadline is not None:
+                    deadline.disarm()
+                if not rows:
+                    break
                 if row is None:
                     for r in rows:
                         yield load_event(r[0])
                 else:
                     for r in rows:
                         yield row(r)
+        except sqlite3.DatabaseError as err:
+            if deadline is not None and deadline.expired:
+                raise deadline.error(self.path) from err
+            raise self._read_error(err) from err
         finally:
-            if cursor is not None:
-                cursor.close()
+            try:
+                if cursor is not None:
+                    cursor.close()
+                if deadline is not None:
+                    conn.set_progress_handler(None, 0)
+            except sqlite3.ProgrammingError:
+                pass  # the store was closed before this unfinished query was dropped
             if not in_transaction:
                 self._give_reader(conn)
 
@@ -321,10 +394,38 @@ class SQLiteStore(EventStore):
         conn.close()
 
     def count(self, q=_ALL):
-        """Return how many events match ``q`` (ignoring limit and offset)."""
+        """Return how many events match ``q`` (ignoring limit and offset).
+
+        Raises
+        ------
+        QueryTimeoutError
+            When counting takes longer than ``q.timeout`` seconds.
+        """
         where, params = schema.where_clause(q, fts=self.fts)
         sql = f"SELECT count(*) FROM events e WHERE {where}"
-        return self._conn().execute(sql, params).fetchone()[0]
+        conn = self._conn()
+        deadline = Deadline(q.timeout) if q.timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
+            deadline.arm()
+        try:
+            return conn.execute(sql, params).fetchone()[0]
+        except sqlite3.DatabaseError as err:
+            if deadline is not None and deadline.expired:
+                raise deadline.error(self.path) from err
+            raise self._read_error(err) from err
+        finally:
+            if deadline is not None:
+                conn.set_progress_handler(None, 0)
+
+    def _read_error(self, err):
+        """Return the StoreError of an SQLite error met while reading."""
+        if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            return StoreError(f"store {str(self.path)!r} is busy ({err}); try again")
+        return StoreError(
+            f"cannot read store {str(self.path)!r}: {err}; if it is damaged, restore it from a "
+            "backup"
+        )
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
@@ -334,6 +435,8 @@ class SQLiteStore(EventStore):
         ``reviewed`` version, and an event an analyst deleted stays deleted; such ids are
         listed in ``PutResult.protected``. An event identical to the stored one (apart from
         ``updated_at``) is not rewritten, so re-ingesting the same articles changes nothing.
+        Unless ``overwrite_reviewed``, the fields an analyst edited (``edited_fields``) keep
+        their stored values (``geo.events.protection.keep_edits``).
 
         Parameters
         ----------
@@ -359,6 +462,9 @@ class SQLiteStore(EventStore):
             for event in checked:
                 row = stored.get(event.event_id)
                 old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
+                if old is not None and old.edited_fields and not overwrite_reviewed:
+                    # extraction updates only what no analyst edited
+                    event = keep_edits(old, event).checked()
                 if row and not row[2] and same_event(old, event):
                     unchanged.append(event.event_id)
                     continue

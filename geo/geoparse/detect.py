@@ -1,0 +1,106 @@
+"""Toponym candidates: the gazetteer scan checked against spaCy's entities and parse.
+
+The scan (:func:`geo.geoparse.toponyms.scan`) finds every capitalised run of words the
+gazetteer knows; the parse says what each is. A name that is part of a longer entity is not
+a place of its own: a person ("Washington Irving"), an organisation ("University of
+Vermont", "Kansas City Chiefs"), a facility ("Kursk Nuclear Power Plant") or a longer
+place the gazetteer lacks ("North America": not "America"). A place entity the scan
+missed is added when the gazetteer knows its name. Each span keeps the entity label that
+names it exactly ("GPE", "PERSON"...) for the keep rules of
+:func:`geo.geoparse.resolve.geoparse`, and a locative preposition read from the parse
+when the words before it do not give one ("Sumy" in "in Kharkiv and Sumy").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from geo.gazetteer.normalize import fold
+from geo.geoparse.entities import PLACE_LABELS
+from geo.geoparse.toponyms import LOCATIVE, Span, scan
+
+__all__ = ["detect"]
+
+# Entities whose inner place names tell where a document is (not people's names: "Paris
+# Hilton" says nothing of Paris).
+_CONTEXT_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC"})
+
+
+def _without_full_stop(span, parse):
+    """Return the span without a final "." the parse reads as the sentence's full stop
+    ("in the UK." ends with "UK"; "U.S." keeps its dots)."""
+    if not span.text.endswith(".") or len(span.text) < 2:
+        return span
+    last = parse.tokens(span.end - 1, span.end)
+    if len(last) != 1 or last[0].text != ".":
+        return span
+    end = span.end - 1
+    query = span.query[:-1] if span.query.endswith(".") else span.query
+    wording_end = span.wording_end if span.wording_end > span.end else end
+    return replace(span, end=end, text=span.text[:-1], query=query, wording_end=wording_end)
+
+
+def detect(text, gazetteer, parse):
+    """Return the candidate place, demonym and abbreviation spans of a text, in text order.
+
+    Parameters
+    ----------
+    text : str
+        The text ``parse`` was made from.
+    gazetteer : Gazetteer
+        Names known (``has_key``) and the countries for demonyms.
+    parse : ParseView
+        The text's parse (:class:`geo.geoparse.entities.ParseView`).
+
+    Returns
+    -------
+    spans : list of Span
+        The candidates. ``label`` is the entity label naming the span exactly ("" when
+        none does) and ``relation`` how the entities cover it ("exact", "overlap" or "").
+    inner : list of Span
+        Names inside an organisation's, a facility's or a longer place's name ("Pittsburgh"
+        in "the Pittsburgh Steelers"): not mentions, but evidence of where the text is.
+    """
+    out = []
+    inner = []
+    for span in scan(text, gazetteer):
+        span = _without_full_stop(span, parse)
+        relation, label = parse.relation(span.start, span.end, span.wording_end)
+        if relation == "inside" and span.kind != "demonym":
+            # Part of a person's, an organisation's or a longer place's name: not a place
+            # mention, but an organisation's place ("the Pittsburgh Steelers") tells where
+            # the document is.
+            if span.kind == "name" and label in _CONTEXT_LABELS:
+                inner.append(replace(span, label=label, relation=relation))
+            continue
+        cue = span.cue
+        if cue not in LOCATIVE:
+            governing = parse.preposition(span.start, span.end)
+            if governing in LOCATIVE:
+                cue = governing
+        out.append(replace(span, label=label if relation == "exact" else "", relation=relation,
+                           cue=cue, verb=parse.verb(span.start, span.end)))  # fmt: skip
+    for ent in parse.entities:
+        if ent.label not in PLACE_LABELS or any(
+            s.start < ent.end and ent.start < s.end for s in out
+        ):
+            continue
+        name = text[ent.start : ent.end]
+        key = fold(name)
+        if name[:1].isupper() and gazetteer.has_key(key):
+            before = text[max(0, ent.start - 40) : ent.start].split()
+            out.append(
+                Span(
+                    ent.start,
+                    ent.end,
+                    name,
+                    key,
+                    name,
+                    before=" ".join(before[-4:]).lower(),
+                    cue=parse.preposition(ent.start, ent.end),
+                    label=ent.label,
+                    relation="exact",
+                )  # fmt: skip
+            )
+    out.sort(key=lambda s: s.start)
+    return out, inner

@@ -1,0 +1,230 @@
+"""What spaCy's parse says about a name in text: its entity, the word governing it, metonymy.
+
+The pipeline is :mod:`geo.common.nlp` (one per process). A :class:`ParseView` answers, for a
+character span found by the gazetteer scan, which named entity covers it (a place, or a
+person or organisation the name is only part of), which preposition governs it ("in",
+"near") and whether it is the subject or possessor that makes a place stand for its
+government ("Kyiv said", "Moscow's decision").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["NON_PLACE_LABELS", "PLACE_LABELS", "PLACE_VERBS", "Entity", "ParseView"]
+
+#: Entity labels of places (countries and cities, other locations, facilities).
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Entity labels of things that are not places, although named after one ("Kansas City
+#: Chiefs", "Paris Hilton", "the Kyiv Independent").
+NON_PLACE_LABELS = frozenset(
+    {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
+)
+# Tokens inside one entity that separate two names rather than join them into one name:
+# "Kurchatov" in "the Kursk Nuclear Power Plant near Kurchatov", "Pandi, Bulacan".
+_SEPARATING_WORDS = frozenset(
+    "in near at outside around into to toward towards from between inside within across and or"
+    " , ; ( ) – —".split()
+)
+# Verbs whose subject, when a capital or a country, is its government or people ("Kyiv
+# said", "Moscow denied", "Pyongyang supplied shells", "Israel struck").
+_AGENT_VERBS = frozenset(
+    """say deny confirm announce claim supply send insist warn accuse reject condemn respond
+    report state argue agree want decide deploy acknowledge dismiss court blame threaten
+    admit refuse hope believe urge call demand sign approve impose sanction recognize
+    recognise expel summon protest vow pledge promise plan seek offer propose negotiate
+    order launch attack invade fire strike retaliate tell accept welcome criticise
+    criticize suspend halt resume ban veto dispute insist allege trade""".split()
+)
+# Verbs whose object (or passive subject) is mostly a place when the gazetteer knows the name
+# ("shelled El Fasher", "retook Kidal", "Dnipro was hit", "toured Moore").
+PLACE_VERBS = frozenset(
+    """attack strike hit shell bomb bombard raid storm capture take retake seize recapture
+    liberate occupy enter reach leave flee evacuate cross encircle surround besiege
+    control defend hold target pound swamp flood tour visit abandon""".split()
+)
+# Nouns whose possessor or modifier is a government ("Moscow's involvement", "the Pyongyang
+# regime", "Kyiv's allies").
+_INSTITUTION_NOUNS = frozenset(
+    """regime government authority official leadership administration military army force
+    troop involvement decision ministry relation tie statement response spokesman
+    spokeswoman spokesperson president leader claim reaction intelligence ally policy
+    position demand offer plan proposal stance strategy diplomat envoy delegation
+    negotiator junta embassy""".split()
+)
+# Nouns after which "from X" / "in X" names where a report comes from ("reports from Kiev").
+_SOURCE_NOUNS = frozenset(
+    "report source statement news media authority analyst official spokesman".split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity of the parse, without a leading "the" or a trailing "'s".
+
+    ``start`` and ``end`` are character offsets; ``first`` and ``last`` token indices
+    (``last`` exclusive).
+    """
+
+    start: int
+    end: int
+    label: str
+    first: int
+    last: int
+
+
+def _trimmed(ent):
+    """Return the entity's tokens without leading determiners and trailing possessives."""
+    first, last = ent.start, ent.end
+    doc = ent.doc
+    while first < last - 1 and doc[first].lower_ in ("the", "a", "an"):
+        first += 1
+    while last > first + 1 and (doc[last - 1].tag_ == "POS" or doc[last - 1].is_punct):
+        last -= 1
+    return first, last
+
+
+class ParseView:
+    """Answers questions about character spans of a parsed text.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parse of the text the spans index.
+    """
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.entities = []
+        for ent in doc.ents:
+            first, last = _trimmed(ent)
+            start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+            self.entities.append(Entity(start, end, ent.label_, first, last))
+        self._ent_starts = [e.start for e in self.entities]
+
+    def tokens(self, start, end):
+        """Return the parse's tokens that overlap the characters ``start:end``."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return span if span is not None else self.doc[0:0]
+
+    def _overlapping(self, start, end):
+        from bisect import bisect_left
+
+        i = max(0, bisect_left(self._ent_starts, start) - 1)
+        out = []
+        for ent in self.entities[i:]:
+            if ent.start >= end:
+                break
+            if ent.end > start:
+                out.append(ent)
+        return out
+
+    def relation(self, start, end, wording_end=None):
+        """Return how the named entities cover a span: ``(relation, label)``.
+
+        ``relation`` is "exact" (an entity names the span, or starts it and the span adds a
+        region word: "Kursk" in "Kursk region"), "inside" (the span is a part of a longer
+        entity: "Kansas" in "University of Kansas", "Paris" in "Paris Hilton"), "overlap"
+        (they cross) or "" (no entity). Names joined inside one entity by a comma, "and"
+        or a preposition ("Pandi, Bulacan"; "the power plant near Kurchatov") are separate.
+        An entity that adds only the span's region word (``wording_end``: "Nyanza province")
+        names it exactly.
+        """
+        found = ("", "")
+        for ent in self._overlapping(start, end):
+            if ent.start == start and ent.end in (end, wording_end):
+                return "exact", ent.label
+            if ent.start <= start and end <= ent.end:
+                if self._separated(ent, start, end):
+                    continue
+                return "inside", ent.label
+            if start == ent.start and ent.end < end:
+                found = ("exact", ent.label)
+            elif not found[0]:
+                found = ("overlap", ent.label)
+        return found
+
+    def _separated(self, ent, start, end):
+        """Return True when a separating word stands between the span and the rest of
+        ``ent`` on every side where the entity goes on."""
+        doc = self.doc
+        span = self.tokens(start, end)
+        if not len(span):
+            return False
+        before = span.start - 1
+        after = span.end
+        left = before >= ent.first and doc[before].lower_ not in _SEPARATING_WORDS
+        right = after < ent.last and doc[after].lower_ not in _SEPARATING_WORDS
+        return not left and not right
+
+    def _head_noun(self, start, end):
+        """Return the token heading the span, climbing over conjuncts ("in Kharkiv and
+        Sumy") and appositions to the noun phrase the span belongs to."""
+        span = self.tokens(start, end)
+        if not len(span):
+            return None
+        tok = span.root
+        for _ in range(4):
+            if tok.dep_ in ("conj", "appos") and tok.head is not tok:
+                tok = tok.head
+            else:
+                break
+        return tok
+
+    def preposition(self, start, end):
+        """Return the preposition governing a span ("in" for "Sumy" in "in Kharkiv and
+        Sumy", and for "Donetsk" in "in the Donetsk region"), or ""."""
+        tok = self._head_noun(start, end)
+        if tok is None:
+            return ""
+        if tok.dep_ in ("compound", "nmod") and tok.head is not tok:
+            tok = tok.head
+            while tok.dep_ in ("conj", "appos") and tok.head is not tok:
+                tok = tok.head
+        if tok.dep_ == "pobj" and tok.head.pos_ == "ADP":
+            return tok.head.lower_
+        return ""
+
+    def verb(self, start, end):
+        """Return the lemma of the verb whose object or passive subject the span is
+        ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"), or ""."""
+        tok = self._head_noun(start, end)
+        if tok is None or tok.dep_ not in ("dobj", "nsubjpass"):
+            return ""
+        head = tok.head
+        return head.lemma_.lower() if head.pos_ in ("VERB", "AUX") else ""
+
+    def metonymy(self, start, end):
+        """Return True when the parse makes the span a government or a source, False when it
+        makes it a location, None when it does not say.
+
+        True: the subject of a verb of speech or state action ("Kyiv said", "Washington and
+        Beijing agreed"), the possessor or modifier of an institution ("Moscow's decision",
+        "the Pyongyang regime"), the object of "between", or where a report comes from
+        ("reports from Kiev"). False: the subject of a passive or of another verb ("Kyiv
+        was shelled", "Kyiv is the capital"), the possessor of a place ("Russia's Kursk
+        region").
+        """
+        span = self.tokens(start, end)
+        if not len(span):
+            return None
+        tok = span.root
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        dep = tok.dep_
+        head = tok.head
+        if dep == "nsubj":
+            return head.lemma_.lower() in _AGENT_VERBS
+        if dep == "nsubjpass":
+            return False
+        if dep in ("poss", "compound"):
+            if head.lemma_.lower() in _INSTITUTION_NOUNS:
+                return True
+            return False if dep == "poss" else None
+        if dep == "pobj" and head.pos_ == "ADP":
+            prep = head.lower_
+            if prep == "between":
+                return True
+            if prep in ("from", "in") and head.head.lemma_.lower() in _SOURCE_NOUNS:
+                return True
+        return None

@@ -1,0 +1,180 @@
+"""Is a resolved name a place? The evidence for and against, from the text and its parse.
+
+:func:`verdict` answers True (a place), False (not a place: a person, an acronym, a common
+word, a weak match) or None (a place only if the rest of the document agrees: it lies near
+the places the document names with confidence, or it is listed with one of them; see
+:func:`geo.geoparse.resolve.geoparse`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
+from geo.gazetteer.place import COUNTRY_CODES
+from geo.geoparse.entities import NON_PLACE_LABELS, PLACE_LABELS, PLACE_VERBS
+from geo.geoparse.toponyms import LOCATIVE, common_word
+
+__all__ = [
+    "BIG_UNITS",
+    "CALENDAR",
+    "MIN_MENTION_SCORE",
+    "coordinated",
+    "person_names",
+    "run_on",
+    "verdict",
+]
+
+#: Weakest candidate score a mention is kept with.
+MIN_MENTION_SCORE = 0.5
+#: Feature codes of places large enough to be named without locative evidence.
+BIG_UNITS = COUNTRY_CODES | {"ADM1", "RGN", "PPLC"}
+#: Month and weekday names (never places).
+CALENDAR = frozenset(
+    w.lower() for w in (*calendar.month_name[1:], *calendar.day_name, *calendar.month_abbr[1:])
+)
+_STRONG_LOCATIVE = LOCATIVE - {"of", "from", "to", "between"}
+_SPEECH_VERBS = frozenset(
+    "say tell explain add note state ask answer reply respond write argue insist warn".split()
+)
+# What follows a name that opens a line as its label or dateline.
+_DATELINE = re.compile(r"(?:,\s*[^\W\d_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s)")
+# What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
+
+
+def person_names(spans, parse):
+    """Return ``{word: titled}`` for the single words the document uses as a person's name.
+
+    A name after a title ("Dr. Moll", "Senator Dunn"; ``titled`` True) and the last word of
+    a person entity of two words or more ("Tom Dunn" gives "Dunn"; ``titled`` False): in
+    the rest of the document the word alone ("Dunn said") is that person too. The parse's
+    person entities are less sure (the small model reads "Shakhtar Donetsk" as a person):
+    a locative preposition before the word outweighs them ("far from Donetsk").
+    """
+    names = {}
+    for ent in parse.entities:
+        if ent.label == "PERSON" and ent.last - ent.first >= 2:
+            names.setdefault(parse.doc[ent.last - 1].text, False)
+    for span in spans:
+        if span.person and " " not in span.text:
+            names[span.text] = True
+    return names
+
+
+def _is_person(span, text, gaz, best, persons, parse):
+    if span.person:
+        return True
+    titled = persons.get(span.text) if " " not in span.text else None
+    if titled or (titled is False and span.cue not in LOCATIVE):
+        return True
+    if best.feature_code in BIG_UNITS:
+        return False
+    root = parse.tokens(span.start, span.end)
+    root = root.root if len(root) else None
+    if root is not None and root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS:
+        return True  # a town does not speak ("Steele says"); a capital does ("Kyiv said")
+    if " " in span.key:
+        return False
+    gap = text[span.end : span.end + 1]
+    after = span.after
+    return (
+        gap == " "
+        and after[:1].isupper()
+        and not gaz.has_key(fold(after))
+        and after.lower() not in REGION_WORDS
+        and after.lower() not in PLACE_WORDS
+        and after.lower() not in CALENDAR
+        and not common_word(after)
+    )
+
+
+def verdict(span, res, weights, text, gaz, persons, parse):
+    """Return True, False or None: is a resolved name span a place mention?
+
+    Parameters
+    ----------
+    span : Span
+        From :func:`geo.geoparse.detect.detect`.
+    res : object
+        The resolution: ``best`` (Place), ``score`` and ``qualifier``.
+    weights : dict
+        The document's countries (:class:`geo.geoparse.context.DocumentContext`).
+    text : str
+        The document.
+    gaz : Gazetteer
+        For the names after a name ("Kim Jong-un": not a place word).
+    persons : dict of str to bool
+        :func:`person_names` of the document.
+    parse : ParseView
+        The document's parse.
+
+    Returns
+    -------
+    bool or None
+    """
+    best, score = res.best, res.score
+    if score < MIN_MENTION_SCORE:
+        return False
+    if res.qualifier:
+        return True  # its qualifier was found where the text says
+    placeish = span.label in PLACE_LABELS
+    single = " " not in span.key
+    cue = span.cue
+    big = best.feature_code in BIG_UNITS or best.population >= 1_000_000
+    in_doc = not weights or weights.get(best.country_code, 0) > 0
+    if not placeish and _is_person(span, text, gaz, best, persons, parse):
+        return False
+    if single and span.text.isupper() and len(span.text) <= 5 and not big:
+        return False  # an acronym ("NATO", "SBU")
+    words = re.findall(r"[^\W\d_]+", span.text)
+    locative = cue in LOCATIVE or span.verb in PLACE_VERBS or _dateline(text, span)
+    if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
+        if best.feature_code in COUNTRY_CODES:
+            return True  # "China", "Turkey", "Jordan": a country named outright
+        if big and in_doc and weights and not span.sentence_initial:
+            return True  # a capital or province of a country the document is about
+        strong = cue in _STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS
+        if not placeish and (span.sentence_initial or not strong):
+            return False
+        if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
+            return True
+        return None
+    if span.label in NON_PLACE_LABELS and not (
+        locative or span.area or best.feature_code in COUNTRY_CODES or (big and in_doc)
+    ):
+        return None  # the parse reads a person or an organisation, and nothing says place
+    if not in_doc and best.population < 100_000 and not big and not locative:
+        return True if placeish else None
+    return True
+
+
+def _dateline(text, span):
+    """Return True when a name opens a line as its label or dateline ("Nikopol: shelling
+    of…", "KHARKIV — Drones…", "KYIV, Ukraine (AP) —")."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if text[line_start : span.start].strip():
+        return False
+    return _DATELINE.match(text, span.wording_end) is not None
+
+
+def coordinated(text, a, b):
+    """Return True when spans ``a`` and ``b`` (``a`` first) are listed together."""
+    return _LIST_GAP.fullmatch(text[a.wording_end : b.start]) is not None
+
+
+def run_on(text, a, b):
+    """Return True when span ``b`` follows span ``a`` after a single space: two known names
+    written as one name the gazetteer does not know ("Severn Trent", "Kansas City Royals").
+    Not when either is an ordinary word ("In Canada", "A New Jersey woman")."""
+    return (
+        a.wording_end == a.end
+        and text[a.end : b.start] == " "
+        and not any(_ordinary(s.text) for s in (a, b))
+    )
+
+
+def _ordinary(name):
+    words = re.findall(r"[^\W\d_]+", name)
+    return len(name) <= 3 or all(common_word(w) for w in words)

@@ -1,0 +1,168 @@
+"""Geoparsing with the parse: entities that are people or organisations are not places,
+qualifiers choose the homonym, the document's other places choose an ambiguous village,
+metonymy is read from the parse. Sentences written for these tests (not from a dev set)."""
+
+import pytest
+
+from geo.common import nlp
+from geo.exc import ValidationError
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse.context import distance_km
+from geo.geoparse.entities import ParseView
+from geo.geoparse.qualified import find_qualifiers
+from geo.geoparse.resolve import geoparse, is_metonymic
+from geo.geoparse.toponyms import scan
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer(user_dir=False)
+
+
+def places(text, gaz):
+    return {m.text: m for m in geoparse(text, gazetteer=gaz) if m.role == "location"}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places", "real"),
+    [
+        ("The novelist Jack London was born in San Francisco.", {"London"}, {"San Francisco"}),
+        ("Reporters from the Kyiv Post travelled to Sumy on Monday.", {"Kyiv"}, {"Sumy"}),
+        (
+            "Students of the University of Kansas marched through Lawrence.",
+            {"Kansas"},
+            {"Lawrence"},
+        ),
+    ],
+)
+def test_a_name_inside_a_person_or_an_organisation_is_not_a_place(gaz, text, not_places, real):
+    found = places(text, gaz)
+    assert not (not_places & set(found)), found
+    assert real <= set(found)
+
+
+def test_a_person_named_in_full_is_the_person_when_named_alone(gaz):
+    text = "Senator Tom Dunn visited the plant. Dunn said it would stay open."
+    assert "Dunn" not in places(text, gaz)
+
+
+def test_an_organisations_place_still_tells_where_the_document_is(gaz):
+    text = "Students of the University of Kansas marched through Lawrence."
+    lawrence = places(text, gaz)["Lawrence"].place
+    assert (lawrence.country_code, lawrence.admin1_name) == ("US", "Kansas")
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Flooding closed roads in Columbus, Georgia, on Friday.", "Georgia"),
+        ("Flooding closed roads in Columbus, Mississippi, on Friday.", "Mississippi"),
+    ],
+)
+def test_a_comma_qualifier_picks_the_homonym_and_is_recorded(gaz, text, admin1):
+    found = places(text, gaz)
+    columbus = found["Columbus"]
+    assert (columbus.place.country_code, columbus.place.admin1_name) == ("US", admin1)
+    assert columbus.qualifier == f", {admin1}"
+    # The qualifier resolves to the reading that contains the town: the US state.
+    assert (found[admin1].place.feature_code, found[admin1].place.country_code) == ("ADM1", "US")
+
+
+def test_a_list_is_not_a_qualifier(gaz):
+    found = places("Aid reached Mali, Niger and Chad last week.", gaz)
+    assert {found[n].place.feature_code for n in ("Mali", "Niger", "Chad")} == {"PCLI"}
+    assert all(not found[n].qualifier for n in ("Mali", "Niger", "Chad"))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "query"),
+    [
+        ("Shelling hit Sloviansk, Donetsk region.", "comma", "Sloviansk, Donetsk region"),
+        ("Shelling hit Pokrovsk in the Donetsk region.", "in", "Pokrovsk in the Donetsk region"),
+        ("Shelling hit Zarichne (Zaporizhzhia).", "paren", "Zarichne (Zaporizhzhia)"),
+        ("Shelling hit Kalynove near Kostiantynivka.", "near", "Kalynove near Kostiantynivka"),
+        ("Shelling hit Sudzha, 10 km south of Kursk.", "bearing", "Sudzha, 10 km south of Kursk"),
+    ],
+)
+def test_qualifier_wordings_are_found(gaz, text, kind, query):
+    qualifiers = find_qualifiers(text, scan(text, gaz))
+    assert [(q.kind, q.query) for q in qualifiers.values()] == [(kind, query)]
+
+
+def test_a_near_qualifier_chooses_the_village_near_the_town(gaz):
+    text = "Russian troops attacked Kupiansk and Petropavlivka near Kupiansk on Tuesday."
+    village = places(text, gaz)["Petropavlivka"]
+    kupiansk = places("Shelling hit Kupiansk.", gaz)["Kupiansk"].place
+    assert village.place.country_code == "UA"
+    assert distance_km(village.place, kupiansk) < 30
+    assert village.qualifier == "near Kupiansk"
+
+
+@pytest.mark.parametrize(
+    ("text", "village", "town"),
+    [
+        (
+            "Russian troops attacked Kupiansk and nearby Petropavlivka on Tuesday.",
+            "Petropavlivka",
+            "Kupiansk",
+        ),
+        (
+            "Shells fell on Kharkiv overnight, and a fire broke out in Vilkhivka.",
+            "Vilkhivka",
+            "Kharkiv",
+        ),
+    ],
+)
+def test_the_documents_places_choose_an_ambiguous_village(gaz, text, village, town):
+    found = places(text, gaz)
+    alone = geoparse(f"A fire broke out in {village}.", gazetteer=gaz)[0].place
+    assert distance_km(found[village].place, found[town].place) < 30
+    assert distance_km(alone, found[town].place) > 100  # the name alone means another one
+
+
+def test_small_towns_of_one_area_choose_each_other(gaz):
+    found = places("Crews restored power in Rochester, Byron and Stewartville.", gaz)
+    assert {found[n].place.admin1_name for n in ("Rochester", "Byron", "Stewartville")} == {
+        "Minnesota"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "metonymic"),
+    [
+        ("Kyiv has been shelled for weeks, and the city is dark at night.", "Kyiv", False),
+        ("Moscow has since sent more troops to the border.", "Moscow", True),
+        ("Washington and Beijing accused each other of lying.", "Beijing", True),
+        ("Russia's Kursk region was hit by drones.", "Kursk", False),
+        ("Beijing's decision surprised the markets.", "Beijing", True),
+    ],
+)
+def test_metonymy_is_read_from_the_parse(gaz, text, name, metonymic):
+    mention = next(m for m in geoparse(text, gazetteer=gaz) if m.text == name)
+    assert mention.metonymic is metonymic
+    assert is_metonymic(text, mention) is metonymic
+
+
+def test_a_given_parse_is_used_and_must_be_of_the_text(gaz):
+    text = "Troops crossed into the Kursk region near Sudzha."
+    doc = nlp.parse(text)
+    with_doc = geoparse(text, gazetteer=gaz, doc=doc)
+    assert [m.to_dict() for m in with_doc] == [m.to_dict() for m in geoparse(text, gazetteer=gaz)]
+    with pytest.raises(ValidationError, match="parse of exactly the text"):
+        geoparse(text + " More.", gazetteer=gaz, doc=doc)
+
+
+def test_mentions_carry_the_entity_label_and_qualifier_in_the_cli_row(gaz):
+    row = places("Flooding closed roads in Columbus, Georgia.", gaz)["Columbus"].to_dict()
+    assert row["label"] == "GPE" and row["qualifier"] == ", Georgia"
+    assert row["metonymic"] is False
+
+
+def test_parse_view_relations():
+    view = ParseView(nlp.parse("The novelist Jack London met officials in Pandi, Bulacan."))
+    text = view.doc.text
+    start = text.index("London")
+    assert view.relation(start, start + len("London"))[0] == "inside"
+    for name in ("Pandi", "Bulacan"):
+        start = text.index(name)
+        assert view.relation(start, start + len(name))[0] != "inside"

@@ -1,0 +1,167 @@
+"""Bounded work per request: a query deadline, and a few slots for the expensive requests.
+
+A free-text or actor filter makes the store scan; a geocoding batch keeps a thread
+busy in Python. Such requests take one of ``HEAVY_REQUESTS`` slots (waiting at most
+``HEAVY_WAIT`` seconds, else 503 with ``Retry-After``), so that however many of them
+arrive, the other server threads stay free for the cheap requests. Store queries stop at
+``QUERY_TIMEOUT`` seconds per step (``EventQuery.timeout``), answered 503 with
+``Retry-After`` by ``webapp.errors``.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from flask import current_app
+
+from webapp.errors import ApiError
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "heavy_slot",
+    "is_heavy",
+    "json_body",
+    "json_depth",
+    "query_timeout",
+    "release_with",
+]
+
+_lock = threading.Lock()
+_KEY = "conflictmap.heavy"
+
+
+def query_timeout():
+    """Return the store query deadline of the current app (``QUERY_TIMEOUT``), or None."""
+    value = current_app.config.get("QUERY_TIMEOUT")
+    return float(value) if value else None
+
+
+def is_heavy(query):
+    """Return whether an ``EventQuery`` makes the store scan: free text (a common word
+    matches most events) or actors (matched as substrings, so no index helps)."""
+    return bool(query.text or query.actors)
+
+
+class _Slot:
+    """One taken slot; ``release()`` gives it back once, however often it is called."""
+
+    def __init__(self, semaphore):
+        self._semaphore = semaphore
+        self._lock = threading.Lock()
+        self._held = True
+
+    def release(self):
+        with self._lock:
+            if self._held:
+                self._held = False
+                self._semaphore.release()
+
+
+def _semaphore():
+    ext = current_app.extensions
+    with _lock:
+        if ext.get(_KEY) is None:
+            ext[_KEY] = threading.BoundedSemaphore(
+                max(1, int(current_app.config["HEAVY_REQUESTS"]))
+            )
+        return ext[_KEY]
+
+
+def heavy_slot(what="search"):
+    """Take a slot for an expensive request; return it (call ``release()`` when done).
+
+    Raises
+    ------
+    ApiError
+        503 with ``Retry-After`` when no slot frees up within ``HEAVY_WAIT`` seconds.
+    """
+    semaphore = _semaphore()
+    if not semaphore.acquire(timeout=float(current_app.config.get("HEAVY_WAIT", 0.25))):
+        raise ApiError(
+            503,
+            f"The server is busy with other requests of this kind ({what}); try again in a "
+            "second, or narrow the request.",
+            headers={"Retry-After": "1"},
+        )
+    return _Slot(semaphore)
+
+
+class _Releasing:
+    """A response body that gives its slot back when closed, or when it is dropped unread."""
+
+    def __init__(self, body, slot):
+        self._body = iter(body)
+        self._slot = slot
+        self._finalizer = weakref.finalize(self, slot.release)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._body)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._finalizer()
+
+
+def release_with(body, slot):
+    """Return ``body`` (an iterable of bytes) made to release ``slot`` when it ends."""
+    return body if slot is None else _Releasing(body, slot)
+
+
+#: Deepest nesting of a JSON request body (an event with a GeometryCollection needs ~16).
+MAX_JSON_DEPTH = 64
+
+
+def json_depth(value, limit=MAX_JSON_DEPTH):
+    """Return how deep ``value`` nests (lists and objects), counting no further than ``limit + 1``.
+
+    Examples
+    --------
+    >>> json_depth({"a": [1, [2]]})
+    3
+    """
+    if type(value) not in (dict, list):
+        return 0
+    level, depth = [value], 0
+    while level:  # one level at a time: no recursion, and no tuple per item
+        depth += 1
+        if depth > limit:
+            return depth
+        deeper = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            deeper.extend([c for c in children if type(c) is list or type(c) is dict])
+        level = deeper
+    return depth
+
+
+def json_body(request, *, field="body"):
+    """Return the request's JSON body, or None when it is not JSON.
+
+    Raises
+    ------
+    ApiError
+        400 when the body nests deeper than ``MAX_JSON_DEPTH`` (it is refused before any
+        code walks it recursively).
+    """
+    try:
+        data = request.get_json(force=True, silent=True)
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or json_depth(data) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.", field)
+    return data
+
+
+_TOO_DEEP = object()
