@@ -11,9 +11,11 @@ import dataclasses
 import re
 import unicodedata
 
+from geo.common.bbox import BBox
+from geo.common.dates import DateWindow
 from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import ValidationError
-from geo.store.sqlite.schema import _EXTRA_FILTERS, _as_date, _check_bbox, _tuple
+from geo.store.sqlite.schema import _EXTRA_FILTERS, _tuple
 
 __all__ = ["search_terms", "select_page", "text_query", "where_clause"]
 
@@ -69,12 +71,20 @@ def _like(value):
     return f"%{escaped}%"
 
 
+def _window(q):
+    """Return ``(start, end)`` of ``q`` as ISO dates or None (validated as SQLite does)."""
+    window = DateWindow.of(q.start, q.end)
+    return (window.start.isoformat() if window.start else None,
+            window.end.isoformat() if window.end else None)  # fmt: skip
+
+
 def _bbox_clause(bbox):
-    min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+    box = BBox.of(bbox)
+    min_lat, max_lat = box.min_lat, box.max_lat
     # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes. The GiST
     # index answers ``&&`` on the geometry; the exact bounds are checked on the row (a
     # polygon's index box is rounded outward to float4).
-    boxes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    boxes = box.lon_ranges()
     clauses, params = [], []
     for lo, hi in boxes:
         clauses.append(
@@ -130,9 +140,7 @@ def where_clause(q):
         if values:
             clauses.append(f"e.{column} = ANY(%s)")
             params.append(list(values))
-    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
-    if start and end and start > end:
-        raise ValidationError(f"start {start} is after end {end}", field="start")
+    start, end = _window(q)
     if q.bbox is not None:
         sql, args = _bbox_clause(q.bbox)
         clauses.append(sql)
@@ -183,7 +191,7 @@ def select_page(column, q):
     events for a wide bbox and a month). Both halves are disjoint and ordered, so the result
     is the same as one ordered query.
     """
-    start, end = _as_date(q.start, "start"), _as_date(q.end, "end")
+    start, end = _window(q)
     if start is None or q.limit is None:
         where, params = where_clause(q)
         sql = f"SELECT {column} FROM events e WHERE {where}{_ORDER}"

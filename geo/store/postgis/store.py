@@ -24,7 +24,7 @@ from psycopg import errors
 from psycopg.conninfo import conninfo_to_dict
 
 from geo.events.model import Event, utcnow_iso
-from geo.events.protection import merge_allowed
+from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import ConflictError, NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import schema
@@ -356,6 +356,8 @@ class PostGISStore(EventStore):
             old = new.get(event.event_id)
             if old is None and row:
                 old = row[1] if isinstance(row[1], Event) else load_event(row[1])
+            if old is not None and old.edited_fields and not overwrite_reviewed:
+                event = keep_edits(old, event).checked()  # only what no analyst edited
             if old is not None and not (row and row[2]) and same_event(old, event):
                 unchanged.append(event.event_id)
                 continue
