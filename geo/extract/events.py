@@ -373,10 +373,10 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     why = None
     if is_history(when, ref, sent.text):
         why = "history"
-    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
-        why = "background"
     elif when is None:
         why = "undated"
+    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
+        why = "background"
     who = roles(trig, namer)
     return EventMention(
         event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),

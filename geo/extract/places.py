@@ -27,6 +27,7 @@ __all__ = [
     "WEIGHTS",
     "Candidate",
     "dateline_end",
+    "eligible",
     "datelines",
     "is_location",
     "link_place",
@@ -403,6 +404,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         if anchor.i in patients:
             f["object"] = 1.0
     prep, attached = _attach(anchor)
+    if prep == "of" and attached is not None and attached.lower_ == "out":
+        prep, attached = "from", attached.head  # "pulled out of X" is "from X"
     clause = syntax.clause_head(thead)
     if prep is not None:
         near_trigger = attached is not None and (
@@ -595,10 +598,16 @@ def threshold() -> float:
     return _weights()[1]
 
 
+def eligible(cand) -> bool:
+    """Return whether a place may be an event's place at all: a speaker's city ("the air
+    force said in Kyiv", "officials in Kyiv said") never is, whatever the score says."""
+    return not _is_speaker_side(cand.head)
+
+
 def rank_places(trigger, cands):
-    """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
+    """Return ``[(score, candidate)]`` for the eligible places of a sentence, best first."""
     groups = chains(cands)
-    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands if eligible(c)]
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
@@ -616,7 +625,9 @@ def link_place(trigger, cands):
         return None, None
     _, threshold = _weights()
     groups = chains(cands)
-    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
+    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands if eligible(c)]
+    if not scored:
+        return None, None
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
