@@ -12,6 +12,7 @@ from geo.common.excerpt import excerpt
 from geo.geoparse.geocoder import MAX_QUERY_LENGTH
 from webapp import limits
 from webapp.errors import ApiError
+from webapp.geocode_rows import geocode_line
 from webapp.params import Context, Limits, Param, parse_args
 
 __all__ = [
@@ -148,8 +149,6 @@ def _ctx():
 
 
 def _row(query, options):
-    from webapp.cli.geocode import geocode_line
-
     return geocode_line(geocoder(), query, **options)
 
 
