@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from geo.events.model import EDITABLE_FIELDS, EVENT_TYPES, ID_PATTERN, ID_RULE, STATUSES
+from geo.formats import FORMATS
 from webapp import items_params, params
 from webapp.geocoding import GEOCODE_BATCH_PARAMETERS, GEOCODE_PARAMETERS
 from webapp.writes import DELETE_PARAMETERS
+
+_TEXT_TYPES = ("text/", "application/vnd.google-earth.kml")
+
+
+def _export_media():
+    """Return the items response's content: GeoJSON pages and every registered export."""
+    content = {"application/geo+json": {"schema": _ref("schemas/FeatureCollection")}}
+    for fmt in FORMATS.values():
+        media = fmt.media_type.split(";")[0].strip()
+        if media in content:
+            continue
+        binary = not media.startswith(_TEXT_TYPES)
+        schema = {"type": "string", "format": "binary"} if binary else {"type": "string"}
+        content[media] = {"schema": schema}
+    return content
 
 __all__ = ["openapi_document"]
 
@@ -195,14 +211,7 @@ def openapi_document(server_url, formats=None, limits=None):
         "responses": {
             "200": {
                 "description": "Matching events.",
-                "content": {
-                    "application/geo+json": {"schema": _ref("schemas/FeatureCollection")},
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/geopackage+sqlite3": {
-                        "schema": {"type": "string", "format": "binary"}
-                    },
-                    "application/vnd.google-earth.kml+xml": {"schema": {"type": "string"}},
-                },
+                "content": _export_media(),
             },
             **_errors(400, 404, 503),
         },
