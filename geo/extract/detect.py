@@ -88,9 +88,10 @@ def _words(condition):
 class _Context:
     """What the condition tests need besides the token: places and named actors."""
 
-    def __init__(self, place_tokens, actor_lookup):
+    def __init__(self, place_tokens, actor_lookup, place_of=None):
         self.place_tokens = place_tokens
         self.actor_lookup = actor_lookup
+        self.place_of = place_of
 
     def armed(self, tok):
         return syntax.is_armed(tok, self.actor_lookup)
@@ -152,6 +153,12 @@ def _holds(alt, token, ctx):
             found = {obj.lemma_.lower()} if obj is not None else set()
         if key == "obj" and "armed" in words:
             return obj is not None and ctx.armed(obj)
+        if key == "obj" and "GPE" in words and obj is not None and obj.ent_type_ == "GPE":
+            return True
+        if key == "obj" and "GPE" in words and obj is not None and obj.i in ctx.place_tokens:
+            place = ctx.place_of(obj.i) if ctx.place_of else None
+            if place is not None and place.feature_class == "P":
+                return True
         if key == "obj" and token.pos_ not in ("NOUN", "PROPN"):
             # "set a depot ablaze": the complement counts as the object's word too
             found |= {c.lemma_.lower() for c in token.children if c.dep_ in ("oprd", "acomp")}
@@ -218,6 +225,17 @@ def _sense_of(token, ctx):
     return None
 
 
+_SPANS = frozenset("day days week weeks month months year years decade decades".split())
+
+
+def _ongoing(token) -> bool:
+    """A process, not an event: "have been advancing for months", "has been shelling the
+    town for weeks" (perfect progressive over a stretch of time)."""
+    if token.tag_ != "VBG" or not any(c.lower_ == "been" for c in token.children):
+        return False
+    return any(prep == "for" and obj.lower_ in _SPANS for prep, obj in syntax.prep_objects(token))
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -268,6 +286,8 @@ def is_unreal(token) -> bool:
             if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS and i <= 2:
                 return True
             if child.dep_ == "advmod" and lower in _HABITUAL and i == 0:
+                return True
+            if i == 0 and _ongoing(tok):
                 return True
         if i == 0:
             continue
