@@ -41,13 +41,15 @@ _FOCUS_MARGIN = 0.1
 @dataclass(frozen=True)
 class Resolution:
     """A name resolved in a document: its ranked ``[(Place, score)]``, the place chosen and
-    its score, the qualifier used (as written) and whether it is :func:`sure`."""
+    its score, the qualifier used (as written), whether it is :func:`sure`, and whether the
+    place is the qualifier's own unit because no place of the name lies in it."""
 
     ranked: list
     best: Place
     score: float
     qualifier: str = ""
     sure: bool = False
+    fallback: bool = False
 
 
 def resolution(ranked, weights, qualifier=""):
