@@ -221,8 +221,7 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
             governing = next((a for a in chain if count_kind_of(a) == kind), None)
             own = ("nsubj", "nsubjpass", "dobj")
             if governing is not None and any(
-                count_kind_of(c) not in (None, kind)
-                and not any(g.dep_ in own for g in c.children)
+                count_kind_of(c) not in (None, kind) and not any(g.dep_ in own for g in c.children)
                 for c in governing.conjuncts
             ):
                 kind = "killed_or_wounded"  # "killed or wounded", not "X killed and Y wounded"

@@ -513,8 +513,10 @@ def chains(cands) -> list[list[Candidate]]:
             last = groups[-1][-1]
             text = syntax.text_of(cand.head.doc)
             gap = text[last.end : cand.start]
-            if 0 <= cand.start - last.end <= 6 and _CHAIN_GAP.match(gap) and _qualifies(
-                cand, last, text
+            if (
+                0 <= cand.start - last.end <= 6
+                and _CHAIN_GAP.match(gap)
+                and _qualifies(cand, last, text)
             ):
                 groups[-1].append(cand)
                 continue

@@ -81,7 +81,7 @@ WEIGHTS = {
     # A world city of the name damps the country terms of its smaller namesakes: a US text
     # does not make "Toronto" Toronto, Ohio. Importance gaps up to "rival_free" do not
     # count; beyond it the country terms fade by exp(-(gap - rival_free) / rival_scale).
-    "rival_free": 0.1,
+    "rival_free": 0.15,
     "rival_scale": 0.15,
 }
 #: Strength of each kind of name match, before similarity.

@@ -138,6 +138,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
             ranked = ctx.rank(span.query, area=span.area)
             if ranked:
                 found[i] = resolution(ranked, weights)
+    own = dict(found)  # before qualifiers: a fallback's name is judged by its own reading
     for i, qual in find_qualifiers(text, spans).items():
         if i in found and qual.target in found:
             better = _qualified(ctx, spans[i], qual, found[i], found[qual.target])
@@ -147,7 +148,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         found[i] = replace(res, sure=sure(ctx, spans[i], res))
     persons = person_names(spans, parse)
     verdicts = {
-        i: verdict(spans[i], res, weights, text, gaz, persons, parse) for i, res in found.items()
+        i: verdict(spans[i], own[i] if res.fallback else res, weights, text, gaz, persons, parse)
+        for i, res in found.items()
     }
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
