@@ -35,7 +35,7 @@ from geo.common import nlp  # noqa: E402
 from geo.extract import events as extract_events  # noqa: E402
 from geo.extract.detect import Trigger  # noqa: E402
 from geo.extract.lexicon import lemma_of, senses  # noqa: E402
-from geo.extract.places import _DEFAULT_WEIGHTS, FEATURES, features  # noqa: E402
+from geo.extract.places import _DEFAULT_WEIGHTS, FEATURES, eligible, features  # noqa: E402
 from geo.geoparse.resolve import geoparse, is_metonymic  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "dev-data" / "event_location_dev.jsonl.gz"
@@ -76,7 +76,7 @@ def examples(rows):
         trigger = _trigger_for(doc, row["event"]["start"], row["event"]["end"])
         cands = per_sent.get(trigger.token.sent.start, [])
         pairs = []
-        for cand in cands:
+        for cand in (c for c in cands if eligible(c, trigger)):
             label = any(cand.start < b and a < cand.end for a, b in gold)
             f = features(cand, trigger, cands)
             pairs.append(([f[name] for name in FEATURES], label))

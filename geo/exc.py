@@ -3,6 +3,7 @@
 __all__ = [
     "ArticleError",
     "AuthError",
+    "ConflictError",
     "ExportError",
     "GazetteerError",
     "GeoError",
@@ -44,6 +45,14 @@ class ArticleError(GeoError, ValueError):
 
 class StoreError(GeoError, RuntimeError):
     """Raised when the event store cannot be opened, or a write to it fails."""
+
+
+class ConflictError(StoreError):
+    """Raised when the database aborted a transaction because a concurrent one conflicted.
+
+    Nothing of the transaction is stored; running it again (``EventStore.atomic`` does)
+    behaves as if the two had run one after the other.
+    """
 
 
 class ExportError(GeoError, RuntimeError):

@@ -90,3 +90,21 @@ def test_geoparse_each_demo_article(runner, name):
     assert not {"Mission", "Deal", "Police", "Storm", "Ri", "Kim", "Of", "Baek"} & {
         r["text"] for r in rows
     }
+
+
+def test_ingest_says_how_many_events_could_not_be_dated(tmp_path):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    article = tmp_path / "undated.txt"
+    article.write_text("Russian drones struck an oil depot in Tambov.\n", "utf-8")
+    result = CliRunner().invoke(
+        main, ["--store", str(tmp_path / "s.sqlite"), "ingest", str(article)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 event(s) not stored" in result.stderr
+    result = CliRunner().invoke(
+        main, ["--store", str(tmp_path / "s.sqlite"), "ingest", "--json", str(article)]
+    )
+    assert '"events_undated": 1' in result.stdout

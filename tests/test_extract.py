@@ -375,3 +375,27 @@ def test_counts_by_kind_and_without_numerals():
         (c.kind, c.low) for c in one("A man was killed in shelling of Nikopol on Thursday.").counts
     ] == [("killed", 1)]
     assert events("Among the wounded was a businessman from Dnipro.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "where"),
+    [
+        ("Ukrainian troops pulled out of Robotyne on 2 May 2024.", "movement", "Robotyne"),
+        (
+            "Special forces sneak into Sumy through a drainage tunnel on 2 May 2024.",
+            "movement",
+            "Sumy",
+        ),
+        ("Rebels claim full control of Bunia on 2 May 2024.", "front_line", "Bunia"),
+        ("Militants seize army headquarters in Kidal on 2 May 2024.", "front_line", "Kidal"),
+        ("Kherson: rocket impact near the port on 2 May 2024, no casualties.", "attack", "Kherson"),
+    ],
+)
+def test_headline_and_log_forms(text, event_type, where):
+    event = one(text)
+    assert event.event_type == event_type and place_text(text, event) == where
+
+
+def test_a_speakers_city_is_excluded_even_after_the_verb():
+    text = "Russia launched 90 drones overnight, the air force said in Kyiv."
+    assert one(text).place_span is None

@@ -1,4 +1,7 @@
-"""Tests of the store's fast paths: shared geometry work, batched writes, ready-made features."""
+"""Tests of the store's fast paths: shared geometry work, batched writes, ready-made features.
+
+``store`` runs on SQLite and on PostGIS (conftest); SQLite file details use ``SQLiteStore``.
+"""
 
 import json
 import sqlite3
@@ -27,13 +30,6 @@ def area_event(event_id, coords=None, **kw):
     }
     data.update(kw)
     return Event.from_dict(data)
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = SQLiteStore(tmp_path / "events.sqlite")
-    yield s
-    s.close()
 
 
 def test_stored_json_is_the_event_dict(store):
@@ -84,6 +80,11 @@ def test_same_id_twice_in_one_batch(store):
     assert store.count() == 1
     assert store.get("ev-1").summary == "second"
     assert store.put_events([second]).unchanged == ("ev-1",)
+    # A stored id twice in one batch: the second version replaces the first.
+    third, fourth = second.replace(summary="third"), second.replace(summary="fourth")
+    result = store.put_events([third, fourth, fourth])
+    assert (result.written, result.unchanged) == (2, ("ev-1",))
+    assert store.get("ev-1").summary == "fourth" and store.count() == 1
 
 
 def test_batched_lookup_spans_chunks(store):
@@ -133,6 +134,7 @@ def test_features_fast_path_equals_to_feature(store, query):
     assert fast  # every query above matches something
 
 
+@pytest.mark.sqlite_only
 def test_rows_without_feature_text_are_converted_on_read(store, tmp_path):
     store.put_events(_varied())
     expected = list(store.query_features())

@@ -366,8 +366,7 @@ def _page(store, items, collection_id, slot):
         }
 
     # a store that keeps each event's Feature text ready skips rebuilding the events
-    features = getattr(store, "query_features", store.query)
-    events = () if items.empty else primed(features(query))
+    events = () if items.empty else primed(store.query_features(query))
     # no stream_with_context: the generator needs only the store and the values above, so
     # a response that is never read (HEAD, a test) leaves no request context behind
     body = limits.release_with(feature_collection_chunks(events, make_tail), slot)

@@ -24,7 +24,7 @@ def extent_of(store, types=None):
     with _extent_lock:
         if key in _extent_cache:
             return _extent_cache[key]
-    if types is None and hasattr(store, "extent"):
+    if types is None:
         extent, bounds = store.extent()
         bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
         interval = [extent["start"], extent["end"]] if extent else None

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 
-from geo.store.base import EventQuery
 from webapp import assets
 from webapp.errors import ApiError
 from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
@@ -65,31 +64,14 @@ def data_extent_of(store):
     """Return ``(extent, bounds)`` of every event in ``store``, cached per data version.
 
     ``extent`` is ``{"start": iso, "end": iso}`` or None; ``bounds`` is
-    ``[[south, west], [north, east]]`` or None. A store may offer ``extent()`` returning the
-    same pair cheaply; otherwise the events are streamed once per ``data_as_of()`` value.
+    ``[[south, west], [north, east]]`` or None: ``store.extent()`` (asked of the database when
+    the store has the ``"extent"`` capability), once per ``data_as_of()`` value.
     """
     key = (getattr(store, "url", id(store)), store.data_as_of())
     with _cache_lock:
         if key in _extent_cache:
             return _extent_cache[key]
-    if hasattr(store, "extent"):
-        result = store.extent()
-    else:
-        lo = hi = None
-        south = west = north = east = None
-        for event in store.query(EventQuery()):
-            start, end = event.date_start.isoformat(), event.date_end.isoformat()
-            lo = start if lo is None or start < lo else lo
-            hi = end if hi is None or end > hi else hi
-            if event.latitude is not None:
-                lat, lon = event.latitude, event.longitude
-                south = lat if south is None else min(south, lat)
-                north = lat if north is None else max(north, lat)
-                west = lon if west is None else min(west, lon)
-                east = lon if east is None else max(east, lon)
-        extent = {"start": lo, "end": hi} if lo else None
-        bounds = [[south, west], [north, east]] if south is not None else None
-        result = (extent, bounds)
+    result = store.extent()
     with _cache_lock:
         _extent_cache.clear()
         _extent_cache[key] = result

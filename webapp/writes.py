@@ -146,9 +146,11 @@ def create_items(collection_id):
             raise ApiError(409, f"event {i} repeats event_id {event.event_id!r}", "event_id")
         seen.add(event.event_id)
         events.append(event)
-    # Checked and written under the store's write lock: of two clients creating one id,
+
+    # Checked and written as one atomic unit (SQLite's write lock, or a serializable
+    # PostgreSQL transaction run again after a conflict): of two clients creating one id,
     # the second gets the 409.
-    with store.transaction():
+    def create():
         for event in events:
             if store.get(event.event_id) is not None:
                 raise ApiError(
@@ -158,6 +160,8 @@ def create_items(collection_id):
                     "event_id",
                 )
         store.put_events(events, overwrite_reviewed=True)
+
+    store.atomic(create)
     stored = [store.get(e.event_id) or e for e in events]
     if not many:
         return _feature_response(stored[0], 201)
@@ -188,12 +192,16 @@ def replace_item(collection_id, item_id):
     event = _event_from(data)
     _check_type(event, types, collection_id)
     store = get_store()
-    with store.transaction():  # not deleted meanwhile
+
+    def replace():  # not deleted meanwhile
+        nonlocal event
         current = _existing(item_id, types, collection_id)
         # a body that sends back the stored edited_fields (GET, change, PUT) sets nothing
         if event.edited_fields == current.edited_fields:
             event = mark_edits(current, event)
         store.put_events([event], overwrite_reviewed=True)
+
+    store.atomic(replace)
     return _feature_response(store.get(item_id) or event)
 
 
@@ -201,8 +209,8 @@ def replace_item(collection_id, item_id):
 @require_token
 def patch_item(collection_id, item_id):
     """Change some fields of an event (JSON merge patch of its properties; null clears)."""
-    with get_store().transaction():  # read, change, write: no other write in between
-        return _patch(collection_id, item_id)
+    # read, change, write as one unit: no other write in between
+    return get_store().atomic(lambda: _patch(collection_id, item_id))
 
 
 def _patch(collection_id, item_id):
@@ -242,8 +250,8 @@ def _patch(collection_id, item_id):
 @require_token
 def review_item(collection_id, item_id):
     """Mark an event as reviewed by an analyst (optional JSON body: ``{"notes": "..."}``)."""
-    with get_store().transaction():  # read, change, write: no other write in between
-        return _review(collection_id, item_id)
+    # read, change, write as one unit: no other write in between
+    return get_store().atomic(lambda: _review(collection_id, item_id))
 
 
 def _review(collection_id, item_id):

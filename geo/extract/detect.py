@@ -136,8 +136,9 @@ def _holds(alt, token, ctx):
         return token.dep_ == "pobj" and token.head.lower_ in words
     if key == "of":  # "an exchange of fire": the "of" object's lemma
         return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
-    if key == "prt":
-        return any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
+    if key == "prt":  # "pull back", also "pulls troops out of X" (parsed as a preposition)
+        return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in words
+                   for c in token.children)  # fmt: skip
     if key == "prep":
         heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
         return any(
@@ -145,7 +146,7 @@ def _holds(alt, token, ctx):
         )
     if key in ("obj", "nobj"):
         obj = syntax.direct_object(token)
-        if token.pos_ in ("NOUN", "PROPN"):
+        if token.pos_ in ("NOUN", "PROPN") and not _verb_like(token):
             found = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")}
         else:
             found = {obj.lemma_.lower()} if obj is not None else set()
@@ -208,6 +209,8 @@ def _sense_of(token, ctx):
     if pos == "NOUN" and _verb_like(token):
         tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off
         tries.insert(0, (lemma, "VERB"))
+    if pos == "VERB" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
     for key in tries:
         for sense in senses().get(key, ()):
             if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
@@ -249,8 +252,15 @@ def is_unreal(token) -> bool:
             if child.dep_ == "neg" and (i == 0 or tok.pos_ in ("VERB", "AUX")):
                 if i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "nsubjpass", "ccomp"):
                     return True
-            if child.dep_ == "det" and lower == "no" and i <= 2:
-                return True
+            if (
+                child.dep_ == "det"
+                and lower == "no"
+                and (
+                    i == 0
+                    or (i <= 2 and all(t.dep_ in ("pobj", "pcomp", "prep") for t in chain[:i]))
+                )
+            ):
+                return True  # "no casualties", "no reports of shelling" (not a clause beside)
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
             if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
                 if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
@@ -330,7 +340,7 @@ def is_scene(token) -> bool:
     """Return whether a background trigger names one event that sets the scene ("after a
     drone attack", "during an air raid"), not a stretch of war ("after weeks of shelling")
     nor a past event told in a clause."""
-    return token.dep_ == "pobj" and token.head.lower_ in _BACKGROUND_PREPS
+    return token.dep_ in ("pobj", "pcomp") and token.head.lower_ in _BACKGROUND_PREPS
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:

@@ -10,7 +10,7 @@ attack) into one ``EventMention``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from geo.common import nlp
 from geo.events.model import Count
@@ -31,7 +31,7 @@ from geo.extract.places import (
     rank_places,
     threshold,
 )
-from geo.extract.temporal import Reference
+from geo.extract.temporal import Reference, find_dates
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
@@ -175,6 +175,9 @@ def find_events_in(
     ref = published if isinstance(published, Reference) or published is None else (
         Reference.of(published)
     )  # fmt: skip
+    # Without a publication date, relative dates ("on Sunday", "a day after") resolve against
+    # the latest full date the text states; events that state no date stay undated.
+    resolve = ref if ref is not None else _latest_stated(text)
     metonymic = metonymic or (lambda m: False)
     skip = datelines(text)
     cands = _candidates(doc, mentions, text, skip, metonymic)
@@ -202,7 +205,7 @@ def find_events_in(
                                         for a, b in skip):  # fmt: skip
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
-        dates = sentence_dates(sent, ref)
+        dates = sentence_dates(sent, resolve)
         extra = incident_counts(sent.text)
         # a casualty-log line's own counts ("2 x killed, 14 x inj.") are the sentence's counts
         counts = counts_for(sent, triggers) if not extra else {}
@@ -239,6 +242,17 @@ def find_events_in(
         if stated and same_paragraph:
             m = stated[-1]
             previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
+        elif same_paragraph and not found:
+            # a sentence that only sets the date ("On Sunday, the shelling resumed." is an
+            # event; "It was Sunday morning." is not) lends it to the one after
+            told = [e for e, _ in dates if e.kind == "point"]
+            if told and not is_history(
+                EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"),
+                ref,
+                sent.text,
+            ):
+                e = told[-1]
+                previous_date = EventDate(e.start, e.end, e.precision, "stated")
         in_history = same_paragraph and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
@@ -348,6 +362,16 @@ def _take_counts(found, pending):
     return found
 
 
+def _latest_stated(text):
+    """Return a Reference for a text without a publication date: the week from the latest
+    full calendar date it states (it was written then or later), or None."""
+    found = [e for e in find_dates(text, None) if e.precision == "day" and e.start == e.end]
+    if not found:
+        return None
+    latest = max(e.start for e in found)
+    return Reference(latest, latest + timedelta(days=6))
+
+
 def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):
     """Return the EventMention of one trigger of a sentence."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
@@ -373,10 +397,10 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
     why = None
     if is_history(when, ref, sent.text):
         why = "history"
-    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
-        why = "background"
     elif when is None:
         why = "undated"
+    elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
+        why = "background"
     who = roles(trig, namer)
     return EventMention(
         event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),

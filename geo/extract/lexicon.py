@@ -121,6 +121,7 @@ PLACE_NOUNS = frozenset(
     village town city settlement hamlet area region territory district province oblast raion
     positions position stronghold bridgehead foothold outskirts suburb neighbourhood
     neighborhood locality airport base airbase heights hill hilltop island coast bank
+    headquarters hq post outpost garrison part parts checkpoint camp
     """.split()
 )
 #: Causes of death or injury that are not violence (a flood kills, but is no event here).

@@ -27,6 +27,7 @@ __all__ = [
     "WEIGHTS",
     "Candidate",
     "dateline_end",
+    "eligible",
     "datelines",
     "is_location",
     "link_place",
@@ -324,6 +325,18 @@ def preposition(token):
     return prep
 
 
+def _origin_phrase(token):
+    """Return the "from" preposition of the phrase a place sits in, or None."""
+    for anc in token.ancestors:
+        if anc.pos_ in ("VERB", "AUX"):
+            return None
+        if anc.dep_ == "prep" and anc.lower_ == "from":
+            return anc
+        if anc.dep_ == "prep" and anc.lower_ not in ("in", "of", "near", "at"):
+            return None
+    return None
+
+
 def _within_from(token) -> bool:
     """Return whether a place sits in a "from" phrase: the first preposition above it (past
     "in"/"of" that only locate it inside that phrase: "from a village in X") is "from", before
@@ -403,6 +416,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         if anchor.i in patients:
             f["object"] = 1.0
     prep, attached = _attach(anchor)
+    if prep == "of" and attached is not None and attached.lower_ == "out":
+        prep, attached = "from", attached.head  # "pulled out of X" is "from X"
     clause = syntax.clause_head(thead)
     if prep is not None:
         near_trigger = attached is not None and (
@@ -595,10 +610,29 @@ def threshold() -> float:
     return _weights()[1]
 
 
+def eligible(cand, trigger=None) -> bool:
+    """Return whether a place may be an event's place at all, whatever the score says: a
+    speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
+    where a person comes from ("a soldier from Lviv", "Ri, from a village in X, said"), unless
+    the event is a withdrawal."""
+    if _is_speaker_side(cand.head):
+        return False
+    if trigger is not None and trigger.event_type != "movement":
+        origin = _origin_phrase(_anchor(cand.head))
+        if origin is not None and (
+            syntax.is_people(origin.head) or origin.head.ent_type_ == "PERSON"
+            or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
+        ):  # fmt: skip
+            return False  # "a soldier from Lviv", "Ri, from a village in X, said"
+    return True
+
+
 def rank_places(trigger, cands):
-    """Return ``[(score, candidate)]`` for the places of a sentence, best first."""
+    """Return ``[(score, candidate)]`` for the eligible places of a sentence, best first."""
     groups = chains(cands)
-    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
+    scored = [
+        (score(features(c, trigger, cands, groups)), c) for c in cands if eligible(c, trigger)
+    ]
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
@@ -616,7 +650,11 @@ def link_place(trigger, cands):
         return None, None
     _, threshold = _weights()
     groups = chains(cands)
-    scored = [(score(features(c, trigger, cands, groups)), c) for c in cands]
+    scored = [
+        (score(features(c, trigger, cands, groups)), c) for c in cands if eligible(c, trigger)
+    ]
+    if not scored:
+        return None, None
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score

@@ -63,7 +63,7 @@ class Format:
     def events_for(self, store, query):
         """Return what ``write`` should get for ``query``: Feature texts when both the
         writer and the store can (no decoding of stored events), else Events."""
-        if self.takes_features and hasattr(store, "query_features"):
+        if self.takes_features:
             return store.query_features(query)
         return store.query(query)
 

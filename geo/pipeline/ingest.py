@@ -7,7 +7,6 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from geo.articles.reader import iter_article_paths, read_article
@@ -15,7 +14,7 @@ from geo.common import nlp, paths
 from geo.events.geometry import geometry_bounds
 from geo.events.merge import compatible, match_window, merge, merge_counts, summarise
 from geo.events.model import Event, Source
-from geo.exc import ArticleError, GeoError, StoreError
+from geo.exc import ArticleError, ConflictError, GeoError, StoreError
 from geo.extract import find_events_in
 from geo.gazetteer.lookup import Gazetteer
 from geo.geoparse.resolve import geoparse, is_metonymic
@@ -375,24 +374,30 @@ def write_processed(store, batch, *, gazetteer=None, hold=None) -> IngestReport:
     hold = WRITE_SECONDS if hold is None else hold
     report, queue = IngestReport(), list(batch)
     while queue:
-        part, written = IngestReport(), []
+        part, written, snapshot = IngestReport(), [], list(queue)
+
+        def unit(snapshot=snapshot):  # run again when the database aborted it (a conflict)
+            nonlocal part, written
+            part, written = IngestReport(), []
+            queue[:] = snapshot  # a retried transaction starts from the same articles
+            started = time.monotonic()
+            while queue:
+                processed = queue.pop(0)
+                if processed.error is not None:
+                    part.failed.append((processed.path, processed.error))
+                    continue
+                try:
+                    _add(part, _write_article(store, processed, gaz))
+                    written.append(processed.path)
+                except ConflictError:
+                    raise  # the whole transaction is run again
+                except (GeoError, ValueError) as err:
+                    part.failed.append((processed.path, f"{processed.path}: cannot ingest: {err}"))
+                if time.monotonic() - started >= hold:
+                    break  # commit: let waiting writers in
+
         try:
-            with store.transaction():
-                started = time.monotonic()
-                while queue:
-                    processed = queue.pop(0)
-                    if processed.error is not None:
-                        part.failed.append((processed.path, processed.error))
-                        continue
-                    try:
-                        _add(part, _write_article(store, processed, gaz))
-                        written.append(processed.path)
-                    except (GeoError, ValueError) as err:
-                        part.failed.append(
-                            (processed.path, f"{processed.path}: cannot ingest: {err}")
-                        )
-                    if time.monotonic() - started >= hold:
-                        break  # commit: let waiting writers in
+            store.atomic(unit)
         except StoreError as err:
             # Nothing of this transaction is stored: each of its articles failed, for this reason.
             part = IngestReport(failed=list(part.failed))
@@ -474,8 +479,7 @@ def ingest_paths(store, paths=None, *, progress=False, gazetteer=None, today=Non
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="article", file=sys.stderr, disable=None)
-    bulk = getattr(store, "bulk", None)  # an EventStore may tune itself for long writes
-    with bulk() if bulk is not None else nullcontext():
+    with store.bulk():  # a store may tune itself for long writes
         for batch in _batches(files, gaz, today, bar):
             _add(report, write_processed(store, batch, gazetteer=gaz))
     if bar is not None:

@@ -1,17 +1,22 @@
 """The event store interface, and ``open_store(url)`` to get one.
 
 ``EventStore`` is what the pipeline, the CLI and the web app talk to; the embedded SQLite
-store (``geo.store.sqlite.SQLiteStore``) is the default. A server database implements the
-same interface later and registers its URL scheme in ``_SCHEMES``.
+store (``geo.store.sqlite.SQLiteStore``) is the default and PostgreSQL/PostGIS
+(``geo.store.postgis.PostGISStore``, ``postgresql://…``) the server database. Each backend
+registers its URL scheme in ``_SCHEMES``. What a backend does beyond the abstract methods is
+told by ``EventStore.capabilities`` and offered through methods with defaults here
+(``query_features``, ``extent``, ``bulk``, ``tokens``, ``revoke_token``, ``atomic``), so
+that callers never probe a store with ``hasattr``.
 """
 
 from __future__ import annotations
 
 import abc
 import importlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,13 +26,19 @@ from geo.events.model import Event
 from geo.exc import StoreError
 
 __all__ = [
+    "CAPABILITIES",
     "DEFAULT_STORE",
     "EventQuery",
     "EventStore",
+    "PutResult",
+    "RECORD_KINDS",
     "default_store_path",
     "open_store",
     "register_scheme",
 ]
+
+#: The kinds of record ``EventStore.records`` hands out, in the order a copy takes them.
+RECORD_KINDS = ("articles", "events", "deletions", "tokens")
 
 #: Environment variable naming the store (a path or a URL such as ``sqlite:///x.sqlite``).
 STORE_ENV = "CONFLICTMAP_STORE"
@@ -72,13 +83,43 @@ class EventQuery:
     timeout: float | None = None
 
 
+@dataclass(frozen=True)
+class PutResult:
+    """What ``put_events`` did: how many events it wrote and which ids it left alone.
+
+    ``unchanged`` holds ids whose stored event was already identical; ``protected`` holds ids
+    it refused to overwrite (reviewed or deleted events, see ``EventStore.put_events``).
+    """
+
+    written: int = 0
+    unchanged: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+
+
+#: What a backend may declare in ``EventStore.capabilities``, and what each means.
+CAPABILITIES = {
+    "features": "query_features reads stored Feature texts (no decoding of events)",
+    "extent": "extent() is answered by the database, not by streaming every event",
+    "bulk": "bulk() tunes the store for a long run of writes",
+    "concurrent_writers": "several processes may write at once (the database orders them)",
+}
+
+_COMPACT = (",", ":")
+
+
 class EventStore(abc.ABC):
     """Persistent events, articles, deletions and API tokens.
 
     Every write happens in a transaction: either all of it is stored or none of it.
+
+    ``capabilities`` names what the backend does natively (keys of :data:`CAPABILITIES`);
+    the optional methods below work on every store, with defaults built on the abstract
+    ones, and a backend that declares a capability overrides them.
     """
 
     url: str
+    #: Native abilities of this backend (see :data:`CAPABILITIES`); none by default.
+    capabilities: frozenset[str] = frozenset()
 
     # -- events ----------------------------------------------------------------------------
     @abc.abstractmethod
@@ -101,8 +142,8 @@ class EventStore(abc.ABC):
         ``reviewed`` version and a deleted event stays deleted
         (``geo.events.protection.merge_allowed``);
         an event identical to the stored one is not rewritten. Returns a result with
-        ``written`` (int), ``unchanged`` and ``protected`` (tuples of ids), like
-        ``geo.store.sqlite.store.PutResult``.
+        ``written`` (int), ``unchanged`` and ``protected`` (tuples of ids): a
+        :class:`PutResult`.
         """
 
     @abc.abstractmethod
@@ -149,6 +190,90 @@ class EventStore(abc.ABC):
     def data_as_of(self) -> str | None:
         """Return the ISO timestamp of the last write, for "data as of" stamps."""
 
+    # -- optional abilities, with defaults ------------------------------------------------
+    def query_features(self, q: EventQuery = EventQuery()) -> Iterator[str]:
+        """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
+
+        The text equals ``json.dumps(event.to_feature(), ensure_ascii=False,
+        separators=(",", ":"))``. The default encodes each event; a store with the
+        ``"features"`` capability reads texts made when the events were written.
+        """
+        for event in self.query(q):
+            yield json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
+
+    def extent(self) -> tuple[dict | None, list | None]:
+        """Return ``(dates, bounds)`` of the live events, for a map's time axis and view.
+
+        ``dates`` is ``{"start": iso, "end": iso}`` (earliest start, latest end) or None;
+        ``bounds`` is ``[[south, west], [north, east]]`` over the events' boxes, or None.
+        The default streams every event once; a store with the ``"extent"`` capability asks
+        its indexes.
+        """
+        from geo.events.geometry import geometry_bounds
+
+        lo = hi = box = None
+        for event in self.query(EventQuery()):
+            start, end = event.date_start.isoformat(), event.date_end.isoformat()
+            lo = start if lo is None or start < lo else lo
+            hi = end if hi is None or end > hi else hi
+            b = geometry_bounds(event.geometry) if event.geometry else None
+            if b is None and event.latitude is not None:
+                b = (event.longitude, event.latitude, event.longitude, event.latitude)
+            if b is not None:
+                box = b if box is None else (min(box[0], b[0]), min(box[1], b[1]),
+                                             max(box[2], b[2]), max(box[3], b[3]))  # fmt: skip
+        dates = {"start": lo, "end": hi} if lo else None
+        bounds = [[box[1], box[0]], [box[3], box[2]]] if box else None
+        return dates, bounds
+
+    @contextmanager
+    def bulk(self):
+        """Return a context manager for a long run of writes (ingestion, copies).
+
+        The default does nothing; a store with the ``"bulk"`` capability tunes itself
+        meanwhile (larger caches) and undoes it afterwards.
+        """
+        yield self
+
+    def atomic(self, fn: Callable[[], object]) -> object:
+        """Call ``fn()`` inside one transaction and return what it returns.
+
+        Use it for read-modify-write units (check an id is free, then create; read an event,
+        patch it, write it). The default runs ``fn`` once in ``transaction()``. A store with
+        ``"concurrent_writers"`` may run ``fn`` again when the database aborts the
+        transaction because of a concurrent one (``fn`` must only touch the store), so that
+        the unit behaves as if it had run alone; any other exception leaves at once.
+        """
+        with self.transaction():
+            return fn()
+
+    def tokens(self) -> list[dict]:
+        """Return ``[{name, created_at}]`` of every API token (never the secrets)."""
+        return []
+
+    def revoke_token(self, name: str) -> bool:
+        """Delete the token called ``name``; return whether it existed."""
+        return False
+
+    # -- copies between stores (``conflictmap store copy``) ----------------------------------
+    def records(self, kind: str) -> Iterator[dict]:
+        """Yield every stored record of ``kind`` as it is, in a stable order.
+
+        ``kind`` is one of :data:`RECORD_KINDS`: ``events`` (``{"event": Event, "deleted":
+        bool}``, ``updated_at`` kept), ``articles`` (``{article_id, metadata, text,
+        updated_at}`` with ``metadata`` as JSON text), ``deletions`` (as ``deletions()``) and
+        ``tokens`` (``{name, sha256, created_at}``: hashes, never secrets).
+        """
+        raise StoreError(f"{self!r} cannot hand out its records for a copy")
+
+    def restore_records(self, kind: str, batch: list[dict]) -> int:
+        """Write records from ``records(kind)`` of another store back as they were.
+
+        One transaction per batch; records already stored identically are skipped (a copy run
+        again resumes). Returns how many records changed this store.
+        """
+        raise StoreError(f"{self!r} cannot take records from a copy")
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections)."""
 
@@ -161,7 +286,13 @@ class EventStore(abc.ABC):
 
 #: URL scheme → backend class, as ``"module:Class"`` (imported when first used, so that this
 #: module never imports a backend) or as a callable taking the URL's rest.
-_SCHEMES: dict[str, str | Callable[[str], EventStore]] = {"sqlite": "geo.store.sqlite:SQLiteStore"}
+_SCHEMES: dict[str, str | Callable[[str], EventStore]] = {
+    "sqlite": "geo.store.sqlite:SQLiteStore",
+    "postgresql": "geo.store.postgis:PostGISStore",
+    "postgres": "geo.store.postgis:PostGISStore",
+}
+#: Schemes whose backend takes the whole URL rather than the part after ``scheme://``.
+_WHOLE_URL = {"postgresql", "postgres"}
 
 
 def register_scheme(scheme: str, backend: str | Callable[[str], EventStore]) -> None:
@@ -185,7 +316,7 @@ def open_store(url: str | os.PathLike | None = None) -> EventStore:
     url : str or path-like, optional
         A filesystem path (an SQLite file, created if missing) or a URL
         ``scheme://…`` whose scheme is registered (``sqlite:///relative.sqlite``,
-        ``sqlite:////abs/path.sqlite``).
+        ``sqlite:////abs/path.sqlite``, ``postgresql://user@host:5432/db``).
 
     Raises
     ------
@@ -200,5 +331,7 @@ def open_store(url: str | os.PathLike | None = None) -> EventStore:
                 f"store URL {target!r} has an unknown scheme {scheme!r}; "
                 f"expected a file path or one of: {', '.join(sorted(_SCHEMES))}://"
             )
+        if scheme in _WHOLE_URL:
+            return _backend(scheme)(target)
         return _backend(scheme)(rest[1:] if rest.startswith("/") else rest)
     return _backend("sqlite")(target)

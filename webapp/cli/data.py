@@ -125,13 +125,23 @@ def geoparse_command(files, jsonl):
     show_default=True,
     help="Show a progress bar on stderr (only when it is a terminal).",
 )
-def ingest_command(paths, as_json, progress):
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run reading and extraction on this Dask scheduler's workers (tcp://host:8786).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 256),
+    help="Run reading and extraction on a local Dask cluster of N worker processes.",
+)  # fmt: skip
+def ingest_command(paths, as_json, progress, scheduler, workers):
     """Ingest articles (files or folders) into the event store; default: the demo articles.
 
     Reads .txt, .md, .html and .json articles with optional sidecar metadata, extracts
     dated events and merges them with the events already stored, one transaction per
     article. Files that cannot be ingested are reported with the reason and the exit status
-    is 1; the other files are still ingested.
+    is 1; the other files are still ingested. With --scheduler or --workers, reading and
+    extraction run on Dask workers and this process writes, in input order (same result).
     """
     from geo.exc import GeoError
     from geo.pipeline.ingest import ingest_paths
@@ -142,7 +152,15 @@ def ingest_command(paths, as_json, progress):
     except GeoError as err:
         raise click.ClickException(str(err)) from err
     try:
-        report = ingest_paths(store, list(paths) or None, progress=progress)
+        if scheduler or workers:
+            from geo.pipeline.distributed import ingest_distributed
+
+            report = ingest_distributed(
+                store, list(paths) or None, scheduler=scheduler, workers=workers,
+                progress=progress, echo=lambda line: click.echo(line, err=True),
+            )  # fmt: skip
+        else:
+            report = ingest_paths(store, list(paths) or None, progress=progress)
     except GeoError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -155,6 +173,12 @@ def ingest_command(paths, as_json, progress):
             f"{report.events_updated} updated, {report.unchanged} unchanged, "
             f"{report.protected} left alone (reviewed or deleted)."
         )
+        if report.events_undated:
+            click.echo(
+                f"{report.events_undated} event(s) not stored: their sentence states no date "
+                "and their article has no publication date (give published_at in a sidecar).",
+                err=True,
+            )
     for _path, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     if report.failed:

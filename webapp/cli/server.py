@@ -70,7 +70,11 @@ def _server_name(host):
     "links use it. Default: http://HOST:PORT. The Host header is never used for links. "
     "Env CONFLICTMAP_PUBLIC_URL.",
 )
-def serve(host, port, threads, no_ingest, public_url):
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Server processes (gunicorn); more than 1 needs a PostgreSQL store.",
+)  # fmt: skip
+def serve(host, port, threads, no_ingest, public_url, workers):
     """Serve the map and the OGC API - Features with waitress (a production WSGI server).
 
     The store is --store / CONFLICTMAP_STORE / the default store; when it is empty it is
@@ -88,6 +92,21 @@ def serve(host, port, threads, no_ingest, public_url):
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="'--public-url'") from None
     store = _open_store()
+    if workers > 1:
+        from webapp.cli.workers import check_workers, serve_workers
+
+        try:
+            check_workers(store, workers)
+            if not no_ingest:
+                fill_if_empty(store)
+        finally:
+            store.close()  # each worker opens its own connections
+        settings = {"HEAVY_REQUESTS": max(1, threads // 4)}
+        if public_url:
+            settings["PUBLIC_URL"] = public_url
+        click.echo(f"conflictmap on {store!r}: http://{host}:{port}/ ({workers} workers)")
+        return serve_workers(store.url, host=host, port=port, workers=workers, threads=threads,
+                             settings=settings)  # fmt: skip
     try:
         if not no_ingest:
             fill_if_empty(store)
@@ -156,7 +175,7 @@ def token_list():
 
     store = _open_store()
     try:
-        rows = store.tokens() if hasattr(store, "tokens") else []
+        rows = store.tokens()
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     finally:

@@ -645,6 +645,20 @@ class SQLiteStore(EventStore):
         rows = self._conn().execute("SELECT name, created_at FROM tokens ORDER BY name")
         return [{"name": r[0], "created_at": r[1]} for r in rows]
 
+    # -- copies ----------------------------------------------------------------------------
+
+    def records(self, kind):
+        """Yield every record of ``kind`` as it is stored (see ``EventStore.records``)."""
+        from geo.store.sqlite.records import records
+
+        return records(self, kind)
+
+    def restore_records(self, kind, batch):
+        """Write records of ``kind`` back as they were (see ``EventStore.restore_records``)."""
+        from geo.store.sqlite.records import restore
+
+        return restore(self, kind, batch)
+
     # -- metadata --------------------------------------------------------------------------
 
     def data_as_of(self):

@@ -1,0 +1,207 @@
+"""Tables, indexes and versioned migrations of ``geo.store.postgis``.
+
+The schema lives in the connection's current schema (the first of its ``search_path``), so
+that one database can hold several stores (``?options=-csearch_path%3Dname,public``).
+Creation and each migration run in one transaction holding a transaction-level advisory lock
+named after that schema: two processes opening one new database at once do not race, the
+second finds the work done.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from geo.exc import StoreError
+
+__all__ = ["EXTENSIONS", "FORMAT_NAME", "SCHEMA_VERSION", "ensure"]
+
+#: Marker in the ``meta`` table that identifies a conflictmap store (as in the SQLite store).
+FORMAT_NAME = "conflictmap-events"
+#: Version of the schema below; bump it and add a step to ``_STEPS`` when it changes.
+SCHEMA_VERSION = 1
+
+#: Version 1. Event ids and timestamps sort bytewise (``COLLATE "C"``), as SQLite does, so
+#: that paging order is the same on both backends whatever the database's locale.
+_TABLES = """
+CREATE TABLE meta (key text PRIMARY KEY, value text);
+CREATE TABLE events (
+    rid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id text COLLATE "C" NOT NULL UNIQUE,
+    event_type text NOT NULL,
+    date_start date NOT NULL,
+    date_end date NOT NULL,
+    span daterange GENERATED ALWAYS AS (daterange(date_start, date_end, '[]')) STORED,
+    status text NOT NULL,
+    updated_at text COLLATE "C",
+    actor1 text, actor2 text, claimed_by text,
+    geonameid bigint, country_code text, geo_precision text, extraction text,
+    min_lon double precision, min_lat double precision,
+    max_lon double precision, max_lat double precision,
+    geom geometry(Geometry, 4326),
+    search tsvector NOT NULL,
+    deleted boolean NOT NULL DEFAULT false,
+    json text NOT NULL,
+    feature text NOT NULL
+);
+CREATE INDEX events_live_order ON events (date_start, event_id) WHERE NOT deleted;
+CREATE INDEX events_place_span ON events USING gist (geom, span);
+CREATE INDEX events_place_start ON events USING gist (geom, date_start);
+CREATE INDEX events_span ON events USING gist (span);
+CREATE INDEX events_search ON events USING gin (search);
+CREATE INDEX events_updated ON events (updated_at);
+CREATE INDEX events_country ON events (country_code);
+CREATE INDEX events_type ON events (event_type, date_start);
+CREATE TABLE event_sources (
+    event_rid bigint NOT NULL REFERENCES events(rid) ON DELETE CASCADE,
+    source_id text NOT NULL,
+    publisher text,
+    url text
+);
+CREATE INDEX event_sources_rid ON event_sources (event_rid);
+CREATE INDEX event_sources_id ON event_sources (source_id);
+CREATE INDEX event_sources_publisher ON event_sources (lower(publisher));
+CREATE INDEX event_sources_url ON event_sources (url);
+CREATE TABLE articles (
+    article_id text COLLATE "C" PRIMARY KEY,
+    metadata text NOT NULL,
+    text text,
+    updated_at text COLLATE "C" NOT NULL
+);
+CREATE INDEX articles_updated ON articles (updated_at);
+CREATE TABLE deletions (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id text COLLATE "C" NOT NULL,
+    deleted_at text NOT NULL,
+    reason text NOT NULL,
+    deleted_by text NOT NULL,
+    event text NOT NULL
+);
+CREATE INDEX deletions_event ON deletions (event_id);
+CREATE TABLE tokens (name text PRIMARY KEY, sha256 text NOT NULL, created_at text NOT NULL);
+"""
+
+#: ``_STEPS[v]`` holds the statements that migrate schema ``v`` to ``v + 1``.
+_STEPS: dict[int, tuple[str, ...]] = {}
+
+
+def _lock_key(conn):
+    """Return the advisory lock's key: a hash of this store's schema name."""
+    return conn.execute(
+        "SELECT hashtextextended('conflictmap-schema:' || current_schema(), 0)"
+    ).fetchone()[0]
+
+
+def _meta(conn):
+    # An MVCC read of the catalog, not to_regclass: after waiting for the lock, the name
+    # cache of this session may still hold "no such table" from before the other
+    # process's commit.
+    exists = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'meta')"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def ensure(conn, where):
+    """Create the schema on first use, or migrate or check an existing one.
+
+    ``conn`` is an autocommit connection; ``where`` names the store in messages.
+
+    Raises
+    ------
+    StoreError
+        When PostGIS is missing and cannot be created, when the schema holds other tables
+        than a conflictmap store's, or when its version is newer than this code.
+    """
+    try:
+        if conn.execute("SELECT current_schema()").fetchone()[0] is None:
+            raise StoreError(
+                f"store {where}: no schema of the search_path exists; create it first "
+                "(CREATE SCHEMA ...) or fix the search_path"
+            )
+        meta = _meta(conn)
+        if meta is not None and meta.get("schema_version") == str(SCHEMA_VERSION):
+            _check(meta, where)
+            return
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(conn),))
+            meta = _meta(conn)  # another process may have finished meanwhile
+            if meta is None:
+                _create(conn, where)
+                return
+            _check(meta, where)
+            version = int(meta.get("schema_version", "0"))
+            while version in _STEPS:
+                for statement in _STEPS[version]:
+                    conn.execute(statement)
+                version += 1
+                conn.execute(
+                    "UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),)
+                )
+    except psycopg.Error as err:
+        raise StoreError(f"cannot prepare store {where}: {err}") from err
+
+
+#: Extensions the schema needs: PostGIS, and btree_gist for (place, date) GiST indexes.
+EXTENSIONS = ("postgis", "btree_gist")
+
+
+def _create_extensions(conn, where):
+    """Create the missing extensions (btree_gist beside PostGIS, in the same schema)."""
+    for name in EXTENSIONS:
+        installed = conn.execute(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
+            (name,),
+        ).fetchone()
+        if installed:
+            continue
+        home = conn.execute(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'postgis'"
+        ).fetchone()
+        statement = f"CREATE EXTENSION IF NOT EXISTS {name}"
+        if home:
+            statement += f" SCHEMA {home[0]}"
+        try:
+            with conn.transaction():
+                conn.execute(statement)
+        except psycopg.Error as err:
+            raise StoreError(
+                f"store {where} needs the {name} extension and cannot create it ({err}); "
+                f"ask the database's owner to run CREATE EXTENSION {name}"
+            ) from err
+
+
+def _create(conn, where):
+    _create_extensions(conn, where)
+    taken = conn.execute(
+        "SELECT string_agg(tablename, ', ') FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename IN ('events', 'articles', 'deletions', 'tokens', 'event_sources')"
+    ).fetchone()[0]
+    if taken:
+        raise StoreError(
+            f"store {where}: the schema already holds tables named {taken} but is not a "
+            "conflictmap store (no meta table); use an empty database or another schema"
+        )
+    for statement in _TABLES.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('format', %s), ('schema_version', %s)",
+        (FORMAT_NAME, str(SCHEMA_VERSION)),
+    )
+
+
+def _check(meta, where):
+    if meta.get("format") != FORMAT_NAME:
+        raise StoreError(
+            f"store {where} is not a conflictmap event store; its meta format is "
+            f"{meta.get('format')!r}, expected {FORMAT_NAME!r}"
+        )
+    version = int(meta.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"store {where} has schema version {version}, newer than this conflictmap "
+            f"understands ({SCHEMA_VERSION}); upgrade conflictmap"
+        )

@@ -1,0 +1,100 @@
+"""Ingestion on a Dask ``LocalCluster``: the same store as a single-process ingest.
+
+``store`` is each backend in turn (conftest). The articles are the bundled demo articles and
+the test articles (outlets reporting the same events, so that merging across articles
+matters), plus files that cannot be ingested.
+"""
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geo.formats import FORMATS
+from geo.pipeline import distributed
+from geo.pipeline.ingest import DEMO_ARTICLES, ingest_paths
+from geo.store.base import EventQuery
+from geo.store.sqlite.store import SQLiteStore
+
+pytest.importorskip("distributed")
+
+HERE = Path(__file__).resolve().parent
+TODAY = date(2026, 1, 1)
+
+
+def _articles(folder):
+    for source in (DEMO_ARTICLES, HERE / "data" / "articles"):
+        for f in sorted(Path(source).iterdir()):
+            shutil.copy(f, folder / f.name)
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary, not an article" * 10)
+    (folder / "empty.md").write_text("   \n")
+    return folder
+
+
+def _export(store):
+    sink = __import__("io").BytesIO()
+    fmt = FORMATS["geojson"]
+    fmt.write(fmt.events_for(store, EventQuery()), sink, meta={})
+    data = json.loads(sink.getvalue())
+    for feature in data["features"]:
+        feature["properties"].pop("updated_at")  # the time of the write
+    return data["features"]
+
+
+@pytest.mark.slow
+def test_dask_ingest_equals_a_single_process_ingest(store, tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    folder = _articles(tmp_path / "in")
+    # Small partitions and batches, so that results come back out of order and several
+    # write batches follow each other.
+    monkeypatch.setattr(distributed, "PARTITION_ARTICLES", 2)
+    monkeypatch.setattr(distributed, "BATCH_ARTICLES", 3)
+    lines = []
+    report = distributed.ingest_distributed(store, [folder], workers=2, today=TODAY,
+                                            echo=lines.append)  # fmt: skip
+    with SQLiteStore(tmp_path / "single.sqlite") as single:
+        expected = ingest_paths(single, [folder], today=TODAY)
+        assert _export(store) == _export(single)
+        assert [a["article_id"] for a in store.articles()] == [
+            a["article_id"] for a in single.articles()
+        ]
+    assert report.ok == expected.ok and len(report.ok) == 9
+    assert (report.events_added, report.events_updated) == (
+        expected.events_added, expected.events_updated)  # fmt: skip
+    assert report.events_added > 10 and report.events_updated > 0  # merging across outlets
+    failed = sorted(Path(p).name for p, _ in report.failed)
+    assert failed == ["broken.txt", "empty.md"]
+    assert [r for _, r in report.failed] == [r for _, r in expected.failed]
+    assert lines and lines[0].startswith("Dask dashboard: http://127.0.0.1:")
+
+
+def test_a_failing_task_is_retried_one_article_at_a_time(tmp_path):
+    """When a partition's task raises, each article runs alone: only the culprit fails."""
+    from distributed import Client, LocalCluster
+
+    good = tmp_path / "good.txt"
+    good.write_text("Russian forces attacked Kupiansk in the Kharkiv region on 3 March.\n")
+    with LocalCluster(n_workers=1, processes=False) as cluster, Client(cluster) as client:
+        future = client.submit(_boom, [str(good), "missing"], pure=False)
+        done = distributed._result(client, [str(good), 12345], future, TODAY)
+    assert done[0].error is None and done[0].article is not None
+    assert done[1].error and "12345" in done[1].error
+
+
+def _boom(paths):
+    raise RuntimeError("a worker-side bug")
+
+
+@pytest.mark.sqlite_only
+def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in sorted((HERE / "data" / "articles").iterdir()):
+        shutil.copy(f, folder / f.name)
+    result = runner.invoke(["ingest", "--workers", "1", "--no-progress", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard: http://127.0.0.1:" in result.stderr
+    assert f"Ingested {len(store.articles())} article(s)" in result.stdout
+    assert len(store.articles()) == 4 and store.count() > 0
