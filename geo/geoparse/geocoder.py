@@ -59,6 +59,8 @@ CACHE_SIZE = 50_000
 _NAME_CACHE = NAME_CACHE
 #: Words a shortened qualifier must not be reduced to.
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
+#: Match kinds by which a name is a place's own (a world city so named damps its namesakes).
+_OWN_NAME = frozenset({"main", "alternate", "transliterated"})
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
 _FALLBACK_SHARE = 0.85
 
@@ -210,6 +212,17 @@ class GazetteerGeocoder(NameMatching):
         """Return candidates ranked best first (:class:`Scored` with ``explain``)."""
         countries, lead, admin1, points = _context_terms(context)
         plain = not (countries or admin1 or points or areas)
+        rival = None  # the world city of the name, if any (see ranking.Features.rival_gap)
+        if countries:
+            for st in statics:
+                place = st.place
+                if (
+                    place.feature_class == "P"
+                    and st.match.kind in _OWN_NAME
+                    and (place.population >= ranking.WORLD_CITY or place.feature_code == "PPLC")
+                    and (rival is None or st.importance > rival.importance)
+                ):
+                    rival = st
         ranked = []
         for st in statics:
             place = st.place
@@ -222,9 +235,12 @@ class GazetteerGeocoder(NameMatching):
             if points:
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
             level, km, direction = self._qualifier_fit(place, areas)
+            gap = 0.0
+            if rival is not None and rival is not st and rival.place.country_code != cc:
+                gap = max(0.0, round(rival.importance - st.importance, 4))
             features = Features(
                 st.match.kind, st.match.similarity, st.importance, countries.get(cc, 0.0),
-                lead.get(cc, 0.0), doc_admin1, near_km, level, km, direction,
+                lead.get(cc, 0.0), doc_admin1, near_km, level, km, direction, gap,
             )  # fmt: skip
             ranked.append((ranking.raw_score(features), place, features))
         ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))

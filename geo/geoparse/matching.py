@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ROMANISATION_SWAPS",
     "edits1",
@@ -24,6 +26,8 @@ ROMANISATION_SWAPS = (
 )  # fmt: skip
 
 
+_ADJECTIVE_ENDINGS = ("sky", "skiy", "skyi", "skii", "skyy")
+_ADJ_END = {e: re.compile(rf"{e}(?= |$)") for e in _ADJECTIVE_ENDINGS}
 _VOWELS = str.maketrans({"e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "j": "a"})
 _DIGRAPHS = (("shch", "s"), ("kh", "x"), ("zh", "z"), ("sh", "s"), ("ch", "c"), ("ts", "c"))
 
@@ -48,6 +52,12 @@ def romanisations(key):
     Oleksandrivka).
     """
     out = {key.replace(a, b) for a, b in ROMANISATION_SWAPS if a in key}
+    # Adjectival endings of one word: Korenevsky, Korenevskiy, Korenevskyi, Korenevskii.
+    for ending in _ADJECTIVE_ENDINGS:
+        if key.endswith(ending) or (ending + " ") in key:
+            for other in _ADJECTIVE_ENDINGS:
+                if other != ending:
+                    out.add(_ADJ_END[ending].sub(other, key))
     if key.startswith(("ale", "ole")):
         out.add(("o" if key[0] == "a" else "a") + key[1:])
     out.discard(key)

@@ -181,6 +181,8 @@ class NameMatching:
         base, kind, near = strip_qualifiers(key)
         if kind == "district" and key.split()[-1] in ("hromada", "community"):
             kind = "hromada"
+        if kind == "physical" and self.gazetteer.has_key(key):
+            base, kind = key, None  # the word is part of a name ("Red Sea", "Deer River")
         matches = self._matches(key, wide=wide, fuzzy=fuzzy) if base == key else self._exact(key)
         if base != key:
             for idx, match in self._matches(base, wide=wide, fuzzy=fuzzy).items():

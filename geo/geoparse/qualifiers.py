@@ -7,6 +7,7 @@ Forms understood (any combination, in any case)::
     X in Y | X in the Y region          the village of X in the Y district
     X (Y) | X (Y district)              X near Y | X, near Y | X outside Y
     X, south of Y | X 10 km north-east of Y
+    Y's X (Kyiv's Shevchenkivskyi district)
     City - district                     (ACLED's "Donetsk - Petrovskyi")
 
 A qualifier that is not a place name ("Krynky, on the left bank of the Dnipro") is kept as
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from geo.gazetteer.normalize import AREA_WORDS
 
 __all__ = [
     "ADMIN2_REACH_KM",
@@ -36,7 +39,13 @@ DIRECTIONS = {
 _DASH = re.compile(r"\s+[-–—]\s+")
 _SPLIT = re.compile(r"[,;()\[\]]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f,;()\[\]]|\s[-–—]|\s(?:in|near|of|outside)\s", re.I)
+_SPECIAL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f,;()\[\]]|\s[-–—]|\s(?:in|near|of|outside)\s|['’]s\s", re.I
+)
+# "Kyiv's Shevchenkivskyi district": the possessor is where the place is, when the rest
+# names a part of it (not "Martha's Vineyard").
+_PART_WORDS = AREA_WORDS | {"neighbourhood", "neighborhood", "suburb", "quarter", "microdistrict"}
+_POSSESSOR = re.compile(r"^(?:the\s+)?([^'’]{2,}?)['’]s\s+(.+)$")
 _DIRECTION = re.compile(
     r"^(?:(?:about|some|around|roughly)\s+)?(?:\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|"
     r"miles?)\s+)?(?:to\s+the\s+)?(north|south|east|west)(?:[\s-]?(east|west))?(?:ern)?"
@@ -152,6 +161,14 @@ def parse_query(query, *, is_name=None):
         return ParsedQuery("")
     name, rest = parts[0], parts[1:]
     inner = []
+    owner = _POSSESSOR.match(name)
+    if (
+        owner
+        and not (is_name and is_name(name))
+        and any(w in _PART_WORDS for w in owner.group(2).lower().split())
+    ):
+        name = owner.group(2).strip()
+        rest = [owner.group(1).strip(), *rest]  # "Kyiv's X district": X, in Kyiv
     if not (is_name and is_name(name)):
         # "X near Y", "X south of Y", "X in Y" inside the first part.
         for pattern, wrap in ((_INNER_NEAR, "near {}"), (_INNER_DIRECTION, "{}"),

@@ -42,6 +42,7 @@ from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
     "FEATURE_BONUS",
+    "WORLD_CITY",
     "MATCH_STRENGTH",
     "MAX_CONTEXT_BONUS",
     "NEAR_KINDS",
@@ -77,6 +78,11 @@ WEIGHTS = {
     "q_radius": 0.35,
     "q_radius_km": 20.0,  # distance scale around a named town
     "q_direction": 0.1,
+    # A world city of the name damps the country terms of its smaller namesakes: a US text
+    # does not make "Toronto" Toronto, Ohio. Importance gaps up to "rival_free" do not
+    # count; beyond it the country terms fade by exp(-(gap - rival_free) / rival_scale).
+    "rival_free": 0.15,
+    "rival_scale": 0.15,
 }
 #: Strength of each kind of name match, before similarity.
 MATCH_STRENGTH = {
@@ -97,6 +103,9 @@ FEATURE_BONUS = {
 #: Importance adjustment by the precision of the gazetteer's point.
 PRECISION_BONUS = {"exact": 0.0, "near": -0.02, "admin2": -0.04}
 _SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
+#: A populated place this large (or a capital) is a world city: see ``rival_gap``.
+WORLD_CITY = 1_000_000
+_MAJOR_WATER = frozenset({"OCN", "SEA", "GULF", "STRT"})
 
 
 class RowInfo(NamedTuple):
@@ -117,8 +126,11 @@ def base_importance(pop, fclass, fcode, precision="exact"):
     p = min(1.0, math.log10(pop + 1) / 7)
     if fcode in COUNTRY_CODES:
         return 1.0
-    if fcode == "RGN":
+    if fcode == "RGN" or fcode == "CONT":
         return 0.9
+    if fclass == "H":
+        # Seas, oceans, gulfs and straits are known by name; bays, sounds, lakes less so.
+        return 0.85 if fcode in _MAJOR_WATER else 0.7
     if fcode == "ADM1":
         return 0.75 + 0.1 * p
     if fcode.startswith("ADM"):
@@ -152,6 +164,10 @@ def importance(imp, fclass, fcode, area, kind, has_populated):
         imp += 0.45 if fcode == "ADM2" else (-0.2 if fclass == "P" else 0.0)
     elif kind in ("place", "hromada"):
         imp -= 0.5 if fclass != "P" else 0.0
+    elif kind == "physical":
+        # "the Dnipro river", "Strait of Hormuz": a water body or relief, never the town or
+        # the unit of that name.
+        imp -= 0.0 if fclass in ("H", "T") else 1.0
     elif fcode.startswith("ADM"):
         imp -= 0.4 if has_populated else 0.1
     return imp
@@ -182,6 +198,11 @@ class Features:
         Distance to the town the qualifier names.
     direction : int
         +1 when the place lies in the direction the qualifier gives, -1 when opposite.
+    rival_gap : float
+        How much less important the place is than a world city of the same name (a
+        populated place of a million people or a capital; 0 when none or when it is one).
+        The document's country terms fade with it; its admin1 units and nearby places do
+        not (they point at the place itself).
     """
 
     match: str
@@ -194,6 +215,7 @@ class Features:
     qualifier: str | None = None
     qualifier_km: float | None = None
     direction: int = 0
+    rival_gap: float = 0.0
 
 
 def static_term(match, similarity, imp):
@@ -202,10 +224,13 @@ def static_term(match, similarity, imp):
     return strength * (WEIGHTS["name"] + WEIGHTS["prior"] * max(0.0, imp))
 
 
-def context_term(doc_country, doc_lead, doc_admin1, near_km):
-    """Return the context term of the score: the document's countries and admin1 units
-    (capped at :data:`MAX_CONTEXT_BONUS`) plus nearness to the point it is about."""
+def context_term(doc_country, doc_lead, doc_admin1, near_km, rival_gap=0.0):
+    """Return the context term of the score: the document's countries (faded by
+    ``rival_gap``) and admin1 units (capped at :data:`MAX_CONTEXT_BONUS`) plus nearness to
+    the point it is about."""
     bonus = WEIGHTS["doc_country"] * doc_country + WEIGHTS["doc_lead"] * doc_lead
+    if rival_gap > WEIGHTS["rival_free"]:
+        bonus *= math.exp(-(rival_gap - WEIGHTS["rival_free"]) / WEIGHTS["rival_scale"])
     if doc_admin1:
         bonus += WEIGHTS["doc_admin1"]
     bonus = min(MAX_CONTEXT_BONUS, bonus)
@@ -229,7 +254,7 @@ def raw_score(features):
     """Return the sum of the four terms, before clamping (candidates are sorted by it)."""
     total = static_term(features.match, features.similarity, features.importance)
     total += context_term(features.doc_country, features.doc_lead, features.doc_admin1,
-                          features.near_km)  # fmt: skip
+                          features.near_km, features.rival_gap)  # fmt: skip
     return total + qualifier_term(features.qualifier, features.qualifier_km, features.direction)
 
 

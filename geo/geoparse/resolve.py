@@ -28,6 +28,13 @@ __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic
 #: Readings of a qualifier tried, and how far below its best reading they may score.
 _QUALIFIER_READINGS = 4
 _QUALIFIER_SPREAD = 0.2
+#: Units a name can fall back on when no place of the name lies in them ("X, Y raion").
+_UNIT_CODES = frozenset({"ADM1", "ADM2", "RGN"})
+#: A fallback is taken over the name's own best place only when that place is a town smaller
+#: than this, farther than ``_FALLBACK_KM`` from the unit; it scores this share of the unit's.
+_FALLBACK_TOWN = 100_000
+_FALLBACK_KM = 50
+_FALLBACK_SHARE = 0.85
 #: Farthest a place may lie from the town qualifying it, by the wording that joins them.
 _QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "near": 60, "bearing": 150}
 
@@ -42,7 +49,9 @@ class Mention:
     "near"); ``label`` the parse's entity label naming it ("GPE"; "" when none);
     ``qualifier`` the qualifier used to resolve it, as written after it (", Donetsk
     region", "near Maiorsk"; "" when none); ``metonymic`` whether it stands for a
-    government or people ("Kyiv said"; None when not decided).
+    government or people ("Kyiv said"; None when not decided); ``fallback`` that no place
+    of the name lies where its qualifier says, so ``place`` is the qualifier's own unit
+    ("Stepove, Bakhmut raion" when the gazetteer knows no Stepove there).
     """
 
     start: int
@@ -57,6 +66,7 @@ class Mention:
     label: str = ""
     qualifier: str = ""
     metonymic: bool | None = None
+    fallback: bool = False
 
     def to_dict(self):
         """Return the CLI's JSON row (the contract keys, then score, precision, name...)."""
@@ -128,6 +138,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
             ranked = ctx.rank(span.query, area=span.area)
             if ranked:
                 found[i] = resolution(ranked, weights)
+    own = dict(found)  # before qualifiers: a fallback's name is judged by its own reading
     for i, qual in find_qualifiers(text, spans).items():
         if i in found and qual.target in found:
             better = _qualified(ctx, spans[i], qual, found[i], found[qual.target])
@@ -137,7 +148,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         found[i] = replace(res, sure=sure(ctx, spans[i], res))
     persons = person_names(spans, parse)
     verdicts = {
-        i: verdict(spans[i], res, weights, text, gaz, persons, parse) for i, res in found.items()
+        i: verdict(spans[i], own[i] if res.fallback else res, weights, text, gaz, persons, parse)
+        for i, res in found.items()
     }
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
@@ -168,7 +180,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         alternatives = tuple((p.geonameid, s) for p, s in res.ranked if p is not res.best)[:3]
         out.append(Mention(span.start, span.end, span.text, res.best, res.score, "location",
                            span.area, span.cue, alternatives, span.label,
-                           res.qualifier))  # fmt: skip
+                           res.qualifier, fallback=res.fallback))  # fmt: skip
     return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
 
 
@@ -222,9 +234,12 @@ def _qualified(ctx, span, qual, own, target):
     qualifier_ids = {p.geonameid for p, _s in target.ranked}
     if target.best not in [p for p, _s in readings]:
         readings.insert(0, (target.best, target.score))
+    tried_unit = None
     for place, score in readings[:_QUALIFIER_READINGS]:
         if best.feature_code in ("ADM1", "RGN") and place.feature_code not in COUNTRY_CODES:
             continue  # a unit is qualified by its country only
+        if tried_unit is None and place.feature_code in _UNIT_CODES:
+            tried_unit = (place, score)
         tried = [ctx.rank(qual.query, area=span.area)]
         tried.append(ctx.rank(span.query, area=span.area, near=(place.lat, place.lon)))
         # Last, the qualifier's area filters the name's candidates.
@@ -234,4 +249,17 @@ def _qualified(ctx, span, qual, own, target):
             if ranked and _within(resolution(ranked, weights).best, place, qual.kind, gaz):
                 reading = Resolution(target.ranked, place, score, target.qualifier)
                 return resolution(ranked, weights, qual.text), reading
+    if (
+        tried_unit is not None
+        and qual.kind in ("comma", "in", "paren")
+        and best.feature_class == "P"
+        and best.population < _FALLBACK_TOWN
+        and distance_km(best, tried_unit[0]) > _FALLBACK_KM
+    ):
+        # "Stepove, Bakhmut raion": no Stepove in that raion is known. The raion the text
+        # names is where the village is; a same-named village elsewhere is not it.
+        place, score = tried_unit
+        own_score = round(score * _FALLBACK_SHARE, 4)
+        found = Resolution([(place, own_score)], place, own_score, qual.text, fallback=True)
+        return found, Resolution(target.ranked, place, score, target.qualifier)
     return None

@@ -8,7 +8,14 @@ from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
+from geo.gazetteer.normalize import (
+    DISTRICT_WORDS,
+    PHYSICAL_LEADS,
+    PHYSICAL_WORDS,
+    PLACE_WORDS,
+    REGION_WORDS,
+    fold,
+)
 
 __all__ = [
     "LOCATIVE",
@@ -73,7 +80,9 @@ class Span:
     none) and ``relation`` how the parse's entities cover it (see
     :meth:`geo.geoparse.entities.ParseView.relation`); :func:`geo.geoparse.detect.detect`
     sets both, and ``verb``: the verb whose object the name is ("shell" in "shelled El
-    Fasher"). A region word written after the name in lower case ("the Kursk region",
+    Fasher"); ``placeword`` says that the text calls it a town ("Kherson city", "the city
+    of Kherson": the query then asks for a populated place). A region word written after
+    the name in lower case ("the Kursk region",
     "the Pokrovsk district") is left out of the span, which is the name, and ends at
     ``wording_end``; written as part of the name ("Kursk Oblast") it is in the span.
     """
@@ -95,6 +104,7 @@ class Span:
     relation: str = ""
     wording_end: int = 0
     verb: str = ""
+    placeword: bool = False
 
     def __post_init__(self):
         if self.wording_end < self.end:
@@ -218,6 +228,22 @@ def _cue(before_tokens, text, start):
     return ""
 
 
+def _physical_lead(before_tokens, tokens, i, text):
+    """Return True when the capitalised words right before a name make it a physical
+    feature's name ("Strait of Hormuz", "Lake Chad", "Mount Hermon")."""
+    if not before_tokens:
+        return False
+    words = before_tokens[-2:] if before_tokens[-1] == "of" else before_tokens[-1:]
+    lead = words[0]
+    if not lead[:1].isupper() or lead.lower().rstrip(".") not in PHYSICAL_LEADS:
+        return False
+    if words[-1] != "of" and lead.lower().rstrip(".") not in ("lake", "mount", "mt"):
+        return False
+    first = i - len(words)
+    gaps = [text[tokens[n][1] : tokens[n + 1][0]] for n in range(first, i)]
+    return all(g == " " for g in gaps)
+
+
 def _glued_to_digits(text, start, end):
     """Return True when a word touches a digit ("H5N1", "5G"): part of a code, not a name."""
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
@@ -286,7 +312,7 @@ def scan(text, gazetteer):
             continue  # a letter of a code ("N" in "H5N1")
         span_end = tokens[j][1]
         query = text[start:span_end]
-        area = False
+        area = placeword = False
         wording_end = span_end
         k = j + 1
         if kind == "name" and k < n_tok:
@@ -304,7 +330,36 @@ def scan(text, gazetteer):
                 if follow[0][:1].isupper() and k == j + 1:
                     span_end = wording_end  # "Donetsk Oblast": the word is part of the name
                 j = k
+            elif (
+                word in PLACE_WORDS
+                and follow[0].islower()
+                and k == j + 1
+                and text[span_end : tokens[k][0]] == " "
+            ):
+                # "Kherson city": the town (not its oblast), and said to be a place.
+                query = f"{query} {word}"
+                wording_end = tokens[k][1]
+                placeword = True
+                j = k
+            elif (
+                word in PHYSICAL_WORDS and k == j + 1 and not text[span_end : tokens[k][0]].strip()
+            ):
+                # "the Dnipro river": a river, not the city (the geocoder keeps water bodies
+                # and relief only); "Dnipro River" is one name.
+                query = f"{query} {follow[0]}"
+                wording_end = tokens[k][1]
+                if follow[0][:1].isupper():
+                    span_end = wording_end
+                j = k
         before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
+        lead = [w.lower() for w in before_tokens[-2:]]
+        if kind == "name" and len(lead) == 2 and lead[1] == "of" and lead[0] in PLACE_WORDS:
+            query = f"{lead[0]} of {query}"  # "the city of Kherson": the town, not the oblast
+            placeword = True
+        elif kind == "name" and _physical_lead(before_tokens, tokens, i, text):
+            # "Strait of Hormuz", "Lake Chad", "Mount Hermon": the feature, not a town.
+            lead_start = tokens[i - (2 if before_tokens[-1] == "of" else 1)][0]
+            query = f"{text[lead_start:start]}{query}"
         lowered = [w.lower().rstrip("s") for w in before_tokens[-2:]]
         if (
             kind == "name"
@@ -328,6 +383,6 @@ def scan(text, gazetteer):
         country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
                         _is_sentence_initial(text, start), before, after, person,
-                        cue, wording_end=wording_end))  # fmt: skip
+                        cue, wording_end=wording_end, placeword=placeword))  # fmt: skip
         resume = j + 1
     return out
