@@ -23,6 +23,7 @@ def _export_media():
         content[media] = {"schema": schema}
     return content
 
+
 __all__ = ["openapi_document"]
 
 
