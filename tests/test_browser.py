@@ -84,7 +84,12 @@ def _popup_id(page, events):
     box = page.locator(".leaflet-container").first.bounding_box()
     page.mouse.click(box["x"] + hit[1], box["y"] + hit[2])
     popup = page.locator(".leaflet-popup .cm-popup")
-    popup.wait_for(timeout=5000)
+    popup.first.wait_for(timeout=5000)
+    # a popup the viewer replaces (it re-opens the selected event after an auto-pan) fades
+    # out over a moment: wait until only the open one is left
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-popup .cm-popup').length === 1", timeout=5000
+    )
     return popup.get_attribute("data-event-id")
 
 
