@@ -19,7 +19,7 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers, is_background, is_scene
+from geo.extract.detect import find_triggers, is_anaphor, is_background, is_scene
 from geo.extract.places import (
     Candidate,
     chains,
@@ -220,6 +220,12 @@ def find_events_in(
             found = [replace(m, unreported=None) if m.unreported == "background"
                      and is_scene(triggers[k].token) else m
                      for k, m in enumerate(found)]  # fmt: skip
+        # "The attack came on the eve of a summit in Washington": a definite noun pointing
+        # back to an event of its type already told adds no event (nor its place)
+        told_types = {m.event_type for m in out if m.unreported is None}
+        trigger_tokens = frozenset(t.token.i for t in triggers)
+        anaphors = {m.trigger for k, m in enumerate(found) if m.event_type in told_types
+                    and is_anaphor(triggers[k].token, trigger_tokens)}  # fmt: skip
         if in_history:
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
@@ -230,6 +236,10 @@ def find_events_in(
         if pending is not None:
             found = _take_counts(found, pending)
             pending = None
+        # ... unless it brings counts of its own or lent by the sentence before
+        found = [replace(m, unreported="anaphor") if m.trigger in anaphors
+                 and m.unreported is None and not m.counts else m
+                 for m in found]  # fmt: skip
         pending = _lend_counts(sent, triggers, out, previous)
         previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
