@@ -237,6 +237,31 @@ def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     assert {(c.kind, c.low) for c in event.counts} == {("killed", 2), ("wounded", 5)}
 
 
+def test_a_new_paragraph_without_a_date_goes_on_with_the_articles_news_date():
+    text = (
+        "Russian missiles struck Zaporizhzhia on Wednesday, killing three people.\n\n"
+        "Officials said repairs would take weeks.\n\n"
+        "In Nikopol, drones hit a power line and a school."
+    )
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Zaporizhzhia", "Nikopol"]
+    assert {e.date_start for e in found} == {date(2024, 5, 8)}
+    assert found[1].date_basis == "inherited"
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The city was first shelled in 2014.",  # an old date is background, not the news
+        "It has been shelled almost daily since 2022.",  # so is a long stretch of time
+    ],
+)
+def test_a_new_paragraph_does_not_inherit_a_background_date(background):
+    text = background + "\n\nIn Nikopol, drones hit a power line and a school."
+    event = [e for e in events(text) if place_text(text, e) == "Nikopol"][0]
+    assert (event.date_start, event.date_basis) == (PUB, "report")
+
+
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):
     found, undated = extract_article(article("Drones struck Vinnytsia.", published=None), gaz)
     assert found == [] and undated == 1
