@@ -200,6 +200,13 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     # Places a small place abroad is measured against: those sure of their place.
     trusted = [(spans[i].key, r.best) for i, r in kept.items() if verdicts[i] and _anchors(r)]
     trusted += [("", res.best) for res in context_places if _anchors(res)]
+    # With no country named, the countries of the sure units and large towns are the
+    # document's (not those of a sure village: it may be a local name's namesake abroad).
+    countries = weights or {
+        p.country_code: 1.0
+        for _k, p in trusted
+        if p.country_code and (p.feature_code in BIG_UNITS or p.population >= 100_000)
+    }
     for i in list(kept):
         best, key = kept[i].best, spans[i].key
         others = [p for k, p in placed if k != key]
@@ -209,9 +216,9 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
         far = [distance_km(best, p) for k, p in trusted if k != key]
         if (
             far
-            and weights
+            and countries
             and not kept[i].qualifier
-            and weights.get(best.country_code, 0) == 0
+            and countries.get(best.country_code, 0) == 0
             and best.population < 100_000
             and best.feature_code not in BIG_UNITS
             and min(far) > _FAR_KM
