@@ -508,3 +508,94 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
         r.assert_clean()
     finally:
         r.close()
+
+
+def _front_version(day, geom, name):
+    from geo.frontlines import FrontLineVersion
+
+    feature = {"type": "Feature", "geometry": geom, "properties": {"name": name, "kind": (
+        "area" if geom["type"].endswith("Polygon") else "line")}}  # fmt: skip
+    return FrontLineVersion(source="ISW", valid_from=day, features=(feature,), file_name="t.kml")
+
+
+def test_front_lines_follow_the_end_of_the_window(rec, store, base_url, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    asked = []
+    page = rec.page()
+    page.on("request", lambda r: "/front_lines/" in r.url and asked.append(r.url))
+    page.goto(base_url + "/map", wait_until="load")
+    wait_drawn(page)
+
+    def front():
+        page.wait_for_function(
+            "() => { const f = ConflictMap.current.frontLines;"
+            " return f && f.date === (ConflictMap.current.state.end) }",
+            timeout=5000,
+        )
+        return page.evaluate(
+            """() => { const f = ConflictMap.current.frontLines;
+            return {from: f.versions.map(v => v.valid_from), date: f.date,
+                    areas: document.querySelectorAll('.cm-front-area').length,
+                    lines: document.querySelectorAll('.cm-front-line').length}; }"""
+        )
+
+    # the window ends after 1 November: the November version (a line) is drawn
+    now = front()
+    assert now["from"] == ["2024-11-01"] and (now["areas"], now["lines"]) == (0, 1)
+    caption = page.locator(".cm-front-caption").inner_text()
+    assert "ISW of 2024-11-01" in caption
+    # the window's end moved back into October: the October area replaces it
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    end = viewer_state(page)["state"]["end"]
+    assert end < "2024-11-01"
+    then = front()
+    assert then["from"] == ["2024-10-01"] and (then["areas"], then["lines"]) == (1, 0)
+    assert "until 2024-10-31" in page.locator(".cm-front-caption").inner_text()
+    screenshot(page, "map_front_lines")
+    # playing the window forward brings the November version back
+    fetched = len(asked)
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.some(v => v.valid_from === '2024-11-01')",
+        timeout=20_000,
+    )
+    page.locator(".cm-play").click()
+    # one request per version change, not one per step: the answer says how long it holds
+    assert len(asked) - fetched <= 2
+    assert all("datetime=" in u for u in asked)
+    # the layer can be turned off like any other
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Front lines")
+    label.locator("input").uncheck()
+    assert page.locator(".cm-front-line, .cm-front-area").count() == 0
+    rec.assert_clean()
+
+
+def test_static_map_carries_the_front_lines_of_its_window(rec, tmp_path, runner, store, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    page.wait_for_function("() => ConflictMap.current.frontLines.loads >= 1", timeout=5000)
+    assert page.locator(".cm-front-line").count() == 1  # the window ends in November
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.map(v => v.valid_from).join() ==="
+        " '2024-10-01'",
+        timeout=5000,
+    )
+    assert page.locator(".cm-front-area").count() == 1
+    rec.assert_clean()

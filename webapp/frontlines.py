@@ -21,6 +21,7 @@ __all__ = [
     "collection_doc",
     "item_response",
     "items_response",
+    "unchanged_span",
 ]
 
 #: The collection's id, title and description (listed in ``/collections``).
@@ -208,6 +209,7 @@ def items_response(store, args, limits):
         store, values.get("datetime"), values.get("source", ()), values.get("bbox")
     )
     page = features[offset : offset + limit]
+    window = values.get("datetime")
     body = {
         "type": "FeatureCollection",
         "numberMatched": len(features),
@@ -228,10 +230,49 @@ def items_response(store, args, limits):
             ),  # fmt: skip
         ],
     }
+    if window is not None and window.start is not None and window.start == window.end:
+        metas = store.front_line_versions(values.get("source", ()))
+        body["unchanged"] = unchanged_span(metas, window.start)
     resp = jsonify(body)
     resp.mimetype = _GEOJSON
     resp.headers["Content-Crs"] = f"<{params.CRS84}>"
     return resp
+
+
+def unchanged_span(metas, day):
+    """Return ``{"start", "end"}``: the days around ``day`` with the same versions in force.
+
+    A client showing the answer for ``day`` needs no new request while the date it shows
+    stays inside (None is open). Every version's start and end bounds it.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> metas = [{"source": "a", "valid_from": "2024-01-10"},
+    ...          {"source": "a", "valid_from": "2024-02-01"}]
+    >>> unchanged_span(metas, date(2024, 1, 20))
+    {'start': '2024-01-10', 'end': '2024-01-31'}
+    >>> unchanged_span(metas, date(2024, 1, 1))
+    {'start': None, 'end': '2024-01-09'}
+    """
+    from datetime import date, timedelta
+
+    from geo.frontlines.model import validity
+
+    iso = day.isoformat()
+    lo = hi = None
+    for (_source, start), end in validity(metas).items():
+        if start <= iso:
+            lo = start if lo is None or start > lo else lo
+        else:
+            before = (date.fromisoformat(start) - timedelta(days=1)).isoformat()
+            hi = before if hi is None or before < hi else hi
+        if end is not None and end < iso:
+            after = (date.fromisoformat(end) + timedelta(days=1)).isoformat()
+            lo = after if lo is None or after > lo else lo
+        elif end is not None:
+            hi = end if hi is None or end < hi else hi
+    return {"start": lo, "end": hi}
 
 
 def item_response(store, item_id):

@@ -16,6 +16,7 @@ from webapp.elements import (
     DataStamp,
     EventLayer,
     FilterPanel,
+    FrontLines,
     InlineJSON,
     Legend,
     StartViewer,
@@ -39,7 +40,13 @@ __all__ = [
 #: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/maps-static"
-_OWN_ASSETS = ("conflictmap.js", "symbols.js", "controls.js", "conflictmap.css")
+_OWN_ASSETS = (
+    "conflictmap.js",
+    "symbols.js",
+    "controls.js",
+    "frontlines.js",
+    "conflictmap.css",
+)
 
 
 def event_types():
@@ -134,6 +141,7 @@ def build_map(
     limit=5000,
     export_limit=1_000_000,
     title="conflictmap",
+    front_lines=None,
 ):
     """Return the folium map shell for the viewer.
 
@@ -172,6 +180,10 @@ def build_map(
         ``limit`` passed with download links.
     title : str, default "conflictmap"
         The page title.
+    front_lines : str or list, optional
+        The dated front lines: the ``front_lines`` items URL ("api" mode), or every version
+        as ``{source, valid_from, valid_to, features}`` (inlined, "static" mode). None: no
+        front-line layer (no version stored).
 
     Raises
     ------
@@ -232,6 +244,11 @@ def build_map(
     Legend(viewer).add_to(m)
     if extent:
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
+    if isinstance(front_lines, str):
+        FrontLines(viewer, url=front_lines).add_to(m)
+    elif front_lines:
+        InlineJSON("cm-front-lines", list(front_lines)).add_to(m)
+        FrontLines(viewer, inline="cm-front-lines").add_to(m)
     if not embed:
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
     Tools(viewer, formats=download_formats()).add_to(m)

@@ -121,6 +121,9 @@ def _page(*, embed):
         embed_url=f"{root}/embed",
         limit=limit,
         title="conflictmap — embedded map" if embed else "conflictmap",
+        front_lines=(
+            f"{root}/collections/front_lines/items" if store.front_line_versions() else None
+        ),
     )
     page = render_page(m, nonce=getattr(g, "csp_nonce", None))
     # oEmbed discovery: consumers find the embed of this exact view from the page itself
