@@ -260,6 +260,8 @@ class EventStore(abc.ABC):
     def put_front_lines(self, version, *, replace: bool = False) -> dict:
         """Store a ``FrontLineVersion``; return its description (``version.meta()``).
 
+        ``imported_at`` is now, or the version's own when it has one (a copy keeps it).
+
         A version of the same source and date already stored is kept (``ValidationError``
         naming both) unless ``replace``. Needs the ``"front_lines"`` capability.
         """

@@ -42,7 +42,7 @@ def put(store, version, *, replace=False):
             "store cannot keep",
             field="features",
         )
-    now = utcnow_iso()
+    now = version.imported_at or utcnow_iso()  # a copy keeps the time of the import
     box = version.bbox()
 
     def unit():

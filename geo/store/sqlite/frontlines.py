@@ -39,7 +39,7 @@ def put(store, version, *, replace=False):
             f"put_front_lines takes a FrontLineVersion; got {type(version).__name__}",
             field="version",
         )
-    now = utcnow_iso()
+    now = version.imported_at or utcnow_iso()  # a copy keeps the time of the import
     box = version.bbox()
     conn = store._conn()
     with store.transaction():
