@@ -599,3 +599,56 @@ def test_static_map_carries_the_front_lines_of_its_window(rec, tmp_path, runner,
     )
     assert page.locator(".cm-front-area").count() == 1
     rec.assert_clean()
+
+
+def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    renders = viewer_state(page)["renders"]
+    overlays = page.locator(".leaflet-control-layers-overlays")
+    overlays.locator("label", has_text="Regions").locator("input").check()
+    overlays.locator("label", has_text="Captures").locator("input").uncheck()
+    wait_drawn(page, renders + 1)
+    page.locator(".cm-step").select_option("30")
+    page.locator(".cm-filters summary").click()
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters select[name=status]").select_option("claimed")
+    page.wait_for_function("() => ConflictMap.current.state.status === 'claimed'")
+    wait_drawn(page, renders + 1)
+    event_id = _popup_id(page, events)
+    page.locator(".cm-permalink").click()
+    link = page.locator(".cm-share-text").input_value()
+    for part in ("layers=regions", "step=30", "status=claimed", f"event={event_id}", "type="):
+        assert part in link, part
+    again = _open(rec, link)
+    page.close()
+    again.locator(".leaflet-popup .cm-popup").wait_for(timeout=5000)
+    regions = again.locator(".leaflet-control-layers-overlays label", has_text="Regions")
+    assert regions.locator("input").is_checked()
+    captures = again.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    assert not captures.locator("input").is_checked()
+    assert again.locator(".cm-step").input_value() == "30"
+    assert again.locator(".cm-filters select[name=status]").input_value() == "claimed"
+    assert again.locator(".cm-notice").is_hidden()  # nothing in it was unknown
+    # the regions outlines were asked for because the link said so
+    again.wait_for_function("() => ConflictMap.current.basemapLoaded >= 2", timeout=120_000)
+    rec.assert_clean()
+
+
+def test_unknown_link_values_are_reported_not_applied(rec, base_url, events):
+    page = _open(rec, base_url + "/map?type=bogus")
+    state = viewer_state(page)
+    assert state["shown"] == len(events)  # every layer stays on
+    notice = page.locator(".cm-notice")
+    assert notice.is_visible() and "type=bogus" in notice.inner_text()
+    query = "type=bogus,capture&step=9&status=nope&lat=999&start=2024-99-01&layers=tanks&zz=1"
+    page = _open(rec, base_url + "/map?" + query)
+    state = viewer_state(page)
+    captures = sum(1 for e in events if e.event_type == "capture")
+    assert state["shown"] == captures and state["state"]["status"] == ""
+    params = page.eval_on_selector_all(".cm-notice li", "ls => ls.map(l => l.dataset.param)")
+    assert sorted(params) == ["lat", "layers", "start", "status", "step", "type", "zz"]
+    assert page.locator(".cm-step").input_value() == "7"
+    screenshot(page, "map_link_notice")
+    page.locator(".cm-notice-close").click()
+    assert page.locator(".cm-notice").is_hidden()
+    rec.assert_clean()

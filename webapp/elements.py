@@ -16,6 +16,7 @@ __all__ = [
     "FrontLines",
     "InlineJSON",
     "Legend",
+    "Notices",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -144,6 +145,12 @@ class FrontLines(_ViewerPart):
     """
 
     function = "addFrontLines"
+
+
+class Notices(_ViewerPart):
+    """A small notice listing what the URL asked for that the map did not apply."""
+
+    function = "addNotices"
 
 
 class StartViewer(MacroElement):

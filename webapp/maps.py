@@ -19,6 +19,7 @@ from webapp.elements import (
     FrontLines,
     InlineJSON,
     Legend,
+    Notices,
     StartViewer,
     TimeControl,
     Tools,
@@ -26,6 +27,7 @@ from webapp.elements import (
 
 __all__ = [
     "ATTRIBUTION",
+    "PERMALINK_PARAMS",
     "STATIC_DIR",
     "build_map",
     "data_extent",
@@ -46,6 +48,27 @@ _OWN_ASSETS = (
     "controls.js",
     "frontlines.js",
     "conflictmap.css",
+)
+
+
+#: Query parameters a map URL (page, embed, static file's hash) understands: the view
+#: (``lat``, ``lon``, ``z``), the window and its ``step``, the layers (``type``: event types;
+#: ``layers``: regions and front lines; ``basemap``), the filters and the selected ``event``.
+PERMALINK_PARAMS = (
+    "start",
+    "end",
+    "step",
+    "type",
+    "layers",
+    "basemap",
+    "actor",
+    "status",
+    "q",
+    "precise",
+    "event",
+    "lat",
+    "lon",
+    "z",
 )
 
 
@@ -224,6 +247,10 @@ def build_map(
         "page_url": page_url,
         "embed_url": embed_url,
         "api": dict(api or {}),
+        "statuses": list(STATUSES),
+        "permalink_params": list(PERMALINK_PARAMS),
+        "overlay_ids": ["regions"] + (["front_lines"] if front_lines else []),
+        "step_days": 7,
     }
     if mode == "static":
         InlineJSON("cm-data", data).add_to(m)
@@ -253,6 +280,7 @@ def build_map(
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
     Tools(viewer, formats=download_formats()).add_to(m)
     DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    Notices(viewer).add_to(m)
     StartViewer(viewer).add_to(m)
     if embed:
         folium.Element("<style>body{margin:0}</style>").add_to(m.get_root().header)

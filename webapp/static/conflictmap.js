@@ -80,28 +80,81 @@
     this.listeners.forEach(function (fn) { fn(self); });
   };
 
+  // what the URL asks for; a value the page does not know is reported (viewer.notices),
+  // never applied silently
   Viewer.prototype.readState = function () {
     var q = new URLSearchParams(window.location.search);
     var h = window.location.hash.replace(/^#/, "");
     if (h) new URLSearchParams(h).forEach(function (v, k) { if (!q.has(k)) q.set(k, v); });
     var ext = this.cfg.window || this.cfg.extent || {};
+    var notices = this.notices = [];
+    function bad(name, value, expected) {
+      notices.push({ param: name, value: value, text: name + "=" + value + " is not understood (" + expected + "): ignored" });
+    }
+    function day(name, fallback) {
+      if (!q.has(name) || q.get(name) === "") return fallback;
+      var v = q.get(name);
+      if (toDay(v) === null || !/^\d{4}-\d{2}-\d{2}/.test(v)) { bad(name, v, "a date YYYY-MM-DD"); return fallback; }
+      return v.slice(0, 10);
+    }
+    function num(name, parse, lo, hi) {
+      if (!q.has(name) || q.get(name) === "") return NaN;
+      var v = parse(q.get(name));
+      if (isNaN(v) || v < lo || v > hi) { bad(name, q.get(name), "a number from " + lo + " to " + hi); return NaN; }
+      return v;
+    }
+    function list(name, known, what) {
+      if (!q.has(name)) return null;
+      var asked = q.get(name).split(",").filter(function (t) { return t !== ""; });
+      var ok = asked.filter(function (t) {
+        if (known.indexOf(t) >= 0) return true;
+        bad(name, t, what + ": " + known.join(", "));
+        return false;
+      });
+      // a list of nothing but unknown values keeps the default rather than an empty map
+      return ok.length || !asked.length ? ok : null;
+    }
+    var typeIds = this.cfg.types.map(function (t) { return t.id; });
     var s = {
-      start: toDay(q.get("start")) !== null ? q.get("start").slice(0, 10) : ext.start,
-      end: toDay(q.get("end")) !== null ? q.get("end").slice(0, 10) : ext.end,
-      types: null,
+      start: day("start", ext.start),
+      end: day("end", ext.end),
+      types: list("type", typeIds, "event types"),
+      layers: list("layers", this.cfg.overlay_ids || [], "layers"),
+      basemap: q.get("basemap") || "",
+      step: q.get("step") || "",
       actor: q.get("actor") || "",
       status: q.get("status") || "",
       q: q.get("q") || "",
       event: q.get("event") || "",
-      lat: parseFloat(q.get("lat")),
-      lon: parseFloat(q.get("lon")),
-      z: parseInt(q.get("z"), 10)
+      precise: q.get("precise") === "1",
+      lat: num("lat", parseFloat, -90, 90),
+      lon: num("lon", parseFloat, -180, 180),
+      z: num("z", function (v) { return /^\d+$/.test(v) ? parseInt(v, 10) : NaN; }, 0, 20)
     };
-    if (q.has("type")) {
-      var known = this.types;
-      s.types = q.get("type").split(",").filter(function (t) { return known[t]; });
+    if (q.has("precise") && ["0", "1", ""].indexOf(q.get("precise")) < 0) bad("precise", q.get("precise"), "1 or 0");
+    if (s.status && (this.cfg.statuses || []).length && this.cfg.statuses.indexOf(s.status) < 0) {
+      bad("status", s.status, "one of " + this.cfg.statuses.join(", "));
+      s.status = "";
     }
+    if (s.step && ["1", "7", "30"].indexOf(s.step) < 0) { bad("step", s.step, "1, 7 or 30 days"); s.step = ""; }
+    if (s.start && s.end && s.start > s.end) {
+      bad("start", s.start, "a date before end=" + s.end);
+      s.start = ext.start;
+      if (s.start && s.start > s.end) s.end = ext.end;
+    }
+    var names = this.cfg.permalink_params || [];
+    q.forEach(function (v, k) {
+      if (names.length && names.indexOf(k) < 0 && k !== "f") {
+        notices.push({ param: k, value: v, text: "the parameter " + k + " is not one this map understands: ignored" });
+      }
+    });
     return s;
+  };
+
+  // report what the URL asked for that the map could not apply (basemap, layers, event…)
+  Viewer.prototype.notice = function (param, value, text) {
+    this.notices.push({ param: param, value: value, text: text });
+    this.emit();
   };
 
   Viewer.prototype.params = function (withView) {
@@ -110,6 +163,16 @@
     if (s.end) p.set("end", s.end);
     var on = this.visibleTypes();
     if (on.length !== this.cfg.types.length) p.set("type", on.join(","));
+    var self = this, layers = [], differ = false;
+    Object.keys(this.overlays || {}).forEach(function (id) {
+      var shown = self.map.hasLayer(self.overlays[id].layer);
+      if (shown) layers.push(id);
+      if (shown !== self.overlays[id].shown) differ = true;
+    });
+    if (differ) p.set("layers", layers.join(","));
+    if (this.basemapId && this.basemapId !== this.defaultBasemap) p.set("basemap", this.basemapId);
+    if (this.stepDays && String(this.stepDays()) !== String(this.cfg.step_days || 7)) p.set("step", String(this.stepDays()));
+    if (s.precise) p.set("precise", "1");
     if (s.actor) p.set("actor", s.actor);
     if (s.status) p.set("status", s.status);
     if (s.q) p.set("q", s.q);
@@ -121,6 +184,12 @@
       p.set("z", String(this.map.getZoom()));
     }
     return p;
+  };
+
+  // a layer other than an event type (regions, front lines): `shown` is its default
+  Viewer.prototype.addOverlay = function (id, layer, shown) {
+    this.overlays = this.overlays || {};
+    this.overlays[id] = { layer: layer, shown: !!shown };
   };
 
   Viewer.prototype.visibleTypes = function () {
@@ -562,7 +631,11 @@
     fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
       .then(function (full) { self.openPopup(full); self.emit(); })
-      .catch(function () { self.state.event = ""; self.writeUrl(); });
+      .catch(function () {
+        self.notice("event", id, "event=" + id + " was not found (deleted, or another store): ignored");
+        self.state.event = "";
+        self.writeUrl();
+      });
   };
 
   Viewer.prototype.start = function () {
@@ -576,6 +649,19 @@
       this.cfg.types.forEach(function (t) {
         if (s.types.indexOf(t.id) < 0) self.map.removeLayer(self.layers[t.id]);
       });
+    }
+    Object.keys(this.overlays || {}).forEach(function (id) {
+      var o = self.overlays[id], on = s.layers ? s.layers.indexOf(id) >= 0 : o.shown;
+      if (on && !self.map.hasLayer(o.layer)) o.layer.addTo(self.map);
+      if (!on && self.map.hasLayer(o.layer)) self.map.removeLayer(o.layer);
+    });
+    if (s.layers) {
+      s.layers.forEach(function (id) {
+        if (!(self.overlays || {})[id]) self.notice("layers", id, "layers=" + id + ": this map has no such layer now: ignored");
+      });
+    }
+    if (s.basemap && this.chooseBasemap && !this.chooseBasemap(s.basemap)) {
+      this.notice("basemap", s.basemap, "basemap=" + s.basemap + " is not one of " + Object.keys(this.baseLayers || {}).join(", ") + ": ignored");
     }
     var again = debounce(function () { self.refresh(); }, 150);
     this.map.on("moveend", again);

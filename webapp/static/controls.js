@@ -54,13 +54,34 @@
     var inline = cfg.inline || {};
     var countries = layerFor("country", inline.country ? CM.readJson(inline.country) : null);
     base["Countries (Natural Earth, offline)"] = countries.addTo(map);
+    // permalink ids of the base layers: "countries", then each tile layer's name as a slug
+    viewer.baseLayers = { countries: countries };
+    viewer.defaultBasemap = viewer.basemapId = "countries";
     if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
       // admin1 outlines are several megabytes: fetched only when the reader turns them on
       overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
       if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
+      viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1);
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+      viewer.baseLayers[String(t.name).toLowerCase().replace(/[^a-z0-9]+/g, "-")] = base[t.name];
+    });
+    viewer.chooseBasemap = function (id) {
+      var chosen = viewer.baseLayers[id];
+      if (!chosen) return false;
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (k !== id && map.hasLayer(viewer.baseLayers[k])) map.removeLayer(viewer.baseLayers[k]);
+      });
+      if (!map.hasLayer(chosen)) chosen.addTo(map);
+      viewer.basemapId = id;
+      return true;
+    };
+    map.on("baselayerchange", function (e) {
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (viewer.baseLayers[k] === e.layer) viewer.basemapId = k;
+      });
+      viewer.writeUrl();
     });
     viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
     viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
@@ -189,7 +210,7 @@
         opt.value = o[0];
         ui.step.appendChild(opt);
       });
-      ui.step.value = String(opts && opts.step_days ? opts.step_days : 7);
+      ui.step.value = s.step || String(opts && opts.step_days ? opts.step_days : 7);
       ui.from = el("input", "cm-from");
       ui.to = el("input", "cm-to");
       [ui.from, ui.to].forEach(function (r) {
@@ -220,6 +241,7 @@
     ui.to.addEventListener("input", function () {
       set(Math.min(parseInt(ui.to.value, 10), CM.toDay(s.start)), parseInt(ui.to.value, 10));
     });
+    ui.step.addEventListener("change", function () { viewer.writeUrl(); });
     ui.back.addEventListener("click", function () { stop(); viewer.step(-1); });
     ui.fwd.addEventListener("click", function () { stop(); viewer.step(1); });
     ui.play.addEventListener("click", function () {
@@ -377,6 +399,37 @@
         else a.hidden = true;
       });
     });
+  };
+
+  // ---- what the URL asked for that the map could not apply --------------------------------
+  CM.addNotices = function (viewer) {
+    var box = null, list = null, shown = 0;
+    control("topleft", "cm-notice", function (b) {
+      box = b;
+      box.setAttribute("role", "status");
+      box.hidden = true;
+      var close = el("button", "cm-notice-close", "×");
+      close.type = "button";
+      close.setAttribute("aria-label", "Dismiss");
+      close.addEventListener("click", function () { box.hidden = true; });
+      box.appendChild(close);
+      box.appendChild(el("strong", null, "Parts of this link were not applied"));
+      list = el("ul");
+      box.appendChild(list);
+    }).addTo(viewer.map);
+    function sync() {
+      var notes = viewer.notices || [];
+      if (notes.length === shown) return;
+      for (var i = shown; i < notes.length; i++) {
+        var li = el("li", null, notes[i].text);
+        li.setAttribute("data-param", notes[i].param);
+        list.appendChild(li);
+      }
+      shown = notes.length;
+      box.hidden = false;
+    }
+    viewer.on(sync);
+    sync();
   };
 
   // ---- "data as of" stamp ----------------------------------------------------------------

@@ -129,7 +129,8 @@
     viewer.updateFrontLines = update;
     ctl = viewer.layerControl;
     if (ctl) ctl.addOverlay(layer, "Front lines (dated geometry)");
-    if (!viewer.state.hidden || viewer.state.hidden.indexOf("front_lines") < 0) layer.addTo(map);
+    layer.addTo(map);
+    viewer.addOverlay("front_lines", layer, true);
     map.on("overlayadd", function (e) { if (e.layer === layer) { hatch(map); update(); describe(); } });
     map.on("overlayremove", function (e) { if (e.layer === layer) describe(); });
     caption = el("div", "cm-front-caption");
