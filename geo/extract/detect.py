@@ -363,6 +363,28 @@ def is_scene(token) -> bool:
     return token.dep_ in ("pobj", "pcomp") and token.head.lower_ in _BACKGROUND_PREPS
 
 
+_ANAPHORIC_DETS = frozenset("the this that these those both such".split())
+# verbs that tell where or when the event itself took place ("the attack happened in X")
+_LOCATING = frozenset("happen occur take unfold erupt break begin start".split())
+
+
+def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
+    """Return whether a noun trigger points back to an event already told ("The attack came
+    on the eve of a summit in Washington", "Both strikes followed ..."): a definite subject
+    with nothing of its own (no place, modifier, count or clause), whose verb is neither an
+    event word nor one that locates the event ("the attack took place in X")."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if not any(c.dep_ in ("det", "predet") and c.lower_ in _ANAPHORIC_DETS
+               for c in token.children):  # fmt: skip
+        return False
+    own = ("prep", "compound", "amod", "poss", "nummod", "acl", "relcl", "appos")
+    if any(c.dep_ in own for c in token.children):
+        return False
+    verb = token.head
+    return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
+
+
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
     """Return the event triggers of a parsed sentence (a spaCy ``Span``), in text order.
 
