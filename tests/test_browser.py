@@ -459,8 +459,8 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
                 "Object.values(ConflictMap.current.drawn).filter(l => l.cmAreaKey)"
                 ".map(l => l.cmFill)"
             )
-            assert len(fills) == 3 and all(0 < f < 0.15 for f in fills)
-            assert abs((1 - (1 - fills[0]) ** 3) - 0.15) < 1e-9  # together: one area's fill
+            assert len(fills) == 3 and all(0 < f < 0.6 for f in fills)
+            assert abs((1 - (1 - fills[0]) ** 3) - 0.6) < 1e-9  # together: one area's hatch
 
             def click(lat, lon):
                 x, y = page.evaluate(
@@ -652,3 +652,76 @@ def test_unknown_link_values_are_reported_not_applied(rec, base_url, events):
     page.locator(".cm-notice-close").click()
     assert page.locator(".cm-notice").is_hidden()
     rec.assert_clean()
+
+
+def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, store):
+    square = [[[35.0, 51.0], [37.0, 51.0], [37.0, 52.0], [35.0, 52.0], [35.0, 51.0]]]
+    base = {"date_start": "2024-11-02", "summary": "s"}
+    events = [
+        Event.from_dict({**base, "event_id": "oblast", "event_type": "deployment",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "oblast-attack", "event_type": "attack",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "stated", "event_type": "attack",
+                         "latitude": 51.2, "longitude": 35.3, "geo_precision": "exact",
+                         "date_basis": "stated"}),
+        Event.from_dict({**base, "event_id": "undated", "event_type": "attack",
+                         "latitude": 51.3, "longitude": 35.6, "geo_precision": "exact",
+                         "date_basis": "report", "reported_at": "2024-11-02"}),
+        Event.from_dict({**base, "event_id": "unplaced", "event_type": "capture",
+                         "latitude": 51.25, "longitude": 35.9, "geo_precision": "exact",
+                         "tags": ["place-assumed"]}),
+        Event.from_dict({**base, "event_id": "near", "event_type": "capture",
+                         "latitude": 51.35, "longitude": 36.3, "geo_precision": "near"}),
+    ]  # fmt: skip
+    store.put_events(events)
+    r = Recorder(browser)
+    try:
+        with live_server(app) as url:
+            page = r.page()
+            page.goto(url + "/map", wait_until="load")
+            wait_drawn(page)
+            styles = page.evaluate(
+                """() => { const out = {}, d = ConflictMap.current.drawn;
+                for (const id in d) {
+                  const o = (d[id].getLayers ? d[id].getLayers()[0] : d[id]).options;
+                  out[id] = {pattern: o.fillColor instanceof CanvasPattern, color: o.color,
+                             fill: o.fillOpacity, opacity: o.opacity}; }
+                return out; }"""
+            )
+            # areas: a hatch (a pattern, never a flat fill) and one outline colour for all types
+            for area in ("oblast", "oblast-attack"):
+                assert styles[area]["pattern"] and styles[area]["fill"] < 0.6
+            assert styles["oblast"]["color"] == styles["oblast-attack"]["color"]
+            # an assumed date or place is drawn fainter than a stated one
+            assert styles["stated"]["opacity"] == 1
+            assert styles["undated"]["opacity"] < 1 and styles["unplaced"]["opacity"] < 1
+            assert styles["undated"]["fill"] < styles["stated"]["fill"]
+            page.evaluate("ConflictMap.current.select('undated')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="undated"]')
+            popup.wait_for(timeout=5000)
+            assert "Date assumed" in popup.inner_text() and "2024-11-02" in popup.inner_text()
+            page.evaluate("ConflictMap.current.select('unplaced')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="unplaced"]')
+            popup.wait_for(timeout=5000)
+            assert "Place assumed" in popup.inner_text()
+            page.keyboard.press("Escape")
+            screenshot(page, "map_honest_precision")
+            # "precise places only": no areas, no "near"
+            renders = viewer_state(page)["renders"]
+            page.locator(".cm-filters summary").click()
+            page.locator(".cm-filters input[name=precise]").check()
+            wait_drawn(page, renders + 1)
+            page.wait_for_function("() => ConflictMap.current.shown === 3")
+            shown = sorted(page.evaluate("Object.keys(ConflictMap.current.features)"))
+            assert shown == ["stated", "undated", "unplaced"]
+            assert "precise=1" in page.url
+            page.locator(".cm-download summary").click()
+            assert "geo_precision=exact" in page.locator(".cm-dl-csv").get_attribute("href")
+        r.assert_clean()
+    finally:
+        r.close()

@@ -275,6 +275,8 @@ def _filters(items):
         out["q"] = q.text
     if q.source:
         out["source"] = q.source
+    if q.extra.get("geo_precision"):
+        out["geo_precision"] = q.extra["geo_precision"]
     return out
 
 

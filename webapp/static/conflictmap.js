@@ -39,6 +39,33 @@
       t = setTimeout(function () { fn.apply(self, args); }, ms);
     };
   }
+  // an event whose date or place the sources do not state (drawn fainter, said in the popup)
+  function assumed(p) {
+    var tags = p.tags || [];
+    return {
+      date: p.date_basis === "report" || tags.indexOf("date-assumed") >= 0,
+      place: tags.indexOf("place-assumed") >= 0
+    };
+  }
+
+  // a light diagonal hatch in one colour, for the areas of area-level events (never opaque)
+  var hatches = {};
+  function hatch(color) {
+    if (hatches[color]) return hatches[color];
+    var c = document.createElement("canvas");
+    c.width = c.height = 10;
+    var ctx = c.getContext("2d");
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.2;
+    ctx.beginPath();
+    ctx.moveTo(0, 10); ctx.lineTo(10, 0);
+    ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
+    ctx.moveTo(8, 12); ctx.lineTo(12, 8);
+    ctx.stroke();
+    hatches[color] = ctx.createPattern(c, "repeat");
+    return hatches[color];
+  }
+
   // ---- the viewer -------------------------------------------------------------------------
   function Viewer(map, cfg) {
     this.map = map;
@@ -240,6 +267,7 @@
     if (s.actor) p.set("actor", s.actor);
     if (s.status) p.set("status", s.status);
     if (s.q) p.set("q", s.q);
+    if (s.precise) p.set("geo_precision", "exact");
     return p;
   };
 
@@ -258,6 +286,7 @@
     if (s.start && p.date_end < s.start) return false;
     if (s.end && p.date_start > s.end) return false;
     if (s.status && p.status !== s.status) return false;
+    if (s.precise && p.geo_precision !== "exact") return false;
     if (s.actor) {
       var a = s.actor.toLowerCase();
       if ([p.actor1, p.actor2, p.claimed_by].join(" ").toLowerCase().indexOf(a) < 0) return false;
@@ -353,7 +382,7 @@
     var p = this.queryParams();
     p.set("limit", String(this.cfg.limit));
     var want = { start: s.start, end: s.end, bbox: p.has("bbox") ? p.get("bbox").split(",").map(Number) : null };
-    var key = JSON.stringify([this.visibleTypes(), s.actor, s.status, s.q]);
+    var key = JSON.stringify([this.visibleTypes(), s.actor, s.status, s.q, s.precise]);
     var c = this.cache && this.cache.key === key && this.cache.complete ? this.cache : null;
     var t0 = performance.now();
     function local(features) {
@@ -421,8 +450,11 @@
   Viewer.prototype.symbolFor = function (f) {
     var p = f.properties || {}, t = this.types[p.event_type] || this.cfg.fallback;
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
-    var area = { renderer: r, cmArea: true, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
-      fillOpacity: 0.12, dashArray: "5 4" };
+    var faint = assumed(p), dim = faint.date || faint.place ? 0.45 : 1;
+    // an area is an outline and a light hatch in its type's colour, never a fill: the outline
+    // is one neutral colour whatever the type, so stacked areas do not change colour
+    var area = { renderer: r, cmArea: true, color: "#4a4a4a", weight: 1.2, opacity: 0.8 * dim,
+      fillColor: hatch(t.color), fillOpacity: AREA_FILL * dim, dashArray: "5 4" };
     var shape = null;
     if (g && g.type !== "Point") shape = L.geoJSON(g, { style: area, renderer: r });
     var lat = p.latitude, lon = p.longitude;
@@ -430,16 +462,19 @@
     if (!shape && (lat === null || lat === undefined || lon === null || lon === undefined)) return null;
     if (!shape && this.area[prec]) shape = L.circle([lat, lon], L.extend({ radius: this.area[prec] }, area));
     if (shape) {
+      shape.cmDim = dim;
       // events at one area share its fill (see draw): one key per place and precision
       shape.cmAreaKey = (p.geonameid !== null && p.geonameid !== undefined ? "g" + p.geonameid : "e" + f.id) + "/" + prec;
       return shape;
     }
     var hollow = this.drawnAs[prec] !== "point";
-    return new CM.ShapeMarker([lat, lon], {
+    var marker = new CM.ShapeMarker([lat, lon], {
       renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
-      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: hollow ? 0.15 : 0.9,
-      dashArray: hollow ? "3 2" : null
+      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: (hollow ? 0.15 : 0.9) * dim,
+      opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null
     });
+    marker.cmDim = dim;
+    return marker;
   };
 
   // draw the events of the view: keep the symbols already on the map, add and remove the rest
@@ -496,7 +531,7 @@
 
   // Events stacked on one area split its fill, so that ten events at an oblast do not paint
   // it opaque: together they reach AREA_FILL, one alone has it.
-  var AREA_FILL = 0.15;
+  var AREA_FILL = 0.6;
   Viewer.prototype.shareAreaFill = function (drawn, features) {
     var stacks = {};
     Object.keys(drawn).forEach(function (id) {
@@ -506,8 +541,8 @@
     Object.keys(stacks).forEach(function (key) {
       var ids = stacks[key], a = 1 - Math.pow(1 - AREA_FILL, 1 / ids.length);
       ids.forEach(function (id) {
-        var l = drawn[id];
-        if (l.cmFill !== a) { l.cmFill = a; l.setStyle({ fillOpacity: a }); }
+        var l = drawn[id], f = a * (l.cmDim || 1);
+        if (l.cmFill !== f) { l.cmFill = f; l.setStyle({ fillOpacity: f }); }
       });
     });
     this.drawBadges(stacks, features);
@@ -678,6 +713,7 @@
 
   CM.viewer = function (map, cfg) { return new Viewer(map, cfg); };
   CM.safeHref = safeHref;
+  CM.assumed = assumed;
   CM.el = el;
   CM.toDay = toDay;
   CM.fromDay = fromDay;

@@ -134,6 +134,11 @@
         li.appendChild(el("span", null, k.label));
         pl.appendChild(li);
       });
+      var faint = el("li");
+      faint.setAttribute("data-precision", "assumed");
+      faint.appendChild(el("span", "cm-assumed-swatch"));
+      faint.appendChild(el("span", null, "fainter: date or place assumed"));
+      pl.appendChild(faint);
       box.appendChild(pl);
     });
     ctl.addTo(viewer.map);
@@ -265,7 +270,7 @@
     var s = viewer.state, ui = {};
     var ctl = control("topleft", "cm-filters", function (box) {
       var details = el("details");
-      details.open = !!(s.actor || s.status || s.q);
+      details.open = !!(s.actor || s.status || s.q || s.precise);
       details.appendChild(el("summary", null, "Filters"));
       ui.q = el("input"); ui.q.type = "search"; ui.q.name = "q"; ui.q.value = s.q;
       ui.q.placeholder = "summary, place, quote…";
@@ -275,12 +280,17 @@
         var o = el("option", null, v || "any"); o.value = v; ui.status.appendChild(o);
       });
       ui.status.value = s.status;
+      ui.precise = el("input"); ui.precise.type = "checkbox"; ui.precise.name = "precise";
+      ui.precise.checked = !!s.precise;
       ui.start = el("input"); ui.start.type = "date"; ui.start.name = "start";
       ui.end = el("input"); ui.end.type = "date"; ui.end.name = "end";
       var reset = el("button", "cm-reset", "Reset filters"); reset.type = "button";
       details.appendChild(labelled("Text", ui.q));
       details.appendChild(labelled("Actor", ui.actor));
       details.appendChild(labelled("Status", ui.status));
+      var precise = labelled("Precise places only", ui.precise);
+      precise.title = "Only events placed at a named place (no areas, no 'near', no assumed place)";
+      details.appendChild(precise);
       details.appendChild(labelled("From", ui.start));
       details.appendChild(labelled("To", ui.end));
       details.appendChild(reset);
@@ -297,6 +307,7 @@
       s.q = ui.q.value.trim();
       s.actor = ui.actor.value.trim();
       s.status = ui.status.value;
+      s.precise = ui.precise.checked;
       viewer.refresh();
     }, 300);
     ["input", "change"].forEach(function (ev) {
@@ -304,6 +315,7 @@
       ui.actor.addEventListener(ev, apply);
       ui.status.addEventListener(ev, apply);
     });
+    ui.precise.addEventListener("change", apply);
     function dates() {
       if (CM.toDay(ui.start.value) === null || CM.toDay(ui.end.value) === null) return;
       if (viewer.setWindow) viewer.setWindow(ui.start.value, ui.end.value);
@@ -312,8 +324,8 @@
     ui.start.addEventListener("change", dates);
     ui.end.addEventListener("change", dates);
     ui.reset.addEventListener("click", function () {
-      ui.q.value = ""; ui.actor.value = ""; ui.status.value = "";
-      s.q = ""; s.actor = ""; s.status = "";
+      ui.q.value = ""; ui.actor.value = ""; ui.status.value = ""; ui.precise.checked = false;
+      s.q = ""; s.actor = ""; s.status = ""; s.precise = false;
       var ext = viewer.cfg.extent || {};
       if (viewer.setWindow && ext.start) viewer.setWindow(ext.start, ext.end);
       else viewer.refresh();
