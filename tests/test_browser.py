@@ -459,8 +459,8 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
                 "Object.values(ConflictMap.current.drawn).filter(l => l.cmAreaKey)"
                 ".map(l => l.cmFill)"
             )
-            assert len(fills) == 3 and all(0 < f < 0.15 for f in fills)
-            assert abs((1 - (1 - fills[0]) ** 3) - 0.15) < 1e-9  # together: one area's fill
+            assert len(fills) == 3 and all(0 < f < 0.6 for f in fills)
+            assert abs((1 - (1 - fills[0]) ** 3) - 0.6) < 1e-9  # together: one area's hatch
 
             def click(lat, lon):
                 x, y = page.evaluate(
@@ -505,6 +505,223 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
             page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=3000)
             badge.click()
             page.locator(".leaflet-popup .cm-chooser .cm-choice").nth(2).wait_for(timeout=5000)
+        r.assert_clean()
+    finally:
+        r.close()
+
+
+def _front_version(day, geom, name):
+    from geo.frontlines import FrontLineVersion
+
+    feature = {"type": "Feature", "geometry": geom, "properties": {"name": name, "kind": (
+        "area" if geom["type"].endswith("Polygon") else "line")}}  # fmt: skip
+    return FrontLineVersion(source="ISW", valid_from=day, features=(feature,), file_name="t.kml")
+
+
+def test_front_lines_follow_the_end_of_the_window(rec, store, base_url, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    asked = []
+    page = rec.page()
+    page.on("request", lambda r: "/front_lines/" in r.url and asked.append(r.url))
+    page.goto(base_url + "/map", wait_until="load")
+    wait_drawn(page)
+
+    def front():
+        page.wait_for_function(
+            "() => { const f = ConflictMap.current.frontLines;"
+            " return f && f.date === (ConflictMap.current.state.end) }",
+            timeout=5000,
+        )
+        return page.evaluate(
+            """() => { const f = ConflictMap.current.frontLines;
+            return {from: f.versions.map(v => v.valid_from), date: f.date,
+                    areas: document.querySelectorAll('.cm-front-area').length,
+                    lines: document.querySelectorAll('.cm-front-line').length}; }"""
+        )
+
+    # the window ends after 1 November: the November version (a line) is drawn
+    now = front()
+    assert now["from"] == ["2024-11-01"] and (now["areas"], now["lines"]) == (0, 1)
+    caption = page.locator(".cm-front-caption").inner_text()
+    assert "ISW of 2024-11-01" in caption
+    # the window's end moved back into October: the October area replaces it
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    end = viewer_state(page)["state"]["end"]
+    assert end < "2024-11-01"
+    then = front()
+    assert then["from"] == ["2024-10-01"] and (then["areas"], then["lines"]) == (1, 0)
+    assert "until 2024-10-31" in page.locator(".cm-front-caption").inner_text()
+    screenshot(page, "map_front_lines")
+    # playing the window forward brings the November version back
+    fetched = len(asked)
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.some(v => v.valid_from === '2024-11-01')",
+        timeout=20_000,
+    )
+    page.locator(".cm-play").click()
+    # one request per version change, not one per step: the answer says how long it holds
+    assert len(asked) - fetched <= 2
+    assert all("datetime=" in u for u in asked)
+    # the layer can be turned off like any other
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Front lines")
+    label.locator("input").uncheck()
+    assert page.locator(".cm-front-line, .cm-front-area").count() == 0
+    rec.assert_clean()
+
+
+def test_static_map_carries_the_front_lines_of_its_window(rec, tmp_path, runner, store, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    page.wait_for_function("() => ConflictMap.current.frontLines.loads >= 1", timeout=5000)
+    assert page.locator(".cm-front-line").count() == 1  # the window ends in November
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.map(v => v.valid_from).join() ==="
+        " '2024-10-01'",
+        timeout=5000,
+    )
+    assert page.locator(".cm-front-area").count() == 1
+    rec.assert_clean()
+
+
+def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    renders = viewer_state(page)["renders"]
+    overlays = page.locator(".leaflet-control-layers-overlays")
+    overlays.locator("label", has_text="Regions").locator("input").check()
+    overlays.locator("label", has_text="Captures").locator("input").uncheck()
+    wait_drawn(page, renders + 1)
+    page.locator(".cm-step").select_option("30")
+    page.locator(".cm-filters summary").click()
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters select[name=status]").select_option("claimed")
+    page.wait_for_function("() => ConflictMap.current.state.status === 'claimed'")
+    wait_drawn(page, renders + 1)
+    event_id = _popup_id(page, events)
+    page.locator(".cm-permalink").click()
+    link = page.locator(".cm-share-text").input_value()
+    for part in ("layers=regions", "step=30", "status=claimed", f"event={event_id}", "type="):
+        assert part in link, part
+    again = _open(rec, link)
+    page.close()
+    again.locator(".leaflet-popup .cm-popup").wait_for(timeout=5000)
+    regions = again.locator(".leaflet-control-layers-overlays label", has_text="Regions")
+    assert regions.locator("input").is_checked()
+    captures = again.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    assert not captures.locator("input").is_checked()
+    assert again.locator(".cm-step").input_value() == "30"
+    assert again.locator(".cm-filters select[name=status]").input_value() == "claimed"
+    assert again.locator(".cm-notice").is_hidden()  # nothing in it was unknown
+    # the regions outlines were asked for because the link said so
+    again.wait_for_function("() => ConflictMap.current.basemapLoaded >= 2", timeout=120_000)
+    rec.assert_clean()
+
+
+def test_unknown_link_values_are_reported_not_applied(rec, base_url, events):
+    page = _open(rec, base_url + "/map?type=bogus")
+    state = viewer_state(page)
+    assert state["shown"] == len(events)  # every layer stays on
+    notice = page.locator(".cm-notice")
+    assert notice.is_visible() and "type=bogus" in notice.inner_text()
+    query = "type=bogus,capture&step=9&status=nope&lat=999&start=2024-99-01&layers=tanks&zz=1"
+    page = _open(rec, base_url + "/map?" + query)
+    state = viewer_state(page)
+    captures = sum(1 for e in events if e.event_type == "capture")
+    assert state["shown"] == captures and state["state"]["status"] == ""
+    params = page.eval_on_selector_all(".cm-notice li", "ls => ls.map(l => l.dataset.param)")
+    assert sorted(params) == ["lat", "layers", "start", "status", "step", "type", "zz"]
+    assert page.locator(".cm-step").input_value() == "7"
+    screenshot(page, "map_link_notice")
+    page.locator(".cm-notice-close").click()
+    assert page.locator(".cm-notice").is_hidden()
+    rec.assert_clean()
+
+
+def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, store):
+    square = [[[35.0, 51.0], [37.0, 51.0], [37.0, 52.0], [35.0, 52.0], [35.0, 51.0]]]
+    base = {"date_start": "2024-11-02", "summary": "s"}
+    events = [
+        Event.from_dict({**base, "event_id": "oblast", "event_type": "deployment",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "oblast-attack", "event_type": "attack",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "stated", "event_type": "attack",
+                         "latitude": 51.2, "longitude": 35.3, "geo_precision": "exact",
+                         "date_basis": "stated"}),
+        Event.from_dict({**base, "event_id": "undated", "event_type": "attack",
+                         "latitude": 51.3, "longitude": 35.6, "geo_precision": "exact",
+                         "date_basis": "report", "reported_at": "2024-11-02"}),
+        Event.from_dict({**base, "event_id": "unplaced", "event_type": "capture",
+                         "latitude": 51.25, "longitude": 35.9, "geo_precision": "exact",
+                         "tags": ["place-assumed"]}),
+        Event.from_dict({**base, "event_id": "near", "event_type": "capture",
+                         "latitude": 51.35, "longitude": 36.3, "geo_precision": "near"}),
+    ]  # fmt: skip
+    store.put_events(events)
+    r = Recorder(browser)
+    try:
+        with live_server(app) as url:
+            page = r.page()
+            page.goto(url + "/map", wait_until="load")
+            wait_drawn(page)
+            styles = page.evaluate(
+                """() => { const out = {}, d = ConflictMap.current.drawn;
+                for (const id in d) {
+                  const o = (d[id].getLayers ? d[id].getLayers()[0] : d[id]).options;
+                  out[id] = {pattern: o.fillColor instanceof CanvasPattern, color: o.color,
+                             fill: o.fillOpacity, opacity: o.opacity}; }
+                return out; }"""
+            )
+            # areas: a hatch (a pattern, never a flat fill) and one outline colour for all types
+            for area in ("oblast", "oblast-attack"):
+                assert styles[area]["pattern"] and styles[area]["fill"] < 0.6
+            assert styles["oblast"]["color"] == styles["oblast-attack"]["color"]
+            # an assumed date or place is drawn fainter than a stated one
+            assert styles["stated"]["opacity"] == 1
+            assert styles["undated"]["opacity"] < 1 and styles["unplaced"]["opacity"] < 1
+            assert styles["undated"]["fill"] < styles["stated"]["fill"]
+            page.evaluate("ConflictMap.current.select('undated')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="undated"]')
+            popup.wait_for(timeout=5000)
+            assert "Date assumed" in popup.inner_text() and "2024-11-02" in popup.inner_text()
+            page.evaluate("ConflictMap.current.select('unplaced')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="unplaced"]')
+            popup.wait_for(timeout=5000)
+            assert "Place assumed" in popup.inner_text()
+            page.keyboard.press("Escape")
+            screenshot(page, "map_honest_precision")
+            # "precise places only": no areas, no "near"
+            renders = viewer_state(page)["renders"]
+            page.locator(".cm-filters summary").click()
+            page.locator(".cm-filters input[name=precise]").check()
+            wait_drawn(page, renders + 1)
+            page.wait_for_function("() => ConflictMap.current.shown === 3")
+            shown = sorted(page.evaluate("Object.keys(ConflictMap.current.features)"))
+            assert shown == ["stated", "undated", "unplaced"]
+            assert "precise=1" in page.url
+            page.locator(".cm-download summary").click()
+            assert "geo_precision=exact" in page.locator(".cm-dl-csv").get_attribute("href")
         r.assert_clean()
     finally:
         r.close()

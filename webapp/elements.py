@@ -13,8 +13,10 @@ __all__ = [
     "DataStamp",
     "EventLayer",
     "FilterPanel",
+    "FrontLines",
     "InlineJSON",
     "Legend",
+    "Notices",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -133,6 +135,22 @@ class DataStamp(_ViewerPart):
     """The "data as of" stamp; ``full_url`` adds a link to the full map (used by embeds)."""
 
     function = "addStamp"
+
+
+class FrontLines(_ViewerPart):
+    """The dated front lines in force at the end of the time window (``frontlines.js``).
+
+    Options: ``url`` (the ``front_lines`` items route, page mode) or ``inline`` (the id of a
+    JSON script element holding every version with its features, static maps).
+    """
+
+    function = "addFrontLines"
+
+
+class Notices(_ViewerPart):
+    """A small notice listing what the URL asked for that the map did not apply."""
+
+    function = "addNotices"
 
 
 class StartViewer(MacroElement):

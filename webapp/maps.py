@@ -16,8 +16,10 @@ from webapp.elements import (
     DataStamp,
     EventLayer,
     FilterPanel,
+    FrontLines,
     InlineJSON,
     Legend,
+    Notices,
     StartViewer,
     TimeControl,
     Tools,
@@ -25,6 +27,7 @@ from webapp.elements import (
 
 __all__ = [
     "ATTRIBUTION",
+    "PERMALINK_PARAMS",
     "STATIC_DIR",
     "build_map",
     "data_extent",
@@ -39,7 +42,34 @@ __all__ = [
 #: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/maps-static"
-_OWN_ASSETS = ("conflictmap.js", "symbols.js", "controls.js", "conflictmap.css")
+_OWN_ASSETS = (
+    "conflictmap.js",
+    "symbols.js",
+    "controls.js",
+    "frontlines.js",
+    "conflictmap.css",
+)
+
+
+#: Query parameters a map URL (page, embed, static file's hash) understands: the view
+#: (``lat``, ``lon``, ``z``), the window and its ``step``, the layers (``type``: event types;
+#: ``layers``: regions and front lines; ``basemap``), the filters and the selected ``event``.
+PERMALINK_PARAMS = (
+    "start",
+    "end",
+    "step",
+    "type",
+    "layers",
+    "basemap",
+    "actor",
+    "status",
+    "q",
+    "precise",
+    "event",
+    "lat",
+    "lon",
+    "z",
+)
 
 
 def event_types():
@@ -134,6 +164,7 @@ def build_map(
     limit=5000,
     export_limit=1_000_000,
     title="conflictmap",
+    front_lines=None,
 ):
     """Return the folium map shell for the viewer.
 
@@ -172,6 +203,10 @@ def build_map(
         ``limit`` passed with download links.
     title : str, default "conflictmap"
         The page title.
+    front_lines : str or list, optional
+        The dated front lines: the ``front_lines`` items URL ("api" mode), or every version
+        as ``{source, valid_from, valid_to, features}`` (inlined, "static" mode). None: no
+        front-line layer (no version stored).
 
     Raises
     ------
@@ -212,6 +247,10 @@ def build_map(
         "page_url": page_url,
         "embed_url": embed_url,
         "api": dict(api or {}),
+        "statuses": list(STATUSES),
+        "permalink_params": list(PERMALINK_PARAMS),
+        "overlay_ids": ["regions"] + (["front_lines"] if front_lines else []),
+        "step_days": 7,
     }
     if mode == "static":
         InlineJSON("cm-data", data).add_to(m)
@@ -232,10 +271,16 @@ def build_map(
     Legend(viewer).add_to(m)
     if extent:
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
+    if isinstance(front_lines, str):
+        FrontLines(viewer, url=front_lines).add_to(m)
+    elif front_lines:
+        InlineJSON("cm-front-lines", list(front_lines)).add_to(m)
+        FrontLines(viewer, inline="cm-front-lines").add_to(m)
     if not embed:
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
     Tools(viewer, formats=download_formats()).add_to(m)
     DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    Notices(viewer).add_to(m)
     StartViewer(viewer).add_to(m)
     if embed:
         folium.Element("<style>body{margin:0}</style>").add_to(m.get_root().header)

@@ -23,7 +23,7 @@ from flask import (
 
 from webapp import assets
 from webapp.errors import ApiError
-from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
+from webapp.maps import PERMALINK_PARAMS, STATIC_DIR, STATIC_URL, build_map, render_page
 from webapp.security import allow_framing
 
 __all__ = [
@@ -38,8 +38,6 @@ __all__ = [
 
 bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=STATIC_URL)
 
-#: Query parameters a map URL (page, embed) understands; the rest is dropped from snippets.
-PERMALINK_PARAMS = ("start", "end", "type", "actor", "status", "q", "event", "lat", "lon", "z")
 
 #: App settings the map pages read (none is required):
 #: ``MAP_FETCH_LIMIT`` (5000) most events one view asks the API for; more matching events
@@ -121,6 +119,9 @@ def _page(*, embed):
         embed_url=f"{root}/embed",
         limit=limit,
         title="conflictmap — embedded map" if embed else "conflictmap",
+        front_lines=(
+            f"{root}/collections/front_lines/items" if store.front_line_versions() else None
+        ),
     )
     page = render_page(m, nonce=getattr(g, "csp_nonce", None))
     # oEmbed discovery: consumers find the embed of this exact view from the page itself

@@ -102,6 +102,7 @@ CAPABILITIES = {
     "extent": "extent() is answered by the database, not by streaming every event",
     "bulk": "bulk() tunes the store for a long run of writes",
     "concurrent_writers": "several processes may write at once (the database orders them)",
+    "front_lines": "keeps dated front-line versions (put_front_lines, front_line_versions, …)",
 }
 
 _COMPACT = (",", ":")
@@ -254,6 +255,49 @@ class EventStore(abc.ABC):
     def revoke_token(self, name: str) -> bool:
         """Delete the token called ``name``; return whether it existed."""
         return False
+
+    # -- front lines as dated geometry (``geo.frontlines``) ---------------------------------
+    def put_front_lines(self, version, *, replace: bool = False) -> dict:
+        """Store a ``FrontLineVersion``; return its description (``version.meta()``).
+
+        ``imported_at`` is now, or the version's own when it has one (a copy keeps it).
+
+        A version of the same source and date already stored is kept (``ValidationError``
+        naming both) unless ``replace``. Needs the ``"front_lines"`` capability.
+        """
+        raise StoreError(f"{self!r} cannot keep front lines")
+
+    def front_line_versions(self, sources: tuple[str, ...] = ()) -> list[dict]:
+        """Return the descriptions of the stored versions (``FrontLineVersion.meta()``).
+
+        Ordered by source, then date; only ``sources`` when given. Empty when the store
+        cannot keep front lines.
+        """
+        return []
+
+    def get_front_lines(self, source: str, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        return None
+
+    def delete_front_lines(self, source: str, valid_from) -> bool:
+        """Delete one stored version; return whether it existed."""
+        raise StoreError(f"{self!r} cannot keep front lines")
+
+    def front_lines_in_force(self, start=None, end=None, *, sources=()):
+        """Return ``[(description with valid_to, FrontLineVersion)]`` in force in the window.
+
+        See ``geo.frontlines.in_force``: one date gives the version of each source in force
+        that day, no date the latest version of each source.
+        """
+        from geo.frontlines.model import in_force
+
+        chosen = in_force(self.front_line_versions(tuple(sources)), start, end)
+        out = []
+        for meta in chosen:
+            version = self.get_front_lines(meta["source"], meta["valid_from"])
+            if version is not None:
+                out.append((meta, version))
+        return out
 
     # -- copies between stores (``conflictmap store copy``) ----------------------------------
     def records(self, kind: str) -> Iterator[dict]:

@@ -54,13 +54,34 @@
     var inline = cfg.inline || {};
     var countries = layerFor("country", inline.country ? CM.readJson(inline.country) : null);
     base["Countries (Natural Earth, offline)"] = countries.addTo(map);
+    // permalink ids of the base layers: "countries", then each tile layer's name as a slug
+    viewer.baseLayers = { countries: countries };
+    viewer.defaultBasemap = viewer.basemapId = "countries";
     if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
       // admin1 outlines are several megabytes: fetched only when the reader turns them on
       overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
       if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
+      viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1);
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+      viewer.baseLayers[String(t.name).toLowerCase().replace(/[^a-z0-9]+/g, "-")] = base[t.name];
+    });
+    viewer.chooseBasemap = function (id) {
+      var chosen = viewer.baseLayers[id];
+      if (!chosen) return false;
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (k !== id && map.hasLayer(viewer.baseLayers[k])) map.removeLayer(viewer.baseLayers[k]);
+      });
+      if (!map.hasLayer(chosen)) chosen.addTo(map);
+      viewer.basemapId = id;
+      return true;
+    };
+    map.on("baselayerchange", function (e) {
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (viewer.baseLayers[k] === e.layer) viewer.basemapId = k;
+      });
+      viewer.writeUrl();
     });
     viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
     viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
@@ -113,6 +134,11 @@
         li.appendChild(el("span", null, k.label));
         pl.appendChild(li);
       });
+      var faint = el("li");
+      faint.setAttribute("data-precision", "assumed");
+      faint.appendChild(el("span", "cm-assumed-swatch"));
+      faint.appendChild(el("span", null, "fainter: date or place assumed"));
+      pl.appendChild(faint);
       box.appendChild(pl);
     });
     ctl.addTo(viewer.map);
@@ -189,7 +215,7 @@
         opt.value = o[0];
         ui.step.appendChild(opt);
       });
-      ui.step.value = String(opts && opts.step_days ? opts.step_days : 7);
+      ui.step.value = s.step || String(opts && opts.step_days ? opts.step_days : 7);
       ui.from = el("input", "cm-from");
       ui.to = el("input", "cm-to");
       [ui.from, ui.to].forEach(function (r) {
@@ -220,6 +246,7 @@
     ui.to.addEventListener("input", function () {
       set(Math.min(parseInt(ui.to.value, 10), CM.toDay(s.start)), parseInt(ui.to.value, 10));
     });
+    ui.step.addEventListener("change", function () { viewer.writeUrl(); });
     ui.back.addEventListener("click", function () { stop(); viewer.step(-1); });
     ui.fwd.addEventListener("click", function () { stop(); viewer.step(1); });
     ui.play.addEventListener("click", function () {
@@ -243,7 +270,7 @@
     var s = viewer.state, ui = {};
     var ctl = control("topleft", "cm-filters", function (box) {
       var details = el("details");
-      details.open = !!(s.actor || s.status || s.q);
+      details.open = !!(s.actor || s.status || s.q || s.precise);
       details.appendChild(el("summary", null, "Filters"));
       ui.q = el("input"); ui.q.type = "search"; ui.q.name = "q"; ui.q.value = s.q;
       ui.q.placeholder = "summary, place, quote…";
@@ -253,12 +280,17 @@
         var o = el("option", null, v || "any"); o.value = v; ui.status.appendChild(o);
       });
       ui.status.value = s.status;
+      ui.precise = el("input"); ui.precise.type = "checkbox"; ui.precise.name = "precise";
+      ui.precise.checked = !!s.precise;
       ui.start = el("input"); ui.start.type = "date"; ui.start.name = "start";
       ui.end = el("input"); ui.end.type = "date"; ui.end.name = "end";
       var reset = el("button", "cm-reset", "Reset filters"); reset.type = "button";
       details.appendChild(labelled("Text", ui.q));
       details.appendChild(labelled("Actor", ui.actor));
       details.appendChild(labelled("Status", ui.status));
+      var precise = labelled("Precise places only", ui.precise);
+      precise.title = "Only events placed at a named place (no areas, no 'near', no assumed place)";
+      details.appendChild(precise);
       details.appendChild(labelled("From", ui.start));
       details.appendChild(labelled("To", ui.end));
       details.appendChild(reset);
@@ -275,6 +307,7 @@
       s.q = ui.q.value.trim();
       s.actor = ui.actor.value.trim();
       s.status = ui.status.value;
+      s.precise = ui.precise.checked;
       viewer.refresh();
     }, 300);
     ["input", "change"].forEach(function (ev) {
@@ -282,6 +315,7 @@
       ui.actor.addEventListener(ev, apply);
       ui.status.addEventListener(ev, apply);
     });
+    ui.precise.addEventListener("change", apply);
     function dates() {
       if (CM.toDay(ui.start.value) === null || CM.toDay(ui.end.value) === null) return;
       if (viewer.setWindow) viewer.setWindow(ui.start.value, ui.end.value);
@@ -290,8 +324,8 @@
     ui.start.addEventListener("change", dates);
     ui.end.addEventListener("change", dates);
     ui.reset.addEventListener("click", function () {
-      ui.q.value = ""; ui.actor.value = ""; ui.status.value = "";
-      s.q = ""; s.actor = ""; s.status = "";
+      ui.q.value = ""; ui.actor.value = ""; ui.status.value = ""; ui.precise.checked = false;
+      s.q = ""; s.actor = ""; s.status = ""; s.precise = false;
       var ext = viewer.cfg.extent || {};
       if (viewer.setWindow && ext.start) viewer.setWindow(ext.start, ext.end);
       else viewer.refresh();
@@ -377,6 +411,37 @@
         else a.hidden = true;
       });
     });
+  };
+
+  // ---- what the URL asked for that the map could not apply --------------------------------
+  CM.addNotices = function (viewer) {
+    var box = null, list = null, shown = 0;
+    control("topleft", "cm-notice", function (b) {
+      box = b;
+      box.setAttribute("role", "status");
+      box.hidden = true;
+      var close = el("button", "cm-notice-close", "×");
+      close.type = "button";
+      close.setAttribute("aria-label", "Dismiss");
+      close.addEventListener("click", function () { box.hidden = true; });
+      box.appendChild(close);
+      box.appendChild(el("strong", null, "Parts of this link were not applied"));
+      list = el("ul");
+      box.appendChild(list);
+    }).addTo(viewer.map);
+    function sync() {
+      var notes = viewer.notices || [];
+      if (notes.length === shown) return;
+      for (var i = shown; i < notes.length; i++) {
+        var li = el("li", null, notes[i].text);
+        li.setAttribute("data-param", notes[i].param);
+        list.appendChild(li);
+      }
+      shown = notes.length;
+      box.hidden = false;
+    }
+    viewer.on(sync);
+    sync();
   };
 
   // ---- "data as of" stamp ----------------------------------------------------------------

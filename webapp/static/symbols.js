@@ -90,10 +90,20 @@
       dl.appendChild(el("dd", null, v));
     }
     var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
+    var assumed = CM.assumed(p);
     row("When", dates + " (precision: " + (p.date_precision || "day") + ")");
+    if (assumed.date) {
+      row("Date assumed", "no date is stated: the event is dated by its report" +
+        (p.reported_at ? " (" + p.reported_at + ")" : ""));
+    }
     var place = p.location_name || "unknown place";
     if (p.name_in_text && p.name_in_text !== p.location_name) place += " (“" + p.name_in_text + "”)";
     row("Where", place + (p.geo_precision ? " (precision: " + p.geo_precision + ")" : ""));
+    if (assumed.place) {
+      row("Place assumed", "the report's sentence names no place: this is the place of the " +
+        "article or of the sentence before");
+    }
+    if (assumed.date || assumed.place) box.className += " cm-assumed";
     row("Actors", [p.actor1, p.actor2].filter(Boolean).join(" / "));
     row("Claimed by", p.claimed_by);
     row("Status", p.status);

@@ -102,7 +102,7 @@ class PostGISStore(EventStore):
         conflictmap store (or is newer than this code).
     """
 
-    capabilities = frozenset({"concurrent_writers", "extent", "features"})
+    capabilities = frozenset({"concurrent_writers", "extent", "features", "front_lines"})
 
     def __init__(self, url):
         self.url = str(url)
@@ -583,6 +583,32 @@ class PostGISStore(EventStore):
         return [{"name": r[0], "created_at": r[1]} for r in rows]
 
     # -- copies ----------------------------------------------------------------------------
+
+    # -- front lines (geo.store.postgis.frontlines) -----------------------------------------
+
+    def put_front_lines(self, version, *, replace=False):
+        """Store a ``FrontLineVersion`` (see ``EventStore.put_front_lines``)."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.put(self, version, replace=replace)
+
+    def front_line_versions(self, sources=()):
+        """Return the stored front-line versions' descriptions, by source then date."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.versions(self, tuple(sources))
+
+    def get_front_lines(self, source, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.get(self, source, valid_from)
+
+    def delete_front_lines(self, source, valid_from):
+        """Delete one stored front-line version; return whether it existed."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.delete(self, source, valid_from)
 
     def records(self, kind):
         """Yield every record of ``kind`` as it is stored (see ``EventStore.records``)."""

@@ -18,7 +18,7 @@ from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
-from geo.store.sqlite import health, schema
+from geo.store.sqlite import frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
 
@@ -88,6 +88,8 @@ class SQLiteStore(EventStore):
     >>> store.count()
     0
     """
+
+    capabilities = frozenset({"front_lines"})
 
     def __init__(self, path):
         self.path = Path(path).expanduser().absolute()
@@ -644,6 +646,24 @@ class SQLiteStore(EventStore):
         """Return ``[{name, created_at}]`` of every token (never the secrets)."""
         rows = self._conn().execute("SELECT name, created_at FROM tokens ORDER BY name")
         return [{"name": r[0], "created_at": r[1]} for r in rows]
+
+    # -- front lines (geo.store.sqlite.frontlines) ------------------------------------------
+
+    def put_front_lines(self, version, *, replace=False):
+        """Store a ``FrontLineVersion`` (see ``EventStore.put_front_lines``)."""
+        return frontlines.put(self, version, replace=replace)
+
+    def front_line_versions(self, sources=()):
+        """Return the stored front-line versions' descriptions, by source then date."""
+        return frontlines.versions(self, tuple(sources))
+
+    def get_front_lines(self, source, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        return frontlines.get(self, source, valid_from)
+
+    def delete_front_lines(self, source, valid_from):
+        """Delete one stored front-line version; return whether it existed."""
+        return frontlines.delete(self, source, valid_from)
 
     # -- copies ----------------------------------------------------------------------------
 
