@@ -6,7 +6,7 @@ import json
 
 from geo.events.model import COUNT_KINDS, Event
 
-__all__ = ["COLUMN_TYPES", "CSV_COLUMNS", "JSON_COLUMNS", "flatten_event"]
+__all__ = ["COLUMN_TYPES", "CSV_COLUMNS", "JSON_COLUMNS", "flatten_event", "flatten_fields"]
 
 
 _SCALARS = (
@@ -77,26 +77,37 @@ def flatten_event(event: Event) -> dict:
     value is written as "/"); ``tags`` and ``edited_fields`` are pipe-joined; ``geometry`` is
     the area geometry as GeoJSON text (empty for point events). Missing values are None.
     """
-    data = event.to_dict()
+    return flatten_fields(event.to_dict())
+
+
+def flatten_fields(data: dict) -> dict:
+    """Return ``flatten_event`` of the event whose ``to_dict()`` is ``data``.
+
+    ``data`` may also be the properties of the event's GeoJSON Feature with ``geometry`` set
+    to the event's own geometry (None for a point): what a store's Feature texts hold, so
+    that tabular exports need not rebuild each event.
+    """
     row = {name: data[name] for name in _SCALARS}
-    row["tags"] = _pipe(event.tags) or None
-    row["edited_fields"] = _pipe(event.edited_fields) or None
-    for count in event.counts:
-        prefix = f"count_{count.kind}_"
+    row["tags"] = _pipe(data["tags"]) or None
+    row["edited_fields"] = _pipe(data["edited_fields"]) or None
+    counts, sources = data["counts"], data["sources"]
+    for count in counts:
+        prefix = f"count_{count['kind']}_"
         for part, pick in (("low", min), ("high", max)):
-            value = getattr(count, part)
+            value = count[part]
             if value is not None:
                 old = row.get(prefix + part)
                 row[prefix + part] = value if old is None else pick(old, value)
-        if count.best is not None and row.get(prefix + "best") is None:
-            row[prefix + "best"] = count.best
+        if count["best"] is not None and row.get(prefix + "best") is None:
+            row[prefix + "best"] = count["best"]
     for column in _COUNT_COLUMNS:
         row.setdefault(column, None)
-    row["counts"] = json.dumps(data["counts"], ensure_ascii=False) if event.counts else None
-    row["source_count"] = len(event.sources)
-    row["source_ids"] = _pipe(s.source_id for s in event.sources) or None
-    row["source_publishers"] = _pipe(s.publisher for s in event.sources) or None
-    row["source_urls"] = _pipe(s.url for s in event.sources) or None
-    row["sources"] = json.dumps(data["sources"], ensure_ascii=False) if event.sources else None
-    row["geometry"] = json.dumps(event.geometry) if event.geometry else None
+    row["counts"] = json.dumps(counts, ensure_ascii=False) if counts else None
+    row["source_count"] = len(sources)
+    row["source_ids"] = _pipe(s["source_id"] for s in sources) or None
+    row["source_publishers"] = _pipe(s["publisher"] for s in sources) or None
+    row["source_urls"] = _pipe(s["url"] for s in sources) or None
+    row["sources"] = json.dumps(sources, ensure_ascii=False) if sources else None
+    geometry = data.get("geometry")
+    row["geometry"] = json.dumps(geometry) if geometry else None
     return row

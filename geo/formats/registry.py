@@ -24,7 +24,7 @@ from geo.common.attribution import ATTRIBUTION
 from geo.common.paths import GAZETTEER_DATA
 from geo.events.model import Event
 from geo.exc import ValidationError
-from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
+from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event, flatten_fields
 
 __all__ = [
     "FORMATS",
@@ -44,8 +44,10 @@ class Format:
 
     ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``. A writer
     with ``takes_features`` also takes, in place of Events, their GeoJSON Feature JSON texts
-    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`). ``label`` is the
-    name people know it by (the viewer's download menu); it defaults to ``name``.
+    as ``SQLiteStore.query_features`` yields them; one with ``takes_fields`` takes each
+    event's field mapping (``EventStore.query_fields``) instead (see :func:`events_for`).
+    ``label`` is the name people know it by (the viewer's download menu); it defaults to
+    ``name``.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Format:
     description: str = ""
     takes_features: bool = False
     label: str = ""
+    takes_fields: bool = False
 
     def __post_init__(self):
         if not self.label:
@@ -65,6 +68,8 @@ class Format:
         writer and the store can (no decoding of stored events), else Events."""
         if self.takes_features:
             return store.query_features(query)
+        if self.takes_fields:
+            return store.query_fields(query)
         return store.query(query)
 
 
@@ -231,14 +236,16 @@ def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
 
     Rows are written to ``out`` in chunks of ``_CSV_ROWS_PER_WRITE``. A text cell that starts
     with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so that spreadsheets show it
-    instead of evaluating it as a formula.
+    instead of evaluating it as a formula. ``events`` may hold, instead of Events, their
+    field mappings (``EventStore.query_fields``): a store's stored texts, not rebuilt events.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     pending = 1
     for event in events:
-        writer.writerow(_csv_row(flatten_event(event)))
+        row = flatten_fields(event) if isinstance(event, dict) else flatten_event(event)
+        writer.writerow(_csv_row(row))
         pending += 1
         if pending >= _CSV_ROWS_PER_WRITE:
             out.write(buffer.getvalue().encode("utf-8"))
@@ -282,7 +289,13 @@ register_format(
 )
 register_format(
     Format(
-        "csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event", label="CSV"
+        "csv",
+        "text/csv; charset=utf-8",
+        ".csv",
+        write_csv,
+        "CSV, one row per event",
+        label="CSV",
+        takes_fields=True,
     )
 )
 register_format(

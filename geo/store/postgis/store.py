@@ -378,6 +378,17 @@ class PostGISStore(EventStore):
             retry_after=max(1, round(seconds)),
         )
 
+    def count_at_most(self, q, cap):
+        """Return how many events match ``q`` when at most ``cap``, else None (the matches
+        are counted up to ``cap + 1``: see ``EventStore.count_at_most``)."""
+        where, params = where_clause(q)
+        n = self._read(
+            f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) AS m",
+            [*params, cap + 1],
+            one=True,
+        )[0]
+        return n if n <= cap else None
+
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
 
@@ -636,11 +647,15 @@ class PostGISStore(EventStore):
             one=True,
         )[0]
 
-    def extent(self):
-        """Return ``(dates, bounds)`` of the live events (see ``EventStore.extent``)."""
+    def extent(self, types=None):
+        """Return ``(dates, bounds)`` of the live events (of ``types``, when given; see
+        ``EventStore.extent``)."""
+        types = [types] if isinstance(types, str) else list(types or ())
         row = self._read(
             "SELECT min(date_start), max(date_end), min(min_lat), min(min_lon), max(max_lat), "
-            "max(max_lon) FROM events WHERE NOT deleted",
+            "max(max_lon) FROM events WHERE NOT deleted"
+            + (" AND event_type = ANY(%s)" if types else ""),
+            [types] if types else (),
             one=True,
         )
         dates = {"start": row[0].isoformat(), "end": row[1].isoformat()} if row[0] else None
