@@ -131,3 +131,30 @@ def test_a_country_before_a_noun_stands_for_its_forces(gaz, text, country, place
 def test_a_country_as_a_place_stays_a_place(gaz):
     mentions = geoparse("Protests spread across the US on Sunday.", gazetteer=gaz)
     assert [m.metonymic for m in mentions if m.text == "US"] == [False]
+
+
+def test_a_count_after_a_name_does_not_make_it_an_organisation(gaz):
+    # taggers read "Mykolaiv 30 times" as one organisation name
+    text = "Russian forces shelled the city of Mykolaiv 30 times overnight."
+    assert resolved(text, gaz, "Mykolaiv").country_code == "UA"
+
+
+@pytest.mark.parametrize(
+    "text, local, there",
+    [
+        # a unique name abroad (an Italian town) used as a militia's name beside a large
+        # Ethiopian town: the town's country is the document's, not the namesake's
+        ("Fano fighters stormed the outskirts of Gondar before dawn.", "Fano", "Gondar"),
+    ],
+)
+def test_a_small_namesake_abroad_needs_support_beyond_its_own_name(gaz, text, local, there):
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    assert found[there].country_code == "ET"
+    assert local not in found
+
+
+def test_a_small_town_abroad_named_with_its_country_stays(gaz):
+    found = {
+        m.text: m.place for m in geoparse("Floods hit Fano, Italy, and Gondar.", gazetteer=gaz)
+    }
+    assert found["Fano"].country_code == "IT"
