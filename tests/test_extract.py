@@ -499,3 +499,22 @@ def test_a_past_verb_tagged_as_an_adjective_is_still_a_trigger():
     doc = _parsed(words, heads, deps, pos)
     found = find_triggers(doc[:], place_tokens=frozenset({3, 5}))  # Kodema, Bakhmut
     assert [(t.token.text, t.event_type) for t in found] == [("liberated", "front_line")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, low",
+    [
+        # no event word but the tally: "dead" with its count reports the deaths
+        ("Apartment block in Sumy collapses overnight, 11 dead", "killed", 11),
+    ],
+)
+def test_a_tally_adjective_with_a_count_reports_casualties(text, kind, low):
+    found = events(text)
+    assert found and (kind, low) in {(c.kind, c.low) for e in found for c in e.counts}
+
+
+@pytest.mark.parametrize(
+    "text", ["Heavy floods in the valley: 7 dead", "The dead were buried in the village cemetery."]
+)
+def test_a_tally_without_violence_or_count_is_no_event(text):
+    assert events(text) == []

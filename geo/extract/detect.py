@@ -229,7 +229,18 @@ def _ed_stems(word):
     return out
 
 
+def _tally(token):
+    """An adjective of a count of people: "28 dead", "leaves 3 dead, 12 injured"."""
+    return token.pos_ == "ADJ" and any(
+        c.dep_ == "nummod" and c.i < token.i for c in token.children
+    )
+
+
 def _sense_of(token, ctx):
+    if token.pos_ == "ADJ" and _tally(token):
+        for sense in senses().get((token.lower_, "ADJ"), ()):
+            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                return sense
     if token.pos_ == "ADJ":
         for lemma in _ed_stems(token.lower_):
             for sense in senses().get((lemma, "VERB"), ()):
@@ -429,7 +440,9 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
     found = []
     light_nouns = set()
     for token in sent:
-        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN") and not _verbal_adjective(token):
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN") and not (
+            _verbal_adjective(token) or _tally(token)
+        ):
             continue
         if token.i in light_nouns:
             continue
