@@ -158,3 +158,16 @@ def test_a_small_town_abroad_named_with_its_country_stays(gaz):
         m.text: m.place for m in geoparse("Floods hit Fano, Italy, and Gondar.", gazetteer=gaz)
     }
     assert found["Fano"].country_code == "IT"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # every word of the name is an ordinary word: the preposition and the parser's
+        # LOC label make it a place
+        ("Militants fired at a cargo ship in Red Sea overnight.", "Red Sea"),
+        ("Navy intercepts drones over Red Sea", "Red Sea"),
+    ],
+)
+def test_a_sea_named_in_ordinary_words_after_in_is_a_place(gaz, text, name):
+    assert resolved(text, gaz, name).feature_class == "H"

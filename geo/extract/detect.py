@@ -231,9 +231,7 @@ def _ed_stems(word):
 
 def _tally(token):
     """An adjective of a count of people: "28 dead", "leaves 3 dead, 12 injured"."""
-    return token.pos_ == "ADJ" and any(
-        c.dep_ == "nummod" and c.i < token.i for c in token.children
-    )
+    return token.pos_ == "ADJ" and any(c.dep_ == "nummod" and c.i < token.i for c in token.children)
 
 
 def _sense_of(token, ctx):
