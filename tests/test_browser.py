@@ -725,3 +725,67 @@ def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, sto
         r.assert_clean()
     finally:
         r.close()
+
+
+NO_OVERLAP = """() => { const r = [...document.querySelectorAll('.cm-label')]
+  .map(n => n.getBoundingClientRect());
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) return false;
+  }
+  return true; }"""
+
+
+def _labels(page, loads):
+    page.wait_for_function(
+        "n => (ConflictMap.current.placeLabels.loads || 0) >= n", arg=loads, timeout=15_000
+    )
+    return page.evaluate(
+        "[...document.querySelectorAll('.cm-label')].map(n => [n.innerText, n.className])"
+    )
+
+
+def test_place_labels_search_and_tooltips_orient_the_reader(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    labels = _labels(page, 1)
+    assert labels and page.evaluate(NO_OVERLAP)
+    names = {name for name, _ in labels}
+    assert "Kursk" in names or "Sumy" in names or "Belgorod" in names
+    # near Sudzha at zoom 10 the map names the villages around
+    loads = page.evaluate("ConflictMap.current.placeLabels.loads")
+    page.evaluate("() => { ConflictMap.current.map.setView([51.19, 35.27], 10); }")
+    labels = _labels(page, loads + 1)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.cm-label')].some(n => n.innerText === 'Sudzha')",
+        timeout=10_000,
+    )
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.cm-label')].map(n => [n.innerText, n.className])"
+    )
+    assert len(labels) >= 10 and page.evaluate(NO_OVERLAP)
+    assert any("cm-label-r5" in cls or "cm-label-r4" in cls for _, cls in labels)
+    screenshot(page, "map_labels_sudzha")
+    # the search box: type-ahead, then a jump to the place, highlighted
+    page.evaluate("() => { ConflictMap.current.map.setView([50, 30], 5, {animate: false}); }")
+    box = page.locator(".cm-search input")
+    box.fill("Sudz")
+    page.locator(".cm-suggestion", has_text="Sudzha").first.wait_for(timeout=10_000)
+    box.press("Enter")
+    page.wait_for_function("() => ConflictMap.current.searched", timeout=5000)
+    state = viewer_state(page)
+    assert abs(state["lat"] - 51.19) < 0.01 and abs(state["lon"] - 35.27) < 0.01
+    assert state["zoom"] >= 10
+    assert page.locator(".cm-highlight").count() == 1
+    assert page.locator(".cm-highlight-label").inner_text() == "Sudzha"
+    # a tooltip on hover names the event without a click
+    page.evaluate("() => { ConflictMap.current.map.setView([51.5, 36], 8, {animate: false}); }")
+    wait_drawn(page)
+    hit = _click_event(page, events)
+    area = page.locator(".leaflet-container").first.bounding_box()
+    page.mouse.move(area["x"] + hit[1], area["y"] + hit[2])
+    tip = page.locator(".cm-tooltip")
+    tip.wait_for(timeout=5000)
+    event = next(e for e in events if e.event_id == hit[0])
+    assert event.date_start.isoformat() in tip.inner_text()
+    assert event.summary[:20] in tip.inner_text()
+    rec.assert_clean()

@@ -17,6 +17,8 @@ __all__ = [
     "InlineJSON",
     "Legend",
     "Notices",
+    "PlaceLabels",
+    "PlaceSearch",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -145,6 +147,22 @@ class FrontLines(_ViewerPart):
     """
 
     function = "addFrontLines"
+
+
+class PlaceLabels(_ViewerPart):
+    """Offline place labels (``places.js``), collision-free, denser as one zooms in.
+
+    Options: ``url`` (``/maps/places.json``) or ``inline`` (the id of a JSON script element
+    of places), ``zooms`` (smallest population labelled per zoom level).
+    """
+
+    function = "addPlaceLabels"
+
+
+class PlaceSearch(_ViewerPart):
+    """The place search box: type-ahead from ``suggest``, the best match from ``geocode``."""
+
+    function = "addSearch"
 
 
 class Notices(_ViewerPart):

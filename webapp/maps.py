@@ -10,6 +10,7 @@ import folium
 from geo.common.attribution import ATTRIBUTION
 from geo.events.taxonomy import FALLBACK_TYPE, PRECISION_KEY, PRECISIONS, STATUSES, TYPES
 from geo.formats import FORMATS
+from geo.gazetteer.labels import LABEL_ZOOMS
 from webapp import assets
 from webapp.elements import (
     Basemap,
@@ -20,6 +21,8 @@ from webapp.elements import (
     InlineJSON,
     Legend,
     Notices,
+    PlaceLabels,
+    PlaceSearch,
     StartViewer,
     TimeControl,
     Tools,
@@ -47,6 +50,7 @@ _OWN_ASSETS = (
     "symbols.js",
     "controls.js",
     "frontlines.js",
+    "places.js",
     "conflictmap.css",
 )
 
@@ -165,6 +169,8 @@ def build_map(
     export_limit=1_000_000,
     title="conflictmap",
     front_lines=None,
+    labels=None,
+    search=None,
 ):
     """Return the folium map shell for the viewer.
 
@@ -207,6 +213,11 @@ def build_map(
         The dated front lines: the ``front_lines`` items URL ("api" mode), or every version
         as ``{source, valid_from, valid_to, features}`` (inlined, "static" mode). None: no
         front-line layer (no version stored).
+    labels : str or list, optional
+        Place labels: the ``/maps/places.json`` URL ("api" mode), or the places to inline
+        (``PlaceLabels.in_bounds``, "static" mode). None: no labels.
+    search : dict, optional
+        ``{"suggest": url, "geocode": url}``: the place search box (type-ahead).
 
     Raises
     ------
@@ -249,7 +260,9 @@ def build_map(
         "api": dict(api or {}),
         "statuses": list(STATUSES),
         "permalink_params": list(PERMALINK_PARAMS),
-        "overlay_ids": ["regions"] + (["front_lines"] if front_lines else []),
+        "overlay_ids": ["regions"]
+        + (["front_lines"] if front_lines else [])
+        + (["labels"] if labels is not None else []),
         "step_days": 7,
     }
     if mode == "static":
@@ -271,6 +284,14 @@ def build_map(
     Legend(viewer).add_to(m)
     if extent:
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
+    zooms = {str(k): v for k, v in LABEL_ZOOMS.items()}
+    if isinstance(labels, str):
+        PlaceLabels(viewer, url=labels, zooms=zooms).add_to(m)
+    elif labels is not None:
+        InlineJSON("cm-places", list(labels)).add_to(m)
+        PlaceLabels(viewer, inline="cm-places", zooms=zooms).add_to(m)
+    if search:
+        PlaceSearch(viewer, **search).add_to(m)
     if isinstance(front_lines, str):
         FrontLines(viewer, url=front_lines).add_to(m)
     elif front_lines:

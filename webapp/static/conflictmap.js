@@ -502,6 +502,13 @@
         if (!layer) { delete next[id]; unplaced += 1; return; }
         layer.cmType = p.event_type;
         layer.on("click", function (e) { self.pick(id, e.latlng); });
+        // a tooltip on hover, made when first needed (the text through textContent)
+        layer.on("mouseover", function (e) {
+          if (layer.getTooltip() || !CM.tooltipContent) return;
+          layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[id] || f); },
+            { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
+          layer.openTooltip(e.latlng);
+        });
         group.addLayer(layer);
         // areas are drawn under every point (one canvas: draw order is hit-test order)
         if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
