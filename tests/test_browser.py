@@ -122,7 +122,7 @@ def test_toggling_a_layer_hides_its_events(rec, base_url):
     others = _visible(page, "triangle")  # deployments
     assert before > 0 and others > 0
     renders = viewer_state(page)["renders"]
-    label = page.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    label = page.locator(".cm-panel label.cm-layer", has_text="Captures")
     label.locator("input").uncheck()
     wait_drawn(page, renders + 1)
     assert _visible(page, "square") == 0
@@ -571,7 +571,7 @@ def test_front_lines_follow_the_end_of_the_window(rec, store, base_url, events):
     assert len(asked) - fetched <= 2
     assert all("datetime=" in u for u in asked)
     # the layer can be turned off like any other
-    label = page.locator(".leaflet-control-layers-overlays label", has_text="Front lines")
+    label = page.locator(".cm-panel label.cm-layer", has_text="Front lines")
     label.locator("input").uncheck()
     assert page.locator(".cm-front-line, .cm-front-area").count() == 0
     rec.assert_clean()
@@ -604,7 +604,7 @@ def test_static_map_carries_the_front_lines_of_its_window(rec, tmp_path, runner,
 def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events):
     page = _open(rec, base_url + "/map")
     renders = viewer_state(page)["renders"]
-    overlays = page.locator(".leaflet-control-layers-overlays")
+    overlays = page.locator(".cm-panel")
     overlays.locator("label", has_text="Regions").locator("input").check()
     overlays.locator("label", has_text="Captures").locator("input").uncheck()
     wait_drawn(page, renders + 1)
@@ -622,9 +622,9 @@ def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events
     again = _open(rec, link)
     page.close()
     again.locator(".leaflet-popup .cm-popup").wait_for(timeout=5000)
-    regions = again.locator(".leaflet-control-layers-overlays label", has_text="Regions")
+    regions = again.locator(".cm-panel label.cm-layer", has_text="Regions")
     assert regions.locator("input").is_checked()
-    captures = again.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    captures = again.locator(".cm-panel label.cm-layer", has_text="Captures")
     assert not captures.locator("input").is_checked()
     assert again.locator(".cm-step").input_value() == "30"
     assert again.locator(".cm-filters select[name=status]").input_value() == "claimed"
@@ -788,4 +788,96 @@ def test_place_labels_search_and_tooltips_orient_the_reader(rec, base_url, event
     event = next(e for e in events if e.event_id == hit[0])
     assert event.date_start.isoformat() in tip.inner_text()
     assert event.summary[:20] in tip.inner_text()
+    rec.assert_clean()
+
+
+def test_event_list_follows_the_map_and_opens_events(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-tab-events").click()
+    rows = page.locator(".cm-list-row")
+    shown = viewer_state(page)["shown"]
+    assert rows.count() == min(shown, 150) and shown > 0
+    assert page.locator(".cm-tab-events").inner_text() == f"Events ({shown})"
+    dates = page.eval_on_selector_all(
+        ".cm-list-date", "ns => ns.map(n => n.innerText.slice(0, 10))"
+    )
+    assert dates == sorted(dates, reverse=True)  # newest first
+    rows.nth(0).hover()
+    assert page.locator(".cm-list-ring").count() == 1  # hover highlights it on the map
+    first = rows.nth(2).get_attribute("data-event-id")
+    rows.nth(2).click()
+    page.locator(f'.leaflet-popup .cm-popup[data-event-id="{first}"]').wait_for(timeout=5000)
+    assert f"event={first}" in page.url
+    page.wait_for_timeout(300)  # the jump re-queries the view
+    wait_drawn(page)
+    # narrowing the window narrows the list
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-to").focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    wait_drawn(page)
+    shown = viewer_state(page)["shown"]
+    page.wait_for_function(
+        "n => document.querySelectorAll('.cm-list-row').length === Math.min(n, 150)", arg=shown
+    )
+    screenshot(page, "map_event_list")
+    rec.assert_clean()
+
+
+def test_histogram_counts_the_events_and_brushing_sets_the_window(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.wait_for_function("() => ConflictMap.current.histogram.loads >= 1", timeout=10_000)
+    hist = page.evaluate("ConflictMap.current.histogram")
+    assert hist["total"] == len(events) and hist["binDays"] == 1
+    per_day = {}
+    for e in events:
+        per_day[e.date_start] = per_day.get(e.date_start, 0) + 1
+    first = min(e.date_start for e in events)
+    assert hist["counts"][0] == per_day.get(first, 0)
+    assert sum(hist["counts"]) == len(events)
+    # drag across the middle of the histogram: the window becomes those days
+    box = page.locator(".cm-histogram").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.25, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    wait_drawn(page)
+    state = viewer_state(page)
+    span = (max(e.date_end for e in events) - first).days + 1
+    start = date.fromisoformat(state["state"]["start"])
+    end = date.fromisoformat(state["state"]["end"])
+    assert abs((start - first).days - span * 0.25) <= 2
+    assert abs((end - first).days - span * 0.5) <= 2
+    inside = sum(1 for e in events if e.date_start <= end and e.date_end >= start)
+    assert state["shown"] == inside
+    # one type off: the histogram counts the others only
+    loads = page.evaluate("ConflictMap.current.histogram.loads")
+    page.locator(".cm-panel label.cm-layer", has_text="Captures").locator("input").uncheck()
+    page.wait_for_function("n => ConflictMap.current.histogram.loads > n", arg=loads)
+    captures = sum(1 for e in events if e.event_type == "capture")
+    assert page.evaluate("ConflictMap.current.histogram.total") == len(events) - captures
+    screenshot(page, "map_histogram")
+    rec.assert_clean()
+
+
+def test_play_in_the_default_view_starts_at_the_beginning_one_step_wide(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    state = viewer_state(page)["state"]
+    first = min(e.date_start for e in events).isoformat()
+    assert state["start"] == first  # the default window holds every date
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "f => ConflictMap.current.state.start === f && ConflictMap.current.state.end !== "
+        "ConflictMap.current.cfg.extent.end",
+        arg=first,
+        timeout=5000,
+    )
+    page.locator(".cm-play").click()
+    now = viewer_state(page)["state"]
+    width = (date.fromisoformat(now["end"]) - date.fromisoformat(now["start"])).days + 1
+    assert width == 7
     rec.assert_clean()

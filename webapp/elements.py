@@ -107,9 +107,10 @@ class Basemap(_ViewerPart):
 
 
 class Legend(_ViewerPart):
-    """The legend: one symbol and colour per event type, and the location-precision key."""
+    """The panel: layers and legend in one list (a checkbox, symbol, label and count per
+    event type; the other overlays; the location-precision key) and the events in view."""
 
-    function = "addLegend"
+    function = "addPanel"
 
 
 class TimeControl(_ViewerPart):

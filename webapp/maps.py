@@ -51,6 +51,7 @@ _OWN_ASSETS = (
     "controls.js",
     "frontlines.js",
     "places.js",
+    "panel.js",
     "conflictmap.css",
 )
 

@@ -107,6 +107,7 @@ def _page(*, embed):
         api={
             "items": f"{root}/collections/events/items",
             "item": f"{root}/collections/events/items/",
+            "histogram": f"{root}/maps/histogram.json",
         },
         basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
         extent=extent,
@@ -262,6 +263,33 @@ def basemap(level):
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
     return resp.make_conditional(request)
+
+
+@bp.get("/maps/histogram.json")
+def histogram():
+    """Serve the events per day and type for the time slider's histogram.
+
+    Takes the items parameters (``bbox``, ``type``, ``actor``, ``status``, ``q``,
+    ``geo_precision``…) but counts over every date: ``{"days": [[date, type, count], …]}``.
+    """
+    from dataclasses import replace
+
+    from flask import current_app
+
+    from webapp import items_params, limits, params
+
+    items = items_params.parse_items_request(
+        request.args,
+        formats=["json"],
+        limits=params.Limits.from_config(current_app.config),
+        fmt="json",
+        timeout=limits.query_timeout(),
+    )
+    query = replace(items.query, start=None, end=None, limit=None, offset=0)
+    days = [] if items.empty else _store().day_counts(query)
+    resp = jsonify({"days": [list(row) for row in days]})
+    resp.headers["X-Data-As-Of"] = _store().data_as_of() or ""
+    return resp
 
 
 _labels_cache: dict = {}

@@ -214,9 +214,10 @@
   };
 
   // a layer other than an event type (regions, front lines): `shown` is its default
-  Viewer.prototype.addOverlay = function (id, layer, shown) {
+  Viewer.prototype.addOverlay = function (id, layer, shown, label) {
     this.overlays = this.overlays || {};
-    this.overlays[id] = { layer: layer, shown: !!shown };
+    this.overlays[id] = { layer: layer, shown: !!shown, label: label || id };
+    if (this.onOverlay) this.onOverlay(id, label || id);
   };
 
   Viewer.prototype.visibleTypes = function () {
@@ -304,6 +305,38 @@
     }
     return true;
   }
+
+  // events per day and type over every date (the slider's histogram): asked of the API with
+  // the view's filters and no time window, or counted in the page (static maps)
+  Viewer.prototype.dayCounts = function () {
+    var self = this;
+    if (this.cfg.mode !== "api") {
+      var s = this.state, keep = [s.start, s.end], per = {};
+      s.start = ""; s.end = "";
+      try {
+        (this.cfg.data.features || []).forEach(function (f) {
+          if (!matches(self, f)) return;
+          var p = f.properties, k = p.date_start + "|" + p.event_type;
+          per[k] = (per[k] || 0) + 1;
+        });
+      } finally { s.start = keep[0]; s.end = keep[1]; }
+      return Promise.resolve(Object.keys(per).map(function (k) {
+        var parts = k.split("|");
+        return [parts[0], parts[1], per[k]];
+      }));
+    }
+    if (!this.cfg.api.histogram) return Promise.resolve([]);
+    var p = this.queryParams();
+    p.delete("datetime");
+    if (!this.visibleTypes().length) return Promise.resolve([]);
+    var url = this.cfg.api.histogram + "?" + p.toString();
+    if (this.histogramCache && this.histogramCache.url === url) return this.histogramCache.answer;
+    var answer = fetch(url).then(function (r) { return r.ok ? r.json() : { days: [] }; })
+      .then(function (b) { return b.days || []; });
+    this.histogramCache = { url: url, answer: answer };
+    answer.catch(function () { self.histogramCache = null; });
+    return answer;
+  };
 
   // ---- loading: one full query per view, then only the missing time slices --------------
   function featureBox(f) {
@@ -667,6 +700,7 @@
   Viewer.prototype.select = function (id, latlng) {
     var self = this, f = this.features[id];
     this.state.event = id;
+    this.popupRestored = true;  // the link's event is shown (or another chosen): not again
     this.writeUrl();
     if (f) { this.openPopup(f, latlng); this.emit(); return; }
     if (this.cfg.mode !== "api") return;

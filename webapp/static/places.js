@@ -54,7 +54,17 @@
       this.load = CM.debounce(this.fetch.bind(this), 120);
       map.on("moveend", this.load, this);
       map.on("zoomend", this.draw, this);
-      this.fetch();
+      // the first labels come once the events are drawn: they never delay the first paint
+      var self = this, viewer = this.viewer;
+      if (viewer.renderCount) this.fetch();
+      else {
+        var first = function () {
+          if (!viewer.renderCount || viewer.pending || self.started) return;
+          self.started = true;
+          (window.requestIdleCallback || setTimeout)(function () { self.fetch(); }, { timeout: 200 });
+        };
+        viewer.on(first);
+      }
     },
     onRemove: function (map) {
       map.off("moveend", this.load, this);
@@ -72,7 +82,7 @@
     },
     fetch: function () {
       var self = this, map = this._map;
-      if (!map) return;
+      if (!map || !this.viewer.renderCount) return;
       var z = map.getZoom();
       if (this.inline) {
         var b = map.getBounds(), need = this.minPopulation(z);
@@ -122,8 +132,7 @@
     var labels = new Labels(viewer, opts);
     labels.addTo(viewer.map);
     viewer.placeLabels = labels;
-    if (viewer.layerControl) viewer.layerControl.addOverlay(labels, "Place labels");
-    viewer.addOverlay("labels", labels, true);
+    viewer.addOverlay("labels", labels, true, "Place labels");
   };
 
   // ---- place search with type-ahead ------------------------------------------------------
