@@ -881,3 +881,57 @@ def test_play_in_the_default_view_starts_at_the_beginning_one_step_wide(rec, bas
     width = (date.fromisoformat(now["end"]) - date.fromisoformat(now["start"])).days + 1
     assert width == 7
     rec.assert_clean()
+
+
+OVERLAPS = """() => { const els = [...document.querySelectorAll('.leaflet-control, .leaflet-popup')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+  const out = [];
+  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+    const a = els[i].getBoundingClientRect(), b = els[j].getBoundingClientRect();
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5
+        && b.top < a.bottom - 0.5)
+      out.push([els[i].className, els[j].className]);
+  } return out; }"""
+
+
+@pytest.mark.parametrize(
+    "path, width, height",
+    [
+        pytest.param("/embed", 800, 500, id="embed-800x500"),
+        pytest.param("/embed", 390, 844, id="embed-phone"),
+        pytest.param("/map", 390, 844, id="map-phone"),
+        pytest.param("/map", 1280, 800, id="map-desktop"),
+    ],
+)
+def test_no_control_overlaps_another_or_the_open_popup(browser, base_url, events, path, width,
+                                                       height):  # fmt: skip
+    r = Recorder(browser)
+    r.context.close()
+    r.context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = r.context.new_page()
+        page.on("pageerror", lambda e: r.errors.append(str(e)))
+        page.goto(base_url + path)
+        wait_drawn(page)
+        page.wait_for_timeout(500)
+        assert page.evaluate(OVERLAPS) == []
+        # the event nearest the centre, opened as a click would
+        hit = _click_event(page, events)
+        page.evaluate("id => ConflictMap.current.select(id)", hit[0])
+        popup = page.locator(".leaflet-popup")
+        popup.first.wait_for(timeout=5000)
+        page.wait_for_timeout(600)  # the auto-pan and the fade-in
+        wait_drawn(page)
+        assert page.evaluate(OVERLAPS) == []
+        # and the popup is drawn over everything: its centre is its own
+        on_top = page.evaluate(
+            """() => { const r = document.querySelector('.leaflet-popup-content')
+                .getBoundingClientRect();
+              const hit = document.elementFromPoint(r.left + r.width / 2, r.top + 10);
+              return !!hit && !!hit.closest('.leaflet-popup'); }"""
+        )
+        assert on_top
+        screenshot(page, f"layout_{path.strip('/')}_{width}x{height}")
+        assert r.errors == []
+    finally:
+        r.close()

@@ -15,6 +15,7 @@ __all__ = [
     "FilterPanel",
     "FrontLines",
     "InlineJSON",
+    "Layout",
     "Legend",
     "Notices",
     "PlaceLabels",
@@ -164,6 +165,12 @@ class PlaceSearch(_ViewerPart):
     """The place search box: type-ahead from ``suggest``, the best match from ``geocode``."""
 
     function = "addSearch"
+
+
+class Layout(_ViewerPart):
+    """Popups above the controls and fitted between them; a compact layout on small maps."""
+
+    function = "addLayout"
 
 
 class Notices(_ViewerPart):

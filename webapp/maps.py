@@ -19,6 +19,7 @@ from webapp.elements import (
     FilterPanel,
     FrontLines,
     InlineJSON,
+    Layout,
     Legend,
     Notices,
     PlaceLabels,
@@ -52,6 +53,7 @@ _OWN_ASSETS = (
     "frontlines.js",
     "places.js",
     "panel.js",
+    "layout.js",
     "conflictmap.css",
 )
 
@@ -291,7 +293,7 @@ def build_map(
     elif labels is not None:
         InlineJSON("cm-places", list(labels)).add_to(m)
         PlaceLabels(viewer, inline="cm-places", zooms=zooms).add_to(m)
-    if search:
+    if search and not embed:
         PlaceSearch(viewer, **search).add_to(m)
     if isinstance(front_lines, str):
         FrontLines(viewer, url=front_lines).add_to(m)
@@ -303,6 +305,7 @@ def build_map(
     Tools(viewer, formats=download_formats()).add_to(m)
     DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
     Notices(viewer).add_to(m)
+    Layout(viewer).add_to(m)
     StartViewer(viewer).add_to(m)
     if embed:
         folium.Element("<style>body{margin:0}</style>").add_to(m.get_root().header)

@@ -674,10 +674,16 @@
     var self = this;
     if (ids.length < 2) { this.select(ids[0], latlng); return; }
     var features = ids.map(function (h) { return self.features[h]; }).filter(Boolean);
-    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    L.popup(this.popupFit())
       .setLatLng(latlng)
       .setContent(CM.chooserContent(this, features, function (chosen) { self.select(chosen, latlng); }))
       .openOn(this.map);
+  };
+
+  // popups sized and panned into the space the controls leave (layout.js), when present
+  Viewer.prototype.popupFit = function () {
+    if (this.popupOptions) return this.popupOptions();
+    return { maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot };
   };
 
   Viewer.prototype.latlngOf = function (f) {
@@ -692,7 +698,7 @@
     var where = latlng || this.latlngOf(f);
     if (!where) return;
     // set before opening: the popup it replaces closes as this one opens
-    this.eventPopup = L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    this.eventPopup = L.popup(this.popupFit())
       .setLatLng(where).setContent(CM.popupContent(this, f));
     this.eventPopup.openOn(this.map);
   };
