@@ -148,7 +148,10 @@ def test_time_control_changes_what_is_shown(rec, base_url, events):
     end = state["state"]["end"]
     expected = sum(1 for e in events if e.date_start.isoformat() <= end)
     assert state["shown"] == expected < full
-    assert page.locator(".cm-asof").inner_text() == f"as of {end}"
+    start = state["state"]["start"]
+    assert page.locator(".cm-window").inner_text() == f"{start} → {end}"
+    days = date.fromisoformat(end).toordinal() - date.fromisoformat(start).toordinal() + 1
+    assert page.locator(".cm-asof").inner_text() == f"{days} days"
     # one step forward moves the whole window by the step (7 days)
     start = state["state"]["start"]
     page.locator(".cm-forward").click()
@@ -935,3 +938,56 @@ def test_no_control_overlaps_another_or_the_open_popup(browser, base_url, events
         assert r.errors == []
     finally:
         r.close()
+
+
+def test_report_map_has_title_window_legend_and_no_controls(rec, tmp_path, store, events):
+    from webapp.cli.maps import build_static_map
+
+    unplaced = Event.from_dict(
+        {"event_id": "statement", "event_type": "statement", "date_start": "2024-10-20"}
+    )
+    features = [e.to_feature() for e in [*events, unplaced]]
+    html, _ = build_static_map(features, data_as_of="2025-01-02T03:04:05Z", title="Kursk 2024",
+                               print_mode=True)  # fmt: skip
+    path = tmp_path / "print.html"
+    path.write_text(html, encoding="utf-8")
+    page = rec.page()
+    page.set_viewport_size({"width": 1200, "height": 800})
+    page.goto(path.as_uri())
+    wait_drawn(page)
+    title = page.locator(".cm-print-title").inner_text()
+    first, last = min(e.date_start for e in events), max(e.date_end for e in events)
+    assert "Kursk 2024" in title and f"{len(events)} events, {first} to {last}" in title
+    assert "1 more without a location are in the data file" in title
+    assert "Data as of 2025-01-02T03:04:05Z" in title
+    # no interactive control: no zoom, slider, filters, tools, search or checkbox
+    for selector in (".leaflet-control-zoom", ".cm-time", ".cm-filters", ".cm-tools",
+                     ".cm-search", ".cm-panel input", ".cm-panel-head"):  # fmt: skip
+        assert not page.locator(selector).first.is_visible(), selector
+    legend = page.locator(".cm-panel .cm-legend li[data-type]:visible")
+    kinds = {e.event_type for e in events}
+    assert legend.count() == len(kinds)
+    assert "Natural Earth" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.evaluate(OVERLAPS) == []
+    screenshot(page, "report_map")
+    rec.assert_clean()
+
+
+def test_static_download_holds_what_the_status_line_counts(rec, tmp_path, runner, store, events):
+    unplaced = Event.from_dict(
+        {"event_id": "statement", "event_type": "statement", "date_start": "2024-10-20"}
+    )
+    store.put_events([unplaced])
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    assert "1 more without a location: in the downloads" in page.locator(".cm-status").inner_text()
+    page.locator(".cm-download summary").click()
+    with page.expect_download() as info:
+        page.locator(".cm-dl-geojson").click()
+    with open(info.value.path(), encoding="utf-8") as fh:
+        ids = {f["id"] for f in json.load(fh)["features"]}
+    assert "statement" in ids and len(ids) == len(events) + 1
+    rec.assert_clean()

@@ -20,6 +20,7 @@ __all__ = [
     "Notices",
     "PlaceLabels",
     "PlaceSearch",
+    "PrintTitle",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -165,6 +166,15 @@ class PlaceSearch(_ViewerPart):
     """The place search box: type-ahead from ``suggest``, the best match from ``geocode``."""
 
     function = "addSearch"
+
+
+class PrintTitle(_ViewerPart):
+    """A report map's title box: the title, the time window, the counts and the data's date.
+
+    Options: ``title``, ``data_as_of``.
+    """
+
+    function = "addPrintTitle"
 
 
 class Layout(_ViewerPart):

@@ -24,6 +24,7 @@ from webapp.elements import (
     Notices,
     PlaceLabels,
     PlaceSearch,
+    PrintTitle,
     StartViewer,
     TimeControl,
     Tools,
@@ -174,6 +175,7 @@ def build_map(
     front_lines=None,
     labels=None,
     search=None,
+    print_mode=False,
 ):
     """Return the folium map shell for the viewer.
 
@@ -221,6 +223,9 @@ def build_map(
         (``PlaceLabels.in_bounds``, "static" mode). None: no labels.
     search : dict, optional
         ``{"suggest": url, "geocode": url}``: the place search box (type-ahead).
+    print_mode : bool, default False
+        A map for reports (the PNG of ``build-maps``): a title with the time window and the
+        data's date, the legend of the types shown, the attribution; no interactive control.
 
     Raises
     ------
@@ -267,6 +272,8 @@ def build_map(
         + (["front_lines"] if front_lines else [])
         + (["labels"] if labels is not None else []),
         "step_days": 7,
+        "print": bool(print_mode),
+        "title": title,
     }
     if mode == "static":
         InlineJSON("cm-data", data).add_to(m)
@@ -285,7 +292,7 @@ def build_map(
     viewer.add_to(m)
     Basemap(viewer, **base_opts).add_to(m)
     Legend(viewer).add_to(m)
-    if extent:
+    if extent and not print_mode:
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
     zooms = {str(k): v for k, v in LABEL_ZOOMS.items()}
     if isinstance(labels, str):
@@ -300,10 +307,13 @@ def build_map(
     elif front_lines:
         InlineJSON("cm-front-lines", list(front_lines)).add_to(m)
         FrontLines(viewer, inline="cm-front-lines").add_to(m)
-    if not embed:
+    if print_mode:
+        PrintTitle(viewer, title=title, data_as_of=data_as_of).add_to(m)
+    if not embed and not print_mode:
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
-    Tools(viewer, formats=download_formats()).add_to(m)
-    DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    if not print_mode:
+        Tools(viewer, formats=download_formats()).add_to(m)
+        DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
     Notices(viewer).add_to(m)
     Layout(viewer).add_to(m)
     StartViewer(viewer).add_to(m)

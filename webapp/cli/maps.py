@@ -51,6 +51,7 @@ def build_static_map(
     embed=False,
     front_lines=None,
     labels=True,
+    print_mode=False,
 ):
     """Return ``(html, bounds)``: a self-contained map page of ``features`` and its view box.
 
@@ -59,6 +60,8 @@ def build_static_map(
     tool panels (used for the PNG). ``front_lines``: the dated front-line versions to inline
     (``{source, valid_from, valid_to, features}``, see :func:`front_line_versions`).
     ``labels``: inline the gazetteer's place labels of the area (towns of 1,000 and more).
+    ``print_mode``: the map for reports (the PNG): title, window, legend, attribution and no
+    interactive control.
     """
     from webapp.maps import build_map, data_extent, render_static
 
@@ -76,6 +79,7 @@ def build_static_map(
         page_url="",
         front_lines=front_lines or None,
         labels=_labels(bounds) if labels and bounds else None,
+        print_mode=print_mode,
     )
     return render_static(m), bounds
 
@@ -234,7 +238,7 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
             data_as_of=data_as_of,
             basemap=basemap,
             title=title,
-            embed=True,
+            print_mode=True,
             front_lines=fronts,
         )
         with tempfile.TemporaryDirectory() as tmp:

@@ -406,6 +406,7 @@
     if (this.cfg.mode !== "api") {
       var all = this.cfg.data.features || [];
       var shown = all.filter(function (f) { return matches(self, f); });
+      this.matching = shown;  // the static download: every match, with or without a place
       this.draw(shown, shown.length);
       return Promise.resolve();
     }
@@ -564,7 +565,9 @@
     if (this.timing) this.timing.draw = this.lastDrawAt - t0;
     if (this.state.event && !this.popupRestored) {
       this.popupRestored = true;
+      this.restoring = true;  // the link's view is kept: its popup does not pan the map
       this.select(this.state.event);
+      this.restoring = false;
     }
     this.emit();
   };
@@ -682,8 +685,10 @@
 
   // popups sized and panned into the space the controls leave (layout.js), when present
   Viewer.prototype.popupFit = function () {
-    if (this.popupOptions) return this.popupOptions();
-    return { maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot };
+    var opts = this.popupOptions ? this.popupOptions()
+      : { maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot };
+    if (this.restoring) opts.autoPan = false;
+    return opts;
   };
 
   Viewer.prototype.latlngOf = function (f) {
@@ -710,9 +715,15 @@
     this.writeUrl();
     if (f) { this.openPopup(f, latlng); this.emit(); return; }
     if (this.cfg.mode !== "api") return;
+    var restoring = this.restoring;
     fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
-      .then(function (full) { self.openPopup(full); self.emit(); })
+      .then(function (full) {
+        self.restoring = restoring;
+        self.openPopup(full);
+        self.restoring = false;
+        self.emit();
+      })
       .catch(function () {
         self.notice("event", id, "event=" + id + " was not found (deleted, or another store): ignored");
         self.state.event = "";

@@ -105,7 +105,9 @@
       ui.from.value = String(a === null ? lo : a);
       ui.to.value = String(b === null ? hi : b);
       ui.label.textContent = (s.start || ext.start) + " → " + (s.end || ext.end);
-      ui.asof.textContent = "as of " + (s.end || ext.end);
+      // the window's length: "as of" is said once, by the stamp (the data's date)
+      var days = (b === null ? hi : b) - (a === null ? lo : a) + 1;
+      ui.asof.textContent = days + (days === 1 ? " day" : " days");
     }
     function set(a, b, now) {
       a = clampDay(a); b = clampDay(b);
@@ -164,7 +166,7 @@
       ui.hist.setAttribute("role", "img");
       ui.hist.setAttribute("aria-label", "Events per day by type: drag to choose the window");
       ui.from.setAttribute("aria-label", "Window start");
-      ui.to.setAttribute("aria-label", "Window end (as of)");
+      ui.to.setAttribute("aria-label", "Window end");
       ui.label = el("span", "cm-window");
       ui.asof = el("strong", "cm-asof");
       var buttons = el("div", "cm-time-buttons");
@@ -436,8 +438,8 @@
       });
     }
     function staticDownload(a) {
-      var shown = [];
-      Object.keys(viewer.features).forEach(function (k) { shown.push(viewer.features[k]); });
+      // what the status line counts: the events drawn and those without a location
+      var shown = viewer.matching || [];
       var blob = new Blob([JSON.stringify({ type: "FeatureCollection", features: shown })],
         { type: "application/geo+json" });
       if (a.href && a.href.indexOf("blob:") === 0) URL.revokeObjectURL(a.href);

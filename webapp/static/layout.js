@@ -14,8 +14,40 @@
     return r.width && r.height ? r : null;
   }
 
+  // a report map's title: what it shows, over which dates, from data of which day
+  CM.addPrintTitle = function (viewer, opts) {
+    var box = null, C = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () { box = el("div", "leaflet-control cm-control cm-print-title"); return box; }
+    });
+    new C().addTo(viewer.map);
+    function fill() {
+      var s = viewer.state, ext = viewer.cfg.extent || {};
+      box.textContent = "";
+      box.appendChild(el("h2", null, opts.title || "conflictmap"));
+      var n = viewer.shown || 0, start = s.start || ext.start, end = s.end || ext.end;
+      var text = n.toLocaleString("en") + (n === 1 ? " event" : " events");
+      if (start) text += ", " + start + (end && end !== start ? " to " + end : "");
+      box.appendChild(el("div", "cm-print-window", text));
+      if (viewer.unplaced) {
+        box.appendChild(el("div", "cm-print-note", viewer.unplaced + " more without a location are in the data file, not on the map"));
+      }
+      if (viewer.frontLines && viewer.frontLines.versions && viewer.frontLines.versions.length) {
+        box.appendChild(el("div", "cm-print-note", "Front lines: " + viewer.frontLines.versions.map(function (v) {
+          return v.source + " of " + v.valid_from;
+        }).join("; ")));
+      }
+      box.appendChild(el("div", "cm-print-note", "Data as of " + (opts.data_as_of || "unknown")));
+    }
+    viewer.on(fill);
+  };
+
   CM.addLayout = function (viewer) {
     var map = viewer.map, container = map.getContainer();
+    if (viewer.cfg.print) {
+      container.classList.add("cm-print");
+      if (map.zoomControl) map.removeControl(map.zoomControl);
+    }
     // 1. the popup and tooltip panes leave the map pane for a layer over the controls, moved
     //    with the map pane so that their positions stay right
     var float = el("div", "cm-float");

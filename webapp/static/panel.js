@@ -154,7 +154,7 @@
       });
     }
 
-    var open = !(viewer.cfg.embed || small), tab = "layers";
+    var open = viewer.cfg.print || !(viewer.cfg.embed || small), tab = "layers";
     function show(which) {
       tab = which || tab;
       open = true;
@@ -248,8 +248,8 @@
       Object.keys(counts).forEach(function (k) {
         var n = viewer.counts ? viewer.counts[k] || 0 : 0;
         counts[k].textContent = viewer.counts ? String(n) : "";
-        // the embed keeps its legend short: only the types on the map
-        if (viewer.cfg.embed) counts[k].parentNode.parentNode.hidden = !n && map.hasLayer(viewer.layers[k]);
+        // the embed and the print keep their legend short: only the types on the map
+        if (viewer.cfg.embed || viewer.cfg.print) counts[k].parentNode.parentNode.hidden = !n;
       });
       fillList();
     });
