@@ -677,7 +677,9 @@ def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, sto
                          "date_basis": "report", "reported_at": "2024-11-02"}),
         Event.from_dict({**base, "event_id": "unplaced", "event_type": "capture",
                          "latitude": 51.25, "longitude": 35.9, "geo_precision": "exact",
-                         "tags": ["place-assumed"]}),
+                         "tags": ["place-assumed"],
+                         "sources": [{"source_id": "art-7f3a", "quote": "they were taken",
+                                      "published_at": "2024-11-03"}]}),
         Event.from_dict({**base, "event_id": "near", "event_type": "capture",
                          "latitude": 51.35, "longitude": 36.3, "geo_precision": "near"}),
     ]  # fmt: skip
@@ -712,6 +714,10 @@ def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, sto
             popup = page.locator('.leaflet-popup .cm-popup[data-event-id="unplaced"]')
             popup.wait_for(timeout=5000)
             assert "Place assumed" in popup.inner_text()
+            # thin metadata: the day of the report, said to have no title or link
+            source = popup.locator(".cm-source").inner_text()
+            assert "Report of 2024-11-03" in source and "no title or link recorded" in source
+            assert "art-7f3a" not in source and "Untitled" not in source
             page.keyboard.press("Escape")
             screenshot(page, "map_honest_precision")
             # "precise places only": no areas, no "near"
