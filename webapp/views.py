@@ -34,6 +34,7 @@ __all__ = [
     "default_window",
     "embed_snippet",
     "map_page",
+    "place_labels",
 ]
 
 bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=STATIC_URL)
