@@ -15,8 +15,12 @@ __all__ = [
     "FilterPanel",
     "FrontLines",
     "InlineJSON",
+    "Layout",
     "Legend",
     "Notices",
+    "PlaceLabels",
+    "PlaceSearch",
+    "PrintTitle",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -105,9 +109,10 @@ class Basemap(_ViewerPart):
 
 
 class Legend(_ViewerPart):
-    """The legend: one symbol and colour per event type, and the location-precision key."""
+    """The panel: layers and legend in one list (a checkbox, symbol, label and count per
+    event type; the other overlays; the location-precision key) and the events in view."""
 
-    function = "addLegend"
+    function = "addPanel"
 
 
 class TimeControl(_ViewerPart):
@@ -145,6 +150,37 @@ class FrontLines(_ViewerPart):
     """
 
     function = "addFrontLines"
+
+
+class PlaceLabels(_ViewerPart):
+    """Offline place labels (``places.js``), collision-free, denser as one zooms in.
+
+    Options: ``url`` (``/maps/places.json``) or ``inline`` (the id of a JSON script element
+    of places), ``zooms`` (smallest population labelled per zoom level).
+    """
+
+    function = "addPlaceLabels"
+
+
+class PlaceSearch(_ViewerPart):
+    """The place search box: type-ahead from ``suggest``, the best match from ``geocode``."""
+
+    function = "addSearch"
+
+
+class PrintTitle(_ViewerPart):
+    """A report map's title box: the title, the time window, the counts and the data's date.
+
+    Options: ``title``, ``data_as_of``.
+    """
+
+    function = "addPrintTitle"
+
+
+class Layout(_ViewerPart):
+    """Popups above the controls and fitted between them; a compact layout on small maps."""
+
+    function = "addLayout"
 
 
 class Notices(_ViewerPart):

@@ -280,6 +280,17 @@ class EventStore(abc.ABC):
         """Delete the token called ``name``; return whether it existed."""
         return False
 
+    def day_counts(self, q: EventQuery = EventQuery()) -> list[tuple[str, str, int]]:
+        """Return ``[(date_start, event_type, count)]`` of the events matching ``q``.
+
+        Sorted by day then type; ``limit`` and ``offset`` are ignored. The maps' histogram
+        of events over time. The default streams the events; the backends group in SQL.
+        """
+        from collections import Counter
+
+        counts = Counter((e.date_start.isoformat(), e.event_type) for e in self.query(_unpaged(q)))
+        return sorted((day, kind, n) for (day, kind), n in counts.items())
+
     # -- front lines as dated geometry (``geo.frontlines``) ---------------------------------
     def put_front_lines(self, version, *, replace: bool = False) -> dict:
         """Store a ``FrontLineVersion``; return its description (``version.meta()``).
@@ -350,6 +361,12 @@ class EventStore(abc.ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _unpaged(q):
+    from dataclasses import replace
+
+    return replace(q, limit=None, offset=0)
 
 
 #: URL scheme → backend class, as ``"module:Class"`` (imported when first used, so that this

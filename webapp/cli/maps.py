@@ -50,6 +50,8 @@ def build_static_map(
     title="conflictmap",
     embed=False,
     front_lines=None,
+    labels=True,
+    print_mode=False,
 ):
     """Return ``(html, bounds)``: a self-contained map page of ``features`` and its view box.
 
@@ -57,6 +59,9 @@ def build_static_map(
     works from ``file://`` with no server and no network. ``embed`` drops the filter and
     tool panels (used for the PNG). ``front_lines``: the dated front-line versions to inline
     (``{source, valid_from, valid_to, features}``, see :func:`front_line_versions`).
+    ``labels``: inline the gazetteer's place labels of the area (towns of 1,000 and more).
+    ``print_mode``: the map for reports (the PNG): title, window, legend, attribution and no
+    interactive control.
     """
     from webapp.maps import build_map, data_extent, render_static
 
@@ -73,8 +78,18 @@ def build_static_map(
         embed=embed,
         page_url="",
         front_lines=front_lines or None,
+        labels=_labels(bounds) if labels and bounds else None,
+        print_mode=print_mode,
     )
     return render_static(m), bounds
+
+
+def _labels(bounds, margin=1.5):
+    from webapp.views import place_labels
+
+    (south, west), (north, east) = bounds
+    box = (west - margin, south - margin, east + margin, north + margin)
+    return place_labels().in_bounds(box, min_population=1_000, limit=4_000)
 
 
 def front_line_versions(store, start=None, end=None):
@@ -223,7 +238,7 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
             data_as_of=data_as_of,
             basemap=basemap,
             title=title,
-            embed=True,
+            print_mode=True,
             front_lines=fronts,
         )
         with tempfile.TemporaryDirectory() as tmp:

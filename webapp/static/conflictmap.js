@@ -215,9 +215,10 @@
   };
 
   // a layer other than an event type (regions, front lines): `shown` is its default
-  Viewer.prototype.addOverlay = function (id, layer, shown) {
+  Viewer.prototype.addOverlay = function (id, layer, shown, label) {
     this.overlays = this.overlays || {};
-    this.overlays[id] = { layer: layer, shown: !!shown };
+    this.overlays[id] = { layer: layer, shown: !!shown, label: label || id };
+    if (this.onOverlay) this.onOverlay(id, label || id);
   };
 
   Viewer.prototype.visibleTypes = function () {
@@ -306,6 +307,38 @@
     return true;
   }
 
+  // events per day and type over every date (the slider's histogram): asked of the API with
+  // the view's filters and no time window, or counted in the page (static maps)
+  Viewer.prototype.dayCounts = function () {
+    var self = this;
+    if (this.cfg.mode !== "api") {
+      var s = this.state, keep = [s.start, s.end], per = {};
+      s.start = ""; s.end = "";
+      try {
+        (this.cfg.data.features || []).forEach(function (f) {
+          if (!matches(self, f)) return;
+          var p = f.properties, k = p.date_start + "|" + p.event_type;
+          per[k] = (per[k] || 0) + 1;
+        });
+      } finally { s.start = keep[0]; s.end = keep[1]; }
+      return Promise.resolve(Object.keys(per).map(function (k) {
+        var parts = k.split("|");
+        return [parts[0], parts[1], per[k]];
+      }));
+    }
+    if (!this.cfg.api.histogram) return Promise.resolve([]);
+    var p = this.queryParams();
+    p.delete("datetime");
+    if (!this.visibleTypes().length) return Promise.resolve([]);
+    var url = this.cfg.api.histogram + "?" + p.toString();
+    if (this.histogramCache && this.histogramCache.url === url) return this.histogramCache.answer;
+    var answer = fetch(url).then(function (r) { return r.ok ? r.json() : { days: [] }; })
+      .then(function (b) { return b.days || []; });
+    this.histogramCache = { url: url, answer: answer };
+    answer.catch(function () { self.histogramCache = null; });
+    return answer;
+  };
+
   // ---- loading: one full query per view, then only the missing time slices --------------
   function featureBox(f) {
     if (f._cmBox) return f._cmBox;
@@ -380,6 +413,7 @@
     if (this.cfg.mode !== "api") {
       var all = this.cfg.data.features || [];
       var shown = all.filter(function (f) { return matches(self, f); });
+      this.matching = shown;  // the static download: every match, with or without a place
       this.draw(shown, shown.length);
       return Promise.resolve();
     }
@@ -509,6 +543,13 @@
         if (!layer) { delete next[id]; unplaced += 1; return; }
         layer.cmType = p.event_type;
         layer.on("click", function (e) { self.pick(id, e.latlng); });
+        // a tooltip on hover, made when first needed (the text through textContent)
+        layer.on("mouseover", function (e) {
+          if (layer.getTooltip() || !CM.tooltipContent) return;
+          layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[id] || f); },
+            { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
+          layer.openTooltip(e.latlng);
+        });
         group.addLayer(layer);
         // areas are drawn under every point (one canvas: draw order is hit-test order)
         if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
@@ -533,7 +574,9 @@
     if (this.timing) this.timing.draw = this.lastDrawAt - t0;
     if (this.state.event && !this.popupRestored) {
       this.popupRestored = true;
+      this.restoring = true;  // the link's view is kept: its popup does not pan the map
       this.select(this.state.event);
+      this.restoring = false;
     }
     this.emit();
   };
@@ -643,10 +686,18 @@
     var self = this;
     if (ids.length < 2) { this.select(ids[0], latlng); return; }
     var features = ids.map(function (h) { return self.features[h]; }).filter(Boolean);
-    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    L.popup(this.popupFit())
       .setLatLng(latlng)
       .setContent(CM.chooserContent(this, features, function (chosen) { self.select(chosen, latlng); }))
       .openOn(this.map);
+  };
+
+  // popups sized and panned into the space the controls leave (layout.js), when present
+  Viewer.prototype.popupFit = function () {
+    var opts = this.popupOptions ? this.popupOptions()
+      : { maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot };
+    if (this.restoring) opts.autoPan = false;
+    return opts;
   };
 
   Viewer.prototype.latlngOf = function (f) {
@@ -661,7 +712,7 @@
     var where = latlng || this.latlngOf(f);
     if (!where) return;
     // set before opening: the popup it replaces closes as this one opens
-    this.eventPopup = L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    this.eventPopup = L.popup(this.popupFit())
       .setLatLng(where).setContent(CM.popupContent(this, f));
     this.eventPopup.openOn(this.map);
   };
@@ -669,12 +720,19 @@
   Viewer.prototype.select = function (id, latlng) {
     var self = this, f = this.features[id];
     this.state.event = id;
+    this.popupRestored = true;  // the link's event is shown (or another chosen): not again
     this.writeUrl();
     if (f) { this.openPopup(f, latlng); this.emit(); return; }
     if (this.cfg.mode !== "api") return;
+    var restoring = this.restoring;
     fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
-      .then(function (full) { self.openPopup(full); self.emit(); })
+      .then(function (full) {
+        self.restoring = restoring;
+        self.openPopup(full);
+        self.restoring = false;
+        self.emit();
+      })
       .catch(function () {
         self.notice("event", id, "event=" + id + " was not found (deleted, or another store): ignored");
         self.state.event = "";

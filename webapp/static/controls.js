@@ -56,16 +56,19 @@
     base["Countries (Natural Earth, offline)"] = countries.addTo(map);
     // permalink ids of the base layers: "countries", then each tile layer's name as a slug
     viewer.baseLayers = { countries: countries };
+    viewer.baseNames = { countries: "Countries (Natural Earth, offline)" };
     viewer.defaultBasemap = viewer.basemapId = "countries";
     if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
       // admin1 outlines are several megabytes: fetched only when the reader turns them on
       overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
       if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
-      viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1);
+      viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1, "Regions (admin1)");
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
-      viewer.baseLayers[String(t.name).toLowerCase().replace(/[^a-z0-9]+/g, "-")] = base[t.name];
+      var slug = String(t.name).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      viewer.baseLayers[slug] = base[t.name];
+      viewer.baseNames[slug] = t.name;
     });
     viewer.chooseBasemap = function (id) {
       var chosen = viewer.baseLayers[id];
@@ -83,73 +86,9 @@
       });
       viewer.writeUrl();
     });
-    viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
-    viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
     var attribution = el("span", null, cfg.attribution || "");
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(attribution.innerHTML);
-  };
-
-  // ---- legend ----------------------------------------------------------------------------
-  function symbolCanvas(t, hollow) {
-    var c = el("canvas", "cm-symbol");
-    c.width = 18; c.height = 18;
-    var ctx = c.getContext("2d");
-    ctx.beginPath();
-    CM.shapePath(ctx, t.shape, 9, 9, 5.5);
-    ctx.globalAlpha = hollow ? 0.2 : 0.9;
-    ctx.fillStyle = t.color;
-    ctx.fill();
-    ctx.globalAlpha = 1;
-    ctx.lineWidth = hollow ? 1.6 : 1;
-    ctx.strokeStyle = hollow ? t.color : "#222";
-    if (hollow) ctx.setLineDash([2, 2]);
-    ctx.stroke();
-    return c;
-  }
-
-  CM.addLegend = function (viewer) {
-    var rows = {};
-    var ctl = control("bottomright", "cm-legend", function (box) {
-      box.appendChild(el("h4", null, "Event types"));
-      var ul = el("ul");
-      viewer.cfg.types.forEach(function (t) {
-        var li = el("li");
-        li.setAttribute("data-type", t.id);
-        li.appendChild(symbolCanvas(t, false));
-        li.appendChild(el("span", "cm-legend-label", t.label));
-        rows[t.id] = el("span", "cm-legend-count", "");
-        li.appendChild(rows[t.id]);
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-      box.appendChild(el("h4", null, "Location precision"));
-      var ex = { color: "#555", shape: "circle" };
-      var pl = el("ul");
-      viewer.cfg.precision_key.forEach(function (k) {
-        var li = el("li");
-        li.setAttribute("data-precision", k.kind);
-        if (k.kind === "area") li.appendChild(el("span", "cm-area-swatch"));
-        else li.appendChild(symbolCanvas(ex, k.kind !== "point"));
-        li.appendChild(el("span", null, k.label));
-        pl.appendChild(li);
-      });
-      var faint = el("li");
-      faint.setAttribute("data-precision", "assumed");
-      faint.appendChild(el("span", "cm-assumed-swatch"));
-      faint.appendChild(el("span", null, "fainter: date or place assumed"));
-      pl.appendChild(faint);
-      box.appendChild(pl);
-    });
-    ctl.addTo(viewer.map);
-    viewer.on(function () {
-      Object.keys(rows).forEach(function (k) {
-        var n = viewer.counts ? viewer.counts[k] || 0 : 0;
-        rows[k].textContent = viewer.counts ? String(n) : "";
-        // the embed keeps its legend short: only the types on the map
-        if (viewer.cfg.embed) rows[k].parentNode.hidden = !n;
-      });
-    });
   };
 
   // ---- time window with playback ---------------------------------------------------------
@@ -166,7 +105,9 @@
       ui.from.value = String(a === null ? lo : a);
       ui.to.value = String(b === null ? hi : b);
       ui.label.textContent = (s.start || ext.start) + " → " + (s.end || ext.end);
-      ui.asof.textContent = "as of " + (s.end || ext.end);
+      // the window's length: "as of" is said once, by the stamp (the data's date)
+      var days = (b === null ? hi : b) - (a === null ? lo : a) + 1;
+      ui.asof.textContent = days + (days === 1 ? " day" : " days");
     }
     function set(a, b, now) {
       a = clampDay(a); b = clampDay(b);
@@ -221,13 +162,17 @@
       [ui.from, ui.to].forEach(function (r) {
         r.type = "range"; r.min = String(lo); r.max = String(hi); r.step = "1";
       });
+      ui.hist = el("canvas", "cm-histogram");
+      ui.hist.setAttribute("role", "img");
+      ui.hist.setAttribute("aria-label", "Events per day by type: drag to choose the window");
       ui.from.setAttribute("aria-label", "Window start");
-      ui.to.setAttribute("aria-label", "Window end (as of)");
+      ui.to.setAttribute("aria-label", "Window end");
       ui.label = el("span", "cm-window");
       ui.asof = el("strong", "cm-asof");
       var buttons = el("div", "cm-time-buttons");
       [ui.back, ui.play, ui.fwd, ui.step].forEach(function (n) { buttons.appendChild(n); });
       box.appendChild(buttons);
+      box.appendChild(ui.hist);
       var sliders = el("div", "cm-time-sliders");
       sliders.appendChild(ui.from);
       sliders.appendChild(ui.to);
@@ -251,9 +196,12 @@
     ui.fwd.addEventListener("click", function () { stop(); viewer.step(1); });
     ui.play.addEventListener("click", function () {
       if (playing) { stop(); return; }
-      if (CM.toDay(s.end) >= hi) {
-        var width = CM.toDay(s.end) - CM.toDay(s.start);
-        set(lo, lo + width, true);
+      var a0 = CM.toDay(s.start), b0 = CM.toDay(s.end);
+      if (a0 <= lo && b0 >= hi) {
+        // the window holds every date: play from the start, one step wide
+        set(lo, lo + stepDays() - 1, true);
+      } else if (b0 >= hi) {
+        set(lo, lo + (b0 - a0), true);
       }
       ui.play.textContent = "❚❚";
       ui.play.setAttribute("aria-label", "Pause");
@@ -263,7 +211,114 @@
       }, (opts && opts.play_ms) || 1200);
     });
     viewer.timeSync = sync;
+    addHistogram(viewer, ui, lo, hi, function (a, b) { stop(); set(a, b, true); });
+    var again = sync;
+    sync = function () { again(); if (ui.drawHistogram) ui.drawHistogram(); };
+    viewer.timeSync = sync;
   };
+
+  // ---- the histogram under the slider: events per day or week, stacked by type -----------
+  function addHistogram(viewer, ui, lo, hi, choose) {
+    var canvas = ui.hist, rows = [], bins = null, key = null;
+    var span = hi - lo + 1, width = span > 180 ? 7 : 1;  // days per bin
+    var nbins = Math.ceil(span / width), brush = null;
+    viewer.histogram = { bins: nbins, binDays: width, total: 0, loads: 0 };
+    function binOf(day) { return Math.min(nbins - 1, Math.max(0, Math.floor((day - lo) / width))); }
+    function build() {
+      bins = [];
+      for (var i = 0; i < nbins; i++) bins.push({});
+      var total = 0;
+      rows.forEach(function (r) {
+        var d = CM.toDay(r[0]);
+        if (d === null) return;
+        var b = bins[binOf(d)];
+        b[r[1]] = (b[r[1]] || 0) + r[2];
+        total += r[2];
+      });
+      viewer.histogram.total = total;
+      viewer.histogram.counts = bins.map(function (b) {
+        return Object.keys(b).reduce(function (n, k) { return n + b[k]; }, 0);
+      });
+    }
+    function draw() {
+      var w = canvas.clientWidth || 300, h = canvas.clientHeight || 36, dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      if (!bins) return;
+      var max = 1;
+      bins.forEach(function (b) {
+        var n = 0;
+        Object.keys(b).forEach(function (k) { n += b[k]; });
+        max = Math.max(max, n);
+      });
+      var bw = w / nbins, s = viewer.state;
+      var a = CM.toDay(s.start), z = CM.toDay(s.end);
+      if (brush) { a = Math.min(brush[0], brush[1]); z = Math.max(brush[0], brush[1]); }
+      bins.forEach(function (b, i) {
+        var y = h, inside = lo + (i + 1) * width - 1 >= a && lo + i * width <= z;
+        viewer.cfg.types.forEach(function (t) {
+          var n = b[t.id];
+          if (!n) return;
+          var bh = (n / max) * (h - 2);
+          ctx.globalAlpha = inside ? 0.95 : 0.3;
+          ctx.fillStyle = t.color;
+          ctx.fillRect(i * bw, y - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+          y -= bh;
+        });
+      });
+      ctx.globalAlpha = 1;
+      var x0 = ((a - lo) / span) * w, x1 = ((z - lo + 1) / span) * w;
+      ctx.strokeStyle = "#2a6fb0";
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(Math.max(0.75, x0), 0.75, Math.max(2, x1 - x0) - 1.5, h - 1.5);
+    }
+    ui.drawHistogram = draw;
+    function reload() {
+      // after the events: the first paint never waits for the histogram
+      if (!viewer.renderCount || viewer.pending) return;
+      var p = viewer.queryParams ? viewer.queryParams() : null;
+      if (p) p.delete("datetime");
+      var k = (p ? p.toString() : "") + "|" + viewer.visibleTypes().join();
+      if (k === key) return;
+      key = k;
+      viewer.dayCounts().then(function (r) {
+        if (k !== key) return;
+        rows = r;
+        build();
+        draw();
+        viewer.histogram.loads += 1;
+      }).catch(function () { /* the slider works without it */ });
+    }
+    viewer.on(CM.debounce(reload, 100));
+    function dayAt(e) {
+      var r = canvas.getBoundingClientRect();
+      return lo + Math.floor(((e.clientX - r.left) / r.width) * span);
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      brush = [dayAt(e), dayAt(e)];
+      canvas.setPointerCapture(e.pointerId);
+      draw();
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!brush) return;
+      brush[1] = dayAt(e);
+      draw();
+    });
+    canvas.addEventListener("pointerup", function (e) {
+      if (!brush) return;
+      var a = Math.min(brush[0], dayAt(e)), b = Math.max(brush[0], dayAt(e));
+      brush = null;
+      if (a === b) {  // a click: that bin
+        a = lo + binOf(a) * width;
+        b = Math.min(hi, a + width - 1);
+      }
+      choose(Math.max(lo, a), Math.min(hi, b));
+    });
+    window.addEventListener("resize", CM.debounce(draw, 100));
+    draw();
+  }
 
   // ---- filters ---------------------------------------------------------------------------
   CM.addFilters = function (viewer, opts) {
@@ -383,8 +438,8 @@
       });
     }
     function staticDownload(a) {
-      var shown = [];
-      Object.keys(viewer.features).forEach(function (k) { shown.push(viewer.features[k]); });
+      // what the status line counts: the events drawn and those without a location
+      var shown = viewer.matching || [];
       var blob = new Blob([JSON.stringify({ type: "FeatureCollection", features: shown })],
         { type: "application/geo+json" });
       if (a.href && a.href.indexOf("blob:") === 0) URL.revokeObjectURL(a.href);

@@ -57,7 +57,6 @@
     var inline = opts.inline ? CM.readJson(opts.inline) || [] : null;
     var state = viewer.frontLines = { date: null, versions: [], features: 0, loads: 0 };
     var caption = null;
-    var ctl = null;
 
     function describe() {
       if (!caption) return;
@@ -127,10 +126,8 @@
 
     viewer.frontLineLayer = layer;
     viewer.updateFrontLines = update;
-    ctl = viewer.layerControl;
-    if (ctl) ctl.addOverlay(layer, "Front lines (dated geometry)");
     layer.addTo(map);
-    viewer.addOverlay("front_lines", layer, true);
+    viewer.addOverlay("front_lines", layer, true, "Front lines (dated geometry)");
     map.on("overlayadd", function (e) { if (e.layer === layer) { hatch(map); update(); describe(); } });
     map.on("overlayremove", function (e) { if (e.layer === layer) describe(); });
     caption = el("div", "cm-front-caption");

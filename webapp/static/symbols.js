@@ -123,7 +123,9 @@
       var ol = el("ol");
       list.forEach(function (s) {
         var li = el("li", "cm-source");
-        var title = s.title || s.publisher || "Untitled article (" + s.source_id + ")";
+        // thin metadata: say what is known (the outlet, the day) rather than an article id
+        var title = s.title || (s.publisher ? s.publisher + (s.published_at ? ", report of " + s.published_at : "") :
+          s.published_at ? "Report of " + s.published_at : "A report");
         var href = CM.safeHref(s.url);
         var t1 = href ? el("a", null, title) : el("span", null, title);
         if (href) {
@@ -132,7 +134,8 @@
           t1.setAttribute("rel", "noopener noreferrer");
         }
         li.appendChild(t1);
-        var meta = [s.publisher, s.published_at].filter(Boolean).join(", ");
+        var meta = s.title ? [s.publisher, s.published_at].filter(Boolean).join(", ") : "";
+        if (!href) meta = (meta ? meta + "; " : "") + (s.title ? "no link recorded" : "no title or link recorded");
         if (meta) li.appendChild(el("span", "cm-source-meta", " — " + meta));
         if (s.quote) li.appendChild(el("blockquote", null, s.quote));
         ol.appendChild(li);

@@ -389,6 +389,16 @@ class PostGISStore(EventStore):
         )[0]
         return n if n <= cap else None
 
+    def day_counts(self, q=_ALL):
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        where, params = where_clause(q)
+        rows = self._read(
+            f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
+        )
+        return [(r[0].isoformat(), r[1], r[2]) for r in rows]
+
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
 

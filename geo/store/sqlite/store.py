@@ -620,6 +620,18 @@ class SQLiteStore(EventStore):
                 conn.set_progress_handler(None, 0)
         return n if cap is None or n <= cap else None
 
+    def day_counts(self, q=_ALL):
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = (
+            f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
+            "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
+        )
+        try:
+            return [tuple(r) for r in self._conn().execute(sql, params)]
+        except sqlite3.DatabaseError as err:
+            raise self._read_error(err) from err
+
     def _read_error(self, err):
         """Return the StoreError of an SQLite error met while reading."""
         if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
