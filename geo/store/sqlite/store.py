@@ -27,6 +27,7 @@ from geo.store.sqlite.rows import (
     event_texts,
     load_doc,
     same_event,
+    unpack_csv_line,
     unpack_feature,
     write_event,
 )
@@ -77,6 +78,11 @@ def _fields_of(row):
     fields = feature["properties"]
     fields["geometry"] = feature["geometry"] if row[1] else None
     return fields
+
+
+def _csv_line_of(row):
+    """Return the CSV line of a ``(document, has_geometry)`` row."""
+    return unpack_csv_line(row[0], row[1])
 
 
 def _event_of(row):
@@ -389,6 +395,19 @@ class SQLiteStore(EventStore):
         schema.where_clause(q, fts=self.fts)  # bad filters raise now
         return self._stream(q, _fields_of)
 
+    def query_csv_lines(self, q=_ALL):
+        """Yield, like ``query``, each matching event's CSV line, kept beside its Feature text
+        when the event was written (see ``EventStore.query_csv_lines``).
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _csv_line_of)
+
     def _stream(self, q, row, rows=None, documents=True):
         """Yield ``row((document, has_geometry))`` of the events matching ``q`` in order.
 
@@ -433,7 +452,7 @@ class SQLiteStore(EventStore):
                 # a whole export: one pass in order, each document read as its row comes
                 # (Feature texts need no flag: the order's index covers their search)
                 where, params = schema.where_clause(q, fts=self.fts)
-                flag = "0" if row is _feature_of else "e.has_geometry"
+                flag = "0" if row in (_feature_of, _csv_line_of) else "e.has_geometry"
                 sql = (
                     f"SELECT d.body, {flag} FROM events e CROSS JOIN event_docs d "
                     f"ON d.rid = e.rid WHERE {where} {_ORDER}"
