@@ -5,7 +5,7 @@ It fills ``PATH`` with synthetic events (``bench_store.synthetic_events``) unles
 them already, then prints one table: the cost of an items page (``query_features``, limit
 100, what ``/collections/events/items`` reads) for boxes of 1, 2, 5 and 10 degrees and the
 world, with a 90-day window and without; of its ``numberMatched`` (``count_at_most`` up to
-10,000 where the store has it, else a full ``count``); of the collection extents asked first
+2,000 where the store has it, else a full ``count``); of the collection extents asked first
 after a write; of a free-text count; of GeoJSON and CSV exports (MB/s and peak Python
 memory). Wall-clock and CPU medians and p95 are printed: the machine may be shared.
 
@@ -40,7 +40,7 @@ from geo.store.sqlite.store import SQLiteStore  # noqa: E402
 from webapp.extent import extent_of  # noqa: E402
 
 #: numberMatched is counted up to this many (the API's NUMBER_MATCHED_MAX default).
-CAP = 10_000
+CAP = 2_000
 
 
 class _Sink(io.RawIOBase):
