@@ -75,7 +75,8 @@ def main(argv=None):
     parser.add_argument("--store", required=True, help="SQLite file (filled when empty)")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=60)
-    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--exports", default="geojson,csv", help="formats exported ('' none)")
+    parser.add_argument("--no-trace", action="store_true", help="skip the traced exports")
     args = parser.parse_args(argv)
 
     store = SQLiteStore(args.store)
@@ -138,9 +139,9 @@ def main(argv=None):
         rows.append((f"extent of {label} after a write", "", f"{wall_ms:.1f}",
                      f"{max(walls) * 1000:.1f}", f"{cpu_ms:.1f}"))  # fmt: skip
 
-    for name in () if args.no_export else ("geojson", "csv"):
+    for name in [f for f in args.exports.split(",") if f]:
         fmt = FORMATS[name]
-        for _ in range(1):
+        for _ in range(0 if args.no_trace else 1):
             sink = _Sink()
             tracemalloc.start()
             t0, c0 = time.perf_counter(), time.process_time()
