@@ -8,7 +8,7 @@ no ``event_docs`` or ``type_extent``; the rows written here are what version 4 w
 import sqlite3
 from contextlib import closing
 
-from geo.store.sqlite.rows import event_texts, load_doc
+from geo.store.sqlite.rows import event_texts, load_doc, search_columns
 
 
 def downgrade_to_4(path):
@@ -20,11 +20,25 @@ def downgrade_to_4(path):
         ).fetchall()
         conn.execute("ALTER TABLE events ADD COLUMN json TEXT NOT NULL DEFAULT ''")
         conn.execute("ALTER TABLE events ADD COLUMN feature TEXT")
+        fts5 = conn.execute("SELECT value FROM meta WHERE key = 'fts'").fetchone()[0] == "fts5"
+        if fts5:  # version 4's index kept a copy of the texts
+            conn.execute("DROP TABLE events_fts")
+            conn.execute(
+                "CREATE VIRTUAL TABLE events_fts USING fts5(summary, places, actors, quotes, "
+                "tokenize = 'unicode61 remove_diacritics 2')"
+            )
         for rid, body, has_geometry in rows:
-            stored, feature = event_texts(load_doc(body, has_geometry))
+            event = load_doc(body, has_geometry)
+            stored, feature = event_texts(event)
             conn.execute(
                 "UPDATE events SET json = ?, feature = ? WHERE rid = ?", (stored, feature, rid)
             )
+            if fts5:
+                conn.execute(
+                    "INSERT INTO events_fts(rowid, summary, places, actors, quotes) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (rid, *search_columns(event)),
+                )
         for trigger in ("events_extent_insert", "events_extent_remove", "events_extent_add"):
             conn.execute(f"DROP TRIGGER {trigger}")
         conn.execute("DROP TABLE type_extent")

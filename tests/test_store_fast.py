@@ -3,6 +3,7 @@
 ``store`` runs on SQLite and on PostGIS (conftest); SQLite file details use ``SQLiteStore``.
 """
 
+import io
 import json
 import sqlite3
 from datetime import date
@@ -133,6 +134,50 @@ def test_features_fast_path_equals_to_feature(store, query):
     fast = list(store.query_features(query))
     assert fast == _slow(store, query)
     assert fast  # every query above matches something
+
+
+def _tricky():
+    """Events whose CSV cells need quoting, escaping of formulas, or hold a Point geometry."""
+    base = {"event_type": "attack", "date_start": "2025-02-01", "latitude": 50.0, "longitude": 30.0}
+    return [
+        Event.from_dict({**base, "event_id": "ev-csv", "summary": '=1+1, "quoted"\nnext line',
+                         "actor1": "-minus", "tags": ["a|b", "c"],
+                         "counts": [{"kind": "killed", "low": 1, "high": 3},
+                                    {"kind": "killed", "low": 2, "high": 5, "best": 4}],
+                         "sources": [{"source_id": "s|1", "url": "https://x.example/?a=1,2",
+                                      "quote": "He said \"no\"\r\nthen left"}]}),
+        Event.from_dict({**base, "event_id": "ev-pt", "geometry": {"type": "Point",
+                                                                   "coordinates": [30.5, 50.5]}}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    [EventQuery(), EventQuery(bbox=(34, 49, 37, 53)), EventQuery(types=("attack",), limit=1)],
+)
+def test_csv_lines_kept_on_write_equal_the_csv_of_the_events(store, query):
+    from geo.formats.registry import write_csv
+
+    store.put_events([*_varied(), *_tricky()])
+    from_events, from_lines = io.BytesIO(), io.BytesIO()
+    write_csv(store.query(query), from_events, meta={})
+    write_csv(store.query_csv_lines(query), from_lines, meta={})
+    assert from_lines.getvalue() == from_events.getvalue()
+    assert from_lines.getvalue().count(b"\r\n") > 1
+    fields = list(store.query_fields(query))
+    assert fields == [e.to_dict() for e in store.query(query)]
+
+
+@pytest.mark.sqlite_only
+def test_csv_lines_of_another_layout_are_made_again(store, monkeypatch):
+    """A line kept under an older CSV_LAYOUT is not used: the export makes it again."""
+    from geo.store.sqlite import rows
+
+    store.put_events(_tricky())
+    kept = list(store.query_csv_lines())
+    monkeypatch.setattr(rows, "_LAYOUT", b"999")
+    monkeypatch.setattr(rows, "csv_line", lambda row: "made again\r\n")
+    assert list(store.query_csv_lines()) == ["made again\r\n"] * 2 != kept
 
 
 @pytest.mark.sqlite_only
@@ -310,3 +355,33 @@ class _Only:
 
     def query(self, q):
         return iter(self.events)
+
+
+def test_free_text_follows_every_update(store):
+    """Words an update removes are no longer found (the SQLite index keeps no copy of the
+    texts: it drops the old words by giving them again)."""
+
+    def found(text):
+        return [e.event_id for e in store.query(EventQuery(text=text))]
+
+    store.put_events([area_event("ev-a", summary="alpha bravo", actor1="Delta Force")])
+    store.put_events([area_event("ev-b", summary="bravo echo")])
+    assert found("alpha") == ["ev-a"] and found("bravo") == ["ev-a", "ev-b"]
+    store.put_events([area_event("ev-a", summary="charlie", actor1="Delta Force")])
+    assert found("alpha") == [] and found("charlie") == ["ev-a"] and found("delta") == ["ev-a"]
+    assert found("bravo") == ["ev-b"]
+    store.put_events([area_event("ev-a", summary="alpha again")])
+    assert found("alpha") == ["ev-a"] and found("charlie") == [] and found("delta") == []
+
+
+@pytest.mark.sqlite_only
+def test_schema_4_store_keeps_its_free_text_after_the_migration(store, tmp_path):
+    store.put_events(_varied())
+    store.close()
+    downgrade_to_4(tmp_path / "events.sqlite")
+    with SQLiteStore(tmp_path / "events.sqlite") as again:
+        assert [e.event_id for e in again.query(EventQuery(text="Суджа"))] == ["ev-area"]
+        area = again.get("ev-area")
+        again.put_events([area.replace(summary="Retreat from the town")], overwrite_reviewed=True)
+        assert list(again.query(EventQuery(text="Суджа"))) == []
+        assert [e.event_id for e in again.query(EventQuery(text="retreat"))] == ["ev-area"]

@@ -353,7 +353,7 @@ def _page(store, items, collection_id, slot):
     timestamp = _now()
     query = items.query
     links, next_link = _page_links(collection_id, items)
-    cap = int(current_app.config["NUMBER_MATCHED_MAX"])
+    cap = max(int(current_app.config["NUMBER_MATCHED_MAX"]), items.offset + items.limit)
 
     def make_tail(returned):
         # a page that is not full ends the matches: no count query needed

@@ -214,6 +214,17 @@ class EventStore(abc.ABC):
         for event in self.query(q):
             yield event.to_dict()
 
+    def query_csv_lines(self, q: EventQuery = EventQuery()) -> Iterator[str]:
+        """Yield, like ``query``, each matching event's CSV line (``geo.events.flat.csv_line``).
+
+        The default makes each from the event's fields; a store with the ``"features"``
+        capability reads the line it kept when the event was written.
+        """
+        from geo.events.flat import csv_line, flatten_fields
+
+        for fields in self.query_fields(q):
+            yield csv_line(flatten_fields(fields))
+
     def count_at_most(self, q: EventQuery, cap: int) -> int | None:
         """Return how many events match ``q`` when that is at most ``cap``, else None.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from geo.store.sqlite.rows import day, event_texts, feature_json, load_event, pack_feature
+from geo.store.sqlite.rows import day, event_texts, load_event, pack_document, search_columns
 
 __all__ = ["migrate"]
 
@@ -108,15 +108,21 @@ def _migrate_4_to_5(conn):
     ``events`` table, one row per page at 1.3 KB each; now ``events`` keeps only the columns
     filters read, and the stored JSON is derived from the Feature (``has_geometry`` tells an
     area's own geometry from the point the Feature makes of latitude and longitude). The
-    per-type extents and live counts (``type_extent``) are filled. One transaction: a
+    per-type extents and live counts (``type_extent``) are filled, and the FTS5 index is made
+    again without a copy of the texts (``content=''``). One transaction: a
     failure leaves the version 4 store as it was. The file is then vacuumed to give the
     space back (when that fails, e.g. on a full disk, the store works and stays as large).
     """
-    from geo.store.sqlite.schema import EXTENT_SQL
+    from geo.store.sqlite.schema import EXTENT_SQL, FTS5
 
+    fts = conn.execute("SELECT value FROM meta WHERE key = 'fts'").fetchone()
+    fts = fts is not None and fts[0] == "fts5"
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE event_docs (rid INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        if fts:  # the index keeps no copy of the texts any more
+            conn.execute("DROP TABLE events_fts")
+            conn.execute(FTS5)
         conn.execute("ALTER TABLE events ADD COLUMN has_geometry INTEGER NOT NULL DEFAULT 0")
         last = -1
         while True:
@@ -126,14 +132,20 @@ def _migrate_4_to_5(conn):
             ).fetchall()
             if not rows:
                 break
-            docs, areas = [], []
-            for rid, text, feature in rows:
-                if feature is None:
-                    feature = feature_json(load_event(text))
-                docs.append((rid, pack_feature(feature)))
-                if json.loads(text).get("geometry"):
+            docs, areas, texts = [], [], []
+            for rid, text, _feature in rows:
+                event = load_event(text)
+                docs.append((rid, pack_document(event)[1]))
+                if event.geometry:
                     areas.append((rid,))
+                if fts:
+                    texts.append((rid, *search_columns(event)))
             conn.executemany("INSERT INTO event_docs(rid, body) VALUES (?, ?)", docs)
+            conn.executemany(
+                "INSERT INTO events_fts(rowid, summary, places, actors, quotes) "
+                "VALUES (?, ?, ?, ?, ?)",
+                texts,
+            )
             conn.executemany("UPDATE events SET has_geometry = 1 WHERE rid = ?", areas)
             last = rows[-1][0]
         conn.execute("ALTER TABLE events DROP COLUMN json")

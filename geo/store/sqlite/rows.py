@@ -10,6 +10,7 @@ from datetime import date
 import lz4.block
 
 from geo.common.cache import bounded_put
+from geo.events.flat import CSV_LAYOUT, csv_line, flatten_event, flatten_fields
 from geo.events.geometry import geometry_bounds
 from geo.events.model import Count, Event, Source, trust_geometry, trust_source
 
@@ -20,9 +21,12 @@ __all__ = [
     "feature_json",
     "load_doc",
     "load_event",
+    "pack_document",
     "pack_feature",
     "remember_loaded",
     "same_event",
+    "search_columns",
+    "unpack_csv_line",
     "unpack_feature",
     "write_event",
 ]
@@ -138,14 +142,23 @@ _RAW, _LZ4_1 = 0, 1
 _PACK_MIN = 96
 
 
-def pack_feature(text):
+#: Separates the parts of a stored document: a Feature's JSON text never holds it raw.
+_PART = "\x1e"
+_PART_BYTES = _PART.encode()
+_LAYOUT = f"{CSV_LAYOUT}".encode()
+
+
+def pack_feature(text, csv_text=None):
     """Return the stored document of a Feature text: a format byte, then the body.
 
-    Format 1 is an LZ4 block (high compression) with the preset dictionary
-    :data:`_ZDICT_1`: an event's Feature text (1.3 KB in the benchmark) takes about a third
-    of that on disk, and is read back at over 1 GB/s (deflate, at a fifth of the size less,
-    read at a quarter of the speed: GeoJSON exports ran at half their speed).
+    The body is the Feature text, then (when given) the separator, ``CSV_LAYOUT``, the
+    separator and the event's CSV line. Format 1 is an LZ4 block (high compression) with the
+    preset dictionary :data:`_ZDICT_1`: a 1.3 KB Feature with its 1 KB CSV line takes about
+    0.7 KB, read back at over 1 GB/s (deflate, a fifth smaller, is read four times slower:
+    GeoJSON exports ran at half their speed).
     """
+    if csv_text is not None:
+        text = f"{text}{_PART}{CSV_LAYOUT}{_PART}{csv_text}"
     data = text.encode("utf-8")
     if len(data) < _PACK_MIN:
         return bytes((_RAW,)) + data
@@ -154,17 +167,45 @@ def pack_feature(text):
     )
 
 
+def pack_document(event):
+    """Return ``(feature_text, document)`` of ``event``: its Feature text and, packed with its
+    CSV line, what the store keeps (``pack_feature``)."""
+    feature = event_texts(event)[1]
+    return feature, pack_feature(feature, csv_line(flatten_event(event)))
+
+
 _compress, _decompress = lz4.block.compress, lz4.block.decompress
+
+
+def _unpack(blob):
+    kind = blob[0]
+    if kind == _LZ4_1:
+        return _decompress(blob[1:], dict=_ZDICT_1)
+    if kind == _RAW:
+        return bytes(memoryview(blob)[1:])
+    raise ValueError(f"unknown stored document format {kind}; written by a newer conflictmap?")
 
 
 def unpack_feature(blob):
     """Return the Feature text of a stored document (see :func:`pack_feature`)."""
-    kind = blob[0]
-    if kind == _LZ4_1:
-        return _decompress(blob[1:], dict=_ZDICT_1).decode("utf-8")
-    if kind == _RAW:
-        return bytes(memoryview(blob)[1:]).decode("utf-8")
-    raise ValueError(f"unknown stored document format {kind}; written by a newer conflictmap?")
+    data = _unpack(blob)
+    end = data.find(_PART_BYTES)
+    return (data if end < 0 else data[:end]).decode("utf-8")
+
+
+def unpack_csv_line(blob, has_geometry):
+    """Return the CSV line of a stored document, made again when it was kept under another
+    ``CSV_LAYOUT`` (or not kept)."""
+    data = _unpack(blob)
+    end = data.find(_PART_BYTES)
+    if end >= 0:
+        layout_end = data.find(_PART_BYTES, end + 1)
+        if data[end + 1 : layout_end] == _LAYOUT:
+            return data[layout_end + 1 :].decode("utf-8")
+    feature = json.loads(data if end < 0 else data[:end])
+    fields = feature["properties"]
+    fields["geometry"] = feature["geometry"] if has_geometry else None
+    return csv_line(flatten_fields(fields))
 
 
 def event_bounds(event):
@@ -278,7 +319,14 @@ def day(value):
     return value.toordinal()
 
 
-def _search_columns(event):
+def search_columns(event):
+    """Return the texts of ``event`` that free-text search reads (summary, places, actors,
+    quotes).
+
+    The FTS5 index keeps no copy of them (``content=''``): an update drops the old words by
+    giving them again, made by this function from the stored event. Changing what it returns
+    therefore needs a schema migration that rebuilds ``events_fts``.
+    """
     places = [event.location_name, event.name_in_text, event.admin1, event.country_code]
     actors = [event.actor1, event.actor2, event.claimed_by]
     # Distinct quotes and titles: matching is by words, and outlets often share a wire text.
@@ -299,8 +347,7 @@ def write_event(conn, rid, event, fts, old=None):
     """
     bounds = event_bounds(event)
     box = bounds if bounds else (None, None, None, None)
-    feature = event_texts(event)[1]
-    doc = pack_feature(feature)
+    doc = pack_document(event)[1]
     has_geometry = 1 if event.geometry else 0
     values = (
         event.event_id,
@@ -324,7 +371,7 @@ def write_event(conn, rid, event, fts, old=None):
         "claimed_by, geonameid, country_code, geo_precision, extraction, "
         "min_lon, min_lat, max_lon, max_lat, has_geometry"
     )
-    search = _search_columns(event)
+    search = search_columns(event)
     same_span = same_box = same_search = False
     added = _source_rows(event)
     if rid is None:
@@ -332,10 +379,17 @@ def write_event(conn, rid, event, fts, old=None):
         rid = conn.execute(f"INSERT INTO events({columns}) VALUES ({marks})", values).lastrowid
         conn.execute("INSERT INTO event_docs(rid, body) VALUES (?, ?)", (rid, doc))
     else:
+        if old is None and fts:  # the contentless FTS index needs the old words to drop them
+            row = conn.execute(
+                "SELECT d.body, e.has_geometry FROM events e JOIN event_docs d ON d.rid = e.rid "
+                "WHERE e.rid = ?",
+                (rid,),
+            ).fetchone()
+            old = load_doc(*row) if row else None
         if old is not None:
             same_span = (old.date_start, old.date_end) == (event.date_start, event.date_end)
             same_box = same_span and event_bounds(old) == bounds
-            same_search = _search_columns(old) == search
+            same_search = search_columns(old) == search
         sets = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
         conn.execute(f"UPDATE events SET {sets}, deleted = 0 WHERE rid = ?", (*values, rid))
         conn.execute("INSERT OR REPLACE INTO event_docs(rid, body) VALUES (?, ?)", (rid, doc))
@@ -354,7 +408,13 @@ def write_event(conn, rid, event, fts, old=None):
             conn.execute("DELETE FROM events_rtree WHERE id = ?", (rid,))
         if not same_span:
             conn.execute("DELETE FROM events_span WHERE id = ?", (rid,))
-        if not same_search:
+        if not same_search and fts and old is not None:
+            conn.execute(
+                "INSERT INTO events_fts(events_fts, rowid, summary, places, actors, quotes) "
+                "VALUES ('delete', ?, ?, ?, ?, ?)",
+                (rid, *search_columns(old)),
+            )
+        elif not same_search and not fts:
             conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rid,))
     if added:
         conn.executemany(

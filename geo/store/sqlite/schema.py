@@ -16,6 +16,7 @@ from geo.store.sqlite.rows import day
 
 __all__ = [
     "EXTENT_SQL",
+    "FTS5",
     "FORMAT_NAME",
     "MIN_PREFIX_CHARS",
     "REFRESH_EXTENTS",
@@ -160,9 +161,10 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_type_live ON events(event_type, deleted, date_start)",
     "CREATE INDEX IF NOT EXISTS events_status_live ON events(status, deleted)",
 )
-_FTS5 = (
+#: Free text: a contentless FTS5 index (the texts are in the stored events; ``search_columns``)
+FTS5 = (
     "CREATE VIRTUAL TABLE events_fts USING fts5(summary, places, actors, quotes, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
+    "content = '', tokenize = 'unicode61 remove_diacritics 2')"
 )
 _FTS_FALLBACK = "CREATE TABLE events_fts (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)"
 
@@ -215,7 +217,7 @@ def ensure(conn, path):
             try:
                 if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                     fts = _fts5_available(conn)
-                    statements = (*_TABLES.split(";"), *EXTENT_SQL, _FTS5 if fts else _FTS_FALLBACK)
+                    statements = (*_TABLES.split(";"), *EXTENT_SQL, FTS5 if fts else _FTS_FALLBACK)
                     for statement in statements:
                         if statement.strip():
                             conn.execute(statement)

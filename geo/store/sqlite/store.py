@@ -27,6 +27,7 @@ from geo.store.sqlite.rows import (
     event_texts,
     load_doc,
     same_event,
+    unpack_csv_line,
     unpack_feature,
     write_event,
 )
@@ -79,6 +80,11 @@ def _fields_of(row):
     return fields
 
 
+def _csv_line_of(row):
+    """Return the CSV line of a ``(document, has_geometry)`` row."""
+    return unpack_csv_line(row[0], row[1])
+
+
 def _event_of(row):
     """Return the event of a ``(document, has_geometry)`` row."""
     return load_doc(row[0], row[1])
@@ -107,6 +113,37 @@ def _types_only(q):
         and not q.include_deleted
         and not q.extra
     )
+
+
+def _by_first_days(conn, q, need, search):
+    """Call ``search(lo, hi)`` on ranges of first days (ordinal days, either end None) in
+    order, until the matches it reports (its return values) reach ``need`` or the dates of
+    ``q`` (or those stored) end.
+
+    Events that began before the window and overlap it come first (one search); then
+    ranges from the window's start, each searched in the R*Tree on its own, wider while
+    they find little: as many days as the matches so far say are still needed, and a half.
+    """
+    bounds = conn.execute(
+        "SELECT min(min_start), max(max_end) FROM type_extent WHERE live > 0"
+    ).fetchone()
+    if bounds[0] is None:
+        return
+    first, last = day(bounds[0]), day(bounds[1])
+    window = DateWindow.of(q.start, q.end)
+    start = day(window.start) if window.start is not None else first
+    end = min(last, day(window.end)) if window.end is not None else last
+    total = search(None, start - 1) if start > first else 0  # under way at the start
+    lo, width = max(start, first), 1
+    while total < need and lo <= end:
+        hi = min(end, lo + width - 1)
+        got, days = search(lo, hi), hi - lo + 1
+        total += got
+        lo = hi + 1
+        if not got:
+            width = days * 4
+        else:
+            width = max(1, min(days * 8, int((need - total) * days / got * 1.5) + 1))
 
 
 def _hash_secret(secret):
@@ -389,6 +426,19 @@ class SQLiteStore(EventStore):
         schema.where_clause(q, fts=self.fts)  # bad filters raise now
         return self._stream(q, _fields_of)
 
+    def query_csv_lines(self, q=_ALL):
+        """Yield, like ``query``, each matching event's CSV line, kept beside its Feature text
+        when the event was written (see ``EventStore.query_csv_lines``).
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _csv_line_of)
+
     def _stream(self, q, row, rows=None, documents=True):
         """Yield ``row((document, has_geometry))`` of the events matching ``q`` in order.
 
@@ -433,7 +483,7 @@ class SQLiteStore(EventStore):
                 # a whole export: one pass in order, each document read as its row comes
                 # (Feature texts need no flag: the order's index covers their search)
                 where, params = schema.where_clause(q, fts=self.fts)
-                flag = "0" if row is _feature_of else "e.has_geometry"
+                flag = "0" if row in (_feature_of, _csv_line_of) else "e.has_geometry"
                 sql = (
                     f"SELECT d.body, {flag} FROM events e CROSS JOIN event_docs d "
                     f"ON d.rid = e.rid WHERE {where} {_ORDER}"
@@ -500,47 +550,20 @@ class SQLiteStore(EventStore):
             yield from got
 
     def _sliced(self, conn, q, fetch):
-        """Yield the page of ``q`` found range of first days by range (see ``_ordered``).
-
-        Events that began before the window and overlap it come first (one search); then
-        ranges of first days from the window's start, each searched in the R*Tree and sorted
-        on its own, wider while they find little, until ``offset + limit`` matches are in
-        hand or the window (or the stored dates) end.
-        """
+        """Yield the page of ``q`` found range of first days by range (see ``_ordered``)."""
         need = q.offset + q.limit
-        if need == 0:
-            return
-        bounds = conn.execute(
-            "SELECT min(min_start), max(max_end) FROM type_extent WHERE live > 0"
-        ).fetchone()
-        if bounds[0] is None:
-            return
-        first, last = day(bounds[0]), day(bounds[1])
-        window = DateWindow.of(q.start, q.end)
-        start = day(window.start) if window.start is not None else first
-        end = min(last, day(window.end)) if window.end is not None else last
         found = []
 
         def search(lo, hi):
             where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
             sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} " + _ORDER
+            before = len(found)
             for got in fetch(sql, params):
                 found.extend(got)
+            return len(found) - before
 
-        if start > first:
-            search(None, start - 1)  # under way when the window opens
-        lo, width = max(start, first), 1
-        while len(found) < need and lo <= end:
-            hi = min(end, lo + width - 1)
-            before = len(found)
-            search(lo, hi)
-            got, days = len(found) - before, hi - lo + 1
-            lo = hi + 1
-            if not got:
-                width = days * 4
-            else:  # as many days as the matches so far say the page still needs, and a half
-                wanted = (need - len(found)) * days / got * 1.5
-                width = max(1, min(days * 8, int(wanted) + 1))
+        if need:
+            _by_first_days(conn, q, need, search)
         yield from found[q.offset : need]
 
     def _take_reader(self):
@@ -600,17 +623,20 @@ class SQLiteStore(EventStore):
                 sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
             n = conn.execute(sql, types).fetchone()[0]
             return n if cap is None or n <= cap else None
-        if cap is None:
-            sql = f"SELECT count(*) FROM events e WHERE {where}"
-        else:
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
-            params = [*params, cap + 1]
         deadline = Deadline(q.timeout) if q.timeout else None
         if deadline is not None:
             conn.set_progress_handler(deadline, PROGRESS_STEPS)
             deadline.arm()
         try:
-            n = conn.execute(sql, params).fetchone()[0]
+            if cap is None:
+                n = conn.execute(f"SELECT count(*) FROM events e WHERE {where}", params)
+                n = n.fetchone()[0]
+            elif schema.sliceable(q):
+                # range by range: the R*Tree's candidates are never all read at once
+                n = self._count_by_first_days(conn, q, cap + 1)
+            else:
+                sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+                n = conn.execute(sql, [*params, cap + 1]).fetchone()[0]
         except sqlite3.DatabaseError as err:
             if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
@@ -631,6 +657,20 @@ class SQLiteStore(EventStore):
             return [tuple(r) for r in self._conn().execute(sql, params)]
         except sqlite3.DatabaseError as err:
             raise self._read_error(err) from err
+
+    def _count_by_first_days(self, conn, q, most):
+        """Return how many events match ``q``, counting no further than ``most``."""
+        counted = [0]
+
+        def search(lo, hi):
+            where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+            got = conn.execute(sql, [*params, most - counted[0]]).fetchone()[0]
+            counted[0] += got
+            return got
+
+        _by_first_days(conn, q, most, search)
+        return counted[0]
 
     def _read_error(self, err):
         """Return the StoreError of an SQLite error met while reading."""
