@@ -518,3 +518,26 @@ def test_a_tally_adjective_with_a_count_reports_casualties(text, kind, low):
 )
 def test_a_tally_without_violence_or_count_is_no_event(text):
     assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials warned of a new offensive near Kupiansk.",
+        "Residents braced for an assault on Vovchansk.",
+        "Officials warned that Russian forces could shell Kupiansk.",
+    ],
+)
+def test_a_warning_of_an_event_is_no_report_of_it(text):
+    assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian forces shelled Kupiansk overnight, officials warned.",
+        "Officials warned that Russian forces had shelled Kupiansk overnight.",
+    ],
+)
+def test_a_warning_that_tells_a_past_event_reports_it(text):
+    assert place_text(text, one(text)) == "Kupiansk"
