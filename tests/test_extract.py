@@ -541,3 +541,9 @@ def test_a_warning_of_an_event_is_no_report_of_it(text):
 )
 def test_a_warning_that_tells_a_past_event_reports_it(text):
     assert place_text(text, one(text)) == "Kupiansk"
+
+
+def test_an_unknown_place_west_of_a_known_one_is_placed_near_it():
+    text = "Israeli jets struck tents in the al-Qarara area west of Khan Younis on Tuesday."
+    event = one(text)
+    assert event.place is not None and event.place.country_code == "PS" and event.near
