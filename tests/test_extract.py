@@ -547,3 +547,19 @@ def test_an_unknown_place_west_of_a_known_one_is_placed_near_it():
     text = "Israeli jets struck tents in the al-Qarara area west of Khan Younis on Tuesday."
     event = one(text)
     assert event.place is not None and event.place.country_code == "PS" and event.near
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The General Staff did not comment on casualties.",
+        "The ministry did not confirm the strike on Sevastopol.",
+    ],
+)
+def test_what_a_source_does_not_tell_is_no_report(text):
+    assert events(text) == []
+
+
+def test_no_one_counts_nobody():
+    found = events("No one was killed when a missile hit a warehouse in Chernihiv on Thursday.")
+    assert found and all(not e.counts for e in found)
