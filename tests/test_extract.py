@@ -563,3 +563,18 @@ def test_what_a_source_does_not_tell_is_no_report(text):
 def test_no_one_counts_nobody():
     found = events("No one was killed when a missile hit a warehouse in Chernihiv on Thursday.")
     assert found and all(not e.counts for e in found)
+
+
+def test_an_obligation_to_come_is_no_report():
+    assert (
+        events("Under the deal, the brigades are to withdraw from Huliaipole within a week.") == []
+    )
+
+
+def test_without_a_publication_date_an_old_date_is_history_beside_the_latest_stated():
+    text = (
+        "Rebels first seized Kidal in March 2012.\n\n"
+        "On 14 November 2023, the army retook Kidal after two days of fighting."
+    )
+    found = find_events(text, published=None)
+    assert [e.date_start for e in found] == [date(2023, 11, 14)]

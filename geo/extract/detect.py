@@ -354,6 +354,12 @@ def is_unreal(token) -> bool:
             if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
                 break  # "warned that forces had shelled X", "X was shelled, officials warned"
             return True
+        if (
+            prev.dep_ == "xcomp"
+            and lemma == "be"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
+        ):
+            return True  # "troops are to withdraw within 60 days": an obligation to come
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"
