@@ -289,6 +289,7 @@
         build();
         draw();
         viewer.histogram.loads += 1;
+        viewer.histogram.readyAt = performance.now();
       }).catch(function () { /* the slider works without it */ });
     }
     viewer.on(CM.debounce(reload, 100));
