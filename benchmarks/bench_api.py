@@ -4,6 +4,15 @@ Run: ``python benchmarks/bench_api.py [--events 100000] [--queries 300] [--store
 It fills a store with synthetic events (``bench_store.synthetic_events``), starts
 ``conflictmap serve`` on a free loopback port in a child process, and prints a table:
 
+With ``--peer pygeoapi`` it compares instead, side by side in one run, conflictmap and
+pygeoapi (``pip install -e '.[bench]'``, or ``--peer-python`` naming an interpreter that
+has it; its SQLiteGPKG provider needs SpatiaLite: Debian's ``libsqlite3-mod-spatialite``)
+serving the same events: pygeoapi reads a GeoPackage exported from the store. Both run
+under waitress with the same threads; the client is the same; requests alternate between
+the two servers. It prints, ratios first, items pages (limit 100) for bboxes of 1, 2, 5 and
+10 degrees and the world at 1 and 16 clients (throughput, p50/p95, errors, server CPU per
+page), then the whole collection as GeoJSON (MB/s, server RSS growth). See ``peer.py``.
+
 * p50/p95 latency of ``/collections/events/items?bbox=...&datetime=...`` (default limit 100)
   over HTTP, per query shape; target p95 <= 50 ms over 100,000 events;
 * the full GeoJSON export (``f=geojson``) of every event: MB/s, and the server's resident
@@ -172,7 +181,17 @@ def main(argv=None):
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--store", help="Keep (and reuse) the store at this path.")
+    parser.add_argument("--peer", choices=["pygeoapi"], help="compare with this server")
+    parser.add_argument("--peer-python", default=sys.executable,
+                        help="interpreter with the peer installed (default: this one)")  # fmt: skip
+    parser.add_argument("--seconds", type=float, default=8.0,
+                        help="--peer: seconds of 16 clients per box size and server")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=2, help="--peer: rounds (ranges)")
     args = parser.parse_args(argv)
+    if args.peer:
+        from peer import compare
+
+        return compare(args)
     tmp = None
     if args.store:
         store_path = Path(args.store)

@@ -197,6 +197,29 @@ def test_paging_follows_next_links_over_every_match_once(client, store):
     assert sorted(seen) == sorted(f"e{i:03d}" for i in range(57)) and len(set(seen)) == 57
 
 
+@pytest.mark.parametrize("where", ["bbox=30,45,40,55", "type=capture", ""])
+def test_number_matched_is_left_out_beyond_its_cap(app, client, store, where):
+    """Past NUMBER_MATCHED_MAX matches a page carries no numberMatched, only its next link;
+    following the links still visits every match once."""
+    store.put_events(
+        [_event(event_id=f"n{i:03d}", date_start=f"2024-10-{1 + i % 28:02d}") for i in range(45)]
+    )
+    app.config["NUMBER_MATCHED_MAX"] = 30
+    seen, url, counts = [], f"/collections/events/items?limit=20&{where}", []
+    while url:
+        fc = client.get(url).get_json()
+        counts.append(fc.get("numberMatched"))
+        seen += [f["id"] for f in fc["features"]]
+        url = {link["rel"]: link["href"] for link in fc["links"]}.get("next")
+        url = url and urlsplit(url).path + "?" + urlsplit(url).query
+    assert counts == [None, None, 45]  # the last page, not full, ends the matches
+    assert sorted(seen) == sorted(f"n{i:03d}" for i in range(45)) and len(set(seen)) == 45
+    app.config["NUMBER_MATCHED_MAX"] = 45
+    assert client.get(f"/collections/events/items?{where}").get_json()["numberMatched"] == 45
+    fc = client.get(f"/collections/events/items?limit=20&offset=40&{where}").get_json()
+    assert fc["numberMatched"] == 45 and fc["numberReturned"] == 5
+
+
 def test_limit_is_capped_not_refused(app, client, store):
     store.put_events([_event(event_id=f"c{i}", date_start="2024-10-01") for i in range(12)])
     app.config["API_MAX_LIMIT"] = 5

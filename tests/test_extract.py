@@ -485,3 +485,36 @@ def test_a_definite_noun_pointing_back_to_a_told_event_is_not_a_new_event():
 def test_a_definite_event_noun_with_its_own_place_is_a_new_report(second):
     text = "Russian drones struck an energy plant in Sumy on Thursday. " + second
     assert "Kherson" in [place_text(text, e) for e in events(text)]
+
+
+def test_a_past_verb_tagged_as_an_adjective_is_still_a_trigger():
+    # the parse taggers give "UAF liberated Kodema, Bakhmut raion": "liberated" an adjective
+    # of "raion", yet with a subject and an object of its own
+    from geo.extract.detect import find_triggers
+
+    words = "Ukrainian troops liberated Kodema , Bakhmut raion .".split()
+    heads = [1, 2, 6, 2, 3, 6, 6, 6]
+    deps = ["amod", "nsubj", "amod", "dobj", "punct", "compound", "ROOT", "punct"]
+    pos = ["ADJ", "NOUN", "ADJ", "PROPN", "PUNCT", "PROPN", "NOUN", "PUNCT"]
+    doc = _parsed(words, heads, deps, pos)
+    found = find_triggers(doc[:], place_tokens=frozenset({3, 5}))  # Kodema, Bakhmut
+    assert [(t.token.text, t.event_type) for t in found] == [("liberated", "front_line")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, low",
+    [
+        # no event word but the tally: "dead" with its count reports the deaths
+        ("Apartment block in Sumy collapses overnight, 11 dead", "killed", 11),
+    ],
+)
+def test_a_tally_adjective_with_a_count_reports_casualties(text, kind, low):
+    found = events(text)
+    assert found and (kind, low) in {(c.kind, c.low) for e in found for c in e.counts}
+
+
+@pytest.mark.parametrize(
+    "text", ["Heavy floods in the valley: 7 dead", "The dead were buried in the village cemetery."]
+)
+def test_a_tally_without_violence_or_count_is_no_event(text):
+    assert events(text) == []

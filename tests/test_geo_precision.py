@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from legacy_sqlite import downgrade_to_4
 
 from geo.events.model import Event
 from geo.exc import ValidationError
@@ -83,6 +84,7 @@ def test_store_keeps_none_and_migrates_old_exact(tmp_path):
         store.put_events([placeless(), placeless(event_id="ev-at", latitude=51.2, longitude=35.3)])
         assert store.get("ev-said").geo_precision is None
     # a store written before schema 4 said "exact" for placeless events
+    downgrade_to_4(path)
     conn = sqlite3.connect(path)
     text = conn.execute("SELECT json FROM events WHERE event_id = 'ev-said'").fetchone()[0]
     old = json.loads(text)

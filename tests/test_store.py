@@ -12,11 +12,13 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from legacy_sqlite import downgrade_to_4
 
 from geo.events.geometry import geometry_bounds
 from geo.events.model import Event
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, open_store
+from geo.store.sqlite.rows import pack_feature, unpack_feature
 from geo.store.sqlite.store import SQLiteStore
 
 KURSK_OBLAST = {
@@ -676,6 +678,7 @@ def test_schema_1_store_is_migrated(tmp_path):
     path = tmp_path / "v1.sqlite"
     with SQLiteStore(path) as s:
         s.put_events([ev("a", start="2025-01-09", lat=50, lon=30), ev("b", start="2024-01-01")])
+    downgrade_to_4(path)
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE events_rtree")
     conn.execute("DROP TABLE events_span")
@@ -688,7 +691,7 @@ def test_schema_1_store_is_migrated(tmp_path):
         assert ids(s.query(q)) == ["a"]
         assert ids(s.query(EventQuery(end=date(2024, 6, 1)))) == ["b"]
     version = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key='schema_version'")
-    assert version.fetchone()[0] == "4"
+    assert version.fetchone()[0] == "5"
 
 
 def test_bbox_and_dates_together(store):
@@ -709,10 +712,17 @@ def test_bbox_and_dates_together(store):
 def test_rows_from_another_model_version_still_load(store):
     """A stored row missing a field (older model) goes through Event.from_dict."""
     store.put_events([ev("old", summary="s", sources=[{"source_id": "a", "quote": "q"}])])
-    row = json.loads(raw(store, "SELECT json FROM events")[0][0])
+    if isinstance(store, SQLiteStore):  # the event is stored as its packed Feature text
+        feature = json.loads(unpack_feature(raw(store, "SELECT body FROM event_docs")[0][0]))
+        row = feature["properties"]
+    else:
+        row = json.loads(raw(store, "SELECT json FROM events")[0][0])
     del row["notes"]
     del row["sources"][0]["title"]
-    raw(store, "UPDATE events SET json = ?", (json.dumps(row),))
+    if isinstance(store, SQLiteStore):
+        raw(store, "UPDATE event_docs SET body = ?", (pack_feature(json.dumps(feature)),))
+    else:
+        raw(store, "UPDATE events SET json = ?", (json.dumps(row),))
     got = store.get("old")
     assert got.notes is None and got.sources[0].title is None and got.summary == "s"
 
@@ -837,7 +847,7 @@ def test_query_plans_use_the_selective_index(store, query, driver):
     statements = [f"SELECT count(*) FROM events e WHERE {where}"]
     if driver != "events_type_live":  # ordered by type: a scan in date order is as good
         statements.append(
-            f"SELECT e.json FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
+            f"SELECT e.rid FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
         )
     for sql in statements:
         plan = str(store._conn().execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())

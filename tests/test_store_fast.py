@@ -3,15 +3,17 @@
 ``store`` runs on SQLite and on PostGIS (conftest); SQLite file details use ``SQLiteStore``.
 """
 
+import io
 import json
 import sqlite3
 from datetime import date
 
 import pytest
+from legacy_sqlite import downgrade_to_4
 
 from geo.events.model import Event, rfc7946_geometry
 from geo.exc import ValidationError
-from geo.store.base import EventQuery
+from geo.store.base import EventQuery, EventStore
 from geo.store.sqlite.rows import event_texts
 from geo.store.sqlite.store import SQLiteStore
 
@@ -134,11 +136,58 @@ def test_features_fast_path_equals_to_feature(store, query):
     assert fast  # every query above matches something
 
 
+def _tricky():
+    """Events whose CSV cells need quoting, escaping of formulas, or hold a Point geometry."""
+    base = {"event_type": "attack", "date_start": "2025-02-01", "latitude": 50.0, "longitude": 30.0}
+    return [
+        Event.from_dict({**base, "event_id": "ev-csv", "summary": '=1+1, "quoted"\nnext line',
+                         "actor1": "-minus", "tags": ["a|b", "c"],
+                         "counts": [{"kind": "killed", "low": 1, "high": 3},
+                                    {"kind": "killed", "low": 2, "high": 5, "best": 4}],
+                         "sources": [{"source_id": "s|1", "url": "https://x.example/?a=1,2",
+                                      "quote": "He said \"no\"\r\nthen left"}]}),
+        Event.from_dict({**base, "event_id": "ev-pt", "geometry": {"type": "Point",
+                                                                   "coordinates": [30.5, 50.5]}}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    [EventQuery(), EventQuery(bbox=(34, 49, 37, 53)), EventQuery(types=("attack",), limit=1)],
+)
+def test_csv_lines_kept_on_write_equal_the_csv_of_the_events(store, query):
+    from geo.formats.registry import write_csv
+
+    store.put_events([*_varied(), *_tricky()])
+    from_events, from_lines = io.BytesIO(), io.BytesIO()
+    write_csv(store.query(query), from_events, meta={})
+    write_csv(store.query_csv_lines(query), from_lines, meta={})
+    assert from_lines.getvalue() == from_events.getvalue()
+    assert from_lines.getvalue().count(b"\r\n") > 1
+    fields = list(store.query_fields(query))
+    assert fields == [e.to_dict() for e in store.query(query)]
+
+
 @pytest.mark.sqlite_only
-def test_rows_without_feature_text_are_converted_on_read(store, tmp_path):
+def test_csv_lines_of_another_layout_are_made_again(store, monkeypatch):
+    """A line kept under an older CSV_LAYOUT is not used: the export makes it again."""
+    from geo.store.sqlite import rows
+
+    store.put_events(_tricky())
+    kept = list(store.query_csv_lines())
+    monkeypatch.setattr(rows, "_LAYOUT", b"999")
+    monkeypatch.setattr(rows, "csv_line", lambda row: "made again\r\n")
+    assert list(store.query_csv_lines()) == ["made again\r\n"] * 2 != kept
+
+
+@pytest.mark.sqlite_only
+def test_schema_4_rows_without_feature_text_are_migrated(store, tmp_path):
+    """Rows written before schema 3 had no Feature text: the move to schema 5 makes it."""
     store.put_events(_varied())
     expected = list(store.query_features())
+    events = list(store.query())
     store.close()
+    downgrade_to_4(tmp_path / "events.sqlite")
     conn = sqlite3.connect(tmp_path / "events.sqlite")
     conn.execute("UPDATE events SET feature = NULL")
     conn.commit()
@@ -146,6 +195,8 @@ def test_rows_without_feature_text_are_converted_on_read(store, tmp_path):
     again = SQLiteStore(tmp_path / "events.sqlite")
     try:
         assert list(again.query_features()) == expected
+        assert list(again.query()) == events
+        assert again.extent() == EventStore.extent(again)  # kept on write == a full scan
     finally:
         again.close()
 
@@ -155,6 +206,7 @@ def test_schema_2_store_gains_the_feature_column(tmp_path):
     with SQLiteStore(path) as s:
         s.put_events(_varied())
         expected = list(s.query_features())
+    downgrade_to_4(path)
     conn = sqlite3.connect(path)
     conn.execute("ALTER TABLE events DROP COLUMN feature")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
@@ -168,7 +220,7 @@ def test_schema_2_store_gains_the_feature_column(tmp_path):
         )
     conn = sqlite3.connect(path)
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    assert version[0] == "4"
+    assert version[0] == "5"
     conn.close()
 
 
@@ -199,3 +251,137 @@ def test_bbox_finds_coordinates_too_small_for_the_rtree(store, bbox, found):
         ["ev-tiny"] if found else []
     )
     assert store.count(EventQuery(bbox=bbox)) == int(found)
+
+
+def _scattered(n, seed=5):
+    """Events over a few degrees and two years, a fifth lasting up to 90 days, some deleted."""
+    import random
+
+    rng = random.Random(seed)
+    events = []
+    for i in range(n):
+        start = date(2024, 1, 1).toordinal() + rng.randrange(730)
+        span = rng.randrange(1, 90) if rng.random() < 0.2 else 0
+        data = {
+            "event_id": f"ev-{rng.randrange(10**6):06d}-{i}",
+            "event_type": rng.choice(("attack", "capture", "front_line")),
+            "date_start": date.fromordinal(start).isoformat(),
+            "date_end": date.fromordinal(start + span).isoformat(),
+            "latitude": round(rng.uniform(44, 53), 4),
+            "longitude": round(rng.uniform(22, 40), 4),
+        }
+        if rng.random() < 0.05:
+            lon, lat = data["longitude"], data["latitude"]
+            ring = [[lon, lat], [lon + 2, lat], [lon + 2, lat + 1], [lon, lat + 1], [lon, lat]]
+            data["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+            data["geo_precision"] = "admin1"
+        events.append(Event.from_dict(data))
+    return events
+
+
+@pytest.mark.parametrize(
+    ("bbox", "start", "end"),
+    [
+        ((25, 45, 30, 50), date(2024, 6, 1), date(2024, 8, 30)),
+        ((22, 44, 40, 53), None, None),  # the whole area, no window: every event
+        ((30, 46, 31, 47), date(2024, 3, 1), None),
+        ((33, 48, 35, 50), None, date(2025, 2, 1)),
+        (None, date(2025, 5, 1), date(2025, 5, 20)),
+        ((39.5, 52.5, 40, 53), None, None),  # few matches: ranges widen to the end
+    ],
+)
+def test_pages_found_range_by_range_equal_one_sort(store, bbox, start, end):
+    """Pages of bbox/date queries (cut in ranges of first days on SQLite) are exactly the
+    slices of the whole ordered result, deep pages and deleted events included."""
+    events = _scattered(1500)
+    store.put_events(events)
+    for event in events[::37]:
+        store.delete_event(event.event_id, reason="test", by="t")
+    whole = [e.event_id for e in store.query(EventQuery(bbox=bbox, start=start, end=end))]
+    keys = [(e.date_start, e.event_id) for e in store.query(EventQuery(bbox=bbox, start=start,
+                                                                        end=end))]  # fmt: skip
+    assert keys == sorted(keys) and whole
+    for limit, offset in ((1, 0), (10, 0), (100, 0), (100, 100), (7, 250), (100, len(whole) - 5),
+                          (50, len(whole) + 3)):  # fmt: skip
+        q = EventQuery(bbox=bbox, start=start, end=end, limit=limit, offset=offset)
+        assert [e.event_id for e in store.query(q)] == whole[offset : offset + limit]
+        texts = list(store.query_features(q))
+        assert [json.loads(t)["id"] for t in texts] == whole[offset : offset + limit]
+    assert store.count(EventQuery(bbox=bbox, start=start, end=end)) == len(whole)
+    q = EventQuery(bbox=bbox, start=start, end=end)
+    assert store.count_at_most(q, len(whole)) == len(whole)
+    assert store.count_at_most(q, len(whole) - 1) is None
+
+
+def test_extent_and_counts_follow_every_write(store):
+    """Extents and per-type counts are kept on write: they always equal a full scan."""
+    events = _scattered(300, seed=9)
+    store.put_events(events)
+
+    def check():
+        assert store.extent() == EventStore.extent(store)
+        for types in (("attack",), ("front_line",), ("attack", "capture")):
+            scan = list(store.query(EventQuery(types=types)))
+            assert store.count(EventQuery(types=types)) == len(scan)
+            expected = EventStore.extent(_Only(scan))
+            assert store.extent(types) == expected
+        assert store.count() == len(list(store.query()))
+
+    check()
+    # remove the events on every edge: the extent shrinks to the next ones
+    dates, bounds = store.extent()
+    edge = [
+        e for e in store.query() if e.date_start.isoformat() == dates["start"]
+        or e.date_end.isoformat() == dates["end"] or e.latitude in (bounds[0][0], bounds[1][0])
+        or e.longitude in (bounds[0][1], bounds[1][1]) or e.geometry
+    ]  # fmt: skip
+    for event in edge[:40]:
+        store.delete_event(event.event_id, reason="edge", by="t")
+    check()
+    # move one event far away, change another's type, bring a deleted one back
+    moved = events[100].replace(latitude=10.0, longitude=10.0, geometry=None)
+    retyped = events[101].replace(event_type="front_line" if events[101].event_type != "front_line"
+                                  else "attack")  # fmt: skip
+    store.put_events([moved, retyped], overwrite_reviewed=True)
+    store.put_events([edge[0]], overwrite_reviewed=True)
+    check()
+
+
+class _Only:
+    """Stands for a store holding only ``events`` (for ``EventStore.extent``'s full scan)."""
+
+    def __init__(self, events):
+        self.events = events
+
+    def query(self, q):
+        return iter(self.events)
+
+
+def test_free_text_follows_every_update(store):
+    """Words an update removes are no longer found (the SQLite index keeps no copy of the
+    texts: it drops the old words by giving them again)."""
+
+    def found(text):
+        return [e.event_id for e in store.query(EventQuery(text=text))]
+
+    store.put_events([area_event("ev-a", summary="alpha bravo", actor1="Delta Force")])
+    store.put_events([area_event("ev-b", summary="bravo echo")])
+    assert found("alpha") == ["ev-a"] and found("bravo") == ["ev-a", "ev-b"]
+    store.put_events([area_event("ev-a", summary="charlie", actor1="Delta Force")])
+    assert found("alpha") == [] and found("charlie") == ["ev-a"] and found("delta") == ["ev-a"]
+    assert found("bravo") == ["ev-b"]
+    store.put_events([area_event("ev-a", summary="alpha again")])
+    assert found("alpha") == ["ev-a"] and found("charlie") == [] and found("delta") == []
+
+
+@pytest.mark.sqlite_only
+def test_schema_4_store_keeps_its_free_text_after_the_migration(store, tmp_path):
+    store.put_events(_varied())
+    store.close()
+    downgrade_to_4(tmp_path / "events.sqlite")
+    with SQLiteStore(tmp_path / "events.sqlite") as again:
+        assert [e.event_id for e in again.query(EventQuery(text="Суджа"))] == ["ev-area"]
+        area = again.get("ev-area")
+        again.put_events([area.replace(summary="Retreat from the town")], overwrite_reviewed=True)
+        assert list(again.query(EventQuery(text="Суджа"))) == []
+        assert [e.event_id for e in again.query(EventQuery(text="retreat"))] == ["ev-area"]

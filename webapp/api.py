@@ -353,6 +353,7 @@ def _page(store, items, collection_id, slot):
     timestamp = _now()
     query = items.query
     links, next_link = _page_links(collection_id, items)
+    cap = max(int(current_app.config["NUMBER_MATCHED_MAX"]), items.offset + items.limit)
 
     def make_tail(returned):
         # a page that is not full ends the matches: no count query needed
@@ -362,10 +363,14 @@ def _page(store, items, collection_id, slot):
             matched = items.offset + returned
         else:
             try:
-                matched = store.count(query)
+                # counted up to a cap: a page's cost must not follow millions of matches
+                matched = store.count_at_most(query, cap)
             except QueryTimeoutError:
+                matched = None
+            if matched is None:
                 # numberMatched is optional: the page is sent whole, with its next link
-                return {"timeStamp": timestamp, "dataAsOf": as_of, "links": links + [next_link]}
+                more = [next_link] if returned == items.limit else []
+                return {"timeStamp": timestamp, "dataAsOf": as_of, "links": links + more}
         return {
             "numberMatched": matched,
             "timeStamp": timestamp,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from geo.store.base import EventQuery
-
 __all__ = ["event_box", "extent_of"]
 
 _extent_lock = threading.Lock()
@@ -13,45 +11,32 @@ _extent_cache: dict = {}
 
 
 def extent_of(store, types=None):
-    """Return ``(bbox, interval)`` of the live events of ``types``, cached per data version.
+    """Return ``(bbox, interval)`` of the live events of ``types`` (all when None).
 
     ``bbox`` is ``[min_lon, min_lat, max_lon, max_lat]`` over points and area geometries,
     ``interval`` is ``[first date_start, last date_end]`` as ISO dates; both None when no
-    event matches. The events are read once per ``store.data_as_of()`` value.
+    event matches. A store that keeps its extents on write (capability ``"kept_metadata"``)
+    is asked every time; for others the answer is cached per data version.
     """
+    if "kept_metadata" in store.capabilities:
+        return _extent(store, types)
     # data_as_of has one-second resolution: the live count also tells a same-second write
     key = (getattr(store, "url", id(store)), store.data_as_of(), store.count(), types)
     with _extent_lock:
         if key in _extent_cache:
             return _extent_cache[key]
-    if types is None:
-        extent, bounds = store.extent()
-        bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
-        interval = [extent["start"], extent["end"]] if extent else None
-    else:
-        lo = hi = None
-        box = None
-        for event in store.query(EventQuery(types=types or ())):
-            start, end = event.date_start.isoformat(), event.date_end.isoformat()
-            lo = start if lo is None or start < lo else lo
-            hi = end if hi is None or end > hi else hi
-            b = event_box(event)
-            if b:
-                box = (
-                    list(b)
-                    if box is None
-                    else [
-                        min(box[0], b[0]),
-                        min(box[1], b[1]),
-                        max(box[2], b[2]),
-                        max(box[3], b[3]),
-                    ]
-                )
-        bbox, interval = box, ([lo, hi] if lo else None)
+    found = _extent(store, types)
     with _extent_lock:
         if len(_extent_cache) > 32:
             _extent_cache.clear()
-        _extent_cache[key] = (bbox, interval)
+        _extent_cache[key] = found
+    return found
+
+
+def _extent(store, types):
+    dates, bounds = store.extent(types)
+    bbox = [bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]] if bounds else None
+    interval = [dates["start"], dates["end"]] if dates else None
     return bbox, interval
 
 

@@ -64,8 +64,11 @@ def data_extent_of(store):
 
     ``extent`` is ``{"start": iso, "end": iso}`` or None; ``bounds`` is
     ``[[south, west], [north, east]]`` or None: ``store.extent()`` (asked of the database when
-    the store has the ``"extent"`` capability), once per ``data_as_of()`` value.
+    the store has the ``"extent"`` capability), once per ``data_as_of()`` value; every time
+    when the store keeps it on write (``"kept_metadata"``: nothing to cache).
     """
+    if "kept_metadata" in store.capabilities:
+        return store.extent()
     key = (getattr(store, "url", id(store)), store.data_as_of())
     with _cache_lock:
         if key in _extent_cache:

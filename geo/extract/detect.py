@@ -207,7 +207,44 @@ def _verb_like(token):
     )
 
 
+def _verbal_adjective(token):
+    """A past form the tagger took for an adjective though it governs a subject or an
+    object ("UAF liberated Staromaiorske, ...": ``liberated`` as ``amod``)."""
+    return (
+        token.pos_ == "ADJ"
+        and token.lower_.endswith("ed")
+        and any(c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children)
+    )
+
+
+def _ed_stems(word):
+    """Return the verb lemmas a past form can have: liberated, attacked, shelled, stopped,
+    carried."""
+    stem = word[:-2]
+    out = [word[:-1], stem]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        out.append(stem[:-1])
+    if word.endswith("ied"):
+        out.append(word[:-3] + "y")
+    return out
+
+
+def _tally(token):
+    """An adjective of a count of people: "28 dead", "leaves 3 dead, 12 injured"."""
+    return token.pos_ == "ADJ" and any(c.dep_ == "nummod" and c.i < token.i for c in token.children)
+
+
 def _sense_of(token, ctx):
+    if token.pos_ == "ADJ" and _tally(token):
+        for sense in senses().get((token.lower_, "ADJ"), ()):
+            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                return sense
+    if token.pos_ == "ADJ":
+        for lemma in _ed_stems(token.lower_):
+            for sense in senses().get((lemma, "VERB"), ()):
+                if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                    return sense
+        return None
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
     if pos == "PROPN":
         pos = "NOUN"
@@ -401,7 +438,9 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
     found = []
     light_nouns = set()
     for token in sent:
-        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN") and not (
+            _verbal_adjective(token) or _tally(token)
+        ):
             continue
         if token.i in light_nouns:
             continue

@@ -1,102 +1,23 @@
-"""Events as flat rows: the columns of CSV and of every tabular export (GeoPackage, KML data)."""
+"""Events as flat rows: the columns of CSV and of every tabular export (``geo.events.flat``)."""
 
-from __future__ import annotations
-
-import json
-
-from geo.events.model import COUNT_KINDS, Event
-
-__all__ = ["COLUMN_TYPES", "CSV_COLUMNS", "JSON_COLUMNS", "flatten_event"]
-
-
-_SCALARS = (
-    "event_id",
-    "event_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_basis",
-    "reported_at",
-    "summary",
-    "location_name",
-    "name_in_text",
-    "geonameid",
-    "feature_code",
-    "country_code",
-    "admin1",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "actor1",
-    "actor2",
-    "claimed_by",
-    "target",
-    "status",
-    "tags",
-    "extraction",
-    "gazetteer_version",
-    "updated_at",
-    "notes",
-    "edited_fields",
+from geo.events.flat import (
+    COLUMN_TYPES,
+    CSV_COLUMNS,
+    CSV_LAYOUT,
+    JSON_COLUMNS,
+    csv_cells,
+    csv_line,
+    flatten_event,
+    flatten_fields,
 )
-_COUNT_COLUMNS = tuple(f"count_{k}_{p}" for k in COUNT_KINDS for p in ("low", "high", "best"))
-#: Columns of the CSV export, in order (documented in data/CODEBOOK.md).
-CSV_COLUMNS = (
-    *_SCALARS,
-    *_COUNT_COLUMNS,
-    "counts",
-    "source_count",
-    "source_ids",
-    "source_publishers",
-    "source_urls",
-    "sources",
-    "geometry",
-)
-#: Columns holding JSON text (the full lists; ``geometry``: a GeoJSON geometry).
-JSON_COLUMNS = frozenset({"counts", "sources", "geometry"})
-#: Column types for typed outputs (GeoPackage); the rest are TEXT.
-COLUMN_TYPES = {
-    "geonameid": "INTEGER",
-    "latitude": "REAL",
-    "longitude": "REAL",
-    "source_count": "INTEGER",
-    **{c: "INTEGER" for c in _COUNT_COLUMNS},
-}
 
-
-def _pipe(values):
-    return "|".join(str(v).replace("|", "/") for v in values if v not in (None, ""))
-
-
-def flatten_event(event: Event) -> dict:
-    """Return the event as one flat row keyed by ``CSV_COLUMNS``.
-
-    Counts become ``count_<kind>_low/high/best`` (several counts of one kind: the smallest
-    low, the largest high, the first best); ``counts`` and ``sources`` keep the full lists as
-    JSON; ``source_ids``/``source_publishers``/``source_urls`` are pipe-joined (a "|" inside a
-    value is written as "/"); ``tags`` and ``edited_fields`` are pipe-joined; ``geometry`` is
-    the area geometry as GeoJSON text (empty for point events). Missing values are None.
-    """
-    data = event.to_dict()
-    row = {name: data[name] for name in _SCALARS}
-    row["tags"] = _pipe(event.tags) or None
-    row["edited_fields"] = _pipe(event.edited_fields) or None
-    for count in event.counts:
-        prefix = f"count_{count.kind}_"
-        for part, pick in (("low", min), ("high", max)):
-            value = getattr(count, part)
-            if value is not None:
-                old = row.get(prefix + part)
-                row[prefix + part] = value if old is None else pick(old, value)
-        if count.best is not None and row.get(prefix + "best") is None:
-            row[prefix + "best"] = count.best
-    for column in _COUNT_COLUMNS:
-        row.setdefault(column, None)
-    row["counts"] = json.dumps(data["counts"], ensure_ascii=False) if event.counts else None
-    row["source_count"] = len(event.sources)
-    row["source_ids"] = _pipe(s.source_id for s in event.sources) or None
-    row["source_publishers"] = _pipe(s.publisher for s in event.sources) or None
-    row["source_urls"] = _pipe(s.url for s in event.sources) or None
-    row["sources"] = json.dumps(data["sources"], ensure_ascii=False) if event.sources else None
-    row["geometry"] = json.dumps(event.geometry) if event.geometry else None
-    return row
+__all__ = [
+    "COLUMN_TYPES",
+    "CSV_COLUMNS",
+    "CSV_LAYOUT",
+    "JSON_COLUMNS",
+    "csv_cells",
+    "csv_line",
+    "flatten_event",
+    "flatten_fields",
+]

@@ -24,7 +24,7 @@ from geo.common.attribution import ATTRIBUTION
 from geo.common.paths import GAZETTEER_DATA
 from geo.events.model import Event
 from geo.exc import ValidationError
-from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
+from geo.formats.columns import CSV_COLUMNS, csv_cells, flatten_event, flatten_fields
 
 __all__ = [
     "FORMATS",
@@ -44,8 +44,10 @@ class Format:
 
     ``write(events, out, *, meta)`` writes ``events`` to the binary file ``out``. A writer
     with ``takes_features`` also takes, in place of Events, their GeoJSON Feature JSON texts
-    as ``SQLiteStore.query_features`` yields them (see :func:`events_for`). ``label`` is the
-    name people know it by (the viewer's download menu); it defaults to ``name``.
+    as ``SQLiteStore.query_features`` yields them; one with ``takes_csv_lines`` takes each
+    event's CSV line (``EventStore.query_csv_lines``) instead (see :func:`events_for`).
+    ``label`` is the name people know it by (the viewer's download menu); it defaults to
+    ``name``.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Format:
     description: str = ""
     takes_features: bool = False
     label: str = ""
+    takes_csv_lines: bool = False
 
     def __post_init__(self):
         if not self.label:
@@ -65,6 +68,8 @@ class Format:
         writer and the store can (no decoding of stored events), else Events."""
         if self.takes_features:
             return store.query_features(query)
+        if self.takes_csv_lines:
+            return store.query_csv_lines(query)
         return store.query(query)
 
 
@@ -208,22 +213,10 @@ def write_geojson(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None
 
 # -- CSV -------------------------------------------------------------------------------------
 
-_NUMERIC = {name for name, kind in COLUMN_TYPES.items() if kind in ("INTEGER", "REAL")}
-_FORMULA_START = ("=", "+", "-", "@")
 #: Rows buffered before a write to ``out`` (the output streams in chunks of this many rows).
 _CSV_ROWS_PER_WRITE = 200
-
-
-def _csv_row(row):
-    cells = []
-    for name in CSV_COLUMNS:
-        value = row[name]
-        if value is None:
-            value = ""
-        elif name not in _NUMERIC and isinstance(value, str) and value.startswith(_FORMULA_START):
-            value = "'" + value  # keeps spreadsheets from evaluating text as a formula
-        cells.append(value)
-    return cells
+#: Kept for callers of the former name.
+_csv_row = csv_cells
 
 
 def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
@@ -231,14 +224,20 @@ def write_csv(events: Iterable[Event], out: BinaryIO, *, meta: dict) -> None:
 
     Rows are written to ``out`` in chunks of ``_CSV_ROWS_PER_WRITE``. A text cell that starts
     with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe so that spreadsheets show it
-    instead of evaluating it as a formula.
+    instead of evaluating it as a formula. ``events`` may hold, instead of Events, their
+    field mappings (``EventStore.query_fields``) or their CSV lines ready-made
+    (``EventStore.query_csv_lines``: ``csv_line`` of the same row), written as they are.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     pending = 1
     for event in events:
-        writer.writerow(_csv_row(flatten_event(event)))
+        if isinstance(event, str):
+            buffer.write(event)
+        else:
+            row = flatten_fields(event) if isinstance(event, dict) else flatten_event(event)
+            writer.writerow(csv_cells(row))
         pending += 1
         if pending >= _CSV_ROWS_PER_WRITE:
             out.write(buffer.getvalue().encode("utf-8"))
@@ -282,7 +281,13 @@ register_format(
 )
 register_format(
     Format(
-        "csv", "text/csv; charset=utf-8", ".csv", write_csv, "CSV, one row per event", label="CSV"
+        "csv",
+        "text/csv; charset=utf-8",
+        ".csv",
+        write_csv,
+        "CSV, one row per event",
+        label="CSV",
+        takes_csv_lines=True,
     )
 )
 register_format(

@@ -84,6 +84,21 @@ def _trimmed(ent):
     return first, last
 
 
+#: Labels of amounts, dates and quantities: their numbers are their own.
+_NUMBER_LABELS = frozenset({"MONEY", "QUANTITY", "CARDINAL", "DATE", "TIME", "PERCENT", "ORDINAL"})
+
+
+def _counts_after(doc, first, last):
+    """Return whether an entity ends in numbers that count something outside it."""
+    end = doc[last - 1]
+    return (
+        last - first > 1
+        and end.like_num
+        and doc[first].pos_ == "PROPN"
+        and not (first <= end.head.i < last)
+    )
+
+
 class ParseView:
     """Answers questions about character spans of a parsed text.
 
@@ -98,8 +113,16 @@ class ParseView:
         self.entities = []
         for ent in doc.ents:
             first, last = _trimmed(ent)
+            label = ent.label_
+            if label not in _NUMBER_LABELS and _counts_after(doc, first, last):
+                # "shelled the city of Kherson 47 times": the tagger took the count for part
+                # of a name and labelled the whole an organisation; the name alone is left,
+                # with no label of its own
+                while last > first + 1 and doc[last - 1].like_num:
+                    last -= 1
+                label = label if label in ("GPE", "LOC") else ""
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
-            self.entities.append(Entity(start, end, ent.label_, first, last))
+            self.entities.append(Entity(start, end, label, first, last))
         self._ent_starts = [e.start for e in self.entities]
 
     def tokens(self, start, end):

@@ -103,6 +103,8 @@ CAPABILITIES = {
     "bulk": "bulk() tunes the store for a long run of writes",
     "concurrent_writers": "several processes may write at once (the database orders them)",
     "front_lines": "keeps dated front-line versions (put_front_lines, front_line_versions, …)",
+    "kept_metadata": "extent() and count() of all events or of some types are kept on write "
+    "(no scan)",
 }
 
 _COMPACT = (",", ":")
@@ -202,18 +204,51 @@ class EventStore(abc.ABC):
         for event in self.query(q):
             yield json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
 
-    def extent(self) -> tuple[dict | None, list | None]:
-        """Return ``(dates, bounds)`` of the live events, for a map's time axis and view.
+    def query_fields(self, q: EventQuery = EventQuery()) -> Iterator[dict]:
+        """Yield, like ``query``, each matching event's fields as ``event.to_dict()`` has them.
+
+        For tabular exports (``geo.formats.columns.flatten_fields``). The default calls
+        ``to_dict()`` of each event; a store with the ``"features"`` capability reads them
+        from its stored Feature texts without rebuilding the events.
+        """
+        for event in self.query(q):
+            yield event.to_dict()
+
+    def query_csv_lines(self, q: EventQuery = EventQuery()) -> Iterator[str]:
+        """Yield, like ``query``, each matching event's CSV line (``geo.events.flat.csv_line``).
+
+        The default makes each from the event's fields; a store with the ``"features"``
+        capability reads the line it kept when the event was written.
+        """
+        from geo.events.flat import csv_line, flatten_fields
+
+        for fields in self.query_fields(q):
+            yield csv_line(flatten_fields(fields))
+
+    def count_at_most(self, q: EventQuery, cap: int) -> int | None:
+        """Return how many events match ``q`` when that is at most ``cap``, else None.
+
+        For ``numberMatched`` (optional in OGC API - Features): a store counts at most
+        ``cap + 1`` matches, so a page of a query matching millions costs no full count. The
+        default counts them all.
+        """
+        n = self.count(q)
+        return n if n <= cap else None
+
+    def extent(self, types=None) -> tuple[dict | None, list | None]:
+        """Return ``(dates, bounds)`` of the live events (of ``types``, when given), for a
+        map's time axis and view and the collections' extents.
 
         ``dates`` is ``{"start": iso, "end": iso}`` (earliest start, latest end) or None;
         ``bounds`` is ``[[south, west], [north, east]]`` over the events' boxes, or None.
         The default streams every event once; a store with the ``"extent"`` capability asks
-        its indexes.
+        its indexes or keeps them on write.
         """
         from geo.events.geometry import geometry_bounds
 
         lo = hi = box = None
-        for event in self.query(EventQuery()):
+        types = (types,) if isinstance(types, str) else tuple(types or ())
+        for event in self.query(EventQuery(types=types)):
             start, end = event.date_start.isoformat(), event.date_end.isoformat()
             lo = start if lo is None or start < lo else lo
             hi = end if hi is None or end > hi else hi

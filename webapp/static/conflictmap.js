@@ -80,6 +80,7 @@
     this.pending = 0;
     this.listeners = [];
     this.matched = null;
+    this.more = false;  // more match than the API counted (it left numberMatched out)
     var self = this;
     cfg.types.forEach(function (t) {
       self.types[t.id] = t;
@@ -378,7 +379,13 @@
       })
       .then(function (fc) {
         var features = fc.features || [];
-        var matched = typeof fc.numberMatched === "number" ? fc.numberMatched : features.length;
+        var next = (fc.links || []).some(function (l) { return l.rel === "next"; });
+        // numberMatched is left out when the matches are too many to count cheaply: then the
+        // next link alone says whether more match
+        if (typeof fc.numberMatched !== "number") {
+          return { features: features, matched: next ? null : features.length, complete: !next };
+        }
+        var matched = fc.numberMatched;
         return { features: features, matched: matched, complete: matched <= features.length };
       });
   };
@@ -559,7 +566,9 @@
     this.counts = counts;
     this.shown = shown;
     this.unplaced = unplaced;
-    this.matched = matched === null ? shown : Math.max(matched - unplaced, shown);
+    // null: more match than were counted (the API left numberMatched out)
+    this.more = matched === null;
+    this.matched = matched === null ? null : Math.max(matched - unplaced, shown);
     this.renderCount += 1;
     this.lastDrawAt = performance.now();
     if (this.timing) this.timing.draw = this.lastDrawAt - t0;

@@ -452,6 +452,8 @@
       var text = viewer.pending ? "Loading events…" :
         (m !== null && m > n ? "Showing " + n.toLocaleString("en") + " of " + m.toLocaleString("en") +
           " matching events: zoom in or narrow the time window" :
+          viewer.more ? "Showing " + n.toLocaleString("en") +
+          " of many more matching events: zoom in or narrow the time window" :
           n.toLocaleString("en") + (n === 1 ? " event" : " events") + " in view");
       if (!viewer.pending && viewer.unplaced) {
         text += " (" + viewer.unplaced + " more without a location: in the downloads)";

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 
-from geo.store.sqlite.rows import event_texts, load_event, write_event
+from geo.store.sqlite.rows import event_texts, load_doc, write_event
 
 __all__ = ["records", "restore"]
 
 _READ = {
-    "events": ("SELECT json, deleted FROM events ORDER BY event_id",
-               lambda r: {"event": load_event(r[0]), "deleted": bool(r[1])}),
+    "events": ("SELECT rid, has_geometry, deleted FROM events ORDER BY event_id",
+               lambda r: {"event": load_doc(r[0], r[1]), "deleted": bool(r[2])}),
     "articles": ("SELECT article_id, metadata, text, updated_at FROM articles ORDER BY article_id",
                  lambda r: dict(zip(("article_id", "metadata", "text", "updated_at"), r,
                                     strict=True))),
@@ -30,7 +30,12 @@ _READ = {
 def records(store, kind):
     """Yield every record of ``kind`` (events, articles, deletions, tokens) in key order."""
     sql, row = _READ[kind]
-    return store._stream(sql, [], row=row)
+
+    def rows(conn, fetch):
+        for got in fetch(sql, []):
+            yield from got
+
+    return store._stream(None, row, rows=rows, documents=kind == "events")
 
 
 def restore(store, kind, batch):
@@ -48,7 +53,7 @@ def restore(store, kind, batch):
                 row = stored.get(event.event_id)
                 old = None
                 if row is not None:
-                    old = row[1] if not isinstance(row[1], str) else load_event(row[1])
+                    old = row[1]
                     if event_texts(old)[0] == event_texts(event)[0] and bool(row[2]) == deleted:
                         continue
                 rid = write_event(conn, row[0] if row else None, event, store.fts, old=old)

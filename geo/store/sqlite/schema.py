@@ -14,14 +14,81 @@ from geo.store.sqlite import health
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
 
-__all__ = ["FORMAT_NAME", "MIN_PREFIX_CHARS", "SCHEMA_VERSION", "ensure", "where_clause"]
+__all__ = [
+    "EXTENT_SQL",
+    "FTS5",
+    "FORMAT_NAME",
+    "MIN_PREFIX_CHARS",
+    "REFRESH_EXTENTS",
+    "SCHEMA_VERSION",
+    "ensure",
+    "sliceable",
+    "where_clause",
+]
 
 #: Marker in the ``meta`` table that identifies a conflictmap store.
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a migration when it changes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: ``PRAGMA application_id`` of a conflictmap store ("CMAP").
 APPLICATION_ID = 0x434D4150
+
+_CHANGED = """(new.event_type IS NOT old.event_type
+    OR new.date_start IS NOT old.date_start OR new.date_end IS NOT old.date_end
+    OR new.min_lon IS NOT old.min_lon OR new.min_lat IS NOT old.min_lat
+    OR new.max_lon IS NOT old.max_lon OR new.max_lat IS NOT old.max_lat)"""
+_GROW = """
+    INSERT INTO type_extent(event_type, live, min_start, max_end, min_lon, min_lat, max_lon,
+                            max_lat)
+    VALUES (new.event_type, 1, new.date_start, new.date_end, new.min_lon, new.min_lat,
+            new.max_lon, new.max_lat)
+    ON CONFLICT(event_type) DO UPDATE SET
+        live = live + 1,
+        min_start = min(coalesce(min_start, excluded.min_start), excluded.min_start),
+        max_end = max(coalesce(max_end, excluded.max_end), excluded.max_end),
+        min_lon = min(coalesce(min_lon, excluded.min_lon), coalesce(excluded.min_lon, min_lon)),
+        min_lat = min(coalesce(min_lat, excluded.min_lat), coalesce(excluded.min_lat, min_lat)),
+        max_lon = max(coalesce(max_lon, excluded.max_lon), coalesce(excluded.max_lon, max_lon)),
+        max_lat = max(coalesce(max_lat, excluded.max_lat), coalesce(excluded.max_lat, max_lat));
+"""
+#: Per event type: how many live events, and their dates and bounds, kept by triggers on
+#: every write. ``dirty`` marks a type from which an event on the edge of its extent left:
+#: the transaction recomputes it from its index before it commits (:data:`REFRESH_EXTENTS`).
+EXTENT_SQL = (
+    """CREATE TABLE type_extent (
+    event_type TEXT PRIMARY KEY,
+    live INTEGER NOT NULL,
+    min_start TEXT, max_end TEXT,
+    min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
+    dirty INTEGER NOT NULL DEFAULT 0
+)""",
+    f"""CREATE TRIGGER events_extent_insert AFTER INSERT ON events WHEN new.deleted = 0
+BEGIN {_GROW} END""",
+    f"""CREATE TRIGGER events_extent_remove AFTER UPDATE ON events
+WHEN old.deleted = 0 AND (new.deleted != 0 OR {_CHANGED})
+BEGIN
+    UPDATE type_extent SET
+        live = live - 1,
+        dirty = dirty OR coalesce(old.date_start <= min_start, 1)
+            OR coalesce(old.date_end >= max_end, 1)
+            OR coalesce(old.min_lon <= min_lon, old.min_lon IS NOT NULL)
+            OR coalesce(old.min_lat <= min_lat, old.min_lat IS NOT NULL)
+            OR coalesce(old.max_lon >= max_lon, old.max_lon IS NOT NULL)
+            OR coalesce(old.max_lat >= max_lat, old.max_lat IS NOT NULL)
+    WHERE event_type = old.event_type;
+END""",
+    f"""CREATE TRIGGER events_extent_add AFTER UPDATE ON events
+WHEN new.deleted = 0 AND (old.deleted != 0 OR {_CHANGED})
+BEGIN {_GROW} END""",
+)
+#: Recompute the types whose extent a removal may have shrunk (from ``events_type_live``).
+REFRESH_EXTENTS = """
+UPDATE type_extent SET (live, min_start, max_end, min_lon, min_lat, max_lon, max_lat, dirty) =
+    (SELECT count(*), min(date_start), max(date_end), min(min_lon), min(min_lat),
+            max(max_lon), max(max_lat), 0
+     FROM events WHERE event_type = type_extent.event_type AND deleted = 0)
+WHERE dirty
+"""
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -37,9 +104,9 @@ CREATE TABLE events (
     geonameid INTEGER, country_code TEXT, geo_precision TEXT, extraction TEXT,
     min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL,
-    feature TEXT
+    has_geometry INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE event_docs (rid INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE INDEX events_start ON events(date_start, event_id);
 CREATE INDEX events_end ON events(date_end);
 CREATE INDEX events_updated ON events(updated_at);
@@ -94,9 +161,10 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_type_live ON events(event_type, deleted, date_start)",
     "CREATE INDEX IF NOT EXISTS events_status_live ON events(status, deleted)",
 )
-_FTS5 = (
+#: Free text: a contentless FTS5 index (the texts are in the stored events; ``search_columns``)
+FTS5 = (
     "CREATE VIRTUAL TABLE events_fts USING fts5(summary, places, actors, quotes, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
+    "content = '', tokenize = 'unicode61 remove_diacritics 2')"
 )
 _FTS_FALLBACK = "CREATE TABLE events_fts (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)"
 
@@ -149,7 +217,8 @@ def ensure(conn, path):
             try:
                 if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                     fts = _fts5_available(conn)
-                    for statement in (*_TABLES.split(";"), _FTS5 if fts else _FTS_FALLBACK):
+                    statements = (*_TABLES.split(";"), *EXTENT_SQL, FTS5 if fts else _FTS_FALLBACK)
+                    for statement in statements:
                         if statement.strip():
                             conn.execute(statement)
                     conn.executemany(
@@ -213,7 +282,7 @@ def _ensure_indexes(conn):
             conn.execute("ROLLBACK")
 
 
-def _bbox_sql(bbox, start, end):
+def _bbox_sql(bbox, start, end, first_days=None):
     box = BBox.of(bbox)
     min_lat, max_lat = box.min_lat, box.max_lat
     # min_lon > max_lon crosses the antimeridian (RFC 7946 section 5.2): two boxes.
@@ -229,6 +298,7 @@ def _bbox_sql(bbox, start, end):
     if end:
         days += " AND min_day <= ?"
         day_params.append(day(end))
+    days, day_params = _first_days(days, day_params, first_days)
     clauses, params = [], []
     for lo, hi in boxes:
         clauses.append(
@@ -241,6 +311,33 @@ def _bbox_sql(bbox, start, end):
             + (lo, hi, min_lat, max_lat)
         )
     return "(" + " OR ".join(f"({c})" for c in clauses) + ")", params
+
+
+def _first_days(sql, params, first_days):
+    """Add a range of first days (``min_day``, i.e. ``date_start``) to an R*Tree search."""
+    if first_days is None:
+        return sql, params
+    lo, hi = first_days
+    if lo is not None:
+        sql += " AND min_day >= ?"
+        params = [*params, lo]
+    if hi is not None:
+        sql += " AND min_day <= ?"
+        params = [*params, hi]
+    return sql, params
+
+
+def sliceable(q):
+    """Return whether pages of ``q`` may be cut in ranges of first days (``where_clause``'s
+    ``first_days``): an R*Tree drives it (a bbox or a date window) and no other selective
+    index would (free text, sources, ids are found once per query, not per range)."""
+    return (
+        (q.bbox is not None or q.start is not None or q.end is not None)
+        and not q.include_deleted
+        and not (q.text and q.text.strip())
+        and not (q.source and q.source.strip())
+        and not q.ids
+    )
 
 
 def _tuple(value, name):
@@ -273,8 +370,11 @@ def _like(value):
     return f"%{escaped}%"
 
 
-def where_clause(q, *, fts=True):
+def where_clause(q, *, fts=True, first_days=None):
     """Compile an ``EventQuery`` into ``(sql, params)`` over ``events e``; values are bound.
+
+    ``first_days`` (``(lo, hi)`` ordinal days, either None) keeps only events whose first
+    day is in that range, searched in the R*Tree (for queries that ``sliceable`` accepts).
 
     Raises
     ------
@@ -305,7 +405,7 @@ def where_clause(q, *, fts=True):
     start = window.start.isoformat() if window.start else None
     end = window.end.isoformat() if window.end else None
     if q.bbox is not None:
-        sql, args = _bbox_sql(q.bbox, start, end)
+        sql, args = _bbox_sql(q.bbox, start, end, first_days)
         clauses.append(sql)
         params.extend(args)
     if (start or end) and q.bbox is None:
@@ -313,8 +413,11 @@ def where_clause(q, *, fts=True):
         span = " AND ".join(
             c for c, v in (("max_day >= ?", start), ("min_day <= ?", end)) if v is not None
         )
+        span, span_params = _first_days(
+            span, [day(v) for v in (start, end) if v is not None], first_days
+        )
         clauses.append(f"e.rid IN (SELECT id FROM events_span WHERE {span})")
-        params.extend(day(v) for v in (start, end) if v is not None)
+        params.extend(span_params)
     if start:
         clauses.append("e.date_end >= ?")
         params.append(start)

@@ -9,21 +9,35 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from json import loads as _loads
 from pathlib import Path
 
+from geo.common.dates import DateWindow
 from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
 from geo.store.sqlite import frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
-from geo.store.sqlite.rows import feature_json, load_event, same_event, write_event
+from geo.store.sqlite.rows import (
+    day,
+    event_texts,
+    load_doc,
+    same_event,
+    unpack_csv_line,
+    unpack_feature,
+    write_event,
+)
 
 __all__ = ["PutResult", "SQLiteStore"]
 
+#: Bytes of the file that read connections map into memory (SQLite's ``mmap_size``).
+READER_MMAP_BYTES = 1 << 30
+#: Order of every query's results (stable for paging).
+_ORDER = "ORDER BY e.date_start, e.event_id"
 #: Rows fetched per round trip while streaming a query.
 _CHUNK = 500
 #: Read connections kept open for later queries.
@@ -54,8 +68,82 @@ class PutResult:
 
 
 def _feature_of(row):
-    """Return the Feature text of a ``(text, is_json)`` row (made now for older rows)."""
-    return feature_json(load_event(row[0])) if row[1] else row[0]
+    """Return the Feature text of a ``(document, has_geometry)`` row."""
+    return unpack_feature(row[0])
+
+
+def _fields_of(row):
+    """Return the fields (``Event.to_dict()``) of a ``(document, has_geometry)`` row."""
+    feature = _loads(unpack_feature(row[0]))
+    fields = feature["properties"]
+    fields["geometry"] = feature["geometry"] if row[1] else None
+    return fields
+
+
+def _csv_line_of(row):
+    """Return the CSV line of a ``(document, has_geometry)`` row."""
+    return unpack_csv_line(row[0], row[1])
+
+
+def _event_of(row):
+    """Return the event of a ``(document, has_geometry)`` row."""
+    return load_doc(row[0], row[1])
+
+
+#: Largest ``offset + limit`` of a page found in ranges of first days; a deeper page sorts
+#: every match once instead.
+SLICED_PAGE_MAX = 5000
+
+
+def _tuple_of(value):
+    return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def _types_only(q):
+    """Return whether ``q`` filters live events by nothing but (perhaps) their types."""
+    return (
+        q.bbox is None
+        and q.start is None
+        and q.end is None
+        and not q.actors
+        and not q.statuses
+        and not (q.text and q.text.strip())
+        and not (q.source and q.source.strip())
+        and not q.ids
+        and not q.include_deleted
+        and not q.extra
+    )
+
+
+def _by_first_days(conn, q, need, search):
+    """Call ``search(lo, hi)`` on ranges of first days (ordinal days, either end None) in
+    order, until the matches it reports (its return values) reach ``need`` or the dates of
+    ``q`` (or those stored) end.
+
+    Events that began before the window and overlap it come first (one search); then
+    ranges from the window's start, each searched in the R*Tree on its own, wider while
+    they find little: as many days as the matches so far say are still needed, and a half.
+    """
+    bounds = conn.execute(
+        "SELECT min(min_start), max(max_end) FROM type_extent WHERE live > 0"
+    ).fetchone()
+    if bounds[0] is None:
+        return
+    first, last = day(bounds[0]), day(bounds[1])
+    window = DateWindow.of(q.start, q.end)
+    start = day(window.start) if window.start is not None else first
+    end = min(last, day(window.end)) if window.end is not None else last
+    total = search(None, start - 1) if start > first else 0  # under way at the start
+    lo, width = max(start, first), 1
+    while total < need and lo <= end:
+        hi = min(end, lo + width - 1)
+        got, days = search(lo, hi), hi - lo + 1
+        total += got
+        lo = hi + 1
+        if not got:
+            width = days * 4
+        else:
+            width = max(1, min(days * 8, int((need - total) * days / got * 1.5) + 1))
 
 
 def _hash_secret(secret):
@@ -89,7 +177,7 @@ class SQLiteStore(EventStore):
     0
     """
 
-    capabilities = frozenset({"front_lines"})
+    capabilities = frozenset({"bulk", "extent", "features", "front_lines", "kept_metadata"})
 
     def __init__(self, path):
         self.path = Path(path).expanduser().absolute()
@@ -196,6 +284,8 @@ class SQLiteStore(EventStore):
         try:
             if depth == 0:
                 touched, self._local.touched = getattr(self._local, "touched", None), None
+                if conn.execute("SELECT 1 FROM type_extent WHERE dirty LIMIT 1").fetchone():
+                    conn.execute(schema.REFRESH_EXTENTS)
                 if touched:
                     conn.execute(
                         "INSERT OR REPLACE INTO meta(key, value) VALUES ('data_as_of', ?)",
@@ -260,12 +350,16 @@ class SQLiteStore(EventStore):
         try:
             row = (
                 self._conn()
-                .execute("SELECT json FROM events WHERE event_id = ? AND deleted = 0", (event_id,))
+                .execute(
+                    "SELECT d.body, e.has_geometry FROM events e JOIN event_docs d "
+                    "ON d.rid = e.rid WHERE e.event_id = ? AND e.deleted = 0",
+                    (event_id,),
+                )
                 .fetchone()
             )
         except sqlite3.DatabaseError as err:
             raise self._read_error(err) from err
-        return load_event(row[0]) if row else None
+        return load_doc(*row) if row else None
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
@@ -281,13 +375,8 @@ class SQLiteStore(EventStore):
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
         self._check_page(q)
-        where, params = schema.where_clause(q, fts=self.fts)
-        limit, offset = q.limit, q.offset
-        sql = f"SELECT e.json FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, -1 if limit is None else limit, offset]
-        return self._stream(sql, params, timeout=q.timeout)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _event_of)
 
     @staticmethod
     def _check_page(q):
@@ -321,55 +410,161 @@ class SQLiteStore(EventStore):
             At once when a filter, the limit or the offset is bad (as ``query``).
         """
         self._check_page(q)
-        where, params = schema.where_clause(q, fts=self.fts)
-        sql = (
-            f"SELECT coalesce(e.feature, e.json), e.feature IS NULL FROM events e WHERE {where} "
-            "ORDER BY e.date_start, e.event_id"
-        )
-        if q.limit is not None or q.offset:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, -1 if q.limit is None else q.limit, q.offset]
-        return self._stream(sql, params, row=_feature_of, timeout=q.timeout)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _feature_of)
 
-    def _stream(self, sql, params, row=None, timeout=None) -> Iterator[Event]:
+    def query_fields(self, q=_ALL):
+        """Yield, like ``query``, each matching event's fields (as ``Event.to_dict()``),
+        read from the stored Feature texts (see ``EventStore.query_fields``).
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _fields_of)
+
+    def query_csv_lines(self, q=_ALL):
+        """Yield, like ``query``, each matching event's CSV line, kept beside its Feature text
+        when the event was written (see ``EventStore.query_csv_lines``).
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        schema.where_clause(q, fts=self.fts)  # bad filters raise now
+        return self._stream(q, _csv_line_of)
+
+    def _stream(self, q, row, rows=None, documents=True):
+        """Yield ``row((document, has_geometry))`` of the events matching ``q`` in order.
+
+        A page's matches are found and ordered in the slim ``events`` rows first
+        (``_ordered``), and only the documents of the rows handed out are read, 500 at a
+        time; a query without limit or offset (an export) reads each document beside its
+        row. All in one read transaction. ``rows`` (a function of the connection and the
+        fetch step) replaces the ordered matches, for ``records``; with ``documents`` false
+        its rows are handed to ``row`` as they are.
+        """
         in_transaction = getattr(self._local, "depth", 0) > 0
         conn = self._conn() if in_transaction else self._take_reader()
-        cursor = None
-        deadline = Deadline(timeout) if timeout else None
+        deadline = Deadline(q.timeout) if q is not None and q.timeout else None
         if deadline is not None:
             conn.set_progress_handler(deadline, PROGRESS_STEPS)
-        try:
+        cursors = []
+
+        def fetch(sql, params, size=_CHUNK):
+            """Yield lists of rows of ``sql``, the deadline armed only while SQLite works."""
             if deadline is not None:
                 deadline.arm()
             cursor = conn.execute(sql, params)
+            cursors.append(cursor)
             while True:
                 if deadline is not None:
                     deadline.arm()
-                rows = cursor.fetchmany(_CHUNK)
+                got = cursor.fetchmany(size)
                 if deadline is not None:
                     deadline.disarm()
-                if not rows:
+                if not got:
                     break
-                if row is None:
-                    for r in rows:
-                        yield load_event(r[0])
-                else:
-                    for r in rows:
-                        yield row(r)
+                yield got
+            cursors.remove(cursor)
+            cursor.close()
+
+        began = False
+        try:
+            if not in_transaction:
+                conn.execute("BEGIN")  # one snapshot for the matches and their documents
+                began = True
+            if rows is None and q.limit is None and not q.offset:
+                # a whole export: one pass in order, each document read as its row comes
+                # (Feature texts need no flag: the order's index covers their search)
+                where, params = schema.where_clause(q, fts=self.fts)
+                flag = "0" if row in (_feature_of, _csv_line_of) else "e.has_geometry"
+                sql = (
+                    f"SELECT d.body, {flag} FROM events e CROSS JOIN event_docs d "
+                    f"ON d.rid = e.rid WHERE {where} {_ORDER}"
+                )
+                for got in fetch(sql, params):
+                    yield from map(row, got)
+                return
+            found = rows(conn, fetch) if rows is not None else self._ordered(conn, q, fetch)
+            if not documents:
+                yield from map(row, found)
+                return
+            batch = []
+            for item in found:
+                batch.append(item)
+                if len(batch) >= _CHUNK:
+                    yield from map(row, self._documents(fetch, batch))
+                    batch = []
+            if batch:
+                yield from map(row, self._documents(fetch, batch))
         except sqlite3.DatabaseError as err:
             if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
             raise self._read_error(err) from err
         finally:
             try:
-                if cursor is not None:
+                for cursor in cursors:
                     cursor.close()
+                if began:
+                    conn.execute("COMMIT")
                 if deadline is not None:
                     conn.set_progress_handler(None, 0)
             except sqlite3.ProgrammingError:
                 pass  # the store was closed before this unfinished query was dropped
             if not in_transaction:
                 self._give_reader(conn)
+
+    @staticmethod
+    def _documents(fetch, batch):
+        """Return ``[(document, *rest)]`` of ``batch`` (``(rid, *rest)`` rows)."""
+        marks = ", ".join("?" * len(batch))
+        sql = f"SELECT rid, body FROM event_docs WHERE rid IN ({marks})"
+        bodies = {}
+        for got in fetch(sql, [r[0] for r in batch], size=len(batch)):
+            bodies.update(got)
+        return [(bodies[r[0]], *r[1:]) for r in batch]
+
+    def _ordered(self, conn, q, fetch):
+        """Yield ``(rid, has_geometry)`` of the matches of ``q`` in order, paged.
+
+        A page (``offset + limit`` up to :data:`SLICED_PAGE_MAX`) of a bbox or date query is
+        found in ranges of first days taken in order (``_sliced``), so that its cost follows
+        the page, not the matches; any other query sorts its matches' keys once.
+        """
+        limit, offset = q.limit, q.offset
+        if limit is not None and offset + limit <= SLICED_PAGE_MAX and schema.sliceable(q):
+            yield from self._sliced(conn, q, fetch)
+            return
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} " + _ORDER
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else limit, offset]
+        for got in fetch(sql, params):
+            yield from got
+
+    def _sliced(self, conn, q, fetch):
+        """Yield the page of ``q`` found range of first days by range (see ``_ordered``)."""
+        need = q.offset + q.limit
+        found = []
+
+        def search(lo, hi):
+            where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
+            sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} " + _ORDER
+            before = len(found)
+            for got in fetch(sql, params):
+                found.extend(got)
+            return len(found) - before
+
+        if need:
+            _by_first_days(conn, q, need, search)
+        yield from found[q.offset : need]
 
     def _take_reader(self):
         with self._lock:
@@ -379,6 +574,8 @@ class SQLiteStore(EventStore):
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA query_only = 1")
+            # reads through a memory map: no system call per page of a long export
+            conn.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
         except sqlite3.Error as err:
             raise StoreError(f"cannot open store {str(self.path)!r}: {err}") from err
         with self._lock:
@@ -398,20 +595,48 @@ class SQLiteStore(EventStore):
     def count(self, q=_ALL):
         """Return how many events match ``q`` (ignoring limit and offset).
 
+        All live events, or those of some types, are counted from ``type_extent`` (kept on
+        write); other queries count their matches.
+
         Raises
         ------
         QueryTimeoutError
             When counting takes longer than ``q.timeout`` seconds.
         """
+        return self._count(q, None)
+
+    def count_at_most(self, q, cap):
+        """Return how many events match ``q`` when at most ``cap``, else None.
+
+        The matches are counted up to ``cap + 1``, so the cost is bounded by ``cap`` whatever
+        the number of matches (see ``EventStore.count_at_most``).
+        """
+        return self._count(q, cap)
+
+    def _count(self, q, cap):
         where, params = schema.where_clause(q, fts=self.fts)
-        sql = f"SELECT count(*) FROM events e WHERE {where}"
         conn = self._conn()
+        if _types_only(q):
+            types = _tuple_of(q.types)
+            sql = "SELECT coalesce(sum(live), 0) FROM type_extent"
+            if types:
+                sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
+            n = conn.execute(sql, types).fetchone()[0]
+            return n if cap is None or n <= cap else None
         deadline = Deadline(q.timeout) if q.timeout else None
         if deadline is not None:
             conn.set_progress_handler(deadline, PROGRESS_STEPS)
             deadline.arm()
         try:
-            return conn.execute(sql, params).fetchone()[0]
+            if cap is None:
+                n = conn.execute(f"SELECT count(*) FROM events e WHERE {where}", params)
+                n = n.fetchone()[0]
+            elif schema.sliceable(q):
+                # range by range: the R*Tree's candidates are never all read at once
+                n = self._count_by_first_days(conn, q, cap + 1)
+            else:
+                sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+                n = conn.execute(sql, [*params, cap + 1]).fetchone()[0]
         except sqlite3.DatabaseError as err:
             if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
@@ -419,6 +644,7 @@ class SQLiteStore(EventStore):
         finally:
             if deadline is not None:
                 conn.set_progress_handler(None, 0)
+        return n if cap is None or n <= cap else None
 
     def day_counts(self, q=_ALL):
         """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
@@ -431,6 +657,20 @@ class SQLiteStore(EventStore):
             return [tuple(r) for r in self._conn().execute(sql, params)]
         except sqlite3.DatabaseError as err:
             raise self._read_error(err) from err
+
+    def _count_by_first_days(self, conn, q, most):
+        """Return how many events match ``q``, counting no further than ``most``."""
+        counted = [0]
+
+        def search(lo, hi):
+            where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+            got = conn.execute(sql, [*params, most - counted[0]]).fetchone()[0]
+            counted[0] += got
+            return got
+
+        _by_first_days(conn, q, most, search)
+        return counted[0]
 
     def _read_error(self, err):
         """Return the StoreError of an SQLite error met while reading."""
@@ -475,7 +715,7 @@ class SQLiteStore(EventStore):
             stored = self._rows_of([e.event_id for e in checked])
             for event in checked:
                 row = stored.get(event.event_id)
-                old = (row[1] if isinstance(row[1], Event) else load_event(row[1])) if row else None
+                old = row[1] if row else None
                 if old is not None and old.edited_fields and not overwrite_reviewed:
                     # extraction updates only what no analyst edited
                     event = keep_edits(old, event).checked()
@@ -500,16 +740,17 @@ class SQLiteStore(EventStore):
         return PutResult(written, tuple(unchanged), tuple(protected))
 
     def _rows_of(self, event_ids):
-        """Return ``{event_id: (rid, json, deleted)}`` of the stored rows among ``event_ids``."""
+        """Return ``{event_id: (rid, event, deleted)}`` of the stored rows among ``event_ids``."""
         conn, rows, ids = self._conn(), {}, sorted(set(event_ids))
         for i in range(0, len(ids), _CHUNK):
             part = ids[i : i + _CHUNK]
             sql = (
-                "SELECT event_id, rid, json, deleted FROM events "
-                f"WHERE event_id IN ({', '.join('?' * len(part))})"
+                "SELECT e.event_id, e.rid, d.body, e.has_geometry, e.deleted FROM events e "
+                "JOIN event_docs d ON d.rid = e.rid "
+                f"WHERE e.event_id IN ({', '.join('?' * len(part))})"
             )
-            for event_id, *row in conn.execute(sql, part):
-                rows[event_id] = tuple(row)
+            for event_id, rid, body, has_geometry, deleted in conn.execute(sql, part):
+                rows[event_id] = (rid, load_doc(body, has_geometry), deleted)
         return rows
 
     def delete_event(self, event_id, *, reason, by):
@@ -531,14 +772,16 @@ class SQLiteStore(EventStore):
         now = utcnow_iso()
         with self.transaction():
             row = conn.execute(
-                "SELECT rid, json FROM events WHERE event_id = ? AND deleted = 0", (event_id,)
+                "SELECT e.rid, d.body, e.has_geometry FROM events e JOIN event_docs d "
+                "ON d.rid = e.rid WHERE e.event_id = ? AND e.deleted = 0",
+                (event_id,),
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"no event with event_id {event_id!r} to delete")
             conn.execute(
                 "INSERT INTO deletions(event_id, deleted_at, reason, deleted_by, event) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (event_id, now, reason.strip(), by.strip(), row[1]),
+                (event_id, now, reason.strip(), by.strip(), event_texts(load_doc(*row[1:]))[0]),
             )
             conn.execute(
                 "UPDATE events SET deleted = 1, updated_at = ? WHERE rid = ?", (now, row[0])
@@ -698,21 +941,21 @@ class SQLiteStore(EventStore):
         row = self._conn().execute("SELECT value FROM meta WHERE key = 'data_as_of'").fetchone()
         return row[0] if row else None
 
-    def extent(self):
-        """Return ``(dates, bounds)`` of the stored events, for a map's time axis and view.
+    def extent(self, types=None):
+        """Return ``(dates, bounds)`` of the live events (of ``types``, when given).
 
         ``dates`` is ``{"start": iso, "end": iso}`` (earliest start, latest end) or None;
         ``bounds`` is ``[[south, west], [north, east]]`` over the events' boxes, or None.
-        Used by the map pages (``webapp.views.data_extent_of``) instead of a full scan.
+        Read from ``type_extent``, which every write keeps up to date: no scan.
         """
-        row = (
-            self._conn()
-            .execute(
-                "SELECT min(date_start), max(date_end), min(min_lat), min(min_lon), "
-                "max(max_lat), max(max_lon) FROM events WHERE deleted = 0"
-            )
-            .fetchone()
+        types = _tuple_of(types)
+        sql = (
+            "SELECT min(min_start), max(max_end), min(min_lat), min(min_lon), max(max_lat), "
+            "max(max_lon) FROM type_extent WHERE live > 0"
         )
+        if types:
+            sql += f" AND event_type IN ({', '.join('?' * len(types))})"
+        row = self._conn().execute(sql, types).fetchone()
         dates = {"start": row[0], "end": row[1]} if row[0] else None
         bounds = [[row[2], row[3]], [row[4], row[5]]] if row[2] is not None else None
         return dates, bounds
