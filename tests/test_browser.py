@@ -90,6 +90,13 @@ def _popup_id(page, events):
     page.wait_for_function(
         "() => document.querySelectorAll('.leaflet-popup .cm-popup').length === 1", timeout=5000
     )
+    # the popup may pan the map into the space the controls leave: let the pan end and the
+    # view be queried again before reading the state
+    page.wait_for_function(
+        "() => !ConflictMap.current.map._panAnim || !ConflictMap.current.map._panAnim._inProgress"
+    )
+    page.wait_for_timeout(250)
+    wait_drawn(page)
     return popup.get_attribute("data-event-id")
 
 
