@@ -171,3 +171,14 @@ def test_a_small_town_abroad_named_with_its_country_stays(gaz):
 )
 def test_a_sea_named_in_ordinary_words_after_in_is_a_place(gaz, text, name):
     assert resolved(text, gaz, name).feature_class == "H"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Russian forces launched large-scale assaults on Marinka from two directions.", "Marinka"),
+        ("Troops repelled attacks on Krasnohorivka overnight.", "Krasnohorivka"),
+    ],
+)
+def test_the_object_of_an_attack_noun_is_a_place_whatever_the_tagger_says(gaz, text, name):
+    assert resolved(text, gaz, name).country_code == "UA"

@@ -48,6 +48,8 @@ def test_postgis_queries_stop_at_their_deadline(big_pg_store):
         big_pg_store.count(EventQuery(**SLOW, timeout=1e-6))
     assert err.value.retry_after == 1 and "took more than" in str(err.value)
     with pytest.raises(QueryTimeoutError):
+        big_pg_store.count_at_most(EventQuery(**SLOW, timeout=1e-6), 100)
+    with pytest.raises(QueryTimeoutError):
         list(big_pg_store.query(EventQuery(**SLOW, timeout=1e-6)))
     with pytest.raises(QueryTimeoutError):
         list(big_pg_store.query(EventQuery(**SLOW, limit=10, timeout=1e-6)))
@@ -59,6 +61,13 @@ def test_postgis_queries_stop_at_their_deadline(big_pg_store):
     first = next(rows)
     time.sleep(0.7)
     assert len([first, *rows]) == 20_000
+
+
+def test_postgis_counts_at_most_a_cap(big_pg_store):
+    everything = EventQuery(bbox=(22, 44, 40, 53))
+    assert big_pg_store.count_at_most(everything, 20_000) == 20_000
+    assert big_pg_store.count_at_most(everything, 19_999) is None
+    assert big_pg_store.count_at_most(EventQuery(bbox=(22, 44, 40, 53), limit=5), 10) is None
 
 
 def test_a_postgis_query_past_its_deadline_is_a_503(big_pg_store):

@@ -26,6 +26,9 @@ _IRREALIS_GOVERNORS = frozenset(
     prospect ability capacity readiness
     """.replace("?", "").split()
 )
+#: Verbs of telling: negated, what they govern is not reported ("did not comment on
+#: casualties", "did not confirm the capture").
+_UNSAID = frozenset("comment confirm disclose specify reveal elaborate detail".split())
 #: Of those, the ones after which an attack did take place ("tried to storm the town").
 _ATTEMPTS = frozenset("try attempt".split())
 _MODALS = frozenset("would could might may should must can will shall ca wo".split())
@@ -40,7 +43,8 @@ _NOMINAL = frozenset("wounded injured dead killed captured missing".split())
 _PROSPECTIVE = frozenset(
     {("case", "of"), ("ahead", "of"), ("event", "of"), ("prospect", "of"), ("risk", "of"),
      ("threat", "of"), ("fear", "of"), ("danger", "of"), ("preparation", "for"),
-     ("prepare", "for"), ("plan", "for")}
+     ("prepare", "for"), ("plan", "for"), ("warn", "of"), ("warn", "about"),
+     ("brace", "for"), ("warning", "of")}
 )  # fmt: skip
 #: Verbs that react to an event told elsewhere ("condemned the strikes", "accused Kyiv of
 #: shelling"): the sentence is a reaction, not a report of the event.
@@ -273,6 +277,18 @@ def _ongoing(token) -> bool:
     return any(prep == "for" and obj.lower_ in _SPANS for prep, obj in syntax.prep_objects(token))
 
 
+def _past(verb) -> bool:
+    """Return whether a clause's verb tells a past event ("shelled", "had shelled")."""
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass")
+        and c.lemma_.lower() in ("have", "be")
+        and c.tag_ in ("VBD", "VBZ", "VBP")
+        for c in verb.children
+    )
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -330,16 +346,26 @@ def is_unreal(token) -> bool:
             continue
         prev = chain[i - 1]
         lemma = tok.lemma_.lower()
+        if lemma in _UNSAID and any(c.dep_ == "neg" for c in tok.children):
+            return True  # "did not comment on casualties", "gave no details of the attack"
         if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
             lemma in _IRREALIS_GOVERNORS
         ):
+            if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
+                break  # "warned that forces had shelled X", "X was shelled, officials warned"
             return True
+        if (
+            prev.dep_ == "xcomp"
+            and lemma == "be"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
+        ):
+            return True  # "troops are to withdraw within 60 days": an obligation to come
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         words = (token.head.head.lower_, token.head.lower_)
-        if words in _PROSPECTIVE:
+        if words in _PROSPECTIVE or (token.head.head.lemma_.lower(), words[1]) in _PROSPECTIVE:
             return True
     # figurative captures: on video / the footage captures
     lemma = token.lemma_.lower()

@@ -41,7 +41,12 @@ _AGENT_VERBS = frozenset(
 PLACE_VERBS = frozenset(
     """attack strike hit shell bomb bombard raid storm capture take retake seize recapture
     liberate occupy enter reach leave flee evacuate cross encircle surround besiege
-    control defend hold target pound swamp flood tour visit abandon""".split()
+    control defend hold target pound swamp flood tour visit abandon assault""".split()
+)
+#: Nouns of force whose "on"/"against" object is a place when it is a name ("assaults on
+#: Avdiivka", "a strike on Kherson"): read like the verbs above.
+_FORCE_NOUNS = frozenset(
+    "attack assault strike raid offensive shelling bombardment bombing push advance".split()
 )
 # Nouns whose possessor or modifier is a government ("Moscow's involvement", "the Pyongyang
 # regime", "Kyiv's allies").
@@ -210,8 +215,14 @@ class ParseView:
 
     def verb(self, start, end):
         """Return the lemma of the verb whose object or passive subject the span is
-        ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"), or ""."""
+        ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"; a noun of
+        force for its "on" object: "assault" in "assaults on Avdiivka"), or ""."""
         tok = self._head_noun(start, end)
+        if tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "against"):
+            noun = tok.head.head
+            lemma = noun.lemma_.lower()
+            if noun.pos_ == "NOUN" and lemma in _FORCE_NOUNS:
+                return lemma if lemma in PLACE_VERBS else "attack"
         if tok is None or tok.dep_ not in ("dobj", "nsubjpass"):
             return ""
         head = tok.head

@@ -355,8 +355,21 @@ class PostGISStore(EventStore):
         QueryTimeoutError
             When counting takes longer than ``q.timeout`` seconds.
         """
+        return self._count(q, None)
+
+    def count_at_most(self, q, cap):
+        """Return how many events match ``q`` when at most ``cap``, else None: the matches are
+        counted up to ``cap + 1`` (``LIMIT`` in a subquery), so a page of a query matching
+        millions costs no full count (see ``EventStore.count_at_most``)."""
+        n = self._count(q, cap + 1)
+        return n if n <= cap else None
+
+    def _count(self, q, most):
         where, params = where_clause(q)
         sql = f"SELECT count(*) FROM events e WHERE {where}"
+        if most is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) s"
+            params = [*params, most]
         if not q.timeout or getattr(self._local, "depth", 0) > 0:
             return self._read(sql, params, one=True)[0]
         conn = self._take_reader()
@@ -377,17 +390,6 @@ class PostGISStore(EventStore):
             "stopped; narrow it (a smaller bbox or date window, fewer words) or try again later",
             retry_after=max(1, round(seconds)),
         )
-
-    def count_at_most(self, q, cap):
-        """Return how many events match ``q`` when at most ``cap``, else None (the matches
-        are counted up to ``cap + 1``: see ``EventStore.count_at_most``)."""
-        where, params = where_clause(q)
-        n = self._read(
-            f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) AS m",
-            [*params, cap + 1],
-            one=True,
-        )[0]
-        return n if n <= cap else None
 
     def day_counts(self, q=_ALL):
         """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
