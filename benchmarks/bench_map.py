@@ -15,7 +15,9 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
   the next step's days on and off;
 * a zoom step (includes the 150 ms debounce before the view is re-queried);
 * the place labels' share of the first paint: load-to-idle with the labels layer on and off
-  (``layers=`` turns the overlays off), and the labels' own request and layout times.
+  (``layers=`` turns the overlays off), and the labels' own request and layout times;
+* when the histogram under the slider is drawn (ms after navigation start), and how long the
+  event list takes to show the events in view (a click on its tab to the next frame).
 
 Baseline, same run: a plain folium page with one ``folium.Marker`` per event for the first
 ``--baseline`` events (100,000 folium markers take minutes to render and load; see
@@ -194,6 +196,18 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
             " || !ConflictMap.current.map.hasLayer(ConflictMap.current.placeLabels)",
             timeout=60_000,
         )
+        out["histogram_at"] = page.evaluate(
+            """async () => { const v = ConflictMap.current;
+            for (let i = 0; i < 300 && !(v.histogram && v.histogram.loads); i++)
+              await new Promise(r => setTimeout(r, 20));
+            return v.histogram && v.histogram.readyAt; }"""
+        )
+        out["list_ms"] = page.evaluate(
+            f"""async () => {{ const t0 = performance.now();
+            document.querySelector('.cm-tab-events').click(); await {FRAMES};
+            const ms = performance.now() - t0;
+            document.querySelector('.cm-tab-layers').click(); return ms; }}"""
+        )
         out["labels"] = page.evaluate(
             "() => { const l = ConflictMap.current.placeLabels; return l && l.loads ?"
             " {fetch: l.fetchMs, draw: l.drawMs, shown: l.shown.length} : null; }"
@@ -272,6 +286,9 @@ def main(argv=None):
             f"| {name} | {n:,} | {r['load']:.0f} | {r['idle']:.0f} | {shown} | "
             f"{_fmt(r['steps'])} | {_fmt(r['cold'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
         )
+        if r.get("histogram_at"):
+            print(f"|   histogram drawn at {r['histogram_at']:.0f} ms; event list shown in "
+                  f"{r['list_ms']:.0f} ms |")  # fmt: skip
         if r.get("labels"):
             lab = r["labels"]
             print(f"|   place labels: request {lab['fetch']:.0f} ms, layout {lab['draw']:.1f} ms, "

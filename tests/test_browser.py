@@ -91,7 +91,10 @@ def _popup_id(page, events):
     page.wait_for_function(
         "() => document.querySelectorAll('.leaflet-popup .cm-popup').length === 1", timeout=5000
     )
+    # the popup may pan the map into the space the controls leave: let the pan end and the
+    # view be queried again before reading the state
     _wait_still(page)
+    wait_drawn(page)
     return popup.get_attribute("data-event-id")
 
 
@@ -649,6 +652,13 @@ def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events
     assert again.locator(".cm-notice").is_hidden()  # nothing in it was unknown
     # the regions outlines were asked for because the link said so
     again.wait_for_function("() => ConflictMap.current.basemapLoaded >= 2", timeout=120_000)
+    # with the regions on, borders are drawn once (by the regions), so the two never disagree
+    weights = again.evaluate(
+        """() => { const v = ConflictMap.current;
+        return [v.baseLayers.countries.getLayers()[0].options.weight,
+                v.overlays.regions.layer.getLayers()[0].options.weight]; }"""
+    )
+    assert weights[0] == 0 and weights[1] > 0
     rec.assert_clean()
 
 

@@ -45,7 +45,12 @@
       else if (cfg.urls && cfg.urls[level]) {
         lyr.once("add", function () {
           fetch(cfg.urls[level]).then(function (r) { return r.json(); })
-            .then(function (fc) { lyr.addData(fc); viewer.basemapLoaded = (viewer.basemapLoaded || 0) + 1; viewer.emit(); })
+            .then(function (fc) {
+              lyr.addData(fc);
+              if (viewer.regionBorders) viewer.regionBorders();
+              viewer.basemapLoaded = (viewer.basemapLoaded || 0) + 1;
+              viewer.emit();
+            })
             .catch(function (e) { viewer.error = "basemap: " + e; });
         });
       }
@@ -63,6 +68,17 @@
       overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
       if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
       viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1, "Regions (admin1)");
+      // country and admin1 outlines are simplified apart and do not meet exactly: with the
+      // regions on, the borders are drawn once, by the regions' outlines
+      var regions = overlays["Regions (admin1)"];
+      var borders = function () {
+        var on = map.hasLayer(regions);
+        countries.setStyle({ weight: on ? 0 : styles.country.weight });
+        regions.setStyle({ dashArray: on ? null : styles.admin1.dashArray, color: "#9a958a" });
+      };
+      countries.on("add", borders);
+      map.on("layeradd layerremove", function (e) { if (e.layer === regions) borders(); });
+      viewer.regionBorders = borders;
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
@@ -289,6 +305,7 @@
         build();
         draw();
         viewer.histogram.loads += 1;
+        viewer.histogram.readyAt = performance.now();
       }).catch(function () { /* the slider works without it */ });
     }
     viewer.on(CM.debounce(reload, 100));

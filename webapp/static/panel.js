@@ -196,10 +196,13 @@
         icon: L.divIcon({ className: "cm-list-ring", iconSize: [26, 26], iconAnchor: [13, 13] }) }).addTo(map);
     }
     function fillList() {
-      var list = sorted(), key = viewer.renderCount + "/" + limit + "/" + (viewer.state.event || "");
-      ui.tabs.events.textContent = "Events (" + list.length.toLocaleString("en") + ")";
+      var key = viewer.renderCount + "/" + limit + "/" + (viewer.state.event || "");
+      var n = Object.keys(viewer.features || {}).length;
+      ui.tabs.events.textContent = "Events (" + n.toLocaleString("en") + ")";
+      // sorted and drawn only while the list is open (not at every step of a closed panel)
       if (!open || tab !== "events" || key === listKey) return;
       listKey = key;
+      var list = sorted();
       ui.events.textContent = "";
       if (!list.length) {
         ui.events.appendChild(el("p", "cm-list-empty", "No event in view: zoom out or widen the time window."));
