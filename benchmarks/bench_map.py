@@ -13,7 +13,9 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
   playback interval): from the click to the redraw (API query of the new days, transfer and
   canvas draw, two animation frames after the data is drawn), with the viewer's prefetch of
   the next step's days on and off;
-* a zoom step (includes the 150 ms debounce before the view is re-queried).
+* a zoom step (includes the 150 ms debounce before the view is re-queried);
+* the place labels' share of the first paint: load-to-idle with the labels layer on and off
+  (``layers=`` turns the overlays off), and the labels' own request and layout times.
 
 The first visit is measured twice: right after the server started (cold: no cache of the
 server's or the browser's), then once warm.
@@ -222,6 +224,16 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
     if failure and not plain:
         raise RuntimeError(f"the map page could not load its events: {failure}")
     out = page.evaluate(IDLE)
+    if not plain:
+        page.wait_for_function(
+            "() => !ConflictMap.current.placeLabels || ConflictMap.current.placeLabels.loads"
+            " || !ConflictMap.current.map.hasLayer(ConflictMap.current.placeLabels)",
+            timeout=60_000,
+        )
+        out["labels"] = page.evaluate(
+            "() => { const l = ConflictMap.current.placeLabels; return l && l.loads ?"
+            " {fetch: l.fetchMs, draw: l.drawMs, shown: l.shown.length} : null; }"
+        )
     cold = [page.evaluate(STEP, ["step", False]) for _ in range(steps)]
     warm = [page.evaluate(STEP, ["step", True]) for _ in range(steps)]
     out["cold"], out["steps"] = [r["ms"] for r in cold], [r["ms"] for r in warm]
@@ -282,6 +294,8 @@ def main(argv=None):
         rows.append(("conflictmap /map, first visit after start (cold)", args.events, first))
         cold = measure(browser, base + "/map", steps=0, zooms=2)
         rows.append(("conflictmap /map (opens on latest 30 days)", args.events, cold))
+        bare = measure(browser, base + "/map?layers=", steps=0, zooms=0)
+        rows.append(("conflictmap /map, labels off (layers=)", args.events, bare))
         view = base + "/map?start=2023-06-01&end=2023-06-30&lat=49&lon=35&z=6"
         stepped = measure(browser, view, steps=args.steps, zooms=0)
         rows.append(("conflictmap /map, 30-day window, step 1 week", args.events, stepped))
@@ -306,6 +320,10 @@ def main(argv=None):
             f"| {name} | {n:,} | {r['load']:.0f} | {r['idle']:.0f} | {shown} | "
             f"{_fmt(r['steps'])} | {_fmt(r['cold'])} | {_fmt(r['zooms'])} | {r['heap_mb']:.0f} |"
         )
+        if r.get("labels"):
+            lab = r["labels"]
+            print(f"|   place labels: request {lab['fetch']:.0f} ms, layout {lab['draw']:.1f} ms, "
+                  f"{lab['shown']} labels |")  # fmt: skip
         for part, (fetch_ms, draw_ms) in r.get("parts", {}).items():
             print(f"|   step {part}: data {fetch_ms:.0f} ms, layers {draw_ms:.0f} ms (median) |")
         if r["errors"] or r["external"]:

@@ -103,9 +103,9 @@ def test_collections_have_extents_from_the_stored_events(client, events):
     ext = by_id["events"]["extent"]
     assert ext["spatial"]["bbox"] == [[10.0, 50.0, 36.0, 51.5]]
     assert ext["temporal"]["interval"] == [["2024-09-01T00:00:00Z", "2024-12-31T23:59:59Z"]]
-    fl = client.get("/collections/front_lines").get_json()["extent"]
-    assert fl["spatial"]["bbox"] == [[35.0, 51.0, 36.0, 51.4]]
-    assert fl["temporal"]["interval"] == [["2024-11-01T00:00:00Z", "2024-11-01T23:59:59Z"]]
+    # front_lines holds dated geometry (tests/test_frontlines.py): none imported here
+    fl = client.get("/collections/front_lines").get_json()
+    assert fl["versions"] == [] and fl["extent"]["temporal"]["interval"] == [[None, None]]
     missing = client.get("/collections/tanks")
     assert missing.status_code == 404 and missing.get_json()["field"] == "collectionId"
 
@@ -280,16 +280,14 @@ def test_single_item_and_missing_item(client, events):
     missing = client.get("/collections/events/items/ev-nope")
     assert missing.status_code == 404
     assert missing.get_json()["field"] == "featureId" and "ev-nope" in missing.get_json()["error"]
-    # the front_lines collection only holds front_line events
-    assert client.get("/collections/front_lines/items/span").status_code == 404
-    assert client.get("/collections/front_lines/items/front").status_code == 200
+    # front_lines holds dated geometry, not events: an event id is no feature there
+    assert client.get("/collections/front_lines/items/front").status_code == 404
 
 
-def test_front_lines_collection_holds_only_front_line_events(client, events):
-    assert _ids(client.get("/collections/front_lines/items")) == {"front"}
-    assert _ids(client.get("/collections/front_lines/items?type=capture")) == set()
-    fc = client.get("/collections/front_lines/items?datetime=2024-11-01").get_json()
-    assert fc["features"][0]["geometry"]["type"] == "LineString"
+def test_front_line_events_stay_events(client, events):
+    # the text references to front lines are events of type front_line
+    assert _ids(client.get("/collections/events/items?type=front_line")) == {"front"}
+    assert client.get("/collections/front_lines/items").get_json()["features"] == []
 
 
 def test_deleted_events_are_gone_from_the_api(client, store, events):

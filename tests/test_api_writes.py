@@ -138,13 +138,17 @@ def test_malformed_json_is_a_400(client, store, auth):
     assert store.count() == 0
 
 
-def test_front_lines_collection_only_takes_front_line_events(client, store, auth):
-    resp = client.post("/collections/front_lines/items", json=_body(), headers=auth)
-    assert resp.status_code == 400 and resp.get_json()["field"] == "event_type"
-    ok = client.post("/collections/front_lines/items", json=_body(event_type="front_line"),
-                     headers=auth)  # fmt: skip
+def test_front_lines_collection_is_read_only_and_front_line_events_go_to_events(
+    client, store, auth
+):
+    resp = client.post("/collections/front_lines/items", json=_body(event_type="front_line"),
+                       headers=auth)  # fmt: skip
+    assert resp.status_code == 405 and resp.get_json()["field"] == "collectionId"
+    assert "conflictmap frontlines import" in resp.get_json()["error"]
+    assert store.count() == 0
+    ok = client.post(ITEMS, json=_body(event_type="front_line"), headers=auth)
     assert ok.status_code == 201
-    assert "/collections/front_lines/items/" in ok.headers["Location"]
+    assert "/collections/events/items/" in ok.headers["Location"]
 
 
 def test_replace_an_event(client, store, stored, auth):

@@ -122,7 +122,7 @@ def test_toggling_a_layer_hides_its_events(rec, base_url):
     others = _visible(page, "triangle")  # deployments
     assert before > 0 and others > 0
     renders = viewer_state(page)["renders"]
-    label = page.locator(".leaflet-control-layers-overlays label", has_text="Captures")
+    label = page.locator(".cm-panel label.cm-layer", has_text="Captures")
     label.locator("input").uncheck()
     wait_drawn(page, renders + 1)
     assert _visible(page, "square") == 0
@@ -148,7 +148,10 @@ def test_time_control_changes_what_is_shown(rec, base_url, events):
     end = state["state"]["end"]
     expected = sum(1 for e in events if e.date_start.isoformat() <= end)
     assert state["shown"] == expected < full
-    assert page.locator(".cm-asof").inner_text() == f"as of {end}"
+    start = state["state"]["start"]
+    assert page.locator(".cm-window").inner_text() == f"{start} → {end}"
+    days = date.fromisoformat(end).toordinal() - date.fromisoformat(start).toordinal() + 1
+    assert page.locator(".cm-asof").inner_text() == f"{days} days"
     # one step forward moves the whole window by the step (7 days)
     start = state["state"]["start"]
     page.locator(".cm-forward").click()
@@ -459,8 +462,8 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
                 "Object.values(ConflictMap.current.drawn).filter(l => l.cmAreaKey)"
                 ".map(l => l.cmFill)"
             )
-            assert len(fills) == 3 and all(0 < f < 0.15 for f in fills)
-            assert abs((1 - (1 - fills[0]) ** 3) - 0.15) < 1e-9  # together: one area's fill
+            assert len(fills) == 3 and all(0 < f < 0.6 for f in fills)
+            assert abs((1 - (1 - fills[0]) ** 3) - 0.6) < 1e-9  # together: one area's hatch
 
             def click(lat, lon):
                 x, y = page.evaluate(
@@ -508,3 +511,489 @@ def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
         r.assert_clean()
     finally:
         r.close()
+
+
+def _front_version(day, geom, name):
+    from geo.frontlines import FrontLineVersion
+
+    feature = {"type": "Feature", "geometry": geom, "properties": {"name": name, "kind": (
+        "area" if geom["type"].endswith("Polygon") else "line")}}  # fmt: skip
+    return FrontLineVersion(source="ISW", valid_from=day, features=(feature,), file_name="t.kml")
+
+
+def test_front_lines_follow_the_end_of_the_window(rec, store, base_url, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    asked = []
+    page = rec.page()
+    page.on("request", lambda r: "/front_lines/" in r.url and asked.append(r.url))
+    page.goto(base_url + "/map", wait_until="load")
+    wait_drawn(page)
+
+    def front():
+        page.wait_for_function(
+            "() => { const f = ConflictMap.current.frontLines;"
+            " return f && f.date === (ConflictMap.current.state.end) }",
+            timeout=5000,
+        )
+        return page.evaluate(
+            """() => { const f = ConflictMap.current.frontLines;
+            return {from: f.versions.map(v => v.valid_from), date: f.date,
+                    areas: document.querySelectorAll('.cm-front-area').length,
+                    lines: document.querySelectorAll('.cm-front-line').length}; }"""
+        )
+
+    # the window ends after 1 November: the November version (a line) is drawn
+    now = front()
+    assert now["from"] == ["2024-11-01"] and (now["areas"], now["lines"]) == (0, 1)
+    caption = page.locator(".cm-front-caption").inner_text()
+    assert "ISW of 2024-11-01" in caption
+    # the window's end moved back into October: the October area replaces it
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    wait_drawn(page)
+    end = viewer_state(page)["state"]["end"]
+    assert end < "2024-11-01"
+    then = front()
+    assert then["from"] == ["2024-10-01"] and (then["areas"], then["lines"]) == (1, 0)
+    assert "until 2024-10-31" in page.locator(".cm-front-caption").inner_text()
+    screenshot(page, "map_front_lines")
+    # playing the window forward brings the November version back
+    fetched = len(asked)
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.some(v => v.valid_from === '2024-11-01')",
+        timeout=20_000,
+    )
+    page.locator(".cm-play").click()
+    # one request per version change, not one per step: the answer says how long it holds
+    assert len(asked) - fetched <= 2
+    assert all("datetime=" in u for u in asked)
+    # the layer can be turned off like any other
+    label = page.locator(".cm-panel label.cm-layer", has_text="Front lines")
+    label.locator("input").uncheck()
+    assert page.locator(".cm-front-line, .cm-front-area").count() == 0
+    rec.assert_clean()
+
+
+def test_static_map_carries_the_front_lines_of_its_window(rec, tmp_path, runner, store, events):
+    area = {"type": "Polygon", "coordinates": [[[35, 51], [36, 51], [36, 52], [35, 52], [35, 51]]]}
+    line = {"type": "LineString", "coordinates": [[35.0, 51.0], [36.0, 51.5], [37.0, 51.8]]}
+    store.put_front_lines(_front_version("2024-10-01", area, "october"))
+    store.put_front_lines(_front_version("2024-11-01", line, "november"))
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    page.wait_for_function("() => ConflictMap.current.frontLines.loads >= 1", timeout=5000)
+    assert page.locator(".cm-front-line").count() == 1  # the window ends in November
+    page.locator(".cm-to").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => ConflictMap.current.frontLines.versions.map(v => v.valid_from).join() ==="
+        " '2024-10-01'",
+        timeout=5000,
+    )
+    assert page.locator(".cm-front-area").count() == 1
+    rec.assert_clean()
+
+
+def test_permalink_carries_layers_basemap_step_and_filters(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    renders = viewer_state(page)["renders"]
+    overlays = page.locator(".cm-panel")
+    overlays.locator("label", has_text="Regions").locator("input").check()
+    overlays.locator("label", has_text="Captures").locator("input").uncheck()
+    wait_drawn(page, renders + 1)
+    page.locator(".cm-step").select_option("30")
+    page.locator(".cm-filters summary").click()
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-filters select[name=status]").select_option("claimed")
+    page.wait_for_function("() => ConflictMap.current.state.status === 'claimed'")
+    wait_drawn(page, renders + 1)
+    event_id = _popup_id(page, events)
+    page.locator(".cm-permalink").click()
+    link = page.locator(".cm-share-text").input_value()
+    for part in ("layers=regions", "step=30", "status=claimed", f"event={event_id}", "type="):
+        assert part in link, part
+    again = _open(rec, link)
+    page.close()
+    again.locator(".leaflet-popup .cm-popup").wait_for(timeout=5000)
+    regions = again.locator(".cm-panel label.cm-layer", has_text="Regions")
+    assert regions.locator("input").is_checked()
+    captures = again.locator(".cm-panel label.cm-layer", has_text="Captures")
+    assert not captures.locator("input").is_checked()
+    assert again.locator(".cm-step").input_value() == "30"
+    assert again.locator(".cm-filters select[name=status]").input_value() == "claimed"
+    assert again.locator(".cm-notice").is_hidden()  # nothing in it was unknown
+    # the regions outlines were asked for because the link said so
+    again.wait_for_function("() => ConflictMap.current.basemapLoaded >= 2", timeout=120_000)
+    rec.assert_clean()
+
+
+def test_unknown_link_values_are_reported_not_applied(rec, base_url, events):
+    page = _open(rec, base_url + "/map?type=bogus")
+    state = viewer_state(page)
+    assert state["shown"] == len(events)  # every layer stays on
+    notice = page.locator(".cm-notice")
+    assert notice.is_visible() and "type=bogus" in notice.inner_text()
+    query = "type=bogus,capture&step=9&status=nope&lat=999&start=2024-99-01&layers=tanks&zz=1"
+    page = _open(rec, base_url + "/map?" + query)
+    state = viewer_state(page)
+    captures = sum(1 for e in events if e.event_type == "capture")
+    assert state["shown"] == captures and state["state"]["status"] == ""
+    params = page.eval_on_selector_all(".cm-notice li", "ls => ls.map(l => l.dataset.param)")
+    assert sorted(params) == ["lat", "layers", "start", "status", "step", "type", "zz"]
+    assert page.locator(".cm-step").input_value() == "7"
+    screenshot(page, "map_link_notice")
+    page.locator(".cm-notice-close").click()
+    assert page.locator(".cm-notice").is_hidden()
+    rec.assert_clean()
+
+
+def test_areas_are_hatched_outlines_and_assumed_events_fainter(browser, app, store):
+    square = [[[35.0, 51.0], [37.0, 51.0], [37.0, 52.0], [35.0, 52.0], [35.0, 51.0]]]
+    base = {"date_start": "2024-11-02", "summary": "s"}
+    events = [
+        Event.from_dict({**base, "event_id": "oblast", "event_type": "deployment",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "oblast-attack", "event_type": "attack",
+                         "geonameid": 538555, "location_name": "Kursk Oblast",
+                         "geo_precision": "admin1", "latitude": 51.5, "longitude": 36.0,
+                         "geometry": {"type": "Polygon", "coordinates": square}}),
+        Event.from_dict({**base, "event_id": "stated", "event_type": "attack",
+                         "latitude": 51.2, "longitude": 35.3, "geo_precision": "exact",
+                         "date_basis": "stated"}),
+        Event.from_dict({**base, "event_id": "undated", "event_type": "attack",
+                         "latitude": 51.3, "longitude": 35.6, "geo_precision": "exact",
+                         "date_basis": "report", "reported_at": "2024-11-02"}),
+        Event.from_dict({**base, "event_id": "unplaced", "event_type": "capture",
+                         "latitude": 51.25, "longitude": 35.9, "geo_precision": "exact",
+                         "tags": ["place-assumed"],
+                         "sources": [{"source_id": "art-7f3a", "quote": "they were taken",
+                                      "published_at": "2024-11-03"}]}),
+        Event.from_dict({**base, "event_id": "near", "event_type": "capture",
+                         "latitude": 51.35, "longitude": 36.3, "geo_precision": "near"}),
+    ]  # fmt: skip
+    store.put_events(events)
+    r = Recorder(browser)
+    try:
+        with live_server(app) as url:
+            page = r.page()
+            page.goto(url + "/map", wait_until="load")
+            wait_drawn(page)
+            styles = page.evaluate(
+                """() => { const out = {}, d = ConflictMap.current.drawn;
+                for (const id in d) {
+                  const o = (d[id].getLayers ? d[id].getLayers()[0] : d[id]).options;
+                  out[id] = {pattern: o.fillColor instanceof CanvasPattern, color: o.color,
+                             fill: o.fillOpacity, opacity: o.opacity}; }
+                return out; }"""
+            )
+            # areas: a hatch (a pattern, never a flat fill) and one outline colour for all types
+            for area in ("oblast", "oblast-attack"):
+                assert styles[area]["pattern"] and styles[area]["fill"] < 0.6
+            assert styles["oblast"]["color"] == styles["oblast-attack"]["color"]
+            # an assumed date or place is drawn fainter than a stated one
+            assert styles["stated"]["opacity"] == 1
+            assert styles["undated"]["opacity"] < 1 and styles["unplaced"]["opacity"] < 1
+            assert styles["undated"]["fill"] < styles["stated"]["fill"]
+            page.evaluate("ConflictMap.current.select('undated')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="undated"]')
+            popup.wait_for(timeout=5000)
+            assert "Date assumed" in popup.inner_text() and "2024-11-02" in popup.inner_text()
+            page.evaluate("ConflictMap.current.select('unplaced')")
+            popup = page.locator('.leaflet-popup .cm-popup[data-event-id="unplaced"]')
+            popup.wait_for(timeout=5000)
+            assert "Place assumed" in popup.inner_text()
+            # thin metadata: the day of the report, said to have no title or link
+            source = popup.locator(".cm-source").inner_text()
+            assert "Report of 2024-11-03" in source and "no title or link recorded" in source
+            assert "art-7f3a" not in source and "Untitled" not in source
+            page.keyboard.press("Escape")
+            screenshot(page, "map_honest_precision")
+            # "precise places only": no areas, no "near"
+            renders = viewer_state(page)["renders"]
+            page.locator(".cm-filters summary").click()
+            page.locator(".cm-filters input[name=precise]").check()
+            wait_drawn(page, renders + 1)
+            page.wait_for_function("() => ConflictMap.current.shown === 3")
+            shown = sorted(page.evaluate("Object.keys(ConflictMap.current.features)"))
+            assert shown == ["stated", "undated", "unplaced"]
+            assert "precise=1" in page.url
+            page.locator(".cm-download summary").click()
+            assert "geo_precision=exact" in page.locator(".cm-dl-csv").get_attribute("href")
+        r.assert_clean()
+    finally:
+        r.close()
+
+
+NO_OVERLAP = """() => { const r = [...document.querySelectorAll('.cm-label')]
+  .map(n => n.getBoundingClientRect());
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) return false;
+  }
+  return true; }"""
+
+
+def _labels(page, loads):
+    page.wait_for_function(
+        "n => (ConflictMap.current.placeLabels.loads || 0) >= n", arg=loads, timeout=15_000
+    )
+    return page.evaluate(
+        "[...document.querySelectorAll('.cm-label')].map(n => [n.innerText, n.className])"
+    )
+
+
+def test_place_labels_search_and_tooltips_orient_the_reader(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    labels = _labels(page, 1)
+    assert labels and page.evaluate(NO_OVERLAP)
+    names = {name for name, _ in labels}
+    assert "Kursk" in names or "Sumy" in names or "Belgorod" in names
+    # near Sudzha at zoom 10 the map names the villages around
+    loads = page.evaluate("ConflictMap.current.placeLabels.loads")
+    page.evaluate("() => { ConflictMap.current.map.setView([51.19, 35.27], 10); }")
+    labels = _labels(page, loads + 1)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.cm-label')].some(n => n.innerText === 'Sudzha')",
+        timeout=10_000,
+    )
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.cm-label')].map(n => [n.innerText, n.className])"
+    )
+    assert len(labels) >= 10 and page.evaluate(NO_OVERLAP)
+    assert any("cm-label-r5" in cls or "cm-label-r4" in cls for _, cls in labels)
+    screenshot(page, "map_labels_sudzha")
+    # the search box: type-ahead, then a jump to the place, highlighted
+    page.evaluate("() => { ConflictMap.current.map.setView([50, 30], 5, {animate: false}); }")
+    box = page.locator(".cm-search input")
+    box.fill("Sudz")
+    page.locator(".cm-suggestion", has_text="Sudzha").first.wait_for(timeout=10_000)
+    box.press("Enter")
+    page.wait_for_function("() => ConflictMap.current.searched", timeout=5000)
+    state = viewer_state(page)
+    assert abs(state["lat"] - 51.19) < 0.01 and abs(state["lon"] - 35.27) < 0.01
+    assert state["zoom"] >= 10
+    assert page.locator(".cm-highlight").count() == 1
+    assert page.locator(".cm-highlight-label").inner_text() == "Sudzha"
+    # a tooltip on hover names the event without a click
+    page.evaluate("() => { ConflictMap.current.map.setView([51.5, 36], 8, {animate: false}); }")
+    wait_drawn(page)
+    hit = _click_event(page, events)
+    area = page.locator(".leaflet-container").first.bounding_box()
+    page.mouse.move(area["x"] + hit[1], area["y"] + hit[2])
+    tip = page.locator(".cm-tooltip")
+    tip.wait_for(timeout=5000)
+    event = next(e for e in events if e.event_id == hit[0])
+    assert event.date_start.isoformat() in tip.inner_text()
+    assert event.summary[:20] in tip.inner_text()
+    rec.assert_clean()
+
+
+def test_event_list_follows_the_map_and_opens_events(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.locator(".cm-tab-events").click()
+    rows = page.locator(".cm-list-row")
+    shown = viewer_state(page)["shown"]
+    assert rows.count() == min(shown, 150) and shown > 0
+    assert page.locator(".cm-tab-events").inner_text() == f"Events ({shown})"
+    dates = page.eval_on_selector_all(
+        ".cm-list-date", "ns => ns.map(n => n.innerText.slice(0, 10))"
+    )
+    assert dates == sorted(dates, reverse=True)  # newest first
+    rows.nth(0).hover()
+    assert page.locator(".cm-list-ring").count() == 1  # hover highlights it on the map
+    first = rows.nth(2).get_attribute("data-event-id")
+    rows.nth(2).click()
+    page.locator(f'.leaflet-popup .cm-popup[data-event-id="{first}"]').wait_for(timeout=5000)
+    assert f"event={first}" in page.url
+    page.wait_for_timeout(300)  # the jump re-queries the view
+    wait_drawn(page)
+    # narrowing the window narrows the list
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-to").focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowLeft")
+    wait_drawn(page, renders + 1)
+    page.wait_for_timeout(300)
+    wait_drawn(page)
+    shown = viewer_state(page)["shown"]
+    page.wait_for_function(
+        "n => document.querySelectorAll('.cm-list-row').length === Math.min(n, 150)", arg=shown
+    )
+    screenshot(page, "map_event_list")
+    rec.assert_clean()
+
+
+def test_histogram_counts_the_events_and_brushing_sets_the_window(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    page.wait_for_function("() => ConflictMap.current.histogram.loads >= 1", timeout=10_000)
+    hist = page.evaluate("ConflictMap.current.histogram")
+    assert hist["total"] == len(events) and hist["binDays"] == 1
+    per_day = {}
+    for e in events:
+        per_day[e.date_start] = per_day.get(e.date_start, 0) + 1
+    first = min(e.date_start for e in events)
+    assert hist["counts"][0] == per_day.get(first, 0)
+    assert sum(hist["counts"]) == len(events)
+    # drag across the middle of the histogram: the window becomes those days
+    box = page.locator(".cm-histogram").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.25, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    wait_drawn(page)
+    state = viewer_state(page)
+    span = (max(e.date_end for e in events) - first).days + 1
+    start = date.fromisoformat(state["state"]["start"])
+    end = date.fromisoformat(state["state"]["end"])
+    assert abs((start - first).days - span * 0.25) <= 2
+    assert abs((end - first).days - span * 0.5) <= 2
+    inside = sum(1 for e in events if e.date_start <= end and e.date_end >= start)
+    assert state["shown"] == inside
+    # one type off: the histogram counts the others only
+    loads = page.evaluate("ConflictMap.current.histogram.loads")
+    page.locator(".cm-panel label.cm-layer", has_text="Captures").locator("input").uncheck()
+    page.wait_for_function("n => ConflictMap.current.histogram.loads > n", arg=loads)
+    captures = sum(1 for e in events if e.event_type == "capture")
+    assert page.evaluate("ConflictMap.current.histogram.total") == len(events) - captures
+    screenshot(page, "map_histogram")
+    rec.assert_clean()
+
+
+def test_play_in_the_default_view_starts_at_the_beginning_one_step_wide(rec, base_url, events):
+    page = _open(rec, base_url + "/map")
+    state = viewer_state(page)["state"]
+    first = min(e.date_start for e in events).isoformat()
+    assert state["start"] == first  # the default window holds every date
+    page.locator(".cm-play").click()
+    page.wait_for_function(
+        "f => ConflictMap.current.state.start === f && ConflictMap.current.state.end !== "
+        "ConflictMap.current.cfg.extent.end",
+        arg=first,
+        timeout=5000,
+    )
+    page.locator(".cm-play").click()
+    now = viewer_state(page)["state"]
+    width = (date.fromisoformat(now["end"]) - date.fromisoformat(now["start"])).days + 1
+    assert width == 7
+    rec.assert_clean()
+
+
+OVERLAPS = """() => { const els = [...document.querySelectorAll('.leaflet-control, .leaflet-popup')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+  const out = [];
+  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+    const a = els[i].getBoundingClientRect(), b = els[j].getBoundingClientRect();
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5
+        && b.top < a.bottom - 0.5)
+      out.push([els[i].className, els[j].className]);
+  } return out; }"""
+
+
+@pytest.mark.parametrize(
+    "path, width, height",
+    [
+        pytest.param("/embed", 800, 500, id="embed-800x500"),
+        pytest.param("/embed", 390, 844, id="embed-phone"),
+        pytest.param("/map", 390, 844, id="map-phone"),
+        pytest.param("/map", 1280, 800, id="map-desktop"),
+    ],
+)
+def test_no_control_overlaps_another_or_the_open_popup(browser, base_url, events, path, width,
+                                                       height):  # fmt: skip
+    r = Recorder(browser)
+    r.context.close()
+    r.context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = r.context.new_page()
+        page.on("pageerror", lambda e: r.errors.append(str(e)))
+        page.goto(base_url + path)
+        wait_drawn(page)
+        page.wait_for_timeout(500)
+        assert page.evaluate(OVERLAPS) == []
+        # the event nearest the centre, opened as a click would
+        hit = _click_event(page, events)
+        page.evaluate("id => ConflictMap.current.select(id)", hit[0])
+        popup = page.locator(".leaflet-popup")
+        popup.first.wait_for(timeout=5000)
+        page.wait_for_timeout(600)  # the auto-pan and the fade-in
+        wait_drawn(page)
+        assert page.evaluate(OVERLAPS) == []
+        # and the popup is drawn over everything: its centre is its own
+        on_top = page.evaluate(
+            """() => { const r = document.querySelector('.leaflet-popup-content')
+                .getBoundingClientRect();
+              const hit = document.elementFromPoint(r.left + r.width / 2, r.top + 10);
+              return !!hit && !!hit.closest('.leaflet-popup'); }"""
+        )
+        assert on_top
+        screenshot(page, f"layout_{path.strip('/')}_{width}x{height}")
+        assert r.errors == []
+    finally:
+        r.close()
+
+
+def test_report_map_has_title_window_legend_and_no_controls(rec, tmp_path, store, events):
+    from webapp.cli.maps import build_static_map
+
+    unplaced = Event.from_dict(
+        {"event_id": "statement", "event_type": "statement", "date_start": "2024-10-20"}
+    )
+    features = [e.to_feature() for e in [*events, unplaced]]
+    html, _ = build_static_map(features, data_as_of="2025-01-02T03:04:05Z", title="Kursk 2024",
+                               print_mode=True)  # fmt: skip
+    path = tmp_path / "print.html"
+    path.write_text(html, encoding="utf-8")
+    page = rec.page()
+    page.set_viewport_size({"width": 1200, "height": 800})
+    page.goto(path.as_uri())
+    wait_drawn(page)
+    title = page.locator(".cm-print-title").inner_text()
+    first, last = min(e.date_start for e in events), max(e.date_end for e in events)
+    assert "Kursk 2024" in title and f"{len(events)} events, {first} to {last}" in title
+    assert "1 more without a location are in the data file" in title
+    assert "Data as of 2025-01-02T03:04:05Z" in title
+    # no interactive control: no zoom, slider, filters, tools, search or checkbox
+    for selector in (".leaflet-control-zoom", ".cm-time", ".cm-filters", ".cm-tools",
+                     ".cm-search", ".cm-panel input", ".cm-panel-head"):  # fmt: skip
+        assert not page.locator(selector).first.is_visible(), selector
+    legend = page.locator(".cm-panel .cm-legend li[data-type]:visible")
+    kinds = {e.event_type for e in events}
+    assert legend.count() == len(kinds)
+    assert "Natural Earth" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.evaluate(OVERLAPS) == []
+    screenshot(page, "report_map")
+    rec.assert_clean()
+
+
+def test_static_download_holds_what_the_status_line_counts(rec, tmp_path, runner, store, events):
+    unplaced = Event.from_dict(
+        {"event_id": "statement", "event_type": "statement", "date_start": "2024-10-20"}
+    )
+    store.put_events([unplaced])
+    result = runner.invoke(["build-maps", "--out", str(tmp_path), "--no-png"])
+    assert result.exit_code == 0, result.output
+    page = rec.page()
+    page.goto((tmp_path / "events.html").as_uri())
+    wait_drawn(page)
+    assert "1 more without a location: in the downloads" in page.locator(".cm-status").inner_text()
+    page.locator(".cm-download summary").click()
+    with page.expect_download() as info:
+        page.locator(".cm-dl-geojson").click()
+    with open(info.value.path(), encoding="utf-8") as fh:
+        ids = {f["id"] for f in json.load(fh)["features"]}
+    assert "statement" in ids and len(ids) == len(events) + 1
+    rec.assert_clean()

@@ -54,6 +54,37 @@ def _check_popups(page, events):
     page.wait_for_timeout(300)
 
 
+HOVER_ALL = """() => { const v = ConflictMap.current, out = [];
+  for (const id of Object.keys(v.drawn)) {
+    const layer = v.drawn[id];
+    layer.fire('mouseover', {latlng: v.latlngOf(v.features[id])});
+    const tip = layer.getTooltip();
+    out.push(tip && tip.getElement() ? tip.getElement().innerText : null);
+    layer.closeTooltip();
+  }
+  return out; }"""
+
+
+def _check_tooltips(page, events):
+    tips = page.evaluate(HOVER_ALL)  # every event drawn in the view (popups may have panned it)
+    assert 0 < len(tips) <= len(events)
+    assert all(t is not None and "<script>alert(1)</script>" in t for t in tips)
+
+
+def test_hostile_link_values_are_reported_as_text(browser, app, events):
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + "/map?type=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&%3Cscript%3E=1")
+        wait_drawn(page)
+        notice = page.locator(".cm-notice").inner_text()
+        assert "type=<img src=x onerror=alert(1)>" in notice and "<script>" in notice
+        _no_injected_nodes(page)
+    assert rec.dialogs == []
+    rec.assert_clean()
+    rec.close()
+
+
 def _no_injected_nodes(page):
     # no <img src=x> reached the DOM, and no executable script holds the event text
     assert page.evaluate("document.querySelectorAll('img[src=x], img[onerror]').length") == 0
@@ -74,6 +105,7 @@ def test_hostile_text_in_map_popup_and_embed(browser, app, events):
             wait_drawn(page)
             assert page.evaluate("ConflictMap.current.shown") == len(events)
             _check_popups(page, events)
+            _check_tooltips(page, events)
             _no_injected_nodes(page)
             page.locator(".cm-tools .cm-status").wait_for()
             screenshot(page, f"xss{path.replace('/', '_')}")

@@ -95,3 +95,90 @@ def test_a_region_named_with_its_country_gives_its_towns_their_russian_names(tex
     document's countries, so towns in it win under their Russian-language names."""
     found = {m.text: m.place.geonameid for m in geoparse(text) if m.place}
     assert {name: found.get(name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, local",
+    [
+        ("Gunmen ambushed a patrol between Menaka and Fama, near the Gao region.", "Fama"),
+        (
+            "Rebels attacked a convoy near Tessit in the Gao region; fighting also reached Wagner.",
+            "Wagner",
+        ),  # fmt: skip
+    ],
+)
+def test_with_no_country_named_a_sure_region_sets_the_documents_country(gaz, text, local):
+    # the village names the gazetteer has only abroad (in Brazil) are local names it lacks
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    assert found["Gao"].country_code == "ML"
+    assert local not in found
+
+
+@pytest.mark.parametrize(
+    "text, country, place",
+    [
+        ("US warplanes struck a depot near Sanaa overnight.", "US", "Sanaa"),
+        ("UK aircraft joined the strikes on Hodeida.", "UK", None),
+    ],
+)
+def test_a_country_before_a_noun_stands_for_its_forces(gaz, text, country, place):
+    mentions = {m.text: m for m in geoparse(text, gazetteer=gaz)}
+    assert mentions[country].metonymic  # whose warplanes, not where they struck
+    if place:
+        assert not mentions[place].metonymic
+
+
+def test_a_country_as_a_place_stays_a_place(gaz):
+    mentions = geoparse("Protests spread across the US on Sunday.", gazetteer=gaz)
+    assert [m.metonymic for m in mentions if m.text == "US"] == [False]
+
+
+def test_a_count_after_a_name_does_not_make_it_an_organisation(gaz):
+    # taggers read "Mykolaiv 30 times" as one organisation name
+    text = "Russian forces shelled the city of Mykolaiv 30 times overnight."
+    assert resolved(text, gaz, "Mykolaiv").country_code == "UA"
+
+
+@pytest.mark.parametrize(
+    "text, local, there",
+    [
+        # a unique name abroad (an Italian town) used as a militia's name beside a large
+        # Ethiopian town: the town's country is the document's, not the namesake's
+        ("Fano fighters stormed the outskirts of Gondar before dawn.", "Fano", "Gondar"),
+    ],
+)
+def test_a_small_namesake_abroad_needs_support_beyond_its_own_name(gaz, text, local, there):
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    assert found[there].country_code == "ET"
+    assert local not in found
+
+
+def test_a_small_town_abroad_named_with_its_country_stays(gaz):
+    found = {
+        m.text: m.place for m in geoparse("Floods hit Fano, Italy, and Gondar.", gazetteer=gaz)
+    }
+    assert found["Fano"].country_code == "IT"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # every word of the name is an ordinary word: the preposition and the parser's
+        # LOC label make it a place
+        ("Militants fired at a cargo ship in Red Sea overnight.", "Red Sea"),
+        ("Navy intercepts drones over Red Sea", "Red Sea"),
+    ],
+)
+def test_a_sea_named_in_ordinary_words_after_in_is_a_place(gaz, text, name):
+    assert resolved(text, gaz, name).feature_class == "H"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Russian forces launched large-scale assaults on Marinka from two directions.", "Marinka"),
+        ("Troops repelled attacks on Krasnohorivka overnight.", "Krasnohorivka"),
+    ],
+)
+def test_the_object_of_an_attack_noun_is_a_place_whatever_the_tagger_says(gaz, text, name):
+    assert resolved(text, gaz, name).country_code == "UA"

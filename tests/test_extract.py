@@ -237,6 +237,31 @@ def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     assert {(c.kind, c.low) for c in event.counts} == {("killed", 2), ("wounded", 5)}
 
 
+def test_a_new_paragraph_without_a_date_goes_on_with_the_articles_news_date():
+    text = (
+        "Russian missiles struck Zaporizhzhia on Wednesday, killing three people.\n\n"
+        "Officials said repairs would take weeks.\n\n"
+        "In Nikopol, drones hit a power line and a school."
+    )
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Zaporizhzhia", "Nikopol"]
+    assert {e.date_start for e in found} == {date(2024, 5, 8)}
+    assert found[1].date_basis == "inherited"
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The city was first shelled in 2014.",  # an old date is background, not the news
+        "It has been shelled almost daily since 2022.",  # so is a long stretch of time
+    ],
+)
+def test_a_new_paragraph_does_not_inherit_a_background_date(background):
+    text = background + "\n\nIn Nikopol, drones hit a power line and a school."
+    event = [e for e in events(text) if place_text(text, e) == "Nikopol"][0]
+    assert (event.date_start, event.date_basis) == (PUB, "report")
+
+
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):
     found, undated = extract_article(article("Drones struck Vinnytsia.", published=None), gaz)
     assert found == [] and undated == 1
@@ -399,3 +424,120 @@ def test_headline_and_log_forms(text, event_type, where):
 def test_a_speakers_city_is_excluded_even_after_the_verb():
     text = "Russia launched 90 drones overnight, the air force said in Kyiv."
     assert one(text).place_span is None
+
+
+def _parsed(words, heads, deps, pos):
+    from spacy.tokens import Doc
+
+    from geo.common import nlp
+
+    lemmas = ["say" if w == "said" else w.lower() for w in words]
+    return Doc(nlp.load().vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+
+
+def test_a_fronted_place_phrase_holding_the_report_is_not_the_speakers_place():
+    # the parse a tagger gives "In the city of Rivne, a strike killed 10, the governor said"
+    # when it hangs the whole report on the fronted place phrase: the place is still the
+    # event's, because the report's verb stands between it and the speaker
+    from geo.extract.places import _is_speaker_side
+
+    words = "In the city of Rivne , a strike killed 10 , the governor said .".split()
+    heads = [13, 2, 0, 2, 3, 4, 7, 4, 7, 8, 4, 12, 13, 13, 13]
+    deps = ["prep", "det", "pobj", "prep", "pobj", "punct", "det", "appos", "acl", "dobj",
+            "punct", "det", "nsubj", "ROOT", "punct"]  # fmt: skip
+    pos = ["ADP", "DET", "NOUN", "ADP", "PROPN", "PUNCT", "DET", "NOUN", "VERB", "NUM",
+           "PUNCT", "DET", "NOUN", "VERB", "PUNCT"]  # fmt: skip
+    doc = _parsed(words, heads, deps, pos)
+    assert not _is_speaker_side(doc[4])
+    # "In Rivne, the governor said ...": nothing between the place phrase and the speaker
+    words = "In Rivne , the governor said .".split()
+    doc = _parsed(
+        words,
+        [5, 0, 5, 4, 5, 5, 5],
+        ["prep", "pobj", "punct", "det", "nsubj", "ROOT", "punct"],
+        ["ADP", "PROPN", "PUNCT", "DET", "NOUN", "VERB", "PUNCT"],
+    )
+    assert _is_speaker_side(doc[1])
+
+
+def test_a_fronted_place_of_the_speaker_stays_the_speakers():
+    text = "In Kharkiv, officials said Russian forces shelled Vovchansk on Thursday."
+    assert place_text(text, one(text)) == "Vovchansk"
+
+
+def test_a_definite_noun_pointing_back_to_a_told_event_is_not_a_new_event():
+    text = (
+        "Russian drones struck an energy plant in Sumy on Thursday, killing two workers. "
+        "The strike came days before a donor conference in Berlin."
+    )
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Sumy"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The attack on Kherson killed a nurse.",  # it names its own place
+        "The shelling took place in Kherson.",  # the verb locates the event
+        "A second attack hit Kherson an hour later.",  # indefinite: a new event
+    ],
+)
+def test_a_definite_event_noun_with_its_own_place_is_a_new_report(second):
+    text = "Russian drones struck an energy plant in Sumy on Thursday. " + second
+    assert "Kherson" in [place_text(text, e) for e in events(text)]
+
+
+def test_a_past_verb_tagged_as_an_adjective_is_still_a_trigger():
+    # the parse taggers give "UAF liberated Kodema, Bakhmut raion": "liberated" an adjective
+    # of "raion", yet with a subject and an object of its own
+    from geo.extract.detect import find_triggers
+
+    words = "Ukrainian troops liberated Kodema , Bakhmut raion .".split()
+    heads = [1, 2, 6, 2, 3, 6, 6, 6]
+    deps = ["amod", "nsubj", "amod", "dobj", "punct", "compound", "ROOT", "punct"]
+    pos = ["ADJ", "NOUN", "ADJ", "PROPN", "PUNCT", "PROPN", "NOUN", "PUNCT"]
+    doc = _parsed(words, heads, deps, pos)
+    found = find_triggers(doc[:], place_tokens=frozenset({3, 5}))  # Kodema, Bakhmut
+    assert [(t.token.text, t.event_type) for t in found] == [("liberated", "front_line")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, low",
+    [
+        # no event word but the tally: "dead" with its count reports the deaths
+        ("Apartment block in Sumy collapses overnight, 11 dead", "killed", 11),
+    ],
+)
+def test_a_tally_adjective_with_a_count_reports_casualties(text, kind, low):
+    found = events(text)
+    assert found and (kind, low) in {(c.kind, c.low) for e in found for c in e.counts}
+
+
+@pytest.mark.parametrize(
+    "text", ["Heavy floods in the valley: 7 dead", "The dead were buried in the village cemetery."]
+)
+def test_a_tally_without_violence_or_count_is_no_event(text):
+    assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials warned of a new offensive near Kupiansk.",
+        "Residents braced for an assault on Vovchansk.",
+        "Officials warned that Russian forces could shell Kupiansk.",
+    ],
+)
+def test_a_warning_of_an_event_is_no_report_of_it(text):
+    assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian forces shelled Kupiansk overnight, officials warned.",
+        "Officials warned that Russian forces had shelled Kupiansk overnight.",
+    ],
+)
+def test_a_warning_that_tells_a_past_event_reports_it(text):
+    assert place_text(text, one(text)) == "Kupiansk"

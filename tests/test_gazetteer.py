@@ -235,3 +235,13 @@ def test_region_outlines_and_place_records(gaz):
     record = gaz.get(538560).to_dict()
     assert record["geonameid"] == 538560 and record["admin1_name"] == "Kursk Oblast"
     assert not gaz.get(538560).is_area and gaz.get(538555).is_area
+
+
+def test_the_index_cache_follows_the_platforms_cache_folder(monkeypatch, tmp_path):
+    from geo.gazetteer.index import cache_dir
+
+    monkeypatch.delenv("CONFLICTMAP_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "conflictmap"
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "own"))
+    assert cache_dir() == tmp_path / "own"

@@ -179,5 +179,10 @@ def test_svg_is_well_formed_and_escapes_text():
     assert len(paths) == 2  # the basemap polygon and the admin1-level area, not a pin
     dashed = [p for p in paths if p.get("stroke-dasharray") == "5 4"]
     assert len(dashed) == 1
+    # an area is an outline and a light hatch, never a fill of the type's colour
+    area = dashed[0]
+    assert area.get("fill").startswith("url(#h") and float(area.get("fill-opacity")) <= 0.6
+    pattern_ids = {p.get("id") for p in root.iter("{http://www.w3.org/2000/svg}pattern")}
+    assert area.get("fill")[5:-1] in pattern_ids
     with pytest.raises(ValueError, match="bounds must be"):
         render_svg([], bounds=[[52, 30], [51, 40]])

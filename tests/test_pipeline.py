@@ -462,3 +462,22 @@ def test_one_per_day_view_merges_one_type_at_one_place_on_one_day(gaz):
     merged = next(e for e in out if e.geonameid == sudzha.geonameid and e.date_start.day == 9)
     assert {s.source_id for s in merged.sources} == {"a", "b"}
     assert unplaced in out and other_day in out
+
+
+def test_an_assumed_place_is_tagged_and_a_stated_one_wins_a_merge(demo):
+    from geo.events.merge import merge
+    from geo.gazetteer.lookup import Gazetteer
+
+    store, _ = demo
+    events = list(store.query(EventQuery()))
+    assumed = [e for e in events if (e.notes or "").startswith("The sentence names no place")]
+    assert assumed, "the demo articles hold events whose sentence names no place"
+    # tagged: only events whose sentence names no place (when a mention that names it was
+    # merged in, the tag goes: see below)
+    tagged = [e for e in events if "place-assumed" in e.tags]
+    assert tagged and all(e in assumed for e in tagged)
+    one = tagged[0]
+    other = one.replace(tags=tuple(t for t in one.tags if t != "place-assumed"),
+                        event_id="ev-other")  # fmt: skip
+    assert "place-assumed" not in merge(one, other, Gazetteer.default()).tags
+    assert "place-assumed" in merge(one, one, Gazetteer.default()).tags

@@ -946,3 +946,25 @@ def test_filters_agree_with_python(store, events, box, start, span, types):
     expected = _expected(events, bbox, start_d, end_d, types)
     assert ids(store.query(q)) == expected
     assert store.count(q) == len(expected)
+
+
+def test_day_counts_group_the_matching_events_by_day_and_type(store):
+    from geo.store.base import EventStore
+
+    def one(event_id, kind, day, lat=50.0):
+        return Event.from_dict({"event_id": event_id, "event_type": kind, "date_start": day,
+                                "latitude": lat, "longitude": 30.0})  # fmt: skip
+
+    store.put_events([one("a", "attack", "2024-01-02"), one("b", "attack", "2024-01-02"),
+                      one("c", "capture", "2024-01-02"), one("d", "attack", "2024-01-05"),
+                      one("e", "attack", "2024-01-05", lat=10.0)])  # fmt: skip
+    store.delete_event("d", reason="duplicate", by="t")
+    assert store.day_counts() == [
+        ("2024-01-02", "attack", 2),
+        ("2024-01-02", "capture", 1),
+        ("2024-01-05", "attack", 1),
+    ]
+    q = EventQuery(bbox=(29, 45, 31, 55), types=("attack",), limit=1)
+    assert store.day_counts(q) == [("2024-01-02", "attack", 2)]
+    # the generic default (any store) agrees with the backend's SQL
+    assert EventStore.day_counts(store, q) == store.day_counts(q)

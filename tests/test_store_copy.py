@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.events.model import Event
+from geo.frontlines import FrontLineVersion
 from geo.store.base import RECORD_KINDS, EventQuery, open_store
 from geo.store.sqlite.store import SQLiteStore
 from webapp.cli import main
@@ -41,6 +42,11 @@ def fill(store, n=1203):
     )  # fmt: skip
     store.delete_event("e00003", reason="duplicate", by="analyst")
     store.delete_event("e00004", reason="not an event", by="analyst")
+    for day, name in (("2024-08-06", "Sudzha «salient»"), ("2024-09-01", "later")):
+        line = {"type": "LineString", "coordinates": [[35.1, 51.2], [35.4, 51.25]]}
+        store.put_front_lines(FrontLineVersion(
+            source="ISW", valid_from=day, file_name="isw.kml", features=(
+                {"type": "Feature", "geometry": line, "properties": {"name": name}},)))  # fmt: skip
     return store.create_token("alice")
 
 
@@ -51,7 +57,12 @@ def other_store(store, tmp_path, request, name="copy"):
 
 
 def snapshot(store):
-    return {kind: list(store.records(kind)) for kind in RECORD_KINDS}
+    out = {kind: list(store.records(kind)) for kind in RECORD_KINDS}
+    out["front_lines"] = [
+        (m, store.get_front_lines(m["source"], m["valid_from"]))
+        for m in store.front_line_versions()
+    ]
+    return out
 
 
 def test_copy_to_the_other_backend_and_back_loses_nothing(store, tmp_path, request):
@@ -104,8 +115,8 @@ def test_an_interrupted_copy_resumes_without_writing_twice(store, tmp_path, requ
         counts, copied, written = copy_store(store, other)
         assert counts == copied
         assert (
-            written == len(list(store.records("events"))) - 500 + 2 + 1
-        )  # events, deletions, token
+            written == len(list(store.records("events"))) - 500 + 2 + 1 + 2
+        )  # events, deletions, token, front-line versions
         assert copy_store(store, other)[2] == 0  # nothing left to write
         assert snapshot(other) == snapshot(store)
     finally:

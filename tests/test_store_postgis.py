@@ -54,8 +54,8 @@ def test_processes_opening_one_new_database_at_once_do_not_race(schema_url):
         tables = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = %s", (name,)
         ).fetchone()[0]
-    assert meta == {"format": "conflictmap-events", "schema_version": "1"}
-    assert tables == 6  # meta, events, event_sources, articles, deletions, tokens
+    assert meta == {"format": "conflictmap-events", "schema_version": "2"}
+    assert tables == 7  # meta, events, event_sources, articles, deletions, tokens, front_lines
 
 
 def test_a_newer_schema_is_refused(schema_url):

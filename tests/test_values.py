@@ -209,6 +209,7 @@ _SAMPLE_PATHS = {
     "/collections/{collectionId}": "/collections/events",
     "/collections/{collectionId}/items": "/collections/events/items",
     "/collections/{collectionId}/items/{featureId}": "/collections/events/items/east",
+    "/collections/front_lines/items": "/collections/front_lines/items",
     "/openapi": "/openapi",
     "/api/geocode": "/api/geocode",
 }

@@ -24,6 +24,7 @@ __all__ = [
     "COLLECTIONS",
     "CONFORMANCE",
     "GEOJSON",
+    "GEOMETRY_COLLECTIONS",
     "bp",
     "data_meta",
     "landing",
@@ -50,12 +51,9 @@ COLLECTIONS = {
         "URL, date and the quote that supports it).",
         None,
     ),
-    "front_lines": (
-        "Front-line references",
-        "Dated front-line and area-of-control references (events of type front_line).",
-        ("front_line",),
-    ),
 }
+#: Collections of other features than events: ``front_lines`` (``webapp.frontlines``).
+GEOMETRY_COLLECTIONS = ("front_lines",)
 _TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 
@@ -88,14 +86,14 @@ def data_meta(store, filters=None):
 
 
 def _collection_or_404(collection_id):
-    if collection_id not in COLLECTIONS:
+    if collection_id not in COLLECTIONS and collection_id not in GEOMETRY_COLLECTIONS:
         raise ApiError(
             404,
             f"collection {collection_id!r} does not exist; expected one of "
-            f"{', '.join(COLLECTIONS)}",
+            f"{', '.join((*COLLECTIONS, *GEOMETRY_COLLECTIONS))}",
             "collectionId",
         )
-    return COLLECTIONS[collection_id]
+    return COLLECTIONS.get(collection_id)
 
 
 def _wants_json():
@@ -174,6 +172,10 @@ def conformance():
 
 
 def _collection_doc(collection_id, store):
+    if collection_id == "front_lines":
+        from webapp.frontlines import collection_doc
+
+        return collection_doc(store)
     title, description, types = COLLECTIONS[collection_id]
     bbox, interval = extent_of(store, types)
     u = _ext
@@ -221,7 +223,9 @@ def collections():
     return jsonify(
         {
             "links": [_link(_ext("api.collections"), "self", "application/json")],
-            "collections": [_collection_doc(cid, store) for cid in COLLECTIONS],
+            "collections": [
+                _collection_doc(cid, store) for cid in (*COLLECTIONS, *GEOMETRY_COLLECTIONS)
+            ],
         }
     )
 
@@ -271,6 +275,8 @@ def _filters(items):
         out["q"] = q.text
     if q.source:
         out["source"] = q.source
+    if q.extra.get("geo_precision"):
+        out["geo_precision"] = q.extra["geo_precision"]
     return out
 
 
@@ -315,7 +321,9 @@ def items(collection_id):
     (free text, actors, sources) takes a heavy-request slot, and every store step stops at
     ``QUERY_TIMEOUT`` (503 with ``Retry-After``).
     """
-    _title, _description, types = _collection_or_404(collection_id)
+    if _collection_or_404(collection_id) is None:
+        return front_line_items()
+    _title, _description, types = COLLECTIONS[collection_id]
     cfg = current_app.config
     formats = _formats()
     fmt = negotiate_items_format(formats)
@@ -407,7 +415,9 @@ def _export(store, items, fmt, collection_id, matched, slot=None):
 @bp.get("/collections/<collection_id>/items/<item_id>")
 def item(collection_id, item_id):
     """Return one event as a GeoJSON Feature (404 in the JSON error shape when missing)."""
-    _title, _description, types = _collection_or_404(collection_id)
+    if _collection_or_404(collection_id) is None:
+        return front_line_item(item_id)
+    _title, _description, types = COLLECTIONS[collection_id]
     _json_only()
     event = get_store().get(item_id)
     if event is None or (types is not None and event.event_type not in types):
@@ -425,6 +435,24 @@ def item(collection_id, item_id):
     resp.mimetype = GEOJSON
     resp.headers["X-Data-As-Of"] = get_store().data_as_of() or ""
     return resp
+
+
+@bp.get("/collections/front_lines/items")
+def front_line_items():
+    """Return the front lines in force at ``datetime`` (``webapp.frontlines``)."""
+    from webapp.frontlines import items_response
+
+    limits_ = params.Limits.from_config(current_app.config)
+    return items_response(get_store(), request.args, limits_)
+
+
+@bp.get("/collections/front_lines/items/<item_id>")
+def front_line_item(item_id):
+    """Return one feature of a stored front-line version."""
+    from webapp.frontlines import item_response
+
+    _json_only()
+    return item_response(get_store(), item_id)
 
 
 @bp.get("/openapi")

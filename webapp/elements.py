@@ -13,8 +13,14 @@ __all__ = [
     "DataStamp",
     "EventLayer",
     "FilterPanel",
+    "FrontLines",
     "InlineJSON",
+    "Layout",
     "Legend",
+    "Notices",
+    "PlaceLabels",
+    "PlaceSearch",
+    "PrintTitle",
     "StartViewer",
     "TimeControl",
     "Tools",
@@ -103,9 +109,10 @@ class Basemap(_ViewerPart):
 
 
 class Legend(_ViewerPart):
-    """The legend: one symbol and colour per event type, and the location-precision key."""
+    """The panel: layers and legend in one list (a checkbox, symbol, label and count per
+    event type; the other overlays; the location-precision key) and the events in view."""
 
-    function = "addLegend"
+    function = "addPanel"
 
 
 class TimeControl(_ViewerPart):
@@ -133,6 +140,53 @@ class DataStamp(_ViewerPart):
     """The "data as of" stamp; ``full_url`` adds a link to the full map (used by embeds)."""
 
     function = "addStamp"
+
+
+class FrontLines(_ViewerPart):
+    """The dated front lines in force at the end of the time window (``frontlines.js``).
+
+    Options: ``url`` (the ``front_lines`` items route, page mode) or ``inline`` (the id of a
+    JSON script element holding every version with its features, static maps).
+    """
+
+    function = "addFrontLines"
+
+
+class PlaceLabels(_ViewerPart):
+    """Offline place labels (``places.js``), collision-free, denser as one zooms in.
+
+    Options: ``url`` (``/maps/places.json``) or ``inline`` (the id of a JSON script element
+    of places), ``zooms`` (smallest population labelled per zoom level).
+    """
+
+    function = "addPlaceLabels"
+
+
+class PlaceSearch(_ViewerPart):
+    """The place search box: type-ahead from ``suggest``, the best match from ``geocode``."""
+
+    function = "addSearch"
+
+
+class PrintTitle(_ViewerPart):
+    """A report map's title box: the title, the time window, the counts and the data's date.
+
+    Options: ``title``, ``data_as_of``.
+    """
+
+    function = "addPrintTitle"
+
+
+class Layout(_ViewerPart):
+    """Popups above the controls and fitted between them; a compact layout on small maps."""
+
+    function = "addLayout"
+
+
+class Notices(_ViewerPart):
+    """A small notice listing what the URL asked for that the map did not apply."""
+
+    function = "addNotices"
 
 
 class StartViewer(MacroElement):

@@ -11,7 +11,7 @@ import re
 from geo.common.bbox import BBox
 from geo.common.dates import DateWindow
 from geo.common.excerpt import excerpt
-from geo.events.model import EVENT_TYPES, STATUSES
+from geo.events.model import EVENT_TYPES, GEO_PRECISIONS, STATUSES
 from geo.store.base import EventQuery
 from webapp.params import (
     CRS84_ALIASES,
@@ -235,6 +235,13 @@ ITEMS_PARAMETERS = (
         _q,
     ),
     Param(
+        "geo_precision",
+        "Only events placed at this precision (exact: a named place; the map's "
+        "'precise places only').",
+        lambda limits, formats: {"type": "string", "enum": list(GEO_PRECISIONS)},
+        lambda value, ctx: choices_parser("geo_precision", GEO_PRECISIONS)([value], ctx)[0],
+    ),
+    Param(
         "source",
         "A source id, publisher or URL that reports the event "
         "(at most {limits.max_source_chars} characters).",
@@ -301,6 +308,7 @@ def parse_items_request(args, *, formats, limits=None, fmt=None, types=None, tim
         statuses=values.get("status", ()),
         text=values.get("q"),
         source=values.get("source"),
+        extra={"geo_precision": values["geo_precision"]} if "geo_precision" in values else {},
         limit=limit,
         offset=offset,
         timeout=timeout,

@@ -10,14 +10,21 @@ import folium
 from geo.common.attribution import ATTRIBUTION
 from geo.events.taxonomy import FALLBACK_TYPE, PRECISION_KEY, PRECISIONS, STATUSES, TYPES
 from geo.formats import FORMATS
+from geo.gazetteer.labels import LABEL_ZOOMS
 from webapp import assets
 from webapp.elements import (
     Basemap,
     DataStamp,
     EventLayer,
     FilterPanel,
+    FrontLines,
     InlineJSON,
+    Layout,
     Legend,
+    Notices,
+    PlaceLabels,
+    PlaceSearch,
+    PrintTitle,
     StartViewer,
     TimeControl,
     Tools,
@@ -25,6 +32,7 @@ from webapp.elements import (
 
 __all__ = [
     "ATTRIBUTION",
+    "PERMALINK_PARAMS",
     "STATIC_DIR",
     "build_map",
     "data_extent",
@@ -39,7 +47,37 @@ __all__ = [
 #: This package's own JS/CSS (served by the ``maps`` blueprint at ``STATIC_URL``).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/maps-static"
-_OWN_ASSETS = ("conflictmap.js", "symbols.js", "controls.js", "conflictmap.css")
+_OWN_ASSETS = (
+    "conflictmap.js",
+    "symbols.js",
+    "controls.js",
+    "frontlines.js",
+    "places.js",
+    "panel.js",
+    "layout.js",
+    "conflictmap.css",
+)
+
+
+#: Query parameters a map URL (page, embed, static file's hash) understands: the view
+#: (``lat``, ``lon``, ``z``), the window and its ``step``, the layers (``type``: event types;
+#: ``layers``: regions and front lines; ``basemap``), the filters and the selected ``event``.
+PERMALINK_PARAMS = (
+    "start",
+    "end",
+    "step",
+    "type",
+    "layers",
+    "basemap",
+    "actor",
+    "status",
+    "q",
+    "precise",
+    "event",
+    "lat",
+    "lon",
+    "z",
+)
 
 
 def event_types():
@@ -134,6 +172,10 @@ def build_map(
     limit=5000,
     export_limit=1_000_000,
     title="conflictmap",
+    front_lines=None,
+    labels=None,
+    search=None,
+    print_mode=False,
 ):
     """Return the folium map shell for the viewer.
 
@@ -172,6 +214,18 @@ def build_map(
         ``limit`` passed with download links.
     title : str, default "conflictmap"
         The page title.
+    front_lines : str or list, optional
+        The dated front lines: the ``front_lines`` items URL ("api" mode), or every version
+        as ``{source, valid_from, valid_to, features}`` (inlined, "static" mode). None: no
+        front-line layer (no version stored).
+    labels : str or list, optional
+        Place labels: the ``/maps/places.json`` URL ("api" mode), or the places to inline
+        (``PlaceLabels.in_bounds``, "static" mode). None: no labels.
+    search : dict, optional
+        ``{"suggest": url, "geocode": url}``: the place search box (type-ahead).
+    print_mode : bool, default False
+        A map for reports (the PNG of ``build-maps``): a title with the time window and the
+        data's date, the legend of the types shown, the attribution; no interactive control.
 
     Raises
     ------
@@ -212,6 +266,14 @@ def build_map(
         "page_url": page_url,
         "embed_url": embed_url,
         "api": dict(api or {}),
+        "statuses": list(STATUSES),
+        "permalink_params": list(PERMALINK_PARAMS),
+        "overlay_ids": ["regions"]
+        + (["front_lines"] if front_lines else [])
+        + (["labels"] if labels is not None else []),
+        "step_days": 7,
+        "print": bool(print_mode),
+        "title": title,
     }
     if mode == "static":
         InlineJSON("cm-data", data).add_to(m)
@@ -230,12 +292,30 @@ def build_map(
     viewer.add_to(m)
     Basemap(viewer, **base_opts).add_to(m)
     Legend(viewer).add_to(m)
-    if extent:
+    if extent and not print_mode:
         TimeControl(viewer, step_days=7, play_ms=1200).add_to(m)
-    if not embed:
+    zooms = {str(k): v for k, v in LABEL_ZOOMS.items()}
+    if isinstance(labels, str):
+        PlaceLabels(viewer, url=labels, zooms=zooms).add_to(m)
+    elif labels is not None:
+        InlineJSON("cm-places", list(labels)).add_to(m)
+        PlaceLabels(viewer, inline="cm-places", zooms=zooms).add_to(m)
+    if search and not embed:
+        PlaceSearch(viewer, **search).add_to(m)
+    if isinstance(front_lines, str):
+        FrontLines(viewer, url=front_lines).add_to(m)
+    elif front_lines:
+        InlineJSON("cm-front-lines", list(front_lines)).add_to(m)
+        FrontLines(viewer, inline="cm-front-lines").add_to(m)
+    if print_mode:
+        PrintTitle(viewer, title=title, data_as_of=data_as_of).add_to(m)
+    if not embed and not print_mode:
         FilterPanel(viewer, statuses=list(STATUSES)).add_to(m)
-    Tools(viewer, formats=download_formats()).add_to(m)
-    DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    if not print_mode:
+        Tools(viewer, formats=download_formats()).add_to(m)
+        DataStamp(viewer, data_as_of=data_as_of, full_url=page_url if embed else None).add_to(m)
+    Notices(viewer).add_to(m)
+    Layout(viewer).add_to(m)
     StartViewer(viewer).add_to(m)
     if embed:
         folium.Element("<style>body{margin:0}</style>").add_to(m.get_root().header)

@@ -50,6 +50,10 @@ def _errors(*codes):
 
 
 def _component_key(table, param):
+    from webapp.frontlines import FRONT_LINE_PARAMETERS
+
+    if table is FRONT_LINE_PARAMETERS and param.name in ("f", "datetime", "source"):
+        return f"front_lines_{param.name}"
     if param.name == "f":
         return "f_json" if table is params.JSON_ONLY_PARAMETERS else "f_items"
     return param.name
@@ -62,8 +66,23 @@ def _parameters(limits, formats):
             "name": "collectionId",
             "in": "path",
             "required": True,
-            "description": "The collection: events, or front_lines (front_line events).",
+            "description": "The collection: events, or front_lines (dated front-line "
+            "geometry; its items have their own paths).",
             "schema": {"type": "string", "enum": ["events", "front_lines"]},
+        },
+        "eventCollectionId": {
+            "name": "collectionId",
+            "in": "path",
+            "required": True,
+            "description": "The collection of events.",
+            "schema": {"type": "string", "enum": ["events"]},
+        },
+        "frontLineId": {
+            "name": "featureId",
+            "in": "path",
+            "required": True,
+            "description": "A front-line feature id: the version id and the feature's number.",
+            "schema": {"type": "string", "pattern": r"^fl-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}-\d+$"},
         },
         "featureId": {
             "name": "featureId",
@@ -73,7 +92,10 @@ def _parameters(limits, formats):
             "schema": {"type": "string", "pattern": ID_PATTERN},
         },
     }
-    for table in (params.JSON_ONLY_PARAMETERS, items_params.ITEMS_PARAMETERS):
+    from webapp.frontlines import FRONT_LINE_PARAMETERS
+
+    tables = (params.JSON_ONLY_PARAMETERS, items_params.ITEMS_PARAMETERS, FRONT_LINE_PARAMETERS)
+    for table in tables:
         for param in table:
             out[_component_key(table, param)] = param.openapi(limits, formats)
     return out
@@ -195,20 +217,25 @@ def openapi_document(server_url, formats=None, limits=None):
     >>> doc["openapi"], "/collections/{collectionId}/items" in doc["paths"]
     ('3.0.3', True)
     """
+    from webapp.frontlines import FRONT_LINE_PARAMETERS
+
     if formats is None:
         from geo.formats import FORMATS
 
         formats = list(FORMATS)
     limits = limits or params.Limits()
     p = "#/components/parameters/"
-    item_params = [{"$ref": p + n} for n in ("collectionId", "featureId")]
+    item_params = [{"$ref": p + n} for n in ("eventCollectionId", "featureId")]
     write_security = [{"bearerAuth": []}]
     feature = _response("A GeoJSON Feature.", _ref("schemas/Feature"), media="application/geo+json")
     writes = _errors(400, 401, 404, 413)
     items_get = {
         "summary": "Query events (a GeoJSON page, or a file export with f)",
         "operationId": "getItems",
-        "parameters": [{"$ref": p + "collectionId"}, *_refs(items_params.ITEMS_PARAMETERS)],
+        "parameters": [
+            {"$ref": p + "eventCollectionId"},
+            *_refs(items_params.ITEMS_PARAMETERS),
+        ],
         "responses": {
             "200": {
                 "description": "Matching events.",
@@ -284,7 +311,7 @@ def openapi_document(server_url, formats=None, limits=None):
                 "summary": "Create events (token required)",
                 "operationId": "createItems",
                 "security": write_security,
-                "parameters": [{"$ref": p + "collectionId"}],
+                "parameters": [{"$ref": p + "eventCollectionId"}],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -343,6 +370,30 @@ def openapi_document(server_url, formats=None, limits=None):
                 "security": write_security,
                 "parameters": item_params,
                 "responses": {"200": feature, **writes},
+            }
+        },
+        "/collections/front_lines/items": {
+            "get": {
+                "summary": "Front lines in force at a date (dated geometry, GeoJSON)",
+                "operationId": "getFrontLines",
+                "parameters": _refs(FRONT_LINE_PARAMETERS),
+                "responses": {
+                    "200": _response(
+                        "The features of the versions in force, each with its source, "
+                        "valid_from and valid_to; the versions are listed in 'versions'.",
+                        _ref("schemas/FeatureCollection"),
+                        media="application/geo+json",
+                    ),
+                    **_errors(400, 404),
+                },
+            }
+        },
+        "/collections/front_lines/items/{featureId}": {
+            "get": {
+                "summary": "One front-line feature",
+                "operationId": "getFrontLine",
+                "parameters": [{"$ref": p + "frontLineId"}, *json_only],
+                "responses": {"200": feature, **_errors(400, 404)},
             }
         },
         "/openapi": {

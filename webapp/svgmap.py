@@ -101,8 +101,27 @@ def _shape(shape, x, y, r):
     return f'<circle cx="{x}" cy="{y}" r="{r}"'
 
 
-#: Fill opacity of an area; events stacked on one area share it (together they reach it).
-AREA_FILL = 0.15
+#: Opacity of an area's hatch; events stacked on one area share it (together they reach it).
+AREA_FILL = 0.6
+#: An area's outline: one neutral colour whatever the type (the hatch carries the type).
+AREA_OUTLINE = "#4a4a4a"
+
+
+def _hatch_id(color):
+    return "h" + "".join(ch for ch in color if ch.isalnum())
+
+
+def _hatches(colors):
+    """Return the ``<defs>`` of a light diagonal hatch in each colour (areas, never fills)."""
+    out = ["<defs>"]
+    for color in sorted(colors):
+        out.append(
+            f'<pattern id="{_hatch_id(color)}" patternUnits="userSpaceOnUse" width="10" '
+            f'height="10" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="10" '
+            f'stroke="{color}" stroke-width="1.2"/></pattern>'
+        )
+    out.append("</defs>")
+    return out
 
 
 def _area_key(feature):
@@ -203,6 +222,7 @@ def render_svg(
             d = _path(feature.get("geometry") or {}, proj)
             if d:
                 out.append(f'<path d="{d}" {style}/>')
+    out.extend(_hatches({t["color"] for t in styles.values()} | {_FALLBACK["color"]}))
     points, counts, stacks = [], {}, {}
     for feature in features:
         key = _area_key(feature)
@@ -217,7 +237,12 @@ def render_svg(
         color = t["color"]
         key = _area_key(feature)
         fill = 1 - (1 - AREA_FILL) ** (1 / len(stacks[key])) if key is not None else AREA_FILL
-        area = f'fill="{color}" fill-opacity="{fill:.3f}" stroke="{color}" stroke-dasharray="5 4"'
+        tags = props.get("tags") or ()
+        dim = 0.45 if props.get("date_basis") == "report" or "place-assumed" in tags else 1
+        area = (
+            f'fill="url(#{_hatch_id(color)})" fill-opacity="{fill * dim:.3f}" '
+            f'stroke="{AREA_OUTLINE}" stroke-opacity="{0.8 * dim:.2f}" stroke-dasharray="5 4"'
+        )
         lat, lon = props.get("latitude"), props.get("longitude")
         if geom.get("type") == "Point":
             lon, lat = geom["coordinates"][:2]

@@ -23,7 +23,7 @@ from flask import (
 
 from webapp import assets
 from webapp.errors import ApiError
-from webapp.maps import STATIC_DIR, STATIC_URL, build_map, render_page
+from webapp.maps import PERMALINK_PARAMS, STATIC_DIR, STATIC_URL, build_map, render_page
 from webapp.security import allow_framing
 
 __all__ = [
@@ -34,12 +34,11 @@ __all__ = [
     "default_window",
     "embed_snippet",
     "map_page",
+    "place_labels",
 ]
 
 bp = Blueprint("maps", __name__, static_folder=str(STATIC_DIR), static_url_path=STATIC_URL)
 
-#: Query parameters a map URL (page, embed) understands; the rest is dropped from snippets.
-PERMALINK_PARAMS = ("start", "end", "type", "actor", "status", "q", "event", "lat", "lon", "z")
 
 #: App settings the map pages read (none is required):
 #: ``MAP_FETCH_LIMIT`` (5000) most events one view asks the API for; more matching events
@@ -112,6 +111,7 @@ def _page(*, embed):
         api={
             "items": f"{root}/collections/events/items",
             "item": f"{root}/collections/events/items/",
+            "histogram": f"{root}/maps/histogram.json",
         },
         basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
         extent=extent,
@@ -124,6 +124,11 @@ def _page(*, embed):
         embed_url=f"{root}/embed",
         limit=limit,
         title="conflictmap — embedded map" if embed else "conflictmap",
+        front_lines=(
+            f"{root}/collections/front_lines/items" if store.front_line_versions() else None
+        ),
+        labels=f"{root}/maps/places.json",
+        search={"suggest": f"{root}/maps/places.json", "geocode": f"{root}/api/geocode"},
     )
     page = render_page(m, nonce=getattr(g, "csp_nonce", None))
     # oEmbed discovery: consumers find the embed of this exact view from the page itself
@@ -262,6 +267,106 @@ def basemap(level):
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
     return resp.make_conditional(request)
+
+
+@bp.get("/maps/histogram.json")
+def histogram():
+    """Serve the events per day and type for the time slider's histogram.
+
+    Takes the items parameters (``bbox``, ``type``, ``actor``, ``status``, ``q``,
+    ``geo_precision``…) but counts over every date: ``{"days": [[date, type, count], …]}``.
+    """
+    from dataclasses import replace
+
+    from flask import current_app
+
+    from webapp import items_params, limits, params
+
+    items = items_params.parse_items_request(
+        request.args,
+        formats=["json"],
+        limits=params.Limits.from_config(current_app.config),
+        fmt="json",
+        timeout=limits.query_timeout(),
+    )
+    query = replace(items.query, start=None, end=None, limit=None, offset=0)
+    days = [] if items.empty else _store().day_counts(query)
+    resp = jsonify({"days": [list(row) for row in days]})
+    resp.headers["X-Data-As-Of"] = _store().data_as_of() or ""
+    return resp
+
+
+_labels_cache: dict = {}
+
+
+def place_labels():
+    """Return the process's ``PlaceLabels`` (built once per gazetteer, ~0.3 s)."""
+    from geo.gazetteer.labels import PlaceLabels
+    from geo.gazetteer.lookup import Gazetteer
+
+    gaz = Gazetteer.default()
+    with _cache_lock:
+        labels = _labels_cache.get(id(gaz))
+    if labels is None:
+        labels = PlaceLabels(gaz)
+        with _cache_lock:
+            _labels_cache.clear()
+            _labels_cache[id(gaz)] = labels
+    return labels
+
+
+def _float_arg(name, lo, hi):
+    raw = request.args.get(name, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        raise ApiError(400, f"{name} must be a number from {lo} to {hi}; got {raw!r}", field=name)
+    return value
+
+
+@bp.get("/maps/places.json")
+def places():
+    """Serve place labels for a view (``bbox``, ``z``) or name suggestions (``q``).
+
+    ``?bbox=w,s,e,n&z=Z``: the populated places worth labelling there (capitals and large
+    cities when zoomed out, towns and villages as one zooms in; the page drops labels that
+    would collide). ``?q=text[&lat=&lon=]``: up to 8 places whose name starts with ``text``,
+    the likeliest first (the search box's type-ahead; ``/api/geocode`` resolves the text).
+    """
+    known = {"bbox", "z", "q", "lat", "lon"}
+    for name in request.args:
+        if name not in known:
+            raise ApiError(
+                400,
+                f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}",
+                field=name,
+            )
+    labels = place_labels()
+    if "q" in request.args:
+        text = request.args["q"]
+        if len(text) > 100:
+            raise ApiError(400, f"q must be at most 100 characters; got {len(text)}", field="q")
+        near = None
+        if "lat" in request.args or "lon" in request.args:
+            near = (_float_arg("lat", -90, 90), _float_arg("lon", -180, 180))
+        resp = jsonify({"places": labels.suggest(text, near=near)})
+    else:
+        raw = request.args.get("bbox", "")
+        try:
+            box = [float(v) for v in raw.split(",")]
+        except ValueError:
+            box = []
+        if len(box) != 4 or not (-90 <= box[1] <= box[3] <= 90):
+            raise ApiError(
+                400, f"bbox must be min_lon,min_lat,max_lon,max_lat; got {raw!r}", field="bbox"
+            )
+        zoom = int(_float_arg("z", 0, 22))
+        resp = jsonify({"places": labels.in_view(tuple(box), zoom, limit=250)})
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 86400
+    return resp
 
 
 @bp.get(f"{assets.VENDOR_PREFIX}/<package>/<path:path>")

@@ -12,7 +12,7 @@ from geo.common.excerpt import excerpt
 from geo.events.model import Event
 from geo.events.protection import mark_edits
 from geo.exc import ValidationError
-from webapp.api import COLLECTIONS, GEOJSON
+from webapp.api import COLLECTIONS, GEOJSON, GEOMETRY_COLLECTIONS
 from webapp.auth import require_token
 from webapp.errors import ApiError
 from webapp.limits import json_body
@@ -75,6 +75,14 @@ def _event_from(data, *, where=""):
 
 
 def _collection(collection_id):
+    if collection_id in GEOMETRY_COLLECTIONS:
+        raise ApiError(
+            405,
+            f"collection {collection_id!r} is read-only over HTTP; import dated front lines "
+            "with `conflictmap frontlines import FILE --date YYYY-MM-DD`, and write front-line "
+            "events to the 'events' collection",
+            "collectionId",
+        )
     if collection_id not in COLLECTIONS:
         raise ApiError(
             404,

@@ -249,6 +249,8 @@ def merge(a, b, gazetteer):
         sources.setdefault(s.source_id, s)
     sources = tuple(sorted(sources.values(), key=lambda s: (s.published_at or "", s.source_id)))
     tags = set(a.tags) | set(b.tags)
+    if ("place-assumed" in a.tags) != ("place-assumed" in b.tags):
+        tags.discard("place-assumed")  # one report names the place
     reported = [d for d in (a.reported_at, b.reported_at) if d is not None]
     merged = a.replace(
         date_start=start, date_end=end, date_precision=precision, date_basis=basis,

@@ -40,7 +40,8 @@ _NOMINAL = frozenset("wounded injured dead killed captured missing".split())
 _PROSPECTIVE = frozenset(
     {("case", "of"), ("ahead", "of"), ("event", "of"), ("prospect", "of"), ("risk", "of"),
      ("threat", "of"), ("fear", "of"), ("danger", "of"), ("preparation", "for"),
-     ("prepare", "for"), ("plan", "for")}
+     ("prepare", "for"), ("plan", "for"), ("warn", "of"), ("warn", "about"),
+     ("brace", "for"), ("warning", "of")}
 )  # fmt: skip
 #: Verbs that react to an event told elsewhere ("condemned the strikes", "accused Kyiv of
 #: shelling"): the sentence is a reaction, not a report of the event.
@@ -207,7 +208,44 @@ def _verb_like(token):
     )
 
 
+def _verbal_adjective(token):
+    """A past form the tagger took for an adjective though it governs a subject or an
+    object ("UAF liberated Staromaiorske, ...": ``liberated`` as ``amod``)."""
+    return (
+        token.pos_ == "ADJ"
+        and token.lower_.endswith("ed")
+        and any(c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children)
+    )
+
+
+def _ed_stems(word):
+    """Return the verb lemmas a past form can have: liberated, attacked, shelled, stopped,
+    carried."""
+    stem = word[:-2]
+    out = [word[:-1], stem]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        out.append(stem[:-1])
+    if word.endswith("ied"):
+        out.append(word[:-3] + "y")
+    return out
+
+
+def _tally(token):
+    """An adjective of a count of people: "28 dead", "leaves 3 dead, 12 injured"."""
+    return token.pos_ == "ADJ" and any(c.dep_ == "nummod" and c.i < token.i for c in token.children)
+
+
 def _sense_of(token, ctx):
+    if token.pos_ == "ADJ" and _tally(token):
+        for sense in senses().get((token.lower_, "ADJ"), ()):
+            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                return sense
+    if token.pos_ == "ADJ":
+        for lemma in _ed_stems(token.lower_):
+            for sense in senses().get((lemma, "VERB"), ()):
+                if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
+                    return sense
+        return None
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
     if pos == "PROPN":
         pos = "NOUN"
@@ -234,6 +272,18 @@ def _ongoing(token) -> bool:
     if token.tag_ != "VBG" or not any(c.lower_ == "been" for c in token.children):
         return False
     return any(prep == "for" and obj.lower_ in _SPANS for prep, obj in syntax.prep_objects(token))
+
+
+def _past(verb) -> bool:
+    """Return whether a clause's verb tells a past event ("shelled", "had shelled")."""
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass")
+        and c.lemma_.lower() in ("have", "be")
+        and c.tag_ in ("VBD", "VBZ", "VBP")
+        for c in verb.children
+    )
 
 
 def is_unreal(token) -> bool:
@@ -296,13 +346,15 @@ def is_unreal(token) -> bool:
         if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
             lemma in _IRREALIS_GOVERNORS
         ):
+            if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
+                break  # "warned that forces had shelled X", "X was shelled, officials warned"
             return True
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         words = (token.head.head.lower_, token.head.lower_)
-        if words in _PROSPECTIVE:
+        if words in _PROSPECTIVE or (token.head.head.lemma_.lower(), words[1]) in _PROSPECTIVE:
             return True
     # figurative captures: on video / the footage captures
     lemma = token.lemma_.lower()
@@ -363,6 +415,28 @@ def is_scene(token) -> bool:
     return token.dep_ in ("pobj", "pcomp") and token.head.lower_ in _BACKGROUND_PREPS
 
 
+_ANAPHORIC_DETS = frozenset("the this that these those both such".split())
+# verbs that tell where or when the event itself took place ("the attack happened in X")
+_LOCATING = frozenset("happen occur take unfold erupt break begin start".split())
+
+
+def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
+    """Return whether a noun trigger points back to an event already told ("The attack came
+    on the eve of a summit in Washington", "Both strikes followed ..."): a definite subject
+    with nothing of its own (no place, modifier, count or clause), whose verb is neither an
+    event word nor one that locates the event ("the attack took place in X")."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if not any(c.dep_ in ("det", "predet") and c.lower_ in _ANAPHORIC_DETS
+               for c in token.children):  # fmt: skip
+        return False
+    own = ("prep", "compound", "amod", "poss", "nummod", "acl", "relcl", "appos")
+    if any(c.dep_ in own for c in token.children):
+        return False
+    verb = token.head
+    return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
+
+
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
     """Return the event triggers of a parsed sentence (a spaCy ``Span``), in text order.
 
@@ -379,7 +453,9 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
     found = []
     light_nouns = set()
     for token in sent:
-        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN") and not (
+            _verbal_adjective(token) or _tally(token)
+        ):
             continue
         if token.i in light_nouns:
             continue

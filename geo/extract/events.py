@@ -19,7 +19,7 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers, is_background, is_scene
+from geo.extract.detect import find_triggers, is_anaphor, is_background, is_scene
 from geo.extract.places import (
     Candidate,
     chains,
@@ -149,6 +149,22 @@ def _self_detonation(trigger):
     return bool(words & _SELF_DETONATION) and trigger.event_type == "attack"
 
 
+# a stated date this close to the report is the news the article tells (older: background)
+NEWS_DAYS = 7
+
+
+def _ends_paragraph(text, sent) -> bool:
+    """Whether a line break follows the sentence (the parser may keep the break's
+    whitespace in the sentence or leave it to the next one)."""
+    i = sent.end_char
+    while i > sent.start_char and text[i - 1].isspace():
+        i -= 1
+    j = sent.end_char
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return "\n" in text[i:j] or "\n" in text[sent.end_char : sent.end_char + 4]
+
+
 def find_events_in(
     doc, mentions, *, published=None, metonymic=None, keep_all=False, gazetteer=None
 ):
@@ -197,6 +213,7 @@ def find_events_in(
 
     out: list[EventMention] = []
     previous_date: EventDate | None = None
+    article_date: EventDate | None = None  # the latest stated date of a reported event
     in_history = False  # the previous sentence of the paragraph was a history aside
     previous: list[int] = []  # indices in ``out`` of the previous sentence's events
     pending = None  # numbers of a sentence without an event, for the next sentence's
@@ -220,6 +237,12 @@ def find_events_in(
             found = [replace(m, unreported=None) if m.unreported == "background"
                      and is_scene(triggers[k].token) else m
                      for k, m in enumerate(found)]  # fmt: skip
+        # "The attack came on the eve of a summit in Washington": a definite noun pointing
+        # back to an event of its type already told adds no event (nor its place)
+        told_types = {m.event_type for m in out if m.unreported is None}
+        trigger_tokens = frozenset(t.token.i for t in triggers)
+        anaphors = {m.trigger for k, m in enumerate(found) if m.event_type in told_types
+                    and is_anaphor(triggers[k].token, trigger_tokens)}  # fmt: skip
         if in_history:
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
@@ -230,6 +253,10 @@ def find_events_in(
         if pending is not None:
             found = _take_counts(found, pending)
             pending = None
+        # ... unless it brings counts of its own or lent by the sentence before
+        found = [replace(m, unreported="anaphor") if m.trigger in anaphors
+                 and m.unreported is None and not m.counts else m
+                 for m in found]  # fmt: skip
         pending = _lend_counts(sent, triggers, out, previous)
         previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
@@ -238,11 +265,22 @@ def find_events_in(
         stated = [m for m in found
                   if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
         previous_date = None
-        same_paragraph = "\n" not in text[sent.end_char : sent.end_char + 4]
-        if stated and same_paragraph:
+        breaks = _ends_paragraph(text, sent)
+        recent = [m for m in stated if m.unreported is None
+                  and m.date_end - m.date_start <= timedelta(days=NEWS_DAYS) and (
+            m.date_end >= ref.start - timedelta(days=NEWS_DAYS) if ref is not None
+            else m.date_precision == "day")]  # fmt: skip
+        if recent:
+            m = recent[-1]
+            article_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
+        if stated and not breaks:
             m = stated[-1]
             previous_date = EventDate(m.date_start, m.date_end, m.date_precision, "stated")
-        elif same_paragraph and not found:
+        elif breaks and article_date is not None:
+            # a new paragraph that states no date goes on with the news the article is
+            # telling: the latest date it stated for a recent event, not the report date
+            previous_date = article_date
+        elif not breaks and not found:
             # a sentence that only sets the date ("On Sunday, the shelling resumed." is an
             # event; "It was Sunday morning." is not) lends it to the one after
             told = [e for e, _ in dates if e.kind == "point"]
@@ -253,7 +291,7 @@ def find_events_in(
             ):
                 e = told[-1]
                 previous_date = EventDate(e.start, e.end, e.precision, "stated")
-        in_history = same_paragraph and (
+        in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None

@@ -198,7 +198,7 @@ def senses() -> dict[tuple[str, str], tuple[Sense, ...]]:
             if len(cols) != 6:
                 raise ValueError(f"{_DATA.name}:{number}: expected 6 tab-separated columns")
             lemma, pos, event_type, mode, needs, comment = cols
-            if pos not in ("VERB", "NOUN") or event_type not in EVENT_TYPES:
+            if pos not in ("VERB", "NOUN", "ADJ") or event_type not in EVENT_TYPES:
                 raise ValueError(f"{_DATA.name}:{number}: bad part of speech or event type")
             sense = Sense(lemma, pos, event_type, None if mode == "-" else mode,
                           _parse_needs(needs), comment)  # fmt: skip

@@ -367,13 +367,33 @@ def _is_speaker_side(cand_head):
     forces shelled X", "..., the governor of Kursk said"), not in what was said."""
     for anc in cand_head.ancestors:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
+            subj = next(
+                (c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None
+            )
             return any(
                 cand_head in child.subtree
                 for child in anc.children
                 if child.dep_ in ("nsubj", "nsubjpass", "agent")
-                or (child.dep_ == "prep" and child.lower_ in ("in", "from", "of"))
+                or (
+                    child.dep_ == "prep"
+                    and child.lower_ in ("in", "from", "of")
+                    and _with_speaker(child, anc, subj)
+                )
             )
     return False
+
+
+def _with_speaker(prep, verb, subj) -> bool:
+    """Whether a PP hung on a speech verb tells where the speaker is ("officials said in Kyiv",
+    "in Kyiv, officials said") rather than opening the reported clause that the parser attached
+    to the verb ("In the city of Kryvyi Rih, a missile strike killed 10, the governor said"):
+    the PP follows the verb, or there is no subject, or no verb stands between the
+    preposition and the subject."""
+    if prep.i > verb.i or subj is None:
+        return True
+    lo, hi = sorted((prep.i, subj.left_edge.i))
+    doc = prep.doc
+    return not any(doc[i].pos_ in ("VERB", "AUX") for i in range(lo + 1, hi))
 
 
 _LABEL_WORDS = frozenset(

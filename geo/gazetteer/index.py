@@ -47,9 +47,15 @@ _CATEGORICAL = ("fclass", "fcode", "cc", "a1", "a2", "source", "prec")
 
 
 def cache_dir():
-    """Return the cache folder (``$CONFLICTMAP_CACHE``, default ``~/.cache/conflictmap``)."""
+    """Return the cache folder: ``$CONFLICTMAP_CACHE`` when set, else the platform's user
+    cache folder (``platformdirs.user_cache_dir``: ``$XDG_CACHE_HOME/conflictmap``, by
+    default ``~/.cache/conflictmap``, on Linux)."""
     env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else Path.home() / ".cache" / "conflictmap"
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("conflictmap", appauthor=False))
 
 
 # The index build folds a million names once: the per-process caches would only hold them.

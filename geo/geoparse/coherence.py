@@ -200,6 +200,14 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     # Places a small place abroad is measured against: those sure of their place.
     trusted = [(spans[i].key, r.best) for i, r in kept.items() if verdicts[i] and _anchors(r)]
     trusted += [("", res.best) for res in context_places if _anchors(res)]
+    # The countries the document is about, for a small place abroad: those it names and
+    # those of its other units and large towns (not of another village: it may be a local
+    # name's namesake abroad too, nor of the name itself: a unique name counts for its
+    # country in ``weights``).
+    named = {r.best.country_code for r in kept.values() if r.best.feature_code in COUNTRY_CODES}
+    named |= {s.country for s in spans if s.kind == "abbreviation" and s.country}
+    big = [(k, p.country_code) for k, p in placed
+           if p.feature_code in BIG_UNITS or p.population >= 100_000]  # fmt: skip
     for i in list(kept):
         best, key = kept[i].best, spans[i].key
         others = [p for k, p in placed if k != key]
@@ -207,11 +215,13 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
             del kept[i]
             continue
         far = [distance_km(best, p) for k, p in trusted if k != key]
+        support = named | {cc for k, cc in big if k != key}
         if (
             far
-            and weights
+            and support
             and not kept[i].qualifier
-            and weights.get(best.country_code, 0) == 0
+            and best.country_code
+            and best.country_code not in support
             and best.population < 100_000
             and best.feature_code not in BIG_UNITS
             and min(far) > _FAR_KM

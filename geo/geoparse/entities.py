@@ -41,7 +41,12 @@ _AGENT_VERBS = frozenset(
 PLACE_VERBS = frozenset(
     """attack strike hit shell bomb bombard raid storm capture take retake seize recapture
     liberate occupy enter reach leave flee evacuate cross encircle surround besiege
-    control defend hold target pound swamp flood tour visit abandon""".split()
+    control defend hold target pound swamp flood tour visit abandon assault""".split()
+)
+#: Nouns of force whose "on"/"against" object is a place when it is a name ("assaults on
+#: Avdiivka", "a strike on Kherson"): read like the verbs above.
+_FORCE_NOUNS = frozenset(
+    "attack assault strike raid offensive shelling bombardment bombing push advance".split()
 )
 # Nouns whose possessor or modifier is a government ("Moscow's involvement", "the Pyongyang
 # regime", "Kyiv's allies").
@@ -84,6 +89,21 @@ def _trimmed(ent):
     return first, last
 
 
+#: Labels of amounts, dates and quantities: their numbers are their own.
+_NUMBER_LABELS = frozenset({"MONEY", "QUANTITY", "CARDINAL", "DATE", "TIME", "PERCENT", "ORDINAL"})
+
+
+def _counts_after(doc, first, last):
+    """Return whether an entity ends in numbers that count something outside it."""
+    end = doc[last - 1]
+    return (
+        last - first > 1
+        and end.like_num
+        and doc[first].pos_ == "PROPN"
+        and not (first <= end.head.i < last)
+    )
+
+
 class ParseView:
     """Answers questions about character spans of a parsed text.
 
@@ -98,8 +118,16 @@ class ParseView:
         self.entities = []
         for ent in doc.ents:
             first, last = _trimmed(ent)
+            label = ent.label_
+            if label not in _NUMBER_LABELS and _counts_after(doc, first, last):
+                # "shelled the city of Kherson 47 times": the tagger took the count for part
+                # of a name and labelled the whole an organisation; the name alone is left,
+                # with no label of its own
+                while last > first + 1 and doc[last - 1].like_num:
+                    last -= 1
+                label = label if label in ("GPE", "LOC") else ""
             start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
-            self.entities.append(Entity(start, end, ent.label_, first, last))
+            self.entities.append(Entity(start, end, label, first, last))
         self._ent_starts = [e.start for e in self.entities]
 
     def tokens(self, start, end):
@@ -187,8 +215,14 @@ class ParseView:
 
     def verb(self, start, end):
         """Return the lemma of the verb whose object or passive subject the span is
-        ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"), or ""."""
+        ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"; a noun of
+        force for its "on" object: "assault" in "assaults on Avdiivka"), or ""."""
         tok = self._head_noun(start, end)
+        if tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "against"):
+            noun = tok.head.head
+            lemma = noun.lemma_.lower()
+            if noun.pos_ == "NOUN" and lemma in _FORCE_NOUNS:
+                return lemma if lemma in PLACE_VERBS else "attack"
         if tok is None or tok.dep_ not in ("dobj", "nsubjpass"):
             return ""
         head = tok.head

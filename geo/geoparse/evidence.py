@@ -145,6 +145,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             return False
         if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
             return True
+        if span.label == "LOC" and strong and best.feature_class in ("H", "T", "L"):
+            return True  # "in the Red Sea", "off the Black Sea coast": a sea or a range
         return None
     if span.label in NON_PLACE_LABELS and not (
         locative

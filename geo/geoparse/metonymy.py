@@ -46,6 +46,21 @@ def _can_stand_for_a_government(place):
     )
 
 
+def _modifies_noun(parse, mention):
+    """Return whether a name modifies a noun after it ("US airstrikes")."""
+    tokens = parse.tokens(mention.start, mention.end)
+    if not len(tokens):
+        return False
+    last = tokens[-1]
+    head = last.head
+    return (
+        last.dep_ in ("compound", "amod", "nmod")
+        and head.i > last.i
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG")
+    )
+
+
 def decide_metonymy(text, mention, parse=None):
     """Return True when a place mention stands for a government or people, not a location.
 
@@ -67,6 +82,9 @@ def decide_metonymy(text, mention, parse=None):
     before = text[max(0, mention.start - 60) : mention.start]
     if _SOURCE_CUES.search(before) or _BETWEEN.search(before):
         return True
+    if parse is not None and place.feature_code in COUNTRY_CODES:
+        if _modifies_noun(parse, mention):
+            return True  # "US airstrikes", "UK aircraft": whose, not where
     if parse is not None:
         found = parse.metonymy(mention.start, mention.end)
         if found is not None:

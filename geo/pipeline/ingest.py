@@ -24,6 +24,7 @@ __all__ = [
     "DEMO_ARTICLES",
     "EXTRACTION",
     "IngestReport",
+    "PLACE_ASSUMED",
     "Processed",
     "article_events",
     "compatible",
@@ -77,6 +78,11 @@ class IngestReport:
 _NEAR = frozenset("near outside around close by off".split())
 
 
+#: Tag of an event whose place is not named by its sentence (taken from the article or from
+#: the sentence before): the codebook's ``tags``; the viewer draws such events fainter.
+PLACE_ASSUMED = "place-assumed"
+
+
 def _place_fields(mention, text, gaz):
     """Return the place fields of an event (empty when its sentence names no place)."""
     place = mention.place
@@ -127,7 +133,10 @@ def _event_from(mention, article, text, gaz):
     fields, notes = _place_fields(mention, text, gaz)
     if mention.place_basis == "inherited":
         notes = "The sentence names no place; it continues the report before it."
-    tags = tuple(sorted({f"mode:{mention.mode}"} if mention.mode else set()))
+    tags = {f"mode:{mention.mode}"} if mention.mode else set()
+    if fields and mention.place_basis in ("article", "inherited"):
+        tags.add(PLACE_ASSUMED)  # the sentence names no place: the map draws it fainter
+    tags = tuple(sorted(tags))
     trigger = text[slice(*mention.trigger)]
     key = json.dumps([mention.event_type, article["article_id"], start, trigger])
     event = Event(

@@ -102,6 +102,7 @@ CAPABILITIES = {
     "extent": "extent() is answered by the database, not by streaming every event",
     "bulk": "bulk() tunes the store for a long run of writes",
     "concurrent_writers": "several processes may write at once (the database orders them)",
+    "front_lines": "keeps dated front-line versions (put_front_lines, front_line_versions, …)",
     "kept_metadata": "extent() and count() of all events or of some types are kept on write "
     "(no scan)",
 }
@@ -290,6 +291,60 @@ class EventStore(abc.ABC):
         """Delete the token called ``name``; return whether it existed."""
         return False
 
+    def day_counts(self, q: EventQuery = EventQuery()) -> list[tuple[str, str, int]]:
+        """Return ``[(date_start, event_type, count)]`` of the events matching ``q``.
+
+        Sorted by day then type; ``limit`` and ``offset`` are ignored. The maps' histogram
+        of events over time. The default streams the events; the backends group in SQL.
+        """
+        from collections import Counter
+
+        counts = Counter((e.date_start.isoformat(), e.event_type) for e in self.query(_unpaged(q)))
+        return sorted((day, kind, n) for (day, kind), n in counts.items())
+
+    # -- front lines as dated geometry (``geo.frontlines``) ---------------------------------
+    def put_front_lines(self, version, *, replace: bool = False) -> dict:
+        """Store a ``FrontLineVersion``; return its description (``version.meta()``).
+
+        ``imported_at`` is now, or the version's own when it has one (a copy keeps it).
+
+        A version of the same source and date already stored is kept (``ValidationError``
+        naming both) unless ``replace``. Needs the ``"front_lines"`` capability.
+        """
+        raise StoreError(f"{self!r} cannot keep front lines")
+
+    def front_line_versions(self, sources: tuple[str, ...] = ()) -> list[dict]:
+        """Return the descriptions of the stored versions (``FrontLineVersion.meta()``).
+
+        Ordered by source, then date; only ``sources`` when given. Empty when the store
+        cannot keep front lines.
+        """
+        return []
+
+    def get_front_lines(self, source: str, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        return None
+
+    def delete_front_lines(self, source: str, valid_from) -> bool:
+        """Delete one stored version; return whether it existed."""
+        raise StoreError(f"{self!r} cannot keep front lines")
+
+    def front_lines_in_force(self, start=None, end=None, *, sources=()):
+        """Return ``[(description with valid_to, FrontLineVersion)]`` in force in the window.
+
+        See ``geo.frontlines.in_force``: one date gives the version of each source in force
+        that day, no date the latest version of each source.
+        """
+        from geo.frontlines.model import in_force
+
+        chosen = in_force(self.front_line_versions(tuple(sources)), start, end)
+        out = []
+        for meta in chosen:
+            version = self.get_front_lines(meta["source"], meta["valid_from"])
+            if version is not None:
+                out.append((meta, version))
+        return out
+
     # -- copies between stores (``conflictmap store copy``) ----------------------------------
     def records(self, kind: str) -> Iterator[dict]:
         """Yield every stored record of ``kind`` as it is, in a stable order.
@@ -317,6 +372,12 @@ class EventStore(abc.ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _unpaged(q):
+    from dataclasses import replace
+
+    return replace(q, limit=None, offset=0)
 
 
 #: URL scheme → backend class, as ``"module:Class"`` (imported when first used, so that this

@@ -12,7 +12,7 @@ import click
 
 from webapp.cli import current_store_url, main
 
-__all__ = ["build_maps", "build_static_map", "clip_outlines"]
+__all__ = ["build_maps", "build_static_map", "clip_outlines", "front_line_versions"]
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -42,12 +42,26 @@ def _outlines(bounds):
     return out
 
 
-def build_static_map(features, *, data_as_of=None, basemap=None, title="conflictmap", embed=False):
+def build_static_map(
+    features,
+    *,
+    data_as_of=None,
+    basemap=None,
+    title="conflictmap",
+    embed=False,
+    front_lines=None,
+    labels=True,
+    print_mode=False,
+):
     """Return ``(html, bounds)``: a self-contained map page of ``features`` and its view box.
 
     Leaflet and the viewer's JS/CSS, the events and the basemap are inlined, so the page
     works from ``file://`` with no server and no network. ``embed`` drops the filter and
-    tool panels (used for the PNG).
+    tool panels (used for the PNG). ``front_lines``: the dated front-line versions to inline
+    (``{source, valid_from, valid_to, features}``, see :func:`front_line_versions`).
+    ``labels``: inline the gazetteer's place labels of the area (towns of 1,000 and more).
+    ``print_mode``: the map for reports (the PNG): title, window, legend, attribution and no
+    interactive control.
     """
     from webapp.maps import build_map, data_extent, render_static
 
@@ -63,8 +77,45 @@ def build_static_map(features, *, data_as_of=None, basemap=None, title="conflict
         title=title,
         embed=embed,
         page_url="",
+        front_lines=front_lines or None,
+        labels=_labels(bounds) if labels and bounds else None,
+        print_mode=print_mode,
     )
     return render_static(m), bounds
+
+
+def _labels(bounds, margin=1.5):
+    from webapp.views import place_labels
+
+    (south, west), (north, east) = bounds
+    box = (west - margin, south - margin, east + margin, north + margin)
+    return place_labels().in_bounds(box, min_population=1_000, limit=4_000)
+
+
+def front_line_versions(store, start=None, end=None):
+    """Return every front-line version in force at some day of ``[start, end]`` (open ends).
+
+    As ``{source, valid_from, valid_to, features}`` dicts (features carry their version's
+    source and dates), for a static map to choose from as its window moves.
+    """
+    from geo.frontlines.model import validity
+
+    metas = store.front_line_versions()
+    ends = validity(metas)
+    lo = start.isoformat() if start else None
+    hi = end.isoformat() if end else None
+    out = []
+    for meta in metas:
+        valid_to = ends[(meta["source"], meta["valid_from"])]
+        if (hi and meta["valid_from"] > hi) or (lo and valid_to and valid_to < lo):
+            continue
+        version = store.get_front_lines(meta["source"], meta["valid_from"])
+        dated = {"source": meta["source"], "valid_from": meta["valid_from"], "valid_to": valid_to}
+        features = [
+            {**f, "properties": {**f.get("properties", {}), **dated}} for f in version.features
+        ]
+        out.append({**meta, "valid_to": valid_to, "features": features})
+    return out
 
 
 def _screenshot(html_path, png_path, *, width, height):
@@ -155,13 +206,16 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
         matched = store.count(query)
         features = [event.to_feature() for event in store.query(query)]
         data_as_of = store.data_as_of()
+        fronts = front_line_versions(store, window.start, window.end)
     if matched > len(features):
         click.echo(f"warning: {matched} events match; the map holds the first {len(features)}")
     from webapp.maps import data_extent
 
     _, bounds = data_extent(features)
     basemap = _outlines(bounds) if bounds else {}
-    page, _ = build_static_map(features, data_as_of=data_as_of, basemap=basemap, title=title)
+    page, _ = build_static_map(
+        features, data_as_of=data_as_of, basemap=basemap, title=title, front_lines=fronts
+    )
     html_path = out / f"{name}.html"
     html_path.write_text(page, encoding="utf-8")
     click.echo(f"wrote {html_path} ({len(features)} events, {html_path.stat().st_size} bytes)")
@@ -180,7 +234,12 @@ def build_maps(out_dir, name, title, start, end, types, bbox, limit, png):
     if png and shutil.which(CHROMIUM):
         png_path = out / f"{name}.png"
         bare, _ = build_static_map(
-            features, data_as_of=data_as_of, basemap=basemap, title=title, embed=True
+            features,
+            data_as_of=data_as_of,
+            basemap=basemap,
+            title=title,
+            print_mode=True,
+            front_lines=fronts,
         )
         with tempfile.TemporaryDirectory() as tmp:
             shot = Path(tmp) / "print.html"

@@ -33,6 +33,7 @@ def _counts(store):
         "live events": store.count(),
         "deletions": len(store.deletions()),
         "tokens": len(store.tokens()),
+        "front lines": len(store.front_line_versions()),
     }
 
 
@@ -67,9 +68,27 @@ def copy_store(src, dst, *, progress=False, echo=click.echo):
                 written += dst.restore_records(kind, batch)
                 if bar is not None:
                     bar.update(len(batch))
+        written += _copy_front_lines(src, dst)
     if bar is not None:
         bar.close()
     return _counts(src), _counts(dst), written
+
+
+def _copy_front_lines(src, dst):
+    """Copy the dated front-line versions that DST lacks or holds differently."""
+    if not src.front_line_versions():
+        return 0
+    if "front_lines" not in dst.capabilities:
+        raise click.ClickException(f"the destination {dst!r} cannot keep front lines")
+    written = 0
+    for meta in src.front_line_versions():
+        version = src.get_front_lines(meta["source"], meta["valid_from"])
+        there = dst.get_front_lines(meta["source"], meta["valid_from"])
+        if there is not None and there == version:
+            continue
+        dst.put_front_lines(version, replace=True)
+        written += 1
+    return written
 
 
 @main.group("store")

@@ -39,6 +39,33 @@
       t = setTimeout(function () { fn.apply(self, args); }, ms);
     };
   }
+  // an event whose date or place the sources do not state (drawn fainter, said in the popup)
+  function assumed(p) {
+    var tags = p.tags || [];
+    return {
+      date: p.date_basis === "report" || tags.indexOf("date-assumed") >= 0,
+      place: tags.indexOf("place-assumed") >= 0
+    };
+  }
+
+  // a light diagonal hatch in one colour, for the areas of area-level events (never opaque)
+  var hatches = {};
+  function hatch(color) {
+    if (hatches[color]) return hatches[color];
+    var c = document.createElement("canvas");
+    c.width = c.height = 10;
+    var ctx = c.getContext("2d");
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.2;
+    ctx.beginPath();
+    ctx.moveTo(0, 10); ctx.lineTo(10, 0);
+    ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
+    ctx.moveTo(8, 12); ctx.lineTo(12, 8);
+    ctx.stroke();
+    hatches[color] = ctx.createPattern(c, "repeat");
+    return hatches[color];
+  }
+
   // ---- the viewer -------------------------------------------------------------------------
   function Viewer(map, cfg) {
     this.map = map;
@@ -81,28 +108,81 @@
     this.listeners.forEach(function (fn) { fn(self); });
   };
 
+  // what the URL asks for; a value the page does not know is reported (viewer.notices),
+  // never applied silently
   Viewer.prototype.readState = function () {
     var q = new URLSearchParams(window.location.search);
     var h = window.location.hash.replace(/^#/, "");
     if (h) new URLSearchParams(h).forEach(function (v, k) { if (!q.has(k)) q.set(k, v); });
     var ext = this.cfg.window || this.cfg.extent || {};
+    var notices = this.notices = [];
+    function bad(name, value, expected) {
+      notices.push({ param: name, value: value, text: name + "=" + value + " is not understood (" + expected + "): ignored" });
+    }
+    function day(name, fallback) {
+      if (!q.has(name) || q.get(name) === "") return fallback;
+      var v = q.get(name);
+      if (toDay(v) === null || !/^\d{4}-\d{2}-\d{2}/.test(v)) { bad(name, v, "a date YYYY-MM-DD"); return fallback; }
+      return v.slice(0, 10);
+    }
+    function num(name, parse, lo, hi) {
+      if (!q.has(name) || q.get(name) === "") return NaN;
+      var v = parse(q.get(name));
+      if (isNaN(v) || v < lo || v > hi) { bad(name, q.get(name), "a number from " + lo + " to " + hi); return NaN; }
+      return v;
+    }
+    function list(name, known, what) {
+      if (!q.has(name)) return null;
+      var asked = q.get(name).split(",").filter(function (t) { return t !== ""; });
+      var ok = asked.filter(function (t) {
+        if (known.indexOf(t) >= 0) return true;
+        bad(name, t, what + ": " + known.join(", "));
+        return false;
+      });
+      // a list of nothing but unknown values keeps the default rather than an empty map
+      return ok.length || !asked.length ? ok : null;
+    }
+    var typeIds = this.cfg.types.map(function (t) { return t.id; });
     var s = {
-      start: toDay(q.get("start")) !== null ? q.get("start").slice(0, 10) : ext.start,
-      end: toDay(q.get("end")) !== null ? q.get("end").slice(0, 10) : ext.end,
-      types: null,
+      start: day("start", ext.start),
+      end: day("end", ext.end),
+      types: list("type", typeIds, "event types"),
+      layers: list("layers", this.cfg.overlay_ids || [], "layers"),
+      basemap: q.get("basemap") || "",
+      step: q.get("step") || "",
       actor: q.get("actor") || "",
       status: q.get("status") || "",
       q: q.get("q") || "",
       event: q.get("event") || "",
-      lat: parseFloat(q.get("lat")),
-      lon: parseFloat(q.get("lon")),
-      z: parseInt(q.get("z"), 10)
+      precise: q.get("precise") === "1",
+      lat: num("lat", parseFloat, -90, 90),
+      lon: num("lon", parseFloat, -180, 180),
+      z: num("z", function (v) { return /^\d+$/.test(v) ? parseInt(v, 10) : NaN; }, 0, 20)
     };
-    if (q.has("type")) {
-      var known = this.types;
-      s.types = q.get("type").split(",").filter(function (t) { return known[t]; });
+    if (q.has("precise") && ["0", "1", ""].indexOf(q.get("precise")) < 0) bad("precise", q.get("precise"), "1 or 0");
+    if (s.status && (this.cfg.statuses || []).length && this.cfg.statuses.indexOf(s.status) < 0) {
+      bad("status", s.status, "one of " + this.cfg.statuses.join(", "));
+      s.status = "";
     }
+    if (s.step && ["1", "7", "30"].indexOf(s.step) < 0) { bad("step", s.step, "1, 7 or 30 days"); s.step = ""; }
+    if (s.start && s.end && s.start > s.end) {
+      bad("start", s.start, "a date before end=" + s.end);
+      s.start = ext.start;
+      if (s.start && s.start > s.end) s.end = ext.end;
+    }
+    var names = this.cfg.permalink_params || [];
+    q.forEach(function (v, k) {
+      if (names.length && names.indexOf(k) < 0 && k !== "f") {
+        notices.push({ param: k, value: v, text: "the parameter " + k + " is not one this map understands: ignored" });
+      }
+    });
     return s;
+  };
+
+  // report what the URL asked for that the map could not apply (basemap, layers, event…)
+  Viewer.prototype.notice = function (param, value, text) {
+    this.notices.push({ param: param, value: value, text: text });
+    this.emit();
   };
 
   Viewer.prototype.params = function (withView) {
@@ -111,6 +191,16 @@
     if (s.end) p.set("end", s.end);
     var on = this.visibleTypes();
     if (on.length !== this.cfg.types.length) p.set("type", on.join(","));
+    var self = this, layers = [], differ = false;
+    Object.keys(this.overlays || {}).forEach(function (id) {
+      var shown = self.map.hasLayer(self.overlays[id].layer);
+      if (shown) layers.push(id);
+      if (shown !== self.overlays[id].shown) differ = true;
+    });
+    if (differ) p.set("layers", layers.join(","));
+    if (this.basemapId && this.basemapId !== this.defaultBasemap) p.set("basemap", this.basemapId);
+    if (this.stepDays && String(this.stepDays()) !== String(this.cfg.step_days || 7)) p.set("step", String(this.stepDays()));
+    if (s.precise) p.set("precise", "1");
     if (s.actor) p.set("actor", s.actor);
     if (s.status) p.set("status", s.status);
     if (s.q) p.set("q", s.q);
@@ -122,6 +212,13 @@
       p.set("z", String(this.map.getZoom()));
     }
     return p;
+  };
+
+  // a layer other than an event type (regions, front lines): `shown` is its default
+  Viewer.prototype.addOverlay = function (id, layer, shown, label) {
+    this.overlays = this.overlays || {};
+    this.overlays[id] = { layer: layer, shown: !!shown, label: label || id };
+    if (this.onOverlay) this.onOverlay(id, label || id);
   };
 
   Viewer.prototype.visibleTypes = function () {
@@ -172,6 +269,7 @@
     if (s.actor) p.set("actor", s.actor);
     if (s.status) p.set("status", s.status);
     if (s.q) p.set("q", s.q);
+    if (s.precise) p.set("geo_precision", "exact");
     return p;
   };
 
@@ -190,6 +288,7 @@
     if (s.start && p.date_end < s.start) return false;
     if (s.end && p.date_start > s.end) return false;
     if (s.status && p.status !== s.status) return false;
+    if (s.precise && p.geo_precision !== "exact") return false;
     if (s.actor) {
       var a = s.actor.toLowerCase();
       if ([p.actor1, p.actor2, p.claimed_by].join(" ").toLowerCase().indexOf(a) < 0) return false;
@@ -207,6 +306,38 @@
     }
     return true;
   }
+
+  // events per day and type over every date (the slider's histogram): asked of the API with
+  // the view's filters and no time window, or counted in the page (static maps)
+  Viewer.prototype.dayCounts = function () {
+    var self = this;
+    if (this.cfg.mode !== "api") {
+      var s = this.state, keep = [s.start, s.end], per = {};
+      s.start = ""; s.end = "";
+      try {
+        (this.cfg.data.features || []).forEach(function (f) {
+          if (!matches(self, f)) return;
+          var p = f.properties, k = p.date_start + "|" + p.event_type;
+          per[k] = (per[k] || 0) + 1;
+        });
+      } finally { s.start = keep[0]; s.end = keep[1]; }
+      return Promise.resolve(Object.keys(per).map(function (k) {
+        var parts = k.split("|");
+        return [parts[0], parts[1], per[k]];
+      }));
+    }
+    if (!this.cfg.api.histogram) return Promise.resolve([]);
+    var p = this.queryParams();
+    p.delete("datetime");
+    if (!this.visibleTypes().length) return Promise.resolve([]);
+    var url = this.cfg.api.histogram + "?" + p.toString();
+    if (this.histogramCache && this.histogramCache.url === url) return this.histogramCache.answer;
+    var answer = fetch(url).then(function (r) { return r.ok ? r.json() : { days: [] }; })
+      .then(function (b) { return b.days || []; });
+    this.histogramCache = { url: url, answer: answer };
+    answer.catch(function () { self.histogramCache = null; });
+    return answer;
+  };
 
   // ---- loading: one full query per view, then only the missing time slices --------------
   function featureBox(f) {
@@ -282,6 +413,7 @@
     if (this.cfg.mode !== "api") {
       var all = this.cfg.data.features || [];
       var shown = all.filter(function (f) { return matches(self, f); });
+      this.matching = shown;  // the static download: every match, with or without a place
       this.draw(shown, shown.length);
       return Promise.resolve();
     }
@@ -291,7 +423,7 @@
     var p = this.queryParams();
     p.set("limit", String(this.cfg.limit));
     var want = { start: s.start, end: s.end, bbox: p.has("bbox") ? p.get("bbox").split(",").map(Number) : null };
-    var key = JSON.stringify([this.visibleTypes(), s.actor, s.status, s.q]);
+    var key = JSON.stringify([this.visibleTypes(), s.actor, s.status, s.q, s.precise]);
     var c = this.cache && this.cache.key === key && this.cache.complete ? this.cache : null;
     var t0 = performance.now();
     function local(features) {
@@ -359,8 +491,11 @@
   Viewer.prototype.symbolFor = function (f) {
     var p = f.properties || {}, t = this.types[p.event_type] || this.cfg.fallback;
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
-    var area = { renderer: r, cmArea: true, color: t.color, weight: 1.5, opacity: 0.9, fillColor: t.color,
-      fillOpacity: 0.12, dashArray: "5 4" };
+    var faint = assumed(p), dim = faint.date || faint.place ? 0.45 : 1;
+    // an area is an outline and a light hatch in its type's colour, never a fill: the outline
+    // is one neutral colour whatever the type, so stacked areas do not change colour
+    var area = { renderer: r, cmArea: true, color: "#4a4a4a", weight: 1.2, opacity: 0.8 * dim,
+      fillColor: hatch(t.color), fillOpacity: AREA_FILL * dim, dashArray: "5 4" };
     var shape = null;
     if (g && g.type !== "Point") shape = L.geoJSON(g, { style: area, renderer: r });
     var lat = p.latitude, lon = p.longitude;
@@ -368,16 +503,19 @@
     if (!shape && (lat === null || lat === undefined || lon === null || lon === undefined)) return null;
     if (!shape && this.area[prec]) shape = L.circle([lat, lon], L.extend({ radius: this.area[prec] }, area));
     if (shape) {
+      shape.cmDim = dim;
       // events at one area share its fill (see draw): one key per place and precision
       shape.cmAreaKey = (p.geonameid !== null && p.geonameid !== undefined ? "g" + p.geonameid : "e" + f.id) + "/" + prec;
       return shape;
     }
     var hollow = this.drawnAs[prec] !== "point";
-    return new CM.ShapeMarker([lat, lon], {
+    var marker = new CM.ShapeMarker([lat, lon], {
       renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
-      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: hollow ? 0.15 : 0.9,
-      dashArray: hollow ? "3 2" : null
+      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: (hollow ? 0.15 : 0.9) * dim,
+      opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null
     });
+    marker.cmDim = dim;
+    return marker;
   };
 
   // draw the events of the view: keep the symbols already on the map, add and remove the rest
@@ -405,6 +543,13 @@
         if (!layer) { delete next[id]; unplaced += 1; return; }
         layer.cmType = p.event_type;
         layer.on("click", function (e) { self.pick(id, e.latlng); });
+        // a tooltip on hover, made when first needed (the text through textContent)
+        layer.on("mouseover", function (e) {
+          if (layer.getTooltip() || !CM.tooltipContent) return;
+          layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[id] || f); },
+            { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
+          layer.openTooltip(e.latlng);
+        });
         group.addLayer(layer);
         // areas are drawn under every point (one canvas: draw order is hit-test order)
         if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
@@ -429,14 +574,16 @@
     if (this.timing) this.timing.draw = this.lastDrawAt - t0;
     if (this.state.event && !this.popupRestored) {
       this.popupRestored = true;
+      this.restoring = true;  // the link's view is kept: its popup does not pan the map
       this.select(this.state.event);
+      this.restoring = false;
     }
     this.emit();
   };
 
   // Events stacked on one area split its fill, so that ten events at an oblast do not paint
   // it opaque: together they reach AREA_FILL, one alone has it.
-  var AREA_FILL = 0.15;
+  var AREA_FILL = 0.6;
   Viewer.prototype.shareAreaFill = function (drawn, features) {
     var stacks = {};
     Object.keys(drawn).forEach(function (id) {
@@ -446,8 +593,8 @@
     Object.keys(stacks).forEach(function (key) {
       var ids = stacks[key], a = 1 - Math.pow(1 - AREA_FILL, 1 / ids.length);
       ids.forEach(function (id) {
-        var l = drawn[id];
-        if (l.cmFill !== a) { l.cmFill = a; l.setStyle({ fillOpacity: a }); }
+        var l = drawn[id], f = a * (l.cmDim || 1);
+        if (l.cmFill !== f) { l.cmFill = f; l.setStyle({ fillOpacity: f }); }
       });
     });
     this.drawBadges(stacks, features);
@@ -539,10 +686,18 @@
     var self = this;
     if (ids.length < 2) { this.select(ids[0], latlng); return; }
     var features = ids.map(function (h) { return self.features[h]; }).filter(Boolean);
-    L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    L.popup(this.popupFit())
       .setLatLng(latlng)
       .setContent(CM.chooserContent(this, features, function (chosen) { self.select(chosen, latlng); }))
       .openOn(this.map);
+  };
+
+  // popups sized and panned into the space the controls leave (layout.js), when present
+  Viewer.prototype.popupFit = function () {
+    var opts = this.popupOptions ? this.popupOptions()
+      : { maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot };
+    if (this.restoring) opts.autoPan = false;
+    return opts;
   };
 
   Viewer.prototype.latlngOf = function (f) {
@@ -557,7 +712,7 @@
     var where = latlng || this.latlngOf(f);
     if (!where) return;
     // set before opening: the popup it replaces closes as this one opens
-    this.eventPopup = L.popup({ maxWidth: 380, maxHeight: 360, autoPan: !this.cfg.static_shot })
+    this.eventPopup = L.popup(this.popupFit())
       .setLatLng(where).setContent(CM.popupContent(this, f));
     this.eventPopup.openOn(this.map);
   };
@@ -565,13 +720,24 @@
   Viewer.prototype.select = function (id, latlng) {
     var self = this, f = this.features[id];
     this.state.event = id;
+    this.popupRestored = true;  // the link's event is shown (or another chosen): not again
     this.writeUrl();
     if (f) { this.openPopup(f, latlng); this.emit(); return; }
     if (this.cfg.mode !== "api") return;
+    var restoring = this.restoring;
     fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
-      .then(function (full) { self.openPopup(full); self.emit(); })
-      .catch(function () { self.state.event = ""; self.writeUrl(); });
+      .then(function (full) {
+        self.restoring = restoring;
+        self.openPopup(full);
+        self.restoring = false;
+        self.emit();
+      })
+      .catch(function () {
+        self.notice("event", id, "event=" + id + " was not found (deleted, or another store): ignored");
+        self.state.event = "";
+        self.writeUrl();
+      });
   };
 
   Viewer.prototype.start = function () {
@@ -585,6 +751,19 @@
       this.cfg.types.forEach(function (t) {
         if (s.types.indexOf(t.id) < 0) self.map.removeLayer(self.layers[t.id]);
       });
+    }
+    Object.keys(this.overlays || {}).forEach(function (id) {
+      var o = self.overlays[id], on = s.layers ? s.layers.indexOf(id) >= 0 : o.shown;
+      if (on && !self.map.hasLayer(o.layer)) o.layer.addTo(self.map);
+      if (!on && self.map.hasLayer(o.layer)) self.map.removeLayer(o.layer);
+    });
+    if (s.layers) {
+      s.layers.forEach(function (id) {
+        if (!(self.overlays || {})[id]) self.notice("layers", id, "layers=" + id + ": this map has no such layer now: ignored");
+      });
+    }
+    if (s.basemap && this.chooseBasemap && !this.chooseBasemap(s.basemap)) {
+      this.notice("basemap", s.basemap, "basemap=" + s.basemap + " is not one of " + Object.keys(this.baseLayers || {}).join(", ") + ": ignored");
     }
     var again = debounce(function () { self.refresh(); }, 150);
     this.map.on("moveend", again);
@@ -601,6 +780,7 @@
 
   CM.viewer = function (map, cfg) { return new Viewer(map, cfg); };
   CM.safeHref = safeHref;
+  CM.assumed = assumed;
   CM.el = el;
   CM.toDay = toDay;
   CM.fromDay = fromDay;

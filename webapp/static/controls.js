@@ -54,76 +54,41 @@
     var inline = cfg.inline || {};
     var countries = layerFor("country", inline.country ? CM.readJson(inline.country) : null);
     base["Countries (Natural Earth, offline)"] = countries.addTo(map);
+    // permalink ids of the base layers: "countries", then each tile layer's name as a slug
+    viewer.baseLayers = { countries: countries };
+    viewer.baseNames = { countries: "Countries (Natural Earth, offline)" };
+    viewer.defaultBasemap = viewer.basemapId = "countries";
     if ((cfg.urls && cfg.urls.admin1) || inline.admin1) {
       // admin1 outlines are several megabytes: fetched only when the reader turns them on
       overlays["Regions (admin1)"] = layerFor("admin1", inline.admin1 ? CM.readJson(inline.admin1) : null);
       if (inline.admin1) overlays["Regions (admin1)"].addTo(map);
+      viewer.addOverlay("regions", overlays["Regions (admin1)"], !!inline.admin1, "Regions (admin1)");
     }
     (cfg.tiles || []).forEach(function (t) {
       base[t.name] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+      var slug = String(t.name).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      viewer.baseLayers[slug] = base[t.name];
+      viewer.baseNames[slug] = t.name;
     });
-    viewer.cfg.types.forEach(function (t) { overlays[t.label] = viewer.layers[t.id]; });
-    viewer.layerControl = L.control.layers(base, overlays, { collapsed: !!viewer.cfg.embed, position: "topright" }).addTo(map);
+    viewer.chooseBasemap = function (id) {
+      var chosen = viewer.baseLayers[id];
+      if (!chosen) return false;
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (k !== id && map.hasLayer(viewer.baseLayers[k])) map.removeLayer(viewer.baseLayers[k]);
+      });
+      if (!map.hasLayer(chosen)) chosen.addTo(map);
+      viewer.basemapId = id;
+      return true;
+    };
+    map.on("baselayerchange", function (e) {
+      Object.keys(viewer.baseLayers).forEach(function (k) {
+        if (viewer.baseLayers[k] === e.layer) viewer.basemapId = k;
+      });
+      viewer.writeUrl();
+    });
     var attribution = el("span", null, cfg.attribution || "");
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(attribution.innerHTML);
-  };
-
-  // ---- legend ----------------------------------------------------------------------------
-  function symbolCanvas(t, hollow) {
-    var c = el("canvas", "cm-symbol");
-    c.width = 18; c.height = 18;
-    var ctx = c.getContext("2d");
-    ctx.beginPath();
-    CM.shapePath(ctx, t.shape, 9, 9, 5.5);
-    ctx.globalAlpha = hollow ? 0.2 : 0.9;
-    ctx.fillStyle = t.color;
-    ctx.fill();
-    ctx.globalAlpha = 1;
-    ctx.lineWidth = hollow ? 1.6 : 1;
-    ctx.strokeStyle = hollow ? t.color : "#222";
-    if (hollow) ctx.setLineDash([2, 2]);
-    ctx.stroke();
-    return c;
-  }
-
-  CM.addLegend = function (viewer) {
-    var rows = {};
-    var ctl = control("bottomright", "cm-legend", function (box) {
-      box.appendChild(el("h4", null, "Event types"));
-      var ul = el("ul");
-      viewer.cfg.types.forEach(function (t) {
-        var li = el("li");
-        li.setAttribute("data-type", t.id);
-        li.appendChild(symbolCanvas(t, false));
-        li.appendChild(el("span", "cm-legend-label", t.label));
-        rows[t.id] = el("span", "cm-legend-count", "");
-        li.appendChild(rows[t.id]);
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-      box.appendChild(el("h4", null, "Location precision"));
-      var ex = { color: "#555", shape: "circle" };
-      var pl = el("ul");
-      viewer.cfg.precision_key.forEach(function (k) {
-        var li = el("li");
-        li.setAttribute("data-precision", k.kind);
-        if (k.kind === "area") li.appendChild(el("span", "cm-area-swatch"));
-        else li.appendChild(symbolCanvas(ex, k.kind !== "point"));
-        li.appendChild(el("span", null, k.label));
-        pl.appendChild(li);
-      });
-      box.appendChild(pl);
-    });
-    ctl.addTo(viewer.map);
-    viewer.on(function () {
-      Object.keys(rows).forEach(function (k) {
-        var n = viewer.counts ? viewer.counts[k] || 0 : 0;
-        rows[k].textContent = viewer.counts ? String(n) : "";
-        // the embed keeps its legend short: only the types on the map
-        if (viewer.cfg.embed) rows[k].parentNode.hidden = !n;
-      });
-    });
   };
 
   // ---- time window with playback ---------------------------------------------------------
@@ -140,7 +105,9 @@
       ui.from.value = String(a === null ? lo : a);
       ui.to.value = String(b === null ? hi : b);
       ui.label.textContent = (s.start || ext.start) + " → " + (s.end || ext.end);
-      ui.asof.textContent = "as of " + (s.end || ext.end);
+      // the window's length: "as of" is said once, by the stamp (the data's date)
+      var days = (b === null ? hi : b) - (a === null ? lo : a) + 1;
+      ui.asof.textContent = days + (days === 1 ? " day" : " days");
     }
     function set(a, b, now) {
       a = clampDay(a); b = clampDay(b);
@@ -189,19 +156,23 @@
         opt.value = o[0];
         ui.step.appendChild(opt);
       });
-      ui.step.value = String(opts && opts.step_days ? opts.step_days : 7);
+      ui.step.value = s.step || String(opts && opts.step_days ? opts.step_days : 7);
       ui.from = el("input", "cm-from");
       ui.to = el("input", "cm-to");
       [ui.from, ui.to].forEach(function (r) {
         r.type = "range"; r.min = String(lo); r.max = String(hi); r.step = "1";
       });
+      ui.hist = el("canvas", "cm-histogram");
+      ui.hist.setAttribute("role", "img");
+      ui.hist.setAttribute("aria-label", "Events per day by type: drag to choose the window");
       ui.from.setAttribute("aria-label", "Window start");
-      ui.to.setAttribute("aria-label", "Window end (as of)");
+      ui.to.setAttribute("aria-label", "Window end");
       ui.label = el("span", "cm-window");
       ui.asof = el("strong", "cm-asof");
       var buttons = el("div", "cm-time-buttons");
       [ui.back, ui.play, ui.fwd, ui.step].forEach(function (n) { buttons.appendChild(n); });
       box.appendChild(buttons);
+      box.appendChild(ui.hist);
       var sliders = el("div", "cm-time-sliders");
       sliders.appendChild(ui.from);
       sliders.appendChild(ui.to);
@@ -220,13 +191,17 @@
     ui.to.addEventListener("input", function () {
       set(Math.min(parseInt(ui.to.value, 10), CM.toDay(s.start)), parseInt(ui.to.value, 10));
     });
+    ui.step.addEventListener("change", function () { viewer.writeUrl(); });
     ui.back.addEventListener("click", function () { stop(); viewer.step(-1); });
     ui.fwd.addEventListener("click", function () { stop(); viewer.step(1); });
     ui.play.addEventListener("click", function () {
       if (playing) { stop(); return; }
-      if (CM.toDay(s.end) >= hi) {
-        var width = CM.toDay(s.end) - CM.toDay(s.start);
-        set(lo, lo + width, true);
+      var a0 = CM.toDay(s.start), b0 = CM.toDay(s.end);
+      if (a0 <= lo && b0 >= hi) {
+        // the window holds every date: play from the start, one step wide
+        set(lo, lo + stepDays() - 1, true);
+      } else if (b0 >= hi) {
+        set(lo, lo + (b0 - a0), true);
       }
       ui.play.textContent = "❚❚";
       ui.play.setAttribute("aria-label", "Pause");
@@ -236,14 +211,121 @@
       }, (opts && opts.play_ms) || 1200);
     });
     viewer.timeSync = sync;
+    addHistogram(viewer, ui, lo, hi, function (a, b) { stop(); set(a, b, true); });
+    var again = sync;
+    sync = function () { again(); if (ui.drawHistogram) ui.drawHistogram(); };
+    viewer.timeSync = sync;
   };
+
+  // ---- the histogram under the slider: events per day or week, stacked by type -----------
+  function addHistogram(viewer, ui, lo, hi, choose) {
+    var canvas = ui.hist, rows = [], bins = null, key = null;
+    var span = hi - lo + 1, width = span > 180 ? 7 : 1;  // days per bin
+    var nbins = Math.ceil(span / width), brush = null;
+    viewer.histogram = { bins: nbins, binDays: width, total: 0, loads: 0 };
+    function binOf(day) { return Math.min(nbins - 1, Math.max(0, Math.floor((day - lo) / width))); }
+    function build() {
+      bins = [];
+      for (var i = 0; i < nbins; i++) bins.push({});
+      var total = 0;
+      rows.forEach(function (r) {
+        var d = CM.toDay(r[0]);
+        if (d === null) return;
+        var b = bins[binOf(d)];
+        b[r[1]] = (b[r[1]] || 0) + r[2];
+        total += r[2];
+      });
+      viewer.histogram.total = total;
+      viewer.histogram.counts = bins.map(function (b) {
+        return Object.keys(b).reduce(function (n, k) { return n + b[k]; }, 0);
+      });
+    }
+    function draw() {
+      var w = canvas.clientWidth || 300, h = canvas.clientHeight || 36, dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      if (!bins) return;
+      var max = 1;
+      bins.forEach(function (b) {
+        var n = 0;
+        Object.keys(b).forEach(function (k) { n += b[k]; });
+        max = Math.max(max, n);
+      });
+      var bw = w / nbins, s = viewer.state;
+      var a = CM.toDay(s.start), z = CM.toDay(s.end);
+      if (brush) { a = Math.min(brush[0], brush[1]); z = Math.max(brush[0], brush[1]); }
+      bins.forEach(function (b, i) {
+        var y = h, inside = lo + (i + 1) * width - 1 >= a && lo + i * width <= z;
+        viewer.cfg.types.forEach(function (t) {
+          var n = b[t.id];
+          if (!n) return;
+          var bh = (n / max) * (h - 2);
+          ctx.globalAlpha = inside ? 0.95 : 0.3;
+          ctx.fillStyle = t.color;
+          ctx.fillRect(i * bw, y - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+          y -= bh;
+        });
+      });
+      ctx.globalAlpha = 1;
+      var x0 = ((a - lo) / span) * w, x1 = ((z - lo + 1) / span) * w;
+      ctx.strokeStyle = "#2a6fb0";
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(Math.max(0.75, x0), 0.75, Math.max(2, x1 - x0) - 1.5, h - 1.5);
+    }
+    ui.drawHistogram = draw;
+    function reload() {
+      // after the events: the first paint never waits for the histogram
+      if (!viewer.renderCount || viewer.pending) return;
+      var p = viewer.queryParams ? viewer.queryParams() : null;
+      if (p) p.delete("datetime");
+      var k = (p ? p.toString() : "") + "|" + viewer.visibleTypes().join();
+      if (k === key) return;
+      key = k;
+      viewer.dayCounts().then(function (r) {
+        if (k !== key) return;
+        rows = r;
+        build();
+        draw();
+        viewer.histogram.loads += 1;
+      }).catch(function () { /* the slider works without it */ });
+    }
+    viewer.on(CM.debounce(reload, 100));
+    function dayAt(e) {
+      var r = canvas.getBoundingClientRect();
+      return lo + Math.floor(((e.clientX - r.left) / r.width) * span);
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      brush = [dayAt(e), dayAt(e)];
+      canvas.setPointerCapture(e.pointerId);
+      draw();
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!brush) return;
+      brush[1] = dayAt(e);
+      draw();
+    });
+    canvas.addEventListener("pointerup", function (e) {
+      if (!brush) return;
+      var a = Math.min(brush[0], dayAt(e)), b = Math.max(brush[0], dayAt(e));
+      brush = null;
+      if (a === b) {  // a click: that bin
+        a = lo + binOf(a) * width;
+        b = Math.min(hi, a + width - 1);
+      }
+      choose(Math.max(lo, a), Math.min(hi, b));
+    });
+    window.addEventListener("resize", CM.debounce(draw, 100));
+    draw();
+  }
 
   // ---- filters ---------------------------------------------------------------------------
   CM.addFilters = function (viewer, opts) {
     var s = viewer.state, ui = {};
     var ctl = control("topleft", "cm-filters", function (box) {
       var details = el("details");
-      details.open = !!(s.actor || s.status || s.q);
+      details.open = !!(s.actor || s.status || s.q || s.precise);
       details.appendChild(el("summary", null, "Filters"));
       ui.q = el("input"); ui.q.type = "search"; ui.q.name = "q"; ui.q.value = s.q;
       ui.q.placeholder = "summary, place, quote…";
@@ -253,12 +335,17 @@
         var o = el("option", null, v || "any"); o.value = v; ui.status.appendChild(o);
       });
       ui.status.value = s.status;
+      ui.precise = el("input"); ui.precise.type = "checkbox"; ui.precise.name = "precise";
+      ui.precise.checked = !!s.precise;
       ui.start = el("input"); ui.start.type = "date"; ui.start.name = "start";
       ui.end = el("input"); ui.end.type = "date"; ui.end.name = "end";
       var reset = el("button", "cm-reset", "Reset filters"); reset.type = "button";
       details.appendChild(labelled("Text", ui.q));
       details.appendChild(labelled("Actor", ui.actor));
       details.appendChild(labelled("Status", ui.status));
+      var precise = labelled("Precise places only", ui.precise);
+      precise.title = "Only events placed at a named place (no areas, no 'near', no assumed place)";
+      details.appendChild(precise);
       details.appendChild(labelled("From", ui.start));
       details.appendChild(labelled("To", ui.end));
       details.appendChild(reset);
@@ -275,6 +362,7 @@
       s.q = ui.q.value.trim();
       s.actor = ui.actor.value.trim();
       s.status = ui.status.value;
+      s.precise = ui.precise.checked;
       viewer.refresh();
     }, 300);
     ["input", "change"].forEach(function (ev) {
@@ -282,6 +370,7 @@
       ui.actor.addEventListener(ev, apply);
       ui.status.addEventListener(ev, apply);
     });
+    ui.precise.addEventListener("change", apply);
     function dates() {
       if (CM.toDay(ui.start.value) === null || CM.toDay(ui.end.value) === null) return;
       if (viewer.setWindow) viewer.setWindow(ui.start.value, ui.end.value);
@@ -290,8 +379,8 @@
     ui.start.addEventListener("change", dates);
     ui.end.addEventListener("change", dates);
     ui.reset.addEventListener("click", function () {
-      ui.q.value = ""; ui.actor.value = ""; ui.status.value = "";
-      s.q = ""; s.actor = ""; s.status = "";
+      ui.q.value = ""; ui.actor.value = ""; ui.status.value = ""; ui.precise.checked = false;
+      s.q = ""; s.actor = ""; s.status = ""; s.precise = false;
       var ext = viewer.cfg.extent || {};
       if (viewer.setWindow && ext.start) viewer.setWindow(ext.start, ext.end);
       else viewer.refresh();
@@ -349,8 +438,8 @@
       });
     }
     function staticDownload(a) {
-      var shown = [];
-      Object.keys(viewer.features).forEach(function (k) { shown.push(viewer.features[k]); });
+      // what the status line counts: the events drawn and those without a location
+      var shown = viewer.matching || [];
       var blob = new Blob([JSON.stringify({ type: "FeatureCollection", features: shown })],
         { type: "application/geo+json" });
       if (a.href && a.href.indexOf("blob:") === 0) URL.revokeObjectURL(a.href);
@@ -379,6 +468,37 @@
         else a.hidden = true;
       });
     });
+  };
+
+  // ---- what the URL asked for that the map could not apply --------------------------------
+  CM.addNotices = function (viewer) {
+    var box = null, list = null, shown = 0;
+    control("topleft", "cm-notice", function (b) {
+      box = b;
+      box.setAttribute("role", "status");
+      box.hidden = true;
+      var close = el("button", "cm-notice-close", "×");
+      close.type = "button";
+      close.setAttribute("aria-label", "Dismiss");
+      close.addEventListener("click", function () { box.hidden = true; });
+      box.appendChild(close);
+      box.appendChild(el("strong", null, "Parts of this link were not applied"));
+      list = el("ul");
+      box.appendChild(list);
+    }).addTo(viewer.map);
+    function sync() {
+      var notes = viewer.notices || [];
+      if (notes.length === shown) return;
+      for (var i = shown; i < notes.length; i++) {
+        var li = el("li", null, notes[i].text);
+        li.setAttribute("data-param", notes[i].param);
+        list.appendChild(li);
+      }
+      shown = notes.length;
+      box.hidden = false;
+    }
+    viewer.on(sync);
+    sync();
   };
 
   // ---- "data as of" stamp ----------------------------------------------------------------

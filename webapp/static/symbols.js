@@ -90,10 +90,20 @@
       dl.appendChild(el("dd", null, v));
     }
     var dates = p.date_start === p.date_end ? p.date_start : p.date_start + " – " + p.date_end;
+    var assumed = CM.assumed(p);
     row("When", dates + " (precision: " + (p.date_precision || "day") + ")");
+    if (assumed.date) {
+      row("Date assumed", "no date is stated: the event is dated by its report" +
+        (p.reported_at ? " (" + p.reported_at + ")" : ""));
+    }
     var place = p.location_name || "unknown place";
     if (p.name_in_text && p.name_in_text !== p.location_name) place += " (“" + p.name_in_text + "”)";
     row("Where", place + (p.geo_precision ? " (precision: " + p.geo_precision + ")" : ""));
+    if (assumed.place) {
+      row("Place assumed", "the report's sentence names no place: this is the place of the " +
+        "article or of the sentence before");
+    }
+    if (assumed.date || assumed.place) box.className += " cm-assumed";
     row("Actors", [p.actor1, p.actor2].filter(Boolean).join(" / "));
     row("Claimed by", p.claimed_by);
     row("Status", p.status);
@@ -113,7 +123,9 @@
       var ol = el("ol");
       list.forEach(function (s) {
         var li = el("li", "cm-source");
-        var title = s.title || s.publisher || "Untitled article (" + s.source_id + ")";
+        // thin metadata: say what is known (the outlet, the day) rather than an article id
+        var title = s.title || (s.publisher ? s.publisher + (s.published_at ? ", report of " + s.published_at : "") :
+          s.published_at ? "Report of " + s.published_at : "A report");
         var href = CM.safeHref(s.url);
         var t1 = href ? el("a", null, title) : el("span", null, title);
         if (href) {
@@ -122,7 +134,8 @@
           t1.setAttribute("rel", "noopener noreferrer");
         }
         li.appendChild(t1);
-        var meta = [s.publisher, s.published_at].filter(Boolean).join(", ");
+        var meta = s.title ? [s.publisher, s.published_at].filter(Boolean).join(", ") : "";
+        if (!href) meta = (meta ? meta + "; " : "") + (s.title ? "no link recorded" : "no title or link recorded");
         if (meta) li.appendChild(el("span", "cm-source-meta", " — " + meta));
         if (s.quote) li.appendChild(el("blockquote", null, s.quote));
         ol.appendChild(li);

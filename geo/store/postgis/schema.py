@@ -18,7 +18,7 @@ __all__ = ["EXTENSIONS", "FORMAT_NAME", "SCHEMA_VERSION", "ensure"]
 #: Marker in the ``meta`` table that identifies a conflictmap store (as in the SQLite store).
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a step to ``_STEPS`` when it changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Version 1. Event ids and timestamps sort bytewise (``COLLATE "C"``), as SQLite does, so
 #: that paging order is the same on both backends whatever the database's locale.
@@ -79,9 +79,17 @@ CREATE TABLE deletions (
 CREATE INDEX deletions_event ON deletions (event_id);
 CREATE TABLE tokens (name text PRIMARY KEY, sha256 text NOT NULL, created_at text NOT NULL);
 """
+#: Version 2: dated front-line versions (geo.frontlines), one row per source and date.
+_FRONT_LINES = (
+    'CREATE TABLE front_lines (source text COLLATE "C" NOT NULL, valid_from date NOT NULL, '
+    "file_name text NOT NULL, imported_at text NOT NULL, feature_count integer NOT NULL, "
+    "min_lon double precision, min_lat double precision, max_lon double precision, "
+    "max_lat double precision, features text NOT NULL, PRIMARY KEY (source, valid_from))"
+)
+_TABLES += _FRONT_LINES + ";\n"
 
 #: ``_STEPS[v]`` holds the statements that migrate schema ``v`` to ``v + 1``.
-_STEPS: dict[int, tuple[str, ...]] = {}
+_STEPS: dict[int, tuple[str, ...]] = {1: (_FRONT_LINES,)}
 
 
 def _lock_key(conn):

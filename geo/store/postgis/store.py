@@ -25,7 +25,13 @@ from psycopg.conninfo import conninfo_to_dict
 
 from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
-from geo.exc import ConflictError, NotFoundError, StoreError, ValidationError
+from geo.exc import (
+    ConflictError,
+    NotFoundError,
+    QueryTimeoutError,
+    StoreError,
+    ValidationError,
+)
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import schema
 from geo.store.postgis.query import select_page, where_clause
@@ -53,6 +59,11 @@ def _event_of(row):
 
 def _first(row):
     return row[0]
+
+
+def _set_timeout(conn, seconds):
+    """Set ``statement_timeout`` for the rest of the open transaction (at least 1 ms)."""
+    conn.execute(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
 
 
 def _hash_secret(secret):
@@ -91,7 +102,7 @@ class PostGISStore(EventStore):
         conflictmap store (or is newer than this code).
     """
 
-    capabilities = frozenset({"concurrent_writers", "extent", "features"})
+    capabilities = frozenset({"concurrent_writers", "extent", "features", "front_lines"})
 
     def __init__(self, url):
         self.url = str(url)
@@ -264,7 +275,7 @@ class PostGISStore(EventStore):
         """
         sql, params = self._select("e.json", q)
         return self._stream(sql, params, _event_of, small=q.limit is not None and
-                            q.limit <= _PAGE)  # fmt: skip
+                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -273,17 +284,27 @@ class PostGISStore(EventStore):
         ensure_ascii=False, separators=(",", ":"))``).
         """
         sql, params = self._select("e.feature", q)
-        return self._stream(sql, params, _first, small=q.limit is not None and q.limit <= _PAGE)
+        return self._stream(sql, params, _first, small=q.limit is not None and
+                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
 
-    def _stream(self, sql, params, row, *, small) -> Iterator:
-        """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read)."""
+    def _stream(self, sql, params, row, *, small, timeout=None) -> Iterator:
+        """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read).
+
+        ``timeout`` (seconds) is PostgreSQL's ``statement_timeout`` for the query and, when
+        it streams, for each fetch of the next rows (the consumer's time between fetches is
+        not counted), like the SQLite store's deadline."""
         if getattr(self._local, "depth", 0) > 0:
             yield from map(row, self._read(sql, params))
             return
         conn = self._take_reader()
         try:
             if small:
-                rows = conn.execute(sql, params).fetchall()
+                if timeout:
+                    with conn.transaction():
+                        _set_timeout(conn, timeout)
+                        rows = conn.execute(sql, params).fetchall()
+                else:
+                    rows = conn.execute(sql, params).fetchall()
                 self._give_reader(conn)
                 conn = None
                 yield from map(row, rows)
@@ -291,11 +312,15 @@ class PostGISStore(EventStore):
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             # Every row will be read: plan for the whole result, not for the first rows.
             conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            if timeout:
+                _set_timeout(conn, timeout)
             with conn.cursor(name="conflictmap_stream") as cursor:
                 cursor.execute(sql, params)
                 while rows := cursor.fetchmany(_CHUNK):
                     yield from map(row, rows)
             conn.execute("COMMIT")
+        except psycopg.errors.QueryCanceled as err:
+            raise self._timeout(timeout) from err
         except psycopg.Error as err:
             raise self._error(err, "cannot read") from err
         finally:
@@ -323,20 +348,58 @@ class PostGISStore(EventStore):
         conn.close()
 
     def count(self, q=_ALL):
-        """Return how many events match ``q`` (ignoring limit and offset)."""
-        where, params = where_clause(q)
-        return self._read(f"SELECT count(*) FROM events e WHERE {where}", params, one=True)[0]
+        """Return how many events match ``q`` (ignoring limit and offset).
+
+        Raises
+        ------
+        QueryTimeoutError
+            When counting takes longer than ``q.timeout`` seconds.
+        """
+        return self._count(q, None)
 
     def count_at_most(self, q, cap):
-        """Return how many events match ``q`` when at most ``cap``, else None (the matches
-        are counted up to ``cap + 1``: see ``EventStore.count_at_most``)."""
-        where, params = where_clause(q)
-        n = self._read(
-            f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) AS m",
-            [*params, cap + 1],
-            one=True,
-        )[0]
+        """Return how many events match ``q`` when at most ``cap``, else None: the matches are
+        counted up to ``cap + 1`` (``LIMIT`` in a subquery), so a page of a query matching
+        millions costs no full count (see ``EventStore.count_at_most``)."""
+        n = self._count(q, cap + 1)
         return n if n <= cap else None
+
+    def _count(self, q, most):
+        where, params = where_clause(q)
+        sql = f"SELECT count(*) FROM events e WHERE {where}"
+        if most is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) s"
+            params = [*params, most]
+        if not q.timeout or getattr(self._local, "depth", 0) > 0:
+            return self._read(sql, params, one=True)[0]
+        conn = self._take_reader()
+        try:
+            with conn.transaction():
+                _set_timeout(conn, q.timeout)
+                return conn.execute(sql, params).fetchone()[0]
+        except psycopg.errors.QueryCanceled as err:
+            raise self._timeout(q.timeout) from err
+        except psycopg.Error as err:
+            raise self._error(err, "cannot read") from err
+        finally:
+            self._give_reader(conn)
+
+    def _timeout(self, seconds):
+        return QueryTimeoutError(
+            f"the query on store {self._where} took more than its {seconds:g} s and was "
+            "stopped; narrow it (a smaller bbox or date window, fewer words) or try again later",
+            retry_after=max(1, round(seconds)),
+        )
+
+    def day_counts(self, q=_ALL):
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        where, params = where_clause(q)
+        rows = self._read(
+            f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
+        )
+        return [(r[0].isoformat(), r[1], r[2]) for r in rows]
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):
         """Insert or replace events by id, in one transaction, and return a ``PutResult``.
@@ -543,6 +606,32 @@ class PostGISStore(EventStore):
         return [{"name": r[0], "created_at": r[1]} for r in rows]
 
     # -- copies ----------------------------------------------------------------------------
+
+    # -- front lines (geo.store.postgis.frontlines) -----------------------------------------
+
+    def put_front_lines(self, version, *, replace=False):
+        """Store a ``FrontLineVersion`` (see ``EventStore.put_front_lines``)."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.put(self, version, replace=replace)
+
+    def front_line_versions(self, sources=()):
+        """Return the stored front-line versions' descriptions, by source then date."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.versions(self, tuple(sources))
+
+    def get_front_lines(self, source, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.get(self, source, valid_from)
+
+    def delete_front_lines(self, source, valid_from):
+        """Delete one stored front-line version; return whether it existed."""
+        from geo.store.postgis import frontlines
+
+        return frontlines.delete(self, source, valid_from)
 
     def records(self, kind):
         """Yield every record of ``kind`` as it is stored (see ``EventStore.records``)."""

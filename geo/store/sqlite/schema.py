@@ -142,8 +142,18 @@ CREATE TABLE deletions (
 CREATE INDEX deletions_event ON deletions(event_id);
 CREATE TABLE tokens (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at TEXT NOT NULL);
 """
-
-
+#: Tables created on open when missing: additions that change nothing stored (a store made
+#: before them gains them, and an older conflictmap opening the file ignores them).
+#: ``front_lines``: dated front-line versions (geo.frontlines), one row per source and date.
+_ADDED_TABLES = (
+    (
+        "front_lines",
+        "CREATE TABLE IF NOT EXISTS front_lines (source TEXT NOT NULL, valid_from TEXT NOT NULL, "
+        "file_name TEXT NOT NULL, imported_at TEXT NOT NULL, feature_count INTEGER NOT NULL, "
+        "min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL, features TEXT NOT NULL, "
+        "PRIMARY KEY (source, valid_from))",
+    ),
+)
 #: Indexes created on open when missing (adding one needs no schema version change). With
 #: ``deleted`` second, counts of live events read only the index.
 _INDEXES = (
@@ -257,8 +267,9 @@ def ensure(conn, path):
 
 
 def _ensure_indexes(conn):
-    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    missing = [sql for sql in _INDEXES if sql.split()[5] not in existing]
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    missing = [sql for name, sql in _ADDED_TABLES if name not in existing]
+    missing += [sql for sql in _INDEXES if sql.split()[5] not in existing]
     if not missing:
         return
     try:

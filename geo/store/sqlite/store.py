@@ -20,7 +20,7 @@ from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore
-from geo.store.sqlite import health, schema
+from geo.store.sqlite import frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import (
     day,
@@ -177,7 +177,7 @@ class SQLiteStore(EventStore):
     0
     """
 
-    capabilities = frozenset({"bulk", "extent", "features", "kept_metadata"})
+    capabilities = frozenset({"bulk", "extent", "features", "front_lines", "kept_metadata"})
 
     def __init__(self, path):
         self.path = Path(path).expanduser().absolute()
@@ -646,6 +646,18 @@ class SQLiteStore(EventStore):
                 conn.set_progress_handler(None, 0)
         return n if cap is None or n <= cap else None
 
+    def day_counts(self, q=_ALL):
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = (
+            f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
+            "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
+        )
+        try:
+            return [tuple(r) for r in self._conn().execute(sql, params)]
+        except sqlite3.DatabaseError as err:
+            raise self._read_error(err) from err
+
     def _count_by_first_days(self, conn, q, most):
         """Return how many events match ``q``, counting no further than ``most``."""
         counted = [0]
@@ -889,6 +901,24 @@ class SQLiteStore(EventStore):
         """Return ``[{name, created_at}]`` of every token (never the secrets)."""
         rows = self._conn().execute("SELECT name, created_at FROM tokens ORDER BY name")
         return [{"name": r[0], "created_at": r[1]} for r in rows]
+
+    # -- front lines (geo.store.sqlite.frontlines) ------------------------------------------
+
+    def put_front_lines(self, version, *, replace=False):
+        """Store a ``FrontLineVersion`` (see ``EventStore.put_front_lines``)."""
+        return frontlines.put(self, version, replace=replace)
+
+    def front_line_versions(self, sources=()):
+        """Return the stored front-line versions' descriptions, by source then date."""
+        return frontlines.versions(self, tuple(sources))
+
+    def get_front_lines(self, source, valid_from):
+        """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
+        return frontlines.get(self, source, valid_from)
+
+    def delete_front_lines(self, source, valid_from):
+        """Delete one stored front-line version; return whether it existed."""
+        return frontlines.delete(self, source, valid_from)
 
     # -- copies ----------------------------------------------------------------------------
 
