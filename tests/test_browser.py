@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -90,7 +91,21 @@ def _popup_id(page, events):
     page.wait_for_function(
         "() => document.querySelectorAll('.leaflet-popup .cm-popup').length === 1", timeout=5000
     )
+    _wait_still(page)
     return popup.get_attribute("data-event-id")
+
+
+def _wait_still(page, timeout=5.0):
+    """Wait until the map's centre stops moving (a popup's auto-pan is animated)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        state = viewer_state(page)
+        here = (round(state["lat"], 6), round(state["lon"], 6), state["zoom"])
+        if here == last:
+            return
+        last = here
+        page.wait_for_timeout(300)
 
 
 def test_page_loads_offline_with_every_event_drawn(rec, base_url, events):
