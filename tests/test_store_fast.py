@@ -385,3 +385,37 @@ def test_schema_4_store_keeps_its_free_text_after_the_migration(store, tmp_path)
         again.put_events([area.replace(summary="Retreat from the town")], overwrite_reviewed=True)
         assert list(again.query(EventQuery(text="Суджа"))) == []
         assert [e.event_id for e in again.query(EventQuery(text="retreat"))] == ["ev-area"]
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_migration_leaves_the_old_store_whole(store, tmp_path, monkeypatch):
+    """A migration that fails (here: the disk fills up half-way) is a StoreError naming the
+    file, and the schema-4 store is left as it was: the next open migrates it."""
+    from geo.exc import StoreError
+    from geo.store.sqlite import migrations
+
+    store.put_events(_varied())
+    expected = list(store.query_features())
+    store.close()
+    path = tmp_path / "events.sqlite"
+    downgrade_to_4(path)
+    calls = []
+
+    def failing(event):
+        calls.append(event.event_id)
+        if len(calls) == 3:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(event)
+
+    real = migrations.pack_document
+    monkeypatch.setattr(migrations, "pack_document", failing)
+    with pytest.raises(StoreError, match=r"from schema version 4 to 5: database or disk is full"):
+        SQLiteStore(path)
+    conn = sqlite3.connect(path)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    conn.close()
+    assert version == ("4",) and {"json", "feature"} <= columns
+    monkeypatch.undo()
+    with SQLiteStore(path) as again:
+        assert list(again.query_features()) == expected
