@@ -541,3 +541,40 @@ def test_a_warning_of_an_event_is_no_report_of_it(text):
 )
 def test_a_warning_that_tells_a_past_event_reports_it(text):
     assert place_text(text, one(text)) == "Kupiansk"
+
+
+def test_an_unknown_place_west_of_a_known_one_is_placed_near_it():
+    text = "Israeli jets struck tents in the al-Qarara area west of Khan Younis on Tuesday."
+    event = one(text)
+    assert event.place is not None and event.place.country_code == "PS" and event.near
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The General Staff did not comment on casualties.",
+        "The ministry did not confirm the strike on Sevastopol.",
+    ],
+)
+def test_what_a_source_does_not_tell_is_no_report(text):
+    assert events(text) == []
+
+
+def test_no_one_counts_nobody():
+    found = events("No one was killed when a missile hit a warehouse in Chernihiv on Thursday.")
+    assert found and all(not e.counts for e in found)
+
+
+def test_an_obligation_to_come_is_no_report():
+    assert (
+        events("Under the deal, the brigades are to withdraw from Huliaipole within a week.") == []
+    )
+
+
+def test_without_a_publication_date_an_old_date_is_history_beside_the_latest_stated():
+    text = (
+        "Rebels first seized Kidal in March 2012.\n\n"
+        "On 14 November 2023, the army retook Kidal after two days of fighting."
+    )
+    found = find_events(text, published=None)
+    assert [e.date_start for e in found] == [date(2023, 11, 14)]

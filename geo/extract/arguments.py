@@ -197,8 +197,8 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
                               token.idx - base, token.idx - base + len(token)))  # fmt: skip
     for fields, start, _ in found:
         num = _count_token(sent, base + start)
-        if num is None or _included(num) or fields.get("high") == 0:
-            continue  # "including 3 children" is part of a count; "0 killed" counts nobody
+        if num is None or _included(num) or fields.get("high") == 0 or _denied(num):
+            continue  # "including 3 children" is part of a count; "0 killed", "no one" nobody
         noun = num.head if num.dep_ in ("nummod", "quantmod", "compound", "amod") else num
         if num.dep_ == "pobj" and num.head.lower_ == "of":
             noun = num.head.head  # "five of them"
@@ -258,6 +258,15 @@ def _included(num) -> bool:
         if anc.lower_ in ("including", "incl", "incl."):
             return True
     return False
+
+
+def _denied(num) -> bool:
+    """Return whether a number is denied: "no one was killed", "not one soldier"."""
+    return (
+        num.i > 0
+        and num.doc[num.i - 1].lower_ in ("no", "not")
+        or any(c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in num.children)
+    )
 
 
 def _one_person(trig):

@@ -26,6 +26,9 @@ _IRREALIS_GOVERNORS = frozenset(
     prospect ability capacity readiness
     """.replace("?", "").split()
 )
+#: Verbs of telling: negated, what they govern is not reported ("did not comment on
+#: casualties", "did not confirm the capture").
+_UNSAID = frozenset("comment confirm disclose specify reveal elaborate detail".split())
 #: Of those, the ones after which an attack did take place ("tried to storm the town").
 _ATTEMPTS = frozenset("try attempt".split())
 _MODALS = frozenset("would could might may should must can will shall ca wo".split())
@@ -343,12 +346,20 @@ def is_unreal(token) -> bool:
             continue
         prev = chain[i - 1]
         lemma = tok.lemma_.lower()
+        if lemma in _UNSAID and any(c.dep_ == "neg" for c in tok.children):
+            return True  # "did not comment on casualties", "gave no details of the attack"
         if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
             lemma in _IRREALIS_GOVERNORS
         ):
             if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
                 break  # "warned that forces had shelled X", "X was shelled, officials warned"
             return True
+        if (
+            prev.dep_ == "xcomp"
+            and lemma == "be"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
+        ):
+            return True  # "troops are to withdraw within 60 days": an obligation to come
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"

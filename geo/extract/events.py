@@ -228,7 +228,19 @@ def find_events_in(
         counts = counts_for(sent, triggers) if not extra else {}
         sent_cands = cands.get(sent.start, [])
         found = [
-            _mention(k, trig, counts, extra, sent, sent_cands, dates, ref, previous_date, namer)
+            _mention(
+                k,
+                trig,
+                counts,
+                extra,
+                sent,
+                sent_cands,
+                dates,
+                ref,
+                previous_date,
+                namer,
+                history_ref=resolve,
+            )
             for k, trig in enumerate(triggers)
         ]
         if found and not any(m.unreported is None for m in found):
@@ -410,8 +422,12 @@ def _latest_stated(text):
     return Reference(latest, latest + timedelta(days=6))
 
 
-def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer):
-    """Return the EventMention of one trigger of a sentence."""
+def _mention(
+    k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer, *, history_ref=None
+):
+    """Return the EventMention of one trigger of a sentence. ``history_ref`` is what an old
+    date is measured against: the publication date, else the latest full date the text
+    states."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
     where = best.place if best else None
@@ -433,7 +449,7 @@ def _mention(k, trig, counts, extra, sent, cands, dates, ref, previous_date, nam
                 where, near = ranked[0][1].place, True
     when = event_date(trig, dates, ref, previous_date)
     why = None
-    if is_history(when, ref, sent.text):
+    if is_history(when, ref if ref is not None else history_ref, sent.text):
         why = "history"
     elif when is None:
         why = "undated"

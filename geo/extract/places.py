@@ -319,8 +319,20 @@ def _anchor(token):
     return anchor
 
 
+_DIRECTIONS = frozenset(
+    "north south east west northeast northwest southeast southwest north-east north-west "
+    "south-east south-west northeast northwest".split()
+)
+
+
 def preposition(token):
-    """Return the preposition that governs a place (through "the outskirts of"), or None."""
+    """Return the preposition that governs a place (through "the outskirts of"), or None;
+    "near" for a place a direction is measured from ("west of Khan Younis")."""
+    head = token
+    while head.dep_ == "conj":
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+        return "near"
     prep, _ = _attach(_anchor(token))
     return prep
 
