@@ -419,3 +419,29 @@ def test_a_failed_migration_leaves_the_old_store_whole(store, tmp_path, monkeypa
     monkeypatch.undo()
     with SQLiteStore(path) as again:
         assert list(again.query_features()) == expected
+
+
+@pytest.mark.sqlite_only
+def test_two_processes_opening_one_old_store(store, tmp_path, monkeypatch):
+    """While one process migrates a schema-4 store, another is told to open it again later;
+    a process that waited and finds it migrated goes on without migrating it twice."""
+    from geo.exc import StoreError
+    from geo.store.sqlite import migrations
+    from geo.store.sqlite import store as sqlite_store
+
+    store.put_events(_varied())
+    store.close()
+    path = tmp_path / "events.sqlite"
+    downgrade_to_4(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # as a migrating process holds the write lock
+    monkeypatch.setattr(sqlite_store, "BUSY_SECONDS", 0.2)
+    with pytest.raises(StoreError, match="another process is bringing it up to date"):
+        SQLiteStore(path)
+    holder.execute("ROLLBACK")
+    with SQLiteStore(path) as migrated:  # now at version 5
+        assert migrated.count() == len(_varied())
+        conn = migrated._conn()
+        assert migrations.migrate(conn, 4) == 5  # a late waiter: nothing done twice
+        assert migrated.count() == len(_varied())
+    holder.close()

@@ -256,11 +256,15 @@ def ensure(conn, path):
             meta["schema_version"] = str(migrate(conn, old))
         except sqlite3.Error as err:
             now = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            remedy = (
+                "another process is bringing it up to date: open it again when that is done"
+                if "locked" in str(err)
+                else "free disk space or make the file writable, then open it again"
+            )
             raise StoreError(
                 f"cannot bring store {str(path)!r} from schema version {old} to "
                 f"{SCHEMA_VERSION}: {err}; it is left whole at version {now[0]} (each step is "
-                "one transaction): free disk space or make the file writable, then open it "
-                "again"
+                f"one transaction): {remedy}"
             ) from err
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
