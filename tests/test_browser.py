@@ -453,6 +453,24 @@ def test_more_events_than_a_page_fetches(browser, app, events):
     rec.close()
 
 
+def test_more_events_than_the_api_counts(browser, app, events):
+    """Past NUMBER_MATCHED_MAX the API leaves numberMatched out: the viewer reads the next
+    link and says that many more match."""
+    app.config["MAP_FETCH_LIMIT"] = 10
+    app.config["NUMBER_MATCHED_MAX"] = 5
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + "/map")
+        wait_drawn(page)
+        state = viewer_state(page)
+        assert state["shown"] == 10 and state["matched"] is None
+        status = page.locator(".cm-status").inner_text()
+        assert status.startswith("Showing 10 of many more matching events")
+    rec.assert_clean()
+    rec.close()
+
+
 def test_events_stacked_on_one_area_are_each_reachable(browser, app, store):
     """Several events at one oblast share its fill and a click offers each of them."""
     square = [[[35.0, 51.0], [37.0, 51.0], [37.0, 52.0], [35.0, 52.0], [35.0, 51.0]]]

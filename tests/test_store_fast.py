@@ -385,3 +385,63 @@ def test_schema_4_store_keeps_its_free_text_after_the_migration(store, tmp_path)
         again.put_events([area.replace(summary="Retreat from the town")], overwrite_reviewed=True)
         assert list(again.query(EventQuery(text="Суджа"))) == []
         assert [e.event_id for e in again.query(EventQuery(text="retreat"))] == ["ev-area"]
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_migration_leaves_the_old_store_whole(store, tmp_path, monkeypatch):
+    """A migration that fails (here: the disk fills up half-way) is a StoreError naming the
+    file, and the schema-4 store is left as it was: the next open migrates it."""
+    from geo.exc import StoreError
+    from geo.store.sqlite import migrations
+
+    store.put_events(_varied())
+    expected = list(store.query_features())
+    store.close()
+    path = tmp_path / "events.sqlite"
+    downgrade_to_4(path)
+    calls = []
+
+    def failing(event):
+        calls.append(event.event_id)
+        if len(calls) == 3:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(event)
+
+    real = migrations.pack_document
+    monkeypatch.setattr(migrations, "pack_document", failing)
+    with pytest.raises(StoreError, match=r"from schema version 4 to 5: database or disk is full"):
+        SQLiteStore(path)
+    conn = sqlite3.connect(path)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    conn.close()
+    assert version == ("4",) and {"json", "feature"} <= columns
+    monkeypatch.undo()
+    with SQLiteStore(path) as again:
+        assert list(again.query_features()) == expected
+
+
+@pytest.mark.sqlite_only
+def test_two_processes_opening_one_old_store(store, tmp_path, monkeypatch):
+    """While one process migrates a schema-4 store, another is told to open it again later;
+    a process that waited and finds it migrated goes on without migrating it twice."""
+    from geo.exc import StoreError
+    from geo.store.sqlite import migrations
+    from geo.store.sqlite import store as sqlite_store
+
+    store.put_events(_varied())
+    store.close()
+    path = tmp_path / "events.sqlite"
+    downgrade_to_4(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # as a migrating process holds the write lock
+    monkeypatch.setattr(sqlite_store, "BUSY_SECONDS", 0.2)
+    with pytest.raises(StoreError, match="another process is bringing it up to date"):
+        SQLiteStore(path)
+    holder.execute("ROLLBACK")
+    with SQLiteStore(path) as migrated:  # now at version 5
+        assert migrated.count() == len(_varied())
+        conn = migrated._conn()
+        assert migrations.migrate(conn, 4) == 5  # a late waiter: nothing done twice
+        assert migrated.count() == len(_varied())
+    holder.close()

@@ -146,7 +146,13 @@ def _schemas():
             "properties": {
                 "type": {"type": "string", "enum": ["FeatureCollection"]},
                 "features": {"type": "array", "items": _ref("schemas/Feature")},
-                "numberMatched": {"type": "integer", "minimum": 0},
+                "numberMatched": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "How many events match; left out when more match than "
+                    "the server counts (NUMBER_MATCHED_MAX, or offset + limit when larger): "
+                    "the next link then says that more match.",
+                },
                 "numberReturned": {"type": "integer", "minimum": 0},
                 "timeStamp": {"type": "string", "format": "date-time"},
                 "links": {"type": "array", "items": _ref("schemas/Link")},

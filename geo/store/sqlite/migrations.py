@@ -20,7 +20,10 @@ def migrate(conn, version):
     """
     while version in _STEPS:
         _STEPS[version](conn)
-        version += 1
+        # another process may have migrated the file meanwhile: go on from what it holds
+        version = int(
+            conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        )
     return version
 
 
@@ -118,6 +121,10 @@ def _migrate_4_to_5(conn):
     fts = conn.execute("SELECT value FROM meta WHERE key = 'fts'").fetchone()
     fts = fts is not None and fts[0] == "fts5"
     conn.execute("BEGIN IMMEDIATE")
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version != ("4",):  # another process migrated it while this one waited for the lock
+        conn.execute("COMMIT")
+        return
     try:
         conn.execute("CREATE TABLE event_docs (rid INTEGER PRIMARY KEY, body BLOB NOT NULL)")
         if fts:  # the index keeps no copy of the texts any more

@@ -251,7 +251,21 @@ def ensure(conn, path):
         meta.get("format") == FORMAT_NAME
         and 1 <= int(meta.get("schema_version", "0")) < SCHEMA_VERSION
     ):
-        meta["schema_version"] = str(migrate(conn, int(meta["schema_version"])))
+        old = int(meta["schema_version"])
+        try:
+            meta["schema_version"] = str(migrate(conn, old))
+        except sqlite3.Error as err:
+            now = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            remedy = (
+                "another process is bringing it up to date: open it again when that is done"
+                if "locked" in str(err)
+                else "free disk space or make the file writable, then open it again"
+            )
+            raise StoreError(
+                f"cannot bring store {str(path)!r} from schema version {old} to "
+                f"{SCHEMA_VERSION}: {err}; it is left whole at version {now[0]} (each step is "
+                f"one transaction): {remedy}"
+            ) from err
     if meta.get("format") != FORMAT_NAME:
         raise StoreError(
             f"{str(path)!r} is not a conflictmap event store; its meta format is "
