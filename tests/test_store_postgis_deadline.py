@@ -50,6 +50,8 @@ def test_postgis_queries_stop_at_their_deadline(big_pg_store):
     with pytest.raises(QueryTimeoutError):
         big_pg_store.count_at_most(EventQuery(**SLOW, timeout=1e-6), 100)
     with pytest.raises(QueryTimeoutError):
+        big_pg_store.day_counts(EventQuery(**SLOW, timeout=1e-6))
+    with pytest.raises(QueryTimeoutError):
         list(big_pg_store.query(EventQuery(**SLOW, timeout=1e-6)))
     with pytest.raises(QueryTimeoutError):
         list(big_pg_store.query(EventQuery(**SLOW, limit=10, timeout=1e-6)))

@@ -132,6 +132,16 @@ def test_store_queries_stop_at_their_deadline(big_store):
     assert len([first, *rows]) == 1200
 
 
+def test_the_histogram_stops_at_its_deadline(big_store):
+    app = create_app({"TESTING": True, "STORE": big_store, "QUERY_TIMEOUT": 1e-6})
+    resp = app.test_client().get("/maps/histogram.json?actor=nobody")
+    body = assert_error_shape(resp, 503)
+    assert resp.headers["Retry-After"] == "1" and "time limit" in body["error"]
+    with pytest.raises(QueryTimeoutError):
+        big_store.day_counts(EventQuery(timeout=1e-6))
+    assert sum(n for _, _, n in big_store.day_counts(EventQuery(timeout=30))) == 20_000
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "geojson"])
 def test_a_query_past_its_deadline_is_a_503_with_retry_after(big_store, fmt):
     app = create_app({"TESTING": True, "STORE": big_store, "QUERY_TIMEOUT": 1e-6})

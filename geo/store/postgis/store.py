@@ -392,13 +392,27 @@ class PostGISStore(EventStore):
         )
 
     def day_counts(self, q=_ALL):
-        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query,
+        stopped at ``q.timeout`` with ``QueryTimeoutError``)."""
         where, params = where_clause(q)
-        rows = self._read(
+        sql = (
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
-            "GROUP BY 1, 2 ORDER BY 1, 2",
-            params,
+            "GROUP BY 1, 2 ORDER BY 1, 2"
         )
+        if not q.timeout or getattr(self._local, "depth", 0) > 0:
+            rows = self._read(sql, params)
+        else:
+            conn = self._take_reader()
+            try:
+                with conn.transaction():
+                    _set_timeout(conn, q.timeout)
+                    rows = conn.execute(sql, params).fetchall()
+            except psycopg.errors.QueryCanceled as err:
+                raise self._timeout(q.timeout) from err
+            except psycopg.Error as err:
+                raise self._error(err, "cannot read") from err
+            finally:
+                self._give_reader(conn)
         return [(r[0].isoformat(), r[1], r[2]) for r in rows]
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):

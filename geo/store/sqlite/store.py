@@ -647,16 +647,27 @@ class SQLiteStore(EventStore):
         return n if cap is None or n <= cap else None
 
     def day_counts(self, q=_ALL):
-        """Return ``[(date_start, event_type, count)]`` of the matching events (one query)."""
+        """Return ``[(date_start, event_type, count)]`` of the matching events (one query,
+        stopped at ``q.timeout`` with ``QueryTimeoutError``)."""
         where, params = schema.where_clause(q, fts=self.fts)
         sql = (
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
             "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
         )
+        conn = self._conn()
+        deadline = Deadline(q.timeout) if q.timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
+            deadline.arm()
         try:
-            return [tuple(r) for r in self._conn().execute(sql, params)]
+            return [tuple(r) for r in conn.execute(sql, params)]
         except sqlite3.DatabaseError as err:
+            if deadline is not None and deadline.expired:
+                raise deadline.error(self.path) from err
             raise self._read_error(err) from err
+        finally:
+            if deadline is not None:
+                conn.set_progress_handler(None, 0)
 
     def _count_by_first_days(self, conn, q, most):
         """Return how many events match ``q``, counting no further than ``most``."""
