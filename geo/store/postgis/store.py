@@ -370,15 +370,20 @@ class PostGISStore(EventStore):
         if most is not None:
             sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT %s) s"
             params = [*params, most]
-        if not q.timeout or getattr(self._local, "depth", 0) > 0:
-            return self._read(sql, params, one=True)[0]
+        return self._read_timed(sql, params, q.timeout)[0][0]
+
+    def _read_timed(self, sql, params, timeout):
+        """Return the rows of ``sql``, stopped past ``timeout`` seconds (PostgreSQL's
+        ``statement_timeout``) with ``QueryTimeoutError``; inside a transaction, untimed."""
+        if not timeout or getattr(self._local, "depth", 0) > 0:
+            return self._read(sql, params)
         conn = self._take_reader()
         try:
             with conn.transaction():
-                _set_timeout(conn, q.timeout)
-                return conn.execute(sql, params).fetchone()[0]
+                _set_timeout(conn, timeout)
+                return conn.execute(sql, params).fetchall()
         except psycopg.errors.QueryCanceled as err:
-            raise self._timeout(q.timeout) from err
+            raise self._timeout(timeout) from err
         except psycopg.Error as err:
             raise self._error(err, "cannot read") from err
         finally:
@@ -399,20 +404,7 @@ class PostGISStore(EventStore):
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
             "GROUP BY 1, 2 ORDER BY 1, 2"
         )
-        if not q.timeout or getattr(self._local, "depth", 0) > 0:
-            rows = self._read(sql, params)
-        else:
-            conn = self._take_reader()
-            try:
-                with conn.transaction():
-                    _set_timeout(conn, q.timeout)
-                    rows = conn.execute(sql, params).fetchall()
-            except psycopg.errors.QueryCanceled as err:
-                raise self._timeout(q.timeout) from err
-            except psycopg.Error as err:
-                raise self._error(err, "cannot read") from err
-            finally:
-                self._give_reader(conn)
+        rows = self._read_timed(sql, params, q.timeout)
         return [(r[0].isoformat(), r[1], r[2]) for r in rows]
 
     def put_events(self, events: Iterable[Event], *, overwrite_reviewed=False):

@@ -623,11 +623,7 @@ class SQLiteStore(EventStore):
                 sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
             n = conn.execute(sql, types).fetchone()[0]
             return n if cap is None or n <= cap else None
-        deadline = Deadline(q.timeout) if q.timeout else None
-        if deadline is not None:
-            conn.set_progress_handler(deadline, PROGRESS_STEPS)
-            deadline.arm()
-        try:
+        with self._deadline(conn, q.timeout):
             if cap is None:
                 n = conn.execute(f"SELECT count(*) FROM events e WHERE {where}", params)
                 n = n.fetchone()[0]
@@ -637,6 +633,18 @@ class SQLiteStore(EventStore):
             else:
                 sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
                 n = conn.execute(sql, [*params, cap + 1]).fetchone()[0]
+        return n if cap is None or n <= cap else None
+
+    @contextmanager
+    def _deadline(self, conn, timeout):
+        """Run the statements of the block under ``timeout`` (SQLite's progress handler):
+        past it they stop with ``QueryTimeoutError``; other database errors are read errors."""
+        deadline = Deadline(timeout) if timeout else None
+        if deadline is not None:
+            conn.set_progress_handler(deadline, PROGRESS_STEPS)
+            deadline.arm()
+        try:
+            yield
         except sqlite3.DatabaseError as err:
             if deadline is not None and deadline.expired:
                 raise deadline.error(self.path) from err
@@ -644,7 +652,6 @@ class SQLiteStore(EventStore):
         finally:
             if deadline is not None:
                 conn.set_progress_handler(None, 0)
-        return n if cap is None or n <= cap else None
 
     def day_counts(self, q=_ALL):
         """Return ``[(date_start, event_type, count)]`` of the matching events (one query,
@@ -655,19 +662,8 @@ class SQLiteStore(EventStore):
             "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
         )
         conn = self._conn()
-        deadline = Deadline(q.timeout) if q.timeout else None
-        if deadline is not None:
-            conn.set_progress_handler(deadline, PROGRESS_STEPS)
-            deadline.arm()
-        try:
+        with self._deadline(conn, q.timeout):
             return [tuple(r) for r in conn.execute(sql, params)]
-        except sqlite3.DatabaseError as err:
-            if deadline is not None and deadline.expired:
-                raise deadline.error(self.path) from err
-            raise self._read_error(err) from err
-        finally:
-            if deadline is not None:
-                conn.set_progress_handler(None, 0)
 
     def _count_by_first_days(self, conn, q, most):
         """Return how many events match ``q``, counting no further than ``most``."""
