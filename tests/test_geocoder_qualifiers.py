@@ -167,3 +167,23 @@ def test_explain_gives_the_features_of_each_score(geocoder):
         for item in explained[:5]:
             assert ranking.score(item.features) == item.score
         assert [c.place for c in geocoder.candidates(query)][:5] == [c.place for c in explained[:5]]
+
+
+@pytest.mark.parametrize(
+    ("query", "side"),
+    [
+        ("Zarichne, eastern Ukraine", "east"),
+        ("Zarichne in western Ukraine", "west"),
+        ("Zarichne, in the west of Ukraine", "west"),
+    ],
+)
+def test_a_side_of_a_country_chooses_the_homonym_on_that_side(geocoder, query, side):
+    loc = geocoder.geocode(query)
+    assert loc.raw["country_code"] == "UA"
+    assert (loc.longitude > 32.0) == (side == "east")  # Ukraine's middle is near 31-32 E
+
+
+@pytest.mark.parametrize("query", ["X, Eastern Province", "X, West Bank"])
+def test_a_capitalised_side_word_is_part_of_a_name(query):
+    (qual,) = parse_query(query).qualifiers
+    assert qual.bearing is None and qual.text == query.split(", ")[1]

@@ -257,6 +257,9 @@ class GazetteerGeocoder(NameMatching):
             if not inside:
                 continue
             direction = 0
+            if area.bearing is not None and area.level != "radius":
+                # "in eastern Ukraine": the side of the area, seen from its point
+                km = distance_km(area.place.lat, area.place.lon, place.lat, place.lon)
             if area.bearing is not None and km:
                 p = area.place
                 turn = abs((ranking.bearing(p.lat, p.lon, place.lat, place.lon) - area.bearing

@@ -58,6 +58,12 @@ _NEAR = re.compile(
     re.I,
 )
 _IN = re.compile(r"^in\s+(.+)$", re.I)
+# "eastern Ukraine", "in the south of Lebanon": a part of an area by its compass side.
+_SIDE = re.compile(
+    r"^(?:in\s+)?(?:the\s+)?(?:(north|south)[\s-]?(east|west)?ern|(east|west)ern)\s+(.+)$"
+    r"|^(?:in\s+)?the\s+(north|south|east|west)(?:[\s-]?(east|west))?\s+of\s+(.+)$",
+    re.I,
+)
 # Words that say who holds an area, not which area ("occupied Donetsk oblast").
 _HOLDERS = re.compile(
     r"^(?:the\s+)?(?:\w+['’]s\s+)?(?:(?:(?:russian|ukrainian|russia|ukraine)[\s-])?"
@@ -87,7 +93,8 @@ class Qualifier:
         "in" (the place lies in that area), "near" (close to that place) or "direction"
         (in the given direction of that place).
     bearing : float or None
-        For "direction": the bearing in degrees from the named place.
+        For "direction": the bearing in degrees from the named place; for "in": the side of
+        the area ("eastern Ukraine": 90), or None.
     """
 
     text: str
@@ -109,6 +116,14 @@ def _qualifier(text):
     text = _HOLDERS.sub("", text.strip())
     if not text:
         return None
+    match = _SIDE.match(text)
+    side = match and (match.group(1) or match.group(3) or match.group(5))
+    if match and side.islower():  # "Eastern Province", "West Bank" are names
+        g = match.groups()
+        word = "".join(w for w in (g[0] or g[2] or g[4], g[1] or g[5]) if w).lower()
+        rest = _HOLDERS.sub("", (g[3] or g[6]).strip())
+        if rest:
+            return Qualifier(rest, "in", DIRECTIONS[word])
     match = _DIRECTION.match(text)
     if match:
         word = match.group(1).lower() + (match.group(2) or "").lower()
