@@ -92,6 +92,12 @@ def start_server(store_path, port, *, threads=4):
     proc = subprocess.Popen(
         [*command, "--threads", str(threads)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log
     )
+    return wait_until_serving(proc, port, log)
+
+
+def wait_until_serving(proc, port, log, what="the server"):
+    """Return ``proc`` once it answers ``/conformance`` on ``port``; raise with its ``log``
+    (a file it writes to) if it exits, and kill it after 60 s."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -103,7 +109,7 @@ def start_server(store_path, port, *, threads=4):
                 raise RuntimeError(log.read().decode(errors="replace")) from None
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("the server did not start within 60 s")
+    raise RuntimeError(f"{what} did not start within 60 s")
 
 
 def percentile(values, p):

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_api import cpu_seconds, free_port, percentile  # noqa: E402
+from bench_api import cpu_seconds, free_port, percentile, wait_until_serving  # noqa: E402
 from bench_store import DAYS, START, put_synthetic  # noqa: E402
 
 from geo.store.base import EventQuery, open_store  # noqa: E402
@@ -52,20 +52,7 @@ def _start(store_url, port, extra):
            "serve", "--port", str(port), "--no-ingest", *extra]  # fmt: skip
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log)
-    import urllib.request
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/conformance", timeout=2).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(log.read().decode(errors="replace")) from None
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the server did not start within 60 s")
+    return wait_until_serving(proc, port, log)
 
 
 def _page_paths(rng, n):

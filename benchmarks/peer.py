@@ -29,7 +29,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_api import cpu_seconds, fill, free_port, percentile, rss_kib, start_server
+from bench_api import (
+    cpu_seconds,
+    fill,
+    free_port,
+    percentile,
+    rss_kib,
+    start_server,
+    wait_until_serving,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Box sizes in degrees (360: the world).
@@ -107,18 +115,7 @@ def start_pygeoapi(python, folder, gpkg, port, max_items):
          f"--port={port}", "pygeoapi.flask_app:APP"],
         env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/conformance", timeout=2).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(log.read().decode(errors="replace")) from None
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("pygeoapi did not start within 60 s")
+    return wait_until_serving(proc, port, log, "pygeoapi")
 
 
 def _paths(deg, n, seed):
