@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from geo.common.paths import DEFAULT_STORE_FILE
-from geo.events.model import Event
-from geo.exc import StoreError
+from geo.events.model import EVENT_TYPES, STATUSES, Event
+from geo.exc import StoreError, ValidationError
 
 __all__ = [
     "CAPABILITIES",
@@ -50,6 +50,51 @@ def default_store_path() -> Path:
 
 
 DEFAULT_STORE = str(default_store_path())
+
+
+def as_tuple(value, name) -> tuple:
+    """Return a query's list parameter as a tuple (one string is one value; None none).
+
+    Raises
+    ------
+    ValidationError
+        Naming ``name`` when the value is not a string nor iterable.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise ValidationError(
+            f"{name} must be a list of strings; got {value!r}", field=name
+        ) from None
+
+
+def vocabulary_filters(q) -> list[tuple[str, tuple[str, ...]]]:
+    """Return ``[(column, values)]`` of the query's type and status filters that are set,
+    each value checked against the codebook (both backends filter on these columns).
+
+    Raises
+    ------
+    ValidationError
+        Naming the filter when a value is not in the codebook.
+    """
+    out = []
+    for name, values, column, choices in (
+        ("types", q.types, "event_type", EVENT_TYPES),
+        ("statuses", q.statuses, "status", STATUSES),
+    ):
+        values = as_tuple(values, name)
+        for value in values:
+            if value not in choices:
+                raise ValidationError(
+                    f"{name} must be among {', '.join(choices)}; got {value!r}", field=name
+                )
+        if values:
+            out.append((column, values))
+    return out
 
 
 @dataclass(frozen=True)

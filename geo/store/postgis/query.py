@@ -13,9 +13,9 @@ import unicodedata
 
 from geo.common.bbox import BBox
 from geo.common.dates import DateWindow
-from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import ValidationError
-from geo.store.sqlite.schema import _EXTRA_FILTERS, _tuple
+from geo.store.base import as_tuple, vocabulary_filters
+from geo.store.sqlite.schema import _EXTRA_FILTERS
 
 __all__ = ["search_terms", "select_page", "text_query", "where_clause"]
 
@@ -123,23 +123,13 @@ def where_clause(q):
     """
     clauses = ["NOT e.deleted"] if not q.include_deleted else ["true"]
     params = []
-    ids = _tuple(q.ids, "ids")
+    ids = as_tuple(q.ids, "ids")
     if ids:
         clauses.append("e.event_id = ANY(%s)")
         params.append([str(i) for i in ids])
-    for name, values, column, choices in (
-        ("types", q.types, "event_type", EVENT_TYPES),
-        ("statuses", q.statuses, "status", STATUSES),
-    ):
-        values = _tuple(values, name)
-        for value in values:
-            if value not in choices:
-                raise ValidationError(
-                    f"{name} must be among {', '.join(choices)}; got {value!r}", field=name
-                )
-        if values:
-            clauses.append(f"e.{column} = ANY(%s)")
-            params.append(list(values))
+    for column, values in vocabulary_filters(q):
+        clauses.append(f"e.{column} = ANY(%s)")
+        params.append(list(values))
     start, end = _window(q)
     if q.bbox is not None:
         sql, args = _bbox_clause(q.bbox)
@@ -149,7 +139,7 @@ def where_clause(q):
         # An open end is an unbounded range; the GiST index answers the overlap.
         clauses.append("e.span && daterange(%s::date, %s::date, '[]')")
         params.extend((start, end))
-    actors = [a for a in _tuple(q.actors, "actors") if a and a.strip()]
+    actors = [a for a in as_tuple(q.actors, "actors") if a and a.strip()]
     if actors:
         ors = []
         for actor in actors:

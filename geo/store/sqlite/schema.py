@@ -8,8 +8,8 @@ import sqlite3
 
 from geo.common.bbox import BBox
 from geo.common.dates import DateWindow
-from geo.events.model import EVENT_TYPES, STATUSES
 from geo.exc import StoreError, ValidationError
+from geo.store.base import as_tuple, vocabulary_filters
 from geo.store.sqlite import health
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
@@ -354,19 +354,6 @@ def sliceable(q):
     )
 
 
-def _tuple(value, name):
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    try:
-        return tuple(value)
-    except TypeError:
-        raise ValidationError(
-            f"{name} must be a list of strings; got {value!r}", field=name
-        ) from None
-
-
 def _balanced_or(terms):
     """Return ``terms`` joined with OR as a balanced tree of parentheses.
 
@@ -397,24 +384,14 @@ def where_clause(q, *, fts=True, first_days=None):
     """
     clauses = ["e.deleted = 0"] if not q.include_deleted else ["1 = 1"]
     params = []
-    ids = _tuple(q.ids, "ids")
+    ids = as_tuple(q.ids, "ids")
     if ids:
         # one JSON parameter, however many ids: no limit on bound variables
         clauses.append("e.event_id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps([str(i) for i in ids]))
-    for name, values, column, choices in (
-        ("types", q.types, "event_type", EVENT_TYPES),
-        ("statuses", q.statuses, "status", STATUSES),
-    ):
-        values = _tuple(values, name)
-        for value in values:
-            if value not in choices:
-                raise ValidationError(
-                    f"{name} must be among {', '.join(choices)}; got {value!r}", field=name
-                )
-        if values:
-            clauses.append(f"e.{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
+    for column, values in vocabulary_filters(q):
+        clauses.append(f"e.{column} IN ({', '.join('?' * len(values))})")
+        params.extend(values)
     window = DateWindow.of(q.start, q.end)
     start = window.start.isoformat() if window.start else None
     end = window.end.isoformat() if window.end else None
@@ -438,7 +415,7 @@ def where_clause(q, *, fts=True, first_days=None):
     if end:
         clauses.append("e.date_start <= ?")
         params.append(end)
-    actors = list(dict.fromkeys(a.strip() for a in _tuple(q.actors, "actors") if a and a.strip()))
+    actors = list(dict.fromkeys(a.strip() for a in as_tuple(q.actors, "actors") if a and a.strip()))
     if actors:
         match = (
             "(e.actor1 LIKE ? ESCAPE '\\' OR e.actor2 LIKE ? ESCAPE '\\' "

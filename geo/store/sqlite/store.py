@@ -19,7 +19,7 @@ from geo.common.dates import DateWindow
 from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.exc import NotFoundError, StoreError, ValidationError
-from geo.store.base import EventQuery, EventStore
+from geo.store.base import EventQuery, EventStore, as_tuple
 from geo.store.sqlite import frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import (
@@ -93,10 +93,6 @@ def _event_of(row):
 #: Largest ``offset + limit`` of a page found in ranges of first days; a deeper page sorts
 #: every match once instead.
 SLICED_PAGE_MAX = 5000
-
-
-def _tuple_of(value):
-    return (value,) if isinstance(value, str) else tuple(value or ())
 
 
 def _types_only(q):
@@ -617,7 +613,7 @@ class SQLiteStore(EventStore):
         where, params = schema.where_clause(q, fts=self.fts)
         conn = self._conn()
         if _types_only(q):
-            types = _tuple_of(q.types)
+            types = as_tuple(q.types, "types")
             sql = "SELECT coalesce(sum(live), 0) FROM type_extent"
             if types:
                 sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
@@ -955,7 +951,7 @@ class SQLiteStore(EventStore):
         ``bounds`` is ``[[south, west], [north, east]]`` over the events' boxes, or None.
         Read from ``type_extent``, which every write keeps up to date: no scan.
         """
-        types = _tuple_of(types)
+        types = as_tuple(types, "types")
         sql = (
             "SELECT min(min_start), max(max_end), min(min_lat), min(min_lon), max(max_lat), "
             "max(max_lon) FROM type_extent WHERE live > 0"
