@@ -33,7 +33,7 @@ from geo.exc import (
     ValidationError,
 )
 from geo.store.base import EventQuery, EventStore, PutResult
-from geo.store.postgis import schema
+from geo.store.postgis import frontlines, schema
 from geo.store.postgis.query import select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
@@ -611,33 +611,25 @@ class PostGISStore(EventStore):
         rows = self._read("SELECT name, created_at FROM tokens ORDER BY name")
         return [{"name": r[0], "created_at": r[1]} for r in rows]
 
-    # -- copies ----------------------------------------------------------------------------
-
     # -- front lines (geo.store.postgis.frontlines) -----------------------------------------
 
     def put_front_lines(self, version, *, replace=False):
         """Store a ``FrontLineVersion`` (see ``EventStore.put_front_lines``)."""
-        from geo.store.postgis import frontlines
-
         return frontlines.put(self, version, replace=replace)
 
     def front_line_versions(self, sources=()):
         """Return the stored front-line versions' descriptions, by source then date."""
-        from geo.store.postgis import frontlines
-
         return frontlines.versions(self, tuple(sources))
 
     def get_front_lines(self, source, valid_from):
         """Return the stored ``FrontLineVersion`` of ``source`` from ``valid_from``, or None."""
-        from geo.store.postgis import frontlines
-
         return frontlines.get(self, source, valid_from)
 
     def delete_front_lines(self, source, valid_from):
         """Delete one stored front-line version; return whether it existed."""
-        from geo.store.postgis import frontlines
-
         return frontlines.delete(self, source, valid_from)
+
+    # -- copies ----------------------------------------------------------------------------
 
     def records(self, kind):
         """Yield every record of ``kind`` as it is stored (see ``EventStore.records``)."""
