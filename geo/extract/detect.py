@@ -213,7 +213,7 @@ def _verb_like(token):
 
 def _verbal_adjective(token):
     """A past form the tagger took for an adjective though it governs a subject or an
-    object ("UAF liberated Staromaiorske, ...": ``liberated`` as ``amod``)."""
+    object ("UAF liberated Kodema, ...": ``liberated`` as ``amod``)."""
     return (
         token.pos_ == "ADJ"
         and token.lower_.endswith("ed")
@@ -433,7 +433,7 @@ _LOCATING = frozenset("happen occur take unfold erupt break begin start".split()
 
 def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     """Return whether a noun trigger points back to an event already told ("The attack came
-    on the eve of a summit in Washington", "Both strikes followed ..."): a definite subject
+    days before a donor conference in Berlin", "Both strikes followed ..."): a definite subject
     with nothing of its own (no place, modifier, count or clause), whose verb is neither an
     event word nor one that locates the event ("the attack took place in X")."""
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("nsubj", "nsubjpass"):

@@ -249,7 +249,7 @@ def find_events_in(
             found = [replace(m, unreported=None) if m.unreported == "background"
                      and is_scene(triggers[k].token) else m
                      for k, m in enumerate(found)]  # fmt: skip
-        # "The attack came on the eve of a summit in Washington": a definite noun pointing
+        # "The strike came days before a donor conference in Berlin": a definite noun pointing
         # back to an event of its type already told adds no event (nor its place)
         told_types = {m.event_type for m in out if m.unreported is None}
         trigger_tokens = frozenset(t.token.i for t in triggers)

@@ -327,7 +327,7 @@ _DIRECTIONS = frozenset(
 
 def preposition(token):
     """Return the preposition that governs a place (through "the outskirts of"), or None;
-    "near" for a place a direction is measured from ("west of Khan Younis")."""
+    "near" for a place a direction is measured from ("east of Deir al-Balah")."""
     head = token
     while head.dep_ == "conj":
         head = head.head
@@ -398,7 +398,7 @@ def _is_speaker_side(cand_head):
 def _with_speaker(prep, verb, subj) -> bool:
     """Whether a PP hung on a speech verb tells where the speaker is ("officials said in Kyiv",
     "in Kyiv, officials said") rather than opening the reported clause that the parser attached
-    to the verb ("In the city of Kryvyi Rih, a missile strike killed 10, the governor said"):
+    to the verb ("In the city of Rivne, a strike killed 10, the governor said"):
     the PP follows the verb, or there is no subject, or no verb stands between the
     preposition and the subject."""
     if prep.i > verb.i or subj is None:

@@ -44,7 +44,7 @@ PLACE_VERBS = frozenset(
     control defend hold target pound swamp flood tour visit abandon assault""".split()
 )
 #: Nouns of force whose "on"/"against" object is a place when it is a name ("assaults on
-#: Avdiivka", "a strike on Kherson"): read like the verbs above.
+#: Marinka", "a strike on Sumy"): read like the verbs above.
 _FORCE_NOUNS = frozenset(
     "attack assault strike raid offensive shelling bombardment bombing push advance".split()
 )
@@ -120,7 +120,7 @@ class ParseView:
             first, last = _trimmed(ent)
             label = ent.label_
             if label not in _NUMBER_LABELS and _counts_after(doc, first, last):
-                # "shelled the city of Kherson 47 times": the tagger took the count for part
+                # "shelled the city of Mykolaiv 30 times": the tagger took the count for part
                 # of a name and labelled the whole an organisation; the name alone is left,
                 # with no label of its own
                 while last > first + 1 and doc[last - 1].like_num:
@@ -216,7 +216,7 @@ class ParseView:
     def verb(self, start, end):
         """Return the lemma of the verb whose object or passive subject the span is
         ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"; a noun of
-        force for its "on" object: "assault" in "assaults on Avdiivka"), or ""."""
+        force for its "on" object: "assault" in "assaults on Marinka"), or ""."""
         tok = self._head_noun(start, end)
         if tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "against"):
             noun = tok.head.head
