@@ -239,16 +239,10 @@ def _tally(token):
 
 
 def _sense_of(token, ctx):
-    if token.pos_ == "ADJ" and _tally(token):
-        for sense in senses().get((token.lower_, "ADJ"), ()):
-            if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
-                return sense
     if token.pos_ == "ADJ":
-        for lemma in _ed_stems(token.lower_):
-            for sense in senses().get((lemma, "VERB"), ()):
-                if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
-                    return sense
-        return None
+        tries = [(token.lower_, "ADJ")] if _tally(token) else []
+        tries += [(lemma, "VERB") for lemma in _ed_stems(token.lower_)]
+        return _first_sense(tries, token, ctx)
     pos = "VERB" if token.pos_ in ("VERB", "AUX") else token.pos_
     if pos == "PROPN":
         pos = "NOUN"
@@ -259,7 +253,12 @@ def _sense_of(token, ctx):
         tries.insert(0, (lemma, "VERB"))
     if pos == "VERB" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "pobj"):
         tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
-    for key in tries:
+    return _first_sense(tries, token, ctx)
+
+
+def _first_sense(keys, token, ctx):
+    """Return the first sense of the lexicon keys, in order, whose needs the parse meets."""
+    for key in keys:
         for sense in senses().get(key, ()):
             if all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs):
                 return sense

@@ -216,6 +216,7 @@ def find_events_in(
     article_date: EventDate | None = None  # the latest stated date of a reported event
     in_history = False  # the previous sentence of the paragraph was a history aside
     previous: list[int] = []  # indices in ``out`` of the previous sentence's events
+    told_types: set[str] = set()  # types of the events reported so far (for anaphors)
     pending = None  # numbers of a sentence without an event, for the next sentence's
     for sent in doc.sents:
         if not sent.text.strip() or any(a <= sent.start_char and sent.end_char <= b
@@ -251,7 +252,6 @@ def find_events_in(
                      for k, m in enumerate(found)]  # fmt: skip
         # "The strike came days before a donor conference in Berlin": a definite noun pointing
         # back to an event of its type already told adds no event (nor its place)
-        told_types = {m.event_type for m in out if m.unreported is None}
         trigger_tokens = frozenset(t.token.i for t in triggers)
         anaphors = {m.trigger for k, m in enumerate(found) if m.event_type in told_types
                     and is_anaphor(triggers[k].token, trigger_tokens)}  # fmt: skip
@@ -272,6 +272,7 @@ def find_events_in(
         pending = _lend_counts(sent, triggers, out, previous)
         previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
+        told_types.update(m.event_type for m in found if m.unreported is None)
         # the next sentence continues this one when it follows in the same paragraph and
         # this one reports an event: it inherits this one's stated date
         stated = [m for m in found
