@@ -228,6 +228,15 @@ def test_a_statements_date_bounds_the_event_it_reports():
     assert (event.date_end, event.date_basis) == (date(2024, 5, 8), "report")
 
 
+def test_the_next_sentence_of_a_dated_statement_goes_on_with_the_statements_day():
+    text = ("The regional governor said on Wednesday that drones had struck a fuel depot near "
+            "Kupiansk. He said Russian troops were also advancing toward Borova.")  # fmt: skip
+    found = events(text)
+    assert [e.event_type for e in found] == ["attack", "movement"]
+    assert {e.date_end for e in found} == {date(2024, 5, 8)}
+    assert found[1].date_basis == "inherited"
+
+
 def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     text = ("On May 6, Russian forces shelled Kupiansk. "
             "Two civilians were killed and five were wounded.")  # fmt: skip

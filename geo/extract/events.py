@@ -62,6 +62,7 @@ class EventMention:
     date_end: date | None = None
     date_precision: str | None = None
     date_basis: str | None = None
+    date_text: str | None = None
     actor1: str | None = None
     actor2: str | None = None
     target: str | None = None
@@ -274,9 +275,10 @@ def find_events_in(
         out.extend(found)
         told_types.update(m.event_type for m in found if m.unreported is None)
         # the next sentence continues this one when it follows in the same paragraph and
-        # this one reports an event: it inherits this one's stated date
-        stated = [m for m in found
-                  if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
+        # this one reports an event: it inherits this one's stated date, or the day of the
+        # statement that told it ("X said on Saturday that ... She said troops advanced")
+        stated = [m for m in found if m.unreported is None and (
+            m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
         previous_date = None
         breaks = _ends_paragraph(text, sent)
         recent = [m for m in stated if m.unreported is None
@@ -464,6 +466,7 @@ def _mention(
         date_start=when.start if when else None, date_end=when.end if when else None,
         date_precision=when.precision if when else None,
         date_basis=when.basis if when else None,
+        date_text=when.text if when else None,
         actor1=who.actor1, actor2=who.actor2, target=who.target,
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
