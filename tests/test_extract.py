@@ -237,6 +237,15 @@ def test_the_next_sentence_of_a_dated_statement_goes_on_with_the_statements_day(
     assert found[1].date_basis == "inherited"
 
 
+def test_a_sentence_pointing_back_to_an_event_passes_its_day_on():
+    text = ("A missile hit a school in Zolochiv on Tuesday, officials said. The strike was "
+            "one of several. Drones also hit a power plant near Bohodukhiv, the operator "
+            "said.")  # fmt: skip
+    found = events(text)
+    assert [e.event_type for e in found] == ["attack", "attack"]
+    assert [e.date_end for e in found] == [date(2024, 5, 7)] * 2
+
+
 def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     text = ("On May 6, Russian forces shelled Kupiansk. "
             "Two civilians were killed and five were wounded.")  # fmt: skip

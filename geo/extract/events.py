@@ -277,7 +277,9 @@ def find_events_in(
         # the next sentence continues this one when it follows in the same paragraph and
         # this one reports an event: it inherits this one's stated date, or the day of the
         # statement that told it ("X said on Saturday that ... She said troops advanced")
-        stated = [m for m in found if m.unreported is None and (
+        # ("The strike was part of a wider barrage": a sentence pointing back to an event
+        # goes on with that event's day too)
+        stated = [m for m in found if m.unreported in (None, "anaphor") and (
             m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
         previous_date = None
         breaks = _ends_paragraph(text, sent)
