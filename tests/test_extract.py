@@ -131,10 +131,17 @@ def test_words_of_conflict_in_other_senses_give_no_event(text):
         "Artillery often shells the outskirts of Donetsk.",
         "In 1944 the Red Army captured thousands of German soldiers near Minsk.",
         "Two years ago, militants attacked a school in Kano.",
+        "The rockets, built to destroy armoured columns, are inaccurate, engineers said.",
+        "The ministry rejected the report, saying its units only strike military sites.",
     ],
 )
 def test_what_did_not_happen_as_a_report_gives_no_event(text):
     assert events(text) == []
+
+
+def test_forces_sent_somewhere_for_a_purpose_are_a_deployment():
+    text = "Two extra battalions were flown to Kramatorsk on Monday to reinforce the garrison."
+    assert one(text).event_type == "deployment"
 
 
 def test_an_airstrike_on_a_training_base_is_reported():

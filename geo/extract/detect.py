@@ -316,6 +316,8 @@ def is_unreal(token) -> bool:
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
         current = current.head
         chain.append(current)
+    if _purpose(token) or _generic_claim(token):
+        return True
     for i, tok in enumerate(chain):
         for child in tok.children:
             lower = child.lower_
@@ -378,6 +380,44 @@ def is_unreal(token) -> bool:
         if obj is not None and obj.lemma_.lower() in REPORT_NOUNS:
             return True
     return False
+
+
+def _infinitive(verb) -> bool:
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
+def _purpose(token) -> bool:
+    """A purpose, not a report: "a missile designed to destroy ships", "units were sent to
+    storm the village", "sent to launch an attack" (an infinitive clause of purpose)."""
+    verb = token
+    if token.pos_ == "NOUN" and token.dep_ == "dobj":
+        verb = token.head
+    if verb.dep_ != "advcl" or not _infinitive(verb):
+        return False
+    # "troops were flown to Goma to reinforce the garrison": the sending is the report
+    return verb.head.lemma_.lower() not in _SENDING
+
+
+#: Verbs of bringing forces somewhere, whose purpose clause names what the forces were sent
+#: to do ("sent to reinforce", "rushed to defend").
+_SENDING = frozenset(
+    "send fly airlift deploy redeploy dispatch move rush bring transfer ship".split()
+)
+
+
+_SPEECH_VERBS = frozenset("say claim insist maintain argue".split())
+
+
+def _generic_claim(token) -> bool:
+    """What a side says it does, not what it did: "saying its forces only target military
+    sites", "the army said it strikes only fighters" (a simple present after a past
+    statement; a headline's "Army says it captures village" keeps its present speech verb)."""
+    if token.tag_ not in ("VBP", "VBZ") or token.dep_ != "ccomp":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return False
+    head = token.head
+    return head.lemma_.lower() in _SPEECH_VERBS and head.tag_ in ("VBD", "VBG", "VBN")
 
 
 def is_background(token) -> bool:
