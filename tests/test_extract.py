@@ -253,6 +253,13 @@ def test_a_sentence_pointing_back_to_an_event_passes_its_day_on():
     assert [e.date_end for e in found] == [date(2024, 5, 7)] * 2
 
 
+def test_a_deadline_is_not_lent_to_the_next_sentence():
+    text = ("The commander said his men would leave the town by May 1. "
+            "Russian troops then captured the village of Ivanivka.")  # fmt: skip
+    event = one(text)
+    assert (event.date_end, event.date_basis) == (PUB, "report")
+
+
 def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     text = ("On May 6, Russian forces shelled Kupiansk. "
             "Two civilians were killed and five were wounded.")  # fmt: skip

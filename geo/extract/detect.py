@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from geo.extract import syntax
 from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
 
-__all__ = ["Trigger", "find_triggers", "is_background", "is_scene", "is_unreal"]
+__all__ = ["Trigger", "find_triggers", "is_background", "is_prospective", "is_scene", "is_unreal"]
 
 #: Verbs that make their complement an intention, a plan, a threat or a claim denied.
 _IRREALIS_GOVERNORS = frozenset(
@@ -379,6 +379,18 @@ def is_unreal(token) -> bool:
         obj = syntax.direct_object(token)
         if obj is not None and obj.lemma_.lower() in REPORT_NOUNS:
             return True
+    return False
+
+
+def is_prospective(token) -> bool:
+    """Return whether a word (a date, say) belongs to a clause about what is to come: its
+    verb has a modal ("would hand the city over by June 1") or is an infinitive ("plans to
+    leave by Friday")."""
+    for anc in [token, *token.ancestors]:
+        if anc.pos_ in ("VERB", "AUX"):
+            return _infinitive(anc) or any(
+                c.dep_ == "aux" and c.lower_ in _MODALS for c in anc.children
+            )
     return False
 
 

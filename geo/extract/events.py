@@ -19,7 +19,13 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers, is_anaphor, is_background, is_scene
+from geo.extract.detect import (
+    find_triggers,
+    is_anaphor,
+    is_background,
+    is_prospective,
+    is_scene,
+)
 from geo.extract.places import (
     Candidate,
     chains,
@@ -300,7 +306,9 @@ def find_events_in(
         elif not breaks and not found:
             # a sentence that only sets the date ("On Sunday, the shelling resumed." is an
             # event; "It was Sunday morning." is not) lends it to the one after
-            told = [e for e, _ in dates if e.kind == "point"]
+            # (not a deadline or plan: "would hand the city over by June 1")
+            told = [e for e, tok in dates if e.kind == "point" and tok is not None
+                    and not is_prospective(tok)]  # fmt: skip
             if told and not is_history(
                 EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"),
                 ref,
