@@ -170,6 +170,11 @@ def test_an_airstrike_on_a_training_base_is_reported():
             "Kidal",
         ),
         ("A Russian missile hit the centre of Sumy on Thursday.", "Sumy"),
+        (
+            "Ukrainian troops have withdrawn from two villages north of Marinka to new "
+            "positions, the commander said.",
+            "Marinka",
+        ),
     ],
 )
 def test_the_event_is_placed_at_its_own_argument(text, where):
