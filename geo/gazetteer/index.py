@@ -37,7 +37,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 #: How a name matched: the main name, an alternate name written in another script than Latin
 #: (Cyrillic, Arabic, Chinese...), a Latin alternate name.
@@ -63,12 +63,21 @@ _fold_uncached = fold.__wrapped__
 _skeleton_uncached = skeleton.__wrapped__
 
 
-def _name_variants(name, feature_code):
-    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region")."""
+#: The Arabic definite article as GeoNames romanises it ("Al Qāmishlī", "Ar Raqqah",
+#: "Ad Dāliʼ"), which English news usually leaves out ("Qamishli", "Raqqa").
+_ARTICLES = frozenset("al el ar as ash ad adh az at ath an".split())
+
+
+def _name_variants(name, feature_code, notable=False):
+    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region";
+    a notable place also without an Arabic article: "al qamishli" and "qamishli")."""
     key = _fold_uncached(name)
     if not key:
         return
     yield key
+    words = key.split()
+    if notable and len(words) > 1 and words[0] in _ARTICLES and len(words[1]) >= 5:
+        yield " ".join(words[1:])
     if feature_code.startswith("ADM") or feature_code == "RGN":
         words = key.split()
         while len(words) > 1 and words[-1] in AREA_WORDS:
@@ -95,7 +104,7 @@ def names_entries(idx, name, alternates, notable, feature_code):
     for text, kind in ((name, MAIN), *((a, None) for a in alternates)):
         if kind is None:
             kind = _script_kind(text)
-        for key in _name_variants(text, feature_code):
+        for key in _name_variants(text, feature_code, notable):
             if key in seen:
                 continue
             seen.add(key)
