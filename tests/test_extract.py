@@ -133,10 +133,24 @@ def test_words_of_conflict_in_other_senses_give_no_event(text):
         "Two years ago, militants attacked a school in Kano.",
         "The rockets, built to destroy armoured columns, are inaccurate, engineers said.",
         "The ministry rejected the report, saying its units only strike military sites.",
+        "The launchers were supplied to the army to strike depots far behind the front.",
     ],
 )
 def test_what_did_not_happen_as_a_report_gives_no_event(text):
     assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian forces used long-range missiles for the first time to hit an air base "
+        "near Dzhankoi on Tuesday.",
+        "The army used drones to strike a fuel depot in Luhansk on Tuesday.",
+    ],
+)
+def test_the_purpose_a_weapon_was_used_for_is_the_act(text):
+    event = one(text)
+    assert event.event_type == "attack" and event.date_end == date(2024, 5, 7)
 
 
 def test_forces_sent_somewhere_for_a_purpose_are_a_deployment():

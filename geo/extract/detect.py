@@ -399,21 +399,23 @@ def _infinitive(verb) -> bool:
 
 
 def _purpose(token) -> bool:
-    """A purpose, not a report: "a missile designed to destroy ships", "units were sent to
-    storm the village", "sent to launch an attack" (an infinitive clause of purpose)."""
+    """What something is for, not what it did: "a missile designed to destroy ships",
+    "drones built to strike tanks", "troops trained to storm trenches" (an infinitive of
+    purpose under a verb of making, supplying or preparing; "used missiles to strike the
+    airfield" and "sent to reinforce" do report the act)."""
     verb = token
     if token.pos_ == "NOUN" and token.dep_ == "dobj":
         verb = token.head
-    if verb.dep_ != "advcl" or not _infinitive(verb):
+    if verb.dep_ not in ("advcl", "relcl", "xcomp") or not _infinitive(verb):
         return False
-    # "troops were flown to Goma to reinforce the garrison": the sending is the report
-    return verb.head.lemma_.lower() not in _SENDING
+    return verb.head.lemma_.lower() in _MAKING
 
 
-#: Verbs of bringing forces somewhere, whose purpose clause names what the forces were sent
-#: to do ("sent to reinforce", "rushed to defend").
-_SENDING = frozenset(
-    "send fly airlift deploy redeploy dispatch move rush bring transfer ship".split()
+#: Verbs whose purpose clause tells what a thing or a unit is for ("designed to", "trained
+#: to", "supplied to"), not an act that took place.
+_MAKING = frozenset(
+    "design build make develop produce manufacture modify adapt convert equip arm train "
+    "supply deliver provide give buy purchase order acquire intend mean prepare".split()
 )
 
 
@@ -451,7 +453,8 @@ def is_background(token) -> bool:
     for _ in range(5):
         if current.head == current:
             break
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" and not _infinitive(current):
+            # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
             return not any(c.lower_ in ("where", "when") for c in current.children)
         if current.dep_ == "advcl" and any(
