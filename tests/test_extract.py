@@ -134,6 +134,8 @@ def test_words_of_conflict_in_other_senses_give_no_event(text):
         "The rockets, built to destroy armoured columns, are inaccurate, engineers said.",
         "The ministry rejected the report, saying its units only strike military sites.",
         "The launchers were supplied to the army to strike depots far behind the front.",
+        "A medic fighting near Pokrovsk said his brigade had received new trucks last week.",
+        "Families fleeing the shelling told volunteers they had lost everything.",
     ],
 )
 def test_what_did_not_happen_as_a_report_gives_no_event(text):

@@ -442,6 +442,8 @@ def is_background(token) -> bool:
     strikes", "accused Kyiv of shelling")."""
     if token.lemma_.lower() in _STATES:
         return False  # "the region, which has been under Ukrainian control since August"
+    if _describes_speaker(token):
+        return True
     if token.pos_ in ("NOUN", "PROPN") or token.dep_ == "pcomp":
         phrase = token
         while (phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ == "of"
@@ -471,6 +473,29 @@ def is_background(token) -> bool:
             break
         current = head
     return False
+
+
+def _describes_speaker(token) -> bool:
+    """Words that say who is speaking ("a soldier fighting near X said ...", "residents
+    fleeing the shelling told reporters ...") tell no event of their own."""
+    current = token
+    while current.head != current:
+        if current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING:
+            # ("a medic fighting near X said": the tagger may make the participle the noun)
+            return current != token or any(
+                c.dep_ == "compound" and syntax.is_people(c) for c in token.children
+            )
+        if (
+            current != token
+            and current.pos_ in ("VERB", "AUX")
+            and current.dep_ not in ("acl", "relcl")
+        ):
+            return False  # (a participle or relative clause is still the speaker's phrase)
+        current = current.head
+    return False
+
+
+_SAYING = frozenset("say tell recall describe explain add".split())
 
 
 def is_scene(token) -> bool:

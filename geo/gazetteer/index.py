@@ -290,8 +290,7 @@ def _build_index(data_dir):
                     cols[name].append(shared.setdefault(value, value))
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
-                for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5],
-                                                    c[6]):
+                for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5], c[6]):
                     key_id = keys.get(key)
                     if key_id is None:  # one int per key; a list only for shared names
                         key_id = keys[key] = len(entries)
