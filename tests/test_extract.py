@@ -281,6 +281,13 @@ def test_a_deadline_is_not_lent_to_the_next_sentence():
     assert (event.date_end, event.date_basis) == (PUB, "report")
 
 
+def test_a_date_in_a_since_clause_dates_a_state_not_the_event():
+    text = ("Fighters shelled a checkpoint outside Bunia, the governor said in Kinshasa, where "
+            "he has lived since he left the province last year.")  # fmt: skip
+    event = one(text)
+    assert (event.date_end, event.date_basis) == (PUB, "report")
+
+
 def test_a_sentence_continuing_the_previous_one_inherits_its_date():
     text = ("On May 6, Russian forces shelled Kupiansk. "
             "Two civilians were killed and five were wounded.")  # fmt: skip
