@@ -197,6 +197,29 @@ def test_the_event_is_placed_at_its_own_argument(text, where):
     assert place_text(text, one(text)) == where
 
 
+def test_the_town_stands_for_the_town_named_before_it():
+    text = "Government troops entered Kidal on Monday. Soldiers detained 12 men in the town."
+    found = events(text)
+    assert [(e.event_type, e.place.name) for e in found] == [
+        ("movement", "Kidal"),
+        ("capture", "Kidal"),
+    ]
+
+
+def test_a_toll_in_the_town_of_the_attack_is_that_attacks_toll():
+    text = "A missile struck a school in Zolochiv on Tuesday. Two people were killed in the town."
+    event = one(text)
+    assert event.event_type == "attack" and place_text(text, event) == "Zolochiv"
+    assert [(c.kind, c.low) for c in event.counts] == [("killed", 2)]
+
+
+@pytest.mark.parametrize("town", ["the town of Aguelhok", "the border town"])
+def test_a_town_described_on_its_own_is_no_anaphor(town):
+    text = f"Government troops entered Kidal on Monday. Soldiers detained 12 men in {town}."
+    place = events(text)[1].place
+    assert place is None or place.name != "Kidal"
+
+
 def test_an_unknown_place_takes_its_coordinates_from_the_place_it_is_near():
     text = "RSF fighters shelled the Abu Shouk camp outside El Fasher on Wednesday."
     event = one(text)

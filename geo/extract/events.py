@@ -142,11 +142,52 @@ def _candidates(doc, mentions, text, skip, metonymic):
     for token in doc:
         if skipped(token.idx, token.idx + len(token)):
             taken.add(token.i)
+    for token, m in _anaphoric_places(doc, mentions, taken, skipped):
+        taken.add(token.i)
+        per_sent.setdefault(syntax.sentence_of(token).start, []).append(
+            Candidate(token.idx, token.idx + len(token), token, m.place, m, anaphor=True)
+        )
     for sent in doc.sents:
         found = cue_candidates(sent, taken)
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+#: Nouns that point back to a named town ("shells struck a hospital in the city").
+_TOWN_NOUNS = frozenset("city town village camp".split())
+#: How far back (characters) the named town may be.
+ANAPHOR_REACH = 1500
+
+
+def _anaphoric_places(doc, mentions, taken, skipped):
+    """Yield ``(token, mention)`` for "the city", "the town", "the village" or "the camp"
+    named as a location ("in the city", "near the village") with no name of its own: it is
+    the last town the text named before it (within ``ANAPHOR_REACH`` characters)."""
+    towns = sorted((m for m in mentions if m.role == "location" and m.place is not None
+                    and (m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS)
+                    and not skipped(m.start, m.end)), key=lambda m: m.start)  # fmt: skip
+    if not towns:
+        return
+    for token in doc:
+        if token.lower_ not in _TOWN_NOUNS or token.i in taken or skipped(token.idx, token.idx):
+            continue
+        if token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS:
+            continue
+        kids = list(token.children)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
+            c.pos_ == "PROPN" or c.dep_ in ("prep", "appos", "compound", "amod", "relcl", "acl")
+            for c in kids
+        ):
+            continue  # "the city of Kharkiv", "the border town", "the town where ..."
+        before = [m for m in towns if m.end <= token.idx and token.idx - m.end <= ANAPHOR_REACH]
+        if before:
+            yield token, before[-1]
+
+
+_LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())
+#: Units named after their town (GeoNames often has the district where news means the town).
+_TOWN_UNITS = frozenset("ADM2 ADM3 ADM4".split())
 
 
 def _self_detonation(trigger):
@@ -570,7 +611,7 @@ def _continue(found, out, previous, sent_cands):
     """Link a sentence that names no place to the previous sentence's attack: a toll with
     no agent of its own is that attack's toll (its counts join it, its sentence joins the
     quote); another attack report takes its place (basis "inherited")."""
-    if not previous or sent_cands:
+    if not previous:
         return found
     prior_index = next((i for i in reversed(previous) if out[i].place_span is not None
                         and out[i].event_type in ("attack", "casualties")
@@ -578,9 +619,15 @@ def _continue(found, out, previous, sent_cands):
     if prior_index is None:
         return found
     prior = out[prior_index]
+    # "the city" standing for the prior's own town names no new place
+    same = {(c.start, c.end) for c in sent_cands if c.anaphor and c.place == prior.place}
+    if any((c.start, c.end) not in same for c in sent_cands):
+        return found
     kept = []
     for event in found:
-        if event.place_span is not None or event.unreported is not None:
+        if (event.place_span is not None and event.place_span not in same) or (
+            event.unreported is not None
+        ):
             kept.append(event)
         elif event.event_type == "casualties" and not event.actor1:
             out[prior_index] = prior = _absorb(prior, event)

@@ -187,6 +187,8 @@ class Candidate:
     head: object
     place: object = None
     mention: object = None
+    #: "the city" standing for the town named before it (``mention``)
+    anaphor: bool = False
 
     @property
     def text(self):
