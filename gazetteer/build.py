@@ -259,12 +259,7 @@ def _read_admin1(src, places):
             if simple is not None:
                 geoms[gid] = ("admin1", name, cc, a1, simple)
             area = _area_km2(geom)
-            p = feats[0]["properties"]
-            if p.get("latitude") is not None and len(feats) == 1:
-                lat, lon = float(p["latitude"]), float(p["longitude"])
-            else:
-                pt = geom.representative_point()
-                lat, lon = pt.y, pt.x
+            lat, lon = _area_point(geom)
         elif member_pts.get((cc, a1)):
             pts = member_pts[(cc, a1)]
             lat = sum(p[0] for p in pts) / len(pts)
@@ -360,6 +355,18 @@ def _read_countries(src, places):
         })  # fmt: skip
     _log(f"countries: {len(rows)} ({len(geoms)} with polygons)")
     return rows, geoms
+
+
+def _area_point(geom):
+    """Return ``(lat, lon)`` of an area: the centroid of its largest part, or a point surely
+    inside that part when the centroid falls outside it."""
+    parts = getattr(geom, "geoms", [geom])
+    main = max(parts, key=lambda g: g.area)
+    centroid = main.centroid
+    if main.contains(centroid):
+        return centroid.y, centroid.x
+    inside = main.representative_point()
+    return inside.y, inside.x
 
 
 def _country_point(geom, recs):
