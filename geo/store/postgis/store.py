@@ -9,6 +9,7 @@ lock is held in this process, so many server processes and ingest workers may wr
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -34,7 +35,7 @@ from geo.exc import (
 )
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import frontlines, schema
-from geo.store.postgis.query import select_page, where_clause
+from geo.store.postgis.query import SPARSE_MAX, pages_by_place, select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
 
@@ -51,6 +52,14 @@ ATTEMPTS = 12
 #: Errors that mean "a concurrent transaction got there first: run it again".
 _CONFLICTS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 _ALL = EventQuery()
+#: A bbox page's choice of way counts up to this many matches (select_page): the API's
+#: numberMatched cap (NUMBER_MATCHED_MAX, 2,000) + 1, so that its count serves the page too.
+_PROBE = 2001
+
+
+def _counted_key(q):
+    """What a count of ``q`` depends on: the query without its page."""
+    return dataclasses.replace(q, limit=None, offset=0)
 
 
 def _event_of(row):
@@ -151,6 +160,7 @@ class PostGISStore(EventStore):
         conn = self._conn()
         depth = self._local.depth
         name = f"sp{depth}"
+        self._local.counted = None  # a count kept for a page is not one after a write
         try:
             if depth == 0:
                 self._local.doomed = False
@@ -258,7 +268,15 @@ class PostGISStore(EventStore):
 
     def _select(self, column, q):
         self._check_page(q)
-        return select_page(column, q)
+        sparse = None
+        if pages_by_place(q):
+            # How the page is found depends on how many events match (select_page): counted
+            # from the (place, days) index alone, up to _PROBE, and kept for the page's
+            # numberMatched (count_at_most), which a caller asks next.
+            n = self._count(q, _PROBE)
+            self._local.counted = (_counted_key(q), n)
+            sparse = n <= SPARSE_MAX
+        return select_page(column, q, sparse)
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
@@ -361,6 +379,18 @@ class PostGISStore(EventStore):
         """Return how many events match ``q`` when at most ``cap``, else None: the matches are
         counted up to ``cap + 1`` (``LIMIT`` in a subquery), so a page of a query matching
         millions costs no full count (see ``EventStore.count_at_most``)."""
+        counted, self._local.counted = getattr(self._local, "counted", None), None
+        if (
+            counted is not None
+            and counted[0] == _counted_key(q)
+            and not getattr(self._local, "depth", 0)
+        ):
+            # The count made in this thread to choose the page of this query, just before.
+            n = counted[1]
+            if n < _PROBE:
+                return n if n <= cap else None
+            if cap < _PROBE:
+                return None
         n = self._count(q, cap + 1)
         return n if n <= cap else None
 
