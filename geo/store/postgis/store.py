@@ -17,6 +17,7 @@ import random
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -70,9 +71,27 @@ def _first(row):
     return row[0]
 
 
+def _ms(seconds):
+    return max(1, round(seconds * 1000)) if seconds else 0
+
+
 def _set_timeout(conn, seconds):
     """Set ``statement_timeout`` for the rest of the open transaction (at least 1 ms)."""
-    conn.execute(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
+    conn.execute(f"SET LOCAL statement_timeout = {_ms(seconds)}")
+
+
+#: The session's ``statement_timeout`` (ms) of each read connection, as last set.
+_SESSION_TIMEOUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _session_timeout(conn, seconds):
+    """Give the read connection ``conn`` the ``statement_timeout`` of ``seconds`` (None: no
+    limit) for its next statements, a round trip only when it changes: a timed read is then
+    one statement, not a transaction of four (BEGIN, SET LOCAL, the query, COMMIT)."""
+    ms = _ms(seconds)
+    if _SESSION_TIMEOUT.get(conn, 0) != ms:
+        conn.execute(f"SET statement_timeout = {ms}")
+        _SESSION_TIMEOUT[conn] = ms
 
 
 def _hash_secret(secret):
@@ -317,12 +336,8 @@ class PostGISStore(EventStore):
         conn = self._take_reader()
         try:
             if small:
-                if timeout:
-                    with conn.transaction():
-                        _set_timeout(conn, timeout)
-                        rows = conn.execute(sql, params).fetchall()
-                else:
-                    rows = conn.execute(sql, params).fetchall()
+                _session_timeout(conn, timeout)
+                rows = conn.execute(sql, params).fetchall()
                 self._give_reader(conn)
                 conn = None
                 yield from map(row, rows)
@@ -330,8 +345,7 @@ class PostGISStore(EventStore):
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             # Every row will be read: plan for the whole result, not for the first rows.
             conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            if timeout:
-                _set_timeout(conn, timeout)
+            _set_timeout(conn, timeout)  # (0: none, whatever the session's)
             with conn.cursor(name="conflictmap_stream") as cursor:
                 cursor.execute(sql, params)
                 while rows := cursor.fetchmany(_CHUNK):
@@ -409,9 +423,8 @@ class PostGISStore(EventStore):
             return self._read(sql, params)
         conn = self._take_reader()
         try:
-            with conn.transaction():
-                _set_timeout(conn, timeout)
-                return conn.execute(sql, params).fetchall()
+            _session_timeout(conn, timeout)
+            return conn.execute(sql, params).fetchall()
         except psycopg.errors.QueryCanceled as err:
             raise self._timeout(timeout) from err
         except psycopg.Error as err:
