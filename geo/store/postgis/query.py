@@ -201,38 +201,54 @@ def where_clause(q, days=None, indexed=True):
 
 
 _ORDER = " ORDER BY e.date_start, e.event_id"
-#: A bbox page whose query matches at most this many events sorts them all, read from the
-#: (place, days) index alone; a denser one walks the B-tree in date order and stops after
-#: the page (``select_page``).
-SPARSE_MAX = 1000
 
 
 def pages_by_place(q):
-    """Whether a page of ``q`` is chosen between sparse and dense (``select_page``'s
-    ``sparse``): a live bbox query with a limit."""
+    """Whether a page of ``q`` is found by ``counted_page`` first: a live bbox query with a
+    limit."""
     return q.bbox is not None and q.limit is not None and not q.include_deleted
 
 
-def select_page(column, q, sparse=None):
+def counted_page(column, q, cap):
+    """Return ``(sql, params)`` of a bbox page found among the query's first ``cap + 1``
+    matches, with their count: rows ``(n, value)``.
+
+    The matches are read from the (place, days) index alone (no table row) and counted;
+    when ``n <= cap`` they are every match, so the page is theirs, sorted, and only its own
+    rows are read: its values in order (one row ``(n, NULL)`` when the page is empty). When
+    ``n > cap``, one row ``(n, NULL)``: the page is ``select_page(column, q, dense=True)``.
+    The count also serves the page's ``numberMatched``.
+    """
+    where, params = where_clause(q)
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT e.rid AS r, e.date_start AS d, e.event_id AS i "
+        f"FROM events e WHERE {where} LIMIT %s) "
+        "SELECT c.n, x.v FROM (SELECT count(*) AS n FROM m) c LEFT JOIN LATERAL "
+        f"(SELECT {column} AS v, p.d, p.i FROM (SELECT r, d, i FROM m WHERE c.n <= %s "
+        f"ORDER BY d, i LIMIT %s OFFSET %s) p JOIN events e ON e.rid = p.r) x ON true "
+        "ORDER BY x.d, x.i"
+    )
+    return sql, [*params, cap + 1, cap, q.limit, q.offset]
+
+
+def select_page(column, q, dense=False):
     """Return ``(sql, params)`` selecting ``column`` of the events matching ``q``, in order.
 
-    A bbox page (``pages_by_place(q)``) is found among slim index entries first, and only
-    its own rows are read: when ``sparse`` (the query matches at most :data:`SPARSE_MAX`
-    events), all its matches are read from the (place, days) index and sorted; else the
-    B-tree in (date_start, event_id) order is read from the window's first day, each
-    entry's bounds tested, and stopped after the page, and the events that began before the
-    window and last into it (the (place, days) index on that first day) are merged in.
-    Either way the result is the same as one ordered query.
+    A ``dense`` bbox page (``pages_by_place(q)``, more matches than ``counted_page`` sorts)
+    walks the B-tree in (date_start, event_id) order from the window's first day, tests
+    each entry's bounds and stops after the page, and merges in the events that began
+    before the window and last into it (the (place, days) index on that first day); only
+    the page's own rows are read.
 
     Another page with a start date is two queries in one likewise: the events that began
     before the window and last into it (few; the GiST index of date ranges finds them), then
     those that begin in it, in date order, from the B-tree. Without that split the planner
     may read the date index from the beginning of time (two seconds at 1,000,000 events for
-    a wide bbox and a month).
+    a wide bbox and a month). Either way the result is the same as one ordered query.
     """
     start, end = _window(q)
-    if pages_by_place(q) and sparse is not None:
-        return _bbox_page(column, q, start, end, sparse)
+    if dense and pages_by_place(q):
+        return _dense_page(column, q, start, end)
     if start is None or q.limit is None:
         where, params = where_clause(q)
         sql = f"SELECT {column} FROM events e WHERE {where}{_ORDER}"
@@ -261,35 +277,30 @@ def select_page(column, q, sparse=None):
     return sql, [*params, start, start, n, *within_params, n, q.limit, q.offset]
 
 
-def _bbox_page(column, q, start, end, sparse):
+def _dense_page(column, q, start, end):
     keys = "e.rid AS r, e.date_start AS d, e.event_id AS i"
-    if sparse:
-        where, params = where_clause(q)
-        found = f"SELECT {keys} FROM events e WHERE {where}{_ORDER} LIMIT %s OFFSET %s"
-        params += [q.limit, q.offset]
-    else:
-        n = q.limit + q.offset
-        undated = dataclasses.replace(q, start=None, end=None)
-        # Begin in the window (or anywhere, without a start): the B-tree in date order.
-        where, params = where_clause(undated, indexed=False)
-        found = f"SELECT {keys} FROM events e WHERE {where}"
-        if start is not None:
-            found += " AND e.date_start >= %s::date"
-            params.append(start)
-        if end is not None:
-            found += " AND e.date_start <= %s::date"
-            params.append(end)
-        found = f"({found}{_ORDER} LIMIT %s)"
-        params.append(n)
-        if start is not None:
-            # Began before the window and last into it: on its first day.
-            where, before = where_clause(undated, days=(start, start))
-            before_sql = (f"SELECT {keys} FROM events e WHERE {where} AND e.date_end >= %s::date "
-                          f"AND e.date_start < %s::date{_ORDER} LIMIT %s")  # fmt: skip
-            found = f"({before_sql}) UNION ALL {found}"
-            params = [*before, start, start, n, *params]
-        found = f"SELECT r, d, i FROM ({found}) u ORDER BY d, i LIMIT %s OFFSET %s"
-        params += [q.limit, q.offset]
+    n = q.limit + q.offset
+    undated = dataclasses.replace(q, start=None, end=None)
+    # Begin in the window (or anywhere, without a start): the B-tree in date order.
+    where, params = where_clause(undated, indexed=False)
+    found = f"SELECT {keys} FROM events e WHERE {where}"
+    if start is not None:
+        found += " AND e.date_start >= %s::date"
+        params.append(start)
+    if end is not None:
+        found += " AND e.date_start <= %s::date"
+        params.append(end)
+    found = f"({found}{_ORDER} LIMIT %s)"
+    params.append(n)
+    if start is not None:
+        # Began before the window and last into it: on its first day.
+        where, before = where_clause(undated, days=(start, start))
+        before_sql = (f"SELECT {keys} FROM events e WHERE {where} AND e.date_end >= %s::date "
+                      f"AND e.date_start < %s::date{_ORDER} LIMIT %s")  # fmt: skip
+        found = f"({before_sql}) UNION ALL {found}"
+        params = [*before, start, start, n, *params]
+    found = f"SELECT r, d, i FROM ({found}) u ORDER BY d, i LIMIT %s OFFSET %s"
+    params += [q.limit, q.offset]
     # The rows of the page alone are read (by rid), in the page's order.
     sql = f"SELECT {column} FROM ({found}) p JOIN events e ON e.rid = p.r ORDER BY p.d, p.i"
     return sql, params

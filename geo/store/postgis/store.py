@@ -36,7 +36,7 @@ from geo.exc import (
 )
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import frontlines, schema
-from geo.store.postgis.query import SPARSE_MAX, pages_by_place, select_page, where_clause
+from geo.store.postgis.query import counted_page, pages_by_place, select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
 
@@ -53,8 +53,9 @@ ATTEMPTS = 12
 #: Errors that mean "a concurrent transaction got there first: run it again".
 _CONFLICTS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 _ALL = EventQuery()
-#: A bbox page's choice of way counts up to this many matches (select_page): the API's
-#: numberMatched cap (NUMBER_MATCHED_MAX, 2,000) + 1, so that its count serves the page too.
+#: A bbox page is first found among its query's first matches, counted up to this many
+#: (``counted_page``): the API's numberMatched cap (NUMBER_MATCHED_MAX, 2,000) + 1, so that
+#: the count serves the page's numberMatched too.
 _PROBE = 2001
 
 
@@ -285,34 +286,43 @@ class PostGISStore(EventStore):
                 field="offset",
             )
 
-    def _select(self, column, q):
+    def _fetch(self, column, q, row):
+        """Return an iterator of ``row(r)`` over the rows of ``column`` matching ``q``:
+        validated now, read when first iterated (see ``query``)."""
         self._check_page(q)
-        sparse = None
-        if pages_by_place(q):
-            # How the page is found depends on how many events match (select_page): counted
-            # from the (place, days) index alone, up to _PROBE, and kept for the page's
-            # numberMatched (count_at_most), which a caller asks next.
-            n = self._count(q, _PROBE)
-            self._local.counted = (_counted_key(q), n)
-            sparse = n <= SPARSE_MAX
-        return select_page(column, q, sparse)
+        small = q.limit is not None and q.limit <= _PAGE
+        if small and pages_by_place(q):
+            return self._counted(column, q, row)
+        sql, params = select_page(column, q)
+        return self._stream(sql, params, row, small=small, timeout=q.timeout)
+
+    def _counted(self, column, q, row):
+        """Yield a bbox page (``counted_page``), keeping its count for ``count_at_most``."""
+        sql, params = counted_page(column, q, _PROBE - 1)
+        rows = self._read_timed(sql, params, q.timeout)
+        n = rows[0][0]
+        self._local.counted = (_counted_key(q), n)
+        if n < _PROBE:
+            yield from (row((v,)) for _, v in rows if v is not None)
+            return
+        sql, params = select_page(column, q, dense=True)
+        yield from self._stream(sql, params, row, small=True, timeout=q.timeout)
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
 
-        Outside a transaction a page (a limit up to 2,000) is read in one round trip; longer
-        results stream through a server-side cursor in a read-only snapshot, so an export
-        sees one consistent state and never holds every row. Inside ``transaction()`` the
-        query sees the transaction's own writes.
+        Outside a transaction a page (a limit up to 2,000) is read in one round trip (a
+        bbox page in one or two: ``counted_page``, then a dense page when it matches more
+        than 2,000); longer results stream through a server-side cursor in a read-only
+        snapshot, so an export sees one consistent state and never holds every row. Inside
+        ``transaction()`` the query sees the transaction's own writes.
 
         Raises
         ------
         ValidationError
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
-        sql, params = self._select("e.json", q)
-        return self._stream(sql, params, _event_of, small=q.limit is not None and
-                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
+        return self._fetch("e.json", q, _event_of)
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -320,9 +330,7 @@ class PostGISStore(EventStore):
         The text is made when the event is written (equal to ``json.dumps(event.to_feature(),
         ensure_ascii=False, separators=(",", ":"))``).
         """
-        sql, params = self._select("e.feature", q)
-        return self._stream(sql, params, _first, small=q.limit is not None and
-                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
+        return self._fetch("e.feature", q, _first)
 
     def _stream(self, sql, params, row, *, small, timeout=None) -> Iterator:
         """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read).
