@@ -139,6 +139,8 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
         store.put_events(events)
     with psycopg.connect(url, autocommit=True) as conn:  # the indexes of schema version 2
         conn.execute("DROP INDEX events_cube")
+        conn.execute("DROP INDEX events_span")
+        conn.execute("CREATE INDEX events_span ON events USING gist (span)")
         conn.execute("DROP INDEX events_live_order")
         conn.execute(
             "CREATE INDEX events_live_order ON events (date_start, event_id) WHERE NOT deleted"
@@ -156,14 +158,19 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
     with psycopg.connect(url) as conn:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         names = _index_names(conn)
-        order = conn.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_live_order' "
-            "AND schemaname = current_schema()"
-        ).fetchone()[0]
+        order, span = (
+            conn.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s "
+                "AND schemaname = current_schema()",
+                (name,),
+            ).fetchone()[0]
+            for name in ("events_live_order", "events_span")
+        )
     assert version == ("3",)
     assert "events_cube" in names
     assert not {"events_place_span", "events_place_start"} & names
     assert "INCLUDE (min_lon, min_lat, max_lon, max_lat, rid)" in order
+    assert "INCLUDE (deleted, date_start, event_id, rid)" in span
 
 
 def _plan(conn, sql, params):

@@ -249,32 +249,41 @@ def select_page(column, q, dense=False):
     start, end = _window(q)
     if dense and pages_by_place(q):
         return _dense_page(column, q, start, end)
-    if start is None or q.limit is None:
+    if q.limit is None:
         where, params = where_clause(q)
         sql = f"SELECT {column} FROM events e WHERE {where}{_ORDER}"
-        if q.limit is not None:
-            sql += " LIMIT %s"
-            params.append(q.limit)
         if q.offset:
             sql += " OFFSET %s"
             params.append(q.offset)
         return sql, params
+    # A page is found on (id, first day, event_id) alone and only its own rows are read: a
+    # sort of the matches' whole rows would read (and decompress) every match's text.
+    keys = "e.rid AS r, e.date_start AS d, e.event_id AS i"
+    if start is None:
+        where, params = where_clause(q)
+        found = f"SELECT {keys} FROM events e WHERE {where}{_ORDER} LIMIT %s OFFSET %s"
+        return _rows_of(column, found), [*params, q.limit, q.offset]
     n = q.limit + q.offset
-    fields = f"{column} AS v, e.date_start AS d, e.event_id AS i"
     # Without the dates in the shared filters: each half states its own, which the planner
     # estimates well (an overlap test and a date_start range are correlated, and together
     # they made it expect few rows and sort a bitmap of 20,000).
     where, params = where_clause(dataclasses.replace(q, start=None, end=None))
-    before = (f"SELECT {fields} FROM events e WHERE {where} AND e.span @> %s::date "
+    before = (f"SELECT {keys} FROM events e WHERE {where} AND e.span @> %s::date "
               f"AND e.date_start < %s::date{_ORDER} LIMIT %s")  # fmt: skip
-    within = f"SELECT {fields} FROM events e WHERE {where} AND e.date_start >= %s::date"
+    within = f"SELECT {keys} FROM events e WHERE {where} AND e.date_start >= %s::date"
     within_params = [*params, start]
     if end is not None:
         within += " AND e.date_start <= %s::date"
         within_params.append(end)
-    sql = (f"SELECT v FROM (({before}) UNION ALL ({within}{_ORDER} LIMIT %s)) u "
-           "ORDER BY d, i LIMIT %s OFFSET %s")  # fmt: skip
-    return sql, [*params, start, start, n, *within_params, n, q.limit, q.offset]
+    found = (f"SELECT r, d, i FROM (({before}) UNION ALL ({within}{_ORDER} LIMIT %s)) u "
+             "ORDER BY d, i LIMIT %s OFFSET %s")  # fmt: skip
+    return _rows_of(column, found), [*params, start, start, n, *within_params, n, q.limit,
+                                     q.offset]  # fmt: skip
+
+
+def _rows_of(column, found):
+    """Return SQL reading ``column`` of the rows ``found`` (``r, d, i``), in their order."""
+    return f"SELECT {column} FROM ({found}) p JOIN events e ON e.rid = p.r ORDER BY p.d, p.i"
 
 
 def _dense_page(column, q, start, end):
@@ -301,6 +310,4 @@ def _dense_page(column, q, start, end):
         params = [*before, start, start, n, *params]
     found = f"SELECT r, d, i FROM ({found}) u ORDER BY d, i LIMIT %s OFFSET %s"
     params += [q.limit, q.offset]
-    # The rows of the page alone are read (by rid), in the page's order.
-    sql = f"SELECT {column} FROM ({found}) p JOIN events e ON e.rid = p.r ORDER BY p.d, p.i"
-    return sql, params
+    return _rows_of(column, found), params
