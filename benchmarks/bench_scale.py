@@ -104,7 +104,7 @@ def _hammer(port, clients, duration, seed):
 
 
 def bench_api(args, tmp):
-    sqlite_path = Path(tmp) / "api.sqlite"
+    sqlite_path = Path(args.sqlite) if args.sqlite else Path(tmp) / "api.sqlite"
     rows = []
     for label, url, extra in (
         ("SQLite, 1 process", str(sqlite_path), ["--threads", "8"]),
@@ -204,6 +204,7 @@ def bench_ingest(args, tmp):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="postgresql:// URL of an empty database (API part)")
+    parser.add_argument("--sqlite", help="SQLite file of the API part (kept; filled when empty)")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds (at most 300)")

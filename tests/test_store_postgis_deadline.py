@@ -77,3 +77,15 @@ def test_a_postgis_query_past_its_deadline_is_a_503(big_pg_store):
     resp = app.test_client().get(f"{ITEMS}?q=shelling+bridge&actor=nobody")
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "1"
     assert "time limit" in resp.get_json()["error"]
+
+
+def test_a_deadline_does_not_outlive_its_query_on_a_shared_connection(big_pg_store):
+    """Timed reads set the read connection's statement_timeout; the next untimed read on the
+    same connection (counts, pages, a streamed export) runs without it."""
+    slow = EventQuery(**SLOW)
+    for _ in range(3):  # every pooled read connection has had the tiny deadline
+        with pytest.raises(QueryTimeoutError):
+            big_pg_store.count(EventQuery(**SLOW, timeout=1e-6))
+    assert big_pg_store.count(slow) == 0
+    assert list(big_pg_store.query(EventQuery(**SLOW, limit=10))) == []
+    assert list(big_pg_store.query(slow)) == []  # streamed through a server-side cursor

@@ -9,6 +9,7 @@ lock is held in this process, so many server processes and ingest workers may wr
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -16,6 +17,7 @@ import random
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -34,7 +36,7 @@ from geo.exc import (
 )
 from geo.store.base import EventQuery, EventStore, PutResult
 from geo.store.postgis import frontlines, schema
-from geo.store.postgis.query import select_page, where_clause
+from geo.store.postgis.query import counted_page, pages_by_place, select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
 
@@ -51,6 +53,15 @@ ATTEMPTS = 12
 #: Errors that mean "a concurrent transaction got there first: run it again".
 _CONFLICTS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 _ALL = EventQuery()
+#: A bbox page is first found among its query's first matches, counted up to this many
+#: (``counted_page``): the API's numberMatched cap (NUMBER_MATCHED_MAX, 2,000) + 1, so that
+#: the count serves the page's numberMatched too.
+_PROBE = 2001
+
+
+def _counted_key(q):
+    """What a count of ``q`` depends on: the query without its page."""
+    return dataclasses.replace(q, limit=None, offset=0)
 
 
 def _event_of(row):
@@ -61,9 +72,27 @@ def _first(row):
     return row[0]
 
 
+def _ms(seconds):
+    return max(1, round(seconds * 1000)) if seconds else 0
+
+
 def _set_timeout(conn, seconds):
     """Set ``statement_timeout`` for the rest of the open transaction (at least 1 ms)."""
-    conn.execute(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
+    conn.execute(f"SET LOCAL statement_timeout = {_ms(seconds)}")
+
+
+#: The session's ``statement_timeout`` (ms) of each read connection, as last set.
+_SESSION_TIMEOUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _session_timeout(conn, seconds):
+    """Give the read connection ``conn`` the ``statement_timeout`` of ``seconds`` (None: no
+    limit) for its next statements, a round trip only when it changes: a timed read is then
+    one statement, not a transaction of four (BEGIN, SET LOCAL, the query, COMMIT)."""
+    ms = _ms(seconds)
+    if _SESSION_TIMEOUT.get(conn, 0) != ms:
+        conn.execute(f"SET statement_timeout = {ms}")
+        _SESSION_TIMEOUT[conn] = ms
 
 
 def _hash_secret(secret):
@@ -151,6 +180,7 @@ class PostGISStore(EventStore):
         conn = self._conn()
         depth = self._local.depth
         name = f"sp{depth}"
+        self._local.counted = None  # a count kept for a page is not one after a write
         try:
             if depth == 0:
                 self._local.doomed = False
@@ -256,26 +286,43 @@ class PostGISStore(EventStore):
                 field="offset",
             )
 
-    def _select(self, column, q):
+    def _fetch(self, column, q, row):
+        """Return an iterator of ``row(r)`` over the rows of ``column`` matching ``q``:
+        validated now, read when first iterated (see ``query``)."""
         self._check_page(q)
-        return select_page(column, q)
+        small = q.limit is not None and q.limit <= _PAGE
+        if small and pages_by_place(q):
+            return self._counted(column, q, row)
+        sql, params = select_page(column, q)
+        return self._stream(sql, params, row, small=small, timeout=q.timeout)
+
+    def _counted(self, column, q, row):
+        """Yield a bbox page (``counted_page``), keeping its count for ``count_at_most``."""
+        sql, params = counted_page(column, q, _PROBE - 1)
+        rows = self._read_timed(sql, params, q.timeout)
+        n = rows[0][0]
+        self._local.counted = (_counted_key(q), n)
+        if n < _PROBE:
+            yield from (row((v,)) for _, v in rows if v is not None)
+            return
+        sql, params = select_page(column, q, dense=True)
+        yield from self._stream(sql, params, row, small=True, timeout=q.timeout)
 
     def query(self, q=_ALL):
         """Yield events matching ``q`` in stable order (date_start, event_id), streaming.
 
-        Outside a transaction a page (a limit up to 2,000) is read in one round trip; longer
-        results stream through a server-side cursor in a read-only snapshot, so an export
-        sees one consistent state and never holds every row. Inside ``transaction()`` the
-        query sees the transaction's own writes.
+        Outside a transaction a page (a limit up to 2,000) is read in one round trip (a
+        bbox page in one or two: ``counted_page``, then a dense page when it matches more
+        than 2,000); longer results stream through a server-side cursor in a read-only
+        snapshot, so an export sees one consistent state and never holds every row. Inside
+        ``transaction()`` the query sees the transaction's own writes.
 
         Raises
         ------
         ValidationError
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
-        sql, params = self._select("e.json", q)
-        return self._stream(sql, params, _event_of, small=q.limit is not None and
-                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
+        return self._fetch("e.json", q, _event_of)
 
     def query_features(self, q=_ALL):
         """Yield, like ``query``, each matching event as its GeoJSON Feature's JSON text.
@@ -283,9 +330,7 @@ class PostGISStore(EventStore):
         The text is made when the event is written (equal to ``json.dumps(event.to_feature(),
         ensure_ascii=False, separators=(",", ":"))``).
         """
-        sql, params = self._select("e.feature", q)
-        return self._stream(sql, params, _first, small=q.limit is not None and
-                            q.limit <= _PAGE, timeout=q.timeout)  # fmt: skip
+        return self._fetch("e.feature", q, _first)
 
     def _stream(self, sql, params, row, *, small, timeout=None) -> Iterator:
         """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read).
@@ -299,12 +344,8 @@ class PostGISStore(EventStore):
         conn = self._take_reader()
         try:
             if small:
-                if timeout:
-                    with conn.transaction():
-                        _set_timeout(conn, timeout)
-                        rows = conn.execute(sql, params).fetchall()
-                else:
-                    rows = conn.execute(sql, params).fetchall()
+                _session_timeout(conn, timeout)
+                rows = conn.execute(sql, params).fetchall()
                 self._give_reader(conn)
                 conn = None
                 yield from map(row, rows)
@@ -312,8 +353,7 @@ class PostGISStore(EventStore):
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             # Every row will be read: plan for the whole result, not for the first rows.
             conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            if timeout:
-                _set_timeout(conn, timeout)
+            _set_timeout(conn, timeout)  # (0: none, whatever the session's)
             with conn.cursor(name="conflictmap_stream") as cursor:
                 cursor.execute(sql, params)
                 while rows := cursor.fetchmany(_CHUNK):
@@ -361,6 +401,18 @@ class PostGISStore(EventStore):
         """Return how many events match ``q`` when at most ``cap``, else None: the matches are
         counted up to ``cap + 1`` (``LIMIT`` in a subquery), so a page of a query matching
         millions costs no full count (see ``EventStore.count_at_most``)."""
+        counted, self._local.counted = getattr(self._local, "counted", None), None
+        if (
+            counted is not None
+            and counted[0] == _counted_key(q)
+            and not getattr(self._local, "depth", 0)
+        ):
+            # The count made in this thread to choose the page of this query, just before.
+            n = counted[1]
+            if n < _PROBE:
+                return n if n <= cap else None
+            if cap < _PROBE:
+                return None
         n = self._count(q, cap + 1)
         return n if n <= cap else None
 
@@ -379,9 +431,8 @@ class PostGISStore(EventStore):
             return self._read(sql, params)
         conn = self._take_reader()
         try:
-            with conn.transaction():
-                _set_timeout(conn, timeout)
-                return conn.execute(sql, params).fetchall()
+            _session_timeout(conn, timeout)
+            return conn.execute(sql, params).fetchall()
         except psycopg.errors.QueryCanceled as err:
             raise self._timeout(timeout) from err
         except psycopg.Error as err:
