@@ -552,9 +552,10 @@ class SQLiteStore(EventStore):
 
         def search(lo, hi):
             where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
-            sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} " + _ORDER
+            # only the rows still needed come back (SQLite keeps the first ones as it sorts)
+            sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} {_ORDER} LIMIT ?"
             before = len(found)
-            for got in fetch(sql, params):
+            for got in fetch(sql, [*params, need - before]):
                 found.extend(got)
             return len(found) - before
 
