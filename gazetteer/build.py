@@ -346,8 +346,7 @@ def _read_countries(src, places):
             simple = _round_geometry(geom, COUNTRY_TOLERANCE)
             if simple is not None:
                 geoms[gid] = ("country", name, iso, None, simple)
-            main = max(recs, key=lambda r: r["geometry"].area)
-            lat, lon = float(main["LABEL_Y"]), float(main["LABEL_X"])
+            lat, lon = _country_point(geom, recs)
             area = float(cols[6] or 0) or _area_km2(geom)
         elif iso in capitals:
             lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
@@ -361,6 +360,20 @@ def _read_countries(src, places):
         })  # fmt: skip
     _log(f"countries: {len(rows)} ({len(geoms)} with polygons)")
     return rows, geoms
+
+
+def _country_point(geom, recs):
+    """Return ``(lat, lon)`` of a country: the centroid of its largest part (the mainland),
+    the usual "where is this country" point of geocoders; Natural Earth's label point (placed
+    for fitting the name on a map: European Russia, northern Ukraine) when the centroid falls
+    outside that part (a crescent-shaped country)."""
+    parts = getattr(geom, "geoms", [geom])
+    main = max(parts, key=lambda g: g.area)
+    centroid = main.centroid
+    if main.contains(centroid):
+        return centroid.y, centroid.x
+    label = max(recs, key=lambda r: r["geometry"].area)
+    return float(label["LABEL_Y"]), float(label["LABEL_X"])
 
 
 def _read_regions(admin1_rows, geoms):

@@ -131,10 +131,33 @@ def test_words_of_conflict_in_other_senses_give_no_event(text):
         "Artillery often shells the outskirts of Donetsk.",
         "In 1944 the Red Army captured thousands of German soldiers near Minsk.",
         "Two years ago, militants attacked a school in Kano.",
+        "The rockets, built to destroy armoured columns, are inaccurate, engineers said.",
+        "The ministry rejected the report, saying its units only strike military sites.",
+        "The launchers were supplied to the army to strike depots far behind the front.",
+        "A medic fighting near Pokrovsk said his brigade had received new trucks last week.",
+        "Families fleeing the shelling told volunteers they had lost everything.",
     ],
 )
 def test_what_did_not_happen_as_a_report_gives_no_event(text):
     assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian forces used long-range missiles for the first time to hit an air base "
+        "near Dzhankoi on Tuesday.",
+        "The army used drones to strike a fuel depot in Luhansk on Tuesday.",
+    ],
+)
+def test_the_purpose_a_weapon_was_used_for_is_the_act(text):
+    event = one(text)
+    assert event.event_type == "attack" and event.date_end == date(2024, 5, 7)
+
+
+def test_forces_sent_somewhere_for_a_purpose_are_a_deployment():
+    text = "Two extra battalions were flown to Kramatorsk on Monday to reinforce the garrison."
+    assert one(text).event_type == "deployment"
 
 
 def test_an_airstrike_on_a_training_base_is_reported():
@@ -163,6 +186,11 @@ def test_an_airstrike_on_a_training_base_is_reported():
             "Kidal",
         ),
         ("A Russian missile hit the centre of Sumy on Thursday.", "Sumy"),
+        (
+            "Ukrainian troops have withdrawn from two villages north of Marinka to new "
+            "positions, the commander said.",
+            "Marinka",
+        ),
     ],
 )
 def test_the_event_is_placed_at_its_own_argument(text, where):
@@ -226,6 +254,38 @@ def test_a_statements_date_bounds_the_event_it_reports():
     event = one(text)
     assert event.event_type == "front_line"
     assert (event.date_end, event.date_basis) == (date(2024, 5, 8), "report")
+
+
+def test_the_next_sentence_of_a_dated_statement_goes_on_with_the_statements_day():
+    text = ("The regional governor said on Wednesday that drones had struck a fuel depot near "
+            "Kupiansk. He said Russian troops were also advancing toward Borova.")  # fmt: skip
+    found = events(text)
+    assert [e.event_type for e in found] == ["attack", "movement"]
+    assert {e.date_end for e in found} == {date(2024, 5, 8)}
+    assert found[1].date_basis == "inherited"
+
+
+def test_a_sentence_pointing_back_to_an_event_passes_its_day_on():
+    text = ("A missile hit a school in Zolochiv on Tuesday, officials said. The strike was "
+            "one of several. Drones also hit a power plant near Bohodukhiv, the operator "
+            "said.")  # fmt: skip
+    found = events(text)
+    assert [e.event_type for e in found] == ["attack", "attack"]
+    assert [e.date_end for e in found] == [date(2024, 5, 7)] * 2
+
+
+def test_a_deadline_is_not_lent_to_the_next_sentence():
+    text = ("The commander said his men would leave the town by May 1. "
+            "Russian troops then captured the village of Ivanivka.")  # fmt: skip
+    event = one(text)
+    assert (event.date_end, event.date_basis) == (PUB, "report")
+
+
+def test_a_date_in_a_since_clause_dates_a_state_not_the_event():
+    text = ("Fighters shelled a checkpoint outside Bunia, the governor said in Kinshasa, where "
+            "he has lived since he left the province last year.")  # fmt: skip
+    event = one(text)
+    assert (event.date_end, event.date_basis) == (PUB, "report")
 
 
 def test_a_sentence_continuing_the_previous_one_inherits_its_date():

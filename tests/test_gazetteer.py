@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from geo.exc import GazetteerError
+from geo.gazetteer.index import names_entries
 from geo.gazetteer.lookup import ATTRIBUTION, DATA_DIR, INDEX_VERSION, REGION_ID_RANGE, Gazetteer
 from geo.gazetteer.normalize import fold
 
@@ -245,3 +246,19 @@ def test_the_index_cache_follows_the_platforms_cache_folder(monkeypatch, tmp_pat
     assert cache_dir() == tmp_path / "xdg" / "conflictmap"
     monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "own"))
     assert cache_dir() == tmp_path / "own"
+
+
+def test_a_notable_arab_place_is_also_found_without_its_article(gaz):
+    found = gaz.lookup("nasiriyah")
+    assert found and found[0].country_code == "IQ"
+    assert gaz.lookup("hasakah")[0].country_code == "SY"
+
+
+def test_the_article_is_dropped_only_from_arabic_names():
+    def keys(name, cc, notable=True):
+        return {k for k, _, _ in names_entries(0, name, [], notable, "PPL", cc)}
+
+    assert keys("Al Mayadin", "SY") == {"al mayadin", "mayadin"}
+    assert keys("El Progreso", "HN") == {"el progreso"}  # a Spanish article
+    assert keys("An Zhongxin", "CN") == {"an zhongxin"}  # a Chinese syllable
+    assert keys("Al Mayadin", "SY", notable=False) == {"al mayadin"}  # a village: too many

@@ -83,6 +83,18 @@ def _dates_speech(token, trigger) -> bool:
     return False
 
 
+def _in_aside(token, trigger) -> bool:
+    """Return whether a date sits in a "since" clause that does not hold the trigger ("the
+    city, where the government has been based since it left Khartoum last year"): it dates
+    the start of a state, not the event."""
+    for anc in [token, *token.ancestors]:
+        if anc.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ == "since" for c in anc.children
+        ):
+            return trigger.token not in anc.subtree
+    return False
+
+
 def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
 
@@ -96,7 +108,8 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     inherited : EventDate, optional
         The stated date of the sentence this one continues.
     """
-    usable = [(e, t) for e, t in dates if e.kind != "vague" and t is not None]
+    usable = [(e, t) for e, t in dates if e.kind != "vague" and t is not None
+              and not _in_aside(t, trigger)]  # fmt: skip
     if usable:
         ranked = []
         for expr, token in usable:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from geo.extract import syntax
 from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
 
-__all__ = ["Trigger", "find_triggers", "is_background", "is_scene", "is_unreal"]
+__all__ = ["Trigger", "find_triggers", "is_background", "is_prospective", "is_scene", "is_unreal"]
 
 #: Verbs that make their complement an intention, a plan, a threat or a claim denied.
 _IRREALIS_GOVERNORS = frozenset(
@@ -316,6 +316,8 @@ def is_unreal(token) -> bool:
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
         current = current.head
         chain.append(current)
+    if _purpose(token) or _generic_claim(token):
+        return True
     for i, tok in enumerate(chain):
         for child in tok.children:
             lower = child.lower_
@@ -380,6 +382,58 @@ def is_unreal(token) -> bool:
     return False
 
 
+def is_prospective(token) -> bool:
+    """Return whether a word (a date, say) belongs to a clause about what is to come: its
+    verb has a modal ("would hand the city over by June 1") or is an infinitive ("plans to
+    leave by Friday")."""
+    for anc in [token, *token.ancestors]:
+        if anc.pos_ in ("VERB", "AUX"):
+            return _infinitive(anc) or any(
+                c.dep_ == "aux" and c.lower_ in _MODALS for c in anc.children
+            )
+    return False
+
+
+def _infinitive(verb) -> bool:
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
+def _purpose(token) -> bool:
+    """What something is for, not what it did: "a missile designed to destroy ships",
+    "drones built to strike tanks", "troops trained to storm trenches" (an infinitive of
+    purpose under a verb of making, supplying or preparing; "used missiles to strike the
+    airfield" and "sent to reinforce" do report the act)."""
+    verb = token
+    if token.pos_ == "NOUN" and token.dep_ == "dobj":
+        verb = token.head
+    if verb.dep_ not in ("advcl", "relcl", "xcomp") or not _infinitive(verb):
+        return False
+    return verb.head.lemma_.lower() in _MAKING
+
+
+#: Verbs whose purpose clause tells what a thing or a unit is for ("designed to", "trained
+#: to", "supplied to"), not an act that took place.
+_MAKING = frozenset(
+    "design build make develop produce manufacture modify adapt convert equip arm train "
+    "supply deliver provide give buy purchase order acquire intend mean prepare".split()
+)
+
+
+_SPEECH_VERBS = frozenset("say claim insist maintain argue".split())
+
+
+def _generic_claim(token) -> bool:
+    """What a side says it does, not what it did: "saying its forces only target military
+    sites", "the army said it strikes only fighters" (a simple present after a past
+    statement; a headline's "Army says it captures village" keeps its present speech verb)."""
+    if token.tag_ not in ("VBP", "VBZ") or token.dep_ != "ccomp":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return False
+    head = token.head
+    return head.lemma_.lower() in _SPEECH_VERBS and head.tag_ in ("VBD", "VBG", "VBN")
+
+
 def is_background(token) -> bool:
     """Return whether a trigger tells an event only as the background of the sentence's own
     report: in a relative clause ("Avdiivka, which Russia captured in February"), a "since"
@@ -388,6 +442,8 @@ def is_background(token) -> bool:
     strikes", "accused Kyiv of shelling")."""
     if token.lemma_.lower() in _STATES:
         return False  # "the region, which has been under Ukrainian control since August"
+    if _describes_speaker(token):
+        return True
     if token.pos_ in ("NOUN", "PROPN") or token.dep_ == "pcomp":
         phrase = token
         while (phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ == "of"
@@ -399,7 +455,8 @@ def is_background(token) -> bool:
     for _ in range(5):
         if current.head == current:
             break
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" and not _infinitive(current):
+            # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
             return not any(c.lower_ in ("where", "when") for c in current.children)
         if current.dep_ == "advcl" and any(
@@ -416,6 +473,29 @@ def is_background(token) -> bool:
             break
         current = head
     return False
+
+
+def _describes_speaker(token) -> bool:
+    """Words that say who is speaking ("a soldier fighting near X said ...", "residents
+    fleeing the shelling told reporters ...") tell no event of their own."""
+    current = token
+    while current.head != current:
+        if current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING:
+            # ("a medic fighting near X said": the tagger may make the participle the noun)
+            return current != token or any(
+                c.dep_ == "compound" and syntax.is_people(c) for c in token.children
+            )
+        if (
+            current != token
+            and current.pos_ in ("VERB", "AUX")
+            and current.dep_ not in ("acl", "relcl")
+        ):
+            return False  # (a participle or relative clause is still the speaker's phrase)
+        current = current.head
+    return False
+
+
+_SAYING = frozenset("say tell recall describe explain add".split())
 
 
 def is_scene(token) -> bool:

@@ -19,7 +19,13 @@ from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
-from geo.extract.detect import find_triggers, is_anaphor, is_background, is_scene
+from geo.extract.detect import (
+    find_triggers,
+    is_anaphor,
+    is_background,
+    is_prospective,
+    is_scene,
+)
 from geo.extract.places import (
     Candidate,
     chains,
@@ -62,6 +68,7 @@ class EventMention:
     date_end: date | None = None
     date_precision: str | None = None
     date_basis: str | None = None
+    date_text: str | None = None
     actor1: str | None = None
     actor2: str | None = None
     target: str | None = None
@@ -274,9 +281,12 @@ def find_events_in(
         out.extend(found)
         told_types.update(m.event_type for m in found if m.unreported is None)
         # the next sentence continues this one when it follows in the same paragraph and
-        # this one reports an event: it inherits this one's stated date
-        stated = [m for m in found
-                  if m.date_basis in ("stated", "inherited") and m.unreported is None]  # fmt: skip
+        # this one reports an event: it inherits this one's stated date, or the day of the
+        # statement that told it ("X said on Saturday that ... She said troops advanced")
+        # ("The strike was part of a wider barrage": a sentence pointing back to an event
+        # goes on with that event's day too)
+        stated = [m for m in found if m.unreported in (None, "anaphor") and (
+            m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
         previous_date = None
         breaks = _ends_paragraph(text, sent)
         recent = [m for m in stated if m.unreported is None
@@ -296,7 +306,9 @@ def find_events_in(
         elif not breaks and not found:
             # a sentence that only sets the date ("On Sunday, the shelling resumed." is an
             # event; "It was Sunday morning." is not) lends it to the one after
-            told = [e for e, _ in dates if e.kind == "point"]
+            # (not a deadline or plan: "would hand the city over by June 1")
+            told = [e for e, tok in dates if e.kind == "point" and tok is not None
+                    and not is_prospective(tok)]  # fmt: skip
             if told and not is_history(
                 EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"),
                 ref,
@@ -464,6 +476,7 @@ def _mention(
         date_start=when.start if when else None, date_end=when.end if when else None,
         date_precision=when.precision if when else None,
         date_basis=when.basis if when else None,
+        date_text=when.text if when else None,
         actor1=who.actor1, actor2=who.actor2, target=who.target,
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,

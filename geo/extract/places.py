@@ -314,6 +314,11 @@ def _anchor(token):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head
+        elif (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
+              and anchor.head.head.lower_ in _DIRECTIONS
+              and anchor.head.head.dep_ in ("amod", "advmod", "npadvmod")
+              and anchor.head.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
+            anchor = anchor.head.head.head  # "two villages west of X" → villages
         else:
             break
     return anchor
@@ -450,6 +455,9 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     prep, attached = _attach(anchor)
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
+    elif (prep == "of" and attached is not None and attached.lower_ in _DIRECTIONS
+          and attached.dep_ in ("advmod", "npadvmod", "amod")):  # fmt: skip
+        prep, attached = "near", attached.head  # "withdrew north of X" is "near X"
     clause = syntax.clause_head(thead)
     if prep is not None:
         near_trigger = attached is not None and (

@@ -37,7 +37,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 15
+INDEX_VERSION = 17
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 #: How a name matched: the main name, an alternate name written in another script than Latin
 #: (Cyrillic, Arabic, Chinese...), a Latin alternate name.
@@ -63,12 +63,30 @@ _fold_uncached = fold.__wrapped__
 _skeleton_uncached = skeleton.__wrapped__
 
 
-def _name_variants(name, feature_code):
-    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region")."""
+#: The Arabic definite article as GeoNames romanises it ("Al Qāmishlī", "Ar Raqqah",
+#: "Ad Dāliʼ"), which English news usually leaves out ("Qamishli", "Raqqa").
+_ARTICLES = frozenset("al el ar as ash ad adh az at ath an".split())
+
+
+#: Countries whose place names GeoNames romanises from Arabic (the Arab League, Chad and
+#: Western Sahara); elsewhere "El" and "An" are Spanish articles or Chinese syllables.
+_ARABIC_NAMES = frozenset(
+    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE TD EH".split()
+)
+
+
+def _name_variants(name, feature_code, notable=False, country_code=""):
+    """Yield the keys a name is found under (an admin unit also without "Oblast", "Region";
+    a notable place of an Arabic-speaking country also without its article: "al qamishli"
+    and "qamishli")."""
     key = _fold_uncached(name)
     if not key:
         return
     yield key
+    words = key.split()
+    if (notable and country_code in _ARABIC_NAMES and len(words) > 1
+            and words[0] in _ARTICLES and len(words[1]) >= 5):  # fmt: skip
+        yield " ".join(words[1:])
     if feature_code.startswith("ADM") or feature_code == "RGN":
         words = key.split()
         while len(words) > 1 and words[-1] in AREA_WORDS:
@@ -84,7 +102,7 @@ def _script_kind(text):
     return LATIN_ALT
 
 
-def names_entries(idx, name, alternates, notable, feature_code):
+def names_entries(idx, name, alternates, notable, feature_code, country_code=""):
     """Yield ``(key, entry, skeleton or None)`` for a place; entry = ``idx * 4 + kind``.
 
     Every name of a notable place (a town, an admin seat or an area) gets its consonant
@@ -95,7 +113,7 @@ def names_entries(idx, name, alternates, notable, feature_code):
     for text, kind in ((name, MAIN), *((a, None) for a in alternates)):
         if kind is None:
             kind = _script_kind(text)
-        for key in _name_variants(text, feature_code):
+        for key in _name_variants(text, feature_code, notable, country_code):
             if key in seen:
                 continue
             seen.add(key)
@@ -272,7 +290,7 @@ def _build_index(data_dir):
                     cols[name].append(shared.setdefault(value, value))
                 notable = c[4] != "P" or int(c[9]) >= 1000 or c[5] in _NOTABLE_CODES
                 alternates = c[11].split("|") if c[11] else []
-                for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5]):
+                for key, entry, sk in names_entries(idx, c[1], alternates, notable, c[5], c[6]):
                     key_id = keys.get(key)
                     if key_id is None:  # one int per key; a list only for shared names
                         key_id = keys[key] = len(entries)
