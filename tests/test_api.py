@@ -197,6 +197,41 @@ def test_paging_follows_next_links_over_every_match_once(client, store):
     assert sorted(seen) == sorted(f"e{i:03d}" for i in range(57)) and len(set(seen)) == 57
 
 
+def test_page_links_carry_the_query_as_url_for_writes_it(app, client, store):
+    """Each link of a page keeps every parameter but f and offset, encoded as url_for
+    encodes them (repeated keys, spaces, commas, non-ASCII, reserved characters)."""
+    from flask import url_for
+
+    url = "https://news.example/a?b=c&d"
+    sources = [{"source_id": "s1", "publisher": "Outlet", "url": url}]
+    store.put_events([
+        _event(event_id=f"l{i}", date_start="2024-10-01", summary="Kyiv strike on a depot",
+               actor1="Über Forces", sources=sources)
+        for i in range(7)
+    ])  # fmt: skip
+    query = (
+        "limit=2&offset=2&bbox=30,45,40,55&type=attack&type=capture&q=Kyiv%20strike"
+        "&source=https%3A%2F%2Fnews.example%2Fa%3Fb%3Dc%26d&actor=%C3%9Cber+Forces"
+        "&datetime=2024-09-01/2024-11-30&f=json"
+    )
+    fc = client.get(f"/collections/events/items?{query}").get_json()
+    values = parse_qs(query)
+    del values["f"], values["offset"]
+    with app.test_request_context(f"/collections/events/items?{query}"):
+
+        def expected(fmt, offset=None):
+            extra = {"offset": offset} if offset else {}
+            return url_for("api.items", _external=True, collection_id="events", **values,
+                           f=fmt, **extra)  # fmt: skip
+
+        hrefs = {(link["rel"], link["type"]): link["href"] for link in fc["links"]}
+        assert hrefs[("self", "application/geo+json")] == expected("json", 2)
+        assert hrefs[("next", "application/geo+json")] == expected("json", 4)
+        assert hrefs[("prev", "application/geo+json")] == expected("json")
+        assert hrefs[("alternate", "text/csv; charset=utf-8")] == expected("csv")
+    assert "q=Kyiv+strike" in hrefs[("self", "application/geo+json")]
+
+
 @pytest.mark.parametrize("where", ["bbox=30,45,40,55", "type=capture", ""])
 def test_number_matched_is_left_out_beyond_its_cap(app, client, store, where):
     """Past NUMBER_MATCHED_MAX matches a page carries no numberMatched, only its next link;

@@ -1040,3 +1040,36 @@ def test_static_download_holds_what_the_status_line_counts(rec, tmp_path, runner
         ids = {f["id"] for f in json.load(fh)["features"]}
     assert "statement" in ids and len(ids) == len(events) + 1
     rec.assert_clean()
+
+
+def test_a_step_after_an_incomplete_page_draws_the_window_loaded_ahead(browser, app, events):
+    """When the window holds more events than a page, the next step's whole window is
+    loaded while the reader looks, and the step draws it (the same events a fresh query
+    gives)."""
+    app.config["MAP_FETCH_LIMIT"] = 10
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + "/map?start=2024-10-05&end=2024-11-03")
+        wait_drawn(page)
+        state = viewer_state(page)
+        assert state["shown"] == 10 and state["matched"] > 10
+        page.wait_for_function("() => Object.keys(ConflictMap.current.prefetched || {}).length > 0")
+        page.wait_for_timeout(800)  # the request waits for an idle moment, then loads
+        page.locator(".cm-forward").click()
+        wait_drawn(page, state["renders"] + 1)
+        moved = viewer_state(page)
+        assert (moved["state"]["start"], moved["state"]["end"]) == ("2024-10-12", "2024-11-10")
+        timing = page.evaluate("ConflictMap.current.timing")
+        assert timing["source"] == "prefetched"
+        inside = sorted(
+            (e.date_start.isoformat(), e.event_id) for e in events
+            if e.date_start.isoformat() <= "2024-11-10" and e.date_end.isoformat() >= "2024-10-12"
+        )  # fmt: skip
+        drawn = page.evaluate(
+            "ConflictMap.current.cache.features.map(f => [f.properties.date_start, f.id])"
+        )
+        assert sorted(map(tuple, drawn)) == inside[:10]
+        assert moved["shown"] == 10 and moved["matched"] == len(inside)
+    rec.assert_clean()
+    rec.close()

@@ -545,6 +545,45 @@ def test_not_sqlite_file_is_a_store_error(tmp_path):
         SQLiteStore(path)
 
 
+def test_quick_check_runs_once_per_change_of_the_file_and_finds_damage(tmp_path, monkeypatch):
+    """Opening runs SQLite's quick_check only when the file changed since one passed; damage
+    is found even when the modification time is set back (the change time moves)."""
+    import os
+
+    from geo.store.sqlite import health
+
+    path = tmp_path / "s.sqlite"
+    store = SQLiteStore(path)
+    store.put_events([ev(f"ev-{i:04d}", summary="x" * 400) for i in range(400)])
+    store.close()
+    checks = []
+    real = health.quick_check
+    monkeypatch.setattr(health, "quick_check", lambda conn: checks.append(1) or real(conn))
+    SQLiteStore(path).close()
+    assert len(checks) == 1 and (tmp_path / "s.sqlite-checked").is_file()
+    with SQLiteStore(path) as store:  # the same bytes: no check
+        assert store.count() == 400
+    assert len(checks) == 1
+    with SQLiteStore(path) as store:  # a write changes the file: the next open checks
+        store.put_events([ev("ev-new")])
+    SQLiteStore(path).close()
+    assert len(checks) == 2
+    SQLiteStore(path).close()
+    assert len(checks) == 2
+    # the second half of the pages (events, not the schema) overwritten, size and
+    # modification time kept
+    before = path.stat()
+    half = before.st_size // 8192 * 4096
+    with open(path, "r+b") as fh:
+        fh.seek(half)
+        fh.write(b"\xa5" * (before.st_size - half))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    with pytest.raises(StoreError, match="s.sqlite' is damaged"):
+        SQLiteStore(path)
+    assert len(checks) == 3
+
+
 def test_foreign_sqlite_file_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
     conn = sqlite3.connect(path)

@@ -445,3 +445,45 @@ def test_two_processes_opening_one_old_store(store, tmp_path, monkeypatch):
         assert migrations.migrate(conn, 4) == 5  # a late waiter: nothing done twice
         assert migrated.count() == len(_varied())
     holder.close()
+
+
+@pytest.mark.parametrize("few_deleted", [True, False], ids=["one-pass", "range-by-range"])
+def test_counts_read_in_the_rtree_equal_counts_of_the_rows(tmp_path, monkeypatch, few_deleted):
+    """numberMatched of a bbox/date query, counted in the R*Trees (float32 bounds, deleted
+    events inside), equals a count that reads every matching row: events exactly on the
+    box's edges and a hair outside them (closer than float32 can tell) included."""
+    from geo.store.sqlite import counts
+
+    store = SQLiteStore(tmp_path / "counts.sqlite")
+    events = _scattered(1200, seed=11)
+    hair = []
+    for k, (lon, lat) in enumerate([(30.0, 46.5), (31.0, 46.5), (30.5, 46.0), (30.5, 47.0),
+                                    (29.999999, 46.5), (31.000001, 46.5), (30.5, 45.9999995),
+                                    (30.5, 47.0000005), (30.0000004, 46.9999996)]):  # fmt: skip
+        hair.append(Event.from_dict({"event_id": f"ev-hair-{k}", "event_type": "attack",
+                                     "date_start": "2024-06-01", "latitude": lat,
+                                     "longitude": lon}))  # fmt: skip
+    store.put_events(events + hair)
+    for event in [*events[::23], hair[1], hair[4]]:
+        store.delete_event(event.event_id, reason="test", by="t")
+    if not few_deleted:
+        monkeypatch.setattr(counts, "DELETED_FEW", 5)
+    every_type = ("attack", "capture", "front_line")
+    for bbox, start, end in [
+        ((30, 46, 31, 47), None, None),
+        ((30, 46, 31, 47), date(2024, 5, 1), date(2024, 6, 1)),
+        ((22, 44, 40, 53), None, None),
+        ((25, 45, 30, 50), date(2024, 6, 1), date(2024, 8, 30)),
+        (None, date(2025, 5, 1), date(2025, 5, 20)),
+        (None, None, date(2024, 2, 1)),
+        ((179, -10, -179, 10), None, None),  # crosses the antimeridian: rows are read
+    ]:
+        for types in ((), every_type, ("attack", "capture")):
+            q = EventQuery(bbox=bbox, start=start, end=end, types=types)
+            n = store.count(q)
+            assert n == len(list(store.query(q)))
+            assert store.count_at_most(q, n) == n, (bbox, start, end, types)
+            if n:
+                assert store.count_at_most(q, n - 1) is None
+            assert store.count_at_most(q, max(0, n // 3)) is None or n == 0
+    store.close()

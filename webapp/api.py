@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -12,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import iter_multi_items
 
 from geo.exc import QueryTimeoutError
 from webapp import items_params, limits, params
@@ -34,6 +36,8 @@ __all__ = [
 bp = Blueprint("api", __name__)
 
 GEOJSON = "application/geo+json"
+#: Characters left as they are in link query strings (werkzeug's, so links read as url_for's).
+_QUERY_SAFE = "!$'()*,/:;?@"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 _OGC = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 CONFORMANCE = [
@@ -288,12 +292,15 @@ def _page_links(collection_id, items):
     args = request.args.to_dict(flat=False)
     args.pop("offset", None)
     args.pop("f", None)
+    # the route is built once; each link adds its query string as url_for would
+    base = _ext("api.items", collection_id=collection_id)
 
     def href(fmt, offset=None):
         values = dict(args, f=fmt)
         if offset:
             values["offset"] = offset
-        return _ext("api.items", collection_id=collection_id, **values)
+        pairs = [(k, v) for k, v in iter_multi_items(values) if v is not None]
+        return f"{base}?{urlencode(pairs, safe=_QUERY_SAFE)}"
 
     links = [_link(href("json", items.offset), "self", GEOJSON, "This page")]
     for name, fmt in _formats().items():

@@ -390,14 +390,20 @@
       });
   };
 
-  // while the reader looks, load the next step's days (playback and "»" then draw at once)
+  // while the reader looks, load the next step's days (playback and "»" then draw at once):
+  // only the new days when the loaded window is complete, else the whole next window (its
+  // page replaces this one: the loaded events are a page, not every match)
   Viewer.prototype.prefetch = function (p) {
     var self = this, s = this.state, days = this.stepDays ? this.stepDays() : 0;
     var last = this.cfg.extent && this.cfg.extent.end;
     if (!days || !s.end || !last || s.end >= last || this.cfg.prefetch === false) return;
     var to = shiftDay(s.end, days) > last ? last : shiftDay(s.end, days);
     var q = new URLSearchParams(p.toString());
-    q.set("datetime", shiftDay(s.end, 1) + "/" + to);
+    var whole = !(this.cache && this.cache.complete);
+    if (whole && !s.start) return;
+    // the window moves as Viewer.step moves it: by the days the end can still move
+    var from = whole ? shiftDay(s.start, toDay(to) - toDay(s.end)) : shiftDay(s.end, 1);
+    q.set("datetime", from + "/" + to);
     var k = q.toString();
     if (this.prefetched && this.prefetched[k]) return;
     this.prefetched = {};  // keep only the next step's slice
@@ -449,9 +455,12 @@
     var requests = slices ? slices.map(function (sl) {
       var q = new URLSearchParams(p.toString());
       q.set("datetime", sl[0] + "/" + sl[1]);
-      var ahead = self.prefetched && self.prefetched[q.toString()];
-      return ahead || self.fetchItems(q, ctl);
-    }) : [this.fetchItems(p, ctl)];
+      var loaded = self.prefetched && self.prefetched[q.toString()];
+      return loaded || self.fetchItems(q, ctl);
+    }) : null;
+    // a page of the whole window loaded ahead (the step after an incomplete page)
+    var ahead = !slices && this.prefetched && this.prefetched[p.toString()];
+    if (!slices) requests = [ahead || this.fetchItems(p, ctl)];
     return Promise.all(requests)
       .then(function (answers) {
         if (ctl && ctl.signal.aborted) return null;
@@ -469,7 +478,7 @@
         }
         var matched = slices ? merged.length : answers[0].matched;
         self.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: merged, complete: complete };
-        self.timing = { fetch: performance.now() - t0, source: slices ? "slices" : "full" };
+        self.timing = { fetch: performance.now() - t0, source: slices ? "slices" : ahead ? "prefetched" : "full" };
         self.draw(merged, matched);
         self.prefetch(p);
         return null;

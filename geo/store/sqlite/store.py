@@ -11,16 +11,17 @@ import threading
 import time
 from collections.abc import Iterable
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json import loads as _loads
 from pathlib import Path
 
 from geo.common.dates import DateWindow
 from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
+from geo.events.taxonomy import EVENT_TYPES
 from geo.exc import NotFoundError, StoreError, ValidationError
 from geo.store.base import EventQuery, EventStore, as_tuple
-from geo.store.sqlite import frontlines, health, schema
+from geo.store.sqlite import counts, frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import (
     day,
@@ -552,9 +553,10 @@ class SQLiteStore(EventStore):
 
         def search(lo, hi):
             where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
-            sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} " + _ORDER
+            # only the rows still needed come back (SQLite keeps the first ones as it sorts)
+            sql = f"SELECT e.rid, e.has_geometry FROM events e WHERE {where} {_ORDER} LIMIT ?"
             before = len(found)
-            for got in fetch(sql, params):
+            for got in fetch(sql, [*params, need - before]):
                 found.extend(got)
             return len(found) - before
 
@@ -611,24 +613,30 @@ class SQLiteStore(EventStore):
 
     def _count(self, q, cap):
         where, params = schema.where_clause(q, fts=self.fts)
-        conn = self._conn()
-        if _types_only(q):
-            types = as_tuple(q.types, "types")
-            sql = "SELECT coalesce(sum(live), 0) FROM type_extent"
-            if types:
-                sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
-            n = conn.execute(sql, types).fetchone()[0]
-            return n if cap is None or n <= cap else None
-        with self._deadline(conn, q.timeout):
-            if cap is None:
-                n = conn.execute(f"SELECT count(*) FROM events e WHERE {where}", params)
-                n = n.fetchone()[0]
-            elif schema.sliceable(q):
-                # range by range: the R*Tree's candidates are never all read at once
-                n = self._count_by_first_days(conn, q, cap + 1)
-            else:
-                sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
-                n = conn.execute(sql, [*params, cap + 1]).fetchone()[0]
+        in_transaction = getattr(self._local, "depth", 0) > 0
+        # outside a write, a reader: its memory map reads the rows without a system call each
+        conn = self._conn() if in_transaction else self._take_reader()
+        try:
+            if _types_only(q):
+                types = as_tuple(q.types, "types")
+                sql = "SELECT coalesce(sum(live), 0) FROM type_extent"
+                if types:
+                    sql += f" WHERE event_type IN ({', '.join('?' * len(types))})"
+                n = conn.execute(sql, types).fetchone()[0]
+                return n if cap is None or n <= cap else None
+            with self._deadline(conn, q.timeout):
+                if cap is None:
+                    n = conn.execute(f"SELECT count(*) FROM events e WHERE {where}", params)
+                    n = n.fetchone()[0]
+                elif schema.sliceable(q):
+                    # range by range: the R*Tree's candidates are never all read at once
+                    n = self._count_by_first_days(conn, q, cap + 1)
+                else:
+                    sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+                    n = conn.execute(sql, [*params, cap + 1]).fetchone()[0]
+        finally:
+            if not in_transaction:
+                self._give_reader(conn)
         return n if cap is None or n <= cap else None
 
     @contextmanager
@@ -651,27 +659,54 @@ class SQLiteStore(EventStore):
 
     def day_counts(self, q=_ALL):
         """Return ``[(date_start, event_type, count)]`` of the matching events (one query,
-        stopped at ``q.timeout`` with ``QueryTimeoutError``)."""
+        stopped at ``q.timeout`` with ``QueryTimeoutError``).
+
+        Without a type filter, the types that have live events are named: the same events,
+        read from the index of types and days alone (at 1,000,000 events 0.2 s of CPU
+        instead of 3.4 s reading every row).
+        """
+        conn = self._conn()
+        if not as_tuple(q.types, "types") and not q.include_deleted:
+            live = [r[0] for r in conn.execute("SELECT event_type FROM type_extent WHERE live")]
+            if live and set(live) <= set(EVENT_TYPES):
+                q = replace(q, types=tuple(sorted(live)))
         where, params = schema.where_clause(q, fts=self.fts)
         sql = (
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
             "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
         )
-        conn = self._conn()
         with self._deadline(conn, q.timeout):
             return [tuple(r) for r in conn.execute(sql, params)]
 
     def _count_by_first_days(self, conn, q, most):
-        """Return how many events match ``q``, counting no further than ``most``."""
+        """Return how many events match ``q``, counting no further than ``most``.
+
+        A bbox and dates alone are counted in the R*Trees (``counts.index_count``), in one
+        statement while few events are deleted; other filters read each match's row, range of
+        first days by range.
+        """
         counted = [0]
+        types = None
+        if q.types:
+            types = [r[0] for r in conn.execute("SELECT event_type FROM type_extent WHERE live")]
+        by_index = counts.index_count(q, types)
 
         def search(lo, hi):
-            where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
-            got = conn.execute(sql, [*params, most - counted[0]]).fetchone()[0]
+            if by_index is not None:
+                (sql, params), (deleted_sql, deleted_params) = by_index.statements(lo, hi)
+                deleted = conn.execute(deleted_sql, deleted_params).fetchone()[0]
+                got = conn.execute(sql, [*params, most - counted[0] + deleted]).fetchone()[0]
+                got -= deleted
+            else:
+                where, params = schema.where_clause(q, fts=self.fts, first_days=(lo, hi))
+                sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT ?)"
+                got = conn.execute(sql, [*params, most - counted[0]]).fetchone()[0]
             counted[0] += got
             return got
 
+        if by_index is not None and counts.few_deleted(conn):
+            # one pass: the R*Tree stops at ``most`` without sorting anything
+            return search(None, None)
         _by_first_days(conn, q, most, search)
         return counted[0]
 
