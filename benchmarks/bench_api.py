@@ -150,35 +150,53 @@ def bench_queries(base, n, seed=11):
     return times, matched
 
 
+class PeakRss:
+    """Sample a process's RSS every 50 ms while the ``with`` block runs: ``before``,
+    ``peak`` and ``after`` in KiB."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.before = self.peak = self.after = rss_kib(pid)[0]
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._done.is_set():
+            self.peak = max(self.peak, rss_kib(self.pid)[0])
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._sampler.join()
+        self.after = rss_kib(self.pid)[0]
+
+
+def download_bytes(url, timeout):
+    """Return the size in bytes of the body at ``url``, read in 1 MiB chunks."""
+    size = 0
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        while chunk := resp.read(1 << 20):
+            size += len(chunk)
+    return size
+
+
 def bench_export(base, pid, limit):
     """Download a GeoJSON export of ``limit`` events.
 
     Returns ``(MB, wall s, server CPU s, RSS before, peak RSS, RSS after)`` (RSS in MiB).
     """
-    rss_before, _ = rss_kib(pid)
-    peak = [rss_before]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], rss_kib(pid)[0])
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     url = f"{base}/collections/events/items?f=geojson&limit={limit}"
-    size = 0
-    cpu0 = cpu_seconds(pid)
-    t0 = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=600) as resp:
-        while chunk := resp.read(1 << 20):
-            size += len(chunk)
-    elapsed = time.perf_counter() - t0
-    cpu = cpu_seconds(pid) - cpu0
-    done.set()
-    sampler.join()
-    rss_after, _ = rss_kib(pid)
-    return size / 1e6, elapsed, cpu, rss_before / 1024, peak[0] / 1024, rss_after / 1024
+    with PeakRss(pid) as rss:
+        cpu0 = cpu_seconds(pid)
+        t0 = time.perf_counter()
+        size = download_bytes(url, 600)
+        elapsed = time.perf_counter() - t0
+        cpu = cpu_seconds(pid) - cpu0
+    return size / 1e6, elapsed, cpu, rss.before / 1024, rss.peak / 1024, rss.after / 1024
 
 
 def main(argv=None):

@@ -19,7 +19,6 @@ write cheap; CSV >= 50 % of GeoJSON's MB/s (>= 80 MB/s).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import DAYS, START, put_synthetic  # noqa: E402
+from bench_store import DAYS, START, Sink, put_synthetic  # noqa: E402
 
 from geo.events.model import Event  # noqa: E402
 from geo.formats import FORMATS  # noqa: E402
@@ -41,18 +40,6 @@ from webapp.extent import extent_of  # noqa: E402
 
 #: numberMatched is counted up to this many (the API's NUMBER_MATCHED_MAX default).
 CAP = 2_000
-
-
-class _Sink(io.RawIOBase):
-    def __init__(self):
-        self.size = 0
-
-    def writable(self):
-        return True
-
-    def write(self, b):
-        self.size += len(b)
-        return len(b)
 
 
 def _times(func, items):
@@ -162,7 +149,7 @@ def main(argv=None):
     for name in [f for f in args.exports.split(",") if f]:
         fmt = FORMATS[name]
         for _ in range(0 if args.no_trace else 1):
-            sink = _Sink()
+            sink = Sink()
             tracemalloc.start()
             t0, c0 = time.perf_counter(), time.process_time()
             fmt.write(fmt.events_for(store, EventQuery()), sink, meta={})
@@ -172,7 +159,7 @@ def main(argv=None):
             mb = sink.size / 1e6
             rows.append((f"export {name} (traced)", f"{mb:,.0f} MB", f"{mb / secs:.0f} MB/s",
                          f"peak {peak / 1e6:.1f} MB", f"{mb / cpu:.0f} MB/s CPU"))  # fmt: skip
-        sink = _Sink()
+        sink = Sink()
         t0, c0 = time.perf_counter(), time.process_time()
         fmt.write(fmt.events_for(store, EventQuery()), sink, meta={})
         secs, cpu = time.perf_counter() - t0, time.process_time() - c0

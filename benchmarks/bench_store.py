@@ -156,7 +156,7 @@ def _pg_version(url):
     return f"PostgreSQL {pg} + PostGIS {postgis}"
 
 
-class _Sink(io.RawIOBase):
+class Sink(io.RawIOBase):
     """A binary sink that counts bytes (keeps export memory out of the measurement)."""
 
     def __init__(self):
@@ -263,7 +263,7 @@ def main(argv=None):
     measure("count all", f"{store.count():,}", store.count, [EventQuery()] * 5)
 
     for name in () if args.no_export else ("geojson", "csv"):
-        sink = _Sink()
+        sink = Sink()
         t0, c0 = time.perf_counter(), time.process_time()
         fmt, meta = FORMATS[name], {"data_as_of": store.data_as_of()}
         fmt.write(fmt.events_for(store, EventQuery()), sink, meta=meta)  # as CLI and API do
@@ -276,7 +276,7 @@ def main(argv=None):
     for n in () if args.no_export else (args.events // 10, args.events):
         tracemalloc.start()
         fmt = FORMATS["geojson"]
-        fmt.write(fmt.events_for(store, EventQuery(limit=n)), _Sink(), meta={})
+        fmt.write(fmt.events_for(store, EventQuery(limit=n)), Sink(), meta={})
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         rows.append(("export geojson peak memory", f"{n:,} events", f"{peak / 1e6:.1f} MB", "", ""))

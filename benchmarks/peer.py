@@ -26,15 +26,15 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from bench_api import (
+    PeakRss,
     cpu_seconds,
+    download_bytes,
     fill,
     free_port,
     percentile,
-    rss_kib,
     start_server,
     wait_until_serving,
 )
@@ -190,24 +190,11 @@ def many_clients(port, paths, clients, seconds):
 
 def download(port, pid, path):
     """Return MB, seconds and the server's RSS growth (MiB) of one download of ``path``."""
-    rss0 = rss_kib(pid)[0]
-    peak, done = [rss0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], rss_kib(pid)[0])
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    t0, size = time.perf_counter(), 0
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1200) as resp:
-        while chunk := resp.read(1 << 20):
-            size += len(chunk)
-    secs = time.perf_counter() - t0
-    done.set()
-    sampler.join()
-    return size / 1e6, secs, (peak[0] - rss0) / 1024
+    with PeakRss(pid) as rss:
+        t0 = time.perf_counter()
+        size = download_bytes(f"http://127.0.0.1:{port}{path}", 1200)
+        secs = time.perf_counter() - t0
+    return size / 1e6, secs, (rss.peak - rss.before) / 1024
 
 
 def _span(values, fmt="{:.0f}"):
