@@ -1,7 +1,7 @@
 """Events as flat rows: the columns of CSV and of every tabular export (GeoPackage, KML data).
 
-Here rather than in ``geo.formats`` (which re-exports it as ``geo.formats.columns``) so that
-a store may keep each event's CSV line ready (``csv_line``, ``CSV_LAYOUT``).
+Here rather than in ``geo.formats`` so that a store may keep each event's CSV line ready
+(``csv_line``, ``CSV_LAYOUT``); the formats import it from here.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ May import ``geo.events``, ``geo.common`` and ``geo.exc``; GDAL and Arrow are im
 format that needs them first writes.
 """
 
-from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
+from geo.events.flat import COLUMN_TYPES, CSV_COLUMNS, flatten_event
 from geo.formats.readers import read_events, read_geojson, read_records, record_error
 from geo.formats.registry import (
     FORMATS,

@@ -21,9 +21,9 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
+from geo.events.flat import JSON_COLUMNS, flatten_event
 from geo.events.model import Event
 from geo.events.taxonomy import TYPES
-from geo.formats.columns import JSON_COLUMNS, flatten_event
 from geo.formats.gdal import contents_description, scratch_folder, write_layer
 from geo.formats.tables import ATTRIBUTE_COLUMNS, attribute_schema, chunks, event_batch, geometry_of
 

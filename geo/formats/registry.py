@@ -22,9 +22,9 @@ from typing import BinaryIO
 
 from geo.common.attribution import ATTRIBUTION
 from geo.common.paths import GAZETTEER_DATA
+from geo.events.flat import CSV_COLUMNS, csv_cells, flatten_event, flatten_fields
 from geo.events.model import Event
 from geo.exc import ValidationError
-from geo.formats.columns import CSV_COLUMNS, csv_cells, flatten_event, flatten_fields
 
 __all__ = [
     "FORMATS",

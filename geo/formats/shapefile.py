@@ -15,8 +15,8 @@ from typing import BinaryIO
 import pyarrow as pa
 import shapely
 
+from geo.events.flat import flatten_event
 from geo.events.model import COUNT_KINDS, Event
-from geo.formats.columns import flatten_event
 from geo.formats.gdal import Spool, contents_description, copy_file, scratch_folder, write_layer
 from geo.formats.tables import (
     attribute_schema,

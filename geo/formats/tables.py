@@ -1,7 +1,7 @@
 """Events as Arrow record batches, chunk by chunk: what GDAL (and Parquet) are given to write.
 
 Every file format written through GDAL takes the same attribute columns as the CSV export
-(``geo.formats.columns``), typed (integers, reals, text), plus one geometry column of ISO WKB.
+(``geo.events.flat``), typed (integers, reals, text), plus one geometry column of ISO WKB.
 Events are read from their stream ``CHUNK_EVENTS`` at a time, so that no writer ever holds
 more than one chunk of events, rows and geometries in memory.
 """
@@ -16,8 +16,8 @@ import pyarrow as pa
 import shapely
 from shapely.geometry import shape
 
+from geo.events.flat import COLUMN_TYPES, CSV_COLUMNS, flatten_event
 from geo.events.model import Event, Source
-from geo.formats.columns import COLUMN_TYPES, CSV_COLUMNS, flatten_event
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",

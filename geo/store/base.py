@@ -252,7 +252,7 @@ class EventStore(abc.ABC):
     def query_fields(self, q: EventQuery = EventQuery()) -> Iterator[dict]:
         """Yield, like ``query``, each matching event's fields as ``event.to_dict()`` has them.
 
-        For tabular exports (``geo.formats.columns.flatten_fields``). The default calls
+        For tabular exports (``geo.events.flat.flatten_fields``). The default calls
         ``to_dict()`` of each event; a store with the ``"features"`` capability reads them
         from its stored Feature texts without rebuilding the events.
         """
