@@ -371,9 +371,7 @@ class SQLiteStore(EventStore):
         ValidationError
             At once (not on first iteration) when a filter, the limit or the offset is bad.
         """
-        self._check_page(q)
-        schema.where_clause(q, fts=self.fts)  # bad filters raise now
-        return self._stream(q, _event_of)
+        return self._checked_stream(q, _event_of)
 
     @staticmethod
     def _check_page(q):
@@ -406,9 +404,7 @@ class SQLiteStore(EventStore):
         ValidationError
             At once when a filter, the limit or the offset is bad (as ``query``).
         """
-        self._check_page(q)
-        schema.where_clause(q, fts=self.fts)  # bad filters raise now
-        return self._stream(q, _feature_of)
+        return self._checked_stream(q, _feature_of)
 
     def query_fields(self, q=_ALL):
         """Yield, like ``query``, each matching event's fields (as ``Event.to_dict()``),
@@ -419,9 +415,7 @@ class SQLiteStore(EventStore):
         ValidationError
             At once when a filter, the limit or the offset is bad (as ``query``).
         """
-        self._check_page(q)
-        schema.where_clause(q, fts=self.fts)  # bad filters raise now
-        return self._stream(q, _fields_of)
+        return self._checked_stream(q, _fields_of)
 
     def query_csv_lines(self, q=_ALL):
         """Yield, like ``query``, each matching event's CSV line, kept beside its Feature text
@@ -432,9 +426,14 @@ class SQLiteStore(EventStore):
         ValidationError
             At once when a filter, the limit or the offset is bad (as ``query``).
         """
+        return self._checked_stream(q, _csv_line_of)
+
+    def _checked_stream(self, q, row):
+        """Check ``q`` now (a bad filter, limit or offset raises at the call, not at the
+        first ``next``), then return ``_stream(q, row)``."""
         self._check_page(q)
-        schema.where_clause(q, fts=self.fts)  # bad filters raise now
-        return self._stream(q, _csv_line_of)
+        schema.where_clause(q, fts=self.fts)
+        return self._stream(q, row)
 
     def _stream(self, q, row, rows=None, documents=True):
         """Yield ``row((document, has_geometry))`` of the events matching ``q`` in order.
