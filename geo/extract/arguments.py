@@ -17,7 +17,7 @@ from geo.events.model import Count
 from geo.extract import syntax
 from geo.extract.actors import CIVILIANS
 from geo.extract.counts import find_counts
-from geo.extract.lexicon import TARGET_NOUNS
+from geo.extract.lexicon import SPEECH_VERBS, TARGET_NOUNS
 
 __all__ = ["Roles", "count_kind_of", "counts_for", "incident_counts", "roles"]
 
@@ -51,10 +51,7 @@ class Roles:
     target: str | None = None
 
 
-_SPEECH = frozenset(
-    "say tell report announce confirm claim state add write post warn deny acknowledge "
-    "admit insist".split()
-)
+_SPEECH = SPEECH_VERBS | {"warn", "admit", "insist"}
 _PRONOUNS = frozenset("it they we its their our".split())
 #: Verbs whose object is the attack and whose subject is the defender.
 _DEFENCE = frozenset("repel repulse thwart foil fend".split())

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from geo.extract.lexicon import SPEECH_VERBS
 from geo.extract.temporal import DateExpr, find_dates
 
 __all__ = ["HISTORY_DAYS", "EventDate", "event_date", "is_history", "sentence_dates"]
@@ -66,10 +67,7 @@ def _attached(token, trigger):
     return None
 
 
-_SPEECH = frozenset(
-    "say tell report announce confirm claim state add write post deny acknowledge "
-    "admit reveal disclose".split()
-)
+_SPEECH = SPEECH_VERBS | {"admit", "reveal", "disclose"}
 
 
 def _dates_speech(token, trigger) -> bool:

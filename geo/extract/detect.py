@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.extract import syntax
-from geo.extract.lexicon import NONVIOLENT_CAUSES, REPORT_NOUNS, Sense, lemma_of, senses
+from geo.extract.lexicon import (
+    NONVIOLENT_CAUSES,
+    REPORT_NOUNS,
+    SPEECH_VERBS,
+    Sense,
+    lemma_of,
+    senses,
+)
 
 __all__ = ["Trigger", "find_triggers", "is_background", "is_prospective", "is_scene", "is_unreal"]
 
@@ -302,16 +309,8 @@ def is_unreal(token) -> bool:
     chain = [token]
     current = token
     while current.head != current and len(chain) < 6:
-        if current.dep_ in ("ccomp", "parataxis", "advcl") and current.head.lemma_.lower() in (
-            "say",
-            "tell",
-            "report",
-            "announce",
-            "confirm",
-            "claim",
-            "add",
-            "state",
-            "write",
+        if current.dep_ in ("ccomp", "parataxis", "advcl") and (
+            current.head.lemma_.lower() in _REPORTING
         ):
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
         current = current.head
@@ -419,6 +418,10 @@ _MAKING = frozenset(
 )
 
 
+#: Verbs that pass a report on (a denial or an acknowledgement is weighed by the irrealis
+#: rules instead).
+_REPORTING = SPEECH_VERBS - {"post", "deny", "acknowledge"}
+#: Verbs of asserting a policy or habit ("saying its forces only target military sites").
 _SPEECH_VERBS = frozenset("say claim insist maintain argue".split())
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "PERSONNEL_NOUNS",
     "PLACE_NOUNS",
     "REPORT_NOUNS",
+    "SPEECH_VERBS",
     "Sense",
     "TARGET_NOUNS",
     "WEAPON_NOUNS",
@@ -132,6 +133,12 @@ NONVIOLENT_CAUSES = frozenset(
     outbreak epidemic pandemic cholera ebola covid malaria measles flu influenza infection
     cancer overdose drowning famine starvation hunger stampede lightning eruption tsunami
     """.split()
+)
+#: Verbs that report what someone said ("officials said forces shelled X"). Each stage adds
+#: the verbs its own question needs (where the speaker is, what the statement dates, who the
+#: pronoun is) and the irrealis test takes out the ones that deny.
+SPEECH_VERBS = frozenset(
+    "say tell report announce confirm claim state add write post deny acknowledge".split()
 )
 #: Nouns of media: "captured on video", "the footage captures" are no events.
 REPORT_NOUNS = frozenset(

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.extract import syntax
+from geo.extract.lexicon import SPEECH_VERBS
 
 __all__ = [
     "FEATURES",
@@ -42,10 +43,7 @@ _LOCATIVE = frozenset(
     "beyond between outskirts".split()
 )
 _DIRECTIONAL = frozenset("to into toward towards onto".split())
-_SPEECH = frozenset(
-    "say tell report announce confirm claim state add write post warn accuse deny note "
-    "describe".split()
-)
+_SPEECH = (SPEECH_VERBS - {"acknowledge"}) | {"warn", "accuse", "note", "describe"}
 _WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "linker.json"
 
 _PREP_FEATURES = (
