@@ -18,6 +18,7 @@ import math
 import sys
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 from shapely import make_valid, set_precision
@@ -341,7 +342,7 @@ def _read_countries(src, places):
             simple = _round_geometry(geom, COUNTRY_TOLERANCE)
             if simple is not None:
                 geoms[gid] = ("country", name, iso, None, simple)
-            lat, lon = _country_point(geom, recs)
+            lat, lon = _area_point(geom, fallback=partial(_label_point, recs))
             area = float(cols[6] or 0) or _area_km2(geom)
         elif iso in capitals:
             lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
@@ -357,28 +358,23 @@ def _read_countries(src, places):
     return rows, geoms
 
 
-def _area_point(geom):
-    """Return ``(lat, lon)`` of an area: the centroid of its largest part, or a point surely
-    inside that part when the centroid falls outside it."""
+def _area_point(geom, fallback=None):
+    """Return ``(lat, lon)`` of an area: the centroid of its largest part (a country's
+    mainland), the usual "where is this area" point of geocoders; when that centroid falls
+    outside the part (a crescent), ``fallback()`` or else a point surely inside the part."""
     parts = getattr(geom, "geoms", [geom])
     main = max(parts, key=lambda g: g.area)
     centroid = main.centroid
     if main.contains(centroid):
         return centroid.y, centroid.x
+    if fallback is not None:
+        return fallback()
     inside = main.representative_point()
     return inside.y, inside.x
 
 
-def _country_point(geom, recs):
-    """Return ``(lat, lon)`` of a country: the centroid of its largest part (the mainland),
-    the usual "where is this country" point of geocoders; Natural Earth's label point (placed
-    for fitting the name on a map: European Russia, northern Ukraine) when the centroid falls
-    outside that part (a crescent-shaped country)."""
-    parts = getattr(geom, "geoms", [geom])
-    main = max(parts, key=lambda g: g.area)
-    centroid = main.centroid
-    if main.contains(centroid):
-        return centroid.y, centroid.x
+def _label_point(recs):
+    """Natural Earth's label point of a country (placed to fit the name on a map)."""
     label = max(recs, key=lambda r: r["geometry"].area)
     return float(label["LABEL_Y"]), float(label["LABEL_X"])
 
