@@ -81,7 +81,7 @@ def _dates_speech(token, trigger) -> bool:
     return False
 
 
-def _in_aside(token, trigger) -> bool:
+def _in_since_clause(token, trigger) -> bool:
     """Return whether a date sits in a "since" clause that does not hold the trigger ("the
     city, where the government has been based since it left Khartoum last year"): it dates
     the start of a state, not the event."""
@@ -107,7 +107,7 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
         The stated date of the sentence this one continues.
     """
     usable = [(e, t) for e, t in dates if e.kind != "vague" and t is not None
-              and not _in_aside(t, trigger)]  # fmt: skip
+              and not _in_since_clause(t, trigger)]  # fmt: skip
     if usable:
         ranked = []
         for expr, token in usable:
