@@ -83,7 +83,7 @@ def _dates_speech(token, trigger) -> bool:
 
 def _in_since_clause(token, trigger) -> bool:
     """Return whether a date sits in a "since" clause that does not hold the trigger ("the
-    city, where the government has been based since it left Khartoum last year"): it dates
+    talks in a city where the minister has lived since he fled the capital last year"): it dates
     the start of a state, not the event."""
     for anc in [token, *token.ancestors]:
         if anc.pos_ in ("VERB", "AUX") and any(

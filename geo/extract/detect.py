@@ -383,7 +383,7 @@ def is_unreal(token) -> bool:
 
 def is_prospective(token) -> bool:
     """Return whether a word (a date, say) belongs to a clause about what is to come: its
-    verb has a modal ("would hand the city over by June 1") or is an infinitive ("plans to
+    verb has a modal ("would leave the town by May 1") or is an infinitive ("plans to
     leave by Friday")."""
     for anc in [token, *token.ancestors]:
         if anc.pos_ in ("VERB", "AUX"):
@@ -398,10 +398,10 @@ def _infinitive(verb) -> bool:
 
 
 def _purpose(token) -> bool:
-    """What something is for, not what it did: "a missile designed to destroy ships",
+    """What something is for, not what it did: "rockets built to pierce armour",
     "drones built to strike tanks", "troops trained to storm trenches" (an infinitive of
-    purpose under a verb of making, supplying or preparing; "used missiles to strike the
-    airfield" and "sent to reinforce" do report the act)."""
+    purpose under a verb of making, supplying or preparing; "used drones to hit a depot" and
+    "sent to reinforce" do report the act)."""
     verb = token
     if token.pos_ == "NOUN" and token.dep_ == "dobj":
         verb = token.head
@@ -421,13 +421,13 @@ _MAKING = frozenset(
 #: Verbs that pass a report on (a denial or an acknowledgement is weighed by the irrealis
 #: rules instead).
 _REPORTING = SPEECH_VERBS - {"post", "deny", "acknowledge"}
-#: Verbs of asserting a policy or habit ("saying its forces only target military sites").
+#: Verbs of asserting a policy or habit ("insisting its gunners only hit depots").
 _SPEECH_VERBS = frozenset("say claim insist maintain argue".split())
 
 
 def _generic_claim(token) -> bool:
-    """What a side says it does, not what it did: "saying its forces only target military
-    sites", "the army said it strikes only fighters" (a simple present after a past
+    """What a side says it does, not what it did: "insisting its gunners only hit depots",
+    "the army said it strikes only fighters" (a simple present after a past
     statement; a headline's "Army says it captures village" keeps its present speech verb)."""
     if token.tag_ not in ("VBP", "VBZ") or token.dep_ != "ccomp":
         return False
@@ -479,7 +479,7 @@ def is_background(token) -> bool:
 
 
 def _describes_speaker(token) -> bool:
-    """Words that say who is speaking ("a soldier fighting near X said ...", "residents
+    """Words that say who is speaking ("a gunner fighting in the east said ...", "residents
     fleeing the shelling told reporters ...") tell no event of their own."""
     current = token
     while current.head != current:

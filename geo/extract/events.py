@@ -324,7 +324,7 @@ def find_events_in(
         # the next sentence continues this one when it follows in the same paragraph and
         # this one reports an event: it inherits this one's stated date, or the day of the
         # statement that told it ("X said on Saturday that ... She said troops advanced")
-        # ("The strike was part of a wider barrage": a sentence pointing back to an event
+        # ("The raid was one of several": a sentence pointing back to an event
         # goes on with that event's day too)
         stated = [m for m in found if m.unreported in (None, "anaphor") and (
             m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
@@ -347,7 +347,7 @@ def find_events_in(
         elif not breaks and not found:
             # a sentence that only sets the date ("On Sunday, the shelling resumed." is an
             # event; "It was Sunday morning." is not) lends it to the one after
-            # (not a deadline or plan: "would hand the city over by June 1")
+            # (not a deadline or plan: "would leave the town by May 1")
             told = [e for e, tok in dates if e.kind == "point" and tok is not None
                     and not is_prospective(tok)]  # fmt: skip
             if told and not is_history(

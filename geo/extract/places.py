@@ -318,7 +318,7 @@ def _anchor(token):
               and anchor.head.head.lower_ in _DIRECTIONS
               and anchor.head.head.dep_ in ("amod", "advmod", "npadvmod")
               and anchor.head.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
-            anchor = anchor.head.head.head  # "two villages west of X" → villages
+            anchor = anchor.head.head.head  # "three hamlets east of X" → hamlets
         else:
             break
     return anchor

@@ -64,7 +64,7 @@ _skeleton_uncached = skeleton.__wrapped__
 
 
 #: The Arabic definite article as GeoNames romanises it ("Al Qāmishlī", "Ar Raqqah",
-#: "Ad Dāliʼ"), which English news usually leaves out ("Qamishli", "Raqqa").
+#: "Ad Dāliʼ"), which English news usually leaves out ("Hasakah", "Raqqa").
 _ARTICLES = frozenset("al el ar as ash ad adh az at ath an".split())
 
 
