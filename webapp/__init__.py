@@ -63,4 +63,6 @@ def create_app(test_config=None):
     store.init_app(app)
     for blueprint in (api.bp, writes.bp, geocoding.bp, views.bp):
         app.register_blueprint(blueprint)
+    if app.config.get("PRELOAD_GAZETTEER") and not app.testing:
+        geocoding.preload(app)
     return app

@@ -46,6 +46,9 @@ DEFAULTS = {
     # this many at a time; others wait up to HEAVY_WAIT seconds, then get a 503
     "HEAVY_REQUESTS": 2,
     "HEAVY_WAIT": 0.25,
+    # load the gazetteer when the app is made (not under TESTING), so that no request pays
+    # for it: the first geocoding request would otherwise take ~0.5 s and hold up the others
+    "PRELOAD_GAZETTEER": True,
     # threads that run format writers for streamed exports (bounds concurrent exports)
     "EXPORT_WORKERS": 4,
     # most place names one batch geocoding request may carry, and their total characters

@@ -32,9 +32,12 @@ _FEATURE_CLASSES = ("P", "A", "L")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def geocoder():
-    """Return the app's ``GazetteerGeocoder`` over the default gazetteer, made on first use."""
-    ext = current_app.extensions
+def geocoder(app=None):
+    """Return the app's ``GazetteerGeocoder`` over the default gazetteer, made on first use.
+
+    ``app`` defaults to the current app.
+    """
+    ext = (app or current_app).extensions
     with _lock:
         if ext.get("conflictmap.geocoder") is None:
             from geo.exc import GazetteerError
@@ -46,6 +49,16 @@ def geocoder():
             except GazetteerError as err:
                 raise ApiError(503, f"The gazetteer cannot be loaded: {err}") from err
         return ext["conflictmap.geocoder"]
+
+
+def preload(app):
+    """Make ``app``'s geocoder now (the gazetteer loads once per process), so that the first
+    geocoding request does not pay for it while other requests wait. A gazetteer that cannot
+    be loaded is left to the requests, which answer 503 saying why."""
+    try:
+        geocoder(app)
+    except ApiError:
+        pass
 
 
 def _q(value, ctx):

@@ -2,8 +2,10 @@
 
 A free-text or actor filter makes the store scan; a geocoding batch keeps a thread
 busy in Python. Such requests take one of ``HEAVY_REQUESTS`` slots (waiting at most
-``HEAVY_WAIT`` seconds, else 503 with ``Retry-After``), so that however many of them
-arrive, the other server threads stay free for the cheap requests. Store queries stop at
+``HEAVY_WAIT`` seconds, else 503 with ``Retry-After``). A waiting request holds a server
+thread too, so at most ``HEAVY_REQUESTS`` of them wait at a time and any more are answered
+503 at once: however many heavy requests arrive, the other server threads stay free for the
+cheap requests. Store queries stop at
 ``QUERY_TIMEOUT`` seconds per step (``EventQuery.timeout``), answered 503 with
 ``Retry-After`` by ``webapp.errors``.
 """
@@ -58,13 +60,19 @@ class _Slot:
                 self._semaphore.release()
 
 
-def _semaphore():
+class _Slots:
+    """``HEAVY_REQUESTS`` slots, and as many places to wait for one."""
+
+    def __init__(self, size):
+        self.semaphore = threading.BoundedSemaphore(size)
+        self.waiting_room = threading.BoundedSemaphore(size)
+
+
+def _slots():
     ext = current_app.extensions
     with _lock:
         if ext.get(_KEY) is None:
-            ext[_KEY] = threading.BoundedSemaphore(
-                max(1, int(current_app.config["HEAVY_REQUESTS"]))
-            )
+            ext[_KEY] = _Slots(max(1, int(current_app.config["HEAVY_REQUESTS"])))
         return ext[_KEY]
 
 
@@ -74,17 +82,26 @@ def heavy_slot(what="search"):
     Raises
     ------
     ApiError
-        503 with ``Retry-After`` when no slot frees up within ``HEAVY_WAIT`` seconds.
+        503 with ``Retry-After`` when no slot frees up within ``HEAVY_WAIT`` seconds, or at
+        once when as many requests as there are slots are waiting already.
     """
-    semaphore = _semaphore()
-    if not semaphore.acquire(timeout=float(current_app.config.get("HEAVY_WAIT", 0.25))):
+    slots = _slots()
+    taken = slots.semaphore.acquire(blocking=False)
+    if not taken and slots.waiting_room.acquire(blocking=False):
+        try:
+            taken = slots.semaphore.acquire(
+                timeout=float(current_app.config.get("HEAVY_WAIT", 0.25))
+            )
+        finally:
+            slots.waiting_room.release()
+    if not taken:
         raise ApiError(
             503,
             f"The server is busy with other requests of this kind ({what}); try again in a "
             "second, or narrow the request.",
             headers={"Retry-After": "1"},
         )
-    return _Slot(semaphore)
+    return _Slot(slots.semaphore)
 
 
 class _Releasing:

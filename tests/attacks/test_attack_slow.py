@@ -8,13 +8,18 @@ of the issue sent concurrently to a live server, a normal request still answers 
 
 import http.client
 import json
+import os
 import random
 import string
+import subprocess
+import sys
 import threading
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from browser_fixtures import free_port
 
 from attacks.helpers import assert_error_shape
 from geo.events.model import Event
@@ -23,6 +28,7 @@ from geo.store.base import EventQuery
 from geo.store.sqlite.store import SQLiteStore
 from webapp import create_app, limits
 
+ROOT = Path(__file__).resolve().parents[2]
 ITEMS = "/collections/events/items"
 ONE_LETTER_WORDS = "q=" + "+".join(["s"] * 250)
 MANY_ACTORS = "actor=" + ",".join(f"x{i}" for i in range(990))
@@ -180,20 +186,61 @@ def test_scanning_requests_wait_for_a_slot_then_get_a_503(store):
         unread.close()
 
 
+def test_only_as_many_requests_wait_for_a_slot_as_there_are_slots(store):
+    store.put_events(make_events(20))
+    app = create_app({"TESTING": True, "STORE": store, "HEAVY_REQUESTS": 1, "HEAVY_WAIT": 30})
+    with app.app_context():
+        slot = limits.heavy_slot()
+    waited = []
+    waiter = threading.Thread(
+        target=lambda: waited.append(app.test_client().get(f"{ITEMS}?q=shelling").status_code)
+    )
+    waiter.start()
+    deadline = time.monotonic() + 10
+    while app.extensions["conflictmap.heavy"].waiting_room._value and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the waiter is in the waiting room
+    resp = app.test_client().get(f"{ITEMS}?q=village")  # no room to wait: a 503 at once
+    assert_error_shape(resp, 503)
+    assert waiter.is_alive() and not waited  # the first is still waiting for the slot
+    slot.release()
+    waiter.join(10)
+    assert waited == [200]
+
+
+def test_the_served_app_has_its_gazetteer_loaded_before_the_first_request(store):
+    assert "conflictmap.geocoder" not in create_app({"TESTING": True}).extensions
+    served = create_app({"STORE": store})
+    assert served.extensions["conflictmap.geocoder"].geocode("Kursk").raw["geonameid"] == 538560
+
+
 # -- everything at once against a live server -------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def live(big_store):
-    from waitress.server import create_server
-
-    app = create_app({"STORE": big_store})  # the defaults: what `conflictmap serve` runs
-    server = create_server(app, host="127.0.0.1", port=0, threads=8, server_name="127.0.0.1")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(10)
+    """``conflictmap serve`` on the big store, in its own process (as clients meet it: their
+    threads do not share its interpreter), with its defaults: 8 threads, 2 heavy slots."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFLICTMAP_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from webapp.cli import main; main()", "--store",
+         str(big_store.path), "serve", "--port", str(port), "--no-ingest"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if _request(port, "GET", ITEMS + "?limit=1") == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "conflictmap serve did not answer in 60 s"
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
 
 
 def _request(port, method, path, body=None):
