@@ -16,8 +16,9 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
 * a zoom step (includes the 150 ms debounce before the view is re-queried);
 * the place labels' share of the first paint: load-to-idle with the labels layer on and off
   (``layers=`` turns the overlays off), and the labels' own request and layout times;
-* when the histogram under the slider is drawn (ms after navigation start), and how long the
-  event list takes to show the events in view (a click on its tab to the next frame).
+* when the histogram under the slider is drawn (ms after navigation start), its requests'
+  status and time, and how long the event list takes to show the events in view (a click on
+  its tab to the next frame).
 
 The first visit is measured twice: right after the server started (cold: no cache of the
 server's or the browser's), then once warm.
@@ -212,8 +213,21 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
         lambda r: (external.append(r.request.url), r.abort()),
     )
     page = ctx.new_page()
-    errors = []
+    errors, histograms, statuses = [], [], {}
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # the histogram's requests: their status and time to the last byte
+    page.on(
+        "response",
+        lambda r: statuses.__setitem__(r.url, r.status) if "histogram.json" in r.url else None,
+    )
+    page.on(
+        "requestfinished",
+        lambda r: (
+            histograms.append((r.url, r.timing["responseEnd"]))
+            if "histogram.json" in r.url
+            else None
+        ),
+    )
     page.add_init_script(LONGTASKS)
     page.goto(url, wait_until="load", timeout=600_000)
     if not plain:
@@ -265,6 +279,7 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
         out["zooms"] = [page.evaluate(STEP, ["zoom", True])["ms"] for _ in range(zooms)]
     out["heap_mb"] = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize/1e6 : 0")
     out["errors"], out["external"] = errors, external
+    out["histogram_requests"] = [(statuses.get(url), ms) for url, ms in histograms]
     ctx.close()
     return out
 
@@ -337,6 +352,9 @@ def main(argv=None):
         if r.get("histogram_at"):
             print(f"|   histogram drawn at {r['histogram_at']:.0f} ms; event list shown in "
                   f"{r['list_ms']:.0f} ms |")  # fmt: skip
+        if r.get("histogram_requests"):
+            done = ", ".join(f"{st} in {ms:.0f} ms" for st, ms in r["histogram_requests"])
+            print(f"|   histogram requests: {done} |")
         if r.get("labels"):
             lab = r["labels"]
             print(f"|   place labels: request {lab['fetch']:.0f} ms, layout {lab['draw']:.1f} ms, "

@@ -5,9 +5,10 @@ It fills ``PATH`` with synthetic events (``bench_store.synthetic_events``) unles
 them already, then prints one table: the cost of an items page (``query_features``, limit
 100, what ``/collections/events/items`` reads) for boxes of 1, 2, 5 and 10 degrees and the
 world, with a 90-day window and without; of its ``numberMatched`` (``count_at_most`` up to
-2,000 where the store has it, else a full ``count``); of the collection extents asked first
-after a write; of a free-text count; of GeoJSON and CSV exports (MB/s and peak Python
-memory). Wall-clock and CPU medians and p95 are printed: the machine may be shared.
+2,000 where the store has it, else a full ``count``); of the time slider's histogram of a
+box (``day_counts``, every date, what ``/maps/histogram.json`` reads); of the collection
+extents asked first after a write; of a free-text count; of GeoJSON and CSV exports (MB/s and
+peak Python memory). Wall-clock and CPU medians and p95 are printed: the machine may be shared.
 
 It uses whatever ``geo`` is importable, so that an older checkout can be measured on its own
 store in the same run: ``PYTHONPATH=/path/to/old/checkout python benchmarks/bench_pages.py
@@ -109,6 +110,22 @@ def main(argv=None):
             detail = f"{statistics.median(counts):,.0f}"
             measure(f"page   {label}", lambda q: list(store.query_features(q)), queries, detail)
             measure(f"number {label}", matched, queries, detail)
+    # the time slider's histogram (/maps/histogram.json): every date, the viewer's type list
+    from geo.events.taxonomy import EVENT_TYPES
+
+    for deg in (1, 2, 5, 10, 360):
+        queries = []
+        for _ in range(max(3, args.queries // 4)):
+            if deg == 360:
+                box = (-180.0, -90.0, 180.0, 90.0)
+            else:
+                lon, lat = rng.uniform(22, 40 - deg), rng.uniform(44, 53 - min(deg, 8))
+                box = (lon, lat, lon + deg, lat + min(deg, 8))
+            queries.append(EventQuery(bbox=box, types=tuple(EVENT_TYPES)))
+        counts = [sum(r[2] for r in store.day_counts(q)) for q in queries[:3]]
+        label = f"{deg} deg" if deg < 360 else "world"
+        detail = f"{statistics.median(counts):,.0f}"
+        measure(f"histogram bbox {label}", store.day_counts, queries, detail)
     measure("count free text (all match)", store.count, [EventQuery(text="shelling place")] * 5)
     for types, label in ((None, "all"), (("front_line",), "front_line")):
 
