@@ -864,7 +864,7 @@ def test_missing_indexes_are_added_on_open(tmp_path):
                      id="dates"),
         pytest.param(EventQuery(text="capture"), "events_fts", id="text"),
         pytest.param(EventQuery(source="BBC"), "event_sources", id="source"),
-        pytest.param(EventQuery(types=("attack",)), "events_type_live", id="type-count"),
+        pytest.param(EventQuery(types=("attack",)), "events_type_days", id="type-count"),
         pytest.param(
             EventQuery(types=("attack",), statuses=("claimed",), bbox=(29, 49, 31, 51),
                        start=date(2025, 1, 1), end=date(2025, 2, 1)),
@@ -884,7 +884,7 @@ def test_query_plans_use_the_selective_index(store, query, driver):
     store.put_events([ev(f"e{i}", lat=45 + i % 5, lon=25 + i % 7) for i in range(300)])
     where, params = where_clause(query)
     statements = [f"SELECT count(*) FROM events e WHERE {where}"]
-    if driver != "events_type_live":  # ordered by type: a scan in date order is as good
+    if driver != "events_type_days":  # ordered by type: a scan in date order is as good
         statements.append(
             f"SELECT e.rid FROM events e WHERE {where} ORDER BY e.date_start, e.event_id"
         )
@@ -893,8 +893,8 @@ def test_query_plans_use_the_selective_index(store, query, driver):
         assert driver in plan
         if driver != "events_live":
             assert "events_live" not in plan
-        if driver != "events_type_live":
-            assert "events_type_live" not in plan and "events_status_live" not in plan
+        if driver != "events_type_days":
+            assert "events_type_days" not in plan and "events_status_live" not in plan
 
 
 @pytest.mark.sqlite_only
@@ -1007,3 +1007,82 @@ def test_day_counts_group_the_matching_events_by_day_and_type(store):
     assert store.day_counts(q) == [("2024-01-02", "attack", 2)]
     # the generic default (any store) agrees with the backend's SQL
     assert EventStore.day_counts(store, q) == store.day_counts(q)
+
+
+@pytest.mark.sqlite_only
+def test_a_histogram_of_a_box_read_from_the_types_index_counts_what_the_rows_say(
+    store, monkeypatch
+):
+    """A box holding many events is counted from ``events_type_days`` alone: the same
+    counts as the rows give, on the edges of the box, across the antimeridian, without
+    deleted or unplaced events, and through a plan that reads no table row."""
+    import geo.store.sqlite.store as sqlite_store
+    from geo.store.base import EventStore
+    from geo.store.sqlite import schema
+
+    events = [
+        ev(f"p{i}", ("attack", "capture", "movement")[i % 3], f"2024-03-{1 + i % 9:02d}",
+           lat=49 + (i % 7) * 0.5, lon=29 + (i % 11) * 0.5)
+        for i in range(120)
+    ]  # fmt: skip
+    events += [
+        ev("area", "attack", "2024-03-02", geometry=KURSK_OBLAST),  # outline across the edge
+        ev("east", "attack", "2024-03-03", lat=60.0, lon=179.5),
+        ev("west", "capture", "2024-03-03", lat=60.0, lon=-179.5),
+        ev("edge", "movement", "2024-03-04", lat=50.0, lon=31.0),  # on the box's edge
+        Event.from_dict(
+            {"event_id": "nowhere", "event_type": "attack", "date_start": "2024-03-02"}
+        ),  # fmt: skip
+    ]
+    store.put_events(events)
+    store.delete_event("p5", reason="duplicate", by="t")
+    boxes = [(31.0, 49.0, 33.2, 51.0), (35.0, 50.0, 36.0, 51.0), (179.0, 59.0, -179.0, 61.0),
+             (-180.0, -90.0, 180.0, 90.0)]  # fmt: skip
+    queries = [EventQuery(bbox=b) for b in boxes]
+    queries += [EventQuery(bbox=boxes[0], types=("attack", "movement"))]
+    by_rows = [store.day_counts(q) for q in queries]
+    assert by_rows[0] and by_rows[2] == [("2024-03-03", "attack", 1), ("2024-03-03", "capture", 1)]
+    # every box is now "big": read from the index
+    monkeypatch.setattr(sqlite_store, "HISTOGRAM_ROWS_MIN", 0)
+    monkeypatch.setattr(sqlite_store, "HISTOGRAM_SHARE", 10**9)
+    statements = []
+    store._conn().set_trace_callback(statements.append)
+    by_index = [store.day_counts(q) for q in queries]
+    store._conn().set_trace_callback(None)
+    assert sum("INDEXED BY events_type_days" in s for s in statements) == len(queries)
+    assert by_index == by_rows
+    assert by_index == [EventStore.day_counts(store, q) for q in queries]
+    sql, params = schema.histogram_scan(queries[0], ("attack", "capture", "movement"))
+    plan = str(store._conn().execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX events_type_days" in plan
+    # other filters than a box and types need the rows: not read from the index
+    assert schema.histogram_scan(EventQuery(bbox=boxes[0], statuses=("claimed",)), ("a",)) is None
+    assert schema.histogram_scan(EventQuery(bbox=boxes[0], start=date(2024, 3, 2)), ("a",)) is None
+
+
+@pytest.mark.sqlite_only
+def test_a_store_with_the_old_types_index_gets_the_histogram_index_on_open(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with SQLiteStore(path) as store:
+        store.put_events([ev("a", lat=50.0, lon=30.0), ev("b", "capture", lat=51.0, lon=31.0)])
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX events_type_days")  # as a store written before it
+    conn.execute("CREATE INDEX events_type_live ON events(event_type, deleted, date_start)")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as store:
+        names = {r[0] for r in store._conn().execute("SELECT name FROM sqlite_master")}
+        assert "events_type_days" in names and "events_type_live" not in names
+        entries = (
+            store._conn()
+            .execute(
+                "SELECT event_type, min_lon, max_lat FROM events INDEXED BY events_type_days "
+                "WHERE event_type IN ('attack', 'capture') ORDER BY event_type"
+            )
+            .fetchall()
+        )
+        assert entries == [("attack", 30.0, 50.0), ("capture", 31.0, 51.0)]
+        assert store.day_counts(EventQuery(bbox=(29, 49, 32, 52))) == [
+            ("2025-01-09", "attack", 1),
+            ("2025-01-09", "capture", 1),
+        ]

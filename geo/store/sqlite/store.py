@@ -91,6 +91,12 @@ def _event_of(row):
     return load_doc(row[0], row[1])
 
 
+#: A histogram (``day_counts``) of a box is read from the types index alone when the box's
+#: R*Tree holds more than this share (1 in ``HISTOGRAM_SHARE``) of the live events, and more
+#: than ``HISTOGRAM_ROWS_MIN``: reading each match's row costs about 2.8 µs, an entry of the
+#: index about a tenth of that (at 1,000,000 events).
+HISTOGRAM_SHARE = 16
+HISTOGRAM_ROWS_MIN = 2000
 #: Largest ``offset + limit`` of a page found in ranges of first days; a deeper page sorts
 #: every match once instead.
 SLICED_PAGE_MAX = 5000
@@ -662,7 +668,9 @@ class SQLiteStore(EventStore):
 
         Without a type filter, the types that have live events are named: the same events,
         read from the index of types and days alone (at 1,000,000 events 0.2 s of CPU
-        instead of 3.4 s reading every row).
+        instead of 3.4 s reading every row). A box and types alone are counted from that
+        index too when the box holds many events (``schema.histogram_scan``): its entries
+        carry each event's bounds.
         """
         conn = self._conn()
         if not as_tuple(q.types, "types") and not q.include_deleted:
@@ -674,7 +682,17 @@ class SQLiteStore(EventStore):
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
             "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
         )
+        scan = schema.histogram_scan(q, as_tuple(q.types, "types"))
         with self._deadline(conn, q.timeout):
+            if scan is not None:
+                # a box holding more than a small share of the events: every entry of the
+                # types index, in order, costs less than reading each match's row
+                live = conn.execute("SELECT coalesce(sum(live), 0) FROM type_extent")
+                most = max(HISTOGRAM_ROWS_MIN, live.fetchone()[0] // HISTOGRAM_SHARE)
+                candidates, args = schema.rtree_candidates(q, most + 1)
+                if conn.execute(candidates, args).fetchone()[0] > most:
+                    rows = conn.execute(*scan).fetchall()
+                    return sorted((start, kind, n) for kind, start, n in rows)
             return [tuple(r) for r in conn.execute(sql, params)]
 
     def _count_by_first_days(self, conn, q, most):
