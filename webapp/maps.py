@@ -185,7 +185,9 @@ def build_map(
         "api": the page fetches events from ``api["items"]`` for the current view and time
         window; "static": ``data`` (a FeatureCollection) is inlined and filtered in the page.
     api : dict, optional
-        ``{"items": url, "item": url prefix}`` (mode "api"). Front-line references are the
+        ``{"items": url, "item": url prefix}`` (mode "api"), optionally ``"histogram"`` (the
+        slider's counts) and ``"events"`` (the viewer's own page format, fetched instead of
+        ``items``; see ``webapp.viewer_page``). Front-line references are the
         ``front_line`` event type: a layer of its own on the same time axis.
     data : dict, optional
         The FeatureCollection to inline (mode "static").

@@ -112,6 +112,7 @@ def _page(*, embed):
             "items": f"{root}/collections/events/items",
             "item": f"{root}/collections/events/items/",
             "histogram": f"{root}/maps/histogram.json",
+            "events": f"{root}/maps/events.json",
         },
         basemap={level: f"{root}/maps/basemap/{level}.geojson" for level in _BASEMAP_LEVELS},
         extent=extent,
@@ -267,6 +268,63 @@ def basemap(level):
     resp.cache_control.public = True
     resp.cache_control.max_age = 86400
     return resp.make_conditional(request)
+
+
+@bp.get("/maps/events.json")
+def viewer_events():
+    """Serve a page of events in the viewer's own format (``webapp.viewer_page``).
+
+    Takes the items parameters (``bbox``, ``datetime``, ``type``, ``actor``, ``status``,
+    ``q``, ``geo_precision``, ``limit``, ``offset``) with the items pages' limits, deadline
+    and heavy-request slots, and answers the same events in the same order.
+    """
+    from flask import current_app
+
+    from geo.exc import QueryTimeoutError
+    from webapp import items_params, limits, params, viewer_page
+
+    cfg = current_app.config
+    items = items_params.parse_items_request(
+        request.args,
+        formats=["json"],
+        limits=params.Limits.from_config(cfg),
+        fmt="json",
+        timeout=limits.query_timeout(),
+    )
+    store = _store()
+    slot = limits.heavy_slot() if limits.is_heavy(items.query) and not items.empty else None
+    try:
+        as_of = store.data_as_of()
+        page = viewer_page.columns(() if items.empty else store.query_features(items.query))
+        returned = len(page["id"])
+        more = False
+        if items.empty:
+            matched = 0
+        elif returned < items.limit and (returned or items.offset == 0):
+            matched = items.offset + returned
+        else:
+            cap = max(int(cfg["NUMBER_MATCHED_MAX"]), items.offset + items.limit)
+            try:
+                matched = store.count_at_most(items.query, cap)
+            except QueryTimeoutError:
+                matched = None
+            more = (
+                returned == items.limit
+                if matched is None
+                else (items.offset + items.limit < matched)
+            )
+    finally:
+        if slot is not None:
+            slot.release()
+    body = {"format": viewer_page.FORMAT, "numberReturned": returned}
+    if matched is not None:
+        body["numberMatched"] = matched
+    body.update(next=more, dataAsOf=as_of, **page)
+    resp = Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json"
+    )
+    resp.headers["X-Data-As-Of"] = as_of or ""
+    return resp
 
 
 @bp.get("/maps/histogram.json")

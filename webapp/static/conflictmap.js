@@ -370,7 +370,40 @@
   function sameBox(a, b) { return (!a && !b) || (a && b && a.join() === b.join()); }
   function shiftDay(iso, n) { return fromDay(toDay(iso) + n); }
 
+  // a page in the viewer's own format (/maps/events.json): the fields the map draws, one
+  // array per field, made into features here; the popup loads the whole event when opened
+  function slimFeatures(page) {
+    var n = page.id.length, out = new Array(n), shapes = page.geometry || {};
+    for (var i = 0; i < n; i++) {
+      var lon = page.lon[i], lat = page.lat[i], a = page.assumed[i], tags = [];
+      if (a & 1) tags.push("date-assumed");
+      if (a & 2) tags.push("place-assumed");
+      var g = shapes[i] || (lat === null || lon === null ? null : { type: "Point", coordinates: [lon, lat] });
+      out[i] = { type: "Feature", id: page.id[i], slim: true, geometry: g, properties: {
+        event_id: page.id[i], event_type: page.types[page.type[i]], date_start: page.start[i],
+        date_end: page.end[i], latitude: lat, longitude: lon, geo_precision: page.precision[i],
+        geonameid: page.geonameid[i], location_name: page.place[i], summary: page.label[i],
+        updated_at: page.updated[i], tags: tags } };
+    }
+    return out;
+  }
+
   Viewer.prototype.fetchItems = function (params, ctl) {
+    if (this.cfg.api.events) {
+      var slim = this.cfg.api.events + "?" + params.toString();
+      return fetch(slim, { headers: { Accept: "application/json" }, signal: ctl && ctl.signal })
+        .then(function (r) {
+          if (!r.ok) throw new Error("The event API answered " + r.status + " for " + slim);
+          return r.json();
+        })
+        .then(function (page) {
+          var features = slimFeatures(page);
+          if (typeof page.numberMatched !== "number") {
+            return { features: features, matched: page.next ? null : features.length, complete: !page.next };
+          }
+          return { features: features, matched: page.numberMatched, complete: page.numberMatched <= features.length };
+        });
+    }
     var url = this.cfg.api.items + "?" + params.toString();
     return fetch(url, { headers: { Accept: "application/geo+json" }, signal: ctl && ctl.signal })
       .then(function (r) {
@@ -731,14 +764,16 @@
     this.state.event = id;
     this.popupRestored = true;  // the link's event is shown (or another chosen): not again
     this.writeUrl();
-    if (f) { this.openPopup(f, latlng); this.emit(); return; }
+    if (f && !f.slim) { this.openPopup(f, latlng); this.emit(); return; }
     if (this.cfg.mode !== "api") return;
+    // not loaded, or loaded with only the fields the map draws: the whole event first
     var restoring = this.restoring;
     fetch(this.cfg.api.item + encodeURIComponent(id), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error("event " + id + " not found"); return r.json(); })
       .then(function (full) {
+        if (self.state.event !== id) return;  // another event was chosen meanwhile
         self.restoring = restoring;
-        self.openPopup(full);
+        self.openPopup(full, f ? latlng : undefined);
         self.restoring = false;
         self.emit();
       })
