@@ -276,7 +276,10 @@ def viewer_events():
 
     Takes the items parameters (``bbox``, ``datetime``, ``type``, ``actor``, ``status``,
     ``q``, ``geo_precision``, ``limit``, ``offset``) with the items pages' limits, deadline
-    and heavy-request slots, and answers the same events in the same order.
+    and heavy-request slots, and answers the same events in the same order:
+    ``{"format", "numberReturned", "numberMatched", "next", "dataAsOf", "features"}``, where
+    ``numberMatched`` is left out when the matches are too many to count cheaply (as on the
+    items pages) and ``next`` says that more match than the page holds.
     """
     from flask import current_app
 
@@ -295,9 +298,9 @@ def viewer_events():
     slot = limits.heavy_slot() if limits.is_heavy(items.query) and not items.empty else None
     try:
         as_of = store.data_as_of()
-        page = viewer_page.columns(() if items.empty else store.query_features(items.query))
-        returned = len(page["id"])
-        more = False
+        texts = () if items.empty else store.query_features(items.query)
+        features = [viewer_page.slim_feature(text) for text in texts]
+        returned, more = len(features), False
         if items.empty:
             matched = 0
         elif returned < items.limit and (returned or items.offset == 0):
@@ -309,20 +312,17 @@ def viewer_events():
             except QueryTimeoutError:
                 matched = None
             more = (
-                returned == items.limit
-                if matched is None
-                else (items.offset + items.limit < matched)
+                returned == items.limit if matched is None else items.offset + items.limit < matched
             )
     finally:
         if slot is not None:
             slot.release()
-    body = {"format": viewer_page.FORMAT, "numberReturned": returned}
+    head = {"format": viewer_page.FORMAT, "numberReturned": returned}
     if matched is not None:
-        body["numberMatched"] = matched
-    body.update(next=more, dataAsOf=as_of, **page)
-    resp = Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json"
-    )
+        head["numberMatched"] = matched
+    head.update(next=more, dataAsOf=as_of)
+    body = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    resp = Response(f'{body[:-1]},"features":[{",".join(features)}]}}', mimetype="application/json")
     resp.headers["X-Data-As-Of"] = as_of or ""
     return resp
 

@@ -370,24 +370,8 @@
   function sameBox(a, b) { return (!a && !b) || (a && b && a.join() === b.join()); }
   function shiftDay(iso, n) { return fromDay(toDay(iso) + n); }
 
-  // a page in the viewer's own format (/maps/events.json): the fields the map draws, one
-  // array per field, made into features here; the popup loads the whole event when opened
-  function slimFeatures(page) {
-    var n = page.id.length, out = new Array(n), shapes = page.geometry || {};
-    for (var i = 0; i < n; i++) {
-      var lon = page.lon[i], lat = page.lat[i], a = page.assumed[i], tags = [];
-      if (a & 1) tags.push("date-assumed");
-      if (a & 2) tags.push("place-assumed");
-      var g = shapes[i] || (lat === null || lon === null ? null : { type: "Point", coordinates: [lon, lat] });
-      out[i] = { type: "Feature", id: page.id[i], slim: true, geometry: g, properties: {
-        event_id: page.id[i], event_type: page.types[page.type[i]], date_start: page.start[i],
-        date_end: page.end[i], latitude: lat, longitude: lon, geo_precision: page.precision[i],
-        geonameid: page.geonameid[i], location_name: page.place[i], summary: page.label[i],
-        updated_at: page.updated[i], tags: tags } };
-    }
-    return out;
-  }
-
+  // a view's events: from the viewer's own page (/maps/events.json: each Feature with only
+  // the fields the map draws; the popup loads the whole event when opened), else the items
   Viewer.prototype.fetchItems = function (params, ctl) {
     if (this.cfg.api.events) {
       var slim = this.cfg.api.events + "?" + params.toString();
@@ -397,7 +381,8 @@
           return r.json();
         })
         .then(function (page) {
-          var features = slimFeatures(page);
+          var features = page.features || [];
+          for (var i = 0; i < features.length; i++) features[i].slim = true;
           if (typeof page.numberMatched !== "number") {
             return { features: features, matched: page.next ? null : features.length, complete: !page.next };
           }
