@@ -1061,7 +1061,7 @@ def test_a_histogram_of_a_box_read_from_the_types_index_counts_what_the_rows_say
 
 
 @pytest.mark.sqlite_only
-def test_a_store_with_the_old_types_index_gets_the_histogram_index_on_open(tmp_path):
+def test_a_store_with_the_old_types_index_gets_the_histogram_index_on_open(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
     with SQLiteStore(path) as store:
         store.put_events([ev("a", lat=50.0, lon=30.0), ev("b", "capture", lat=51.0, lon=31.0)])
@@ -1082,6 +1082,22 @@ def test_a_store_with_the_old_types_index_gets_the_histogram_index_on_open(tmp_p
             .fetchall()
         )
         assert entries == [("attack", 30.0, 50.0), ("capture", 31.0, 51.0)]
+        assert store.day_counts(EventQuery(bbox=(29, 49, 32, 52))) == [
+            ("2025-01-09", "attack", 1),
+            ("2025-01-09", "capture", 1),
+        ]
+    # a file the index could not be added to (read-only) counts from the rows
+    from geo.store.sqlite import schema
+
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX events_type_days")
+    conn.commit()
+    conn.close()
+    kept = tuple(sql for sql in schema._INDEXES if "events_type_days" not in sql)
+    monkeypatch.setattr(schema, "_INDEXES", kept)
+    monkeypatch.setattr("geo.store.sqlite.store.HISTOGRAM_ROWS_MIN", 0)
+    with SQLiteStore(path) as store:
+        assert not store._type_days
         assert store.day_counts(EventQuery(bbox=(29, 49, 32, 52))) == [
             ("2025-01-09", "attack", 1),
             ("2025-01-09", "capture", 1),

@@ -202,6 +202,12 @@ class SQLiteStore(EventStore):
             if existed:
                 health.check_integrity(conn, self.path)
             self.fts = schema.ensure(conn, self.path)
+            # a read-only file made before the histogram's index was added has none
+            self._type_days = bool(
+                conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'events_type_days'"
+                ).fetchone()
+            )
         except BaseException:
             self.close()
             raise
@@ -682,7 +688,7 @@ class SQLiteStore(EventStore):
             f"SELECT e.date_start, e.event_type, count(*) FROM events e WHERE {where} "
             "GROUP BY e.date_start, e.event_type ORDER BY 1, 2"
         )
-        scan = schema.histogram_scan(q, as_tuple(q.types, "types"))
+        scan = schema.histogram_scan(q, as_tuple(q.types, "types")) if self._type_days else None
         with self._deadline(conn, q.timeout):
             if scan is not None:
                 # a box holding more than a small share of the events: every entry of the
