@@ -57,8 +57,10 @@ _COMPACT = (",", ":")
 def slim_feature(text):
     """Return the slim Feature text (see the module) of a compact Feature text."""
     cut = text.find(_CUT)
-    tags = text.find(_TAGS, cut) if cut >= 0 and text.find(_LAST, 0, cut) >= 0 else -1
-    updated = text.find(_UPDATED, tags) if tags >= 0 else -1
+    # tags and updated_at follow the sources: sought from the end (no nested object after
+    # them has such keys)
+    tags = text.rfind(_TAGS, cut) if cut >= 0 and text.rfind(_LAST, 0, cut) >= 0 else -1
+    updated = text.rfind(_UPDATED, tags) if tags >= 0 else -1
     if updated < 0:
         feature = json.loads(text)
         props = feature.get("properties") or {}
