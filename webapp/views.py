@@ -276,16 +276,15 @@ def viewer_events():
 
     Takes the items parameters (``bbox``, ``datetime``, ``type``, ``actor``, ``status``,
     ``q``, ``geo_precision``, ``limit``, ``offset``) with the items pages' limits, deadline
-    and heavy-request slots, and answers the same events in the same order, streamed as the
-    items pages are: a FeatureCollection of slim Features, then ``numberReturned``,
-    ``numberMatched`` (left out when the matches are too many to count cheaply, as on the
-    items pages), ``next`` (more match than the page holds), ``dataAsOf`` and ``format``.
+    and heavy-request slots, and answers the same events in the same order:
+    ``{"format", "numberReturned", "numberMatched", "next", "dataAsOf", "features"}``, where
+    ``numberMatched`` is left out when the matches are too many to count cheaply (as on the
+    items pages) and ``next`` says that more match than the page holds.
     """
     from flask import current_app
 
     from geo.exc import QueryTimeoutError
     from webapp import items_params, limits, params, viewer_page
-    from webapp.streaming import feature_collection_chunks, primed
 
     cfg = current_app.config
     items = items_params.parse_items_request(
@@ -296,40 +295,34 @@ def viewer_events():
         timeout=limits.query_timeout(),
     )
     store = _store()
-    query = items.query
-    cap = max(int(cfg["NUMBER_MATCHED_MAX"]), items.offset + items.limit)
-    slot = limits.heavy_slot() if limits.is_heavy(query) and not items.empty else None
+    slot = limits.heavy_slot() if limits.is_heavy(items.query) and not items.empty else None
     try:
         as_of = store.data_as_of()
-        # the first rows now: a query past its deadline is a 503, not a page cut short
-        texts = () if items.empty else primed(store.query_features(query))
-    except BaseException:
-        if slot is not None:
-            slot.release()
-        raise
-
-    def make_tail(returned):
-        matched, more = None, False
+        texts = () if items.empty else store.query_features(items.query)
+        features = [viewer_page.slim_feature(text) for text in texts]
+        returned, more = len(features), False
         if items.empty:
             matched = 0
         elif returned < items.limit and (returned or items.offset == 0):
             matched = items.offset + returned
         else:
+            cap = max(int(cfg["NUMBER_MATCHED_MAX"]), items.offset + items.limit)
             try:
-                matched = store.count_at_most(query, cap)
+                matched = store.count_at_most(items.query, cap)
             except QueryTimeoutError:
                 matched = None
             more = (
                 returned == items.limit if matched is None else items.offset + items.limit < matched
             )
-        tail = {"format": viewer_page.FORMAT, "next": more, "dataAsOf": as_of}
-        if matched is not None:
-            tail["numberMatched"] = matched
-        return tail
-
-    slim = (viewer_page.slim_feature(text) for text in texts)
-    body = limits.release_with(feature_collection_chunks(slim, make_tail), slot)
-    resp = Response(body, mimetype="application/json")
+    finally:
+        if slot is not None:
+            slot.release()
+    head = {"format": viewer_page.FORMAT, "numberReturned": returned}
+    if matched is not None:
+        head["numberMatched"] = matched
+    head.update(next=more, dataAsOf=as_of)
+    body = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    resp = Response(f'{body[:-1]},"features":[{",".join(features)}]}}', mimetype="application/json")
     resp.headers["X-Data-As-Of"] = as_of or ""
     return resp
 
