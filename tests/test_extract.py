@@ -661,3 +661,93 @@ def test_without_a_publication_date_an_old_date_is_history_beside_the_latest_sta
     )
     found = find_events(text, published=None)
     assert [e.date_start for e in found] == [date(2023, 11, 14)]
+
+
+def test_places_the_parser_misreads_as_modifiers_keep_their_coordination():
+    # the parse a tagger gives "fought near the villages of Hlynske and Velyka Dmytrivka":
+    # "Hlynske" (with its "and") hung on "Dmytrivka" as a modifier; it is still "near"
+    from geo.extract.places import preposition
+
+    words = "Troops fought near the villages of Hlynske and Velyka Dmytrivka .".split()
+    heads = [1, 1, 1, 4, 2, 4, 9, 6, 6, 5, 1]
+    deps = ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "nmod", "cc", "conj", "pobj",
+            "punct"]  # fmt: skip
+    pos = ["NOUN", "VERB", "ADP", "DET", "NOUN", "ADP", "PROPN", "CCONJ", "PROPN", "PROPN",
+           "PUNCT"]  # fmt: skip
+    doc = _parsed(words, heads, deps, pos)
+    assert preposition(doc[6]) == preposition(doc[9]) == "near"
+    # a plain modifier without its own "and" is not a coordinated name
+    doc = _parsed(
+        "Troops fought near Kupiansk Vuzlovyi .".split(),
+        [1, 1, 1, 4, 2, 1],
+        ["nsubj", "ROOT", "prep", "compound", "pobj", "punct"],
+        ["NOUN", "VERB", "ADP", "PROPN", "PROPN", "PUNCT"],
+    )
+    assert preposition(doc[3]) is None
+
+
+def test_a_place_in_a_clause_hung_on_a_statement_is_not_the_speakers():
+    # the parse a tagger gives "The group said in a statement that its fighters overran the
+    # base in Kidal": the reported clause hung on "statement", inside the speaker's phrase
+    from geo.extract.places import _is_speaker_side
+
+    words = "The group said in a statement that fighters overran the base in Kidal .".split()
+    heads = [1, 2, 2, 2, 5, 3, 8, 8, 5, 10, 8, 8, 11, 2]
+    deps = ["det", "nsubj", "ROOT", "prep", "det", "pobj", "mark", "nsubj", "acl", "det",
+            "dobj", "prep", "pobj", "punct"]  # fmt: skip
+    pos = ["DET", "NOUN", "VERB", "ADP", "DET", "NOUN", "SCONJ", "NOUN", "VERB", "DET",
+           "NOUN", "ADP", "PROPN", "PUNCT"]  # fmt: skip
+    doc = _parsed(words, heads, deps, pos)
+    assert not _is_speaker_side(doc[12])
+    # "said in Kidal": the speaker's place
+    doc = _parsed(
+        "The group said in Kidal .".split(),
+        [1, 2, 2, 2, 3, 2],
+        ["det", "nsubj", "ROOT", "prep", "pobj", "punct"],
+        ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"],
+    )
+    assert _is_speaker_side(doc[4])
+
+
+def test_a_place_followed_by_a_where_clause_holds_its_event():
+    # the parser hangs the "where" clause on the noun before the place; the event is still
+    # the place's
+    text = (
+        "Analysts said the fighting could weaken positions in southern Ukraine, where "
+        "Kyiv's counteroffensive is under way."
+    )
+    assert place_text(text, one(text)) == "Ukraine"
+
+
+def test_the_possessor_of_a_campaign_wages_it_and_is_not_its_place():
+    from geo.geoparse.resolve import geoparse, is_metonymic
+
+    text = "Kyiv's counteroffensive made slow progress on Tuesday."
+    (mention,) = [m for m in geoparse(text) if m.text == "Kyiv"]
+    assert is_metonymic(text, mention)
+    text = "The Kharkiv offensive made slow progress on Tuesday."
+    (mention,) = [m for m in geoparse(text) if m.text == "Kharkiv"]
+    assert not is_metonymic(text, mention)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The militia took the bridge without firing a shot on Sunday.",
+        "Rebels seized the depot in Kidal without a fight on Monday.",
+    ],
+)
+def test_what_happened_without_a_fight_is_no_attack(text):
+    assert all(e.event_type != "attack" for e in events(text))
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        ("A rebel column moved through the Voronezh region on Saturday.", "movement"),
+        ("Troops set up checkpoints around the airport of Sumy on Saturday.", "deployment"),
+    ],
+)
+def test_columns_moving_through_and_checkpoints_set_up(text, event_type):
+    assert one(text).event_type == event_type
+    assert events("The refugees set up a camp near the border on Saturday.") == []
