@@ -152,6 +152,23 @@ def test_city_wording_gives_the_city_and_region_wording_the_region(gaz, text, co
     assert mention.place.feature_class == code
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drones were shot down over the Tula, Oryol and Lipetsk regions overnight.",
+        "Fighting spread to the Borno and Adamawa states.",
+    ],
+)
+def test_a_plural_region_word_after_a_list_makes_every_name_an_area(gaz, text):
+    found = places(text, gaz).values()
+    assert len(found) >= 2 and all(m.place.feature_code == "ADM1" for m in found)
+
+
+def test_a_list_without_a_region_word_stays_towns(gaz):
+    found = places("Drones hit Tula, Oryol and Lipetsk overnight.", gaz).values()
+    assert found and all(m.place.feature_class == "P" for m in found)
+
+
 # -- 4. qualifiers --------------------------------------------------------------------------
 
 
