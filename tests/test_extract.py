@@ -751,3 +751,11 @@ def test_what_happened_without_a_fight_is_no_attack(text):
 def test_columns_moving_through_and_checkpoints_set_up(text, event_type):
     assert one(text).event_type == event_type
     assert events("The refugees set up a camp near the border on Saturday.") == []
+
+
+def test_the_speakers_place_before_the_trigger_is_not_the_nearest_place():
+    text = (
+        "Russia's Defence Ministry said its forces repelled an attempt by sabotage groups "
+        "to cross the border into the Kursk region."
+    )
+    assert place_text(text, one(text)) == "Kursk"

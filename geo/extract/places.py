@@ -563,7 +563,10 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["finer_exists"] = 1.0
     else:
         f["unresolved"] = 1.0
-    nearest = min(cands, key=lambda c: abs(c.head.i - trigger.token.i))
+    # the nearest of the places that may be the event's (not the speaker's "Russia's
+    # Defence Ministry said" before the trigger)
+    nearest = min([c for c in cands if eligible(c, trigger)] or cands,
+                  key=lambda c: abs(c.head.i - trigger.token.i))  # fmt: skip
     if nearest is cand:
         f["nearest"] = 1.0
     if head.ent_type_ in ("GPE", "LOC", "FAC"):

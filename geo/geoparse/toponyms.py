@@ -332,6 +332,10 @@ def scan(text, gazetteer):
                 text[span_end : tokens[k][0]].strip() == "" or k > j + 1
             ):
                 area = word in REGION_WORDS
+                if word == "territory" and follow[0].islower() and not plural:
+                    # "Beni territory", "Rutshuru territory": a second-level unit (as in
+                    # Congo); "Krasnodar Territory" (a Russian krai) stays a region
+                    area, word = False, "district"
                 if not area:
                     query = f"{query} {word}"
                 wording_end = tokens[k][1]
