@@ -759,3 +759,14 @@ def test_the_speakers_place_before_the_trigger_is_not_the_nearest_place():
         "to cross the border into the Kursk region."
     )
     assert place_text(text, one(text)) == "Kursk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A strong earthquake struck the mountain villages of Nepal on Tuesday.",
+        "Floods hit the displacement camp on Monday.",
+    ],
+)
+def test_a_natural_disaster_striking_is_no_attack(text):
+    assert events(text) == []

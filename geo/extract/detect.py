@@ -561,6 +561,11 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
         sense = _sense_of(token, ctx)
         if sense is None:
             continue
+        subject = syntax.subject(token) if token.pos_ in ("VERB", "AUX") else None
+        if (subject is not None and subject.lemma_.lower() in NONVIOLENT_CAUSES
+                and subject.lemma_.lower() != "fire"  # "artillery fire killed a man"
+                and not any(syntax.is_weapon(t) for t in subject.subtree)):  # fmt: skip
+            continue  # "an earthquake struck the city", "floods hit the camp"
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it
