@@ -770,3 +770,21 @@ def test_the_speakers_place_before_the_trigger_is_not_the_nearest_place():
 )
 def test_a_natural_disaster_striking_is_no_attack(text):
     assert events(text) == []
+
+
+def test_a_place_in_the_objects_own_phrase_is_where_the_event_happened():
+    # "repelled attempts to break through near X": "near" hangs on "break", inside the
+    # object of "repelled"; it locates the repelled attempt
+    from geo.common import nlp
+    from geo.extract.detect import find_triggers
+    from geo.extract.events import _candidates
+    from geo.extract.places import datelines, features
+    from geo.geoparse.resolve import geoparse
+
+    text = "The army repelled attempts by rebels to break through near Kamyanka on Friday."
+    doc = nlp.parse(text)
+    cands = _candidates(doc, geoparse(text, doc=doc), text, datelines(text), lambda m: False)
+    (group,) = cands.values()
+    (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "repelled"]
+    (cand,) = [c for c in group if text[c.start : c.end] == "Kamyanka"]
+    assert features(cand, trigger, group)["locative"] == 1.0
