@@ -707,6 +707,9 @@ def test_a_place_in_a_clause_hung_on_a_statement_is_not_the_speakers():
         ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"],
     )
     assert _is_speaker_side(doc[4])
+    # a statement issued somewhere: still where the speaker is
+    text = "Rebels stormed the base, a spokesman said in a statement issued in Bamako on Friday."
+    assert one(text).place_span is None
 
 
 def test_a_place_followed_by_a_where_clause_holds_its_event():

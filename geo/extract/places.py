@@ -412,12 +412,15 @@ def _is_speaker_side(cand_head):
 
 
 def _clause_between(token, top) -> bool:
-    """Whether a verb stands between ``token`` and its ancestor ``top``: "said in a statement
-    that its fighters had overrun the camp in X" hangs what was said on the statement."""
+    """Whether a clause with its own subject stands between ``token`` and its ancestor
+    ``top``: "said in a statement that its fighters had overrun the camp in X" hangs what was
+    said on the statement ("a statement issued in X" is still where the speaker is)."""
     for anc in token.ancestors:
         if anc == top:
             return False
-        if anc.pos_ in ("VERB", "AUX"):
+        if anc.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in anc.children
+        ):
             return True
     return False
 
