@@ -791,3 +791,19 @@ def test_a_place_in_the_objects_own_phrase_is_where_the_event_happened():
     (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "repelled"]
     (cand,) = [c for c in group if text[c.start : c.end] == "Kamyanka"]
     assert features(cand, trigger, group)["locative"] == 1.0
+
+
+def test_the_area_stands_for_the_last_place_named_not_its_region():
+    text = (
+        "Russian forces shelled Hulyaipole in the Zaporizhzhia region on Friday. On Saturday, "
+        "Ukrainian troops advanced two kilometres in the area."
+    )
+    found = {e.event_type: e for e in events(text)}
+    assert found["movement"].place is not None
+    assert found["movement"].place.geonameid == found["attack"].place.geonameid
+    text = (
+        "Fighting raged in the Donetsk region on Monday. Troops advanced two kilometres "
+        "in the area."
+    )
+    found = {e.event_type: e for e in events(text)}
+    assert found["movement"].place.feature_code == "ADM1"
