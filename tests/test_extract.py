@@ -795,11 +795,11 @@ def test_a_place_in_the_objects_own_phrase_is_where_the_event_happened():
 
 def test_the_area_stands_for_the_last_place_named_not_its_region():
     text = (
-        "Russian forces shelled Hulyaipole in the Zaporizhzhia region on Friday. On Saturday, "
+        "Russian forces shelled Svatove in the Luhansk region on Friday. On Saturday, "
         "Ukrainian troops advanced two kilometres in the area."
     )
     found = {e.event_type: e for e in events(text)}
-    assert found["movement"].place is not None
+    assert found["movement"].place is not None and found["movement"].place.feature_class == "P"
     assert found["movement"].place.geonameid == found["attack"].place.geonameid
     text = (
         "Fighting raged in the Donetsk region on Monday. Troops advanced two kilometres "
@@ -807,3 +807,15 @@ def test_the_area_stands_for_the_last_place_named_not_its_region():
     )
     found = {e.event_type: e for e in events(text)}
     assert found["movement"].place.feature_code == "ADM1"
+
+
+def test_a_site_named_again_keeps_the_place_it_was_introduced_with():
+    text = "Militants stormed an army base in Svatove on Monday. Troops retook the base on Friday."
+    found = {e.event_type: e for e in events(text)}
+    assert found["front_line"].place is not None
+    assert found["front_line"].place.geonameid == found["attack"].place.geonameid
+
+
+def test_reinforcements_arriving_from_a_town_are_not_deployed_there():
+    text = "Reinforcements arrived from Dobropillia on Tuesday."
+    assert one(text).place_span is None

@@ -197,6 +197,47 @@ def _anaphoric_places(doc, mentions, taken, skipped):
         before = [m for m in pool if m.end <= token.idx and token.idx - m.end <= ANAPHOR_REACH]
         if before:
             yield token, before[-1]
+    yield from _sites_named_again(doc, named, taken, skipped)
+
+
+#: Sites that a text introduces with their place ("a military base in X") and names again
+#: as "the base".
+_SITE_NOUNS = frozenset(
+    "base camp hospital market school post checkpoint depot airport airfield plant refinery "
+    "bridge port prison compound barracks outpost station".split()
+)
+
+
+def _sites_named_again(doc, named, taken, skipped):
+    """Yield ``(token, mention)`` for a site named again with "the" ("took control of the
+    base") after the text introduced it with its place ("attacked a base in X"): the place
+    it was introduced with."""
+    introduced = []  # (token index, lemma, mention)
+    for m in named:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        site = root.head.head if root.dep_ == "pobj" else None
+        if (site is not None and root.head.lower_ in ("in", "near", "at", "outside", "of")
+                and site.lemma_.lower() in _SITE_NOUNS and site.i < root.i):  # fmt: skip
+            introduced.append((site.i, site.lemma_.lower(), m))
+    if not introduced:
+        return
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma not in _SITE_NOUNS or token.i in taken or skipped(token.idx, token.idx):
+            continue
+        kids = list(token.children)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
+            c.pos_ == "PROPN" or c.dep_ in ("prep", "appos", "compound", "relcl", "acl")
+            for c in kids
+        ):
+            continue  # "the base in X", "the Mafa base": it names its own place
+        before = [m for i, site, m in introduced if site == lemma and i < token.i
+                  and token.idx - m.end <= ANAPHOR_REACH]  # fmt: skip
+        if before:
+            yield token, before[-1]
 
 
 _LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())

@@ -702,6 +702,9 @@ def eligible(cand, trigger=None) -> bool:
     the event is a withdrawal."""
     if _is_speaker_side(cand.head):
         return False
+    if (trigger is not None and trigger.event_type == "deployment"
+            and _within_from(_anchor(cand.head))):  # fmt: skip
+        return False  # "reinforcements arrived from X": they were deployed elsewhere
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
         if origin is not None and (
