@@ -819,3 +819,11 @@ def test_a_site_named_again_keeps_the_place_it_was_introduced_with():
 def test_reinforcements_arriving_from_a_town_are_not_deployed_there():
     text = "Reinforcements arrived from Dobropillia on Tuesday."
     assert one(text).place_span is None
+
+
+def test_the_owner_of_a_target_is_where_it_was_hit():
+    text = "Russia knocks out Odesa region's main substation"
+    found = one(text)
+    assert place_text(text, found) == "Odesa" and found.place.feature_code == "ADM1"
+    text = "Russia hits Ukraine's energy grid with missiles and drones"
+    assert place_text(text, one(text)) == "Ukraine"

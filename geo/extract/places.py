@@ -477,6 +477,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["of"] = 1.0
         if anchor.i in patients:
             f["object"] = 1.0
+    if anchor.dep_ == "poss" and anchor.head.i in patients:
+        f["object"] = 1.0  # "hit Kyiv region's largest power plant": where the target is
     prep, attached = _attach(anchor)
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
