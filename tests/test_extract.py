@@ -827,3 +827,21 @@ def test_the_owner_of_a_target_is_where_it_was_hit():
     assert place_text(text, found) == "Odesa" and found.place.feature_code == "ADM1"
     text = "Russia hits Ukraine's energy grid with missiles and drones"
     assert place_text(text, one(text)) == "Ukraine"
+
+
+def test_an_area_qualifying_an_unknown_name_places_its_event():
+    # "Zorgho-Koudougou" is no place the gazetteer knows; its region in brackets is
+    text = (
+        "On 3 May 2024, gunmen attacked a convoy on the outskirts of Zorgho-Koudougou (Centre-Est)."
+    )
+    found = one(text)
+    assert found.place is not None and found.place.feature_code == "ADM1"
+
+
+def test_the_bank_of_a_river_is_not_the_city_of_its_name():
+    text = (
+        "On 2 March 2024, marines held a bridgehead on the left bank of the Dnipro near "
+        "Kozachi Laheri."
+    )
+    found = one(text)
+    assert found.place is not None and found.place.name != "Dnipro"

@@ -464,6 +464,10 @@ def in_label(cand) -> bool:
 def _own_features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
+    if _qualifies_unknown(cand, cands):
+        # "on the outskirts of Barsalogho (Centre-Nord)" with Barsalogho unknown: the area
+        # stands where the unknown name stands
+        head = head.head
     thead = trigger.head
     f = dict.fromkeys(FEATURES, 0.0)
     f["bias"] = 1.0
@@ -597,6 +601,18 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["trigger_noun"] = 1.0
     f["candidates"] = math.log(len(cands))
     return f
+
+
+def _qualifies_unknown(cand, cands) -> bool:
+    """Whether a place only qualifies a name that is no candidate of its own ("Barsalogho
+    (Centre-Nord)", "Tsafe, Zamfara" with the first name unknown to the gazetteer)."""
+    head = cand.head
+    named = head.head
+    if head.dep_ not in ("appos", "npadvmod") or named == head or named.pos_ != "PROPN":
+        return False
+    if not named.text[:1].isupper():
+        return False
+    return not any(c is not cand and c.start <= named.idx < c.end for c in cands)
 
 
 _CHAIN_GAP = re.compile(r"\s*(?:,|\(|,?\s+in)\s*$")

@@ -248,6 +248,14 @@ def _physical_lead(before_tokens, tokens, i, text):
     return all(g == " " for g in gaps)
 
 
+def _river_bank(before_tokens):
+    """Return True when the words before a name are "bank(s) of (the)": a river's name."""
+    words = [w.lower() for w in before_tokens]
+    if words[-1:] == ["the"]:
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in ("bank", "banks")
+
+
 def _glued_to_digits(text, start, end):
     """Return True when a word touches a digit ("H5N1", "5G"): part of a code, not a name."""
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
@@ -365,6 +373,8 @@ def scan(text, gazetteer):
                 j = k
         before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
         lead = [w.lower() for w in before_tokens[-2:]]
+        if kind == "name" and not placeword and _river_bank(before_tokens):
+            query = f"{query} river"  # "the left bank of the Dnipro": the river, not the city
         if kind == "name" and len(lead) == 2 and lead[1] == "of" and lead[0] in PLACE_WORDS:
             query = f"{lead[0]} of {query}"  # "the city of Kherson": the town, not the oblast
             placeword = True
