@@ -532,6 +532,11 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
 
 
+#: Nouns of campaigns that last weeks or months: named alone ("its offensive around X") they
+#: are no event; launched or begun ("launched an offensive on Monday"), they are.
+_CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion".split())
+
+
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
     """Return the event triggers of a parsed sentence (a spaCy ``Span``), in text order.
 
@@ -558,6 +563,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue  # "casualty figures", "strike drones": a modifier names no event
         if token.lower_ in _NOMINAL and any(c.lower_ in ("the", "those") for c in token.children):
             continue  # "among the wounded", "the dead were buried": people, not an event
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in _CAMPAIGNS:
+            continue  # "the offensive", "its incursion": a campaign, not a dated event
         sense = _sense_of(token, ctx)
         if sense is None:
             continue
