@@ -304,3 +304,23 @@ def test_a_page_count_kept_for_numberMatched_is_not_served_after_a_write(schema_
         store.put_events([event(3)])
         assert store.count_at_most(q, 5) == 4
         assert store.count_at_most(dataclasses.replace(q, bbox=(0, 0, 1, 1)), 5) == 0
+
+
+def test_a_new_store_needs_postgis_alone(pg_server):
+    """No btree_gist (the index that needed it went with schema version 3)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = psycopg.connect(pg_server, autocommit=True)
+    try:
+        try:
+            admin.execute(f"CREATE DATABASE {name}")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test server's user may not create databases")
+        url = pg_server.split("?")[0].rsplit("/", 1)[0] + f"/{name}"
+        with open_store(url) as store:
+            assert store.count() == 0
+        with psycopg.connect(url) as conn:
+            extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
+        assert extensions == {"plpgsql", "postgis"}
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()

@@ -208,13 +208,15 @@ def ensure(conn, where):
         raise StoreError(f"cannot prepare store {where}: {err}") from err
 
 
-#: Extensions the schema needs: PostGIS, and btree_gist (the (place, date) GiST indexes of
-#: schema versions 1-2, which a store created then still has until it is migrated).
-EXTENSIONS = ("postgis", "btree_gist")
+#: Extensions the schema needs: PostGIS alone. (Schema versions 1-2 also used btree_gist,
+#: for their (place, first day) GiST index; a store of those versions was created with it,
+#: and migrating it drops that index. The extension is left in the database, which other
+#: users may need.)
+EXTENSIONS = ("postgis",)
 
 
 def _create_extensions(conn, where):
-    """Create the missing extensions (btree_gist beside PostGIS, in the same schema)."""
+    """Create the missing extensions (in PostGIS's schema when it is installed)."""
     for name in EXTENSIONS:
         installed = conn.execute(
             "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
