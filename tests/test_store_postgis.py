@@ -55,7 +55,7 @@ def test_processes_opening_one_new_database_at_once_do_not_race(schema_url):
         tables = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = %s", (name,)
         ).fetchone()[0]
-    assert meta == {"format": "conflictmap-events", "schema_version": "3"}
+    assert meta == {"format": "conflictmap-events", "schema_version": "4"}
     assert tables == 7  # meta, events, event_sources, articles, deletions, tokens, front_lines
 
 
@@ -139,6 +139,7 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
         store.put_events(events)
     with psycopg.connect(url, autocommit=True) as conn:  # the indexes of schema version 2
         conn.execute("DROP INDEX events_cube")
+        conn.execute("DROP INDEX events_live_type")
         conn.execute("DROP INDEX events_span")
         conn.execute("CREATE INDEX events_span ON events USING gist (span)")
         conn.execute("DROP INDEX events_live_order")
@@ -166,8 +167,8 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
             ).fetchone()[0]
             for name in ("events_live_order", "events_span")
         )
-    assert version == ("3",)
-    assert "events_cube" in names
+    assert version == ("4",)
+    assert {"events_cube", "events_live_type"} <= names
     assert not {"events_place_span", "events_place_start"} & names
     assert "INCLUDE (min_lon, min_lat, max_lon, max_lat, rid)" in order
     assert "INCLUDE (deleted, date_start, event_id, rid)" in span
@@ -192,6 +193,19 @@ def test_a_page_count_reads_the_place_and_days_index_alone(schema_url):
         plan = _plan(conn, f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} "
                            "LIMIT 10) s", params)  # fmt: skip
     assert "Index Only Scan using events_cube" in plan, plan
+
+
+def test_counts_of_all_or_some_types_read_the_small_live_type_index(schema_url):
+    from geo.store.base import EventQuery
+    from geo.store.postgis.query import where_clause
+
+    url, _ = schema_url
+    open_store(url).close()
+    with psycopg.connect(url) as conn:
+        for q in (EventQuery(), EventQuery(types=("front_line",))):
+            where, params = where_clause(q)
+            plan = _plan(conn, f"SELECT count(*) FROM events e WHERE {where}", params)
+            assert "events_live_type" in plan, plan  # (index-only once it is vacuumed)
 
 
 def test_sparse_and_dense_bbox_pages_equal_the_ordered_matches(schema_url):

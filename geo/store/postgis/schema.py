@@ -20,7 +20,7 @@ __all__ = ["CUBE", "DAY_ZERO", "EXTENSIONS", "FORMAT_NAME", "SCHEMA_VERSION", "e
 #: Marker in the ``meta`` table that identifies a conflictmap store (as in the SQLite store).
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a step to ``_STEPS`` when it changes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Day numbers of the (place, days) index count the days since this date (exact in float4).
 DAY_ZERO = date(2000, 1, 1)
@@ -144,8 +144,15 @@ _TABLES = (
     .replace("CREATE INDEX events_place_start ON events USING gist (geom, date_start);\n", "")
 )
 
+#: Version 4: the live events by type, in a small B-tree (7 MB at 1,000,000 events, its keys
+#: deduplicated): counting every live event, or those of some types, is an index-only scan
+#: of it, where it read the 73 MB B-tree in page order (which carries the bounds) since
+#: version 3.
+_LIVE_TYPE_INDEX = "CREATE INDEX events_live_type ON events (event_type) WHERE NOT deleted"
+_TABLES += _LIVE_TYPE_INDEX + ";\n"
+
 #: ``_STEPS[v]`` holds the statements that migrate schema ``v`` to ``v + 1``.
-_STEPS: dict[int, tuple[str, ...]] = {1: (_FRONT_LINES,), 2: _V3}
+_STEPS: dict[int, tuple[str, ...]] = {1: (_FRONT_LINES,), 2: _V3, 3: (_LIVE_TYPE_INDEX,)}
 
 
 def _lock_key(conn):
