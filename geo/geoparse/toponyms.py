@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
@@ -66,6 +66,10 @@ LOCATIVE = frozenset(
     "in near at outside around into to toward towards across inside within through from "
     "between of over along via throughout beyond off past".split()
 )
+#: Region words whose plural after a list of names makes each an area.
+AREA_PLURALS = frozenset("region oblast province state governorate territory".split())
+#: What separates the names of a list ("A, B and C").
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”]\s*|\n\s*|^\s*)$")
 
 
@@ -312,7 +316,7 @@ def scan(text, gazetteer):
             continue  # a letter of a code ("N" in "H5N1")
         span_end = tokens[j][1]
         query = text[start:span_end]
-        area = placeword = False
+        area = placeword = plural = False
         wording_end = span_end
         k = j + 1
         if kind == "name" and k < n_tok:
@@ -320,10 +324,18 @@ def scan(text, gazetteer):
             if follow and follow[0].lower() in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
             word = follow[0].lower() if follow else ""
+            if word[:-1] in AREA_PLURALS and word.endswith("s") and follow[0].islower():
+                # "the Belgorod, Kursk and Bryansk regions": this name and the names listed
+                # before it are areas
+                word, plural = word[:-1], True
             if (word in REGION_WORDS or word in DISTRICT_WORDS) and (
                 text[span_end : tokens[k][0]].strip() == "" or k > j + 1
             ):
                 area = word in REGION_WORDS
+                if word == "territory" and follow[0].islower() and not plural:
+                    # "Beni territory", "Rutshuru territory": a second-level unit (as in
+                    # Congo); "Krasnodar Territory" (a Russian krai) stays a region
+                    area, word = False, "district"
                 if not area:
                     query = f"{query} {word}"
                 wording_end = tokens[k][1]
@@ -381,6 +393,12 @@ def scan(text, gazetteer):
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
         person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
         country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
+        if plural and area:
+            m = len(out)
+            while m and _LIST_GAP.fullmatch(text[out[m - 1].wording_end : start if m == len(out)
+                                                 else out[m].start]):  # fmt: skip
+                m -= 1
+                out[m] = replace(out[m], area=True)
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
                         _is_sentence_initial(text, start), before, after, person,
                         cue, wording_end=wording_end, placeword=placeword))  # fmt: skip
