@@ -34,8 +34,19 @@ START = date(2023, 1, 1)
 DAYS = 730
 
 
-def synthetic_events(n, seed=7):
-    """Yield ``n`` reproducible synthetic events spread over Ukraine and western Russia."""
+def synthetic_events(n, seed=7, order="random"):
+    """Yield ``n`` reproducible synthetic events spread over Ukraine and western Russia.
+
+    In ``order="random"`` their dates come in random order; ``"date"`` yields the same events
+    sorted by (first day, id), as a store ingesting news as it comes receives them.
+    """
+    if order == "date":
+        data = sorted(_synthetic_dicts(n, seed), key=lambda d: (d["date_start"], d["event_id"]))
+        return (Event.from_dict(d) for d in data)
+    return (Event.from_dict(d) for d in _synthetic_dicts(n, seed))
+
+
+def _synthetic_dicts(n, seed):
     rng = random.Random(seed)
     publishers = [f"Outlet {i}" for i in range(40)]
     for i in range(n):
@@ -72,13 +83,13 @@ def synthetic_events(n, seed=7):
             ring = [[lon, lat], [lon + w, lat], [lon + w, lat + h], [lon, lat + h], [lon, lat]]
             data["geometry"] = {"type": "Polygon", "coordinates": [ring]}
             data["geo_precision"] = "admin1"
-        yield Event.from_dict(data)
+        yield data
 
 
-def put_synthetic(store, n, batch_size=5000):
+def put_synthetic(store, n, batch_size=5000, order="random"):
     """Put ``n`` synthetic events into ``store`` in batches (one transaction each)."""
     batch = []
-    for event in synthetic_events(n):
+    for event in synthetic_events(n, order=order):
         batch.append(event)
         if len(batch) == batch_size:
             store.put_events(batch)
@@ -179,6 +190,18 @@ def main(argv=None):
         "--reuse", action="store_true", help="Reuse the events already in --store (no insert)."
     )
     parser.add_argument("--no-export", action="store_true", help="Skip the export measures.")
+    parser.add_argument(
+        "--order",
+        choices=("random", "date"),
+        default="random",
+        help="Order in which the events are inserted: dates in random order (default), or "
+        "in date order as a store ingesting news as it comes receives them.",
+    )
+    parser.add_argument(
+        "--optimize",
+        action="store_true",
+        help="Run the store's optimize() (conflictmap store optimize) before measuring.",
+    )
     args = parser.parse_args(argv)
 
     folder = tempfile.mkdtemp(prefix="bench-store-")
@@ -191,19 +214,23 @@ def main(argv=None):
             sys.exit(f"{store!r} holds events; give an empty database or --reuse")
         if not args.reuse:
             t0 = time.perf_counter()
-            put_synthetic(store, args.events)
+            put_synthetic(store, args.events, order=args.order)
             insert_s = time.perf_counter() - t0
             rate = f"{args.events / insert_s:,.0f} events/s"
-            rows.append(("insert (batches of 5,000)", f"{args.events:,} events",
-                         f"{insert_s:.1f} s", rate, ""))  # fmt: skip
+            rows.append((f"insert (batches of 5,000, {args.order} order)",
+                         f"{args.events:,} events", f"{insert_s:.1f} s", rate, ""))  # fmt: skip
             _analyze(store)
+        if args.optimize:
+            t0 = time.perf_counter()
+            store.optimize()
+            rows.append(("optimize (date order)", "", f"{time.perf_counter() - t0:.1f} s", "", ""))
         store.close()
     elif not (args.reuse and path.exists()):
         for old in path.parent.glob(path.name + "*"):
             old.unlink()
         store = SQLiteStore(path)
         t0 = time.perf_counter()
-        put_synthetic(store, args.events)
+        put_synthetic(store, args.events, order=args.order)
         insert_s = time.perf_counter() - t0
         rows.append(("insert (batches of 5,000)", f"{args.events:,} events", f"{insert_s:.1f} s",
                      f"{args.events / insert_s:,.0f} events/s", ""))  # fmt: skip

@@ -325,6 +325,10 @@ def heldout(case, gold, pred, pairs, sums):
     if kind == "wire":
         if placed:
             add("event <=25 km of gold place", near(NEAR_KM))
+            if case.get("published_at"):
+                # an event that can be dated: without a publication date, a sentence that
+                # states no date reports no event that can be stored (issue 11)
+                add("event <=25 km of gold place (with a publication date)", near(NEAR_KM))
         else:
             add("no gold place, a place attached anyway", ppl)
     if kind == "article":

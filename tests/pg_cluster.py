@@ -106,6 +106,8 @@ def start(folder):
     if not os.access(psql[0], os.X_OK):
         psql[0] = shutil.which("psql") or psql[0]
     _run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {TEST_DB}"])
+    # btree_gist only for the migration test, which rebuilds a schema-2 store's indexes (a
+    # new store needs postgis alone).
     _run([*psql, "-d", TEST_DB, "-c", "CREATE EXTENSION postgis; CREATE EXTENSION btree_gist"])
     return f"postgresql://postgres@127.0.0.1:{port}/{TEST_DB}"
 

@@ -661,3 +661,200 @@ def test_without_a_publication_date_an_old_date_is_history_beside_the_latest_sta
     )
     found = find_events(text, published=None)
     assert [e.date_start for e in found] == [date(2023, 11, 14)]
+
+
+def test_places_the_parser_misreads_as_modifiers_keep_their_coordination():
+    # the parse a tagger gives "fought near the villages of Hlynske and Velyka Dmytrivka":
+    # "Hlynske" (with its "and") hung on "Dmytrivka" as a modifier; it is still "near"
+    from geo.extract.places import preposition
+
+    words = "Troops fought near the villages of Hlynske and Velyka Dmytrivka .".split()
+    heads = [1, 1, 1, 4, 2, 4, 9, 6, 6, 5, 1]
+    deps = ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "nmod", "cc", "conj", "pobj",
+            "punct"]  # fmt: skip
+    pos = ["NOUN", "VERB", "ADP", "DET", "NOUN", "ADP", "PROPN", "CCONJ", "PROPN", "PROPN",
+           "PUNCT"]  # fmt: skip
+    doc = _parsed(words, heads, deps, pos)
+    assert preposition(doc[6]) == preposition(doc[9]) == "near"
+    # a plain modifier without its own "and" is not a coordinated name
+    doc = _parsed(
+        "Troops fought near Kupiansk Vuzlovyi .".split(),
+        [1, 1, 1, 4, 2, 1],
+        ["nsubj", "ROOT", "prep", "compound", "pobj", "punct"],
+        ["NOUN", "VERB", "ADP", "PROPN", "PROPN", "PUNCT"],
+    )
+    assert preposition(doc[3]) is None
+
+
+def test_a_place_in_a_clause_hung_on_a_statement_is_not_the_speakers():
+    # the parse a tagger gives "The group said in a statement that its fighters overran the
+    # base in Kidal": the reported clause hung on "statement", inside the speaker's phrase
+    from geo.extract.places import _is_speaker_side
+
+    words = "The group said in a statement that fighters overran the base in Kidal .".split()
+    heads = [1, 2, 2, 2, 5, 3, 8, 8, 5, 10, 8, 8, 11, 2]
+    deps = ["det", "nsubj", "ROOT", "prep", "det", "pobj", "mark", "nsubj", "acl", "det",
+            "dobj", "prep", "pobj", "punct"]  # fmt: skip
+    pos = ["DET", "NOUN", "VERB", "ADP", "DET", "NOUN", "SCONJ", "NOUN", "VERB", "DET",
+           "NOUN", "ADP", "PROPN", "PUNCT"]  # fmt: skip
+    doc = _parsed(words, heads, deps, pos)
+    assert not _is_speaker_side(doc[12])
+    # "said in Kidal": the speaker's place
+    doc = _parsed(
+        "The group said in Kidal .".split(),
+        [1, 2, 2, 2, 3, 2],
+        ["det", "nsubj", "ROOT", "prep", "pobj", "punct"],
+        ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"],
+    )
+    assert _is_speaker_side(doc[4])
+    # a statement issued somewhere: still where the speaker is
+    text = "Rebels stormed the base, a spokesman said in a statement issued in Bamako on Friday."
+    assert one(text).place_span is None
+
+
+def test_a_place_followed_by_a_where_clause_holds_its_event():
+    # the parser hangs the "where" clause on the noun before the place ("defences"); the
+    # clause still says what happens in the place
+    assert _features_of(
+        "Analysts said the turmoil could weaken defences in southern Ukraine, where fighting "
+        "is under way.",
+        "fighting",
+        "Ukraine",
+    )["locative"] == 1.0  # fmt: skip
+
+
+def _features_of(text, trigger_word, place_text_):
+    """Return the linker's features of one place of a one-sentence text for one trigger."""
+    from geo.common import nlp
+    from geo.extract.detect import find_triggers
+    from geo.extract.events import _candidates
+    from geo.extract.places import datelines, features
+    from geo.geoparse.resolve import geoparse
+
+    doc = nlp.parse(text)
+    cands = _candidates(doc, geoparse(text, doc=doc), text, datelines(text), lambda m: False)
+    (group,) = cands.values()
+    (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == trigger_word]
+    (cand,) = [c for c in group if text[c.start : c.end] == place_text_]
+    return features(cand, trigger, group)
+
+
+def test_the_possessor_of_a_campaign_wages_it_and_is_not_its_place():
+    from geo.geoparse.resolve import geoparse, is_metonymic
+
+    text = "Kyiv's counteroffensive made slow progress on Tuesday."
+    (mention,) = [m for m in geoparse(text) if m.text == "Kyiv"]
+    assert is_metonymic(text, mention)
+    text = "The Kharkiv offensive made slow progress on Tuesday."
+    (mention,) = [m for m in geoparse(text) if m.text == "Kharkiv"]
+    assert not is_metonymic(text, mention)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The militia took the bridge without firing a shot on Sunday.",
+        "Rebels seized the depot in Kidal without a fight on Monday.",
+    ],
+)
+def test_what_happened_without_a_fight_is_no_attack(text):
+    assert all(e.event_type != "attack" for e in events(text))
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        ("A rebel column moved through the Voronezh region on Saturday.", "movement"),
+        ("Troops set up checkpoints around the airport of Sumy on Saturday.", "deployment"),
+    ],
+)
+def test_columns_moving_through_and_checkpoints_set_up(text, event_type):
+    assert one(text).event_type == event_type
+    assert events("The refugees set up a camp near the border on Saturday.") == []
+
+
+def test_the_speakers_place_before_the_trigger_is_not_the_nearest_place():
+    text = (
+        "Russia's Defence Ministry said its forces repelled an attempt by sabotage groups "
+        "to cross the border into the Kursk region."
+    )
+    assert place_text(text, one(text)) == "Kursk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A strong earthquake struck the mountain villages of Nepal on Tuesday.",
+        "Floods hit the displacement camp on Monday.",
+    ],
+)
+def test_a_natural_disaster_striking_is_no_attack(text):
+    assert events(text) == []
+
+
+def test_a_place_in_the_objects_own_phrase_is_where_the_event_happened():
+    # "repelled attempts to break through near X": "near" hangs on "break", inside the
+    # object of "repelled"; it locates the repelled attempt
+    text = "The army repelled attempts by rebels to break through near Kamyanka on Friday."
+    assert _features_of(text, "repelled", "Kamyanka")["locative"] == 1.0
+
+
+def test_the_area_stands_for_the_last_place_named_not_its_region():
+    text = (
+        "Russian forces shelled Svatove in the Luhansk region on Friday. On Saturday, "
+        "Ukrainian troops advanced two kilometres in the area."
+    )
+    found = {e.event_type: e for e in events(text)}
+    assert found["movement"].place is not None and found["movement"].place.feature_class == "P"
+    assert found["movement"].place.geonameid == found["attack"].place.geonameid
+    text = (
+        "Fighting raged in the Donetsk region on Monday. Troops advanced two kilometres "
+        "in the area."
+    )
+    found = {e.event_type: e for e in events(text)}
+    assert found["movement"].place.feature_code == "ADM1"
+
+
+def test_a_site_named_again_keeps_the_place_it_was_introduced_with():
+    text = "Militants stormed an army base in Svatove on Monday. Troops retook the base on Friday."
+    found = {e.event_type: e for e in events(text)}
+    assert found["front_line"].place is not None
+    assert found["front_line"].place.geonameid == found["attack"].place.geonameid
+
+
+def test_reinforcements_arriving_from_a_town_are_not_deployed_there():
+    text = "Reinforcements arrived from Dobropillia on Tuesday."
+    assert one(text).place_span is None
+
+
+def test_the_owner_of_a_target_is_where_it_was_hit():
+    text = "Russia knocks out Odesa region's main substation"
+    found = one(text)
+    assert place_text(text, found) == "Odesa" and found.place.feature_code == "ADM1"
+    text = "Russia hits Ukraine's energy grid with missiles and drones"
+    assert place_text(text, one(text)) == "Ukraine"
+
+
+def test_an_area_qualifying_an_unknown_name_places_its_event():
+    # "Zorgho-Koudougou" is no place the gazetteer knows; its region in brackets is
+    text = (
+        "On 3 May 2024, gunmen attacked a convoy on the outskirts of Zorgho-Koudougou (Centre-Est)."
+    )
+    found = one(text)
+    assert found.place is not None and found.place.feature_code == "ADM1"
+
+
+def test_the_bank_of_a_river_is_not_the_city_of_its_name():
+    text = (
+        "On 2 March 2024, marines held a bridgehead on the left bank of the Dnipro near "
+        "Kozachi Laheri."
+    )
+    found = one(text)
+    assert found.place is not None and found.place.name != "Dnipro"
+
+
+def test_a_campaign_named_alone_is_no_event_but_launching_one_is():
+    assert events("The incursion entered its third week on Monday.") == []
+    assert events("Its offensive around Toretsk slowed down in August.") == []
+    found = one("Russian forces launched a new offensive near Vovchansk on Friday.")
+    assert found.event_type == "attack" and found.place is not None

@@ -152,6 +152,41 @@ def test_city_wording_gives_the_city_and_region_wording_the_region(gaz, text, co
     assert mention.place.feature_class == code
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drones were shot down over the Tula, Oryol and Lipetsk regions overnight.",
+        "Fighting spread to the Borno and Adamawa states.",
+    ],
+)
+def test_a_plural_region_word_after_a_list_makes_every_name_an_area(gaz, text):
+    found = places(text, gaz).values()
+    assert len(found) >= 2 and all(m.place.feature_code == "ADM1" for m in found)
+
+
+def test_a_list_without_a_region_word_stays_towns(gaz):
+    found = places("Drones hit Tula, Oryol and Lipetsk overnight.", gaz).values()
+    assert found and all(m.place.feature_class == "P" for m in found)
+
+
+def test_a_lower_case_territory_is_a_second_level_unit(gaz):
+    from geo.geoparse.toponyms import scan
+
+    (span,) = scan("Militiamen attacked a farm in Lubero territory.", gaz)
+    assert not span.area and span.query == "Lubero district"
+    (mention,) = places("Militiamen attacked a farm in Lubero territory.", gaz).values()
+    assert mention.place.feature_code == "ADM2" and mention.place.country_code == "CD"
+    # a Russian krai written as a territory stays a region
+    (span,) = scan("Drones hit the Krasnodar Territory.", gaz)
+    assert span.area
+
+
+def test_a_place_the_parser_finds_spelt_a_little_differently_is_still_a_place(gaz):
+    # GeoNames writes "Galguduud" and "Hiiraan"
+    found = places("Gunmen ambushed a convoy in Galgadud and in Hiran on Monday.", gaz)
+    assert {m.place.name for m in found.values()} == {"Galguduud", "Hiiraan"}
+
+
 # -- 4. qualifiers --------------------------------------------------------------------------
 
 

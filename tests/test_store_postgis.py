@@ -55,7 +55,7 @@ def test_processes_opening_one_new_database_at_once_do_not_race(schema_url):
         tables = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = %s", (name,)
         ).fetchone()[0]
-    assert meta == {"format": "conflictmap-events", "schema_version": "3"}
+    assert meta == {"format": "conflictmap-events", "schema_version": "4"}
     assert tables == 7  # meta, events, event_sources, articles, deletions, tokens, front_lines
 
 
@@ -139,6 +139,7 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
         store.put_events(events)
     with psycopg.connect(url, autocommit=True) as conn:  # the indexes of schema version 2
         conn.execute("DROP INDEX events_cube")
+        conn.execute("DROP INDEX events_live_type")
         conn.execute("DROP INDEX events_span")
         conn.execute("CREATE INDEX events_span ON events USING gist (span)")
         conn.execute("DROP INDEX events_live_order")
@@ -166,8 +167,8 @@ def test_a_version_2_store_gets_the_place_and_days_index(schema_url):
             ).fetchone()[0]
             for name in ("events_live_order", "events_span")
         )
-    assert version == ("3",)
-    assert "events_cube" in names
+    assert version == ("4",)
+    assert {"events_cube", "events_live_type"} <= names
     assert not {"events_place_span", "events_place_start"} & names
     assert "INCLUDE (min_lon, min_lat, max_lon, max_lat, rid)" in order
     assert "INCLUDE (deleted, date_start, event_id, rid)" in span
@@ -192,6 +193,19 @@ def test_a_page_count_reads_the_place_and_days_index_alone(schema_url):
         plan = _plan(conn, f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} "
                            "LIMIT 10) s", params)  # fmt: skip
     assert "Index Only Scan using events_cube" in plan, plan
+
+
+def test_counts_of_all_or_some_types_read_the_small_live_type_index(schema_url):
+    from geo.store.base import EventQuery
+    from geo.store.postgis.query import where_clause
+
+    url, _ = schema_url
+    open_store(url).close()
+    with psycopg.connect(url) as conn:
+        for q in (EventQuery(), EventQuery(types=("front_line",))):
+            where, params = where_clause(q)
+            plan = _plan(conn, f"SELECT count(*) FROM events e WHERE {where}", params)
+            assert "events_live_type" in plan, plan  # (index-only once it is vacuumed)
 
 
 def test_sparse_and_dense_bbox_pages_equal_the_ordered_matches(schema_url):
@@ -304,3 +318,23 @@ def test_a_page_count_kept_for_numberMatched_is_not_served_after_a_write(schema_
         store.put_events([event(3)])
         assert store.count_at_most(q, 5) == 4
         assert store.count_at_most(dataclasses.replace(q, bbox=(0, 0, 1, 1)), 5) == 0
+
+
+def test_a_new_store_needs_postgis_alone(pg_server):
+    """No btree_gist (the index that needed it went with schema version 3)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = psycopg.connect(pg_server, autocommit=True)
+    try:
+        try:
+            admin.execute(f"CREATE DATABASE {name}")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test server's user may not create databases")
+        url = pg_server.split("?")[0].rsplit("/", 1)[0] + f"/{name}"
+        with open_store(url) as store:
+            assert store.count() == 0
+        with psycopg.connect(url) as conn:
+            extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
+        assert extensions == {"plpgsql", "postgis"}
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()

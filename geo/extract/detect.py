@@ -298,14 +298,16 @@ def _past(verb) -> bool:
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
-    Negated ("did not attack", "no casualties"), modal or future ("could strike", "will
-    deploy"), conditional ("if they capture"), a question, an intention, threat, plan or
-    denial ("vowed to retake", "denied shelling"), habitual ("often shell"), or a figurative
+    Negated ("did not attack", "no casualties", "without a fight"), modal or future ("could
+    strike", "will deploy"), conditional ("if they capture"), a question, an intention, threat,
+    plan or denial ("vowed to retake", "denied shelling"), habitual ("often shell"), or a figurative
     capture ("captured on video", "the footage captures").
     """
     sent = syntax.sentence_of(token)
     if sent.text.rstrip().endswith("?"):
         return True
+    if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "without":
+        return True  # "took the town without firing a shot", "... without a fight"
     chain = [token]
     current = token
     while current.head != current and len(chain) < 6:
@@ -530,6 +532,11 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
 
 
+#: Nouns of campaigns that last weeks or months: named alone ("its offensive around X") they
+#: are no event; launched or begun ("launched an offensive on Monday"), they are.
+_CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion".split())
+
+
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
     """Return the event triggers of a parsed sentence (a spaCy ``Span``), in text order.
 
@@ -556,9 +563,16 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue  # "casualty figures", "strike drones": a modifier names no event
         if token.lower_ in _NOMINAL and any(c.lower_ in ("the", "those") for c in token.children):
             continue  # "among the wounded", "the dead were buried": people, not an event
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in _CAMPAIGNS:
+            continue  # "the offensive", "its incursion": a campaign, not a dated event
         sense = _sense_of(token, ctx)
         if sense is None:
             continue
+        subject = syntax.subject(token) if token.pos_ in ("VERB", "AUX") else None
+        if (subject is not None and subject.lemma_.lower() in NONVIOLENT_CAUSES
+                and subject.lemma_.lower() != "fire"  # "artillery fire killed a man"
+                and not any(syntax.is_weapon(t) for t in subject.subtree)):  # fmt: skip
+            continue  # "an earthquake struck the city", "floods hit the camp"
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it

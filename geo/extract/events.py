@@ -9,6 +9,7 @@ attack) into one ``EventMention``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -163,14 +164,27 @@ ANAPHOR_REACH = 1500
 def _anaphoric_places(doc, mentions, taken, skipped):
     """Yield ``(token, mention)`` for "the city", "the town", "the village" or "the camp"
     named as a location ("in the city", "near the village") with no name of its own: it is
-    the last town the text named before it (within ``ANAPHOR_REACH`` characters)."""
-    towns = sorted((m for m in mentions if m.role == "location" and m.place is not None
-                    and (m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS)
+    the last town the text named before it (within ``ANAPHOR_REACH`` characters); "the area"
+    is the last place named, a town or a region (not a country)."""
+    named = sorted((m for m in mentions if m.role == "location" and m.place is not None
+                    and m.place.feature_code not in COUNTRY_CODES
                     and not skipped(m.start, m.end)), key=lambda m: m.start)  # fmt: skip
-    if not towns:
+    towns = [m for m in named
+             if m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS]  # fmt: skip
+    if not named:
         return
+    # not a region that only says where the place before it is ("X in the Y region")
+    text = doc.text
+    areas = [m for k, m in enumerate(named)
+             if not (k and _QUALIFIER_GAP.fullmatch(text[named[k - 1].end : m.start]))]  # fmt: skip
     for token in doc:
-        if token.lower_ not in _TOWN_NOUNS or token.i in taken or skipped(token.idx, token.idx):
+        if token.i in taken or skipped(token.idx, token.idx):
+            continue
+        if token.lower_ in _TOWN_NOUNS:
+            pool = towns
+        elif token.lower_ == "area":
+            pool = areas  # "in the area": the last place named, a town or a region
+        else:
             continue
         if token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS:
             continue
@@ -180,12 +194,54 @@ def _anaphoric_places(doc, mentions, taken, skipped):
             for c in kids
         ):
             continue  # "the city of Kharkiv", "the border town", "the town where ..."
-        before = [m for m in towns if m.end <= token.idx and token.idx - m.end <= ANAPHOR_REACH]
+        before = [m for m in pool if m.end <= token.idx and token.idx - m.end <= ANAPHOR_REACH]
+        if before:
+            yield token, before[-1]
+    yield from _sites_named_again(doc, named, taken, skipped)
+
+
+#: Sites that a text introduces with their place ("a military base in X") and names again
+#: as "the base".
+_SITE_NOUNS = frozenset(
+    "base camp hospital market school post checkpoint depot airport airfield plant refinery "
+    "bridge port prison compound barracks outpost station".split()
+)
+
+
+def _sites_named_again(doc, named, taken, skipped):
+    """Yield ``(token, mention)`` for a site named again with "the" ("took control of the
+    base") after the text introduced it with its place ("attacked a base in X"): the place
+    it was introduced with."""
+    introduced = []  # (token index, lemma, mention)
+    for m in named:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        site = root.head.head if root.dep_ == "pobj" else None
+        if (site is not None and root.head.lower_ in ("in", "near", "at", "outside", "of")
+                and site.lemma_.lower() in _SITE_NOUNS and site.i < root.i):  # fmt: skip
+            introduced.append((site.i, site.lemma_.lower(), m))
+    if not introduced:
+        return
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma not in _SITE_NOUNS or token.i in taken or skipped(token.idx, token.idx):
+            continue
+        kids = list(token.children)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
+            c.pos_ == "PROPN" or c.dep_ in ("prep", "appos", "compound", "relcl", "acl")
+            for c in kids
+        ):
+            continue  # "the base in X", "the Mafa base": it names its own place
+        before = [m for i, site, m in introduced if site == lemma and i < token.i
+                  and token.idx - m.end <= ANAPHOR_REACH]  # fmt: skip
         if before:
             yield token, before[-1]
 
 
 _LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())
+_QUALIFIER_GAP = re.compile(r"\s*(?:,|\(|in|in the|,\s*in the)\s*", re.IGNORECASE)
 #: Units named after their town (GeoNames often has the district where news means the town).
 _TOWN_UNITS = frozenset("ADM2 ADM3 ADM4".split())
 

@@ -53,7 +53,7 @@ ARMED_NOUNS = frozenset(
     sniper artillery artilleryman gunner aircraft warplane jet bomber helicopter gunship tank navy
     warship ship vessel defender attacker assailant raider infantry infantryman serviceman
     servicemen personnel combatant guerrilla guerilla extremist group wing faction
-    defence defense coalition junta regime kadyrovite wagnerite jihadi bandit
+    defence defense coalition junta regime kadyrovite wagnerite jihadi bandit column
     """.split()
 )
 #: Armed actors who are people (they can be captured, killed or wounded).

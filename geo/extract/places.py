@@ -302,11 +302,21 @@ def _attach(token):
     return None, None
 
 
+def coordinated(token) -> bool:
+    """Return whether ``token`` is the second or later of coordinated words ("X and Y"): a
+    ``conj``, or a name the parser hung on the next one with its "and" ("Martynivka and
+    Malyi Lug" parsed as a modifier of "Lug")."""
+    if token.dep_ == "conj":
+        return True
+    return (token.dep_ in ("nmod", "compound") and token.head.pos_ == "PROPN"
+            and any(c.dep_ == "cc" for c in token.children))  # fmt: skip
+
+
 def _anchor(token):
     """Climb from a place to the noun it names a part of ("the outskirts of Kharkiv" →
     outskirts, "the village of X" → village): that noun carries the relation to the event."""
     anchor = token
-    while anchor.dep_ == "conj":
+    while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
         anchor = anchor.head  # "Buwa village", "the Huriyah neighborhood of Baghdad"
@@ -334,7 +344,7 @@ def preposition(token):
     """Return the preposition that governs a place (through "the outskirts of"), or None;
     "near" for a place a direction is measured from ("east of Deir al-Balah")."""
     head = token
-    while head.dep_ == "conj":
+    while coordinated(head):
         head = head.head
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
         return "near"
@@ -395,8 +405,23 @@ def _is_speaker_side(cand_head):
                     child.dep_ == "prep"
                     and child.lower_ in ("in", "from", "of")
                     and _with_speaker(child, anc, subj)
+                    and not _clause_between(cand_head, child)
                 )
             )
+    return False
+
+
+def _clause_between(token, top) -> bool:
+    """Whether a clause with its own subject stands between ``token`` and its ancestor
+    ``top``: "said in a statement that its fighters had overrun the camp in X" hangs what was
+    said on the statement ("a statement issued in X" is still where the speaker is)."""
+    for anc in token.ancestors:
+        if anc == top:
+            return False
+        if anc.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in anc.children
+        ):
+            return True
     return False
 
 
@@ -439,19 +464,25 @@ def in_label(cand) -> bool:
 def _own_features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
+    if _qualifies_unknown(cand, cands):
+        # "on the outskirts of Barsalogho (Centre-Nord)" with Barsalogho unknown: the area
+        # stands where the unknown name stands
+        head = head.head
     thead = trigger.head
     f = dict.fromkeys(FEATURES, 0.0)
     f["bias"] = 1.0
     patients = {t.i for p in syntax.patients(thead) for t in syntax.conjuncts(p)}
     if trigger.token != thead:
         patients |= {t.i for p in syntax.patients(trigger.token) for t in syntax.conjuncts(p)}
-    if head.i in patients or (head.dep_ == "conj" and head.head.i in patients):
+    if head.i in patients or (coordinated(head) and head.head.i in patients):
         f["object"] = 1.0
     anchor = _anchor(head)
     if anchor != head:
         f["of"] = 1.0
         if anchor.i in patients:
             f["object"] = 1.0
+    if anchor.dep_ == "poss" and anchor.head.i in patients:
+        f["object"] = 1.0  # "hit Kyiv region's largest power plant": where the target is
     prep, attached = _attach(anchor)
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
@@ -463,6 +494,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         near_trigger = attached is not None and (
             attached.i in (thead.i, trigger.token.i)
             or attached.i in patients
+            # "repelled attempts to break through near X": within the object's own phrase
+            or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
         )
@@ -474,6 +507,21 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
         elif prep == "from":
             f["from"] = 1.0
+    # "in southern Ukraine, where the counteroffensive is under way": the event's clause
+    # says what happens in the place
+    where = next((c for c in clause.children if c.lower_ == "where"), None)
+    if (
+        clause.dep_ == "relcl"
+        and where is not None
+        and (
+            clause.head == head  # the parser may hang the clause on a noun before the place
+            or (
+                0 < where.i - head.i <= 2
+                and all(t.is_punct for t in head.doc[head.i + 1 : where.i])
+            )
+        )
+    ):
+        f["locative"] = 1.0
     # "Ri, from a privileged area in Pyongyang", "drones launched from X": where someone or
     # something comes from is not where the event happened (unless it is a withdrawal)
     if trigger.event_type != "movement" and _within_from(anchor):
@@ -524,7 +572,10 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["finer_exists"] = 1.0
     else:
         f["unresolved"] = 1.0
-    nearest = min(cands, key=lambda c: abs(c.head.i - trigger.token.i))
+    # the nearest of the places that may be the event's (not the speaker's "Russia's
+    # Defence Ministry said" before the trigger)
+    nearest = min([c for c in cands if eligible(c, trigger)] or cands,
+                  key=lambda c: abs(c.head.i - trigger.token.i))  # fmt: skip
     if nearest is cand:
         f["nearest"] = 1.0
     if head.ent_type_ in ("GPE", "LOC", "FAC"):
@@ -550,6 +601,18 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["trigger_noun"] = 1.0
     f["candidates"] = math.log(len(cands))
     return f
+
+
+def _qualifies_unknown(cand, cands) -> bool:
+    """Whether a place only qualifies a name that is no candidate of its own ("Barsalogho
+    (Centre-Nord)", "Tsafe, Zamfara" with the first name unknown to the gazetteer)."""
+    head = cand.head
+    named = head.head
+    if head.dep_ not in ("appos", "npadvmod") or named == head or named.pos_ != "PROPN":
+        return False
+    if not named.text[:1].isupper():
+        return False
+    return not any(c is not cand and c.start <= named.idx < c.end for c in cands)
 
 
 _CHAIN_GAP = re.compile(r"\s*(?:,|\(|,?\s+in)\s*$")
@@ -657,6 +720,9 @@ def eligible(cand, trigger=None) -> bool:
     the event is a withdrawal."""
     if _is_speaker_side(cand.head):
         return False
+    if (trigger is not None and trigger.event_type == "deployment"
+            and _within_from(_anchor(cand.head))):  # fmt: skip
+        return False  # "reinforcements arrived from X": they were deployed elsewhere
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
         if origin is not None and (

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from geo.gazetteer.normalize import fold
+from geo.gazetteer.normalize import fold, skeleton
 from geo.geoparse.entities import PLACE_LABELS
+from geo.geoparse.matching import similarity
 from geo.geoparse.toponyms import LOCATIVE, Span, scan
 
 __all__ = ["detect"]
@@ -38,6 +39,26 @@ def _without_full_stop(span, parse):
     query = span.query[:-1] if span.query.endswith(".") else span.query
     wording_end = span.wording_end if span.wording_end > span.end else end
     return replace(span, end=end, text=span.text[:-1], query=query, wording_end=wording_end)
+
+
+#: How alike (``geo.geoparse.matching.similarity``) an entity's name must be to a known name
+#: of the same consonant skeleton to be a candidate ("Middle Shabelle" for "Middle Shabele").
+NEAR_SPELLING = 0.85
+
+
+def _near_spelling(key, gazetteer):
+    """Whether a name the parser calls a place is a known name spelt a little differently
+    (a doubled letter, a vowel): a key of its consonant skeleton nearly equal to it, which is
+    an area's name ("Middle Shabelle" for "Middle Shabele")."""
+    if len(key) < 5:
+        return False
+    for other in gazetteer.skeleton_keys(skeleton(key)):
+        if similarity(key, other) < NEAR_SPELLING:
+            continue
+        # areas only: a town spelt differently is more often another, unknown village
+        if any(p.feature_class == "A" for p in gazetteer.lookup(other)):
+            return True
+    return False
 
 
 def detect(text, gazetteer, parse):
@@ -87,7 +108,7 @@ def detect(text, gazetteer, parse):
             continue
         name = text[ent.start : ent.end]
         key = fold(name)
-        if name[:1].isupper() and gazetteer.has_key(key):
+        if name[:1].isupper() and (gazetteer.has_key(key) or _near_spelling(key, gazetteer)):
             before = text[max(0, ent.start - 40) : ent.start].split()
             out.append(
                 Span(

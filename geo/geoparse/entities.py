@@ -57,6 +57,9 @@ _INSTITUTION_NOUNS = frozenset(
     position demand offer plan proposal stance strategy diplomat envoy delegation
     negotiator junta embassy""".split()
 )
+# Campaigns a government wages: their possessor is who wages them ("Kyiv's counteroffensive",
+# "Russia's invasion"), while a modifier says where ("the Kursk offensive").
+_CAMPAIGN_NOUNS = frozenset("offensive counteroffensive invasion incursion campaign war".split())
 # Nouns after which "from X" / "in X" names where a report comes from ("reports from Kiev").
 _SOURCE_NOUNS = frozenset(
     "report source statement news media authority analyst official spokesman".split()
@@ -253,6 +256,8 @@ class ParseView:
             return False
         if dep in ("poss", "compound"):
             if head.lemma_.lower() in _INSTITUTION_NOUNS:
+                return True
+            if dep == "poss" and head.lemma_.lower() in _CAMPAIGN_NOUNS:
                 return True
             return False if dep == "poss" else None
         if dep == "pobj" and head.pos_ == "ADP":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
@@ -66,6 +66,10 @@ LOCATIVE = frozenset(
     "in near at outside around into to toward towards across inside within through from "
     "between of over along via throughout beyond off past".split()
 )
+#: Region words whose plural after a list of names makes each an area.
+AREA_PLURALS = frozenset("region oblast province state governorate territory".split())
+#: What separates the names of a list ("A, B and C").
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”]\s*|\n\s*|^\s*)$")
 
 
@@ -244,6 +248,14 @@ def _physical_lead(before_tokens, tokens, i, text):
     return all(g == " " for g in gaps)
 
 
+def _river_bank(before_tokens):
+    """Return True when the words before a name are "bank(s) of (the)": a river's name."""
+    words = [w.lower() for w in before_tokens]
+    if words[-1:] == ["the"]:
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in ("bank", "banks")
+
+
 def _glued_to_digits(text, start, end):
     """Return True when a word touches a digit ("H5N1", "5G"): part of a code, not a name."""
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
@@ -312,7 +324,7 @@ def scan(text, gazetteer):
             continue  # a letter of a code ("N" in "H5N1")
         span_end = tokens[j][1]
         query = text[start:span_end]
-        area = placeword = False
+        area = placeword = plural = False
         wording_end = span_end
         k = j + 1
         if kind == "name" and k < n_tok:
@@ -320,10 +332,18 @@ def scan(text, gazetteer):
             if follow and follow[0].lower() in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
             word = follow[0].lower() if follow else ""
+            if word[:-1] in AREA_PLURALS and word.endswith("s") and follow[0].islower():
+                # "the Belgorod, Kursk and Bryansk regions": this name and the names listed
+                # before it are areas
+                word, plural = word[:-1], True
             if (word in REGION_WORDS or word in DISTRICT_WORDS) and (
                 text[span_end : tokens[k][0]].strip() == "" or k > j + 1
             ):
                 area = word in REGION_WORDS
+                if word == "territory" and follow[0].islower() and not plural:
+                    # "Beni territory", "Rutshuru territory": a second-level unit (as in
+                    # Congo); "Krasnodar Territory" (a Russian krai) stays a region
+                    area, word = False, "district"
                 if not area:
                     query = f"{query} {word}"
                 wording_end = tokens[k][1]
@@ -353,6 +373,8 @@ def scan(text, gazetteer):
                 j = k
         before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
         lead = [w.lower() for w in before_tokens[-2:]]
+        if kind == "name" and not placeword and _river_bank(before_tokens):
+            query = f"{query} river"  # "the left bank of the Dnipro": the river, not the city
         if kind == "name" and len(lead) == 2 and lead[1] == "of" and lead[0] in PLACE_WORDS:
             query = f"{lead[0]} of {query}"  # "the city of Kherson": the town, not the oblast
             placeword = True
@@ -381,6 +403,12 @@ def scan(text, gazetteer):
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
         person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
         country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
+        if plural and area:
+            m = len(out)
+            while m and _LIST_GAP.fullmatch(text[out[m - 1].wording_end : start if m == len(out)
+                                                 else out[m].start]):  # fmt: skip
+                m -= 1
+                out[m] = replace(out[m], area=True)
         out.append(Span(start, span_end, text[start:span_end], key, query, kind, area, country,
                         _is_sentence_initial(text, start), before, after, person,
                         cue, wording_end=wording_end, placeword=placeword))  # fmt: skip

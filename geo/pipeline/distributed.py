@@ -1,10 +1,11 @@
 """Ingestion on a Dask cluster: workers read and extract articles, this process writes.
 
-The articles are cut into partitions; each partition runs :func:`process_article` on a
-worker (where the gazetteer and the language model are loaded once per worker process, by a
-worker plugin at start-up), and the processed articles come back here, where they are
-written with :func:`write_processed` in batches, in input order. Writing in input order is
-what makes the result identical to a single-process ``ingest_paths`` of the same articles:
+The articles are cut into partitions; each partition runs :func:`process_articles` (which
+parses its texts in batches, as a single-process ingest does) on a worker, where the
+gazetteer and the language model are loaded once per worker process by a worker plugin at
+start-up; the processed articles come back here, where they are written with
+:func:`write_processed` in batches, in input order. Writing in input order is what makes the
+result identical to a single-process ``ingest_paths`` of the same articles:
 merging an article's events depends only on what the articles before it stored.
 
 At most a few partitions per worker are in flight, so memory stays bounded however many
@@ -30,6 +31,7 @@ from geo.pipeline.ingest import (
     Processed,
     _add,
     process_article,
+    process_articles,
     write_processed,
 )
 
@@ -48,8 +50,9 @@ IN_FLIGHT_PER_THREAD = 4
 
 
 def process_partition(paths, today=None):
-    """Return ``[process_article(p) for p in paths]`` (runs on a worker)."""
-    return [process_article(p, today=today) for p in paths]
+    """Return ``[process_article(p) for p in paths]`` (runs on a worker), parsed in batches
+    (``process_articles``) as a single-process ingest parses them."""
+    return list(process_articles(paths, today=today))
 
 
 def _process_one(path, today=None):

@@ -316,6 +316,15 @@ class EventStore(abc.ABC):
         """
         yield self
 
+    def optimize(self) -> str:
+        """Reorganise the store for fast reads (maintenance, e.g. after a bulk load out of
+        date order) and return a line saying what was done.
+
+        The default does nothing: the SQLite store keeps itself in shape. ``PostGISStore``
+        rewrites its events in date order (see its ``optimize``).
+        """
+        return f"store {self!r}: nothing to do"
+
     def atomic(self, fn: Callable[[], object]) -> object:
         """Call ``fn()`` inside one transaction and return what it returns.
 

@@ -20,7 +20,7 @@ __all__ = ["CUBE", "DAY_ZERO", "EXTENSIONS", "FORMAT_NAME", "SCHEMA_VERSION", "e
 #: Marker in the ``meta`` table that identifies a conflictmap store (as in the SQLite store).
 FORMAT_NAME = "conflictmap-events"
 #: Version of the schema below; bump it and add a step to ``_STEPS`` when it changes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Day numbers of the (place, days) index count the days since this date (exact in float4).
 DAY_ZERO = date(2000, 1, 1)
@@ -144,8 +144,15 @@ _TABLES = (
     .replace("CREATE INDEX events_place_start ON events USING gist (geom, date_start);\n", "")
 )
 
+#: Version 4: the live events by type, in a small B-tree (7 MB at 1,000,000 events, its keys
+#: deduplicated): counting every live event, or those of some types, is an index-only scan
+#: of it, where it read the 73 MB B-tree in page order (which carries the bounds) since
+#: version 3.
+_LIVE_TYPE_INDEX = "CREATE INDEX events_live_type ON events (event_type) WHERE NOT deleted"
+_TABLES += _LIVE_TYPE_INDEX + ";\n"
+
 #: ``_STEPS[v]`` holds the statements that migrate schema ``v`` to ``v + 1``.
-_STEPS: dict[int, tuple[str, ...]] = {1: (_FRONT_LINES,), 2: _V3}
+_STEPS: dict[int, tuple[str, ...]] = {1: (_FRONT_LINES,), 2: _V3, 3: (_LIVE_TYPE_INDEX,)}
 
 
 def _lock_key(conn):
@@ -208,13 +215,15 @@ def ensure(conn, where):
         raise StoreError(f"cannot prepare store {where}: {err}") from err
 
 
-#: Extensions the schema needs: PostGIS, and btree_gist (the (place, date) GiST indexes of
-#: schema versions 1-2, which a store created then still has until it is migrated).
-EXTENSIONS = ("postgis", "btree_gist")
+#: Extensions the schema needs: PostGIS alone. (Schema versions 1-2 also used btree_gist,
+#: for their (place, first day) GiST index; a store of those versions was created with it,
+#: and migrating it drops that index. The extension is left in the database, which other
+#: users may need.)
+EXTENSIONS = ("postgis",)
 
 
 def _create_extensions(conn, where):
-    """Create the missing extensions (btree_gist beside PostGIS, in the same schema)."""
+    """Create the missing extensions (in PostGIS's schema when it is installed)."""
     for name in EXTENSIONS:
         installed = conn.execute(
             "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
