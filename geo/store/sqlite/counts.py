@@ -96,6 +96,15 @@ class IndexCount:
         return (count, params), (deleted_sql, deleted_params)
 
 
+def filters_beyond_place_and_time(q) -> bool:
+    """Return whether ``q`` filters on more than a bbox, dates and types (actors, statuses,
+    ids, deleted events, extra fields, text or source): such matches need their rows."""
+    return any((
+        q.actors, q.statuses, q.ids, q.include_deleted, q.extra,
+        q.text and q.text.strip(), q.source and q.source.strip(),
+    ))  # fmt: skip
+
+
 def index_count(q, live_types=None):
     """Return an :class:`IndexCount` for ``q``, or None when its matches need their rows.
 
@@ -105,16 +114,7 @@ def index_count(q, live_types=None):
     """
     if q.bbox is None and q.start is None and q.end is None:
         return None
-    others = (
-        q.actors,
-        q.statuses,
-        q.ids,
-        q.include_deleted,
-        q.extra,
-        q.text and q.text.strip(),
-        q.source and q.source.strip(),
-    )
-    if any(others):
+    if filters_beyond_place_and_time(q):
         return None
     if q.types:
         types = (q.types,) if isinstance(q.types, str) else q.types

@@ -11,6 +11,7 @@ from geo.common.dates import DateWindow
 from geo.exc import StoreError, ValidationError
 from geo.store.base import as_tuple, vocabulary_filters
 from geo.store.sqlite import health
+from geo.store.sqlite.counts import filters_beyond_place_and_time
 from geo.store.sqlite.migrations import migrate
 from geo.store.sqlite.rows import day
 
@@ -363,18 +364,7 @@ def histogram_scan(q, types):
     counted faster so (every entry of the types read in order, a fraction of a microsecond
     each) than through the R*Tree, which reads each match's row.
     """
-    others = (
-        q.start,
-        q.end,
-        q.actors,
-        q.statuses,
-        q.ids,
-        q.include_deleted,
-        q.extra,
-        q.text and q.text.strip(),
-        q.source and q.source.strip(),
-    )
-    if q.bbox is None or not types or any(others):
+    if q.bbox is None or not types or q.start or q.end or filters_beyond_place_and_time(q):
         return None
     box = BBox.of(q.bbox)
     lon = " OR ".join("(e.max_lon >= ? AND e.min_lon <= ?)" for _ in box.lon_ranges())
