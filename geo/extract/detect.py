@@ -307,7 +307,7 @@ def is_unreal(token) -> bool:
     if sent.text.rstrip().endswith("?"):
         return True
     if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "without":
-        return True  # "took the town without firing a shot", "... without a fight"
+        return True  # "crossed the river without firing a shot", "... without a fight"
     chain = [token]
     current = token
     while current.head != current and len(chain) < 6:
@@ -532,8 +532,8 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
 
 
-#: Nouns of campaigns that last weeks or months: named alone ("its offensive around X") they
-#: are no event; launched or begun ("launched an offensive on Monday"), they are.
+#: Nouns of campaigns that last weeks or months: named alone ("its offensive in the east")
+#: they are no event; launched or begun ("launched an offensive on Monday"), they are.
 _CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion".split())
 
 
@@ -570,7 +570,7 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue
         subject = syntax.subject(token) if token.pos_ in ("VERB", "AUX") else None
         if (subject is not None and subject.lemma_.lower() in NONVIOLENT_CAUSES
-                and subject.lemma_.lower() != "fire"  # "artillery fire killed a man"
+                and subject.lemma_.lower() != "fire"  # "artillery fire wounded two"
                 and not any(syntax.is_weapon(t) for t in subject.subtree)):  # fmt: skip
             continue  # "an earthquake struck the city", "floods hit the camp"
         trigger_token, head = token, token

@@ -209,9 +209,9 @@ _SITE_NOUNS = frozenset(
 
 
 def _sites_named_again(doc, named, taken, skipped):
-    """Yield ``(token, mention)`` for a site named again with "the" ("took control of the
-    base") after the text introduced it with its place ("attacked a base in X"): the place
-    it was introduced with."""
+    """Yield ``(token, mention)`` for a site named again with "the" ("retook the base") after
+    the text introduced it with its place ("stormed a base in X"): the place it was
+    introduced with."""
     introduced = []  # (token index, lemma, mention)
     for m in named:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -233,7 +233,7 @@ def _sites_named_again(doc, named, taken, skipped):
             c.pos_ == "PROPN" or c.dep_ in ("prep", "appos", "compound", "relcl", "acl")
             for c in kids
         ):
-            continue  # "the base in X", "the Mafa base": it names its own place
+            continue  # "the base in X", "the X base": it names its own place
         before = [m for i, site, m in introduced if site == lemma and i < token.i
                   and token.idx - m.end <= ANAPHOR_REACH]  # fmt: skip
         if before:

@@ -304,8 +304,8 @@ def _attach(token):
 
 def coordinated(token) -> bool:
     """Return whether ``token`` is the second or later of coordinated words ("X and Y"): a
-    ``conj``, or a name the parser hung on the next one with its "and" ("Martynivka and
-    Malyi Lug" parsed as a modifier of "Lug")."""
+    ``conj``, or a name the parser hung on the next one with its "and" ("Hlynske and
+    Velyka Dmytrivka" parsed as a modifier of "Dmytrivka")."""
     if token.dep_ == "conj":
         return True
     return (token.dep_ in ("nmod", "compound") and token.head.pos_ == "PROPN"
@@ -413,8 +413,8 @@ def _is_speaker_side(cand_head):
 
 def _clause_between(token, top) -> bool:
     """Whether a clause with its own subject stands between ``token`` and its ancestor
-    ``top``: "said in a statement that its fighters had overrun the camp in X" hangs what was
-    said on the statement ("a statement issued in X" is still where the speaker is)."""
+    ``top``: "said in a statement that troops had taken a village in X" hangs what was said
+    on the statement ("a statement released in X" is still where the speaker is)."""
     for anc in token.ancestors:
         if anc == top:
             return False
@@ -465,8 +465,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
     if _qualifies_unknown(cand, cands):
-        # "on the outskirts of Barsalogho (Centre-Nord)" with Barsalogho unknown: the area
-        # stands where the unknown name stands
+        # a village the gazetteer does not know, its region in brackets: the region stands
+        # where the village stands
         head = head.head
     thead = trigger.head
     f = dict.fromkeys(FEATURES, 0.0)
@@ -482,7 +482,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         if anchor.i in patients:
             f["object"] = 1.0
     if anchor.dep_ == "poss" and anchor.head.i in patients:
-        f["object"] = 1.0  # "hit Kyiv region's largest power plant": where the target is
+        f["object"] = 1.0  # "struck X region's main substation": where the target is
     prep, attached = _attach(anchor)
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
@@ -494,7 +494,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         near_trigger = attached is not None and (
             attached.i in (thead.i, trigger.token.i)
             or attached.i in patients
-            # "repelled attempts to break through near X": within the object's own phrase
+            # "beat back an attempt to cross the river near X": in the object's own phrase
             or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
@@ -507,8 +507,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
         elif prep == "from":
             f["from"] = 1.0
-    # "in southern Ukraine, where the counteroffensive is under way": the event's clause
-    # says what happens in the place
+    # "in the south, where fighting goes on": the event's clause says what happens in the
+    # place
     where = next((c for c in clause.children if c.lower_ == "where"), None)
     if (
         clause.dep_ == "relcl"
@@ -572,8 +572,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["finer_exists"] = 1.0
     else:
         f["unresolved"] = 1.0
-    # the nearest of the places that may be the event's (not the speaker's "Russia's
-    # Defence Ministry said" before the trigger)
+    # the nearest of the places that may be the event's (not the speaker's "X's ministry
+    # said" before the trigger)
     nearest = min([c for c in cands if eligible(c, trigger)] or cands,
                   key=lambda c: abs(c.head.i - trigger.token.i))  # fmt: skip
     if nearest is cand:
@@ -604,8 +604,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
 
 
 def _qualifies_unknown(cand, cands) -> bool:
-    """Whether a place only qualifies a name that is no candidate of its own ("Barsalogho
-    (Centre-Nord)", "Tsafe, Zamfara" with the first name unknown to the gazetteer)."""
+    """Whether a place only qualifies a name that is no candidate of its own ("X (Est)",
+    "X, Y region" with X unknown to the gazetteer)."""
     head = cand.head
     named = head.head
     if head.dep_ not in ("appos", "npadvmod") or named == head or named.pos_ != "PROPN":
@@ -722,7 +722,7 @@ def eligible(cand, trigger=None) -> bool:
         return False
     if (trigger is not None and trigger.event_type == "deployment"
             and _within_from(_anchor(cand.head))):  # fmt: skip
-        return False  # "reinforcements arrived from X": they were deployed elsewhere
+        return False  # "troops sent from X": they were deployed elsewhere
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
         if origin is not None and (

@@ -42,14 +42,14 @@ def _without_full_stop(span, parse):
 
 
 #: How alike (``geo.geoparse.matching.similarity``) an entity's name must be to a known name
-#: of the same consonant skeleton to be a candidate ("Middle Shabelle" for "Middle Shabele").
+#: of the same consonant skeleton to be a candidate ("Galgadud" for "Galguduud").
 NEAR_SPELLING = 0.85
 
 
 def _near_spelling(key, gazetteer):
     """Whether a name the parser calls a place is a known name spelt a little differently
     (a doubled letter, a vowel): a key of its consonant skeleton nearly equal to it, which is
-    an area's name ("Middle Shabelle" for "Middle Shabele")."""
+    an area's name ("Galgadud" for "Galguduud")."""
     if len(key) < 5:
         return False
     for other in gazetteer.skeleton_keys(skeleton(key)):

@@ -57,8 +57,8 @@ _INSTITUTION_NOUNS = frozenset(
     position demand offer plan proposal stance strategy diplomat envoy delegation
     negotiator junta embassy""".split()
 )
-# Campaigns a government wages: their possessor is who wages them ("Kyiv's counteroffensive",
-# "Russia's invasion"), while a modifier says where ("the Kursk offensive").
+# Campaigns a government wages: their possessor is who wages them ("Moscow's offensive",
+# "Minsk's campaign"), while a modifier says where ("the Kharkiv offensive").
 _CAMPAIGN_NOUNS = frozenset("offensive counteroffensive invasion incursion campaign war".split())
 # Nouns after which "from X" / "in X" names where a report comes from ("reports from Kiev").
 _SOURCE_NOUNS = frozenset(

@@ -333,7 +333,7 @@ def scan(text, gazetteer):
                 follow, k = follow[1:], k + 1
             word = follow[0].lower() if follow else ""
             if word[:-1] in AREA_PLURALS and word.endswith("s") and follow[0].islower():
-                # "the Belgorod, Kursk and Bryansk regions": this name and the names listed
+                # "the Tula, Oryol and Lipetsk regions": this name and the names listed
                 # before it are areas
                 word, plural = word[:-1], True
             if (word in REGION_WORDS or word in DISTRICT_WORDS) and (
@@ -341,7 +341,7 @@ def scan(text, gazetteer):
             ):
                 area = word in REGION_WORDS
                 if word == "territory" and follow[0].islower() and not plural:
-                    # "Beni territory", "Rutshuru territory": a second-level unit (as in
+                    # "Lubero territory", "Walikale territory": a second-level unit (as in
                     # Congo); "Krasnodar Territory" (a Russian krai) stays a region
                     area, word = False, "district"
                 if not area:
@@ -374,7 +374,7 @@ def scan(text, gazetteer):
         before_tokens = [t[2] for t in tokens[max(0, i - 4) : i]]
         lead = [w.lower() for w in before_tokens[-2:]]
         if kind == "name" and not placeword and _river_bank(before_tokens):
-            query = f"{query} river"  # "the left bank of the Dnipro": the river, not the city
+            query = f"{query} river"  # "the east bank of the Dnipro": the river, not the city
         if kind == "name" and len(lead) == 2 and lead[1] == "of" and lead[0] in PLACE_WORDS:
             query = f"{lead[0]} of {query}"  # "the city of Kherson": the town, not the oblast
             placeword = True
