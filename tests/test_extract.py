@@ -687,11 +687,11 @@ def test_places_the_parser_misreads_as_modifiers_keep_their_coordination():
 
 
 def test_a_place_in_a_clause_hung_on_a_statement_is_not_the_speakers():
-    # the parse a tagger gives "The group said in a statement that its fighters overran the
-    # base in Kidal": the reported clause hung on "statement", inside the speaker's phrase
+    # the parse a tagger gives "The army said in a statement that troops took the bridge in
+    # Kidal": the reported clause hung on "statement", inside the speaker's phrase
     from geo.extract.places import _is_speaker_side
 
-    words = "The group said in a statement that fighters overran the base in Kidal .".split()
+    words = "The army said in a statement that troops took the bridge in Kidal .".split()
     heads = [1, 2, 2, 2, 5, 3, 8, 8, 5, 10, 8, 8, 11, 2]
     deps = ["det", "nsubj", "ROOT", "prep", "det", "pobj", "mark", "nsubj", "acl", "det",
             "dobj", "prep", "pobj", "punct"]  # fmt: skip
@@ -708,18 +708,18 @@ def test_a_place_in_a_clause_hung_on_a_statement_is_not_the_speakers():
     )
     assert _is_speaker_side(doc[4])
     # a statement issued somewhere: still where the speaker is
-    text = "Rebels stormed the base, a spokesman said in a statement issued in Bamako on Friday."
+    text = "Rebels stormed the base, a spokesman said in a statement released in Bamako on Friday."
     assert one(text).place_span is None
 
 
 def test_a_place_followed_by_a_where_clause_holds_its_event():
-    # the parser hangs the "where" clause on the noun before the place ("defences"); the
+    # the parser may hang the "where" clause on the noun before the place ("families"); the
     # clause still says what happens in the place
     assert _features_of(
-        "Analysts said the turmoil could weaken defences in southern Ukraine, where fighting "
-        "is under way.",
+        "Aid groups said the cold could hurt families in northern Syria, where fighting is "
+        "under way.",
         "fighting",
-        "Ukraine",
+        "Syria",
     )["locative"] == 1.0  # fmt: skip
 
 
@@ -753,7 +753,7 @@ def test_the_possessor_of_a_campaign_wages_it_and_is_not_its_place():
 @pytest.mark.parametrize(
     "text",
     [
-        "The militia took the bridge without firing a shot on Sunday.",
+        "The militia crossed the river without firing a shot on Sunday.",
         "Rebels seized the depot in Kidal without a fight on Monday.",
     ],
 )
@@ -764,7 +764,7 @@ def test_what_happened_without_a_fight_is_no_attack(text):
 @pytest.mark.parametrize(
     "text, event_type",
     [
-        ("A rebel column moved through the Voronezh region on Saturday.", "movement"),
+        ("An armoured column moved through the Tambov region on Saturday.", "movement"),
         ("Troops set up checkpoints around the airport of Sumy on Saturday.", "deployment"),
     ],
 )
@@ -775,10 +775,10 @@ def test_columns_moving_through_and_checkpoints_set_up(text, event_type):
 
 def test_the_speakers_place_before_the_trigger_is_not_the_nearest_place():
     text = (
-        "Russia's Defence Ministry said its forces repelled an attempt by sabotage groups "
-        "to cross the border into the Kursk region."
+        "Belarus's defence ministry said its troops repelled an attempt by saboteurs to cross "
+        "the border into the Gomel region."
     )
-    assert place_text(text, one(text)) == "Kursk"
+    assert _features_of(text, "repelled", "Gomel")["nearest"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -793,9 +793,9 @@ def test_a_natural_disaster_striking_is_no_attack(text):
 
 
 def test_a_place_in_the_objects_own_phrase_is_where_the_event_happened():
-    # "repelled attempts to break through near X": "near" hangs on "break", inside the
-    # object of "repelled"; it locates the repelled attempt
-    text = "The army repelled attempts by rebels to break through near Kamyanka on Friday."
+    # "beat back an attempt to cross near X": "near" hangs on "cross", inside the object
+    # of the trigger; it locates the attempt beaten back
+    text = "The army repelled an attempt by rebels to cross the river near Kamyanka on Friday."
     assert _features_of(text, "repelled", "Kamyanka")["locative"] == 1.0
 
 
@@ -823,38 +823,32 @@ def test_a_site_named_again_keeps_the_place_it_was_introduced_with():
 
 
 def test_reinforcements_arriving_from_a_town_are_not_deployed_there():
-    text = "Reinforcements arrived from Dobropillia on Tuesday."
+    text = "Fresh reinforcements reached the front from Dobropillia on Tuesday."
     assert one(text).place_span is None
 
 
 def test_the_owner_of_a_target_is_where_it_was_hit():
-    text = "Russia knocks out Odesa region's main substation"
-    found = one(text)
-    assert place_text(text, found) == "Odesa" and found.place.feature_code == "ADM1"
-    text = "Russia hits Ukraine's energy grid with missiles and drones"
-    assert place_text(text, one(text)) == "Ukraine"
+    text = "Drones knock out Odesa region's main substation"
+    assert _features_of(text, "knock", "Odesa")["object"] == 1.0
+    text = "Drones hit Moldova's energy grid overnight"
+    assert place_text(text, one(text)) == "Moldova"
 
 
 def test_an_area_qualifying_an_unknown_name_places_its_event():
     # "Zorgho-Koudougou" is no place the gazetteer knows; its region in brackets is
-    text = (
-        "On 3 May 2024, gunmen attacked a convoy on the outskirts of Zorgho-Koudougou (Centre-Est)."
-    )
+    text = "Gunmen burned a market on the edge of Zorgho-Koudougou (Centre-Est) on 3 May 2024."
     found = one(text)
     assert found.place is not None and found.place.feature_code == "ADM1"
 
 
 def test_the_bank_of_a_river_is_not_the_city_of_its_name():
-    text = (
-        "On 2 March 2024, marines held a bridgehead on the left bank of the Dnipro near "
-        "Kozachi Laheri."
-    )
+    text = "Marines crossed to the east bank of the Dnipro near Kozachi Laheri on 2 March 2024."
     found = one(text)
     assert found.place is not None and found.place.name != "Dnipro"
 
 
 def test_a_campaign_named_alone_is_no_event_but_launching_one_is():
     assert events("The incursion entered its third week on Monday.") == []
-    assert events("Its offensive around Toretsk slowed down in August.") == []
+    assert events("Its offensive in the east slowed down in August.") == []
     found = one("Russian forces launched a new offensive near Vovchansk on Friday.")
     assert found.event_type == "attack" and found.place is not None
