@@ -19,33 +19,19 @@ Article text stays JSON string data; the viewer puts it in the page as text
 
 from __future__ import annotations
 
+import dataclasses
 import json
+
+from geo.events.model import Event
 
 __all__ = ["FIELDS", "FORMAT", "slim_feature"]
 
 #: Marks the page's layout (``format`` of the JSON object).
 FORMAT = "conflictmap-viewer-1"
-#: The properties of a slim Feature.
-FIELDS = (
-    "event_id",
-    "event_type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_basis",
-    "summary",
-    "location_name",
-    "name_in_text",
-    "geonameid",
-    "feature_code",
-    "country_code",
-    "admin1",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "tags",
-    "updated_at",
-)
+_EVENT_FIELDS = [f.name for f in dataclasses.fields(Event)]  # the order of Event.to_dict()
+#: The properties of a slim Feature: the event's fields up to ``geo_precision`` (what the
+#: cut below keeps), then ``tags`` and ``updated_at``.
+FIELDS = (*_EVENT_FIELDS[: _EVENT_FIELDS.index("geo_precision") + 1], "tags", "updated_at")
 _scan = json.JSONDecoder().raw_decode
 _CUT = ',"actor1":'
 _LAST = '"geo_precision":'
