@@ -58,7 +58,7 @@ _INSTITUTION_NOUNS = frozenset(
     negotiator junta embassy""".split()
 )
 # Campaigns a government wages: their possessor is who wages them ("Moscow's offensive",
-# "Minsk's campaign"), while a modifier says where ("the Kharkiv offensive").
+# "Tehran's campaign"), while a modifier says where ("the Kharkiv offensive").
 _CAMPAIGN_NOUNS = frozenset("offensive counteroffensive invasion incursion campaign war".split())
 # Nouns after which "from X" / "in X" names where a report comes from ("reports from Kiev").
 _SOURCE_NOUNS = frozenset(
