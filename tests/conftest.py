@@ -29,6 +29,7 @@ BOTH_BACKENDS = frozenset(
         "test_api_writes",
         "test_cli_export",
         "test_ingest_dask",
+        "test_merge_lookup",
         "test_store",
         "test_store_concurrency",
         "test_store_copy",

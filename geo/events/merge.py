@@ -15,6 +15,7 @@ __all__ = [
     "SAME_PLACE_KM",
     "compatible",
     "match_window",
+    "may_be_compatible",
     "merge",
     "merge_counts",
     "one_per_day",
@@ -86,10 +87,6 @@ def _counts_compatible(a, b):
     return True
 
 
-def _place_of(event, gaz):
-    return gaz.get(event.geonameid) if event.geonameid is not None else None
-
-
 def _located(event):
     return event.geonameid is not None or event.latitude is not None
 
@@ -130,16 +127,56 @@ def same_place(a, b, gazetteer) -> bool:
     """Return whether two located events are at one place: the same id, one inside the other
     (a town in its admin1 or admin2 unit, a unit in a curated region; never a country, which
     is too coarse to tell events apart), or points within ``SAME_PLACE_KM``."""
-    if a.geonameid is not None and a.geonameid == b.geonameid:
+    return _same_place(a.geonameid, _point(a), b.geonameid, _point(b), gazetteer)
+
+
+def _point(event):
+    """Return ``(lat, lon)`` of an event drawn as a point, else None (an area, no place)."""
+    return None if event.latitude is None or event.geometry else (event.latitude, event.longitude)
+
+
+def _same_place(id_a, point_a, id_b, point_b, gazetteer):
+    if id_a is not None and id_a == id_b:
         return True
-    pa, pb = _place_of(a, gazetteer), _place_of(b, gazetteer)
+    pa = gazetteer.get(id_a) if id_a is not None else None
+    pb = gazetteer.get(id_b) if id_b is not None else None
     if pa is not None and pb is not None:
         coarse = pa.feature_code in COUNTRY_CODES or pb.feature_code in COUNTRY_CODES
         if not coarse and (_contains(pa, pb, gazetteer) or _contains(pb, pa, gazetteer)):
             return True
-    if a.latitude is None or b.latitude is None or a.geometry or b.geometry:
+    if point_a is None or point_b is None:
         return False
-    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km <= SAME_PLACE_KM
+    return great_circle(point_a, point_b).km <= SAME_PLACE_KM
+
+
+def may_be_compatible(facts, event, gazetteer) -> bool:
+    """Return False when a stored event cannot be ``compatible`` with ``event`` across
+    articles, knowing of it only its ``facts`` (``geo.store.base.EventFacts``: type, dates,
+    actors, place). True means: read the stored event and ask ``compatible``, which also
+    tests what the facts lack (its date basis, tags and counts). Never False where
+    ``compatible(stored, event, gazetteer)`` is True: its date basis unknown, the stored
+    event is given the widest reach any basis allows (a report's)."""
+    if facts.event_type != event.event_type:
+        return False
+    for name in ("actor1", "actor2"):
+        x, y = getattr(facts, name), getattr(event, name)
+        if x and y and x != y:
+            return False
+    if facts.event_type in _STATES:
+        a0 = date.min
+    else:
+        a0 = facts.date_start - timedelta(days=REPORT_LAG_DAYS)
+    b0, b1 = _reach(event)
+    if not (a0 <= b1 and b0 <= facts.date_end):
+        gap = max(facts.date_start, event.date_start) - min(facts.date_end, event.date_end)
+        single = facts.date_start == facts.date_end and event.date_start == event.date_end
+        if not (single and gap <= timedelta(days=1)):
+            return False
+    if not _located(event) or (facts.geonameid is None and facts.latitude is None):
+        # an area without a gazetteer place is at no same place either way
+        return False
+    point = None if facts.latitude is None else (facts.latitude, facts.longitude)
+    return _same_place(facts.geonameid, point, event.geonameid, _point(event), gazetteer)
 
 
 def compatible(a, b, gazetteer, *, across=True, anywhere=False):

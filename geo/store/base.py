@@ -28,6 +28,7 @@ from geo.exc import StoreError, ValidationError
 __all__ = [
     "CAPABILITIES",
     "DEFAULT_STORE",
+    "EventFacts",
     "EventQuery",
     "EventStore",
     "PutResult",
@@ -141,6 +142,37 @@ class PutResult:
     protected: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class EventFacts:
+    """What a stored event's index row tells without reading the event (``query_facts``).
+
+    Merging tests these before it reads a candidate whole
+    (``geo.events.merge.may_be_compatible``). ``latitude`` and ``longitude`` are the event's
+    point, or None for an event drawn as an area (``has_geometry``) or without a place.
+    """
+
+    event_id: str
+    event_type: str
+    date_start: date
+    date_end: date
+    actor1: str | None
+    actor2: str | None
+    geonameid: int | None
+    latitude: float | None
+    longitude: float | None
+    has_geometry: bool
+
+    @classmethod
+    def of(cls, event: Event) -> EventFacts:
+        """Return the facts of ``event`` (as a store's index row gives them)."""
+        point = not event.geometry and event.longitude is not None
+        return cls(
+            event.event_id, event.event_type, event.date_start, event.date_end, event.actor1,
+            event.actor2, event.geonameid, event.latitude if point else None,
+            event.longitude if point else None, bool(event.geometry),
+        )  # fmt: skip
+
+
 #: What a backend may declare in ``EventStore.capabilities``, and what each means.
 CAPABILITIES = {
     "features": "query_features reads stored Feature texts (no decoding of events)",
@@ -248,6 +280,11 @@ class EventStore(abc.ABC):
         """
         for event in self.query(q):
             yield json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
+
+    def query_facts(self, q: EventQuery = EventQuery()) -> Iterator[EventFacts]:
+        """Yield, like ``query``, each matching event's :class:`EventFacts` (what its index
+        row holds). Backends read them without decoding the events; this default decodes."""
+        return map(EventFacts.of, self.query(q))
 
     def query_fields(self, q: EventQuery = EventQuery()) -> Iterator[dict]:
         """Yield, like ``query``, each matching event's fields as ``event.to_dict()`` has them.

@@ -34,7 +34,7 @@ from geo.exc import (
     StoreError,
     ValidationError,
 )
-from geo.store.base import EventQuery, EventStore, PutResult
+from geo.store.base import EventFacts, EventQuery, EventStore, PutResult
 from geo.store.postgis import frontlines, schema
 from geo.store.postgis.query import counted_page, pages_by_place, select_page, where_clause
 from geo.store.postgis.rows import insert_events, update_event
@@ -70,6 +70,19 @@ def _event_of(row):
 
 def _first(row):
     return row[0]
+
+
+#: The columns of ``EventFacts``: only a point's own coordinates (an area's are None).
+_FACTS = (
+    "e.event_id, e.event_type, e.date_start, e.date_end, e.actor1, e.actor2, e.geonameid, "
+    "CASE WHEN ST_GeometryType(e.geom) = 'ST_Point' THEN e.min_lat END, "
+    "CASE WHEN ST_GeometryType(e.geom) = 'ST_Point' THEN e.min_lon END, "
+    "ST_GeometryType(e.geom) IS DISTINCT FROM 'ST_Point' AND e.geom IS NOT NULL"
+)
+
+
+def _facts_of(row):
+    return EventFacts(*row)
 
 
 def _ms(seconds):
@@ -331,6 +344,15 @@ class PostGISStore(EventStore):
         ensure_ascii=False, separators=(",", ":"))``).
         """
         return self._fetch("e.feature", q, _first)
+
+    def query_facts(self, q=_ALL):
+        """Yield, like ``query``, each matching event's ``EventFacts``, read from its row's
+        columns (no event text is read or decoded). A point given as the event's own
+        geometry counts as its point here (more candidates for merging, never fewer)."""
+        self._check_page(q)  # (never the counted bbox page: it reads one column)
+        sql, params = select_page(_FACTS, q)
+        small = q.limit is not None and q.limit <= _PAGE
+        return self._stream(sql, params, _facts_of, small=small, timeout=q.timeout)
 
     def _stream(self, sql, params, row, *, small, timeout=None) -> Iterator:
         """Yield ``row(r)`` for each row of ``sql`` (see ``query`` for how rows are read).

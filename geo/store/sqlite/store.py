@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from json import loads as _loads
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.events.taxonomy import EVENT_TYPES
 from geo.exc import NotFoundError, StoreError, ValidationError
-from geo.store.base import EventQuery, EventStore, as_tuple
+from geo.store.base import EventFacts, EventQuery, EventStore, as_tuple
 from geo.store.sqlite import counts, frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import (
@@ -89,6 +90,20 @@ def _csv_line_of(row):
 def _event_of(row):
     """Return the event of a ``(document, has_geometry)`` row."""
     return load_doc(row[0], row[1])
+
+
+#: The columns of ``EventFacts``: an area's point is not its own (None).
+_FACTS = (
+    "e.event_id, e.event_type, e.date_start, e.date_end, e.actor1, e.actor2, e.geonameid, "
+    "CASE WHEN e.has_geometry THEN NULL ELSE e.min_lat END, "
+    "CASE WHEN e.has_geometry THEN NULL ELSE e.min_lon END, e.has_geometry"
+)
+_day_of = date.fromisoformat
+
+
+def _facts_of(row):
+    return EventFacts(row[0], row[1], _day_of(row[2]), _day_of(row[3]), row[4], row[5],
+                      row[6], row[7], row[8], bool(row[9]))  # fmt: skip
 
 
 #: A histogram (``day_counts``) of a box is read from the types index alone when the box's
@@ -428,6 +443,28 @@ class SQLiteStore(EventStore):
             At once when a filter, the limit or the offset is bad (as ``query``).
         """
         return self._checked_stream(q, _fields_of)
+
+    def query_facts(self, q=_ALL):
+        """Yield, like ``query``, each matching event's ``EventFacts``, read from its
+        ``events`` row alone (no document is read or decoded).
+
+        Raises
+        ------
+        ValidationError
+            At once when a filter, the limit or the offset is bad (as ``query``).
+        """
+        self._check_page(q)
+        where, params = schema.where_clause(q, fts=self.fts)
+        sql = f"SELECT {_FACTS} FROM events e WHERE {where} {_ORDER}"
+        if q.limit is not None or q.offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if q.limit is None else q.limit, q.offset]
+
+        def rows(conn, fetch):
+            for got in fetch(sql, params):
+                yield from got
+
+        return self._stream(q, _facts_of, rows=rows, documents=False)
 
     def query_csv_lines(self, q=_ALL):
         """Yield, like ``query``, each matching event's CSV line, kept beside its Feature text
