@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_scale import write_articles  # noqa: E402
 
+from geo.gazetteer.lookup import Gazetteer  # noqa: E402
 from geo.pipeline.ingest import BATCH_ARTICLES, process_articles, write_processed  # noqa: E402
 from geo.store.base import EventQuery, open_store  # noqa: E402
 
@@ -75,6 +76,7 @@ def main(argv=None):
     parser.add_argument("--profile", help="write a cProfile of the writing here")
     args = parser.parse_args(argv)
     batch = processed_articles(args)[: args.limit]
+    Gazetteer.default()  # loaded before the clock starts, as a command has it by then
     with tempfile.TemporaryDirectory(prefix="bench-writer-") as tmp:
         store = open_store(args.store or str(Path(tmp) / "w.sqlite"))
         if store.count(EventQuery(include_deleted=True)):
