@@ -14,6 +14,7 @@ from legacy_sqlite import downgrade_to_4
 from geo.events.model import Event, rfc7946_geometry
 from geo.exc import ValidationError
 from geo.store.base import EventQuery, EventStore
+from geo.store.sqlite import rows
 from geo.store.sqlite.rows import event_texts
 from geo.store.sqlite.store import SQLiteStore
 
@@ -55,6 +56,31 @@ def test_shared_immutable_geometry_is_checked_once_and_stays_correct():
     assert first == again
     assert first["coordinates"][0] == SQUARE  # counterclockwise, as lists
     assert first["coordinates"] is again["coordinates"]
+
+
+def test_stored_areas_load_whole_and_share_one_outline(tmp_path):
+    # The loader cuts the Feature text at its geometry and properties keys: texts that
+    # look like those keys inside fields must not fool it.
+    tricky = ',"geometry":{"type":"Point"},"properties":{"event_id":"x"}}'
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    events = [
+        area_event("ev-a", summary=tricky),
+        area_event("ev-b", notes=tricky, location_name='"properties":'),
+        area_event("ev-c", coords=[[30.0, 40.0], [31.0, 40.0], [31.0, 41.0], [30.0, 40.0]]),
+        Event.from_dict({"event_id": "ev-p", "event_type": "attack", "date_start": "2025-01-09",
+                         "latitude": 51.0, "longitude": 35.0, "summary": tricky}),
+    ]  # fmt: skip
+    store.put_events(events)
+    store.close()
+    rows._LOADED.clear()  # decode the stored documents, not the events remembered on write
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    loaded = {e.event_id: e for e in store.query(EventQuery())}
+    for event in events:
+        assert loaded[event.event_id].replace(updated_at=None) == event
+    assert loaded["ev-a"].geometry is loaded["ev-b"].geometry  # one outline, decoded once
+    assert loaded["ev-c"].geometry != loaded["ev-a"].geometry
+    assert loaded["ev-p"].geometry is None
+    store.close()
 
 
 def test_fresh_input_is_always_validated():

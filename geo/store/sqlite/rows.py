@@ -271,12 +271,41 @@ def load_doc(blob, has_geometry):
     key = (bytes(blob), bool(has_geometry))
     event = _LOADED.get(key)
     if event is None:
-        feature = json.loads(unpack_feature(blob))
-        data = feature["properties"]
-        data["geometry"] = feature["geometry"] if has_geometry else None
+        text = unpack_feature(blob)
+        # The Feature text is {"type":"Feature","id":…,"geometry":…,"properties":…}: neither
+        # key can occur unescaped inside a JSON string, and the properties hold no key
+        # "properties", so the last one starts them. The geometry is decoded apart, once
+        # per outline (areas' outlines are most of the text, and many events share one).
+        start, cut = text.find(_GEOMETRY_KEY), text.rfind(_PROPERTIES_KEY)
+        if 0 < start < cut:
+            data = json.loads(text[cut + len(_PROPERTIES_KEY) : -1])
+            geometry = (
+                _geometry_of(text[start + len(_GEOMETRY_KEY) : cut]) if has_geometry else None
+            )
+        else:  # not written by this module: decode it whole
+            feature = json.loads(text)
+            data, geometry = feature["properties"], feature["geometry"] if has_geometry else None
+        data["geometry"] = geometry
         event = _load(data)
         remember_loaded(key, event)
     return event
+
+
+_GEOMETRY_KEY, _PROPERTIES_KEY = ',"geometry":', ',"properties":'
+#: Outlines decoded from stored documents, by their JSON text: events of one area share one
+#: geometry object (as the events the pipeline makes share their gazetteer place's), so it
+#: is decoded, checked and measured once (``geo.events.geometry``, ``_geometry_facts``).
+_OUTLINES: dict[str, dict] = {}
+_OUTLINES_MAX = 256
+
+
+def _geometry_of(text):
+    geometry = _OUTLINES.get(text)
+    if geometry is None:
+        geometry = json.loads(text)
+        if geometry is not None:
+            bounded_put(_OUTLINES, text, geometry, _OUTLINES_MAX)
+    return geometry
 
 
 def remember_loaded(key, event):
