@@ -852,3 +852,30 @@ def test_a_campaign_named_alone_is_no_event_but_launching_one_is():
     assert events("Its offensive in the east slowed down in August.") == []
     found = one("Russian forces launched a new offensive near Vovchansk on Friday.")
     assert found.event_type == "attack" and found.place is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen shot dead four people in the western Kano neighbourhood of Dala Tsohuwa.",
+        "Gunmen shot dead four people in the Dala Tsohuwa neighbourhood of Kano.",
+        "A grenade exploded at a bus stop in the Kano suburb of Dala Tsohuwa, wounding two.",
+    ],
+)
+def test_a_city_naming_one_of_its_quarters_only_says_where_the_quarter_is(text):
+    # "Dala Tsohuwa" is unknown to the gazetteer: the event is there, at Kano's coordinates
+    found = one(text)
+    assert place_text(text, found) == "Dala Tsohuwa"
+    assert found.place is not None and found.place.name == "Kano"
+
+
+def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
+    text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
+    found = one(text)
+    assert place_text(text, found) == "Goz Tanjour"
+    assert found.place is not None and found.place.country_code == "TD"
+
+
+def test_a_known_town_named_in_a_known_region_stays_the_town():
+    text = "Russian artillery shelled a school in the Kharkiv region town of Bohodukhiv on Monday."
+    assert place_text(text, one(text)) == "Bohodukhiv"

@@ -35,6 +35,7 @@ from geo.extract.places import (
     is_location,
     link_place,
     preposition,
+    qualified_name,
     rank_places,
     threshold,
 )
@@ -547,7 +548,11 @@ def _mention(
         # says where it is ("Kherson, Dniprovskyi district"): the event is there
         chain = next((g for g in chains(cands) if best in g), [])
         resolved = [c for c in chain if c.place is not None and c is not best]
-        if resolved:
+        holder = next((c for c in cands if c.place is not None
+                       and qualified_name(c, cands) is best), None)  # fmt: skip
+        if holder is not None:
+            where = holder.place  # "a market in al-Hazm in northern Yemen"
+        elif resolved:
             where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
         else:
             # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:

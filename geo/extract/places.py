@@ -34,6 +34,7 @@ __all__ = [
     "link_place",
     "cue_candidates",
     "preposition",
+    "qualified_name",
     "rank_places",
     "threshold",
 ]
@@ -529,23 +530,10 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
     others = [c for c in cands if c is not cand]
-    heads = {o.head.i for o in others}
-    heads_span = {i for o in others for i in range(_tok(o, o.start), _tok(o, o.end - 1) + 1)}
-    if head.dep_ in ("appos", "npadvmod") and head.head.i in heads:
-        f["qualifier"] = 1.0
-    elif head.dep_ == "compound" and head.head.i in heads:
+    if qualified_name(cand, cands, head) is not None:
         f["qualifier"] = 1.0
     if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
         f["qualified"] = 1.0
-    # "Mogadishu's Yaqshid district", "the Huriyah neighborhood of Baghdad": the city only
-    # says where the named district is
-    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or head.head.i in heads):
-        f["qualifier"] = 1.0
-    if (head.dep_ == "pobj" and head.head.lower_ == "of"
-            and head.head.head.lower_ in _AREA_NOUNS
-            and any(c.i in heads or c.i in heads_span for c in head.head.head.children
-                    if c.dep_ in ("compound", "amod", "nmod"))):  # fmt: skip
-        f["qualifier"] = 1.0
     if syntax.clause_head(head) == clause:
         f["same_clause"] = 1.0
     if head in thead.subtree or head in trigger.token.subtree:
@@ -601,6 +589,82 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["trigger_noun"] = 1.0
     f["candidates"] = math.log(len(cands))
     return f
+
+
+#: Stands for a named unit that is no candidate ("Kherson's district").
+_UNNAMED = object()
+
+
+def qualified_name(cand, cands, head=None):
+    """Return the candidate place ``cand`` only says the whereabouts of, or None.
+
+    "Velyka Novosilka, Donetsk region", "Mogadishu's Yaqshid district", "the Huriyah
+    neighborhood of Baghdad", "the Baghdad neighborhood of Adamiyah", "the Keysansey
+    hospital in northern Mogadishu": the region, Mogadishu and Baghdad only say where
+    the other named place is. ``head`` is the token standing for ``cand`` (its own head by
+    default). A unit named by a possessor with no name of its own ("Kherson's central
+    district") gives a marker that is no candidate.
+    """
+    head = cand.head if head is None else head
+    others = [c for c in cands if c is not cand]
+
+    def at(token):
+        return next((o for o in others if o.head.i == token.i), None)
+
+    def spanning(token):
+        return next((o for o in others if _tok(o, o.start) <= token.i <= _tok(o, o.end - 1)),
+                    None)  # fmt: skip
+
+    if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
+        return at(head.head)
+    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
+        # "Mogadishu's Yaqshid district": the city only says where the named district is
+        named = at(head.head) or next(
+            (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
+            None,
+        )
+        return named or _UNNAMED
+    unit = head.head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and unit.lower_ in _AREA_NOUNS:
+        named = [
+            spanning(c)
+            for c in unit.children
+            if c.dep_ in ("compound", "amod", "nmod") and spanning(c) is not None
+        ]
+        # "the Huriyah neighborhood of Baghdad", unless the name before the unit is the
+        # larger ("the Baghdad neighborhood of Adamiyah")
+        if named and not any(_larger(o, cand) for o in named):
+            return named[0]
+    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+        for o in others:
+            if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
+                    and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
+                return o  # "the Baghdad neighborhood of Adamiyah"
+    if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
+        # "the Keysansey hospital in northern Mogadishu", "a market in X in northern Y"
+        holder = spanning(head.head.head)
+        if holder is not None and _larger(cand, holder):
+            return holder
+    return None
+
+
+#: Prepositions that put one named place inside another ("X hospital in Y").
+_WITHIN = frozenset("in inside within".split())
+
+
+def _larger(outer, inner) -> bool | None:
+    """Whether place ``outer`` is the larger of two named places, the one that says where
+    the other is: a known place around one the gazetteer does not know, a unit containing
+    the other, or an area around a town; None when neither is known to be."""
+    if outer.place is None:
+        return None if inner.place is None else False
+    if inner.place is None:
+        return True
+    if _contains(outer.place, inner.place):
+        return True
+    if _contains(inner.place, outer.place):
+        return False
+    return outer.place.feature_class == "A" and inner.place.feature_class == "P" or None
 
 
 def _qualifies_unknown(cand, cands) -> bool:
@@ -764,4 +828,11 @@ def link_place(trigger, cands):
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
+    # a place that only says where another named one is ("the Baghdad neighborhood of
+    # Adamiyah", "the X hospital in Mogadishu"): the event is at the named one
+    named = qualified_name(best, cands)
+    seen = {id(best)}
+    while isinstance(named, Candidate) and id(named) not in seen and eligible(named, trigger):
+        seen.add(id(named))
+        best, named = named, qualified_name(named, cands)
     return best, best_score
