@@ -879,3 +879,43 @@ def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
 def test_a_known_town_named_in_a_known_region_stays_the_town():
     text = "Russian artillery shelled a school in the Kharkiv region town of Bohodukhiv on Monday."
     assert place_text(text, one(text)) == "Bohodukhiv"
+
+
+def test_what_a_launched_attack_was_aimed_at_is_an_attack_there():
+    # the subject ("They") is no armed actor: the assault they launched says they are armed
+    text = (
+        "They launched an assault in the Donetsk region on Tuesday, "
+        "targeting the town of Novohrodivka."
+    )
+    found = events(text)
+    assert [(e.event_type, text[slice(*e.trigger)]) for e in found] == [
+        ("attack", "assault"), ("attack", "targeting")]  # fmt: skip
+    assert place_text(text, found[1]) == "Novohrodivka"
+    # targeting with nothing launched is no attack of its own
+    assert events("The new tax is targeting small traders in Donetsk, officials said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("Militants stormed the Bir Hassana Military Airport on Sunday.",
+         "Bir Hassana Military Airport"),
+        ("Shells struck the Goz Tanjour Hospital on Sunday, killing two.",
+         "Goz Tanjour Hospital"),
+        ("Rebels captured the Jebel Umm Kadada hill after heavy fighting on Sunday.",
+         "Jebel Umm Kadada hill"),
+    ],
+)  # fmt: skip
+def test_a_named_site_is_an_event_place_even_unknown_to_the_gazetteer(text, site):
+    assert place_text(text, one(text)) == site
+
+
+def test_sites_without_a_proper_name_are_no_places():
+    text = "Fighters struck the main hospital and the Syrian Army base on Sunday."
+    assert place_text(text, one(text)) is None
+
+
+def test_reports_of_one_unknown_site_fold_into_one_event():
+    text = "Goz Tanjour Hospital - RSF shelling, 3 x staff killed, 2 x inj."
+    found = one(text)
+    assert place_text(text, found) == "Goz Tanjour Hospital"

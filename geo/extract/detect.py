@@ -142,6 +142,16 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "aimed":
+        # "launched an offensive in the north, targeting the town of X": what the attack
+        # was aimed at, told by a participle of the verb that launched it
+        head = token.head
+        if token.dep_ != "advcl" or token.tag_ != "VBG" or head == token:
+            return False
+        obj = syntax.direct_object(head)
+        if obj is not None and _noun_sense(obj, {"attack"}) is not None:
+            return True
+        return any(s.event_type == "attack" for s in senses().get((lemma_of(head), "VERB"), ()))
     key, _, _ = alt.partition("=")
     words = _words(alt)
     if key == "in":

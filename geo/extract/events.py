@@ -613,7 +613,7 @@ def _split_coordinated(found, cands):
 
 def _same_place(a, b):
     if a.place is None or b.place is None:
-        return a.place_span is None or b.place_span is None
+        return a.place_span is None or b.place_span is None or a.place_span == b.place_span
     return a.place.geonameid == b.place.geonameid
 
 

@@ -236,6 +236,41 @@ def _chunk(token):
     return left, right
 
 
+#: Nouns that end the name of a site ("Al-Quds Hospital", "the Hayyan Gas Fields",
+#: "Kuweires Military Airport", "the Thardeh Mountains", "Keysansey hospital").
+_SITE_HEADS = frozenset(
+    """
+    hospital airport airbase airfield base mosque church school hotel market bridge dam
+    checkpoint crossing junction roundabout square prison stadium refinery plant station
+    complex farm farms field fields springs plateau hill hills mountain mountains valley
+    plain plains road highway port harbour harbor
+    """.split()
+)
+
+
+def _site_start(head):
+    """Return the first token of a site's name ending in ``head``, or None when no proper
+    noun names it ("the main hospital", "the Army base" name no site)."""
+    first, proper = None, False
+    current = head
+    while current.i > current.sent.start:
+        prev = current.doc[current.i - 1]
+        if prev.pos_ == "PROPN" and prev.ent_type_ not in ("NORP", "DATE", "ORDINAL"):
+            proper = True
+        elif prev.pos_ == "NOUN" and prev.dep_ == "compound" and prev.text[:1].isupper():
+            pass  # "Kuweires Military Airport", "the Hayyan Gas Fields"
+        elif prev.text in ("-", "’", "'") and first is not None:
+            pass
+        else:
+            break
+        if prev.lower_ in _ORG_WORDS or prev.lower_ in _MONTHS_DAYS:
+            return None
+        first = current = prev
+    while first is not None and not (first.pos_ == "PROPN" or first.text[:1].isupper()):
+        first = first.doc[first.i + 1] if first.i + 1 < head.i else None
+    return first if proper and first is not None else None
+
+
 def cue_candidates(sent, taken) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Huwaysis"), after "the village/town/district of", or
@@ -259,6 +294,14 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         return True
 
     for token in sent:
+        if token.lower_ in _SITE_HEADS and token.i not in seen:
+            first = _site_start(token)
+            if first is not None:
+                idx = set(range(first.i, token.i + 1))
+                if not idx & seen:
+                    seen.update(idx)
+                    out.append(Candidate(first.idx, token.idx + len(token), token))
+            continue
         if token.pos_ != "PROPN" or token.i in seen:
             continue
         head = token.head
