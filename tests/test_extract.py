@@ -919,3 +919,18 @@ def test_reports_of_one_unknown_site_fold_into_one_event():
     text = "Goz Tanjour Hospital - RSF shelling, 3 x staff killed, 2 x inj."
     found = one(text)
     assert place_text(text, found) == "Goz Tanjour Hospital"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("A councillor's widow was shot dead outside her home in Kano on Friday.", "attack"),
+        ("The bodies of seven men were found near a roadside in Kano on Friday.", "casualties"),
+    ],
+)  # fmt: skip
+def test_people_shot_dead_and_bodies_found_are_events(text, event_type):
+    assert one(text).event_type == event_type
+
+
+def test_bodies_found_after_a_flood_are_no_conflict_casualties():
+    assert events("The bodies of seven men were found after the flood in Kano on Friday.") == []
