@@ -934,3 +934,26 @@ def test_people_shot_dead_and_bodies_found_are_events(text, event_type):
 
 def test_bodies_found_after_a_flood_are_no_conflict_casualties():
     assert events("The bodies of seven men were found after the flood in Kano on Friday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Government troops drove the militants out of Askira on Friday.", "Askira"),
+        ("The army said it had pushed the rebels out of Askira on Friday.", "Askira"),
+        ("Soldiers expelled the insurgents from Askira on Friday.", "Askira"),
+    ],
+)
+def test_forces_driven_out_of_a_town_lost_control_of_it(text, place):
+    found = one(text)
+    assert found.event_type == "front_line" and place_text(text, found) == place
+
+
+def test_troops_pushing_toward_a_town_still_move():
+    assert one("Troops pushed toward Askira on Friday.").event_type == "movement"
+
+
+def test_what_help_was_sent_for_is_no_report_that_it_happened():
+    assert events("The country sent troops to help its ally push the rebels out of Askira.") == []
+    found = one("Allied jets helped the army drive the militants out of Askira on Friday.")
+    assert found.event_type == "front_line"

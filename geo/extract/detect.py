@@ -329,6 +329,10 @@ def is_unreal(token) -> bool:
         chain.append(current)
     if _purpose(token) or _generic_claim(token):
         return True
+    helper = token.head
+    if (token.dep_ in ("ccomp", "xcomp") and helper.lemma_.lower() == "help"
+            and _infinitive(helper) and helper.dep_ in ("advcl", "xcomp", "relcl")):  # fmt: skip
+        return True  # "sent troops to help Moscow push Ukraine out": what the help was for
     for i, tok in enumerate(chain):
         for child in tok.children:
             lower = child.lower_

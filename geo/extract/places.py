@@ -505,6 +505,11 @@ def in_label(cand) -> bool:
     return len(words) <= 8 and not lower
 
 
+#: Verbs of driving an armed force out of a place: where they were driven from is where
+#: control changed ("expelled the militants from X").
+_EXPEL = frozenset("expel oust dislodge evict drive push flush".split())
+
+
 def _own_features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
@@ -549,6 +554,12 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["directional"] = 1.0
         elif prep == "from" and trigger.event_type == "movement":
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
+        elif (
+            prep == "from"
+            and trigger.event_type == "front_line"
+            and (thead.lemma_.lower() in _EXPEL or any(c.lower_ == "out" for c in thead.children))
+        ):
+            f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
