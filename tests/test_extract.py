@@ -904,6 +904,8 @@ def test_what_a_launched_attack_was_aimed_at_is_an_attack_there():
          "Goz Tanjour Hospital"),
         ("Rebels captured the Jebel Umm Kadada hill after heavy fighting on Sunday.",
          "Jebel Umm Kadada hill"),
+        ("Gunmen killed four officers at the Dhuusa Yarey police station on Sunday.",
+         "Dhuusa Yarey police station"),
     ],
 )  # fmt: skip
 def test_a_named_site_is_an_event_place_even_unknown_to_the_gazetteer(text, site):

@@ -257,13 +257,13 @@ def _site_start(head):
         prev = current.doc[current.i - 1]
         if prev.pos_ == "PROPN" and prev.ent_type_ not in ("NORP", "DATE", "ORDINAL"):
             proper = True
-        elif prev.pos_ == "NOUN" and prev.dep_ == "compound" and prev.text[:1].isupper():
-            pass  # "Kuweires Military Airport", "the Hayyan Gas Fields"
+        elif prev.pos_ == "NOUN" and prev.dep_ == "compound":
+            pass  # "Kuweires Military Airport", "the Hayyan Gas Fields", "X police station"
         elif prev.text in ("-", "’", "'") and first is not None:
             pass
         else:
             break
-        if prev.lower_ in _ORG_WORDS or prev.lower_ in _MONTHS_DAYS:
+        if prev.pos_ == "PROPN" and prev.lower_ in _ORG_WORDS or prev.lower_ in _MONTHS_DAYS:
             return None
         first = current = prev
     while first is not None and not (first.pos_ == "PROPN" or first.text[:1].isupper()):
