@@ -551,7 +551,7 @@ def _mention(
         holder = next((c for c in cands if c.place is not None
                        and qualified_name(c, cands) is best), None)  # fmt: skip
         if holder is not None:
-            where = holder.place  # "a market in al-Hazm in northern Yemen"
+            where = holder.place  # "a market in Goz Tanjour in eastern Chad"
         elif resolved:
             where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
         else:

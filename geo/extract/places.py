@@ -236,8 +236,8 @@ def _chunk(token):
     return left, right
 
 
-#: Nouns that end the name of a site ("Al-Quds Hospital", "the Hayyan Gas Fields",
-#: "Kuweires Military Airport", "the Thardeh Mountains", "Keysansey hospital").
+#: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
+#: "the Bir Hassana Military Airport", "the Y Mountains", "Z police station").
 _SITE_HEADS = frozenset(
     """
     hospital airport airbase airfield base mosque church school hotel market bridge dam
@@ -258,7 +258,7 @@ def _site_start(head):
         if prev.pos_ == "PROPN" and prev.ent_type_ not in ("NORP", "DATE", "ORDINAL"):
             proper = True
         elif prev.pos_ == "NOUN" and prev.dep_ == "compound":
-            pass  # "Kuweires Military Airport", "the Hayyan Gas Fields", "X police station"
+            pass  # "Bir Hassana Military Airport", "the X Gas Fields", "Y police station"
         elif prev.text in ("-", "’", "'") and first is not None:
             pass
         else:
@@ -363,7 +363,7 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
-        anchor = anchor.head  # "Buwa village", "the Huriyah neighborhood of Baghdad"
+        anchor = anchor.head  # "Buwa village", "the Dala Tsohuwa neighbourhood of Kano"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -652,10 +652,10 @@ _UNNAMED = object()
 def qualified_name(cand, cands, head=None):
     """Return the candidate place ``cand`` only says the whereabouts of, or None.
 
-    "Velyka Novosilka, Donetsk region", "Mogadishu's Yaqshid district", "the Huriyah
-    neighborhood of Baghdad", "the Baghdad neighborhood of Adamiyah", "the Keysansey
-    hospital in northern Mogadishu": the region, Mogadishu and Baghdad only say where
-    the other named place is. ``head`` is the token standing for ``cand`` (its own head by
+    "Velyka Novosilka, Donetsk region", "Kano's Fagge district", "the Dala Tsohuwa
+    neighbourhood of Kano", "the Kano neighbourhood of Dala Tsohuwa", "the Goz Tanjour
+    hospital in eastern Chad": the region, Kano and Chad only say where the other named
+    place is. ``head`` is the token standing for ``cand`` (its own head by
     default). A unit named by a possessor with no name of its own ("Kherson's central
     district") gives a marker that is no candidate.
     """
@@ -672,7 +672,7 @@ def qualified_name(cand, cands, head=None):
     if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
         return at(head.head)
     if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
-        # "Mogadishu's Yaqshid district": the city only says where the named district is
+        # "Kano's Fagge district": the city only says where the named district is
         named = at(head.head) or next(
             (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
             None,
@@ -685,17 +685,17 @@ def qualified_name(cand, cands, head=None):
             for c in unit.children
             if c.dep_ in ("compound", "amod", "nmod") and spanning(c) is not None
         ]
-        # "the Huriyah neighborhood of Baghdad", unless the name before the unit is the
-        # larger ("the Baghdad neighborhood of Adamiyah")
+        # "the Dala Tsohuwa neighbourhood of Kano", unless the name before the unit is the
+        # larger ("the Kano neighbourhood of Dala Tsohuwa")
         if named and not any(_larger(o, cand) for o in named):
             return named[0]
     if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
         for o in others:
             if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
                     and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
-                return o  # "the Baghdad neighborhood of Adamiyah"
+                return o  # "the Kano neighbourhood of Dala Tsohuwa"
     if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
-        # "the Keysansey hospital in northern Mogadishu", "a market in X in northern Y"
+        # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
         holder = spanning(head.head.head)
         if holder is not None and _larger(cand, holder):
             return holder
@@ -882,8 +882,8 @@ def link_place(trigger, cands):
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
-    # a place that only says where another named one is ("the Baghdad neighborhood of
-    # Adamiyah", "the X hospital in Mogadishu"): the event is at the named one
+    # a place that only says where another named one is ("the Kano neighbourhood of Dala
+    # Tsohuwa", "the X hospital in Y"): the event is at the named one
     named = qualified_name(best, cands)
     seen = {id(best)}
     while isinstance(named, Candidate) and id(named) not in seen and eligible(named, trigger):
