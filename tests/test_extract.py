@@ -959,3 +959,17 @@ def test_what_help_was_sent_for_is_no_report_that_it_happened():
     assert events("The country sent troops to help its ally push the rebels out of Askira.") == []
     found = one("Allied jets helped the army drive the militants out of Askira on Friday.")
     assert found.event_type == "front_line"
+
+
+def test_an_armed_group_the_recogniser_calls_a_place_is_no_place():
+    # "M23" is tagged as a place name by the entity recogniser in such sentences
+    for text in ("Four M23 fighters were killed on Thursday, the army said.",
+                 "M23 rebels shelled the town on Thursday."):  # fmt: skip
+        assert place_text(text, one(text)) is None
+
+
+def test_the_place_a_victim_holds_office_over_is_not_the_scene():
+    text = "Rebels killed the governor of Kasai province during clashes near Tshikapa on Thursday."
+    assert place_text(text, one(text)) == "Tshikapa"
+    text = "Gunmen killed the mayor of Tshikapa on Thursday."
+    assert place_text(text, one(text)) == "Tshikapa"

@@ -112,10 +112,12 @@ def _countries(doc, mentions):
     return out
 
 
-def _candidates(doc, mentions, text, skip, metonymic):
+def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
     """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``.
 
-    ``skip`` lists spans (datelines) whose places are never event places.
+    ``skip`` lists spans (datelines) whose places are never event places; ``actor_of``
+    (``token -> name or None``) names armed groups, which are no places even when the
+    entity recogniser calls them one ("Jabhat X members were killed").
     """
     per_sent: dict[int, list[Candidate]] = {}
     taken = set()
@@ -135,6 +137,10 @@ def _candidates(doc, mentions, text, skip, metonymic):
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
+        if actor_of is not None and any(actor_of(t) for t in ent):
+            continue
+        if ent.root.lower_ in _NOT_PLACES or _INITIALS.fullmatch(ent.text):
+            continue  # "the fast of Ramadan", "the F.B.I."
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         taken.update(range(ent.start, ent.end))
@@ -154,6 +160,12 @@ def _candidates(doc, mentions, text, skip, metonymic):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+#: Words the entity recogniser sometimes takes for places: feasts and seasons.
+_NOT_PLACES = frozenset("ramadan eid christmas easter passover hanukkah diwali lent".split())
+#: Initials with full stops ("F.B.I."): an organisation, not a place.
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 #: Nouns that point back to a named town ("shells struck a hospital in the city").
@@ -301,12 +313,12 @@ def find_events_in(
     resolve = ref if ref is not None else _latest_stated(text)
     metonymic = metonymic or (lambda m: False)
     skip = datelines(text)
-    cands = _candidates(doc, mentions, text, skip, metonymic)
+    namer = ActorNamer(doc, _countries(doc, mentions), skip)
+    cands = _candidates(doc, mentions, text, skip, metonymic, namer.named)
     place_tokens = frozenset(
         i for group in cands.values() for c in group if c.place is not None
         for i in range(c.head.i, c.head.i + 1)
     )  # fmt: skip
-    namer = ActorNamer(doc, _countries(doc, mentions), skip)
 
     def lookup(tok):
         named = namer.named(tok)

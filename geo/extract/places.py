@@ -528,7 +528,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     anchor = _anchor(head)
     if anchor != head:
         f["of"] = 1.0
-        if anchor.i in patients:
+        # "killed the governor of X": X is where the victim holds office, not the scene
+        if anchor.i in patients and anchor.lemma_.lower() not in _OFFICES:
             f["object"] = 1.0
     if anchor.dep_ == "poss" and anchor.head.i in patients:
         f["object"] = 1.0  # "struck X region's main substation": where the target is
@@ -702,6 +703,11 @@ def qualified_name(cand, cands, head=None):
     return None
 
 
+#: People named by the office they hold over a place ("the governor of X").
+_OFFICES = frozenset(
+    "governor mayor prefect minister president premier chief head leader commander "
+    "representative envoy ambassador".split()
+)
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
 
