@@ -487,3 +487,51 @@ def test_counts_read_in_the_rtree_equal_counts_of_the_rows(tmp_path, monkeypatch
                 assert store.count_at_most(q, n - 1) is None
             assert store.count_at_most(q, max(0, n // 3)) is None or n == 0
     store.close()
+
+
+def test_page_texts_kept_between_reads_follow_every_write(tmp_path):
+    """Pages take the Feature texts of events read lately from the store's cache, and a
+    write by this store, by another connection or inside a transaction is never hidden."""
+    path = tmp_path / "kept.sqlite"
+    s = SQLiteStore(path)
+    events = _scattered(600, seed=3)
+    s.put_events(events)
+    other = SQLiteStore(path)  # another connection to the file (as another process)
+    q = EventQuery(bbox=(22, 44, 40, 53), start=date(2024, 3, 1), end=date(2024, 10, 31), limit=120)
+
+    def fresh_page():  # read without any cache
+        other.feature_texts.size = 0
+        return list(other.query_features(q))
+
+    first = list(s.query_features(q))
+    assert first == fresh_page() and len(first) == 120
+    hits = s.feature_texts.hits
+    assert list(s.query_features(q)) == first
+    assert s.feature_texts.hits >= hits + 120  # the second read took every text kept
+
+    by_id = {e.event_id: e for e in events}
+    ids = [json.loads(t)["id"] for t in first]
+    # a write by this store
+    s.put_events([by_id[ids[0]].replace(summary="changed here")])
+    page = list(s.query_features(q))
+    assert json.loads(page[0])["properties"]["summary"] == "changed here"
+    assert page == fresh_page()
+    # writes by another connection
+    other.put_events([by_id[ids[1]].replace(summary="changed there")])
+    other.delete_event(ids[2], reason="test", by="t")
+    page = list(s.query_features(q))
+    assert json.loads(page[1])["properties"]["summary"] == "changed there"
+    assert ids[2] not in [json.loads(t)["id"] for t in page]
+    assert page == fresh_page()
+    # inside a transaction, the transaction's own write
+    with s.transaction():
+        s.put_events([by_id[ids[3]].replace(summary="in the transaction")])
+        inside = list(s.query_features(q))
+        assert "in the transaction" in [json.loads(t)["properties"]["summary"] for t in inside]
+    assert list(s.query_features(q)) == fresh_page()
+    # bounded: the least recently used go
+    s.feature_texts.size = 50
+    list(s.query_features(EventQuery(start=date(2024, 1, 1), limit=300)))
+    assert len(s.feature_texts) == 50
+    other.close()
+    s.close()

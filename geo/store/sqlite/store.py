@@ -32,6 +32,7 @@ from geo.store.sqlite.rows import (
     unpack_feature,
     write_event,
 )
+from geo.store.sqlite.textcache import TextCache
 
 __all__ = ["PutResult", "SQLiteStore"]
 
@@ -189,6 +190,8 @@ class SQLiteStore(EventStore):
         self._conns = []
         self._idle_readers = []
         self._lock = threading.Lock()
+        #: Feature texts of the events that pages read lately (``geo.store.sqlite.textcache``)
+        self.feature_texts = TextCache()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -342,6 +345,7 @@ class SQLiteStore(EventStore):
         with self._lock:
             conns, self._conns, self._idle_readers = self._conns, [], []
         for conn in conns:
+            self.feature_texts.forget(conn)
             conn.close()
         if conns:
             # Fold the write-ahead log back into the file when no one else is using it.
@@ -482,6 +486,10 @@ class SQLiteStore(EventStore):
             cursors.remove(cursor)
             cursor.close()
 
+        # a page's Feature texts may come from those read lately (before the snapshot: see
+        # geo.store.sqlite.textcache); not inside a write, not for an export
+        cached = not in_transaction and rows is None and row is _feature_of and q.limit is not None
+        generation = self.feature_texts.generation(conn) if cached else None
         began = False
         try:
             if not in_transaction:
@@ -502,6 +510,9 @@ class SQLiteStore(EventStore):
             found = rows(conn, fetch) if rows is not None else self._ordered(conn, q, fetch)
             if not documents:
                 yield from map(row, found)
+                return
+            if cached:
+                yield from self._cached_features(fetch, found, generation)
                 return
             batch = []
             for item in found:
@@ -527,6 +538,30 @@ class SQLiteStore(EventStore):
                 pass  # the store was closed before this unfinished query was dropped
             if not in_transaction:
                 self._give_reader(conn)
+
+    def _cached_features(self, fetch, found, generation):
+        """Yield the Feature texts of ``found`` (``(rid, has_geometry)`` rows, in order), those
+        kept in :attr:`feature_texts` for ``generation`` without reading their documents."""
+        cache = self.feature_texts
+        batch = []
+        for item in found:
+            batch.append(item)
+            if len(batch) < _CHUNK:
+                continue
+            yield from self._features_of(fetch, batch, cache, generation)
+            batch = []
+        if batch:
+            yield from self._features_of(fetch, batch, cache, generation)
+
+    def _features_of(self, fetch, batch, cache, generation):
+        texts = cache.get_many([r[0] for r in batch], generation)
+        missing = [r for r in batch if r[0] not in texts]
+        if missing:
+            docs = self._documents(fetch, missing)
+            read = [(r[0], _feature_of(d)) for r, d in zip(missing, docs, strict=True)]
+            texts.update(read)
+            cache.put_many(read, generation)
+        return [texts[r[0]] for r in batch]
 
     @staticmethod
     def _documents(fetch, batch):
@@ -599,6 +634,7 @@ class SQLiteStore(EventStore):
                 self._idle_readers.append(conn)
                 return
             self._conns.remove(conn)
+        self.feature_texts.forget(conn)
         conn.close()
 
     def count(self, q=_ALL):
