@@ -502,8 +502,14 @@ class SQLiteStore(EventStore):
             cursor.close()
 
         # a page's Feature texts may come from those read lately (before the snapshot: see
-        # geo.store.sqlite.textcache); not inside a write, not for an export
-        cached = not in_transaction and rows is None and row is _feature_of and q.limit is not None
+        # geo.store.sqlite.textcache); not inside a write, not for an export or a deep page
+        cached = (
+            not in_transaction
+            and rows is None
+            and row is _feature_of
+            and q.limit is not None
+            and q.offset + q.limit <= SLICED_PAGE_MAX
+        )
         generation = self.feature_texts.generation(conn) if cached else None
         began = False
         try:
@@ -522,7 +528,7 @@ class SQLiteStore(EventStore):
                 for got in fetch(sql, params):
                     yield from map(row, got)
                 return
-            if cached and not q.offset and q.limit <= SLICED_PAGE_MAX and schema.sliceable(q):
+            if cached and not q.offset and schema.sliceable(q):
                 by_index = counts.index_count(q, self._live_types(conn) if q.types else None)
                 if by_index is not None:
                     yield from self._page_by_index(conn, fetch, q, by_index, generation)
