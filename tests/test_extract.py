@@ -973,3 +973,13 @@ def test_the_place_a_victim_holds_office_over_is_not_the_scene():
     assert place_text(text, one(text)) == "Tshikapa"
     text = "Gunmen killed the mayor of Tshikapa on Thursday."
     assert place_text(text, one(text)) == "Tshikapa"
+
+
+def test_one_attack_told_twice_is_named_at_the_finer_unknown_place():
+    text = (
+        "The army launched a large-scale offensive in southern Kano today, "
+        "targeting the key district of Dala Tsohuwa."
+    )
+    found = one(text)
+    assert place_text(text, found) == "Dala Tsohuwa"
+    assert found.place is not None and found.place.name == "Kano"

@@ -665,6 +665,12 @@ def _absorb(kept, other):
         updates.update(place=other.place, place_span=other.place_span,
                        place_basis=other.place_basis, mention=other.mention,
                        score=other.score)  # fmt: skip
+    elif (other.place_span not in (None, kept.place_span) and other.mention is None
+          and kept.mention is not None and other.place is not None and kept.place is not None
+          and other.place.geonameid == kept.place.geonameid):  # fmt: skip
+        # "an offensive in southern X, targeting the district of Y": one attack, named at
+        # the finer place the gazetteer does not know, with X's coordinates
+        updates.update(place_span=other.place_span, near=other.near)
     for name in ("actor1", "actor2", "target", "mode"):
         if getattr(kept, name) is None and getattr(other, name) is not None:
             updates[name] = getattr(other, name)
