@@ -983,3 +983,9 @@ def test_one_attack_told_twice_is_named_at_the_finer_unknown_place():
     found = one(text)
     assert place_text(text, found) == "Dala Tsohuwa"
     assert found.place is not None and found.place.name == "Kano"
+
+
+def test_shot_dead_is_an_attack_whoever_was_shot():
+    text = "Two forest rangers were shot dead near a reserve in Dagestan on Friday."
+    assert one(text).event_type == "attack"
+    assert events("Share prices shot up in Moscow trading on Friday.") == []

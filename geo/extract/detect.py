@@ -159,7 +159,8 @@ def _holds(alt, token, ctx):
     if key == "of":  # "an exchange of fire": the "of" object's lemma
         return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
     if key == "prt":  # "pull back", also "pulls troops out of X" (parsed as a preposition)
-        return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in words
+        # (and a complement: "shot dead")
+        return any(c.dep_ in ("prt", "prep", "advmod", "oprd", "acomp") and c.lower_ in words
                    for c in token.children)  # fmt: skip
     if key == "prep":
         heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
