@@ -989,3 +989,13 @@ def test_shot_dead_is_an_attack_whoever_was_shot():
     text = "Two forest rangers were shot dead near a reserve in Dagestan on Friday."
     assert one(text).event_type == "attack"
     assert events("Share prices shot up in Moscow trading on Friday.") == []
+
+
+def test_a_sentence_with_no_event_and_no_date_keeps_the_paragraphs_day():
+    text = (
+        "On May 6, Russian drones hit a depot in Bohodukhiv. There were no casualties "
+        "in the town. In Krasnohrad, a missile hit a shop."
+    )
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Bohodukhiv", "Krasnohrad"]
+    assert all(e.date_start == date(2024, 5, 6) for e in found)

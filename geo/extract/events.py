@@ -397,7 +397,7 @@ def find_events_in(
         # goes on with that event's day too)
         stated = [m for m in found if m.unreported in (None, "anaphor") and (
             m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
-        previous_date = None
+        carried, previous_date = previous_date, None
         breaks = _ends_paragraph(text, sent)
         recent = [m for m in stated if m.unreported is None
                   and m.date_end - m.date_start <= timedelta(days=NEWS_DAYS) and (
@@ -426,6 +426,10 @@ def find_events_in(
             ):
                 e = told[-1]
                 previous_date = EventDate(e.start, e.end, e.precision, "stated")
+            elif not dates:
+                # "There were no casualties in Lviv." tells no event and no date: the
+                # paragraph goes on with the day it was telling
+                previous_date = carried
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
