@@ -12,7 +12,8 @@ over two years, serves the real app on a loopback port and drives Debian's /usr/
 * a time-control step (one week forward, window of 30 days), 1.2 s after the last one (the
   playback interval): from the click to the redraw (API query of the new days, transfer and
   canvas draw, two animation frames after the data is drawn), with the viewer's prefetch of
-  the next step's days on and off;
+  the next step's days on and off; for the steps without prefetch, the server's wall and CPU
+  time of each page asked for (``/maps/events.json``, made whole in the server's thread);
 * a zoom step (includes the 150 ms debounce before the view is re-queried);
 * the place labels' share of the first paint: load-to-idle with the labels layer on and off
   (``layers=`` turns the overlays off), and the labels' own request and layout times;
@@ -184,6 +185,26 @@ def cluster_html(store, n, *, fast):
     return assets.require_offline(html, what=what), time.perf_counter() - t0
 
 
+#: The viewer's page requests served: ``(query string, server CPU ms, server wall ms)``.
+EVENT_PAGES = []
+
+
+def timed(app):
+    """Return ``app`` noting the CPU and wall time of each ``/maps/events.json`` it serves
+    (in :data:`EVENT_PAGES`; the body is made whole before it is sent)."""
+
+    def run(environ, start_response):
+        if environ.get("PATH_INFO") != "/maps/events.json":
+            return app(environ, start_response)
+        t0, c0 = time.perf_counter(), time.thread_time()
+        body = b"".join(app(environ, start_response))
+        cpu, wall = time.thread_time() - c0, time.perf_counter() - t0
+        EVENT_PAGES.append((environ.get("QUERY_STRING", ""), cpu * 1000, wall * 1000))
+        return [body]
+
+    return run
+
+
 def serve(app, extra):
     """Serve ``app`` (plus ``extra`` {path: html}) on a free loopback port; return base URL."""
     import logging
@@ -262,7 +283,9 @@ def measure(browser, url, *, steps=0, zooms=0, plain=False):
             "() => { const l = ConflictMap.current.placeLabels; return l && l.loads ?"
             " {fetch: l.fetchMs, draw: l.drawMs, shown: l.shown.length} : null; }"
         )
+    served = len(EVENT_PAGES)
     cold = [page.evaluate(STEP, ["step", False]) for _ in range(steps)]
+    out["served"] = EVENT_PAGES[served:]  # the pages the steps without prefetch asked for
     warm = [page.evaluate(STEP, ["step", True]) for _ in range(steps)]
     out["cold"], out["steps"] = [r["ms"] for r in cold], [r["ms"] for r in warm]
     out["parts"] = {
@@ -315,7 +338,7 @@ def main(argv=None):
     fast_html, fast_s = cluster_html(store, n_fast, fast=True)
     cluster_page, cluster_s = cluster_html(store, n_cluster, fast=False)
     pages = {"/baseline.html": html, "/fast.html": fast_html, "/cluster.html": cluster_page}
-    base = serve(app, pages)
+    base = serve(timed(app), pages)
     rows = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -361,6 +384,11 @@ def main(argv=None):
                   f"{lab['shown']} labels |")  # fmt: skip
         for part, (fetch_ms, draw_ms) in r.get("parts", {}).items():
             print(f"|   step {part}: data {fetch_ms:.0f} ms, layers {draw_ms:.0f} ms (median) |")
+        if r.get("served"):
+            cpu = statistics.median(c for _, c, _ in r["served"])
+            wall = statistics.median(w for _, _, w in r["served"])
+            print(f"|   step no prefetch: its page served in {wall:.0f} ms, {cpu:.0f} ms of server "
+                  f"CPU (median of {len(r['served'])}) |")  # fmt: skip
         if r["errors"] or r["external"]:
             print(f"|   errors: {r['errors'][:3]} external: {r['external'][:3]} |")
     print(

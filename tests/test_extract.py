@@ -852,3 +852,150 @@ def test_a_campaign_named_alone_is_no_event_but_launching_one_is():
     assert events("Its offensive in the east slowed down in August.") == []
     found = one("Russian forces launched a new offensive near Vovchansk on Friday.")
     assert found.event_type == "attack" and found.place is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen shot dead four people in the western Kano neighbourhood of Dala Tsohuwa.",
+        "Gunmen shot dead four people in the Dala Tsohuwa neighbourhood of Kano.",
+        "A grenade exploded at a bus stop in the Kano suburb of Dala Tsohuwa, wounding two.",
+    ],
+)
+def test_a_city_naming_one_of_its_quarters_only_says_where_the_quarter_is(text):
+    # "Dala Tsohuwa" is unknown to the gazetteer: the event is there, at Kano's coordinates
+    found = one(text)
+    assert place_text(text, found) == "Dala Tsohuwa"
+    assert found.place is not None and found.place.name == "Kano"
+
+
+def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
+    text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
+    found = one(text)
+    assert place_text(text, found) == "Goz Tanjour"
+    assert found.place is not None and found.place.country_code == "TD"
+
+
+def test_a_known_town_named_in_a_known_region_stays_the_town():
+    text = "Russian artillery shelled a school in the Kharkiv region town of Bohodukhiv on Monday."
+    assert place_text(text, one(text)) == "Bohodukhiv"
+
+
+def test_what_a_launched_attack_was_aimed_at_is_an_attack_there():
+    # the subject ("They") is no armed actor: the assault they launched says they are armed
+    text = (
+        "They launched an assault in the Donetsk region on Tuesday, "
+        "targeting the town of Novohrodivka."
+    )
+    found = events(text)
+    assert [(e.event_type, text[slice(*e.trigger)]) for e in found] == [
+        ("attack", "assault"), ("attack", "targeting")]  # fmt: skip
+    assert place_text(text, found[1]) == "Novohrodivka"
+    # targeting with nothing launched is no attack of its own
+    assert events("The new tax is targeting small traders in Donetsk, officials said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("Militants stormed the Bir Hassana Military Airport on Sunday.",
+         "Bir Hassana Military Airport"),
+        ("Shells struck the Goz Tanjour Hospital on Sunday, killing two.",
+         "Goz Tanjour Hospital"),
+        ("Rebels captured the Jebel Umm Kadada hill after heavy fighting on Sunday.",
+         "Jebel Umm Kadada hill"),
+        ("Gunmen killed four officers at the Dhuusa Yarey police station on Sunday.",
+         "Dhuusa Yarey police station"),
+    ],
+)  # fmt: skip
+def test_a_named_site_is_an_event_place_even_unknown_to_the_gazetteer(text, site):
+    assert place_text(text, one(text)) == site
+
+
+def test_sites_without_a_proper_name_are_no_places():
+    text = "Fighters struck the main hospital and the Syrian Army base on Sunday."
+    assert place_text(text, one(text)) is None
+
+
+def test_reports_of_one_unknown_site_fold_into_one_event():
+    text = "Goz Tanjour Hospital - RSF shelling, 3 x staff killed, 2 x inj."
+    found = one(text)
+    assert place_text(text, found) == "Goz Tanjour Hospital"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("A councillor's widow was shot dead outside her home in Kano on Friday.", "attack"),
+        ("The bodies of seven men were found near a roadside in Kano on Friday.", "casualties"),
+    ],
+)  # fmt: skip
+def test_people_shot_dead_and_bodies_found_are_events(text, event_type):
+    assert one(text).event_type == event_type
+
+
+def test_bodies_found_after_a_flood_are_no_conflict_casualties():
+    assert events("The bodies of seven men were found after the flood in Kano on Friday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Government troops drove the militants out of Askira on Friday.", "Askira"),
+        ("The army said it had pushed the rebels out of Askira on Friday.", "Askira"),
+        ("Soldiers expelled the insurgents from Askira on Friday.", "Askira"),
+    ],
+)
+def test_forces_driven_out_of_a_town_lost_control_of_it(text, place):
+    found = one(text)
+    assert found.event_type == "front_line" and place_text(text, found) == place
+
+
+def test_troops_pushing_toward_a_town_still_move():
+    assert one("Troops pushed toward Askira on Friday.").event_type == "movement"
+
+
+def test_what_help_was_sent_for_is_no_report_that_it_happened():
+    assert events("The country sent troops to help its ally push the rebels out of Askira.") == []
+    found = one("Allied jets helped the army drive the militants out of Askira on Friday.")
+    assert found.event_type == "front_line"
+
+
+def test_an_armed_group_the_recogniser_calls_a_place_is_no_place():
+    # "M23" is tagged as a place name by the entity recogniser in such sentences
+    for text in ("Four M23 fighters were killed on Thursday, the army said.",
+                 "M23 rebels shelled the town on Thursday."):  # fmt: skip
+        assert place_text(text, one(text)) is None
+
+
+def test_the_place_a_victim_holds_office_over_is_not_the_scene():
+    text = "Rebels killed the governor of Kasai province during clashes near Tshikapa on Thursday."
+    assert place_text(text, one(text)) == "Tshikapa"
+    text = "Gunmen killed the mayor of Tshikapa on Thursday."
+    assert place_text(text, one(text)) == "Tshikapa"
+
+
+def test_one_attack_told_twice_is_named_at_the_finer_unknown_place():
+    text = (
+        "The army launched a large-scale offensive in southern Kano today, "
+        "targeting the key district of Dala Tsohuwa."
+    )
+    found = one(text)
+    assert place_text(text, found) == "Dala Tsohuwa"
+    assert found.place is not None and found.place.name == "Kano"
+
+
+def test_shot_dead_is_an_attack_whoever_was_shot():
+    text = "Two forest rangers were shot dead near a reserve in Dagestan on Friday."
+    assert one(text).event_type == "attack"
+    assert events("Share prices shot up in Moscow trading on Friday.") == []
+
+
+def test_a_sentence_with_no_event_and_no_date_keeps_the_paragraphs_day():
+    text = (
+        "On May 6, Russian drones hit a depot in Bohodukhiv. There were no casualties "
+        "in the town. In Krasnohrad, a missile hit a shop."
+    )
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Bohodukhiv", "Krasnohrad"]
+    assert all(e.date_start == date(2024, 5, 6) for e in found)

@@ -513,3 +513,108 @@ def test_counts_read_in_the_rtree_equal_counts_of_the_rows(tmp_path, monkeypatch
                 assert store.count_at_most(q, n - 1) is None
             assert store.count_at_most(q, max(0, n // 3)) is None or n == 0
     store.close()
+
+
+def test_page_texts_kept_between_reads_follow_every_write(tmp_path):
+    """Pages take the Feature texts of events read lately from the store's cache, and a
+    write by this store, by another connection or inside a transaction is never hidden."""
+    path = tmp_path / "kept.sqlite"
+    s = SQLiteStore(path)
+    events = _scattered(600, seed=3)
+    s.put_events(events)
+    other = SQLiteStore(path)  # another connection to the file (as another process)
+    q = EventQuery(bbox=(22, 44, 40, 53), start=date(2024, 3, 1), end=date(2024, 10, 31), limit=120)
+
+    def fresh_page():  # read without any cache
+        other.feature_texts.size = 0
+        return list(other.query_features(q))
+
+    first = list(s.query_features(q))
+    assert first == fresh_page() and len(first) == 120
+    hits = s.feature_texts.hits
+    assert list(s.query_features(q)) == first
+    assert s.feature_texts.hits >= hits + 120  # the second read took every text kept
+
+    by_id = {e.event_id: e for e in events}
+    ids = [json.loads(t)["id"] for t in first]
+    # a write by this store
+    s.put_events([by_id[ids[0]].replace(summary="changed here")])
+    page = list(s.query_features(q))
+    assert json.loads(page[0])["properties"]["summary"] == "changed here"
+    assert page == fresh_page()
+    # writes by another connection
+    other.put_events([by_id[ids[1]].replace(summary="changed there")])
+    other.delete_event(ids[2], reason="test", by="t")
+    page = list(s.query_features(q))
+    assert json.loads(page[1])["properties"]["summary"] == "changed there"
+    assert ids[2] not in [json.loads(t)["id"] for t in page]
+    assert page == fresh_page()
+    # inside a transaction, the transaction's own write
+    with s.transaction():
+        s.put_events([by_id[ids[3]].replace(summary="in the transaction")])
+        inside = list(s.query_features(q))
+        assert "in the transaction" in [json.loads(t)["properties"]["summary"] for t in inside]
+    assert list(s.query_features(q)) == fresh_page()
+    # bounded: the least recently used go
+    s.feature_texts.size = 50
+    list(s.query_features(EventQuery(start=date(2024, 1, 1), limit=300)))
+    assert len(s.feature_texts) == 50
+    other.close()
+    s.close()
+
+
+@pytest.mark.parametrize(
+    ("bbox", "start", "end"),
+    [
+        ((25, 45, 30, 50), date(2024, 6, 1), date(2024, 8, 30)),
+        ((22, 44, 40, 53), date(2024, 9, 1), date(2024, 9, 30)),  # the page ends inside a day
+        ((30.5, 46, 31, 47), None, None),
+        (None, date(2025, 5, 1), date(2025, 5, 20)),  # no bbox: the span R*Tree
+    ],
+)
+def test_first_pages_found_in_the_rtree_equal_one_sort(tmp_path, monkeypatch, bbox, start, end):
+    """A first page of Feature texts of a bbox and dates (and every type) is found in the
+    R*Trees without the matches' rows: the same texts in the same order as the whole
+    ordered result, with deleted events, ties on a day and events on the box's edges."""
+    s = SQLiteStore(tmp_path / "pages.sqlite")
+    events = _scattered(1500, seed=8)
+    # ties: one day, ids in no particular order; events touching the box's edges or just out
+    tied = [
+        Event.from_dict({"event_id": f"tie-{k}", "event_type": "attack", "date_start": "2024-09-02",
+                         "latitude": 46.5, "longitude": 30.7})
+        for k in (7, 3, 11, 0, 5)
+    ]  # fmt: skip
+    edges = []
+    if bbox is not None:
+        for k, lon in enumerate((bbox[0], bbox[0] - 1e-5, bbox[2], bbox[2] + 1e-5)):
+            day0 = (start or date(2024, 9, 1)).isoformat()
+            edges.append(Event.from_dict({"event_id": f"edge-{k}", "event_type": "capture",
+                                          "date_start": day0, "latitude": bbox[1] + 0.5,
+                                          "longitude": lon}))  # fmt: skip
+    s.put_events(events + tied + edges)
+    for event in events[::29]:
+        s.delete_event(event.event_id, reason="test", by="t")
+    calls = []
+    real = SQLiteStore._page_by_index
+    monkeypatch.setattr(
+        SQLiteStore, "_page_by_index", lambda *a, **kw: calls.append(1) or real(*a, **kw)
+    )
+    whole = list(s.query_features(EventQuery(bbox=bbox, start=start, end=end)))
+    ids = [json.loads(t)["id"] for t in whole]
+    if bbox is not None:
+        assert "edge-0" in ids and "edge-2" in ids
+        assert "edge-1" not in ids and "edge-3" not in ids
+    live = ("attack", "capture", "front_line")
+    for types in (None, live, (*live, "movement")):
+        for limit in (1, 7, 100, 333, len(whole) - 1, len(whole), len(whole) + 5):
+            q = EventQuery(bbox=bbox, start=start, end=end, types=types, limit=limit)
+            before = len(calls)
+            assert list(s.query_features(q)) == whole[:limit], (types, limit)
+            assert len(calls) == before + 1  # found in the R*Trees
+    # a type list naming fewer types than have events reads the rows
+    q = EventQuery(bbox=bbox, start=start, end=end, types=("attack",), limit=50)
+    before = len(calls)
+    page = [json.loads(t)["id"] for t in s.query_features(q)]
+    assert len(calls) == before
+    assert page == [e.event_id for e in s.query(q)]
+    s.close()

@@ -20,6 +20,7 @@ Article text stays JSON string data; the viewer puts it in the page as text
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 
 from geo.events.model import Event
@@ -40,6 +41,13 @@ _UPDATED = '"updated_at":'
 _COMPACT = (",", ":")
 
 
+#: Slim texts kept by their Feature text: the store hands out the same text objects for the
+#: events it read lately (``geo.store.sqlite.textcache``), which the next step of the time
+#: slider mostly shows again. A slim text depends on the Feature text alone.
+SLIM_CACHE_EVENTS = 10_000
+
+
+@functools.lru_cache(maxsize=SLIM_CACHE_EVENTS)
 def slim_feature(text):
     """Return the slim Feature text (see the module) of a compact Feature text."""
     cut = text.find(_CUT)

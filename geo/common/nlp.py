@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from geo.common.attributes import AttributeRules, compile_rules
 from geo.exc import GeoError
 
 __all__ = ["MODEL", "MODEL_SHA256", "MODEL_VERSION", "NLPError", "load", "parse", "parse_many"]
@@ -95,11 +96,26 @@ def load():
 
             if not Language.has_factory("line_breaks"):
                 Language.component("line_breaks", func=_line_breaks)
+            if not Language.has_factory("attribute_rules"):
+                Language.factory("attribute_rules", func=_attribute_rules)
             nlp = spacy.load(directory)
             if "line_breaks" not in nlp.pipe_names:
                 nlp.add_pipe("line_breaks", before="parser")
+            _use_attribute_rules(nlp)
             _nlp = nlp
     return _nlp
+
+
+def _attribute_rules(nlp, name):
+    return AttributeRules(nlp.get_pipe("attribute_ruler"))
+
+
+def _use_attribute_rules(nlp):
+    """Put :class:`AttributeRules` in place of the model's ``attribute_ruler`` (the same
+    attributes, set without spaCy's Matcher), unless a pattern is one it cannot read."""
+    if "attribute_ruler" in nlp.pipe_names and compile_rules(nlp.get_pipe("attribute_ruler")):
+        nlp.add_pipe("attribute_rules", before="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
 
 
 def _line_breaks(doc):

@@ -142,6 +142,16 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "aimed":
+        # "launched an offensive in the north, targeting the town of X": what the attack
+        # was aimed at, told by a participle of the verb that launched it
+        head = token.head
+        if token.dep_ != "advcl" or token.tag_ != "VBG" or head == token:
+            return False
+        obj = syntax.direct_object(head)
+        if obj is not None and _noun_sense(obj, {"attack"}) is not None:
+            return True
+        return any(s.event_type == "attack" for s in senses().get((lemma_of(head), "VERB"), ()))
     key, _, _ = alt.partition("=")
     words = _words(alt)
     if key == "in":
@@ -149,7 +159,8 @@ def _holds(alt, token, ctx):
     if key == "of":  # "an exchange of fire": the "of" object's lemma
         return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
     if key == "prt":  # "pull back", also "pulls troops out of X" (parsed as a preposition)
-        return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in words
+        # (and a complement: "shot dead")
+        return any(c.dep_ in ("prt", "prep", "advmod", "oprd", "acomp") and c.lower_ in words
                    for c in token.children)  # fmt: skip
     if key == "prep":
         heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
@@ -319,6 +330,10 @@ def is_unreal(token) -> bool:
         chain.append(current)
     if _purpose(token) or _generic_claim(token):
         return True
+    helper = token.head
+    if (token.dep_ in ("ccomp", "xcomp") and helper.lemma_.lower() == "help"
+            and _infinitive(helper) and helper.dep_ in ("advcl", "xcomp", "relcl")):  # fmt: skip
+        return True  # "sent troops to help Moscow push Ukraine out": what the help was for
     for i, tok in enumerate(chain):
         for child in tok.children:
             lower = child.lower_

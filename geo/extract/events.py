@@ -35,6 +35,7 @@ from geo.extract.places import (
     is_location,
     link_place,
     preposition,
+    qualified_name,
     rank_places,
     threshold,
 )
@@ -111,10 +112,12 @@ def _countries(doc, mentions):
     return out
 
 
-def _candidates(doc, mentions, text, skip, metonymic):
+def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
     """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``.
 
-    ``skip`` lists spans (datelines) whose places are never event places.
+    ``skip`` lists spans (datelines) whose places are never event places; ``actor_of``
+    (``token -> name or None``) names armed groups, which are no places even when the
+    entity recogniser calls them one ("Jabhat X members were killed").
     """
     per_sent: dict[int, list[Candidate]] = {}
     taken = set()
@@ -134,6 +137,10 @@ def _candidates(doc, mentions, text, skip, metonymic):
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
+        if actor_of is not None and any(actor_of(t) for t in ent):
+            continue
+        if ent.root.lower_ in _NOT_PLACES or _INITIALS.fullmatch(ent.text):
+            continue  # "the fast of Ramadan", "the F.B.I."
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
         taken.update(range(ent.start, ent.end))
@@ -153,6 +160,12 @@ def _candidates(doc, mentions, text, skip, metonymic):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+#: Words the entity recogniser sometimes takes for places: feasts and seasons.
+_NOT_PLACES = frozenset("ramadan eid christmas easter passover hanukkah diwali lent".split())
+#: Initials with full stops ("F.B.I."): an organisation, not a place.
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 #: Nouns that point back to a named town ("shells struck a hospital in the city").
@@ -300,12 +313,12 @@ def find_events_in(
     resolve = ref if ref is not None else _latest_stated(text)
     metonymic = metonymic or (lambda m: False)
     skip = datelines(text)
-    cands = _candidates(doc, mentions, text, skip, metonymic)
+    namer = ActorNamer(doc, _countries(doc, mentions), skip)
+    cands = _candidates(doc, mentions, text, skip, metonymic, namer.named)
     place_tokens = frozenset(
         i for group in cands.values() for c in group if c.place is not None
         for i in range(c.head.i, c.head.i + 1)
     )  # fmt: skip
-    namer = ActorNamer(doc, _countries(doc, mentions), skip)
 
     def lookup(tok):
         named = namer.named(tok)
@@ -384,7 +397,7 @@ def find_events_in(
         # goes on with that event's day too)
         stated = [m for m in found if m.unreported in (None, "anaphor") and (
             m.date_basis in ("stated", "inherited") or m.date_text is not None)]  # fmt: skip
-        previous_date = None
+        carried, previous_date = previous_date, None
         breaks = _ends_paragraph(text, sent)
         recent = [m for m in stated if m.unreported is None
                   and m.date_end - m.date_start <= timedelta(days=NEWS_DAYS) and (
@@ -413,6 +426,10 @@ def find_events_in(
             ):
                 e = told[-1]
                 previous_date = EventDate(e.start, e.end, e.precision, "stated")
+            elif not dates:
+                # "There were no casualties in Lviv." tells no event and no date: the
+                # paragraph goes on with the day it was telling
+                previous_date = carried
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
@@ -547,7 +564,11 @@ def _mention(
         # says where it is ("Kherson, Dniprovskyi district"): the event is there
         chain = next((g for g in chains(cands) if best in g), [])
         resolved = [c for c in chain if c.place is not None and c is not best]
-        if resolved:
+        holder = next((c for c in cands if c.place is not None
+                       and qualified_name(c, cands) is best), None)  # fmt: skip
+        if holder is not None:
+            where = holder.place  # "a market in Goz Tanjour in eastern Chad"
+        elif resolved:
             where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
         else:
             # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
@@ -608,7 +629,7 @@ def _split_coordinated(found, cands):
 
 def _same_place(a, b):
     if a.place is None or b.place is None:
-        return a.place_span is None or b.place_span is None
+        return a.place_span is None or b.place_span is None or a.place_span == b.place_span
     return a.place.geonameid == b.place.geonameid
 
 
@@ -648,6 +669,12 @@ def _absorb(kept, other):
         updates.update(place=other.place, place_span=other.place_span,
                        place_basis=other.place_basis, mention=other.mention,
                        score=other.score)  # fmt: skip
+    elif (other.place_span not in (None, kept.place_span) and other.mention is None
+          and kept.mention is not None and other.place is not None and kept.place is not None
+          and other.place.geonameid == kept.place.geonameid):  # fmt: skip
+        # "an offensive in southern X, targeting the district of Y": one attack, named at
+        # the finer place the gazetteer does not know, with X's coordinates
+        updates.update(place_span=other.place_span, near=other.near)
     for name in ("actor1", "actor2", "target", "mode"):
         if getattr(kept, name) is None and getattr(other, name) is not None:
             updates[name] = getattr(other, name)

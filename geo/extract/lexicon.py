@@ -89,6 +89,10 @@ PEOPLE_NOUNS = frozenset(
     protester demonstrator shepherd herder fisherman miner engineer rescuer firefighter
     aid paramedic displaced inhabitant local adult youth victim body corpse christian
     muslim jew hindu shepherd watchman janitor guard priest imam pastor monk nun official
+    widow widower wife husband mother father son daughter brother sister relative cousin
+    elder chief cleric politician lawmaker legislator deputy minister governor judge lawyer
+    activist businessman businesswoman trader vendor merchant shopkeeper tourist hiker
+    bystander pedestrian motorist neighbour neighbor guest diplomat suspect inmate
     """.split()
 )
 #: Civilians among ``PEOPLE_NOUNS`` (a victim who is no armed actor).
@@ -99,6 +103,9 @@ CIVILIAN_NOUNS = frozenset(
     journalist reporter volunteer teacher student pupil worshipper pilgrim refugee migrant
     elderly pensioner employee staff shepherd herder fisherman miner engineer rescuer
     firefighter paramedic displaced inhabitant local adult youth person people
+    widow widower wife husband mother father son daughter brother sister relative cousin
+    elder businessman businesswoman trader vendor merchant shopkeeper tourist hiker
+    bystander pedestrian motorist neighbour neighbor guest
     """.split()
 )
 #: Things struck that are neither armed actors nor people: buildings, vehicles, sites.

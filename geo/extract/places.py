@@ -34,6 +34,7 @@ __all__ = [
     "link_place",
     "cue_candidates",
     "preposition",
+    "qualified_name",
     "rank_places",
     "threshold",
 ]
@@ -235,6 +236,41 @@ def _chunk(token):
     return left, right
 
 
+#: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
+#: "the Bir Hassana Military Airport", "the Y Mountains", "Z police station").
+_SITE_HEADS = frozenset(
+    """
+    hospital airport airbase airfield base mosque church school hotel market bridge dam
+    checkpoint crossing junction roundabout square prison stadium refinery plant station
+    complex farm farms field fields springs plateau hill hills mountain mountains valley
+    plain plains road highway port harbour harbor
+    """.split()
+)
+
+
+def _site_start(head):
+    """Return the first token of a site's name ending in ``head``, or None when no proper
+    noun names it ("the main hospital", "the Army base" name no site)."""
+    first, proper = None, False
+    current = head
+    while current.i > current.sent.start:
+        prev = current.doc[current.i - 1]
+        if prev.pos_ == "PROPN" and prev.ent_type_ not in ("NORP", "DATE", "ORDINAL"):
+            proper = True
+        elif prev.pos_ == "NOUN" and prev.dep_ == "compound":
+            pass  # "Bir Hassana Military Airport", "the X Gas Fields", "Y police station"
+        elif prev.text in ("-", "’", "'") and first is not None:
+            pass
+        else:
+            break
+        if prev.pos_ == "PROPN" and prev.lower_ in _ORG_WORDS or prev.lower_ in _MONTHS_DAYS:
+            return None
+        first = current = prev
+    while first is not None and not (first.pos_ == "PROPN" or first.text[:1].isupper()):
+        first = first.doc[first.i + 1] if first.i + 1 < head.i else None
+    return first if proper and first is not None else None
+
+
 def cue_candidates(sent, taken) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Huwaysis"), after "the village/town/district of", or
@@ -258,6 +294,14 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         return True
 
     for token in sent:
+        if token.lower_ in _SITE_HEADS and token.i not in seen:
+            first = _site_start(token)
+            if first is not None:
+                idx = set(range(first.i, token.i + 1))
+                if not idx & seen:
+                    seen.update(idx)
+                    out.append(Candidate(first.idx, token.idx + len(token), token))
+            continue
         if token.pos_ != "PROPN" or token.i in seen:
             continue
         head = token.head
@@ -319,7 +363,7 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
-        anchor = anchor.head  # "Buwa village", "the Huriyah neighborhood of Baghdad"
+        anchor = anchor.head  # "Buwa village", "the Dala Tsohuwa neighbourhood of Kano"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -461,6 +505,11 @@ def in_label(cand) -> bool:
     return len(words) <= 8 and not lower
 
 
+#: Verbs of driving an armed force out of a place: where they were driven from is where
+#: control changed ("expelled the militants from X").
+_EXPEL = frozenset("expel oust dislodge evict drive push flush".split())
+
+
 def _own_features(cand, trigger, cands) -> dict[str, float]:
     """Return the named features of one candidate place for one trigger, from its own head."""
     head = cand.head
@@ -479,7 +528,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     anchor = _anchor(head)
     if anchor != head:
         f["of"] = 1.0
-        if anchor.i in patients:
+        # "killed the governor of X": X is where the victim holds office, not the scene
+        if anchor.i in patients and anchor.lemma_.lower() not in _OFFICES:
             f["object"] = 1.0
     if anchor.dep_ == "poss" and anchor.head.i in patients:
         f["object"] = 1.0  # "struck X region's main substation": where the target is
@@ -505,6 +555,12 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["directional"] = 1.0
         elif prep == "from" and trigger.event_type == "movement":
             f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
+        elif (
+            prep == "from"
+            and trigger.event_type == "front_line"
+            and (thead.lemma_.lower() in _EXPEL or any(c.lower_ == "out" for c in thead.children))
+        ):
+            f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
@@ -529,23 +585,10 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
     others = [c for c in cands if c is not cand]
-    heads = {o.head.i for o in others}
-    heads_span = {i for o in others for i in range(_tok(o, o.start), _tok(o, o.end - 1) + 1)}
-    if head.dep_ in ("appos", "npadvmod") and head.head.i in heads:
-        f["qualifier"] = 1.0
-    elif head.dep_ == "compound" and head.head.i in heads:
+    if qualified_name(cand, cands, head) is not None:
         f["qualifier"] = 1.0
     if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
         f["qualified"] = 1.0
-    # "Mogadishu's Yaqshid district", "the Huriyah neighborhood of Baghdad": the city only
-    # says where the named district is
-    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or head.head.i in heads):
-        f["qualifier"] = 1.0
-    if (head.dep_ == "pobj" and head.head.lower_ == "of"
-            and head.head.head.lower_ in _AREA_NOUNS
-            and any(c.i in heads or c.i in heads_span for c in head.head.head.children
-                    if c.dep_ in ("compound", "amod", "nmod"))):  # fmt: skip
-        f["qualifier"] = 1.0
     if syntax.clause_head(head) == clause:
         f["same_clause"] = 1.0
     if head in thead.subtree or head in trigger.token.subtree:
@@ -601,6 +644,87 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["trigger_noun"] = 1.0
     f["candidates"] = math.log(len(cands))
     return f
+
+
+#: Stands for a named unit that is no candidate ("Kherson's district").
+_UNNAMED = object()
+
+
+def qualified_name(cand, cands, head=None):
+    """Return the candidate place ``cand`` only says the whereabouts of, or None.
+
+    "Velyka Novosilka, Donetsk region", "Kano's Fagge district", "the Dala Tsohuwa
+    neighbourhood of Kano", "the Kano neighbourhood of Dala Tsohuwa", "the Goz Tanjour
+    hospital in eastern Chad": the region, Kano and Chad only say where the other named
+    place is. ``head`` is the token standing for ``cand`` (its own head by
+    default). A unit named by a possessor with no name of its own ("Kherson's central
+    district") gives a marker that is no candidate.
+    """
+    head = cand.head if head is None else head
+    others = [c for c in cands if c is not cand]
+
+    def at(token):
+        return next((o for o in others if o.head.i == token.i), None)
+
+    def spanning(token):
+        return next((o for o in others if _tok(o, o.start) <= token.i <= _tok(o, o.end - 1)),
+                    None)  # fmt: skip
+
+    if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
+        return at(head.head)
+    if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
+        # "Kano's Fagge district": the city only says where the named district is
+        named = at(head.head) or next(
+            (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
+            None,
+        )
+        return named or _UNNAMED
+    unit = head.head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and unit.lower_ in _AREA_NOUNS:
+        named = [
+            spanning(c)
+            for c in unit.children
+            if c.dep_ in ("compound", "amod", "nmod") and spanning(c) is not None
+        ]
+        # "the Dala Tsohuwa neighbourhood of Kano", unless the name before the unit is the
+        # larger ("the Kano neighbourhood of Dala Tsohuwa")
+        if named and not any(_larger(o, cand) for o in named):
+            return named[0]
+    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+        for o in others:
+            if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
+                    and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
+                return o  # "the Kano neighbourhood of Dala Tsohuwa"
+    if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
+        # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
+        holder = spanning(head.head.head)
+        if holder is not None and _larger(cand, holder):
+            return holder
+    return None
+
+
+#: People named by the office they hold over a place ("the governor of X").
+_OFFICES = frozenset(
+    "governor mayor prefect minister president premier chief head leader commander "
+    "representative envoy ambassador".split()
+)
+#: Prepositions that put one named place inside another ("X hospital in Y").
+_WITHIN = frozenset("in inside within".split())
+
+
+def _larger(outer, inner) -> bool | None:
+    """Whether place ``outer`` is the larger of two named places, the one that says where
+    the other is: a known place around one the gazetteer does not know, a unit containing
+    the other, or an area around a town; None when neither is known to be."""
+    if outer.place is None:
+        return None if inner.place is None else False
+    if inner.place is None:
+        return True
+    if _contains(outer.place, inner.place):
+        return True
+    if _contains(inner.place, outer.place):
+        return False
+    return outer.place.feature_class == "A" and inner.place.feature_class == "P" or None
 
 
 def _qualifies_unknown(cand, cands) -> bool:
@@ -764,4 +888,11 @@ def link_place(trigger, cands):
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
+    # a place that only says where another named one is ("the Kano neighbourhood of Dala
+    # Tsohuwa", "the X hospital in Y"): the event is at the named one
+    named = qualified_name(best, cands)
+    seen = {id(best)}
+    while isinstance(named, Candidate) and id(named) not in seen and eligible(named, trigger):
+        seen.add(id(named))
+        best, named = named, qualified_name(named, cands)
     return best, best_score

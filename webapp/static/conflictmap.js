@@ -433,8 +433,8 @@
 
   Viewer.prototype.refresh = function () {
     var self = this, s = this.state;
-    this.writeUrl();
     if (this.cfg.mode !== "api") {
+      this.writeUrl();
       var all = this.cfg.data.features || [];
       var shown = all.filter(function (f) { return matches(self, f); });
       this.matching = shown;  // the static download: every match, with or without a place
@@ -442,7 +442,7 @@
       return Promise.resolve();
     }
     if (this.abort) this.abort.abort();
-    if (!this.visibleTypes().length) { this.cache = null; this.draw([], 0); return Promise.resolve(); }
+    if (!this.visibleTypes().length) { this.writeUrl(); this.cache = null; this.draw([], 0); return Promise.resolve(); }
     var ctl = (this.abort = window.AbortController ? new AbortController() : null);
     var p = this.queryParams();
     p.set("limit", String(this.cfg.limit));
@@ -455,6 +455,7 @@
     }
     // 1. the loaded events already cover the new view (zoom in, narrower window): no request
     if (c && c.start <= want.start && want.end <= c.end && boxContains(c.bbox, want.bbox)) {
+      this.writeUrl();
       var kept = local(c.features);
       this.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: kept, complete: true };
       this.timing = { fetch: 0, source: "cache" };
@@ -468,8 +469,6 @@
       if (want.start < c.start) slices.push([want.start, shiftDay(c.start, -1)]);
       if (want.end > c.end) slices.push([shiftDay(c.end, 1), want.end]);
     }
-    this.pending += 1;
-    this.emit();
     var requests = slices ? slices.map(function (sl) {
       var q = new URLSearchParams(p.toString());
       q.set("datetime", sl[0] + "/" + sl[1]);
@@ -479,6 +478,10 @@
     // a page of the whole window loaded ahead (the step after an incomplete page)
     var ahead = !slices && this.prefetched && this.prefetched[p.toString()];
     if (!slices) requests = [ahead || this.fetchItems(p, ctl)];
+    // the requests are out: the server works while the URL and the controls are updated
+    this.writeUrl();
+    this.pending += 1;
+    this.emit();
     return Promise.all(requests)
       .then(function (answers) {
         if (ctl && ctl.signal.aborted) return null;

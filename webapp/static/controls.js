@@ -130,9 +130,10 @@
       if (b < a) { var t = a; a = b; b = t; }
       s.start = CM.fromDay(a);
       s.end = CM.fromDay(b);
+      // the events are asked for first: the request is out while the controls redraw
+      if (now) viewer.refresh(); else viewer.scheduleRefresh();
       sync();
       viewer.emitWindow();
-      if (now) viewer.refresh(); else viewer.scheduleRefresh();
     }
     viewer.emitWindow = function () {
       if (viewer.filterSync) viewer.filterSync();

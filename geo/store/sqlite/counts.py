@@ -51,6 +51,23 @@ class IndexCount:
     def statements(self, lo, hi):
         """Return the count and deleted-count statements for first days ``lo..hi`` (ordinal
         days, either None for open)."""
+        table, where, params, deleted, deleted_params = self._parts(lo, hi)
+        count = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT ?)"
+        deleted_sql = f"SELECT count(*) FROM events e WHERE {deleted}"
+        return (count, params), (deleted_sql, deleted_params)
+
+    def candidates(self, lo, hi):
+        """Return ``(sql, params)`` of the matches whose first day is in ``lo..hi`` (no
+        limit; deleted events included): rows ``(rid, first day)``; and ``(sql, params)`` of
+        the row ids of the deleted events among them."""
+        table, where, params, deleted, deleted_params = self._parts(lo, hi)
+        prefix = "" if table == "events_span" else "r."
+        sql = f"SELECT {prefix}id, {prefix}min_day FROM {table} WHERE {where}"
+        return (sql, params), (f"SELECT e.rid FROM events e WHERE {deleted}", deleted_params)
+
+    def _parts(self, lo, hi):
+        """Return ``(table, where, params, deleted_where, deleted_params)`` for first days
+        ``lo..hi``: the R*Tree searched and its clause, and the deleted events' clause."""
         days, day_params = [], []
         for sql, value in (
             ("max_day >= ?", day(self._start) if self._start else None),
@@ -73,27 +90,32 @@ class IndexCount:
                 deleted.append(sql)
                 deleted_params.append(value)
         if self._box is None:
-            where = " AND ".join(days) or "1 = 1"
-            count = f"SELECT count(*) FROM (SELECT 1 FROM events_span WHERE {where} LIMIT ?)"
-            params = day_params
-        else:
-            lo_lon, lo_lat, hi_lon, hi_lat = self._box
-            near = (lo_lon - _SLACK, hi_lon + _SLACK, lo_lat - _SLACK, hi_lat + _SLACK)
-            sure = (lo_lon + SURE, hi_lon - SURE, lo_lat + SURE, hi_lat - SURE)
-            exact = "e.max_lon >= ? AND e.min_lon <= ? AND e.max_lat >= ? AND e.min_lat <= ?"
-            box = "r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?"
-            day_sql = "".join(f" AND r.{d}" for d in days)
-            count = (
-                f"SELECT count(*) FROM (SELECT 1 FROM events_rtree r WHERE {box}{day_sql} "
-                f"AND (({box}) OR EXISTS (SELECT 1 FROM events e WHERE e.rid = r.id AND "
-                f"{exact})) LIMIT ?)"
+            return (
+                "events_span",
+                " AND ".join(days) or "1 = 1",
+                day_params,
+                " AND ".join(deleted),
+                deleted_params,
             )
-            exact_params = (lo_lon, hi_lon, lo_lat, hi_lat)
-            params = [*near, *day_params, *sure, *exact_params]
-            deleted.append(exact)
-            deleted_params.extend(exact_params)
-        deleted_sql = f"SELECT count(*) FROM events e WHERE {' AND '.join(deleted)}"
-        return (count, params), (deleted_sql, deleted_params)
+        lo_lon, lo_lat, hi_lon, hi_lat = self._box
+        near = (lo_lon - _SLACK, hi_lon + _SLACK, lo_lat - _SLACK, hi_lat + _SLACK)
+        sure = (lo_lon + SURE, hi_lon - SURE, lo_lat + SURE, hi_lat - SURE)
+        exact = "e.max_lon >= ? AND e.min_lon <= ? AND e.max_lat >= ? AND e.min_lat <= ?"
+        box = "r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?"
+        day_sql = "".join(f" AND r.{d}" for d in days)
+        where = (
+            f"{box}{day_sql} AND (({box}) OR EXISTS (SELECT 1 FROM events e WHERE e.rid = r.id "
+            f"AND {exact}))"
+        )
+        exact_params = (lo_lon, hi_lon, lo_lat, hi_lat)
+        deleted.append(exact)
+        return (
+            "events_rtree r",
+            where,
+            [*near, *day_params, *sure, *exact_params],
+            " AND ".join(deleted),
+            [*deleted_params, *exact_params],
+        )
 
 
 def filters_beyond_place_and_time(q) -> bool:

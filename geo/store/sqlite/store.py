@@ -9,11 +9,13 @@ import secrets
 import sqlite3
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from json import loads as _loads
+from operator import itemgetter
 from pathlib import Path
 
 from geo.common.dates import DateWindow
@@ -33,6 +35,7 @@ from geo.store.sqlite.rows import (
     unpack_feature,
     write_event,
 )
+from geo.store.sqlite.textcache import TextCache
 
 __all__ = ["PutResult", "SQLiteStore"]
 
@@ -80,6 +83,19 @@ def _fields_of(row):
     fields = feature["properties"]
     fields["geometry"] = feature["geometry"] if row[1] else None
     return fields
+
+
+_second = itemgetter(1)
+_scan = json.JSONDecoder().raw_decode
+#: How a stored Feature text starts, up to its id (``Event.to_feature()``'s key order).
+_FEATURE_HEAD = '{"type":"Feature","id":'
+
+
+def _feature_id(text):
+    """Return the id of a Feature text (the event id)."""
+    if text.startswith(_FEATURE_HEAD):
+        return _scan(text, len(_FEATURE_HEAD))[0]
+    return _loads(text)["id"]
 
 
 def _csv_line_of(row):
@@ -204,6 +220,8 @@ class SQLiteStore(EventStore):
         self._conns = []
         self._idle_readers = []
         self._lock = threading.Lock()
+        #: Feature texts of the events that pages read lately (``geo.store.sqlite.textcache``)
+        self.feature_texts = TextCache()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -357,6 +375,7 @@ class SQLiteStore(EventStore):
         with self._lock:
             conns, self._conns, self._idle_readers = self._conns, [], []
         for conn in conns:
+            self.feature_texts.forget(conn)
             conn.close()
         if conns:
             # Fold the write-ahead log back into the file when no one else is using it.
@@ -519,6 +538,16 @@ class SQLiteStore(EventStore):
             cursors.remove(cursor)
             cursor.close()
 
+        # a page's Feature texts may come from those read lately (before the snapshot: see
+        # geo.store.sqlite.textcache); not inside a write, not for an export or a deep page
+        cached = (
+            not in_transaction
+            and rows is None
+            and row is _feature_of
+            and q.limit is not None
+            and q.offset + q.limit <= SLICED_PAGE_MAX
+        )
+        generation = self.feature_texts.generation(conn) if cached else None
         began = False
         try:
             if not in_transaction:
@@ -536,9 +565,17 @@ class SQLiteStore(EventStore):
                 for got in fetch(sql, params):
                     yield from map(row, got)
                 return
+            if cached and not q.offset and schema.sliceable(q):
+                by_index = counts.index_count(q, self._live_types(conn) if q.types else None)
+                if by_index is not None:
+                    yield from self._page_by_index(conn, fetch, q, by_index, generation)
+                    return
             found = rows(conn, fetch) if rows is not None else self._ordered(conn, q, fetch)
             if not documents:
                 yield from map(row, found)
+                return
+            if cached:
+                yield from self._cached_features(fetch, found, generation)
                 return
             batch = []
             for item in found:
@@ -564,6 +601,81 @@ class SQLiteStore(EventStore):
                 pass  # the store was closed before this unfinished query was dropped
             if not in_transaction:
                 self._give_reader(conn)
+
+    @staticmethod
+    def _live_types(conn):
+        return [r[0] for r in conn.execute("SELECT event_type FROM type_extent WHERE live")]
+
+    def _page_by_index(self, conn, fetch, q, by_index, generation):
+        """Yield the Feature texts of the first page of ``q`` (a bbox and dates alone: see
+        ``counts.index_count``), found in the R*Trees without reading the matches' rows.
+
+        The R*Tree gives each match's row id and first day (rows are read only for entries
+        near the box's edges, and the deleted events of each range are taken off); the page
+        is the matches of its first days, and of the day it ends in, the first by event id
+        (those rows alone are read). Its texts come from the cache or their documents, and
+        the page is put in order (first day, then the event id that each Feature text
+        starts with): the order of ``_ordered``, without sorting every match's row.
+        """
+        need = q.limit
+        taken = []
+
+        def search(lo, hi):
+            (sql, params), (deleted_sql, deleted_params) = by_index.candidates(lo, hi)
+            deleted = set()
+            for got in fetch(deleted_sql, deleted_params):
+                deleted.update(r[0] for r in got)
+            before = len(taken)
+            for got in fetch(sql, params):
+                taken.extend(r for r in got if r[0] not in deleted)
+            return len(taken) - before
+
+        if need:
+            _by_first_days(conn, q, need, search)
+        if not taken:
+            return
+        taken.sort(key=_second)
+        if len(taken) > need:
+            last = taken[need - 1][1]  # the day the page ends in: its first events by id
+            inside = bisect_left(taken, last, key=_second)
+            edge = taken[inside : bisect_right(taken, last, key=_second)]
+            ids = {}
+            sql = "SELECT rid, event_id FROM events WHERE rid IN (SELECT value FROM json_each(?))"
+            for got in fetch(sql, [json.dumps([r[0] for r in edge])]):
+                ids.update(got)
+            edge.sort(key=lambda r: ids[r[0]])
+            taken = taken[:inside] + edge[: need - inside]
+        texts = []
+        cache = self.feature_texts
+        for i in range(0, len(taken), _CHUNK):
+            texts.extend(self._features_of(fetch, taken[i : i + _CHUNK], cache, generation))
+        keys = [(r[1], _feature_id(t)) for r, t in zip(taken, texts, strict=True)]
+        for i in sorted(range(len(texts)), key=keys.__getitem__):
+            yield texts[i]
+
+    def _cached_features(self, fetch, found, generation):
+        """Yield the Feature texts of ``found`` (``(rid, has_geometry)`` rows, in order), those
+        kept in :attr:`feature_texts` for ``generation`` without reading their documents."""
+        cache = self.feature_texts
+        batch = []
+        for item in found:
+            batch.append(item)
+            if len(batch) < _CHUNK:
+                continue
+            yield from self._features_of(fetch, batch, cache, generation)
+            batch = []
+        if batch:
+            yield from self._features_of(fetch, batch, cache, generation)
+
+    def _features_of(self, fetch, batch, cache, generation):
+        texts = cache.get_many([r[0] for r in batch], generation)
+        missing = [r for r in batch if r[0] not in texts]
+        if missing:
+            docs = self._documents(fetch, missing)
+            read = [(r[0], _feature_of(d)) for r, d in zip(missing, docs, strict=True)]
+            texts.update(read)
+            cache.put_many(read, generation)
+        return [texts[r[0]] for r in batch]
 
     @staticmethod
     def _documents(fetch, batch):
@@ -636,6 +748,7 @@ class SQLiteStore(EventStore):
                 self._idle_readers.append(conn)
                 return
             self._conns.remove(conn)
+        self.feature_texts.forget(conn)
         conn.close()
 
     def count(self, q=_ALL):
