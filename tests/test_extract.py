@@ -999,3 +999,15 @@ def test_a_sentence_with_no_event_and_no_date_keeps_the_paragraphs_day():
     found = events(text)
     assert [place_text(text, e) for e in found] == ["Bohodukhiv", "Krasnohrad"]
     assert all(e.date_start == date(2024, 5, 6) for e in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling damaged a school in Bohodukhiv on Monday.",
+        "Shelling wounded two civilians in Bohodukhiv on Monday.",
+    ],
+)
+def test_a_gerund_opening_the_sentence_is_its_subject_even_tagged_an_auxiliary(text):
+    found = one(text)
+    assert found.event_type == "attack" and place_text(text, found) == "Bohodukhiv"

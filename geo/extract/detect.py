@@ -271,6 +271,8 @@ def _sense_of(token, ctx):
         tries.insert(0, (lemma, "VERB"))
     if pos == "VERB" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "pobj"):
         tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
+    if syntax.gerund_misread(token):
+        tries.append((token.lower_, "NOUN"))  # "Shelling damaged ...", tagged an auxiliary
     return _first_sense(tries, token, ctx)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "clause_head",
     "conjuncts",
     "direct_object",
+    "gerund_misread",
     "governor",
     "is_armed",
     "is_passive",
@@ -128,13 +129,24 @@ def _of_head(token):
     return token
 
 
+_AUXILIARIES = frozenset("be have do get will shall may might can could would should must".split())
+
+
+def gerund_misread(token) -> bool:
+    """Whether an "auxiliary" is a gerund opening the sentence ("Shelling damaged ...")."""
+    return (token.dep_ == "aux" and token.lower_.endswith("ing")
+            and token.lemma_.lower() not in _AUXILIARIES)  # fmt: skip
+
+
 def subject(token):
     """Return the head of a verb's subject (through coordination: "X struck and killed").
 
     For a participle modifying a noun ("a convoy attacked"), the noun is returned; for a
     quantity ("thousands of protesters") what it counts.
     """
-    subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+    subjects = [c for c in token.children if c.dep_ in _SUBJECTS] or [
+        c for c in token.children if gerund_misread(c) and c.i < token.i
+    ]  # "Shelling damaged a school": a gerund subject the parser took for an auxiliary
     if subjects:
         # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
         # captured ..."); the one nearest the verb is the subject
