@@ -170,7 +170,7 @@ def test_parse_view_relations():
 
 def test_a_word_the_parse_reads_as_a_date_is_no_place(gaz):
     # "Ramadan" is also a spelling of a Ukrainian village in GeoNames
-    text = "Markets stayed open late into the night before the feast of Ramadan."
+    text = "Markets stay open late into the night during Ramadan."
     assert [m.text for m in geoparse(text, gazetteer=gaz)] == []
     text = "Drones struck Kramatorsk before dawn on Monday."
     assert [m.text for m in geoparse(text, gazetteer=gaz)] == ["Kramatorsk"]

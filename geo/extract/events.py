@@ -427,7 +427,7 @@ def find_events_in(
                 e = told[-1]
                 previous_date = EventDate(e.start, e.end, e.precision, "stated")
             elif not dates:
-                # "There were no casualties in Lviv." tells no event and no date: the
+                # "Firefighters worked through the night." tells no event and no date: the
                 # paragraph goes on with the day it was telling
                 previous_date = carried
         in_history = not breaks and (

@@ -130,7 +130,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not placeish and _is_person(span, text, gaz, best, persons, parse):
         return False
     if span.label in ("DATE", "TIME"):
-        return False  # the parse reads a date ("before the feast of Ramadan"): no place
+        return False  # the parse reads a date ("markets open late in Ramadan"): no place
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
     words = re.findall(r"[^\W\d_]+", span.text)
