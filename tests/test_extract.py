@@ -857,16 +857,16 @@ def test_a_campaign_named_alone_is_no_event_but_launching_one_is():
 @pytest.mark.parametrize(
     "text",
     [
-        "Gunmen shot dead four people in the western Kano neighbourhood of Dala Tsohuwa.",
-        "Gunmen shot dead four people in the Dala Tsohuwa neighbourhood of Kano.",
-        "A grenade exploded at a bus stop in the Kano suburb of Dala Tsohuwa, wounding two.",
+        "Gunmen shot dead four people in the western Zaria neighbourhood of Dala Tsohuwa.",
+        "Gunmen shot dead four people in the Dala Tsohuwa neighbourhood of Zaria.",
+        "A grenade exploded at a bus stop in the Zaria suburb of Dala Tsohuwa, wounding two.",
     ],
 )
 def test_a_city_naming_one_of_its_quarters_only_says_where_the_quarter_is(text):
-    # "Dala Tsohuwa" is unknown to the gazetteer: the event is there, at Kano's coordinates
+    # "Dala Tsohuwa" is unknown to the gazetteer: the event is there, at Zaria's coordinates
     found = one(text)
     assert place_text(text, found) == "Dala Tsohuwa"
-    assert found.place is not None and found.place.name == "Kano"
+    assert found.place is not None and found.place.name == "Zaria"
 
 
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
@@ -926,8 +926,8 @@ def test_reports_of_one_unknown_site_fold_into_one_event():
 @pytest.mark.parametrize(
     ("text", "event_type"),
     [
-        ("A councillor's widow was shot dead outside her home in Kano on Friday.", "attack"),
-        ("The bodies of seven men were found near a roadside in Kano on Friday.", "casualties"),
+        ("A councillor's widow was shot dead outside her home in Zaria on Friday.", "attack"),
+        ("The bodies of seven men were found near a roadside in Zaria on Friday.", "casualties"),
     ],
 )  # fmt: skip
 def test_people_shot_dead_and_bodies_found_are_events(text, event_type):
@@ -935,7 +935,7 @@ def test_people_shot_dead_and_bodies_found_are_events(text, event_type):
 
 
 def test_bodies_found_after_a_flood_are_no_conflict_casualties():
-    assert events("The bodies of seven men were found after the flood in Kano on Friday.") == []
+    assert events("The bodies of seven men were found after the flood in Zaria on Friday.") == []
 
 
 @pytest.mark.parametrize(
@@ -969,24 +969,24 @@ def test_an_armed_group_the_recogniser_calls_a_place_is_no_place():
 
 
 def test_the_place_a_victim_holds_office_over_is_not_the_scene():
-    text = "Rebels killed the governor of Kasai province during clashes near Tshikapa on Thursday."
-    assert place_text(text, one(text)) == "Tshikapa"
-    text = "Gunmen killed the mayor of Tshikapa on Thursday."
-    assert place_text(text, one(text)) == "Tshikapa"
+    text = "Rebels killed the governor of Sool region during clashes near Las Anod on Thursday."
+    assert place_text(text, one(text)) == "Las Anod"
+    text = "Gunmen killed the mayor of Las Anod on Thursday."
+    assert place_text(text, one(text)) == "Las Anod"
 
 
 def test_one_attack_told_twice_is_named_at_the_finer_unknown_place():
     text = (
-        "The army launched a large-scale offensive in southern Kano today, "
+        "The army launched a large-scale offensive in southern Zaria today, "
         "targeting the key district of Dala Tsohuwa."
     )
     found = one(text)
     assert place_text(text, found) == "Dala Tsohuwa"
-    assert found.place is not None and found.place.name == "Kano"
+    assert found.place is not None and found.place.name == "Zaria"
 
 
 def test_shot_dead_is_an_attack_whoever_was_shot():
-    text = "Two forest rangers were shot dead near a reserve in Dagestan on Friday."
+    text = "Two foresters were shot dead near a reserve in Tuva on Friday."
     assert one(text).event_type == "attack"
     assert events("Share prices shot up in Moscow trading on Friday.") == []
 

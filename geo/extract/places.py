@@ -363,7 +363,7 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
-        anchor = anchor.head  # "Buwa village", "the Dala Tsohuwa neighbourhood of Kano"
+        anchor = anchor.head  # "Buwa village", "the Dala Tsohuwa neighbourhood of Zaria"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -653,9 +653,9 @@ _UNNAMED = object()
 def qualified_name(cand, cands, head=None):
     """Return the candidate place ``cand`` only says the whereabouts of, or None.
 
-    "Velyka Novosilka, Donetsk region", "Kano's Fagge district", "the Dala Tsohuwa
-    neighbourhood of Kano", "the Kano neighbourhood of Dala Tsohuwa", "the Goz Tanjour
-    hospital in eastern Chad": the region, Kano and Chad only say where the other named
+    "Velyka Novosilka, Donetsk region", "Zaria's Sabon Gari district", "the Dala Tsohuwa
+    neighbourhood of Zaria", "the Zaria neighbourhood of Dala Tsohuwa", "the Goz Tanjour
+    hospital in eastern Chad": the region, Zaria and Chad only say where the other named
     place is. ``head`` is the token standing for ``cand`` (its own head by
     default). A unit named by a possessor with no name of its own ("Kherson's central
     district") gives a marker that is no candidate.
@@ -673,7 +673,7 @@ def qualified_name(cand, cands, head=None):
     if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
         return at(head.head)
     if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
-        # "Kano's Fagge district": the city only says where the named district is
+        # "Zaria's Sabon Gari district": the city only says where the named district is
         named = at(head.head) or next(
             (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
             None,
@@ -686,15 +686,15 @@ def qualified_name(cand, cands, head=None):
             for c in unit.children
             if c.dep_ in ("compound", "amod", "nmod") and spanning(c) is not None
         ]
-        # "the Dala Tsohuwa neighbourhood of Kano", unless the name before the unit is the
-        # larger ("the Kano neighbourhood of Dala Tsohuwa")
+        # "the Dala Tsohuwa neighbourhood of Zaria", unless the name before the unit is the
+        # larger ("the Zaria neighbourhood of Dala Tsohuwa")
         if named and not any(_larger(o, cand) for o in named):
             return named[0]
     if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
         for o in others:
             if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
                     and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
-                return o  # "the Kano neighbourhood of Dala Tsohuwa"
+                return o  # "the Zaria neighbourhood of Dala Tsohuwa"
     if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
         holder = spanning(head.head.head)
@@ -888,7 +888,7 @@ def link_place(trigger, cands):
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
-    # a place that only says where another named one is ("the Kano neighbourhood of Dala
+    # a place that only says where another named one is ("the Zaria neighbourhood of Dala
     # Tsohuwa", "the X hospital in Y"): the event is at the named one
     named = qualified_name(best, cands)
     seen = {id(best)}
