@@ -1011,3 +1011,11 @@ def test_a_sentence_with_no_event_and_no_date_keeps_the_paragraphs_day():
 def test_a_gerund_opening_the_sentence_is_its_subject_even_tagged_an_auxiliary(text):
     found = one(text)
     assert found.event_type == "attack" and place_text(text, found) == "Bohodukhiv"
+
+
+def test_people_found_murdered_or_dead_are_reported_killed():
+    text = "A village chief was found murdered at his home in Zaria on Saturday."
+    assert one(text).event_type == "attack"
+    text = "Two traders were found dead in their car near Zaria on Saturday."
+    assert one(text).event_type == "casualties"
+    assert events("Two men were found dead after the floods in Zaria on Saturday.") == []

@@ -224,6 +224,10 @@ def patients(token):
     obj = direct_object(token)
     if obj is not None:
         out.extend(conjuncts(obj))
+    elif token.dep_ == "xcomp" and token.tag_ == "VBN" and is_passive(token.head):
+        held = subject(token.head)  # "was found murdered", "were reported killed"
+        if held is not None:
+            out.extend(conjuncts(held))
     if token.pos_ in ("NOUN", "PROPN"):
         out.extend(obj for _, obj in prep_objects(token, ("of", "on", "against", "upon")))
         # "X, which is under Russian control": what is held is the verb's subject
