@@ -1019,3 +1019,10 @@ def test_people_found_murdered_or_dead_are_reported_killed():
     text = "Two traders were found dead in their car near Zaria on Saturday."
     assert one(text).event_type == "casualties"
     assert events("Two men were found dead after the floods in Zaria on Saturday.") == []
+
+
+def test_the_farms_or_hills_of_an_unknown_place_name_it():
+    text = "Troops launched a new assault on the southern farms of Dala Tsohuwa in northern Zaria."
+    found = one(text)
+    assert place_text(text, found) == "Dala Tsohuwa"
+    assert found.place is not None and found.place.name == "Zaria"
