@@ -312,8 +312,10 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             cue = True  # "Buwa village", "the Zahraa district"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
             cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
-        elif token.dep_ == "pobj" and head.lower_ == "of" and (
-            head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS
+        elif (
+            token.dep_ == "pobj"
+            and head.lower_ == "of"
+            and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS)
         ):
             cue = True  # "the village of X", "the southern farms of X"
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
