@@ -273,8 +273,8 @@ def _site_start(head):
 
 def cue_candidates(sent, taken) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
-    locative preposition ("near Huwaysis"), after "the village/town/district of", or
-    listed with such a name ("the towns of Khan Touman, Aleis and Alzorba").
+    locative preposition ("near Goz Tanjour"), after "the village/town/district of", or
+    listed with such a name ("the towns of Goz Tanjour, Ber Kashi and Dala Tsohuwa").
 
     ``taken`` holds token indices already inside place candidates.
     """
@@ -309,7 +309,7 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         if token.dep_ == "compound":
             if head.lower_ not in _AREA_NOUNS:
                 continue
-            cue = True  # "Buwa village", "the Zahraa district"
+            cue = True  # "Dala Tsohuwa village", "the Sabon Gari district"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
             cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
         elif (
@@ -367,7 +367,7 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
-        anchor = anchor.head  # "Buwa village", "the Dala Tsohuwa neighbourhood of Zaria"
+        anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
