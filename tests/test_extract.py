@@ -1026,3 +1026,8 @@ def test_the_farms_or_hills_of_an_unknown_place_name_it():
     found = one(text)
     assert place_text(text, found) == "Dala Tsohuwa"
     assert found.place is not None and found.place.name == "Zaria"
+
+
+def test_a_place_name_ending_an_armed_groups_name_is_no_place():
+    text = "Fighters of Jabhat Fateh Al-Sham shelled an army post on Tuesday."
+    assert place_text(text, one(text)) is None

@@ -17,6 +17,7 @@ from geo.common import nlp
 from geo.events.model import Count
 from geo.extract import syntax
 from geo.extract.actors import ActorNamer, state_forces
+from geo.extract.actors import aliases as actor_aliases
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
@@ -40,6 +41,7 @@ from geo.extract.places import (
     threshold,
 )
 from geo.extract.temporal import Reference, find_dates
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
@@ -132,6 +134,8 @@ def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
         if span is None:
             continue
         taken.update(range(span.start, span.end))
+        if _in_group_name(span):
+            continue  # "the Islamic State of Iraq and al-Sham": part of an armed group's name
         cand = Candidate(m.start, m.end, span.root, m.place, m)
         per_sent.setdefault(syntax.sentence_of(span.root).start, []).append(cand)
     for ent in doc.ents:
@@ -160,6 +164,16 @@ def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+def _in_group_name(span) -> bool:
+    """Whether a place name ends a listed armed group's name of several words ("the Islamic
+    State of Iraq and al-Sham", "Jabhat Fateh al-Sham")."""
+    names = actor_aliases()
+    for start in range(max(span.sent.start, span.start - 8), span.start):
+        if fold(span.doc[start : span.end].text) in names:
+            return True
+    return False
 
 
 #: Words the entity recogniser sometimes takes for places: feasts and seasons.
