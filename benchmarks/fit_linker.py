@@ -69,9 +69,11 @@ def examples(rows):
         gold = [(loc["start"], loc["end"]) for loc in row["locations"]
                 if text[loc["start"]:loc["end"]] == loc["name"]]  # fmt: skip
         mentions = geoparse(text, doc=doc)
+        skip = extract_events.datelines(text)
+        # the candidates extraction sees: armed groups' names are none
+        namer = extract_events.ActorNamer(doc, extract_events._countries(doc, mentions), skip)
         per_sent = extract_events._candidates(
-            doc, mentions, text, extract_events.datelines(text),
-            lambda m, text=text: is_metonymic(text, m),
+            doc, mentions, text, skip, lambda m, text=text: is_metonymic(text, m), namer,
         )  # fmt: skip
         trigger = _trigger_for(doc, row["event"]["start"], row["event"]["end"])
         cands = per_sent.get(trigger.token.sent.start, [])

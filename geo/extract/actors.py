@@ -64,6 +64,10 @@ def state_forces(country_code: str, country_name: str, *, police: bool = False) 
     return f"{'Police' if police else 'Military'} Forces of {name}"
 
 
+#: How many tokens before a place name a listed group's name may start.
+GROUP_NAME_REACH = 8
+
+
 @cache
 def aliases() -> dict[str, str]:
     """Return ``{folded alias: canonical name}`` from ``data/actors.tsv`` (empty if missing).
@@ -112,6 +116,14 @@ class ActorNamer:
         self._longest = max((len(k.split()) for k in self._aliases), default=0)
 
     # -- named groups ---------------------------------------------------------------------
+    def ends_name(self, span) -> bool:
+        """Whether ``span`` (a place name) ends a listed group's name of several words ("the
+        Islamic State of Iraq and al-Sham", "Jabhat Fateh al-Sham")."""
+        for start in range(max(span.sent.start, span.start - GROUP_NAME_REACH), span.start):
+            if fold(self.doc[start : span.end].text) in self._aliases:
+                return True
+        return False
+
     def named(self, token):
         """Return the canonical name of a listed group named at ``token``'s phrase, or None."""
         if not self._aliases:

@@ -17,7 +17,6 @@ from geo.common import nlp
 from geo.events.model import Count
 from geo.extract import syntax
 from geo.extract.actors import ActorNamer, state_forces
-from geo.extract.actors import aliases as actor_aliases
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
@@ -41,7 +40,6 @@ from geo.extract.places import (
     threshold,
 )
 from geo.extract.temporal import Reference, find_dates
-from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
@@ -114,12 +112,12 @@ def _countries(doc, mentions):
     return out
 
 
-def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
+def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     """Return the place candidates of each sentence: ``{sentence start: [Candidate]}``.
 
-    ``skip`` lists spans (datelines) whose places are never event places; ``actor_of``
-    (``token -> name or None``) names armed groups, which are no places even when the
-    entity recogniser calls them one ("Jabhat X members were killed").
+    ``skip`` lists spans (datelines) whose places are never event places; ``namer`` (an
+    ``ActorNamer``) tells armed groups, which are no places even when the entity recogniser
+    calls them one ("Jabhat X members were killed") or their name ends in one.
     """
     per_sent: dict[int, list[Candidate]] = {}
     taken = set()
@@ -134,14 +132,14 @@ def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
         if span is None:
             continue
         taken.update(range(span.start, span.end))
-        if _in_group_name(span):
+        if namer is not None and namer.ends_name(span):
             continue  # "the Islamic State of Iraq and al-Sham": part of an armed group's name
         cand = Candidate(m.start, m.end, span.root, m.place, m)
         per_sent.setdefault(syntax.sentence_of(span.root).start, []).append(cand)
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
-        if actor_of is not None and any(actor_of(t) for t in ent):
+        if namer is not None and any(namer.named(t) for t in ent):
             continue
         if ent.root.lower_ in _NOT_PLACES or _INITIALS.fullmatch(ent.text):
             continue  # "the fast of Ramadan", "the F.B.I."
@@ -164,16 +162,6 @@ def _candidates(doc, mentions, text, skip, metonymic, actor_of=None):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
-
-
-def _in_group_name(span) -> bool:
-    """Whether a place name ends a listed armed group's name of several words ("the Islamic
-    State of Iraq and al-Sham", "Jabhat Fateh al-Sham")."""
-    names = actor_aliases()
-    for start in range(max(span.sent.start, span.start - 8), span.start):
-        if fold(span.doc[start : span.end].text) in names:
-            return True
-    return False
 
 
 #: Words the entity recogniser sometimes takes for places: feasts and seasons.
@@ -328,7 +316,7 @@ def find_events_in(
     metonymic = metonymic or (lambda m: False)
     skip = datelines(text)
     namer = ActorNamer(doc, _countries(doc, mentions), skip)
-    cands = _candidates(doc, mentions, text, skip, metonymic, namer.named)
+    cands = _candidates(doc, mentions, text, skip, metonymic, namer)
     place_tokens = frozenset(
         i for group in cands.values() for c in group if c.place is not None
         for i in range(c.head.i, c.head.i + 1)
