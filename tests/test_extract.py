@@ -869,6 +869,41 @@ def test_a_city_naming_one_of_its_quarters_only_says_where_the_quarter_is(text):
     assert found.place is not None and found.place.name == "Zaria"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Gunmen killed 12 people in the Mali town of Tessit on Tuesday.", "Tessit"),
+        ("The Kenya village of Lodwar was bombed by an unidentified plane yesterday.", "Lodwar"),
+        ("Fighters shelled the southern Somali town of Baidoa.", "Baidoa"),
+    ],
+)
+def test_a_country_naming_the_kind_of_town_only_says_where_it_is(text, name):
+    found = one(text)
+    assert place_text(text, found) == name and found.place.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In Kitgum, north of Arua, rebels opened fire on a bus, killing four.", "Kitgum"),
+        ("Gunmen stormed Kapoeta, 15 km east of Torit, on Monday.", "Kapoeta"),
+    ],
+)
+def test_a_place_a_direction_is_measured_from_only_says_where_the_other_is(text, name):
+    found = one(text)
+    assert place_text(text, found) == name
+
+
+def test_an_explosion_with_no_other_cause_named_is_an_attack():
+    found = one("The explosion occurred at Herat airport on Sunday, police said.")
+    assert found.event_type == "attack" and found.place.name.startswith("Her")
+    # but not a boiler, fireworks or demining, and not when none is reported
+    assert events("A boiler explosion occurred at a hotel in Jalalabad on Sunday.") == []
+    assert events("The blast at a fireworks depot in Tianjin shook the port on Monday.") == []
+    assert events("A series of blasts heard in Izium on Tuesday came from demining work.") == []
+    assert events("No strikes or explosions were reported in Sumy oblast on Monday.") == []
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

@@ -348,9 +348,12 @@ def is_unreal(token) -> bool:
                 and (
                     i == 0
                     or (i <= 2 and all(t.dep_ in ("pobj", "pcomp", "prep") for t in chain[:i]))
+                    or (i == 1 and chain[0].dep_ == "conj" and token.pos_ == "NOUN")
                 )
             ):
-                return True  # "no casualties", "no reports of shelling" (not a clause beside)
+                # "no casualties", "no reports of shelling", "no strikes or explosions" (not
+                # a clause beside)
+                return True
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
             if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
                 if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):

@@ -694,11 +694,20 @@ def qualified_name(cand, cands, head=None):
         # larger ("the Zaria neighbourhood of Dala Tsohuwa")
         if named and not any(_larger(o, cand) for o in named):
             return named[0]
-    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+    if head.dep_ in ("compound", "amod", "nmod") and head.head.lower_ in _AREA_NOUNS:
         for o in others:
             if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
                     and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
                 return o  # "the Zaria neighbourhood of Dala Tsohuwa"
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+        # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
+        up = head.head.head
+        for _ in range(3):
+            if up.dep_ not in ("appos", "npadvmod", "amod", "advmod", "nummod", "compound"):
+                break
+            up = up.head
+            if at(up) is not None:
+                return at(up)
     if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
         holder = spanning(head.head.head)

@@ -81,12 +81,24 @@ class Entity:
     last: int
 
 
+#: Bearings written in lower case before a name ("west Kabul", "northern Gaza").
+_BEARINGS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest north-east north-west south-east south-west northeastern
+    northwestern southeastern southwestern north-eastern north-western south-eastern
+    south-western""".split()
+)
+
+
 def _trimmed(ent):
     """Return the entity's tokens without leading determiners and trailing possessives."""
     first, last = ent.start, ent.end
     doc = ent.doc
-    while first < last - 1 and doc[first].lower_ in ("the", "a", "an"):
-        first += 1
+    while first < last - 1 and (
+        doc[first].lower_ in ("the", "a", "an")
+        or (doc[first].text in _BEARINGS and doc[first + 1].text[:1].isupper())
+    ):
+        first += 1  # "the", and a bearing in lower case: "west Kabul" is a part of Kabul
     while last > first + 1 and (doc[last - 1].tag_ == "POS" or doc[last - 1].is_punct):
         last -= 1
     return first, last
