@@ -90,8 +90,10 @@ def decide_metonymy(text, mention, parse=None):
     if not _can_stand_for_a_government(place):
         return False
     before = text[max(0, mention.start - 60) : mention.start]
-    if _SOURCE_CUES.search(before) or _BETWEEN.search(before):
+    if _BETWEEN.search(before):
         return True
+    if parse is None and _SOURCE_CUES.search(before):
+        return True  # "officials in Kyiv" (with a parse, the parse says what "in" hangs on)
     if parse is not None and place.feature_code in COUNTRY_CODES:
         if _modifies_noun(parse, mention):
             return True  # "US airstrikes", "UK aircraft": whose, not where
