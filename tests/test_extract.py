@@ -975,6 +975,20 @@ def test_a_demonym_before_a_town_word_is_no_place_of_its_own():
     assert place_text(text, one(text)) == "Konotop"
 
 
+def test_a_town_measured_from_another_after_a_comma_is_the_place():
+    # the parse hangs "just north of Dohuk" on the verb; the comma says it locates Zakho
+    text = (
+        "A bomb blew up near an army recruiting centre in Zakho, just north of Dohuk, "
+        "killing at least 12 people."
+    )
+    assert {place_text(text, e) for e in events(text)} == {"Zakho"}
+
+
+def test_a_name_followed_by_an_age_is_a_person():
+    text = "Gabela, 41, was shot 10 times by gunmen in Kano."
+    assert place_text(text, one(text)) == "Kano"
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

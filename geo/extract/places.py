@@ -386,6 +386,15 @@ _DIRECTIONS = frozenset(
     "north south east west northeast northwest southeast southwest north-east north-west "
     "south-east south-west northeast northwest".split()
 )
+#: The words between a place and the place it is measured from: "X, just south of Y",
+#: "X, some 15 km northeast of Y".
+_MEASURED_FROM = re.compile(
+    r",\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
+    r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
+    re.IGNORECASE,
+)
 
 
 def preposition(token):
@@ -706,6 +715,10 @@ def qualified_name(cand, cands, head=None):
             if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
                     and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
                 return o  # "the Zaria neighbourhood of Dala Tsohuwa"
+    text = syntax.text_of(head.doc)
+    for o in others:
+        if 0 <= cand.start - o.end <= 40 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
+            return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head

@@ -66,6 +66,10 @@ def person_names(spans, parse):
     return names
 
 
+#: A person's age written after the name: "X, 41, was shot".
+AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
+
+
 def _is_person(span, text, gaz, best, persons, parse):
     if span.person:
         return True
@@ -74,6 +78,8 @@ def _is_person(span, text, gaz, best, persons, parse):
         return True
     if best.feature_code in BIG_UNITS:
         return False
+    if AGE_AFTER.match(text, span.end):
+        return True  # "Gabela, 41, was shot": a person and their age
     root = parse.tokens(span.start, span.end)
     root = root.root if len(root) else None
     if root is not None and root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS:
@@ -129,6 +135,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     in_doc = not weights or weights.get(best.country_code, 0) > 0
     if not placeish and _is_person(span, text, gaz, best, persons, parse):
         return False
+    if AGE_AFTER.match(text, span.end) and best.feature_code not in BIG_UNITS:
+        return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)
