@@ -98,3 +98,27 @@ def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
     assert "Dask dashboard: http://127.0.0.1:" in result.stderr
     assert f"Ingested {len(store.articles())} article(s)" in result.stdout
     assert len(store.articles()) == 4 and store.count() > 0
+
+
+def _tick():
+    import dask
+
+    return dask.config.get("distributed.admin.tick.interval")
+
+
+def test_the_local_cluster_ticks_rarely_unless_configured(tmp_path):
+    """The client, scheduler and workers an ingestion starts wake every TICK_INTERVAL (their
+    20 ms default cost the writing process CPU); an interval the user set is kept."""
+    from contextlib import ExitStack
+
+    import dask
+
+    with ExitStack() as stack:
+        client = distributed._client(stack, None, 1)
+        assert _tick() == distributed.TICK_INTERVAL != "20ms"
+        assert set(client.run(_tick).values()) == {distributed.TICK_INTERVAL}
+        assert client.run_on_scheduler(_tick) == distributed.TICK_INTERVAL
+    assert _tick() == "20ms"  # restored afterwards
+    with dask.config.set({"distributed.admin.tick.interval": "100ms"}), ExitStack() as stack:
+        distributed._quiet_ticks(stack)
+        assert _tick() == "100ms"
