@@ -100,25 +100,29 @@ def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
     assert len(store.articles()) == 4 and store.count() > 0
 
 
-def _tick():
+def _settings():
     import dask
 
-    return dask.config.get("distributed.admin.tick.interval")
+    return {k: dask.config.get(k) for k in distributed.QUIET_DASK}
 
 
-def test_the_local_cluster_ticks_rarely_unless_configured(tmp_path):
-    """The client, scheduler and workers an ingestion starts wake every TICK_INTERVAL (their
-    20 ms default cost the writing process CPU); an interval the user set is kept."""
+def test_the_local_cluster_samples_and_ticks_rarely_unless_configured(tmp_path):
+    """The client, scheduler, nannies and workers an ingestion starts use QUIET_DASK (Dask's
+    defaults cost the writing process CPU); a setting the user changed is kept."""
     from contextlib import ExitStack
 
     import dask
 
+    quiet = {k: v for k, (_, v) in distributed.QUIET_DASK.items()}
+    defaults = {k: d for k, (d, _) in distributed.QUIET_DASK.items()}
+    assert _settings() == defaults != quiet
     with ExitStack() as stack:
         client = distributed._client(stack, None, 1)
-        assert _tick() == distributed.TICK_INTERVAL != "20ms"
-        assert set(client.run(_tick).values()) == {distributed.TICK_INTERVAL}
-        assert client.run_on_scheduler(_tick) == distributed.TICK_INTERVAL
-    assert _tick() == "20ms"  # restored afterwards
-    with dask.config.set({"distributed.admin.tick.interval": "100ms"}), ExitStack() as stack:
-        distributed._quiet_ticks(stack)
-        assert _tick() == "100ms"
+        assert _settings() == quiet
+        assert list(client.run(_settings).values()) == [quiet]
+        assert client.run_on_scheduler(_settings) == quiet
+    assert _settings() == defaults  # restored afterwards
+    tick = "distributed.admin.tick.interval"
+    with dask.config.set({tick: "100ms"}), ExitStack() as stack:
+        distributed._quiet_dask(stack)
+        assert _settings() == {**quiet, tick: "100ms"}
