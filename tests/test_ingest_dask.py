@@ -98,3 +98,31 @@ def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
     assert "Dask dashboard: http://127.0.0.1:" in result.stderr
     assert f"Ingested {len(store.articles())} article(s)" in result.stdout
     assert len(store.articles()) == 4 and store.count() > 0
+
+
+def _settings():
+    import dask
+
+    return {k: dask.config.get(k) for k in distributed.QUIET_DASK}
+
+
+def test_the_local_cluster_samples_and_ticks_rarely_unless_configured(tmp_path):
+    """The client, scheduler, nannies and workers an ingestion starts use QUIET_DASK (Dask's
+    defaults cost the writing process CPU); a setting the user changed is kept."""
+    from contextlib import ExitStack
+
+    import dask
+
+    quiet = {k: v for k, (_, v) in distributed.QUIET_DASK.items()}
+    defaults = {k: d for k, (d, _) in distributed.QUIET_DASK.items()}
+    assert _settings() == defaults != quiet
+    with ExitStack() as stack:
+        client = distributed._client(stack, None, 1)
+        assert _settings() == quiet
+        assert list(client.run(_settings).values()) == [quiet]
+        assert client.run_on_scheduler(_settings) == quiet
+    assert _settings() == defaults  # restored afterwards
+    tick = "distributed.admin.tick.interval"
+    with dask.config.set({tick: "100ms"}), ExitStack() as stack:
+        distributed._quiet_dask(stack)
+        assert _settings() == {**quiet, tick: "100ms"}
