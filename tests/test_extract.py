@@ -989,6 +989,13 @@ def test_a_name_followed_by_an_age_is_a_person():
     assert place_text(text, one(text)) == "Kano"
 
 
+def test_an_advance_is_told_by_where_it_went_a_withdrawal_by_where_it_left():
+    text = "Russian forces advanced from Avdiivka toward Pokrovsk."
+    assert place_text(text, one(text)) == "Pokrovsk"
+    text = "Troops withdrew from Lyman to Sloviansk on Saturday."  # guard: passes before too
+    assert place_text(text, one(text)) == "Lyman"
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

@@ -44,6 +44,8 @@ _LOCATIVE = frozenset(
     "beyond between outskirts".split()
 )
 _DIRECTIONAL = frozenset("to into toward towards onto".split())
+#: Movements told by where they go, not where they start.
+_ADVANCES = frozenset("advance push press move march drive head".split())
 _SPEECH = (SPEECH_VERBS - {"acknowledge"}) | {"warn", "accuse", "note", "describe"}
 _WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "linker.json"
 
@@ -566,8 +568,11 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0
         elif prep in _DIRECTIONAL and near_trigger:
             f["directional"] = 1.0
-        elif prep == "from" and trigger.event_type == "movement":
-            f["locative"] = 1.0  # "withdrew from Lyman": where the movement happened
+        elif (prep == "from" and trigger.event_type == "movement"
+              and thead.lemma_.lower() not in _ADVANCES):  # fmt: skip
+            # "withdrew from Lyman": where the movement happened (but "advanced from A to
+            # B" happened on the way to B)
+            f["locative"] = 1.0
         elif (
             prep == "from"
             and trigger.event_type == "front_line"
@@ -908,6 +913,16 @@ def rank_places(trigger, cands):
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
+def _goes_to(cand, trigger):
+    """Whether a place is where the trigger's movement goes ("toward X", "to X")."""
+    prep, attached = _attach(_anchor(cand.head))
+    if attached is not None and attached.lower_ in _DIRECTIONS:
+        attached = attached.head  # "advanced north ... to X"
+    return prep in _DIRECTIONAL and attached is not None and attached.i in (
+        trigger.token.i, trigger.head.i
+    )
+
+
 def link_place(trigger, cands):
     """Return ``(candidate, score)`` for the event's place, or ``(None, best score)``.
 
@@ -930,6 +945,11 @@ def link_place(trigger, cands):
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
         return None, best_score
+    if trigger.event_type == "movement" and trigger.head.lemma_.lower() in _ADVANCES:
+        # "advanced from A toward B": the advance is told by where it went
+        going = [c for _, c in scored if _goes_to(c, trigger)]
+        if going and _attach(_anchor(best.head))[0] == "from":
+            best = going[0]
     # a place that only says where another named one is ("the Zaria neighbourhood of Dala
     # Tsohuwa", "the X hospital in Y"): the event is at the named one
     named = qualified_name(best, cands)
