@@ -918,8 +918,10 @@ def _goes_to(cand, trigger):
     prep, attached = _attach(_anchor(cand.head))
     if attached is not None and attached.lower_ in _DIRECTIONS:
         attached = attached.head  # "advanced north ... to X"
-    return prep in _DIRECTIONAL and attached is not None and attached.i in (
-        trigger.token.i, trigger.head.i
+    return (
+        prep in _DIRECTIONAL
+        and attached is not None
+        and attached.i in (trigger.token.i, trigger.head.i)
     )
 
 
