@@ -996,6 +996,11 @@ def test_an_advance_is_told_by_where_it_went_a_withdrawal_by_where_it_left():
     assert place_text(text, one(text)) == "Lyman"
 
 
+def test_a_ship_named_after_a_city_is_not_where_it_was_hit():
+    text = "Missiles hit the landing ship Novocherkassk in Yalta on Tuesday."
+    assert place_text(text, one(text)) == "Yalta"
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

@@ -213,3 +213,8 @@ def test_a_country_before_a_town_word_is_where_not_whose(gaz, text, country, nam
 def test_a_bearing_in_lower_case_before_a_city_leaves_the_city_a_place(gaz, text, name):
     # the entity recogniser takes "west Mosul" for one name the gazetteer does not know
     assert name in places(text, gaz)
+
+
+def test_a_ship_named_after_a_city_is_no_place(gaz):
+    found = places("Missiles hit the landing ship Novocherkassk in Yalta on Tuesday.", gaz)
+    assert set(found) == {"Yalta"}

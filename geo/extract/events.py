@@ -42,7 +42,7 @@ from geo.extract.places import (
 )
 from geo.extract.temporal import Reference, find_dates
 from geo.gazetteer.place import COUNTRY_CODES
-from geo.geoparse.evidence import AGE_AFTER
+from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
 
@@ -153,6 +153,8 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             continue  # "the fast of Ramadan", "the F.B.I."
         if AGE_AFTER.match(text, ent.end_char):
             continue  # "X, 41, was shot": a person
+        if VESSEL_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char):
+            continue  # "the landing ship X": a ship
         if any(i in taken for i in range(ent.start, ent.end)) or all(
             i in demonyms or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
         ):

@@ -66,6 +66,12 @@ def person_names(spans, parse):
     return names
 
 
+#: A vessel's class right before a name: the name is the ship's ("the cruiser Moskva").
+VESSEL_BEFORE = re.compile(
+    r"\b(?:flagship|cruiser|frigate|corvette|submarine|warship|destroyer|tanker|vessel|ship|"
+    r"tugboat|tug|ferry|trawler|freighter|icebreaker)s?\s+[\"“'‘]?$",
+    re.IGNORECASE,
+)
 #: A person's age written after the name: "X, 41, was shot".
 AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
 
@@ -137,6 +143,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False
     if AGE_AFTER.match(text, span.end) and best.feature_code not in BIG_UNITS:
         return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
+    if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
+        return False  # "the flagship Moskva", "the landing ship Novocherkassk": a ship's name
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)
