@@ -541,7 +541,9 @@
       });
   };
 
-  Viewer.prototype.symbolFor = function (f) {
+  // (spare: symbols of the same type taken off the map by this draw, one of which a point
+  // event takes over instead of a new one)
+  Viewer.prototype.symbolFor = function (f, spare) {
     var p = f.properties || {}, t = this.types[p.event_type] || this.cfg.fallback;
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
     var faint = assumed(p), dim = faint.date || faint.place ? 0.45 : 1;
@@ -564,11 +566,15 @@
       return shape;
     }
     var hollow = this.drawnAs[prec] !== "point";
-    var marker = new CM.ShapeMarker([lat, lon], {
-      renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
-      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: (hollow ? 0.15 : 0.9) * dim,
-      opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null
-    });
+    var style = { color: hollow ? t.color : "#222", weight: hollow ? 2 : 1, fillColor: t.color,
+      fillOpacity: (hollow ? 0.15 : 0.9) * dim, opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null };
+    var marker = spare && spare.length ? spare.pop() : null;
+    if (marker) {
+      if (marker.getTooltip()) marker.unbindTooltip();  // closed if open: its event is gone
+      marker.setLatLng([lat, lon]).setStyle(style);
+    } else {
+      marker = new CM.ShapeMarker([lat, lon], L.extend({ renderer: r, shape: t.shape, radius: 6 }, style));
+    }
     marker.cmDim = dim;
     return marker;
   };
@@ -584,9 +590,15 @@
       if (!self.layers[p.event_type]) return;
       next[String(f.id || p.event_id)] = f;
     });
+    // the points taken off are kept aside by type: a new point of that type takes one over
+    // (moved and restyled in place: cheaper than a symbol removed and another added, which
+    // is most of a step's work when thousands of events come and go)
+    var spare = {};
     Object.keys(drawn).forEach(function (id) {
       if (!next[id] || next[id] !== self.features[id] && next[id].properties.updated_at !== self.features[id].properties.updated_at) {
-        self.layers[drawn[id].cmType].removeLayer(drawn[id]);
+        var old = drawn[id];
+        if (old instanceof CM.ShapeMarker) (spare[old.cmType] = spare[old.cmType] || []).push(old);
+        else self.layers[old.cmType].removeLayer(old);
         delete drawn[id];
       }
     });
@@ -594,21 +606,26 @@
     Object.keys(next).forEach(function (id) {
       var f = next[id], p = f.properties, group = self.layers[p.event_type];
       if (!drawn[id]) {
-        var layer = self.symbolFor(f);
+        var layer = self.symbolFor(f, spare[p.event_type]);
         // an event with no place (e.g. a statement) matches but has nothing to draw
         if (!layer) { delete next[id]; unplaced += 1; return; }
-        layer.cmType = p.event_type;
         layer.cmId = id;  // clicks and hovers reach the type's group (see Viewer)
         layer.cmFeature = f;
-        group.addLayer(layer);
-        // areas are drawn under every point (one canvas: draw order is hit-test order)
-        if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
-          if (self.map.hasLayer(group)) layer.bringToBack();
+        if (layer.cmType !== p.event_type) {  // a new symbol (a spare one is on the map)
+          layer.cmType = p.event_type;
+          group.addLayer(layer);
+          // areas are drawn under every point (one canvas: draw order is hit-test order)
+          if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
+            if (self.map.hasLayer(group)) layer.bringToBack();
+          }
         }
         drawn[id] = layer;
       }
       counts[p.event_type] += 1;
       shown += 1;
+    });
+    Object.keys(spare).forEach(function (type) {
+      spare[type].forEach(function (layer) { self.layers[type].removeLayer(layer); });
     });
     this.shareAreaFill(drawn, next);
     this.drawn = drawn;
@@ -635,8 +652,8 @@
   Viewer.prototype.hover = function (layer, latlng) {
     var self = this;
     if (!layer || layer.getTooltip() || !CM.tooltipContent) return;
-    var id = layer.cmId;
-    layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[id] || layer.cmFeature); },
+    // the event the symbol draws when the tooltip shows (a step may give it another)
+    layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[layer.cmId] || layer.cmFeature); },
       { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
     layer.openTooltip(latlng);
   };
