@@ -571,7 +571,11 @@
     var marker = spare && spare.length ? spare.pop() : null;
     if (marker) {
       if (marker.getTooltip()) marker.unbindTooltip();  // closed if open: its event is gone
-      marker.setLatLng([lat, lon]).setStyle(style);
+      // one redraw of it (setLatLng and setStyle would each redraw it, setStyle twice)
+      marker._latlng = L.latLng(lat, lon);
+      L.setOptions(marker, style);
+      r._updateDashArray(marker);
+      marker.redraw();
     } else {
       marker = new CM.ShapeMarker([lat, lon], L.extend({ renderer: r, shape: t.shape, radius: 6 }, style));
     }
