@@ -197,7 +197,8 @@
     }
     function fillList() {
       var key = viewer.renderCount + "/" + limit + "/" + (viewer.state.event || "");
-      var n = Object.keys(viewer.features || {}).length;
+      // the events drawn: each feature kept has a symbol (viewer.shown), not listed again
+      var n = typeof viewer.shown === "number" ? viewer.shown : Object.keys(viewer.features || {}).length;
       ui.tabs.events.textContent = "Events (" + CM.fmtInt(n) + ")";
       // sorted and drawn only while the list is open (not at every step of a closed panel)
       if (!open || tab !== "events" || key === listKey) return;
