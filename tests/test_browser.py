@@ -1087,3 +1087,63 @@ def test_a_step_after_an_incomplete_page_draws_the_window_loaded_ahead(browser, 
         assert moved["shown"] == 10 and moved["matched"] == len(inside)
     rec.assert_clean()
     rec.close()
+
+
+STEP_SYMBOLS = """() => { const v = ConflictMap.current, out = {};
+  for (const id of Object.keys(v.drawn)) {
+    const l = v.drawn[id];
+    if (!(l instanceof ConflictMap.ShapeMarker)) continue;
+    const f = v.features[id], fresh = v.symbolFor(f), o = l.options, q = fresh.options;
+    const at = l.getLatLng(), want = fresh.getLatLng();
+    l.fire('mouseover', {latlng: at}, true);  // as Leaflet delivers a hover: up to the group
+    const tip = l.getTooltip() && l.getTooltip().getElement();
+    out[id] = {stamp: L.stamp(l), type: l.cmType, id: l.cmId,
+      inGroup: v.layers[f.properties.event_type].hasLayer(l),
+      same: ['shape', 'color', 'weight', 'fillColor', 'fillOpacity', 'opacity', 'dashArray']
+        .every(k => o[k] === q[k]) && at.lat === want.lat && at.lng === want.lng,
+      tip: tip ? tip.innerText : null};
+    l.closeTooltip();
+  }
+  out.__leaves = Object.values(v.renderer._layers).length;
+  out.__drawn = Object.values(v.drawn)
+    .reduce((n, l) => n + (l.getLayers ? l.getLayers().length : 1), 0);
+  return out; }"""
+
+
+def test_a_step_moves_the_symbols_it_keeps_to_the_events_it_now_draws(rec, base_url, events):
+    """A step takes the points it no longer needs over for its new events (moved and
+    restyled, not made again): each then draws, names and opens its new event."""
+    page = _open(rec, base_url + "/map?start=2024-10-01&end=2024-10-21")
+    before = page.evaluate(STEP_SYMBOLS)  # binds a tooltip to every symbol, to be dropped
+    renders = viewer_state(page)["renders"]
+    page.locator(".cm-forward").click()
+    wait_drawn(page, renders + 1)
+    after = page.evaluate(STEP_SYMBOLS)
+    assert after.pop("__leaves") == after.pop("__drawn")  # nothing left over on the canvas
+    before.pop("__leaves"), before.pop("__drawn")
+    by_id = {e.event_id: e for e in events}
+    taken = {id_: s for id_, s in after.items() if id_ not in before
+             and s["stamp"] in {b["stamp"] for b in before.values()}}  # fmt: skip
+    assert taken, "no symbol was taken over: the step must replace some events"
+    for id_, s in after.items():
+        event = by_id[id_]
+        assert s["id"] == id_ and s["type"] == event.event_type and s["inGroup"]
+        assert s["same"], f"{id_} is drawn unlike a new symbol of its event"
+        assert s["tip"] is not None and event.summary in s["tip"]  # names the new event
+    # a click on a symbol taken over opens its new event (a real click where it is drawn)
+    for id_ in taken:
+        hit = page.evaluate(
+            """id => { const v = ConflictMap.current, l = v.drawn[id], ll = l.getLatLng();
+            if (v.hitsAt(ll, false).length !== 1) return null;
+            const p = v.map.latLngToContainerPoint(ll); return [p.x, p.y]; }""",
+            id_,
+        )
+        if hit is None:
+            continue  # another symbol is drawn there: the click would list both
+        area = page.locator(".leaflet-container").first.bounding_box()
+        page.mouse.click(area["x"] + hit[0], area["y"] + hit[1])
+        page.locator(f'.cm-popup[data-event-id="{id_}"]').wait_for(timeout=5000)
+        break
+    else:
+        pytest.fail("no symbol taken over stands alone to be clicked")
+    rec.assert_clean()

@@ -61,7 +61,8 @@ def _check_popups(page, events):
 HOVER_ALL = """() => { const v = ConflictMap.current, out = [];
   for (const id of Object.keys(v.drawn)) {
     const layer = v.drawn[id];
-    layer.fire('mouseover', {latlng: v.latlngOf(v.features[id])});
+    // as Leaflet delivers a mouse event: to the layer, then up to its type's group
+    layer.fire('mouseover', {latlng: v.latlngOf(v.features[id])}, true);
     const tip = layer.getTooltip();
     out.push(tip && tip.getElement() ? tip.getElement().innerText : null);
     layer.closeTooltip();

@@ -48,6 +48,22 @@
     };
   }
 
+  // the drawn symbol an event of the map comes from: the layer itself, or the one holding it
+  // (an area's GeoJSON layer holds its polygons)
+  function symbolOf(layer) {
+    for (var n = 0; layer && n < 4; n++) {
+      if (layer.cmId !== undefined) return layer;
+      var parents = layer._eventParents, up = null;
+      for (var k in parents) { up = parents[k]; break; }
+      layer = up;
+    }
+    return null;
+  }
+
+  // counts as the page writes them (one formatter: toLocaleString makes one at each call)
+  var numbers = window.Intl ? new Intl.NumberFormat("en") : null;
+  function fmtInt(n) { return numbers ? numbers.format(n) : String(n); }
+
   // a light diagonal hatch in one colour, for the areas of area-level events (never opaque)
   var hatches = {};
   function hatch(color) {
@@ -75,7 +91,7 @@
     this.layers = {};
     this.features = {};
     this.byId = {};
-    this.renderer = L.canvas({ padding: 0.3, tolerance: 3 });
+    this.renderer = new CM.EventCanvas({ padding: 0.3, tolerance: 3 });
     this.renderCount = 0;
     this.pending = 0;
     this.listeners = [];
@@ -84,7 +100,14 @@
     var self = this;
     cfg.types.forEach(function (t) {
       self.types[t.id] = t;
-      self.layers[t.id] = L.featureGroup().addTo(map);
+      var group = self.layers[t.id] = L.featureGroup().addTo(map);
+      // one listener per type, not two per symbol: a step adds and removes thousands of
+      // symbols, and each listener is an object made and collected again
+      group.on("click", function (e) {
+        var layer = symbolOf(e.layer);
+        if (layer) self.pick(layer.cmId, e.latlng);
+      });
+      group.on("mouseover", function (e) { self.hover(symbolOf(e.layer), e.latlng); });
     });
     // location precisions (geo.events.taxonomy): rank (0 = finest), how they are drawn
     // (point, near, area) and the radius drawn around the point of an area without outline
@@ -500,7 +523,7 @@
         var matched = slices ? merged.length : answers[0].matched;
         self.cache = { key: key, start: want.start, end: want.end, bbox: want.bbox, features: merged, complete: complete };
         self.timing = { fetch: performance.now() - t0, source: slices ? "slices" : ahead ? "prefetched" : "full" };
-        self.draw(merged, matched);
+        self.draw(merged, matched, true);  // emitted below, once pending is down
         self.prefetch(p);
         return null;
       })
@@ -518,20 +541,24 @@
       });
   };
 
-  Viewer.prototype.symbolFor = function (f) {
+  // (spare: symbols of the same type taken off the map by this draw, one of which a point
+  // event takes over instead of a new one)
+  Viewer.prototype.symbolFor = function (f, spare) {
     var p = f.properties || {}, t = this.types[p.event_type] || this.cfg.fallback;
     var g = f.geometry, prec = p.geo_precision || "exact", r = this.renderer;
     var faint = assumed(p), dim = faint.date || faint.place ? 0.45 : 1;
     // an area is an outline and a light hatch in its type's colour, never a fill: the outline
     // is one neutral colour whatever the type, so stacked areas do not change colour
-    var area = { renderer: r, cmArea: true, color: "#4a4a4a", weight: 1.2, opacity: 0.8 * dim,
-      fillColor: hatch(t.color), fillOpacity: AREA_FILL * dim, dashArray: "5 4" };
+    function area() {
+      return { renderer: r, cmArea: true, color: "#4a4a4a", weight: 1.2, opacity: 0.8 * dim,
+        fillColor: hatch(t.color), fillOpacity: AREA_FILL * dim, dashArray: "5 4" };
+    }
     var shape = null;
-    if (g && g.type !== "Point") shape = L.geoJSON(g, { style: area, renderer: r });
+    if (g && g.type !== "Point") shape = L.geoJSON(g, { style: area(), renderer: r });
     var lat = p.latitude, lon = p.longitude;
     if (g && g.type === "Point") { lon = g.coordinates[0]; lat = g.coordinates[1]; }
     if (!shape && (lat === null || lat === undefined || lon === null || lon === undefined)) return null;
-    if (!shape && this.area[prec]) shape = L.circle([lat, lon], L.extend({ radius: this.area[prec] }, area));
+    if (!shape && this.area[prec]) shape = L.circle([lat, lon], L.extend({ radius: this.area[prec] }, area()));
     if (shape) {
       shape.cmDim = dim;
       // events at one area share its fill (see draw): one key per place and precision
@@ -539,17 +566,26 @@
       return shape;
     }
     var hollow = this.drawnAs[prec] !== "point";
-    var marker = new CM.ShapeMarker([lat, lon], {
-      renderer: r, shape: t.shape, radius: 6, color: hollow ? t.color : "#222",
-      weight: hollow ? 2 : 1, fillColor: t.color, fillOpacity: (hollow ? 0.15 : 0.9) * dim,
-      opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null
-    });
+    var style = { color: hollow ? t.color : "#222", weight: hollow ? 2 : 1, fillColor: t.color,
+      fillOpacity: (hollow ? 0.15 : 0.9) * dim, opacity: dim, dashArray: hollow || dim < 1 ? "3 2" : null };
+    var marker = spare && spare.length ? spare.pop() : null;
+    if (marker) {
+      if (marker.getTooltip()) marker.unbindTooltip();  // closed if open: its event is gone
+      // one redraw of it (setLatLng and setStyle would each redraw it, setStyle twice)
+      marker._latlng = L.latLng(lat, lon);
+      L.setOptions(marker, style);
+      r._updateDashArray(marker);
+      marker.redraw();
+    } else {
+      marker = new CM.ShapeMarker([lat, lon], L.extend({ renderer: r, shape: t.shape, radius: 6 }, style));
+    }
     marker.cmDim = dim;
     return marker;
   };
 
   // draw the events of the view: keep the symbols already on the map, add and remove the rest
-  Viewer.prototype.draw = function (features, matched) {
+  // (quiet: the caller emits; a step of the slider tells the listeners once, not twice)
+  Viewer.prototype.draw = function (features, matched, quiet) {
     var self = this, counts = {}, next = {}, drawn = this.drawn || {};
     var t0 = performance.now();
     Object.keys(this.layers).forEach(function (k) { counts[k] = 0; });
@@ -558,9 +594,15 @@
       if (!self.layers[p.event_type]) return;
       next[String(f.id || p.event_id)] = f;
     });
+    // the points taken off are kept aside by type: a new point of that type takes one over
+    // (moved and restyled in place: cheaper than a symbol removed and another added, which
+    // is most of a step's work when thousands of events come and go)
+    var spare = {};
     Object.keys(drawn).forEach(function (id) {
       if (!next[id] || next[id] !== self.features[id] && next[id].properties.updated_at !== self.features[id].properties.updated_at) {
-        self.layers[drawn[id].cmType].removeLayer(drawn[id]);
+        var old = drawn[id];
+        if (old instanceof CM.ShapeMarker) (spare[old.cmType] = spare[old.cmType] || []).push(old);
+        else self.layers[old.cmType].removeLayer(old);
         delete drawn[id];
       }
     });
@@ -568,27 +610,26 @@
     Object.keys(next).forEach(function (id) {
       var f = next[id], p = f.properties, group = self.layers[p.event_type];
       if (!drawn[id]) {
-        var layer = self.symbolFor(f);
+        var layer = self.symbolFor(f, spare[p.event_type]);
         // an event with no place (e.g. a statement) matches but has nothing to draw
         if (!layer) { delete next[id]; unplaced += 1; return; }
-        layer.cmType = p.event_type;
-        layer.on("click", function (e) { self.pick(id, e.latlng); });
-        // a tooltip on hover, made when first needed (the text through textContent)
-        layer.on("mouseover", function (e) {
-          if (layer.getTooltip() || !CM.tooltipContent) return;
-          layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[id] || f); },
-            { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
-          layer.openTooltip(e.latlng);
-        });
-        group.addLayer(layer);
-        // areas are drawn under every point (one canvas: draw order is hit-test order)
-        if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
-          if (self.map.hasLayer(group)) layer.bringToBack();
+        layer.cmId = id;  // clicks and hovers reach the type's group (see Viewer)
+        layer.cmFeature = f;
+        if (layer.cmType !== p.event_type) {  // a new symbol (a spare one is on the map)
+          layer.cmType = p.event_type;
+          group.addLayer(layer);
+          // areas are drawn under every point (one canvas: draw order is hit-test order)
+          if ((f.geometry && f.geometry.type !== "Point") || layer instanceof L.Circle) {
+            if (self.map.hasLayer(group)) layer.bringToBack();
+          }
         }
         drawn[id] = layer;
       }
       counts[p.event_type] += 1;
       shown += 1;
+    });
+    Object.keys(spare).forEach(function (type) {
+      spare[type].forEach(function (layer) { self.layers[type].removeLayer(layer); });
     });
     this.shareAreaFill(drawn, next);
     this.drawn = drawn;
@@ -608,7 +649,17 @@
       this.select(this.state.event);
       this.restoring = false;
     }
-    this.emit();
+    if (!quiet) this.emit();
+  };
+
+  // a tooltip on hover, made when first needed (the text through textContent)
+  Viewer.prototype.hover = function (layer, latlng) {
+    var self = this;
+    if (!layer || layer.getTooltip() || !CM.tooltipContent) return;
+    // the event the symbol draws when the tooltip shows (a step may give it another)
+    layer.bindTooltip(function () { return CM.tooltipContent(self, self.features[layer.cmId] || layer.cmFeature); },
+      { sticky: true, direction: "top", className: "cm-tooltip", opacity: 0.95 });
+    layer.openTooltip(latlng);
   };
 
   // Events stacked on one area split its fill, so that ten events at an oblast do not paint
@@ -817,6 +868,7 @@
   CM.toDay = toDay;
   CM.fromDay = fromDay;
   CM.debounce = debounce;
+  CM.fmtInt = fmtInt;
   CM.readJson = function (id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;

@@ -467,11 +467,11 @@
     viewer.on(function () {
       var n = viewer.shown || 0, m = viewer.matched;
       var text = viewer.pending ? "Loading events…" :
-        (m !== null && m > n ? "Showing " + n.toLocaleString("en") + " of " + m.toLocaleString("en") +
+        (m !== null && m > n ? "Showing " + CM.fmtInt(n) + " of " + CM.fmtInt(m) +
           " matching events: zoom in or narrow the time window" :
-          viewer.more ? "Showing " + n.toLocaleString("en") +
+          viewer.more ? "Showing " + CM.fmtInt(n) +
           " of many more matching events: zoom in or narrow the time window" :
-          n.toLocaleString("en") + (n === 1 ? " event" : " events") + " in view");
+          CM.fmtInt(n) + (n === 1 ? " event" : " events") + " in view");
       if (!viewer.pending && viewer.unplaced) {
         text += " (" + viewer.unplaced + " more without a location: in the downloads)";
       }

@@ -26,7 +26,7 @@
       box.textContent = "";
       box.appendChild(el("h2", null, opts.title || "conflictmap"));
       var n = viewer.shown || 0, start = s.start || ext.start, end = s.end || ext.end;
-      var text = n.toLocaleString("en") + (n === 1 ? " event" : " events");
+      var text = CM.fmtInt(n) + (n === 1 ? " event" : " events");
       if (start) text += ", " + start + (end && end !== start ? " to " + end : "");
       box.appendChild(el("div", "cm-print-window", text));
       if (viewer.unplaced) {

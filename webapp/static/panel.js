@@ -197,8 +197,9 @@
     }
     function fillList() {
       var key = viewer.renderCount + "/" + limit + "/" + (viewer.state.event || "");
-      var n = Object.keys(viewer.features || {}).length;
-      ui.tabs.events.textContent = "Events (" + n.toLocaleString("en") + ")";
+      // the events drawn: each feature kept has a symbol (viewer.shown), not listed again
+      var n = typeof viewer.shown === "number" ? viewer.shown : Object.keys(viewer.features || {}).length;
+      ui.tabs.events.textContent = "Events (" + CM.fmtInt(n) + ")";
       // sorted and drawn only while the list is open (not at every step of a closed panel)
       if (!open || tab !== "events" || key === listKey) return;
       listKey = key;
@@ -241,7 +242,7 @@
       ui.events.appendChild(frag);
       if (list.length > limit) {
         var more = el("button", "cm-list-more", "Show " + Math.min(ROWS, list.length - limit) + " more of " +
-          (list.length - limit).toLocaleString("en"));
+          CM.fmtInt((list.length - limit)));
         more.type = "button";
         more.addEventListener("click", function (e) { L.DomEvent.stop(e); limit += ROWS; fillList(); });
         ui.events.appendChild(more);

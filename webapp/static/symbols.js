@@ -63,6 +63,34 @@
       this._fillStroke(this._ctx, layer);
     }
   });
+  // The events' canvas: Leaflet's, setting only the drawing state that changes from one
+  // symbol to the next (a redraw of a step sets it for thousands of symbols: the dash, cap,
+  // join and width mostly stay as they were)
+  CM.EventCanvas = L.Canvas.extend({
+    _draw: function () {
+      this._cmState = {};  // _draw saves and restores the context: what was set is gone
+      L.Canvas.prototype._draw.call(this);
+    },
+    _fillStroke: function (ctx, layer) {
+      var o = layer.options, st = this._cmState;
+      if (!st || !this._drawing) { L.Canvas.prototype._fillStroke.call(this, ctx, layer); return; }
+      if (o.fill) {
+        if (st.globalAlpha !== o.fillOpacity) ctx.globalAlpha = st.globalAlpha = o.fillOpacity;
+        if (st.fillStyle !== (o.fillColor || o.color)) ctx.fillStyle = st.fillStyle = o.fillColor || o.color;
+        ctx.fill(o.fillRule || "evenodd");
+      }
+      if (o.stroke && o.weight !== 0) {
+        var dash = o._dashArray ? String(o._dashArray) : "";
+        if (ctx.setLineDash && st.dash !== dash) { ctx.setLineDash(o._dashArray || []); st.dash = dash; }
+        if (st.globalAlpha !== o.opacity) ctx.globalAlpha = st.globalAlpha = o.opacity;
+        if (st.lineWidth !== o.weight) ctx.lineWidth = st.lineWidth = o.weight;
+        if (st.strokeStyle !== o.color) ctx.strokeStyle = st.strokeStyle = o.color;
+        if (st.lineCap !== o.lineCap) ctx.lineCap = st.lineCap = o.lineCap;
+        if (st.lineJoin !== o.lineJoin) ctx.lineJoin = st.lineJoin = o.lineJoin;
+        ctx.stroke();
+      }
+    }
+  });
   CM.ShapeMarker = L.CircleMarker.extend({
     options: { shape: "circle" },
     _updatePath: function () {
