@@ -98,3 +98,23 @@ def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
     assert "Dask dashboard: http://127.0.0.1:" in result.stderr
     assert f"Ingested {len(store.articles())} article(s)" in result.stdout
     assert len(store.articles()) == 4 and store.count() > 0
+
+
+@pytest.mark.slow
+def test_a_local_clusters_workers_do_not_profile_themselves():
+    """The workers of ``--workers N`` share the cores with the writing process: Dask's
+    statistical profiler (a stack sample every 10 ms) is off in them, and the ticks slower."""
+    from contextlib import ExitStack
+
+    import dask
+
+    with ExitStack() as stack:
+        client = distributed._client(stack, None, 1)
+        seen = client.run(
+            lambda: (
+                dask.config.get("distributed.worker.profile.enabled"),
+                dask.config.get("distributed.admin.tick.interval"),
+            )
+        )
+    assert list(seen.values()) == [(False, "200ms")]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's own

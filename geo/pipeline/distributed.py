@@ -47,6 +47,16 @@ __all__ = ["PARTITION_ARTICLES", "ingest_distributed", "process_partition"]
 PARTITION_ARTICLES = 25
 #: Partitions in flight per worker thread (more keeps workers busy while this process writes).
 IN_FLIGHT_PER_THREAD = 4
+#: Dask settings of a local cluster (``--workers N``), whose workers share the machine's cores
+#: with this process: no statistical profiler sampling the workers' stacks every 10 ms, the
+#: event loops' tick and the system monitor less often. On 2 cores an idle cluster of 2
+#: workers then costs about 36 ms of CPU a second instead of 65-87 (docs/EXTRACTION.md,
+#: "Speed"); the dashboard shows no profile and refreshes its resource plots each second.
+LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.admin.system-monitor.interval": "1s",
+}
 
 
 def process_partition(paths, today=None):
@@ -89,10 +99,13 @@ def _client(stack, scheduler, workers):
             return stack.enter_context(Client(scheduler, timeout=30))
         except (OSError, TimeoutError) as err:
             raise GeoError(f"cannot reach the Dask scheduler {scheduler!r}: {err}") from err
-    cluster = stack.enter_context(
-        LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                     dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING)
-    )  # fmt: skip
+    import dask
+
+    with dask.config.set(LOCAL_CONFIG):  # the workers' Nannies pass it on to them
+        cluster = stack.enter_context(
+            LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                         dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING)
+        )  # fmt: skip
     return stack.enter_context(Client(cluster))
 
 
