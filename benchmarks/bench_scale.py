@@ -17,7 +17,11 @@ Run: ``python benchmarks/bench_scale.py --postgres postgresql://user@127.0.0.1:5
   input order: the same events as one run).
 
 The load average is printed before each measure: on a machine shared with other work the
-figures move with it; run it when the machine is quiet and repeat.
+figures move with it; run it when the machine is quiet and repeat. On Linux with autogroup
+scheduling (``/proc/sys/kernel/sched_autogroup_enabled``), ``nice`` does not keep other
+sessions' jobs off the cores: run it in a session of its own whose autogroup has a low nice,
+``setsid sh -c 'echo -19 > /proc/self/autogroup; exec python benchmarks/bench_scale.py …'``
+(root; see docs/SCALING.md).
 """
 
 from __future__ import annotations

@@ -869,6 +869,112 @@ def test_a_city_naming_one_of_its_quarters_only_says_where_the_quarter_is(text):
     assert found.place is not None and found.place.name == "Zaria"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Gunmen killed 12 people in the Mali town of Tessit on Tuesday.", "Tessit"),
+        ("The Kenya village of Lodwar was bombed by an unidentified plane yesterday.", "Lodwar"),
+        ("Fighters shelled the southern Somali town of Baidoa.", "Baidoa"),
+    ],
+)
+def test_a_country_naming_the_kind_of_town_only_says_where_it_is(text, name):
+    found = one(text)
+    assert place_text(text, found) == name and found.place.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In Kitgum, north of Arua, rebels opened fire on a bus, killing four.", "Kitgum"),
+        ("Gunmen stormed Kapoeta, 15 km east of Torit, on Monday.", "Kapoeta"),
+    ],
+)
+def test_a_place_a_direction_is_measured_from_only_says_where_the_other_is(text, name):
+    found = one(text)
+    assert place_text(text, found) == name
+
+
+def test_an_explosion_with_no_other_cause_named_is_an_attack():
+    found = one("The explosion occurred at Herat airport on Sunday, police said.")
+    assert found.event_type == "attack" and found.place.name.startswith("Her")
+    # but not a boiler, fireworks or demining, and not when none is reported
+    assert events("A boiler explosion occurred at a hotel in Jalalabad on Sunday.") == []
+    assert events("The blast at a fireworks depot in Tianjin shook the port on Monday.") == []
+    assert events("A series of blasts heard in Izium on Tuesday came from demining work.") == []
+    assert events("No strikes or explosions were reported in Sumy oblast on Monday.") == []
+
+
+def test_people_carried_to_a_hospital_did_not_take_to_the_streets():
+    assert events("Wounded soldiers were taken to a hospital in Korosten.") == []
+    found = one("Thousands took to the streets of Ovruch on Sunday.")  # guard: still a protest
+    assert found.event_type == "protest"
+
+
+def test_a_participle_before_people_describes_them_and_reports_nothing():
+    # "captured soldiers": what they are, not a capture reported here
+    assert events("Officials met the families of captured soldiers in Ovruch.") == []
+
+
+def test_where_fire_was_launched_from_is_not_where_it_struck():
+    found = one("The missiles were launched from the Bryansk region, the air force said.")
+    assert found.place is None
+    found = one("Drones launched from Belarus struck Korosten overnight.")
+    assert (
+        place_text("Drones launched from Belarus struck Korosten overnight.", found) == "Korosten"
+    )
+
+
+def test_the_owner_of_a_fleet_is_no_place_of_the_attack():
+    text = "Drones hit a shipyard in Kerch in an attack on Russia's fleet."
+    found = one(text)
+    assert place_text(text, found) == "Kerch"
+
+
+def test_an_attack_on_a_country_told_with_the_town_it_hit_is_one_event_there():
+    text = (
+        "Russia launched one of its heaviest attacks on Ukraine on Friday, hitting a dam in Kaniv."
+    )
+    found = one(text)
+    assert place_text(text, found) == "Kaniv"
+
+
+def test_an_official_killed_in_a_town_is_no_source_in_it():
+    # "officials in X said" makes X a source; an official killed in X was killed there
+    text = "Gunmen killed a district official in Gitega on Monday."
+    found = one(text)
+    assert place_text(text, found) == "Gitega" and found.place is not None
+
+
+def test_the_streets_of_a_capital_are_in_it():
+    # "X and Y" after a capital usually lists governments; "the streets of X" are a place
+    text = "Police patrolled the streets of Windhoek and soldiers guarded the airport."
+    found = one(text)
+    assert place_text(text, found) == "Windhoek"
+
+
+def test_a_country_whose_town_is_named_after_of_gives_way_to_the_town():
+    # guard (passes before and after): "Chad's eastern town of X" is X
+    text = (
+        "The death toll from the suicide car bombing in Chad's eastern town of Abeche rose to 52."
+    )
+    assert {place_text(text, e) for e in events(text)} == {"Abeche"}
+
+
+def test_a_report_of_another_day_does_not_inherit_the_last_attacks_place():
+    text = (
+        "Overnight into Friday, drones struck Konotop, killing two. On Saturday the air "
+        "force said it had shot down 40 of 60 drones launched overnight."
+    )
+    first, second = events(text, published=date(2025, 4, 5))
+    assert place_text(text, first) == "Konotop"
+    assert second.place is None and second.place_span is None
+
+
+def test_a_demonym_before_a_town_word_is_no_place_of_its_own():
+    text = "A missile struck a residential neighbourhood in the central Ukrainian city of Konotop."
+    assert place_text(text, one(text)) == "Konotop"
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

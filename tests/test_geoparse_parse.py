@@ -174,3 +174,42 @@ def test_a_word_the_parse_reads_as_a_date_is_no_place(gaz):
     assert [m.text for m in geoparse(text, gazetteer=gaz)] == []
     text = "Drones struck Kramatorsk before dawn on Monday."
     assert [m.text for m in geoparse(text, gazetteer=gaz)] == ["Kramatorsk"]
+
+
+def test_a_people_or_a_faith_as_an_adjective_is_no_place(gaz):
+    # GeoNames knows a region by this word as an alternate name; here it says whose school
+    found = places("Police guarded a Jewish school in Antwerp after the threats.", gaz)
+    assert set(found) == {"Antwerp"}
+
+
+def test_an_adjective_naming_a_district_stays_a_place(gaz):
+    # guard: the parse may tag a district's name as an adjective of a people ("Kitgum
+    # district"); the unit word says it is a place (passes before and after the rule above)
+    found = places("In northern Kitgum district, local defence units patrol day and night.", gaz)
+    assert found["Kitgum"].place.feature_code == "ADM2"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "name"),
+    [
+        ("Gunmen killed 12 people in the Mali town of Tessit on Tuesday.", "Mali", "Tessit"),
+        ("The Kenya village of Lodwar was bombed by a plane yesterday.", "Kenya", "Lodwar"),
+    ],
+)
+def test_a_country_before_a_town_word_is_where_not_whose(gaz, text, country, name):
+    # "US airstrikes" says whose; "the Mali town of X" says where: no metonymy
+    found = places(text, gaz)
+    assert not is_metonymic(text, found[country])
+    assert name in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mortars hit a market in west Mosul on Friday.", "Mosul"),
+        ("Gunmen stormed a hotel in east Aden.", "Aden"),
+    ],
+)
+def test_a_bearing_in_lower_case_before_a_city_leaves_the_city_a_place(gaz, text, name):
+    # the entity recogniser takes "west Mosul" for one name the gazetteer does not know
+    assert name in places(text, gaz)

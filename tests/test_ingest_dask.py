@@ -100,21 +100,44 @@ def test_ingest_command_runs_on_a_local_cluster(runner, store, tmp_path):
     assert len(store.articles()) == 4 and store.count() > 0
 
 
-@pytest.mark.slow
-def test_a_local_clusters_workers_do_not_profile_themselves():
-    """The workers of ``--workers N`` share the cores with the writing process: Dask's
-    statistical profiler (a stack sample every 10 ms) is off in them, and the ticks slower."""
+def _settings():
+    import dask
+
+    return {k: dask.config.get(k) for k in distributed.QUIET_DASK}
+
+
+def test_the_local_cluster_samples_and_ticks_rarely_unless_configured(tmp_path):
+    """The client, scheduler, nannies and workers an ingestion starts use QUIET_DASK (Dask's
+    defaults cost the writing process CPU); a setting the user changed is kept."""
     from contextlib import ExitStack
 
     import dask
 
+    quiet = {k: v for k, (_, v) in distributed.QUIET_DASK.items()}
+    defaults = {k: d for k, (d, _) in distributed.QUIET_DASK.items()}
+    assert _settings() == defaults != quiet
     with ExitStack() as stack:
         client = distributed._client(stack, None, 1)
-        seen = client.run(
-            lambda: (
-                dask.config.get("distributed.worker.profile.enabled"),
-                dask.config.get("distributed.admin.tick.interval"),
-            )
-        )
-    assert list(seen.values()) == [(False, "200ms")]
-    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's own
+        assert _settings() == quiet
+        assert list(client.run(_settings).values()) == [quiet]
+        assert client.run_on_scheduler(_settings) == quiet
+    assert _settings() == defaults  # restored afterwards
+    tick = "distributed.admin.tick.interval"
+    with dask.config.set({tick: "100ms"}), ExitStack() as stack:
+        distributed._quiet_dask(stack)
+        assert _settings() == {**quiet, tick: "100ms"}
+
+
+@pytest.mark.slow
+def test_a_local_clusters_workers_do_not_profile_themselves():
+    """The workers of ``--workers N`` share the cores with the writing process: Dask's
+    statistical profiler (a stack sample every 10 ms) is off in them."""
+    from contextlib import ExitStack
+
+    import dask
+
+    key = "distributed.worker.profile.enabled"
+    with ExitStack() as stack:
+        client = distributed._client(stack, None, 1)
+        assert list(client.run(lambda: dask.config.get(key)).values()) == [False]
+    assert dask.config.get(key) is True  # this process's own, restored

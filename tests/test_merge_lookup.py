@@ -126,3 +126,30 @@ def test_query_facts_are_the_facts_of_the_stored_events(store, gaz):
     assert facts == expected and len(facts) >= 20
     assert any(f.has_geometry and f.latitude is None for f in facts)  # an area has no point
     assert any(f.latitude is not None and f.geonameid is None for f in facts)
+
+
+def _agree(stored, given):
+    return all(not x or not y or x == y for x, y in zip(stored, given, strict=True))
+
+
+def test_query_facts_by_actors_keeps_exactly_the_events_whose_actors_agree(store, gaz):
+    rng = random.Random(21)
+    places = _places(gaz)
+    events = []
+    for k in range(120):
+        event = _random_event(rng, places, k, article="a")
+        events.append(event.replace(actor2=rng.choice((None, "  ", "Russia", "Ukraine"))))
+    store.put_events(events)
+    q = EventQuery(bbox=(34.0, 50.5, 36.5, 52.5))
+    everything = list(store.query_facts(q))
+    for actors in (("Russia", None), (None, "Ukraine"), ("Wagner", "Russia"), ("  ", "  ")):
+        expected = [f for f in everything if _agree((f.actor1, f.actor2), actors)]
+        got = list(store.query_facts(q, actors=actors))
+        assert got == expected  # the same events, in the same order
+        assert 0 < len(got) < len(everything)
+    # no actor given: nothing to conflict with
+    assert list(store.query_facts(q, actors=(None, None))) == everything
+    # paged like query_facts without actors
+    page = EventQuery(bbox=q.bbox, limit=5, offset=3)
+    agree = [f for f in everything if f.actor1 in (None, "Russia")]
+    assert list(store.query_facts(page, actors=("Russia", None))) == agree[3:8]

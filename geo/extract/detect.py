@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from geo.extract import syntax
 from geo.extract.lexicon import (
     NONVIOLENT_CAUSES,
+    PLACE_NOUNS,
     REPORT_NOUNS,
     SPEECH_VERBS,
     Sense,
@@ -142,6 +143,8 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "active":  # "people took to the streets", not "the wounded were taken to"
+        return not any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
     if alt == "aimed":
         # "launched an offensive in the north, targeting the town of X": what the attack
         # was aimed at, told by a participle of the verb that launched it
@@ -227,6 +230,26 @@ def _verb_like(token):
     return token.pos_ in ("NOUN", "PROPN") and any(
         c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children
     )
+
+
+def _attributive(token):
+    """A participle before people (not counted) or a place, with no word of its own, in a
+    clause about something else ("hand over captured soldiers", "shelled X from the occupied
+    bank"): what they are, not a report; a headline that is only the phrase ("Wounded
+    soldiers in Sumy") still reports."""
+    return (
+        token.dep_ == "amod"
+        and token.i < token.head.i
+        and token.tag_ in ("VBN", "VBD", "JJ")
+        and not any(True for _ in token.children)
+        and token.head.dep_ != "ROOT"
+        and (
+            # "videos of two captured soldiers" still tells how many were captured
+            (syntax.is_people(token.head)
+             and not any(c.dep_ == "nummod" for c in token.head.children))
+            or token.head.lemma_.lower() in PLACE_NOUNS
+        )
+    )  # fmt: skip
 
 
 def _verbal_adjective(token):
@@ -348,9 +371,12 @@ def is_unreal(token) -> bool:
                 and (
                     i == 0
                     or (i <= 2 and all(t.dep_ in ("pobj", "pcomp", "prep") for t in chain[:i]))
+                    or (i == 1 and chain[0].dep_ == "conj" and token.pos_ == "NOUN")
                 )
             ):
-                return True  # "no casualties", "no reports of shelling" (not a clause beside)
+                # "no casualties", "no reports of shelling", "no strikes or explosions" (not
+                # a clause beside)
+                return True
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
             if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
                 if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
@@ -582,6 +608,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue  # "among the wounded", "the dead were buried": people, not an event
         if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in _CAMPAIGNS:
             continue  # "the offensive", "its incursion": a campaign, not a dated event
+        if _attributive(token):
+            continue  # "families of captured soldiers": a state of the soldiers, no report
         sense = _sense_of(token, ctx)
         if sense is None:
             continue

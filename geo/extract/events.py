@@ -31,6 +31,7 @@ from geo.extract.detect import (
 from geo.extract.places import (
     Candidate,
     chains,
+    contains,
     cue_candidates,
     datelines,
     is_location,
@@ -121,16 +122,22 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     calls them one ("Jabhat X members were killed") or their name ends in one.
     """
     per_sent: dict[int, list[Candidate]] = {}
-    taken = set()
+    taken, demonyms = set(), set()
 
     def skipped(start, end):
         return any(a <= start < b for a, b in skip)
 
     for m in mentions:
-        if m.role != "location" or skipped(m.start, m.end) or metonymic(m):
+        if skipped(m.start, m.end):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
+            continue
+        if m.role != "location" or metonymic(m):
+            # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
+            # X": a government or a people, and no place the gazetteer does not know
+            # (unless the recogniser's name goes on: "the Turkmen Mountains")
+            demonyms.update(range(span.start, span.end))
             continue
         taken.update(range(span.start, span.end))
         if namer is not None and namer.ends_name(span):
@@ -144,7 +151,9 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             continue
         if ent.root.lower_ in _NOT_PLACES or _INITIALS.fullmatch(ent.text):
             continue  # "the fast of Ramadan", "the F.B.I."
-        if any(i in taken for i in range(ent.start, ent.end)):
+        if any(i in taken for i in range(ent.start, ent.end)) or all(
+            i in demonyms or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
+        ):
             continue
         taken.update(range(ent.start, ent.end))
         per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
@@ -650,7 +659,7 @@ def _fold_sentence(found):
                 continue
             same_type = event.event_type == kept.event_type
             toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
-            if (same_type or toll) and _same_place(event, kept):
+            if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
         if target is None:
@@ -662,8 +671,25 @@ def _fold_sentence(found):
         elif kept.event_type == "casualties" and event.event_type == "attack":
             if kept.unreported == event.unreported:
                 kept, event = event, kept
-        out[target] = _absorb(kept, event)
+        folded = _absorb(kept, event)
+        if _nested(event, kept) and contains(kept.place, event.place):
+            # "attacks on the country's grid, hitting a plant in X": one attack, at X
+            folded = replace(folded, place=event.place, place_span=event.place_span,
+                             mention=event.mention, near=event.near, score=event.score)  # fmt: skip
+        out[target] = folded
     return out
+
+
+def _nested(a, b):
+    """Whether one event's place is a country containing the other's ("attacks on the
+    country's grid, hitting a plant in X"). A region and a town in it stay two reports
+    ("an assault in X region, targeting the town of Y"): the store merges them."""
+    if a.place is None or b.place is None:
+        return False
+    return any(
+        (outer.feature_code or "") in COUNTRY_CODES and contains(outer, inner)
+        for outer, inner in ((a.place, b.place), (b.place, a.place))
+    )
 
 
 def _absorb(kept, other):
@@ -694,6 +720,16 @@ def _absorb(kept, other):
     return replace(kept, **updates)
 
 
+def _other_day(event, prior):
+    """Whether an event states dates of its own, other than the prior event's: a new report
+    ("On Saturday the air force said it shot down 51 drones"), not a continuation."""
+    return (
+        event.date_basis == "stated"
+        and None not in (event.date_start, prior.date_start)
+        and event.date_start != prior.date_start  # ("overnight" after "on Saturday" goes on)
+    )
+
+
 def _continue(found, out, previous, sent_cands):
     """Link a sentence that names no place to the previous sentence's attack: a toll with
     no agent of its own is that attack's toll (its counts join it, its sentence joins the
@@ -718,7 +754,7 @@ def _continue(found, out, previous, sent_cands):
             kept.append(event)
         elif event.event_type == "casualties" and not event.actor1:
             out[prior_index] = prior = _absorb(prior, event)
-        elif event.event_type == prior.event_type:
+        elif event.event_type == prior.event_type and not _other_day(event, prior):
             kept.append(replace(event, place=prior.place, place_span=prior.place_span,
                                 place_basis="inherited", mention=prior.mention))  # fmt: skip
         else:

@@ -139,6 +139,7 @@ NONVIOLENT_CAUSES = frozenset(
     tornado landslide mudslide avalanche heatwave heat cold fire blaze disease illness virus
     outbreak epidemic pandemic cholera ebola covid malaria measles flu influenza infection
     cancer overdose drowning famine starvation hunger stampede lightning eruption tsunami
+    methane boiler firework fireworks deminer demining demine
     """.split()
 )
 #: Verbs that report what someone said ("officials said forces shelled X"). Each stage adds

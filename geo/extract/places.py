@@ -614,7 +614,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["country"] = 1.0
         elif code in ("ADM1", "RGN"):
             f["admin1"] = 1.0
-        if any(o.place is not None and o.place is not place and _contains(place, o.place)
+        if any(o.place is not None and o.place is not place and contains(place, o.place)
                for o in others):  # fmt: skip
             f["finer_exists"] = 1.0
     else:
@@ -678,10 +678,17 @@ def qualified_name(cand, cands, head=None):
         return at(head.head)
     if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
         # "Zaria's Sabon Gari district": the city only says where the named district is
-        named = at(head.head) or next(
-            (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
-            None,
-        )
+        named = (
+            at(head.head)
+            or next(
+                (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
+                None,
+            )
+            or next(
+                (at(o) for _, o in syntax.prep_objects(head.head, ("of",)) if at(o) is not None),
+                None,
+            )
+        )  # "X's northwestern city of Y"
         return named or _UNNAMED
     unit = head.head.head
     if head.dep_ == "pobj" and head.head.lower_ == "of" and unit.lower_ in _AREA_NOUNS:
@@ -694,11 +701,20 @@ def qualified_name(cand, cands, head=None):
         # larger ("the Zaria neighbourhood of Dala Tsohuwa")
         if named and not any(_larger(o, cand) for o in named):
             return named[0]
-    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+    if head.dep_ in ("compound", "amod", "nmod") and head.head.lower_ in _AREA_NOUNS:
         for o in others:
             if (o.head.dep_ == "pobj" and o.head.head.lower_ == "of"
                     and o.head.head.head == head.head and _larger(cand, o)):  # fmt: skip
                 return o  # "the Zaria neighbourhood of Dala Tsohuwa"
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+        # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
+        up = head.head.head
+        for _ in range(3):
+            if up.dep_ not in ("appos", "npadvmod", "amod", "advmod", "nummod", "compound"):
+                break
+            up = up.head
+            if at(up) is not None:
+                return at(up)
     if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
         holder = spanning(head.head.head)
@@ -724,9 +740,9 @@ def _larger(outer, inner) -> bool | None:
         return None if inner.place is None else False
     if inner.place is None:
         return True
-    if _contains(outer.place, inner.place):
+    if contains(outer.place, inner.place):
         return True
-    if _contains(inner.place, outer.place):
+    if contains(inner.place, outer.place):
         return False
     return outer.place.feature_class == "A" and inner.place.feature_class == "P" or None
 
@@ -787,7 +803,7 @@ def _qualifies(cand, last, text) -> bool:
         return False
     if cand.place.feature_class == "A" or cand.place.feature_code in ("RGN", "ADM1", "ADM2"):
         return True
-    if last.place is not None and _contains(cand.place, last.place):
+    if last.place is not None and contains(cand.place, last.place):
         return True
     return False
 
@@ -816,7 +832,7 @@ def features(cand, trigger, cands, groups=None) -> dict[str, float]:
     return own
 
 
-def _contains(outer, inner) -> bool:
+def contains(outer, inner) -> bool:
     """Return whether place ``outer`` contains place ``inner`` (by admin codes)."""
     if outer.geonameid == inner.geonameid:
         return False
@@ -851,6 +867,15 @@ def eligible(cand, trigger=None) -> bool:
     if (trigger is not None and trigger.event_type == "deployment"
             and _within_from(_anchor(cand.head))):  # fmt: skip
         return False  # "troops sent from X": they were deployed elsewhere
+    if trigger is not None and trigger.event_type == "attack":
+        prep, attached = _attach(_anchor(cand.head))
+        if (
+            prep == "from"
+            and attached is not None
+            and attached.i in (trigger.token.i, trigger.head.i)
+        ):
+            # "missiles launched from X", "shelled Y from X": where the fire came from
+            return False
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
         if origin is not None and (

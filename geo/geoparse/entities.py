@@ -55,7 +55,7 @@ _INSTITUTION_NOUNS = frozenset(
     troop involvement decision ministry relation tie statement response spokesman
     spokeswoman spokesperson president leader claim reaction intelligence ally policy
     position demand offer plan proposal stance strategy diplomat envoy delegation
-    negotiator junta embassy""".split()
+    negotiator junta embassy fleet navy brigade battalion regiment corps""".split()
 )
 # Campaigns a government wages: their possessor is who wages them ("Moscow's offensive",
 # "Tehran's campaign"), while a modifier says where ("the Kharkiv offensive").
@@ -81,12 +81,24 @@ class Entity:
     last: int
 
 
+#: Bearings written in lower case before a name ("west Kabul", "northern Gaza").
+_BEARINGS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest north-east north-west south-east south-west northeastern
+    northwestern southeastern southwestern north-eastern north-western south-eastern
+    south-western""".split()
+)
+
+
 def _trimmed(ent):
     """Return the entity's tokens without leading determiners and trailing possessives."""
     first, last = ent.start, ent.end
     doc = ent.doc
-    while first < last - 1 and doc[first].lower_ in ("the", "a", "an"):
-        first += 1
+    while first < last - 1 and (
+        doc[first].lower_ in ("the", "a", "an")
+        or (doc[first].text in _BEARINGS and doc[first + 1].text[:1].isupper())
+    ):
+        first += 1  # "the", and a bearing in lower case: "west Kabul" is a part of Kabul
     while last > first + 1 and (doc[last - 1].tag_ == "POS" or doc[last - 1].is_punct):
         last -= 1
     return first, last
@@ -264,6 +276,13 @@ class ParseView:
             prep = head.lower_
             if prep == "between":
                 return True
-            if prep in ("from", "in") and head.head.lemma_.lower() in _SOURCE_NOUNS:
-                return True
+            owner = head.head
+            if prep == "of" and owner.pos_ == "NOUN":
+                # "the president of X" stands for it, "the streets of X" are in it (and a
+                # person "of X" is from it: the parse does not say)
+                return owner.lemma_.lower() in _INSTITUTION_NOUNS
+            source = head.head
+            if prep in ("from", "in") and source.lemma_.lower() in _SOURCE_NOUNS:
+                # "officials in Kyiv said", not "gunmen killed an official in X"
+                return source.dep_ not in ("dobj", "nsubjpass")
         return None

@@ -131,6 +131,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
+    unit = span.area or (span.wording_end > span.end and not span.placeword)
+    if (span.label == "NORP" and _adjective(span, parse) and best.feature_class != "P"
+            and not (unit or best.feature_code in COUNTRY_CODES)):  # fmt: skip
+        # a people or a faith as an adjective ("a Jewish settlement"), not a unit's name
+        # ("in western X district") nor a town the small model tags so ("X market")
+        return False
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
     words = re.findall(r"[^\W\d_]+", span.text)
@@ -161,6 +167,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _adjective(span, parse):
+    """Return whether the parse tags every word of a name as an adjective."""
+    tokens = parse.tokens(span.start, span.end)
+    return len(tokens) > 0 and all(t.pos_ == "ADJ" for t in tokens)
 
 
 def _notable_town(place, in_doc):

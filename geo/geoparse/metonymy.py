@@ -46,8 +46,17 @@ def _can_stand_for_a_government(place):
     )
 
 
+#: Nouns of settlements and areas: a country before one says where it is ("the Chad town
+#: of X", "the Iraq border"), not whose it is.
+_WHERE_NOUNS = frozenset(
+    """town city village settlement hamlet capital port region province district state
+    governorate county area border frontier coast countryside desert outskirts side""".split()
+)
+
+
 def _modifies_noun(parse, mention):
-    """Return whether a name modifies a noun after it ("US airstrikes")."""
+    """Return whether a name modifies a noun after it ("US airstrikes"), not a noun of a
+    settlement or an area ("the Mali town of X")."""
     tokens = parse.tokens(mention.start, mention.end)
     if not len(tokens):
         return False
@@ -58,6 +67,7 @@ def _modifies_noun(parse, mention):
         and head.i > last.i
         and head.pos_ in ("NOUN", "PROPN")
         and head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG")
+        and head.lemma_.lower() not in _WHERE_NOUNS
     )
 
 
@@ -80,8 +90,10 @@ def decide_metonymy(text, mention, parse=None):
     if not _can_stand_for_a_government(place):
         return False
     before = text[max(0, mention.start - 60) : mention.start]
-    if _SOURCE_CUES.search(before) or _BETWEEN.search(before):
+    if _BETWEEN.search(before):
         return True
+    if parse is None and _SOURCE_CUES.search(before):
+        return True  # "officials in Kyiv" (with a parse, the parse says what "in" hangs on)
     if parse is not None and place.feature_code in COUNTRY_CODES:
         if _modifies_noun(parse, mention):
             return True  # "US airstrikes", "UK aircraft": whose, not where

@@ -47,15 +47,20 @@ __all__ = ["PARTITION_ARTICLES", "ingest_distributed", "process_partition"]
 PARTITION_ARTICLES = 25
 #: Partitions in flight per worker thread (more keeps workers busy while this process writes).
 IN_FLIGHT_PER_THREAD = 4
-#: Dask settings of a local cluster (``--workers N``), whose workers share the machine's cores
-#: with this process: no statistical profiler sampling the workers' stacks every 10 ms, the
-#: event loops' tick and the system monitor less often. On 2 cores an idle cluster of 2
-#: workers then costs about 36 ms of CPU a second instead of 65-87 (docs/EXTRACTION.md,
-#: "Speed"); the dashboard shows no profile and refreshes its resource plots each second.
-LOCAL_CONFIG = {
-    "distributed.worker.profile.enabled": False,
-    "distributed.admin.tick.interval": "200ms",
-    "distributed.admin.system-monitor.interval": "1s",
+#: Dask settings of what an ingestion starts, used where the setting has Dask's default
+#: (``{key: (default, ours)}``). This process runs the client, and with ``--workers`` the
+#: scheduler and the workers' nannies, beside the writer, on cores the workers need: their
+#: event loops wake every tick (20 ms) only to notice when they were blocked, each server
+#: samples the machine's CPU and memory (500 ms) and each nanny the worker's memory
+#: (100 ms, to restart a worker over its memory limit). An idle local cluster of 2 workers
+#: cost this process 28-35 ms of CPU per second so, 9-11 ms with these. The workers' own
+#: statistical profiler (a sample of the running thread's stack every 10 ms, taken in the
+#: worker's Python while it parses) is off: the dashboard shows no profile.
+QUIET_DASK = {
+    "distributed.worker.profile.enabled": (True, False),
+    "distributed.admin.tick.interval": ("20ms", "500ms"),
+    "distributed.admin.system-monitor.interval": ("500ms", "2s"),
+    "distributed.worker.memory.monitor-interval": ("100ms", "1s"),
 }
 
 
@@ -86,6 +91,15 @@ class _Preload(WorkerPlugin):
         nlp.load()
 
 
+def _quiet_dask(stack):
+    """Use ``QUIET_DASK`` for what this ingestion starts, where the settings are Dask's."""
+    import dask
+
+    get = dask.config.get
+    ours = {k: v for k, (default, v) in QUIET_DASK.items() if get(k, default) == default}
+    stack.enter_context(dask.config.set(ours))
+
+
 def _client(stack, scheduler, workers):
     try:
         from distributed import Client, LocalCluster
@@ -94,18 +108,16 @@ def _client(stack, scheduler, workers):
             "ingestion on Dask needs dask and distributed; install conflictmap with the "
             "'dask' extra (pip install 'conflictmap[dask]')"
         ) from err
+    _quiet_dask(stack)  # the client's, and a local cluster's scheduler, nannies and workers'
     if scheduler:
         try:
             return stack.enter_context(Client(scheduler, timeout=30))
         except (OSError, TimeoutError) as err:
             raise GeoError(f"cannot reach the Dask scheduler {scheduler!r}: {err}") from err
-    import dask
-
-    with dask.config.set(LOCAL_CONFIG):  # the workers' Nannies pass it on to them
-        cluster = stack.enter_context(
-            LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                         dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING)
-        )  # fmt: skip
+    cluster = stack.enter_context(
+        LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                     dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING)
+    )  # fmt: skip
     return stack.enter_context(Client(cluster))
 
 

@@ -283,7 +283,10 @@ def _store_match(store, event, gaz):
         return None  # an event with no place never joins another article's event
     start, end = match_window(event)
     query = EventQuery(types=(event.event_type,), start=start, end=end, bbox=_bbox(event))
-    ids = tuple(f.event_id for f in store.query_facts(query) if may_be_compatible(f, event, gaz))
+    # other actors rule most candidates out (a place's deployments reach every later report):
+    # the database drops them before they become rows here
+    facts = store.query_facts(query, actors=(event.actor1, event.actor2))
+    ids = tuple(f.event_id for f in facts if may_be_compatible(f, event, gaz))
     if not ids:
         return None
     best, best_key = None, None

@@ -173,6 +173,24 @@ class EventFacts:
         )  # fmt: skip
 
 
+def actors_agree(facts, actors) -> bool:
+    """Return whether ``facts``' actors do not conflict with ``actors`` ``(actor1, actor2)``:
+    for each, one of the two is empty or they are equal (``query_facts(actors=…)``)."""
+    pairs = zip((facts.actor1, facts.actor2), actors, strict=True)
+    return all(not x or not y or x == y for x, y in pairs)
+
+
+def actors_sql(actors, mark):
+    """Return ``(sql, params)``: the condition over ``events e`` of ``actors_agree``
+    (``mark``: the driver's parameter mark), or ``("", [])`` when no actor is given."""
+    clauses, params = [], []
+    for column, value in zip(("e.actor1", "e.actor2"), actors or (None, None), strict=True):
+        if value:
+            clauses.append(f" AND ({column} IS NULL OR {column} = '' OR {column} = {mark})")
+            params.append(value)
+    return "".join(clauses), params
+
+
 #: What a backend may declare in ``EventStore.capabilities``, and what each means.
 CAPABILITIES = {
     "features": "query_features reads stored Feature texts (no decoding of events)",
@@ -281,10 +299,21 @@ class EventStore(abc.ABC):
         for event in self.query(q):
             yield json.dumps(event.to_feature(), ensure_ascii=False, separators=_COMPACT)
 
-    def query_facts(self, q: EventQuery = EventQuery()) -> Iterator[EventFacts]:
+    def query_facts(
+        self, q: EventQuery = EventQuery(), *, actors: tuple | None = None
+    ) -> Iterator[EventFacts]:
         """Yield, like ``query``, each matching event's :class:`EventFacts` (what its index
-        row holds). Backends read them without decoding the events; this default decodes."""
-        return map(EventFacts.of, self.query(q))
+        row holds). Backends read them without decoding the events; this default decodes.
+
+        ``actors`` ``(actor1, actor2)``, either None: only the events whose actors do not
+        conflict with them, i.e. whose ``actor1`` is empty or equals the given ``actor1``
+        (when one is given), likewise ``actor2`` (``geo.events.merge.compatible``'s actor
+        rule, tested by the database so that merging reads fewer rows).
+        """
+        facts = map(EventFacts.of, self.query(q))
+        if actors is None:
+            return facts
+        return (f for f in facts if actors_agree(f, actors))
 
     def query_fields(self, q: EventQuery = EventQuery()) -> Iterator[dict]:
         """Yield, like ``query``, each matching event's fields as ``event.to_dict()`` has them.

@@ -34,9 +34,15 @@ from geo.exc import (
     StoreError,
     ValidationError,
 )
-from geo.store.base import EventFacts, EventQuery, EventStore, PutResult
+from geo.store.base import EventFacts, EventQuery, EventStore, PutResult, actors_sql
 from geo.store.postgis import frontlines, schema
-from geo.store.postgis.query import counted_page, pages_by_place, select_page, where_clause
+from geo.store.postgis.query import (
+    _ORDER,
+    counted_page,
+    pages_by_place,
+    select_page,
+    where_clause,
+)
 from geo.store.postgis.rows import insert_events, update_event
 from geo.store.sqlite.rows import load_event, same_event
 
@@ -345,12 +351,23 @@ class PostGISStore(EventStore):
         """
         return self._fetch("e.feature", q, _first)
 
-    def query_facts(self, q=_ALL):
+    def query_facts(self, q=_ALL, *, actors=None):
         """Yield, like ``query``, each matching event's ``EventFacts``, read from its row's
         columns (no event text is read or decoded). A point given as the event's own
-        geometry counts as its point here (more candidates for merging, never fewer)."""
+        geometry counts as its point here (more candidates for merging, never fewer). With
+        ``actors``, only the events whose actors agree (``EventStore.query_facts``), tested
+        by PostgreSQL."""
         self._check_page(q)  # (never the counted bbox page: it reads one column)
-        sql, params = select_page(_FACTS, q)
+        agree, more = actors_sql(actors, "%s")
+        if agree:
+            where, params = where_clause(q)
+            sql = f"SELECT {_FACTS} FROM events e WHERE {where}{agree}{_ORDER}"
+            params = [*params, *more]
+            if q.limit is not None or q.offset:
+                sql += " LIMIT %s OFFSET %s"
+                params += [q.limit, q.offset]
+        else:
+            sql, params = select_page(_FACTS, q)
         small = q.limit is not None and q.limit <= _PAGE
         return self._stream(sql, params, _facts_of, small=small, timeout=q.timeout)
 

@@ -23,7 +23,7 @@ from geo.events.model import Event, utcnow_iso
 from geo.events.protection import keep_edits, merge_allowed
 from geo.events.taxonomy import EVENT_TYPES
 from geo.exc import NotFoundError, StoreError, ValidationError
-from geo.store.base import EventFacts, EventQuery, EventStore, as_tuple
+from geo.store.base import EventFacts, EventQuery, EventStore, actors_sql, as_tuple
 from geo.store.sqlite import counts, frontlines, health, schema
 from geo.store.sqlite.deadline import PROGRESS_STEPS, Deadline
 from geo.store.sqlite.rows import (
@@ -463,9 +463,10 @@ class SQLiteStore(EventStore):
         """
         return self._checked_stream(q, _fields_of)
 
-    def query_facts(self, q=_ALL):
+    def query_facts(self, q=_ALL, *, actors=None):
         """Yield, like ``query``, each matching event's ``EventFacts``, read from its
-        ``events`` row alone (no document is read or decoded).
+        ``events`` row alone (no document is read or decoded); with ``actors``, only those
+        whose actors agree (``EventStore.query_facts``), tested by SQLite.
 
         Raises
         ------
@@ -474,7 +475,9 @@ class SQLiteStore(EventStore):
         """
         self._check_page(q)
         where, params = schema.where_clause(q, fts=self.fts)
-        sql = f"SELECT {_FACTS} FROM events e WHERE {where} {_ORDER}"
+        agree, more = actors_sql(actors, "?")
+        sql = f"SELECT {_FACTS} FROM events e WHERE {where}{agree} {_ORDER}"
+        params = [*params, *more]
         if q.limit is not None or q.offset:
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if q.limit is None else q.limit, q.offset]
