@@ -1163,3 +1163,28 @@ def test_the_farms_or_hills_of_an_unknown_place_name_it():
 def test_a_place_name_ending_an_armed_groups_name_is_no_place():
     text = "Fighters of Jabhat Fateh Al-Sham shelled an army post on Tuesday."
     assert place_text(text, one(text)) is None
+
+
+def test_token_offsets_are_those_of_the_tokens():
+    from geo.common import nlp
+    from geo.extract import syntax
+
+    doc = nlp.parse("KYIV, Ukraine (AP) — Russian forces shelled Kupiansk.\n\nTwo people died.")
+    assert syntax.token_starts(doc) == [t.idx for t in doc]
+    assert syntax.token_starts(doc) is syntax.token_starts(doc)  # computed once per document
+
+
+def test_the_groups_named_in_a_document_are_the_same_whatever_the_order_of_asking():
+    from geo.common import nlp
+    from geo.extract.actors import ActorNamer
+
+    doc = nlp.parse(
+        "Fighters of the Rapid Support Forces attacked El Fasher on Monday, and the "
+        "Izz al-Din al-Qassam Brigades said the RSF had lost 20 men."
+    )
+    namer = ActorNamer(doc, {})
+    forward = [namer.named(t) for t in doc]
+    backward = [namer.named(t) for t in reversed(doc)][::-1]
+    fresh = [ActorNamer(doc, {}).named(doc[t.i]) for t in doc]
+    assert forward == backward == fresh
+    assert {"Rapid Support Forces", "Hamas"} <= set(forward)

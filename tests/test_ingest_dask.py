@@ -126,3 +126,18 @@ def test_the_local_cluster_samples_and_ticks_rarely_unless_configured(tmp_path):
     with dask.config.set({tick: "100ms"}), ExitStack() as stack:
         distributed._quiet_dask(stack)
         assert _settings() == {**quiet, tick: "100ms"}
+
+
+@pytest.mark.slow
+def test_a_local_clusters_workers_do_not_profile_themselves():
+    """The workers of ``--workers N`` share the cores with the writing process: Dask's
+    statistical profiler (a stack sample every 10 ms) is off in them."""
+    from contextlib import ExitStack
+
+    import dask
+
+    key = "distributed.worker.profile.enabled"
+    with ExitStack() as stack:
+        client = distributed._client(stack, None, 1)
+        assert list(client.run(lambda: dask.config.get(key)).values()) == [False]
+    assert dask.config.get(key) is True  # this process's own, restored

@@ -96,6 +96,12 @@ def aliases() -> dict[str, str]:
     return out
 
 
+@cache
+def _longest_alias() -> int:
+    """Return the number of words of the longest alias."""
+    return max((len(k.split()) for k in aliases()), default=0)
+
+
 class ActorNamer:
     """Name the actors of one document's noun phrases.
 
@@ -113,7 +119,9 @@ class ActorNamer:
         self.countries = countries
         self.skip = skip
         self._aliases = aliases()
-        self._longest = max((len(k.split()) for k in self._aliases), default=0)
+        self._longest = _longest_alias()
+        self._named: dict[int, str | None] = {}  # token index -> named(token)
+        self._entity_of: dict[int, tuple[int, int]] | None = None  # token index -> entity
 
     # -- named groups ---------------------------------------------------------------------
     def ends_name(self, span) -> bool:
@@ -125,7 +133,24 @@ class ActorNamer:
         return False
 
     def named(self, token):
-        """Return the canonical name of a listed group named at ``token``'s phrase, or None."""
+        """Return the canonical name of a listed group named at ``token``'s phrase, or None.
+
+        Worked out once per token of the document (extraction asks again and again)."""
+        if token.doc is not self.doc:
+            return self._name_group(token)
+        if token.i not in self._named:
+            self._named[token.i] = self._name_group(token)
+        return self._named[token.i]
+
+    def _entity_bounds(self, token):
+        """Return ``(start, end)`` of the entity holding ``token`` (entities do not overlap)."""
+        if self._entity_of is None:
+            self._entity_of = {
+                i: (ent.start, ent.end) for ent in self.doc.ents for i in range(ent.start, ent.end)
+            }
+        return self._entity_of.get(token.i)
+
+    def _name_group(self, token):
         if not self._aliases:
             return None
         left, right = token.i, token.i + 1
@@ -139,9 +164,13 @@ class ActorNamer:
             if child.dep_ in ("appos",) or (child.dep_ == "prep" and child.lower_ == "of"):
                 right = max(right, child.right_edge.i + 1)
         if token.ent_iob_ != "O" and token.ent_type_:
-            for ent in token.doc.ents:
-                if ent.start <= token.i < ent.end:
-                    left, right = min(left, ent.start), max(right, ent.end)
+            bounds = (
+                self._entity_bounds(token) if token.doc is self.doc else next(
+                    ((e.start, e.end) for e in token.doc.ents if e.start <= token.i < e.end),
+                    None)
+            )  # fmt: skip
+            if bounds is not None:
+                left, right = min(left, bounds[0]), max(right, bounds[1])
         words = self.doc[left:right]
         # the longest listed name inside the phrase
         for size in range(min(self._longest, len(words)), 0, -1):

@@ -10,6 +10,7 @@ attack) into one ``EventMention``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -163,9 +164,10 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
             Candidate(ent.start_char, ent.end_char, ent.root)
         )
-    for token in doc:
-        if skipped(token.idx, token.idx + len(token)):
-            taken.add(token.i)
+    if skip:  # the tokens that start inside a skipped span
+        starts = syntax.token_starts(doc)
+        for a, b in skip:
+            taken.update(range(bisect_left(starts, a), bisect_left(starts, b)))
     for token, m in _anaphoric_places(doc, mentions, taken, skipped):
         taken.add(token.i)
         per_sent.setdefault(syntax.sentence_of(token).start, []).append(
@@ -203,17 +205,17 @@ def _anaphoric_places(doc, mentions, taken, skipped):
     if not named:
         return
     # not a region that only says where the place before it is ("X in the Y region")
-    text = doc.text
+    text = syntax.text_of(doc)
     areas = [m for k, m in enumerate(named)
              if not (k and _QUALIFIER_GAP.fullmatch(text[named[k - 1].end : m.start]))]  # fmt: skip
     for token in doc:
-        if token.i in taken or skipped(token.idx, token.idx):
-            continue
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
         elif token.lower_ == "area":
             pool = areas  # "in the area": the last place named, a town or a region
         else:
+            continue
+        if token.i in taken or skipped(token.idx, token.idx):
             continue
         if token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS:
             continue

@@ -21,6 +21,7 @@ from geo.extract.lexicon import (
 __all__ = [
     "agent",
     "sentence_of",
+    "token_starts",
     "text_of",
     "clause_head",
     "conjuncts",
@@ -54,6 +55,14 @@ def text_of(doc) -> str:
     if text is None:
         text = doc.user_data["conflictmap_text"] = doc.text
     return text
+
+
+def token_starts(doc) -> list[int]:
+    """Return the character offset of each token of ``doc``, in order (computed once)."""
+    starts = doc.user_data.get("conflictmap_token_starts")
+    if starts is None:
+        starts = doc.user_data["conflictmap_token_starts"] = doc.to_array("IDX").tolist()
+    return starts
 
 
 def sentence_of(token):
