@@ -3,6 +3,8 @@
 ``store`` is each backend in turn (conftest); the copy goes to the other one and back.
 """
 
+import time
+
 import pytest
 from click.testing import CliRunner
 
@@ -103,6 +105,22 @@ def _new_schema(request):
     with psycopg.connect(request.getfixturevalue("pg_server"), autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {name}")
     return f"{name},public"
+
+
+def test_a_deletion_after_the_last_event_write_keeps_its_time_in_the_copy(
+    store, tmp_path, request
+):
+    # the copy holds a deleted event only as its deletion record: its time is data's time
+    store.put_events([ev("e00001"), ev("e00002")])
+    time.sleep(1.1)  # timestamps have whole seconds: the deletion comes a second later
+    store.delete_event("e00002", reason="duplicate", by="analyst")
+    other = other_store(store, tmp_path, request, name="deleted")
+    try:
+        copy_store(store, other)
+        assert other.data_as_of() == store.data_as_of()
+        assert other.data_as_of() == store.deletions()[0]["deleted_at"]
+    finally:
+        other.close()
 
 
 def test_an_interrupted_copy_resumes_without_writing_twice(store, tmp_path, request):

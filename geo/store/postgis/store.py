@@ -776,12 +776,14 @@ class PostGISStore(EventStore):
     def data_as_of(self):
         """Return the ISO timestamp of the last write of events or articles, or None.
 
-        Read from the indexed ``updated_at`` columns rather than kept in one row, which every
-        concurrent writer would otherwise have to update.
+        Read from the indexed ``updated_at`` columns (and the deletions' times: a copied
+        store holds a deleted event only as its deletion record) rather than kept in one
+        row, which every concurrent writer would otherwise have to update.
         """
         return self._read(
             "SELECT greatest((SELECT max(updated_at) FROM events), "
-            "(SELECT max(updated_at) FROM articles))",
+            "(SELECT max(updated_at) FROM articles), "
+            '(SELECT max(deleted_at) COLLATE "C" FROM deletions))',
             one=True,
         )[0]
 

@@ -117,4 +117,6 @@ def _stamp(kind, record):
         return record["event"].updated_at
     if kind == "articles":
         return record["updated_at"]
+    if kind == "deletions":
+        return record["deleted_at"]  # a deletion is a write of an event (data_as_of)
     return None
