@@ -107,9 +107,7 @@ def _new_schema(request):
     return f"{name},public"
 
 
-def test_a_deletion_after_the_last_event_write_keeps_its_time_in_the_copy(
-    store, tmp_path, request
-):
+def test_a_deletion_after_the_last_event_write_keeps_its_time_in_the_copy(store, tmp_path, request):
     # the copy holds a deleted event only as its deletion record: its time is data's time
     store.put_events([ev("e00001"), ev("e00002")])
     time.sleep(1.1)  # timestamps have whole seconds: the deletion comes a second later
