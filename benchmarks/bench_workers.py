@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -49,19 +48,11 @@ def _load():
 
 
 def write_synthetic(folder, n, words):
-    """Write ``n`` synthetic articles (and their .yaml) into ``folder``; return their paths."""
-    from bench_ingest import make_article
+    """Write ``n`` synthetic articles (and their .yaml) into ``folder``; return their paths
+    (``bench_scale``'s articles, the same on every call)."""
+    from bench_scale import write_articles
 
-    rng, out = random.Random(1), []
-    for i in range(n):
-        published = date(2024, 1, 1) + timedelta(days=i % 600)
-        path = folder / f"a{i:05d}.txt"
-        path.write_text(make_article(rng, words, published), "utf-8")
-        path.with_suffix(".yaml").write_text(
-            f"publisher: Desk {i % 7}\npublished_at: {published.isoformat()}\n", "utf-8"
-        )
-        out.append(path)
-    return out
+    return write_articles(folder, n, words)
 
 
 def write_real(folder, n, words, files):
