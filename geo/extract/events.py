@@ -123,7 +123,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     calls them one ("Jabhat X members were killed") or their name ends in one.
     """
     per_sent: dict[int, list[Candidate]] = {}
-    taken, demonyms = set(), set()
+    taken, not_places = set(), set()
 
     def skipped(start, end):
         return any(a <= start < b for a, b in skip)
@@ -138,7 +138,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
             # X": a government or a people, and no place the gazetteer does not know
             # (unless the recogniser's name goes on: "the Turkmen Mountains")
-            demonyms.update(range(span.start, span.end))
+            not_places.update(range(span.start, span.end))
             continue
         taken.update(range(span.start, span.end))
         if namer is not None and namer.ends_name(span):
@@ -157,7 +157,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         if VESSEL_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char):
             continue  # "the landing ship X": a ship
         if any(i in taken for i in range(ent.start, ent.end)) or all(
-            i in demonyms or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
+            i in not_places or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
         ):
             continue
         taken.update(range(ent.start, ent.end))
