@@ -1001,6 +1001,20 @@ def test_a_ship_named_after_a_city_is_not_where_it_was_hit():
     assert place_text(text, one(text)) == "Yalta"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Russia pulled out of the grain deal in July.", "Moscow withdrew from the treaty on Friday."],
+)
+def test_leaving_an_agreement_moves_no_troops(text):
+    assert events(text) == []
+
+
+def test_troops_pulling_out_of_a_town_still_move():
+    # guard (passes before and after): the agreement rule leaves withdrawals from places
+    text = "Russian troops pulled out of Kherson city on Friday."
+    assert one(text).event_type == "movement"
+
+
 def test_a_country_around_an_unknown_town_lends_it_its_coordinates():
     text = "A bomb exploded at a cattle market in Goz Tanjour in eastern Chad, killing three."
     found = one(text)

@@ -232,6 +232,30 @@ def _verb_like(token):
     )
 
 
+#: What a state withdraws from without moving troops: "pulled out of the deal".
+_AGREEMENTS = frozenset(
+    """deal agreement treaty accord pact talks negotiation initiative programme program
+    ceasefire truce arrangement framework convention coalition alliance membership court
+    council organisation organization mission election race""".split()
+)
+
+
+def _leaves_an_agreement(token):
+    """A withdrawal whose object or "from"/"out of" object is an agreement or a body."""
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(s.event_type == "movement" for s in senses().get((lemma_of(token), "VERB"), ())):
+        return False
+    objs = [o for _, o in syntax.prep_objects(token, ("from", "of", "out of"))]
+    obj = syntax.direct_object(token)
+    if obj is not None:
+        objs.append(obj)
+    for child in token.children:  # "pulled out of X": "of" hangs on the particle
+        if child.dep_ in ("prt", "advmod", "prep") and child.lower_ == "out":
+            objs.extend(o for _, o in syntax.prep_objects(child, ("of",)))
+    return any(o.lemma_.lower() in _AGREEMENTS for o in objs)
+
+
 def _attributive(token):
     """A participle before people (not counted) or a place, with no word of its own, in a
     clause about something else ("hand over captured soldiers", "shelled X from the occupied
@@ -610,6 +634,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             continue  # "the offensive", "its incursion": a campaign, not a dated event
         if _attributive(token):
             continue  # "families of captured soldiers": a state of the soldiers, no report
+        if _leaves_an_agreement(token):
+            continue  # "Russia pulled out of the grain deal": no troops moved
         sense = _sense_of(token, ctx)
         if sense is None:
             continue
