@@ -218,3 +218,9 @@ def test_a_bearing_in_lower_case_before_a_city_leaves_the_city_a_place(gaz, text
 def test_a_ship_named_after_a_city_is_no_place(gaz):
     found = places("Missiles hit the landing ship Novocherkassk in Yalta on Tuesday.", gaz)
     assert set(found) == {"Yalta"}
+
+
+def test_a_person_named_as_a_subject_is_no_hamlet_of_that_alternate_name(gaz):
+    # GeoNames lists the first name as an alternate name of a small village
+    found = places("Bogdan was captured by Russian troops on Monday.", gaz)
+    assert "Bogdan" not in found

@@ -141,6 +141,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     in_doc = not weights or weights.get(best.country_code, 0) > 0
     if not placeish and _is_person(span, text, gaz, best, persons, parse):
         return False
+    if (span.label == "PERSON" and " " not in span.key and span.cue not in LOCATIVE
+            and best.population < 5_000 and fold(best.name) != span.key
+            and _subject(span, parse)):  # fmt: skip
+        # a subject the recogniser calls a person that only a hamlet's alternate names hold
+        # ("Rudolph was captured"): the person
+        return False
     if AGE_AFTER.match(text, span.end) and best.feature_code not in BIG_UNITS:
         return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
     if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
@@ -183,6 +189,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _subject(span, parse):
+    """Return whether the parse makes a name the subject of its clause."""
+    tokens = parse.tokens(span.start, span.end)
+    return len(tokens) > 0 and tokens.root.dep_ in ("nsubj", "nsubjpass")
 
 
 def _adjective(span, parse):
