@@ -71,17 +71,10 @@ def _reference_match(store, event, gaz):
     start, end = match_window(event)
     query = EventQuery(types=(event.event_type,), start=start, end=end,
                        bbox=ingest._bbox(event))  # fmt: skip
-    best, best_key, seen = None, None, 0
-    sid = event.sources[0].source_id
-    for stored in store.query(query):
-        seen += 1
-        if not compatible(stored, event, gaz):
-            continue
-        own = any(s.source_id == sid for s in stored.sources)
-        key = (not own, stored.date_basis != "stated", stored.event_id)
-        if best_key is None or key < best_key:
-            best, best_key = stored, key
-    return best, seen
+    read = list(store.query(query))
+    fitting = [s for s in read if compatible(s, event, gaz)]
+    best = min(fitting, key=lambda s: ingest.match_preference(s, event), default=None)
+    return best, len(read)
 
 
 def test_the_lookup_picks_the_same_event_as_reading_every_candidate(store, gaz):

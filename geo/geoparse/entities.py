@@ -276,13 +276,12 @@ class ParseView:
             prep = head.lower_
             if prep == "between":
                 return True
-            owner = head.head
-            if prep == "of" and owner.pos_ == "NOUN":
+            noun = head.head
+            if prep == "of" and noun.pos_ == "NOUN":
                 # "the president of X" stands for it, "the streets of X" are in it (and a
                 # person "of X" is from it: the parse does not say)
-                return owner.lemma_.lower() in _INSTITUTION_NOUNS
-            source = head.head
-            if prep in ("from", "in") and source.lemma_.lower() in _SOURCE_NOUNS:
+                return noun.lemma_.lower() in _INSTITUTION_NOUNS
+            if prep in ("from", "in") and noun.lemma_.lower() in _SOURCE_NOUNS:
                 # "officials in Kyiv said", not "gunmen killed an official in X"
-                return source.dep_ not in ("dobj", "nsubjpass")
+                return noun.dep_ not in ("dobj", "nsubjpass")
         return None

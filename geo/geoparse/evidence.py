@@ -84,8 +84,6 @@ def _is_person(span, text, gaz, best, persons, parse):
         return True
     if best.feature_code in BIG_UNITS:
         return False
-    if AGE_AFTER.match(text, span.end):
-        return True  # "Gabela, 41, was shot": a person and their age
     root = parse.tokens(span.start, span.end)
     root = root.root if len(root) else None
     if root is not None and root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS:

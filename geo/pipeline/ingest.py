@@ -289,16 +289,16 @@ def _store_match(store, event, gaz):
     ids = tuple(f.event_id for f in facts if may_be_compatible(f, event, gaz))
     if not ids:
         return None
-    best, best_key = None, None
+    fitting = [s for s in store.query(EventQuery(ids=ids)) if compatible(s, event, gaz)]
+    return min(fitting, key=lambda s: match_preference(s, event), default=None)
+
+
+def match_preference(stored, event):
+    """Sort key of the stored events a new one may merge into, best first: one its own
+    article already reported, then one with a stated date, then the oldest id."""
     sid = event.sources[0].source_id
-    for stored in store.query(EventQuery(ids=ids)):
-        if not compatible(stored, event, gaz):
-            continue
-        own = any(s.source_id == sid for s in stored.sources)
-        key = (not own, stored.date_basis != "stated", stored.event_id)
-        if best_key is None or key < best_key:
-            best, best_key = stored, key
-    return best
+    own = any(s.source_id == sid for s in stored.sources)
+    return (not own, stored.date_basis != "stated", stored.event_id)
 
 
 @dataclass
