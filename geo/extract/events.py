@@ -137,7 +137,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         if m.role != "location" or metonymic(m):
             # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
             # X": a government or a people, and no place the gazetteer does not know
-            # (unless the recogniser's name goes on: "the Turkmen Mountains")
+            # (unless the recogniser's name goes on: "the <people> Mountains")
             not_places.update(range(span.start, span.end))
             continue
         taken.update(range(span.start, span.end))

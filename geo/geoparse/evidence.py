@@ -66,7 +66,7 @@ def person_names(spans, parse):
     return names
 
 
-#: A vessel's class right before a name: the name is the ship's ("the cruiser Moskva").
+#: A vessel's class right before a name: the name is the ship's ("the cruiser X").
 VESSEL_BEFORE = re.compile(
     r"\b(?:flagship|cruiser|frigate|corvette|submarine|warship|destroyer|tanker|vessel|ship|"
     r"tugboat|tug|ferry|trawler|freighter|icebreaker)s?\s+[\"“'‘]?$",
@@ -143,12 +143,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             and best.population < 5_000 and fold(best.name) != span.key
             and _subject(span, parse)):  # fmt: skip
         # a subject the recogniser calls a person that only a hamlet's alternate names hold
-        # ("Rudolph was captured"): the person
+        # ("X was captured"): the person
         return False
     if AGE_AFTER.match(text, span.end) and best.feature_code not in BIG_UNITS:
         return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
     if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
-        return False  # "the flagship Moskva", "the landing ship Novocherkassk": a ship's name
+        return False  # "the flagship X", "the landing ship Y": a ship's name
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)
