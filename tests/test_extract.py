@@ -1121,14 +1121,34 @@ def test_the_place_a_victim_holds_office_over_is_not_the_scene():
     assert place_text(text, one(text)) == "Las Anod"
 
 
-def test_one_attack_told_twice_is_named_at_the_finer_unknown_place():
+def test_an_offensive_and_what_it_targets_are_two_reports_each_at_its_own_name(gaz):
     text = (
         "The army launched a large-scale offensive in southern Zaria today, "
         "targeting the key district of Dala Tsohuwa."
     )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert set(by_trigger) == {"offensive", "targeting"}
+    assert place_text(text, by_trigger["offensive"]) == "Zaria"
+    # the district the gazetteer does not know is placed at the town that lends it
+    # coordinates
+    assert place_text(text, by_trigger["targeting"]) == "Dala Tsohuwa"
+    assert by_trigger["targeting"].place.name == "Zaria"
+    # the article gives one event: the two reports merge
+    found, _ = extract_article(article(text), gaz)
+    assert [e.event_type for e in found] == ["attack"]
+    assert len(found[0].sources) == 1
+
+
+def test_a_toll_with_no_place_of_its_own_stays_with_its_attack():
+    # a guard: one event before and after the rule above ("killing" names no place;
+    # the region it is near is the unknown district's qualifier, not another report's)
+    text = (
+        "Bandits invaded three villages in Zhovtoiarskyi district of Poltava region, "
+        "killing at least 20 people."
+    )
     found = one(text)
-    assert place_text(text, found) == "Dala Tsohuwa"
-    assert found.place is not None and found.place.name == "Zaria"
+    assert place_text(text, found) == "Zhovtoiarskyi"
+    assert [(c.kind, c.low) for c in found.counts] == [("killed", 20)]
 
 
 def test_shot_dead_is_an_attack_whoever_was_shot():

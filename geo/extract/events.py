@@ -84,6 +84,9 @@ class EventMention:
     tags: tuple = field(default=())
     unreported: str | None = None
     near: bool = False
+    #: the place is a name the gazetteer does not know, at the coordinates of a place named
+    #: outside the trigger's own phrase ("launched an offensive in X, targeting Y")
+    lent: bool = False
 
     @property
     def place_text(self):
@@ -576,7 +579,7 @@ def _mention(
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
     where = best.place if best else None
-    near = False
+    near = lent = False
     if best is not None and where is None:
         # an unresolved name ("Dniprovskyi district") written with a resolved one that
         # says where it is ("Kherson, Dniprovskyi district"): the event is there
@@ -595,7 +598,11 @@ def _mention(
                       if c.place is not None and c.place.feature_code not in COUNTRY_CODES
                       and is_location(c)]  # fmt: skip
             if ranked and ranked[0][0] > threshold() - NEARBY_MARGIN:
-                where, near = ranked[0][1].place, True
+                lender = ranked[0][1]
+                where, near = lender.place, True
+                # lent from another clause ("launched an offensive in X, targeting the
+                # village of Y"), not from the trigger's own ("attacked Y in X")
+                lent = lender.head.i not in {t.i for t in trig.token.subtree}
     when = event_date(trig, dates, ref, previous_date)
     why = None
     if is_history(when, ref if ref is not None else history_ref, sent.text):
@@ -617,6 +624,7 @@ def _mention(
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
         unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
+        lent=lent,
     )  # fmt: skip
 
 
@@ -651,6 +659,18 @@ def _same_place(a, b):
     return a.place.geonameid == b.place.geonameid
 
 
+def _own_names(a, b):
+    """Whether two reports of one type name places of their own, one of them unknown to
+    the gazetteer and placed at the other ("an offensive in southern X, targeting the
+    village of Y"): two reports, each at the name it gives; the store merges them."""
+    return (
+        a.event_type == b.event_type
+        and None not in (a.place_span, b.place_span, a.place, b.place)
+        and a.place_span != b.place_span
+        and (a.lent and b.mention is not None or b.lent and a.mention is not None)
+    )
+
+
 def _fold_sentence(found):
     """Fold the reports of one event in one sentence: same type and place, or the deaths
     and injuries an attack caused, into one mention (counts added, the first trigger kept)."""
@@ -664,6 +684,8 @@ def _fold_sentence(found):
                 continue
             same_type = event.event_type == kept.event_type
             toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
+            if _own_names(event, kept):
+                continue
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
