@@ -1222,3 +1222,30 @@ def test_the_groups_named_in_a_document_are_the_same_whatever_the_order_of_askin
     fresh = [ActorNamer(doc, {}).named(doc[t.i]) for t in doc]
     assert forward == backward == fresh
     assert {"Rapid Support Forces", "Hamas"} <= set(forward)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army continued their large-scale offensive near Lubny on Tuesday.",
+        "Rebels renewed their assault on Lubny on Tuesday.",
+        "The army launched a swift counter-offensive near Lubny on Tuesday.",
+        "Government troops stepped up their attacks on Lubny on Tuesday.",
+    ],
+)
+def test_an_offensive_continued_renewed_or_countered_on_a_day_is_fighting_that_day(text):
+    event = one(text)
+    assert event.event_type == "attack"
+    assert place_text(text, event) == "Lubny"
+    assert (event.date_start, event.date_basis) == (date(2024, 5, 7), "stated")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army has continued its offensive around Lubny for months.",
+        "Russian forces have shelled Lubny for weeks.",
+    ],
+)
+def test_a_perfect_over_a_stretch_of_time_is_a_process_not_an_event(text):
+    assert events(text) == []

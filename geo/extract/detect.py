@@ -337,8 +337,13 @@ _SPANS = frozenset("day days week weeks month months year years decade decades".
 
 def _ongoing(token) -> bool:
     """A process, not an event: "have been advancing for months", "has been shelling the
-    town for weeks" (perfect progressive over a stretch of time)."""
-    if token.tag_ != "VBG" or not any(c.lower_ == "been" for c in token.children):
+    town for weeks", "has continued its offensive for months" (a perfect over a stretch of
+    time)."""
+    progressive = token.tag_ == "VBG" and any(c.lower_ == "been" for c in token.children)
+    perfect = token.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" for c in token.children
+    )
+    if not (progressive or perfect):
         return False
     return any(prep == "for" and obj.lower_ in _SPANS for prep, obj in syntax.prep_objects(token))
 

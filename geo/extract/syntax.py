@@ -189,11 +189,22 @@ def agent(token):
     return subject(token)
 
 
+def _hyphenated(token):
+    """Return the last word of a hyphenated noun that the parser split into objects of one
+    verb ("launched a counter - offensive"), else ``token``."""
+    doc, i = token.doc, token.i
+    while (i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_
+           and not doc[i + 1].whitespace_ and doc[i + 2].head == token.head
+           and doc[i + 2].dep_ == token.dep_):  # fmt: skip
+        i += 2
+    return doc[i]
+
+
 def direct_object(token):
     """Return the direct object of a verb (or its passive subject), else None."""
     for child in token.children:
         if child.dep_ in ("dobj", "obj"):
-            return child
+            return _hyphenated(child)
     if is_passive(token):
         subj = subject(token)
         if subj is not None:
