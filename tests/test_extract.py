@@ -1249,3 +1249,24 @@ def test_an_offensive_continued_renewed_or_countered_on_a_day_is_fighting_that_d
 )
 def test_a_perfect_over_a_stretch_of_time_is_a_process_not_an_event(text):
     assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked mourners in Lubny, a border town between Romny and Okhtyrka, "
+        "killing four.",
+        "Gunmen attacked mourners in Lubny, a town near Romny, killing four.",
+    ],
+)
+def test_places_in_an_apposition_only_say_where_the_place_it_describes_is(text):
+    event = one(text)
+    assert place_text(text, event) == "Lubny"
+    assert [(c.kind, c.low) for c in event.counts] == [("killed", 4)]
+
+
+def test_tragedy_striking_is_a_figure_of_speech_the_attack_is_the_event():
+    text = "Tragedy struck the family on Monday when gunmen attacked mourners in Lubny."
+    event = one(text)
+    assert text[slice(*event.trigger)] == "attacked"
+    assert place_text(text, event) == "Lubny"

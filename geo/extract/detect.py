@@ -606,6 +606,8 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
 
 #: Nouns of campaigns that last weeks or months: named alone ("its offensive in the east")
 #: they are no event; launched or begun ("launched an offensive on Monday"), they are.
+#: Subjects that make "struck" or "hit" a figure of speech ("disaster struck").
+_MISFORTUNES = frozenset("disaster tragedy misfortune catastrophe calamity crisis".split())
 _CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion".split())
 
 
@@ -649,6 +651,8 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
                 and subject.lemma_.lower() != "fire"  # "artillery fire wounded two"
                 and not any(syntax.is_weapon(t) for t in subject.subtree)):  # fmt: skip
             continue  # "an earthquake struck the city", "floods hit the camp"
+        if subject is not None and subject.lemma_.lower() in _MISFORTUNES:
+            continue  # "tragedy struck the family when gunmen attacked": the attack is told
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it

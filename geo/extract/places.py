@@ -733,11 +733,28 @@ def qualified_name(cand, cands, head=None):
             up = up.head
             if at(up) is not None:
                 return at(up)
+    described = _described_by_apposition(head)
+    if described is not None and at(described) is not None:
+        return at(described)
     if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
         holder = spanning(head.head.head)
         if holder is not None and _larger(cand, holder):
             return holder
+    return None
+
+
+def _described_by_apposition(head):
+    """Return the token an apposition holding ``head`` describes, or None: "X, a border town
+    between Y and Z", "X, a village near Y" (Y and Z only say where X is)."""
+    token, through = head, False
+    for _ in range(6):
+        if token.dep_ not in ("pobj", "prep", "conj", "compound", "amod"):
+            return None
+        through = through or token.dep_ == "prep"  # not the apposition's own name
+        token = token.head
+        if token.dep_ == "appos" and token.pos_ == "NOUN":
+            return token.head if through else None
     return None
 
 
