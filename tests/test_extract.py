@@ -1270,3 +1270,22 @@ def test_tragedy_striking_is_a_figure_of_speech_the_attack_is_the_event():
     event = one(text)
     assert text[slice(*event.trigger)] == "attacked"
     assert place_text(text, event) == "Lubny"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "The army launched a surprise counter-offensive on Monday to recapture the "
+            "strategic village of Bzhylivka.",
+            "Bzhylivka",
+        ),
+        ("The army launched an operation on Monday to regain control of Lubny.", "Lubny"),
+        ("Rebels launched an assault on Monday to take the Lubny border crossing.", "Lubny"),
+    ],
+)
+def test_what_an_offensive_was_launched_to_take_is_fought_for_not_taken(text, where):
+    event = one(text)
+    assert event.event_type == "attack"
+    assert place_text(text, event) == where
+    assert event.date_start == date(2024, 5, 6)

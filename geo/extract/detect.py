@@ -484,6 +484,21 @@ def _purpose(token) -> bool:
     return verb.head.lemma_.lower() in _MAKING
 
 
+def _attack_purpose(token) -> bool:
+    """What an attack was launched for: "launched an offensive to recapture X", "an assault
+    to retake Y" (fighting for the place, not yet a change of hands)."""
+    if token.dep_ not in ("advcl", "xcomp", "acl") or not _infinitive(token):
+        return False
+    head = token.head.lemma_.lower()
+    return head in _LAUNCHING or (token.head.pos_ == "NOUN" and head in _ASSAULTS)
+
+
+#: Verbs that start an attack, and attack nouns: their purpose clause tells what the attack
+#: was for ("launched an offensive to capture X", "an assault to retake Y").
+_LAUNCHING = frozenset("launch begin start mount stage unleash".split())
+_ASSAULTS = frozenset(
+    "offensive counteroffensive assault attack operation push campaign bid attempt".split()
+)
 #: Verbs whose purpose clause tells what a thing or a unit is for ("designed to", "trained
 #: to", "supplied to"), not an act that took place.
 _MAKING = frozenset(
@@ -662,6 +677,9 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             sense = noun_sense or sense
         if is_unreal(token) or (trigger_token != token and is_unreal(trigger_token)):
             continue
-        found.append(Trigger(trigger_token, head, sense, sense.event_type, sense.mode))
+        event_type = sense.event_type
+        if event_type in ("capture", "front_line") and _attack_purpose(token):
+            event_type = "attack"  # "launched an offensive to retake X": fighting for X
+        found.append(Trigger(trigger_token, head, sense, event_type, sense.mode))
     # a noun trigger that is the object of a light verb found later keeps the verb's reading
     return [t for t in found if not (t.head == t.token and t.token.i in light_nouns)]

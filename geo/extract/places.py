@@ -930,6 +930,26 @@ def rank_places(trigger, cands):
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
+#: Verbs that say what an offensive was launched for ("an offensive to capture X").
+_SEIZE = frozenset("capture seize retake recapture take liberate storm free".split())
+
+
+def _sought(trigger, cands):
+    """Return the place an attack was launched to take, when it has no place of its own:
+    "launched an offensive on Monday to capture the village of X" (the fighting is there)."""
+    if trigger.event_type != "attack":
+        return None
+    for verb in (*trigger.token.children, *trigger.head.children):
+        if (verb.dep_ in ("acl", "advcl", "xcomp") and verb.lemma_.lower() in _SEIZE
+                and any(c.tag_ == "TO" for c in verb.children)):  # fmt: skip
+            taken = {t.i for p in syntax.patients(verb) for t in syntax.conjuncts(p)}
+            for cand in cands:
+                anchor = _anchor(cand.head)
+                if cand.head.i in taken or anchor.i in taken:
+                    return cand
+    return None
+
+
 def _goes_to(cand, trigger):
     """Whether a place is where the trigger's movement goes ("toward X", "to X")."""
     prep, attached = _attach(_anchor(cand.head))
@@ -963,6 +983,9 @@ def link_place(trigger, cands):
         return None, None
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
     if best_score <= threshold:
+        sought = _sought(trigger, [c for _, c in scored])
+        if sought is not None:
+            return sought, best_score
         return None, best_score
     if trigger.event_type == "movement" and trigger.head.lemma_.lower() in _ADVANCES:
         # "advanced from A toward B": the advance is told by where it went

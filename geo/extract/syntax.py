@@ -191,13 +191,15 @@ def agent(token):
 
 def _hyphenated(token):
     """Return the last word of a hyphenated noun that the parser split into objects of one
-    verb ("launched a counter - offensive"), else ``token``."""
-    doc, i = token.doc, token.i
-    while (i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_
-           and not doc[i + 1].whitespace_ and doc[i + 2].head == token.head
-           and doc[i + 2].dep_ == token.dep_):  # fmt: skip
-        i += 2
-    return doc[i]
+    verb ("launched a counter - offensive", "a surprise counter - offensive"), else
+    ``token``."""
+    doc = token.doc
+    last = token
+    for i in range(token.i + 1, min(token.i + 5, len(doc) - 1)):
+        if (doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+                and doc[i + 1].head == token.head and doc[i + 1].dep_ == token.dep_):  # fmt: skip
+            last = doc[i + 1]
+    return last
 
 
 def direct_object(token):
