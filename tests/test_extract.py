@@ -1289,3 +1289,19 @@ def test_what_an_offensive_was_launched_to_take_is_fought_for_not_taken(text, wh
     assert event.event_type == "attack"
     assert place_text(text, event) == where
     assert event.date_start == date(2024, 5, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("A missile hit the Podilskyi district of Kharkiv on Monday.", "Kharkiv"),
+        ("Two women were found murdered at their house in Zelena colony of Lubny.", "Lubny"),
+    ],
+)
+def test_a_place_named_as_lying_in_a_town_is_not_a_homonym_far_from_it(text, holder, gaz):
+    from geo.geoparse.ranking import distance_km
+
+    event = one(text)
+    town = gaz.lookup(holder.lower())[0]
+    assert place_text(text, event) == text.split(" of ")[0].split()[-2]  # the finer name
+    assert distance_km(event.place.lat, event.place.lon, town.lat, town.lon) < 50

@@ -44,6 +44,7 @@ from geo.extract.places import (
 from geo.extract.temporal import Reference, find_dates
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
+from geo.geoparse.ranking import distance_km
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
 
@@ -580,6 +581,13 @@ def _mention(
     best, best_score = link_place(trig, cands)
     where = best.place if best else None
     near = lent = False
+    if where is not None:
+        holder = next((c for c in cands if c.place is not None
+                       and qualified_name(c, cands) is best), None)  # fmt: skip
+        if holder is not None and _elsewhere(where, holder.place):
+            # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
+            # homonym; the named place lies at the one that says where it is
+            where, near = holder.place, True
     if best is not None and where is None:
         # an unresolved name ("Dniprovskyi district") written with a resolved one that
         # says where it is ("Kherson, Dniprovskyi district"): the event is there
@@ -626,6 +634,25 @@ def _mention(
         unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
         lent=lent,
     )  # fmt: skip
+
+
+#: A place named as lying at a town ("X colony of Y") is a homonym beyond this distance,
+#: and one named as lying in an area ("X, Y region") beyond the second unless the area's
+#: codes contain it.
+HOLDER_KM = 50.0
+HOLDER_AREA_KM = 150.0
+
+
+def _elsewhere(place, holder) -> bool:
+    """Whether a place cannot be the one its holder says it lies in or at."""
+    if place.geonameid == holder.geonameid:
+        return False
+    if (holder.feature_code or "") in COUNTRY_CODES:
+        return place.country_code != holder.country_code
+    km = distance_km(place.lat, place.lon, holder.lat, holder.lon)
+    if holder.feature_class in ("A", "L"):
+        return not contains(holder, place) and km > HOLDER_AREA_KM
+    return km > HOLDER_KM
 
 
 def _split_coordinated(found, cands):

@@ -212,7 +212,8 @@ _AREA_NOUNS = frozenset(
     "village villages town towns city cities district districts area areas province "
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
     "suburbs camp camps county counties governorate municipality locality settlement "
-    "settlements hamlet quarter".split()
+    "settlements hamlet quarter colony colonies sector sectors ward wards commune communes "
+    "subdistrict tehsil taluka".split()
 )
 
 
