@@ -1305,3 +1305,13 @@ def test_a_place_named_as_lying_in_a_town_is_not_a_homonym_far_from_it(text, hol
     town = gaz.lookup(holder.lower())[0]
     assert place_text(text, event) == text.split(" of ")[0].split()[-2]  # the finer name
     assert distance_km(event.place.lat, event.place.lon, town.lat, town.lon) < 50
+
+
+def test_a_district_written_after_its_city_is_that_citys(gaz):
+    from geo.geoparse.ranking import distance_km
+
+    text = "Kharkiv, Podilskyi district: a drone hit a house on Monday."
+    event = one(text)
+    city = gaz.lookup("kharkiv")[0]
+    assert place_text(text, event) == "Podilskyi"
+    assert distance_km(event.place.lat, event.place.lon, city.lat, city.lon) < 50

@@ -584,6 +584,11 @@ def _mention(
     if where is not None:
         holder = next((c for c in cands if c.place is not None
                        and qualified_name(c, cands) is best), None)  # fmt: skip
+        if holder is None and _DISTRICT.search(text_of_span(best)):
+            # "Kherson, Dniprovskyi district": the city says whose district it is
+            chain = next((g for g in chains(cands) if best in g), [])
+            holder = next((c for c in chain if c is not best and c.place is not None
+                           and c.place.feature_class == "P"), None)  # fmt: skip
         if holder is not None and _elsewhere(where, holder.place):
             # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
             # homonym; the named place lies at the one that says where it is
@@ -634,6 +639,16 @@ def _mention(
         unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
         lent=lent,
     )  # fmt: skip
+
+
+#: The units of a town ("Dniprovskyi district", "Saltivka microdistrict").
+_DISTRICT = re.compile(r"\b(?:district|raion|rayon|neighbou?rhood|microdistrict|quarter)\b",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def text_of_span(cand):
+    """The candidate's name and the word after it ("Dniprovskyi district")."""
+    return syntax.text_of(cand.head.doc)[cand.start : cand.end + 16]
 
 
 #: A place named as lying at a town ("X colony of Y") is a homonym beyond this distance,
