@@ -187,3 +187,16 @@ def test_a_side_of_a_country_chooses_the_homonym_on_that_side(geocoder, query, s
 def test_a_capitalised_side_word_is_part_of_a_name(query):
     (qual,) = parse_query(query).qualifiers
     assert qual.bearing is None and qual.text == query.split(", ")[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "town"),
+    [("the Podilskyi district of Kharkiv", "Kharkiv"), ("Zelena colony of Lubny", "Lubny")],
+)
+def test_a_part_of_a_town_is_looked_for_in_that_town(geocoder, query, town):
+    q = parse_query(query)
+    assert [(x.text, x.relation) for x in q.qualifiers] == [(town, "in")]
+    loc, centre = geocoder.geocode(query), geocoder.geocode(town)
+    assert distance_km(centre.latitude, centre.longitude, loc.latitude, loc.longitude) < 30
+    # "the village of X" and "the district of Y" name no part of a town
+    assert parse_query("the district of Kharkiv").qualifiers == ()

@@ -224,3 +224,16 @@ def test_a_person_named_as_a_subject_is_no_hamlet_of_that_alternate_name(gaz):
     # GeoNames lists the first name as an alternate name of a small village
     found = places("Bogdan was captured by Russian troops on Monday.", gaz)
     assert "Bogdan" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "town"),
+    [
+        ("A missile hit the Podilskyi district of Kharkiv on Monday.", "Podilskyi", "Kharkiv"),
+        ("Two women were found murdered in Zelena colony of Lubny.", "Zelena", "Lubny"),
+    ],
+)
+def test_a_part_of_a_town_is_in_that_town_not_a_homonym_elsewhere(gaz, text, name, town):
+    found = places(text, gaz)
+    assert distance_km(found[name].place, found[town].place) < 30
+    assert found[name].qualifier.endswith(f"of {town}")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.geoparse.qualifiers import TOWN_PARTS
+
 __all__ = ["TextQualifier", "find_qualifiers"]
 
 _BEARING = (
@@ -44,6 +46,13 @@ _GAPS = (
         ),
     ),
 )
+# "the Podilskyi district of Kharkiv", "Zelena colony of Lubny": a part of a town.
+_PART_OF = re.compile(
+    rf"\s*(?:\b(?:{'|'.join(sorted(TOWN_PARTS))})\s+)?of\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?",
+    re.IGNORECASE,
+)
+_PART_WORD = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS))})\b", re.IGNORECASE)
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _SPACES = re.compile(r"\s+")
 
@@ -52,7 +61,7 @@ _SPACES = re.compile(r"\s+")
 class TextQualifier:
     """The name that qualifies another, and how the text joins them.
 
-    ``kind`` is "comma", "paren", "in", "near" or "bearing"; ``target`` the index of the
+    ``kind`` is "comma", "paren", "in", "of", "near" or "bearing"; ``target`` the index of the
     qualifying span in the list given to :func:`find_qualifiers`; ``text`` the qualifier as
     written after the name (", Donetsk region", "near Maiorsk"); ``query`` the whole
     qualified string the geocoder is asked ("Heorhiivka, Donetsk region").
@@ -97,6 +106,9 @@ def find_qualifiers(text, spans):
         if len(gap) > 60 or "\n" in gap:
             continue
         kind = next((k for k, pattern in _GAPS if pattern.fullmatch(gap)), None)
+        if (kind is None and _PART_OF.fullmatch(gap)
+                and _PART_WORD.search(text[span.end : nxt.start])):  # fmt: skip
+            kind = "of"  # "the X district of Y": X is a part of the town Y
         if kind is None:
             continue
         end = nxt.wording_end  # with its region word: "Donetsk region"

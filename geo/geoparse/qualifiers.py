@@ -77,6 +77,17 @@ _INNER_DIRECTION = re.compile(
     re.I,
 )
 _INNER_IN = re.compile(r"\s+in\s+", re.I)
+#: The parts of a town a name may be written with ("the X district of Y", "X colony of Y").
+TOWN_PARTS = frozenset(
+    """district neighbourhood neighborhood suburb quarter microdistrict colony sector ward
+    commune""".split()
+)
+# "the Podilskyi district of Kharkiv": the town after "of" is where the named part lies.
+_INNER_OF = re.compile(
+    rf"^(.*\S\s+(?:{'|'.join(sorted(TOWN_PARTS))}))\s+of\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?(\S.*)$",
+    re.I,
+)
 # Qualifiers starting with these words say something else than where ("on the left bank").
 _NOT_A_PLACE = re.compile(r"^(?:on|at|along|across|by|from|to|with|and|or)\s", re.I)
 
@@ -162,7 +173,7 @@ def parse_query(query, *, is_name=None):
     >>> q.name, q.qualifiers[0].text, q.qualifiers[0].bearing
     ('Staromaiorske', 'Velyka Novosilka', 180)
     >>> parse_query("the village of Plekhovo in the Sudzha district").qualifiers[0].text
-    'the Sudzha district'
+    'Sudzha district'
     """  # noqa: E501
     if _SPECIAL.search(query) is None:  # the common case: a bare name
         return ParsedQuery(query.strip())
@@ -184,7 +195,13 @@ def parse_query(query, *, is_name=None):
     ):
         name = owner.group(2).strip()
         rest = [owner.group(1).strip(), *rest]  # "Kyiv's X district": X, in Kyiv
-    if not (is_name and is_name(name)):
+    part_of = _INNER_OF.match(name)
+    if part_of and not (is_name and is_name(name)):
+        head = re.sub(r"^the\s+", "", part_of.group(1), flags=re.I)
+        if len(head.split()) > 1:  # a name before the part word, not "the district of Y"
+            name = head
+            inner.append(f"in {part_of.group(2).strip()}")
+    if not inner and not (is_name and is_name(name)):
         # "X near Y", "X south of Y", "X in Y" inside the first part.
         for pattern, wrap in ((_INNER_NEAR, "near {}"), (_INNER_DIRECTION, "{}"),
                               (_INNER_IN, "in {}")):  # fmt: skip

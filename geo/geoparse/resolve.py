@@ -36,7 +36,7 @@ _FALLBACK_TOWN = 100_000
 _FALLBACK_KM = 50
 _FALLBACK_SHARE = 0.85
 #: Farthest a place may lie from the town qualifying it, by the wording that joins them.
-_QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "near": 60, "bearing": 150}
+_QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "of": 30, "near": 60, "bearing": 150}
 
 
 @dataclass(frozen=True)
@@ -262,4 +262,11 @@ def _qualified(ctx, span, qual, own, target):
         own_score = round(score * _FALLBACK_SHARE, 4)
         found = Resolution([(place, own_score)], place, own_score, qual.text, fallback=True)
         return found, Resolution(target.ranked, place, score, target.qualifier)
+    town = target.best
+    if qual.kind == "of" and town.feature_class == "P" and not _within(best, town, "of", gaz):
+        # "the Podilskyi district of Kharkiv": no such part of Kharkiv is known, and the
+        # gazetteer's place of that name elsewhere is not it; the town is where it lies
+        own_score = round(target.score * _FALLBACK_SHARE, 4)
+        found = Resolution([(town, own_score)], town, own_score, qual.text, fallback=True)
+        return found, Resolution(target.ranked, town, target.score, target.qualifier)
     return None
