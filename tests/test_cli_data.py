@@ -108,3 +108,50 @@ def test_ingest_says_how_many_events_could_not_be_dated(tmp_path):
         main, ["--store", str(tmp_path / "s.sqlite"), "ingest", "--json", str(article)]
     )
     assert '"events_undated": 1' in result.stdout
+
+
+def test_extract_prints_each_event_with_offsets_into_the_text(runner, tmp_path):
+    text = "Russian forces shelled the town of Lubny on Friday, killing two civilians.\n"
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(["extract", "--published", "2024-05-12", str(path)])
+    assert result.exit_code == 0, result.output
+    [row] = lines(result.output)
+    assert row["event_type"] == "attack"
+    trigger, place = row["trigger"], row["place"]
+    assert text[trigger["start"] : trigger["end"]] == trigger["text"] == "shelled"
+    assert text[place["start"] : place["end"]] == place["text"] == "Lubny"
+    assert place["country_code"] == "UA" and place["geonameid"] is not None
+    assert (row["date_start"], row["date_end"], row["date_basis"]) == (
+        "2024-05-10", "2024-05-10", "stated",
+    )  # fmt: skip
+    assert row["counts"] == [{"kind": "killed", "low": 2, "high": 2, "best": None}]
+    # no publication date: "Friday" cannot be dated, the event is still told, undated
+    [undated] = lines(runner.invoke(["extract", str(path)]).output)
+    assert undated["date_start"] is None and undated["place"]["text"] == "Lubny"
+
+
+def test_extract_jsonl_batch_keeps_order_ids_and_reports_bad_lines(runner):
+    docs = [
+        json.dumps(
+            {"id": "a", "text": "Drones struck Lubny on Friday.", "published_at": "2024-05-12"}
+        ),
+        json.dumps({"id": "b", "text": "Drones struck Lubny.", "published_at": "last May"}),
+        "not json",
+        json.dumps({"id": "c", "text": "Nothing happened."}),
+    ]
+    result = runner.invoke(["extract", "--jsonl", "-"], input="\n".join(docs) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = lines(result.output)
+    assert [r["id"] for r in rows] == ["a", "b", None, "c"]
+    assert [e["date_start"] for e in rows[0]["events"]] == ["2024-05-10"]
+    assert "published_at must be a date" in rows[1]["error"]
+    assert "not valid JSON" in rows[2]["error"] and rows[3]["events"] == []
+
+
+def test_extract_rejects_a_bad_date_and_a_missing_file(runner, tmp_path):
+    assert runner.invoke(["extract"]).exit_code == 2
+    bad = runner.invoke(["extract", "--published", "Friday", str(tmp_path / "a.txt")])
+    assert bad.exit_code == 2 and "--published" in bad.output
+    missing = runner.invoke(["extract", str(tmp_path / "missing.txt")])
+    assert missing.exit_code == 1 and "cannot read" in missing.output

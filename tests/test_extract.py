@@ -1315,3 +1315,10 @@ def test_a_district_written_after_its_city_is_that_citys(gaz):
     city = gaz.lookup("kharkiv")[0]
     assert place_text(text, event) == "Podilskyi"
     assert distance_km(event.place.lat, event.place.lon, city.lat, city.lon) < 50
+
+
+def test_an_event_with_no_date_and_no_publication_date_is_returned_undated():
+    text = "Russian forces shelled the town of Lubny, killing two civilians."
+    event = one(text, published=None)
+    assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
+    assert (event.date_start, event.date_end, event.unreported) == (None, None, "undated")

@@ -321,7 +321,10 @@ def find_events_in(
     metonymic : callable, optional
         ``mention -> bool``: places that stand for a government are never event places.
     keep_all : bool, default False
-        Also return events left out (history asides, undated), with ``unreported`` set.
+        Also return events left out (history asides, background), with ``unreported``
+        set. Events that are only undated (no date stated, no ``published``) are always
+        returned, with no dates and ``unreported="undated"``: ingestion counts them and
+        does not store them.
     gazetteer : Gazetteer, optional
         Places the events of a long article that name no place of their own in the area
         the article is about (``article_area``); without it they stay unplaced.
@@ -463,7 +466,7 @@ def find_events_in(
             else e
             for e in out
         ]
-    return out if keep_all else [e for e in out if e.unreported is None]
+    return out if keep_all else [e for e in out if e.unreported in (None, "undated")]
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
@@ -844,7 +847,8 @@ def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
     gazetteer : Gazetteer, optional
         Default: ``Gazetteer.default()``.
     keep_all : bool, default False
-        Also return events found but left out (``unreported`` says why).
+        Also return events found but left out (``unreported`` says why). An event that is
+        only undated (no date stated, no ``published``) is always returned, with no dates.
 
     Returns
     -------

@@ -36,4 +36,4 @@ def current_store_url():
 
 
 # The command modules add their commands to ``main``: imported last, once ``main`` exists.
-from webapp.cli import data, export, frontlines, geocode, maps, server, store  # noqa: E402, F401
+from webapp.cli import data, export, extract, frontlines, geocode, maps, server, store  # noqa: E402, F401

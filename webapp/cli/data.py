@@ -9,7 +9,7 @@ import click
 
 from webapp.cli import current_store_url, main
 
-__all__ = ["geoparse_command", "geoparse_document", "ingest_command"]
+__all__ = ["geoparse_command", "geoparse_document", "ingest_command", "run_documents"]
 
 
 def geoparse_document(text, gazetteer=None, geocoder=None):
@@ -75,6 +75,15 @@ def geoparse_command(files, jsonl):
     except GazetteerError as err:
         raise click.ClickException(str(err)) from err
     geocoder = GazetteerGeocoder(gaz)
+    run_documents(files, jsonl, lambda line: _jsonl_row(line, gaz, geocoder),
+                  lambda text: geoparse_document(text, gaz, geocoder))  # fmt: skip
+
+
+def run_documents(files, jsonl, jsonl_row, document_rows):
+    """Read each FILE (or - for stdin) and write JSON lines: with ``jsonl``, one
+    ``jsonl_row(line)`` per input line; else one line per row of ``document_rows(text)``
+    (with "file" when several files are given). Unreadable files are reported on stderr
+    and make the exit status 1; the others are still read."""
     out = sys.stdout
     failed = False
     for name in files:
@@ -97,7 +106,7 @@ def geoparse_command(files, jsonl):
                 else:
                     if not line.strip():
                         continue
-                    row = _jsonl_row(line, gaz, geocoder)
+                    row = jsonl_row(line)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         try:
@@ -107,7 +116,7 @@ def geoparse_command(files, jsonl):
                        "expected a UTF-8 text file.", err=True)  # fmt: skip
             failed = True
             continue
-        for row in geoparse_document(text, gaz, geocoder):
+        for row in document_rows(text):
             if len(files) > 1:
                 row["file"] = name
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
