@@ -1322,3 +1322,11 @@ def test_an_event_with_no_date_and_no_publication_date_is_returned_undated():
     event = one(text, published=None)
     assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
     assert (event.date_start, event.date_end, event.unreported) == (None, None, "undated")
+
+
+def test_a_headline_verb_the_parser_reads_as_a_plural_noun_is_the_verb():
+    # the parser reads "Kyiv fires" as a noun phrase and the missiles as its apposition
+    text = "Kyiv fires Western long-range missiles into Russia for first time"
+    event = one(text)
+    assert (event.event_type, text[slice(*event.trigger)]) == ("attack", "fires")
+    assert place_text(text, event) == "Russia"

@@ -227,8 +227,9 @@ def _violent(token):
 def _verb_like(token):
     """A word tagged as a noun that the parse uses as a verb (headlines: "Russian missiles
     pound Odesa", "fighters storm base"): it governs a subject or an object."""
-    return token.pos_ in ("NOUN", "PROPN") and any(
-        c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children
+    return token.pos_ in ("NOUN", "PROPN") and (
+        any(c.dep_ in ("nsubj", "dobj", "nsubjpass") for c in token.children)
+        or syntax.headline_verb(token)
     )
 
 

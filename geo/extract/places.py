@@ -900,6 +900,9 @@ def eligible(cand, trigger=None) -> bool:
     the event is a withdrawal."""
     if _is_speaker_side(cand.head):
         return False
+    if (trigger is not None and syntax.headline_verb(trigger.token)
+            and cand.head == syntax.subject(trigger.token)):  # fmt: skip
+        return False  # "Kyiv fires missiles into X": the government that fired
     if (trigger is not None and trigger.event_type == "deployment"
             and _within_from(_anchor(cand.head))):  # fmt: skip
         return False  # "troops sent from X": they were deployed elsewhere

@@ -156,6 +156,8 @@ def subject(token):
     subjects = [c for c in token.children if c.dep_ in _SUBJECTS] or [
         c for c in token.children if gerund_misread(c) and c.i < token.i
     ]  # "Shelling damaged a school": a gerund subject the parser took for an auxiliary
+    if not subjects and headline_verb(token):  # "Kyiv fires missiles": the name before
+        subjects = [c for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
     if subjects:
         # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
         # captured ..."); the one nearest the verb is the subject
@@ -214,7 +216,24 @@ def direct_object(token):
     for child in token.children:
         if child.dep_ in ("oprd", "attr") and child.pos_ in ("NOUN", "PROPN"):
             return child
+    if headline_verb(token):
+        return next(c for c in token.children if c.dep_ == "appos")
     return None
+
+
+def headline_verb(token):
+    """Whether a plural noun heading a headline is its verb ("Ukraine fires British
+    missiles into Russia": the parser reads "Ukraine fires" as a noun and the object as
+    its apposition)."""
+    return (
+        token.dep_ == "ROOT"
+        and token.tag_ == "NNS"
+        and any(
+            c.dep_ in ("compound", "amod") and c.i < token.i and c.text[:1].isupper()
+            for c in token.children
+        )  # fmt: skip
+        and any(c.dep_ == "appos" and c.i > token.i for c in token.children)
+    )
 
 
 def prep_objects(token, preps=None):
