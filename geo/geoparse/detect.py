@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from geo.gazetteer.normalize import fold, skeleton
-from geo.geoparse.entities import PLACE_LABELS
+from geo.geoparse.entities import PLACE_LABELS, SITE_AFTER
 from geo.geoparse.matching import similarity
 from geo.geoparse.toponyms import LOCATIVE, Span, scan
 
@@ -87,6 +87,8 @@ def detect(text, gazetteer, parse):
     for span in scan(text, gazetteer):
         span = _without_full_stop(span, parse)
         relation, label = parse.relation(span.start, span.end, span.wording_end)
+        if relation == "inside" and SITE_AFTER.match(text, span.wording_end):
+            relation, label = "", ""  # "a Rafah school" read as one organisation's name
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

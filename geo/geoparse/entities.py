@@ -9,9 +9,17 @@ government ("Kyiv said", "Moscow's decision").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["NON_PLACE_LABELS", "PLACE_LABELS", "PLACE_VERBS", "Entity", "ParseView"]
+__all__ = [
+    "NON_PLACE_LABELS",
+    "PLACE_LABELS",
+    "PLACE_VERBS",
+    "SITE_AFTER",
+    "Entity",
+    "ParseView",
+]
 
 #: Entity labels of places (countries and cities, other locations, facilities).
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -19,6 +27,14 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Chiefs", "Paris Hilton", "the Kyiv Independent").
 NON_PLACE_LABELS = frozenset(
     {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
+)
+#: A site named by the place it is in ("the El Fasher market", "a Rafah school", "Kherson
+#: airport"), in lower case: not "Kyiv Post" or "Kyiv School of Economics".
+SITE_AFTER = re.compile(
+    r"[ \t]+(?:main[ \t]+|central[ \t]+|city[ \t]+|regional[ \t]+)?(?:market|school|hospital|"
+    r"airport|airbase|port|harbour|harbor|bridge|railway|station|refinery|depot|prison|"
+    r"mosque|church|stadium|dam|checkpoint|power[ \t]+plant|plant|camp|base|hotel|"
+    r"university|neighbourhood|neighborhood|suburb|district|outskirts)\b"
 )
 # Tokens inside one entity that separate two names rather than join them into one name:
 # "Kurchatov" in "the Kursk Nuclear Power Plant near Kurchatov", "Pandi, Bulacan".

@@ -13,7 +13,7 @@ import re
 
 from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
-from geo.geoparse.entities import NON_PLACE_LABELS, PLACE_LABELS, PLACE_VERBS
+from geo.geoparse.entities import NON_PLACE_LABELS, PLACE_LABELS, PLACE_VERBS, SITE_AFTER
 from geo.geoparse.toponyms import LOCATIVE, common_word
 
 __all__ = [
@@ -160,15 +160,20 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if single and span.text.isupper() and len(span.text) <= 5 and not big:
         return False  # an acronym ("NATO", "SBU")
     words = re.findall(r"[^\W\d_]+", span.text)
+    site = SITE_AFTER.match(text, span.wording_end) is not None  # "the X market"
     locative = (
-        cue in LOCATIVE or span.verb in PLACE_VERBS or span.placeword or _dateline(text, span)
+        cue in LOCATIVE
+        or span.verb in PLACE_VERBS
+        or span.placeword
+        or _dateline(text, span)
+        or site
     )
     if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
         if best.feature_code in COUNTRY_CODES:
             return True  # "China", "Turkey", "Jordan": a country named outright
         if big and in_doc and weights and not span.sentence_initial:
             return True  # a capital or province of a country the document is about
-        strong = cue in _STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS
+        strong = cue in _STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
         if not placeish and (span.sentence_initial or not strong):
             return False
         if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
