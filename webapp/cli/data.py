@@ -9,7 +9,13 @@ import click
 
 from webapp.cli import current_store_url, main
 
-__all__ = ["geoparse_command", "geoparse_document", "ingest_command", "run_documents"]
+__all__ = [
+    "geoparse_command",
+    "geoparse_document",
+    "ingest_command",
+    "jsonl_document",
+    "run_documents",
+]
 
 
 def geoparse_document(text, gazetteer=None, geocoder=None):
@@ -26,26 +32,37 @@ def geoparse_document(text, gazetteer=None, geocoder=None):
     return [m.to_dict() for m in mentions if m.role == "location"]
 
 
-def _jsonl_row(line, gaz, geocoder):
+def jsonl_document(line):
+    """Return ``(document, None)`` for one JSON line ``{"id", "text", ...}`` (text "" when
+    missing), or ``(None, error row)`` when the line is not such an object."""
     try:
         doc = json.loads(line)
     except ValueError as err:
-        return {"id": None, "error": f"The line is not valid JSON ({err})."}
+        return None, {"id": None, "error": f"The line is not valid JSON ({err})."}
     if not isinstance(doc, dict):
-        return {
+        return None, {
             "id": None,
             "error": f'Each line must be an object {{"id", "text"}}; got {doc!r:.80}.',
         }
-    doc_id = doc.get("id")
     text = doc.get("text")
     if text is None:
-        text = ""
-    if not isinstance(text, str):
-        return {"id": doc_id, "error": f"text must be a string; got {type(text).__name__}."}
+        doc["text"] = ""
+    elif not isinstance(text, str):
+        return None, {
+            "id": doc.get("id"),
+            "error": f"text must be a string; got {type(text).__name__}.",
+        }
+    return doc, None
+
+
+def _jsonl_row(line, gaz, geocoder):
+    doc, error = jsonl_document(line)
+    if error is not None:
+        return error
     try:
-        return {"id": doc_id, "mentions": geoparse_document(text, gaz, geocoder)}
+        return {"id": doc.get("id"), "mentions": geoparse_document(doc["text"], gaz, geocoder)}
     except Exception as err:  # noqa: BLE001 - one bad document never stops the batch
-        return {"id": doc_id, "error": f"The document could not be geoparsed: {err}"}
+        return {"id": doc.get("id"), "error": f"The document could not be geoparsed: {err}"}
 
 
 @main.command("geoparse")

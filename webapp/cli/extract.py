@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 
 from webapp.cli import main
-from webapp.cli.data import run_documents
+from webapp.cli.data import jsonl_document, run_documents
 
 __all__ = ["extract_command", "extract_document"]
 
@@ -71,27 +70,16 @@ def _published(value, where):
 
 
 def _jsonl_row(line, gaz):
-    try:
-        doc = json.loads(line)
-    except ValueError as err:
-        return {"id": None, "error": f"The line is not valid JSON ({err})."}
-    if not isinstance(doc, dict):
-        return {
-            "id": None,
-            "error": f'Each line must be an object {{"id", "text"}}; got {doc!r:.80}.',
-        }
+    doc, error = jsonl_document(line)
+    if error is not None:
+        return error
     doc_id = doc.get("id")
-    text = doc.get("text")
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        return {"id": doc_id, "error": f"text must be a string; got {type(text).__name__}."}
     try:
         published = _published(doc.get("published_at"), "published_at")
     except ValueError as err:
         return {"id": doc_id, "error": str(err)}
     try:
-        return {"id": doc_id, "events": extract_document(text, published, gaz)}
+        return {"id": doc_id, "events": extract_document(doc["text"], published, gaz)}
     except Exception as err:  # noqa: BLE001 - one bad document never stops the batch
         return {"id": doc_id, "error": f"The document could not be read for events: {err}"}
 
