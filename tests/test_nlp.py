@@ -2,6 +2,8 @@
 exactly the attributes spaCy's ruler gives. Texts written for these tests and the demo
 articles."""
 
+from datetime import date
+
 import pytest
 
 from geo.common import nlp
@@ -72,3 +74,27 @@ def test_a_pattern_it_cannot_read_keeps_spacys_ruler():
     assert compile_rules(Ruler()) is None
     with pytest.raises(Exception):  # noqa: B017 - the private _Unsupported
         AttributeRules(Ruler())
+
+
+def test_pieces_join_back_and_cut_at_line_breaks():
+    text = ("Shelling hit Lubny on Friday. Two people were killed.\n\n" * 40) + "x" * 700
+    parts = nlp.pieces(text, size=500)
+    assert "".join(parts) == text
+    assert all(len(p) <= 500 for p in parts)
+    assert all(p.endswith("\n") for p in parts[:-2])  # cut after a line break
+
+
+def test_a_text_longer_than_a_piece_is_parsed_whole(monkeypatch):
+    from geo.extract import find_events
+
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 400)  # the mechanism, on a short text
+    text = "Russian forces shelled Lubny on Friday, killing two civilians.\n\n" * 20
+    doc = nlp.parse(text)
+    assert doc.text == text
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc)
+    assert sum(1 for _ in doc.sents) == 20
+    found = find_events(text, published=date(2024, 5, 10))
+    assert len(found) == 20 and all(text[slice(*e.place_span)] == "Lubny" for e in found)
+    # a batch with a long text keeps the order of the texts
+    docs = list(nlp.parse_many(["Kyiv.", text, "Lviv."]))
+    assert [d.text for d in docs] == ["Kyiv.", text, "Lviv."]

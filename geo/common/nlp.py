@@ -132,11 +132,53 @@ def _line_breaks(doc):
     return doc
 
 
+#: Texts longer than this are parsed in pieces cut at line breaks and joined again: the
+#: model refuses a text over 1,000,000 characters, and holds a whole text in memory.
+PIECE_CHARS = 100_000
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """Cut ``text`` into pieces of at most ``size`` characters that join back into it,
+    at a paragraph break, else a line break, else a space (a hard cut when none)."""
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = max(text.rfind("\n\n", start + 1, end), -1)
+        if cut < 0:
+            cut = text.rfind("\n", start + 1, end)
+        if cut < 0:
+            cut = text.rfind(" ", start + 1, end)
+        cut = end if cut < 0 else cut + 1
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
+
+
 def parse(text: str):
-    """Return the spaCy ``Doc`` of ``text`` (offsets are ``str`` indices into ``text``)."""
-    return load()(text)
+    """Return the spaCy ``Doc`` of ``text`` (offsets are ``str`` indices into ``text``).
+
+    A text longer than ``PIECE_CHARS`` is parsed in pieces (:func:`pieces`) joined into one
+    ``Doc`` whose text is ``text``.
+    """
+    nlp = load()
+    if len(text) <= PIECE_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(list(nlp.pipe(pieces(text))), ensure_whitespace=False)
 
 
 def parse_many(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator:
-    """Yield the ``Doc`` of each text, in order, batching them through the network."""
-    yield from load().pipe(texts, batch_size=batch_size)
+    """Yield the ``Doc`` of each text, in order, batching them through the network (long
+    texts are parsed in pieces, as by :func:`parse`)."""
+    nlp = load()
+    batch = []
+    for text in texts:
+        if len(text) <= PIECE_CHARS:
+            batch.append(text)
+            continue
+        yield from nlp.pipe(batch, batch_size=batch_size)
+        batch = []
+        yield parse(text)
+    yield from nlp.pipe(batch, batch_size=batch_size)
