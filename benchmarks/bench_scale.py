@@ -11,10 +11,19 @@ Run: ``python benchmarks/bench_scale.py --postgres postgresql://user@127.0.0.1:5
   with 2 workers >= 1.8x the pages/s of one SQLite process.
 * Ingestion: ``--articles`` synthetic articles (``bench_ingest.make_article``, ``--words``
   words each) ingested into a new SQLite store by ``ingest_distributed`` on a local cluster of
-  1 worker, then of 2 workers (wall time including the cluster's start). Target: 2 workers
-  >= 1.7x the articles/s of 1. ``--ingest-workers 1`` runs one of them; ``--keep DIR
-  --part 0:5000`` then ``--part 5000:`` splits a run into two (the same stores, continued in
-  input order: the same events as one run).
+  1 worker, then of 2 workers. Two times of each: the wall time of the whole call (the
+  cluster's start, i.e. workers loading the gazetteer and language model, and its stop
+  included) and the ingestion alone (first partition submitted to last event written); the
+  ratio is printed for both. Target: 2 workers >= 1.7x the articles/s of 1.
+  ``--ingest-workers 1`` runs one of them; ``--keep DIR --part 0:5000`` then
+  ``--part 5000:`` splits a run into two (the same stores, continued in input order: the
+  same events as one run).
+
+* Pages (with ``--pages-store URL``): the bbox + date page of ``bench_store.py`` (2x2 deg
+  box, 30 days, limit 100, the same ``--queries`` pages) on a PostGIS store it filled, e.g.
+  1,000,000 events; median and p95. Target: p95 <= 20 ms at 1,000,000 events.
+
+The figures of every part run are printed side by side at the end.
 
 The load average is printed before each measure: on a machine shared with other work the
 figures move with it; run it when the machine is quiet and repeat. On Linux with autogroup
@@ -154,6 +163,36 @@ def bench_api(args, tmp):
     print(f"ratio PostGIS --workers 2 / SQLite: {ratio:.2f}x; target >= 1.8x: "
           f"{'met' if ratio >= 1.8 else 'NOT met'} (app CPU: cores used by the server "
           "processes, not counting PostgreSQL's own)")  # fmt: skip
+    return (
+        f"{rows[1][1]:.1f} / {rows[0][1]:.1f} pages/s = {ratio:.2f}x ({rows[0][6]}, {rows[1][6]})",
+        ratio >= 1.8,
+    )
+
+
+def bench_pages(args):
+    """The page of the store target: bbox 2x2 deg + 30 days, limit 100, on ``--pages-store``
+    (a PostGIS store of ``bench_store.py``'s synthetic events, e.g. 1,000,000), the same
+    queries as ``bench_store.py``'s first case; median and p95 of ``--queries``."""
+    from bench_store import QUERY_SEED, page_query, stats, timed
+
+    store = open_store(args.pages_store)
+    try:
+        rng = random.Random(QUERY_SEED)
+        queries = [page_query(rng, 2, 30, 100) for _ in range(args.queries)]
+        n = store.count()
+        matched = sum(store.count(q) for q in queries[:20]) / 20  # also warms the cache
+        load = _load()
+        wall, cpu = timed(lambda q: list(store.query(q)), queries, server=True)
+        load = f"{load}-{_load()[5:]}"
+    finally:
+        store.close()
+    med, p95 = stats(wall)
+    print(f"\nPostGIS store of {n:,} events: page bbox 2x2 deg + 30 days (~{matched:,.0f} "
+          f"match), limit 100, {len(queries)} queries")  # fmt: skip
+    print(f"median {med:.1f} ms, p95 {p95:.1f} ms, CPU median (+ server) "
+          f"{stats(cpu)[0]:.1f} ms; {load}; target p95 <= 20 ms: "
+          f"{'met' if p95 <= 20 else 'NOT met'}")  # fmt: skip
+    return f"{n:,} events: median {med:.1f} ms, p95 {p95:.1f} ms ({load})", p95 <= 20
 
 
 def _children(pid):
@@ -193,33 +232,45 @@ def bench_ingest(args, tmp):
     rows = []
     for workers in args.ingest_workers:
         store = SQLiteStore(home / f"ingest-{workers}.sqlite")
-        load = _load()
+        load, timings = _load(), {}
         t0, c0 = time.perf_counter(), time.process_time()
         w0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        report = ingest_distributed(store, files, workers=workers)
+        report = ingest_distributed(store, files, workers=workers, timings=timings)
         wall, client = time.perf_counter() - t0, time.process_time() - c0
         w1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped at the end
         cpu = w1.ru_utime + w1.ru_stime - w0.ru_utime - w0.ru_stime
-        rows.append((workers, len(report.ok), wall, store.count(), len(report.failed),
+        ingest = timings["written"] - timings["ready"]  # first submit to last event written
+        rows.append((workers, len(report.ok), wall, ingest, store.count(), len(report.failed),
                      f"{load}-{_load()[5:]}", client, cpu))  # fmt: skip
         store.close()
     part = f", articles [{args.part}] of them into the kept stores" if args.part else ""
     print(f"\nIngestion of {args.articles:,} articles of ~{args.words} words{part} on a local "
-          f"Dask cluster (wall time, cluster start included)")  # fmt: skip
-    print(f"{'workers':>7} {'articles':>8} {'wall s':>7} {'articles/s':>10} {'events':>7} "
-          f"{'failed':>6} {'client CPU ms/art':>17} {'workers CPU ms/art':>18}  load")  # fmt: skip
-    for workers, ok, wall, events, failed, load, client, cpu in rows:
-        print(f"{workers:>7} {ok:>8} {wall:>7.1f} {ok / wall:>10.1f} {events:>7} {failed:>6} "
+          f"Dask cluster: wall = the whole call, cluster start and stop included; ingest = "
+          f"first partition submitted (every worker's model loaded) to last event written"
+          )  # fmt: skip
+    print(f"{'workers':>7} {'articles':>8} {'wall s':>7} {'ingest s':>8} {'start+stop s':>12} "
+          f"{'articles/s':>10} {'events':>7} {'failed':>6} {'client CPU ms/art':>17} "
+          f"{'workers CPU ms/art':>18}  load")  # fmt: skip
+    for workers, ok, wall, ingest, events, failed, load, client, cpu in rows:
+        print(f"{workers:>7} {ok:>8} {wall:>7.1f} {ingest:>8.1f} {wall - ingest:>12.1f} "
+              f"{ok / ingest:>10.1f} {events:>7} {failed:>6} "
               f"{client * 1000 / ok:>17.1f} {cpu * 1000 / ok:>18.1f}  {load}")  # fmt: skip
-    client, cpu = rows[0][6] / rows[0][1], rows[0][7] / rows[0][1]
+    client, cpu = rows[0][7] / rows[0][1], rows[0][8] / rows[0][1]
     print(f"on {os.cpu_count()} cores the CPU per article bounds 2 workers at "
           f"{min(2.0, os.cpu_count() / (client + cpu) / (1 / max(client, cpu))):.2f}x of 1 "
           "(the writing client shares the cores with the workers)")  # fmt: skip
     if len(rows) == 2:
-        ratio = rows[0][2] / rows[1][2]
-        same = rows[0][3] == rows[1][3]
-        print(f"ratio 2 workers / 1: {ratio:.2f}x; target >= 1.7x: "
-              f"{'met' if ratio >= 1.7 else 'NOT met'}; same events stored: {same}")  # fmt: skip
+        same = rows[0][4] == rows[1][4]
+        for what, k in (("ingest", 3), ("wall", 2)):
+            ratio = rows[0][k] / rows[1][k]
+            print(f"ratio 2 workers / 1 ({what}): {ratio:.3f}x; target >= 1.7x: "
+                  f"{'met' if ratio >= 1.7 else 'NOT met'}")  # fmt: skip
+        print(f"same events stored: {same}")
+        ingest, wall = rows[0][3] / rows[1][3], rows[0][2] / rows[1][2]
+        return (f"ingest {rows[0][3]:.1f} / {rows[1][3]:.1f} s = {ingest:.3f}x; wall "
+                f"{rows[0][2]:.1f} / {rows[1][2]:.1f} s = {wall:.3f}x ({rows[0][6]}, "
+                f"{rows[1][6]}); same events: {same}", ingest >= 1.7)  # fmt: skip
+    return None
 
 
 def main(argv=None):
@@ -243,6 +294,12 @@ def main(argv=None):
         "that a long run can be split (--part) and continued",
     )
     parser.add_argument("--part", help="LO:HI: ingest only these articles (with --keep)")
+    parser.add_argument(
+        "--pages-store",
+        help="postgresql:// URL of a store filled by bench_store.py (e.g. 1,000,000 events): "
+        "also measure its bbox + date page (target p95 <= 20 ms)",
+    )
+    parser.add_argument("--queries", type=int, default=200, help="pages of --pages-store")
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     args = parser.parse_args(argv)
@@ -252,13 +309,21 @@ def main(argv=None):
     if not args.skip_api and not args.postgres:
         parser.error("--postgres is needed for the API part (or --skip-api)")
     tmp = tempfile.mkdtemp(prefix="bench-scale-")
+    figures = []
     try:
+        if args.pages_store:
+            figures.append(("page p95 <= 20 ms", bench_pages(args)))
         if not args.skip_api:
-            bench_api(args, tmp)
+            figures.append(("API --workers 2 on PostGIS >= 1.8x SQLite", bench_api(args, tmp)))
         if not args.skip_ingest:
-            bench_ingest(args, tmp)
+            figures.append(("Dask 2 workers >= 1.7x 1", bench_ingest(args, tmp)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    figures = [(target, got) for target, got in figures if got]
+    if len(figures) > 1:
+        print("\nThe targets side by side (this run)")
+        for target, (figure, met) in figures:
+            print(f"{target:<42} {'met' if met else 'NOT met':<8} {figure}")
     return 0
 
 

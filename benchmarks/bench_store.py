@@ -86,6 +86,24 @@ def _synthetic_dicts(n, seed):
         yield data
 
 
+#: Seed of the queries' boxes and windows (the first case, a 2x2 deg box over 30 days with
+#: limit 100, is the target's page; ``bench_scale.py --pages-store`` asks the same pages).
+QUERY_SEED = 11
+
+
+def page_query(rng, box_deg, days, limit):
+    """Return a query of a random ``box_deg`` square box over ``days`` days among the
+    synthetic events' places and dates, at most ``limit`` events."""
+    lon, lat = rng.uniform(22, 40 - box_deg), rng.uniform(44, 53 - box_deg)
+    start = START + timedelta(days=rng.randrange(DAYS - days))
+    return EventQuery(
+        bbox=(lon, lat, lon + box_deg, lat + box_deg),
+        start=start,
+        end=start + timedelta(days=days),
+        limit=limit,
+    )
+
+
 def put_synthetic(store, n, batch_size=5000, order="random"):
     """Put ``n`` synthetic events into ``store`` in batches (one transaction each)."""
     batch = []
@@ -242,17 +260,10 @@ def main(argv=None):
         size_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
     rows.append(("store size", f"{store.count():,} events", f"{size_mb:.0f} MB", "", ""))
 
-    rng = random.Random(11)
+    rng = random.Random(QUERY_SEED)
 
     def random_query(box_deg, days, limit):
-        lon, lat = rng.uniform(22, 40 - box_deg), rng.uniform(44, 53 - box_deg)
-        start = START + timedelta(days=rng.randrange(DAYS - days))
-        return EventQuery(
-            bbox=(lon, lat, lon + box_deg, lat + box_deg),
-            start=start,
-            end=start + timedelta(days=days),
-            limit=limit,
-        )
+        return page_query(rng, box_deg, days, limit)
 
     cases = [
         ("bbox 2x2 deg + 30 days", 2, 30, 100),

@@ -7,6 +7,7 @@ matters), plus files that cannot be ingested.
 
 import json
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -51,9 +52,20 @@ def test_dask_ingest_equals_a_single_process_ingest(store, tmp_path, monkeypatch
     # write batches follow each other.
     monkeypatch.setattr(distributed, "PARTITION_ARTICLES", 2)
     monkeypatch.setattr(distributed, "BATCH_ARTICLES", 3)
-    lines = []
+    lines, writes, timings = [], [], {}
+    real_write = distributed.write_processed
+
+    def write(store, batch):  # the real writer, its start and end times noted
+        start = time.perf_counter()
+        out = real_write(store, batch)
+        writes.append((start, time.perf_counter()))
+        return out
+
+    monkeypatch.setattr(distributed, "write_processed", write)
+    begun = time.perf_counter()
     report = distributed.ingest_distributed(store, [folder], workers=2, today=TODAY,
-                                            echo=lines.append)  # fmt: skip
+                                            echo=lines.append, timings=timings)  # fmt: skip
+    ended = time.perf_counter()
     with SQLiteStore(tmp_path / "single.sqlite") as single:
         expected = ingest_paths(single, [folder], today=TODAY)
         assert _export(store) == _export(single)
@@ -68,6 +80,11 @@ def test_dask_ingest_equals_a_single_process_ingest(store, tmp_path, monkeypatch
     assert failed == ["broken.txt", "empty.md"]
     assert [r for _, r in report.failed] == [r for _, r in expected.failed]
     assert lines and lines[0].startswith("Dask dashboard: http://127.0.0.1:")
+    # timings: the cluster's start before "ready", every write between "ready" and
+    # "written", the cluster's stop after it.
+    assert len(writes) >= 3
+    assert begun < timings["ready"] <= writes[0][0]
+    assert writes[-1][1] <= timings["written"] < ended
 
 
 def test_a_failing_task_is_retried_one_article_at_a_time(tmp_path):
