@@ -44,6 +44,7 @@ from geo.extract.places import (
 from geo.extract.temporal import Reference, find_dates
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
+from geo.geoparse.qualifiers import TOWN_PARTS
 from geo.geoparse.ranking import distance_km
 
 __all__ = ["EventMention", "find_events", "find_events_in"]
@@ -587,7 +588,7 @@ def _mention(
     if where is not None:
         holder = next((c for c in cands if c.place is not None
                        and qualified_name(c, cands) is best), None)  # fmt: skip
-        if holder is None and _DISTRICT.search(text_of_span(best)):
+        if holder is None and _DISTRICT.search(_name_and_after(best)):
             # "Kherson, Dniprovskyi district": the city says whose district it is
             chain = next((g for g in chains(cands) if best in g), [])
             holder = next((c for c in chain if c is not best and c.place is not None
@@ -645,11 +646,11 @@ def _mention(
 
 
 #: The units of a town ("Dniprovskyi district", "Saltivka microdistrict").
-_DISTRICT = re.compile(r"\b(?:district|raion|rayon|neighbou?rhood|microdistrict|quarter)\b",
+_DISTRICT = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS | {'raion', 'rayon'}))})\b",
                        re.IGNORECASE)  # fmt: skip
 
 
-def text_of_span(cand):
+def _name_and_after(cand):
     """The candidate's name and the word after it ("Dniprovskyi district")."""
     return syntax.text_of(cand.head.doc)[cand.start : cand.end + 16]
 
