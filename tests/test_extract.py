@@ -1330,3 +1330,16 @@ def test_a_headline_verb_the_parser_reads_as_a_plural_noun_is_the_verb():
     event = one(text)
     assert (event.event_type, text[slice(*event.trigger)]) == ("attack", "fires")
     assert place_text(text, event) == "Russia"
+
+
+def test_what_a_participle_aims_at_in_its_own_phrase_is_its_place():
+    # the linker's score prefers the region named before; the participle's own phrase
+    # says what it was aimed at
+    text = (
+        "The army launched a powerful counter-offensive in the Poltava region on Tuesday, "
+        "targeting the farms and military base situated northeast of the rebel-controlled "
+        "town of Bzhylivka."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["offensive"]) == "Poltava"
+    assert place_text(text, by_trigger["targeting"]) == "Bzhylivka"

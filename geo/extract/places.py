@@ -934,6 +934,25 @@ def rank_places(trigger, cands):
     return sorted(scored, key=lambda x: (-x[0], x[1].start))
 
 
+#: How far below the threshold a place in a participle's own phrase may score and still
+#: be what it was aimed at.
+OWN_OBJECT_MARGIN = 1.0
+
+
+def _own_object(trigger, scored, best, threshold):
+    """Return ``(score, candidate)`` for a place in the phrase of a participle that tells
+    what an attack was aimed at ("launched an offensive in X, targeting the village of Y"),
+    when the best place lies outside that phrase; else None."""
+    token = trigger.token
+    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj"):
+        return None
+    own = {t.i for t in token.subtree}
+    if best.head.i in own:
+        return None
+    inside = [(s, c) for s, c in scored if c.head.i in own and s > threshold - OWN_OBJECT_MARGIN]
+    return max(inside, key=lambda x: (x[0], -x[1].start), default=None)
+
+
 #: Verbs that say what an offensive was launched for ("an offensive to capture X").
 _SEIZE = frozenset("capture seize retake recapture take liberate storm free".split())
 
@@ -986,6 +1005,9 @@ def link_place(trigger, cands):
     if not scored:
         return None, None
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
+    own = _own_object(trigger, scored, best, threshold)
+    if own is not None:
+        best_score, best = own
     if best_score <= threshold:
         sought = _sought(trigger, [c for _, c in scored])
         if sought is not None:
