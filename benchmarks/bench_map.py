@@ -382,6 +382,9 @@ def main(argv=None):
             lab = r["labels"]
             print(f"|   place labels: request {lab['fetch']:.0f} ms, layout {lab['draw']:.1f} ms, "
                   f"{lab['shown']} labels |")  # fmt: skip
+        if r.get("cold"):
+            each = ", ".join(f"{ms:.0f}" for ms in r["cold"])
+            print(f"|   steps no prefetch, each in order: {each} ms |")
         for part, (fetch_ms, draw_ms) in r.get("parts", {}).items():
             print(f"|   step {part}: data {fetch_ms:.0f} ms, layers {draw_ms:.0f} ms (median) |")
         if r.get("served"):

@@ -1089,6 +1089,84 @@ def test_a_step_after_an_incomplete_page_draws_the_window_loaded_ahead(browser, 
     rec.close()
 
 
+def test_a_step_keeps_the_objects_of_events_it_draws_again(browser, app, store, events):
+    """A step whose whole window is asked for again keeps, for each event drawn before and
+    alike in the new page, the object it was drawn from (the page's copy is dropped); an
+    event rewritten since, even within the same second (the same ``updated_at``), takes
+    the page's new copy, which its tooltip then shows."""
+    from geo.store.sqlite.rows import write_event
+
+    app.config["MAP_FETCH_LIMIT"] = 10  # a page is not the whole window: each step asks again
+    start, end, nxt, nxt_end = "2024-10-05", "2024-11-03", "2024-10-06", "2024-11-04"
+
+    def page_of(lo, hi):
+        inside = sorted(
+            (e.date_start.isoformat(), e.event_id)
+            for e in events
+            if e.date_start.isoformat() <= hi and e.date_end.isoformat() >= lo
+        )
+        return [i for _, i in inside[:10]]
+
+    both = [i for i in page_of(nxt, nxt_end) if i in page_of(start, end)]
+    assert len(both) >= 3
+    changed = next(e for e in events if e.event_id == both[1])
+    rec = Recorder(browser)
+    with live_server(app) as url:
+        page = rec.page()
+        page.goto(url + f"/map?start={start}&end={end}&step=1")
+        wait_drawn(page)
+        renders = page.evaluate(
+            """() => { const v = ConflictMap.current;
+            v.cfg.prefetch = false; v.prefetched = {};  // the step's page is asked for now
+            window.__kept = Object.assign({}, v.features); return v.renderCount; }"""
+        )
+        assert sorted(page.evaluate("Object.keys(window.__kept)")) == sorted(page_of(start, end))
+        # rewritten in place with the same update time (as a second write in one second)
+        with store.transaction():
+            conn = store._conn()
+            rid = conn.execute(
+                "SELECT rid FROM events WHERE event_id = ?", (changed.event_id,)
+            ).fetchone()[0]
+            write_event(
+                conn,
+                rid,
+                changed.replace(
+                    summary="Rewritten <b>summary</b>", updated_at="2025-01-01T00:00:00Z"
+                ),
+                store.fts,
+            )
+        page.locator(".cm-forward").click()
+        wait_drawn(page, renders + 1)
+        got = page.evaluate(
+            """ids => { const v = ConflictMap.current;
+            return {source: v.timing.source, state: [v.state.start, v.state.end],
+              drawn: Object.keys(v.features).sort(),
+              kept: ids.map(id => v.features[id] === window.__kept[id]),
+              summary: ids.map(id => v.features[id].properties.summary)}; }""",
+            both,
+        )
+        assert got["state"] == [nxt, nxt_end] and got["source"] == "full"
+        assert got["drawn"] == sorted(page_of(nxt, nxt_end))
+        for id_, kept, summary in zip(both, got["kept"], got["summary"], strict=True):
+            if id_ == changed.event_id:
+                assert not kept and summary == "Rewritten <b>summary</b>"
+            else:
+                assert kept, f"{id_}: drawn again from a new copy"
+                assert summary == next(e.summary for e in events if e.event_id == id_)
+        # the tooltip of the rewritten event names its new summary, as text
+        tip = page.evaluate(
+            """id => { const v = ConflictMap.current, l = v.drawn[id];
+            const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+            l.fire('mouseover', {latlng: at}, true);
+            const el = l.getTooltip() && l.getTooltip().getElement();
+            return el ? [el.innerText, el.querySelectorAll('b').length] : null; }""",
+            changed.event_id,
+        )
+        assert tip is not None and "Rewritten <b>summary</b>" in tip[0] and tip[1] == 0
+    rec.assert_clean()
+    rec.close()
+
+
 STEP_SYMBOLS = """() => { const v = ConflictMap.current, out = {};
   for (const id of Object.keys(v.drawn)) {
     const l = v.drawn[id];

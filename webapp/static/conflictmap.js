@@ -390,6 +390,31 @@
     if (!inner) return false;
     return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
   }
+  // two JSON values alike (objects by their own keys)
+  function sameJson(x, y) {
+    if (x === y) return true;
+    if (!x || !y || typeof x !== "object" || typeof y !== "object") return false;
+    var i, k, n = 0;
+    if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+      for (i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+      return true;
+    }
+    for (k in x) {
+      if (!Object.prototype.hasOwnProperty.call(y, k) || !sameJson(x[k], y[k])) return false;
+      n += 1;
+    }
+    for (k in y) n -= 1;
+    return n === 0;
+  }
+  // two copies of one event alike: the same kind of page (the viewer's slim page or whole
+  // Features), id, geometry and properties (the update time first: it mostly differs when
+  // the rest does, but it counts seconds, so it alone does not tell)
+  function sameEvent(a, b) {
+    var p = a.properties || {}, q = b.properties || {};
+    return p.updated_at === q.updated_at && !a.slim === !b.slim && a.id === b.id &&
+      sameJson(a.geometry, b.geometry) && sameJson(p, q);
+  }
   function sameBox(a, b) { return (!a && !b) || (a && b && a.join() === b.join()); }
   function shiftDay(iso, n) { return fromDay(toDay(iso) + n); }
 
@@ -509,10 +534,16 @@
       .then(function (answers) {
         if (ctl && ctl.signal.aborted) return null;
         var complete = answers.every(function (a) { return a.complete; });
-        var byId = {}, merged = [];
+        var byId = {}, merged = [], known = self.features || {};
+        // an event drawn already and alike in the new page keeps the object it was drawn
+        // from: the page's copy is dropped at once, so the events a step keeps are not
+        // copied again into the script's long-lived memory (fewer, shorter collections)
         function take(f) {
           var id = String(f.id || (f.properties || {}).event_id);
-          if (!byId[id]) { byId[id] = true; merged.push(f); }
+          if (byId[id]) return;
+          byId[id] = true;
+          var old = known[id];
+          merged.push(old && old !== f && sameEvent(old, f) ? old : f);
         }
         if (slices) local(c.features).forEach(take);
         answers.forEach(function (a) { a.features.forEach(take); });
