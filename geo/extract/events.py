@@ -589,7 +589,7 @@ def _mention(
         holder = next((c for c in cands if c.place is not None
                        and qualified_name(c, cands) is best), None)  # fmt: skip
         if holder is None and _DISTRICT.search(_name_and_after(best)):
-            # "Kherson, Dniprovskyi district": the city says whose district it is
+            # "Kharkiv, Podilskyi district": the city says whose district it is
             chain = next((g for g in chains(cands) if best in g), [])
             holder = next((c for c in chain if c is not best and c.place is not None
                            and c.place.feature_class == "P"), None)  # fmt: skip
@@ -645,13 +645,13 @@ def _mention(
     )  # fmt: skip
 
 
-#: The units of a town ("Dniprovskyi district", "Saltivka microdistrict").
+#: The units of a town ("Podilskyi district", "Zelenyi Hai microdistrict").
 _DISTRICT = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS | {'raion', 'rayon'}))})\b",
                        re.IGNORECASE)  # fmt: skip
 
 
 def _name_and_after(cand):
-    """The candidate's name and the word after it ("Dniprovskyi district")."""
+    """The candidate's name and the word after it ("Podilskyi district")."""
     return syntax.text_of(cand.head.doc)[cand.start : cand.end + 16]
 
 

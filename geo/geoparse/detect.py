@@ -88,7 +88,7 @@ def detect(text, gazetteer, parse):
         span = _without_full_stop(span, parse)
         relation, label = parse.relation(span.start, span.end, span.wording_end)
         if relation == "inside" and SITE_AFTER.match(text, span.wording_end):
-            relation, label = "", ""  # "a Rafah school" read as one organisation's name
+            relation, label = "", ""  # "a Pryluky school" read as one organisation's name
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

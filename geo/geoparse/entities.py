@@ -28,7 +28,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NON_PLACE_LABELS = frozenset(
     {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
 )
-#: A site named by the place it is in ("the El Fasher market", "a Rafah school", "Kherson
+#: A site named by the place it is in ("the Babanusa market", "a Pryluky school", "Hadiach
 #: airport"), in lower case: not "Kyiv Post" or "Kyiv School of Economics".
 SITE_AFTER = re.compile(
     r"[ \t]+(?:main[ \t]+|central[ \t]+|city[ \t]+|regional[ \t]+)?(?:market|school|hospital|"
