@@ -1342,3 +1342,13 @@ def test_what_a_participle_aims_at_in_its_own_phrase_is_its_place():
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["offensive"]) == "Poltava"
     assert place_text(text, by_trigger["targeting"]) == "Bzhylivka"
+
+
+def test_military_operations_launched_or_continued_are_fighting_a_special_one_is_not():
+    text = "The army continued their military operations around Lubny on Friday."
+    event = one(text)
+    assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
+    assert event.date_start == date(2024, 5, 10)
+    # the war's official name and a search are no fighting
+    assert events("Putin said Russia continued its special military operation in Ukraine.") == []
+    assert events("Rescuers launched a search operation in Lubny on Monday.") == []

@@ -190,7 +190,10 @@ def _holds(alt, token, ctx):
         return bool(found & words) if key == "obj" else not (found & words)
     if key == "objlex":
         obj = syntax.direct_object(token)
-        return obj is not None and _noun_sense(obj, words) is not None
+        return obj is not None and _noun_sense(obj, words, ctx) is not None
+    if key in ("mod", "nomod"):  # "military operations", not "the special operation"
+        mods = {c.lemma_.lower() for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
+        return bool(mods & words) if key == "mod" else not (mods & words)
     if key == "subj":
         subj = syntax.subject(token)
         if subj is None:
@@ -207,10 +210,14 @@ def _holds(alt, token, ctx):
     raise ValueError(f"unknown trigger condition {alt!r}")
 
 
-def _noun_sense(token, types):
-    """Return the first noun sense of ``token`` whose type is in ``types`` (or None)."""
+def _noun_sense(token, types, ctx=None):
+    """Return the first noun sense of ``token`` whose type is in ``types`` (or None); with
+    ``ctx``, one whose conditions the parse meets."""
     for sense in senses().get((token.lemma_.lower(), "NOUN"), ()):
-        if sense.event_type in types:
+        if sense.event_type in types and (
+            ctx is None
+            or all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs)
+        ):
             return sense
     return None
 
@@ -624,7 +631,7 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
 #: they are no event; launched or begun ("launched an offensive on Monday"), they are.
 #: Subjects that make "struck" or "hit" a figure of speech ("disaster struck").
 _MISFORTUNES = frozenset("disaster tragedy misfortune catastrophe calamity crisis".split())
-_CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion".split())
+_CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion operation".split())
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
@@ -672,7 +679,7 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it
-            noun_sense = _noun_sense(obj, {sense.event_type})
+            noun_sense = _noun_sense(obj, {sense.event_type}, ctx)
             trigger_token = obj
             light_nouns.add(obj.i)
             sense = noun_sense or sense
