@@ -1352,3 +1352,8 @@ def test_military_operations_launched_or_continued_are_fighting_a_special_one_is
     # the war's official name and a search are no fighting
     assert events("Putin said Russia continued its special military operation in Ukraine.") == []
     assert events("Rescuers launched a search operation in Lubny on Monday.") == []
+
+
+def test_the_half_of_the_day_after_a_time_is_no_place():
+    text = "The attackers began their assault at 3 A.M. on Friday."
+    assert place_text(text, one(text)) is None

@@ -274,6 +274,10 @@ def _site_start(head):
     return first if proper and first is not None else None
 
 
+#: The clock's halves of the day ("A.M.", "pm").
+_CLOCK = re.compile(r"[AaPp]\.?[Mm]\.?")
+
+
 def cue_candidates(sent, taken) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Goz Tanjour"), after "the village/town/district of", or
@@ -292,6 +296,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL") for t in
                (first, last)):  # fmt: skip
             return False
+        if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
+            return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
         seen.update(idx)
         out.append(Candidate(first.idx, last.idx + len(last), token))
         return True
