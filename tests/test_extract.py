@@ -1357,3 +1357,11 @@ def test_military_operations_launched_or_continued_are_fighting_a_special_one_is
 def test_the_half_of_the_day_after_a_time_is_no_place():
     text = "The attackers began their assault at 3 A.M. on Friday."
     assert place_text(text, one(text)) is None
+
+
+def test_peoples_named_before_tribesmen_are_no_place():
+    text = (
+        "Five people were killed in a clash between the Toposa and Didinga tribesmen "
+        "near Lubny on Monday."
+    )
+    assert place_text(text, one(text)) == "Lubny"

@@ -43,6 +43,7 @@ from geo.extract.places import (
 )
 from geo.extract.temporal import Reference, find_dates
 from geo.gazetteer.place import COUNTRY_CODES
+from geo.geoparse.entities import PEOPLE_AFTER
 from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
 from geo.geoparse.qualifiers import TOWN_PARTS
 from geo.geoparse.ranking import distance_km
@@ -161,6 +162,8 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             continue  # "X, 41, was shot": a person
         if VESSEL_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char):
             continue  # "the landing ship X": a ship
+        if PEOPLE_AFTER.match(text, ent.end_char):
+            continue  # "the X and Y tribesmen": peoples
         if any(i in taken for i in range(ent.start, ent.end)) or all(
             i in not_places or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
         ):

@@ -36,6 +36,12 @@ SITE_AFTER = re.compile(
     r"mosque|church|stadium|dam|checkpoint|power[ \t]+plant|plant|camp|base|hotel|"
     r"university|neighbourhood|neighborhood|suburb|district|outskirts)\b"
 )
+#: A people named by a word that is also a place ("the Kikuyu tribe", "the Rizeigat and
+#: Misseriya tribesmen", "the Degodia clan"): a group, not where something happened.
+PEOPLE_AFTER = re.compile(
+    r"(?:\s+(?:and|or)\s+[A-Z][\w'’-]+)?[ \t]+(?:ethnic[ \t]+groups?|tribes?|tribesm[ae]n|"
+    r"tribal|clans?|clansm[ae]n|sub-?clans?)\b"
+)
 # Tokens inside one entity that separate two names rather than join them into one name:
 # "Kurchatov" in "the Kursk Nuclear Power Plant near Kurchatov", "Pandi, Bulacan".
 _SEPARATING_WORDS = frozenset(

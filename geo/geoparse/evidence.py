@@ -13,7 +13,13 @@ import re
 
 from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
-from geo.geoparse.entities import NON_PLACE_LABELS, PLACE_LABELS, PLACE_VERBS, SITE_AFTER
+from geo.geoparse.entities import (
+    NON_PLACE_LABELS,
+    PEOPLE_AFTER,
+    PLACE_LABELS,
+    PLACE_VERBS,
+    SITE_AFTER,
+)
 from geo.geoparse.toponyms import LOCATIVE, common_word
 
 __all__ = [
@@ -149,6 +155,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
     if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
         return False  # "the flagship X", "the landing ship Y": a ship's name
+    if PEOPLE_AFTER.match(text, span.wording_end) and best.feature_code not in BIG_UNITS:
+        return False  # "the Kikuyu tribe": a people, whatever town bears the name
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)
