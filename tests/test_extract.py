@@ -1365,3 +1365,13 @@ def test_peoples_named_before_tribesmen_are_no_place():
         "near Lubny on Monday."
     )
     assert place_text(text, one(text)) == "Lubny"
+
+
+def test_an_offensive_and_its_target_both_unknown_are_two_reports():
+    text = (
+        "The army launched a new assault in the Zhovtoiar region of rural Poltava on "
+        "Thursday, targeting the rebel-held town of Bzhylivka."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["assault"]) == "Zhovtoiar"
+    assert place_text(text, by_trigger["targeting"]) == "Bzhylivka"

@@ -710,13 +710,14 @@ def _same_place(a, b):
 
 def _own_names(a, b):
     """Whether two reports of one type name places of their own, one of them unknown to
-    the gazetteer and placed at the other ("an offensive in southern X, targeting the
-    village of Y"): two reports, each at the name it gives; the store merges them."""
+    the gazetteer and placed at coordinates lent from outside its phrase ("an offensive in
+    southern X, targeting the village of Y"; X may be unknown too): two reports, each at
+    the name it gives; the store merges them."""
     return (
         a.event_type == b.event_type
         and None not in (a.place_span, b.place_span, a.place, b.place)
         and a.place_span != b.place_span
-        and (a.lent and b.mention is not None or b.lent and a.mention is not None)
+        and (a.lent or b.lent)
     )
 
 
