@@ -588,12 +588,13 @@ def _mention(
     best, best_score = link_place(trig, cands)
     where = best.place if best else None
     near = lent = False
+    # the names written with the event's place, and the one that says where it lies
+    chain = next((g for g in chains(cands) if best in g), []) if best else []
+    holder = next((c for c in cands if c.place is not None
+                   and qualified_name(c, cands) is best), None) if best else None  # fmt: skip
     if where is not None:
-        holder = next((c for c in cands if c.place is not None
-                       and qualified_name(c, cands) is best), None)  # fmt: skip
         if holder is None and _DISTRICT.search(_name_and_after(best)):
             # "Kharkiv, Podilskyi district": the city says whose district it is
-            chain = next((g for g in chains(cands) if best in g), [])
             holder = next((c for c in chain if c is not best and c.place is not None
                            and c.place.feature_class == "P"), None)  # fmt: skip
         if holder is not None and _elsewhere(where, holder.place):
@@ -601,19 +602,16 @@ def _mention(
             # homonym; the named place lies at the one that says where it is
             where, near = holder.place, True
     if best is not None and where is None:
-        # an unresolved name ("Dniprovskyi district") written with a resolved one that
-        # says where it is ("Kherson, Dniprovskyi district"): the event is there
-        chain = next((g for g in chains(cands) if best in g), [])
+        # an unresolved name ("Zelenyi Hai district") written with a resolved one that
+        # says where it is ("Lubny, Zelenyi Hai district"): the event is there
         resolved = [c for c in chain if c.place is not None and c is not best]
-        holder = next((c for c in cands if c.place is not None
-                       and qualified_name(c, cands) is best), None)  # fmt: skip
         if holder is not None:
             where = holder.place  # "a market in Goz Tanjour in eastern Chad"
         elif resolved:
             where = resolved[-1].place if chain.index(best) == 0 else resolved[0].place
         else:
-            # else the best resolved place the sentence gives for the event ("Lviv, 6 Jul:
-            # missile hit a building in Shevchenkivskyi district"), as a place nearby
+            # else the best resolved place the sentence gives for the event ("Lubny, 3 May:
+            # missile hit a building in Zelenyi Hai district"), as a place nearby
             ranked = [(score, c) for score, c in rank_places(trig, cands)
                       if c.place is not None and c.place.feature_code not in COUNTRY_CODES
                       and is_location(c)]  # fmt: skip

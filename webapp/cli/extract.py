@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
+from geo.common.dates import parse_day
+from geo.exc import ValidationError
 from webapp.cli import main
 from webapp.cli.data import jsonl_document, run_documents
 
@@ -58,14 +58,12 @@ def extract_document(text, published=None, gazetteer=None):
 
 
 def _published(value, where):
-    """Return a publication date from "YYYY-MM-DD" (or a longer ISO timestamp)."""
+    """Return a publication date from "YYYY-MM-DD" (or a longer ISO timestamp), or None."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise ValueError(f"{where} must be a date string YYYY-MM-DD; got {value!r:.40}")
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
+        return parse_day(value, field=where)
+    except ValidationError:
         raise ValueError(f"{where} must be a date YYYY-MM-DD; got {value!r:.40}") from None
 
 
