@@ -345,6 +345,36 @@ def test_a_new_paragraph_does_not_inherit_a_background_date(background):
     assert (event.date_start, event.date_basis) == (PUB, "report")
 
 
+_NEWS = (
+    "ROMNY, Ukraine — Russian drones struck a grain elevator in Okhtyrka on Wednesday, "
+    "wounding two workers, the regional governor said. Firefighters put out the blaze by the "
+    "evening. The governor said repairs would take a month.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "In March, rockets hit a school in Hlukhiv.",
+        "The town of Hlukhiv was shelled on January 14, killing a teacher.",
+        "Russian forces have shelled Hlukhiv since last September.",  # a state since then
+    ],
+)
+def test_an_article_tells_what_it_dates_weeks_back_as_background(old):
+    text = _NEWS + old + "\n\nResidents said they were tired of the sirens."
+    assert [place_text(text, e) for e in events(text)] == ["Okhtyrka"]
+    # a note of one sentence is the report itself: only a year back is history there
+    assert [place_text(old, e) for e in events(old)] == ["Hlukhiv"]
+
+
+def test_an_article_still_reports_what_it_dates_this_week():
+    # guard: passes on the code before the article's shorter past too
+    text = _NEWS + "Hlukhiv was shelled on Monday, killing a teacher."
+    found = events(text)
+    assert [place_text(text, e) for e in found] == ["Okhtyrka", "Hlukhiv"]
+    assert found[1].date_start == date(2024, 5, 6)
+
+
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):
     found, undated = extract_article(article("Drones struck Vinnytsia.", published=None), gaz)
     assert found == [] and undated == 1

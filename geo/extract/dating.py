@@ -16,10 +16,27 @@ from datetime import date, timedelta
 from geo.extract.lexicon import SPEECH_VERBS
 from geo.extract.temporal import DateExpr, find_dates
 
-__all__ = ["HISTORY_DAYS", "EventDate", "event_date", "is_history", "sentence_dates"]
+__all__ = [
+    "ARTICLE_HISTORY_DAYS",
+    "ARTICLE_SPAN_DAYS",
+    "HISTORY_DAYS",
+    "EventDate",
+    "event_date",
+    "is_history",
+    "sentence_dates",
+]
 
 #: An event that ended this many days before its report is background, not news.
 HISTORY_DAYS = 365
+#: In an article, which tells the news of its last days and recalls the rest as background,
+#: an event that ended this many days before the report is background ("In June, fighters
+#: overran a base"; "handing Moscow its biggest gain since the capture of X last May").
+#: Event coders code what an article reports as new: no event of the dev sets' gold is dated
+#: more than a week before its report.
+ARTICLE_HISTORY_DAYS = 30
+#: ... and an event stated over a span that began this many days before the report is a
+#: state or a tally, not an incident ("have traded fire since October last year").
+ARTICLE_SPAN_DAYS = 180
 #: Phrases that set a sentence in the past without a date ("years ago", "in World War II",
 #: "in the early weeks" of a war, "at the time").
 _ASIDE = re.compile(
@@ -132,10 +149,19 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     return None
 
 
-def is_history(when: EventDate | None, ref, sent_text: str) -> bool:
-    """Return whether a dated sentence is a history aside, not a report of news."""
+def is_history(when: EventDate | None, ref, sent_text: str, *, article: bool = False) -> bool:
+    """Return whether a dated sentence is a history aside, not a report of news.
+
+    ``article``: the sentence is part of an article, whose background is anything dated
+    more than ``ARTICLE_HISTORY_DAYS`` before the report, or stated over a span that began
+    more than ``ARTICLE_SPAN_DAYS`` before it; elsewhere (a note, a wire line) only what
+    ended ``HISTORY_DAYS`` before it.
+    """
     if _ASIDE.search(sent_text):
         return True
     if when is None or ref is None or when.basis == "report":
         return False
-    return when.end < ref.start - timedelta(days=HISTORY_DAYS)
+    if article and when.start < ref.start - timedelta(days=ARTICLE_SPAN_DAYS):
+        return True
+    days = ARTICLE_HISTORY_DAYS if article else HISTORY_DAYS
+    return when.end < ref.start - timedelta(days=days)

@@ -341,6 +341,8 @@ def find_events_in(
     # the latest full date the text states; events that state no date stay undated.
     resolve = ref if ref is not None else _latest_stated(text)
     metonymic = metonymic or (lambda m: False)
+    # an article tells the news of its last days; what it dates earlier is background
+    article = sum(1 for _ in doc.sents) >= ARTICLE_SENTENCES
     skip = datelines(text)
     namer = ActorNamer(doc, _countries(doc, mentions), skip)
     cands = _candidates(doc, mentions, text, skip, metonymic, namer)
@@ -387,6 +389,7 @@ def find_events_in(
                 previous_date,
                 namer,
                 history_ref=resolve,
+                article=article,
             )
             for k, trig in enumerate(triggers)
         ]
@@ -452,6 +455,7 @@ def find_events_in(
                 EventDate(told[-1].start, told[-1].end, told[-1].precision, "stated"),
                 ref,
                 sent.text,
+                article=article,
             ):
                 e = told[-1]
                 previous_date = EventDate(e.start, e.end, e.precision, "stated")
@@ -579,11 +583,12 @@ def _latest_stated(text):
 
 
 def _mention(
-    k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer, *, history_ref=None
-):
+    k, trig, counts, extra, sent, cands, dates, ref, previous_date, namer, *, history_ref=None,
+    article=False,
+):  # fmt: skip
     """Return the EventMention of one trigger of a sentence. ``history_ref`` is what an old
     date is measured against: the publication date, else the latest full date the text
-    states."""
+    states; in an ``article`` a shorter past is background (``dating.is_history``)."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
     where = best.place if best else None
@@ -623,7 +628,7 @@ def _mention(
                 lent = lender.head.i not in {t.i for t in trig.token.subtree}
     when = event_date(trig, dates, ref, previous_date)
     why = None
-    if is_history(when, ref if ref is not None else history_ref, sent.text):
+    if is_history(when, ref if ref is not None else history_ref, sent.text, article=article):
         why = "history"
     elif when is None:
         why = "undated"
