@@ -356,7 +356,7 @@ _NEWS = (
     "old",
     [
         "In March, rockets hit a school in Hlukhiv.",
-        "The town of Hlukhiv was shelled on January 14, killing a teacher.",
+        "The town of Hlukhiv was shelled on January 14, killing a bus driver.",
         "Russian forces have shelled Hlukhiv since last September.",  # a state since then
     ],
 )
@@ -369,10 +369,46 @@ def test_an_article_tells_what_it_dates_weeks_back_as_background(old):
 
 def test_an_article_still_reports_what_it_dates_this_week():
     # guard: passes on the code before the article's shorter past too
-    text = _NEWS + "Hlukhiv was shelled on Monday, killing a teacher."
+    text = _NEWS + "Hlukhiv was shelled on Monday, killing a bus driver."
     found = events(text)
     assert [place_text(text, e) for e in found] == ["Okhtyrka", "Hlukhiv"]
     assert found[1].date_start == date(2024, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "One of the wounded later died in hospital, his family said.",
+        "A farmer said the drones attacked in waves, one after another.",
+        "Officials estimate that hundreds of homes were destroyed or damaged across the region.",
+        "Ukrainian units were pulling back toward the river, two soldiers said.",
+    ],
+)
+def test_an_articles_sentence_with_no_place_nor_day_of_its_own_adds_no_event(detail):
+    text = _NEWS + detail + "\n\nResidents said they were tired of the sirens."
+    assert [place_text(text, e) for e in events(text)] == ["Okhtyrka"]
+
+
+@pytest.mark.parametrize(
+    ("report", "where", "day"),
+    [
+        ("On Thursday, Russian artillery shelled the village, the governor said.", None, 9),
+        ("Drones also hit a depot in Trostianets, wounding a guard.", "Trostianets", 8),
+    ],
+)
+def test_an_articles_report_with_a_place_or_a_day_of_its_own_is_an_event(report, where, day):
+    # guard: passes on the code before the rule on details too
+    text = _NEWS + report
+    found = events(text)
+    assert [(place_text(text, e), e.date_start) for e in found] == [
+        ("Okhtyrka", date(2024, 5, 8)),
+        (where, date(2024, 5, day)),
+    ]
+
+
+def test_a_note_with_no_place_is_still_an_event():
+    # guard: a short text is the report itself (passes on the code before the rule too)
+    assert one("Ukrainian units were pulling back toward the river.").event_type == "movement"
 
 
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):

@@ -63,7 +63,8 @@ class EventMention:
     the sentence names no place for it). ``date_basis`` says where the date came from:
     "stated" in the sentence, "inherited" from the sentence it continues, or "report" (the
     publication day). ``unreported`` holds why an event was found but left out (a history
-    aside, no date) — such mentions are only returned with ``keep_all=True``.
+    aside, a detail of an article's story, no date) — such mentions are only returned with
+    ``keep_all=True``.
     """
 
     event_type: str
@@ -466,6 +467,8 @@ def find_events_in(
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
+    if article:
+        out = [replace(e, unreported="detail") if _is_detail(e) else e for e in out]
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -475,6 +478,19 @@ def find_events_in(
             for e in out
         ]
     return out if keep_all else [e for e in out if e.unreported in (None, "undated")]
+
+
+def _is_detail(event) -> bool:
+    """Return whether an article's event is only a detail of the story told around it: its
+    sentence names no place for it and no day, so that both would come from elsewhere — its
+    day from the sentences before it ("A boy was among those killed.", "He said the
+    attackers arrived on motorbikes.", "Units were pulling back, soldiers said."). Such a
+    sentence tells more of an incident already reported, a tally or a general remark, not a
+    new incident: event coders code the incidents a report places and dates. An event that
+    takes the previous sentence's place as the same story's next report is kept, and so is
+    one whose sentence names a place the gazetteer does not know, or one dated by the
+    report itself (an article that states no recent day tells its news undated)."""
+    return event.unreported is None and event.place_span is None and event.date_basis == "inherited"
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
