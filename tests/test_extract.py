@@ -411,6 +411,27 @@ def test_a_note_with_no_place_is_still_an_event():
     assert one("Ukrainian units were pulling back toward the river.").event_type == "movement"
 
 
+def test_an_articles_strikes_across_a_country_summarise_the_towns_it_names():
+    text = (
+        "Russia fired missiles and drones at cities across Ukraine on Wednesday, killing at "
+        "least nine people, officials said.\n\nIn Myrhorod, a missile hit a dormitory, killing "
+        "five students. Drones struck a warehouse in Lubny, the governor said.\n\nOfficials "
+        "said repairs would take weeks. Schools will stay closed."
+    )
+    assert [place_text(text, e) for e in events(text)] == ["Myrhorod", "Lubny"]
+
+
+def test_troops_sent_to_a_country_are_still_a_deployment():
+    # guard: passes on the code before the summary rule too
+    text = (
+        "North Korea has sent troops to Russia, Seoul said on Wednesday. Officials said more "
+        "would follow. Analysts said the move was unprecedented. The ministry declined to "
+        "comment. Markets were calm."
+    )
+    found = events(text)
+    assert [(e.event_type, place_text(text, e)) for e in found] == [("deployment", "Russia")]
+
+
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):
     found, undated = extract_article(article("Drones struck Vinnytsia.", published=None), gaz)
     assert found == [] and undated == 1

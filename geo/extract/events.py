@@ -469,6 +469,7 @@ def find_events_in(
         )
     if article:
         out = [replace(e, unreported="detail") if _is_detail(e) else e for e in out]
+        out = [replace(e, unreported="summary") if _is_summary(e) else e for e in out]
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -491,6 +492,23 @@ def _is_detail(event) -> bool:
     one whose sentence names a place the gazetteer does not know, or one dated by the
     report itself (an article that states no recent day tells its news undated)."""
     return event.unreported is None and event.place_span is None and event.date_basis == "inherited"
+
+
+#: Events whose place is where they happened: a strike, a battle, their toll. (A deployment
+#: or a movement placed at a country names where troops went: "deployed troops to Russia".)
+_INCIDENT_TYPES = frozenset({"attack", "casualties", "self_detonation"})
+
+
+def _is_summary(event) -> bool:
+    """Return whether an article's strike or battle is placed only at a whole country
+    ("Russia fired missiles at cities across Ukraine on Monday"): the article's summary of
+    the incidents it tells town by town, not an incident event coders can place."""
+    return (
+        event.unreported is None
+        and event.event_type in _INCIDENT_TYPES
+        and event.place is not None
+        and event.place.feature_code in COUNTRY_CODES
+    )
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
