@@ -432,6 +432,32 @@ def test_troops_sent_to_a_country_are_still_a_deployment():
     assert [(e.event_type, place_text(text, e)) for e in found] == [("deployment", "Russia")]
 
 
+def test_an_articles_toll_in_a_town_on_the_day_of_its_attacks_is_an_attack_there():
+    text = _NEWS + (
+        "In Hadiach, three people were killed and four were injured, the mayor said. "
+        "Residents said they were tired of the sirens."
+    )
+    found = events(text)
+    assert [(e.event_type, place_text(text, e)) for e in found] == [
+        ("attack", "Okhtyrka"),
+        ("attack", "Hadiach"),
+    ]
+    assert {(c.kind, c.low) for c in found[1].counts} == {("killed", 3), ("wounded", 4)}
+
+
+def test_an_articles_toll_on_another_day_than_its_attacks_stays_a_toll():
+    # guard: passes on the code before the rule on tolls too
+    text = _NEWS + (
+        "In Hadiach, the bodies of three men were found in a forest on Monday. "
+        "Residents said they were tired of the sirens."
+    )
+    found = events(text)
+    assert [(e.event_type, place_text(text, e)) for e in found] == [
+        ("attack", "Okhtyrka"),
+        ("casualties", "Hadiach"),
+    ]
+
+
 def test_without_a_publication_date_an_undated_event_is_counted_not_stored(gaz):
     found, undated = extract_article(article("Drones struck Vinnytsia.", published=None), gaz)
     assert found == [] and undated == 1

@@ -470,6 +470,7 @@ def find_events_in(
     if article:
         out = [replace(e, unreported="detail") if _is_detail(e) else e for e in out]
         out = [replace(e, unreported="summary") if _is_summary(e) else e for e in out]
+        out = _tolls_as_attacks(out)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -509,6 +510,28 @@ def _is_summary(event) -> bool:
         and event.place is not None
         and event.place.feature_code in COUNTRY_CODES
     )
+
+
+def _tolls_as_attacks(out):
+    """Return an article's events with each toll told at a place of its own, with no cause
+    and no agent ("In Kyiv, 31 people were killed."), made an attack there when the article
+    has told an attack on those days before it: the toll of that wave of strikes in that
+    town, as event coders code it, not a casualty report of its own."""
+    told = []
+    kept = []
+    for e in out:
+        if e.unreported in (None, "summary") and e.event_type == "attack":
+            told.append(e)  # ("Russia fired missiles at cities across Ukraine" too)
+        elif (
+            e.unreported is None
+            and e.event_type == "casualties"
+            and e.actor1 is None
+            and e.place_span is not None
+            and any(a.date_start <= e.date_end and e.date_start <= a.date_end for a in told)
+        ):
+            e = replace(e, event_type="attack")
+        kept.append(e)
+    return kept
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
