@@ -8,7 +8,8 @@ Everything is read off one spaCy parse of the text (``geo.common.nlp``):
 * ``places`` + ``data/linker.json`` — the scored link from a trigger to its place;
 * ``temporal`` (``absolute``, ``relative``) and ``dating`` — dates and an event's date;
 * ``arguments``, ``actors`` + ``data/actors.tsv`` — actors, targets and counts (``counts``);
-* ``events`` — ``find_events``: the EventMentions of a text.
+* ``events`` — ``find_events``: the EventMentions of a text;
+* ``news`` — what an article reports as news, not its background, details or summaries.
 
 May import ``geo.geoparse``, ``geo.gazetteer``, ``geo.events`` (the model) and
 ``geo.common``.

@@ -29,13 +29,13 @@ __all__ = [
 #: An event that ended this many days before its report is background, not news.
 HISTORY_DAYS = 365
 #: In an article, which tells the news of its last days and recalls the rest as background,
-#: an event that ended this many days before the report is background ("In June, fighters
-#: overran a base"; "handing Moscow its biggest gain since the capture of X last May").
+#: an event that ended this many days before the report is background ("In March, rockets hit
+#: a school in X"; "X was shelled on January 14" in an article of May).
 #: Event coders code what an article reports as new: no event of the dev sets' gold is dated
 #: more than a week before its report.
 ARTICLE_HISTORY_DAYS = 30
 #: ... and an event stated over a span that began this many days before the report is a
-#: state or a tally, not an incident ("have traded fire since October last year").
+#: state or a tally, not an incident ("Russian forces have shelled X since last September").
 ARTICLE_SPAN_DAYS = 180
 #: Phrases that set a sentence in the past without a date ("years ago", "in World War II",
 #: "in the early weeks" of a war, "at the time").

@@ -28,6 +28,7 @@ from geo.extract.detect import (
     is_prospective,
     is_scene,
 )
+from geo.extract.news import article_news
 from geo.extract.places import (
     Candidate,
     chains,
@@ -468,9 +469,7 @@ def find_events_in(
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
     if article:
-        out = [replace(e, unreported="detail") if _is_detail(e) else e for e in out]
-        out = [replace(e, unreported="summary") if _is_summary(e) else e for e in out]
-        out = _tolls_as_attacks(out)
+        out = article_news(out)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -480,58 +479,6 @@ def find_events_in(
             for e in out
         ]
     return out if keep_all else [e for e in out if e.unreported in (None, "undated")]
-
-
-def _is_detail(event) -> bool:
-    """Return whether an article's event is only a detail of the story told around it: its
-    sentence names no place for it and no day, so that both would come from elsewhere — its
-    day from the sentences before it ("A boy was among those killed.", "He said the
-    attackers arrived on motorbikes.", "Units were pulling back, soldiers said."). Such a
-    sentence tells more of an incident already reported, a tally or a general remark, not a
-    new incident: event coders code the incidents a report places and dates. An event that
-    takes the previous sentence's place as the same story's next report is kept, and so is
-    one whose sentence names a place the gazetteer does not know, or one dated by the
-    report itself (an article that states no recent day tells its news undated)."""
-    return event.unreported is None and event.place_span is None and event.date_basis == "inherited"
-
-
-#: Events whose place is where they happened: a strike, a battle, their toll. (A deployment
-#: or a movement placed at a country names where troops went: "deployed troops to Russia".)
-_INCIDENT_TYPES = frozenset({"attack", "casualties", "self_detonation"})
-
-
-def _is_summary(event) -> bool:
-    """Return whether an article's strike or battle is placed only at a whole country
-    ("Russia fired missiles at cities across Ukraine on Monday"): the article's summary of
-    the incidents it tells town by town, not an incident event coders can place."""
-    return (
-        event.unreported is None
-        and event.event_type in _INCIDENT_TYPES
-        and event.place is not None
-        and event.place.feature_code in COUNTRY_CODES
-    )
-
-
-def _tolls_as_attacks(out):
-    """Return an article's events with each toll told at a place of its own, with no cause
-    and no agent ("In Kyiv, 31 people were killed."), made an attack there when the article
-    has told an attack on those days before it: the toll of that wave of strikes in that
-    town, as event coders code it, not a casualty report of its own."""
-    told = []
-    kept = []
-    for e in out:
-        if e.unreported in (None, "summary") and e.event_type == "attack":
-            told.append(e)  # ("Russia fired missiles at cities across Ukraine" too)
-        elif (
-            e.unreported is None
-            and e.event_type == "casualties"
-            and e.actor1 is None
-            and e.place_span is not None
-            and any(a.date_start <= e.date_end and e.date_start <= a.date_end for a in told)
-        ):
-            e = replace(e, event_type="attack")
-        kept.append(e)
-    return kept
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
