@@ -571,6 +571,20 @@ def test_a_toll_in_a_relative_clause_joins_its_report():
     assert [(c.kind, c.low) for c in event.counts] == [("killed", 5)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At least 14 people were killed when a suicide bomber blew himself up at a market in "
+        "Jowhar on Friday.",
+        "A suicide bomber blew himself up at a market in Jowhar on Friday, killing 14 people.",
+    ],
+)
+def test_a_suicide_bombing_and_its_toll_are_one_event(text):
+    event = one(text)
+    assert event.event_type == "self_detonation" and place_text(text, event) == "Jowhar"
+    assert [(c.kind, c.low) for c in event.counts] == [("killed", 14)]
+
+
 def test_a_scene_setting_phrase_is_the_report_when_nothing_else_is():
     text = "A fire broke out at an oil depot in Novoshakhtinsk after a drone attack on Thursday."
     event = one(text)

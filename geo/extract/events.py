@@ -728,6 +728,17 @@ def _own_names(a, b):
     )
 
 
+#: An attack and the deaths and injuries it caused, told in one sentence, are one event: a
+#: suicide bombing too ("14 people were killed when a bomber blew himself up at X", "a bomber
+#: blew himself up at X, killing 14"). The first type of ``_TOLL_LEAD`` present names it.
+_TOLLS = (
+    {"attack", "casualties"},
+    {"self_detonation", "casualties"},
+    {"self_detonation", "attack"},
+)
+_TOLL_LEAD = ("self_detonation", "attack", "casualties")
+
+
 def _fold_sentence(found):
     """Fold the reports of one event in one sentence: same type and place, or the deaths
     and injuries an attack caused, into one mention (counts added, the first trigger kept)."""
@@ -740,7 +751,7 @@ def _fold_sentence(found):
             if event.unreported != kept.unreported and not background:
                 continue
             same_type = event.event_type == kept.event_type
-            toll = {event.event_type, kept.event_type} == {"attack", "casualties"}
+            toll = {event.event_type, kept.event_type} in _TOLLS
             if _own_names(event, kept):
                 continue
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
@@ -752,7 +763,9 @@ def _fold_sentence(found):
         kept = out[target]
         if kept.unreported == "background" and event.unreported is None:
             kept, event = event, kept
-        elif kept.event_type == "casualties" and event.event_type == "attack":
+        elif kept.event_type != event.event_type and (
+            _TOLL_LEAD.index(event.event_type) < _TOLL_LEAD.index(kept.event_type)
+        ):
             if kept.unreported == event.unreported:
                 kept, event = event, kept
         folded = _absorb(kept, event)
