@@ -35,7 +35,7 @@ def is_detail(event) -> bool:
     """Return whether an article's event is only a detail of the story told around it: its
     sentence names no place for it and no day, so that both would come from elsewhere — its
     day from the sentences before it ("One of the wounded later died in hospital.", "A farmer
-    said the drones attacked in waves.", "Units were pulling back, soldiers said."). Such a
+    said the drones attacked in waves.", "Two platoons withdrew, a sergeant said."). Such a
     sentence tells more of an incident already reported, a tally or a general remark, not a
     new incident: event coders code the incidents a report places and dates. An event that
     takes the previous sentence's place as the same story's next report is kept, and so is
