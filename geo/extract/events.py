@@ -64,8 +64,8 @@ class EventMention:
     the sentence names no place for it). ``date_basis`` says where the date came from:
     "stated" in the sentence, "inherited" from the sentence it continues, or "report" (the
     publication day). ``unreported`` holds why an event was found but left out (a history
-    aside, a detail of an article's story, no date) — such mentions are only returned with
-    ``keep_all=True``.
+    aside, a detail or a summary of an article's story: ``news``; no date) — such mentions
+    are only returned with ``keep_all=True``.
     """
 
     event_type: str
@@ -741,7 +741,8 @@ _TOLL_LEAD = ("self_detonation", "attack", "casualties")
 
 def _fold_sentence(found):
     """Fold the reports of one event in one sentence: same type and place, or the deaths
-    and injuries an attack caused, into one mention (counts added, the first trigger kept)."""
+    and injuries an attack or a suicide bombing caused, into one mention (counts added, the
+    first trigger kept; the bombing, else the attack, gives the type)."""
     out: list[EventMention] = []
     for event in found:
         target = None

@@ -64,9 +64,9 @@ def is_summary(event) -> bool:
 
 def tolls_as_attacks(out):
     """Return an article's events with each toll told at a place of its own, with no cause
-    and no agent ("In Hadiach, three people were killed."), made an attack there when the article
-    has told an attack on those days before it: the toll of that wave of strikes in that
-    town, as event coders code it, not a casualty report of its own."""
+    and no agent ("In Hadiach, three people were killed."), made an attack there when the
+    article has told an attack on those days before it: the toll of that wave of strikes in
+    that town, as event coders code it, not a casualty report of its own."""
     told = []
     kept = []
     for e in out:
