@@ -1375,3 +1375,45 @@ def test_an_offensive_and_its_target_both_unknown_are_two_reports():
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["assault"]) == "Zhovtoiar"
     assert place_text(text, by_trigger["targeting"]) == "Bzhylivka"
+
+
+def test_a_relative_clause_tells_what_an_attack_was_aimed_at():
+    text = (
+        "Rebels launched a late night attack in southern Sumy on Wednesday that targeted "
+        "the army's positions near the Bzhylivka Checkpoint."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["attack"]) == "Sumy"
+    assert place_text(text, by_trigger["targeted"]) == "the Bzhylivka Checkpoint"
+    text = (
+        "The army launched a large-scale offensive in the northern countryside of Sumy on "
+        "Tuesday that targeted the rebel-held mountaintop of Bzhylivka Horishnia."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["targeted"]) == "Bzhylivka Horishnia"
+    assert by_trigger["targeted"].unreported is None  # part of the report, no background
+
+
+def test_a_place_on_the_edge_of_a_town_is_the_event_place():
+    text = "Meanwhile, in Zhovtoiar, on the western edge of Poltava, troops clashed with residents."
+    event = one(text)
+    assert place_text(text, event) == "Zhovtoiar"
+    assert event.place.name == "Poltava"  # unknown to the gazetteer: at the town it lies by
+
+
+def test_residents_of_a_village_name_the_village():
+    text = (
+        "Five residents of Zhovtoiar in Sumy province -- 40 kilometers northeast of Romny -- "
+        "were beheaded by armed men."
+    )
+    assert place_text(text, one(text)) == "Zhovtoiar"
+
+
+def test_a_town_at_its_stated_distance_from_another_is_no_namesake():
+    text = (
+        "The man was captured along with seven others northeast of Lubny, 80 kilometers "
+        "west of Poltava."
+    )
+    event = one(text)
+    assert place_text(text, event) == "Lubny"
+    assert event.place.name == "Lubny"  # 120 km from Poltava: the text says about 80

@@ -597,7 +597,7 @@ def _mention(
             # "Kharkiv, Podilskyi district": the city says whose district it is
             holder = next((c for c in chain if c is not best and c.place is not None
                            and c.place.feature_class == "P"), None)  # fmt: skip
-        if holder is not None and _elsewhere(where, holder.place):
+        if holder is not None and _elsewhere(where, holder.place, _stated_km(best, holder)):
             # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
             # homonym; the named place lies at the one that says where it is
             where, near = holder.place, True
@@ -663,8 +663,9 @@ HOLDER_KM = 50.0
 HOLDER_AREA_KM = 150.0
 
 
-def _elsewhere(place, holder) -> bool:
-    """Whether a place cannot be the one its holder says it lies in or at."""
+def _elsewhere(place, holder, stated_km=None) -> bool:
+    """Whether a place cannot be the one its holder says it lies in or at (or, with
+    ``stated_km``, the one the text says lies that far from it)."""
     if place.geonameid == holder.geonameid:
         return False
     if (holder.feature_code or "") in COUNTRY_CODES:
@@ -672,7 +673,30 @@ def _elsewhere(place, holder) -> bool:
     km = distance_km(place.lat, place.lon, holder.lat, holder.lon)
     if holder.feature_class in ("A", "L"):
         return not contains(holder, place) and km > HOLDER_AREA_KM
+    if stated_km is not None:
+        # "X, 80 km west of Y": a namesake only when the gazetteer's X is much farther
+        return km > HOLDER_KM + 1.5 * stated_km
     return km > HOLDER_KM
+
+
+#: A distance written between a place and the one it is measured from ("80 kilometres").
+_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:re|er)s|mi|miles)\b", re.IGNORECASE)
+
+
+def _stated_km(cand, holder):
+    """The distance in km the text states between a place and its holder ("X, some 80 km
+    west of Y"), or None."""
+    if cand.end <= holder.start:
+        lo, hi = cand.end, holder.start
+    else:
+        lo, hi = holder.end, cand.start
+    if hi - lo > 60:
+        return None
+    found = _DISTANCE.search(syntax.text_of(cand.head.doc)[lo:hi])
+    if found is None:
+        return None
+    value = float(found.group(1).replace(",", "."))
+    return value * 1.609 if found.group(2).lower().startswith("mi") else value
 
 
 def _split_coordinated(found, cands):

@@ -239,14 +239,16 @@ def _chunk(token):
     return left, right
 
 
+#: People named by the place they live in ("residents of X").
+_DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
 #: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
 #: "the Bir Hassana Military Airport", "the Y Mountains", "Z police station").
 _SITE_HEADS = frozenset(
     """
     hospital airport airbase airfield base mosque church school hotel market bridge dam
     checkpoint crossing junction roundabout square prison stadium refinery plant station
-    complex farm farms field fields springs plateau hill hills mountain mountains valley
-    plain plains road highway port harbour harbor project
+    complex farm farms field fields springs plateau hill hills hilltop mountaintop mountain
+    mountains valley plain plains road highway port harbour harbor project
     """.split()
 )
 
@@ -324,9 +326,10 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         elif (
             token.dep_ == "pobj"
             and head.lower_ == "of"
-            and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS)
-        ):
-            cue = True  # "the village of X", "the southern farms of X"
+            and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS
+                 or head.head.lower_ in _DWELLERS)
+        ):  # fmt: skip
+            cue = True  # "the village of X", "the southern farms of X", "residents of X"
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
             cue = True
         if cue and add(token):
@@ -396,12 +399,17 @@ _DIRECTIONS = frozenset(
     "south-east south-west northeast northwest".split()
 )
 #: The words between a place and the place it is measured from: "X, just south of Y",
-#: "X, some 15 km northeast of Y".
+#: "X, some 15 km northeast of Y", "X, on the western edge of Y", "X in Z province --
+#: 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r",\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion))?"
+    r"\s*(?:,|--|—|–)\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
+    # "X, on the western edge of Y", "X, on the outskirts of Y"
+    r"|(?:on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:edges?|outskirts|fringes?))"
+    r"\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
     re.IGNORECASE,
 )
 
@@ -946,11 +954,16 @@ OWN_OBJECT_MARGIN = 1.0
 
 
 def _own_object(trigger, scored, best, threshold):
-    """Return ``(score, candidate)`` for a place in the phrase of a participle that tells
-    what an attack was aimed at ("launched an offensive in X, targeting the village of Y"),
-    when the best place lies outside that phrase; else None."""
+    """Return ``(score, candidate)`` for a place in the phrase of a participle or relative
+    clause that tells what an attack was aimed at ("launched an offensive in X, targeting
+    the village of Y", "an offensive in X that targeted Y"), when the best place lies
+    outside that phrase; else None."""
     token = trigger.token
-    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj"):
+    if not (token.tag_ == "VBG" and token.dep_ in ("advcl", "xcomp", "conj")) and not (
+        trigger.sense.needs
+        and any("aimed" in group for group in trigger.sense.needs)
+        and token.dep_ == "relcl"
+    ):  # ("an offensive in X that targeted the hill of Y")
         return None
     own = {t.i for t in token.subtree}
     if best.head.i in own:
