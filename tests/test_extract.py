@@ -1417,3 +1417,46 @@ def test_a_town_at_its_stated_distance_from_another_is_no_namesake():
     event = one(text)
     assert place_text(text, event) == "Lubny"
     assert event.place.name == "Lubny"  # 120 km from Poltava: the text says about 80
+
+
+def test_a_village_name_the_entity_recogniser_takes_for_a_date_is_still_a_place():
+    from spacy.tokens import Span
+
+    from geo.common import nlp
+    from geo.extract.places import cue_candidates
+
+    text = "Troops shelled the village of Sabtivka and the town of Lubny."
+    doc = nlp.parse(text)
+    k = next(t.i for t in doc if t.text == "Sabtivka")
+    doc.ents = [Span(doc, k, k + 1, label="DATE")]  # the recogniser's mistake, made here
+    names = [c.text for s in doc.sents for c in cue_candidates(s, set())]
+    assert "Sabtivka" in names
+    # after a bare preposition the recogniser's DATE still stands ("in Ramadan")
+    text = "Troops shelled positions in Sabtivka."
+    doc = nlp.parse(text)
+    k = next(t.i for t in doc if t.text == "Sabtivka")
+    doc.ents = [Span(doc, k, k + 1, label="DATE")]
+    assert [c.text for s in doc.sents for c in cue_candidates(s, set())] == []
+
+
+def test_a_village_near_a_town_is_the_place_however_near_attaches():
+    # Guard: passes on f1b230f too, where the parser hangs "near" on the village in these
+    # sentences; the rule reads the words, so it holds where the parser hangs it on the verb.
+    text = (
+        "The army launched a new offensive in the Sumy region last night, targeting the "
+        "rebel held village of Zhovtoiar near the key town of Romny."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["targeting"]) == "Zhovtoiar"
+    # workers from X near Y: X is no place of the event
+    text = "Rebels gunned down five laborers from Poltava near the town of Romny on Monday."
+    assert place_text(text, one(text)) == "Romny"
+
+
+def test_an_axis_is_a_unit_named_in_a_region():
+    text = (
+        "Rebels launched a new attack on the Zhovtoiar axis of southern Sumy tonight, "
+        "striking army positions."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["attack"]) == "Zhovtoiar"

@@ -213,7 +213,7 @@ _AREA_NOUNS = frozenset(
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
     "suburbs camp camps county counties governorate municipality locality settlement "
     "settlements hamlet quarter colony colonies sector sectors ward wards commune communes "
-    "subdistrict tehsil taluka".split()
+    "subdistrict tehsil taluka axis axes salient enclave".split()
 )
 
 
@@ -290,13 +290,16 @@ def cue_candidates(sent, taken) -> list[Candidate]:
     out = []
     seen = set(taken)
 
-    def add(token):
+    def add(token, named=False):
+        # ``named``: a unit's own name ("the village of X", "X district"), a place whatever
+        # the entity recogniser says of a word without digits ("Ma'arde" is no DATE)
         first, last = _chunk(token)
         idx = set(range(first.i, last.i + 1))
         if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
             return False
-        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL") for t in
-               (first, last)):  # fmt: skip
+        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL")
+               and not (named and not any(ch.isdigit() for ch in t.text))
+               for t in (first, last)):  # fmt: skip
             return False
         if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
             return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
@@ -316,11 +319,11 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         if token.pos_ != "PROPN" or token.i in seen:
             continue
         head = token.head
-        cue = False
+        cue = named = False
         if token.dep_ == "compound":
             if head.lower_ not in _AREA_NOUNS:
                 continue
-            cue = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+            cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
             cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
         elif (
@@ -330,9 +333,10 @@ def cue_candidates(sent, taken) -> list[Candidate]:
                  or head.head.lower_ in _DWELLERS)
         ):  # fmt: skip
             cue = True  # "the village of X", "the southern farms of X", "residents of X"
+            named = head.head.lower_ in _AREA_NOUNS
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
-            cue = True
-        if cue and add(token):
+            cue = named = True
+        if cue and add(token, named):
             for conj in token.conjuncts:
                 if conj.pos_ == "PROPN":
                     add(conj)
@@ -410,6 +414,13 @@ _MEASURED_FROM = re.compile(
     # "X, on the western edge of Y", "X, on the outskirts of Y"
     r"|(?:on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:edges?|outskirts|fringes?))"
     r"\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
+    re.IGNORECASE,
+)
+
+#: The words between a place and a town it is said to lie near: "X near the key town of Y".
+_NEAR_TO = re.compile(
+    r"\s*,?\s+(?:just\s+|right\s+)?(?:near|outside|close\s+to|next\s+to)\s+"
+    r"(?:the\s+(?:[\w-]+\s+){0,2}(?:city|town|village|settlement)\s+of\s+)?",
     re.IGNORECASE,
 )
 
@@ -739,6 +750,13 @@ def qualified_name(cand, cands, head=None):
     for o in others:
         if 0 <= cand.start - o.end <= 40 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
             return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
+    for o in others:
+        if (0 <= cand.start - o.end <= 40 and _NEAR_TO.fullmatch(text[o.end : cand.start])
+                and _larger(o, cand) is not True
+                and preposition(o.head) not in ("from", "near")):  # fmt: skip
+            # "the village of X near the town of Y", however the parse hangs "near" (not
+            # "workers from X near Y", "south of X, near Y")
+            return o
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head
