@@ -752,7 +752,7 @@ def qualified_name(cand, cands, head=None):
             return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
     for o in others:
         if (0 <= cand.start - o.end <= 40 and _NEAR_TO.fullmatch(text[o.end : cand.start])
-                and _larger(o, cand) is not True
+                and _larger(o, cand) is not True and _settlement(o)
                 and preposition(o.head) not in ("from", "near")):  # fmt: skip
             # "the village of X near the town of Y", however the parse hangs "near" (not
             # "workers from X near Y", "south of X, near Y")
@@ -775,6 +775,21 @@ def qualified_name(cand, cands, head=None):
         if holder is not None and _larger(cand, holder):
             return holder
     return None
+
+
+def _settlement(cand) -> bool:
+    """Whether a candidate names a settlement or a site: a populated place or spot the
+    gazetteer knows, or a name the grammar gives a unit or site ("the village of X", "the X
+    Farms"), not a river's bank or a region."""
+    if cand.place is not None:
+        return cand.place.feature_class in ("P", "S")
+    head = cand.head
+    if head.lower_ in _SITE_HEADS:
+        return True
+    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+        return True
+    return (head.dep_ == "pobj" and head.head.lower_ == "of"
+            and (head.head.head.lower_ in _AREA_NOUNS or head.head.head.lower_ in _SITE_HEADS))  # fmt: skip
 
 
 def _described_by_apposition(head):
