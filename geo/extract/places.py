@@ -788,8 +788,10 @@ def _settlement(cand) -> bool:
         return True
     if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
         return True
-    return (head.dep_ == "pobj" and head.head.lower_ == "of"
-            and (head.head.head.lower_ in _AREA_NOUNS or head.head.head.lower_ in _SITE_HEADS))  # fmt: skip
+    unit = head.head.head.lower_
+    return head.dep_ == "pobj" and head.head.lower_ == "of" and (
+        unit in _AREA_NOUNS or unit in _SITE_HEADS
+    )
 
 
 def _described_by_apposition(head):
