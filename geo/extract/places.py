@@ -789,8 +789,10 @@ def _settlement(cand) -> bool:
     if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
         return True
     unit = head.head.head.lower_
-    return head.dep_ == "pobj" and head.head.lower_ == "of" and (
-        unit in _AREA_NOUNS or unit in _SITE_HEADS
+    return (
+        head.dep_ == "pobj"
+        and head.head.lower_ == "of"
+        and (unit in _AREA_NOUNS or unit in _SITE_HEADS)
     )
 
 
