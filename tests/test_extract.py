@@ -1460,3 +1460,8 @@ def test_an_axis_is_a_unit_named_in_a_region():
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["attack"]) == "Zhovtoiar"
+
+
+def test_a_faith_before_a_quarter_says_who_lives_there_not_its_name():
+    text = "Gunmen opened fire in a mostly Druze neighbourhood of Lubny on Monday, killing four."
+    assert place_text(text, one(text)) == "Lubny"

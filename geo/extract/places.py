@@ -321,7 +321,7 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         head = token.head
         cue = named = False
         if token.dep_ == "compound":
-            if head.lower_ not in _AREA_NOUNS:
+            if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
             cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
@@ -341,6 +341,22 @@ def cue_candidates(sent, taken) -> list[Candidate]:
                 if conj.pos_ == "PROPN":
                     add(conj)
     return out
+
+
+#: Faiths and their branches, which name who lives in a quarter, not the quarter.
+_FAITHS = frozenset(
+    "shia shiite shi'ite shi'i sunni christian muslim hindu druze alawite jewish catholic "
+    "orthodox sikh buddhist yazidi".split()
+)
+_MOSTLY = frozenset("mostly mainly largely predominantly predominately overwhelmingly".split())
+
+
+def _faith_quarter(token) -> bool:
+    """Whether a word before a unit says who lives there ("a mostly Druze neighbourhood",
+    "the Shiite district"), not the unit's name."""
+    if token.lower_.replace("’", "'") in _FAITHS:
+        return True
+    return token.ent_type_ == "NORP" and token.i > 0 and token.nbor(-1).lower_ in _MOSTLY
 
 
 def _tok(cand, offset):
