@@ -1465,3 +1465,15 @@ def test_an_axis_is_a_unit_named_in_a_region():
 def test_a_faith_before_a_quarter_says_who_lives_there_not_its_name():
     text = "Gunmen opened fire in a mostly Druze neighbourhood of Lubny on Monday, killing four."
     assert place_text(text, one(text)) == "Lubny"
+
+
+def test_a_name_read_as_a_person_is_a_place_when_called_a_town():
+    # the entity recogniser reads both names as people's; the apposition says they are places
+    text = (
+        "Gunmen have shot dead a local official in Ivan Hrytsai, a small town in southern Ukraine."
+    )
+    assert place_text(text, one(text)) == "Ivan Hrytsai"
+    text = "Gunmen shot dead a local official in Maria Kovalenko, a village near Lubny."
+    event = one(text)
+    assert place_text(text, event) == "Maria Kovalenko"
+    assert event.place.name == "Lubny"  # unknown to the gazetteer: at the town it lies near

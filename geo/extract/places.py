@@ -325,7 +325,11 @@ def cue_candidates(sent, taken) -> list[Candidate]:
                 continue
             cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
-            cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
+            cue = (
+                token.ent_type_ != "PERSON"
+                or head.lower_ in ("near", "outside", "into")
+                or any(c.dep_ == "appos" and c.lower_ in _AREA_NOUNS for c in token.children)
+            )  # fmt: skip  ("in X, a small town in Y")
         elif (
             token.dep_ == "pobj"
             and head.lower_ == "of"
