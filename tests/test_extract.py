@@ -1477,3 +1477,13 @@ def test_a_name_read_as_a_person_is_a_place_when_called_a_town():
     event = one(text)
     assert place_text(text, event) == "Maria Kovalenko"
     assert event.place.name == "Lubny"  # unknown to the gazetteer: at the town it lies near
+
+
+def test_a_name_stormed_or_captured_is_a_place_the_gazetteer_need_not_know():
+    text = (
+        "Earlier today, government troops stormed Zhovtoiar in eastern Sumy and quickly "
+        "expelled all fighters defending the village."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["stormed"]) == "Zhovtoiar"
+    assert by_trigger["stormed"].place.name == "Sumy"  # where the unknown village lies

@@ -239,6 +239,13 @@ def _chunk(token):
     return left, right
 
 
+#: Verbs whose object is a place: a town is stormed, shelled, entered, captured...
+_OVERRUN = frozenset(
+    "storm shell enter invade overrun besiege bombard liberate recapture retake seize "
+    "capture raid encircle".split()
+)
+#: ... of which people can undergo these too ("captured the commander").
+_TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
 #: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
@@ -340,6 +347,11 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             named = head.head.lower_ in _AREA_NOUNS
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
             cue = named = True
+        elif token.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _OVERRUN:
+            # "troops stormed X", "rebels captured X": what is stormed or captured is a
+            # place, unless the recogniser names a group, or a person who can be captured
+            person = token.ent_type_ == "PERSON" and head.lemma_.lower() in _TAKE_PEOPLE
+            cue = token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
         if cue and add(token, named):
             for conj in token.conjuncts:
                 if conj.pos_ == "PROPN":
