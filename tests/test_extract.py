@@ -1487,3 +1487,14 @@ def test_a_name_stormed_or_captured_is_a_place_the_gazetteer_need_not_know():
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["stormed"]) == "Zhovtoiar"
     assert by_trigger["stormed"].place.name == "Sumy"  # where the unknown village lies
+
+
+def test_a_report_parsed_as_the_subject_of_its_attribution_is_no_speaker():
+    # the parser makes "bomber" and "police" both subjects of "said"
+    text = (
+        "A suicide bomber driving a minibus packed with explosives killed at least 50 people "
+        "and wounded 152 on Sunday in the southern city of Lubny, police said."
+    )
+    event = one(text)
+    assert event.unreported is None
+    assert place_text(text, event) == "Lubny"

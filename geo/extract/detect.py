@@ -594,7 +594,8 @@ def _describes_speaker(token) -> bool:
     fleeing the shelling told reporters ...") tell no event of their own."""
     current = token
     while current.head != current:
-        if current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING:
+        if (current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING
+                and current in syntax.speakers(current.head)):  # fmt: skip
             # ("a medic fighting near X said": the tagger may make the participle the noun)
             return current != token or any(
                 c.dep_ == "compound" and syntax.is_people(c) for c in token.children

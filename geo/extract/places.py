@@ -511,13 +511,12 @@ def _is_speaker_side(cand_head):
     forces shelled X", "..., the governor of Kursk said"), not in what was said."""
     for anc in cand_head.ancestors:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
-            subj = next(
-                (c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None
-            )
+            speakers = syntax.speakers(anc)
+            subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
                 for child in anc.children
-                if child.dep_ in ("nsubj", "nsubjpass", "agent")
+                if child in speakers
                 or (
                     child.dep_ == "prep"
                     and child.lower_ in ("in", "from", "of")

@@ -391,3 +391,13 @@ def is_target(token, place_tokens=frozenset(), actor_lookup=None) -> bool:
         or is_people(token)
         or is_armed(token, actor_lookup)
     )
+
+
+def speakers(verb):
+    """Return the subjects of a speech verb that name who speaks. A sentence ending in
+    "..., police said" may be parsed with two subjects, the report's and the speaker's: the
+    speaker is then the one next to the verb, the other what was said."""
+    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+    if len(found) > 1:
+        found = [min(found, key=lambda c: abs(c.i - verb.i))]
+    return found
