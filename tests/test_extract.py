@@ -1498,3 +1498,16 @@ def test_a_report_parsed_as_the_subject_of_its_attribution_is_no_speaker():
     event = one(text)
     assert event.unreported is None
     assert place_text(text, event) == "Lubny"
+
+
+def test_a_town_named_in_apposition_to_the_capital_is_the_place():
+    text = (
+        "The minister was fatally shot in the chest and head Friday night after a swim at "
+        "his house in the capital, Poltava."
+    )
+    assert place_text(text, one(text)) == "Poltava"
+    text = (
+        "A bomb planted on a motorbike killed at least nine people and wounded 52 others in "
+        "Ukraine's largest city, Poltava."
+    )
+    assert place_text(text, one(text)) == "Poltava"

@@ -416,6 +416,10 @@ def _anchor(token):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
         anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
+    elif anchor.dep_ == "appos" and (
+        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
+    ):
+        anchor = anchor.head  # "in the capital, Colombo", "in Kenya's largest city, Nairobi"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
