@@ -1511,3 +1511,12 @@ def test_a_town_named_in_apposition_to_the_capital_is_the_place():
         "Ukraine's largest city, Poltava."
     )
     assert place_text(text, one(text)) == "Poltava"
+
+
+def test_sites_named_in_the_plural_are_places():
+    from geo.common import nlp
+    from geo.extract.places import cue_candidates
+
+    doc = nlp.parse("Troops shelled the Zhovtoiar farms and the Bzhylivka hospitals overnight.")
+    names = [c.text for s in doc.sents for c in cue_candidates(s, set())]
+    assert "Bzhylivka hospitals" in names

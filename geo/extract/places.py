@@ -258,6 +258,8 @@ _SITE_HEADS = frozenset(
     mountains valley plain plains road highway port harbour harbor project
     """.split()
 )
+# and their plurals ("the X and Y checkpoints")
+_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS}
 
 
 def _site_start(head):
