@@ -1520,3 +1520,14 @@ def test_sites_named_in_the_plural_are_places():
     doc = nlp.parse("Troops shelled the Zhovtoiar farms and the Bzhylivka hospitals overnight.")
     names = [c.text for s in doc.sents for c in cue_candidates(s, set())]
     assert "Bzhylivka hospitals" in names
+
+
+def test_farms_points_and_a_share_of_them_are_places_taken():
+    text = (
+        "Led by the 42nd brigade, the army managed to capture all of the farms around "
+        "Zhovtoiar on Monday."
+    )
+    event = one(text)
+    assert (event.event_type, place_text(text, event)) == ("front_line", "Zhovtoiar")
+    text = "The army seized a number of points inside the Lubny district."
+    assert one(text).event_type == "front_line"

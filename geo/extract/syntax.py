@@ -265,6 +265,8 @@ def patients(token):
     obj = direct_object(token)
     if obj is not None:
         out.extend(conjuncts(obj))
+        if obj.lemma_.lower() in _PARTITIVES:  # "captured most of the territory"
+            out.extend(o for _, o in prep_objects(obj, ("of",)))
     elif token.dep_ == "xcomp" and token.tag_ == "VBN" and is_passive(token.head):
         held = subject(token.head)  # "was found murdered", "were reported killed"
         if held is not None:
@@ -285,6 +287,12 @@ def patients(token):
     else:
         out.extend(obj for _, obj in prep_objects(token, ("on", "upon", "against", "at")))
     return out
+
+
+#: Words naming a share of what follows "of" ("all of the farms", "a number of points").
+_PARTITIVES = frozenset(
+    "all most some many several much half part parts dozens scores number rest majority".split()
+)
 
 
 def governor(token):
