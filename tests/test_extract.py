@@ -1531,3 +1531,10 @@ def test_farms_points_and_a_share_of_them_are_places_taken():
     assert (event.event_type, place_text(text, event)) == ("front_line", "Zhovtoiar")
     text = "The army seized a number of points inside the Lubny district."
     assert one(text).event_type == "front_line"
+
+
+def test_a_military_campaign_that_targets_is_an_attack_an_election_campaign_is_not():
+    text = "The aerial campaign targeted command centers of the rebels in Lubny."
+    event = one(text)
+    assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
+    assert events("The election campaign targeted voters in Lubny.") == []

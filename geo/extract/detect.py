@@ -128,7 +128,16 @@ class _Context:
 def _holds(alt, token, ctx):
     """Return whether one alternative of a sense's conditions holds for ``token``."""
     if alt == "armed":
-        return any(ctx.armed(t) for t in ctx.agents(token))
+        if any(ctx.armed(t) for t in ctx.agents(token)):
+            return True
+        # "the offensive targeted X", "the aerial campaign hit Y": an attack acts
+        subj = syntax.subject(token) if token.pos_ in ("VERB", "AUX") else None
+        if subj is None or subj.dep_ != "nsubj":
+            return False
+        mods = {c.lemma_.lower() for c in subj.children if c.dep_ in ("amod", "compound")}
+        return subj.lemma_.lower() in _CAMPAIGNS or (
+            subj.lemma_.lower() == "campaign" and bool(mods & _MILITARY_MODS)
+        )
     if alt == "person":
         return any(
             syntax.is_people(t) and not syntax.is_place(t, ctx.place_tokens)
@@ -647,6 +656,11 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
 #: Subjects that make "struck" or "hit" a figure of speech ("disaster struck").
 _MISFORTUNES = frozenset("disaster tragedy misfortune catastrophe calamity crisis".split())
 _CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion operation".split())
+#: Words that make a campaign a military one ("the aerial campaign", not "the election
+#: campaign").
+_MILITARY_MODS = frozenset(
+    "air aerial bombing military drone missile artillery shelling naval ground".split()
+)
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:
