@@ -1538,3 +1538,15 @@ def test_a_military_campaign_that_targets_is_an_attack_an_election_campaign_is_n
     event = one(text)
     assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
     assert events("The election campaign targeted voters in Lubny.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 28-year-old painter was found murdered at his house in Lubny on Sunday.",
+        "A realtor, Ivan Petrenko, was found murdered in his apartment in Lubny on Monday.",
+    ],
+)
+def test_a_person_named_by_age_or_name_is_people(text):
+    event = one(text)
+    assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")

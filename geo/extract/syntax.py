@@ -372,6 +372,12 @@ def is_people(token) -> bool:
         return True  # "killed two", "12 were wounded"
     if lemma in ("thousand", "hundred", "dozen", "crowd", "million", "score"):
         return True  # "thousands took to the streets"
+    if token.pos_ == "NOUN" and any(
+        (c.dep_ == "appos" and c.ent_type_ == "PERSON")
+        or (c.dep_ == "amod" and c.lower_ == "old" and any(g.lower_ == "year" for g in c.subtree))
+        for c in token.children
+    ):
+        return True  # "a painter, X Y, was found murdered", "a 28-year-old painter"
     return False
 
 
