@@ -1550,3 +1550,12 @@ def test_a_military_campaign_that_targets_is_an_attack_an_election_campaign_is_n
 def test_a_person_named_by_age_or_name_is_people(text):
     event = one(text)
     assert (event.event_type, place_text(text, event)) == ("attack", "Lubny")
+
+
+def test_what_a_protest_is_against_is_not_where_it_was():
+    text = "Thousands of students protested against the bombing of Lubny on Saturday."
+    by_type = {e.event_type: e for e in events(text)}
+    assert place_text(text, by_type["protest"]) is None
+    # a locative on the grievance's own noun is where the parser hangs the protest's place
+    text = "Hundreds of workers protested against the price hike in Poltava on Monday."
+    assert place_text(text, one(text)) == "Poltava"

@@ -1010,7 +1010,26 @@ def eligible(cand, trigger=None) -> bool:
             or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
         ):  # fmt: skip
             return False  # "a soldier from Lviv", "Ri, from a village in X, said"
+    if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
+        return False  # "protested against the bombing of X": what the protest is about
     return True
+
+
+def _in_grievance(cand, trigger) -> bool:
+    """Whether a place lies in what a protest is against ("demonstrators protested against
+    the war on X", "marched over the killings in Y")."""
+    heads = {trigger.token.i, trigger.head.i}
+    path = [cand.head]
+    for anc in cand.head.ancestors:
+        if anc.i in heads:
+            return False
+        if anc.dep_ == "prep" and anc.lower_ in ("against", "over") and anc.head.i in heads:
+            # "protested against the visit in Toronto": a locative on the grievance's own noun
+            # is where the parser hangs where the protest was
+            own = len(path) >= 3 and path[-2].lower_ in _CUE_PREPS and path[-1].dep_ == "pobj"
+            return not (own and path[-2].head == path[-1])
+        path.append(anc)
+    return False
 
 
 def rank_places(trigger, cands):
