@@ -1559,3 +1559,12 @@ def test_what_a_protest_is_against_is_not_where_it_was():
     # a locative on the grievance's own noun is where the parser hangs the protest's place
     text = "Hundreds of workers protested against the price hike in Poltava on Monday."
     assert place_text(text, one(text)) == "Poltava"
+
+
+def test_a_toll_participle_happened_where_its_event_did():
+    text = (
+        "A suicide bomber detonated their explosives inside the Zhovtoiar area of Lubny on "
+        "Thursday, killing as many as 5 civilians and wounding a large number of bystanders."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["killing"]) == "Zhovtoiar"

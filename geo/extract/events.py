@@ -405,6 +405,7 @@ def find_events_in(
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
                      for m in found]  # fmt: skip
+        found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
@@ -697,6 +698,31 @@ def _stated_km(cand, holder):
         return None
     value = float(found.group(1).replace(",", "."))
     return value * 1.609 if found.group(2).lower().startswith("mi") else value
+
+
+def _toll_at_its_event(found, triggers):
+    """A participle that tells what an event did ("a bomber detonated his vest inside X,
+    killing five") and names no place of its own happened where that event did."""
+    out = list(found)
+    for k, (event, trig) in enumerate(zip(found, triggers, strict=True)):
+        token = trig.token
+        if (
+            event.place_span is not None
+            or token.tag_ != "VBG"
+            or token.dep_ not in ("advcl", "conj")
+        ):
+            continue
+        head = next((j for j, t in enumerate(triggers) if j != k
+                     and token.head.i in (t.token.i, t.head.i)), None)  # fmt: skip
+        if head is None:
+            continue
+        told = found[head]
+        if told.place_span is None or told.unreported != event.unreported:
+            continue
+        out[k] = replace(event, place=told.place, place_span=told.place_span,
+                         place_basis=told.place_basis, mention=told.mention, near=told.near,
+                         lent=told.lent)  # fmt: skip
+    return out
 
 
 def _split_coordinated(found, cands):
