@@ -1568,3 +1568,14 @@ def test_a_toll_participle_happened_where_its_event_did():
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["killing"]) == "Zhovtoiar"
+
+
+def test_a_name_the_recogniser_cut_short_is_read_whole():
+    # the recogniser's entity is "Tal" alone
+    text = (
+        "The rebels have launched an important offensive in the southern countryside of the "
+        "Sumy region this afternoon, targeting the strategic hilltop village of Tal Al-‘Bzhyl "
+        "that is currently under government control."
+    )
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, by_trigger["targeting"]) == "Tal Al-‘Bzhyl"

@@ -36,6 +36,7 @@ from geo.extract.places import (
     datelines,
     is_location,
     link_place,
+    name_goes_on,
     preposition,
     qualified_name,
     rank_places,
@@ -168,9 +169,13 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             i in not_places or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
         ):
             continue
-        taken.update(range(ent.start, ent.end))
+        last = name_goes_on(ent)  # "the village of Tal Al-X", the recogniser's "Tal"
+        if last.i >= ent.end and any(i in taken for i in range(ent.end, last.i + 1)):
+            last = ent[-1]
+        taken.update(range(ent.start, last.i + 1))
+        root = last if last.i >= ent.end else ent.root
         per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
-            Candidate(ent.start_char, ent.end_char, ent.root)
+            Candidate(ent.start_char, last.idx + len(last), root)
         )
     if skip:  # the tokens that start inside a skipped span
         starts = syntax.token_starts(doc)

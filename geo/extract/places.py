@@ -248,6 +248,23 @@ _OVERRUN = frozenset(
 _TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
+
+
+def name_goes_on(ent):
+    """Return the last token of the name an entity begins when the recogniser cut it short:
+    "Tal" of "the village of Tal Al-Zhovt", where the entity's last token is a compound of
+    proper nouns after it. The entity's own last token when the name ends there."""
+    last = ent[-1]
+    doc, end = ent.doc, ent.end
+    sent_end = last.sent.end
+    while (end < sent_end and doc[end].pos_ == "PROPN" and last.dep_ == "compound"
+           and last.head.i >= end and doc[end].ent_type_ in ("", "GPE", "LOC", "FAC")
+           and doc[end].lower_ not in _ORG_WORDS):  # fmt: skip
+        last = doc[end]
+        end += 1
+    return last
+
+
 #: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
 #: "the Bir Hassana Military Airport", "the Y Mountains", "Z police station").
 _SITE_HEADS = frozenset(
