@@ -1579,3 +1579,18 @@ def test_a_name_the_recogniser_cut_short_is_read_whole():
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["targeting"]) == "Tal Al-‘Bzhyl"
+
+
+def test_an_attack_on_a_name_and_a_state_after_a_country_place_the_event():
+    text = (
+        "Gunmen killed 40 villagers in an attack on Zhovtoiar in Ukraine's Sumy oblast, "
+        "police said."
+    )
+    event = one(text)
+    assert place_text(text, event) == "Zhovtoiar"
+    assert event.place.name == "Sumy Oblast"  # unknown village: at the unit it lies in
+    text = "Gunmen killed 40 villagers in Ukraine's Sumy oblast, police said."
+    assert one(text).place.name == "Sumy Oblast"
+    # an armed group's name is no place attacked
+    text = "The army continued its attacks on the Islamic State in the Sumy region."
+    assert place_text(text, one(text)) == "Sumy"

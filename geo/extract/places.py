@@ -246,6 +246,14 @@ _OVERRUN = frozenset(
 )
 #: ... of which people can undergo these too ("captured the commander").
 _TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
+#: Unit words after a name that carry its relation to the event ("in X's Y state", "in the
+#: Z oblast"), though not cues of unknown names ("the Islamic State" names no place).
+_UNIT_WORDS = frozenset("state states oblast oblasts raion raions rayon".split())
+#: Nouns of attacks whose "on" object is where they struck ("an attack on X").
+_ATTACK_NOUNS = frozenset(
+    "attack attacks strike strikes airstrike airstrikes raid raids assault assaults "
+    "offensive bombardment shelling bombing bombings".split()
+)
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
 
@@ -350,6 +358,9 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
             cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+        elif (token.dep_ == "pobj" and head.lower_ == "on" and head.head.lower_ in _ATTACK_NOUNS
+              and token.ent_type_ not in ("PERSON", "ORG", "NORP")):  # fmt: skip
+            cue = True  # "an attack on X", "strikes on X"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
             cue = (
                 token.ent_type_ != "PERSON"
@@ -433,7 +444,9 @@ def _anchor(token):
     anchor = token
     while coordinated(anchor):
         anchor = anchor.head
-    if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
+    if anchor.dep_ in ("compound", "amod", "nmod") and (
+        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ in _UNIT_WORDS
+    ):
         anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
     elif anchor.dep_ == "appos" and (
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
@@ -823,9 +836,10 @@ def qualified_name(cand, cands, head=None):
     described = _described_by_apposition(head)
     if described is not None and at(described) is not None:
         return at(described)
-    if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
+    within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
+    if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(head.head.head)
+        holder = spanning(within.head.head)
         if holder is not None and _larger(cand, holder):
             return holder
     return None
