@@ -128,7 +128,16 @@ class _Context:
 def _holds(alt, token, ctx):
     """Return whether one alternative of a sense's conditions holds for ``token``."""
     if alt == "armed":
-        return any(ctx.armed(t) for t in ctx.agents(token))
+        if any(ctx.armed(t) for t in ctx.agents(token)):
+            return True
+        # "the offensive targeted X", "the aerial campaign hit Y": an attack acts
+        subj = syntax.subject(token) if token.pos_ in ("VERB", "AUX") else None
+        if subj is None or subj.dep_ != "nsubj":
+            return False
+        mods = {c.lemma_.lower() for c in subj.children if c.dep_ in ("amod", "compound")}
+        return subj.lemma_.lower() in _CAMPAIGNS or (
+            subj.lemma_.lower() == "campaign" and bool(mods & _MILITARY_MODS)
+        )
     if alt == "person":
         return any(
             syntax.is_people(t) and not syntax.is_place(t, ctx.place_tokens)
@@ -149,6 +158,8 @@ def _holds(alt, token, ctx):
         # "launched an offensive in the north, targeting the town of X": what the attack
         # was aimed at, told by a participle of the verb that launched it
         head = token.head
+        if _aims_attack(token):
+            return True  # "launched an offensive in the north that targeted the hill of X"
         if token.dep_ != "advcl" or token.tag_ != "VBG" or head == token:
             return False
         obj = syntax.direct_object(head)
@@ -208,6 +219,18 @@ def _holds(alt, token, ctx):
             return True
         return subj.lemma_.lower() in words
     raise ValueError(f"unknown trigger condition {alt!r}")
+
+
+def _aims_attack(token) -> bool:
+    """Whether a relative clause tells what the attack it describes was aimed at ("an
+    offensive in the north that targeted the hill of X"): part of the report, not its
+    background."""
+    return (
+        token.dep_ == "relcl"
+        and token.head.pos_ in ("NOUN", "PROPN")
+        and _noun_sense(token.head, {"attack"}) is not None
+        and any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in token.children)
+    )
 
 
 def _noun_sense(token, types, ctx=None):
@@ -555,7 +578,7 @@ def is_background(token) -> bool:
     for _ in range(5):
         if current.head == current:
             break
-        if current.dep_ == "relcl" and not _infinitive(current):
+        if current.dep_ == "relcl" and not _infinitive(current) and not _aims_attack(current):
             # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
             return not any(c.lower_ in ("where", "when") for c in current.children)
@@ -580,7 +603,8 @@ def _describes_speaker(token) -> bool:
     fleeing the shelling told reporters ...") tell no event of their own."""
     current = token
     while current.head != current:
-        if current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING:
+        if (current.dep_ == "nsubj" and current.head.lemma_.lower() in _SAYING
+                and current in syntax.speakers(current.head)):  # fmt: skip
             # ("a medic fighting near X said": the tagger may make the participle the noun)
             return current != token or any(
                 c.dep_ == "compound" and syntax.is_people(c) for c in token.children
@@ -632,6 +656,11 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
 #: Subjects that make "struck" or "hit" a figure of speech ("disaster struck").
 _MISFORTUNES = frozenset("disaster tragedy misfortune catastrophe calamity crisis".split())
 _CAMPAIGNS = frozenset("offensive counteroffensive incursion invasion operation".split())
+#: Words that make a campaign a military one ("the aerial campaign", not "the election
+#: campaign").
+_MILITARY_MODS = frozenset(
+    "air aerial bombing military drone missile artillery shelling naval ground".split()
+)
 
 
 def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[Trigger]:

@@ -37,6 +37,7 @@ from geo.extract.places import (
     datelines,
     is_location,
     link_place,
+    name_goes_on,
     preposition,
     qualified_name,
     rank_places,
@@ -170,9 +171,13 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             i in not_places or ent.doc[i].lower_ == "the" for i in range(ent.start, ent.end)
         ):
             continue
-        taken.update(range(ent.start, ent.end))
+        last = name_goes_on(ent)  # "the village of Tal Al-X", the recogniser's "Tal"
+        if last.i >= ent.end and any(i in taken for i in range(ent.end, last.i + 1)):
+            last = ent[-1]
+        taken.update(range(ent.start, last.i + 1))
+        root = last if last.i >= ent.end else ent.root
         per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
-            Candidate(ent.start_char, ent.end_char, ent.root)
+            Candidate(ent.start_char, last.idx + len(last), root)
         )
     if skip:  # the tokens that start inside a skipped span
         starts = syntax.token_starts(doc)
@@ -410,6 +415,7 @@ def find_events_in(
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
                      for m in found]  # fmt: skip
+        found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
         found = _continue(found, out, previous, sent_cands)
@@ -606,7 +612,7 @@ def _mention(
             # "Kharkiv, Podilskyi district": the city says whose district it is
             holder = next((c for c in chain if c is not best and c.place is not None
                            and c.place.feature_class == "P"), None)  # fmt: skip
-        if holder is not None and _elsewhere(where, holder.place):
+        if holder is not None and _elsewhere(where, holder.place, _stated_km(best, holder)):
             # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
             # homonym; the named place lies at the one that says where it is
             where, near = holder.place, True
@@ -672,8 +678,9 @@ HOLDER_KM = 50.0
 HOLDER_AREA_KM = 150.0
 
 
-def _elsewhere(place, holder) -> bool:
-    """Whether a place cannot be the one its holder says it lies in or at."""
+def _elsewhere(place, holder, stated_km=None) -> bool:
+    """Whether a place cannot be the one its holder says it lies in or at (or, with
+    ``stated_km``, the one the text says lies that far from it)."""
     if place.geonameid == holder.geonameid:
         return False
     if (holder.feature_code or "") in COUNTRY_CODES:
@@ -681,7 +688,55 @@ def _elsewhere(place, holder) -> bool:
     km = distance_km(place.lat, place.lon, holder.lat, holder.lon)
     if holder.feature_class in ("A", "L"):
         return not contains(holder, place) and km > HOLDER_AREA_KM
+    if stated_km is not None:
+        # "X, 80 km west of Y": a namesake only when the gazetteer's X is much farther
+        return km > HOLDER_KM + 1.5 * stated_km
     return km > HOLDER_KM
+
+
+#: A distance written between a place and the one it is measured from ("80 kilometres").
+_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:re|er)s|mi|miles)\b", re.IGNORECASE)
+
+
+def _stated_km(cand, holder):
+    """The distance in km the text states between a place and its holder ("X, some 80 km
+    west of Y"), or None."""
+    if cand.end <= holder.start:
+        lo, hi = cand.end, holder.start
+    else:
+        lo, hi = holder.end, cand.start
+    if hi - lo > 60:
+        return None
+    found = _DISTANCE.search(syntax.text_of(cand.head.doc)[lo:hi])
+    if found is None:
+        return None
+    value = float(found.group(1).replace(",", "."))
+    return value * 1.609 if found.group(2).lower().startswith("mi") else value
+
+
+def _toll_at_its_event(found, triggers):
+    """A participle that tells what an event did ("a bomber detonated his vest inside X,
+    killing five") and names no place of its own happened where that event did."""
+    out = list(found)
+    for k, (event, trig) in enumerate(zip(found, triggers, strict=True)):
+        token = trig.token
+        if (
+            event.place_span is not None
+            or token.tag_ != "VBG"
+            or token.dep_ not in ("advcl", "conj")
+        ):
+            continue
+        head = next((j for j, t in enumerate(triggers) if j != k
+                     and token.head.i in (t.token.i, t.head.i)), None)  # fmt: skip
+        if head is None:
+            continue
+        told = found[head]
+        if told.place_span is None or told.unreported != event.unreported:
+            continue
+        out[k] = replace(event, place=told.place, place_span=told.place_span,
+                         place_basis=told.place_basis, mention=told.mention, near=told.near,
+                         lent=told.lent)  # fmt: skip
+    return out
 
 
 def _split_coordinated(found, cands):

@@ -130,6 +130,7 @@ PLACE_NOUNS = frozenset(
     positions position stronghold bridgehead foothold outskirts suburb neighbourhood
     neighborhood locality airport base airbase heights hill hilltop island coast bank
     headquarters hq post outpost garrison part parts checkpoint camp
+    farm farms point points building buildings block blocks bridge crossing
     """.split()
 )
 #: Causes of death or injury that are not violence (a flood kills, but is no event here).

@@ -213,7 +213,7 @@ _AREA_NOUNS = frozenset(
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
     "suburbs camp camps county counties governorate municipality locality settlement "
     "settlements hamlet quarter colony colonies sector sectors ward wards commune communes "
-    "subdistrict tehsil taluka".split()
+    "subdistrict tehsil taluka axis axes salient enclave".split()
 )
 
 
@@ -239,16 +239,52 @@ def _chunk(token):
     return left, right
 
 
+#: Verbs whose object is a place: a town is stormed, shelled, entered, captured...
+_OVERRUN = frozenset(
+    "storm shell enter invade overrun besiege bombard liberate recapture retake seize "
+    "capture raid encircle".split()
+)
+#: ... of which people can undergo these too ("captured the commander").
+_TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
+#: Unit words after a name that carry its relation to the event ("in X's Y state", "in the
+#: Z oblast"), though not cues of unknown names ("the Islamic State" names no place).
+_UNIT_WORDS = frozenset("state states oblast oblasts raion raions rayon".split())
+#: Nouns of attacks whose "on" object is where they struck ("an attack on X").
+_ATTACK_NOUNS = frozenset(
+    "attack attacks strike strikes airstrike airstrikes raid raids assault assaults "
+    "offensive bombardment shelling bombing bombings".split()
+)
+#: People named by the place they live in ("residents of X").
+_DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
+
+
+def name_goes_on(ent):
+    """Return the last token of the name an entity begins when the recogniser cut it short:
+    "Tal" of "the village of Tal Al-Zhovt", where the entity's last token is a compound of
+    proper nouns after it. The entity's own last token when the name ends there."""
+    last = ent[-1]
+    doc, end = ent.doc, ent.end
+    sent_end = last.sent.end
+    while (end < sent_end and doc[end].pos_ == "PROPN" and last.dep_ == "compound"
+           and last.head.i >= end and doc[end].ent_type_ in ("", "GPE", "LOC", "FAC")
+           and doc[end].lower_ not in _ORG_WORDS):  # fmt: skip
+        last = doc[end]
+        end += 1
+    return last
+
+
 #: Nouns that end the name of a site ("the Goz Tanjour Hospital", "the X Gas Fields",
 #: "the Bir Hassana Military Airport", "the Y Mountains", "Z police station").
 _SITE_HEADS = frozenset(
     """
     hospital airport airbase airfield base mosque church school hotel market bridge dam
     checkpoint crossing junction roundabout square prison stadium refinery plant station
-    complex farm farms field fields springs plateau hill hills mountain mountains valley
-    plain plains road highway port harbour harbor project
+    complex farm farms field fields springs plateau hill hills hilltop mountaintop mountain
+    mountains valley plain plains road highway port harbour harbor project
     """.split()
 )
+# and their plurals ("the X and Y checkpoints")
+_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS}
 
 
 def _site_start(head):
@@ -288,13 +324,16 @@ def cue_candidates(sent, taken) -> list[Candidate]:
     out = []
     seen = set(taken)
 
-    def add(token):
+    def add(token, named=False):
+        # ``named``: a unit's own name ("the village of X", "X district"), a place whatever
+        # the entity recogniser says of a word without digits ("Ma'arde" is no DATE)
         first, last = _chunk(token)
         idx = set(range(first.i, last.i + 1))
         if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
             return False
-        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL") for t in
-               (first, last)):  # fmt: skip
+        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL")
+               and not (named and not any(ch.isdigit() for ch in t.text))
+               for t in (first, last)):  # fmt: skip
             return False
         if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
             return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
@@ -314,26 +353,56 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         if token.pos_ != "PROPN" or token.i in seen:
             continue
         head = token.head
-        cue = False
+        cue = named = False
         if token.dep_ == "compound":
-            if head.lower_ not in _AREA_NOUNS:
+            if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
-            cue = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+            cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+        elif (token.dep_ == "pobj" and head.lower_ == "on" and head.head.lower_ in _ATTACK_NOUNS
+              and token.ent_type_ not in ("PERSON", "ORG", "NORP")):  # fmt: skip
+            cue = True  # "an attack on X", "strikes on X"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
-            cue = token.ent_type_ != "PERSON" or head.lower_ in ("near", "outside", "into")
+            cue = (
+                token.ent_type_ != "PERSON"
+                or head.lower_ in ("near", "outside", "into")
+                or any(c.dep_ == "appos" and c.lower_ in _AREA_NOUNS for c in token.children)
+            )  # fmt: skip  ("in X, a small town in Y")
         elif (
             token.dep_ == "pobj"
             and head.lower_ == "of"
-            and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS)
-        ):
-            cue = True  # "the village of X", "the southern farms of X"
+            and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS
+                 or head.head.lower_ in _DWELLERS)
+        ):  # fmt: skip
+            cue = True  # "the village of X", "the southern farms of X", "residents of X"
+            named = head.head.lower_ in _AREA_NOUNS
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
-            cue = True
-        if cue and add(token):
+            cue = named = True
+        elif token.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _OVERRUN:
+            # "troops stormed X", "rebels captured X": what is stormed or captured is a
+            # place, unless the recogniser names a group, or a person who can be captured
+            person = token.ent_type_ == "PERSON" and head.lemma_.lower() in _TAKE_PEOPLE
+            cue = token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
+        if cue and add(token, named):
             for conj in token.conjuncts:
                 if conj.pos_ == "PROPN":
                     add(conj)
     return out
+
+
+#: Faiths and their branches, which name who lives in a quarter, not the quarter.
+_FAITHS = frozenset(
+    "shia shiite shi'ite shi'i sunni christian muslim hindu druze alawite jewish catholic "
+    "orthodox sikh buddhist yazidi".split()
+)
+_MOSTLY = frozenset("mostly mainly largely predominantly predominately overwhelmingly".split())
+
+
+def _faith_quarter(token) -> bool:
+    """Whether a word before a unit says who lives there ("a mostly Druze neighbourhood",
+    "the Shiite district"), not the unit's name."""
+    if token.lower_.replace("’", "'") in _FAITHS:
+        return True
+    return token.ent_type_ == "NORP" and token.i > 0 and token.nbor(-1).lower_ in _MOSTLY
 
 
 def _tok(cand, offset):
@@ -375,8 +444,14 @@ def _anchor(token):
     anchor = token
     while coordinated(anchor):
         anchor = anchor.head
-    if anchor.dep_ in ("compound", "amod", "nmod") and anchor.head.lower_ in _AREA_NOUNS:
+    if anchor.dep_ in ("compound", "amod", "nmod") and (
+        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ in _UNIT_WORDS
+    ):
         anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
+    elif anchor.dep_ == "appos" and (
+        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
+    ):
+        anchor = anchor.head  # "in the capital, Colombo", "in Kenya's largest city, Nairobi"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -396,12 +471,24 @@ _DIRECTIONS = frozenset(
     "south-east south-west northeast northwest".split()
 )
 #: The words between a place and the place it is measured from: "X, just south of Y",
-#: "X, some 15 km northeast of Y".
+#: "X, some 15 km northeast of Y", "X, on the western edge of Y", "X in Z province --
+#: 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r",\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion))?"
+    r"\s*(?:,|--|—|–)\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
+    # "X, on the western edge of Y", "X, on the outskirts of Y"
+    r"|(?:on|at)\s+the\s+(?:(?:north|south|east|west)\w*\s+)?(?:edges?|outskirts|fringes?))"
+    r"\s+of\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?",
+    re.IGNORECASE,
+)
+
+#: The words between a place and a town it is said to lie near: "X near the key town of Y".
+_NEAR_TO = re.compile(
+    r"\s*,?\s+(?:just\s+|right\s+)?(?:near|outside|close\s+to|next\s+to)\s+"
+    r"(?:the\s+(?:[\w-]+\s+){0,2}(?:city|town|village|settlement)\s+of\s+)?",
     re.IGNORECASE,
 )
 
@@ -460,13 +547,12 @@ def _is_speaker_side(cand_head):
     forces shelled X", "..., the governor of Kursk said"), not in what was said."""
     for anc in cand_head.ancestors:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
-            subj = next(
-                (c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None
-            )
+            speakers = syntax.speakers(anc)
+            subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
                 for child in anc.children
-                if child.dep_ in ("nsubj", "nsubjpass", "agent")
+                if child in speakers
                 or (
                     child.dep_ == "prep"
                     and child.lower_ in ("in", "from", "of")
@@ -731,6 +817,13 @@ def qualified_name(cand, cands, head=None):
     for o in others:
         if 0 <= cand.start - o.end <= 40 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
             return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
+    for o in others:
+        if (0 <= cand.start - o.end <= 40 and _NEAR_TO.fullmatch(text[o.end : cand.start])
+                and _larger(o, cand) is not True and _settlement(o)
+                and preposition(o.head) not in ("from", "near")):  # fmt: skip
+            # "the village of X near the town of Y", however the parse hangs "near" (not
+            # "workers from X near Y", "south of X, near Y")
+            return o
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head
@@ -743,12 +836,32 @@ def qualified_name(cand, cands, head=None):
     described = _described_by_apposition(head)
     if described is not None and at(described) is not None:
         return at(described)
-    if head.dep_ == "pobj" and head.head.lower_ in _WITHIN:
+    within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
+    if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(head.head.head)
+        holder = spanning(within.head.head)
         if holder is not None and _larger(cand, holder):
             return holder
     return None
+
+
+def _settlement(cand) -> bool:
+    """Whether a candidate names a settlement or a site: a populated place or spot the
+    gazetteer knows, or a name the grammar gives a unit or site ("the village of X", "the X
+    Farms"), not a river's bank or a region."""
+    if cand.place is not None:
+        return cand.place.feature_class in ("P", "S")
+    head = cand.head
+    if head.lower_ in _SITE_HEADS:
+        return True
+    if head.dep_ == "compound" and head.head.lower_ in _AREA_NOUNS:
+        return True
+    unit = head.head.head.lower_
+    return (
+        head.dep_ == "pobj"
+        and head.head.lower_ == "of"
+        and (unit in _AREA_NOUNS or unit in _SITE_HEADS)
+    )
 
 
 def _described_by_apposition(head):
@@ -928,7 +1041,26 @@ def eligible(cand, trigger=None) -> bool:
             or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
         ):  # fmt: skip
             return False  # "a soldier from Lviv", "Ri, from a village in X, said"
+    if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
+        return False  # "protested against the bombing of X": what the protest is about
     return True
+
+
+def _in_grievance(cand, trigger) -> bool:
+    """Whether a place lies in what a protest is against ("demonstrators protested against
+    the war on X", "marched over the killings in Y")."""
+    heads = {trigger.token.i, trigger.head.i}
+    path = [cand.head]
+    for anc in cand.head.ancestors:
+        if anc.i in heads:
+            return False
+        if anc.dep_ == "prep" and anc.lower_ in ("against", "over") and anc.head.i in heads:
+            # "protested against the visit in Toronto": a locative on the grievance's own noun
+            # is where the parser hangs where the protest was
+            own = len(path) >= 3 and path[-2].lower_ in _CUE_PREPS and path[-1].dep_ == "pobj"
+            return not (own and path[-2].head == path[-1])
+        path.append(anc)
+    return False
 
 
 def rank_places(trigger, cands):
@@ -946,11 +1078,16 @@ OWN_OBJECT_MARGIN = 1.0
 
 
 def _own_object(trigger, scored, best, threshold):
-    """Return ``(score, candidate)`` for a place in the phrase of a participle that tells
-    what an attack was aimed at ("launched an offensive in X, targeting the village of Y"),
-    when the best place lies outside that phrase; else None."""
+    """Return ``(score, candidate)`` for a place in the phrase of a participle or relative
+    clause that tells what an attack was aimed at ("launched an offensive in X, targeting
+    the village of Y", "an offensive in X that targeted Y"), when the best place lies
+    outside that phrase; else None."""
     token = trigger.token
-    if token.tag_ != "VBG" or token.dep_ not in ("advcl", "xcomp", "conj"):
+    if not (token.tag_ == "VBG" and token.dep_ in ("advcl", "xcomp", "conj")) and not (
+        trigger.sense.needs
+        and any("aimed" in group for group in trigger.sense.needs)
+        and token.dep_ == "relcl"
+    ):  # ("an offensive in X that targeted the hill of Y")
         return None
     own = {t.i for t in token.subtree}
     if best.head.i in own:

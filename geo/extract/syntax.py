@@ -265,6 +265,8 @@ def patients(token):
     obj = direct_object(token)
     if obj is not None:
         out.extend(conjuncts(obj))
+        if obj.lemma_.lower() in _PARTITIVES:  # "captured most of the territory"
+            out.extend(o for _, o in prep_objects(obj, ("of",)))
     elif token.dep_ == "xcomp" and token.tag_ == "VBN" and is_passive(token.head):
         held = subject(token.head)  # "was found murdered", "were reported killed"
         if held is not None:
@@ -285,6 +287,12 @@ def patients(token):
     else:
         out.extend(obj for _, obj in prep_objects(token, ("on", "upon", "against", "at")))
     return out
+
+
+#: Words naming a share of what follows "of" ("all of the farms", "a number of points").
+_PARTITIVES = frozenset(
+    "all most some many several much half part parts dozens scores number rest majority".split()
+)
 
 
 def governor(token):
@@ -364,6 +372,12 @@ def is_people(token) -> bool:
         return True  # "killed two", "12 were wounded"
     if lemma in ("thousand", "hundred", "dozen", "crowd", "million", "score"):
         return True  # "thousands took to the streets"
+    if token.pos_ == "NOUN" and any(
+        (c.dep_ == "appos" and c.ent_type_ == "PERSON")
+        or (c.dep_ == "amod" and c.lower_ == "old" and any(g.lower_ == "year" for g in c.subtree))
+        for c in token.children
+    ):
+        return True  # "a painter, X Y, was found murdered", "a 28-year-old painter"
     return False
 
 
@@ -391,3 +405,13 @@ def is_target(token, place_tokens=frozenset(), actor_lookup=None) -> bool:
         or is_people(token)
         or is_armed(token, actor_lookup)
     )
+
+
+def speakers(verb):
+    """Return the subjects of a speech verb that name who speaks. A sentence ending in
+    "..., police said" may be parsed with two subjects, the report's and the speaker's: the
+    speaker is then the one next to the verb, the other what was said."""
+    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+    if len(found) > 1:
+        found = [min(found, key=lambda c: abs(c.i - verb.i))]
+    return found
