@@ -179,15 +179,19 @@ class GazetteerGeocoder(NameMatching):
         gaz = self.gazetteer
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
-        # (Alabama, New York) does not make "Alabama" a town.
-        populated = set()
-        for i in matches:
+        # (Alabama, New York) does not make "Alabama" a town, nor does a town that only
+        # lists as another name the main name of a unit (Oklahoma City is not "Oklahoma").
+        populated, own_towns = set(), set()
+        for i, found_as in matches.items():
             info = self._info(i)
             if info.feature_class == "P":
                 town = gaz.place_at(i)
-                populated.add((town.country_code, town.admin1_code))
+                keys = {(town.country_code, town.admin1_code)}
                 if info.population >= _CITY:
-                    populated.add((town.country_code, None))
+                    keys.add((town.country_code, None))
+                populated |= keys
+                if found_as.kind in _OWN_NAME:
+                    own_towns |= keys
         out = []
         for idx, match in matches.items():
             info = self._info(idx)
@@ -197,7 +201,8 @@ class GazetteerGeocoder(NameMatching):
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
-            town = (cc, place.admin1_code) in populated or (cc, None) in populated
+            towns = own_towns if match.kind == "main" else populated
+            town = (cc, place.admin1_code) in towns or (cc, None) in towns
             imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
                                      info.area_km2, kind, town)  # fmt: skip
             if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
@@ -223,6 +228,7 @@ class GazetteerGeocoder(NameMatching):
                     and (rival is None or st.importance > rival.importance)
                 ):
                     rival = st
+        unit_countries = {cc for cc, _code in admin1}
         ranked = []
         for st in statics:
             place = st.place
@@ -230,7 +236,12 @@ class GazetteerGeocoder(NameMatching):
                 ranked.append((st.base, place, None))
                 continue
             cc = place.country_code
-            doc_admin1 = place.feature_code != "ADM1" and (cc, place.admin1_code) in admin1
+            if place.feature_code in COUNTRY_CODES:
+                # A country holds the units the document names in it ("Mexico" beside
+                # "Mexico City", which names a unit of Mexico).
+                doc_admin1 = cc in unit_countries
+            else:
+                doc_admin1 = place.feature_code != "ADM1" and (cc, place.admin1_code) in admin1
             near_km = None
             if points:
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
