@@ -18,12 +18,13 @@ import math
 import sys
 import time
 from collections import defaultdict
-from functools import partial
 from pathlib import Path
 
-from shapely import make_valid, set_precision
-from shapely.geometry import mapping, shape
-from shapely.ops import unary_union
+import numpy as np
+import shapely
+from shapely import STRtree, make_valid, set_precision
+from shapely.geometry import MultiPolygon, Point, mapping, shape
+from shapely.ops import nearest_points, unary_union
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
 from gazetteer.build_physical import continents, marine_areas
@@ -50,6 +51,9 @@ PACKAGE_SOURCES = [
 # Simplification tolerances in degrees (about 1.1 km and 2.2 km at the equator).
 ADMIN1_TOLERANCE = 0.01
 COUNTRY_TOLERANCE = 0.02
+#: Parts of an area closer than this to its largest part (or to a part joined to it) are
+#: one body of land with it: see ``_area_point``.
+JOIN_KM = 50
 
 
 def _log(message):
@@ -342,7 +346,7 @@ def _read_countries(src, places):
             simple = _round_geometry(geom, COUNTRY_TOLERANCE)
             if simple is not None:
                 geoms[gid] = ("country", name, iso, None, simple)
-            lat, lon = _area_point(geom, fallback=partial(_label_point, recs))
+            lat, lon = _area_point(geom)
             area = float(cols[6] or 0) or _area_km2(geom)
         elif iso in capitals:
             lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
@@ -358,25 +362,67 @@ def _read_countries(src, places):
     return rows, geoms
 
 
-def _area_point(geom, fallback=None):
-    """Return ``(lat, lon)`` of an area: the centroid of its largest part (a country's
-    mainland), the usual "where is this area" point of geocoders; when that centroid falls
-    outside the part (a crescent), ``fallback()`` or else a point surely inside the part."""
-    parts = getattr(geom, "geoms", [geom])
-    main = max(parts, key=lambda g: g.area)
-    centroid = main.centroid
-    if main.contains(centroid):
-        return centroid.y, centroid.x
-    if fallback is not None:
-        return fallback()
-    inside = main.representative_point()
+def _area_point(geom, *, join_km=JOIN_KM):
+    """Return ``(lat, lon)`` of an area: the centre of its body of land.
+
+    The body is the largest part and every part joined to it, part by part, across less
+    than ``join_km`` of sea or of another country (New Zealand's two islands, Great Britain
+    and Northern Ireland, Sicily with Italy; not Alaska, Hawaii or overseas departments).
+    Its centre is the area-weighted centroid (in an equal-area projection: longitude, sine
+    of latitude, so northern land does not weigh more than it covers); when that falls
+    outside the body (a crescent, an archipelago around a sea), the point of the body
+    nearest to it.
+    """
+    body = _main_body(geom, join_km)
+    lon, lat = _equal_area_centroid(body)
+    centre = Point(lon, lat)
+    if body.contains(centre):
+        return lat, lon
+    near = nearest_points(body, centre)[0]
+    inside = body.intersection(near.buffer(0.25)).representative_point()
     return inside.y, inside.x
 
 
-def _label_point(recs):
-    """Natural Earth's label point of a country (placed to fit the name on a map)."""
-    label = max(recs, key=lambda r: r["geometry"].area)
-    return float(label["LABEL_Y"]), float(label["LABEL_X"])
+def _main_body(geom, join_km):
+    """Return the largest part of ``geom`` with the parts joined to it (see _area_point)."""
+    parts = sorted(getattr(geom, "geoms", [geom]), key=lambda g: -g.area)
+    if len(parts) == 1:
+        return parts[0]
+    tree = STRtree(parts)
+    kept, todo = {0}, [0]
+    while todo:
+        part = parts[todo.pop()]
+        # A degree of longitude shrinks towards the poles: search wide, then measure.
+        lat = max(abs(part.bounds[1]), abs(part.bounds[3]))
+        reach = join_km / (111.0 * max(0.05, math.cos(math.radians(min(lat, 89.0)))))
+        for j in tree.query(part, predicate="dwithin", distance=reach):
+            j = int(j)
+            if j in kept:
+                continue
+            a, b = nearest_points(part, parts[j])
+            if _haversine_km(a.y, a.x, b.y, b.x) <= join_km:
+                kept.add(j)
+                todo.append(j)
+    body = [parts[i] for i in sorted(kept)]
+    return body[0] if len(body) == 1 else MultiPolygon(body)
+
+
+def _equal_area_centroid(geom):
+    """Return ``(lon, lat)`` of the area-weighted centroid of ``geom``."""
+    flat = shapely.transform(
+        geom, lambda xy: np.column_stack([xy[:, 0], np.sin(np.radians(xy[:, 1]))])
+    )
+    c = flat.centroid
+    return c.x, math.degrees(math.asin(max(-1.0, min(1.0, c.y))))
+
+
+def _haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _read_regions(admin1_rows, geoms):

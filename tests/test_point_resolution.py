@@ -39,3 +39,18 @@ def test_a_country_holds_the_units_the_document_names(geocoder):
     ctx = Context(countries={"MO": 1.0, "HK": 1.0}, admin1={("MO", capital.admin1_code)})
     place = geocoder.candidates("Macao", context=ctx)[0].place
     assert (place.country_code, place.feature_code) == ("MO", "PCLI")
+
+
+def test_a_unit_the_document_names_counts_for_its_own_name(geocoder):
+    # The document names Jordan's Karak governorate (or places in it): the bare name is
+    # that unit, not the same-named town of another unit or country.
+    ctx = Context(countries={"JO": 1.0, "PK": 1.0}, admin1={("JO", "09")})
+    place = geocoder.candidates("Karak", context=ctx)[0].place
+    assert (place.country_code, place.feature_code, place.admin1_code) == ("JO", "ADM1", "09")
+
+
+def test_a_city_spelt_like_its_unit_stays_the_city(geocoder):
+    # Guard (passes before and after): "Jerash" is a spelling of the city Jarash's own name,
+    # so the bare name stays the city, not the governorate of that main name.
+    place = geocoder.candidates("Jerash")[0].place
+    assert (place.country_code, place.feature_class) == ("JO", "P")

@@ -25,6 +25,7 @@ from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
+from geo.geoparse.matching import similarity
 from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching
 from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
 from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
@@ -61,8 +62,21 @@ _NAME_CACHE = NAME_CACHE
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
 #: Match kinds by which a name is a place's own (a world city so named damps its namesakes).
 _OWN_NAME = frozenset({"main", "alternate", "transliterated"})
+#: Names this similar are spellings of one name ("Basrah", "Basra"), not two names.
+_SPELT_ALIKE = 0.8
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
 _FALLBACK_SHARE = 0.85
+
+
+def _towns_named(towns, name):
+    """Return the (country, admin1) keys of the towns that bear ``name``: as their own name,
+    or as another name spelt like their own (``towns``: ``[(keys, own, main name)]``)."""
+    key = fold(name)
+    out = set()
+    for keys, own, main in towns:
+        if own or similarity(fold(main), key) >= _SPELT_ALIKE:
+            out |= keys
+    return out
 
 
 def _points(near):
@@ -179,9 +193,10 @@ class GazetteerGeocoder(NameMatching):
         gaz = self.gazetteer
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
-        # (Alabama, New York) does not make "Alabama" a town, nor does a town that only
-        # lists as another name the main name of a unit (Oklahoma City is not "Oklahoma").
-        populated, own_towns = set(), set()
+        # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
+        # the main name of a unit only as another name, unlike its own (Oklahoma City is
+        # not "Oklahoma", Salvador not "Bahia"; Basrah is "Basra").
+        populated, towns = set(), []
         for i, found_as in matches.items():
             info = self._info(i)
             if info.feature_class == "P":
@@ -190,8 +205,7 @@ class GazetteerGeocoder(NameMatching):
                 if info.population >= _CITY:
                     keys.add((town.country_code, None))
                 populated |= keys
-                if found_as.kind in _OWN_NAME:
-                    own_towns |= keys
+                towns.append((keys, found_as.kind in _OWN_NAME, town.name))
         out = []
         for idx, match in matches.items():
             info = self._info(idx)
@@ -201,8 +215,11 @@ class GazetteerGeocoder(NameMatching):
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
-            towns = own_towns if match.kind == "main" else populated
-            town = (cc, place.admin1_code) in towns or (cc, None) in towns
+            if match.kind == "main" and info.feature_class != "P":
+                named = _towns_named(towns, place.name)
+            else:
+                named = populated
+            town = (cc, place.admin1_code) in named or (cc, None) in named
             imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
                                      info.area_km2, kind, town)  # fmt: skip
             if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
@@ -241,7 +258,9 @@ class GazetteerGeocoder(NameMatching):
                 # "Mexico City", which names a unit of Mexico).
                 doc_admin1 = cc in unit_countries
             else:
-                doc_admin1 = place.feature_code != "ADM1" and (cc, place.admin1_code) in admin1
+                # A unit counts when the document names it or places in it ("Ontario"
+                # beside Toronto is the province).
+                doc_admin1 = (cc, place.admin1_code) in admin1
             near_km = None
             if points:
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)

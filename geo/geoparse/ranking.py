@@ -188,7 +188,8 @@ class Features:
     doc_country, doc_lead : float
         Weight of the place's country in the document, and its lead over the next country.
     doc_admin1 : bool
-        The document mentions the place's admin1 unit (a country: one of its units).
+        The document mentions the place's admin1 unit (a unit: itself; a country: one of
+        its units).
     near_km : float or None
         Distance to the closest of the document's points.
     qualifier : str or None
