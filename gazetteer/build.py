@@ -20,15 +20,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-import shapely
-from shapely import STRtree, make_valid, set_precision
-from shapely.geometry import MultiPolygon, Point, mapping, shape
-from shapely.ops import nearest_points, unary_union
+from shapely import make_valid, set_precision
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
 
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
 from gazetteer.build_physical import continents, marine_areas
 from gazetteer.build_postal import add_postal_places, assign_admin2
+from gazetteer.points import area_point
 from gazetteer.romanise import russian_style
 from geo.gazetteer.normalize import AREA_WORDS, fold
 
@@ -51,9 +50,6 @@ PACKAGE_SOURCES = [
 # Simplification tolerances in degrees (about 1.1 km and 2.2 km at the equator).
 ADMIN1_TOLERANCE = 0.01
 COUNTRY_TOLERANCE = 0.02
-#: Parts of an area closer than this to its largest part (or to a part joined to it) are
-#: one body of land with it: see ``_area_point``.
-JOIN_KM = 50
 
 
 def _log(message):
@@ -264,7 +260,7 @@ def _read_admin1(src, places):
             if simple is not None:
                 geoms[gid] = ("admin1", name, cc, a1, simple)
             area = _area_km2(geom)
-            lat, lon = _area_point(geom)
+            lat, lon = area_point(geom)
         elif member_pts.get((cc, a1)):
             pts = member_pts[(cc, a1)]
             lat = sum(p[0] for p in pts) / len(pts)
@@ -346,7 +342,7 @@ def _read_countries(src, places):
             simple = _round_geometry(geom, COUNTRY_TOLERANCE)
             if simple is not None:
                 geoms[gid] = ("country", name, iso, None, simple)
-            lat, lon = _area_point(geom)
+            lat, lon = area_point(geom)
             area = float(cols[6] or 0) or _area_km2(geom)
         elif iso in capitals:
             lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
@@ -362,69 +358,6 @@ def _read_countries(src, places):
     return rows, geoms
 
 
-def _area_point(geom, *, join_km=JOIN_KM):
-    """Return ``(lat, lon)`` of an area: the centre of its body of land.
-
-    The body is the largest part and every part joined to it, part by part, across less
-    than ``join_km`` of sea or of another country (New Zealand's two islands, Great Britain
-    and Northern Ireland, Sicily with Italy; not Alaska, Hawaii or overseas departments).
-    Its centre is the area-weighted centroid (in an equal-area projection: longitude, sine
-    of latitude, so northern land does not weigh more than it covers); when that falls
-    outside the body (a crescent, an archipelago around a sea), the point of the body
-    nearest to it.
-    """
-    body = _main_body(geom, join_km)
-    lon, lat = _equal_area_centroid(body)
-    centre = Point(lon, lat)
-    if body.contains(centre):
-        return lat, lon
-    near = nearest_points(body, centre)[0]
-    inside = body.intersection(near.buffer(0.25)).representative_point()
-    return inside.y, inside.x
-
-
-def _main_body(geom, join_km):
-    """Return the largest part of ``geom`` with the parts joined to it (see _area_point)."""
-    parts = sorted(getattr(geom, "geoms", [geom]), key=lambda g: -g.area)
-    if len(parts) == 1:
-        return parts[0]
-    tree = STRtree(parts)
-    kept, todo = {0}, [0]
-    while todo:
-        part = parts[todo.pop()]
-        # A degree of longitude shrinks towards the poles: search wide, then measure.
-        lat = max(abs(part.bounds[1]), abs(part.bounds[3]))
-        reach = join_km / (111.0 * max(0.05, math.cos(math.radians(min(lat, 89.0)))))
-        for j in tree.query(part, predicate="dwithin", distance=reach):
-            j = int(j)
-            if j in kept:
-                continue
-            a, b = nearest_points(part, parts[j])
-            if _haversine_km(a.y, a.x, b.y, b.x) <= join_km:
-                kept.add(j)
-                todo.append(j)
-    body = [parts[i] for i in sorted(kept)]
-    return body[0] if len(body) == 1 else MultiPolygon(body)
-
-
-def _equal_area_centroid(geom):
-    """Return ``(lon, lat)`` of the area-weighted centroid of ``geom``."""
-    flat = shapely.transform(
-        geom, lambda xy: np.column_stack([xy[:, 0], np.sin(np.radians(xy[:, 1]))])
-    )
-    c = flat.centroid
-    return c.x, math.degrees(math.asin(max(-1.0, min(1.0, c.y))))
-
-
-def _haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _read_regions(admin1_rows, geoms):
     """Return the curated regions of ``gazetteer/regions.json``, with unioned geometry."""
     spec = json.loads((ROOT / "regions.json").read_text(encoding="utf-8"))
@@ -436,12 +369,12 @@ def _read_regions(admin1_rows, geoms):
             raise SystemExit(f"region {reg['name']!r}: admin1 members {missing} have no polygon")
         parts = [geoms[m][4] for m in reg["members"]]
         geom = _round_geometry(unary_union(parts), ADMIN1_TOLERANCE)
-        pt = geom.representative_point()
+        lat, lon = area_point(geom)
         out[reg["id"]] = ("region", reg["name"], reg["country_code"], None, geom)
         first = admin1[reg["members"][0]]
         same_a1 = len({admin1[m]["admin1_code"] for m in reg["members"]}) == 1
         rows.append({
-            "geonameid": reg["id"], "name": reg["name"], "lat": pt.y, "lon": pt.x,
+            "geonameid": reg["id"], "name": reg["name"], "lat": lat, "lon": lon,
             "feature_class": "L", "feature_code": "RGN", "country_code": reg["country_code"],
             "admin1_code": first["admin1_code"] if same_a1 else "", "admin2_code": "",
             "population": sum(admin1[m]["population"] for m in reg["members"]),

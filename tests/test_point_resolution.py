@@ -5,14 +5,22 @@ the units a document names in it, and areas stand at the centre of their body of
 """
 
 import pytest
+from shapely.geometry import MultiPolygon, Point, box
 
+from gazetteer.points import area_point
 from geo.gazetteer.lookup import Gazetteer
 from geo.geoparse.geocoder import Context, GazetteerGeocoder
+from geo.geoparse.resolve import geoparse
 
 
 @pytest.fixture(scope="module")
-def geocoder():
-    return GazetteerGeocoder(Gazetteer(user_dir=False), cache_size=0)
+def gaz():
+    return Gazetteer(user_dir=False)
+
+
+@pytest.fixture(scope="module")
+def geocoder(gaz):
+    return GazetteerGeocoder(gaz, cache_size=0)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +62,55 @@ def test_a_city_spelt_like_its_unit_stays_the_city(geocoder):
     # so the bare name stays the city, not the governorate of that main name.
     place = geocoder.candidates("Jerash")[0].place
     assert (place.country_code, place.feature_class) == ("JO", "P")
+
+
+def test_a_named_state_does_not_outweigh_a_much_likelier_city(gaz):
+    # Two towns near the New York city against one Nebraska town and its state: the state
+    # supports its villages as a unit, not as a town at the same point would.
+    text = (
+        "Snow closed schools in Oswego and Cortland, and a convoy from Grand Island, "
+        "Nebraska, was stranded outside Syracuse."
+    )
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    assert (found["Syracuse"].country_code, found["Syracuse"].admin1_code) == ("US", "NY")
+    assert found["Grand Island"].admin1_code == "NE"
+
+
+def test_the_nearest_candidates_still_choose_a_village(gaz):
+    # Guard (passes before and after): towns right beside a smaller namesake make it.
+    text = "Floodwater reached Layton and Clearfield, and a shelter opened in Syracuse."
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    assert (found["Syracuse"].country_code, found["Syracuse"].admin1_code) == ("US", "UT")
+
+
+# Representative points of areas (gazetteer/points.py), on shapes drawn for the test.
+
+
+def test_a_body_of_land_joins_islands_across_a_narrow_strait():
+    # Two islands about 22 km apart: the centre lies between their middles, not in the
+    # middle of the larger one alone.
+    west, east = box(0.0, 0.0, 1.0, 1.0), box(1.2, 0.0, 2.0, 1.0)
+    lat, lon = area_point(MultiPolygon([west, east]))
+    assert 0.8 <= lon <= 1.3
+    assert MultiPolygon([west, east]).buffer(1e-6).contains(Point(lon, lat))
+
+
+def test_a_far_territory_does_not_pull_the_point():
+    # (The largest-part rule before this one also held this.)
+    main, far = box(0.0, 0.0, 4.0, 4.0), box(30.0, 0.0, 33.0, 3.0)
+    lat, lon = area_point(MultiPolygon([main, far]))
+    assert abs(lat - 2.0) < 0.05 and abs(lon - 2.0) < 0.05
+
+
+def test_the_centre_weighs_land_by_its_true_area():
+    # From the equator to 60 N the land near the pole covers less than its degrees: the
+    # centre lies south of the middle latitude.
+    lat, lon = area_point(box(10.0, 0.0, 12.0, 60.0))
+    assert 25.0 < lat < 27.0 and abs(lon - 11.0) < 1e-6
+
+
+def test_a_crescent_gets_a_point_inside_it_near_its_centre():
+    crescent = box(0.0, 0.0, 10.0, 10.0).difference(box(2.0, 2.0, 10.0, 8.0))
+    lat, lon = area_point(crescent)
+    assert crescent.contains(Point(lon, lat))
+    assert lon < 2.0 and 3.0 < lat < 7.0

@@ -22,7 +22,7 @@ from geopy.point import Point
 from geo.common.cache import bounded_put
 from geo.common.coords import parse_lat_lon
 from geo.gazetteer.lookup import Gazetteer
-from geo.gazetteer.normalize import fold
+from geo.gazetteer.normalize import AREA_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
 from geo.geoparse.matching import similarity
@@ -68,13 +68,15 @@ _SPELT_ALIKE = 0.8
 _FALLBACK_SHARE = 0.85
 
 
-def _towns_named(towns, name):
-    """Return the (country, admin1) keys of the towns that bear ``name``: as their own name,
-    or as another name spelt like their own (``towns``: ``[(keys, own, main name)]``)."""
+def _towns_named(towns, name, people):
+    """Return the (country, admin1) keys of the towns that bear ``name``, the whole name of a
+    unit of ``people`` inhabitants: as their own name, as another name spelt like their own,
+    or as another name when they hold at least half the unit's people (``towns``:
+    ``[(keys, own, main name, population)]``)."""
     key = fold(name)
     out = set()
-    for keys, own, main in towns:
-        if own or similarity(fold(main), key) >= _SPELT_ALIKE:
+    for keys, own, main, pop in towns:
+        if own or 2 * pop >= people or similarity(fold(main), key) >= _SPELT_ALIKE:
             out |= keys
     return out
 
@@ -194,8 +196,11 @@ class GazetteerGeocoder(NameMatching):
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
         # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
-        # the main name of a unit only as another name, unlike its own (Oklahoma City is
-        # not "Oklahoma", Salvador not "Bahia"; Basrah is "Basra").
+        # as another name, unlike its own, the whole name of a unit of which it holds under
+        # half the people (Oklahoma City is not "Oklahoma", Salvador not "Bahia"); it does
+        # when it is spelt alike (Basrah for "Basra"), when the unit is named after it (a
+        # former name: Dnipro for "Dnipropetrovsk", the oblast's name being
+        # "Dnipropetrovsk Oblast") or when it is most of the unit.
         populated, towns = set(), []
         for i, found_as in matches.items():
             info = self._info(i)
@@ -205,7 +210,7 @@ class GazetteerGeocoder(NameMatching):
                 if info.population >= _CITY:
                     keys.add((town.country_code, None))
                 populated |= keys
-                towns.append((keys, found_as.kind in _OWN_NAME, town.name))
+                towns.append((keys, found_as.kind in _OWN_NAME, town.name, info.population))
         out = []
         for idx, match in matches.items():
             info = self._info(idx)
@@ -215,8 +220,12 @@ class GazetteerGeocoder(NameMatching):
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
-            if match.kind == "main" and info.feature_class != "P":
-                named = _towns_named(towns, place.name)
+            if (
+                match.kind == "main"
+                and info.feature_class != "P"
+                and fold(place.name).rsplit(" ", 1)[-1] not in AREA_WORDS
+            ):
+                named = _towns_named(towns, place.name, info.population)
             else:
                 named = populated
             town = (cc, place.admin1_code) in named or (cc, None) in named
