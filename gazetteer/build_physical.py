@@ -13,10 +13,9 @@ Two openly licensed sources found on the package registries (see ``gazetteer/REA
 Seas and the rest get GeoNames' feature class "H" and a feature code by the word that names
 their kind ("Sea" SEA, "Gulf" GULF, "Strait"/"Passage"/"Bosporus" STRT, "Bay"/"Bight" BAY,
 "Channel" CHN, "Sound" SD, "Ocean" OCN ...); continents class "L", code CONT. Both are areas
-(precision "region", never a country); a sea's point is the centre of its body
-(``gazetteer.points.area_point``), a continent's GeoNames' own. Ids lie in the curated
-range: 3,090,000,000 plus a CRC of the name (stable for the same name), continents keep
-their GeoNames ids.
+(precision "region", never a country), with a representative point inside the outline
+(the pole of inaccessibility of the largest part). Ids lie in the curated range: 3,090,000,000
+plus a CRC of the name (stable for the same name), continents keep their GeoNames ids.
 """
 
 from __future__ import annotations
@@ -31,9 +30,7 @@ from pathlib import Path
 
 from shapely import make_valid
 from shapely.geometry import Polygon
-from shapely.ops import unary_union
-
-from gazetteer.points import area_point
+from shapely.ops import polylabel, unary_union
 
 __all__ = ["MARINE_ID_BASE", "continents", "marine_areas", "water_code"]
 
@@ -103,6 +100,16 @@ def _polygon_of(rings):
     return geom
 
 
+def _label_point(geom):
+    """Return a point well inside the largest part of an area."""
+    parts = getattr(geom, "geoms", [geom])
+    polys = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+    if not polys:
+        return geom.representative_point()
+    largest = max(polys, key=lambda p: p.area)
+    return polylabel(largest, tolerance=0.05)
+
+
 def marine_areas(round_geometry, area_km2):
     """Return ``(rows, geoms)`` of the Natural Earth marine areas.
 
@@ -139,11 +146,11 @@ def marine_areas(round_geometry, area_km2):
         if gid in used:
             raise SystemExit(f"marine ids collide: {name!r} and {used[gid]!r}")
         used[gid] = name
-        lat, lon = area_point(geom)
+        point = _label_point(geom)
         code = water_code(name)
         geoms[gid] = ("water", name, "", None, geom)
         rows.append({
-            "geonameid": gid, "name": name, "lat": lat, "lon": lon,
+            "geonameid": gid, "name": name, "lat": point.y, "lon": point.x,
             "feature_class": "H", "feature_code": code, "country_code": "",
             "admin1_code": "", "admin2_code": "", "population": 0,
             "source": "naturalearth", "alt": [], "area": area_km2(geom), "precision": "region",

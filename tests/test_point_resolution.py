@@ -114,3 +114,16 @@ def test_a_crescent_gets_a_point_inside_it_near_its_centre():
     lat, lon = area_point(crescent)
     assert crescent.contains(Point(lon, lat))
     assert lon < 2.0 and 3.0 < lat < 7.0
+
+
+def test_a_unit_the_document_names_keeps_a_town_from_a_speaker_after_a_comma(gaz):
+    # "Rasskazovo, Moscow said": Moscow is who said it, and the document names the region
+    # Rasskazovo lies in; the town is not replaced by the Moscow region as its qualifier.
+    text = (
+        "Drones struck a depot near the Tambov region border overnight; residents fled "
+        "Rasskazovo, Moscow said."
+    )
+    found = {m.text: m for m in geoparse(text, gazetteer=gaz)}
+    town = found["Rasskazovo"]
+    assert (town.place.feature_class, town.place.country_code, town.fallback) == ("P", "RU", False)
+    assert town.place.admin1_code == found["Tambov"].place.admin1_code
