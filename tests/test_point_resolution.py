@@ -127,3 +127,31 @@ def test_a_unit_the_document_names_keeps_a_town_from_a_speaker_after_a_comma(gaz
     town = found["Rasskazovo"]
     assert (town.place.feature_class, town.place.country_code, town.fallback) == ("P", "RU", False)
     assert town.place.admin1_code == found["Tambov"].place.admin1_code
+
+
+def test_round_four_places_in_a_named_state(gaz):
+    # Rapid City, Custer and Hot Springs beside "South Dakota" are its towns (before round
+    # 4, "Rapid City" and "Custer" both went to an Oklahoma county).
+    text = "Smoke covered South Dakota, and Rapid City, Custer and Hot Springs issued alerts."
+    found = {m.text: m.place for m in geoparse(text, gazetteer=gaz)}
+    for name in ("Rapid City", "Custer", "Hot Springs"):
+        assert (found[name].country_code, found[name].admin1_code) == ("US", "SD"), name
+
+
+def test_a_town_of_a_named_state_beats_a_likelier_namesake_elsewhere(tmp_path):
+    # With places invented for the test: a town of the state the text names, beside two of
+    # its neighbours, is not the larger namesake in another state that the name alone gives
+    # with a clear lead (a "sure" reading is looked at again when it lies outside the
+    # document's named states while another reading lies in one).
+    (tmp_path / "places.csv").write_text(
+        "name,lat,lon,country_code,admin1_code,feature_code,alt_names,population\n"
+        "Korvath,31.05,-97.02,US,TX,PPLA2,,150000\n"
+        "Korvath,43.60,-96.60,US,SD,PPL,,800\n"
+        "Ulmsted,43.55,-96.65,US,SD,PPL,,5000\n"
+        "Brinmoor,43.65,-96.55,US,SD,PPL,,3000\n",
+        encoding="utf-8",
+    )
+    own = Gazetteer(user_dir=tmp_path)
+    text = "Hail battered South Dakota on Monday; Ulmsted, Brinmoor and Korvath reported damage."
+    found = {m.text: m.place for m in geoparse(text, gazetteer=own)}
+    assert found["Korvath"].admin1_code == "SD"

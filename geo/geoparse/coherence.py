@@ -142,6 +142,17 @@ def _abroad(res, weights):
     return any(weights.get(p.country_code) for p, _s in res.ranked)
 
 
+def _elsewhere(res, units):
+    """Return True when a name's town lies outside the first-level ``units`` the document
+    names while another of its readings lies in one: a likelier town of the name elsewhere
+    ("Austin", Texas) may still yield to the document's own places (Austin beside Scott
+    County and Louisville in a text about Indiana)."""
+    best = res.best
+    if best.feature_class != "P" or not units or (best.country_code, best.admin1_code) in units:
+        return False
+    return any((p.country_code, p.admin1_code) in units for p, _s in res.ranked if p is not best)
+
+
 def _anchors(res):
     """Return True when a resolution can anchor the others: a place, not a country or a
     region, that is sure (:func:`sure`)."""
@@ -205,9 +216,15 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     ]
     confident += [res.best for res in context_places if _anchors(res)]
     wide = ctx.widened(confident)
+    # The first-level units the document names as such ("Indiana").
+    named_units = {(p.country_code, p.admin1_code) for p in confident if p.feature_code == "ADM1"}
     for i in list(kept):
         res, span = kept[i], spans[i]
-        if (res.sure or res.best.feature_code in BIG_UNITS) and not _abroad(res, weights):
+        if (
+            (res.sure or res.best.feature_code in BIG_UNITS)
+            and not _abroad(res, weights)
+            and not _elsewhere(res, named_units)
+        ):
             continue
         plain = {p.geonameid: sc for p, sc in ctx.geocoder.candidates(span.query)}
         focus = _focus(res, span.key, options, plain)
