@@ -68,17 +68,21 @@ _SPELT_ALIKE = 0.8
 _FALLBACK_SHARE = 0.85
 
 
-def _towns_named(towns, name, people):
-    """Return the (country, admin1) keys of the towns that bear ``name``, the whole name of a
-    unit of ``people`` inhabitants: as their own name, as another name spelt like their own,
-    or as another name when they hold at least half the unit's people (``towns``:
-    ``[(keys, own, main name, population)]``)."""
-    key = fold(name)
-    out = set()
-    for keys, own, main, pop in towns:
-        if own or 2 * pop >= people or similarity(fold(main), key) >= _SPELT_ALIKE:
-            out |= keys
-    return out
+def _bears_name(weak, unit, name, people):
+    """Return True when a town found under the whole name of a unit (``name``, ``people``
+    inhabitants) as another name than its own still bears it: a town of ``unit`` (country,
+    admin1) or a city of its country, spelt like it or holding at least half its people
+    (``weak``: ``[(country, admin1, city, main name, population)]`` of such towns)."""
+    key = None
+    for cc, admin1, city, main, pop in weak:
+        if cc != unit[0] or (admin1 != unit[1] and not city):
+            continue
+        if 2 * pop >= people:
+            return True
+        key = key or fold(name)
+        if similarity(fold(main), key) >= _SPELT_ALIKE:
+            return True
+    return False
 
 
 def _points(near):
@@ -201,16 +205,19 @@ class GazetteerGeocoder(NameMatching):
         # when it is spelt alike (Basrah for "Basra"), when the unit is named after it (a
         # former name: Dnipro for "Dnipropetrovsk", the oblast's name being
         # "Dnipropetrovsk Oblast") or when it is most of the unit.
-        populated, towns = set(), []
+        populated, own, weak = set(), set(), []
         for i, found_as in matches.items():
             info = self._info(i)
             if info.feature_class == "P":
                 town = gaz.place_at(i)
-                keys = {(town.country_code, town.admin1_code)}
-                if info.population >= _CITY:
-                    keys.add((town.country_code, None))
-                populated |= keys
-                towns.append((keys, found_as.kind in _OWN_NAME, town.name, info.population))
+                cc, city = town.country_code, info.population >= _CITY
+                keys = own if found_as.kind in _OWN_NAME else populated
+                keys.add((cc, town.admin1_code))
+                if city:
+                    keys.add((cc, None))
+                if keys is populated:
+                    weak.append((cc, town.admin1_code, city, town.name, info.population))
+        populated |= own
         out = []
         for idx, match in matches.items():
             info = self._info(idx)
@@ -220,15 +227,18 @@ class GazetteerGeocoder(NameMatching):
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
+            unit = (cc, place.admin1_code)
+            town = unit in populated or (cc, None) in populated
             if (
-                match.kind == "main"
+                town
+                and weak
+                and match.kind == "main"
                 and info.feature_class != "P"
+                and unit not in own
+                and (cc, None) not in own
                 and fold(place.name).rsplit(" ", 1)[-1] not in AREA_WORDS
             ):
-                named = _towns_named(towns, place.name, info.population)
-            else:
-                named = populated
-            town = (cc, place.admin1_code) in named or (cc, None) in named
+                town = _bears_name(weak, unit, place.name, info.population)
             imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
                                      info.area_km2, kind, town)  # fmt: skip
             if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
