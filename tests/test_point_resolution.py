@@ -9,6 +9,8 @@ from shapely.geometry import MultiPolygon, Point, box
 
 from gazetteer.points import area_point
 from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.place import Place
+from geo.geoparse.coherence import resolution
 from geo.geoparse.geocoder import Context, GazetteerGeocoder
 from geo.geoparse.resolve import geoparse
 
@@ -155,3 +157,18 @@ def test_a_town_of_a_named_state_beats_a_likelier_namesake_elsewhere(tmp_path):
     text = "Hail battered South Dakota on Monday; Ulmsted, Brinmoor and Korvath reported damage."
     found = {m.text: m.place for m in geoparse(text, gazetteer=own)}
     assert found["Korvath"].admin1_code == "SD"
+
+
+def _unit(gid, code, cc, admin1):
+    return Place(gid, "Velmoria", 45.0, 10.0, "A", code, cc, admin1, None, None, 1000,
+                 "admin1", "geonames")  # fmt: skip
+
+
+def test_capped_scores_tie_only_between_units_of_one_level():
+    # A province ranked first is not swapped for a county of another country when both
+    # scores reach 1.0 (the country the text is most about decides only between like units).
+    province, county = _unit(1, "ADM1", "CA", "08"), _unit(2, "ADM2", "US", "NY")
+    res = resolution([(province, 1.0), (county, 1.0)], {"US": 1.0, "CA": 0.9})
+    assert res.best is province
+    other = _unit(3, "ADM1", "US", "NY")
+    assert resolution([(province, 1.0), (other, 1.0)], {"US": 1.0, "CA": 0.9}).best is other

@@ -60,8 +60,9 @@ class Resolution:
 
 
 def resolution(ranked, weights, qualifier=""):
-    """Return the best of a ranking; places of one feature class whose scores are capped at
-    1.0 tie, and the country the document is most about decides between them."""
+    """Return the best of a ranking; places of one feature class (areas: of one level) whose
+    scores are capped at 1.0 tie, and the country the document is most about decides between
+    them (a province does not tie with a county of another country)."""
     best, score = ranked[0]
     tied = [
         p
@@ -69,6 +70,7 @@ def resolution(ranked, weights, qualifier=""):
         if s == score
         and p.country_code != best.country_code
         and p.feature_class == best.feature_class
+        and (best.feature_class != "A" or p.feature_code == best.feature_code)
     ]
     if tied and weights:
         best = max([best, *tied], key=lambda p: weights.get(p.country_code, 0.0))
