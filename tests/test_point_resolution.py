@@ -172,3 +172,22 @@ def test_capped_scores_tie_only_between_units_of_one_level():
     assert res.best is province
     other = _unit(3, "ADM1", "US", "NY")
     assert resolution([(province, 1.0), (other, 1.0)], {"US": 1.0, "CA": 0.9}).best is other
+
+
+def test_a_village_listing_a_city_name_abroad_yields_to_that_city(tmp_path):
+    # Places invented for the test: a Ukrainian village lists "Trelavan" among its other
+    # names, a Russian city of 240,000 bears it as its own. In a text about Ukraine the
+    # country's weight no longer carries the village past the city.
+    (tmp_path / "places.csv").write_text(
+        "name,lat,lon,country_code,admin1_code,feature_code,alt_names,population\n"
+        "Velykodar,48.5,33.5,UA,,PPLA2,,60000\n"
+        "Ostrohrad,48.7,33.9,UA,,PPLA2,,60000\n"
+        "Zorivka,46.0,33.0,UA,,PPL,Trelavan,700\n"
+        "Trelavan,44.8,37.8,RU,,PPLA2,,240000\n",
+        encoding="utf-8",
+    )
+    own = Gazetteer(user_dir=tmp_path)
+    text = "Sirens sounded in Velykodar and Ostrohrad, and air defences were active near Trelavan."
+    found = {m.text: m.place for m in geoparse(text, gazetteer=own)}
+    assert (found["Trelavan"].name, found["Trelavan"].country_code) == ("Trelavan", "RU")
+    assert found["Velykodar"].country_code == "UA"

@@ -254,14 +254,16 @@ class GazetteerGeocoder(NameMatching):
         countries, lead, admin1, points = _context_terms(context)
         plain = not (countries or admin1 or points or areas)
         rival = None  # the world city of the name, if any (see ranking.Features.rival_gap)
+        owner = None  # the likeliest town whose own name it is: rival of towns found otherwise
         if countries:
             for st in statics:
                 place = st.place
-                if (
-                    place.feature_class == "P"
-                    and st.match.kind in _OWN_NAME
-                    and (place.population >= ranking.WORLD_CITY or place.feature_code == "PPLC")
-                    and (rival is None or st.importance > rival.importance)
+                if place.feature_class != "P" or st.match.kind not in _OWN_NAME:
+                    continue
+                if owner is None or st.importance > owner.importance:
+                    owner = st
+                if (place.population >= ranking.WORLD_CITY or place.feature_code == "PPLC") and (
+                    rival is None or st.importance > rival.importance
                 ):
                     rival = st
         unit_countries = {cc for cc, _code in admin1}
@@ -285,8 +287,12 @@ class GazetteerGeocoder(NameMatching):
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
             level, km, direction = self._qualifier_fit(place, areas)
             gap = 0.0
-            if rival is not None and rival is not st and rival.place.country_code != cc:
-                gap = max(0.0, round(rival.importance - st.importance, 4))
+            # A town found only under another name than its own ("Novorossiysk" listed for a
+            # Crimean village) yields to a likelier town abroad whose own name it is, as a
+            # smaller namesake yields to a world city.
+            other = owner if st.match.kind == "alternate_weak" else rival
+            if other is not None and other is not st and other.place.country_code != cc:
+                gap = max(0.0, round(other.importance - st.importance, 4))
             features = Features(
                 st.match.kind, st.match.similarity, st.importance, countries.get(cc, 0.0),
                 lead.get(cc, 0.0), doc_admin1, near_km, level, km, direction, gap,
