@@ -105,8 +105,9 @@ def _focus(res, key, options, plain):
     the candidate whose score without context (``plain``: geonameid to score) plus the
     geocoder's nearness weight times its support is highest wins, and none when the name's
     own reading scores higher still with what support it has: many small supports do not
-    outweigh a much likelier place ("Rochester" beside Buffalo is the New York city, even
-    when Erie, Pennsylvania, is named; beside Springfield and Chatham, the Illinois village).
+    outweigh a much likelier place ("Syracuse" beside Oswego and Cortland is the New York
+    city, even when Grand Island, Nebraska, is named; beside Layton and Clearfield, the Utah
+    town).
     Only homonyms scoring within ``_FOCUS_MARGIN`` of the best reading are weighed (places
     whose own name is the name, or the best reading's name: not "Newark" for "New York",
     nor a Crimean village for "Novorossiysk", by an alternate name)."""
@@ -147,8 +148,8 @@ def _abroad(res, weights):
 def _elsewhere(res, units):
     """Return True when a name's town lies outside the first-level ``units`` the document
     names while another of its readings lies in one: a likelier town of the name elsewhere
-    ("Austin", Texas) may still yield to the document's own places (Austin beside Scott
-    County and Louisville in a text about Indiana)."""
+    may still yield to the document's own places (a town of the named state beside two of
+    its neighbours, not its larger namesake in another state)."""
     best = res.best
     if best.feature_class != "P" or not units or (best.country_code, best.admin1_code) in units:
         return False
@@ -218,7 +219,7 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     ]
     confident += [res.best for res in context_places if _anchors(res)]
     wide = ctx.widened(confident)
-    # The first-level units the document names as such ("Indiana").
+    # The first-level units the document names as such ("South Dakota").
     named_units = {(p.country_code, p.admin1_code) for p in confident if p.feature_code == "ADM1"}
     for i in list(kept):
         res, span = kept[i], spans[i]

@@ -188,8 +188,8 @@ class DocumentContext:
                 # A name whose own first sense is a country or a first-level unit keeps a
                 # unit's sense: the document's countries choose among units ("Georgia", the
                 # state or the country), they do not make it a village ("Mexico", Indiana)
-                # nor a town that lists the name among its other names ("France" is not
-                # Franca, in a text about Brazil).
+                # nor a town abroad that lists the name among its other names (a country's
+                # name given to a foreign city by some language).
                 units = [(p, s) for p, s in ranked if p.feature_code in _UNITS]
                 if units:
                     return [units[0], *[item for item in ranked if item is not units[0]]]

@@ -62,7 +62,7 @@ _NAME_CACHE = NAME_CACHE
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
 #: Match kinds by which a name is a place's own (a world city so named damps its namesakes).
 _OWN_NAME = frozenset({"main", "alternate", "transliterated"})
-#: Names this similar are spellings of one name ("Basrah", "Basra"), not two names.
+#: Names this similar are spellings of one name ("Jarash", "Jerash"), not two names.
 _SPELT_ALIKE = 0.8
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
 _FALLBACK_SHARE = 0.85
@@ -201,10 +201,9 @@ class GazetteerGeocoder(NameMatching):
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
         # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
         # as another name, unlike its own, the whole name of a unit of which it holds under
-        # half the people (Oklahoma City is not "Oklahoma", Salvador not "Bahia"); it does
-        # when it is spelt alike (Basrah for "Basra"), when the unit is named after it (a
-        # former name: Dnipro for "Dnipropetrovsk", the oblast's name being
-        # "Dnipropetrovsk Oblast") or when it is most of the unit.
+        # half the people (Salvador is not "Bahia", Fortaleza not "Ceará"); it does when it
+        # is spelt alike (Jarash for "Jerash"), when the unit is named after it ("X Oblast"
+        # keeps a renamed city's former name X) or when it is most of the unit.
         populated, own, weak = set(), set(), []
         for i, found_as in matches.items():
             info = self._info(i)
@@ -275,20 +274,20 @@ class GazetteerGeocoder(NameMatching):
                 continue
             cc = place.country_code
             if place.feature_code in COUNTRY_CODES:
-                # A country holds the units the document names in it ("Mexico" beside
-                # "Mexico City", which names a unit of Mexico).
+                # A country holds the units the document names in it ("Macao" beside
+                # "Macau", which names a unit of Macao).
                 doc_admin1 = cc in unit_countries
             else:
-                # A unit counts when the document names it or places in it ("Ontario"
-                # beside Toronto is the province).
+                # A unit counts when the document names it or places in it ("Karak"
+                # beside the Karak governorate's towns is the governorate).
                 doc_admin1 = (cc, place.admin1_code) in admin1
             near_km = None
             if points:
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
             level, km, direction = self._qualifier_fit(place, areas)
             gap = 0.0
-            # A town found only under another name than its own ("Novorossiysk" listed for a
-            # Crimean village) yields to a likelier town abroad whose own name it is, as a
+            # A town found only under another name than its own (a village listing a
+            # foreign city's name) yields to a likelier town abroad whose own name it is, as a
             # smaller namesake yields to a world city.
             other = owner if st.match.kind == "alternate_weak" else rival
             if other is not None and other is not st and other.place.country_code != cc:

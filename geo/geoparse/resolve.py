@@ -259,8 +259,8 @@ def _qualified(ctx, span, qual, own, target):
     ):
         # "Stepove, Bakhmut raion": no Stepove in that raion is known. The raion the text
         # names is where the village is; a same-named village elsewhere is not it. But a
-        # name whose own place lies in a unit the document names is that place ("pushed
-        # out of Sudzha, Moscow said" after "the Kursk region").
+        # name whose own place lies in a unit the document names is that place ("residents
+        # fled Rasskazovo, Moscow said" after "the Tambov region").
         place, score = tried_unit
         own_score = round(score * _FALLBACK_SHARE, 4)
         found = Resolution([(place, own_score)], place, own_score, qual.text, fallback=True)
