@@ -66,6 +66,9 @@ _OWN_NAME = frozenset({"main", "alternate", "transliterated"})
 _SPELT_ALIKE = 0.8
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
 _FALLBACK_SHARE = 0.85
+#: Builds a named tuple from its fields without the Python-level ``__new__`` of the class
+#: (the hot loops of a batch build several per query).
+_new = tuple.__new__
 
 
 def _bears_name(weak, unit, name, people):
@@ -196,7 +199,9 @@ class GazetteerGeocoder(NameMatching):
         hit = self._static.get(key) if self.cache_size else None
         if hit is not None and hit[0] is matches:
             return hit[1]
-        gaz = self.gazetteer
+        info_of, place_at = self._info, self.gazetteer.place_at
+        # Each row's ranking data and place, read once for both passes below.
+        rows = [(match, info_of(idx), place_at(idx)) for idx, match in matches.items()]
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
         # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
@@ -205,51 +210,63 @@ class GazetteerGeocoder(NameMatching):
         # is spelt alike (Jarash for "Jerash"), when the unit is named after it ("X Oblast"
         # keeps a renamed city's former name X) or when it is most of the unit.
         populated, own, weak = set(), set(), []
-        for i, found_as in matches.items():
-            info = self._info(i)
+        for found_as, info, town in rows:
             if info.feature_class == "P":
-                town = gaz.place_at(i)
-                cc, city = town.country_code, info.population >= _CITY
-                keys = own if found_as.kind in _OWN_NAME else populated
-                keys.add((cc, town.admin1_code))
-                if city:
-                    keys.add((cc, None))
-                if keys is populated:
-                    weak.append((cc, town.admin1_code, city, town.name, info.population))
+                cc, admin1, city = town.country_code, town.admin1_code, info.population >= _CITY
+                if found_as.kind in _OWN_NAME:
+                    own.add((cc, admin1))
+                    if city:
+                        own.add((cc, None))
+                else:
+                    populated.add((cc, admin1))
+                    if city:
+                        populated.add((cc, None))
+                    weak.append((cc, admin1, city, town.name, info.population))
         populated |= own
         out = []
-        for idx, match in matches.items():
-            info = self._info(idx)
-            if fcs and info.feature_class not in fcs:
+        for match, info, place in rows:
+            fclass = info.feature_class
+            if fcs and fclass not in fcs:
                 continue
-            place = gaz.place_at(idx)
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
-            unit = (cc, place.admin1_code)
-            town = unit in populated or (cc, None) in populated
-            if (
-                town
-                and weak
-                and match.kind == "main"
-                and info.feature_class != "P"
-                and unit not in own
-                and (cc, None) not in own
-                and fold(place.name).rsplit(" ", 1)[-1] not in AREA_WORDS
-            ):
-                town = _bears_name(weak, unit, place.name, info.population)
-            imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
-                                     info.area_km2, kind, town)  # fmt: skip
-            if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
-                match = Match("alternate", match.similarity)  # units' names are curated
+            if kind is None and fclass == "P":
+                imp = info.importance  # ranking.importance: a bare name's town keeps its own
+            else:
+                # Whether the name is also a town's counts only for administrative units
+                # (ranking.importance reads it for them alone).
+                town = False
+                if info.feature_code.startswith("ADM"):
+                    unit = (cc, place.admin1_code)
+                    town = unit in populated or (cc, None) in populated
+                    if (
+                        town
+                        and weak
+                        and match.kind == "main"
+                        and fclass != "P"
+                        and unit not in own
+                        and (cc, None) not in own
+                        and fold(place.name).rsplit(" ", 1)[-1] not in AREA_WORDS
+                    ):
+                        town = _bears_name(weak, unit, place.name, info.population)
+                imp = ranking.importance(info.importance, fclass, info.feature_code,
+                                         info.area_km2, kind, town)  # fmt: skip
+                if fclass != "P" and match.kind in ("alternate_weak", "alternate"):
+                    match = Match("alternate", match.similarity)  # units' names are curated
             base = ranking.static_term(match.kind, match.similarity, imp)
-            out.append(_Static(base, place, match, imp))
+            out.append(_new(_Static, (base, place, match, imp)))
         if self.cache_size:
             bounded_put(self._static, key, (matches, out), _NAME_CACHE)
         return out
 
     def _rank(self, statics, context, areas, *, explain=False):
         """Return candidates ranked best first (:class:`Scored` with ``explain``)."""
+        if context is None and not areas and not explain:
+            # No document and no qualifier: the static terms are the scores.
+            if len(statics) > 1:
+                statics = sorted(statics, key=_static_order)
+            return [_new(Candidate, (st.place, _clamp(st.base))) for st in statics]
         countries, lead, admin1, points = _context_terms(context)
         plain = not (countries or admin1 or points or areas)
         rival = None  # the world city of the name, if any (see ranking.Features.rival_gap)
@@ -300,7 +317,7 @@ class GazetteerGeocoder(NameMatching):
         ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
         if explain:
             return [Scored(p, _clamp(s), f) for s, p, f in ranked]
-        return [Candidate(p, _clamp(s)) for s, p, _f in ranked]
+        return [_new(Candidate, (p, _clamp(s))) for s, p, _f in ranked]
 
     def _qualifier_fit(self, place, areas):
         """Return (level, km, direction) of the best qualifier area holding ``place``."""
@@ -661,7 +678,14 @@ class GazetteerGeocoder(NameMatching):
 
 
 def _clamp(value):
-    return round(min(1.0, max(0.0, value)), 4)
+    """Return ``round(min(1.0, max(0.0, value)), 4)`` (without the two calls)."""
+    return round(value if 0.0 < value < 1.0 else (1.0 if value >= 1.0 else 0.0), 4)
+
+
+def _static_order(st):
+    """Sort key of a :class:`_Static` by its static score: best, then most populous, id."""
+    place = st.place
+    return (-st.base, -place.population, place.geonameid)
 
 
 def _qualifier_raw(area, *, fallback):
