@@ -18,7 +18,6 @@ import math
 import sys
 import time
 from collections import defaultdict
-from functools import partial
 from pathlib import Path
 
 from shapely import make_valid, set_precision
@@ -28,6 +27,7 @@ from shapely.ops import unary_union
 from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
 from gazetteer.build_physical import continents, marine_areas
 from gazetteer.build_postal import add_postal_places, assign_admin2
+from gazetteer.points import area_point
 from gazetteer.romanise import russian_style
 from geo.gazetteer.normalize import AREA_WORDS, fold
 
@@ -260,7 +260,7 @@ def _read_admin1(src, places):
             if simple is not None:
                 geoms[gid] = ("admin1", name, cc, a1, simple)
             area = _area_km2(geom)
-            lat, lon = _area_point(geom)
+            lat, lon = area_point(geom)
         elif member_pts.get((cc, a1)):
             pts = member_pts[(cc, a1)]
             lat = sum(p[0] for p in pts) / len(pts)
@@ -342,7 +342,7 @@ def _read_countries(src, places):
             simple = _round_geometry(geom, COUNTRY_TOLERANCE)
             if simple is not None:
                 geoms[gid] = ("country", name, iso, None, simple)
-            lat, lon = _area_point(geom, fallback=partial(_label_point, recs))
+            lat, lon = area_point(geom)
             area = float(cols[6] or 0) or _area_km2(geom)
         elif iso in capitals:
             lat, lon = capitals[iso]["lat"], capitals[iso]["lon"]
@@ -358,27 +358,6 @@ def _read_countries(src, places):
     return rows, geoms
 
 
-def _area_point(geom, fallback=None):
-    """Return ``(lat, lon)`` of an area: the centroid of its largest part (a country's
-    mainland), the usual "where is this area" point of geocoders; when that centroid falls
-    outside the part (a crescent), ``fallback()`` or else a point surely inside the part."""
-    parts = getattr(geom, "geoms", [geom])
-    main = max(parts, key=lambda g: g.area)
-    centroid = main.centroid
-    if main.contains(centroid):
-        return centroid.y, centroid.x
-    if fallback is not None:
-        return fallback()
-    inside = main.representative_point()
-    return inside.y, inside.x
-
-
-def _label_point(recs):
-    """Natural Earth's label point of a country (placed to fit the name on a map)."""
-    label = max(recs, key=lambda r: r["geometry"].area)
-    return float(label["LABEL_Y"]), float(label["LABEL_X"])
-
-
 def _read_regions(admin1_rows, geoms):
     """Return the curated regions of ``gazetteer/regions.json``, with unioned geometry."""
     spec = json.loads((ROOT / "regions.json").read_text(encoding="utf-8"))
@@ -390,12 +369,12 @@ def _read_regions(admin1_rows, geoms):
             raise SystemExit(f"region {reg['name']!r}: admin1 members {missing} have no polygon")
         parts = [geoms[m][4] for m in reg["members"]]
         geom = _round_geometry(unary_union(parts), ADMIN1_TOLERANCE)
-        pt = geom.representative_point()
+        lat, lon = area_point(geom)
         out[reg["id"]] = ("region", reg["name"], reg["country_code"], None, geom)
         first = admin1[reg["members"][0]]
         same_a1 = len({admin1[m]["admin1_code"] for m in reg["members"]}) == 1
         rows.append({
-            "geonameid": reg["id"], "name": reg["name"], "lat": pt.y, "lon": pt.x,
+            "geonameid": reg["id"], "name": reg["name"], "lat": lat, "lon": lon,
             "feature_class": "L", "feature_code": "RGN", "country_code": reg["country_code"],
             "admin1_code": first["admin1_code"] if same_a1 else "", "admin2_code": "",
             "population": sum(admin1[m]["population"] for m in reg["members"]),

@@ -15,6 +15,7 @@ from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES, Place
 from geo.geoparse.context import distance_km
 from geo.geoparse.evidence import BIG_UNITS, coordinated
+from geo.geoparse.ranking import WEIGHTS
 
 __all__ = ["Resolution", "resolution", "second_pass", "sure"]
 
@@ -36,6 +37,12 @@ _FOCUS_KM = 50
 _MIN_SUPPORT = 0.5
 #: Only readings of a name scoring this close to its best are candidates for its focus.
 _FOCUS_MARGIN = 0.1
+#: Weight of the support of a candidate against its score without context (the geocoder's
+#: nearness weight: one other name at the same point adds what nearness adds to a score).
+_NEAR_WEIGHT = WEIGHTS["doc_near"]
+#: Support of a first-level unit for a place in it, against a place at the same point: what
+#: the geocoder adds for a unit the document names, against what it adds for nearness.
+_UNIT_SUPPORT = WEIGHTS["doc_admin1"] / WEIGHTS["doc_near"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ class Resolution:
 
 
 def resolution(ranked, weights, qualifier=""):
-    """Return the best of a ranking; places of one feature class whose scores are capped at
-    1.0 tie, and the country the document is most about decides between them."""
+    """Return the best of a ranking; places of one feature class (areas: of one level) whose
+    scores are capped at 1.0 tie, and the country the document is most about decides between
+    them (a province does not tie with a county of another country)."""
     best, score = ranked[0]
     tied = [
         p
@@ -62,6 +70,7 @@ def resolution(ranked, weights, qualifier=""):
         if s == score
         and p.country_code != best.country_code
         and p.feature_class == best.feature_class
+        and (best.feature_class != "A" or p.feature_code == best.feature_code)
     ]
     if tied and weights:
         best = max([best, *tied], key=lambda p: weights.get(p.country_code, 0.0))
@@ -79,21 +88,31 @@ def _options(res):
 
 
 def _closeness(place, other):
-    """Return how much ``other`` supports ``place``: 1 inside it when it is a first-level
-    unit, else ``exp(-km / _FOCUS_KM)``."""
+    """Return how much ``other`` supports ``place``: ``_UNIT_SUPPORT`` inside it when it is a
+    first-level unit, else ``exp(-km / _FOCUS_KM)``."""
     if other.feature_code == "ADM1":
         same = (place.country_code, place.admin1_code) == (other.country_code, other.admin1_code)
-        return 1.0 if same else 0.0
+        return _UNIT_SUPPORT if same else 0.0
     return math.exp(-distance_km(place, other) / _FOCUS_KM)
 
 
-def _focus(res, key, options):
+def _focus(res, key, options, plain):
     """Return the point of the candidate of a name that the document's other names support
-    most (each by its best-scored candidate near it, :func:`_closeness`), or None when none
-    is supported. Only homonyms scoring within ``_FOCUS_MARGIN`` of the best reading are
-    weighed (places whose own name is the name, or the best reading's name: not "Newark"
-    for "New York", nor a Crimean village for "Novorossiysk", by an alternate name)."""
-    best_point, best_support = None, _MIN_SUPPORT
+    best, or None when none is supported.
+
+    Each other name supports a candidate by its best-scored candidate near it
+    (:func:`_closeness`); a candidate needs ``_MIN_SUPPORT`` in all. Of the supported ones,
+    the candidate whose score without context (``plain``: geonameid to score) plus the
+    geocoder's nearness weight times its support is highest wins, and none when the name's
+    own reading scores higher still with what support it has: many small supports do not
+    outweigh a much likelier place ("Syracuse" beside Oswego and Cortland is the New York
+    city, even when Grand Island, Nebraska, is named; beside Layton and Clearfield, the Utah
+    town).
+    Only homonyms scoring within ``_FOCUS_MARGIN`` of the best reading are weighed (places
+    whose own name is the name, or the best reading's name: not "Newark" for "New York",
+    nor a Crimean village for "Novorossiysk", by an alternate name)."""
+    best_point, best_value = None, None
+    own_value = None
     names = {key, fold(res.best.name)}
     for place, score in res.ranked:
         if (
@@ -107,8 +126,13 @@ def _focus(res, key, options):
             if other == key or not items:
                 continue
             support += max(s * _closeness(place, p) for p, s in items)
-        if support > best_support:
-            best_point, best_support = (place.lat, place.lon), support
+        value = plain.get(place.geonameid, 0.0) + _NEAR_WEIGHT * support
+        if place is res.best:
+            own_value = value
+        if support > _MIN_SUPPORT and (best_value is None or value > best_value):
+            best_point, best_value = (place.lat, place.lon), value
+    if best_value is not None and own_value is not None and own_value > best_value:
+        return None
     return best_point
 
 
@@ -119,6 +143,17 @@ def _abroad(res, weights):
     if not weights or weights.get(res.best.country_code):
         return False
     return any(weights.get(p.country_code) for p, _s in res.ranked)
+
+
+def _elsewhere(res, units):
+    """Return True when a name's town lies outside the first-level ``units`` the document
+    names while another of its readings lies in one: a likelier town of the name elsewhere
+    may still yield to the document's own places (a town of the named state beside two of
+    its neighbours, not its larger namesake in another state)."""
+    best = res.best
+    if best.feature_class != "P" or not units or (best.country_code, best.admin1_code) in units:
+        return False
+    return any((p.country_code, p.admin1_code) in units for p, _s in res.ranked if p is not best)
 
 
 def _anchors(res):
@@ -184,11 +219,18 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     ]
     confident += [res.best for res in context_places if _anchors(res)]
     wide = ctx.widened(confident)
+    # The first-level units the document names as such ("South Dakota").
+    named_units = {(p.country_code, p.admin1_code) for p in confident if p.feature_code == "ADM1"}
     for i in list(kept):
         res, span = kept[i], spans[i]
-        if (res.sure or res.best.feature_code in BIG_UNITS) and not _abroad(res, weights):
+        if (
+            (res.sure or res.best.feature_code in BIG_UNITS)
+            and not _abroad(res, weights)
+            and not _elsewhere(res, named_units)
+        ):
             continue
-        focus = _focus(res, span.key, options)
+        plain = {p.geonameid: sc for p, sc in ctx.geocoder.candidates(span.query)}
+        focus = _focus(res, span.key, options, plain)
         if focus is not None or wide is not ctx:
             # Near the focus, or at least with the units of the document's sure places.
             ranked = wide.rank(span.query, area=span.area, near=focus)

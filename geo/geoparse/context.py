@@ -179,10 +179,17 @@ class DocumentContext:
         ranked = self._ranked(query, area, near)
         if not area and ranked and ranked[0][0].feature_class == "P":
             plain = self.geocoder.candidates(query)[:1]
-            if plain and plain[0][0].feature_code in _UNITS and ranked[0][0].population < _TOWN:
+            top = ranked[0][0]
+            if (
+                plain
+                and plain[0][0].feature_code in _UNITS
+                and (top.population < _TOWN or fold(top.name) != fold(query))
+            ):
                 # A name whose own first sense is a country or a first-level unit keeps a
                 # unit's sense: the document's countries choose among units ("Georgia", the
-                # state or the country), they do not make it a village ("Mexico", Indiana).
+                # state or the country), they do not make it a village ("Mexico", Indiana)
+                # nor a town abroad that lists the name among its other names (a country's
+                # name given to a foreign city by some language).
                 units = [(p, s) for p, s in ranked if p.feature_code in _UNITS]
                 if units:
                     return [units[0], *[item for item in ranked if item is not units[0]]]

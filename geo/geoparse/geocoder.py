@@ -22,9 +22,10 @@ from geopy.point import Point
 from geo.common.cache import bounded_put
 from geo.common.coords import parse_lat_lon
 from geo.gazetteer.lookup import Gazetteer
-from geo.gazetteer.normalize import fold
+from geo.gazetteer.normalize import AREA_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
+from geo.geoparse.matching import similarity
 from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching
 from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
 from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
@@ -61,8 +62,30 @@ _NAME_CACHE = NAME_CACHE
 _NOT_NAMES = frozenset("the near in of village town city district region oblast".split())
 #: Match kinds by which a name is a place's own (a world city so named damps its namesakes).
 _OWN_NAME = frozenset({"main", "alternate", "transliterated"})
+#: Names this similar are spellings of one name ("Jarash", "Jerash"), not two names.
+_SPELT_ALIKE = 0.8
 #: A fallback answer (the qualifier's own area) scores this share of the qualifier's score.
 _FALLBACK_SHARE = 0.85
+#: Builds a named tuple from its fields without the Python-level ``__new__`` of the class
+#: (the hot loops of a batch build several per query).
+_new = tuple.__new__
+
+
+def _bears_name(weak, unit, name, people):
+    """Return True when a town found under the whole name of a unit (``name``, ``people``
+    inhabitants) as another name than its own still bears it: a town of ``unit`` (country,
+    admin1) or a city of its country, spelt like it or holding at least half its people
+    (``weak``: ``[(country, admin1, city, main name, population)]`` of such towns)."""
+    key = None
+    for cc, admin1, city, main, pop in weak:
+        if cc != unit[0] or (admin1 != unit[1] and not city):
+            continue
+        if 2 * pop >= people:
+            return True
+        key = key or fold(name)
+        if similarity(fold(main), key) >= _SPELT_ALIKE:
+            return True
+    return False
 
 
 def _points(near):
@@ -176,53 +199,90 @@ class GazetteerGeocoder(NameMatching):
         hit = self._static.get(key) if self.cache_size else None
         if hit is not None and hit[0] is matches:
             return hit[1]
-        gaz = self.gazetteer
+        info_of, place_at = self._info, self.gazetteer.place_at
+        # Each row's ranking data and place, read once for both passes below.
+        rows = [(match, info_of(idx), place_at(idx)) for idx, match in matches.items()]
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
-        # (Alabama, New York) does not make "Alabama" a town.
-        populated = set()
-        for i in matches:
-            info = self._info(i)
+        # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
+        # as another name, unlike its own, the whole name of a unit of which it holds under
+        # half the people (Salvador is not "Bahia", Fortaleza not "Ceará"); it does when it
+        # is spelt alike (Jarash for "Jerash"), when the unit is named after it ("X Oblast"
+        # keeps a renamed city's former name X) or when it is most of the unit.
+        populated, own, weak = set(), set(), []
+        for found_as, info, town in rows:
             if info.feature_class == "P":
-                town = gaz.place_at(i)
-                populated.add((town.country_code, town.admin1_code))
-                if info.population >= _CITY:
-                    populated.add((town.country_code, None))
+                cc, admin1, city = town.country_code, town.admin1_code, info.population >= _CITY
+                if found_as.kind in _OWN_NAME:
+                    own.add((cc, admin1))
+                    if city:
+                        own.add((cc, None))
+                else:
+                    populated.add((cc, admin1))
+                    if city:
+                        populated.add((cc, None))
+                    weak.append((cc, admin1, city, town.name, info.population))
+        populated |= own
         out = []
-        for idx, match in matches.items():
-            info = self._info(idx)
-            if fcs and info.feature_class not in fcs:
+        for match, info, place in rows:
+            fclass = info.feature_class
+            if fcs and fclass not in fcs:
                 continue
-            place = gaz.place_at(idx)
             cc = place.country_code
             if ccs and cc not in ccs:
                 continue
-            town = (cc, place.admin1_code) in populated or (cc, None) in populated
-            imp = ranking.importance(info.importance, info.feature_class, info.feature_code,
-                                     info.area_km2, kind, town)  # fmt: skip
-            if info.feature_class != "P" and match.kind in ("alternate_weak", "alternate"):
-                match = Match("alternate", match.similarity)  # units' names are curated
+            if kind is None and fclass == "P":
+                imp = info.importance  # ranking.importance: a bare name's town keeps its own
+            else:
+                # Whether the name is also a town's counts only for administrative units
+                # (ranking.importance reads it for them alone).
+                town = False
+                if info.feature_code.startswith("ADM"):
+                    unit = (cc, place.admin1_code)
+                    town = unit in populated or (cc, None) in populated
+                    if (
+                        town
+                        and weak
+                        and match.kind == "main"
+                        and fclass != "P"
+                        and unit not in own
+                        and (cc, None) not in own
+                        and fold(place.name).rsplit(" ", 1)[-1] not in AREA_WORDS
+                    ):
+                        town = _bears_name(weak, unit, place.name, info.population)
+                imp = ranking.importance(info.importance, fclass, info.feature_code,
+                                         info.area_km2, kind, town)  # fmt: skip
+                if fclass != "P" and match.kind in ("alternate_weak", "alternate"):
+                    match = Match("alternate", match.similarity)  # units' names are curated
             base = ranking.static_term(match.kind, match.similarity, imp)
-            out.append(_Static(base, place, match, imp))
+            out.append(_new(_Static, (base, place, match, imp)))
         if self.cache_size:
             bounded_put(self._static, key, (matches, out), _NAME_CACHE)
         return out
 
     def _rank(self, statics, context, areas, *, explain=False):
         """Return candidates ranked best first (:class:`Scored` with ``explain``)."""
+        if context is None and not areas and not explain:
+            # No document and no qualifier: the static terms are the scores.
+            if len(statics) > 1:
+                statics = sorted(statics, key=_static_order)
+            return [_new(Candidate, (st.place, _clamp(st.base))) for st in statics]
         countries, lead, admin1, points = _context_terms(context)
         plain = not (countries or admin1 or points or areas)
         rival = None  # the world city of the name, if any (see ranking.Features.rival_gap)
+        owner = None  # the likeliest town whose own name it is: rival of towns found otherwise
         if countries:
             for st in statics:
                 place = st.place
-                if (
-                    place.feature_class == "P"
-                    and st.match.kind in _OWN_NAME
-                    and (place.population >= ranking.WORLD_CITY or place.feature_code == "PPLC")
-                    and (rival is None or st.importance > rival.importance)
+                if place.feature_class != "P" or st.match.kind not in _OWN_NAME:
+                    continue
+                if owner is None or st.importance > owner.importance:
+                    owner = st
+                if (place.population >= ranking.WORLD_CITY or place.feature_code == "PPLC") and (
+                    rival is None or st.importance > rival.importance
                 ):
                     rival = st
+        unit_countries = {cc for cc, _code in admin1}
         ranked = []
         for st in statics:
             place = st.place
@@ -230,14 +290,25 @@ class GazetteerGeocoder(NameMatching):
                 ranked.append((st.base, place, None))
                 continue
             cc = place.country_code
-            doc_admin1 = place.feature_code != "ADM1" and (cc, place.admin1_code) in admin1
+            if place.feature_code in COUNTRY_CODES:
+                # A country holds the units the document names in it ("Macao" beside
+                # "Macau", which names a unit of Macao).
+                doc_admin1 = cc in unit_countries
+            else:
+                # A unit counts when the document names it or places in it ("Karak"
+                # beside the Karak governorate's towns is the governorate).
+                doc_admin1 = (cc, place.admin1_code) in admin1
             near_km = None
             if points:
                 near_km = min(distance_km(lat, lon, place.lat, place.lon) for lat, lon in points)
             level, km, direction = self._qualifier_fit(place, areas)
             gap = 0.0
-            if rival is not None and rival is not st and rival.place.country_code != cc:
-                gap = max(0.0, round(rival.importance - st.importance, 4))
+            # A town found only under another name than its own (a village listing a
+            # foreign city's name) yields to a likelier town abroad whose own name it is, as a
+            # smaller namesake yields to a world city.
+            other = owner if st.match.kind == "alternate_weak" else rival
+            if other is not None and other is not st and other.place.country_code != cc:
+                gap = max(0.0, round(other.importance - st.importance, 4))
             features = Features(
                 st.match.kind, st.match.similarity, st.importance, countries.get(cc, 0.0),
                 lead.get(cc, 0.0), doc_admin1, near_km, level, km, direction, gap,
@@ -246,7 +317,7 @@ class GazetteerGeocoder(NameMatching):
         ranked.sort(key=lambda item: (-item[0], -item[1].population, item[1].geonameid))
         if explain:
             return [Scored(p, _clamp(s), f) for s, p, f in ranked]
-        return [Candidate(p, _clamp(s)) for s, p, _f in ranked]
+        return [_new(Candidate, (p, _clamp(s))) for s, p, _f in ranked]
 
     def _qualifier_fit(self, place, areas):
         """Return (level, km, direction) of the best qualifier area holding ``place``."""
@@ -607,7 +678,14 @@ class GazetteerGeocoder(NameMatching):
 
 
 def _clamp(value):
-    return round(min(1.0, max(0.0, value)), 4)
+    """Return ``round(min(1.0, max(0.0, value)), 4)`` (without the two calls)."""
+    return round(value if 0.0 < value < 1.0 else (1.0 if value >= 1.0 else 0.0), 4)
+
+
+def _static_order(st):
+    """Sort key of a :class:`_Static` by its static score: best, then most populous, id."""
+    place = st.place
+    return (-st.base, -place.population, place.geonameid)
 
 
 def _qualifier_raw(area, *, fallback):

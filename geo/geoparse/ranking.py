@@ -188,7 +188,8 @@ class Features:
     doc_country, doc_lead : float
         Weight of the place's country in the document, and its lead over the next country.
     doc_admin1 : bool
-        The document mentions the place's admin1 unit.
+        The document mentions the place's admin1 unit (a unit: itself; a country: one of
+        its units).
     near_km : float or None
         Distance to the closest of the document's points.
     qualifier : str or None
@@ -200,7 +201,9 @@ class Features:
         +1 when the place lies in the direction the qualifier gives, -1 when opposite.
     rival_gap : float
         How much less important the place is than a world city of the same name (a
-        populated place of a million people or a capital; 0 when none or when it is one).
+        populated place of a million people or a capital; 0 when none or when it is one),
+        or, for a town found only under another name than its own, than the likeliest town
+        abroad whose own name it is.
         The document's country terms fade with it; its admin1 units and nearby places do
         not (they point at the place itself).
     """

@@ -255,9 +255,12 @@ def _qualified(ctx, span, qual, own, target):
         and best.feature_class == "P"
         and best.population < _FALLBACK_TOWN
         and distance_km(best, tried_unit[0]) > _FALLBACK_KM
+        and (best.country_code, best.admin1_code) not in ctx.admin1
     ):
         # "Stepove, Bakhmut raion": no Stepove in that raion is known. The raion the text
-        # names is where the village is; a same-named village elsewhere is not it.
+        # names is where the village is; a same-named village elsewhere is not it. But a
+        # name whose own place lies in a unit the document names is that place ("residents
+        # fled Rasskazovo, Moscow said" after "the Tambov region").
         place, score = tried_unit
         own_score = round(score * _FALLBACK_SHARE, 4)
         found = Resolution([(place, own_score)], place, own_score, qual.text, fallback=True)
