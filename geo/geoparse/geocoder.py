@@ -187,6 +187,7 @@ class GazetteerGeocoder(NameMatching):
         self._found = {}  # (folded key, wide, gazetteer size) -> Found
         self._static = {}  # (id of matches, kind, filters) -> (matches, [_Static])
         self._rows = []  # ranking.RowInfo per gazetteer row, lazily
+        self._spellings = {}  # row -> its main name folded, skeleton, romanisations
         self._addresses = {}  # "name, admin1, country" per geonameid
         self._outlines = {}  # geonameid -> point-in-outline test
 
