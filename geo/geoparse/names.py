@@ -201,8 +201,8 @@ class NameMatching:
 
         ``fuzzy`` false: no names one edit away (a qualifier must name its place).
         """
-        cache_key = (key, wide, fuzzy, len(self.gazetteer))
-        hit = self._found.get(cache_key) if self.cache_size else None
+        cache_key = (key, wide, fuzzy, len(self.gazetteer)) if self.cache_size else None
+        hit = self._found.get(cache_key) if cache_key else None
         if hit is not None:
             return hit
         base, kind, near = strip_qualifiers(key)
