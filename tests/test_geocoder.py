@@ -172,6 +172,33 @@ def test_remembered_matches_and_scores_rank_like_a_geocoder_without_caches(geoco
                 ), (query, ctx)
 
 
+def test_a_bare_query_ranks_as_with_an_empty_context():
+    """A query without document or qualifier is ranked by its static terms directly: the
+    same candidates and scores as the full ranking with an empty context, and as explain."""
+    fresh = GazetteerGeocoder(Gazetteer.default(), cache_size=0)
+    several = 0
+    for query in ("Pokrovsk", "Georgia", "Kursk region", "Alabama", "Bahia", "Kupiansk district",
+                  "Oleksandrivka", "Novoselivka", "Kharkov", "Zaporizhzhia"):  # fmt: skip
+        bare = fresh.candidates(query)
+        several += len(bare) > 1
+        assert bare == fresh.candidates(query, context=Context()), query
+        assert [(p.geonameid, s) for p, s, _f in fresh.explain(query)] == [
+            (p.geonameid, s) for p, s in bare
+        ], query
+    assert several >= 6  # rankings, not single answers
+
+
+@pytest.mark.parametrize(
+    "value", [-1.5, -0.0, 0.0, 1e-9, 0.12345, 0.99995, 0.99996, 1, 1.0, 1.00001, 7, float("nan")]
+)
+def test_scores_are_clamped_and_rounded(value):
+    from geo.geoparse.geocoder import _clamp
+
+    expected = round(min(1.0, max(0.0, value)), 4)
+    assert _clamp(value) == expected and type(_clamp(value)) is type(expected)
+    assert str(_clamp(value)) == str(expected)
+
+
 def test_candidates_are_ranked_and_scored(geocoder):
     ranked = geocoder.candidates("Pokrovsk")
     scores = [s for _, s in ranked]

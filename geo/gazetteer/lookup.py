@@ -240,9 +240,12 @@ class Gazetteer:
         The kind is :data:`MAIN`, :data:`NATIVE_ALT` or :data:`LATIN_ALT`.
         """
         value = self._keys.get(key)
-        out = (
-            [] if value is None else [(e >> 2, e & 3) for e in self._expand(value, self._overflow)]
-        )
+        if value is None:
+            out = []
+        elif value >= 0:  # the name of one row (most names)
+            out = [(value >> 2, value & 3)]
+        else:
+            out = [(e >> 2, e & 3) for e in self._expand(value, self._overflow)]
         if self._user_keys:
             out += [(e >> 2, e & 3) for e in self._user_keys.get(key, ())]
         return out

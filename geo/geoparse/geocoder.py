@@ -187,6 +187,7 @@ class GazetteerGeocoder(NameMatching):
         self._found = {}  # (folded key, wide, gazetteer size) -> Found
         self._static = {}  # (id of matches, kind, filters) -> (matches, [_Static])
         self._rows = []  # ranking.RowInfo per gazetteer row, lazily
+        self._spellings = {}  # row -> its main name folded, skeleton, romanisations
         self._addresses = {}  # "name, admin1, country" per geonameid
         self._outlines = {}  # geonameid -> point-in-outline test
 
@@ -199,9 +200,14 @@ class GazetteerGeocoder(NameMatching):
         hit = self._static.get(key) if self.cache_size else None
         if hit is not None and hit[0] is matches:
             return hit[1]
-        info_of, place_at = self._info, self.gazetteer.place_at
-        # Each row's ranking data and place, read once for both passes below.
-        rows = [(match, info_of(idx), place_at(idx)) for idx, match in matches.items()]
+        infos, info_of, place_at = self._rows, self._info, self.gazetteer.place_at
+        known = len(infos)
+        # Each row's ranking data (computed on its first use) and place, read once for both
+        # passes below.
+        rows = [
+            (match, (infos[idx] if idx < known else None) or info_of(idx), place_at(idx))
+            for idx, match in matches.items()
+        ]
         # A bare name that is both a town and a unit means the town when the town lies in
         # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
         # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists

@@ -1,8 +1,9 @@
 """How the geocoder matches a folded name to gazetteer rows: exact names, then other spellings.
 
 ``NameMatching`` is a mixin of :class:`geo.geoparse.geocoder.GazetteerGeocoder`; it needs the
-geocoder's ``gazetteer``, ``cache_size`` and the caches ``_found`` and ``_rows``. Match kinds
-and their strengths are those of :data:`geo.geoparse.ranking.MATCH_STRENGTH`.
+geocoder's ``gazetteer``, ``cache_size`` and the caches ``_found``, ``_rows`` and
+``_spellings``. Match kinds and their strengths are those of
+:data:`geo.geoparse.ranking.MATCH_STRENGTH`.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from geo.geoparse.matching import (
     vowel_form,
 )
 
-__all__ = ["MAIN_MATCH", "NAME_CACHE", "Found", "Match", "NameMatching"]
+__all__ = ["MAIN_MATCH", "NAME_CACHE", "SPELLINGS_CACHE", "Found", "Match", "NameMatching"]
 
 #: Names whose matching rows, and their scores before context, are kept.
 NAME_CACHE = 4096
+#: Rows whose main name's spellings (folded, skeleton, romanisations) are kept: row data,
+#: like the ranking data of ``_rows``, kept whatever the geocoder's ``cache_size``.
+SPELLINGS_CACHE = 16_384
 _ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
 #: Countries whose own place names are written in Cyrillic.
 _CYRILLIC_COUNTRIES = frozenset("RU UA BY BG RS MK KZ KG TJ MN ME BA".split())
@@ -69,8 +73,22 @@ class NameMatching:
             info = rows[idx] = ranking.row_info(pop, fclass, fcode, area, precision)
         return info
 
-    def _kind_of(self, idx, kind, key):
-        """Return the match kind of the name ``key`` of entry kind ``kind`` for row ``idx``."""
+    def _main_spellings(self, idx):
+        """Return a row's folded main name, its skeleton and its other romanisations (kept
+        for the last :data:`SPELLINGS_CACHE` rows asked)."""
+        spellings = self._spellings.get(idx)
+        if spellings is None:
+            main = fold(self.gazetteer.name_at(idx))
+            spellings = (main, skeleton(main), frozenset(romanisations(main)))
+            bounded_put(self._spellings, idx, spellings, SPELLINGS_CACHE)
+        return spellings
+
+    def _kind_of(self, idx, kind, key, forms=None):
+        """Return the match kind of the name ``key`` of entry kind ``kind`` for row ``idx``.
+
+        ``forms``: a dict in which the key's own skeleton and romanisations are kept between
+        the rows of one lookup.
+        """
         if kind == MAIN:
             return "main"
         if kind != LATIN_ALT:
@@ -80,17 +98,26 @@ class NameMatching:
             return "alternate" if cc in _CYRILLIC_COUNTRIES else "alternate_weak"
         # Latin alternate names mix in other languages' and neighbouring villages' names
         # (Plekhiv lists "Plekhovo"); one spelt like the main name is the place's own.
-        main = fold(self.gazetteer.name_at(idx))
-        if skeleton(key) == skeleton(main) or key in romanisations(main):
+        if forms is None:
+            forms = {}
+        main, main_skeleton, main_romanisations = self._main_spellings(idx)
+        sk = forms.get("skeleton")
+        if sk is None:
+            sk = forms["skeleton"] = skeleton(key)
+        if sk == main_skeleton or key in main_romanisations:
             return "alternate"
-        if main in romanisations(key):
+        roms = forms.get("romanisations")
+        if roms is None:
+            roms = forms["romanisations"] = romanisations(key)
+        if main in roms:
             return "alternate"
         return "alternate_weak"
 
     def _exact(self, key):
         found = {}
+        forms = {}  # the key's skeleton and romanisations, once for all its rows
         for idx, kind in self.gazetteer.entries(key):
-            match = MAIN_MATCH if kind == MAIN else Match(self._kind_of(idx, kind, key), 1.0)
+            match = MAIN_MATCH if kind == MAIN else Match(self._kind_of(idx, kind, key, forms), 1.0)
             old = found.get(idx)
             if old is None or _strength(match) > _strength(old):
                 found[idx] = match
@@ -174,8 +201,8 @@ class NameMatching:
 
         ``fuzzy`` false: no names one edit away (a qualifier must name its place).
         """
-        cache_key = (key, wide, fuzzy, len(self.gazetteer))
-        hit = self._found.get(cache_key) if self.cache_size else None
+        cache_key = (key, wide, fuzzy, len(self.gazetteer)) if self.cache_size else None
+        hit = self._found.get(cache_key) if cache_key else None
         if hit is not None:
             return hit
         base, kind, near = strip_qualifiers(key)
