@@ -1725,3 +1725,18 @@ def test_an_attack_on_a_name_and_a_state_after_a_country_place_the_event():
     # an armed group's name is no place attacked
     text = "The army continued its attacks on the Islamic State in the Sumy region."
     assert place_text(text, one(text)) == "Sumy"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "The rebels began the assault by storming the eastern perimeter of Ivan Hrytsai, "
+            "resulting in a fierce battle.",
+            "Ivan Hrytsai",  # the recogniser reads a person's name
+        ),
+        ("Two tanks were destroyed by missiles on the outskirts of Ma’arda.", "Ma’arda"),
+    ],
+)
+def test_the_part_of_a_place_names_the_place(text, name):
+    assert place_text(text, one(text)) == name

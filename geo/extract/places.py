@@ -254,6 +254,11 @@ _ATTACK_NOUNS = frozenset(
     "attack attacks strike strikes airstrike airstrikes raid raids assault assaults "
     "offensive bombardment shelling bombing bombings".split()
 )
+#: Parts of a place named by its "of" object ("the northern perimeter of X").
+_PARTS = frozenset(
+    "perimeter outskirts edge edges fringe fringes flank flanks countryside vicinity environs "
+    "periphery heart centre center corridor slopes outskirt".split()
+)
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
 
@@ -371,9 +376,11 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             token.dep_ == "pobj"
             and head.lower_ == "of"
             and (head.head.lower_ in _AREA_NOUNS or head.head.lower_ in _SITE_HEADS
-                 or head.head.lower_ in _DWELLERS)
+                 or head.head.lower_ in _DWELLERS or head.head.lower_ in _PARTS)
         ):  # fmt: skip
-            cue = True  # "the village of X", "the southern farms of X", "residents of X"
+            # "the village of X", "the southern farms of X", "residents of X", "the northern
+            # perimeter of X"
+            cue = True
             named = head.head.lower_ in _AREA_NOUNS
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
             cue = named = True
