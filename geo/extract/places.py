@@ -458,7 +458,7 @@ def _anchor(token):
     elif anchor.dep_ == "appos" and (
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
     ):
-        anchor = anchor.head  # "in the capital, Colombo", "in Kenya's largest city, Nairobi"
+        anchor = anchor.head  # "in the capital, Poltava", "in Ukraine's second city, Kharkiv"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -1062,7 +1062,7 @@ def _in_grievance(cand, trigger) -> bool:
         if anc.i in heads:
             return False
         if anc.dep_ == "prep" and anc.lower_ in ("against", "over") and anc.head.i in heads:
-            # "protested against the visit in Toronto": a locative on the grievance's own noun
+            # "protested against the tax rise in Lubny": a locative on the grievance's own noun
             # is where the parser hangs where the protest was
             own = len(path) >= 3 and path[-2].lower_ in _CUE_PREPS and path[-1].dep_ == "pobj"
             return not (own and path[-2].head == path[-1])
