@@ -1506,15 +1506,15 @@ def test_an_offensive_and_its_target_both_unknown_are_two_reports():
 
 def test_a_relative_clause_tells_what_an_attack_was_aimed_at():
     text = (
-        "Rebels launched a late night attack in southern Sumy on Wednesday that targeted "
-        "the army's positions near the Bzhylivka Checkpoint."
+        "Separatists mounted a night attack in northern Sumy that targeted a border post near "
+        "the Bzhylivka Checkpoint."
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["attack"]) == "Sumy"
     assert place_text(text, by_trigger["targeted"]) == "the Bzhylivka Checkpoint"
     text = (
-        "The army launched a large-scale offensive in the northern countryside of Sumy on "
-        "Tuesday that targeted the rebel-held mountaintop of Bzhylivka Horishnia."
+        "Government troops launched an offensive in Sumy region on Sunday that targeted the "
+        "rebel-held mountaintop of Bzhylivka Horishnia."
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["targeted"]) == "Bzhylivka Horishnia"
@@ -1522,7 +1522,7 @@ def test_a_relative_clause_tells_what_an_attack_was_aimed_at():
 
 
 def test_a_place_on_the_edge_of_a_town_is_the_event_place():
-    text = "Meanwhile, in Zhovtoiar, on the western edge of Poltava, troops clashed with residents."
+    text = "In Zhovtoiar, on the southern edge of Poltava, soldiers clashed with looters overnight."
     event = one(text)
     assert place_text(text, event) == "Zhovtoiar"
     assert event.place.name == "Poltava"  # unknown to the gazetteer: at the town it lies by
@@ -1530,16 +1530,16 @@ def test_a_place_on_the_edge_of_a_town_is_the_event_place():
 
 def test_residents_of_a_village_name_the_village():
     text = (
-        "Five residents of Zhovtoiar in Sumy province -- 40 kilometers northeast of Romny -- "
-        "were beheaded by armed men."
+        "Three residents of Zhovtoiar in Sumy province -- 40 kilometres north of Romny -- were "
+        "shot dead by unknown attackers."
     )
     assert place_text(text, one(text)) == "Zhovtoiar"
 
 
 def test_a_town_at_its_stated_distance_from_another_is_no_namesake():
     text = (
-        "The man was captured along with seven others northeast of Lubny, 80 kilometers "
-        "west of Poltava."
+        "Police captured two gunmen and a driver northeast of Lubny, 80 kilometres west of "
+        "Poltava, on Monday."
     )
     event = one(text)
     assert place_text(text, event) == "Lubny"
@@ -1570,73 +1570,80 @@ def test_a_village_near_a_town_is_the_place_however_near_attaches():
     # Guard: passes on f1b230f too, where the parser hangs "near" on the village in these
     # sentences; the rule reads the words, so it holds where the parser hangs it on the verb.
     text = (
-        "The army launched a new offensive in the Sumy region last night, targeting the "
-        "rebel held village of Zhovtoiar near the key town of Romny."
+        "Artillery units shelled the militia-held village of Zhovtoiar near the key town of "
+        "Romny on Monday."
     )
-    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
-    assert place_text(text, by_trigger["targeting"]) == "Zhovtoiar"
+    assert place_text(text, one(text)) == "Zhovtoiar"
     # workers from X near Y: X is no place of the event
-    text = "Rebels gunned down five laborers from Poltava near the town of Romny on Monday."
+    text = "Masked men shot dead three farm workers from Poltava near the town of Romny at dawn."
     assert place_text(text, one(text)) == "Romny"
 
 
 def test_an_axis_is_a_unit_named_in_a_region():
-    text = (
-        "Rebels launched a new attack on the Zhovtoiar axis of southern Sumy tonight, "
-        "striking army positions."
-    )
-    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
-    assert place_text(text, by_trigger["attack"]) == "Zhovtoiar"
+    text = "Drone teams struck supply trucks on the Zhovtoiar axis of southern Sumy overnight."
+    assert place_text(text, one(text)) == "Zhovtoiar"
 
 
 def test_a_faith_before_a_quarter_says_who_lives_there_not_its_name():
-    text = "Gunmen opened fire in a mostly Druze neighbourhood of Lubny on Monday, killing four."
+    text = "Gunmen opened fire on a bus in a mostly Druze neighbourhood of Lubny, wounding six."
     assert place_text(text, one(text)) == "Lubny"
 
 
 def test_a_name_read_as_a_person_is_a_place_when_called_a_town():
     # the entity recogniser reads both names as people's; the apposition says they are places
     text = (
-        "Gunmen have shot dead a local official in Ivan Hrytsai, a small town in southern Ukraine."
+        "A district judge was shot dead in Ivan Hrytsai, a small town in southern Ukraine, "
+        "on Tuesday."
     )
     assert place_text(text, one(text)) == "Ivan Hrytsai"
-    text = "Gunmen shot dead a local official in Maria Kovalenko, a village near Lubny."
+    text = (
+        "Two aid workers were killed in Maria Kovalenko, a village near Lubny, when their "
+        "car was hit."
+    )
     event = one(text)
     assert place_text(text, event) == "Maria Kovalenko"
     assert event.place.name == "Lubny"  # unknown to the gazetteer: at the town it lies near
 
 
 def test_a_name_stormed_or_captured_is_a_place_the_gazetteer_need_not_know():
-    text = (
-        "Earlier today, government troops stormed Zhovtoiar in eastern Sumy and quickly "
-        "expelled all fighters defending the village."
-    )
-    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
-    assert place_text(text, by_trigger["stormed"]) == "Zhovtoiar"
-    assert by_trigger["stormed"].place.name == "Sumy"  # where the unknown village lies
+    from spacy.tokens import Span
+
+    from geo.common import nlp
+    from geo.extract.places import cue_candidates
+
+    def cues(text, label):
+        doc = nlp.parse(text)
+        k = next(t.i for t in doc if t.text == "Zhovtoiar")
+        doc.ents = [Span(doc, k, k + 1, label=label)]  # what the recogniser may call it
+        return [c.text for s in doc.sents for c in cue_candidates(s, set())]
+
+    text = "Special forces stormed Zhovtoiar in eastern Sumy at dawn."
+    assert "Zhovtoiar" in cues(text, "NORP")
+    assert "Zhovtoiar" not in cues(text, "ORG")  # a group is stormed, not a place
+    # a person can be captured
+    assert "Zhovtoiar" not in cues("Police captured Zhovtoiar at dawn.", "PERSON")
 
 
 def test_a_report_parsed_as_the_subject_of_its_attribution_is_no_speaker():
-    # the parser makes "bomber" and "police" both subjects of "said"
-    text = (
-        "A suicide bomber driving a minibus packed with explosives killed at least 50 people "
-        "and wounded 152 on Sunday in the southern city of Lubny, police said."
-    )
-    event = one(text)
-    assert event.unreported is None
-    assert place_text(text, event) == "Lubny"
+    from spacy.tokens import Doc
+
+    from geo.common import nlp
+    from geo.extract import places, syntax
+
+    # the parse the model gives some long reports: both "bomber" and "police" subjects of
+    # "said" (a parse made here, as the parser makes it)
+    words = "A bomber killed five people in Lubny , police said .".split()
+    heads = [1, 9, 1, 4, 2, 2, 5, 9, 9, 9, 9]
+    deps = ["det", "nsubj", "acl", "nummod", "dobj", "prep", "pobj", "punct", "nsubj",
+            "ROOT", "punct"]  # fmt: skip
+    doc = Doc(nlp.load().vocab, words=words, heads=heads, deps=deps)
+    said = doc[9]
+    assert [t.text for t in syntax.speakers(said)] == ["police"]
+    assert not places._is_speaker_side(doc[6])  # Lubny is in what was said
 
 
 def test_a_town_named_in_apposition_to_the_capital_is_the_place():
-    text = (
-        "The minister was fatally shot in the chest and head Friday night after a swim at "
-        "his house in the capital, Poltava."
-    )
-    assert place_text(text, one(text)) == "Poltava"
-    text = (
-        "A bomb planted on a motorbike killed at least nine people and wounded 52 others in "
-        "Ukraine's largest city, Poltava."
-    )
+    text = "Two grenades exploded at a bus stop in Ukraine's third city, Poltava, wounding nine."
     assert place_text(text, one(text)) == "Poltava"
 
 
@@ -1650,13 +1657,11 @@ def test_sites_named_in_the_plural_are_places():
 
 
 def test_farms_points_and_a_share_of_them_are_places_taken():
-    text = (
-        "Led by the 42nd brigade, the army managed to capture all of the farms around "
-        "Zhovtoiar on Monday."
-    )
-    event = one(text)
+    text = "Marine units captured most of the farms around Zhovtoiar after a night of fighting."
+    by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
+    event = by_trigger["captured"]
     assert (event.event_type, place_text(text, event)) == ("front_line", "Zhovtoiar")
-    text = "The army seized a number of points inside the Lubny district."
+    text = "Paratroopers seized a number of buildings inside the Lubny district on Sunday."
     assert one(text).event_type == "front_line"
 
 
@@ -1670,7 +1675,7 @@ def test_a_military_campaign_that_targets_is_an_attack_an_election_campaign_is_n
 @pytest.mark.parametrize(
     "text",
     [
-        "A 28-year-old painter was found murdered at his house in Lubny on Sunday.",
+        "A 41-year-old baker was found murdered in his shop in Lubny on Tuesday.",
         "A realtor, Ivan Petrenko, was found murdered in his apartment in Lubny on Monday.",
     ],
 )
@@ -1684,7 +1689,7 @@ def test_what_a_protest_is_against_is_not_where_it_was():
     by_type = {e.event_type: e for e in events(text)}
     assert place_text(text, by_type["protest"]) is None
     # a locative on the grievance's own noun is where the parser hangs the protest's place
-    text = "Hundreds of workers protested against the price hike in Poltava on Monday."
+    text = "Hundreds of pensioners protested against the rent increase in Poltava on Monday."
     assert place_text(text, one(text)) == "Poltava"
 
 
@@ -1694,8 +1699,8 @@ def test_a_toll_participle_happened_where_its_event_did():
     assert place_text(text, by_trigger["killing"]) == "Zhovtoiar"
     # a suicide bombing and its toll are one self-detonation there
     text = (
-        "A suicide bomber detonated their explosives inside the Zhovtoiar area of Lubny on "
-        "Thursday, killing as many as 5 civilians and wounding a large number of bystanders."
+        "A bomber blew himself up inside the Zhovtoiar area of Lubny on Thursday, killing four "
+        "guards and wounding passers-by."
     )
     (event,) = events(text)
     assert (event.event_type, place_text(text, event)) == ("self_detonation", "Zhovtoiar")
@@ -1704,9 +1709,8 @@ def test_a_toll_participle_happened_where_its_event_did():
 def test_a_name_the_recogniser_cut_short_is_read_whole():
     # the recogniser's entity is "Tal" alone
     text = (
-        "The rebels have launched an important offensive in the southern countryside of the "
-        "Sumy region this afternoon, targeting the strategic hilltop village of Tal Al-‘Bzhyl "
-        "that is currently under government control."
+        "Insurgents opened an assault north of Sumy this morning, targeting the hilltop "
+        "village of Tal Al-‘Bzhyl held by the army."
     )
     by_trigger = {text[slice(*e.trigger)]: e for e in events(text)}
     assert place_text(text, by_trigger["targeting"]) == "Tal Al-‘Bzhyl"
@@ -1730,12 +1734,12 @@ def test_an_attack_on_a_name_and_a_state_after_a_country_place_the_event():
 @pytest.mark.parametrize(
     ("text", "name"),
     [
+        # the recogniser reads a person's name
         (
-            "The rebels began the assault by storming the eastern perimeter of Ivan Hrytsai, "
-            "resulting in a fierce battle.",
-            "Ivan Hrytsai",  # the recogniser reads a person's name
+            "Assault groups stormed the eastern perimeter of Ivan Hrytsai before dawn.",
+            "Ivan Hrytsai",
         ),
-        ("Two tanks were destroyed by missiles on the outskirts of Ma’arda.", "Ma’arda"),
+        ("An armoured column was hit by drones on the outskirts of Ma’arda.", "Ma’arda"),
     ],
 )
 def test_the_part_of_a_place_names_the_place(text, name):
