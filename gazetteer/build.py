@@ -235,9 +235,12 @@ def _read_admin1(src, places):
         code, name, ascii_name, gid = cols[0], cols[1], cols[2], int(cols[3])
         cc, _, a1 = code.partition(".")
         feats = by_gn.get(gid, [])
-        alt = [ascii_name]
+        alt, abbrev = [ascii_name], []
         for feat in feats:
             p = feat["properties"]
+            # A dotted abbreviation of three letters or more ("N.S.W.", "P.E.I.") is also
+            # written as an acronym ("NSW", "PEI"), as countries' are ("U.A.E." -> "UAE").
+            abbrev += acronyms(None, p.get("abbrev"))
             loose = [p.get("woe_name"), p.get("name_local"), *_split_alt(p.get("name_alt"))]
             others = [names for g, names in own_by_cc[cc] if g != gid]
             foreign = foreign_names(loose, own[gid][1], others)
@@ -271,7 +274,7 @@ def _read_admin1(src, places):
             "geonameid": gid, "name": name, "lat": lat, "lon": lon, "feature_class": "A",
             "feature_code": "ADM1", "country_code": cc, "admin1_code": a1, "admin2_code": "",
             "population": member_pop.get((cc, a1), 0), "source": "geonames+naturalearth"
-            if feats else "geonames", "alt": alt, "area": area,
+            if feats else "geonames", "alt": alt, "area": area, "abbrev": abbrev,
         })  # fmt: skip
     _log(f"admin1: {len(rows)} units, {len(geoms)} with Natural Earth polygons")
     return rows, geoms

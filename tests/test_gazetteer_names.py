@@ -55,6 +55,45 @@ def test_country_acronyms(formal, abbrev, expected):
     assert acronyms(formal, abbrev) == expected
 
 
+def test_unit_acronyms_come_from_dotted_abbreviations():
+    # guard: acronyms() already read a dotted abbreviation; round 5 applies it to units
+    assert acronyms(None, "P.E.I.") == ["PEI"]
+    assert acronyms(None, "Ont.") == []  # a shortened word, not initials
+    assert acronyms(None, "W.A.") == []  # two letters: too short
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "name"),
+    [
+        pytest.param("NWT", "CA", "Northwest Territories", id="nwt"),
+        pytest.param("ACT", "AU", "Australian Capital Territory", id="act"),
+    ],
+)
+def test_first_level_unit_acronyms_resolve(geocoder, query, country, name):
+    # Natural Earth's dotted abbreviation of a first-level unit ("P.E.I.") as an acronym.
+    loc = geocoder.geocode(query)
+    assert loc is not None
+    assert loc.raw["feature_code"] == "ADM1"
+    assert (loc.raw["country_code"], loc.raw["name"]) == (country, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "name"),
+    [
+        ("Wildfires forced residents of Hay River in the NWT to leave on Sunday.", "NWT",
+         "Northwest Territories"),
+        ("Police in the ACT said the man was arrested in Canberra on Monday.", "ACT",
+         "Australian Capital Territory"),
+    ],
+)  # fmt: skip
+def test_a_unit_acronym_is_found_in_running_text(text, acronym, name):
+    from geo.geoparse import geoparse
+
+    found = {m.text: m for m in geoparse(text)}
+    assert acronym in found
+    assert found[acronym].place.name == name
+
+
 def test_foreign_names_are_dropped_only_from_a_mixed_up_unit():
     own = ["Sakha", "Sakha (Yakutia)", "Sakha Republic"]
     others = [["Chukotka", "Chukotka Autonomous Okrug"], ["Kaliningrad", "Kaliningrad Oblast"]]
