@@ -8,7 +8,8 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
 * ``history`` (``dating.is_history``): dated more than ``dating.ARTICLE_HISTORY_DAYS`` before
   the report, or over a span begun ``dating.ARTICLE_SPAN_DAYS`` before it;
 * ``detail``: no place named for it and no day of its own (``is_detail``);
-* ``summary``: a strike or a battle placed only at a whole country (``is_summary``).
+* ``summary``: a strike or a battle placed only at a whole country (``is_summary``);
+* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``).
 
 A toll told at a town on the days of an attack told before it is an attack there
 (``tolls_as_attacks``).
@@ -20,14 +21,18 @@ from dataclasses import replace
 
 from geo.gazetteer.place import COUNTRY_CODES
 
-__all__ = ["article_news", "is_detail", "is_summary", "tolls_as_attacks"]
+__all__ = ["article_news", "is_detail", "is_ongoing", "is_summary", "is_tally", "tolls_as_attacks"]
 
 
-def article_news(events):
-    """Return an article's ``EventMention``s with its details and summaries left out
-    (``unreported`` set) and its tolls at a town on the days of its attacks made attacks."""
+def article_news(events, doc=None):
+    """Return an article's ``EventMention``s with its details, summaries and ongoing
+    fighting left out (``unreported`` set) and its tolls
+    at a town on the days of its attacks made attacks. ``doc``: the article's parse (without
+    it, ongoing fighting is kept)."""
     out = [replace(e, unreported="detail") if is_detail(e) else e for e in events]
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
+    if doc is not None:
+        out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
     return tolls_as_attacks(out)
 
 
@@ -59,6 +64,47 @@ def is_summary(event) -> bool:
         and event.event_type in _INCIDENT_TYPES
         and event.place is not None
         and event.place.feature_code in COUNTRY_CODES
+    )
+
+
+def is_tally(event) -> bool:
+    """Return whether an article's event is an air force's tally of the drones or missiles it
+    shot down, naming no place ("The air force said its air defences shot down 31 of the 40
+    drones launched overnight"): the night's wave of strikes over the whole country, which
+    coders code with no place, not an incident in the area the article is about (it is not
+    placed there). One that goes on from the sentence before takes that attack's place ("It
+    said seven missiles had been shot down" after a strike on a port)."""
+    return event.unreported is None and event.mode == "air_defence" and event.place_span is None
+
+
+def is_ongoing(event, doc) -> bool:
+    """Return whether an article's attack is fighting told as going on, with no day of its
+    own: its trigger (or, for a noun, the predicate it is the subject of) in the progressive
+    ("officials admitted that clashes were continuing near the village", "the raiders
+    were being hunted down"), or a noun of fighting described by a copula ("the fighting was
+    heavy"). The aspect presents a state that holds at the time of the report, not an
+    incident that happened: event coders code the incidents (the shelling, the capture), not
+    the state of a front. An event with a stated date of its own is kept ("Fighting was
+    raging in X on Thursday"), and so are movements and holdings told in the progressive,
+    which coders code ("troops were advancing on the flanks", "marines are holding a
+    foothold")."""
+    if event.unreported is not None or event.event_type != "attack" or event.date_basis == "stated":
+        return False
+    span = doc.char_span(*event.trigger, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        pred = tok.head
+        if pred.lemma_ == "be" and any(c.dep_ == "acomp" for c in pred.children):
+            return True  # "the fighting was heavy"
+        tok = pred  # "clashes were continuing", "battles were raging"
+    return (
+        tok.tag_ == "VBG"
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
+        or any(c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in tok.children)
     )
 
 
