@@ -1797,3 +1797,28 @@ def test_an_air_forces_tally_naming_no_place_is_not_placed_in_the_articles_area(
     tally = [e for e in found if e.mode == "air_defence"]
     assert len(tally) == 1 and tally[0].place is None
     assert all(e.place is not None for e in found if e.mode != "air_defence")
+
+
+def test_an_articles_event_in_a_time_clause_is_where_the_main_clauses_event_is():
+    text = _NEWS + (
+        "Russian troops captured the town of Bohodukhiv in Ukraine's Kharkiv region on "
+        "Thursday after border guards withdrew, residents said, the latest loss for Kyiv in "
+        "the north.\n\nResidents said they were tired of the sirens."
+    )
+    found = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, found["captured"]) == "Bohodukhiv"
+    assert (found["withdrew"].event_type, place_text(text, found["withdrew"])) == (
+        "movement",
+        "Bohodukhiv",
+    )
+    assert found["withdrew"].place == found["captured"].place
+
+
+def test_a_time_clause_naming_its_own_place_keeps_it():
+    # guard: passes on the code before the rule on time clauses too
+    text = _NEWS + (
+        "Russian troops captured the village of Bohodukhiv on Thursday after border guards "
+        "withdrew to Trostianets, residents said.\n\nResidents said they were tired of the sirens."
+    )
+    found = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, found["withdrew"]) == "Trostianets"

@@ -33,6 +33,7 @@ def article_news(events, doc=None):
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
     if doc is not None:
         out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
+        out = set_by_main_clause(out, doc)
     return tolls_as_attacks(out)
 
 
@@ -106,6 +107,41 @@ def is_ongoing(event, doc) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
         or any(c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in tok.children)
     )
+
+
+#: Conjunctions of a clause that sets an event in time against the one it hangs on.
+_TIME_MARKS = frozenset({"after", "before", "when", "as", "once", "until"})
+
+
+def _root(event, doc):
+    span = doc.char_span(*event.trigger, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def set_by_main_clause(out, doc):
+    """Return an article's events with each one told in a time clause of another's verb,
+    naming no place of its own, placed where that one is ("Militiamen captured the town of X
+    on Sunday after federal troops withdrew": the troops withdrew from X, not from the region
+    the article is about). The clause sets the two events on one scene; a place the clause
+    names itself is kept."""
+    roots = [_root(e, doc) for e in out]
+    placed = {tok.i: e for e, tok in zip(out, roots, strict=True)
+              if tok is not None and e.unreported is None and e.place_span is not None}  # fmt: skip
+    kept = []
+    for e, tok in zip(out, roots, strict=True):
+        if (
+            tok is not None
+            and e.unreported is None
+            and e.place_span is None
+            and tok.dep_ == "advcl"
+            and tok.head.i in placed
+            and any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in tok.children)
+        ):
+            main = placed[tok.head.i]
+            e = replace(e, place=main.place, place_span=main.place_span, place_basis="inherited",
+                        mention=main.mention, near=main.near, lent=main.lent)  # fmt: skip
+        kept.append(e)
+    return kept
 
 
 def tolls_as_attacks(out):
