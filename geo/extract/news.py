@@ -12,7 +12,9 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
 * ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``).
 
 A toll told at a town on the days of an attack told before it is an attack there
-(``tolls_as_attacks``).
+(``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
+where that one is (``set_by_main_clause``); an air force's tally naming no place is not placed
+in the article's area (``is_tally``).
 """
 
 from __future__ import annotations
@@ -21,14 +23,22 @@ from dataclasses import replace
 
 from geo.gazetteer.place import COUNTRY_CODES
 
-__all__ = ["article_news", "is_detail", "is_ongoing", "is_summary", "is_tally", "tolls_as_attacks"]
+__all__ = [
+    "article_news",
+    "is_detail",
+    "is_ongoing",
+    "is_summary",
+    "is_tally",
+    "set_by_main_clause",
+    "tolls_as_attacks",
+]
 
 
 def article_news(events, doc=None):
     """Return an article's ``EventMention``s with its details, summaries and ongoing
-    fighting left out (``unreported`` set) and its tolls
-    at a town on the days of its attacks made attacks. ``doc``: the article's parse (without
-    it, ongoing fighting is kept)."""
+    fighting left out (``unreported`` set), the events of its time clauses placed with their
+    main clause's, and its tolls at a town on the days of its attacks made attacks. ``doc``:
+    the article's parse (without it, the rules that read the parse are skipped)."""
     out = [replace(e, unreported="detail") if is_detail(e) else e for e in events]
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
     if doc is not None:
