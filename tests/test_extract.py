@@ -1744,3 +1744,100 @@ def test_an_attack_on_a_name_and_a_state_after_a_country_place_the_event():
 )
 def test_the_part_of_a_place_names_the_place(text, name):
     assert place_text(text, one(text)) == name
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "Officials in the Sumy region admitted that clashes were continuing near the village.",
+        "Battles were raging around the village, a volunteer said.",
+    ],
+)
+def test_an_articles_fighting_told_as_going_on_is_no_new_incident(state):
+    text = _NEWS + state + "\n\nResidents said they were tired of the sirens."
+    assert [place_text(text, e) for e in events(text)] == ["Okhtyrka"]
+    found = find_events(text, published=PUB, keep_all=True)
+    assert [e.unreported for e in found] == [None, "ongoing"]
+
+
+def test_an_articles_fighting_with_a_day_of_its_own_or_a_movement_going_on_is_reported():
+    # guard: passes on the code before the rule on fighting going on too
+    text = _NEWS + (
+        "Battles were raging in Trostianets on Thursday, a volunteer said.\n\n"
+        "Russian troops were advancing toward Lebedyn, the governor said."
+    )
+    assert [(e.event_type, place_text(text, e)) for e in events(text)] == [
+        ("attack", "Okhtyrka"),
+        ("attack", "Trostianets"),
+        ("movement", "Lebedyn"),
+    ]
+
+
+def test_a_date_in_a_before_clause_dates_the_later_event_not_this_one():
+    text = _NEWS + (
+        "Militants burned two trucks in Trostianets before troops arrived on Thursday, "
+        "villagers said.\n\nResidents said they were tired of the sirens."
+    )
+    burned = [e for e in events(text) if text[slice(*e.trigger)] == "burned"][0]
+    assert (burned.date_start, burned.date_basis) == (date(2024, 5, 8), "inherited")
+
+
+def test_an_articles_month_named_without_a_day_and_over_is_background():
+    tail = "\n\nResidents said they were tired of the sirens."
+    text = _NEWS + "In April, missiles hit a pharmacy in Trostianets." + tail
+    found = events(text, published=date(2024, 5, 15))
+    assert [place_text(text, e) for e in found] == ["Okhtyrka"]
+    # the month of the report is still its news, and so is the month just over
+    text = _NEWS + "In May, missiles hit a pharmacy in Trostianets." + tail
+    found = events(text, published=date(2024, 5, 15))
+    assert [place_text(text, e) for e in found] == ["Okhtyrka", "Trostianets"]
+    text = _NEWS + "In April, missiles hit a pharmacy in Trostianets." + tail
+    found = events(text, published=date(2024, 5, 3))
+    assert [place_text(text, e) for e in found] == ["Okhtyrka", "Trostianets"]
+
+
+def test_an_air_forces_tally_naming_no_place_is_not_placed_in_the_articles_area(gaz):
+    text = (
+        "SUMY, Ukraine — Russian drones struck a grain elevator in Okhtyrka on Thursday, "
+        "wounding two workers. Drones also hit a depot in Trostianets on Thursday. Officials "
+        "said repairs would take weeks.\n\n"
+        "The air force said its air defences shot down 31 of the 40 drones launched "
+        "overnight.\n\nResidents said they were tired of the sirens. Schools stayed closed."
+    )
+    from geo.common import nlp
+    from geo.extract import find_events_in
+    from geo.geoparse.resolve import geoparse
+
+    doc = nlp.parse(text)
+    found = find_events_in(doc, geoparse(text, gazetteer=gaz, doc=doc), published=PUB,
+                           gazetteer=gaz)  # fmt: skip
+    # guard on the area itself: the other reports set it
+    assert {e.place.admin1_name for e in found if e.place_span} == {"Sumy Oblast"}
+    tally = [e for e in found if e.mode == "air_defence"]
+    assert len(tally) == 1 and tally[0].place is None
+    assert all(e.place is not None for e in found if e.mode != "air_defence")
+
+
+def test_an_articles_event_in_a_time_clause_is_where_the_main_clauses_event_is():
+    text = _NEWS + (
+        "Russian troops captured the town of Bohodukhiv in Ukraine's Kharkiv region on "
+        "Thursday after border guards withdrew, residents said, the latest loss for Kyiv in "
+        "the north.\n\nResidents said they were tired of the sirens."
+    )
+    found = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, found["captured"]) == "Bohodukhiv"
+    assert (found["withdrew"].event_type, place_text(text, found["withdrew"])) == (
+        "movement",
+        "Bohodukhiv",
+    )
+    assert found["withdrew"].place == found["captured"].place
+
+
+def test_a_time_clause_naming_its_own_place_keeps_it():
+    # guard: passes on the code before the rule on time clauses too
+    text = _NEWS + (
+        "Russian troops captured the village of Bohodukhiv on Thursday after border guards "
+        "withdrew to Trostianets, residents said.\n\nResidents said they were tired of the sirens."
+    )
+    found = {text[slice(*e.trigger)]: e for e in events(text)}
+    assert place_text(text, found["withdrew"]) == "Trostianets"

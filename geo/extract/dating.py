@@ -18,6 +18,7 @@ from geo.extract.temporal import DateExpr, find_dates
 
 __all__ = [
     "ARTICLE_HISTORY_DAYS",
+    "ARTICLE_MONTH_DAYS",
     "ARTICLE_SPAN_DAYS",
     "HISTORY_DAYS",
     "EventDate",
@@ -34,6 +35,9 @@ HISTORY_DAYS = 365
 #: Event coders code what an article reports as new: no event of the dev sets' gold is dated
 #: more than a week before its report.
 ARTICLE_HISTORY_DAYS = 30
+#: ... and so is one dated by a month (or a year) named without a day that ended this many
+#: days before the report: all of it is older than the news of the last days.
+ARTICLE_MONTH_DAYS = 7
 #: ... and an event stated over a span that began this many days before the report is a
 #: state or a tally, not an incident ("Russian forces have shelled X since last September").
 ARTICLE_SPAN_DAYS = 180
@@ -98,13 +102,21 @@ def _dates_speech(token, trigger) -> bool:
     return False
 
 
+#: Conjunctions whose clause dates something other than the event it hangs on: "since" the
+#: start of a state; "before", "until" and "till" what came after the event ("burned the
+#: trucks before troops arrived on Tuesday": the burning was earlier, on the day told before).
+_BOUND_MARKS = frozenset({"since", "before", "until", "till"})
+
+
 def _in_since_clause(token, trigger) -> bool:
     """Return whether a date sits in a "since" clause that does not hold the trigger ("the
     talks in a city where the minister has lived since he fled the capital last year"): it dates
-    the start of a state, not the event."""
+    the start of a state, not the event; or in a "before" or "until" clause ("the gunmen held
+    the base before reinforcements arrived on Tuesday"), which dates a later event, not this
+    one."""
     for anc in [token, *token.ancestors]:
         if anc.pos_ in ("VERB", "AUX") and any(
-            c.dep_ == "mark" and c.lower_ == "since" for c in anc.children
+            c.dep_ == "mark" and c.lower_ in _BOUND_MARKS for c in anc.children
         ):
             return trigger.token not in anc.subtree
     return False
@@ -153,8 +165,9 @@ def is_history(when: EventDate | None, ref, sent_text: str, *, article: bool = F
     """Return whether a dated sentence is a history aside, not a report of news.
 
     ``article``: the sentence is part of an article, whose background is anything dated
-    more than ``ARTICLE_HISTORY_DAYS`` before the report, or stated over a span that began
-    more than ``ARTICLE_SPAN_DAYS`` before it; elsewhere (a note, a wire line) only what
+    more than ``ARTICLE_HISTORY_DAYS`` before the report, stated over a span that began
+    more than ``ARTICLE_SPAN_DAYS`` before it, or dated by a month (or a year) named without
+    a day that ended ``ARTICLE_MONTH_DAYS`` before it; elsewhere (a note, a wire line) only what
     ended ``HISTORY_DAYS`` before it.
     """
     if _ASIDE.search(sent_text):
@@ -162,6 +175,15 @@ def is_history(when: EventDate | None, ref, sent_text: str, *, article: bool = F
     if when is None or ref is None or when.basis == "report":
         return False
     if article and when.start < ref.start - timedelta(days=ARTICLE_SPAN_DAYS):
+        return True
+    if (
+        article
+        and when.precision in ("month", "year")
+        and (when.end < ref.start - timedelta(days=ARTICLE_MONTH_DAYS))
+    ):
+        # "In July, drones hit a depot" in an article of late August: a month named without
+        # a day, over more than a week before the report, is recalled, not the news of the
+        # last days ("last month" in an article of February 1 may still be its news)
         return True
     days = ARTICLE_HISTORY_DAYS if article else HISTORY_DAYS
     return when.end < ref.start - timedelta(days=days)

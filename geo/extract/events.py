@@ -28,7 +28,7 @@ from geo.extract.detect import (
     is_prospective,
     is_scene,
 )
-from geo.extract.news import article_news
+from geo.extract.news import article_news, is_tally
 from geo.extract.places import (
     Candidate,
     chains,
@@ -475,12 +475,15 @@ def find_events_in(
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
     if article:
-        out = article_news(out)
+        out = article_news(out, doc)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
             replace(e, place=area, place_basis="article")
-            if e.place_span is None and e.place is None and e.event_type in _PLACED_TYPES
+            if e.place_span is None
+            and e.place is None
+            and e.event_type in _PLACED_TYPES
+            and not is_tally(e)  # shot down over the whole country, not in the area
             else e
             for e in out
         ]

@@ -8,10 +8,13 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
 * ``history`` (``dating.is_history``): dated more than ``dating.ARTICLE_HISTORY_DAYS`` before
   the report, or over a span begun ``dating.ARTICLE_SPAN_DAYS`` before it;
 * ``detail``: no place named for it and no day of its own (``is_detail``);
-* ``summary``: a strike or a battle placed only at a whole country (``is_summary``).
+* ``summary``: a strike or a battle placed only at a whole country (``is_summary``);
+* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``).
 
 A toll told at a town on the days of an attack told before it is an attack there
-(``tolls_as_attacks``).
+(``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
+where that one is (``set_by_main_clause``); an air force's tally naming no place is not placed
+in the article's area (``is_tally``).
 """
 
 from __future__ import annotations
@@ -20,14 +23,27 @@ from dataclasses import replace
 
 from geo.gazetteer.place import COUNTRY_CODES
 
-__all__ = ["article_news", "is_detail", "is_summary", "tolls_as_attacks"]
+__all__ = [
+    "article_news",
+    "is_detail",
+    "is_ongoing",
+    "is_summary",
+    "is_tally",
+    "set_by_main_clause",
+    "tolls_as_attacks",
+]
 
 
-def article_news(events):
-    """Return an article's ``EventMention``s with its details and summaries left out
-    (``unreported`` set) and its tolls at a town on the days of its attacks made attacks."""
+def article_news(events, doc=None):
+    """Return an article's ``EventMention``s with its details, summaries and ongoing
+    fighting left out (``unreported`` set), the events of its time clauses placed with their
+    main clause's, and its tolls at a town on the days of its attacks made attacks. ``doc``:
+    the article's parse (without it, the rules that read the parse are skipped)."""
     out = [replace(e, unreported="detail") if is_detail(e) else e for e in events]
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
+    if doc is not None:
+        out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
+        out = set_by_main_clause(out, doc)
     return tolls_as_attacks(out)
 
 
@@ -60,6 +76,82 @@ def is_summary(event) -> bool:
         and event.place is not None
         and event.place.feature_code in COUNTRY_CODES
     )
+
+
+def is_tally(event) -> bool:
+    """Return whether an article's event is an air force's tally of the drones or missiles it
+    shot down, naming no place ("The air force said its air defences shot down 31 of the 40
+    drones launched overnight"): the night's wave of strikes over the whole country, which
+    coders code with no place, not an incident in the area the article is about (it is not
+    placed there). One that goes on from the sentence before takes that attack's place ("It
+    said seven missiles had been shot down" after a strike on a port)."""
+    return event.unreported is None and event.mode == "air_defence" and event.place_span is None
+
+
+def is_ongoing(event, doc) -> bool:
+    """Return whether an article's attack is fighting told as going on, with no day of its
+    own: its trigger (or, for a noun, the predicate it is the subject of) in the progressive
+    ("officials admitted that clashes were continuing near the village", "the raiders
+    were being hunted down"), or a noun of fighting described by a copula ("the fighting was
+    heavy"). The aspect presents a state that holds at the time of the report, not an
+    incident that happened: event coders code the incidents (the shelling, the capture), not
+    the state of a front. An event with a stated date of its own is kept ("Fighting was
+    raging in X on Thursday"), and so are movements and holdings told in the progressive,
+    which coders code ("troops were advancing on the flanks", "marines are holding a
+    foothold")."""
+    if event.unreported is not None or event.event_type != "attack" or event.date_basis == "stated":
+        return False
+    span = doc.char_span(*event.trigger, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        pred = tok.head
+        if pred.lemma_ == "be" and any(c.dep_ == "acomp" for c in pred.children):
+            return True  # "the fighting was heavy"
+        tok = pred  # "clashes were continuing", "battles were raging"
+    return (
+        tok.tag_ == "VBG"
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
+        or any(c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in tok.children)
+    )
+
+
+#: Conjunctions of a clause that sets an event in time against the one it hangs on.
+_TIME_MARKS = frozenset({"after", "before", "when", "as", "once", "until"})
+
+
+def _root(event, doc):
+    span = doc.char_span(*event.trigger, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def set_by_main_clause(out, doc):
+    """Return an article's events with each one told in a time clause of another's verb,
+    naming no place of its own, placed where that one is ("Militiamen captured the town of X
+    on Sunday after federal troops withdrew": the troops withdrew from X, not from the region
+    the article is about). The clause sets the two events on one scene; a place the clause
+    names itself is kept."""
+    roots = [_root(e, doc) for e in out]
+    placed = {tok.i: e for e, tok in zip(out, roots, strict=True)
+              if tok is not None and e.unreported is None and e.place_span is not None}  # fmt: skip
+    kept = []
+    for e, tok in zip(out, roots, strict=True):
+        if (
+            tok is not None
+            and e.unreported is None
+            and e.place_span is None
+            and tok.dep_ == "advcl"
+            and tok.head.i in placed
+            and any(c.dep_ == "mark" and c.lower_ in _TIME_MARKS for c in tok.children)
+        ):
+            main = placed[tok.head.i]
+            e = replace(e, place=main.place, place_span=main.place_span, place_basis="inherited",
+                        mention=main.mention, near=main.near, lent=main.lent)  # fmt: skip
+        kept.append(e)
+    return kept
 
 
 def tolls_as_attacks(out):
