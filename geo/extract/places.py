@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.extract import syntax
-from geo.extract.lexicon import SPEECH_VERBS
+from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
 
 __all__ = [
     "FEATURES",
@@ -249,11 +249,16 @@ _TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
 #: Unit words after a name that carry its relation to the event ("in X's Y state", "in the
 #: Z oblast"), though not cues of unknown names ("the Islamic State" names no place).
 _UNIT_WORDS = frozenset("state states oblast oblasts raion raions rayon".split())
-#: Nouns of attacks whose "on" object is where they struck ("an attack on X").
-_ATTACK_NOUNS = frozenset(
-    "attack attacks strike strikes airstrike airstrikes raid raids assault assaults "
-    "offensive bombardment shelling bombing bombings".split()
-)
+
+
+@cache
+def _attack_nouns() -> frozenset:
+    """The lexicon's nouns of attacks, whose "on" object is where they struck ("an attack
+    on X", "strikes on X")."""
+    return frozenset(lemma for (lemma, pos), found in senses().items()
+                     if pos == "NOUN" and any(s.event_type == "attack" for s in found))  # fmt: skip
+
+
 #: Parts of a place named by its "of" object ("the northern perimeter of X").
 _PARTS = frozenset(
     "perimeter outskirts edge edges fringe fringes flank flanks countryside vicinity environs "
@@ -363,7 +368,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
             cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
-        elif (token.dep_ == "pobj" and head.lower_ == "on" and head.head.lower_ in _ATTACK_NOUNS
+        elif (token.dep_ == "pobj" and head.lower_ == "on"
+              and lemma_of(head.head) in _attack_nouns()
               and token.ent_type_ not in ("PERSON", "ORG", "NORP")):  # fmt: skip
             cue = True  # "an attack on X", "strikes on X"
         elif token.dep_ == "pobj" and head.lower_ in _CUE_PREPS:
