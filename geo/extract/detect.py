@@ -158,7 +158,7 @@ def _holds(alt, token, ctx):
         # "launched an offensive in the north, targeting the town of X": what the attack
         # was aimed at, told by a participle of the verb that launched it
         head = token.head
-        if _aims_attack(token):
+        if aims_attack(token):
             return True  # "launched an offensive in the north that targeted the hill of X"
         if token.dep_ != "advcl" or token.tag_ != "VBG" or head == token:
             return False
@@ -221,7 +221,7 @@ def _holds(alt, token, ctx):
     raise ValueError(f"unknown trigger condition {alt!r}")
 
 
-def _aims_attack(token) -> bool:
+def aims_attack(token) -> bool:
     """Whether a relative clause tells what the attack it describes was aimed at ("an
     offensive in the north that targeted the hill of X"): part of the report, not its
     background."""
@@ -578,7 +578,7 @@ def is_background(token) -> bool:
     for _ in range(5):
         if current.head == current:
             break
-        if current.dep_ == "relcl" and not _infinitive(current) and not _aims_attack(current):
+        if current.dep_ == "relcl" and not _infinitive(current) and not aims_attack(current):
             # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
             return not any(c.lower_ in ("where", "when") for c in current.children)

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.extract import syntax
+from geo.extract.detect import aims_attack
 from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
 
 __all__ = [
@@ -1097,10 +1098,8 @@ def _own_object(trigger, scored, best, threshold):
     outside that phrase; else None."""
     token = trigger.token
     if not (token.tag_ == "VBG" and token.dep_ in ("advcl", "xcomp", "conj")) and not (
-        trigger.sense.needs
-        and any("aimed" in group for group in trigger.sense.needs)
-        and token.dep_ == "relcl"
-    ):  # ("an offensive in X that targeted the hill of Y")
+        aims_attack(token)  # ("an offensive in X that targeted the hill of Y")
+    ):
         return None
     own = {t.i for t in token.subtree}
     if best.head.i in own:
