@@ -365,10 +365,14 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             continue
         head = token.head
         cue = named = False
-        if token.dep_ == "compound":
+        if token.dep_ in ("compound", "nmod"):
             if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
-            cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+            if token.dep_ == "nmod" and token.ent_type_ in ("ORG", "NORP", "PERSON"):
+                continue  # "the Jaysh X town of Y": who holds the town
+            # "Dala Tsohuwa village", "the Sabon Gari district", "the X and Y suburbs" (the
+            # first of two names before a plural unit is parsed as its nominal modifier)
+            cue = named = True
         elif (token.dep_ == "pobj" and head.lower_ == "on"
               and lemma_of(head.head) in _attack_nouns()
               and token.ent_type_ not in ("PERSON", "ORG", "NORP")):  # fmt: skip
@@ -459,9 +463,17 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and (
-        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ in _UNIT_WORDS
+        anchor.head.lower_ in _AREA_NOUNS
+        or anchor.head.lower_ in _UNIT_WORDS
+        or (
+            anchor.head.lower_ in _SITE_HEADS
+            and anchor.dep_ == "compound"
+            and anchor.head.dep_ not in ("compound", "nmod", "amod")
+        )
     ):
-        anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
+        # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria", "in X's Y
+        # square": the unit or site carries the name's relation to the event
+        anchor = anchor.head
     elif anchor.dep_ == "appos" and (
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
     ):
@@ -797,6 +809,15 @@ def qualified_name(cand, cands, head=None):
 
     if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
         return at(head.head)
+    if head.dep_ == "poss" and head.head.lower_ in _SITE_HEADS:
+        # "X's Y market", "X's Y hospital": the city says where the named site is (a site
+        # with no name of its own, "X's main market", is in X)
+        named = next(
+            (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
+            None,
+        )
+        if named is not None:
+            return named
     if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
         # "Zaria's Sabon Gari district": the city only says where the named district is
         named = (
