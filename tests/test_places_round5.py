@@ -42,3 +42,25 @@ def test_a_site_name_the_recogniser_finds_carries_its_sites_preposition():
     # the entity recogniser takes the name without "square"; "in" hangs on "square"
     text = "Four people were killed in a mortar attack in Poltava's Sobornyi square on Monday."
     assert placed(text)["attack"] == ("Sobornyi", "Poltava")
+
+
+def test_the_city_of_a_source_a_report_is_attributed_to_is_not_the_events():
+    text = "According to a military source in Poltava, the army killed 50 rebels on Thursday."
+    assert placed(text)["killed"] == (None, None)
+    # what the source's witnesses said happened somewhere is still said
+    text = (
+        "Ivan Hrytsai, 47, was shot twice and killed on Sunday, according to witnesses who said "
+        "they saw him arguing with a driver in the province of Poltava."
+    )
+    assert placed(text)["shot"][0] == "Poltava"
+    # guard: the event's own place beside an attribution stays
+    text = "Troops shelled Lubny on Thursday, according to officials in Poltava."
+    assert placed(text)["shelled"][0] == "Lubny"
+
+
+def test_the_seat_of_a_group_is_not_where_its_event_was():
+    text = (
+        "The rebels claimed responsibility for the market bombing in an e-mail to the "
+        "Warsaw-based Gazeta weekly."
+    )
+    assert placed(text)["bombing"] == (None, None)

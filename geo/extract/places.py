@@ -570,7 +570,10 @@ def is_location(cand) -> bool:
 
 def _is_speaker_side(cand_head):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
-    forces shelled X", "..., the governor of Kursk said"), not in what was said."""
+    forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
+    the source a report is attributed to ("according to a military source in X")."""
+    if _with_source(cand_head):
+        return True
     for anc in cand_head.ancestors:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
             speakers = syntax.speakers(anc)
@@ -586,6 +589,21 @@ def _is_speaker_side(cand_head):
                     and not _clause_between(cand_head, child)
                 )
             )
+    return False
+
+
+def _with_source(token) -> bool:
+    """Whether a token lies in the phrase naming whom a report is attributed to: "according
+    to a military source in X", "according to reports from X", "citing officials in X"."""
+    for anc in token.ancestors:
+        if anc.lower_ == "according" and anc.dep_ == "prep":
+            # (not "according to witnesses who saw him shot in X": what they said)
+            return any(
+                token in obj.subtree and not _clause_between(token, obj)
+                for _, obj in syntax.prep_objects(anc, ("to",))
+            )
+        if anc.lemma_.lower() == "cite" and anc.tag_ == "VBG" and anc.dep_ in ("advcl", "acl"):
+            return any(token in c.subtree for c in anc.children if c.dep_ == "dobj")
     return False
 
 
@@ -1047,6 +1065,10 @@ def threshold() -> float:
     return _weights()[1]
 
 
+#: A place written as the seat of what follows it ("the X-based monitoring group").
+_SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
+
+
 def eligible(cand, trigger=None) -> bool:
     """Return whether a place may be an event's place at all, whatever the score says: a
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
@@ -1054,6 +1076,8 @@ def eligible(cand, trigger=None) -> bool:
     the event is a withdrawal."""
     if _is_speaker_side(cand.head):
         return False
+    if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
+        return False  # "the Poltava-based monitor": where a group sits, not the event
     if (trigger is not None and syntax.headline_verb(trigger.token)
             and cand.head == syntax.subject(trigger.token)):  # fmt: skip
         return False  # "Kyiv fires missiles into X": the government that fired
