@@ -64,3 +64,15 @@ def test_the_seat_of_a_group_is_not_where_its_event_was():
         "Warsaw-based Gazeta weekly."
     )
     assert placed(text)["bombing"] == (None, None)
+
+
+def test_a_place_located_at_a_distance_from_a_city_is_where_the_event_was():
+    text = (
+        "In the Zelenyi Hai area, located around 25 kilometres west of Poltava, armed men "
+        "arrived in a pickup truck and opened fire at a roadside cafe."
+    )
+    found = placed(text)
+    # the fronted phrase hangs on "arrived" and covers "opened" joined to it; Poltava only
+    # says where Zelenyi Hai lies
+    assert found["opened"][0] == "Zelenyi Hai"
+    assert found["arrived"][0] == "Zelenyi Hai"

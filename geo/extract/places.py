@@ -497,11 +497,12 @@ _DIRECTIONS = frozenset(
     "south-east south-west northeast northwest".split()
 )
 #: The words between a place and the place it is measured from: "X, just south of Y",
-#: "X, some 15 km northeast of Y", "X, on the western edge of Y", "X in Z province --
-#: 40 km east of Y".
+#: "X, some 15 km northeast of Y", "X area, located 25 km west of Y", "X, on the western
+#: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion))?"
-    r"\s*(?:,|--|—|–)\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area))?"
+    r"\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
     r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
@@ -700,6 +701,9 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
+            # "In X, gunmen arrived and opened fire": a fronted phrase covers the verbs
+            # joined to the one it hangs on
+            or (anchor.i < attached.i and thead.dep_ == "conj" and thead in attached.conjuncts)
         )
         if prep in _LOCATIVE and near_trigger:
             f["locative"] = 1.0
@@ -868,7 +872,7 @@ def qualified_name(cand, cands, head=None):
                 return o  # "the Zaria neighbourhood of Dala Tsohuwa"
     text = syntax.text_of(head.doc)
     for o in others:
-        if 0 <= cand.start - o.end <= 40 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
+        if 0 <= cand.start - o.end <= 60 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
             return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
     for o in others:
         if (0 <= cand.start - o.end <= 40 and _NEAR_TO.fullmatch(text[o.end : cand.start])
