@@ -76,3 +76,11 @@ def test_a_place_located_at_a_distance_from_a_city_is_where_the_event_was():
     # says where Zelenyi Hai lies
     assert found["opened"][0] == "Zelenyi Hai"
     assert found["arrived"][0] == "Zelenyi Hai"
+
+
+def test_a_named_persons_or_a_natives_country_is_not_where_the_event_was():
+    text = "Maria Kovalenko, 22, a native of Moldova, was shot and killed by police on Monday."
+    assert placed(text)["shot"] == (None, None)
+    # guard: residents are where they live
+    text = "Residents of Lubny were killed in shelling on Monday."
+    assert placed(text)["shelling"][0] == "Lubny"

@@ -1069,6 +1069,22 @@ def threshold() -> float:
     return _weights()[1]
 
 
+#: People whose "of" object says where they come from ("a native of X").
+_NATIVES = frozenset("native natives citizen citizens national nationals".split())
+
+
+def _belongs_to(head) -> bool:
+    """Whether a place only says where a named person or a native comes from: "Ivan
+    Hrytsai of Moldova was shot", "a native of X" (not "the governor of X", a victim's post,
+    nor "residents of X", who are where they live)."""
+    while coordinated(head):
+        head = head.head
+    if head.dep_ != "pobj" or head.head.lower_ != "of":
+        return False
+    owner = head.head.head
+    return (owner.pos_ == "PROPN" and owner.ent_type_ == "PERSON") or (owner.lower_ in _NATIVES)
+
+
 #: A place written as the seat of what follows it ("the X-based monitoring group").
 _SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
 
@@ -1082,6 +1098,8 @@ def eligible(cand, trigger=None) -> bool:
         return False
     if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
         return False  # "the Poltava-based monitor": where a group sits, not the event
+    if _belongs_to(cand.head):
+        return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
     if (trigger is not None and syntax.headline_verb(trigger.token)
             and cand.head == syntax.subject(trigger.token)):  # fmt: skip
         return False  # "Kyiv fires missiles into X": the government that fired
