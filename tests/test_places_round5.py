@@ -84,3 +84,20 @@ def test_a_named_persons_or_a_natives_country_is_not_where_the_event_was():
     # guard: residents are where they live
     text = "Residents of Lubny were killed in shelling on Monday."
     assert placed(text)["shelling"][0] == "Lubny"
+
+
+def test_where_a_captive_was_taken_or_held_is_not_where_the_capture_was():
+    text = "Ivan Hrytsai was captured by rebels in late 2023 and taken to Lubny a month later."
+    found = placed(text)
+    assert found["captured"] == (None, None)
+    assert "taken" not in found  # being taken somewhere is no protest
+    text = "Ivan Hrytsai was captured by militants in June and is believed to be held in Lubny."
+    assert placed(text)["captured"] == (None, None)
+    # the capture's own place stays; "took him to" is no protest either
+    text = "Rebels captured Ivan Hrytsai near Hadiach in June and took him to Lubny."
+    found = placed(text)
+    assert found["captured"][0] == "Hadiach"
+    assert "took" not in found
+    # guard: people taking to the streets still protest
+    text = "Thousands of people took to the streets of Lubny on Sunday."
+    assert placed(text)["took"][0] == "Lubny"

@@ -1085,6 +1085,31 @@ def _belongs_to(head) -> bool:
     return (owner.pos_ == "PROPN" and owner.ent_type_ == "PERSON") or (owner.lower_ in _NATIVES)
 
 
+#: Verbs of what is done with a captive after the capture.
+_CUSTODY = frozenset(
+    "take ship transfer bring fly send deport hold keep detain imprison jail".split()
+)
+
+
+def _in_custody(cand, trigger) -> bool:
+    """Whether a place belongs to a verb joined to a capture that tells where the captive
+    was taken or held ("was captured in June and taken to X", "... and is believed to be
+    held in Y"): not where the capture was."""
+    _, verb = _attach(_anchor(cand.head))
+    if verb is None or verb.lemma_.lower() not in _CUSTODY:
+        return False
+    if verb.i in (trigger.token.i, trigger.head.i):
+        return False
+    up = verb
+    for _ in range(4):
+        if up.dep_ not in ("conj", "xcomp", "ccomp", "advcl"):
+            return False
+        up = up.head
+        if up.i in (trigger.token.i, trigger.head.i):
+            return True
+    return False
+
+
 #: A place written as the seat of what follows it ("the X-based monitoring group").
 _SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
 
@@ -1100,6 +1125,8 @@ def eligible(cand, trigger=None) -> bool:
         return False  # "the Poltava-based monitor": where a group sits, not the event
     if _belongs_to(cand.head):
         return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
+    if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
+        return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
             and cand.head == syntax.subject(trigger.token)):  # fmt: skip
         return False  # "Kyiv fires missiles into X": the government that fired
