@@ -101,3 +101,20 @@ def test_where_a_captive_was_taken_or_held_is_not_where_the_capture_was():
     # guard: people taking to the streets still protest
     text = "Thousands of people took to the streets of Lubny on Sunday."
     assert placed(text)["took"][0] == "Lubny"
+
+
+def test_a_name_the_recogniser_takes_with_its_article_keeps_its_units_relation():
+    # "the Zelenyi Hai" and "area" both hang on "area": the name's head is "Hai", not "the"
+    text = (
+        "Gunmen killed 13 civilians travelling on a bus in the Zelenyi Hai area on the "
+        "Lubny-Poltava road in Hadiach District."
+    )
+    assert placed(text)["killed"][0] in ("the Zelenyi Hai", "Zelenyi Hai")
+
+
+def test_a_towns_own_name_beats_the_region_it_is_said_to_lie_in():
+    text = (
+        "The army launched a new offensive in the northern countryside of Poltava on Monday, "
+        "targeting the key town of Zhovtoiar in the Bilyi Hai region."
+    )
+    assert placed(text)["targeting"][0] == "Zhovtoiar"

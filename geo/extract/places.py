@@ -896,9 +896,15 @@ def qualified_name(cand, cands, head=None):
     within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
     if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(within.head.head)
+        unit = within.head.head
+        holder = spanning(unit)
         if holder is not None and _larger(cand, holder):
             return holder
+        if holder is None and unit.lower_ in _SETTLEMENT_WORDS and within.lower_ in _REGION_WORDS:
+            # "the town of X in the Y region": a town's own name, in a region
+            holder = next((at(o) for _, o in syntax.prep_objects(unit, ("of",)) if at(o)), None)
+            if holder is not None and _larger(holder, cand) is not True:
+                return holder
     return None
 
 
@@ -942,6 +948,14 @@ _OFFICES = frozenset(
 )
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
+
+
+#: Unit words of settlements, and of the areas that hold them ("the town of X in the Y
+#: region").
+_SETTLEMENT_WORDS = frozenset("town city village hamlet settlement".split())
+_REGION_WORDS = frozenset(
+    "region province district area governorate county oblast raion state".split()
+)
 
 
 def _larger(outer, inner) -> bool | None:
