@@ -159,3 +159,22 @@ def test_a_town_measured_from_without_a_comma_only_says_where_the_place_is():
     (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "wounded"]
     (poltava,) = [c for c in group if text[c.start : c.end] == "Poltava"]
     assert features(poltava, trigger, group)["qualifier"] == 1.0
+
+
+def test_a_log_line_of_a_weapon_on_a_target_is_an_attack_at_its_label():
+    text = "Lubny – glide bomb on a grain elevator. 2 x killed, 5 x inj."
+    found = find_events(text, published=PUB)
+    assert [(e.event_type, text[slice(*e.place_span)]) for e in found] == [("attack", "Lubny")]
+    assert {c.kind: c.low for c in found[0].counts}.get("killed") == 2  # the toll joined it
+    # guard: weapons on show in a sentence with no verb are no attack
+    assert find_events("Missiles on display at the Lubny parade.", published=PUB) == []
+
+
+def test_a_common_noun_in_a_clipped_line_is_no_unknown_place():
+    # "near playground": the parser may tag a bare common noun as a proper one
+    text = (
+        "Hadiach, 4 Mar 2024: ballistic missile hit residential area near playground. "
+        "6 killed incl. 2 children; 30+ injured."
+    )
+    found = find_events(text, published=PUB)
+    assert [text[slice(*e.place_span)] for e in found] == ["Hadiach"]

@@ -429,7 +429,9 @@ def find_events_in(
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
+        absorbed = bool(found)
         found = _continue(found, out, previous, sent_cands)
+        absorbed = absorbed and not found  # all of it joined the event before
         if pending is not None:
             found = _take_counts(found, pending)
             pending = None
@@ -438,7 +440,10 @@ def find_events_in(
                  and m.unreported is None and not m.counts else m
                  for m in found]  # fmt: skip
         pending = _lend_counts(sent, triggers, out, previous)
-        previous = list(range(len(out), len(out) + len(found)))
+        if not absorbed:
+            # (a toll joined to the event before leaves that event the one a next sentence
+            # goes on with: "20 killed; 70 injured")
+            previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
         told_types.update(m.event_type for m in found if m.unreported is None)
         # the next sentence continues this one when it follows in the same paragraph and

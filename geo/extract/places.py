@@ -342,6 +342,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         idx = set(range(first.i, last.i + 1))
         if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
             return False
+        if not any(t.text[:1].isupper() for t in token.doc[first.i : last.i + 1]):
+            return False  # "near playground" in a clipped line: a common noun, no name
         if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL")
                and not (named and not any(ch.isdigit() for ch in t.text))
                for t in (first, last)):  # fmt: skip
