@@ -178,3 +178,35 @@ def test_a_common_noun_in_a_clipped_line_is_no_unknown_place():
     )
     found = find_events(text, published=PUB)
     assert [text[slice(*e.place_span)] for e in found] == ["Hadiach"]
+
+
+def test_the_town_whose_control_changed_or_that_was_left_is_the_one_named_before():
+    text = (
+        "Around 1 October 2023, Russian forces withdrew from Lubny, Lubny raion, Poltava "
+        "oblast, and Ukrainian forces retook control of the town."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["retook"].place.name == "Lubny"  # the town, not the raion qualifying it
+    text = (
+        "On 3 July 2023, rebel forces captured Hadiach, Poltava oblast; the General Staff "
+        "confirmed that its forces had withdrawn from the city."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["withdrawn"].place.name == "Hadyach"
+
+
+def test_the_town_is_the_one_introduced_as_a_town_not_one_named_in_passing():
+    text = (
+        "The army chief said on Saturday that he had ordered troops to withdraw from the "
+        "eastern town of Hadiach to avoid encirclement, the biggest loss since the capture "
+        "of Lubny last May.\n\nOn Sunday, the defence ministry in Moscow said its forces had "
+        "taken full control of the town."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["taken"].place.name == "Hadyach"
+
+
+def test_an_unknown_name_opening_a_log_line_is_its_place():
+    text = "Bzhylivka: drone attack on a bus, 2 x killed."
+    (event,) = find_events(text, published=PUB)
+    assert text[slice(*event.place_span)] == "Bzhylivka"
