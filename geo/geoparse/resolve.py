@@ -15,12 +15,15 @@ from geo.geoparse.entities import PLACE_LABELS, ParseView
 from geo.geoparse.evidence import (
     CALENDAR,
     MIN_MENTION_SCORE,
+    STRONG_LOCATIVE,
+    peoples_name,
     person_names,
     run_on,
     verdict,
 )
 from geo.geoparse.metonymy import decide_metonymy, is_metonymic
 from geo.geoparse.qualified import find_qualifiers
+from geo.geoparse.readings import larger_district, listed_units, physical, region_wording
 from geo.geoparse.toponyms import LOCATIVE
 
 __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic"]
@@ -135,7 +138,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
     found = {}
     for i, span in enumerate(spans):
         if span.kind == "name" and span.key not in CALENDAR:
-            ranked = ctx.rank(span.query, area=span.area)
+            ranked = physical(span, ctx.rank(span.query, area=span.area), ctx.rank)
             if ranked:
                 found[i] = resolution(ranked, weights)
     own = dict(found)  # before qualifiers: a fallback's name is judged by its own reading
@@ -151,6 +154,21 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         i: verdict(spans[i], own[i] if res.fallback else res, weights, text, gaz, persons, parse)
         for i, res in found.items()
     }
+    # A name the document makes a people somewhere ("the X tribe", "X raiders") is that
+    # people wherever no locative preposition makes it a place ("six X civilians").
+    peoples = {spans[i].key for i in found if peoples_name(spans[i], text, parse)}
+    for i, res in found.items():
+        span = spans[i]
+        if (
+            span.key in peoples
+            and span.cue not in STRONG_LOCATIVE
+            and not res.qualifier
+            and res.best.feature_code not in COUNTRY_CODES
+        ):
+            verdicts[i] = False
+    for i, res in found.items():
+        if not res.qualifier and region_wording(text, spans[i], res.best):
+            verdicts[i] = False  # "the Middle East": a region the gazetteer lacks, no town
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
         if a.kind == b.kind == "name" and run_on(text, a, b):
@@ -163,6 +181,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
             res = resolution(ranked, weights)
             context_places.append(replace(res, sure=sure(ctx, span, res)))
     kept = second_pass(ctx, spans, found, verdicts, text, context_places)
+    _reread(ctx, spans, kept, text)
     out = []
     for i, span in enumerate(spans):
         if span.kind != "name":
@@ -175,6 +194,10 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                                span.label))  # fmt: skip
             continue
         res = kept.get(i)
+        if res is not None and not physical(span, [(res.best, res.score)]):
+            res = found.get(i)  # the second pass may not make a sea's name a town again
+            if res is not None and not physical(span, [(res.best, res.score)]):
+                res = None
         if res is None:
             continue
         alternatives = tuple((p.geonameid, s) for p, s in res.ranked if p is not res.best)[:3]
@@ -182,6 +205,26 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                            span.area, span.cue, alternatives, span.label,
                            res.qualifier, fallback=res.fallback))  # fmt: skip
     return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
+
+
+def _reread(ctx, spans, kept, text):
+    """Give a name the reading its list or its size asks for (:mod:`geo.geoparse.readings`):
+    a unit among units of one country, a city's larger section over a smaller town."""
+    for i, place in listed_units(text, spans, kept, ctx.geocoder.gazetteer).items():
+        res = kept[i]
+        kept[i] = replace(res, ranked=[(place, res.score), *res.ranked], best=place)
+    for i, res in list(kept.items()):
+        if res.qualifier or res.fallback:
+            continue
+        plain = {p.geonameid: s for p, s in ctx.geocoder.candidates(spans[i].query)}
+        others = [r.best for j, r in kept.items() if j != i]
+        district = larger_district(res, plain, others)
+        if district is not None:
+            kept[i] = replace(
+                res,
+                best=district,
+                score=dict((p.geonameid, s) for p, s in res.ranked)[district.geonameid],
+            )
 
 
 def _with_metonymy(mention, text, parse):
