@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
+from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import (
     NON_PLACE_LABELS,
@@ -26,6 +26,7 @@ from geo.geoparse.notplace import (
     attributive,
     longer_name,
     occasion,
+    of_a_place,
     only_another_name,
     people_modifier,
 )
@@ -182,7 +183,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             span.label in NON_PLACE_LABELS
             and cue not in _PLACE_CUES
             and span.verb not in PLACE_VERBS
-            and not (span.area or span.placeword)
+            and not (span.area or span.placeword or _unit_word(span.key))
+            and not of_a_place(span, text)
             and only_another_name(span, best)
         )
     ):
@@ -252,6 +254,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _unit_word(key):
+    """Return True when a name ends in a word of a place's kind ("X District", "X Camp")."""
+    last = key.rsplit(" ", 1)[-1]
+    return " " in key and (last in REGION_WORDS or last in DISTRICT_WORDS or last in PLACE_WORDS)
 
 
 def _subject(span, parse):

@@ -24,12 +24,16 @@ __all__ = [
     "attributive",
     "longer_name",
     "occasion",
+    "of_a_place",
     "only_another_name",
     "people_modifier",
+    "unknown_name_not_place",
 ]
 
 #: How alike a name and a place's own name are when one is a spelling of the other.
 _SPELLING = 0.6
+#: Arabic articles written as a word of their own after folding ("al qunaytirah").
+_ARTICLES = frozenset("al el as ash ad ar at az an".split())
 #: An acronym with a plural "s" ("SAMs", "IEDs", "NGOs").
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,5}s")
 #: Nouns of places, units and sites: a name modifying one of these is a place's name
@@ -43,7 +47,9 @@ _PLACE_NOUNS = (
         refinery depot prison mosque church stadium dam checkpoint plant camp base hotel
         university neighbourhood neighborhood suburb outskirts border area coast road
         highway street square centre center front frontline line side bank shore valley
-        river sea lake mountain mountains hills island islands peninsula""".split()
+        river sea lake mountain mountains hills island islands peninsula home house
+        residence apartment flat office headquarters compound farm farms estate axis colony
+        commune sector quarter zone""".split()
     )
 )
 #: Nouns of people: a name the parse calls a person, a group or a people that modifies one
@@ -61,9 +67,8 @@ _OCCASION = re.compile(
 )
 #: A course of study: "a master's degree in X", "Master in X", "a professor of X".
 _COURSE = re.compile(
-    r"\b(?:[Mm]asters?(?:['’]s)?|[Bb]achelors?(?:['’]s)?|[Dd]egree|[Dd]iploma|[Dd]octorate|PhD|"
-    r"MBA|[Pp]rofessor|[Ll]ecturer|[Mm]ajor|[Ss]tudent|[Ss]tudies|[Ff]aculty|[Dd]epartment)"
-    r"\s+(?:[Dd]egree\s+)?(?:in|of)\s+$"
+    r"\b(?:(?:[Mm]asters?|[Bb]achelors?)(?:['’]s)?(?:\s+[Dd]egree)?|[Dd]egree|[Dd]iploma|"
+    r"[Dd]octorate|PhD|MBA)\s+in\s+$|\b(?:[Pp]rofessor|[Ll]ecturer)\s+of\s+$"
 )
 #: A kinship word or "identified as" right before a name: a person ("his daughter X", "the
 #: victim, identified only as X"). Lower case: "Mother Russia" is no person.
@@ -163,12 +168,75 @@ def after_kin(span, text):
     return _KIN.search(text[max(0, span.start - 40) : span.start]) is not None
 
 
+def _bare(key):
+    """Return a folded name without an Arabic article or a last word of a place's kind."""
+    words = key.split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    if len(words) > 1 and words[-1] in _PLACE_NOUNS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+_OF_PLACE = re.compile(r"(\w+)(?:-\w+)?\s+of\s+(?:the\s+)?$")
+_PARTS = frozenset(
+    """north south east west northeast northwest southeast southwest northern southern eastern
+    western central outskirts suburbs edge heart centre center vicinity environs parts part
+    entrance gates""".split()
+)
+
+
+def of_a_place(span, text):
+    """Return True when "of" before a name follows a bearing, a part or a kind of place
+    ("west of X", "the outskirts of X", "the island of X"): the name is a place's."""
+    found = _OF_PLACE.search(text[max(0, span.start - 40) : span.start].lower())
+    return found is not None and (found.group(1) in _PARTS or found.group(1) in _PLACE_NOUNS)
+
+
 def only_another_name(span, place):
     """Return True when ``place`` bears the name only as another name, unlike its own
     ("Hamid" for a city once so called): neither its name, nor a spelling of it (same
-    consonant skeleton, or ``_SPELLING`` alike: "Azaz" for I'zaz, "Mallah" for Milah)."""
-    own = fold(place.name)
-    key = span.key
+    consonant skeleton, or ``_SPELLING`` alike, an Arabic article and a word of the place's
+    kind aside: "Azaz" for I'zaz, "Quneitra" for Al Qunaytirah, "Yarmouk Camp")."""
+    own = _bare(fold(place.name))
+    key = _bare(span.key)
     if own == key or own.startswith(key + " ") or key.startswith(own + " "):
         return False
     return skeleton(key) != skeleton(own) and similarity(key, own) < _SPELLING
+
+
+def unknown_name_not_place(text, parse, start, end):
+    """Return True when the words around a name the gazetteer does not know, or the parse,
+    make it no place: a relative, an occasion or a course of study, an acronym the parse
+    calls an organisation ("in CRPF firing") or an acronym's plural, or a people modifier
+    ("X raiders"). (Not a modifier of an ordinary noun: an unknown name before "axis",
+    "colony", "commune" is mostly a place's.)
+
+    For the event linker's names that only grammar marks as places (``geo.extract.places``):
+    with no gazetteer reading to weigh, any of these says no.
+
+    Parameters
+    ----------
+    text : str
+        The text ``parse`` was made from.
+    parse : ParseView
+        The text's parse (:class:`geo.geoparse.entities.ParseView`).
+    start, end : int
+        The name's character offsets.
+
+    Returns
+    -------
+    bool
+    """
+    from geo.geoparse.toponyms import Span
+
+    name = text[start:end]
+    relation, label = parse.relation(start, end)
+    span = Span(start, end, name, fold(name), name, label=label if relation == "exact" else "")
+    return (
+        after_kin(span, text)
+        or occasion(span, text)
+        or acronym_plural(span)
+        or (name.isupper() and 2 <= len(name) <= 6 and span.label == "ORG")
+        or people_modifier(span, parse)
+    )

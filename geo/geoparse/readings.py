@@ -60,15 +60,31 @@ def physical(span, ranked, rank=None):
     >>> physical(S(query="Ural"), [(town, 0.8)]) == [(town, 0.8)]
     True
     """
-    name, kind, _near = strip_qualifiers(fold(span.query))
+    phrase = fold(span.query)
+    name, kind, _near = strip_qualifiers(phrase)
     if kind != "physical":
         return ranked
-    kept = [(p, s) for p, s in ranked if p.feature_class in _PHYSICAL_CLASSES]
-    last = fold(span.query).split()[-1]
-    if kept or rank is None or last not in _INVERTED:
+    kept = [(p, s) for p, s in ranked if _physical_place(p, phrase)]
+    if kept or rank is None:
         return kept
-    other = f"{last} {name}" if last == "lake" else f"{last} of {name}"
-    return [(p, s) for p, s in rank(other) if p.feature_class in _PHYSICAL_CLASSES]
+    words = phrase.split()
+    others = []
+    if words[-1] in _INVERTED:
+        others.append(f"{words[-1]} {name}" if words[-1] == "lake" else f"{words[-1]} of {name}")
+    if "straits" in words:
+        others.append(" ".join("strait" if w == "straits" else w for w in words))
+    for other in others:
+        found = [(p, s) for p, s in rank(other) if _physical_place(p, phrase)]
+        if found:
+            return found
+    return []
+
+
+def _physical_place(place, phrase):
+    """Return True when a place can answer a physical name: a water body, relief or area,
+    or a place whose own name holds the whole phrase ("Guantanamo Bay" for the naval
+    station of that name)."""
+    return place.feature_class in _PHYSICAL_CLASSES or phrase in fold(place.name)
 
 
 def _runs(text, spans, indices):
