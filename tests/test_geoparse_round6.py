@@ -44,6 +44,8 @@ def _places(text, gaz):
                      "Lincoln", id="identified-as"),
         pytest.param("Gunmen opened fire in the Ein el-Hamra quarter on Tuesday.", "Ein",
                      id="arabic-article-goes-on"),
+        pytest.param("Troops entered the village of Rasm Al-‘Omar on Friday.", "Rasm",
+                     id="capital-arabic-article-goes-on"),
         pytest.param("Aid flowed to the Middle East and Africa last year.", "Middle East",
                      id="region-not-a-hamlet"),
     ],

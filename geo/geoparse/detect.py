@@ -43,9 +43,10 @@ def _without_full_stop(span, parse):
 
 
 #: An Arabic article joined to a capitalised word right after a name: the name goes on
-#: ("Ein el-Hilweh", "Ras al-Ain"), and the gazetteer does not know the whole of it.
+#: ("Ein el-Hilweh", "Ras al-Ain", "Tal Al-‘Eiss"), and the gazetteer does not know the
+#: whole of it.
 _ARTICLE_AFTER = re.compile(
-    r" (?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][A-Z]"
+    r" (?:[Aa]l|[Ee]l|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][‘’'`]?[A-Z]"
 )
 
 
