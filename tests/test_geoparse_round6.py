@@ -167,3 +167,35 @@ def test_unknown_names_the_words_around_make_no_place(text, name, expected):
     start = text.index(name)
     parse = ParseView(nlp.parse(text))
     assert unknown_name_not_place(text, parse, start, start + len(name)) is expected
+
+
+def test_a_state_in_a_document_about_its_towns(gaz):
+    found = _places("Officials in Atlanta, Savannah and Macon said Georgia would expand "
+                    "testing.", gaz)  # fmt: skip
+    place = found["Georgia"].place
+    assert (place.country_code, place.feature_code) == ("US", "ADM1")
+
+
+def test_a_country_in_a_document_about_it(gaz):
+    # Guard (passes before and after): beside its capital, the country.
+    found = _places("Russian troops left Georgia after the war, Tbilisi said.", gaz)
+    assert found["Georgia"].place.feature_code == "PCLI"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        pytest.param("Refugees fled from Zaire into Rwanda in 1996.", "Zaire", "CD", id="zaire"),
+        pytest.param("The war in Yugoslavia ended in 1995.", "Yugoslavia", "RS", id="yugoslavia"),
+        pytest.param("Tea from Ceylon was shipped to London.", "Ceylon", "LK", id="ceylon"),
+    ],
+)  # fmt: skip
+def test_a_former_country_name_is_the_country_now(gaz, text, name, country):
+    place = _places(text, gaz)[name].place
+    assert (place.country_code, place.feature_code) == (country, "PCLI")
+
+
+def test_a_former_country_name_worded_as_a_province(gaz):
+    # Guard (passes before and after): "X province" is the province of that name.
+    place = _places("The outbreak reached Zaire province in Angola.", gaz)["Zaire"].place
+    assert (place.country_code, place.feature_code) == ("AO", "ADM1")

@@ -9,6 +9,9 @@ Rules applied to a name's ranked candidates in :func:`geo.geoparse.resolve.geopa
 * :func:`larger_district` — a section of a city (GeoNames PPLX) that holds more people than
   the town of the same name that outranks it only by the section's feature code is the
   place meant ("Hollywood", Los Angeles, not the smaller Florida city);
+* :func:`unit_over_country` — a name that is both a country and a first-level unit
+  elsewhere, tied on score, is the unit when the document's other places lie in it or in
+  its country and none in the other ("Georgia" beside Atlanta and Macon);
 * :func:`region_wording` — a name of ordinary English words, one of them a word of
   position, after "the" ("the Middle East", "the Far North") is a region the gazetteer
   lacks, not a small town of that name.
@@ -24,7 +27,7 @@ from geo.geoparse.context import distance_km
 from geo.geoparse.evidence import coordinated
 from geo.geoparse.toponyms import common_word
 
-__all__ = ["larger_district", "listed_units", "physical", "region_wording"]
+__all__ = ["larger_district", "listed_units", "physical", "region_wording", "unit_over_country"]
 
 #: Feature classes a physical name may be: water, relief, and areas such as continents
 #: (GeoNames "L").
@@ -40,6 +43,8 @@ _MIN_UNITS = 2
 _DISTRICT_MARGIN = 0.06
 #: Another place of the document this close to a town makes it the town meant.
 _NEAR_KM = 100
+#: Scores this close are a tie (capped scores are equal).
+_TIE = 0.01
 #: A town at most this large is no answer for a region's wording ("the Middle East").
 _SMALL_TOWN = 100_000
 
@@ -190,3 +195,29 @@ def region_wording(text, span, best):
         and best.population < _SMALL_TOWN
         and _THE_BEFORE.search(text, max(0, span.start - 5), span.start) is not None
     )
+
+
+def unit_over_country(i, spans, kept):
+    """Return the first-level unit a country's name means in this document, or None.
+
+    "Georgia" beside Atlanta and Macon is the US state: the name's country and unit
+    readings tie (both capped), and the document's other places lie in the unit, or in the
+    unit's country while none lies in the other country.
+    """
+    res = kept[i]
+    best = res.best
+    if best.feature_code not in COUNTRY_CODES:
+        return None
+    units = [p for p, s in res.ranked if p.feature_code == "ADM1" and s >= res.score - _TIE]
+    if not units:
+        return None
+    others = [r.best for j, r in kept.items() if j != i and spans[j].key != spans[i].key]
+    for unit in units:
+        inside = [o for o in others
+                  if (o.country_code, o.admin1_code) == (unit.country_code, unit.admin1_code)
+                  and o.feature_code not in COUNTRY_CODES]  # fmt: skip
+        same_country = [o for o in others if o.country_code == unit.country_code]
+        rival = [o for o in others if o.country_code == best.country_code]
+        if not rival and (inside or len(same_country) >= _MIN_UNITS):
+            return unit
+    return None

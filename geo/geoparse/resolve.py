@@ -23,7 +23,13 @@ from geo.geoparse.evidence import (
 )
 from geo.geoparse.metonymy import decide_metonymy, is_metonymic
 from geo.geoparse.qualified import find_qualifiers
-from geo.geoparse.readings import larger_district, listed_units, physical, region_wording
+from geo.geoparse.readings import (
+    larger_district,
+    listed_units,
+    physical,
+    region_wording,
+    unit_over_country,
+)
 from geo.geoparse.toponyms import LOCATIVE
 
 __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic"]
@@ -210,6 +216,10 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
 def _reread(ctx, spans, kept, text):
     """Give a name the reading its list or its size asks for (:mod:`geo.geoparse.readings`):
     a unit among units of one country, a city's larger section over a smaller town."""
+    for i in list(kept):
+        unit = unit_over_country(i, spans, kept)
+        if unit is not None:
+            kept[i] = replace(kept[i], best=unit)
     for i, place in listed_units(text, spans, kept, ctx.geocoder.gazetteer).items():
         res = kept[i]
         kept[i] = replace(res, ranked=[(place, res.score), *res.ranked], best=place)
