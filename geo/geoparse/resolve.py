@@ -58,7 +58,8 @@ class Mention:
     "near"); ``label`` the parse's entity label naming it ("GPE"; "" when none);
     ``qualifier`` the qualifier used to resolve it, as written after it (", Donetsk
     region", "near Maiorsk"; "" when none); ``metonymic`` whether it stands for a
-    government or people ("Kyiv said"; None when not decided); ``fallback`` that no place
+    government or people ("Kyiv said"), or only says where someone is based ("a London-based
+    group"), so that it is no event's place (None when not decided); ``fallback`` that no place
     of the name lies where its qualifier says, so ``place`` is the qualifier's own unit
     ("Stepove, Bakhmut raion" when the gazetteer knows no Stepove there).
     """
