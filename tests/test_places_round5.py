@@ -101,3 +101,61 @@ def test_where_a_captive_was_taken_or_held_is_not_where_the_capture_was():
     # guard: people taking to the streets still protest
     text = "Thousands of people took to the streets of Lubny on Sunday."
     assert placed(text)["took"][0] == "Lubny"
+
+
+def test_a_name_the_recogniser_takes_with_its_article_keeps_its_units_relation():
+    # "the Zelenyi Hai" and "area" both hang on "area": the name's head is "Hai", not "the"
+    text = (
+        "Gunmen killed 13 civilians travelling on a bus in the Zelenyi Hai area on the "
+        "Lubny-Poltava road in Hadiach District."
+    )
+    assert placed(text)["killed"][0] in ("the Zelenyi Hai", "Zelenyi Hai")
+
+
+def test_a_towns_own_name_beats_the_region_it_is_said_to_lie_in():
+    text = (
+        "The army launched a new offensive in the northern countryside of Poltava on Monday, "
+        "targeting the key town of Zhovtoiar in the Bilyi Hai region."
+    )
+    assert placed(text)["targeting"][0] == "Zhovtoiar"
+
+
+def _eligible(text, trigger_word, place_text_):
+    """Whether one place of a one-sentence text may be the place of one trigger's event."""
+    from geo.common import nlp
+    from geo.extract.detect import find_triggers
+    from geo.extract.events import _candidates
+    from geo.extract.places import datelines, eligible
+    from geo.geoparse.resolve import geoparse
+
+    doc = nlp.parse(text)
+    cands = _candidates(doc, geoparse(text, doc=doc), text, datelines(text), lambda m: False)
+    (group,) = cands.values()
+    (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == trigger_word]
+    (cand,) = [c for c in group if text[c.start : c.end] == place_text_]
+    return eligible(cand, trigger)
+
+
+def test_whose_embassy_it_is_is_not_where_a_protest_was():
+    text = "Students demonstrated outside the embassy of Poland in Chisinau on Thursday."
+    assert not _eligible(text, "demonstrated", "Poland")
+    assert _eligible(text, "demonstrated", "Chisinau")
+
+
+def test_a_town_measured_from_without_a_comma_only_says_where_the_place_is():
+    from geo.common import nlp
+    from geo.extract.detect import find_triggers
+    from geo.extract.events import _candidates
+    from geo.extract.places import datelines, features
+    from geo.geoparse.resolve import geoparse
+
+    text = (
+        "Eight civilians were wounded by mortar fire in the Zhovtoiar sector about 300 "
+        "kilometres (180 miles) south of Poltava, officials said."
+    )
+    doc = nlp.parse(text)
+    (group,) = _candidates(doc, geoparse(text, doc=doc), text, datelines(text),
+                           lambda m: False).values()  # fmt: skip
+    (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "wounded"]
+    (poltava,) = [c for c in group if text[c.start : c.end] == "Poltava"]
+    assert features(poltava, trigger, group)["qualifier"] == 1.0

@@ -500,10 +500,13 @@ _DIRECTIONS = frozenset(
 #: "X, some 15 km northeast of Y", "X area, located 25 km west of Y", "X, on the western
 #: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area))?"
-    r"\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area|sector))?"
+    r"(?:\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
+    # or no comma before a stated distance ("X sector about 300 km south of Y")
+    r"|\s+(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
     r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
     # "X, on the western edge of Y", "X, on the outskirts of Y"
@@ -896,9 +899,15 @@ def qualified_name(cand, cands, head=None):
     within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
     if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(within.head.head)
+        unit = within.head.head
+        holder = spanning(unit)
         if holder is not None and _larger(cand, holder):
             return holder
+        if holder is None and unit.lower_ in _SETTLEMENT_WORDS and within.lower_ in _REGION_WORDS:
+            # "the town of X in the Y region": a town's own name, in a region
+            holder = next((at(o) for _, o in syntax.prep_objects(unit, ("of",)) if at(o)), None)
+            if holder is not None and _larger(holder, cand) is not True:
+                return holder
     return None
 
 
@@ -942,6 +951,14 @@ _OFFICES = frozenset(
 )
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
+
+
+#: Unit words of settlements, and of the areas that hold them ("the town of X in the Y
+#: region").
+_SETTLEMENT_WORDS = frozenset("town city village hamlet settlement".split())
+_REGION_WORDS = frozenset(
+    "region province district area governorate county oblast raion state".split()
+)
 
 
 def _larger(outer, inner) -> bool | None:
@@ -1069,14 +1086,19 @@ def threshold() -> float:
     return _weights()[1]
 
 
-#: People whose "of" object says where they come from ("a native of X").
-_NATIVES = frozenset("native natives citizen citizens national nationals".split())
+#: People whose "of" object says where they come from ("a native of X"), and missions
+#: whose "of" object says whose they are ("the embassies of X and Y in Z").
+_NATIVES = frozenset(
+    "native natives citizen citizens national nationals embassy embassies consulate "
+    "consulates".split()
+)
 
 
 def _belongs_to(head) -> bool:
-    """Whether a place only says where a named person or a native comes from: "Ivan
-    Hrytsai of Moldova was shot", "a native of X" (not "the governor of X", a victim's post,
-    nor "residents of X", who are where they live)."""
+    """Whether a place only says where a named person or a native comes from, or whose an
+    embassy is: "Ivan Hrytsai of Moldova was shot", "a native of X", "outside the embassies
+    of X and Y in Z" (not "the governor of X", a victim's post, nor "residents of X", who
+    are where they live)."""
     while coordinated(head):
         head = head.head
     if head.dep_ != "pobj" or head.head.lower_ != "of":
