@@ -199,3 +199,23 @@ def test_a_former_country_name_worded_as_a_province(gaz):
     # Guard (passes before and after): "X province" is the province of that name.
     place = _places("The outbreak reached Zaire province in Angola.", gaz)["Zaire"].place
     assert (place.country_code, place.feature_code) == ("AO", "ADM1")
+
+
+def test_people_in_a_place_are_no_village_in_it(gaz):
+    # "Farmers" opens the sentence: a capitalised word that another place bears as another
+    # name, not a village qualified "in Gaza" (which made Gaza a province of Mozambique).
+    found = _places("Farmers in Gaza lost their crops.", gaz)
+    assert "Farmers" not in found
+    assert found["Gaza"].place.country_code == "PS"
+
+
+def test_the_south_of_another_country_is_no_region_here(gaz):
+    found = _places("Voters in the South backed the senator, polls in Texas showed.", gaz)
+    assert "South" not in found
+    assert found["Texas"].place.feature_code == "ADM1"
+
+
+def test_the_south_of_the_country_the_text_is_about(gaz):
+    # Guard (passes before and after): in a text about Lebanon, its South Governorate.
+    found = _places("Fighting spread across the South of Lebanon near Tyre.", gaz)
+    assert found["South"].place.country_code == "LB"

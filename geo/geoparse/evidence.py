@@ -39,6 +39,7 @@ __all__ = [
     "NOTABLE_POPULATION",
     "STRONG_LOCATIVE",
     "coordinated",
+    "ordinary_name",
     "peoples_name",
     "person_names",
     "run_on",
@@ -173,7 +174,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False
     if after_kin(span, text) or occasion(span, text):
         return False  # "his daughter X", "the fast of X", "a degree in X": no place
-    if _ordinary(span.text) and attributive(span, parse):
+    if ordinary_name(span.text) and attributive(span, parse):
         cue = ""  # "over an Orange sign": the preposition governs the sign, not the name
     country = best.feature_code in COUNTRY_CODES
     if not country and (
@@ -191,12 +192,14 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         # a person or an organisation the gazetteer knows only as another name of a place
         # ("identified as Hamid", "suspected Taliban members")
         return False
+    if span.sentence_initial and not placeish and not country and only_another_name(span, best):
+        return False  # "Farmers in X...": a capitalised first word, another place's other name
     if (
         not placeish
         and not country
         and not (big and in_doc)
         and best.population < NOTABLE_POPULATION
-        and longer_name(span, text, parse, ordinary=_ordinary(span.text))
+        and longer_name(span, text, parse, ordinary=ordinary_name(span.text))
     ):
         return False  # "the Sunni Triangle", "a Bradley Fighting Vehicle": a longer name
     if (span.label == "PERSON" and " " not in span.key and span.cue not in LOCATIVE
@@ -308,10 +311,11 @@ def run_on(text, a, b):
     return (
         a.wording_end == a.end
         and text[a.end : b.start] == " "
-        and not any(_ordinary(s.text) for s in (a, b))
+        and not any(ordinary_name(s.text) for s in (a, b))
     )
 
 
-def _ordinary(name):
+def ordinary_name(name):
+    """Return True for a name of ordinary English words or of at most three letters."""
     words = re.findall(r"[^\W\d_]+", name)
     return len(name) <= 3 or all(common_word(w) for w in words)

@@ -181,20 +181,25 @@ _POSITION_WORDS = frozenset(
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
-def region_wording(text, span, best):
-    """Return True when a name of two or more ordinary English words, one of them a word of
-    position, follows "the" and its place is a small town: a region the gazetteer lacks
-    ("the Middle East", "the Deep South"), not the town that bears its name (a building
-    is no region: "the White House" is left to the rest of the rules)."""
+def region_wording(text, span, best, countries=()):
+    """Return True when a name of ordinary English words, one of them a word of position,
+    follows "the" and is no region the document's countries hold: a town of under
+    ``_SMALL_TOWN`` people ("the Middle East", "the Deep South" are regions the gazetteer
+    lacks, not the towns that bear their names; a building is no region: "the White House"
+    is left to the other rules), or, for a single word ("the South", "the West"), any place
+    outside the ``countries`` the document is about (Lebanon's South Governorate in a text
+    about Lebanon, not in one about Texas)."""
     words = re.findall(r"[^\W\d_]+", span.text)
-    return (
-        len(words) >= 2
-        and all(common_word(w) for w in words)
-        and any(w.lower() in _POSITION_WORDS for w in words)
-        and best.feature_class == "P"
-        and best.population < _SMALL_TOWN
-        and _THE_BEFORE.search(text, max(0, span.start - 5), span.start) is not None
-    )
+    if (
+        not words
+        or not all(common_word(w) for w in words)
+        or not any(w.lower() in _POSITION_WORDS for w in words)
+        or _THE_BEFORE.search(text, max(0, span.start - 5), span.start) is None
+    ):
+        return False
+    if len(words) == 1:
+        return bool(countries) and best.country_code not in countries
+    return best.feature_class == "P" and best.population < _SMALL_TOWN
 
 
 def unit_over_country(i, spans, kept):

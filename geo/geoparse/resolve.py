@@ -16,6 +16,7 @@ from geo.geoparse.evidence import (
     CALENDAR,
     MIN_MENTION_SCORE,
     STRONG_LOCATIVE,
+    ordinary_name,
     peoples_name,
     person_names,
     run_on,
@@ -150,6 +151,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                 found[i] = resolution(ranked, weights)
     own = dict(found)  # before qualifiers: a fallback's name is judged by its own reading
     for i, qual in find_qualifiers(text, spans).items():
+        if qual.kind == "in" and spans[i].sentence_initial and _ordinary_word(spans[i]):
+            continue  # "Farmers in Gaza": people in a place, not a village "in" it
         if i in found and qual.target in found:
             better = _qualified(ctx, spans[i], qual, found[i], found[qual.target])
             if better is not None:
@@ -174,7 +177,11 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         ):
             verdicts[i] = False
     for i, res in found.items():
-        if not res.qualifier and region_wording(text, spans[i], res.best):
+        # the countries of the document: its own and those of its other names' places
+        countries = set(weights) | {
+            r.best.country_code for j, r in found.items() if spans[j].key != spans[i].key
+        }
+        if not res.qualifier and region_wording(text, spans[i], res.best, countries):
             verdicts[i] = False  # "the Middle East": a region the gazetteer lacks, no town
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
@@ -212,6 +219,16 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                            span.area, span.cue, alternatives, span.label,
                            res.qualifier, fallback=res.fallback))  # fmt: skip
     return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
+
+
+def _ordinary_word(span):
+    """Return True for a name of ordinary English words, plurals included, that the parse
+    does not call a place ("Farmers", "Voters")."""
+    if span.label in PLACE_LABELS:
+        return False
+    words = span.text.split()
+    singular = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+    return ordinary_name(span.text) or ordinary_name(" ".join(singular))
 
 
 def _reread(ctx, spans, kept, text):
