@@ -219,3 +219,50 @@ def test_the_south_of_the_country_the_text_is_about(gaz):
     # Guard (passes before and after): in a text about Lebanon, its South Governorate.
     found = _places("Fighting spread across the South of Lebanon near Tyre.", gaz)
     assert found["South"].place.country_code == "LB"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        pytest.param("In Lviv on July 6, two cruise missiles hit a residential block in "
+                     "Shevchenkivskyi district overnight, killing ten.", "Shevchenkivskyi",
+                     id="lviv-district-not-kyiv-city"),
+        pytest.param("The Odesa mayor said a drone hit a school in the Kyivskyi district on "
+                     "Tuesday.", "Kyivskyi", id="odesa-district-not-donetsk-oblast"),
+        pytest.param("Officials in Zaporizhzhia said the city's Shevchenkivskyi district lost "
+                     "power after a strike.", "Shevchenkivskyi", id="city-s-district"),
+    ],
+)  # fmt: skip
+def test_a_district_of_the_document_s_city_is_no_far_namesake(gaz, text, name):
+    # The gazetteer has no such district in the city the text is about: no place (the city
+    # still says where) rather than a town of that name in another oblast, 400+ km away.
+    found = _places(text, gaz)
+    assert name not in found
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        pytest.param("Shelling in Luhansk damaged a market in Shevchenkivskyi district, the "
+                     "local administration said.", "Shevchenkivskyi", "14", id="luhansk"),
+        pytest.param("Poltava, 4 Sep 2024: two missiles struck an institute in Kyivskyi "
+                     "district, killing 50.", "Kyivskyi", "18", id="poltava"),
+        pytest.param("Shelling of Donetsk hit a bus stop in Kyivskyi district, killing three.",
+                     "Kyivskyi", "05", id="donetsk"),
+        pytest.param("Debris from a downed drone fell in Shevchenkivskyi district in Kyiv, the "
+                     "city's mayor said.", "Shevchenkivskyi", "12", id="kyiv"),
+    ],
+)  # fmt: skip
+def test_a_district_homonym_in_the_document_s_oblast_wins(gaz, text, name, admin1):
+    # Guard (passes before and after): the namesake in the document's own first-level unit
+    # is the district, and the rule above leaves it.
+    place = _places(text, gaz)[name].place
+    assert (place.country_code, place.admin1_code) == ("UA", admin1)
+
+
+def test_a_raion_worded_as_a_district_stays_the_unit(gaz):
+    # Guard (passes before and after): a unit of the name is no town far away.
+    found = _places("Kramatorsk residents fled as shelling of the Pokrovsk district "
+                    "intensified.", gaz)  # fmt: skip
+    assert found["Pokrovsk"].place.feature_code == "ADM2"

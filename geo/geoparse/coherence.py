@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geo.gazetteer.normalize import fold
+from geo.gazetteer.normalize import DISTRICT_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES, Place
 from geo.geoparse.context import distance_km
 from geo.geoparse.evidence import BIG_UNITS, coordinated
@@ -40,6 +40,9 @@ _FOCUS_MARGIN = 0.1
 #: Weight of the support of a candidate against its score without context (the geocoder's
 #: nearness weight: one other name at the same point adds what nearness adds to a score).
 _NEAR_WEIGHT = WEIGHTS["doc_near"]
+#: A name written as a district whose town lies farther than this from every other place of a
+#: document in one first-level unit is not that town (a part of the city the text is about).
+_DISTRICT_KM = _SAME_PLACE_KM
 #: Support of a first-level unit for a place in it, against a place at the same point: what
 #: the geocoder adds for a unit the document names, against what it adds for nearness.
 _UNIT_SUPPORT = WEIGHTS["doc_admin1"] / WEIGHTS["doc_near"]
@@ -156,6 +159,35 @@ def _elsewhere(res, units):
     return any((p.country_code, p.admin1_code) in units for p, _s in res.ranked if p is not best)
 
 
+def _far_district(span, res, others):
+    """Return the reading of a name written as a district ("Shevchenkivskyi district", "the
+    city's X district") for a document whose other places (``others``, countries left out)
+    all lie in one first-level unit, when its town lies in another unit, farther than
+    ``_DISTRICT_KM`` from all of them: its homonym in their unit when there is one, else
+    False (no place: a part of the document's city the gazetteer lacks is not a far
+    namesake, and the city the text names still says where the event is). None when the
+    rule does not apply."""
+    best = res.best
+    words = span.query.split()
+    if len(words) < 2 or words[-1] not in DISTRICT_WORDS or res.qualifier:
+        return None
+    others = [p for p in others if p.feature_code not in COUNTRY_CODES | {"RGN"}]
+    units = {(p.country_code, p.admin1_code) for p in others}
+    if (
+        best.feature_class != "P"
+        or len(units) != 1
+        or (best.country_code, best.admin1_code) in units
+        or min(distance_km(best, p) for p in others) <= _DISTRICT_KM
+    ):
+        return None
+    homonyms = [
+        p
+        for p, _s in res.ranked
+        if p.feature_class == "P" and (p.country_code, p.admin1_code) in units
+    ]
+    return homonyms[0] if homonyms else False
+
+
 def _anchors(res):
     """Return True when a resolution can anchor the others: a place, not a country or a
     region, that is sure (:func:`sure`)."""
@@ -269,6 +301,12 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
             and min(far) > _FAR_KM
         ):
             del kept[i]
+            continue
+        district = _far_district(spans[i], kept[i], others)
+        if district is False:
+            del kept[i]
+        elif district is not None:
+            kept[i] = Resolution(kept[i].ranked, district, dict(kept[i].ranked)[district])
     # Names listed with a kept place are places too ("Kingwood and Humble").
     changed = True
     while changed:
