@@ -187,6 +187,11 @@ def _holds(alt, token, ctx):
             found = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")}
         else:
             found = {obj.lemma_.lower()} if obj is not None else set()
+            if obj is not None and (obj.pos_ == "PROPN" or any(c.isdigit() for c in obj.text)):
+                # "a transport helicopter Mi-8 was downed", "sank the frigate X": a name
+                # or a model after the noun of its class is of that class
+                found |= {c.lemma_.lower() for c in obj.children
+                          if c.dep_ == "compound" and c.pos_ == "NOUN"}  # fmt: skip
         if key == "obj" and "armed" in words:
             return obj is not None and ctx.armed(obj)
         if key == "obj" and "GPE" in words and obj is not None and obj.ent_type_ == "GPE":
@@ -201,7 +206,7 @@ def _holds(alt, token, ctx):
         return bool(found & words) if key == "obj" else not (found & words)
     if key == "objlex":
         obj = syntax.direct_object(token)
-        return obj is not None and _noun_sense(obj, words, ctx) is not None
+        return obj is not None and _noun_sense(obj, words, ctx, light=token) is not None
     if key in ("mod", "nomod"):  # "military operations", not "the special operation"
         mods = {c.lemma_.lower() for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
         return bool(mods & words) if key == "mod" else not (mods & words)
@@ -233,13 +238,21 @@ def aims_attack(token) -> bool:
     )
 
 
-def _noun_sense(token, types, ctx=None):
+def _noun_sense(token, types, ctx=None, light=None):
     """Return the first noun sense of ``token`` whose type is in ``types`` (or None); with
-    ``ctx``, one whose conditions the parse meets."""
+    ``ctx``, one whose conditions the parse meets.
+
+    ``light`` is the light verb the noun is the object of ("continued their advance"): who
+    acts is that verb's subject, so an ``armed`` condition holds on the verb as well."""
+
+    def holds(alt):
+        if _holds(alt, token, ctx):
+            return True
+        return alt == "armed" and light is not None and _holds(alt, light, ctx)
+
     for sense in senses().get((token.lemma_.lower(), "NOUN"), ()):
         if sense.event_type in types and (
-            ctx is None
-            or all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs)
+            ctx is None or all(any(holds(alt) for alt in group) for group in sense.needs)
         ):
             return sense
     return None
@@ -708,7 +721,7 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it
-            noun_sense = _noun_sense(obj, {sense.event_type}, ctx)
+            noun_sense = _noun_sense(obj, {sense.event_type}, ctx, light=token)
             trigger_token = obj
             light_nouns.add(obj.i)
             sense = noun_sense or sense

@@ -123,10 +123,11 @@ def is_passive(token) -> bool:
     )
 
 
-#: Words that count or group what follows "of": "thousands of protesters", "a group of men".
+#: Words that count or group what follows "of": "thousands of protesters", "a group of men",
+#: "a convoy of tanks", "loads of fighters".
 _QUANTITIES = frozenset(
     "thousand hundred dozen score million group number lot crowd band unit column "
-    "contingent squad handful couple pair few many some".split()
+    "contingent squad handful couple pair few many some load convoy".split()
 )
 
 
