@@ -88,3 +88,27 @@ def test_a_convoy_of_tanks_is_armed():
 def test_an_aircraft_named_after_its_class_noun_is_of_that_class():
     text = "A transport helicopter Mi-17 was downed by rebel fire near Dubno on Sunday."
     assert [(t, w) for t, w, _ in found(text)] == [("attack", "downed")]
+
+
+# -- places the gazetteer does not know --------------------------------------------------------
+
+
+def test_a_name_the_grammar_makes_a_place_is_a_place_for_the_senses_too():
+    # "entered X" with X unknown to the gazetteer: forces entered a place (movement), and
+    # the name is the event's place
+    text = "Pro-government militias entered Tel Zawriyah on Thursday."
+    assert found(text) == [("movement", "entered", "Tel Zawriyah")]
+
+
+# -- what did not happen -------------------------------------------------------------------------
+
+
+def test_what_an_offensive_is_aimed_at_is_no_report():
+    assert found("Officials said the offensive is aimed at capturing Romny.") == []
+    assert found("Rebels called for storming the barracks in Lubny on Monday.") == []
+
+
+def test_an_event_after_which_something_stopped_still_happened():
+    # guard: a preposition of time under a verb of stopping is no aim
+    text = "Talks were suspended after the shelling of Romny on Monday."
+    assert [(t, p) for t, _, p in found(text)] == [("attack", "Romny")]

@@ -45,6 +45,9 @@ _HABITUAL = frozenset(
     "never seldom normally".split()
 )
 _CONDITIONAL_MARKS = frozenset("if unless whether lest".split())
+#: Prepositions through which an intention, a plan or a call governs what it aims at
+#: ("aimed at capturing", "called for storming", "prevented from entering").
+_AIM_PREPS = frozenset("at for from to toward towards".split())
 #: Participles used as nouns for people ("the wounded").
 _NOMINAL = frozenset("wounded injured dead killed captured missing".split())
 #: Prepositional phrases that set an event in the future or the conditional.
@@ -466,9 +469,12 @@ def is_unreal(token) -> bool:
         lemma = tok.lemma_.lower()
         if lemma in _UNSAID and any(c.dep_ == "neg" for c in tok.children):
             return True  # "did not comment on casualties", "gave no details of the attack"
-        if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
-            lemma in _IRREALIS_GOVERNORS
-        ):
+        # (also through a preposition of aim: "the offensive is aimed at capturing X",
+        # "called for storming Y"; not one of time: "talks were suspended after the shelling")
+        aim = prev.dep_ == "prep" and prev.lower_ in _AIM_PREPS
+        if (
+            aim or prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound")
+        ) and (lemma in _IRREALIS_GOVERNORS):
             if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
                 break  # "warned that forces had shelled X", "X was shelled, officials warned"
             return True

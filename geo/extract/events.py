@@ -353,10 +353,9 @@ def find_events_in(
     skip = datelines(text)
     namer = ActorNamer(doc, _countries(doc, mentions), skip)
     cands = _candidates(doc, mentions, text, skip, metonymic, namer)
-    place_tokens = frozenset(
-        i for group in cands.values() for c in group if c.place is not None
-        for i in range(c.head.i, c.head.i + 1)
-    )  # fmt: skip
+    # a name the gazetteer does not know counts as a place too when the grammar makes it one
+    # ("the army entered X", "fighting near X"): forces that entered it entered a place
+    place_tokens = frozenset(c.head.i for group in cands.values() for c in group)
 
     def lookup(tok):
         named = namer.named(tok)
