@@ -112,3 +112,26 @@ def test_an_event_after_which_something_stopped_still_happened():
     # guard: a preposition of time under a verb of stopping is no aim
     text = "Talks were suspended after the shelling of Romny on Monday."
     assert [(t, p) for t, _, p in found(text)] == [("attack", "Romny")]
+
+
+def test_an_armed_attempt_to_take_or_enter_a_place_is_fighting_there():
+    text = "Rebel fighters tried to enter the town of Nizhyn on Tuesday."
+    assert found(text) == [("attack", "enter", "Nizhyn")]
+    text = "Government troops attempted to recapture Krolevets on Sunday."
+    assert found(text) == [("attack", "recapture", "Krolevets")]
+
+
+def test_an_attempt_that_is_only_planned_or_on_people_is_no_report():
+    # guards: none of these reports an event on the code before the rule either
+    assert found("Rebel fighters said they would try to enter Nizhyn next week.") == []
+    assert found("Police tried to arrest the mayor of Krolevets on Sunday.") == []
+    assert found("Two soldiers tried to flee from Romny on Sunday.") == []
+
+
+def test_what_a_relative_clause_of_speech_says_is_reported():
+    # "the brigade, which said that ...": the clause reports, it does not describe
+    text = (
+        "The claim was backed by a local militia, which said that a large force of rebels "
+        "entered Kotelva on Thursday."
+    )
+    assert ("movement", "entered", "Kotelva") in found(text)

@@ -486,6 +486,7 @@ def is_unreal(token) -> bool:
             return True  # "troops are to withdraw within 60 days": an obligation to come
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
+            # (an armed attempt to take or enter a place is fighting there: ``_fought_for``)
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         words = (token.head.head.lower_, token.head.lower_)
@@ -532,6 +533,15 @@ def _purpose(token) -> bool:
     if verb.dep_ not in ("advcl", "relcl", "xcomp") or not _infinitive(verb):
         return False
     return verb.head.lemma_.lower() in _MAKING
+
+
+def _fought_for(token, event_type) -> bool:
+    """An armed attempt to take or enter a place: "troops tried to enter X", "rebels are
+    attempting to dislodge the garrison from Y" is fighting there, whether it succeeded or
+    not (an attempt to capture a person, or to flee, is still no report)."""
+    if event_type != "front_line" and not (event_type == "movement" and lemma_of(token) == "enter"):
+        return False
+    return token.dep_ == "xcomp" and _infinitive(token) and token.head.lemma_.lower() in _ATTEMPTS
 
 
 def _attack_purpose(token) -> bool:
@@ -593,10 +603,13 @@ def is_background(token) -> bool:
             phrase = phrase.head.head  # "after weeks of fighting"
         if phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ in _BACKGROUND_PREPS:
             return True
-    current = token
+    current = came_from = token
     for _ in range(5):
         if current.head == current:
             break
+        if (current.dep_ == "relcl" and current != token and came_from.dep_ == "ccomp"
+                and current.lemma_.lower() in _REPORTING):  # fmt: skip
+            break  # "the brigade, which said that a large force entered X": a report
         if current.dep_ == "relcl" and not _infinitive(current) and not aims_attack(current):
             # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
@@ -613,7 +626,7 @@ def is_background(token) -> bool:
             return True
         if current != token and current.dep_ in ("ccomp", "advcl", "conj", "parataxis"):
             break
-        current = head
+        came_from, current = current, head
     return False
 
 
@@ -731,9 +744,13 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
             trigger_token = obj
             light_nouns.add(obj.i)
             sense = noun_sense or sense
+        event_type = sense.event_type
+        if _fought_for(token, event_type):  # "troops tried to enter X": fighting at X
+            if not is_unreal(token.head):  # (not "said they would try to enter X")
+                found.append(Trigger(trigger_token, head, sense, "attack", sense.mode))
+            continue
         if is_unreal(token) or (trigger_token != token and is_unreal(trigger_token)):
             continue
-        event_type = sense.event_type
         if event_type in ("capture", "front_line") and _attack_purpose(token):
             event_type = "attack"  # "launched an offensive to retake X": fighting for X
         found.append(Trigger(trigger_token, head, sense, event_type, sense.mode))
