@@ -427,6 +427,8 @@ def is_unreal(token) -> bool:
             current.head.lemma_.lower() in _REPORTING
         ):
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
+        if syntax.independent_clause(current):
+            break  # "troops entered X; however, this was not confirmed": a clause of its own
         current = current.head
         chain.append(current)
     if _purpose(token) or _generic_claim(token):

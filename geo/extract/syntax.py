@@ -28,6 +28,7 @@ __all__ = [
     "direct_object",
     "gerund_misread",
     "governor",
+    "independent_clause",
     "is_armed",
     "is_passive",
     "is_people",
@@ -146,6 +147,23 @@ def gerund_misread(token) -> bool:
     """Whether an "auxiliary" is a gerund opening the sentence ("Shelling damaged ...")."""
     return (token.dep_ == "aux" and token.lower_.endswith("ing")
             and token.lemma_.lower() not in _AUXILIARIES)  # fmt: skip
+
+
+#: Adverbs that open a clause of its own after a semicolon ("...; however, X did not").
+_LINKING_ADVERBS = frozenset("however meanwhile nevertheless nonetheless still yet".split())
+
+
+def independent_clause(token) -> bool:
+    """Whether a clause the parser hangs as the complement of a later verb is a sentence of
+    its own: "Forces have entered X; however, this could not be verified" is parsed with the
+    first clause as the object of "verified". A complement stands after its verb; one that
+    comes before it, cut off by a semicolon or a linking adverb, is no complement."""
+    if token.dep_ != "ccomp" or token.i > token.head.i:
+        return False
+    between = token.doc[token.right_edge.i + 1 : token.head.i]
+    return any(
+        t.text == ";" or (t.lower_ in _LINKING_ADVERBS and t.head == token.head) for t in between
+    )
 
 
 def subject(token):
