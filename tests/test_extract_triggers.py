@@ -146,3 +146,20 @@ def test_a_clause_cut_off_by_a_semicolon_is_no_complement_of_the_next():
     assert [(t, w) for t, w, _ in found(text)] == [("front_line", "captured")]
     # guard: a complement after its verb still carries the verb's negation
     assert found("Reporters could not verify that rebels captured the hills around Kotelva.") == []
+
+
+def test_a_modal_perfect_weighs_the_cause_not_the_event():
+    # "may have been caused by": the explosion happened, its cause is weighed
+    text = "The explosion at a market in Kotelva may have been caused by a mortar round."
+    assert [(t, w, p) for t, w, p in found(text)] == [("attack", "explosion", "Kotelva")]
+
+
+def test_a_past_clause_under_a_modal_verb_is_told():
+    text = (
+        "Officials in Kotelva said the town might lose its bridge, as rebels blew up two "
+        "culverts on Sunday."
+    )
+    assert [(t, w) for t, w, _ in found(text)] == [("attack", "blew")]
+    # guards: a clause still to come, and the modal verb's own event, stay out
+    assert found("The army will enter Kotelva once the bridge is repaired.") == []
+    assert found("Rebels might storm Kotelva when the river freezes.") == []

@@ -407,6 +407,29 @@ def _past(verb) -> bool:
     )
 
 
+def _outside_modal(chain, i) -> bool:
+    """Whether the modal of ``chain[i]`` leaves the trigger below it as told.
+
+    A past clause hung on a modal verb is no part of what the modal weighs ("the battle
+    might boast the highest toll, as 100 fighters were killed"; "when troops withdraw" in the
+    present is still to come). A modal perfect weighs a past cause or effect, not whether
+    the event it is said of happened ("the explosion may have been caused by a bomb")."""
+    if i == 0:
+        return False
+    below, verb = chain[i - 1], chain[i]
+    if below.dep_ == "advcl" and (
+        below.tag_ == "VBD"
+        or any(
+            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_.lower() == "have")
+            for c in below.children
+        )
+    ):  # fmt: skip  ("were killed", "had fled"; not "once the town is liberated")
+        return True
+    return below.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" and c.tag_ == "VB" for c in verb.children
+    )
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -457,7 +480,8 @@ def is_unreal(token) -> bool:
                 return True
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
             if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
-                if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
+                if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"
+                        or _outside_modal(chain, i)):  # fmt: skip
                     return True
             if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS and i <= 2:
                 return True
