@@ -163,3 +163,12 @@ def test_a_past_clause_under_a_modal_verb_is_told():
     # guards: a clause still to come, and the modal verb's own event, stay out
     assert found("The army will enter Kotelva once the bridge is repaired.") == []
     assert found("Rebels might storm Kotelva when the river freezes.") == []
+
+
+def test_a_relative_clause_tells_where_the_unit_it_describes_was_deployed():
+    # the relative pronoun stands for the unit ("battalions who had been deployed"), and
+    # where forces are is a state, never mere background
+    text = (
+        "Two reserve battalions who had been deployed in Kotelva returned to their base on Tuesday."
+    )
+    assert ("deployment", "deployed", "Kotelva") in found(text)

@@ -69,8 +69,9 @@ _BACKGROUND_NOUNS = frozenset(
     "retaliation response revenge anniversary memory aftermath wake result consequence "
     "start beginning outbreak onset".split()
 )
-#: Words of a standing state (who holds a place): never mere background.
-_STATES = frozenset("control hold occupy".split())
+#: Words of a standing state (who holds a place, where forces are): never mere background
+#: ("two battalions, which had been deployed in X, returned to Y").
+_STATES = frozenset("control hold occupy deploy station".split())
 _BACKGROUND_PREPS = frozenset("after during amid following since despite before until".split())
 _NEGATIONS = frozenset("no not n't never none without".split())
 

@@ -180,7 +180,14 @@ def subject(token):
     if subjects:
         # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
         # captured ..."); the one nearest the verb is the subject
-        return _of_head(min(subjects, key=lambda c: abs(token.i - c.i)))
+        found = min(subjects, key=lambda c: abs(token.i - c.i))
+        if (
+            found.tag_ in ("WP", "WDT")
+            and token.dep_ == "relcl"
+            and token.head.pos_ in ("NOUN", "PROPN")
+        ):
+            found = token.head  # "battalions who had been deployed in X": the battalions
+        return _of_head(found)
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
