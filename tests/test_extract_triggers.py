@@ -172,3 +172,13 @@ def test_a_relative_clause_tells_where_the_unit_it_describes_was_deployed():
         "Two reserve battalions who had been deployed in Kotelva returned to their base on Tuesday."
     )
     assert ("deployment", "deployed", "Kotelva") in found(text)
+
+
+def test_a_past_clause_under_a_call_or_a_wish_is_told():
+    # what an appeal or a wish wants does not reach back into a past clause hung below it
+    text = "The mayor urged residents to leave Kotelva after it was shelled on Monday."
+    assert [(t, w) for t, w, _ in found(text)] == [("attack", "shelled")]
+    text = "The council wants compensation for homes in Kotelva after rebels shelled it on Monday."
+    assert [(t, w) for t, w, _ in found(text)] == [("attack", "shelled")]
+    # guard: a clause still to come stays out
+    assert found("The mayor urged residents to leave Kotelva before rebels shell it again.") == []

@@ -409,25 +409,29 @@ def _past(verb) -> bool:
 
 
 def _outside_modal(chain, i) -> bool:
-    """Whether the modal of ``chain[i]`` leaves the trigger below it as told.
-
-    A past clause hung on a modal verb is no part of what the modal weighs ("the battle
-    might boast the highest toll, as 100 fighters were killed"; "when troops withdraw" in the
-    present is still to come). A modal perfect weighs a past cause or effect, not whether
-    the event it is said of happened ("the explosion may have been caused by a bomb")."""
+    """Whether the modal of ``chain[i]`` leaves the trigger below it as told: a modal
+    perfect weighs a past cause or effect, not whether the event it is said of happened
+    ("the explosion may have been caused by a bomb")."""
     if i == 0:
         return False
     below, verb = chain[i - 1], chain[i]
-    if below.dep_ == "advcl" and (
-        below.tag_ == "VBD"
-        or any(
-            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_.lower() == "have")
-            for c in below.children
-        )
-    ):  # fmt: skip  ("were killed", "had fled"; not "once the town is liberated")
-        return True
     return below.pos_ in ("NOUN", "PROPN") and any(
         c.dep_ == "aux" and c.lemma_.lower() == "have" and c.tag_ == "VB" for c in verb.children
+    )
+
+
+def _past_clause(verb) -> bool:
+    """Whether an adverbial clause tells a past event ("as 100 fighters were killed",
+    "after it was shelled", "when rebels had fled"; not "once the town is liberated"):
+    what the verb it hangs on wants, fears or may do does not reach back to it ("the battle
+    might boast the highest toll, as 100 fighters were killed"; "demanded access to the
+    wounded after the town was shelled")."""
+    return verb.dep_ == "advcl" and (
+        verb.tag_ == "VBD"
+        or any(
+            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_.lower() == "have")
+            for c in verb.children
+        )
     )
 
 
@@ -453,6 +457,8 @@ def is_unreal(token) -> bool:
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
         if syntax.independent_clause(current):
             break  # "troops entered X; however, this was not confirmed": a clause of its own
+        if _past_clause(current):
+            break  # "... might boast the highest toll, as 100 fighters were killed"
         current = current.head
         chain.append(current)
     if _purpose(token) or _generic_claim(token):
