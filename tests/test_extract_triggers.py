@@ -182,3 +182,31 @@ def test_a_past_clause_under_a_call_or_a_wish_is_told():
     assert [(t, w) for t, w, _ in found(text)] == [("attack", "shelled")]
     # guard: a clause still to come stays out
     assert found("The mayor urged residents to leave Kotelva before rebels shell it again.") == []
+
+
+# -- a sentence that only says where the event told before took place ----------------------
+
+
+def _placed(text):
+    return [(e.event_type, text[slice(*e.trigger)], _place(text, e)) for e in
+            find_events(text, published=PUB)]  # fmt: skip
+
+
+def test_the_incident_occurred_in_x_places_the_event_told_before():
+    text = "Gunmen shot dead two farmers on Monday. The incident occurred in Kotelva."
+    assert _placed(text) == [("attack", "shot", "Kotelva")]
+    text = (
+        "Gunmen shot dead two farmers on Monday. The incident took place in the village of Kotelva."
+    )
+    assert _placed(text) == [("attack", "shot", "Kotelva")]
+
+
+def test_the_incident_sentence_moves_no_place_already_stated():
+    # guards: a stated place stays, an incident denied places nothing, an accident is none
+    text = (
+        "Gunmen shot dead two farmers in Lubny on Monday. The incident occurred near a checkpoint."
+    )
+    assert _placed(text) == [("attack", "shot", "Lubny")]
+    text = "Gunmen shot dead two farmers on Monday. The incident did not occur in Kotelva."
+    assert _placed(text) == [("attack", "shot", None)]
+    assert _placed("A bus crashed on Monday. The accident occurred in Kotelva.") == []

@@ -22,7 +22,15 @@ from geo.extract.lexicon import (
     senses,
 )
 
-__all__ = ["Trigger", "find_triggers", "is_background", "is_prospective", "is_scene", "is_unreal"]
+__all__ = [
+    "Trigger",
+    "find_triggers",
+    "is_background",
+    "is_prospective",
+    "is_scene",
+    "is_unreal",
+    "told_again",
+]
 
 #: Verbs that make their complement an intention, a plan, a threat or a claim denied.
 _IRREALIS_GOVERNORS = frozenset(
@@ -714,6 +722,27 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
         return False
     verb = token.head
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
+
+
+#: Nouns that name an event told before without saying what it was.
+_EVENT_WORDS = frozenset("incident event episode".split())
+
+
+def told_again(sent):
+    """Return the subject of a sentence that only says where or when the event told before
+    took place ("The incident occurred in X", "The event took place at night in the village
+    of Y"; a definite noun that names no kind of event), else None."""
+    for token in sent:
+        if not (token.lemma_.lower() in _EVENT_WORDS and token.dep_ == "nsubj"
+                and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS
+                        for c in token.children)):  # fmt: skip
+            continue
+        verb, lemma = token.head, token.head.lemma_.lower()
+        if lemma in ("happen", "occur") or (
+            lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
+        ):
+            return None if is_unreal(verb) else token
+    return None
 
 
 #: Nouns of campaigns that last weeks or months: named alone ("its offensive in the east")
