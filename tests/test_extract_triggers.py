@@ -210,3 +210,20 @@ def test_the_incident_sentence_moves_no_place_already_stated():
     text = "Gunmen shot dead two farmers on Monday. The incident did not occur in Kotelva."
     assert _placed(text) == [("attack", "shot", None)]
     assert _placed("A bus crashed on Monday. The accident occurred in Kotelva.") == []
+
+
+def test_the_clause_of_a_cleft_sentence_is_the_report():
+    text = "It was government troops who shelled the market in Kotelva on Monday."
+    assert _placed(text) == [("attack", "shelled", "Kotelva")]
+    # guard: a relative clause describing the subject stays background
+    text = (
+        "Government troops, who shelled the market in Kotelva on Monday, withdrew to Lubny "
+        "on Tuesday."
+    )
+    assert _placed(text) == [("movement", "withdrew", "Lubny")]
+
+
+def test_strangling_a_person_is_an_attack():
+    text = "A man strangled a shopkeeper in Kotelva on Monday."
+    assert _placed(text) == [("attack", "strangled", "Kotelva")]
+    assert _placed("The blockade strangled supply lines to Kotelva on Monday.") == []  # guard

@@ -651,6 +651,8 @@ def is_background(token) -> bool:
         if (current.dep_ == "relcl" and current != token and came_from.dep_ == "ccomp"
                 and current.lemma_.lower() in _REPORTING):  # fmt: skip
             break  # "the brigade, which said that a large force entered X": a report
+        if _cleft(current):
+            break  # "It was government troops who shelled X": the clause is the report
         if current.dep_ == "relcl" and not _infinitive(current) and not aims_attack(current):
             # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
@@ -669,6 +671,19 @@ def is_background(token) -> bool:
             break
         came_from, current = current, head
     return False
+
+
+def _cleft(verb) -> bool:
+    """Whether a relative clause is the report of a cleft sentence ("It was government
+    troops who shelled X", "It was they who took X"): the noun it hangs on is what "it was"
+    points at, and the clause tells what they did."""
+    noun = verb.head
+    return (
+        verb.dep_ == "relcl"
+        and noun.dep_ == "attr"
+        and noun.head.lemma_.lower() == "be"
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in noun.head.children)
+    )
 
 
 def _describes_speaker(token) -> bool:
