@@ -48,6 +48,9 @@ def _place(text, event):
         # "killer" and "assassin" are armed actors: what they shoot is attacked
         ("An assassin shot the magistrate outside a courthouse in Gwadar on Tuesday.",
          ("attack", "shot", "Gwadar")),
+        # armed men breaking into a building, or through the lines
+        ("Armed men broke into a pharmacy in Kotelva on Monday.",
+         ("attack", "broke", "Kotelva")),
     ],
 )  # fmt: skip
 def test_verbs_and_nouns_of_violence_the_lexicon_missed(text, expected):
@@ -60,6 +63,7 @@ def test_verbs_and_nouns_of_violence_the_lexicon_missed(text, expected):
         "The club threw a party in Romny on Friday.",  # not a grenade
         "The firing of the minister in Lubny on Tuesday surprised nobody.",  # a dismissal
         "The orchestra continued its tour in Fastiv on Tuesday.",  # no light verb's noun
+        "Thieves broke into a pharmacy in Kotelva on Monday.",  # no armed actor
     ],
 )
 def test_the_same_words_in_peaceful_senses_report_nothing(text):
