@@ -231,3 +231,9 @@ def test_strangling_a_person_is_an_attack():
     text = "A man strangled a shopkeeper in Kotelva on Monday."
     assert _placed(text) == [("attack", "strangled", "Kotelva")]
     assert _placed("The blockade strangled supply lines to Kotelva on Monday.") == []  # guard
+
+
+@pytest.mark.parametrize("share", ["more than 40 percent", "a third"])
+def test_a_share_of_a_place_taken_is_a_place_taken(share):
+    text = f"Rebel units captured {share} of the town of Kotelva on Monday."
+    assert _placed(text) == [("front_line", "captured", "Kotelva")]

@@ -315,9 +315,11 @@ def patients(token):
     return out
 
 
-#: Words naming a share of what follows "of" ("all of the farms", "a number of points").
+#: Words naming a share of what follows "of" ("all of the farms", "a number of points",
+#: "more than 50 percent of the territory", "a third of the town").
 _PARTITIVES = frozenset(
-    "all most some many several much half part parts dozens scores number rest majority".split()
+    "all most some many several much half part parts dozens scores number rest majority "
+    "percent share third quarter".split()
 )
 
 
