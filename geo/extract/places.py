@@ -500,10 +500,13 @@ _DIRECTIONS = frozenset(
 #: "X, some 15 km northeast of Y", "X area, located 25 km west of Y", "X, on the western
 #: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area))?"
-    r"\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area|sector))?"
+    r"(?:\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
+    # or no comma before a stated distance ("X sector about 300 km south of Y")
+    r"|\s+(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
     r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
     # "X, on the western edge of Y", "X, on the outskirts of Y"
@@ -896,9 +899,15 @@ def qualified_name(cand, cands, head=None):
     within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
     if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(within.head.head)
+        unit = within.head.head
+        holder = spanning(unit)
         if holder is not None and _larger(cand, holder):
             return holder
+        if holder is None and unit.lower_ in _SETTLEMENT_WORDS and within.lower_ in _REGION_WORDS:
+            # "the town of X in the Y region": a town's own name, in a region
+            holder = next((at(o) for _, o in syntax.prep_objects(unit, ("of",)) if at(o)), None)
+            if holder is not None and _larger(holder, cand) is not True:
+                return holder
     return None
 
 
@@ -942,6 +951,14 @@ _OFFICES = frozenset(
 )
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
+
+
+#: Unit words of settlements, and of the areas that hold them ("the town of X in the Y
+#: region").
+_SETTLEMENT_WORDS = frozenset("town city village hamlet settlement".split())
+_REGION_WORDS = frozenset(
+    "region province district area governorate county oblast raion state".split()
+)
 
 
 def _larger(outer, inner) -> bool | None:
@@ -1069,6 +1086,52 @@ def threshold() -> float:
     return _weights()[1]
 
 
+#: People whose "of" object says where they come from ("a native of X"), and missions
+#: whose "of" object says whose they are ("the embassies of X and Y in Z").
+_NATIVES = frozenset(
+    "native natives citizen citizens national nationals embassy embassies consulate "
+    "consulates".split()
+)
+
+
+def _belongs_to(head) -> bool:
+    """Whether a place only says where a named person or a native comes from, or whose an
+    embassy is: "Ivan Hrytsai of Moldova was shot", "a native of X", "outside the embassies
+    of X and Y in Z" (not "the governor of X", a victim's post, nor "residents of X", who
+    are where they live)."""
+    while coordinated(head):
+        head = head.head
+    if head.dep_ != "pobj" or head.head.lower_ != "of":
+        return False
+    owner = head.head.head
+    return (owner.pos_ == "PROPN" and owner.ent_type_ == "PERSON") or (owner.lower_ in _NATIVES)
+
+
+#: Verbs of what is done with a captive after the capture.
+_CUSTODY = frozenset(
+    "take ship transfer bring fly send deport hold keep detain imprison jail".split()
+)
+
+
+def _in_custody(cand, trigger) -> bool:
+    """Whether a place belongs to a verb joined to a capture that tells where the captive
+    was taken or held ("was captured in June and taken to X", "... and is believed to be
+    held in Y"): not where the capture was."""
+    _, verb = _attach(_anchor(cand.head))
+    if verb is None or verb.lemma_.lower() not in _CUSTODY:
+        return False
+    if verb.i in (trigger.token.i, trigger.head.i):
+        return False
+    up = verb
+    for _ in range(4):
+        if up.dep_ not in ("conj", "xcomp", "ccomp", "advcl"):
+            return False
+        up = up.head
+        if up.i in (trigger.token.i, trigger.head.i):
+            return True
+    return False
+
+
 #: A place written as the seat of what follows it ("the X-based monitoring group").
 _SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
 
@@ -1082,6 +1145,10 @@ def eligible(cand, trigger=None) -> bool:
         return False
     if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
         return False  # "the Poltava-based monitor": where a group sits, not the event
+    if _belongs_to(cand.head):
+        return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
+    if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
+        return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
             and cand.head == syntax.subject(trigger.token)):  # fmt: skip
         return False  # "Kyiv fires missiles into X": the government that fired
