@@ -237,3 +237,12 @@ def test_strangling_a_person_is_an_attack():
 def test_a_share_of_a_place_taken_is_a_place_taken(share):
     text = f"Rebel units captured {share} of the town of Kotelva on Monday."
     assert _placed(text) == [("front_line", "captured", "Kotelva")]
+
+
+def test_an_attempt_named_by_a_noun_is_fighting_too():
+    # "the rebels' latest attempt to enter X failed": the attempt took place, and failing is
+    # no denial that it did
+    text = "The rebels' latest attempt to enter Kotelva failed on Monday."
+    assert _placed(text) == [("attack", "enter", "Kotelva")]
+    # guard: an attempt still to be made is none
+    assert _placed("The rebels will make another attempt to enter Kotelva next week.") == []

@@ -526,6 +526,8 @@ def is_unreal(token) -> bool:
         ) and (lemma in _IRREALIS_GOVERNORS):
             if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
                 break  # "warned that forces had shelled X", "X was shelled, officials warned"
+            if lemma == "fail" and prev.dep_ == "nsubj":
+                break  # "the attack failed", "the attempt to storm X failed": it took place
             return True
         if (
             prev.dep_ == "xcomp"
@@ -585,12 +587,21 @@ def _purpose(token) -> bool:
 
 
 def _fought_for(token, event_type) -> bool:
-    """An armed attempt to take or enter a place: "troops tried to enter X", "rebels are
-    attempting to dislodge the garrison from Y" is fighting there, whether it succeeded or
-    not (an attempt to capture a person, or to flee, is still no report)."""
-    if event_type != "front_line" and not (event_type == "movement" and lemma_of(token) == "enter"):
+    """An armed attempt to take, enter or storm a place: "troops tried to enter X", "rebels
+    are attempting to dislodge the garrison from Y", "the group's latest attempt to storm Z"
+    is fighting there, whether it succeeded or not (an attempt to capture a person, or to
+    flee, is still no report)."""
+    if event_type not in ("front_line", "attack") and not (
+        event_type == "movement" and lemma_of(token) == "enter"
+    ):
         return False
-    return token.dep_ == "xcomp" and _infinitive(token) and token.head.lemma_.lower() in _ATTEMPTS
+    if not _infinitive(token):
+        return False
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in _ATTEMPTS:
+        return event_type != "attack"  # (an attack tried is one already: ``is_unreal``)
+    return (
+        token.dep_ == "acl" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() in _ATTEMPTS
+    )
 
 
 def _attack_purpose(token) -> bool:
