@@ -181,12 +181,11 @@ def subject(token):
         # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
         # captured ..."); the one nearest the verb is the subject
         found = min(subjects, key=lambda c: abs(token.i - c.i))
-        if (
-            found.tag_ in ("WP", "WDT")
-            and token.dep_ == "relcl"
-            and token.head.pos_ in ("NOUN", "PROPN")
-        ):
-            found = token.head  # "battalions who had been deployed in X": the battalions
+        if found.tag_ == "WP" and token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN"):
+            # "battalions who had been deployed in X": the battalions ("that" and "which"
+            # are left alone: the parser often hangs their clause on the wrong noun, "footage
+            # captured by a drone that showed ...")
+            found = token.head
         return _of_head(found)
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
