@@ -210,3 +210,10 @@ def test_an_unknown_name_opening_a_log_line_is_its_place():
     text = "Bzhylivka: drone attack on a bus, 2 x killed."
     (event,) = find_events(text, published=PUB)
     assert text[slice(*event.place_span)] == "Bzhylivka"
+
+
+def test_a_district_the_gazetteer_lacks_stands_at_its_lines_label():
+    text = "Lubny, 3 Mar 2024: missile hit a residential building in Sabtivka district, 10 killed."
+    (event,) = find_events(text, published=PUB)
+    assert text[slice(*event.place_span)] == "Sabtivka"
+    assert event.place.name == "Lubny" and event.near

@@ -38,6 +38,7 @@ from geo.extract.places import (
     contains,
     cue_candidates,
     datelines,
+    in_label,
     is_location,
     link_place,
     name_goes_on,
@@ -675,7 +676,7 @@ def _mention(
             # missile hit a building in Zelenyi Hai district"), as a place nearby
             ranked = [(score, c) for score, c in rank_places(trig, cands)
                       if c.place is not None and c.place.feature_code not in COUNTRY_CODES
-                      and is_location(c)]  # fmt: skip
+                      and (is_location(c) or in_label(c))]  # fmt: skip
             if ranked and ranked[0][0] > threshold() - NEARBY_MARGIN:
                 lender = ranked[0][1]
                 where, near = lender.place, True
