@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from geo.articles.reader import Article, boilerplate_spans
+from geo.extract import find_events
 from geo.gazetteer.lookup import Gazetteer
 from geo.pipeline.ingest import extract_article
 
@@ -76,3 +77,36 @@ def test_an_unnamed_groups_attack_beside_an_armys_shelling_stays_apart(gaz):
         "Military Forces of Niger",
         "Unidentified Armed Group",
     ]
+
+
+_NEWS = (
+    "NIAMEY, Niger — Militants attacked a convoy near Filingue on Wednesday, killing seven "
+    "soldiers, the army said.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "Dozens of herders have been killed in the Tahoua district since then.",
+        "The shelling of Filingue had grown heavier since the harvest began, residents said.",
+        "Attacks on Tahoua have killed hundreds of people since the truce collapsed in June.",
+    ],
+)
+def test_an_articles_strike_or_toll_told_since_an_earlier_time_is_a_state(state):
+    text = _NEWS + state + _TAIL
+    found = find_events(text, published=PUB, keep_all=True)
+    assert [e.unreported for e in found if e.event_type in ("attack", "casualties")] == [
+        None,
+        "state",
+    ], [(text[slice(*e.trigger)], e.unreported) for e in found]
+
+
+def test_an_articles_toll_since_a_recent_day_is_news():
+    # guard: passes on the code before the rule too
+    text = _NEWS + (
+        "Three guards have been wounded in raids on a depot in Tahoua since Tuesday, the "
+        "governor said." + _TAIL
+    )
+    found = find_events(text, published=PUB)
+    assert [text[slice(*e.place_span)] for e in found] == ["Filingue", "Tahoua"]

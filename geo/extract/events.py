@@ -475,7 +475,7 @@ def find_events_in(
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
     if article:
-        out = article_news(out, doc)
+        out = article_news(out, doc, ref)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [

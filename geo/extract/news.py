@@ -9,7 +9,9 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
   the report, or over a span begun ``dating.ARTICLE_SPAN_DAYS`` before it;
 * ``detail``: no place named for it and no day of its own (``is_detail``);
 * ``summary``: a strike or a battle placed only at a whole country (``is_summary``);
-* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``).
+* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``);
+* ``state``: a strike, battle or toll told over a span since an earlier time
+  (``is_since_state``).
 
 A toll told at a town on the days of an attack told before it is an attack there
 (``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
@@ -20,13 +22,16 @@ in the article's area (``is_tally``).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
+from geo.extract.dating import ARTICLE_MONTH_DAYS
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
     "article_news",
     "is_detail",
     "is_ongoing",
+    "is_since_state",
     "is_summary",
     "is_tally",
     "set_by_main_clause",
@@ -34,15 +39,18 @@ __all__ = [
 ]
 
 
-def article_news(events, doc=None):
-    """Return an article's ``EventMention``s with its details, summaries and ongoing
-    fighting left out (``unreported`` set), the events of its time clauses placed with their
-    main clause's, and its tolls at a town on the days of its attacks made attacks. ``doc``:
-    the article's parse (without it, the rules that read the parse are skipped)."""
+def article_news(events, doc=None, published=None):
+    """Return an article's ``EventMention``s with its details, summaries, ongoing fighting
+    and states since an earlier time left out (``unreported`` set), the events of its time
+    clauses placed with their main clause's, and its tolls at a town on the days of its
+    attacks made attacks. ``doc``: the article's parse (without it, the rules that read the
+    parse are skipped); ``published``: its publication date (a ``Reference``)."""
     out = [replace(e, unreported="detail") if is_detail(e) else e for e in events]
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
     if doc is not None:
         out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
+        out = [replace(e, unreported="state") if is_since_state(e, doc, published) else e
+               for e in out]  # fmt: skip
         out = set_by_main_clause(out, doc)
     return tolls_as_attacks(out)
 
@@ -117,6 +125,42 @@ def is_ongoing(event, doc) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
         or any(c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in tok.children)
     )
+
+
+def _since(tok) -> bool:
+    """Whether a predicate is told over a span from an earlier time: a "since" phrase or
+    clause hangs on it ("since then", "since the spring", "since the truce collapsed")."""
+    return any(
+        (c.dep_ == "prep" and c.lower_ == "since")
+        or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children))
+        for c in tok.children
+    )
+
+
+def is_since_state(event, doc, published=None) -> bool:
+    """Return whether an article's strike, battle or toll is told over a span from an
+    earlier time, not as an incident: "since" hangs on its trigger, or on the predicate a
+    noun trigger is the subject of ("Dozens of farmers have been killed in the district since
+    then", "the shelling had grown heavier since the spring", "a port blockaded since
+    May"). Such a sentence sums up a state or a tally; event coders code the incidents. A
+    span stated from a recent day is kept ("two guards have been wounded in raids on the
+    depot since Tuesday"): it begins within ``dating.ARTICLE_MONTH_DAYS`` of the report."""
+    if event.unreported is not None or event.event_type not in _INCIDENT_TYPES:
+        return False
+    tok = _root(event, doc)
+    if tok is None:
+        return False
+    preds = [tok]
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass"):
+        preds.append(tok.head)  # "the shelling had grown heavier since ..."
+    if not any(_since(p) for p in preds):
+        return False
+    recent = (
+        published is not None
+        and event.date_basis == "stated"
+        and event.date_start >= published.start - timedelta(days=ARTICLE_MONTH_DAYS)
+    )
+    return not recent
 
 
 #: Conjunctions of a clause that sets an event in time against the one it hangs on.
