@@ -110,3 +110,37 @@ def test_an_articles_toll_since_a_recent_day_is_news():
     )
     found = find_events(text, published=PUB)
     assert [text[slice(*e.place_span)] for e in found] == ["Filingue", "Tahoua"]
+
+
+@pytest.mark.parametrize(
+    ("recalled", "trigger"),
+    [
+        (
+            "The raids grew worse in August, when militants burned the market in Tahoua on "
+            "August 28.",
+            "burned",
+        ),  # fmt: skip
+        (
+            "Its clinics have stayed shut since late August, when gunmen stormed Tahoua and "
+            "shelled its barracks.",
+            "stormed",
+        ),  # fmt: skip
+    ],
+)
+def test_an_articles_when_clause_describing_a_month_or_a_states_start_is_background(
+    recalled, trigger
+):
+    text = _NEWS + recalled + _TAIL
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB, keep_all=True)}
+    assert found["attacked"].unreported is None
+    assert found[trigger].unreported == "history"
+    assert [text[slice(*e.place_span)] for e in find_events(text, published=PUB)] == ["Filingue"]
+
+
+def test_an_articles_when_clause_of_a_day_is_news():
+    # guard: passes on the code before the rule too
+    text = _NEWS + "The worst came on Thursday, when a drone hit a school in Tahoua." + _TAIL
+    assert [text[slice(*e.place_span)] for e in find_events(text, published=PUB)] == [
+        "Filingue",
+        "Tahoua",
+    ]

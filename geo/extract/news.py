@@ -11,7 +11,9 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
 * ``summary``: a strike or a battle placed only at a whole country (``is_summary``);
 * ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``);
 * ``state``: a strike, battle or toll told over a span since an earlier time
-  (``is_since_state``).
+  (``is_since_state``);
+* ``history``: told in a "when" clause that describes a month, a year or the start of a
+  state (``in_recalled_time``), as ``dating.is_history`` leaves out what is dated long ago.
 
 A toll told at a town on the days of an attack told before it is an attack there
 (``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
@@ -34,6 +36,7 @@ __all__ = [
     "is_since_state",
     "is_summary",
     "is_tally",
+    "in_recalled_time",
     "set_by_main_clause",
     "tolls_as_attacks",
 ]
@@ -50,6 +53,8 @@ def article_news(events, doc=None, published=None):
     if doc is not None:
         out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
         out = [replace(e, unreported="state") if is_since_state(e, doc, published) else e
+               for e in out]  # fmt: skip
+        out = [replace(e, unreported="history") if in_recalled_time(e, doc) else e
                for e in out]  # fmt: skip
         out = set_by_main_clause(out, doc)
     return tolls_as_attacks(out)
@@ -161,6 +166,44 @@ def is_since_state(event, doc, published=None) -> bool:
         and event.date_start >= published.start - timedelta(days=ARTICLE_MONTH_DAYS)
     )
     return not recent
+
+
+_WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split()
+)
+
+
+def _names_a_day(tok) -> bool:
+    """Whether the date a token belongs to names a day ("August 28", "Sunday"), not only a
+    month or a year ("September", "May 2023")."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    words = ent if ent is not None else [tok]
+    return any(
+        w.lower_ in _WEEKDAYS or (w.like_num and w.text.isdigit() and int(w.text) <= 31)
+        for w in words
+    )
+
+
+def in_recalled_time(event, doc) -> bool:
+    """Return whether an article's event is told in a "when" clause that describes a period
+    the article recalls: a month or a year ("The raids grew worse in August, when militants
+    burned the market in X"), or the start of a state ("Its clinics have stayed shut since
+    May 2023, when gunmen stormed the town"). The clause tells what that time was, not the
+    news of the report's days; "on Sunday, when a drone hit X" (a day) stays news."""
+    if event.unreported is not None:
+        return False
+    tok = _root(event, doc)
+    if tok is None:
+        return False
+    for anc in [tok, *tok.ancestors]:
+        if anc.dep_ in ("relcl", "advcl") and any(
+            c.dep_ == "advmod" and c.lower_ == "when" for c in anc.children
+        ):
+            head = anc.head
+            if head.ent_type_ == "DATE":
+                return not _names_a_day(head)
+            return _since(head)
+    return False
 
 
 #: Conjunctions of a clause that sets an event in time against the one it hangs on.
