@@ -144,3 +144,32 @@ def test_an_articles_when_clause_of_a_day_is_news():
         "Filingue",
         "Tahoua",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Drones struck an industrial area of Rivne on Tuesday.", "PPLA"),
+        ("Rockets hit the rail area of Rivne overnight.", "PPLA"),
+        # guard: passes on the code before the rule too
+        ("Drones were reported over the wider area of Rivne.", "ADM1"),
+    ],
+)
+def test_a_kind_of_area_of_a_town_is_part_of_the_town_not_its_region(text, code, gaz):
+    from geo.geoparse import geoparse
+
+    found = [m for m in geoparse(text, gazetteer=gaz) if m.text == "Rivne"]
+    assert [m.place.feature_code for m in found] == [code]
+
+
+def test_a_district_of_the_city_named_before_is_in_that_city(gaz):
+    text = (
+        "RIVNE, Ukraine — Russian drones struck a fuel depot in Rivne on Tuesday night, "
+        "starting a large fire, the regional governor said.\n\n"
+        "Debris from a second drone hit a warehouse in the city's Tsentralnyi district, he "
+        "said." + _TAIL
+    )
+    found, _ = extract_article(article(text), gaz)
+    attacks = [e for e in found if e.event_type == "attack"]
+    assert [(e.location_name, len(e.sources)) for e in attacks] == [("Rivne", 1)]
+    assert abs(attacks[0].latitude - 50.62) < 0.1

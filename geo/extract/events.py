@@ -183,7 +183,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         starts = syntax.token_starts(doc)
         for a, b in skip:
             taken.update(range(bisect_left(starts, a), bisect_left(starts, b)))
-    for token, m in _anaphoric_places(doc, mentions, taken, skipped):
+    for token, m in _anaphoric_places(doc, mentions, taken, skipped, metonymic):
         taken.add(token.i)
         per_sent.setdefault(syntax.sentence_of(token).start, []).append(
             Candidate(token.idx, token.idx + len(token), token, m.place, m, anaphor=True)
@@ -203,17 +203,21 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 #: Nouns that point back to a named town ("shells struck a hospital in the city").
 _TOWN_NOUNS = frozenset("city town village camp".split())
+#: The parts of a town a possessive names ("the city's X district", "its southern suburbs").
+_TOWN_PART_NOUNS = frozenset(
+    {p for w in TOWN_PARTS for p in (w, w + "s")} | {"outskirts", "centre", "center"}
+)
 #: How far back (characters) the named town may be.
 ANAPHOR_REACH = 1500
 
 
-def _anaphoric_places(doc, mentions, taken, skipped):
+def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     """Yield ``(token, mention)`` for "the city", "the town", "the village" or "the camp"
     named as a location ("in the city", "near the village") with no name of its own: it is
     the last town the text named before it (within ``ANAPHOR_REACH`` characters); "the area"
     is the last place named, a town or a region (not a country)."""
     named = sorted((m for m in mentions if m.role == "location" and m.place is not None
-                    and m.place.feature_code not in COUNTRY_CODES
+                    and m.place.feature_code not in COUNTRY_CODES and not metonymic(m)
                     and not skipped(m.start, m.end)), key=lambda m: m.start)  # fmt: skip
     towns = [m for m in named
              if m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS]  # fmt: skip
@@ -232,7 +236,12 @@ def _anaphoric_places(doc, mentions, taken, skipped):
             continue
         if token.i in taken or skipped(token.idx, token.idx):
             continue
-        if token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS:
+        whose_part = (
+            token.dep_ == "poss"
+            and token.lower_ in _TOWN_NOUNS
+            and (token.head.lower_ in _TOWN_PART_NOUNS)
+        )  # "in the city's X district", "the town's northern suburbs": the town named before
+        if not whose_part and (token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS):
             continue
         kids = list(token.children)
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
