@@ -200,3 +200,26 @@ def test_a_part_of_a_town_is_looked_for_in_that_town(geocoder, query, town):
     assert distance_km(centre.latitude, centre.longitude, loc.latitude, loc.longitude) < 30
     # "the village of X" and "the district of Y" name no part of a town
     assert parse_query("the district of Kharkiv").qualifiers == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "town"),
+    [
+        ("the Hadiach direction", "Hadiach"),
+        ("Hadiach axis", "Hadiach"),
+        ("the Sumy salient", "Sumy"),
+        ("the left bank of Zaporizhzhia", "Zaporizhzhia"),
+    ],
+)
+def test_a_stretch_of_front_named_by_a_town_is_near_the_town(geocoder, query, town):
+    # a front's direction, axis or salient, or the bank across the river from a city, is
+    # no place of its own in the gazetteer: the town is the nearest named place
+    loc = geocoder.geocode(query)
+    assert loc is not None and loc.raw["precision"] == "near"
+    assert loc.raw["geonameid"] == geocoder.geocode(town).raw["geonameid"]
+
+
+def test_the_bank_of_a_river_is_not_the_town_of_the_rivers_name(geocoder):
+    # guard (None on the code before too): "the Dnipro" after "bank of" is the river,
+    # which the gazetteer does not hold
+    assert geocoder.geocode("the left bank of the Dnipro") is None

@@ -153,7 +153,15 @@ def _holds(alt, token, ctx):
     if alt == "violent":
         return _violent(token)
     if alt == "active":  # "people took to the streets", not "the wounded were taken to"
-        return not any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        # nor "took him to X": the word has no object of its own; nor "was captured and
+        # taken to X", a participle sharing its head's passive
+        if (
+            token.tag_ == "VBN"
+            and token.dep_ == "conj"
+            and any(c.dep_ in ("nsubjpass", "auxpass") for c in token.head.children)
+        ):
+            return False
+        return not any(c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in token.children)
     if alt == "aimed":
         # "launched an offensive in the north, targeting the town of X": what the attack
         # was aimed at, told by a participle of the verb that launched it

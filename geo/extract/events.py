@@ -152,8 +152,9 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         taken.update(range(span.start, span.end))
         if namer is not None and namer.ends_name(span):
             continue  # "the Islamic State of Iraq and al-Sham": part of an armed group's name
-        cand = Candidate(m.start, m.end, span.root, m.place, m)
-        per_sent.setdefault(syntax.sentence_of(span.root).start, []).append(cand)
+        root = _root(span)
+        cand = Candidate(m.start, m.end, root, m.place, m)
+        per_sent.setdefault(syntax.sentence_of(root).start, []).append(cand)
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") or skipped(ent.start_char, ent.end_char):
             continue
@@ -175,7 +176,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         if last.i >= ent.end and any(i in taken for i in range(ent.end, last.i + 1)):
             last = ent[-1]
         taken.update(range(ent.start, last.i + 1))
-        root = last if last.i >= ent.end else ent.root
+        root = last if last.i >= ent.end else _root(ent)
         per_sent.setdefault(syntax.sentence_of(ent.root).start, []).append(
             Candidate(ent.start_char, last.idx + len(last), root)
         )
@@ -193,6 +194,16 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+def _root(span):
+    """Return the head word of a name's span, past a leading article: in "the X Y area" the
+    recogniser's "the X Y" hangs both "the" and "Y" on "area", and spaCy's root would be
+    "the"."""
+    k = 0
+    while k < len(span) - 1 and span[k].dep_ == "det":
+        k += 1
+    return span[k:].root
 
 
 #: Words the entity recogniser sometimes takes for places: feasts and seasons.

@@ -365,10 +365,14 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             continue
         head = token.head
         cue = named = False
-        if token.dep_ == "compound":
+        if token.dep_ in ("compound", "nmod"):
             if head.lower_ not in _AREA_NOUNS or _faith_quarter(token):
                 continue
-            cue = named = True  # "Dala Tsohuwa village", "the Sabon Gari district"
+            if token.dep_ == "nmod" and token.ent_type_ in ("ORG", "NORP", "PERSON"):
+                continue  # "the Jaysh X town of Y": who holds the town
+            # "Dala Tsohuwa village", "the Sabon Gari district", "the X and Y suburbs" (the
+            # first of two names before a plural unit is parsed as its nominal modifier)
+            cue = named = True
         elif (token.dep_ == "pobj" and head.lower_ == "on"
               and lemma_of(head.head) in _attack_nouns()
               and token.ent_type_ not in ("PERSON", "ORG", "NORP")):  # fmt: skip
@@ -459,9 +463,17 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     if anchor.dep_ in ("compound", "amod", "nmod") and (
-        anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ in _UNIT_WORDS
+        anchor.head.lower_ in _AREA_NOUNS
+        or anchor.head.lower_ in _UNIT_WORDS
+        or (
+            anchor.head.lower_ in _SITE_HEADS
+            and anchor.dep_ == "compound"
+            and anchor.head.dep_ not in ("compound", "nmod", "amod")
+        )
     ):
-        anchor = anchor.head  # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria"
+        # "Dala Tsohuwa village", "the Dala Tsohuwa neighbourhood of Zaria", "in X's Y
+        # square": the unit or site carries the name's relation to the event
+        anchor = anchor.head
     elif anchor.dep_ == "appos" and (
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
     ):
@@ -485,12 +497,16 @@ _DIRECTIONS = frozenset(
     "south-east south-west northeast northwest".split()
 )
 #: The words between a place and the place it is measured from: "X, just south of Y",
-#: "X, some 15 km northeast of Y", "X, on the western edge of Y", "X in Z province --
-#: 40 km east of Y".
+#: "X, some 15 km northeast of Y", "X area, located 25 km west of Y", "X, on the western
+#: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
-    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion))?"
-    r"\s*(?:,|--|—|–)\s*(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area|sector))?"
+    r"(?:\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
+    # or no comma before a stated distance ("X sector about 300 km south of Y")
+    r"|\s+(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
+    r"\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)"
     r"(?:\(\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\)\s+)?"
     r"(?:(?:north|south|east|west)(?:-?(?:east|west))?"
     # "X, on the western edge of Y", "X, on the outskirts of Y"
@@ -558,7 +574,10 @@ def is_location(cand) -> bool:
 
 def _is_speaker_side(cand_head):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
-    forces shelled X", "..., the governor of Kursk said"), not in what was said."""
+    forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
+    the source a report is attributed to ("according to a military source in X")."""
+    if _with_source(cand_head):
+        return True
     for anc in cand_head.ancestors:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
             speakers = syntax.speakers(anc)
@@ -574,6 +593,21 @@ def _is_speaker_side(cand_head):
                     and not _clause_between(cand_head, child)
                 )
             )
+    return False
+
+
+def _with_source(token) -> bool:
+    """Whether a token lies in the phrase naming whom a report is attributed to: "according
+    to a military source in X", "according to reports from X", "citing officials in X"."""
+    for anc in token.ancestors:
+        if anc.lower_ == "according" and anc.dep_ == "prep":
+            # (not "according to witnesses who saw him shot in X": what they said)
+            return any(
+                token in obj.subtree and not _clause_between(token, obj)
+                for _, obj in syntax.prep_objects(anc, ("to",))
+            )
+        if anc.lemma_.lower() == "cite" and anc.tag_ == "VBG" and anc.dep_ in ("advcl", "acl"):
+            return any(token in c.subtree for c in anc.children if c.dep_ == "dobj")
     return False
 
 
@@ -670,6 +704,9 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
+            # "In X, gunmen arrived and opened fire": a fronted phrase covers the verbs
+            # joined to the one it hangs on
+            or (anchor.i < attached.i and thead.dep_ == "conj" and thead in attached.conjuncts)
         )
         if prep in _LOCATIVE and near_trigger:
             f["locative"] = 1.0
@@ -797,6 +834,15 @@ def qualified_name(cand, cands, head=None):
 
     if head.dep_ in ("appos", "npadvmod", "compound") and at(head.head) is not None:
         return at(head.head)
+    if head.dep_ == "poss" and head.head.lower_ in _SITE_HEADS:
+        # "X's Y market", "X's Y hospital": the city says where the named site is (a site
+        # with no name of its own, "X's main market", is in X)
+        named = next(
+            (spanning(c) for c in head.head.children if c.dep_ == "compound" and spanning(c)),
+            None,
+        )
+        if named is not None:
+            return named
     if head.dep_ == "poss" and (head.head.lower_ in _AREA_NOUNS or at(head.head) is not None):
         # "Zaria's Sabon Gari district": the city only says where the named district is
         named = (
@@ -829,7 +875,7 @@ def qualified_name(cand, cands, head=None):
                 return o  # "the Zaria neighbourhood of Dala Tsohuwa"
     text = syntax.text_of(head.doc)
     for o in others:
-        if 0 <= cand.start - o.end <= 40 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
+        if 0 <= cand.start - o.end <= 60 and _MEASURED_FROM.fullmatch(text[o.end : cand.start]):
             return o  # "in X, just south of Y,": the parse may hang the bearing on the verb
     for o in others:
         if (0 <= cand.start - o.end <= 40 and _NEAR_TO.fullmatch(text[o.end : cand.start])
@@ -853,9 +899,15 @@ def qualified_name(cand, cands, head=None):
     within = _anchor(head) if head.dep_ == "compound" else head  # "in Y's Z state"
     if within.dep_ == "pobj" and within.head.lower_ in _WITHIN:
         # "the Goz Tanjour hospital in eastern Chad", "a market in X in northern Y"
-        holder = spanning(within.head.head)
+        unit = within.head.head
+        holder = spanning(unit)
         if holder is not None and _larger(cand, holder):
             return holder
+        if holder is None and unit.lower_ in _SETTLEMENT_WORDS and within.lower_ in _REGION_WORDS:
+            # "the town of X in the Y region": a town's own name, in a region
+            holder = next((at(o) for _, o in syntax.prep_objects(unit, ("of",)) if at(o)), None)
+            if holder is not None and _larger(holder, cand) is not True:
+                return holder
     return None
 
 
@@ -899,6 +951,14 @@ _OFFICES = frozenset(
 )
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
+
+
+#: Unit words of settlements, and of the areas that hold them ("the town of X in the Y
+#: region").
+_SETTLEMENT_WORDS = frozenset("town city village hamlet settlement".split())
+_REGION_WORDS = frozenset(
+    "region province district area governorate county oblast raion state".split()
+)
 
 
 def _larger(outer, inner) -> bool | None:
@@ -1026,6 +1086,56 @@ def threshold() -> float:
     return _weights()[1]
 
 
+#: People whose "of" object says where they come from ("a native of X"), and missions
+#: whose "of" object says whose they are ("the embassies of X and Y in Z").
+_NATIVES = frozenset(
+    "native natives citizen citizens national nationals embassy embassies consulate "
+    "consulates".split()
+)
+
+
+def _belongs_to(head) -> bool:
+    """Whether a place only says where a named person or a native comes from, or whose an
+    embassy is: "Ivan Hrytsai of Moldova was shot", "a native of X", "outside the embassies
+    of X and Y in Z" (not "the governor of X", a victim's post, nor "residents of X", who
+    are where they live)."""
+    while coordinated(head):
+        head = head.head
+    if head.dep_ != "pobj" or head.head.lower_ != "of":
+        return False
+    owner = head.head.head
+    return (owner.pos_ == "PROPN" and owner.ent_type_ == "PERSON") or (owner.lower_ in _NATIVES)
+
+
+#: Verbs of what is done with a captive after the capture.
+_CUSTODY = frozenset(
+    "take ship transfer bring fly send deport hold keep detain imprison jail".split()
+)
+
+
+def _in_custody(cand, trigger) -> bool:
+    """Whether a place belongs to a verb joined to a capture that tells where the captive
+    was taken or held ("was captured in June and taken to X", "... and is believed to be
+    held in Y"): not where the capture was."""
+    _, verb = _attach(_anchor(cand.head))
+    if verb is None or verb.lemma_.lower() not in _CUSTODY:
+        return False
+    if verb.i in (trigger.token.i, trigger.head.i):
+        return False
+    up = verb
+    for _ in range(4):
+        if up.dep_ not in ("conj", "xcomp", "ccomp", "advcl"):
+            return False
+        up = up.head
+        if up.i in (trigger.token.i, trigger.head.i):
+            return True
+    return False
+
+
+#: A place written as the seat of what follows it ("the X-based monitoring group").
+_SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
+
+
 def eligible(cand, trigger=None) -> bool:
     """Return whether a place may be an event's place at all, whatever the score says: a
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
@@ -1033,6 +1143,12 @@ def eligible(cand, trigger=None) -> bool:
     the event is a withdrawal."""
     if _is_speaker_side(cand.head):
         return False
+    if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
+        return False  # "the Poltava-based monitor": where a group sits, not the event
+    if _belongs_to(cand.head):
+        return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
+    if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
+        return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
             and cand.head == syntax.subject(trigger.token)):  # fmt: skip
         return False  # "Kyiv fires missiles into X": the government that fired

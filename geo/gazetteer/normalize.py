@@ -9,6 +9,7 @@ from functools import lru_cache
 __all__ = [
     "AREA_WORDS",
     "DISTRICT_WORDS",
+    "FRONT_WORDS",
     "LEADING_WORDS",
     "PHYSICAL_LEADS",
     "PHYSICAL_WORDS",
@@ -73,6 +74,9 @@ PHYSICAL_WORDS = frozenset(
 PHYSICAL_LEADS = frozenset("river sea gulf strait straits bay lake mount mt mountains".split())
 #: Leading words that do not name the place ("the", "near", "village of").
 LEADING_WORDS = ("the", "near", "outskirts of", "vicinity of", "around", "in", "outside")
+#: Words after a name that make it the stretch of front around a town ("the Pokrovsk
+#: direction", "the Kursk salient"): the town is the nearest place that can be named.
+FRONT_WORDS = frozenset("direction directions axis salient bulge pocket sector".split())
 
 
 @lru_cache(maxsize=65536)
@@ -228,6 +232,8 @@ def strip_qualifiers(key):
     ('sudzha', None, True)
     >>> strip_qualifiers("village of plekhovo")
     ('plekhovo', 'place', False)
+    >>> strip_qualifiers("the pokrovsk direction")
+    ('pokrovsk', None, True)
     """
     if " " not in key:
         return key.strip(), None, False  # one word: nothing qualifies it
@@ -251,6 +257,13 @@ def strip_qualifiers(key):
             kind, words, changed = "physical", words[1:], True  # "lake chad"
         elif len(words) > 1 and words[-1] in PHYSICAL_WORDS:
             kind, words, changed = "physical", words[:-1], True  # "the dnipro river"
+        elif len(words) > 1 and words[-1] in FRONT_WORDS:
+            near, words, changed = True, words[:-1], True  # "the pokrovsk direction"
+        elif len(words) > 3 and words[0] in ("left", "right") and words[1:3] == ["bank", "of"]:
+            if words[3] == "the":  # "the left bank of the dnipro": a river's
+                kind, words, changed = "physical", words[4:], True
+            else:  # "the left bank of kherson": the land across the river from the city
+                near, words, changed = True, words[3:], True
         elif len(words) > 1 and words[0] in PLACE_WORDS:
             kind, words, changed = "place", words[1:], True
         elif len(words) > 1 and words[-1] in AREA_WORDS:
