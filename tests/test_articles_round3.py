@@ -173,3 +173,10 @@ def test_a_district_of_the_city_named_before_is_in_that_city(gaz):
     attacks = [e for e in found if e.event_type == "attack"]
     assert [(e.location_name, len(e.sources)) for e in attacks] == [("Rivne", 1)]
     assert abs(attacks[0].latitude - 50.62) < 0.1
+
+
+def test_a_town_put_in_a_direction_from_a_city_may_lie_far_from_it():
+    text = "Russian drones hit the town of Sarny, north of Rivne, on Monday, officials said."
+    event = find_events(text, published=PUB)[0]
+    assert text[slice(*event.place_span)] == "Sarny"
+    assert event.place.name == "Sarny"  # 80 km from Rivne: no namesake

@@ -699,6 +699,9 @@ def _name_and_after(cand):
 #: codes contain it.
 HOLDER_KM = 50.0
 HOLDER_AREA_KM = 150.0
+#: ... and one the text puts in a direction from a town with no distance ("X, east of Y")
+#: beyond this: a town east of a city may lie a hundred kilometres or more from it.
+HOLDER_BEARING_KM = 150.0
 
 
 def _elsewhere(place, holder, stated_km=None) -> bool:
@@ -713,7 +716,7 @@ def _elsewhere(place, holder, stated_km=None) -> bool:
         return not contains(holder, place) and km > HOLDER_AREA_KM
     if stated_km is not None:
         # "X, 80 km west of Y": a namesake only when the gazetteer's X is much farther
-        return km > HOLDER_KM + 1.5 * stated_km
+        return km > (HOLDER_BEARING_KM if stated_km == _BEARING else HOLDER_KM + 1.5 * stated_km)
     return km > HOLDER_KM
 
 
@@ -721,18 +724,27 @@ def _elsewhere(place, holder, stated_km=None) -> bool:
 _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:re|er)s|mi|miles)\b", re.IGNORECASE)
 
 
+#: ``_stated_km`` of a direction stated with no distance ("X, east of Y").
+_BEARING = -1.0
+_DIRECTION_OF = re.compile(
+    r"\b(?:(?:north|south)-?(?:east|west)|north|south|east|west)(?:ern)?\s+of\s*$", re.IGNORECASE
+)
+
+
 def _stated_km(cand, holder):
     """The distance in km the text states between a place and its holder ("X, some 80 km
-    west of Y"), or None."""
+    west of Y"), ``_BEARING`` when it states only a direction ("X, east of Y"), or None."""
     if cand.end <= holder.start:
         lo, hi = cand.end, holder.start
     else:
         lo, hi = holder.end, cand.start
     if hi - lo > 60:
         return None
-    found = _DISTANCE.search(syntax.text_of(cand.head.doc)[lo:hi])
+    gap = syntax.text_of(cand.head.doc)[lo:hi]
+    found = _DISTANCE.search(gap)
     if found is None:
-        return None
+        bearing = cand.end <= holder.start and _DIRECTION_OF.search(gap) is not None
+        return _BEARING if bearing else None
     value = float(found.group(1).replace(",", "."))
     return value * 1.609 if found.group(2).lower().startswith("mi") else value
 
