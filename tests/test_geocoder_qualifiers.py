@@ -223,3 +223,13 @@ def test_the_bank_of_a_river_is_not_the_town_of_the_rivers_name(geocoder):
     # guard (None on the code before too): "the Dnipro" after "bank of" is the river,
     # which the gazetteer does not hold
     assert geocoder.geocode("the left bank of the Dnipro") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("Lubny dist.", "ADM2"), ("Poltava prov.", "ADM1"), ("Sumy reg.", "ADM1")],
+)
+def test_abbreviated_unit_words_ask_for_the_unit(geocoder, query, code):
+    # casualty logs abbreviate units: "(X prov.)", "(Y terr.)", "Lubny dist." (the district
+    # case passed on the code before too)
+    assert geocoder.geocode(query).raw["feature_code"] == code

@@ -159,3 +159,54 @@ def test_a_town_measured_from_without_a_comma_only_says_where_the_place_is():
     (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "wounded"]
     (poltava,) = [c for c in group if text[c.start : c.end] == "Poltava"]
     assert features(poltava, trigger, group)["qualifier"] == 1.0
+
+
+def test_a_log_line_of_a_weapon_on_a_target_is_an_attack_at_its_label():
+    text = "Lubny – glide bomb on a grain elevator. 2 x killed, 5 x inj."
+    found = find_events(text, published=PUB)
+    assert [(e.event_type, text[slice(*e.place_span)]) for e in found] == [("attack", "Lubny")]
+    assert {c.kind: c.low for c in found[0].counts}.get("killed") == 2  # the toll joined it
+    # guard: weapons on show in a sentence with no verb are no attack
+    assert find_events("Missiles on display at the Lubny parade.", published=PUB) == []
+
+
+def test_a_common_noun_in_a_clipped_line_is_no_unknown_place():
+    # "near playground": the parser may tag a bare common noun as a proper one
+    text = (
+        "Hadiach, 4 Mar 2024: ballistic missile hit residential area near playground. "
+        "6 killed incl. 2 children; 30+ injured."
+    )
+    found = find_events(text, published=PUB)
+    assert [text[slice(*e.place_span)] for e in found] == ["Hadiach"]
+
+
+def test_the_town_whose_control_changed_or_that_was_left_is_the_one_named_before():
+    text = (
+        "Around 1 October 2023, Russian forces withdrew from Lubny, Lubny raion, Poltava "
+        "oblast, and Ukrainian forces retook control of the town."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["retook"].place.name == "Lubny"  # the town, not the raion qualifying it
+    text = (
+        "On 3 July 2023, rebel forces captured Hadiach, Poltava oblast; the General Staff "
+        "confirmed that its forces had withdrawn from the city."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["withdrawn"].place.name == "Hadyach"
+
+
+def test_the_town_is_the_one_introduced_as_a_town_not_one_named_in_passing():
+    text = (
+        "The army chief said on Saturday that he had ordered troops to withdraw from the "
+        "eastern town of Hadiach to avoid encirclement, the biggest loss since the capture "
+        "of Lubny last May.\n\nOn Sunday, the defence ministry in Moscow said its forces had "
+        "taken full control of the town."
+    )
+    found = {text[slice(*e.trigger)]: e for e in find_events(text, published=PUB)}
+    assert found["taken"].place.name == "Hadyach"
+
+
+def test_an_unknown_name_opening_a_log_line_is_its_place():
+    text = "Bzhylivka: drone attack on a bus, 2 x killed."
+    (event,) = find_events(text, published=PUB)
+    assert text[slice(*event.place_span)] == "Bzhylivka"

@@ -152,6 +152,8 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "verbless":  # a log line's fragment: "Pokrovsk – glide bomb on a school."
+        return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in syntax.sentence_of(token))
     if alt == "active":  # "people took to the streets", not "the wounded were taken to"
         # nor "took him to X": the word has no object of its own; nor "was captured and
         # taken to X", a participle sharing its head's passive

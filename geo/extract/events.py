@@ -230,14 +230,15 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     named = sorted((m for m in mentions if m.role == "location" and m.place is not None
                     and m.place.feature_code not in COUNTRY_CODES and not metonymic(m)
                     and not skipped(m.start, m.end)), key=lambda m: m.start)  # fmt: skip
-    towns = [m for m in named
-             if m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS]  # fmt: skip
     if not named:
         return
     # not a region that only says where the place before it is ("X in the Y region")
     text = syntax.text_of(doc)
     areas = [m for k, m in enumerate(named)
              if not (k and _QUALIFIER_GAP.fullmatch(text[named[k - 1].end : m.start]))]  # fmt: skip
+    # (nor, for "the town", a district qualifying the town before it: "X, X raion, ...")
+    towns = [m for m in areas
+             if m.place.feature_class == "P" or m.place.feature_code in _TOWN_UNITS]  # fmt: skip
     for token in doc:
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
@@ -252,7 +253,15 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
             and token.lower_ in _TOWN_NOUNS
             and (token.head.lower_ in _TOWN_PART_NOUNS)
         )  # "in the city's X district", "the town's northern suburbs": the town named before
-        if not whose_part and (token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_WORDS):
+        if not whose_part and (
+            token.dep_ != "pobj"
+            or not (
+                token.head.lower_ in _LOCATIVE_WORDS
+                # "withdrew from the city", "took control of the town", "the outskirts of the city"
+                or token.head.lower_ == "from"
+                or (token.head.lower_ == "of" and token.head.head.lemma_.lower() in _HELD_PARTS)
+            )
+        ):
             continue
         kids = list(token.children)
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
@@ -261,9 +270,22 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
         ):
             continue  # "the city of Kharkiv", "the border town", "the town where ..."
         before = [m for m in pool if m.end <= token.idx and token.idx - m.end <= ANAPHOR_REACH]
-        if before:
-            yield token, before[-1]
+        # a place the text introduced with the same noun ("the eastern town of X") before
+        # one named in passing ("since the capture of Y last May")
+        same = [m for m in before if _introduced_as(text, m, token.lower_)]
+        if same or before:
+            yield token, (same or before)[-1]
     yield from _sites_named_again(doc, named, taken, skipped)
+
+
+def _introduced_as(text, mention, noun) -> bool:
+    """Whether a place was introduced with ``noun`` ("the town of X", "the eastern town of
+    X", "X town")."""
+    head = text[max(0, mention.start - 40) : mention.start]
+    return bool(
+        re.search(rf"\b{noun}\s+of\s+$", head, re.IGNORECASE)
+        or re.match(rf"\s+{noun}\b", text[mention.end : mention.end + len(noun) + 2], re.I)
+    )
 
 
 #: Sites that a text introduces with their place ("a military base in X") and names again
@@ -307,6 +329,9 @@ def _sites_named_again(doc, named, taken, skipped):
 
 
 _LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())
+#: Nouns whose "of" object is a place held or reached ("control of the town", "the
+#: outskirts of the city").
+_HELD_PARTS = frozenset("control outskirts centre center edge part parts side".split())
 _QUALIFIER_GAP = re.compile(r"\s*(?:,|\(|in|in the|,\s*in the)\s*", re.IGNORECASE)
 #: Units named after their town (GeoNames often has the district where news means the town).
 _TOWN_UNITS = frozenset("ADM2 ADM3 ADM4".split())
@@ -438,7 +463,9 @@ def find_events_in(
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
+        absorbed = bool(found)
         found = _continue(found, out, previous, sent_cands)
+        absorbed = absorbed and not found  # all of it joined the event before
         if pending is not None:
             found = _take_counts(found, pending)
             pending = None
@@ -447,7 +474,10 @@ def find_events_in(
                  and m.unreported is None and not m.counts else m
                  for m in found]  # fmt: skip
         pending = _lend_counts(sent, triggers, out, previous)
-        previous = list(range(len(out), len(out) + len(found)))
+        if not absorbed:
+            # (a toll joined to the event before leaves that event the one a next sentence
+            # goes on with: "20 killed; 70 injured")
+            previous = list(range(len(out), len(out) + len(found)))
         out.extend(found)
         told_types.update(m.event_type for m in found if m.unreported is None)
         # the next sentence continues this one when it follows in the same paragraph and

@@ -121,6 +121,7 @@ TARGET_NOUNS = frozenset(
     library village town city neighbourhood neighborhood district suburb area settlement
     farm field enterprise object target site compound palace parliament embassy consulate
     warehouse ammunition arsenal launcher system radar aircraft helicopter drone tank
+    elevator silo granary garage pharmacy bakery kiosk
     """.split()
 )
 #: Nouns of settlements and areas: a place undergoes the event even when unnamed here.

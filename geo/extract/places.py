@@ -325,6 +325,22 @@ def _site_start(head):
 _CLOCK = re.compile(r"[AaPp]\.?[Mm]\.?")
 
 
+#: The end of a log line's label after its name: an optional qualifier in brackets, then
+#: a colon or a dash ("X (Y dist.): ...", "X – ...").
+_LABEL_AFTER = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*(?::|\s[–—-]\s)")
+
+
+def _opens_label(token) -> bool:
+    """Whether a proper noun is the name opening a line as its label ("Zhovtoiar (Lubny
+    dist.): armed assault on the village"): the line says what happened there."""
+    first, last = _chunk(token)
+    text = syntax.text_of(token.doc)
+    start = text.rfind("\n", 0, first.idx) + 1
+    if text[start : first.idx].strip():
+        return False
+    return _LABEL_AFTER.match(text, last.idx + len(last)) is not None
+
+
 def cue_candidates(sent, taken) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Goz Tanjour"), after "the village/town/district of", or
@@ -342,6 +358,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
         idx = set(range(first.i, last.i + 1))
         if idx & seen or last.lower_ in _ORG_WORDS or first.lower_ in _MONTHS_DAYS:
             return False
+        if not any(t.text[:1].isupper() for t in token.doc[first.i : last.i + 1]):
+            return False  # "near playground" in a clipped line: a common noun, no name
         if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL")
                and not (named and not any(ch.isdigit() for ch in t.text))
                for t in (first, last)):  # fmt: skip
@@ -395,6 +413,8 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             named = head.head.lower_ in _AREA_NOUNS
         elif token.dep_ == "appos" and head.lower_ in _AREA_NOUNS:
             cue = named = True
+        elif _opens_label(token):
+            cue = named = True  # "X (Y district): raid on the village": a log line's label
         elif token.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _OVERRUN:
             # "troops stormed X", "rebels captured X": what is stormed or captured is a
             # place, unless the recogniser names a group, or a person who can be captured
@@ -640,7 +660,7 @@ def _with_speaker(prep, verb, subj) -> bool:
 
 _LABEL_WORDS = frozenset(
     "oblast region district raion city town village province state governorate county "
-    "occupied area hromada community municipality of and".split()
+    "occupied area hromada community municipality of and prov obl dist terr reg".split()
 )
 _LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
 
