@@ -22,7 +22,15 @@ from geo.extract.lexicon import (
     senses,
 )
 
-__all__ = ["Trigger", "find_triggers", "is_background", "is_prospective", "is_scene", "is_unreal"]
+__all__ = [
+    "Trigger",
+    "find_triggers",
+    "is_background",
+    "is_prospective",
+    "is_scene",
+    "is_unreal",
+    "told_again",
+]
 
 #: Verbs that make their complement an intention, a plan, a threat or a claim denied.
 _IRREALIS_GOVERNORS = frozenset(
@@ -45,6 +53,9 @@ _HABITUAL = frozenset(
     "never seldom normally".split()
 )
 _CONDITIONAL_MARKS = frozenset("if unless whether lest".split())
+#: Prepositions through which an intention, a plan or a call governs what it aims at
+#: ("aimed at capturing", "called for storming", "prevented from entering").
+_AIM_PREPS = frozenset("at for from to toward towards".split())
 #: Participles used as nouns for people ("the wounded").
 _NOMINAL = frozenset("wounded injured dead killed captured missing".split())
 #: Prepositional phrases that set an event in the future or the conditional.
@@ -66,8 +77,9 @@ _BACKGROUND_NOUNS = frozenset(
     "retaliation response revenge anniversary memory aftermath wake result consequence "
     "start beginning outbreak onset".split()
 )
-#: Words of a standing state (who holds a place): never mere background.
-_STATES = frozenset("control hold occupy".split())
+#: Words of a standing state (who holds a place, where forces are): never mere background
+#: ("two battalions, which had been deployed in X, returned to Y").
+_STATES = frozenset("control hold occupy deploy station".split())
 _BACKGROUND_PREPS = frozenset("after during amid following since despite before until".split())
 _NEGATIONS = frozenset("no not n't never none without".split())
 
@@ -197,6 +209,11 @@ def _holds(alt, token, ctx):
             found = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")}
         else:
             found = {obj.lemma_.lower()} if obj is not None else set()
+            if obj is not None and (obj.pos_ == "PROPN" or any(c.isdigit() for c in obj.text)):
+                # "a transport helicopter Mi-8 was downed", "sank the frigate X": a name
+                # or a model after the noun of its class is of that class
+                found |= {c.lemma_.lower() for c in obj.children
+                          if c.dep_ == "compound" and c.pos_ == "NOUN"}  # fmt: skip
         if key == "obj" and "armed" in words:
             return obj is not None and ctx.armed(obj)
         if key == "obj" and "GPE" in words and obj is not None and obj.ent_type_ == "GPE":
@@ -211,7 +228,7 @@ def _holds(alt, token, ctx):
         return bool(found & words) if key == "obj" else not (found & words)
     if key == "objlex":
         obj = syntax.direct_object(token)
-        return obj is not None and _noun_sense(obj, words, ctx) is not None
+        return obj is not None and _noun_sense(obj, words, ctx, light=token) is not None
     if key in ("mod", "nomod"):  # "military operations", not "the special operation"
         mods = {c.lemma_.lower() for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
         return bool(mods & words) if key == "mod" else not (mods & words)
@@ -243,13 +260,21 @@ def aims_attack(token) -> bool:
     )
 
 
-def _noun_sense(token, types, ctx=None):
+def _noun_sense(token, types, ctx=None, light=None):
     """Return the first noun sense of ``token`` whose type is in ``types`` (or None); with
-    ``ctx``, one whose conditions the parse meets."""
+    ``ctx``, one whose conditions the parse meets.
+
+    ``light`` is the light verb the noun is the object of ("continued their advance"): who
+    acts is that verb's subject, so an ``armed`` condition holds on the verb as well."""
+
+    def holds(alt):
+        if _holds(alt, token, ctx):
+            return True
+        return alt == "armed" and light is not None and _holds(alt, light, ctx)
+
     for sense in senses().get((token.lemma_.lower(), "NOUN"), ()):
         if sense.event_type in types and (
-            ctx is None
-            or all(any(_holds(alt, token, ctx) for alt in group) for group in sense.needs)
+            ctx is None or all(any(holds(alt) for alt in group) for group in sense.needs)
         ):
             return sense
     return None
@@ -401,6 +426,33 @@ def _past(verb) -> bool:
     )
 
 
+def _outside_modal(chain, i) -> bool:
+    """Whether the modal of ``chain[i]`` leaves the trigger below it as told: a modal
+    perfect weighs a past cause or effect, not whether the event it is said of happened
+    ("the explosion may have been caused by a bomb")."""
+    if i == 0:
+        return False
+    below, verb = chain[i - 1], chain[i]
+    return below.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" and c.tag_ == "VB" for c in verb.children
+    )
+
+
+def _past_clause(verb) -> bool:
+    """Whether an adverbial clause tells a past event ("as 100 fighters were killed",
+    "after it was shelled", "when rebels had fled"; not "once the town is liberated"):
+    what the verb it hangs on wants, fears or may do does not reach back to it ("the battle
+    might boast the highest toll, as 100 fighters were killed"; "demanded access to the
+    wounded after the town was shelled")."""
+    return verb.dep_ == "advcl" and (
+        verb.tag_ == "VBD"
+        or any(
+            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_.lower() == "have")
+            for c in verb.children
+        )
+    )
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -421,6 +473,10 @@ def is_unreal(token) -> bool:
             current.head.lemma_.lower() in _REPORTING
         ):
             break  # reported speech: "X said forces shelled Y" is a report of the shelling
+        if syntax.independent_clause(current):
+            break  # "troops entered X; however, this was not confirmed": a clause of its own
+        if _past_clause(current):
+            break  # "... might boast the highest toll, as 100 fighters were killed"
         current = current.head
         chain.append(current)
     if _purpose(token) or _generic_claim(token):
@@ -449,7 +505,8 @@ def is_unreal(token) -> bool:
                 return True
             reach = 2 if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("acl", "amod") else 1
             if child.dep_ in ("aux",) and lower in _MODALS and i <= reach:
-                if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"):
+                if not (lower in ("could", "can", "ca") and tok.lemma_.lower() == "confirm"
+                        or _outside_modal(chain, i)):  # fmt: skip
                     return True
             if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS and i <= 2:
                 return True
@@ -463,11 +520,16 @@ def is_unreal(token) -> bool:
         lemma = tok.lemma_.lower()
         if lemma in _UNSAID and any(c.dep_ == "neg" for c in tok.children):
             return True  # "did not comment on casualties", "gave no details of the attack"
-        if prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound") and (
-            lemma in _IRREALIS_GOVERNORS
-        ):
+        # (also through a preposition of aim: "the offensive is aimed at capturing X",
+        # "called for storming Y"; not one of time: "talks were suspended after the shelling")
+        aim = prev.dep_ == "prep" and prev.lower_ in _AIM_PREPS
+        if (
+            aim or prev.dep_ in ("xcomp", "ccomp", "pobj", "dobj", "acl", "nsubj", "compound")
+        ) and (lemma in _IRREALIS_GOVERNORS):
             if lemma == "warn" and prev.dep_ == "ccomp" and _past(prev):
                 break  # "warned that forces had shelled X", "X was shelled, officials warned"
+            if lemma == "fail" and prev.dep_ == "nsubj":
+                break  # "the attack failed", "the attempt to storm X failed": it took place
             return True
         if (
             prev.dep_ == "xcomp"
@@ -477,6 +539,7 @@ def is_unreal(token) -> bool:
             return True  # "troops are to withdraw within 60 days": an obligation to come
         if prev.dep_ == "xcomp" and lemma in _ATTEMPTS:
             return token.lemma_.lower() not in ("attack", "storm", "assault", "break", "raid")
+            # (an armed attempt to take or enter a place is fighting there: ``_fought_for``)
     # "in case of an attack", "ahead of the offensive", "to prevent a capture"
     if token.dep_ == "pobj" and token.head.dep_ == "prep":
         words = (token.head.head.lower_, token.head.lower_)
@@ -523,6 +586,24 @@ def _purpose(token) -> bool:
     if verb.dep_ not in ("advcl", "relcl", "xcomp") or not _infinitive(verb):
         return False
     return verb.head.lemma_.lower() in _MAKING
+
+
+def _fought_for(token, event_type) -> bool:
+    """An armed attempt to take, enter or storm a place: "troops tried to enter X", "rebels
+    are attempting to dislodge the garrison from Y", "the group's latest attempt to storm Z"
+    is fighting there, whether it succeeded or not (an attempt to capture a person, or to
+    flee, is still no report)."""
+    if event_type not in ("front_line", "attack") and not (
+        event_type == "movement" and lemma_of(token) == "enter"
+    ):
+        return False
+    if not _infinitive(token):
+        return False
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in _ATTEMPTS:
+        return event_type != "attack"  # (an attack tried is one already: ``is_unreal``)
+    return (
+        token.dep_ == "acl" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() in _ATTEMPTS
+    )
 
 
 def _attack_purpose(token) -> bool:
@@ -584,10 +665,15 @@ def is_background(token) -> bool:
             phrase = phrase.head.head  # "after weeks of fighting"
         if phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ in _BACKGROUND_PREPS:
             return True
-    current = token
+    current = came_from = token
     for _ in range(5):
         if current.head == current:
             break
+        if (current.dep_ == "relcl" and current != token and came_from.dep_ == "ccomp"
+                and current.lemma_.lower() in _REPORTING):  # fmt: skip
+            break  # "the brigade, which said that a large force entered X": a report
+        if _cleft(current):
+            break  # "It was government troops who shelled X": the clause is the report
         if current.dep_ == "relcl" and not _infinitive(current) and not aims_attack(current):
             # ("the first time to strike X" is no relative clause of a past event)
             # "the village, where they clashed with ...": a new event at that place
@@ -604,8 +690,21 @@ def is_background(token) -> bool:
             return True
         if current != token and current.dep_ in ("ccomp", "advcl", "conj", "parataxis"):
             break
-        current = head
+        came_from, current = current, head
     return False
+
+
+def _cleft(verb) -> bool:
+    """Whether a relative clause is the report of a cleft sentence ("It was government
+    troops who shelled X", "It was they who took X"): the noun it hangs on is what "it was"
+    points at, and the clause tells what they did."""
+    noun = verb.head
+    return (
+        verb.dep_ == "relcl"
+        and noun.dep_ == "attr"
+        and noun.head.lemma_.lower() == "be"
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in noun.head.children)
+    )
 
 
 def _describes_speaker(token) -> bool:
@@ -659,6 +758,27 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
         return False
     verb = token.head
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING
+
+
+#: Nouns that name an event told before without saying what it was.
+_EVENT_WORDS = frozenset("incident event episode".split())
+
+
+def told_again(sent):
+    """Return the subject of a sentence that only says where or when the event told before
+    took place ("The incident occurred in X", "The event took place at night in the village
+    of Y"; a definite noun that names no kind of event), else None."""
+    for token in sent:
+        if not (token.lemma_.lower() in _EVENT_WORDS and token.dep_ == "nsubj"
+                and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS
+                        for c in token.children)):  # fmt: skip
+            continue
+        verb, lemma = token.head, token.head.lemma_.lower()
+        if lemma in ("happen", "occur") or (
+            lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
+        ):
+            return None if is_unreal(verb) else token
+    return None
 
 
 #: Nouns of campaigns that last weeks or months: named alone ("its offensive in the east")
@@ -718,13 +838,17 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
         trigger_token, head = token, token
         if any(alt.startswith("objlex=") for group in sense.needs for alt in group):
             obj = syntax.direct_object(token)  # "launched an attack": the noun names it
-            noun_sense = _noun_sense(obj, {sense.event_type}, ctx)
+            noun_sense = _noun_sense(obj, {sense.event_type}, ctx, light=token)
             trigger_token = obj
             light_nouns.add(obj.i)
             sense = noun_sense or sense
+        event_type = sense.event_type
+        if _fought_for(token, event_type):  # "troops tried to enter X": fighting at X
+            if not is_unreal(token.head):  # (not "said they would try to enter X")
+                found.append(Trigger(trigger_token, head, sense, "attack", sense.mode))
+            continue
         if is_unreal(token) or (trigger_token != token and is_unreal(trigger_token)):
             continue
-        event_type = sense.event_type
         if event_type in ("capture", "front_line") and _attack_purpose(token):
             event_type = "attack"  # "launched an offensive to retake X": fighting for X
         found.append(Trigger(trigger_token, head, sense, event_type, sense.mode))

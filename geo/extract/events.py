@@ -22,12 +22,15 @@ from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
 from geo.extract.detect import (
+    Trigger,
     find_triggers,
     is_anaphor,
     is_background,
     is_prospective,
     is_scene,
+    told_again,
 )
+from geo.extract.lexicon import Sense
 from geo.extract.news import article_news, is_tally
 from geo.extract.places import (
     Candidate,
@@ -398,10 +401,9 @@ def find_events_in(
     skip = datelines(text)
     namer = ActorNamer(doc, _countries(doc, mentions), skip)
     cands = _candidates(doc, mentions, text, skip, metonymic, namer)
-    place_tokens = frozenset(
-        i for group in cands.values() for c in group if c.place is not None
-        for i in range(c.head.i, c.head.i + 1)
-    )  # fmt: skip
+    # a name the gazetteer does not know counts as a place too when the grammar makes it one
+    # ("the army entered X", "fighting near X"): forces that entered it entered a place
+    place_tokens = frozenset(c.head.i for group in cands.values() for c in group)
 
     def lookup(tok):
         named = namer.named(tok)
@@ -460,6 +462,9 @@ def find_events_in(
             # it continues a history aside, and states no date of its own
             found = [replace(m, unreported="history") if m.date_basis != "stated" else m
                      for m in found]  # fmt: skip
+        if not triggers and previous:
+            _place_told_again(sent, out, previous, sent_cands, dates, ref, previous_date, namer,
+                              resolve, article)  # fmt: skip
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found)
@@ -946,6 +951,28 @@ def _other_day(event, prior):
         and None not in (event.date_start, prior.date_start)
         and event.date_start != prior.date_start  # ("overnight" after "on Saturday" goes on)
     )
+
+
+def _place_told_again(sent, out, previous, cands, dates, ref, previous_date, namer, resolve,
+                      article):  # fmt: skip
+    """Place the previous sentence's unplaced events where a sentence that only tells where
+    the event took place puts it ("Gunmen shot dead two farmers on Monday. The incident
+    occurred in X."): its place (and a date it states) join those events, in ``out``."""
+    noun = told_again(sent)
+    if noun is None:
+        return
+    told = [i for i in previous if out[i].place_span is None and out[i].event_type in
+            _PLACED_TYPES and out[i].unreported in (None, "undated")]  # fmt: skip
+    if not told:
+        return
+    for i in told:
+        sense = Sense(noun.lemma_.lower(), "NOUN", out[i].event_type, None, (), "told again")
+        again = _mention(0, Trigger(noun, noun, sense, out[i].event_type, None), {}, [], sent,
+                         cands, dates, ref, previous_date, namer, history_ref=resolve,
+                         article=article)  # fmt: skip
+        if again.place_span is not None:
+            out[i] = _absorb(out[i], replace(again, counts=(), actor1=None, actor2=None,
+                                             target=None, mode=None))  # fmt: skip
 
 
 def _continue(found, out, previous, sent_cands):

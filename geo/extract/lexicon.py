@@ -54,6 +54,7 @@ ARMED_NOUNS = frozenset(
     warship ship vessel defender attacker assailant raider infantry infantryman serviceman
     servicemen personnel combatant guerrilla guerilla extremist group wing faction
     defence defense coalition junta regime kadyrovite wagnerite jihadi bandit column
+    killer assassin shooter kidnapper abductor hijacker
     """.split()
 )
 #: Armed actors who are people (they can be captured, killed or wounded).
@@ -93,6 +94,7 @@ PEOPLE_NOUNS = frozenset(
     elder chief cleric politician lawmaker legislator deputy minister governor judge lawyer
     activist businessman businesswoman trader vendor merchant shopkeeper tourist hiker
     bystander pedestrian motorist neighbour neighbor guest diplomat suspect inmate
+    supporter loyalist follower opponent dissident
     """.split()
 )
 #: Civilians among ``PEOPLE_NOUNS`` (a victim who is no armed actor).

@@ -28,6 +28,7 @@ __all__ = [
     "direct_object",
     "gerund_misread",
     "governor",
+    "independent_clause",
     "is_armed",
     "is_passive",
     "is_people",
@@ -123,10 +124,11 @@ def is_passive(token) -> bool:
     )
 
 
-#: Words that count or group what follows "of": "thousands of protesters", "a group of men".
+#: Words that count or group what follows "of": "thousands of protesters", "a group of men",
+#: "a convoy of tanks", "loads of fighters".
 _QUANTITIES = frozenset(
     "thousand hundred dozen score million group number lot crowd band unit column "
-    "contingent squad handful couple pair few many some".split()
+    "contingent squad handful couple pair few many some load convoy".split()
 )
 
 
@@ -147,6 +149,23 @@ def gerund_misread(token) -> bool:
             and token.lemma_.lower() not in _AUXILIARIES)  # fmt: skip
 
 
+#: Adverbs that open a clause of its own after a semicolon ("...; however, X did not").
+_LINKING_ADVERBS = frozenset("however meanwhile nevertheless nonetheless still yet".split())
+
+
+def independent_clause(token) -> bool:
+    """Whether a clause the parser hangs as the complement of a later verb is a sentence of
+    its own: "Forces have entered X; however, this could not be verified" is parsed with the
+    first clause as the object of "verified". A complement stands after its verb; one that
+    comes before it, cut off by a semicolon or a linking adverb, is no complement."""
+    if token.dep_ != "ccomp" or token.i > token.head.i:
+        return False
+    between = token.doc[token.right_edge.i + 1 : token.head.i]
+    return any(
+        t.text == ";" or (t.lower_ in _LINKING_ADVERBS and t.head == token.head) for t in between
+    )
+
+
 def subject(token):
     """Return the head of a verb's subject (through coordination: "X struck and killed").
 
@@ -161,7 +180,13 @@ def subject(token):
     if subjects:
         # several subjects: a misparsed dateline ("KYIV, Ukraine (AP) — Russian forces
         # captured ..."); the one nearest the verb is the subject
-        return _of_head(min(subjects, key=lambda c: abs(token.i - c.i)))
+        found = min(subjects, key=lambda c: abs(token.i - c.i))
+        if found.tag_ == "WP" and token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN"):
+            # "battalions who had been deployed in X": the battalions ("that" and "which"
+            # are left alone: the parser often hangs their clause on the wrong noun, "footage
+            # captured by a drone that showed ...")
+            found = token.head
+        return _of_head(found)
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)
     if token.dep_ in ("acl", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
@@ -289,9 +314,11 @@ def patients(token):
     return out
 
 
-#: Words naming a share of what follows "of" ("all of the farms", "a number of points").
+#: Words naming a share of what follows "of" ("all of the farms", "a number of points",
+#: "more than 50 percent of the territory", "a third of the town").
 _PARTITIVES = frozenset(
-    "all most some many several much half part parts dozens scores number rest majority".split()
+    "all most some many several much half part parts dozens scores number rest majority "
+    "percent share third quarter".split()
 )
 
 

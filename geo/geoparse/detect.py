@@ -13,6 +13,7 @@ when the words before it do not give one ("Sumy" in "in Kharkiv and Sumy").
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from geo.gazetteer.normalize import fold, skeleton
@@ -39,6 +40,14 @@ def _without_full_stop(span, parse):
     query = span.query[:-1] if span.query.endswith(".") else span.query
     wording_end = span.wording_end if span.wording_end > span.end else end
     return replace(span, end=end, text=span.text[:-1], query=query, wording_end=wording_end)
+
+
+#: An Arabic article joined to a capitalised word right after a name: the name goes on
+#: ("Ein el-Hilweh", "Ras al-Ain", "Tal Al-‘Eiss"), and the gazetteer does not know the
+#: whole of it.
+_ARTICLE_AFTER = re.compile(
+    r" (?:[Aa]l|[Ee]l|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][‘’'`]?[A-Z]"
+)
 
 
 #: How alike (``geo.geoparse.matching.similarity``) an entity's name must be to a known name
@@ -89,6 +98,8 @@ def detect(text, gazetteer, parse):
         relation, label = parse.relation(span.start, span.end, span.wording_end)
         if relation == "inside" and SITE_AFTER.match(text, span.wording_end):
             relation, label = "", ""  # "a Pryluky school" read as one organisation's name
+        if span.kind == "name" and _ARTICLE_AFTER.match(text, span.end):
+            relation, label = "inside", "GPE"  # "the Ein el-Hilweh camp": a longer name
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from geo.gazetteer.normalize import PLACE_WORDS, REGION_WORDS, fold
+from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import (
     NON_PLACE_LABELS,
@@ -20,6 +20,16 @@ from geo.geoparse.entities import (
     PLACE_VERBS,
     SITE_AFTER,
 )
+from geo.geoparse.notplace import (
+    acronym_plural,
+    after_kin,
+    attributive,
+    longer_name,
+    occasion,
+    of_a_place,
+    only_another_name,
+    people_modifier,
+)
 from geo.geoparse.toponyms import LOCATIVE, common_word
 
 __all__ = [
@@ -27,7 +37,10 @@ __all__ = [
     "CALENDAR",
     "MIN_MENTION_SCORE",
     "NOTABLE_POPULATION",
+    "STRONG_LOCATIVE",
     "coordinated",
+    "ordinary_name",
+    "peoples_name",
     "person_names",
     "run_on",
     "verdict",
@@ -42,8 +55,16 @@ BIG_UNITS = COUNTRY_CODES | {"ADM1", "RGN", "PPLC"}
 #: Month and weekday names (never places).
 CALENDAR = frozenset(
     w.lower() for w in (*calendar.month_name[1:], *calendar.day_name, *calendar.month_abbr[1:])
+) | frozenset(
+    # the Islamic months that news names (the fasting month and the months of the feasts),
+    # and feasts and holidays of the year: never places, whatever village bears the name
+    """ramadan ramazan muharram shawwal eid ashura christmas easter passover hanukkah diwali
+    nowruz""".split()
 )
-_STRONG_LOCATIVE = LOCATIVE - {"of", "from", "to", "between"}
+#: Prepositions that make a name a place more surely than "of", "from", "to", "between".
+STRONG_LOCATIVE = LOCATIVE - {"of", "from", "to", "between"}
+#: Prepositions that make a name a place even when the parse calls it a person ("from X").
+_PLACE_CUES = LOCATIVE - {"of"}
 _SPEECH_VERBS = frozenset(
     "say tell explain add note state ask answer reply respond write argue insist warn".split()
 )
@@ -109,6 +130,12 @@ def _is_person(span, text, gaz, best, persons, parse):
     )
 
 
+def peoples_name(span, text, parse):
+    """Return True when the words after a name or the parse make it a people ("the X
+    tribe", "the X and Y ethnic groups", "X raiders")."""
+    return PEOPLE_AFTER.match(text, span.wording_end) is not None or people_modifier(span, parse)
+
+
 def verdict(span, res, weights, text, gaz, persons, parse):
     """Return True, False or None: is a resolved name span a place mention?
 
@@ -145,6 +172,36 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     in_doc = not weights or weights.get(best.country_code, 0) > 0
     if not placeish and _is_person(span, text, gaz, best, persons, parse):
         return False
+    if after_kin(span, text) or occasion(span, text):
+        return False  # "his daughter X", "the fast of X", "a degree in X": no place
+    if ordinary_name(span.text) and attributive(span, parse):
+        cue = ""  # "over an Orange sign": the preposition governs the sign, not the name
+    country = best.feature_code in COUNTRY_CODES
+    if not country and (
+        people_modifier(span, parse)  # "Turkana raiders": a people, whatever unit bears it
+        or (acronym_plural(span) and not big)  # "three SAMs"
+        or (
+            span.label in NON_PLACE_LABELS
+            and cue not in _PLACE_CUES
+            and span.verb not in PLACE_VERBS
+            and not (span.area or span.placeword or _unit_word(span.key))
+            and not of_a_place(span, text)
+            and only_another_name(span, best)
+        )
+    ):
+        # a person or an organisation the gazetteer knows only as another name of a place
+        # ("identified as Hamid", "suspected Taliban members")
+        return False
+    if span.sentence_initial and not placeish and not country and only_another_name(span, best):
+        return False  # "Farmers in X...": a capitalised first word, another place's other name
+    if (
+        not placeish
+        and not country
+        and not (big and in_doc)
+        and best.population < NOTABLE_POPULATION
+        and longer_name(span, text, parse, ordinary=ordinary_name(span.text))
+    ):
+        return False  # "the Sunni Triangle", "a Bradley Fighting Vehicle": a longer name
     if (span.label == "PERSON" and " " not in span.key and span.cue not in LOCATIVE
             and best.population < 5_000 and fold(best.name) != span.key
             and _subject(span, parse)):  # fmt: skip
@@ -155,8 +212,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False  # "X, 41, was shot": a person and their age, whatever the recogniser says
     if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
         return False  # "the flagship X", "the landing ship Y": a ship's name
-    if PEOPLE_AFTER.match(text, span.wording_end) and best.feature_code not in BIG_UNITS:
-        return False  # "the Kikuyu tribe": a people, whatever town bears the name
+    if PEOPLE_AFTER.match(text, span.wording_end) and best.feature_code not in COUNTRY_CODES:
+        return False  # "the Kikuyu tribe": a people, whatever town or county bears the name
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)
@@ -181,7 +238,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             return True  # "China", "Turkey", "Jordan": a country named outright
         if big and in_doc and weights and not span.sentence_initial:
             return True  # a capital or province of a country the document is about
-        strong = cue in _STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
+        strong = cue in STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
         if not placeish and (span.sentence_initial or not strong):
             return False
         if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
@@ -200,6 +257,12 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+def _unit_word(key):
+    """Return True when a name ends in a word of a place's kind ("X District", "X Camp")."""
+    last = key.rsplit(" ", 1)[-1]
+    return " " in key and (last in REGION_WORDS or last in DISTRICT_WORDS or last in PLACE_WORDS)
 
 
 def _subject(span, parse):
@@ -248,10 +311,11 @@ def run_on(text, a, b):
     return (
         a.wording_end == a.end
         and text[a.end : b.start] == " "
-        and not any(_ordinary(s.text) for s in (a, b))
+        and not any(ordinary_name(s.text) for s in (a, b))
     )
 
 
-def _ordinary(name):
+def ordinary_name(name):
+    """Return True for a name of ordinary English words or of at most three letters."""
     words = re.findall(r"[^\W\d_]+", name)
     return len(name) <= 3 or all(common_word(w) for w in words)

@@ -34,6 +34,9 @@ _SOURCE_CUE_WORDS = (
 _SOURCE_CUES = grouped_alternation(_SOURCE_CUE_WORDS, re.IGNORECASE,
                                    after=r"\s+(?:from|in)\s+(?:the\s+)?$")  # fmt: skip
 _BETWEEN_WORDS = r"between|ties\s+with|relations\s+with|partner(?:ship)?\s+with"
+#: A name made into an adjective of where someone or something is based or from
+#: ("London-based", "Kyiv-born"): an attribute of that one, not a place where things happen.
+_BASED = re.compile(r"[-‑–](?:based|born|headquartered|registered|bred)\b")
 _BETWEEN = word_alternation(_BETWEEN_WORDS, re.IGNORECASE, tail=r"\s+(?:\w+\s+){0,3}$")
 
 
@@ -87,6 +90,8 @@ def decide_metonymy(text, mention, parse=None):
         return False
     if mention.role == "actor":
         return True
+    if _BASED.match(text, mention.end):
+        return True  # "a London-based group": where the group is, not where anything happens
     if not _can_stand_for_a_government(place):
         return False
     before = text[max(0, mention.start - 60) : mention.start]

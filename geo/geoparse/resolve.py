@@ -15,12 +15,22 @@ from geo.geoparse.entities import PLACE_LABELS, ParseView
 from geo.geoparse.evidence import (
     CALENDAR,
     MIN_MENTION_SCORE,
+    STRONG_LOCATIVE,
+    ordinary_name,
+    peoples_name,
     person_names,
     run_on,
     verdict,
 )
 from geo.geoparse.metonymy import decide_metonymy, is_metonymic
 from geo.geoparse.qualified import find_qualifiers
+from geo.geoparse.readings import (
+    larger_district,
+    listed_units,
+    physical,
+    region_wording,
+    unit_over_country,
+)
 from geo.geoparse.toponyms import LOCATIVE
 
 __all__ = ["LOCATIVE", "MIN_MENTION_SCORE", "Mention", "geoparse", "is_metonymic"]
@@ -49,7 +59,8 @@ class Mention:
     "near"); ``label`` the parse's entity label naming it ("GPE"; "" when none);
     ``qualifier`` the qualifier used to resolve it, as written after it (", Donetsk
     region", "near Maiorsk"; "" when none); ``metonymic`` whether it stands for a
-    government or people ("Kyiv said"; None when not decided); ``fallback`` that no place
+    government or people ("Kyiv said"), or only says where someone is based ("a London-based
+    group"), so that it is no event's place (None when not decided); ``fallback`` that no place
     of the name lies where its qualifier says, so ``place`` is the qualifier's own unit
     ("Stepove, Bakhmut raion" when the gazetteer knows no Stepove there).
     """
@@ -135,11 +146,13 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
     found = {}
     for i, span in enumerate(spans):
         if span.kind == "name" and span.key not in CALENDAR:
-            ranked = ctx.rank(span.query, area=span.area)
+            ranked = physical(span, ctx.rank(span.query, area=span.area), ctx.rank)
             if ranked:
                 found[i] = resolution(ranked, weights)
     own = dict(found)  # before qualifiers: a fallback's name is judged by its own reading
     for i, qual in find_qualifiers(text, spans).items():
+        if qual.kind == "in" and spans[i].sentence_initial and _ordinary_word(spans[i]):
+            continue  # "Farmers in Gaza": people in a place, not a village "in" it
         if i in found and qual.target in found:
             better = _qualified(ctx, spans[i], qual, found[i], found[qual.target])
             if better is not None:
@@ -151,6 +164,25 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         i: verdict(spans[i], own[i] if res.fallback else res, weights, text, gaz, persons, parse)
         for i, res in found.items()
     }
+    # A name the document makes a people somewhere ("the X tribe", "X raiders") is that
+    # people wherever no locative preposition makes it a place ("six X civilians").
+    peoples = {spans[i].key for i in found if peoples_name(spans[i], text, parse)}
+    for i, res in found.items():
+        span = spans[i]
+        if (
+            span.key in peoples
+            and span.cue not in STRONG_LOCATIVE
+            and not res.qualifier
+            and res.best.feature_code not in COUNTRY_CODES
+        ):
+            verdicts[i] = False
+    for i, res in found.items():
+        # the countries of the document: its own and those of its other names' places
+        countries = set(weights) | {
+            r.best.country_code for j, r in found.items() if spans[j].key != spans[i].key
+        }
+        if not res.qualifier and region_wording(text, spans[i], res.best, countries):
+            verdicts[i] = False  # "the Middle East": a region the gazetteer lacks, no town
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
         if a.kind == b.kind == "name" and run_on(text, a, b):
@@ -163,6 +195,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
             res = resolution(ranked, weights)
             context_places.append(replace(res, sure=sure(ctx, span, res)))
     kept = second_pass(ctx, spans, found, verdicts, text, context_places)
+    _reread(ctx, spans, kept, text)
     out = []
     for i, span in enumerate(spans):
         if span.kind != "name":
@@ -175,6 +208,10 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                                span.label))  # fmt: skip
             continue
         res = kept.get(i)
+        if res is not None and not physical(span, [(res.best, res.score)]):
+            res = found.get(i)  # the second pass may not make a sea's name a town again
+            if res is not None and not physical(span, [(res.best, res.score)]):
+                res = None
         if res is None:
             continue
         alternatives = tuple((p.geonameid, s) for p, s in res.ranked if p is not res.best)[:3]
@@ -182,6 +219,40 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                            span.area, span.cue, alternatives, span.label,
                            res.qualifier, fallback=res.fallback))  # fmt: skip
     return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
+
+
+def _ordinary_word(span):
+    """Return True for a name of ordinary English words, plurals included, that the parse
+    does not call a place ("Farmers", "Voters")."""
+    if span.label in PLACE_LABELS:
+        return False
+    words = span.text.split()
+    singular = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+    return ordinary_name(span.text) or ordinary_name(" ".join(singular))
+
+
+def _reread(ctx, spans, kept, text):
+    """Give a name the reading its list or its size asks for (:mod:`geo.geoparse.readings`):
+    a unit among units of one country, a city's larger section over a smaller town."""
+    for i in list(kept):
+        unit = unit_over_country(i, spans, kept)
+        if unit is not None:
+            kept[i] = replace(kept[i], best=unit)
+    for i, place in listed_units(text, spans, kept, ctx.geocoder.gazetteer).items():
+        res = kept[i]
+        kept[i] = replace(res, ranked=[(place, res.score), *res.ranked], best=place)
+    for i, res in list(kept.items()):
+        if res.qualifier or res.fallback:
+            continue
+        plain = {p.geonameid: s for p, s in ctx.geocoder.candidates(spans[i].query)}
+        others = [r.best for j, r in kept.items() if j != i]
+        district = larger_district(res, plain, others)
+        if district is not None:
+            kept[i] = replace(
+                res,
+                best=district,
+                score=dict((p.geonameid, s) for p, s in res.ranked)[district.geonameid],
+            )
 
 
 def _with_metonymy(mention, text, parse):

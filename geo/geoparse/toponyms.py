@@ -18,6 +18,7 @@ from geo.gazetteer.normalize import (
 )
 
 __all__ = [
+    "FORMER_COUNTRIES",
     "LOCATIVE",
     "PERSON_TITLES",
     "Span",
@@ -61,6 +62,18 @@ _IRREGULAR = {
 _COUNTRY_ABBREVIATIONS = {"us": "US", "u s": "US", "usa": "US", "u s a": "US", "uk": "GB",
                           "u k": "GB", "uae": "AE", "drc": "CD", "dprk": "KP", "rok": "KR",
                           "prc": "CN"}  # fmt: skip
+#: Former names of countries that news still uses, and the state that bears the country's
+#: place now (the continuing state where one country split: the Soviet Union, Yugoslavia;
+#: for Czechoslovakia the larger part). From public knowledge of the renamings; GeoNames
+#: lists some of them as other names of the country ("Burma"), not these.
+FORMER_COUNTRIES = {
+    "zaire": "CD", "ceylon": "LK", "rhodesia": "ZW", "southern rhodesia": "ZW",
+    "northern rhodesia": "ZM", "yugoslavia": "RS", "soviet union": "RU", "ussr": "RU",
+    "u s s r": "RU", "czechoslovakia": "CZ", "east germany": "DE", "west germany": "DE",
+    "siam": "TH", "persia": "IR", "dahomey": "BJ", "upper volta": "BF",
+    "east pakistan": "BD", "bechuanaland": "BW", "basutoland": "LS", "nyasaland": "MW",
+    "tanganyika": "TZ", "kampuchea": "KH", "swaziland": "SZ", "zaïre": "CD",
+}  # fmt: skip
 #: Prepositions that make the following name a location ("in Kursk", "near Sudzha").
 LOCATIVE = frozenset(
     "in near at outside around into to toward towards across inside within through from "
@@ -336,6 +349,12 @@ def scan(text, gazetteer):
                 best = ("demonym", j, key)
             elif key in _COUNTRY_ABBREVIATIONS and (w_j.isupper() or "." in text[start:e_j]):
                 best = ("abbreviation", j, key)
+            elif key in FORMER_COUNTRIES and not (
+                j + 1 < n_tok
+                and tokens[j + 1][2].lower() in REGION_WORDS | DISTRICT_WORDS
+                and gazetteer.has_key(key)
+            ):
+                best = ("abbreviation", j, key)  # "Zaire", not "Zaire province"
             elif gazetteer.has_key(key):
                 best = ("name", j, key)
         if best is None:
@@ -424,7 +443,11 @@ def scan(text, gazetteer):
         cue = _cue(before_tokens, text, start)
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
         person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
-        country = dem.get(key) if kind == "demonym" else _COUNTRY_ABBREVIATIONS.get(key)
+        country = (
+            dem.get(key)
+            if kind == "demonym"
+            else _COUNTRY_ABBREVIATIONS.get(key) or FORMER_COUNTRIES.get(key)
+        )
         if plural and area:
             m = len(out)
             while m and _LIST_GAP.fullmatch(text[out[m - 1].wording_end : start if m == len(out)
