@@ -7,7 +7,15 @@ from datetime import date, timedelta
 from geopy.distance import great_circle
 
 from geo.events.model import Count
-from geo.events.taxonomy import DATE_BASES, PRECISION_RANK, UNKNOWN_RANK, event_type
+from geo.events.taxonomy import (
+    CIVILIANS_ACTOR,
+    DATE_BASES,
+    PRECISION_RANK,
+    STATE_FORCES_PREFIXES,
+    UNIDENTIFIED_ACTOR,
+    UNKNOWN_RANK,
+    event_type,
+)
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
@@ -65,11 +73,13 @@ def _rep(count):
     return count.low if count.low is not None else count.high
 
 
-def _counts_compatible(a, b):
+def _counts_compatible(a, b, *, by_kind=False):
+    """Counts of one family (of one kind when ``by_kind``) within a factor 3 (20 for vague
+    lower bounds such as "thousands")."""
     for ca in a:
         for cb in b:
-            fam_a = "casualty" if ca.kind in _CASUALTY_KINDS else ca.kind
-            fam_b = "casualty" if cb.kind in _CASUALTY_KINDS else cb.kind
+            fam_a = ca.kind if by_kind else _family(ca.kind)
+            fam_b = cb.kind if by_kind else _family(cb.kind)
             if fam_a != fam_b:
                 continue
             ra, rb = _rep(ca), _rep(cb)
@@ -179,6 +189,16 @@ def may_be_compatible(facts, event, gazetteer) -> bool:
     return _same_place(facts.geonameid, point, event.geonameid, _point(event), gazetteer)
 
 
+def _named_later(x, y):
+    """Return whether two actors of one article may be one: an armed group it does not name
+    ("the insurgents") and the non-state group it named (not a state's forces, not
+    civilians)."""
+    if UNIDENTIFIED_ACTOR not in (x, y):
+        return False
+    named = y if x == UNIDENTIFIED_ACTOR else x
+    return not named.startswith(STATE_FORCES_PREFIXES) and named != CIVILIANS_ACTOR
+
+
 def compatible(a, b, gazetteer, *, across=True, anywhere=False):
     """Return True when events ``a`` and ``b`` may report the same event.
 
@@ -188,7 +208,12 @@ def compatible(a, b, gazetteer, *, across=True, anywhere=False):
     allowing more). An event with no place never merges with another article's event
     (``across``): two reports of "an attack" somewhere are not one event. Within one article
     (``across=False``) unplaced reports merge only with each other, unless ``anywhere``
-    (the caller has another reason to think they are one event).
+    (the caller has another reason to think they are one event); and a detail told after
+    its attack is that attack: an armed group the article does not name
+    (``UNIDENTIFIED_ACTOR``: "the gunmen then looted the clinic" after "JNIM fighters
+    stormed the village") is the non-state group it named, and counts are compared kind by
+    kind ("Two guards were hurt in the raid" after "the raid killed 30": two wounded beside
+    30 killed contradict nothing).
     """
     if a.event_type != b.event_type:
         return False
@@ -204,11 +229,11 @@ def compatible(a, b, gazetteer, *, across=True, anywhere=False):
         return False
     for name in ("actor1", "actor2"):
         x, y = getattr(a, name), getattr(b, name)
-        if x and y and x != y:
+        if x and y and x != y and (across or not _named_later(x, y)):
             return False
     if a.event_type == "front_line" and (("objective" in a.tags) != ("objective" in b.tags)):
         return False
-    return _counts_compatible(a.counts, b.counts)
+    return _counts_compatible(a.counts, b.counts, by_kind=not across)
 
 
 def _family(kind):
@@ -279,8 +304,8 @@ def merge(a, b, gazetteer):
                    and a.geonameid == b.geonameid):  # fmt: skip
         changes.update({f: getattr(b, f) for f in place_fields})
     for name in ("actor1", "actor2", "claimed_by", "target"):
-        if getattr(a, name) is None and getattr(b, name) is not None:
-            changes[name] = getattr(b, name)
+        if getattr(a, name) in (None, UNIDENTIFIED_ACTOR) and getattr(b, name) is not None:
+            changes[name] = getattr(b, name)  # (the named actor of an article's detail)
     sources = {s.source_id: s for s in a.sources}
     for s in b.sources:
         sources.setdefault(s.source_id, s)

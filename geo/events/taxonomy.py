@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CIVILIANS_ACTOR",
     "COUNT_KINDS",
     "DATE_BASES",
     "DATE_PRECISIONS",
@@ -32,9 +33,11 @@ __all__ = [
     "PRECISION_KEY",
     "PRECISION_RANK",
     "STATUSES",
+    "STATE_FORCES_PREFIXES",
     "SYMBOLS",
     "TYPES",
     "TYPE_BY_CODE",
+    "UNIDENTIFIED_ACTOR",
     "UNKNOWN_RANK",
     "EventType",
     "Precision",
@@ -177,3 +180,10 @@ COUNT_KINDS = (
     "missing",
     "displaced",
 )
+#: The actor of an armed act whose author the report does not name ("gunmen", "the
+#: attackers", "the insurgents"): within one article, the non-state group it named before.
+UNIDENTIFIED_ACTOR = "Unidentified Armed Group"
+#: People taking no part in the fighting, as an actor.
+CIVILIANS_ACTOR = "Civilians"
+#: How the names of a state's forces begin ("Military Forces of Russia", ACLED's convention).
+STATE_FORCES_PREFIXES = ("Military Forces of ", "Police Forces of ")

@@ -14,14 +14,15 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from geo.events.taxonomy import CIVILIANS_ACTOR, UNIDENTIFIED_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
 from geo.gazetteer.normalize import fold
 
 __all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
 
-CIVILIANS = "Civilians"
-UNIDENTIFIED = "Unidentified Armed Group"
+CIVILIANS = CIVILIANS_ACTOR
+UNIDENTIFIED = UNIDENTIFIED_ACTOR
 _DATA = Path(__file__).resolve().parent / "data" / "actors.tsv"
 #: Country names as the conflict-data convention writes them after "Military Forces of".
 _STATE_NAMES = {

@@ -188,7 +188,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         starts = syntax.token_starts(doc)
         for a, b in skip:
             taken.update(range(bisect_left(starts, a), bisect_left(starts, b)))
-    for token, m in _anaphoric_places(doc, mentions, taken, skipped):
+    for token, m in _anaphoric_places(doc, mentions, taken, skipped, metonymic):
         taken.add(token.i)
         per_sent.setdefault(syntax.sentence_of(token).start, []).append(
             Candidate(token.idx, token.idx + len(token), token, m.place, m, anaphor=True)
@@ -218,17 +218,21 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 #: Nouns that point back to a named town ("shells struck a hospital in the city").
 _TOWN_NOUNS = frozenset("city town village camp".split())
+#: The parts of a town a possessive names ("the city's X district", "its southern suburbs").
+_TOWN_PART_NOUNS = frozenset(
+    {p for w in TOWN_PARTS for p in (w, w + "s")} | {"outskirts", "centre", "center"}
+)
 #: How far back (characters) the named town may be.
 ANAPHOR_REACH = 1500
 
 
-def _anaphoric_places(doc, mentions, taken, skipped):
+def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     """Yield ``(token, mention)`` for "the city", "the town", "the village" or "the camp"
     named as a location ("in the city", "near the village") with no name of its own: it is
     the last town the text named before it (within ``ANAPHOR_REACH`` characters); "the area"
     is the last place named, a town or a region (not a country)."""
     named = sorted((m for m in mentions if m.role == "location" and m.place is not None
-                    and m.place.feature_code not in COUNTRY_CODES
+                    and m.place.feature_code not in COUNTRY_CODES and not metonymic(m)
                     and not skipped(m.start, m.end)), key=lambda m: m.start)  # fmt: skip
     if not named:
         return
@@ -248,11 +252,19 @@ def _anaphoric_places(doc, mentions, taken, skipped):
             continue
         if token.i in taken or skipped(token.idx, token.idx):
             continue
-        if token.dep_ != "pobj" or not (
-            token.head.lower_ in _LOCATIVE_WORDS
-            # "withdrew from the city", "took control of the town", "the outskirts of the city"
-            or token.head.lower_ == "from"
-            or (token.head.lower_ == "of" and token.head.head.lemma_.lower() in _HELD_PARTS)
+        whose_part = (
+            token.dep_ == "poss"
+            and token.lower_ in _TOWN_NOUNS
+            and (token.head.lower_ in _TOWN_PART_NOUNS)
+        )  # "in the city's X district", "the town's northern suburbs": the town named before
+        if not whose_part and (
+            token.dep_ != "pobj"
+            or not (
+                token.head.lower_ in _LOCATIVE_WORDS
+                # "withdrew from the city", "took control of the town", "the outskirts of the city"
+                or token.head.lower_ == "from"
+                or (token.head.lower_ == "of" and token.head.head.lemma_.lower() in _HELD_PARTS)
+            )
         ):
             continue
         kids = list(token.children)
@@ -519,7 +531,7 @@ def find_events_in(
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
     if article:
-        out = article_news(out, doc)
+        out = article_news(out, doc, ref)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
     if area is not None:
         out = [
@@ -723,6 +735,9 @@ def _name_and_after(cand):
 #: codes contain it.
 HOLDER_KM = 50.0
 HOLDER_AREA_KM = 150.0
+#: ... and one the text puts in a direction from a town with no distance ("X, east of Y")
+#: beyond this: a town east of a city may lie a hundred kilometres or more from it.
+HOLDER_BEARING_KM = 150.0
 
 
 def _elsewhere(place, holder, stated_km=None) -> bool:
@@ -737,7 +752,7 @@ def _elsewhere(place, holder, stated_km=None) -> bool:
         return not contains(holder, place) and km > HOLDER_AREA_KM
     if stated_km is not None:
         # "X, 80 km west of Y": a namesake only when the gazetteer's X is much farther
-        return km > HOLDER_KM + 1.5 * stated_km
+        return km > (HOLDER_BEARING_KM if stated_km == _BEARING else HOLDER_KM + 1.5 * stated_km)
     return km > HOLDER_KM
 
 
@@ -745,18 +760,27 @@ def _elsewhere(place, holder, stated_km=None) -> bool:
 _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kms|kilomet(?:re|er)s|mi|miles)\b", re.IGNORECASE)
 
 
+#: ``_stated_km`` of a direction stated with no distance ("X, east of Y").
+_BEARING = -1.0
+_DIRECTION_OF = re.compile(
+    r"\b(?:(?:north|south)-?(?:east|west)|north|south|east|west)(?:ern)?\s+of\s*$", re.IGNORECASE
+)
+
+
 def _stated_km(cand, holder):
     """The distance in km the text states between a place and its holder ("X, some 80 km
-    west of Y"), or None."""
+    west of Y"), ``_BEARING`` when it states only a direction ("X, east of Y"), or None."""
     if cand.end <= holder.start:
         lo, hi = cand.end, holder.start
     else:
         lo, hi = holder.end, cand.start
     if hi - lo > 60:
         return None
-    found = _DISTANCE.search(syntax.text_of(cand.head.doc)[lo:hi])
+    gap = syntax.text_of(cand.head.doc)[lo:hi]
+    found = _DISTANCE.search(gap)
     if found is None:
-        return None
+        bearing = cand.end <= holder.start and _DIRECTION_OF.search(gap) is not None
+        return _BEARING if bearing else None
     value = float(found.group(1).replace(",", "."))
     return value * 1.609 if found.group(2).lower().startswith("mi") else value
 

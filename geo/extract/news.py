@@ -9,7 +9,11 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
   the report, or over a span begun ``dating.ARTICLE_SPAN_DAYS`` before it;
 * ``detail``: no place named for it and no day of its own (``is_detail``);
 * ``summary``: a strike or a battle placed only at a whole country (``is_summary``);
-* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``).
+* ``ongoing``: fighting told as going on, with no day of its own (``is_ongoing``);
+* ``state``: a strike, battle or toll told over a span since an earlier time
+  (``is_since_state``);
+* ``history``: told in a "when" clause that describes a month, a year or the start of a
+  state (``in_recalled_time``), as ``dating.is_history`` leaves out what is dated long ago.
 
 A toll told at a town on the days of an attack told before it is an attack there
 (``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
@@ -20,29 +24,38 @@ in the article's area (``is_tally``).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
+from geo.extract.dating import ARTICLE_MONTH_DAYS
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
     "article_news",
     "is_detail",
     "is_ongoing",
+    "is_since_state",
     "is_summary",
     "is_tally",
+    "in_recalled_time",
     "set_by_main_clause",
     "tolls_as_attacks",
 ]
 
 
-def article_news(events, doc=None):
-    """Return an article's ``EventMention``s with its details, summaries and ongoing
-    fighting left out (``unreported`` set), the events of its time clauses placed with their
-    main clause's, and its tolls at a town on the days of its attacks made attacks. ``doc``:
-    the article's parse (without it, the rules that read the parse are skipped)."""
+def article_news(events, doc=None, published=None):
+    """Return an article's ``EventMention``s with its details, summaries, ongoing fighting
+    and states since an earlier time left out (``unreported`` set), the events of its time
+    clauses placed with their main clause's, and its tolls at a town on the days of its
+    attacks made attacks. ``doc``: the article's parse (without it, the rules that read the
+    parse are skipped); ``published``: its publication date (a ``Reference``)."""
     out = [replace(e, unreported="detail") if is_detail(e) else e for e in events]
     out = [replace(e, unreported="summary") if is_summary(e) else e for e in out]
     if doc is not None:
         out = [replace(e, unreported="ongoing") if is_ongoing(e, doc) else e for e in out]
+        out = [replace(e, unreported="state") if is_since_state(e, doc, published) else e
+               for e in out]  # fmt: skip
+        out = [replace(e, unreported="history") if in_recalled_time(e, doc) else e
+               for e in out]  # fmt: skip
         out = set_by_main_clause(out, doc)
     return tolls_as_attacks(out)
 
@@ -117,6 +130,80 @@ def is_ongoing(event, doc) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
         or any(c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in tok.children)
     )
+
+
+def _since(tok) -> bool:
+    """Whether a predicate is told over a span from an earlier time: a "since" phrase or
+    clause hangs on it ("since then", "since the spring", "since the truce collapsed")."""
+    return any(
+        (c.dep_ == "prep" and c.lower_ == "since")
+        or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children))
+        for c in tok.children
+    )
+
+
+def is_since_state(event, doc, published=None) -> bool:
+    """Return whether an article's strike, battle or toll is told over a span from an
+    earlier time, not as an incident: "since" hangs on its trigger, or on the predicate a
+    noun trigger is the subject of ("Dozens of farmers have been killed in the district since
+    then", "the shelling had grown heavier since the spring", "a port blockaded since
+    May"). Such a sentence sums up a state or a tally; event coders code the incidents. A
+    span stated from a recent day is kept ("two guards have been wounded in raids on the
+    depot since Tuesday"): it begins within ``dating.ARTICLE_MONTH_DAYS`` of the report."""
+    if event.unreported is not None or event.event_type not in _INCIDENT_TYPES:
+        return False
+    tok = _root(event, doc)
+    if tok is None:
+        return False
+    preds = [tok]
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass"):
+        preds.append(tok.head)  # "the shelling had grown heavier since ..."
+    if not any(_since(p) for p in preds):
+        return False
+    recent = (
+        published is not None
+        and event.date_basis == "stated"
+        and event.date_start >= published.start - timedelta(days=ARTICLE_MONTH_DAYS)
+    )
+    return not recent
+
+
+_WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split()
+)
+
+
+def _names_a_day(tok) -> bool:
+    """Whether the date a token belongs to names a day ("August 28", "Sunday"), not only a
+    month or a year ("September", "May 2023")."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    words = ent if ent is not None else [tok]
+    return any(
+        w.lower_ in _WEEKDAYS or (w.like_num and w.text.isdigit() and int(w.text) <= 31)
+        for w in words
+    )
+
+
+def in_recalled_time(event, doc) -> bool:
+    """Return whether an article's event is told in a "when" clause that describes a period
+    the article recalls: a month or a year ("The raids grew worse in August, when militants
+    burned the market in X"), or the start of a state ("Its clinics have stayed shut since
+    May 2023, when gunmen stormed the town"). The clause tells what that time was, not the
+    news of the report's days; "on Sunday, when a drone hit X" (a day) stays news."""
+    if event.unreported is not None:
+        return False
+    tok = _root(event, doc)
+    if tok is None:
+        return False
+    for anc in [tok, *tok.ancestors]:
+        if anc.dep_ in ("relcl", "advcl") and any(
+            c.dep_ == "advmod" and c.lower_ == "when" for c in anc.children
+        ):
+            head = anc.head
+            if head.ent_type_ == "DATE":
+                return not _names_a_day(head)
+            return _since(head)
+    return False
 
 
 #: Conjunctions of a clause that sets an event in time against the one it hangs on.

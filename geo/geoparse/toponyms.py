@@ -82,6 +82,12 @@ LOCATIVE = frozenset(
 #: Region words whose plural after a list of names makes each an area.
 AREA_PLURALS = frozenset("region oblast province state governorate territory".split())
 #: What separates the names of a list ("A, B and C").
+#: Words before "area of X" that make it the region around X ("the wider area of X"); any
+#: other lower-case word before it names a part of the town ("an industrial area of X", "the
+#: port area of X": the town, not its region).
+_EXTENT_WORDS = frozenset(
+    "wider whole entire greater surrounding border frontier rural metropolitan".split()
+)
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _SENTENCE_END = re.compile(r"(?:[.!?:;…\"“”]\s*|\n\s*|^\s*)$")
 
@@ -126,6 +132,21 @@ class Span:
     def __post_init__(self):
         if self.wording_end < self.end:
             object.__setattr__(self, "wording_end", self.end)
+
+
+def _part_of_town(before):
+    """Whether the words before a name ("... industrial area of") make "area of X" a part of
+    the town X: a lower-case word other than a determiner or an extent word qualifies
+    "area"."""
+    if len(before) < 3 or before[-2].lower() != "area":
+        return False
+    word = before[-3]
+    return (
+        word.isalpha()
+        and word.islower()
+        and word not in _EXTENT_WORDS
+        and word not in ("the a an this that its their".split())
+    )
 
 
 def tokenize(text):
@@ -407,6 +428,7 @@ def scan(text, gazetteer):
             and len(lowered) == 2
             and lowered[1] == "of"
             and (lowered[0] in REGION_WORDS or lowered[0] == "provinc")
+            and not _part_of_town(before_tokens)
         ):
             area = True  # "the provinces of Donetsk and Luhansk"
         elif (
