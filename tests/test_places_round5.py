@@ -120,12 +120,13 @@ def test_a_towns_own_name_beats_the_region_it_is_said_to_lie_in():
     assert placed(text)["targeting"][0] == "Zhovtoiar"
 
 
-def _eligible(text, trigger_word, place_text_):
-    """Whether one place of a one-sentence text may be the place of one trigger's event."""
+def _linking(text, trigger_word, place_text_):
+    """Return ``(candidate, trigger, candidates)`` of one place and one trigger of a
+    one-sentence text, as the linker sees them."""
     from geo.common import nlp
     from geo.extract.detect import find_triggers
     from geo.extract.events import _candidates
-    from geo.extract.places import datelines, eligible
+    from geo.extract.places import datelines
     from geo.geoparse.resolve import geoparse
 
     doc = nlp.parse(text)
@@ -133,6 +134,14 @@ def _eligible(text, trigger_word, place_text_):
     (group,) = cands.values()
     (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == trigger_word]
     (cand,) = [c for c in group if text[c.start : c.end] == place_text_]
+    return cand, trigger, group
+
+
+def _eligible(text, trigger_word, place_text_):
+    """Whether one place of a one-sentence text may be the place of one trigger's event."""
+    from geo.extract.places import eligible
+
+    cand, trigger, _ = _linking(text, trigger_word, place_text_)
     return eligible(cand, trigger)
 
 
@@ -143,21 +152,13 @@ def test_whose_embassy_it_is_is_not_where_a_protest_was():
 
 
 def test_a_town_measured_from_without_a_comma_only_says_where_the_place_is():
-    from geo.common import nlp
-    from geo.extract.detect import find_triggers
-    from geo.extract.events import _candidates
-    from geo.extract.places import datelines, features
-    from geo.geoparse.resolve import geoparse
+    from geo.extract.places import features
 
     text = (
         "Eight civilians were wounded by mortar fire in the Zhovtoiar sector about 300 "
         "kilometres (180 miles) south of Poltava, officials said."
     )
-    doc = nlp.parse(text)
-    (group,) = _candidates(doc, geoparse(text, doc=doc), text, datelines(text),
-                           lambda m: False).values()  # fmt: skip
-    (trigger,) = [t for t in find_triggers(next(doc.sents)) if t.token.lower_ == "wounded"]
-    (poltava,) = [c for c in group if text[c.start : c.end] == "Poltava"]
+    poltava, trigger, group = _linking(text, "wounded", "Poltava")
     assert features(poltava, trigger, group)["qualifier"] == 1.0
 
 
