@@ -218,3 +218,23 @@ def test_a_district_the_gazetteer_lacks_stands_at_its_lines_label():
     (event,) = find_events(text, published=PUB)
     assert text[slice(*event.place_span)] == "Sabtivka"
     assert event.place.name == "Lubny" and event.near
+
+
+def test_one_sides_entry_and_taking_of_a_place_in_one_sentence_is_one_control_change():
+    from dataclasses import replace
+
+    from geo.extract.events import EventMention, _fold_sentence
+    from geo.gazetteer.lookup import Gazetteer
+
+    (lubny,) = [p for p in Gazetteer.default().lookup("lubny") if p.feature_class == "P"][:1]
+    entry = EventMention("movement", (30, 37), (0, 80), place=lubny, place_span=(38, 43),
+                         actor1="Rebels")  # fmt: skip
+    taking = replace(entry, event_type="front_line", trigger=(48, 52))
+    (folded,) = _fold_sentence([entry, taking])
+    assert folded.event_type == "front_line"
+    # the other side's withdrawal from the place stays a report of its own
+    withdrawal = replace(entry, actor1="Military Forces of Ukraine")
+    assert [e.event_type for e in _fold_sentence([taking, withdrawal])] == [
+        "front_line",
+        "movement",
+    ]

@@ -884,11 +884,17 @@ def _fold_sentence(found):
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
+            if _entry_of_capture(event, kept) and _same_place(event, kept):
+                target = k
+                break
         if target is None:
             out.append(event)
             continue
         kept = out[target]
-        if kept.unreported == "background" and event.unreported is None:
+        if _entry_of_capture(event, kept):
+            if event.event_type == "front_line":
+                kept, event = event, kept  # the control change is the report
+        elif kept.unreported == "background" and event.unreported is None:
             kept, event = event, kept
         elif kept.event_type != event.event_type and (
             _TOLL_LEAD.index(event.event_type) < _TOLL_LEAD.index(kept.event_type)
@@ -902,6 +908,18 @@ def _fold_sentence(found):
                              mention=event.mention, near=event.near, score=event.score)  # fmt: skip
         out[target] = folded
     return out
+
+
+def _entry_of_capture(a, b) -> bool:
+    """Whether two reports of one sentence are one side's entry into a place and its taking
+    of it ("M23 fighters entered X and took control of the airport"): one control change.
+    A withdrawal by the other side stays its own report (other actors)."""
+    return (
+        {a.event_type, b.event_type} == {"front_line", "movement"}
+        and a.actor1 is not None
+        and a.actor1 == b.actor1
+        and a.unreported == b.unreported
+    )
 
 
 def _nested(a, b):
