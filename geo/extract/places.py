@@ -22,6 +22,7 @@ from pathlib import Path
 from geo.extract import syntax
 from geo.extract.detect import aims_attack
 from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
+from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
 
 __all__ = [
     "FEATURES",
@@ -325,8 +326,9 @@ def _site_start(head):
 _CLOCK = re.compile(r"[AaPp]\.?[Mm]\.?")
 
 
-#: The end of a log line's label after its name: an optional qualifier in brackets, then
-#: a colon or a dash ("X (Y dist.): ...", "X – ...").
+#: The end of a log line's label right after its name: an optional qualifier in brackets,
+#: then a colon or a dash ("X (Y dist.): ...", "X – ..."). Stricter than ``in_label``, which
+#: judges a resolved place: here the grammar alone makes an unknown name a place.
 _LABEL_AFTER = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*(?::|\s[–—-]\s)")
 
 
@@ -923,7 +925,7 @@ def qualified_name(cand, cands, head=None):
         holder = spanning(unit)
         if holder is not None and _larger(cand, holder):
             return holder
-        if holder is None and unit.lower_ in _SETTLEMENT_WORDS and within.lower_ in _REGION_WORDS:
+        if holder is None and unit.lower_ in PLACE_WORDS and within.lower_ in AREA_WORDS:
             # "the town of X in the Y region": a town's own name, in a region
             holder = next((at(o) for _, o in syntax.prep_objects(unit, ("of",)) if at(o)), None)
             if holder is not None and _larger(holder, cand) is not True:
@@ -971,14 +973,6 @@ _OFFICES = frozenset(
 )
 #: Prepositions that put one named place inside another ("X hospital in Y").
 _WITHIN = frozenset("in inside within".split())
-
-
-#: Unit words of settlements, and of the areas that hold them ("the town of X in the Y
-#: region").
-_SETTLEMENT_WORDS = frozenset("town city village hamlet settlement".split())
-_REGION_WORDS = frozenset(
-    "region province district area governorate county oblast raion state".split()
-)
 
 
 def _larger(outer, inner) -> bool | None:
