@@ -160,7 +160,7 @@ def _elsewhere(res, units):
 
 
 def _far_district(span, res, others):
-    """Return the reading of a name written as a district ("Shevchenkivskyi district", "the
+    """Return the reading of a name written as a district ("Podilskyi district", "the
     city's X district") for a document whose other places (``others``, countries left out)
     all lie in one first-level unit, when its town lies in another unit, farther than
     ``_DISTRICT_KM`` from all of them: its homonym in their unit when there is one, else

@@ -43,7 +43,7 @@ def _without_full_stop(span, parse):
 
 
 #: An Arabic article joined to a capitalised word right after a name: the name goes on
-#: ("Ein el-Hilweh", "Ras al-Ain", "Tal Al-‘Eiss"), and the gazetteer does not know the
+#: ("Ain al-Hadi", "Ras al-Ain", "Tal Al-‘Bzhyl"), and the gazetteer does not know the
 #: whole of it.
 _ARTICLE_AFTER = re.compile(
     r" (?:[Aa]l|[Ee]l|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][‘’'`]?[A-Z]"
@@ -99,7 +99,7 @@ def detect(text, gazetteer, parse):
         if relation == "inside" and SITE_AFTER.match(text, span.wording_end):
             relation, label = "", ""  # "a Pryluky school" read as one organisation's name
         if span.kind == "name" and _ARTICLE_AFTER.match(text, span.end):
-            relation, label = "inside", "GPE"  # "the Ein el-Hilweh camp": a longer name
+            relation, label = "inside", "GPE"  # "the Ain al-Hadi camp": a longer name
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

@@ -175,10 +175,10 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if after_kin(span, text) or occasion(span, text):
         return False  # "his daughter X", "the fast of X", "a degree in X": no place
     if ordinary_name(span.text) and attributive(span, parse):
-        cue = ""  # "over an Orange sign": the preposition governs the sign, not the name
+        cue = ""  # "over a Reading sign": the preposition governs the sign, not the name
     country = best.feature_code in COUNTRY_CODES
     if not country and (
-        people_modifier(span, parse)  # "Turkana raiders": a people, whatever unit bears it
+        people_modifier(span, parse)  # "Toposa raiders": a people, whatever unit bears it
         or (acronym_plural(span) and not big)  # "three SAMs"
         or (
             span.label in NON_PLACE_LABELS
@@ -190,7 +190,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         )
     ):
         # a person or an organisation the gazetteer knows only as another name of a place
-        # ("identified as Hamid", "suspected Taliban members")
+        # ("identified as Oleh", "suspected <group> members")
         return False
     if span.sentence_initial and not placeish and not country and only_another_name(span, best):
         return False  # "Farmers in X...": a capitalised first word, another place's other name
@@ -201,7 +201,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         and best.population < NOTABLE_POPULATION
         and longer_name(span, text, parse, ordinary=ordinary_name(span.text))
     ):
-        return False  # "the Sunni Triangle", "a Bradley Fighting Vehicle": a longer name
+        return False  # "the Rust Belt", "a Humber Scout Car": a longer name
     if (span.label == "PERSON" and " " not in span.key and span.cue not in LOCATIVE
             and best.population < 5_000 and fold(best.name) != span.key
             and _subject(span, parse)):  # fmt: skip
@@ -213,7 +213,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if VESSEL_BEFORE.search(text, max(0, span.start - 40), span.start):
         return False  # "the flagship X", "the landing ship Y": a ship's name
     if PEOPLE_AFTER.match(text, span.wording_end) and best.feature_code not in COUNTRY_CODES:
-        return False  # "the Kikuyu tribe": a people, whatever town or county bears the name
+        return False  # "the Toposa tribe": a people, whatever town or county bears the name
     if span.label in ("DATE", "TIME"):
         return False  # the parse reads a date ("markets open late in Ramadan"): no place
     unit = span.area or (span.wording_end > span.end and not span.placeword)

@@ -2,9 +2,9 @@
 
 Evidence read from the words around a name and from spaCy's parse, used by
 :func:`geo.geoparse.evidence.verdict`: an acronym's plural ("three SAMs"), a name that only
-modifies an ordinary noun ("an Orange sign"), the last word of a longer capitalised name
-the gazetteer lacks ("the Sunni Triangle") or the first of one ("a Bradley Fighting
-Vehicle"), a people ("Turkana raiders", "the Zwai ethnic group"), an occasion ("the fast
+modifies an ordinary noun ("a Reading sign"), the last word of a longer capitalised name
+the gazetteer lacks ("the Rust Belt") or the first of one ("a Humber Scout
+Car"), a people ("Toposa raiders", "the Didinga ethnic group"), an occasion ("the fast
 of Ramadan"), a course of study ("a master's degree in Economics"), a relative named after
 a kinship word ("his daughter X"), and a name the gazetteer holds only as another name of
 a place, unlike the place's own, that the parse calls a person or an organisation.
@@ -53,7 +53,7 @@ _PLACE_NOUNS = (
     )
 )
 #: Nouns of people: a name the parse calls a person, a group or a people that modifies one
-#: of these names who they are ("Turkana raiders", "Zwai civilians").
+#: of these names who they are ("Toposa raiders", "Didinga civilians").
 PEOPLE_NOUNS = frozenset(
     """raider raiders militant militants fighter fighters gunman gunmen militiaman militiamen
     militia militias herder herders herdsman herdsmen tribesman tribesmen civilian civilians
@@ -87,7 +87,7 @@ def acronym_plural(span):
 
 def attributive(span, parse):
     """Return True when the parse makes a name only a modifier of an ordinary noun that is
-    no place ("an Orange sign", "in CRPF firing"): the preposition before it governs that
+    no place ("a Reading sign", "in CRPF firing"): the preposition before it governs that
     noun, so it says nothing of the name being a place."""
     tokens = parse.tokens(span.start, span.end)
     if not len(tokens):
@@ -111,8 +111,8 @@ def _capitalised_word(text):
 def longer_name(span, text, parse, *, ordinary=False):
     """Return True when a name is part of a longer capitalised name the gazetteer does not
     know: a name of ordinary words (``ordinary``) right after a capitalised word that is
-    not a title nor the sentence's first ("the Sunni Triangle"), or any name right before
-    two capitalised words that name no kind of place ("a Bradley Fighting Vehicle")."""
+    not a title nor the sentence's first ("the Rust Belt"), or any name right before
+    two capitalised words that name no kind of place ("a Humber Scout Car")."""
     tokens = parse.tokens(span.start, span.end)
     if not len(tokens):
         return False
@@ -144,7 +144,7 @@ def longer_name(span, text, parse, *, ordinary=False):
 
 def people_modifier(span, parse):
     """Return True when the parse calls a name a person, a group or a people (not a place)
-    and the name modifies a noun of people ("Turkana raiders", "six Zwai civilians")."""
+    and the name modifies a noun of people ("Toposa raiders", "six Didinga civilians")."""
     if span.label not in ("PERSON", "NORP", "ORG"):
         return False
     tokens = parse.tokens(span.start, span.end)
@@ -195,9 +195,9 @@ def of_a_place(span, text):
 
 def only_another_name(span, place):
     """Return True when ``place`` bears the name only as another name, unlike its own
-    ("Hamid" for a city once so called): neither its name, nor a spelling of it (same
+    ("Oleh" for a village of that name): neither its name, nor a spelling of it (same
     consonant skeleton, or ``_SPELLING`` alike, an Arabic article and a word of the place's
-    kind aside: "Azaz" for I'zaz, "Quneitra" for Al Qunaytirah, "Yarmouk Camp")."""
+    kind aside: "Ma’arda" for Al Ma‘arda, "Tal Bzhyl" for Tall Bzhyl, "Bzhyl Camp")."""
     own = _bare(fold(place.name))
     key = _bare(span.key)
     if own == key or own.startswith(key + " ") or key.startswith(own + " "):

@@ -2,16 +2,16 @@
 
 Rules applied to a name's ranked candidates in :func:`geo.geoparse.resolve.geoparse`:
 
-* :func:`physical` — a name worded as a river, sea, bay or mountain range ("the Ural
-  Mountains", "Islington Bay") is never a town or an administrative unit of the name;
+* :func:`physical` — a name worded as a river, sea, bay or mountain range ("the Carpathian
+  Mountains", "Bzhylivka Bay") is never a town or an administrative unit of the name;
 * :func:`listed_units` — a name listed among first-level units of one country ("Utah,
   Virginia, Washington and Wyoming") is that country's unit of the name, not a town;
 * :func:`larger_district` — a section of a city (GeoNames PPLX) that holds more people than
   the town of the same name that outranks it only by the section's feature code is the
-  place meant ("Hollywood", Los Angeles, not the smaller Florida city);
+  place meant (a big city's district, not a smaller town of the name elsewhere);
 * :func:`unit_over_country` — a name that is both a country and a first-level unit
   elsewhere, tied on score, is the unit when the document's other places lie in it or in
-  its country and none in the other ("Georgia" beside Atlanta and Macon);
+  its country and none in the other ("Georgia" beside Savannah and Valdosta);
 * :func:`region_wording` — a name of ordinary English words, one of them a word of
   position, after "the" ("the Middle East", "the Far North") is a region the gazetteer
   lacks, not a small town of that name.
@@ -51,7 +51,7 @@ _SMALL_TOWN = 100_000
 
 def physical(span, ranked, rank=None):
     """Return ``ranked`` without towns and units when the span is worded as a physical
-    feature ("the Ural Mountains", "Islington Bay"): the gazetteer's rivers, seas and ranges
+    feature ("the Carpathian Mountains", "Bzhylivka Bay"): the gazetteer's rivers, seas and ranges
     answer it, or nothing does. When none does and ``rank`` (a name's ranking function) is
     given, the other English order of the name is tried ("Azov Sea" for "Sea of Azov",
     "Chad Lake" for "Lake Chad").
@@ -59,10 +59,10 @@ def physical(span, ranked, rank=None):
     Examples
     --------
     >>> from types import SimpleNamespace as S
-    >>> town = S(feature_class="P")
-    >>> physical(S(query="Ural Mountains"), [(town, 0.8)])
+    >>> town = S(feature_class="P", name="Carpathia")
+    >>> physical(S(query="Carpathian Mountains"), [(town, 0.8)])
     []
-    >>> physical(S(query="Ural"), [(town, 0.8)]) == [(town, 0.8)]
+    >>> physical(S(query="Carpathian"), [(town, 0.8)]) == [(town, 0.8)]
     True
     """
     phrase = fold(span.query)
@@ -205,7 +205,7 @@ def region_wording(text, span, best, countries=()):
 def unit_over_country(i, spans, kept):
     """Return the first-level unit a country's name means in this document, or None.
 
-    "Georgia" beside Atlanta and Macon is the US state: the name's country and unit
+    "Georgia" beside Savannah and Valdosta is the US state: the name's country and unit
     readings tie (both capped), and the document's other places lie in the unit, or in the
     unit's country while none lies in the other country.
     """
