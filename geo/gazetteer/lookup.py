@@ -283,7 +283,7 @@ class Gazetteer:
 
     def place_at(self, idx):
         """Return the :class:`Place` of an index row."""
-        return self._place(idx)
+        return self._places.get(idx) or self._place(idx)
 
     # -- the interface in docs/ARCHITECTURE.md ----------------------------------------------
 

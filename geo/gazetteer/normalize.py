@@ -209,6 +209,11 @@ def _kind_of(word):
     return "district" if word in DISTRICT_WORDS else "area"
 
 
+#: :data:`LEADING_WORDS` as ``(lead, its words, how many)``; the words of a place or an area.
+_LEADS = tuple((lead, lead.split(), len(lead.split())) for lead in LEADING_WORDS)
+_PLACE_OR_AREA = PLACE_WORDS | AREA_WORDS
+
+
 def strip_qualifiers(key):
     """Split a folded query into the name and the words around it that qualify it.
 
@@ -243,13 +248,12 @@ def strip_qualifiers(key):
     changed = True
     while changed and len(words) > 1:
         changed = False
-        for lead in LEADING_WORDS:
-            lead_words = lead.split()
-            if words[: len(lead_words)] == lead_words and len(words) > len(lead_words):
+        for lead, lead_words, n in _LEADS:
+            if len(words) > n and words[:n] == lead_words:
                 near = near or lead not in ("the", "in")
-                words = words[len(lead_words) :]
+                words = words[n:]
                 changed = True
-        if len(words) > 2 and words[1] == "of" and words[0] in PLACE_WORDS | AREA_WORDS:
+        if len(words) > 2 and words[1] == "of" and words[0] in _PLACE_OR_AREA:
             kind, words, changed = _kind_of(words[0]), words[2:], True
         elif len(words) > 2 and words[1] == "of" and words[0] in PHYSICAL_LEADS:
             kind, words, changed = "physical", words[2:], True  # "strait of hormuz"

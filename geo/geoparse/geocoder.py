@@ -69,6 +69,7 @@ _FALLBACK_SHARE = 0.85
 #: Builds a named tuple from its fields without the Python-level ``__new__`` of the class
 #: (the hot loops of a batch build several per query).
 _new = tuple.__new__
+_object_new = object.__new__
 
 
 def _bears_name(weak, unit, name, people):
@@ -86,6 +87,38 @@ def _bears_name(weak, unit, name, people):
         if similarity(fold(main), key) >= _SPELT_ALIKE:
             return True
     return False
+
+
+def _towns(rows):
+    """Return ``(populated, own, weak)`` of the populated places among ``rows``
+    (``[(match, RowInfo, place)]`` of one name): the units (``(country, admin1)``, and
+    ``(country, None)`` for a city of :data:`_CITY` people) holding a town of that name,
+    those holding one whose own name it is, and ``[(country, admin1, city, main name,
+    population)]`` of the towns found under another name than their own.
+
+    A bare name that is both a town and a unit means the town when the town lies in that
+    unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere (Alabama,
+    New York) does not make "Alabama" a town. Nor does a town that lists as another name,
+    unlike its own, the whole name of a unit of which it holds under half the people
+    (Salvador is not "Bahia", Fortaleza not "Ceará"); it does when it is spelt alike (Jarash
+    for "Jerash"), when the unit is named after it ("X Oblast" keeps a renamed city's former
+    name X) or when it is most of the unit.
+    """
+    populated, own, weak = set(), set(), []
+    for found_as, info, town in rows:
+        if info.feature_class == "P":
+            cc, admin1, city = town.country_code, town.admin1_code, info.population >= _CITY
+            if found_as.kind in _OWN_NAME:
+                own.add((cc, admin1))
+                if city:
+                    own.add((cc, None))
+            else:
+                populated.add((cc, admin1))
+                if city:
+                    populated.add((cc, None))
+                weak.append((cc, admin1, city, town.name, info.population))
+    populated |= own
+    return populated, own, weak
 
 
 def _points(near):
@@ -188,7 +221,7 @@ class GazetteerGeocoder(NameMatching):
         self._static = {}  # (id of matches, kind, filters) -> (matches, [_Static])
         self._rows = []  # ranking.RowInfo per gazetteer row, lazily
         self._spellings = {}  # row -> its main name folded, skeleton, romanisations
-        self._addresses = {}  # "name, admin1, country" per geonameid
+        self._addresses = {}  # ("name, admin1, country", lat, lon) per geonameid
         self._outlines = {}  # geonameid -> point-in-outline test
 
     # -- scoring ----------------------------------------------------------------------------
@@ -202,33 +235,12 @@ class GazetteerGeocoder(NameMatching):
             return hit[1]
         infos, info_of, place_at = self._rows, self._info, self.gazetteer.place_at
         known = len(infos)
-        # Each row's ranking data (computed on its first use) and place, read once for both
-        # passes below.
+        # Each row's ranking data (computed on its first use) and place, read once.
         rows = [
             (match, (infos[idx] if idx < known else None) or info_of(idx), place_at(idx))
             for idx, match in matches.items()
         ]
-        # A bare name that is both a town and a unit means the town when the town lies in
-        # that unit ("Kursk", "Donetsk") or is a city of its country; a village elsewhere
-        # (Alabama, New York) does not make "Alabama" a town. Nor does a town that lists
-        # as another name, unlike its own, the whole name of a unit of which it holds under
-        # half the people (Salvador is not "Bahia", Fortaleza not "Ceará"); it does when it
-        # is spelt alike (Jarash for "Jerash"), when the unit is named after it ("X Oblast"
-        # keeps a renamed city's former name X) or when it is most of the unit.
-        populated, own, weak = set(), set(), []
-        for found_as, info, town in rows:
-            if info.feature_class == "P":
-                cc, admin1, city = town.country_code, town.admin1_code, info.population >= _CITY
-                if found_as.kind in _OWN_NAME:
-                    own.add((cc, admin1))
-                    if city:
-                        own.add((cc, None))
-                else:
-                    populated.add((cc, admin1))
-                    if city:
-                        populated.add((cc, None))
-                    weak.append((cc, admin1, city, town.name, info.population))
-        populated |= own
+        towns = None  # (populated, own, weak) of _towns(rows): read by units only
         out = []
         for match, info, place in rows:
             fclass = info.feature_class
@@ -244,6 +256,7 @@ class GazetteerGeocoder(NameMatching):
                 # (ranking.importance reads it for them alone).
                 town = False
                 if info.feature_code.startswith("ADM"):
+                    populated, own, weak = towns = towns or _towns(rows)
                     unit = (cc, place.admin1_code)
                     town = unit in populated or (cc, None) in populated
                     if (
@@ -272,7 +285,12 @@ class GazetteerGeocoder(NameMatching):
             # No document and no qualifier: the static terms are the scores.
             if len(statics) > 1:
                 statics = sorted(statics, key=_static_order)
-            return [_new(Candidate, (st.place, _clamp(st.base))) for st in statics]
+            # _clamp, inline: a batch ranks every candidate of every query here.
+            return [
+                _new(Candidate, (st.place, round(b if 0.0 < b < 1.0 else float(b >= 1.0), 4)))
+                for st in statics
+                for b in (st.base,)
+            ]
         countries, lead, admin1, points = _context_terms(context)
         plain = not (countries or admin1 or points or areas)
         rival = None  # the world city of the name, if any (see ranking.Features.rival_gap)
@@ -456,7 +474,7 @@ class GazetteerGeocoder(NameMatching):
             top = ranked[0].place
             fits = [a for a in used if a.reach(top, distance_km, self._outline)[0]] or used
             qualifier = _qualifier_raw(fits[0], fallback=False)
-        near = frozenset(st.place.geonameid for st in statics if st.match.kind in NEAR_KINDS)
+        near = frozenset([st.place.geonameid for st in statics if st.match.kind in NEAR_KINDS])
         if parsed.sub and ranked and ranked[0].score >= self.min_score:
             return self._city_district(parsed.sub, ranked, context, qualifier, explain, near)
         return _Parsed(ranked, precision, qualifier, near)
@@ -593,32 +611,44 @@ class GazetteerGeocoder(NameMatching):
         if isinstance(feature_classes, str):
             feature_classes = [feature_classes]
         parsed = self._resolve(query, context, country_codes, feature_classes)
-        near, floor = parsed.near, self.min_score + NEAR_MIN_SCORE - MIN_SCORE
-        ranked = [
-            c
-            for c in parsed.ranked
-            if c.score >= (floor if c.place.geonameid in near else self.min_score)
-        ]
+        near, least = parsed.near, self.min_score
+        floor = least + NEAR_MIN_SCORE - MIN_SCORE
+        # Only the answer and its five alternatives (or ``limit`` answers) are kept: the
+        # candidates are ranked best first, so the filter stops once it has them.
+        wanted = 6 if exactly_one else len(parsed.ranked)
+        ranked = []
+        for c in parsed.ranked:
+            if c.score >= (floor if near and c.place.geonameid in near else least):
+                ranked.append(c)
+                if len(ranked) == wanted:
+                    break
         if not ranked:
             return None
         extra = (parsed.precision, parsed.qualifier)
         if exactly_one:
-            return self._location(ranked[0], ranked[1:6], query, *extra)
+            return self._location(ranked[0], ranked[1:], query, *extra)
         ranked = ranked[: limit or len(ranked)]
         return [self._location(item, (), query, *extra) for item in ranked]
 
     def _address(self, place):
         """Return "name, admin1, country" of a place (computed once per place)."""
-        address = self._addresses.get(place.geonameid)
-        if address is None:
+        return self._located(place)[0]
+
+    def _located(self, place):
+        """Return ``(address, lat, lon)`` of a place, its point as geopy normalises it
+        (computed once per place)."""
+        located = self._addresses.get(place.geonameid)
+        if located is None:
             country = self.gazetteer.country(place.country_code)
             parts = [place.name]
             if place.admin1_name and place.admin1_name != place.name:
                 parts.append(place.admin1_name)
             if country is not None and country.geonameid != place.geonameid:
                 parts.append(country.name)
-            address = self._addresses[place.geonameid] = ", ".join(parts)
-        return address
+            point = Point(place.lat, place.lon)
+            located = (", ".join(parts), point.latitude, point.longitude)
+            self._addresses[place.geonameid] = located
+        return located
 
     def _location(self, item, others, query, precision=None, qualifier=None):
         place, score = item[0], item[1]
@@ -642,7 +672,7 @@ class GazetteerGeocoder(NameMatching):
             raw["qualifier"] = dict(qualifier)
         if place.is_area:
             raw["geometry"] = self.gazetteer.geometry(place.geonameid)
-        return Location(self._address(place), Point(place.lat, place.lon), raw)
+        return _location_of(*self._located(place), raw)
 
     def reverse(self, query, *, exactly_one=True):
         """Return the nearest populated place to a point (and the areas containing it).
@@ -681,6 +711,18 @@ class GazetteerGeocoder(NameMatching):
         if not found:
             return None
         return found[0] if exactly_one else found
+
+
+def _location_of(address, lat, lon, raw):
+    """Return ``Location(address, Point(lat, lon), raw)`` for a point geopy has already
+    normalised (:meth:`GazetteerGeocoder._located`), without re-checking it: the same
+    attributes the two constructors set, at a third of their cost (a batch builds one per
+    query)."""
+    point = _object_new(Point)  # Point.__new__ would check the coordinates again
+    point.latitude, point.longitude, point.altitude = lat, lon, 0.0
+    loc = _object_new(Location)
+    loc._address, loc._point, loc._tuple, loc._raw = address, point, (address, (lat, lon)), raw
+    return loc
 
 
 def _clamp(value):

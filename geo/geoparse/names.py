@@ -119,7 +119,9 @@ class NameMatching:
         for idx, kind in self.gazetteer.entries(key):
             match = MAIN_MATCH if kind == MAIN else Match(self._kind_of(idx, kind, key, forms), 1.0)
             old = found.get(idx)
-            if old is None or _strength(match) > _strength(old):
+            if old is None:
+                found[idx] = match
+            elif _strength(match) > _strength(old):
                 found[idx] = match
         return found
 
