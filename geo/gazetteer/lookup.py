@@ -7,6 +7,7 @@ import json
 import math
 import threading
 import zlib
+from array import array
 from pathlib import Path
 
 from geo.common.attribution import ATTRIBUTION
@@ -157,13 +158,17 @@ class Gazetteer:
     def _place(self, idx):
         place = self._places.get(idx)
         if place is None:
-            cc, a1, fclass, fcode = (
-                self._cc[idx],
-                self._a1[idx] or None,
-                self._fclass[idx],
-                self._fcode[idx],
-            )
-            a1_idx = self._admin1_row(cc, a1) if fcode != "RGN" or a1 else None
+            # The categorical columns read directly (values[codes[idx]]): a first pass
+            # builds a place for each row it ranks.
+            cc = self._cc.values[self._cc.codes[idx]]
+            a1 = self._a1.values[self._a1.codes[idx]]
+            fclass = self._fclass.values[self._fclass.codes[idx]]
+            fcode = self._fcode.values[self._fcode.codes[idx]]
+            a2 = self._a2.values[self._a2.codes[idx]]
+            source = self._source.values[self._source.codes[idx]]
+            prec = self._prec.values[self._prec.codes[idx]]
+            a1 = a1 or None
+            a1_idx = self._admin_maps()[0].get((cc, a1)) if a1 else None
             place = Place(
                 self._gid[idx],
                 self._name[idx],
@@ -174,10 +179,10 @@ class Gazetteer:
                 cc,
                 a1,
                 self._name[a1_idx] if a1_idx is not None else None,
-                self._a2[idx] or None,
+                a2 or None,
                 self._pop[idx],
-                self._prec[idx] or precision_of(fclass, fcode),
-                self._source[idx],
+                prec or precision_of(fclass, fcode),
+                source,
             )
             self._places[idx] = place
         return place
@@ -186,9 +191,21 @@ class Gazetteer:
         if self._admin is None:
             admin1, country = {}, {}
             fcode = self._fcode
-            # The rows of area codes, found by comparing the integer codes only.
-            wanted = {c for v, c in fcode.lookup.items() if v == "ADM1" or v in COUNTRY_CODES}
-            rows = [i for i, c in enumerate(fcode.codes) if c in wanted]
+            # The rows of area codes, found by searching the codes' bytes for each code's
+            # (a C loop, not one over 318,000 rows); in row order, a later row of a key wins.
+            codes, rows = fcode.codes, []
+            raw, size = codes.tobytes(), codes.itemsize
+            for value, code in fcode.lookup.items():
+                if value == "ADM1" or value in COUNTRY_CODES:
+                    pattern = array(codes.typecode, [code]).tobytes()
+                    at = raw.find(pattern)
+                    while at >= 0:
+                        if at % size == 0:
+                            rows.append(at // size)
+                            at = raw.find(pattern, at + size)
+                        else:  # the bytes of two neighbouring codes
+                            at = raw.find(pattern, at + 1)
+            rows.sort()
             for idx in rows:
                 code = fcode[idx]
                 if code == "ADM1":
@@ -268,14 +285,15 @@ class Gazetteer:
         """Return (population, feature_class, feature_code, area_km2) of a row, for ranking."""
         return (
             self._pop[idx],
-            self._fclass[idx],
-            self._fcode[idx],
+            self._fclass.values[self._fclass.codes[idx]],
+            self._fcode.values[self._fcode.codes[idx]],
             self._area.get(self._gid[idx], 0.0),
         )
 
     def precision_at(self, idx):
         """Return the precision of an index row's point ("exact", "admin2"...)."""
-        return self._prec[idx] or precision_of(self._fclass[idx], self._fcode[idx])
+        prec = self._prec.values[self._prec.codes[idx]]
+        return prec or precision_of(self._fclass[idx], self._fcode[idx])
 
     def name_at(self, idx):
         """Return the main name of an index row."""

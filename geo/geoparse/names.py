@@ -44,6 +44,8 @@ class Match(NamedTuple):
 
 
 MAIN_MATCH = Match("main", 1.0)
+#: The exact matches of each kind, shared (tuples do not change).
+_EXACT = {kind: Match(kind, 1.0) for kind in ("main", "alternate", "alternate_weak")}
 
 
 class Found(NamedTuple):
@@ -117,7 +119,7 @@ class NameMatching:
         found = {}
         forms = {}  # the key's skeleton and romanisations, once for all its rows
         for idx, kind in self.gazetteer.entries(key):
-            match = MAIN_MATCH if kind == MAIN else Match(self._kind_of(idx, kind, key, forms), 1.0)
+            match = MAIN_MATCH if kind == MAIN else _EXACT[self._kind_of(idx, kind, key, forms)]
             old = found.get(idx)
             if old is None:
                 found[idx] = match
@@ -158,15 +160,25 @@ class NameMatching:
         compact = key.replace(" ", "")
         letters = letter_counts(compact)
         form = vowel_form(compact)
+        form_letters = letter_counts(form)
+        lowest = max(least, 0.75 if kind == "skeleton" else 0.8)
         for name in names:
             other = name.replace(" ", "")
-            if shared_ratio(letters, len(compact), other) < 0.7:
+            # The share of letters in common bounds the similarity from above: a name that
+            # cannot reach ``lowest`` is not compared letter by letter.
+            share = shared_ratio(letters, len(compact), other)
+            if share < 0.7:
                 continue
             if kind == "skeleton":
-                ratio = similarity(form, vowel_form(other)) ** 2  # vowels alike, else weak
+                other = vowel_form(other)
+                if shared_ratio(form_letters, len(form), other) ** 2 < lowest:
+                    continue
+                ratio = similarity(form, other) ** 2  # vowels alike, else weak
+            elif share < lowest:
+                continue
             else:
                 ratio = similarity(compact, other)
-            if ratio < max(least, 0.75 if kind == "skeleton" else 0.8):
+            if ratio < lowest:
                 continue
             for idx, _kind in gaz.entries(name):
                 if not wanted(idx):
@@ -191,8 +203,10 @@ class NameMatching:
         if wide or not found:
             found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
             return found
-        if any(self._info(i).feature_class == "P" for i in found):
-            return found  # a populated place has this name: no other spelling beats it
+        info = self._info
+        for i in found:
+            if info(i).feature_class == "P":
+                return found  # a populated place has this name: no other spelling beats it
         # Only units: a town named alike in another romanisation (Deir al-Balah).
         found.update(self._near_spellings(key, found, floor=-1, fuzzy=False,
                                           notable_only=True, least=0.95))  # fmt: skip
