@@ -303,3 +303,43 @@ def test_a_village_abroad_does_not_make_a_state_name_a_town(geocoder):
     # Alabama, New York (a village) is no reason to read "Alabama" as a town; Kursk still is.
     assert geocoder.geocode("Alabama").raw["feature_code"] == "ADM1"
     assert gid(geocoder, "Kursk") == 538560
+
+
+def _with_places(tmp_path, features):
+    """A geocoder over the gazetteer and the analyst's places ``features`` (GeoJSON)."""
+    import json
+
+    (tmp_path / "places.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    return GazetteerGeocoder(Gazetteer(user_dir=tmp_path), cache_size=0)
+
+
+def _village(name, lon, lat, cc, population, alt_names=()):
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"name": name, "country_code": cc, "population": population,
+                           "feature_code": "PPL", "alt_names": list(alt_names)}}  # fmt: skip
+
+
+def test_a_cyrillic_name_is_a_foreign_latin_name_only_in_another_script(tmp_path):
+    """A name written in Cyrillic equals a place's Latin main name only once transliterated:
+    that is a ``transliterated`` match, as strong as a Ukrainian village's own Cyrillic name
+    (an ``alternate`` one), so the larger village wins; written in Latin, the name is the
+    foreign town's own and it keeps its edge. An analyst's place whose main name is written
+    in Cyrillic is matched by its own name."""
+    geocoder = _with_places(tmp_path, [
+        _village("Verteni", 24.1, 46.2, "RO", 1000),
+        _village("Verteny", 33.4, 49.6, "UA", 1500, ["Вертени"]),
+    ])  # fmt: skip
+    assert geocoder.geocode("Вертени").raw["country_code"] == "UA"
+    kinds = {s.place.country_code: s.features.match for s in geocoder.explain("Вертени")}
+    assert kinds == {"RO": "transliterated", "UA": "alternate"}
+    assert geocoder.geocode("Verteni").raw["country_code"] == "RO"
+    assert geocoder.geocode("Вертени, Romania").raw["country_code"] == "RO"
+
+    own = _with_places(tmp_path, [
+        _village("Verteni", 24.1, 46.2, "RO", 1000),
+        _village("Вертени", 33.4, 49.6, "UA", 100),
+    ])  # fmt: skip
+    assert own.geocode("Вертени").raw["country_code"] == "UA"
+    assert [s.features.match for s in own.explain("Вертени")] == ["main", "transliterated"]

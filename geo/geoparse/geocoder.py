@@ -26,7 +26,7 @@ from geo.gazetteer.normalize import AREA_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse import ranking
 from geo.geoparse.matching import similarity
-from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching
+from geo.geoparse.names import NAME_CACHE, Found, Match, NameMatching, in_cyrillic
 from geo.geoparse.qualifiers import RADIUS_KM, Area, parse_query
 from geo.geoparse.ranking import MAX_CONTEXT_BONUS, NEAR_KINDS, Features, distance_km
 
@@ -262,7 +262,7 @@ class GazetteerGeocoder(NameMatching):
                     if (
                         town
                         and weak
-                        and match.kind == "main"
+                        and match.kind in ("main", "transliterated")  # its main name
                         and fclass != "P"
                         and unit not in own
                         and (cc, None) not in own
@@ -405,7 +405,7 @@ class GazetteerGeocoder(NameMatching):
         Georgia": the country and the US state). Near spellings count only when close
         ("Zaporizhia"), never one edit away.
         """
-        found = self._find(key, fuzzy=False)
+        found = self._find(key, fuzzy=False, cyrillic=in_cyrillic(qual.text))
         statics = [
             st
             for st in self._static_scores(found, found.kind, None, None)
@@ -451,14 +451,15 @@ class GazetteerGeocoder(NameMatching):
             if areas:
                 groups.append(areas)
                 outer = areas
-        found = self._find(key) if key else Found({}, None, False)
+        cyrillic = in_cyrillic(parsed.name)
+        found = self._find(key, cyrillic=cyrillic) if key else Found({}, None, False)
         kind = found.kind
         if kind is None and context is not None and context.prefer_area:
             kind = "area"
         statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs), groups)
         if groups and used is None and key:
             # No place of this exact name in the area: its other spellings there.
-            found = self._find(key, wide=True)
+            found = self._find(key, wide=True, cyrillic=cyrillic)
             statics, areas, used = self._inside(self._static_scores(found, kind, ccs, fcs),
                                                 groups)  # fmt: skip
         if groups and used is None:
@@ -506,7 +507,7 @@ class GazetteerGeocoder(NameMatching):
     def _city_district(self, sub, ranked, context, qualifier, explain, near):
         """Resolve "City - district": the district within 40 km of the city, else the city."""
         parent = ranked[0].place
-        found = self._find(fold(sub))
+        found = self._find(fold(sub), cyrillic=in_cyrillic(sub))
         statics = self._static_scores(found, found.kind, frozenset({parent.country_code}), None)
         ctx = Context(near=(parent.lat, parent.lon))
         inner = [

@@ -8,6 +8,7 @@ geocoder's ``gazetteer``, ``cache_size`` and the caches ``_found``, ``_rows`` an
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from geo.common.cache import bounded_put
@@ -23,7 +24,15 @@ from geo.geoparse.matching import (
     vowel_form,
 )
 
-__all__ = ["MAIN_MATCH", "NAME_CACHE", "SPELLINGS_CACHE", "Found", "Match", "NameMatching"]
+__all__ = [
+    "MAIN_MATCH",
+    "NAME_CACHE",
+    "SPELLINGS_CACHE",
+    "Found",
+    "Match",
+    "NameMatching",
+    "in_cyrillic",
+]
 
 #: Names whose matching rows, and their scores before context, are kept.
 NAME_CACHE = 4096
@@ -33,6 +42,13 @@ SPELLINGS_CACHE = 16_384
 _ADJECTIVE_SUFFIXES = ("skyi", "skyy", "skiy", "sky", "kyi", "kiy", "yi", "iy", "y", "ivskyi")
 #: Countries whose own place names are written in Cyrillic.
 _CYRILLIC_COUNTRIES = frozenset("RU UA BY BG RS MK KZ KG TJ MN ME BA".split())
+#: Cyrillic letters (the ones :func:`~geo.gazetteer.normalize.transliterate` writes in Latin).
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+
+
+def in_cyrillic(text):
+    """Return True when ``text`` holds a Cyrillic letter (a name written in Cyrillic)."""
+    return _CYRILLIC_LETTER.search(text) is not None
 
 
 class Match(NamedTuple):
@@ -45,7 +61,9 @@ class Match(NamedTuple):
 
 MAIN_MATCH = Match("main", 1.0)
 #: The exact matches of each kind, shared (tuples do not change).
-_EXACT = {kind: Match(kind, 1.0) for kind in ("main", "alternate", "alternate_weak")}
+_EXACT = {
+    kind: Match(kind, 1.0) for kind in ("main", "alternate", "alternate_weak", "transliterated")
+}
 
 
 class Found(NamedTuple):
@@ -115,11 +133,23 @@ class NameMatching:
             return "alternate"
         return "alternate_weak"
 
-    def _exact(self, key):
+    def _exact(self, key, cyrillic=False):
+        """Return ``{row: Match}`` of the rows one of whose names folds to ``key``.
+
+        ``cyrillic``: the name was written in Cyrillic. It then equals a Latin main name
+        only once transliterated: that is the name in another script, a ``transliterated``
+        match, not the place's own written name (which its Cyrillic name, an alternate
+        name, is); a main name written in Cyrillic (an analyst's place) stays ``main``.
+        """
         found = {}
         forms = {}  # the key's skeleton and romanisations, once for all its rows
         for idx, kind in self.gazetteer.entries(key):
-            match = MAIN_MATCH if kind == MAIN else _EXACT[self._kind_of(idx, kind, key, forms)]
+            if kind != MAIN:
+                match = _EXACT[self._kind_of(idx, kind, key, forms)]
+            elif cyrillic and not in_cyrillic(self.gazetteer.name_at(idx)):
+                match = _EXACT["transliterated"]
+            else:
+                match = MAIN_MATCH
             old = found.get(idx)
             if old is None:
                 found[idx] = match
@@ -188,16 +218,16 @@ class NameMatching:
                     out[idx] = Match(kind, ratio)
         return out
 
-    def _matches(self, key, *, wide=False, fuzzy=True):
+    def _matches(self, key, *, wide=False, fuzzy=True, cyrillic=False):
         """Return ``{row: Match}`` for a folded key.
 
         The name itself first. Other spellings (another romanisation, the same consonant
         skeleton: a Russian or Ukrainian form) of any place when nothing matched, or when
         ``wide`` (a qualifier's area filters them); of towns spelt nearly alike when only
         units matched; never when a populated place has the name, however small. Names one
-        edit away only when nothing matched exactly.
+        edit away only when nothing matched exactly. ``cyrillic``: see :meth:`_exact`.
         """
-        found = self._exact(key)
+        found = self._exact(key, cyrillic)
         if len(key) < 4:
             return found
         if wide or not found:
@@ -212,12 +242,13 @@ class NameMatching:
                                           notable_only=True, least=0.95))  # fmt: skip
         return found
 
-    def _find(self, key, wide=False, fuzzy=True):
+    def _find(self, key, wide=False, fuzzy=True, cyrillic=False):
         """Return the :class:`Found` of a folded key with its wording ("X region").
 
         ``fuzzy`` false: no names one edit away (a qualifier must name its place).
+        ``cyrillic``: the name was written in Cyrillic (see :meth:`_exact`).
         """
-        cache_key = (key, wide, fuzzy, len(self.gazetteer)) if self.cache_size else None
+        cache_key = (key, wide, fuzzy, cyrillic, len(self.gazetteer)) if self.cache_size else None
         hit = self._found.get(cache_key) if cache_key else None
         if hit is not None:
             return hit
@@ -226,15 +257,19 @@ class NameMatching:
             kind = "hromada"
         if kind == "physical" and self.gazetteer.has_key(key):
             base, kind = key, None  # the word is part of a name ("Red Sea", "Deer River")
-        matches = self._matches(key, wide=wide, fuzzy=fuzzy) if base == key else self._exact(key)
-        if base != key:
-            for idx, match in self._matches(base, wide=wide, fuzzy=fuzzy).items():
+        if base == key:
+            matches = self._matches(key, wide=wide, fuzzy=fuzzy, cyrillic=cyrillic)
+        else:
+            matches = self._exact(key, cyrillic)
+            for idx, match in self._matches(
+                base, wide=wide, fuzzy=fuzzy, cyrillic=cyrillic
+            ).items():
                 if idx not in matches or _strength(match) > _strength(matches[idx]):
                     matches[idx] = match
         if kind == "district":
             # Districts are named after their town as adjectives: Kupiansk -> Kupianskyi Raion.
             for suffix in _ADJECTIVE_SUFFIXES:
-                for idx, match in self._exact(base + suffix).items():
+                for idx, match in self._exact(base + suffix, cyrillic).items():
                     if self._info(idx).feature_code == "ADM2":
                         matches[idx] = match
         found = Found(matches, kind, near)

@@ -7,9 +7,10 @@ A candidate's score is clamped to [0, 1]:
 * **strength** — how the query's name matched the place: the strength of the match kind
   (:data:`MATCH_STRENGTH`: main name, alternate name, a Latin alternate name unlike the main
   one (GeoNames lists neighbours' and other languages' names among them), the name in
-  another romanisation, a name with the same consonant skeleton (a Russian or Ukrainian
-  form, another spelling), an edit-distance match), times the similarity of the spellings
-  for the last two.
+  another romanisation (or, written in Cyrillic, a Latin main name it equals only once
+  transliterated; a place's own Cyrillic name is an alternate name), a name with the same
+  consonant skeleton (a Russian or Ukrainian form, another spelling), an edit-distance
+  match), times the similarity of the spellings for the last two.
 * **importance** — how likely a bare mention means this place: the population (log scale),
   the feature code (capitals and admin seats up, historical and abandoned places down, areas
   by level), the query's wording ("region", "district", "village") and the precision of the
@@ -89,7 +90,9 @@ MATCH_STRENGTH = {
     "main": 1.0,
     "alternate": 0.95,  # a name in another script, or a spelling of the main name
     "alternate_weak": 0.85,  # a Latin name unlike the main one (may be a neighbour's)
-    "transliterated": 0.95,  # the name in another romanisation (ay/ai, dzh/dj, ya/ia...)
+    # the name in another romanisation (ay/ai, dzh/dj, ya/ia...), or written in Cyrillic
+    # where the place's main name is Latin: equal only once transliterated
+    "transliterated": 0.95,
     "skeleton": 0.9,  # same consonants: a Russian/Ukrainian form or another spelling
     "fuzzy": 0.9,  # one edit away
 }
