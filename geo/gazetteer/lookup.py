@@ -303,6 +303,11 @@ class Gazetteer:
         """Return the :class:`Place` of an index row."""
         return self._places.get(idx) or self._place(idx)
 
+    def places_at(self, rows):
+        """Return the :class:`Place` of each index row of ``rows``, as a list."""
+        get, make = self._places.get, self._place
+        return [get(idx) or make(idx) for idx in rows]
+
     # -- the interface in docs/ARCHITECTURE.md ----------------------------------------------
 
     def lookup(self, key):

@@ -233,13 +233,17 @@ class GazetteerGeocoder(NameMatching):
         hit = self._static.get(key) if self.cache_size else None
         if hit is not None and hit[0] is matches:
             return hit[1]
-        infos, info_of, place_at = self._rows, self._info, self.gazetteer.place_at
+        infos, info_of = self._rows, self._info
         known = len(infos)
         # Each row's ranking data (computed on its first use) and place, read once.
-        rows = [
-            (match, (infos[idx] if idx < known else None) or info_of(idx), place_at(idx))
-            for idx, match in matches.items()
-        ]
+        rows = list(
+            zip(
+                matches.values(),
+                [(infos[idx] if idx < known else None) or info_of(idx) for idx in matches],
+                self.gazetteer.places_at(matches),
+                strict=True,
+            )
+        )
         towns = None  # (populated, own, weak) of _towns(rows): read by units only
         out = []
         for match, info, place in rows:
