@@ -618,8 +618,8 @@ class GazetteerGeocoder(NameMatching):
         parsed = self._resolve(query, context, country_codes, feature_classes)
         near, least = parsed.near, self.min_score
         floor = least + NEAR_MIN_SCORE - MIN_SCORE
-        # Only the answer and its five alternatives (or ``limit`` answers) are kept: the
-        # candidates are ranked best first, so the filter stops once it has them.
+        # One answer asked: only it and its five alternatives are kept; the candidates are
+        # ranked best first, so the filter stops once it has them.
         wanted = 6 if exactly_one else len(parsed.ranked)
         ranked = []
         for c in parsed.ranked:
