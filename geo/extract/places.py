@@ -594,10 +594,14 @@ def is_location(cand) -> bool:
     return not _is_speaker_side(cand.head)
 
 
-def _is_speaker_side(cand_head):
+def _is_speaker_side(cand_head, trigger=None):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
     forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
-    the source a report is attributed to ("according to a military source in X")."""
+    the source a report is attributed to ("according to a military source in X").
+
+    A speaker phrase that holds the ``trigger`` itself tells that event ("a bomber who
+    killed 40 in X said ..."; a long report the parser hung whole under "police said" as
+    its subject): a place in it is on the event's side, not the speaker's."""
     if _with_source(cand_head):
         return True
     for anc in cand_head.ancestors:
@@ -606,6 +610,7 @@ def _is_speaker_side(cand_head):
             subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
+                and not (trigger is not None and trigger in child.subtree)
                 for child in anc.children
                 if child in speakers
                 or (
@@ -785,7 +790,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     subj = syntax.subject(thead)
     if subj is not None and head in subj.subtree and head.i not in patients:
         f["subject_side"] = 1.0
-    if _is_speaker_side(head):
+    if _is_speaker_side(head, trigger.token):
         f["speaker_side"] = 1.0
     place = cand.place
     if place is not None:
@@ -1155,7 +1160,7 @@ def eligible(cand, trigger=None) -> bool:
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
     where a person comes from ("a soldier from Lviv", "Ri, from a village in X, said"), unless
     the event is a withdrawal."""
-    if _is_speaker_side(cand.head):
+    if _is_speaker_side(cand.head, trigger.token if trigger is not None else None):
         return False
     if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
         return False  # "the Poltava-based monitor": where a group sits, not the event
