@@ -141,12 +141,15 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     def skipped(start, end):
         return any(a <= start < b for a, b in skip)
 
+    capitals = list(_capitals(doc, mentions, skipped))
     for m in mentions:
         if skipped(m.start, m.end):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
+        if any(c.start <= m.start and m.end <= c.end for c in capitals):
+            continue  # "Moldova's capital": the city, below
         if m.role != "location" or metonymic(m):
             # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
             # X": a government or a people, and no place the gazetteer does not know
@@ -188,6 +191,9 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         starts = syntax.token_starts(doc)
         for a, b in skip:
             taken.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+    for cand in capitals:
+        taken.update(t.i for t in doc.char_span(cand.start, cand.end, alignment_mode="expand"))
+        per_sent.setdefault(syntax.sentence_of(cand.head).start, []).append(cand)
     for token, m in _anaphoric_places(doc, mentions, taken, skipped, metonymic):
         taken.add(token.i)
         per_sent.setdefault(syntax.sentence_of(token).start, []).append(
@@ -208,6 +214,55 @@ def _root(span):
     while k < len(span) - 1 and span[k].dep_ == "det":
         k += 1
     return span[k:].root
+
+
+#: Where "the capital" names a place: the object of a preposition or of the verb, or the
+#: subject of a passive ("the Ukrainian capital was hit"); not "the capital said".
+_CAPITAL_ROLES = frozenset("pobj dobj nsubjpass conj appos".split())
+
+
+def _capitals(doc, mentions, skipped):
+    """Yield a Candidate for each "capital" that names its country: "the Ukrainian capital",
+    "Moldova's capital", "the capital of Moldova" are that country's capital city (the
+    span runs from the country's name or adjective to "capital")."""
+    countries = {}
+    for m in mentions:
+        if (m.place is not None and m.place.feature_code in COUNTRY_CODES
+                and not skipped(m.start, m.end)):  # fmt: skip
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                countries[_root(span).i] = m
+    if not countries:
+        return
+    from geo.gazetteer.lookup import Gazetteer
+
+    for token in doc:
+        if token.lemma_.lower() != "capital" or token.pos_ != "NOUN":
+            continue
+        if token.dep_ not in _CAPITAL_ROLES or any(
+            (c.pos_ == "PROPN" and c.i not in countries) or c.dep_ == "appos"
+            for c in token.children
+        ):
+            continue  # "the capital said"; "the capital Kyiv", "the capital, Kyiv": named
+        whose = [countries[c.i] for c in token.children
+                 if c.dep_ in ("amod", "poss", "compound") and c.i in countries]  # fmt: skip
+        after = False
+        if not whose:
+            whose = [countries[o.i] for _, o in syntax.prep_objects(token, ("of",))
+                     if o.i in countries]  # fmt: skip
+            after = True
+        if len(whose) != 1:
+            continue
+        m = whose[0]
+        lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+        if any(o is not m and o.place is not None and lo <= o.start < hi
+               and o.place.feature_code not in COUNTRY_CODES for o in mentions):  # fmt: skip
+            continue  # "the Georgian capital of Tbilisi": named
+        city = Gazetteer.default().capital(m.place.country_code)
+        if city is None:
+            continue
+        start, end = (token.idx, m.end) if after else (m.start, token.idx + len(token))
+        yield Candidate(start, end, token, city)
 
 
 #: Words the entity recogniser sometimes takes for places: feasts and seasons.
