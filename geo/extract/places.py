@@ -1166,6 +1166,10 @@ def eligible(cand, trigger=None) -> bool:
         return False  # "the Poltava-based monitor": where a group sits, not the event
     if _belongs_to(cand.head):
         return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
+    anchor = _anchor(cand.head)
+    if (anchor.dep_ == "pobj" and anchor.head.dep_ == "agent" and cand.place is None
+            and anchor.head.head.tag_ == "VBN"):  # fmt: skip
+        return False  # "was captured by the Southern Front": who did it, not where
     if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
         return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
