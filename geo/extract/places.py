@@ -599,9 +599,10 @@ def _is_speaker_side(cand_head, trigger=None):
     forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
     the source a report is attributed to ("according to a military source in X").
 
-    A speaker phrase that holds the ``trigger`` itself tells that event ("a bomber who
-    killed 40 in X said ..."; a long report the parser hung whole under "police said" as
-    its subject): a place in it is on the event's side, not the speaker's."""
+    A speaker phrase that holds the ``trigger`` itself tells that event (a long report the
+    parser hung whole under "police said" as its subject): a place in it is on the event's
+    side, not the speaker's; unless the trigger is in a relative clause that describes the
+    speaker ("a soldier who fought in X said ...")."""
     if _with_source(cand_head):
         return True
     for anc in cand_head.ancestors:
@@ -610,7 +611,8 @@ def _is_speaker_side(cand_head, trigger=None):
             subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
-                and not (trigger is not None and trigger in child.subtree)
+                and not (trigger is not None and trigger in child.subtree
+                         and not _describes(trigger, child))
                 for child in anc.children
                 if child in speakers
                 or (
@@ -620,6 +622,16 @@ def _is_speaker_side(cand_head, trigger=None):
                     and not _clause_between(cand_head, child)
                 )
             )
+    return False
+
+
+def _describes(token, top) -> bool:
+    """Whether ``token`` lies in a relative clause ("who fought in X") below ``top``."""
+    for t in (token, *token.ancestors):
+        if t == top:
+            return False
+        if t.dep_ == "relcl" and any(c.tag_ in ("WP", "WDT") for c in t.children):
+            return True
     return False
 
 
