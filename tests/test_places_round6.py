@@ -39,7 +39,10 @@ def test_a_report_parsed_whole_as_the_speaker_keeps_its_place():
 def test_a_speakers_own_place_is_still_not_the_events():
     # guards (held before): the speaker's city, and a clause describing the speaker
     assert placed("Officials in Poltava said troops shelled Lubny.")["shelled"][1] == "Lubny"
-    text = "A soldier from Poltava who fought in the Sumy region said Russian units attacked at night."
+    text = (
+        "A soldier from Poltava who fought in the Sumy region said Russian units attacked "
+        "at night."
+    )
     assert placed(text)["attacked"] == (None, None)
 
 
@@ -86,3 +89,19 @@ def test_the_agent_of_a_passive_is_not_where_it_happened():
     text = "Bondarchuk was captured by the Southern Front in Ukraine in December."
     [event] = events(text)
     assert text[slice(*event.place_span)] == "Ukraine"
+
+
+def test_a_name_given_by_called_or_known_as_carries_its_nouns_relation():
+    # the existential "there was an attack" hangs the place phrase on "was"
+    text = "There was an attack by gunmen early in the morning in a village called Zelena in Lubny."
+    assert placed(text)["attack"][0] == "Zelena"
+    text = "There was an attack by gunmen early on Monday in a hamlet known as Zelena near Lubny."
+    assert placed(text)["attack"][0] == "Zelena"
+
+
+def test_a_name_opening_with_a_generic_place_word_is_a_place_whatever_the_recogniser_says():
+    # the recogniser calls "Kafr Zeitoun" a person; "Kafr" (a village) says it is a place
+    text = "A suicide bomber detonated his explosives inside Kafr Zeitoun, killing five civilians."
+    assert placed(text)["detonated"][0] == "Kafr Zeitoun"
+    # guard (held before): a person's name stays no place
+    assert placed("Gunmen shot Ivan Hrytsai in Lubny on Monday.")["shot"][0] == "Lubny"

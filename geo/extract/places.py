@@ -401,6 +401,7 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             cue = (
                 token.ent_type_ != "PERSON"
                 or head.lower_ in ("near", "outside", "into")
+                or generic_toponym(token)
                 or any(c.dep_ == "appos" and c.lower_ in _AREA_NOUNS for c in token.children)
             )  # fmt: skip  ("in X, a small town in Y")
         elif (
@@ -421,12 +422,34 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             # "troops stormed X", "rebels captured X": what is stormed or captured is a
             # place, unless the recogniser names a group, or a person who can be captured
             person = token.ent_type_ == "PERSON" and head.lemma_.lower() in _TAKE_PEOPLE
-            cue = token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
+            cue = (token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
+                   or generic_toponym(token))  # fmt: skip
         if cue and add(token, named):
             for conj in token.conjuncts:
                 if conj.pos_ == "PROPN":
                     add(conj)
     return out
+
+
+#: The generic words that open place names in Arabic-speaking lands (and their Hebrew and
+#: Persian cousins), as news writes them: a village, a mound, a mountain, a valley, a spring,
+#: a monastery, a caravanserai, a well, a house, a headland, a fort, a market town. A name
+#: that opens with one and goes on ("Kafr X", "Tal al-X", "Wadi X") is a place, whatever
+#: the entity recogniser (trained on English names) calls it.
+TOPONYM_GENERICS = frozenset(
+    "kafr kfar kafar tal tell tel jabal jebel jabel wadi ain ein deir dayr khan bir beit "
+    "bayt ras qasr qalaat qalat kiryat souq suq".split()
+)
+
+
+def generic_toponym(token) -> bool:
+    """Whether the proper-noun chunk of ``token`` opens with a generic place word and goes
+    on with a name ("Kafr Sousa", "Tal al-Hamra")."""
+    first, last = _chunk(token)
+    if last.i == first.i:
+        words = first.text.split("-")  # "Tal-Hamra" as one token
+        return len(words) > 1 and words[0].lower() in TOPONYM_GENERICS and words[1][:1].isupper()
+    return first.lower_ in TOPONYM_GENERICS and first.text[:1].isupper()
 
 
 #: Faiths and their branches, which name who lives in a quarter, not the quarter.
@@ -484,6 +507,14 @@ def _anchor(token):
     anchor = token
     while coordinated(anchor):
         anchor = anchor.head
+    named = anchor.head
+    if named.dep_ == "acl" and named.head.pos_ == "NOUN" and (
+        (anchor.dep_ == "oprd" and named.lemma_.lower() in ("call", "name"))
+        or (anchor.dep_ == "pobj" and named.lower_ == "as"
+            and named.head.lemma_.lower() == "know" and named.head.dep_ == "acl")
+    ):
+        # "in a village called X", "a hamlet known as X": the noun the name names
+        anchor = named.head if named.lower_ != "as" else named.head.head
     if anchor.dep_ in ("compound", "amod", "nmod") and (
         anchor.head.lower_ in _AREA_NOUNS
         or anchor.head.lower_ in _UNIT_WORDS
