@@ -105,3 +105,13 @@ def test_a_name_opening_with_a_generic_place_word_is_a_place_whatever_the_recogn
     assert placed(text)["detonated"][0] == "Kafr Zeitoun"
     # guard (held before): a person's name stays no place
     assert placed("Gunmen shot Ivan Hrytsai in Lubny on Monday.")["shot"][0] == "Lubny"
+
+
+def test_where_the_acting_force_is_based_is_not_where_it_acted():
+    text = "Planes stationed in Poltava and Sumy bombed Lubny on Monday."
+    assert {span for span, _ in placed(text).values()} == {"Lubny"}
+    text = "Planes stationed in Poltava bombed rebel positions on Monday."
+    assert placed(text)["bombed"] == (None, None)
+    # guard (held before): what was attacked where it is stationed
+    text = "Troops stationed in Lubny were attacked on Monday."
+    assert placed(text)["attacked"][0] == "Lubny"

@@ -1213,6 +1213,8 @@ def eligible(cand, trigger=None) -> bool:
     if (anchor.dep_ == "pobj" and anchor.head.dep_ == "agent" and cand.place is None
             and anchor.head.head.tag_ == "VBN"):  # fmt: skip
         return False  # "was captured by the Southern Front": who did it, not where
+    if trigger is not None and _home_of_actor(anchor, trigger.token):
+        return False  # "planes stationed in X bombed Y": where the attackers sit
     if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
         return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
@@ -1240,6 +1242,25 @@ def eligible(cand, trigger=None) -> bool:
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
     return True
+
+
+#: Participles that say where a force sits ("troops based in X", "jets stationed at Y").
+_BASED = frozenset("base station headquarter garrison".split())
+
+
+def _home_of_actor(anchor, trigger) -> bool:
+    """Whether a place says where the acting subject of ``trigger`` is based ("police teams
+    based in X are patrolling Y", "planes stationed in X bombed Y"): not where it acted. A
+    passive subject is what underwent the event ("troops stationed in X were attacked")."""
+    prep, part = _attach(anchor)
+    if prep is None or part is None or part == trigger:
+        return False
+    if part.dep_ != "acl" or part.tag_ != "VBN" or part.lemma_.lower() not in _BASED:
+        return False
+    who = part.head
+    return who.dep_ == "nsubj" and who.head == trigger or (
+        who.dep_ == "nsubj" and who.head.pos_ in ("VERB", "AUX") and trigger.head == who.head
+    )
 
 
 def _in_grievance(cand, trigger) -> bool:
