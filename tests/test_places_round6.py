@@ -115,3 +115,27 @@ def test_where_the_acting_force_is_based_is_not_where_it_acted():
     # guard (held before): what was attacked where it is stationed
     text = "Troops stationed in Lubny were attacked on Monday."
     assert placed(text)["attacked"][0] == "Lubny"
+
+
+def test_the_subject_of_be_the_scene_of_is_the_events_place():
+    text = "Lubny was the scene of clashes in July after fighters raided villages."
+    assert placed(text)["clashes"][0] == "Lubny"
+
+
+def test_a_gunbattle_is_an_attack():
+    [event] = events("Saturday's gunbattle occurred in the town of Lubny.")
+    assert event.event_type == "attack"
+    assert event.place.name == "Lubny"
+
+
+def test_named_places_targeted_by_their_generic_first_word():
+    text = "The army began the offensive on Monday by targeting Tal Hamra and Jabal Zafit."
+    assert placed(text)["offensive"][0] in ("Tal Hamra", "Jabal Zafit")
+
+
+def test_an_armed_groups_name_is_no_place_though_a_town_bears_it():
+    # "Hamas" is also a GeoNames alternate name of a German town
+    assert placed("Troops attacked Hamas on Monday.")["attacked"] == (None, None)
+    # guard: "the town of X" says it is a place
+    text = "Shelling hit the town of Wagner on Monday."
+    assert placed(text)["Shelling"][0] == "Wagner"

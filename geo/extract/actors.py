@@ -98,6 +98,24 @@ def aliases() -> dict[str, str]:
 
 
 @cache
+def group_names() -> frozenset:
+    """Return the folded names of the listed non-state armed groups ("hamas", "wagner"): a
+    text that names one names the group, though a gazetteer place may bear the name too."""
+    out = set()
+    if not _DATA.exists():
+        return frozenset()
+    with open(_DATA, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            if (row.get("kind") or "").strip() != "non_state":
+                continue
+            for alias in [row.get("canonical") or "", *(row.get("aliases") or "").split("|")]:
+                if fold(alias.strip()):
+                    out.add(fold(alias.strip()))
+    return frozenset(out)
+
+
+@cache
 def _longest_alias() -> int:
     """Return the number of words of the longest alias."""
     return max((len(k.split()) for k in aliases()), default=0)

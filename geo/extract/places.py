@@ -246,6 +246,8 @@ _OVERRUN = frozenset(
     "storm shell enter invade overrun besiege bombard liberate recapture retake seize "
     "capture raid encircle".split()
 )
+#: Verbs whose object may be a place or a group: a place when its name says so.
+_STRIKE_AT = frozenset("target attack hit strike bomb shell pound besiege surround take".split())
 #: ... of which people can undergo these too ("captured the commander").
 _TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
 #: Unit words after a name that carry its relation to the event ("in X's Y state", "in the
@@ -418,6 +420,9 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             cue = named = True
         elif _opens_label(token):
             cue = named = True  # "X (Y district): raid on the village": a log line's label
+        elif (token.dep_ == "dobj" and head.pos_ == "VERB"
+              and head.lemma_.lower() in _STRIKE_AT and generic_toponym(token)):  # fmt: skip
+            cue = named = True  # "targeting Tal X and Jabal Y": a place, by its first word
         elif token.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _OVERRUN:
             # "troops stormed X", "rebels captured X": what is stormed or captured is a
             # place, unless the recogniser names a group, or a person who can be captured
@@ -795,6 +800,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
+    if _scene_of(head, trigger.token):
+        f["locative"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
     # place
     where = next((c for c in clause.children if c.lower_ == "where"), None)
@@ -1242,6 +1249,21 @@ def eligible(cand, trigger=None) -> bool:
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
     return True
+
+
+#: Nouns that make their subject the place of what they are of ("X was the scene of
+#: clashes", "X has been the site of heavy fighting").
+_SCENES = frozenset("scene scenes site sites theatre theater".split())
+
+
+def _scene_of(head, trigger) -> bool:
+    """Whether the place is the subject of "be the scene/site of" the trigger's event."""
+    if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
+        return False
+    for attr in head.head.children:
+        if attr.dep_ == "attr" and attr.lower_ in _SCENES:
+            return any(trigger in obj.subtree for _, obj in syntax.prep_objects(attr, ("of",)))
+    return False
 
 
 #: Participles that say where a force sits ("troops based in X", "jets stationed at Y").
