@@ -139,3 +139,14 @@ def test_an_armed_groups_name_is_no_place_though_a_town_bears_it():
     # guard: "the town of X" says it is a place
     text = "Shelling hit the town of Wagner on Monday."
     assert placed(text)["Shelling"][0] == "Wagner"
+
+
+def test_a_country_adjective_before_the_city_of_x_is_not_the_place():
+    text = "Five people were shot dead near the southern Moldovan city of Balti on Friday."
+    assert placed(text)["shot"][0] == "Balti"
+
+
+def test_an_industrial_or_provincial_capital_is_not_the_seat_of_government():
+    # guard (held before the capital rule): the rule must not take it for the seat
+    text = "Rebels shelled Ukraine's industrial capital on Monday."
+    assert placed(text)["shelled"][1] != Gazetteer.default().capital("UA").name

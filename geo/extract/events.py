@@ -137,7 +137,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     calls them one ("Jabhat X members were killed") or their name ends in one.
     """
     per_sent: dict[int, list[Candidate]] = {}
-    taken, not_places = set(), set()
+    taken, not_places, actors = set(), set(), set()
 
     def skipped(start, end):
         return any(a <= start < b for a, b in skip)
@@ -151,6 +151,8 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             continue
         if any(c.start <= m.start and m.end <= c.end for c in capitals):
             continue  # "Moldova's capital": the city, below
+        if m.role == "actor":
+            actors.update(range(span.start, span.end))
         if m.role != "location" or metonymic(m):
             # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
             # X": a government or a people, and no place the gazetteer does not know
@@ -203,7 +205,7 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
             Candidate(token.idx, token.idx + len(token), token, m.place, m, anaphor=True)
         )
     for sent in doc.sents:
-        found = cue_candidates(sent, taken)
+        found = cue_candidates(sent, taken, actors)
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
@@ -229,6 +231,14 @@ def _root(span):
 _CAPITAL_ROLES = frozenset("pobj dobj nsubjpass conj appos".split())
 
 
+#: Words that make "capital" another city than the seat of government.
+_OTHER_CAPITALS = frozenset(
+    "industrial economic commercial cultural financial business provincial regional state "
+    "district county spiritual religious former old ancient historic historical de facto "
+    "administrative summer winter rebel second".split()
+)
+
+
 def _capitals(doc, mentions, skipped):
     """Yield a Candidate for each "capital" that names its country: "the Ukrainian capital",
     "Moldova's capital", "the capital of Moldova" are that country's capital city (the
@@ -252,6 +262,8 @@ def _capitals(doc, mentions, skipped):
             for c in token.children
         ):
             continue  # "the capital said"; "the capital Kyiv", "the capital, Kyiv": named
+        if any(c.dep_ == "amod" and c.lemma_.lower() in _OTHER_CAPITALS for c in token.children):
+            continue  # "Syria's industrial capital", "the provincial capital": another city
         whose = [countries[c.i] for c in token.children
                  if c.dep_ in ("amod", "poss", "compound") and c.i in countries]  # fmt: skip
         after = False

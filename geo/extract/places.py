@@ -345,12 +345,13 @@ def _opens_label(token) -> bool:
     return _LABEL_AFTER.match(text, last.idx + len(last)) is not None
 
 
-def cue_candidates(sent, taken) -> list[Candidate]:
+def cue_candidates(sent, taken, actors=frozenset()) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Goz Tanjour"), after "the village/town/district of", or
     listed with such a name ("the towns of Goz Tanjour, Ber Kashi and Dala Tsohuwa").
 
-    ``taken`` holds token indices already inside place candidates.
+    ``taken`` holds token indices already inside place candidates; ``actors`` those of
+    country adjectives and demonyms ("the Moldovan city of X" names X, not "Moldovan").
     """
     out = []
     seen = set(taken)
@@ -392,6 +393,9 @@ def cue_candidates(sent, taken) -> list[Candidate]:
                 continue
             if token.dep_ == "nmod" and token.ent_type_ in ("ORG", "NORP", "PERSON"):
                 continue  # "the Jaysh X town of Y": who holds the town
+            if token.i in actors and any(c.dep_ == "prep" and c.lower_ == "of"
+                                         for c in head.children):  # fmt: skip
+                continue  # "the southern Moldovan city of X": X is the name
             # "Dala Tsohuwa village", "the Sabon Gari district", "the X and Y suburbs" (the
             # first of two names before a plural unit is parsed as its nominal modifier)
             cue = named = True
