@@ -18,6 +18,7 @@ from geo.events.taxonomy import CIVILIANS_ACTOR, UNIDENTIFIED_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
 from geo.gazetteer.normalize import fold
+from geo.geoparse.notplace import group_names  # noqa: F401  (re-exported)
 
 __all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
 
@@ -95,24 +96,6 @@ def aliases() -> dict[str, str]:
                     raise ValueError(f"actors.tsv: alias {alias!r} names two actors")
                 out[key] = canonical
     return out
-
-
-@cache
-def group_names() -> frozenset:
-    """Return the folded names of the listed non-state armed groups ("hamas", "wagner"): a
-    text that names one names the group, though a gazetteer place may bear the name too."""
-    out = set()
-    if not _DATA.exists():
-        return frozenset()
-    with open(_DATA, encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            if (row.get("kind") or "").strip() != "non_state":
-                continue
-            for alias in [row.get("canonical") or "", *(row.get("aliases") or "").split("|")]:
-                if fold(alias.strip()):
-                    out.add(fold(alias.strip()))
-    return frozenset(out)
 
 
 @cache
