@@ -150,3 +150,17 @@ def test_an_industrial_or_provincial_capital_is_not_the_seat_of_government():
     # guard (held before the capital rule): the rule must not take it for the seat
     text = "Rebels shelled Ukraine's industrial capital on Monday."
     assert placed(text)["shelled"][1] != Gazetteer.default().capital("UA").name
+
+
+def test_geoparse_does_not_take_a_listed_armed_group_for_a_place():
+    from geo.geoparse import geoparse
+
+    def places(text):
+        return [(m.text, m.place.name) for m in geoparse(text) if m.role == "location"]
+
+    # "Hamas" is also a GeoNames alternate name of a German town
+    assert places("Israel struck Hamas on Monday.") == [("Israel", "Israel")]
+    assert places("Fano militiamen attacked a convoy on Monday.") == []
+    # guards: written as a place, the town's own name stays a place
+    assert places("The festival in Fano drew crowds.") == [("Fano", "Fano")]
+    assert places("Shelling hit the town of Wagner.") == [("Wagner", "Wagner")]
