@@ -18,6 +18,7 @@ from geo.events.taxonomy import CIVILIANS_ACTOR, UNIDENTIFIED_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
 from geo.gazetteer.normalize import fold
+from geo.geoparse.notplace import group_names  # noqa: F401  (re-exported)
 
 __all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
 

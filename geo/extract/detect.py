@@ -152,7 +152,8 @@ def _holds(alt, token, ctx):
         )
     if alt == "person":
         return any(
-            syntax.is_people(t) and not syntax.is_place(t, ctx.place_tokens)
+            (syntax.is_people(t) or _named_patient(t, ctx))
+            and not syntax.is_place(t, ctx.place_tokens)
             for t in syntax.patients(token)
         )
     if alt == "place":
@@ -246,6 +247,25 @@ def _holds(alt, token, ctx):
             return True
         return subj.lemma_.lower() in words
     raise ValueError(f"unknown trigger condition {alt!r}")
+
+
+#: Entity labels of names that are no person: places, peoples, dates, quantities.
+_NOT_PERSON_LABELS = frozenset("GPE LOC FAC NORP DATE TIME CARDINAL ORDINAL QUANTITY".split())
+
+
+def _named_patient(token, ctx) -> bool:
+    """Whether a bare proper name undergoes the event and can only be someone: "Kovalenko
+    was shot", "Hrytsai was captured" (the recogniser often calls a lone surname an
+    organisation). Not a place, an armed group, a people, nor a name with an article
+    ("the Moskva", "the Ministry")."""
+    return (
+        token.pos_ == "PROPN"
+        and token.ent_type_ not in _NOT_PERSON_LABELS
+        and token.dep_ in ("nsubjpass", "dobj")
+        and not any(c.dep_ == "det" for c in token.children)
+        and not ctx.armed(token)
+        and not (token.left_edge.i > 0 and token.doc[token.left_edge.i - 1].is_quote)
+    )  # (nor a title in quotation marks: shooting "Pride of Lubny", a film)
 
 
 def aims_attack(token) -> bool:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from geo.common import nlp
 from geo.events.model import Count
 from geo.extract import syntax
-from geo.extract.actors import ActorNamer, state_forces
+from geo.extract.actors import ActorNamer, group_names, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
@@ -48,6 +48,7 @@ from geo.extract.places import (
     threshold,
 )
 from geo.extract.temporal import Reference, find_dates
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import PEOPLE_AFTER
 from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
@@ -136,17 +137,22 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
     calls them one ("Jabhat X members were killed") or their name ends in one.
     """
     per_sent: dict[int, list[Candidate]] = {}
-    taken, not_places = set(), set()
+    taken, not_places, actors = set(), set(), set()
 
     def skipped(start, end):
         return any(a <= start < b for a, b in skip)
 
+    capitals = list(_capitals(doc, mentions, skipped))
     for m in mentions:
         if skipped(m.start, m.end):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
+        if any(c.start <= m.start and m.end <= c.end for c in capitals):
+            continue  # "Moldova's capital": the city, below
+        if m.role == "actor":
+            actors.update(range(span.start, span.end))
         if m.role != "location" or metonymic(m):
             # "Moscow said", "attacks on Russia's fleet", "the central Ukrainian city of
             # X": a government or a people, and no place the gazetteer does not know
@@ -156,6 +162,8 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         taken.update(range(span.start, span.end))
         if namer is not None and namer.ends_name(span):
             continue  # "the Islamic State of Iraq and al-Sham": part of an armed group's name
+        if fold(m.text) in group_names() and not _UNIT_OF.search(text, 0, m.start):
+            continue  # "struck Hamas": the group, though a town bears the name elsewhere
         root = _root(span)
         cand = Candidate(m.start, m.end, root, m.place, m)
         per_sent.setdefault(syntax.sentence_of(root).start, []).append(cand)
@@ -188,16 +196,24 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         starts = syntax.token_starts(doc)
         for a, b in skip:
             taken.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+    for cand in capitals:
+        taken.update(t.i for t in doc.char_span(cand.start, cand.end, alignment_mode="expand"))
+        per_sent.setdefault(syntax.sentence_of(cand.head).start, []).append(cand)
     for token, m in _anaphoric_places(doc, mentions, taken, skipped, metonymic):
         taken.add(token.i)
         per_sent.setdefault(syntax.sentence_of(token).start, []).append(
             Candidate(token.idx, token.idx + len(token), token, m.place, m, anaphor=True)
         )
     for sent in doc.sents:
-        found = cue_candidates(sent, taken)
+        found = cue_candidates(sent, taken, actors)
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
+
+
+#: "the town of " right before a name: whatever else the name is, here it is a place.
+_UNIT_OF = re.compile(r"\b(?:town|city|village|settlement|region|district|province) of\s+$",
+                      re.IGNORECASE)  # fmt: skip
 
 
 def _root(span):
@@ -208,6 +224,65 @@ def _root(span):
     while k < len(span) - 1 and span[k].dep_ == "det":
         k += 1
     return span[k:].root
+
+
+#: Where "the capital" names a place: the object of a preposition or of the verb, or the
+#: subject of a passive ("the Ukrainian capital was hit"); not "the capital said".
+_CAPITAL_ROLES = frozenset("pobj dobj nsubjpass conj appos".split())
+
+
+#: Words that make "capital" another city than the seat of government.
+_OTHER_CAPITALS = frozenset(
+    "industrial economic commercial cultural financial business provincial regional state "
+    "district county spiritual religious former old ancient historic historical de facto "
+    "administrative summer winter rebel second".split()
+)
+
+
+def _capitals(doc, mentions, skipped):
+    """Yield a Candidate for each "capital" that names its country: "the Ukrainian capital",
+    "Moldova's capital", "the capital of Moldova" are that country's capital city (the
+    span runs from the country's name or adjective to "capital")."""
+    countries = {}
+    for m in mentions:
+        if (m.place is not None and m.place.feature_code in COUNTRY_CODES
+                and not skipped(m.start, m.end)):  # fmt: skip
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                countries[_root(span).i] = m
+    if not countries:
+        return
+    from geo.gazetteer.lookup import Gazetteer
+
+    for token in doc:
+        if token.lemma_.lower() != "capital" or token.pos_ != "NOUN":
+            continue
+        if token.dep_ not in _CAPITAL_ROLES or any(
+            (c.pos_ == "PROPN" and c.i not in countries) or c.dep_ == "appos"
+            for c in token.children
+        ):
+            continue  # "the capital said"; "the capital Kyiv", "the capital, Kyiv": named
+        if any(c.dep_ == "amod" and c.lemma_.lower() in _OTHER_CAPITALS for c in token.children):
+            continue  # "Syria's industrial capital", "the provincial capital": another city
+        whose = [countries[c.i] for c in token.children
+                 if c.dep_ in ("amod", "poss", "compound") and c.i in countries]  # fmt: skip
+        after = False
+        if not whose:
+            whose = [countries[o.i] for _, o in syntax.prep_objects(token, ("of",))
+                     if o.i in countries]  # fmt: skip
+            after = True
+        if len(whose) != 1:
+            continue
+        m = whose[0]
+        lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+        if any(o is not m and o.place is not None and lo <= o.start < hi
+               and o.place.feature_code not in COUNTRY_CODES for o in mentions):  # fmt: skip
+            continue  # "the Georgian capital of Tbilisi": named
+        city = Gazetteer.default().capital(m.place.country_code)
+        if city is None:
+            continue
+        start, end = (token.idx, m.end) if after else (m.start, token.idx + len(token))
+        yield Candidate(start, end, token, city)
 
 
 #: Words the entity recogniser sometimes takes for places: feasts and seasons.

@@ -246,6 +246,8 @@ _OVERRUN = frozenset(
     "storm shell enter invade overrun besiege bombard liberate recapture retake seize "
     "capture raid encircle".split()
 )
+#: Verbs whose object may be a place or a group: a place when its name says so.
+_STRIKE_AT = frozenset("target attack hit strike bomb shell pound besiege surround take".split())
 #: ... of which people can undergo these too ("captured the commander").
 _TAKE_PEOPLE = frozenset("capture seize raid liberate".split())
 #: Unit words after a name that carry its relation to the event ("in X's Y state", "in the
@@ -343,12 +345,13 @@ def _opens_label(token) -> bool:
     return _LABEL_AFTER.match(text, last.idx + len(last)) is not None
 
 
-def cue_candidates(sent, taken) -> list[Candidate]:
+def cue_candidates(sent, taken, actors=frozenset()) -> list[Candidate]:
     """Return unresolved place names the grammar marks as places: a proper noun after a
     locative preposition ("near Goz Tanjour"), after "the village/town/district of", or
     listed with such a name ("the towns of Goz Tanjour, Ber Kashi and Dala Tsohuwa").
 
-    ``taken`` holds token indices already inside place candidates.
+    ``taken`` holds token indices already inside place candidates; ``actors`` those of
+    country adjectives and demonyms ("the Moldovan city of X" names X, not "Moldovan").
     """
     out = []
     seen = set(taken)
@@ -390,6 +393,9 @@ def cue_candidates(sent, taken) -> list[Candidate]:
                 continue
             if token.dep_ == "nmod" and token.ent_type_ in ("ORG", "NORP", "PERSON"):
                 continue  # "the Jaysh X town of Y": who holds the town
+            if token.i in actors and any(c.dep_ == "prep" and c.lower_ == "of"
+                                         for c in head.children):  # fmt: skip
+                continue  # "the southern Moldovan city of X": X is the name
             # "Dala Tsohuwa village", "the Sabon Gari district", "the X and Y suburbs" (the
             # first of two names before a plural unit is parsed as its nominal modifier)
             cue = named = True
@@ -401,6 +407,7 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             cue = (
                 token.ent_type_ != "PERSON"
                 or head.lower_ in ("near", "outside", "into")
+                or generic_toponym(token)
                 or any(c.dep_ == "appos" and c.lower_ in _AREA_NOUNS for c in token.children)
             )  # fmt: skip  ("in X, a small town in Y")
         elif (
@@ -417,16 +424,41 @@ def cue_candidates(sent, taken) -> list[Candidate]:
             cue = named = True
         elif _opens_label(token):
             cue = named = True  # "X (Y district): raid on the village": a log line's label
+        elif (token.dep_ == "dobj" and head.pos_ == "VERB"
+              and head.lemma_.lower() in _STRIKE_AT and generic_toponym(token)):  # fmt: skip
+            cue = named = True  # "targeting Tal X and Jabal Y": a place, by its first word
         elif token.dep_ == "dobj" and head.pos_ == "VERB" and head.lemma_.lower() in _OVERRUN:
             # "troops stormed X", "rebels captured X": what is stormed or captured is a
             # place, unless the recogniser names a group, or a person who can be captured
             person = token.ent_type_ == "PERSON" and head.lemma_.lower() in _TAKE_PEOPLE
-            cue = token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
+            cue = (token.ent_type_ != "ORG" and token.tag_ != "NNPS" and not person
+                   or generic_toponym(token))  # fmt: skip
         if cue and add(token, named):
             for conj in token.conjuncts:
                 if conj.pos_ == "PROPN":
                     add(conj)
     return out
+
+
+#: The generic words that open place names in Arabic-speaking lands (and their Hebrew and
+#: Persian cousins), as news writes them: a village, a mound, a mountain, a valley, a spring,
+#: a monastery, a caravanserai, a well, a house, a headland, a fort, a market town. A name
+#: that opens with one and goes on ("Kafr X", "Tal al-X", "Wadi X") is a place, whatever
+#: the entity recogniser (trained on English names) calls it.
+TOPONYM_GENERICS = frozenset(
+    "kafr kfar kafar tal tell tel jabal jebel jabel wadi ain ein deir dayr khan bir beit "
+    "bayt ras qasr qalaat qalat kiryat souq suq".split()
+)
+
+
+def generic_toponym(token) -> bool:
+    """Whether the proper-noun chunk of ``token`` opens with a generic place word and goes
+    on with a name ("Kafr Sousa", "Tal al-Hamra")."""
+    first, last = _chunk(token)
+    if last.i == first.i:
+        words = first.text.split("-")  # "Tal-Hamra" as one token
+        return len(words) > 1 and words[0].lower() in TOPONYM_GENERICS and words[1][:1].isupper()
+    return first.lower_ in TOPONYM_GENERICS and first.text[:1].isupper()
 
 
 #: Faiths and their branches, which name who lives in a quarter, not the quarter.
@@ -484,6 +516,14 @@ def _anchor(token):
     anchor = token
     while coordinated(anchor):
         anchor = anchor.head
+    named = anchor.head
+    if named.dep_ == "acl" and named.head.pos_ == "NOUN" and (
+        (anchor.dep_ == "oprd" and named.lemma_.lower() in ("call", "name"))
+        or (anchor.dep_ == "pobj" and named.lower_ == "as"
+            and named.head.lemma_.lower() == "know" and named.head.dep_ == "acl")
+    ):
+        # "in a village called X", "a hamlet known as X": the noun the name names
+        anchor = named.head if named.lower_ != "as" else named.head.head
     if anchor.dep_ in ("compound", "amod", "nmod") and (
         anchor.head.lower_ in _AREA_NOUNS
         or anchor.head.lower_ in _UNIT_WORDS
@@ -594,10 +634,15 @@ def is_location(cand) -> bool:
     return not _is_speaker_side(cand.head)
 
 
-def _is_speaker_side(cand_head):
+def _is_speaker_side(cand_head, trigger=None):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
     forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
-    the source a report is attributed to ("according to a military source in X")."""
+    the source a report is attributed to ("according to a military source in X").
+
+    A speaker phrase that holds the ``trigger`` itself tells that event (a long report the
+    parser hung whole under "police said" as its subject): a place in it is on the event's
+    side, not the speaker's; unless the trigger is in a relative clause that describes the
+    speaker ("a soldier who fought in X said ...")."""
     if _with_source(cand_head):
         return True
     for anc in cand_head.ancestors:
@@ -606,6 +651,8 @@ def _is_speaker_side(cand_head):
             subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
+                and not (trigger is not None and trigger in child.subtree
+                         and not _describes(trigger, child))
                 for child in anc.children
                 if child in speakers
                 or (
@@ -615,6 +662,16 @@ def _is_speaker_side(cand_head):
                     and not _clause_between(cand_head, child)
                 )
             )
+    return False
+
+
+def _describes(token, top) -> bool:
+    """Whether ``token`` lies in a relative clause ("who fought in X") below ``top``."""
+    for t in (token, *token.ancestors):
+        if t == top:
+            return False
+        if t.dep_ == "relcl" and any(c.tag_ in ("WP", "WDT") for c in t.children):
+            return True
     return False
 
 
@@ -747,6 +804,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
+    if _scene_of(head, trigger.token):
+        f["locative"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
     # place
     where = next((c for c in clause.children if c.lower_ == "where"), None)
@@ -785,7 +844,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     subj = syntax.subject(thead)
     if subj is not None and head in subj.subtree and head.i not in patients:
         f["subject_side"] = 1.0
-    if _is_speaker_side(head):
+    if _is_speaker_side(head, trigger.token):
         f["speaker_side"] = 1.0
     place = cand.place
     if place is not None:
@@ -1155,12 +1214,18 @@ def eligible(cand, trigger=None) -> bool:
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
     where a person comes from ("a soldier from Lviv", "Ri, from a village in X, said"), unless
     the event is a withdrawal."""
-    if _is_speaker_side(cand.head):
+    if _is_speaker_side(cand.head, trigger.token if trigger is not None else None):
         return False
     if _SEAT.match(syntax.text_of(cand.head.doc), cand.end):
         return False  # "the Poltava-based monitor": where a group sits, not the event
     if _belongs_to(cand.head):
         return False  # "Ivan Hrytsai of Moldova", "a native of X": whose, not where
+    anchor = _anchor(cand.head)
+    if (anchor.dep_ == "pobj" and anchor.head.dep_ == "agent" and cand.place is None
+            and anchor.head.head.tag_ == "VBN"):  # fmt: skip
+        return False  # "was captured by the Southern Front": who did it, not where
+    if trigger is not None and _home_of_actor(anchor, trigger.token):
+        return False  # "planes stationed in X bombed Y": where the attackers sit
     if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
         return False  # "was captured in June and taken to X": where the captive went
     if (trigger is not None and syntax.headline_verb(trigger.token)
@@ -1188,6 +1253,40 @@ def eligible(cand, trigger=None) -> bool:
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
     return True
+
+
+#: Nouns that make their subject the place of what they are of ("X was the scene of
+#: clashes", "X has been the site of heavy fighting").
+_SCENES = frozenset("scene scenes site sites theatre theater".split())
+
+
+def _scene_of(head, trigger) -> bool:
+    """Whether the place is the subject of "be the scene/site of" the trigger's event."""
+    if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
+        return False
+    for attr in head.head.children:
+        if attr.dep_ == "attr" and attr.lower_ in _SCENES:
+            return any(trigger in obj.subtree for _, obj in syntax.prep_objects(attr, ("of",)))
+    return False
+
+
+#: Participles that say where a force sits ("troops based in X", "jets stationed at Y").
+_BASED = frozenset("base station headquarter garrison".split())
+
+
+def _home_of_actor(anchor, trigger) -> bool:
+    """Whether a place says where the acting subject of ``trigger`` is based ("police teams
+    based in X are patrolling Y", "planes stationed in X bombed Y"): not where it acted. A
+    passive subject is what underwent the event ("troops stationed in X were attacked")."""
+    prep, part = _attach(anchor)
+    if prep is None or part is None or part == trigger:
+        return False
+    if part.dep_ != "acl" or part.tag_ != "VBN" or part.lemma_.lower() not in _BASED:
+        return False
+    who = part.head
+    return who.dep_ == "nsubj" and who.head == trigger or (
+        who.dep_ == "nsubj" and who.head.pos_ in ("VERB", "AUX") and trigger.head == who.head
+    )
 
 
 def _in_grievance(cand, trigger) -> bool:

@@ -119,6 +119,7 @@ class Gazetteer:
         self._by_id = None
         self._places = {}
         self._admin = None
+        self._capitals = None
         self._areas = None
         self._tree = None
         self._grid = None
@@ -355,6 +356,21 @@ class Gazetteer:
     def country(self, country_code):
         """Return the country with this ISO 3166-1 alpha-2 code, or None."""
         idx = self._admin_maps()[1].get((country_code or "").upper())
+        return None if idx is None else self._place(idx)
+
+    def capital(self, country_code):
+        """Return the national capital of the country with this ISO code (the most populous
+        of its ``PPLC`` places), or None."""
+        if self._capitals is None:
+            wanted = self._fcode.lookup.get("PPLC")
+            best = {}
+            for idx, code in enumerate(self._fcode.codes):
+                if code == wanted:
+                    cc = self._cc[idx]
+                    if cc not in best or self._pop[idx] > self._pop[best[cc]]:
+                        best[cc] = idx
+            self._capitals = best
+        idx = self._capitals.get((country_code or "").upper())
         return None if idx is None else self._place(idx)
 
     def _load_areas(self):

@@ -24,6 +24,7 @@ from geo.geoparse.notplace import (
     acronym_plural,
     after_kin,
     attributive,
+    group_names,
     longer_name,
     occasion,
     of_a_place,
@@ -191,6 +192,11 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     ):
         # a person or an organisation the gazetteer knows only as another name of a place
         # ("identified as Oleh", "suspected <group> members")
+        return False
+    if (not placeish and not of_a_place(span, text) and span.key in group_names()
+            and (fold(best.name) != span.key or span.cue not in LOCATIVE)):  # fmt: skip
+        # "struck Hamas", "Fano militiamen": a listed armed group (another place's other
+        # name, or a town's own name not written as a place: "in Fano" stays the town)
         return False
     if span.sentence_initial and not placeish and not country and only_another_name(span, best):
         return False  # "Farmers in X...": a capitalised first word, another place's other name
