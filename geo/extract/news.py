@@ -282,9 +282,12 @@ def is_span_dated(event) -> bool:
     """Return whether an article's event is dated only over a week or more: "earlier this
     month", "since October", "over the past week", "in mid-February". The report tells what
     happened over a stretch of time (a tally, a deployment, a campaign), not an incident of
-    its days that event coders date: an article's news is dated to the day or the night."""
+    its days that event coders date: an article's news is dated to the day or the night.
+    Only a span the sentence states counts: an event dated by a report known only to the
+    month ("published February 2025") is not told over that month."""
     return (
         event.unreported is None
+        and event.date_basis == "stated"
         and event.date_start is not None
         and event.date_end is not None
         and (event.date_end - event.date_start).days >= SPAN_DAYS
