@@ -284,13 +284,26 @@ def is_span_dated(event) -> bool:
     happened over a stretch of time (a tally, a deployment, a campaign), not an incident of
     its days that event coders date: an article's news is dated to the day or the night.
     Only a span the sentence states counts: an event dated by a report known only to the
-    month ("published February 2025") is not told over that month."""
+    month ("published February 2025") is not told over that month, and a month named as
+    such is left to ``dating.is_history``."""
     return (
         event.unreported is None
         and event.date_basis == "stated"
+        and event.event_type != "front_line"  # a line held "since August" is the front
         and event.date_start is not None
         and event.date_end is not None
         and (event.date_end - event.date_start).days >= SPAN_DAYS
+        and not _a_named_month(event)
+    )
+
+
+def _a_named_month(event) -> bool:
+    """Whether an event is dated by one whole calendar month ("In May, missiles hit ..."):
+    ``dating.is_history`` judges those (the report's month and the month just over stay
+    news)."""
+    start, end = event.date_start, event.date_end
+    return start.day == 1 and (start.year, start.month) == (end.year, end.month) and (
+        (end + timedelta(days=1)).day == 1
     )
 
 
