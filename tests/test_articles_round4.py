@@ -121,3 +121,16 @@ def test_the_drones_that_also_hit_another_town_are_another_strike(gaz):
     )
     attacks = [e for e in reported(text, gaz) if e.event_type == "attack"]
     assert sorted(e.place_text for e in attacks) == ["Lubny", "Poltava"]
+
+
+def test_the_citys_airport_is_in_the_city_named_before(gaz):
+    text = (
+        "ODESA, Ukraine — Russian drones struck a fuel depot in Poltava on Thursday, the "
+        "governor said.\n\n"
+        "The drones had also hit the city's airport on Tuesday, damaging a hangar, officials "
+        "said." + _TAIL
+    )
+    found = reported(text, gaz)
+    tuesday = [e for e in found if e.date_start == date(2024, 9, 10)]
+    assert len(tuesday) == 1, [(e.place_text, e.date_start) for e in found]
+    assert tuesday[0].place is not None and tuesday[0].place.name == "Poltava"
