@@ -134,3 +134,14 @@ def test_the_citys_airport_is_in_the_city_named_before(gaz):
     tuesday = [e for e in found if e.date_start == date(2024, 9, 10)]
     assert len(tuesday) == 1, [(e.place_text, e.date_start) for e in found]
     assert tuesday[0].place is not None and tuesday[0].place.name == "Poltava"
+
+
+def test_protesters_attacking_an_office_riot(gaz):
+    text = (
+        "POLTAVA, Ukraine — Russian drones struck Lubny on Thursday, wounding three people, "
+        "the governor said.\n\n"
+        "In Romny, protesters attacked the offices of the regional council on Thursday, "
+        "setting fires, witnesses said." + _TAIL
+    )
+    romny = [e for e in reported(text, gaz) if e.place_text == "Romny"]
+    assert [e.event_type for e in romny] == ["protest"]

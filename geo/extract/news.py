@@ -23,9 +23,10 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
   place the gazetteer does not know (``is_told_again``).
 
 A toll told at a town on the days of an attack told before it is an attack there
-(``tolls_as_attacks``); an event told in a time clause of another's verb, naming no place, is
-where that one is (``set_by_main_clause``); an air force's tally naming no place is not placed
-in the article's area (``is_tally``).
+(``tolls_as_attacks``); an attack by protesters is a riot, a protest (``riots``); an event
+told in a time clause of another's verb, naming no place, is where that one is
+(``set_by_main_clause``); an air force's tally naming no place is not placed in the
+article's area (``is_tally``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def article_news(events, doc=None, published=None):
         out = set_by_main_clause(out, doc)
         out = told_again(out, doc)
         out = described_motions(out, doc)
+        out = riots(out, doc)
     out = [replace(e, unreported="span") if is_span_dated(e) else e for e in out]
     return tolls_as_attacks(out)
 
@@ -302,8 +304,10 @@ def _a_named_month(event) -> bool:
     ``dating.is_history`` judges those (the report's month and the month just over stay
     news)."""
     start, end = event.date_start, event.date_end
-    return start.day == 1 and (start.year, start.month) == (end.year, end.month) and (
-        (end + timedelta(days=1)).day == 1
+    return (
+        start.day == 1
+        and (start.year, start.month) == (end.year, end.month)
+        and ((end + timedelta(days=1)).day == 1)
     )
 
 
@@ -402,5 +406,26 @@ def told_again(out, doc):
             e = replace(e, unreported="detail")
         elif e.unreported is None:
             previous = e
+        kept.append(e)
+    return kept
+
+
+#: Nouns of people protesting: what they attack or burn is a riot (ACLED's Protests and
+#: Riots), not an armed attack.
+_PROTESTERS = frozenset("protester demonstrator rioter mob".split())
+
+
+def riots(out, doc):
+    """Return an article's events with each attack whose subject is protesters made a
+    protest ("protesters attacked the embassies, setting fires", "a mob stormed the police
+    station"): a riot, which event coders code with protests, not as an armed attack."""
+    kept = []
+    for e in out:
+        tok = _root(e, doc) if e.unreported is None and e.event_type == "attack" else None
+        subj = (
+            next((c for c in tok.children if c.dep_ == "nsubj"), None) if tok is not None else None
+        )
+        if subj is not None and subj.lemma_.lower() in _PROTESTERS:
+            e = replace(e, event_type="protest")
         kept.append(e)
     return kept
