@@ -145,3 +145,20 @@ def test_protesters_attacking_an_office_riot(gaz):
     )
     romny = [e for e in reported(text, gaz) if e.place_text == "Romny"]
     assert [e.event_type for e in romny] == ["protest"]
+
+
+def test_overnight_counts_from_the_day_the_officials_spoke():
+    # published on a Monday; the officials spoke on Saturday: the night before Saturday
+    text = (
+        "Rebels killed 40 people in an overnight raid on villages near Lubny, officials said "
+        "on Saturday."
+    )
+    (event,) = find_events(text, published=date(2024, 9, 16))
+    assert (event.date_start, event.date_end) == (date(2024, 9, 13), date(2024, 9, 14))
+
+
+def test_overnight_with_an_undated_statement_counts_from_the_report():
+    # guard: passes on the code before the rule too (no day of speaking is stated)
+    text = "Russian drones struck Lubny overnight, officials said."
+    (event,) = find_events(text, published=date(2024, 9, 16))
+    assert (event.date_start, event.date_end) == (date(2024, 9, 15), date(2024, 9, 16))
