@@ -162,3 +162,26 @@ def test_overnight_with_an_undated_statement_counts_from_the_report():
     text = "Russian drones struck Lubny overnight, officials said."
     (event,) = find_events(text, published=date(2024, 9, 16))
     assert (event.date_start, event.date_end) == (date(2024, 9, 15), date(2024, 9, 16))
+
+
+def test_a_participle_hitting_an_unknown_area_is_the_same_strike(gaz):
+    text = (
+        "POLTAVA, Ukraine — Russian warplanes struck the outskirts of Lubny overnight, hitting "
+        "a warehouse in the Sadivnyi Kut area, the governor said.\n\n"
+        "Russian artillery shelled Hadiach on Thursday." + _TAIL
+    )
+    attacks = [e for e in reported(text, gaz) if e.event_type == "attack"]
+    assert sorted(e.place_text or "" for e in attacks) == ["Hadiach", "Lubny"], [
+        e.place_text for e in attacks
+    ]
+
+
+def test_a_named_missile_type_told_again_is_the_same_strike(gaz):
+    text = (
+        "POLTAVA, Ukraine — A Russian missile struck Poltava on Thursday, wounding six people, "
+        "the governor said.\n\n"
+        "The Kh-101 missile exploded near a bus stop in the Levadivka Kut district, he said."
+        + _TAIL
+    )
+    attacks = [e for e in reported(text, gaz) if e.event_type == "attack"]
+    assert [e.place_text for e in attacks] == ["Poltava"], [e.place_text for e in attacks]

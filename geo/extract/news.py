@@ -18,6 +18,9 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
   "over the past week"), not to the days of an incident (``is_span_dated``);
 * ``description``: a movement told by a participle that describes people ("retreating
   units", "fighters retreating toward the border"), not a clause (``is_described_motion``);
+* ``detail``: an attack told by a participle of another attack's verb, or that verb told
+  with such a participle, where one of the two names no place the gazetteer knows ("struck
+  X, hitting a building in the Y area": ``participle_details``);
 * ``detail``: an attack told again by its definite means or doers ("The drones hit ...",
   "The attackers struck ...") at the place of the attack told just before it, or at a
   place the gazetteer does not know (``is_told_again``).
@@ -66,6 +69,7 @@ def article_news(events, doc=None, published=None):
                for e in out]  # fmt: skip
         out = set_by_main_clause(out, doc)
         out = told_again(out, doc)
+        out = participle_details(out, doc)
         out = described_motions(out, doc)
         out = riots(out, doc)
     out = [replace(e, unreported="span") if is_span_dated(e) else e for e in out]
@@ -352,13 +356,11 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 def _means_told_before(tok) -> bool:
     """Whether an attack's subject is a definite noun of its means or its doers ("The
-    drones", "the strike", "The attackers"), naming nothing new (no name, no number)."""
+    drones", "the strike", "The attackers", "The two missiles", "The X-type missile")."""
     subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or subj.pos_ != "NOUN":
         return False
     if not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in subj.children):
-        return False
-    if any(c.dep_ in ("compound", "nummod") and c.pos_ in ("PROPN", "NUM") for c in subj.children):
         return False
     from geo.extract import syntax
     from geo.extract.places import _attack_nouns
@@ -427,5 +429,42 @@ def riots(out, doc):
         )
         if subj is not None and subj.lemma_.lower() in _PROTESTERS:
             e = replace(e, event_type="protest")
+        kept.append(e)
+    return kept
+
+
+def _participle_of(a, b) -> bool:
+    """Whether token ``a`` is a participle clause of ``b`` ("struck X, hitting Y")."""
+    return a.dep_ == "advcl" and a.tag_ == "VBG" and a.head.i == b.i
+
+
+def participle_details(out, doc):
+    """Return an article's events with an attack left out as a detail when its sentence
+    tells it as a participle clause of another attack's verb, or tells that verb with it as
+    its participle, and it names no place the gazetteer knows while the other does
+    ("Warplanes struck the capital's suburbs overnight, hitting a building in the Y area";
+    "Drones attacked the river port of X, damaging a grain terminal"): one strike told with
+    its detail. Two places the gazetteer knows stay two events ("struck X, hitting a depot
+    in Z")."""
+    roots = [_root(e, doc) for e in out]
+    kept = []
+    for e, tok in zip(out, roots, strict=True):
+        if (
+            e.unreported is None
+            and e.event_type == "attack"
+            and e.place is None
+            and tok is not None
+        ):
+            for f, other in zip(out, roots, strict=True):
+                if (
+                    f is not e
+                    and other is not None
+                    and f.unreported is None
+                    and f.event_type == "attack"
+                    and f.place is not None
+                    and (_participle_of(tok, other) or _participle_of(other, tok))
+                ):
+                    e = replace(e, unreported="detail")
+                    break
         kept.append(e)
     return kept
