@@ -185,3 +185,24 @@ def test_a_named_missile_type_told_again_is_the_same_strike(gaz):
     )
     attacks = [e for e in reported(text, gaz) if e.event_type == "attack"]
     assert [e.place_text for e in attacks] == ["Poltava"], [e.place_text for e in attacks]
+
+
+def test_a_capital_that_steps_up_strikes_stands_for_its_state():
+    from geo.geoparse import geoparse
+
+    text = "Russian missiles hit Poltava on Monday as Moscow stepped up strikes on the region."
+    metonymic = {m.text: m.metonymic for m in geoparse(text) if m.role == "location"}
+    assert metonymic == {"Poltava": False, "Moscow": True}
+
+
+def test_the_citys_district_after_a_stepping_up_capital_is_in_the_town(gaz):
+    text = (
+        "POLTAVA, Ukraine — A Russian missile hit the centre of Poltava on Monday evening, "
+        "wounding 12 people, officials said, as Moscow intensified strikes on the region.\n\n"
+        "The missile exploded near a school in the city's Levadivka Kut district, the governor "
+        "said, and set fire to two cars." + _TAIL
+    )
+    found = reported(text, gaz)
+    assert all(e.place is None or e.place.name != "Moscow" for e in found), [
+        (e.place_text, e.place and e.place.name) for e in found
+    ]
