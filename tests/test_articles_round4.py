@@ -55,7 +55,7 @@ def test_a_tally_over_the_past_week_is_not_an_incident(gaz):
 
 
 def test_a_strike_dated_to_a_night_stays_news(gaz):
-    # guard: passes on the code before the rule too (a night is under a week)
+    """Guard: passes on the code before the rule too (a night is under a week)."""
     text = (
         "POLTAVA, Ukraine — Russian drones struck Lubny overnight, wounding three people, "
         "the governor said.\n\nRussian artillery shelled Hadiach on Thursday." + _TAIL
@@ -83,7 +83,7 @@ def test_fighters_retreating_when_struck_are_no_movement(gaz):
 
 
 def test_troops_retreating_in_a_clause_of_their_own_move(gaz):
-    # guard: passes on the code before the rule too (the participle has its auxiliary)
+    """Guard: passes on the code before the rule too (the participle has its auxiliary)."""
     text = (
         "POLTAVA, Ukraine — Ukrainian troops were retreating from Zelena toward Romny on "
         "Thursday, a commander said.\n\nRussia's army did not comment." + _TAIL
@@ -114,7 +114,7 @@ def test_the_attackers_told_again_with_no_place_are_the_same_raid(gaz):
 
 
 def test_the_drones_that_also_hit_another_town_are_another_strike(gaz):
-    # guard: passes on the code before the rule too ("also" and a town of its own)
+    """Guard: passes on the code before the rule too ("also" and a town of its own)."""
     text = (
         "POLTAVA, Ukraine — Russian drones struck Poltava overnight, wounding six people, the "
         "governor said.\n\nThe drones also hit a fuel depot in Lubny, he said." + _TAIL
@@ -158,7 +158,7 @@ def test_overnight_counts_from_the_day_the_officials_spoke():
 
 
 def test_overnight_with_an_undated_statement_counts_from_the_report():
-    # guard: passes on the code before the rule too (no day of speaking is stated)
+    """Guard: passes on the code before the rule too (no day of speaking is stated)."""
     text = "Russian drones struck Lubny overnight, officials said."
     (event,) = find_events(text, published=date(2024, 9, 16))
     assert (event.date_start, event.date_end) == (date(2024, 9, 15), date(2024, 9, 16))
