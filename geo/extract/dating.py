@@ -128,8 +128,8 @@ _DEICTIC = re.compile(r"\b(?:overnight|yesterday|last\s+night)\b", re.IGNORECASE
 
 def _counted_from_statement(expr, usable, trigger, ref):
     """Return ``expr`` counted from the day of the statement that reports the event when the
-    sentence dates that statement ("rebels killed 40 people in an overnight raid, officials
-    said on Saturday": the night before Saturday, not before the day of publication):
+    sentence dates that statement ("gunmen burned a farm overnight, police said on
+    Saturday" in Monday's paper: the night before Saturday, not before Monday):
     "overnight", "yesterday" and "last night" are the speaker's, not the reporter's."""
     if ref is None or expr.anchor != "publication" or not _DEICTIC.search(expr.text):
         return expr

@@ -283,8 +283,8 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
 
 
 def _town_site(head) -> bool:
-    """Whether a town noun's possessor is a site of the town: "the city's international
-    airport", "the town's main market" are in the town named before, as its districts are."""
+    """Whether a town noun's possessor is a site of the town: "the city's railway station",
+    "the town's grain depot" are in the town named before, as its districts are."""
     return head.lemma_.lower() in _SITE_NOUNS
 
 

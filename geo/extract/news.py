@@ -16,13 +16,14 @@ more) after reading each sentence; what is left out keeps its reason in ``unrepo
   state (``in_recalled_time``), as ``dating.is_history`` leaves out what is dated long ago;
 * ``span``: dated only over a week or more ("earlier this month", "since October",
   "over the past week"), not to the days of an incident (``is_span_dated``);
-* ``description``: a movement told by a participle that describes people ("retreating
-  units", "fighters retreating toward the border"), not a clause (``is_described_motion``);
+* ``description``: a movement told by a participle that describes people ("fleeing
+  soldiers", "men running toward the woods" hit by a strike), not a clause
+  (``is_described_motion``);
 * ``detail``: an attack told by a participle of another attack's verb, or that verb told
   with such a participle, where one of the two names no place the gazetteer knows ("struck
   X, hitting a building in the Y area": ``participle_details``);
-* ``detail``: an attack told again by its definite means or doers ("The drones hit ...",
-  "The attackers struck ...") at the place of the attack told just before it, or at a
+* ``detail``: an attack told again by its definite means or doers ("The rockets landed
+  ...", "The gunmen opened fire ...") at the place of the attack told just before it, or at a
   place the gazetteer does not know (``is_told_again``).
 
 A toll told at a town on the days of an attack told before it is an attack there
@@ -286,7 +287,7 @@ SPAN_DAYS = 7
 
 def is_span_dated(event) -> bool:
     """Return whether an article's event is dated only over a week or more: "earlier this
-    month", "since October", "over the past week", "in mid-February". The report tells what
+    month", "since the spring", "over the past week", "in late March". The report tells what
     happened over a stretch of time (a tally, a deployment, a campaign), not an incident of
     its days that event coders date: an article's news is dated to the day or the night.
     Only a span the sentence states counts: an event dated by a report known only to the
@@ -317,19 +318,18 @@ def _a_named_month(event) -> bool:
 
 def is_described_motion(event, doc, triggers=frozenset()) -> bool:
     """Return whether an article's movement is told by a participle that describes the
-    people it moves, not by a clause of its own: "pursuing retreating units", "insurers
-    raised premiums for ships crossing the strait", or the target of another event's verb
-    ("drones struck fighters retreating toward the border", a participle clause the parser
-    hangs on that verb). The sentence reports the pursuit, the strike or the premiums; the
-    motion only says who they were. ``triggers``: the token indices of the article's other
-    events' triggers."""
+    people it moves, not by a clause of its own: "chasing fleeing soldiers", "fees rose for
+    tankers sailing through the gulf", or the target of another event's verb ("a drone hit
+    men running toward the woods", a participle clause the parser hangs on that verb). The
+    sentence reports the chase, the strike or the fees; the motion only says who they were.
+    ``triggers``: the token indices of the article's other events' triggers."""
     if event.unreported is not None or event.event_type != "movement":
         return False
     tok = _root(event, doc)
     if tok is None or tok.tag_ != "VBG":
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
-        return False  # "troops were retreating": a clause of its own
+        return False  # "the soldiers were fleeing": a clause of its own
     if tok.dep_ in ("amod", "acl"):
         return tok.head.pos_ in ("NOUN", "PROPN")
     return tok.dep_ == "ccomp" and tok.head.i in triggers
@@ -356,7 +356,7 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 def _means_told_before(tok) -> bool:
     """Whether an attack's subject is a definite noun of its means or its doers ("The
-    drones", "the strike", "The attackers", "The two missiles", "The X-type missile")."""
+    rockets", "the raid", "The gunmen", "The three shells", "The X-type missile")."""
     subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or subj.pos_ != "NOUN":
         return False
@@ -370,14 +370,14 @@ def _means_told_before(tok) -> bool:
 
 def is_told_again(event, previous, doc) -> bool:
     """Return whether an article's attack tells again the attack told just before it:
-    its subject is a definite noun of the means or the doers ("The drones hit residential
-    buildings in the X district.", "The attackers, armed with machetes, struck late at night,
-    burning houses.", "The bomb went off near the Y district as the convoy passed."), it
+    its subject is a definite noun of the means or the doers ("The rockets landed on a
+    school in the X quarter.", "The gunmen, who came on foot, opened fire at dusk.", "The
+    device exploded beside a bakery in the Y quarter."), it
     names no place the gazetteer places apart from that attack's (a district, a street, a
     place the gazetteer does not know) and its dates meet that attack's. It is more of that
     incident, not another one. One told with "also" or "again" is another strike ("The
-    drones also hit the airport"); one at a town of its own is kept ("The overnight attack
-    hit a grain terminal in the port of X")."""
+    rockets also hit a depot"); one at a town of its own is kept ("The night's raid wrecked
+    a rail yard in X")."""
     if (
         previous is None
         or event.unreported is not None
@@ -419,8 +419,8 @@ _PROTESTERS = frozenset("protester demonstrator rioter mob".split())
 
 def riots(out, doc):
     """Return an article's events with each attack whose subject is protesters made a
-    protest ("protesters attacked the embassies, setting fires", "a mob stormed the police
-    station"): a riot, which event coders code with protests, not as an armed attack."""
+    protest ("protesters attacked a police station, throwing stones", "a mob stormed the
+    town hall"): a riot, which event coders code with protests, not as an armed attack."""
     kept = []
     for e in out:
         tok = _root(e, doc) if e.unreported is None and e.event_type == "attack" else None
@@ -442,8 +442,8 @@ def participle_details(out, doc):
     """Return an article's events with an attack left out as a detail when its sentence
     tells it as a participle clause of another attack's verb, or tells that verb with it as
     its participle, and it names no place the gazetteer knows while the other does
-    ("Warplanes struck the capital's suburbs overnight, hitting a building in the Y area";
-    "Drones attacked the river port of X, damaging a grain terminal"): one strike told with
+    ("Jets bombed the edge of X, hitting a barn in the Y quarter"; "Shells fell on the rail
+    depot of X, wrecking two engines"): one strike told with
     its detail. Two places the gazetteer knows stay two events ("struck X, hitting a depot
     in Z")."""
     roots = [_root(e, doc) for e in out]
