@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geo.extract.lexicon import SPEECH_VERBS
-from geo.extract.temporal import DateExpr, find_dates
+from geo.extract.temporal import DateExpr, Reference, find_dates
 
 __all__ = [
     "ARTICLE_HISTORY_DAYS",
@@ -122,6 +122,29 @@ def _in_since_clause(token, trigger) -> bool:
     return False
 
 
+#: Days counted from the day of speaking ("overnight", "yesterday", "last night").
+_DEICTIC = re.compile(r"\b(?:overnight|yesterday|last\s+night)\b", re.IGNORECASE)
+
+
+def _counted_from_statement(expr, usable, trigger, ref):
+    """Return ``expr`` counted from the day of the statement that reports the event when the
+    sentence dates that statement ("gunmen burned a farm overnight, police said on
+    Saturday" in Monday's paper: the night before Saturday, not before Monday):
+    "overnight", "yesterday" and "last night" are the speaker's, not the reporter's."""
+    if ref is None or expr.anchor != "publication" or not _DEICTIC.search(expr.text):
+        return expr
+    said = [e for e, t in usable if e is not expr and e.precision == "day" and e.start == e.end
+            and _dates_speech(t, trigger)]  # fmt: skip
+    if not said or said[0].start == ref.start:
+        return expr
+    again = [e for e in find_dates(expr.text, Reference(said[0].start, said[0].start))
+             if e.anchor == "publication"]  # fmt: skip
+    if not again:
+        return expr
+    e = again[0]
+    return DateExpr(e.start, e.end, e.precision, expr.text, expr.offset, expr.kind, expr.anchor)
+
+
 def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
 
@@ -150,6 +173,7 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
             # "On January 12 the government said it captured him": the day of the
             # statement, not of the capture, which happened on or before it
             return EventDate(expr.start, expr.end, expr.precision, "report", expr.text)
+        expr = _counted_from_statement(expr, usable, trigger, ref)
         return EventDate(expr.start, expr.end, expr.precision, "stated", expr.text)
     if inherited is not None:
         return EventDate(inherited.start, inherited.end, inherited.precision, "inherited",

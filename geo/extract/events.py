@@ -330,7 +330,7 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
         whose_part = (
             token.dep_ == "poss"
             and token.lower_ in _TOWN_NOUNS
-            and (token.head.lower_ in _TOWN_PART_NOUNS)
+            and (token.head.lower_ in _TOWN_PART_NOUNS or _town_site(token.head))
         )  # "in the city's X district", "the town's northern suburbs": the town named before
         if not whose_part and (
             token.dep_ != "pobj"
@@ -355,6 +355,12 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
         if same or before:
             yield token, (same or before)[-1]
     yield from _sites_named_again(doc, named, taken, skipped)
+
+
+def _town_site(head) -> bool:
+    """Whether a town noun's possessor is a site of the town: "the city's railway station",
+    "the town's grain depot" are in the town named before, as its districts are."""
+    return head.lemma_.lower() in _SITE_NOUNS
 
 
 def _introduced_as(text, mention, noun) -> bool:

@@ -56,7 +56,8 @@ _AGENT_VERBS = frozenset(
     admit refuse hope believe urge call demand sign approve impose sanction recognize
     recognise expel summon protest vow pledge promise plan seek offer propose negotiate
     order launch attack invade fire strike retaliate tell accept welcome criticise
-    criticize suspend halt resume ban veto dispute insist allege trade""".split()
+    criticize suspend halt resume ban veto dispute insist allege trade step escalate
+    intensify""".split()
 )
 # Verbs whose object (or passive subject) is mostly a place when the gazetteer knows the name
 # ("shelled El Fasher", "retook Kidal", "Dnipro was hit", "toured Moore").
