@@ -28,8 +28,8 @@ def test_a_report_parsed_whole_as_the_speaker_keeps_its_place():
     # the parser hangs the whole report under "said" as its subject, and the town as a
     # conjunct of "police": the town is still where the bombing was
     text = (
-        "A suicide bomber driving a minibus packed with explosives killed at least 30 people "
-        "and wounded 90 in the central Ukrainian city of Lubny, police and medical sources said."
+        "A gunman riding a motorbike loaded with grenades killed at least 12 shoppers and "
+        "injured 40 in the central Ukrainian city of Lubny, police and hospital staff said."
     )
     found = [e for e in find_events(text, published=None, keep_all=True)]
     assert found
@@ -160,7 +160,7 @@ def test_geoparse_does_not_take_a_listed_armed_group_for_a_place():
 
     # "Hamas" is also a GeoNames alternate name of a German town
     assert places("Israel struck Hamas on Monday.") == [("Israel", "Israel")]
-    assert places("Fano militiamen attacked a convoy on Monday.") == []
+    assert places("Two Fano commanders were killed on Monday.") == []
     # guards: written as a place, the town's own name stays a place
     assert places("The festival in Fano drew crowds.") == [("Fano", "Fano")]
     assert places("Shelling hit the town of Wagner.") == [("Wagner", "Wagner")]

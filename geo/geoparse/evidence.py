@@ -195,7 +195,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False
     if (not placeish and not of_a_place(span, text) and span.key in group_names()
             and (fold(best.name) != span.key or span.cue not in LOCATIVE)):  # fmt: skip
-        # "struck Hamas", "Fano militiamen": a listed armed group (another place's other
+        # "struck Hamas", "Fano commanders": a listed armed group (another place's other
         # name, or a town's own name not written as a place: "in Fano" stays the town)
         return False
     if span.sentence_initial and not placeish and not country and only_another_name(span, best):
