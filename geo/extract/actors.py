@@ -10,21 +10,18 @@ Victims who are not armed ("civilians", "a woman") are "Civilians".
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from pathlib import Path
 
+from geo.common.actor_table import actor_rows
 from geo.events.taxonomy import CIVILIANS_ACTOR, UNIDENTIFIED_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
 from geo.gazetteer.normalize import fold
-from geo.geoparse.notplace import group_names  # noqa: F401  (re-exported)
 
 __all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
 
 CIVILIANS = CIVILIANS_ACTOR
 UNIDENTIFIED = UNIDENTIFIED_ACTOR
-_DATA = Path(__file__).resolve().parent / "data" / "actors.tsv"
 #: Country names as the conflict-data convention writes them after "Military Forces of".
 _STATE_NAMES = {
     "CD": "the Democratic Republic of Congo",
@@ -80,21 +77,17 @@ def aliases() -> dict[str, str]:
         When an alias is given to two different canonical names.
     """
     out: dict[str, str] = {}
-    if not _DATA.exists():
-        return out
-    with open(_DATA, encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            canonical = (row.get("canonical") or "").strip()
-            if not canonical:
+    for row in actor_rows():
+        canonical = (row.get("canonical") or "").strip()
+        if not canonical:
+            continue
+        for alias in [canonical, *(row.get("aliases") or "").split("|")]:
+            key = fold(alias.strip())
+            if not key:
                 continue
-            for alias in [canonical, *(row.get("aliases") or "").split("|")]:
-                key = fold(alias.strip())
-                if not key:
-                    continue
-                if out.get(key, canonical) != canonical:
-                    raise ValueError(f"actors.tsv: alias {alias!r} names two actors")
-                out[key] = canonical
+            if out.get(key, canonical) != canonical:
+                raise ValueError(f"actors.tsv: alias {alias!r} names two actors")
+            out[key] = canonical
     return out
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.common import nlp
+from geo.common.actor_table import group_names
 from geo.events.model import Count
 from geo.extract import syntax
-from geo.extract.actors import ActorNamer, group_names, state_forces
+from geo.extract.actors import ActorNamer, state_forces
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates

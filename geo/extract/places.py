@@ -1283,10 +1283,8 @@ def _home_of_actor(anchor, trigger) -> bool:
         return False
     if part.dep_ != "acl" or part.tag_ != "VBN" or part.lemma_.lower() not in _BASED:
         return False
-    who = part.head
-    return who.dep_ == "nsubj" and who.head == trigger or (
-        who.dep_ == "nsubj" and who.head.pos_ in ("VERB", "AUX") and trigger.head == who.head
-    )
+    who = part.head  # the subject of the trigger, or of the verb the trigger hangs on
+    return who.dep_ == "nsubj" and who.head in (trigger, trigger.head)
 
 
 def _in_grievance(cand, trigger) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
+from geo.common.actor_table import group_names
 from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import (
@@ -24,7 +25,6 @@ from geo.geoparse.notplace import (
     acronym_plural,
     after_kin,
     attributive,
-    group_names,
     longer_name,
     occasion,
     of_a_place,

@@ -12,10 +12,7 @@ a place, unlike the place's own, that the parse calls a person or an organisatio
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import cache
-from pathlib import Path
 
 from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold, skeleton
 from geo.geoparse.matching import similarity
@@ -23,7 +20,6 @@ from geo.geoparse.toponyms import PERSON_TITLES
 
 __all__ = [
     "acronym_plural",
-    "group_names",
     "after_kin",
     "attributive",
     "longer_name",
@@ -195,28 +191,6 @@ def of_a_place(span, text):
     ("west of X", "the outskirts of X", "the island of X"): the name is a place's."""
     found = _OF_PLACE.search(text[max(0, span.start - 40) : span.start].lower())
     return found is not None and (found.group(1) in _PARTS or found.group(1) in _PLACE_NOUNS)
-
-
-#: The maintained list of armed actors (``geo/extract/data/actors.tsv``, see its header).
-_ACTORS = Path(__file__).resolve().parent.parent / "extract" / "data" / "actors.tsv"
-
-
-@cache
-def group_names() -> frozenset:
-    """Return the folded names of the listed non-state armed groups ("hamas", "wagner"): a
-    text that names one names the group, though a gazetteer place may bear the name too."""
-    out = set()
-    if not _ACTORS.exists():
-        return frozenset()
-    with open(_ACTORS, encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            if (row.get("kind") or "").strip() != "non_state":
-                continue
-            for alias in [row.get("canonical") or "", *(row.get("aliases") or "").split("|")]:
-                if fold(alias.strip()):
-                    out.add(fold(alias.strip()))
-    return frozenset(out)
 
 
 def only_another_name(span, place):
