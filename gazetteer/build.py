@@ -312,6 +312,24 @@ def _countries_frame(src):
     return pyogrio.read_dataframe(f"zip://{zip_path}", encoding="utf-8")
 
 
+def short_names(*sorted_names):
+    """Return the short names that lead Natural Earth's sortable country names: "Congo" of
+    "Congo, Republic of the" and "Congo, Dem. Rep.", "Gambia" of "Gambia, The". News writes
+    a country so; where two countries share one ("Congo", "Korea"), the geocoder's priors
+    and the document's other places choose.
+
+    >>> short_names("Congo, Republic of the", "Congo, Rep.", None, "France")
+    ['Congo']
+    """
+    out = []
+    for name in sorted_names:
+        if isinstance(name, str) and "," in name:
+            head = name.split(",")[0].strip()
+            if head and head not in out:
+                out.append(head)
+    return out
+
+
 def _read_countries(src, places):
     """Return country rows (GeoNames countryInfo) with NE polygons joined by ISO code."""
     frame = _countries_frame(src)
@@ -338,6 +356,7 @@ def _read_countries(src, places):
             keys = ("NAME", "NAME_LONG", "NAME_EN", "FORMAL_EN", "ADMIN", "NAME_CIAWF", "BRK_NAME")
             alt += [rec.get(k) for k in keys]
             alt += [rec.get("NAME_RU"), rec.get("NAME_UK"), rec.get("NAME_SORT")]
+            alt += short_names(rec.get("NAME_CIAWF"), rec.get("NAME_SORT"))
         lat = lon = None
         area = None
         if recs:
