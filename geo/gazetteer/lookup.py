@@ -192,22 +192,8 @@ class Gazetteer:
         if self._admin is None:
             admin1, country = {}, {}
             fcode = self._fcode
-            # The rows of area codes, found by searching the codes' bytes for each code's
-            # (a C loop, not one over 318,000 rows); in row order, a later row of a key wins.
-            codes, rows = fcode.codes, []
-            raw, size = codes.tobytes(), codes.itemsize
-            for value, code in fcode.lookup.items():
-                if value == "ADM1" or value in COUNTRY_CODES:
-                    pattern = array(codes.typecode, [code]).tobytes()
-                    at = raw.find(pattern)
-                    while at >= 0:
-                        if at % size == 0:
-                            rows.append(at // size)
-                            at = raw.find(pattern, at + size)
-                        else:  # the bytes of two neighbouring codes
-                            at = raw.find(pattern, at + 1)
-            rows.sort()
-            for idx in rows:
+            # in row order, a later row of a key wins
+            for idx in self._rows_coded({"ADM1", *COUNTRY_CODES}):
                 code = fcode[idx]
                 if code == "ADM1":
                     admin1[(self._cc[idx], self._a1[idx])] = idx
@@ -215,6 +201,24 @@ class Gazetteer:
                     country[self._cc[idx]] = idx
             self._admin = (admin1, country)
         return self._admin
+
+    def _rows_coded(self, feature_codes):
+        """Return the rows whose feature code is one of ``feature_codes``, in row order,
+        found by searching the codes' bytes for each code's (a C loop, not one over 318,000
+        rows)."""
+        codes, rows = self._fcode.codes, []
+        raw, size = codes.tobytes(), codes.itemsize
+        for value, code in self._fcode.lookup.items():
+            if value in feature_codes:
+                pattern = array(codes.typecode, [code]).tobytes()
+                at = raw.find(pattern)
+                while at >= 0:
+                    if at % size == 0:
+                        rows.append(at // size)
+                        at = raw.find(pattern, at + size)
+                    else:  # the bytes of two neighbouring codes
+                        at = raw.find(pattern, at + 1)
+        return sorted(rows)
 
     def _admin1_row(self, cc, a1):
         return self._admin_maps()[0].get((cc, a1)) if a1 else None
@@ -362,13 +366,11 @@ class Gazetteer:
         """Return the national capital of the country with this ISO code (the most populous
         of its ``PPLC`` places), or None."""
         if self._capitals is None:
-            wanted = self._fcode.lookup.get("PPLC")
             best = {}
-            for idx, code in enumerate(self._fcode.codes):
-                if code == wanted:
-                    cc = self._cc[idx]
-                    if cc not in best or self._pop[idx] > self._pop[best[cc]]:
-                        best[cc] = idx
+            for idx in self._rows_coded({"PPLC"}):
+                cc = self._cc[idx]
+                if cc not in best or self._pop[idx] > self._pop[best[cc]]:
+                    best[cc] = idx
             self._capitals = best
         idx = self._capitals.get((country_code or "").upper())
         return None if idx is None else self._place(idx)
