@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.common import nlp
-from geo.common.actor_table import group_names
 from geo.events.model import Count
 from geo.extract import syntax
 from geo.extract.actors import ActorNamer, state_forces
@@ -49,7 +48,6 @@ from geo.extract.places import (
     threshold,
 )
 from geo.extract.temporal import Reference, find_dates
-from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import PEOPLE_AFTER
 from geo.geoparse.evidence import AGE_AFTER, VESSEL_BEFORE
@@ -163,8 +161,6 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         taken.update(range(span.start, span.end))
         if namer is not None and namer.ends_name(span):
             continue  # "the Islamic State of Iraq and al-Sham": part of an armed group's name
-        if fold(m.text) in group_names() and not _UNIT_OF.search(text, 0, m.start):
-            continue  # "struck Hamas": the group, though a town bears the name elsewhere
         root = _root(span)
         cand = Candidate(m.start, m.end, root, m.place, m)
         per_sent.setdefault(syntax.sentence_of(root).start, []).append(cand)
@@ -210,11 +206,6 @@ def _candidates(doc, mentions, text, skip, metonymic, namer=None):
         if found:
             per_sent.setdefault(sent.start, []).extend(found)
     return per_sent
-
-
-#: "the town of " right before a name: whatever else the name is, here it is a place.
-_UNIT_OF = re.compile(r"\b(?:town|city|village|settlement|region|district|province) of\s+$",
-                      re.IGNORECASE)  # fmt: skip
 
 
 def _root(span):
