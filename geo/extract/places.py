@@ -1223,7 +1223,7 @@ def eligible(cand, trigger=None) -> bool:
     anchor = _anchor(cand.head)
     if (anchor.dep_ == "pobj" and anchor.head.dep_ == "agent" and cand.place is None
             and anchor.head.head.tag_ == "VBN"):  # fmt: skip
-        return False  # "was captured by the Southern Front": who did it, not where
+        return False  # "was captured by the Carpathian Sich": who did it, not where
     if trigger is not None and _home_of_actor(anchor, trigger.token):
         return False  # "planes stationed in X bombed Y": where the attackers sit
     if trigger is not None and trigger.event_type == "capture" and _in_custody(cand, trigger):
