@@ -83,7 +83,7 @@ def serve(host, port, threads, no_ingest, public_url, workers):
     """
     from waitress import serve as waitress_serve
 
-    from webapp import create_app
+    from webapp import create_app, limits
     from webapp.security import check_public_url
 
     if public_url:
@@ -125,6 +125,7 @@ def serve(host, port, threads, no_ingest, public_url, workers):
             "the address clients use",
             err=True,
         )
+    limits.share_the_interpreter()
     try:
         waitress_serve(
             app,

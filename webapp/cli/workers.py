@@ -49,8 +49,9 @@ def serve_workers(store_url, *, host, port, workers, threads, settings=None):
                 self.cfg.set(key, value)
 
         def load(self):  # in each worker, after the fork: its own store connections
-            from webapp import create_app
+            from webapp import create_app, limits
 
+            limits.share_the_interpreter()
             return create_app({**(settings or {}), "STORE": store_url})
 
     _App().run()
