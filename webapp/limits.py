@@ -51,6 +51,7 @@ def share_the_interpreter(interval=SWITCH_INTERVAL):
 
     sys.setswitchinterval(interval)
 
+
 _lock = threading.Lock()
 _KEY = "conflictmap.heavy"
 
