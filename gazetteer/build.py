@@ -24,7 +24,13 @@ from shapely import make_valid, set_precision
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
-from gazetteer.build_names import acronyms, foreign_names, oblast_forms, split_parenthetical
+from gazetteer.build_names import (
+    acronyms,
+    country_names,
+    foreign_names,
+    oblast_forms,
+    split_parenthetical,
+)
 from gazetteer.build_physical import continents, marine_areas
 from gazetteer.build_postal import add_postal_places, assign_admin2
 from gazetteer.points import area_point
@@ -357,6 +363,9 @@ def _read_countries(src, places):
             alt += [rec.get(k) for k in keys]
             alt += [rec.get("NAME_RU"), rec.get("NAME_UK"), rec.get("NAME_SORT")]
             alt += short_names(rec.get("NAME_CIAWF"), rec.get("NAME_SORT"))
+        extra, extra_abbrev = country_names(iso, cols[15], recs)
+        alt += extra
+        abbrev += extra_abbrev
         lat = lon = None
         area = None
         if recs:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from geo.gazetteer.country_names import ABBREVIATIONS, names_of
 from geo.gazetteer.normalize import fold
 
-__all__ = ["acronyms", "foreign_names", "oblast_forms", "split_parenthetical"]
+__all__ = ["acronyms", "country_names", "foreign_names", "oblast_forms", "split_parenthetical"]
 
 _PAREN = re.compile(r"^\s*([^()]+?)\s*\(([^()]+)\)\s*$")
 _MINOR_WORDS = frozenset("of the and de du des la le el al".split())
@@ -162,3 +163,33 @@ def foreign_names(candidates, own, others):
         if len(_first_word(key)) >= 5 and _first_word(key)[:5] in heads:
             out.add(name)
     return out
+
+
+_OF_THE = re.compile(r"\b(of) the ", re.IGNORECASE)
+
+
+def country_names(iso, languages, recs):
+    """Return the names of a country the build adds to Natural Earth's usual ones, and its
+    abbreviations: Natural Earth's other name (``NAME_ALT``: "Swaziland"); its name in its
+    first official language where Natural Earth has that language (``NAME_TR`` of Turkey:
+    "Türkiye"; ``languages`` is GeoNames' ``Languages`` column, "tr-TR,ku,…"); its formal
+    names without "the" ("Democratic Republic of Congo"); and the names of
+    ``geo.gazetteer.country_names``. ``recs`` are the country's Natural Earth records.
+
+    >>> rec = {"NAME": "Republic of the Congo", "FORMAL_EN": "Republic of the Congo"}
+    >>> names, abbrev = country_names("CG", "fr-CG,kg,ln-CG", [rec])
+    >>> "Republic of Congo" in names, "Congo-Brazzaville" in names, abbrev
+    (True, True, [])
+    """
+    lang = (languages or "").split(",")[0].split("-")[0].strip().upper()
+    names = []
+    for rec in recs:
+        names += [rec.get("NAME_ALT"), rec.get(f"NAME_{lang}") if lang else None]
+        for key in ("NAME", "NAME_LONG", "FORMAL_EN", "BRK_NAME"):
+            value = rec.get(key)
+            if isinstance(value, str) and _OF_THE.search(value):
+                names.append(_OF_THE.sub(r"\1 ", value))
+    names = [n for n in names if isinstance(n, str) and n.strip()]
+    names += names_of(iso)
+    abbrev = [key.upper() for key, code in ABBREVIATIONS.items() if code == iso]
+    return names, abbrev

@@ -60,6 +60,9 @@ class Match(NamedTuple):
 
 
 MAIN_MATCH = Match("main", 1.0)
+#: The similarity left to a name matched without its area word when the whole wording is
+#: another place's name.
+_PART_SHARE = 0.9
 #: The exact matches of each kind, shared (tuples do not change).
 _EXACT = {
     kind: Match(kind, 1.0) for kind in ("main", "alternate", "alternate_weak", "transliterated")
@@ -261,9 +264,14 @@ class NameMatching:
             matches = self._matches(key, wide=wide, fuzzy=fuzzy, cyrillic=cyrillic)
         else:
             matches = self._exact(key, cyrillic)
+            whole = bool(matches)
             for idx, match in self._matches(
                 base, wide=wide, fuzzy=fuzzy, cyrillic=cyrillic
             ).items():
+                if whole and idx not in matches:
+                    # The whole wording names a place ("Republic of Congo"): one named only
+                    # by the name without its area word ("Congo") is a less alike spelling.
+                    match = Match(match.kind, match.similarity * _PART_SHARE)
                 if idx not in matches or _strength(match) > _strength(matches[idx]):
                     matches[idx] = match
         if kind == "district":

@@ -8,6 +8,7 @@ from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
+from geo.gazetteer.country_names import ABBREVIATIONS, FORMER_NAMES
 from geo.gazetteer.normalize import (
     DISTRICT_WORDS,
     PHYSICAL_LEADS,
@@ -59,21 +60,9 @@ _IRREGULAR = {
     "ghanaian": "GH", "nepali": "NP", "israeli": "IL", "soviet": "RU", "kremlin": "RU",
     "malagasy": "MG", "sri lankan": "LK", "new zealander": "NZ", "emirates": "AE",
 }  # fmt: skip
-_COUNTRY_ABBREVIATIONS = {"us": "US", "u s": "US", "usa": "US", "u s a": "US", "uk": "GB",
-                          "u k": "GB", "uae": "AE", "drc": "CD", "dprk": "KP", "rok": "KR",
-                          "prc": "CN"}  # fmt: skip
-#: Former names of countries that news still uses, and the state that bears the country's
-#: place now (the continuing state where one country split: the Soviet Union, Yugoslavia;
-#: for Czechoslovakia the larger part). From public knowledge of the renamings; GeoNames
-#: lists some of them as other names of the country ("Burma"), not these.
-FORMER_COUNTRIES = {
-    "zaire": "CD", "ceylon": "LK", "rhodesia": "ZW", "southern rhodesia": "ZW",
-    "northern rhodesia": "ZM", "yugoslavia": "RS", "soviet union": "RU", "ussr": "RU",
-    "u s s r": "RU", "czechoslovakia": "CZ", "east germany": "DE", "west germany": "DE",
-    "siam": "TH", "persia": "IR", "dahomey": "BJ", "upper volta": "BF",
-    "east pakistan": "BD", "bechuanaland": "BW", "basutoland": "LS", "nyasaland": "MW",
-    "tanganyika": "TZ", "kampuchea": "KH", "swaziland": "SZ", "zaïre": "CD",
-}  # fmt: skip
+_COUNTRY_ABBREVIATIONS = ABBREVIATIONS
+#: Former names of countries that news still uses (``geo.gazetteer.country_names``).
+FORMER_COUNTRIES = FORMER_NAMES
 #: Prepositions that make the following name a location ("in Kursk", "near Sudzha").
 LOCATIVE = frozenset(
     "in near at outside around into to toward towards across inside within through from "
