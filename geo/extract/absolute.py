@@ -3,7 +3,8 @@
 Each form is one named pattern in :data:`PATTERNS` (joined into the expression of
 :func:`geo.extract.temporal.find_dates`), resolved by :func:`resolve`: full dates (ISO
 "2024-03-03", "2024/03/03", European "03.03.2024", "25/12/2024" when one number is above 12,
-"9 January 2025", "January 9, 2025"), day ranges ("3-5 March", "between 5 and 9 January
+"9 January 2025", "January 9, 2025"), a day and month in numbers as casualty logs write them
+("14/06", with a reference date), day ranges ("3-5 March", "between 5 and 9 January
 2024", "the night of 3-4 March", "30 March - 2 April"), days and months without a year (the
 latest not after the reference date), months, years and their parts ("late 2024",
 "mid-March").
@@ -64,6 +65,13 @@ PATTERNS = [
     ("ymd", rf"\b{_YEAR.format('y')}/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)\b"),
     ("dotted", rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.{_YEAR.format('y')}"),
     ("slashed", rf"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/{_YEAR.format('y')}"),
+    # "14/06", "19.10" in casualty logs: day and month without a year (see _numeric_dm).
+    (
+        "numdm",
+        r"(?<![\d/.,:$€£])(?<!\bat\s)(?P<a>[0-3]?\d)[/.](?P<b>[01]\d)(?![\d/.,:]\d|\d)"
+        r"(?!\s*(?:%|percent|per\b|[ap]\.?m\b|hrs?\b|h\b|km\b|kilomet|miles?\b|m\b|kg\b|"
+        r"tons?\b|tonnes?\b|million|billion|bn\b|mln\b|points?\b))",
+    ),
     ("mdy", rf"\b{_MON.format('mon')}\s+{_DAY.format('d')},?\s+{_YEAR.format('y')}"),
     ("dmy", rf"\b{_DAY.format('d')}\s+{_MON.format('mon')},?\s+{_YEAR.format('y')}"),
     ("part_my", rf"\b{_PART}{_MON.format('mon')}\s+{_YEAR.format('y')}"),
@@ -166,6 +174,21 @@ def _slashed(g):
     return day, day, "day"
 
 
+def _numeric_dm(g, ref):
+    """Resolve "14/06" or "19.10": day first, as casualty logs write it, in the latest year
+    that does not put it after ``ref``. Only when the order cannot be read the other way
+    round: the month written with two digits from 01 to 09, or the day above 12 ("9/11",
+    "10/11" and "24/7" are no dates here)."""
+    a, b = int(g["a"]), int(g["b"])
+    if ref is None or not 1 <= b <= 12 or not (g["b"].startswith("0") or a > 12):
+        return None
+    year = year_for(b, a, ref, None)
+    if year is None:
+        return None
+    day = date(year, b, a)
+    return day, day, "day"
+
+
 def resolve(kind, g, ref):
     """Return ``(start, end, precision)`` of a match of ``PATTERNS[kind]``, or None.
 
@@ -184,6 +207,8 @@ def resolve(kind, g, ref):
             return day, day, "day"
         if kind == "slashed":
             return _slashed(g)
+        if kind == "numdm":
+            return _numeric_dm(g, ref)
         if kind in ("mdy", "dmy"):
             day = date(int(g["y"]), MONTHS[g["mon"].lower()], int(g["d"]))
             return day, day, "day"

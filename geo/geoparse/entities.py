@@ -122,6 +122,15 @@ def _trimmed(ent):
         or (doc[first].text in _BEARINGS and doc[first + 1].text[:1].isupper())
     ):
         first += 1  # "the", and a bearing in lower case: "west Kabul" is a part of Kabul
+    for i in range(first + 1, last - 1):
+        if (
+            doc[i].text in ("-", "–", "—")
+            and doc[i - 1].whitespace_
+            and doc[i].whitespace_
+            and (doc[i + 1].like_num or doc[i + 1].is_lower)
+        ):
+            last = i  # "Poltava city - 2 x killed": a spaced dash ends the name, as in logs
+            break
     while last > first + 1 and (doc[last - 1].tag_ == "POS" or doc[last - 1].is_punct):
         last -= 1
     return first, last
