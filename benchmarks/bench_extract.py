@@ -87,10 +87,11 @@ def pct(x):
     return "   n/a" if x is None else f"{100 * x:5.1f}%"
 
 
-def load_cases(files, kinds, limit):
-    """Return the dev-set cases of the files matching ``files`` globs and the given kinds."""
+def load_cases(files, kinds, limit, directory=DEV_DIR):
+    """Return the cases of the files in ``directory`` (the dev set) matching ``files`` globs
+    and the given kinds."""
     cases = []
-    for path in sorted(DEV_DIR.glob("*.jsonl")):
+    for path in sorted(Path(directory).glob("*.jsonl")):
         if files and not any(fnmatch.fnmatch(path.name, f) or fnmatch.fnmatch(path.stem, f)
                              for f in files):  # fmt: skip
             continue
@@ -328,6 +329,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kinds", help="comma-separated kinds (note,headline,incident,wire,article)")
     ap.add_argument("--files", help="comma-separated globs of dev-set file names (ua_*)")
+    ap.add_argument("--dir", type=Path, default=DEV_DIR,
+                    help="folder of the annotated cases (default tests/data/extract_dev; "
+                         "tests/data/extract_blind is the blind set)")  # fmt: skip
     ap.add_argument("--limit", type=int, help="at most N cases from each file")
     ap.add_argument("--halterman-limit", type=int, help="score a fixed sample of N sentences")
     ap.add_argument("--split", choices=("even", "odd"), help="ids with an even/odd CRC-32")
@@ -349,7 +353,7 @@ def main(argv=None):
     print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     report = {"load_start": load, "timing": {}}
     gaz = Gazetteer.default()
-    cases = load_cases(files, kinds, args.limit)
+    cases = load_cases(files, kinds, args.limit, args.dir)
     if not cases:
         ap.error("no dev-set case matches --files/--kinds")
     golds = {c["id"]: from_gold(c) for c in cases}
