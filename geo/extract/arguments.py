@@ -164,6 +164,17 @@ def count_kind_of(word) -> str | None:
     return _KINDS.get(word.lemma_.lower()) or _KINDS.get(word.lower_)
 
 
+def _complement_kind(noun):
+    """Return the kind a complement right after an object gives it ("leaves 2 dead", "left
+    four people wounded"), or None."""
+    if noun.dep_ != "dobj":
+        return None
+    for child in noun.head.children:
+        if child.i == noun.i + 1 and child.dep_ in ("oprd", "acomp", "advcl", "xcomp", "ccomp"):
+            return count_kind_of(child)
+    return None
+
+
 def _count_token(sent, start):
     for token in sent:
         if token.idx >= start:
@@ -199,7 +210,7 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         noun = num.head if num.dep_ in ("nummod", "quantmod", "compound", "amod") else num
         if num.dep_ == "pobj" and num.head.lower_ == "of":
             noun = num.head.head  # "five of them"
-        kind = count_kind_of(noun)
+        kind = count_kind_of(noun) or _complement_kind(noun)
         chain = [noun, *noun.ancestors]
         best = None
         for depth, anc in enumerate(chain):
@@ -223,8 +234,11 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
             ):
                 kind = "killed_or_wounded"  # "killed or wounded", not "X killed and Y wounded"
         if kind is None:
-            kind = {"capture": "captured", "deployment": "deployed", "casualties": "killed",
-                    "attack": None}.get(trig.event_type)  # fmt: skip
+            # the trigger's own word when it tells a kind ("leaves 4 wounded": wounded)
+            kind = count_kind_of(trig.token) or {
+                "capture": "captured", "deployment": "deployed", "casualties": "killed",
+                "attack": None,
+            }.get(trig.event_type)  # fmt: skip
             if kind is None:
                 continue
         out.setdefault(best, []).append(Count(kind=kind, **fields))
