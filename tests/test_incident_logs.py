@@ -57,3 +57,44 @@ def test_a_log_line_is_placed_and_dated():
     [event] = find_events(text, published=date(2024, 6, 15))
     assert event.date_start == event.date_end == date(2024, 6, 14)
     assert event.place is not None and event.place.name == "Poltava"
+
+
+@pytest.mark.parametrize(
+    "text, mode_word",
+    [
+        ("Grad rockets, Lubny outskirts; 4 civilians injured", "injured"),
+        ("Sniper fire in Romny centre, 1 x fatality", "fatality"),
+        ("Missile debris fell on a Lubny school; 3 injured", "injured"),
+    ],
+)
+def test_a_toll_beside_a_named_weapon_is_the_weapons_attack(text, mode_word):
+    [event] = find_events(text, published=date(2024, 6, 15))
+    assert event.event_type == "attack"
+    assert text[event.trigger[0] : event.trigger[1]] == mode_word
+
+
+def test_a_toll_with_no_weapon_stays_a_toll():
+    """Guard (held before): no weapon named, no attack made up."""
+    [event] = find_events("Five people were injured in Lubny", published=date(2024, 6, 15))
+    assert event.event_type == "casualties"
+
+
+def test_log_abbreviations_count_people():
+    text = "IED detonation on a road near Romny; 2 x KIA, 3 x civ inj"
+    [event] = find_events(text, published=date(2024, 6, 15))
+    assert event.event_type == "attack"
+    assert sorted((c.kind, c.low) for c in event.counts) == [("killed", 2), ("wounded", 3)]
+
+
+def test_a_strike_noun_the_tagger_read_as_a_verb_is_still_the_strike():
+    text = "Tatmadaw airstrike on a village in Kale township, Sagaing region; 9 killed."
+    [event] = find_events(text, published=date(2024, 3, 13))
+    assert event.event_type == "attack"
+    assert text[event.trigger[0] : event.trigger[1]] == "airstrike"
+    assert [(c.kind, c.low) for c in event.counts] == [("killed", 9)]
+
+
+def test_people_hurt_are_wounded_and_an_economy_hurt_is_no_event():
+    [event] = find_events("Five people were hurt in Lubny", published=date(2024, 6, 15))
+    assert [(c.kind, c.low) for c in event.counts] == [("wounded", 5)]
+    assert find_events("Sanctions hurt the economy of Lubny", published=date(2024, 6, 15)) == []

@@ -36,8 +36,8 @@ _KINDS = {
                     "deployed"),
 }  # fmt: skip
 _INCIDENT = re.compile(
-    r"(?P<n>\d{1,5})\s*(?:x|×)\s*(?P<kind>fatalit(?:y|ies)|killed|dead|deaths?|wounded|"
-    r"injured|injur(?:y|ies)|casualt(?:y|ies)|missing)\b",
+    r"(?P<n>\d{1,5})\s*(?:x|×)\s*(?:civ(?:ilian)?s?\.?\s+)?(?P<kind>fatalit(?:y|ies)|killed|"
+    r"dead|deaths?|wounded|injured|inj|injur(?:y|ies)|casualt(?:y|ies)|missing|KIA|WIA|MIA)\b",
     re.IGNORECASE,
 )
 
@@ -299,9 +299,9 @@ def incident_counts(text) -> list[Count]:
     for m in _INCIDENT.finditer(text):
         word = m.group("kind").lower()
         kind = (
-            "killed" if word.startswith(("fatal", "kill", "dead", "death"))
+            "killed" if word.startswith(("fatal", "kill", "dead", "death", "kia"))
             else "killed_or_wounded" if word.startswith("casualt")
-            else "missing" if word == "missing" else "wounded"
+            else "missing" if word in ("missing", "mia") else "wounded"
         )  # fmt: skip
         n = int(m.group("n"))
         out.append(Count(kind=kind, low=n, high=n, text=m.group(0)))

@@ -9,7 +9,7 @@ threatened, denied, habitual, or a figurative sense ("captured on video").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo.extract import syntax
 from geo.extract.lexicon import (
@@ -406,6 +406,8 @@ def _sense_of(token, ctx):
         tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
     if syntax.gerund_misread(token):
         tries.append((token.lower_, "NOUN"))  # "Shelling damaged ...", tagged an auxiliary
+    if pos == "VERB" and token.tag_ in ("VB", "VBP") and not senses().get((lemma, "VERB")):
+        tries.append((token.lower_, "NOUN"))  # "Tatmadaw airstrike on ...": only a noun
     return _first_sense(tries, token, ctx)
 
 
@@ -872,5 +874,32 @@ def find_triggers(sent, *, place_tokens=frozenset(), actor_lookup=None) -> list[
         if event_type in ("capture", "front_line") and _attack_purpose(token):
             event_type = "attack"  # "launched an offensive to retake X": fighting for X
         found.append(Trigger(trigger_token, head, sense, event_type, sense.mode))
+    found = _weapon_tolls(sent, found)
     # a noun trigger that is the object of a light verb found later keeps the verb's reading
     return [t for t in found if not (t.head == t.token and t.token.i in light_nouns)]
+
+
+def _named_weapon(token) -> bool:
+    """A weapon the sentence names as such: "mortar rounds", "Grad rockets", "sniper fire"
+    (a fire or blaze only with a weapon's or a fighter's word before it)."""
+    if token.pos_ not in ("NOUN", "PROPN") or not syntax.is_weapon(token):
+        return False
+    if token.lemma_.lower() in NONVIOLENT_CAUSES or token.lower_ in NONVIOLENT_CAUSES:
+        return any(
+            c.dep_ in ("compound", "amod") and (syntax.is_weapon(c) or syntax.is_armed(c))
+            for c in token.children
+        )
+    return True
+
+
+def _weapon_tolls(sent, found):
+    """A toll in a sentence that names a weapon and no attack is the weapon's attack
+    ("Mortar rounds, X camp; 5 injured", "Sniper fire in X, 1 x fatality"): casualty
+    logs and headlines tell the strike by its weapon and the harm by its toll."""
+    if not found or any(t.event_type == "attack" for t in found):
+        return found
+    if not any(t.event_type == "casualties" for t in found):
+        return found
+    if not any(_named_weapon(t) for t in sent):
+        return found
+    return [replace(t, event_type="attack") if t.event_type == "casualties" else t for t in found]
