@@ -40,6 +40,11 @@ _GENERIC_ARMED = frozenset(
     "terrorist extremist guerrilla guerilla".split()
 )
 _POLICE = frozenset("police policeman policemen".split())
+#: Armed nouns that a country's adjective does not make its state's forces ("Syrian rebels",
+#: "Malian jihadists", "Nigerian bandits").
+_NON_STATE = _GENERIC_ARMED | frozenset(
+    "rebel separatist partisan militia militiaman militiamen gang gangster".split()
+)
 
 
 #: Two-letter country codes analysts write as adjectives ("RU forces", "UA drones").
@@ -209,7 +214,7 @@ class ActorNamer:
         armed = lemma in ARMED_NOUNS or token.lower_ in ARMED_NOUNS
         weapon = lemma in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
         country = self.country_of(token)
-        if country is not None and (armed or weapon):
+        if country is not None and (armed or weapon) and lemma not in _NON_STATE:
             return state_forces(*country, police=lemma in _POLICE)
         if country is not None and token.i in self.countries and acting:
             if token.ent_type_ in ("GPE", "NORP") or token.pos_ == "PROPN":

@@ -59,6 +59,10 @@ _IRREGULAR = {
     "argentinian": "AR", "peruvian": "PE", "nigerien": "NE", "burkinabe": "BF",
     "ghanaian": "GH", "nepali": "NP", "israeli": "IL", "soviet": "RU", "kremlin": "RU",
     "malagasy": "MG", "sri lankan": "LK", "new zealander": "NZ", "emirates": "AE",
+    # regular forms that the rules above miss or that a village's name hides
+    "lebanese": "LB", "palestinian": "PS", "malian": "ML", "somali": "SO", "chadian": "TD",
+    "mozambican": "MZ", "togolese": "TG", "german": "DE", "belgian": "BE", "canadian": "CA",
+    "cypriot": "CY", "salvadoran": "SV", "honduran": "HN",
 }  # fmt: skip
 _COUNTRY_ABBREVIATIONS = ABBREVIATIONS
 #: Former names of countries that news still uses (``geo.gazetteer.country_names``).
@@ -194,7 +198,7 @@ def demonyms(gazetteer):
     North Korean, Iraq → Iraqi, Sudan → Sudanese); irregular ones come from a table.
     Plurals ("Ukrainians") are included.
     """
-    out = {}
+    out, best = {}, {}
     names = {}
     for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
@@ -211,7 +215,11 @@ def demonyms(gazetteer):
             forms.add(name[:-1])
         for form in forms:
             if form not in names and not gazetteer.has_key(form):
-                out.setdefault(form, cc)
+                # two countries may make one form ("Nigerian" of Niger + ian and of
+                # Nigeria + n): the country whose name the form keeps the more of has it
+                kept = len(name) if form.startswith(name) else len(name) - 1
+                if kept > best.get(form, -1):
+                    out[form], best[form] = cc, kept
     out.update(_IRREGULAR)
     for form, cc in list(out.items()):
         out.setdefault(form + "s", cc)
