@@ -1,0 +1,74 @@
+"""Articles, round 5. Every sentence and place name here was written for these tests (none
+comes from a dev set or a held-out file), so they check the general rules, not remembered
+answers."""
+
+from datetime import date
+
+import pytest
+
+from geo.extract import find_events
+from geo.gazetteer.lookup import Gazetteer
+
+PUB = date(2024, 9, 13)  # a Friday
+THU = date(2024, 9, 12)
+
+_TAIL = (
+    "\n\nThe region has had a hard year. Aid groups said food prices had doubled. "
+    "Schools in the area have stayed shut since the start of term."
+)
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.default()
+
+
+def reported(text, gaz):
+    return [e for e in find_events(text, published=PUB, gazetteer=gaz, keep_all=True)
+            if e.unreported is None]  # fmt: skip
+
+
+def dates_of(text, gaz):
+    return {(e.event_type, e.place_text): (e.date_start, e.date_end) for e in reported(text, gaz)}
+
+
+# -- a report told in the perfect ------------------------------------------------------------
+
+
+def test_a_capture_claimed_in_the_past_perfect_may_be_of_the_day_before(gaz):
+    text = (
+        "Russia's Defence Ministry said its troops had captured the town of Hadiach, a claim "
+        "that Kyiv denied. Ukrainian officers said fighting went on in the northern "
+        "suburbs."
+    )
+    assert dates_of(text, gaz)[("front_line", "Hadiach")] == (THU, PUB)
+
+
+def test_a_claim_dated_by_its_statement_in_the_perfect_reaches_the_day_before(gaz):
+    text = (
+        "POLTAVA, Ukraine — Russian drones struck Lubny overnight, wounding three people, "
+        "the governor said.\n\n"
+        "On Thursday the army said its units had retaken Romny after heavy fighting." + _TAIL
+    )
+    assert dates_of(text, gaz)[("front_line", "Romny")] == (date(2024, 9, 11), THU)
+
+
+def test_a_plain_past_report_keeps_the_day_of_the_report(gaz):
+    """Guard: passes on the code before the rule too (the simple past is not widened)."""
+    text = (
+        "Russia's Defence Ministry said its troops captured the town of Hadiach, a claim "
+        "that Kyiv denied. Ukrainian officers said fighting went on in the northern "
+        "suburbs."
+    )
+    assert dates_of(text, gaz)[("front_line", "Hadiach")] == (PUB, PUB)
+
+
+def test_a_perfect_with_a_day_of_its_own_keeps_that_day(gaz):
+    """Guard: passes on the code before the rule too (a stated day is the event's)."""
+    text = (
+        "POLTAVA, Ukraine — Russian drones struck Lubny overnight, wounding three people, "
+        "the governor said.\n\n"
+        "The army said its units had retaken Romny on Wednesday." + _TAIL
+    )
+    wed = date(2024, 9, 11)
+    assert dates_of(text, gaz)[("front_line", "Romny")] == (wed, wed)
