@@ -72,3 +72,23 @@ def test_a_perfect_with_a_day_of_its_own_keeps_that_day(gaz):
     )
     wed = date(2024, 9, 11)
     assert dates_of(text, gaz)[("front_line", "Romny")] == (wed, wed)
+
+
+# -- who does what an object-control verb's infinitive says ---------------------------------
+
+
+def test_residents_forced_to_flee_by_shelling_are_no_movement(gaz):
+    text = (
+        "Russian troops shelled Lubny on Thursday, forcing hundreds of families to flee "
+        "towards Pryluky."
+    )
+    found = reported(text, gaz)
+    assert [e.event_type for e in found] == ["attack"], [(e.event_type, e.place_text) for e in found]
+
+
+def test_troops_forced_to_withdraw_move(gaz):
+    text = (
+        "Heavy Russian shelling on Thursday forced Ukrainian troops to withdraw from "
+        "Romny, the General Staff said."
+    )
+    assert "movement" in {e.event_type for e in reported(text, gaz)}
