@@ -83,7 +83,8 @@ def test_residents_forced_to_flee_by_shelling_are_no_movement(gaz):
         "towards Pryluky."
     )
     found = reported(text, gaz)
-    assert [e.event_type for e in found] == ["attack"], [(e.event_type, e.place_text) for e in found]
+    assert [e.event_type for e in found] == ["attack"], [(e.event_type, e.place_text)
+                                                          for e in found]  # fmt: skip
 
 
 def test_troops_forced_to_withdraw_move(gaz):
