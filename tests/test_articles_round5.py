@@ -93,3 +93,39 @@ def test_troops_forced_to_withdraw_move(gaz):
         "Romny, the General Staff said."
     )
     assert "movement" in {e.event_type for e in reported(text, gaz)}
+
+
+# -- a town retaken, and the toll of its retaking -------------------------------------------
+
+
+def _article_events(tmp_path, text, gaz):
+    from geo.pipeline.ingest import process_article
+
+    path = tmp_path / "story.txt"
+    path.write_text(text, encoding="utf-8")
+    path.with_suffix(".yaml").write_text(f"published_at: '{PUB.isoformat()}'\n", encoding="utf-8")
+    return process_article(path, gazetteer=gaz).events
+
+
+_RETAKEN = (
+    "POLTAVA, Ukraine — Russian troops seized the town of Romny on Thursday after a day of "
+    "street fighting, local officials said.\n\n"
+    "On Friday the Ukrainian army said it had retaken Romny and killed 40 of the "
+    "attackers, a claim that could not be checked." + _TAIL
+)
+
+
+def test_a_town_retaken_is_not_the_capture_told_before_it(tmp_path, gaz):
+    events = [e for e in _article_events(tmp_path, _RETAKEN, gaz) if e.event_type == "front_line"]
+    assert len(events) == 2, [(e.date_start, e.actor1) for e in events]
+    assert sorted(e.date_start for e in events) == [THU, THU]  # (the retaking: Thu..Fri)
+    assert max(e.date_end for e in events) == PUB
+
+
+def test_the_dead_of_a_retaking_are_its_toll_not_an_event_of_their_own(gaz):
+    found = reported(_RETAKEN, gaz)
+    assert "casualties" not in {e.event_type for e in found}, [
+        (e.event_type, e.place_text) for e in found
+    ]
+    retaking = [e for e in found if e.event_type == "front_line" and e.date_end == PUB]
+    assert [c.kind for c in retaking[0].counts] == ["killed"]
