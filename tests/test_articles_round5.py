@@ -129,3 +129,23 @@ def test_the_dead_of_a_retaking_are_its_toll_not_an_event_of_their_own(gaz):
     ]
     retaking = [e for e in found if e.event_type == "front_line" and e.date_end == PUB]
     assert [c.kind for c in retaking[0].counts] == ["killed"]
+
+
+# -- what a side says it does, and fighting that came before ---------------------------------
+
+
+def test_a_present_claim_the_tagger_reads_as_a_noun_is_no_strike(gaz):
+    text = (
+        "Jets bombed a market in Lubny on Thursday, killing six people. State television has "
+        "said the air force targets only armed positions."
+    )
+    found = reported(text, gaz)
+    assert len(found) == 1, [(e.event_type, e.place_text) for e in found]
+
+
+def test_weeks_of_fighting_before_a_retaking_are_its_background(gaz):
+    text = (
+        "On Friday the army said its troops had retaken the town of Romny, on the main road "
+        "to the border, after weeks of fighting with the rebels."
+    )
+    assert [e.event_type for e in reported(text, gaz)] == ["front_line"]
