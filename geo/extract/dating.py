@@ -145,6 +145,21 @@ def _counted_from_statement(expr, usable, trigger, ref):
     return DateExpr(e.start, e.end, e.precision, expr.text, expr.offset, expr.kind, expr.anchor)
 
 
+_DAY = timedelta(days=1)
+
+
+def _told_as_done(trigger) -> bool:
+    """Whether a trigger is a verb in the perfect ("troops had retaken the district", "the
+    army said it has captured X", "soldiers had been killed"): the event is told as done
+    before the time of speaking, so a report dated only by its statement or its
+    publication day tells an event of that day or the day before it (a claim on Tuesday
+    that a village "had been captured" reports a capture of Monday or Tuesday)."""
+    tok = trigger.token
+    return tok.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children
+    )
+
+
 def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
     """Return the date of the event ``trigger`` reports, or None when it cannot be dated.
 
@@ -172,6 +187,8 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
         if best[0] and _dates_speech(token, trigger):
             # "On January 12 the government said it captured him": the day of the
             # statement, not of the capture, which happened on or before it
+            if expr.precision == "day" and _told_as_done(trigger):
+                return EventDate(expr.start - _DAY, expr.end, "range", "report", expr.text)
             return EventDate(expr.start, expr.end, expr.precision, "report", expr.text)
         expr = _counted_from_statement(expr, usable, trigger, ref)
         return EventDate(expr.start, expr.end, expr.precision, "stated", expr.text)
@@ -179,6 +196,8 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
         return EventDate(inherited.start, inherited.end, inherited.precision, "inherited",
                          inherited.text)  # fmt: skip
     if ref is not None:
+        if ref.start == ref.end and _told_as_done(trigger):
+            return EventDate(ref.start - _DAY, ref.end, "range", "report")
         if ref.start == ref.end:
             return EventDate(ref.start, ref.end, "day", "report")
         return EventDate(ref.start, ref.end, "range", "report")

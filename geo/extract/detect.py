@@ -658,11 +658,22 @@ _REPORTING = SPEECH_VERBS - {"post", "deny", "acknowledge"}
 _SPEECH_VERBS = frozenset("say claim insist maintain argue".split())
 
 
+def _verb_read_as_noun(token) -> bool:
+    """Whether a plural noun is a present-tense verb the tagger misread ("the air force
+    targets only positions": "targets" with a subject and a direct object of its own)."""
+    return (
+        token.tag_ == "NNS"
+        and token.lower_.endswith("s")
+        and any(c.dep_ == "nsubj" for c in token.children)
+        and any(c.dep_ == "dobj" for c in token.children)
+    )
+
+
 def _generic_claim(token) -> bool:
     """What a side says it does, not what it did: "insisting its gunners only hit depots",
     "the army said it strikes only fighters" (a simple present after a past
     statement; a headline's "Army says it captures village" keeps its present speech verb)."""
-    if token.tag_ not in ("VBP", "VBZ") or token.dep_ != "ccomp":
+    if token.dep_ != "ccomp" or not (token.tag_ in ("VBP", "VBZ") or _verb_read_as_noun(token)):
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in token.children):
         return False
@@ -680,7 +691,8 @@ def is_background(token) -> bool:
         return False  # "the region, which has been under Ukrainian control since August"
     if _describes_speaker(token):
         return True
-    if token.pos_ in ("NOUN", "PROPN") or token.dep_ == "pcomp":
+    if token.pos_ in ("NOUN", "PROPN") or token.dep_ in ("pcomp", "pobj"):
+        # (a gerund the tagger calls a verb too: "after weeks of fighting")
         phrase = token
         while (phrase.dep_ in ("pobj", "pcomp") and phrase.head.lower_ == "of"
                and phrase.head.head.pos_ in ("NOUN", "NUM")):  # fmt: skip

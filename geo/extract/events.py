@@ -957,14 +957,16 @@ def _fold_sentence(found):
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
-            if _entry_of_capture(event, kept) and _same_place(event, kept):
+            if (_entry_of_capture(event, kept) or _toll_of_capture(event, kept)) and _same_place(
+                event, kept
+            ):
                 target = k
                 break
         if target is None:
             out.append(event)
             continue
         kept = out[target]
-        if _entry_of_capture(event, kept):
+        if _entry_of_capture(event, kept) or _toll_of_capture(event, kept):
             if event.event_type == "front_line":
                 kept, event = event, kept  # the control change is the report
         elif kept.unreported == "background" and event.unreported is None:
@@ -981,6 +983,16 @@ def _fold_sentence(found):
                              mention=event.mention, near=event.near, score=event.score)  # fmt: skip
         out[target] = folded
     return out
+
+
+def _toll_of_capture(a, b) -> bool:
+    """Whether two reports of one sentence at one place are a change of hands and the toll
+    of the fighting for it ("the army said it had retaken X and killed dozens of the
+    attackers"): one front-line event, with its dead counted."""
+    return {a.event_type, b.event_type} == {
+        "front_line",
+        "casualties",
+    } and a.unreported == b.unreported
 
 
 def _entry_of_capture(a, b) -> bool:

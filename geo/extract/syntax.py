@@ -166,6 +166,14 @@ def independent_clause(token) -> bool:
     )
 
 
+#: Verbs whose object does what their infinitive says ("forced residents to flee", "allowed
+#: the convoy to leave"): the infinitive's subject is that object, not the verb's subject.
+_OBJECT_CONTROL = frozenset(
+    "force compel oblige drive cause prompt push lead allow permit enable let order tell ask "
+    "urge persuade".split()
+)
+
+
 def subject(token):
     """Return the head of a verb's subject (through coordination: "X struck and killed").
 
@@ -193,6 +201,11 @@ def subject(token):
         return token.head
     if token.dep_ == "ROOT" and token.tag_ == "VBN":
         return None
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in _OBJECT_CONTROL:
+        # "shelling forced thousands of residents to flee": who flees is the object
+        obj = next((c for c in token.head.children if c.dep_ == "dobj" and c.i < token.i), None)
+        if obj is not None:
+            return _of_head(obj)
     if token.dep_ in ("xcomp", "advcl") and token.head.pos_ in ("VERB", "AUX"):
         return subject(token.head)  # "forces tried to storm", "killing two" after a strike
     if token.dep_ == "pcomp" and token.head.dep_ == "prep":

@@ -185,12 +185,15 @@ def extract_article(article, gazetteer=None, *, doc=None):
     found = find_events_in(doc, mentions, published=article.reference, keep_all=True,
                            metonymic=lambda m: is_metonymic(text, m), gazetteer=gaz)  # fmt: skip
     undated = sum(1 for m in found if m.unreported == "undated")
-    events = []
+    events, retaken = [], []
     for mention in found:
         if mention.unreported is not None:
             continue
         event = _event_from(mention, article, text, gaz)
+        back = _retaking(mention, doc)
         for k, other in enumerate(events):
+            if event.event_type == "front_line" and retaken[k] != back:
+                continue  # a town retaken is not the capture of it told before
             if compatible(other, event, gaz, across=False):
                 strong, weak = (
                     (event, other) if _strength(event) > _strength(other) else (other, event)
@@ -199,8 +202,32 @@ def extract_article(article, gazetteer=None, *, doc=None):
                 break
         else:
             events.append(event)
+            retaken.append(back)
     events = _fold_unplaced(events, gaz)
     return [e.replace(summary=summarise(e)) for e in events], undated
+
+
+#: Verbs of taking back a place: the other side held it, so a retaking told in an article is
+#: a change of hands of its own, never the capture of the same town told before it ("RSF
+#: fighters seized X on Saturday ... The army said it had retaken X").
+_RETAKE = frozenset("retake recapture regain reclaim reoccupy".split())
+_TAKE_BACK = frozenset("take win seize".split())
+
+
+def _retaking(mention, doc):
+    """Return whether a front-line event is told by a verb or noun of taking back a place
+    ("retook", "the recapture of", "took back")."""
+    if mention.event_type != "front_line":
+        return False
+    span = doc.char_span(*mention.trigger, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    lemma = tok.lemma_.lower()
+    return lemma in _RETAKE or (
+        lemma in _TAKE_BACK and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back"
+                                    for c in tok.children)
+    )  # fmt: skip
 
 
 def _located(event):
