@@ -93,3 +93,10 @@ def test_one_table_of_abbreviations_and_former_names_serves_the_build_and_the_ge
     assert toponyms.FORMER_COUNTRIES is FORMER_NAMES
     assert ABBREVIATIONS["u k"] == "GB"
     assert "swaziland" in names_of("SZ")
+
+
+def test_a_countrys_acronym_written_as_a_word_is_no_country():
+    text = "Car bomb kills 5 in Lubny. The CAR army met troops from Chad in the UK."
+    found = {m.text: m.place.country_code for m in geoparse(text) if m.place is not None}
+    assert "Car" not in found
+    assert found["CAR"] == "CF" and found["Chad"] == "TD" and found["UK"] == "GB"

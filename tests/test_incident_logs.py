@@ -98,3 +98,10 @@ def test_people_hurt_are_wounded_and_an_economy_hurt_is_no_event():
     [event] = find_events("Five people were hurt in Lubny", published=date(2024, 6, 15))
     assert [(c.kind, c.low) for c in event.counts] == [("wounded", 5)]
     assert find_events("Sanctions hurt the economy of Lubny", published=date(2024, 6, 15)) == []
+
+
+def test_a_bomb_that_rocked_a_town_is_an_attack_there():
+    text = "A car bomb rocked central Romny on Friday."
+    [event] = find_events(text, published=date(2024, 6, 15))
+    assert event.event_type == "attack" and event.place.name == "Romny"
+    assert find_events("The scandal rocked Romny on Friday.", published=date(2024, 6, 15)) == []

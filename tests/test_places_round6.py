@@ -40,8 +40,7 @@ def test_a_speakers_own_place_is_still_not_the_events():
     # guards (held before): the speaker's city, and a clause describing the speaker
     assert placed("Officials in Poltava said troops shelled Lubny.")["shelled"][1] == "Lubny"
     text = (
-        "A soldier from Poltava who fought in the Sumy region said Russian units attacked "
-        "at night."
+        "A soldier from Poltava who fought in the Sumy region said Russian units attacked at night."
     )
     assert placed(text)["attacked"] == (None, None)
 

@@ -517,10 +517,18 @@ def _anchor(token):
     while coordinated(anchor):
         anchor = anchor.head
     named = anchor.head
-    if named.dep_ == "acl" and named.head.pos_ == "NOUN" and (
-        (anchor.dep_ == "oprd" and named.lemma_.lower() in ("call", "name"))
-        or (anchor.dep_ == "pobj" and named.lower_ == "as"
-            and named.head.lemma_.lower() == "know" and named.head.dep_ == "acl")
+    if (
+        named.dep_ == "acl"
+        and named.head.pos_ == "NOUN"
+        and (
+            (anchor.dep_ == "oprd" and named.lemma_.lower() in ("call", "name"))
+            or (
+                anchor.dep_ == "pobj"
+                and named.lower_ == "as"
+                and named.head.lemma_.lower() == "know"
+                and named.head.dep_ == "acl"
+            )
+        )
     ):
         # "in a village called X", "a hamlet known as X": the noun the name names
         anchor = named.head if named.lower_ != "as" else named.head.head
@@ -651,8 +659,11 @@ def _is_speaker_side(cand_head, trigger=None):
             subj = speakers[0] if speakers else None
             return any(
                 cand_head in child.subtree
-                and not (trigger is not None and trigger in child.subtree
-                         and not _describes(trigger, child))
+                and not (
+                    trigger is not None
+                    and trigger in child.subtree
+                    and not _describes(trigger, child)
+                )
                 for child in anc.children
                 if child in speakers
                 or (

@@ -166,6 +166,14 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         return False
     if res.qualifier:
         return True  # its qualifier was found where the text says
+    if (
+        span.kind == "name"
+        and best.feature_code in COUNTRY_CODES
+        and len(span.key) <= 4
+        and not span.text.isupper()
+        and fold(best.name) != span.key
+    ):
+        return False  # "Car bomb": a country's acronym ("CAR") written as a word
     placeish = span.label in PLACE_LABELS
     single = " " not in span.key
     cue = span.cue
