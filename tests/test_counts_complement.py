@@ -33,3 +33,20 @@ def test_a_complement_after_leave_gives_the_count_its_kind(text, expected):
 def test_dead_after_leave_stays_killed():
     """Guard (held before)."""
     assert counts("Shelling of Lubny leaves 3 dead") == [("killed", 3)]
+
+
+def test_a_participle_after_the_counted_people_gives_their_kind():
+    text = "On 14 June 2024, RU forces shelled Lubny. 2 civilians killed, 3 injured."
+    [event] = find_events(text, published=JUNE_15)
+    assert sorted((c.kind, c.low) for c in event.counts) == [("killed", 2), ("wounded", 3)]
+
+
+@pytest.mark.parametrize(
+    "tail, expected",
+    [("Fatalities: 2.", [("killed", 2)]), ("Injured: 4", [("wounded", 4)]), ("Fatalities: 0.", [])],
+)
+def test_a_labelled_toll_on_its_own_line_is_the_events_toll(tail, expected):
+    """("Fatalities: 0" is a guard: it held before.)"""
+    text = f"On 14 June 2024, RU forces shelled Romny (Romny raion, Sumy oblast). {tail}"
+    [event] = find_events(text, published=JUNE_15)
+    assert sorted((c.kind, c.low) for c in event.counts) == expected

@@ -165,8 +165,12 @@ def count_kind_of(word) -> str | None:
 
 
 def _complement_kind(noun):
-    """Return the kind a complement right after an object gives it ("leaves 2 dead", "left
-    four people wounded"), or None."""
+    """Return the kind a participle after a counted noun gives it ("2 civilians killed") or
+    a complement right after an object ("leaves 2 dead", "left four people wounded"), or
+    None."""
+    for child in noun.children:
+        if child.i > noun.i and child.dep_ in ("acl", "amod") and count_kind_of(child):
+            return count_kind_of(child)  # "2 civilians killed, 3 injured": its own participle
     if noun.dep_ != "dobj":
         return None
     for child in noun.head.children:

@@ -552,6 +552,7 @@ def find_events_in(
         found = [replace(m, unreported="anaphor") if m.trigger in anaphors
                  and m.unreported is None and not m.counts else m
                  for m in found]  # fmt: skip
+        _labelled_toll(sent, triggers, out, previous)
         pending = _lend_counts(sent, triggers, out, previous)
         if not absorbed:
             # (a toll joined to the event before leaves that event the one a next sentence
@@ -703,6 +704,35 @@ def _lend_counts(sent, triggers, out, previous):
             out[index] = replace(event, counts=event.counts + counts, quote=quote)
             return None
     return counts, sent.start_char
+
+
+#: A coder's toll on a line of its own: "Fatalities: 2", "Injured: 5".
+_LABELLED_TOLL = re.compile(
+    r"^\s*(?P<label>fatalities|deaths|killed|dead|wounded|injured|injuries)\s*:\s*"
+    r"(?P<n>\d{1,5})\b",
+    re.IGNORECASE,
+)
+_TOLL_TYPES = ("attack", "casualties", "self_detonation")
+
+
+def _labelled_toll(sent, triggers, out, previous):
+    """Lend a labelled toll with no event of its own ("... shelled X. Fatalities: 2.") to the
+    event of the sentence before, when that event has no count of its kind."""
+    match = _LABELLED_TOLL.match(sent.text)
+    if match is None or int(match["n"]) == 0:
+        return
+    if any(t.token.idx >= sent.start_char + match.end("label") for t in triggers):
+        return  # another event told in the line
+    label = match["label"].lower()
+    kind = "killed" if label in ("fatalities", "deaths", "killed", "dead") else "wounded"
+    n = int(match["n"])
+    for index in reversed(previous):
+        event = out[index]
+        if event.event_type in _TOLL_TYPES and not any(c.kind == kind for c in event.counts):
+            count = Count(kind=kind, low=n, high=n, text=match.group(0).strip())
+            quote = (event.quote[0], max(event.quote[1], sent.end_char))
+            out[index] = replace(event, counts=event.counts + (count,), quote=quote)
+            return
 
 
 def _take_counts(found, pending):
