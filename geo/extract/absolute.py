@@ -68,7 +68,7 @@ PATTERNS = [
     # "14/06", "19.10" in casualty logs: day and month without a year (see _numeric_dm).
     (
         "numdm",
-        r"(?<![\d/.,:$€£])(?<!\bat\s)(?P<a>[0-3]?\d)[/.](?P<b>[01]\d)(?![\d/.,:]\d|\d)"
+        r"(?<![\w/.,:$€£])(?<!\bat\s)(?P<a>[0-3]?\d)[/.](?P<b>[01]\d)(?![\d/.,:]\d|\d)"
         r"(?!\s*(?:%|percent|per\b|[ap]\.?m\b|hrs?\b|h\b|km\b|kilomet|miles?\b|m\b|kg\b|"
         r"tons?\b|tonnes?\b|million|billion|bn\b|mln\b|points?\b))",
     ),
