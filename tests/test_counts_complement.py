@@ -50,3 +50,17 @@ def test_a_labelled_toll_on_its_own_line_is_the_events_toll(tail, expected):
     text = f"On 14 June 2024, RU forces shelled Romny (Romny raion, Sumy oblast). {tail}"
     [event] = find_events(text, published=JUNE_15)
     assert sorted((c.kind, c.low) for c in event.counts) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Gunmen killed 12 villagers near Romny.", [("killed", 12)]),
+        ("Militants abducted 30 pupils in Lubny.", [("captured", 30)]),
+        ("Troops destroyed 12 houses in Lubny.", []),
+    ],
+)
+def test_the_number_of_people_a_verb_kills_or_takes_is_a_count(text, expected):
+    """("12 houses" destroyed is a guard: it held before.)"""
+    [event] = find_events(text, published=JUNE_15)
+    assert sorted((c.kind, c.low) for c in event.counts) == expected
