@@ -1252,7 +1252,43 @@ def eligible(cand, trigger=None) -> bool:
             return False  # "a soldier from Lviv", "Ri, from a village in X, said"
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
+    if trigger is not None and _in_other_time(cand.head, trigger):
+        return False  # "arrested him after he tried to flee X": the flight's place
     return True
+
+
+#: Words that open a clause or phrase telling something that happened at another time than
+#: the verb they hang on ("after he fled", "since the raids in X", "following a failed
+#: attempt to take X").
+_OTHER_TIME = frozenset("after before since until till following prior once".split())
+
+
+def _verbal(token) -> bool:
+    """Whether a noun has a clause of its own ("the attempt to take X", "the raid that
+    destroyed Y")."""
+    return any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in token.children)
+
+
+def _in_other_time(head, trigger) -> bool:
+    """Whether a place lies in a clause that tells another event, earlier or later than the
+    trigger's ("captured the man after he tried to flee X", "a counter-attack following
+    the failed attempt to take X", "has arrested more leaders since the attacks in X"):
+    where that happened is not where the trigger's event did. The trigger's own clause ("after
+    storming X") keeps its places."""
+    own = {trigger.token.i, trigger.head.i}
+    for anc in (head, *head.ancestors):
+        if anc.i in own:
+            return False
+        if anc.dep_ == "advcl" and anc.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children
+        ) and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children):
+            return not any(anc.i == t.i or t in anc.subtree for t in (trigger.token,))
+        if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
+            # (not a gerund of the same actors: "executed them after capturing X")
+            objs = [c for c in anc.children if c.dep_ == "pobj"]
+            if objs and any(_verbal(o) for o in objs) and trigger.token not in anc.subtree:
+                return True
+    return False
 
 
 #: Nouns that make their subject the place of what they are of ("X was the scene of

@@ -1,0 +1,43 @@
+"""Where events are placed, seventh session (issue 11): places that belong to another
+event of the sentence. The sentences and names are written for these tests; the rules are
+general."""
+
+from datetime import date
+
+from geo.extract import find_events
+
+PUB = date(2024, 3, 5)  # a Tuesday
+
+
+def placed(text, published=PUB):
+    """Return ``{trigger text: (place span text, place name)}`` of a text's events."""
+    return {
+        text[slice(*e.trigger)]: (
+            text[slice(*e.place_span)] if e.place_span else None,
+            e.place.name if e.place is not None else None,
+        )
+        for e in find_events(text, published=published)
+    }
+
+
+def test_a_place_in_a_clause_of_another_time_is_not_the_events():
+    # "after he had tried to flee X": where the flight was, not the arrest
+    text = "Police arrested the driver on Friday after he had tried to flee Hadiach."
+    assert placed(text)["arrested"] == (None, None)
+    # "since the bombings that hit X": the bombings' place, not the detentions'
+    text = "Police have detained dozens of suspects since the bombings that hit Lubny in March."
+    found = placed(text)
+    assert found["detained"] == (None, None)
+
+
+def test_a_clause_of_another_time_keeps_its_own_places():
+    # guards (held before): the event told in the clause is placed there, a gerund of the
+    # same actors keeps its place for the main verb, and a locative of the main verb stays
+    text = "Police have detained dozens of suspects since the bombings that hit Lubny in March."
+    found = find_events(text, published=PUB, keep_all=True)
+    assert any(e.place is not None and e.place.name == "Lubny" for e in found
+               if text[slice(*e.trigger)] != "detained")  # fmt: skip
+    text = "Militants executed twelve prisoners after capturing the village of Zelena."
+    assert placed(text)["executed"][0] == "Zelena"
+    text = "Police arrested two men in Pryluky on Monday after they had fled Romny."
+    assert placed(text)["arrested"][1] == "Pryluky"
