@@ -1279,10 +1279,13 @@ def _in_other_time(head, trigger) -> bool:
     for anc in (head, *head.ancestors):
         if anc.i in own:
             return False
-        if anc.dep_ == "advcl" and anc.pos_ in ("VERB", "AUX") and any(
-            c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children
-        ) and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children):
-            return not any(anc.i == t.i or t in anc.subtree for t in (trigger.token,))
+        if (
+            anc.dep_ == "advcl"
+            and anc.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children)
+        ):
+            return trigger.token not in anc.subtree
         if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
             # (not a gerund of the same actors: "executed them after capturing X")
             objs = [c for c in anc.children if c.dep_ == "pobj"]
