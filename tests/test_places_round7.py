@@ -41,3 +41,21 @@ def test_a_clause_of_another_time_keeps_its_own_places():
     assert placed(text)["executed"][0] == "Zelena"
     text = "Police arrested two men in Pryluky on Monday after they had fled Romny."
     assert placed(text)["arrested"][1] == "Pryluky"
+
+
+def test_a_province_lent_a_villages_coordinates_is_no_finer_place():
+    # the toll's report names the province (unknown to the gazetteer, at the village's
+    # coordinates); folded into the blast it must not replace the village it lies around
+    text = (
+        "A blast under a minibus in Dovzhyk locality of Vilshana District of Poltava "
+        "Province has killed 13 civilians."
+    )
+    found = placed(text)
+    assert found["blast"][0] == "Dovzhyk"
+
+
+def test_a_finer_unknown_name_still_replaces_its_town():
+    # guard (held before): "an offensive in X, targeting the district of Y" names Y
+    text = "Troops launched an offensive in Lubny on Monday, targeting the Zarichna district."
+    found = find_events(text, published=PUB)
+    assert any(text[slice(*e.place_span)].startswith("Zarichna") for e in found if e.place_span)
