@@ -59,3 +59,11 @@ def test_a_finer_unknown_name_still_replaces_its_town():
     text = "Troops launched an offensive in Lubny on Monday, targeting the Zarichna district."
     found = find_events(text, published=PUB)
     assert any(text[slice(*e.place_span)].startswith("Zarichna") for e in found if e.place_span)
+
+
+def test_a_dateline_with_the_hour_in_brackets_is_no_event_place():
+    # "CITY, COUNTRY (5:30 P.M.) –": where the report was filed, like "CITY (AFP) –"
+    text = "POLTAVA, UKRAINE (5:30 P.M.) – A drone attacked army positions near the border."
+    assert placed(text)["attacked"] == (None, None)
+    text = "LUBNY, UKRAINE (10:15 A.M.) – Rebel fighters shelled Romny overnight."
+    assert placed(text)["shelled"][1] == "Romny"

@@ -124,7 +124,7 @@ _DEFAULT_WEIGHTS = {
 THRESHOLD = 0.0
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
-    r"\s*(?:\([A-Za-z .&/-]+\))?\s*(?:[—–]|--|-\s)"
+    r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
 )
 
 
@@ -1269,6 +1269,21 @@ def _verbal(token) -> bool:
     return any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in token.children)
 
 
+def _other_time_clause(token):
+    """Return the head of the clause of another time that holds ``token`` ("after the air
+    force struck X": struck), or None: a subordinate clause with its own subject opened by
+    "after", "before", "since", "until" or "once"."""
+    for anc in (token, *token.ancestors):
+        if (
+            anc.dep_ == "advcl"
+            and anc.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children)
+        ):
+            return anc
+    return None
+
+
 def _in_other_time(head, trigger) -> bool:
     """Whether a place lies in a clause that tells another event, earlier or later than the
     trigger's ("captured the man after he tried to flee X", "a counter-attack following
@@ -1279,12 +1294,7 @@ def _in_other_time(head, trigger) -> bool:
     for anc in (head, *head.ancestors):
         if anc.i in own:
             return False
-        if (
-            anc.dep_ == "advcl"
-            and anc.pos_ in ("VERB", "AUX")
-            and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children)
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children)
-        ):
+        if _other_time_clause(anc) is anc:
             return trigger.token not in anc.subtree
         if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
             # (not a gerund of the same actors: "executed them after capturing X")
