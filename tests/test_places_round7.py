@@ -67,3 +67,17 @@ def test_a_dateline_with_the_hour_in_brackets_is_no_event_place():
     assert placed(text)["attacked"] == (None, None)
     text = "LUBNY, UKRAINE (10:15 A.M.) – Rebel fighters shelled Romny overnight."
     assert placed(text)["shelled"][1] == "Romny"
+
+
+def test_a_name_murdered_is_someone_not_a_place():
+    # the recogniser takes these surnames for places; one murders people
+    text = "He broke into the shop with his brother after murdering Sumenko."
+    assert placed(text)["murdering"] == (None, None)
+    text = "A court heard that he murdered Zhytomyrska for money."
+    assert placed(text)["murdered"] == (None, None)
+
+
+def test_a_place_after_the_persons_name_still_places_the_killing():
+    # guard (held before): "killed X in Y" keeps Y, and a place is still what is stormed
+    assert placed("Gunmen killed Tkachuk in Lubny on Monday.")["killed"][1] == "Lubny"
+    assert placed("Rebels stormed Romny on Monday.")["stormed"][1] == "Romny"

@@ -1252,9 +1252,34 @@ def eligible(cand, trigger=None) -> bool:
             return False  # "a soldier from Lviv", "Ri, from a village in X, said"
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
+    if trigger is not None and _person_patient(cand, trigger):
+        return False  # "after murdering Petrenko": someone, whatever the recogniser says
     if trigger is not None and _in_other_time(cand.head, trigger):
         return False  # "arrested him after he tried to flee X": the flight's place
     return True
+
+
+#: Verbs whose object can only be someone ("murdered X", "kidnapped Y").
+_PERSON_VERBS = frozenset(
+    "kill murder assassinate behead stab execute kidnap abduct arrest detain torture rape "
+    "lynch strangle slay".split()
+)
+
+
+def _person_patient(cand, trigger) -> bool:
+    """Whether a place candidate is a bare proper name that the trigger's verb does to
+    someone ("after murdering Petrenko", "police arrested Kovalenko"): a person."""
+    head = cand.head
+    verb = trigger.token
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in _PERSON_VERBS
+        and head.head == verb
+        and head.dep_ in ("dobj", "nsubjpass")
+        and head.pos_ == "PROPN"
+        and not any(c.dep_ in ("det", "poss", "compound", "amod") for c in head.children)
+        and head.lower_ not in _AREA_NOUNS
+    )
 
 
 #: Words that open a clause or phrase telling something that happened at another time than
