@@ -81,3 +81,11 @@ def test_a_place_after_the_persons_name_still_places_the_killing():
     # guard (held before): "killed X in Y" keeps Y, and a place is still what is stormed
     assert placed("Gunmen killed Tkachuk in Lubny on Monday.")["killed"][1] == "Lubny"
     assert placed("Rebels stormed Romny on Monday.")["stormed"][1] == "Romny"
+
+
+def test_a_named_college_or_academy_is_a_site():
+    # the recogniser calls them organisations; struck or shelled, they are where it happened
+    text = "Overnight a drone struck the Romny Agricultural College, the regional governor said."
+    assert placed(text)["struck"][0] == "Romny Agricultural College"
+    text = "Shelling damaged the Hadiach Pedagogical Academy on Friday."
+    assert placed(text)["Shelling"][0] == "Hadiach Pedagogical Academy"

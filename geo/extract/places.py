@@ -294,11 +294,14 @@ _SITE_HEADS = frozenset(
     hospital airport airbase airfield base mosque church school hotel market bridge dam
     checkpoint crossing junction roundabout square prison stadium refinery plant station
     complex farm farms field fields springs plateau hill hills hilltop mountaintop mountain
-    mountains valley plain plains road highway port harbour harbor project
+    mountains valley plain plains road highway port harbour harbor project college
+    university academy
     """.split()
 )
 # and their plurals ("the X and Y checkpoints")
-_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS}
+_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS} | {
+    "universities", "academies"
+}
 
 
 def _site_start(head):
