@@ -89,3 +89,8 @@ def test_a_named_college_or_academy_is_a_site():
     assert placed(text)["struck"][0] == "Romny Agricultural College"
     text = "Shelling damaged the Hadiach Pedagogical Academy on Friday."
     assert placed(text)["Shelling"][0] == "Hadiach Pedagogical Academy"
+
+
+def test_the_slope_of_a_name_is_a_place_like_its_slopes():
+    text = "Overnight, artillery pounded trenches dug into the western slope of Tal Zelena."
+    assert placed(text)["pounded"][0] == "Tal Zelena"

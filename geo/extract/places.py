@@ -266,7 +266,7 @@ def _attack_nouns() -> frozenset:
 #: Parts of a place named by its "of" object ("the northern perimeter of X").
 _PARTS = frozenset(
     "perimeter outskirts edge edges fringe fringes flank flanks countryside vicinity environs "
-    "periphery heart centre center corridor slopes outskirt".split()
+    "periphery heart centre center corridor slope slopes outskirt".split()
 )
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
