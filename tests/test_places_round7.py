@@ -94,3 +94,10 @@ def test_a_named_college_or_academy_is_a_site():
 def test_the_slope_of_a_name_is_a_place_like_its_slopes():
     text = "Overnight, artillery pounded trenches dug into the western slope of Tal Zelena."
     assert placed(text)["pounded"][0] == "Tal Zelena"
+
+
+def test_names_before_a_plural_unit_are_places_for_every_unit_word():
+    # "the X and Y governorates" as "the X and Y districts" (plurals of every unit noun)
+    text = "The militia shot dozens of detainees in the Poltava and Sumy governorates last month."
+    found = [e for e in find_events(text, published=PUB) if text[slice(*e.trigger)] == "shot"]
+    assert {e.place.name for e in found if e.place is not None} >= {"Poltava Oblast", "Sumy Oblast"}

@@ -215,7 +215,8 @@ _AREA_NOUNS = frozenset(
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
     "suburbs camp camps county counties governorate municipality locality settlement "
     "settlements hamlet quarter colony colonies sector sectors ward wards commune communes "
-    "subdistrict tehsil taluka axis axes salient enclave".split()
+    "subdistrict tehsil taluka axis axes salient enclave governorates municipalities "
+    "localities hamlets quarters subdistricts tehsils talukas enclaves".split()
 )
 
 
