@@ -541,7 +541,7 @@ def find_events_in(
                               resolve, article)  # fmt: skip
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
-        found = _fold_sentence(found)
+        found = _fold_sentence(found, text)
         absorbed = bool(found)
         found = _continue(found, out, previous, sent_cands)
         absorbed = absorbed and not found  # all of it joined the event before
@@ -968,7 +968,7 @@ _TOLLS = (
 _TOLL_LEAD = ("self_detonation", "attack", "casualties")
 
 
-def _fold_sentence(found):
+def _fold_sentence(found, text=None):
     """Fold the reports of one event in one sentence: same type and place, or the deaths
     and injuries an attack or a suicide bombing caused, into one mention (counts added, the
     first trigger kept; the bombing, else the attack, gives the type)."""
@@ -1006,7 +1006,7 @@ def _fold_sentence(found):
         ):
             if kept.unreported == event.unreported:
                 kept, event = event, kept
-        folded = _absorb(kept, event)
+        folded = _absorb(kept, event, text)
         if _nested(event, kept) and contains(kept.place, event.place):
             # "attacks on the country's grid, hitting a plant in X": one attack, at X
             folded = replace(folded, place=event.place, place_span=event.place_span,
@@ -1049,7 +1049,24 @@ def _nested(a, b):
     )
 
 
-def _absorb(kept, other):
+#: A name written as an administrative unit ("X Province", "Y Local Government Area").
+_UNIT_NAME = re.compile(
+    r"\b(?:province|governorate|region|state|county|district|prefecture|department|oblast"
+    r"|local government area|lga)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _unit_around(kept, other, text) -> bool:
+    """Whether ``other``'s unknown name is written as an administrative unit around
+    ``kept``'s settlement ("in X locality of Y District of Z Province": Z lent X's
+    coordinates, and is no finer place than X)."""
+    if text is None or kept.place is None or kept.place.feature_class != "P":
+        return False
+    return _UNIT_NAME.search(text[slice(*other.place_span)]) is not None
+
+
+def _absorb(kept, other, text=None):
     """Return ``kept`` with what ``other`` adds: a place, actors, counts, a stated date."""
     updates = {}
     if kept.place_span is None and other.place_span is not None:
@@ -1058,7 +1075,8 @@ def _absorb(kept, other):
                        score=other.score)  # fmt: skip
     elif (other.place_span not in (None, kept.place_span) and other.mention is None
           and kept.mention is not None and other.place is not None and kept.place is not None
-          and other.place.geonameid == kept.place.geonameid):  # fmt: skip
+          and other.place.geonameid == kept.place.geonameid
+          and not _unit_around(kept, other, text)):  # fmt: skip
         # "an offensive in southern X, targeting the district of Y": one attack, named at
         # the finer place the gazetteer does not know, with X's coordinates
         updates.update(place_span=other.place_span, near=other.near)

@@ -124,7 +124,7 @@ _DEFAULT_WEIGHTS = {
 THRESHOLD = 0.0
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
-    r"\s*(?:\([A-Za-z .&/-]+\))?\s*(?:[—–]|--|-\s)"
+    r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
 )
 
 
@@ -215,7 +215,8 @@ _AREA_NOUNS = frozenset(
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
     "suburbs camp camps county counties governorate municipality locality settlement "
     "settlements hamlet quarter colony colonies sector sectors ward wards commune communes "
-    "subdistrict tehsil taluka axis axes salient enclave".split()
+    "subdistrict tehsil taluka axis axes salient enclave governorates municipalities "
+    "localities hamlets quarters subdistricts tehsils talukas enclaves".split()
 )
 
 
@@ -266,7 +267,7 @@ def _attack_nouns() -> frozenset:
 #: Parts of a place named by its "of" object ("the northern perimeter of X").
 _PARTS = frozenset(
     "perimeter outskirts edge edges fringe fringes flank flanks countryside vicinity environs "
-    "periphery heart centre center corridor slopes outskirt".split()
+    "periphery heart centre center corridor slope slopes outskirt".split()
 )
 #: People named by the place they live in ("residents of X").
 _DWELLERS = frozenset("residents inhabitants villagers townspeople".split())
@@ -294,11 +295,14 @@ _SITE_HEADS = frozenset(
     hospital airport airbase airfield base mosque church school hotel market bridge dam
     checkpoint crossing junction roundabout square prison stadium refinery plant station
     complex farm farms field fields springs plateau hill hills hilltop mountaintop mountain
-    mountains valley plain plains road highway port harbour harbor project
+    mountains valley plain plains road highway port harbour harbor project college
+    university academy
     """.split()
 )
 # and their plurals ("the X and Y checkpoints")
-_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS}
+_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS} | {
+    "universities", "academies"
+}
 
 
 def _site_start(head):
@@ -1263,7 +1267,81 @@ def eligible(cand, trigger=None) -> bool:
             return False  # "a soldier from Lviv", "Ri, from a village in X, said"
     if trigger is not None and trigger.event_type == "protest" and _in_grievance(cand, trigger):
         return False  # "protested against the bombing of X": what the protest is about
+    if trigger is not None and _person_patient(cand, trigger):
+        return False  # "after murdering Petrenko": someone, whatever the recogniser says
+    if trigger is not None and _in_other_time(cand.head, trigger):
+        return False  # "arrested him after he tried to flee X": the flight's place
     return True
+
+
+#: Verbs whose object can only be someone ("murdered X", "kidnapped Y").
+_PERSON_VERBS = frozenset(
+    "kill murder assassinate behead stab execute kidnap abduct arrest detain torture rape "
+    "lynch strangle slay".split()
+)
+
+
+def _person_patient(cand, trigger) -> bool:
+    """Whether a place candidate is a bare proper name that the trigger's verb does to
+    someone ("after murdering Petrenko", "police arrested Kovalenko"): a person."""
+    head = cand.head
+    verb = trigger.token
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in _PERSON_VERBS
+        and head.head == verb
+        and head.dep_ in ("dobj", "nsubjpass")
+        and head.pos_ == "PROPN"
+        and not any(c.dep_ in ("det", "poss", "compound", "amod") for c in head.children)
+        and head.lower_ not in _AREA_NOUNS
+    )
+
+
+#: Words that open a clause or phrase telling something that happened at another time than
+#: the verb they hang on ("after he fled", "since the raids in X", "following a failed
+#: attempt to take X").
+_OTHER_TIME = frozenset("after before since until till following prior once".split())
+
+
+def _verbal(token) -> bool:
+    """Whether a noun has a clause of its own ("the attempt to take X", "the raid that
+    destroyed Y")."""
+    return any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in token.children)
+
+
+def _other_time_clause(token):
+    """Return the head of the clause of another time that holds ``token`` ("after the air
+    force struck X": struck), or None: a subordinate clause with its own subject opened by
+    "after", "before", "since", "until" or "once"."""
+    for anc in (token, *token.ancestors):
+        if (
+            anc.dep_ == "advcl"
+            and anc.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children)
+        ):
+            return anc
+    return None
+
+
+def _in_other_time(head, trigger) -> bool:
+    """Whether a place lies in a clause that tells another event, earlier or later than the
+    trigger's ("captured the man after he tried to flee X", "a counter-attack following
+    the failed attempt to take X", "has arrested more leaders since the attacks in X"):
+    where that happened is not where the trigger's event did. The trigger's own clause ("after
+    storming X") keeps its places."""
+    own = {trigger.token.i, trigger.head.i}
+    for anc in (head, *head.ancestors):
+        if anc.i in own:
+            return False
+        if _other_time_clause(anc) is anc:
+            return trigger.token not in anc.subtree
+        if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
+            # (not a gerund of the same actors: "executed them after capturing X")
+            objs = [c for c in anc.children if c.dep_ == "pobj"]
+            if objs and any(_verbal(o) for o in objs) and trigger.token not in anc.subtree:
+                return True
+    return False
 
 
 #: Nouns that make their subject the place of what they are of ("X was the scene of
