@@ -300,9 +300,11 @@ _SITE_HEADS = frozenset(
     """.split()
 )
 # and their plurals ("the X and Y checkpoints")
-_SITE_HEADS = _SITE_HEADS | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS} | {
-    "universities", "academies"
-}
+_SITE_HEADS = (
+    _SITE_HEADS
+    | {w + ("es" if w.endswith("ch") else "s") for w in _SITE_HEADS}
+    | {"universities", "academies"}
+)
 
 
 def _site_start(head):
