@@ -5,27 +5,16 @@ answers."""
 from datetime import date
 
 import pytest
+from article_cases import PUB, TAIL, reported
 
-from geo.extract import find_events
 from geo.gazetteer.lookup import Gazetteer
 
-PUB = date(2024, 9, 13)  # a Friday
 THU = date(2024, 9, 12)
-
-_TAIL = (
-    "\n\nThe region has had a hard year. Aid groups said food prices had doubled. "
-    "Schools in the area have stayed shut since the start of term."
-)
 
 
 @pytest.fixture(scope="module")
 def gaz():
     return Gazetteer.default()
-
-
-def reported(text, gaz):
-    return [e for e in find_events(text, published=PUB, gazetteer=gaz, keep_all=True)
-            if e.unreported is None]  # fmt: skip
 
 
 def dates_of(text, gaz):
@@ -48,7 +37,7 @@ def test_a_claim_dated_by_its_statement_in_the_perfect_reaches_the_day_before(ga
     text = (
         "POLTAVA, Ukraine — Russian drones struck Lubny overnight, wounding three people, "
         "the governor said.\n\n"
-        "On Thursday the army said its units had retaken Romny after heavy fighting." + _TAIL
+        "On Thursday the army said its units had retaken Romny after heavy fighting." + TAIL
     )
     assert dates_of(text, gaz)[("front_line", "Romny")] == (date(2024, 9, 11), THU)
 
@@ -68,7 +57,7 @@ def test_a_perfect_with_a_day_of_its_own_keeps_that_day(gaz):
     text = (
         "POLTAVA, Ukraine — Russian drones struck Lubny overnight, wounding three people, "
         "the governor said.\n\n"
-        "The army said its units had retaken Romny on Wednesday." + _TAIL
+        "The army said its units had retaken Romny on Wednesday." + TAIL
     )
     wed = date(2024, 9, 11)
     assert dates_of(text, gaz)[("front_line", "Romny")] == (wed, wed)
@@ -111,7 +100,7 @@ _RETAKEN = (
     "POLTAVA, Ukraine — Russian troops seized the town of Romny on Thursday after a day of "
     "street fighting, local officials said.\n\n"
     "On Friday the Ukrainian army said it had retaken Romny and killed 40 of the "
-    "attackers, a claim that could not be checked." + _TAIL
+    "attackers, a claim that could not be checked." + TAIL
 )
 
 
