@@ -198,13 +198,14 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         return out
     base = sent.start_char
     found = list(find_counts(sent.text))
-    seen = {base + start for _, start, _ in found}
+    spans = [(base + start, base + end) for _, start, end in found]
     for token in sent:
         # "killing five and wounding 7": a bare number as the verb's object counts people;
         # so does the number of a plural the verb kills or wounds ("killed 12 villagers")
         noun = token.head if token.dep_ == "nummod" and token.head.tag_ == "NNS" else token
         if (token.pos_ == "NUM" and noun.dep_ in ("dobj", "nsubjpass")
-                and count_kind_of(noun.head) and token.idx not in seen):  # fmt: skip
+                and count_kind_of(noun.head)
+                and not any(a <= token.idx < b for a, b in spans)):  # fmt: skip
             value = _number_value(token)
             if value:
                 found.append(({"low": value, "high": value, "best": None, "text": token.text},
