@@ -50,3 +50,12 @@ def test_rebels_named_by_a_country_are_not_its_state():
 def test_jihadists_named_by_a_country_are_not_its_state():
     """Guard (held before: "Malian" was no known adjective then)."""
     assert actor1("Malian jihadists attacked a post near Gao") == "Unidentified Armed Group"
+
+
+def test_who_repelled_an_assault_is_not_its_attacker():
+    [event] = find_events(
+        "On 14 June 2024, UAF repelled an assault near Romny, Sumy oblast.",
+        published=date(2024, 6, 15),
+    )
+    assert event.actor2 == "Military Forces of Ukraine"
+    assert event.actor1 != event.actor2

@@ -105,7 +105,10 @@ def roles(trigger, namer) -> Roles:
             # "an attack by X", or the subject of the verb whose object the noun is
             if gov is not None and token.dep_ in ("dobj",) and gov.pos_ == "VERB":
                 subj = syntax.subject(gov)
-                if subj is not None:
+                if subj is not None and gov.lemma_.lower() in _DEFENCE:
+                    # "UAF repelled an assault": who repelled it was attacked, not attacking
+                    out.actor2 = namer.name(subj, acting=False) or out.actor2
+                elif subj is not None:
                     agents.append(subj)
     if head.pos_ in ("VERB", "AUX") and token != head:
         agents.extend(syntax.modifiers(token))
