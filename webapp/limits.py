@@ -18,6 +18,7 @@ made a 40 ms request take 0.5 s now and then.
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 
@@ -47,8 +48,6 @@ SWITCH_INTERVAL = 0.001
 def share_the_interpreter(interval=SWITCH_INTERVAL):
     """Make this process's threads take turns every ``interval`` seconds (``sys``'s switch
     interval). Called by ``conflictmap serve`` before it serves, in each worker process too."""
-    import sys
-
     sys.setswitchinterval(interval)
 
 

@@ -172,8 +172,8 @@ def _complement_kind(noun):
     a complement right after an object ("leaves 2 dead", "left four people wounded"), or
     None."""
     for child in noun.children:
-        if child.i > noun.i and child.dep_ in ("acl", "amod") and count_kind_of(child):
-            return count_kind_of(child)  # "2 civilians killed, 3 injured": its own participle
+        if child.i > noun.i and child.dep_ in ("acl", "amod") and (kind := count_kind_of(child)):
+            return kind  # "2 civilians killed, 3 injured": its own participle
     if noun.dep_ != "dobj":
         return None
     for child in noun.head.children:

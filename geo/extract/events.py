@@ -719,13 +719,13 @@ def _labelled_toll(sent, triggers, out, previous):
     """Lend a labelled toll with no event of its own ("... shelled X. Fatalities: 2.") to the
     event of the sentence before, when that event has no count of its kind."""
     match = _LABELLED_TOLL.match(sent.text)
-    if match is None or int(match["n"]) == 0:
+    n = int(match["n"]) if match else 0
+    if n == 0:
         return
     if any(t.token.idx >= sent.start_char + match.end("label") for t in triggers):
         return  # another event told in the line
     label = match["label"].lower()
     kind = "killed" if label in ("fatalities", "deaths", "killed", "dead") else "wounded"
-    n = int(match["n"])
     for index in reversed(previous):
         event = out[index]
         if event.event_type in _TOLL_TYPES and not any(c.kind == kind for c in event.counts):

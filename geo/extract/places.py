@@ -1311,19 +1311,16 @@ def _verbal(token) -> bool:
     return any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in token.children)
 
 
-def _other_time_clause(token):
-    """Return the head of the clause of another time that holds ``token`` ("after the air
-    force struck X": struck), or None: a subordinate clause with its own subject opened by
-    "after", "before", "since", "until" or "once"."""
-    for anc in (token, *token.ancestors):
-        if (
-            anc.dep_ == "advcl"
-            and anc.pos_ in ("VERB", "AUX")
-            and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in anc.children)
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children)
-        ):
-            return anc
-    return None
+def _opens_other_time(token) -> bool:
+    """Whether ``token`` heads a clause of another time ("after the air force struck X":
+    struck): a subordinate clause with its own subject opened by "after", "before",
+    "since", "until" or "once"."""
+    return (
+        token.dep_ == "advcl"
+        and token.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "mark" and c.lower_ in _OTHER_TIME for c in token.children)
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )
 
 
 def _in_other_time(head, trigger) -> bool:
@@ -1336,7 +1333,7 @@ def _in_other_time(head, trigger) -> bool:
     for anc in (head, *head.ancestors):
         if anc.i in own:
             return False
-        if _other_time_clause(anc) is anc:
+        if _opens_other_time(anc):
             return trigger.token not in anc.subtree
         if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
             # (not a gerund of the same actors: "executed them after capturing X")

@@ -51,8 +51,9 @@ CONVENTIONAL_NAMES = {
 
 
 def names_of(iso):
-    """Return the extra names of the country with ISO code ``iso``: its conventional names,
-    former names and abbreviations (the last two as folded keys).
+    """Return the extra names of the country with ISO code ``iso``: its conventional names
+    and its former names (the latter as folded keys); its abbreviations are in
+    :data:`ABBREVIATIONS`.
 
     >>> names_of("CD")[:2]
     ['DR Congo', 'D.R. Congo']

@@ -64,8 +64,8 @@ _IRREGULAR = {
     "mozambican": "MZ", "togolese": "TG", "german": "DE", "belgian": "BE", "canadian": "CA",
     "cypriot": "CY", "salvadoran": "SV", "honduran": "HN",
 }  # fmt: skip
-_COUNTRY_ABBREVIATIONS = ABBREVIATIONS
-#: Former names of countries that news still uses (``geo.gazetteer.country_names``).
+#: Former names of countries that news still uses (``geo.gazetteer.country_names``; the name
+#: this module has always exported).
 FORMER_COUNTRIES = FORMER_NAMES
 #: Prepositions that make the following name a location ("in Kursk", "near Sudzha").
 LOCATIVE = frozenset(
@@ -344,9 +344,9 @@ def scan(text, gazetteer):
                 continue
             if key in dem:
                 best = ("demonym", j, key)
-            elif key in _COUNTRY_ABBREVIATIONS and (w_j.isupper() or "." in text[start:e_j]):
+            elif key in ABBREVIATIONS and (w_j.isupper() or "." in text[start:e_j]):
                 best = ("abbreviation", j, key)
-            elif key in FORMER_COUNTRIES and not (
+            elif key in FORMER_NAMES and not (
                 j + 1 < n_tok
                 and tokens[j + 1][2].lower() in REGION_WORDS | DISTRICT_WORDS
                 and gazetteer.has_key(key)
@@ -441,9 +441,7 @@ def scan(text, gazetteer):
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
         person = bool(before_tokens) and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
         country = (
-            dem.get(key)
-            if kind == "demonym"
-            else _COUNTRY_ABBREVIATIONS.get(key) or FORMER_COUNTRIES.get(key)
+            dem.get(key) if kind == "demonym" else ABBREVIATIONS.get(key) or FORMER_NAMES.get(key)
         )
         if plural and area:
             m = len(out)
