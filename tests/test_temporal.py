@@ -233,7 +233,6 @@ def test_numeric_dates(text, day):
         "the Good Friday Agreement",
         "markets open on Fridays",
         "friday",
-        "03/04/2024",  # 3 April or March 4: the text does not say
         "between 10,000 and 12,000 soldiers",
         "31.02.2024",
         "they may 3-5 times",
@@ -326,3 +325,9 @@ def test_doctests_of_the_date_modules():
     for module in (absolute, relative, temporal):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_an_ambiguous_numeric_date_reads_against_the_reference():
+    # 3 April or March 4: only March 4 is not after Wednesday 6 March 2024
+    (d,) = find_dates("03/04/2024", WED)
+    assert (d.start.isoformat(), d.precision) == ("2024-03-04", "day")

@@ -34,6 +34,32 @@ BATCH_SIZE = 64
 _lock = threading.Lock()
 _nlp = None
 
+#: Abbreviations of coders' notes and casualty logs, each one token whose norm is the word
+#: it stands for: the model reads a token by its norm, so "clashes btw. X and Y" is a
+#: preposition and its phrase, not a sentence ending at "btw.". (Lower case only: "Gov." is
+#: a governor, "gov." a governorate. Not the words that end log lines, "4 inj." or "2 civ.":
+#: their full stop ends the sentence too.)
+ABBREVIATIONS = {
+    "btw.": "between",  # "clashes btw. army and rebels"
+    "incl.": "including",  # "12 killed incl. 3 children"
+    "approx.": "approximately",
+    "govt": "government",
+    "govt.": "government",
+    "gov.": "governorate",  # "Khan Younis gov."
+    "obl.": "oblast",  # "Kharkiv obl."
+    "dist.": "district",
+    "prov.": "province",
+    "vil.": "village",
+    "vill.": "village",
+    "civ": "civilians",  # "2 civ killed"
+    "civs": "civilians",
+    "injd": "injured",
+    "nr": "near",  # "shelling nr Lubny"
+    "nr.": "near",
+    "arty": "artillery",
+    "mil.": "military",
+}
+
 
 class NLPError(GeoError, RuntimeError):
     """Raised when the language pipeline is missing or is not the pinned build."""
@@ -102,6 +128,8 @@ def load():
             if "line_breaks" not in nlp.pipe_names:
                 nlp.add_pipe("line_breaks", before="parser")
             _use_attribute_rules(nlp)
+            for orth, norm in ABBREVIATIONS.items():
+                nlp.tokenizer.add_special_case(orth, [{"ORTH": orth, "NORM": norm}])
             _nlp = nlp
     return _nlp
 

@@ -2,7 +2,8 @@
 
 Each form is one named pattern in :data:`PATTERNS` (joined into the expression of
 :func:`geo.extract.temporal.find_dates`), resolved by :func:`resolve`: full dates (ISO
-"2024-03-03", "2024/03/03", European "03.03.2024", "25/12/2024" when one number is above 12,
+"2024-03-03", "2024/03/03", European "03.03.2024", "25/12/2024", "05-05-2024" and "01/06/23" (an
+ambiguous order read against the reference date, else day first),
 "9 January 2025", "January 9, 2025"), a day and month in numbers as casualty logs write them
 ("14/06", with a reference date), day ranges ("3-5 March", "between 5 and 9 January
 2024", "the night of 3-4 March", "30 March - 2 April"), days and months without a year (the
@@ -64,7 +65,12 @@ PATTERNS = [
     ("iso", rf"\b{_YEAR.format('y')}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
     ("ymd", rf"\b{_YEAR.format('y')}/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)\b"),
     ("dotted", rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.{_YEAR.format('y')}"),
-    ("slashed", rf"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/{_YEAR.format('y')}"),
+    # "25/12/2024", "05-05-2024", "01/06/23": numbers joined by one separator, the year last
+    (
+        "slashed",
+        rf"\b(?P<a>[0-3]?\d)(?P<sep>[/-])(?P<b>[0-3]?\d)(?P=sep)"
+        r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.-]\d|\d)",
+    ),
     # "14/06", "19.10" in casualty logs: day and month without a year (see _numeric_dm).
     (
         "numdm",
@@ -162,16 +168,30 @@ def _range(g, ref):
     return start, end, "day" if start == end else "range"
 
 
-def _slashed(g):
-    """Resolve "25/12/2024" or "12/25/2024" (one number above 12 tells the order)."""
-    a, b = int(g["a"]), int(g["b"])
-    if a == b or (a > 12 >= b):
-        day = date(int(g["y"]), b, a)
+def _slashed(g, ref):
+    """Resolve "25/12/2024", "12/25/2024", "05-05-2024" or "01/06/23".
+
+    One number above 12 tells the order. When both could be the month ("03/04/2024"), the
+    reading that falls on or before the reference's last day and nearest to it wins (a
+    report tells of its recent past); without a reference, or when neither reading lies
+    before it, the day comes first, as in the international order of conflict logs.
+    """
+    a, b, year = int(g["a"]), int(g["b"]), int(g["y"])
+    if len(g["y"]) == 2:
+        year += 2000
+    if a > 12 >= b:
+        readings = [date(year, b, a)]
     elif b > 12 >= a:
-        day = date(int(g["y"]), a, b)
+        readings = [date(year, a, b)]
+    elif a > 12 or b > 12:
+        return None  # "13/14/2024": no month
     else:
-        return None  # "03/04/2024": 3 April or March 4, the text does not say
-    return day, day, "day"
+        readings = [date(year, b, a), date(year, a, b)]  # day first, then month first
+        if ref is not None:
+            past = [d for d in readings if d <= ref.end]
+            if past:
+                readings = [max(past)]
+    return readings[0], readings[0], "day"
 
 
 def _numeric_dm(g, ref):
@@ -206,7 +226,7 @@ def resolve(kind, g, ref):
             day = date(int(g["y"]), int(g["m"]), int(g["d"]))
             return day, day, "day"
         if kind == "slashed":
-            return _slashed(g)
+            return _slashed(g, ref)
         if kind == "numdm":
             return _numeric_dm(g, ref)
         if kind in ("mdy", "dmy"):

@@ -26,6 +26,8 @@ _KINDS = {
     **dict.fromkeys("kill death dead die fatality toll body corpse murder execute slay".split(),
                     "killed"),
     **dict.fromkeys("wound injure injury hurt injured wounded".split(), "wounded"),
+    # the abbreviations of logs and coders' notes ("2 civ killed, 4 inj.", "3 KIA")
+    **{"kia": "killed", "inj": "wounded", "injd": "wounded", "wia": "wounded", "mia": "missing"},
     **dict.fromkeys("casualty".split(), "killed_or_wounded"),
     **dict.fromkeys("capture prisoner captive pow detain arrest abduct kidnap hostage seize "
                     "surrender".split(), "captured"),
@@ -164,7 +166,11 @@ def _sufferer(token):
 
 def count_kind_of(word) -> str | None:
     """Return the count kind a governing word gives ("killed" → "killed"), or None."""
-    return _KINDS.get(word.lemma_.lower()) or _KINDS.get(word.lower_)
+    return (
+        _KINDS.get(word.lemma_.lower().rstrip("."))
+        or _KINDS.get(word.lower_.rstrip("."))
+        or _KINDS.get(word.norm_)  # "4 inj.": the abbreviation's norm ("injured")
+    )
 
 
 def _complement_kind(noun):

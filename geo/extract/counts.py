@@ -12,9 +12,13 @@ _PERSONS = (
     r"soldiers?|troops|fighters|men|people|civilians|servicemen|personnel|prisoners?|POWs?|"
     r"captives|comrades|mercenaries|recruits|conscripts|marines|paratroopers|commandos|"
     r"sailors|pilots|officers|militants|insurgents|rebels|combatants|children|women|"
-    r"residents|snipers?|riflem[ae]n|gunners?|scouts?|deaths|casualties|dead|killed|wounded|injured|bodies|[A-Z][a-z]+(?:ans|ese|is)"
+    r"residents|snipers?|riflem[ae]n|gunners?|scouts?|civs?|"
+    r"deaths|casualties|dead|killed|wounded|injured|bodies|KIA|WIA|MIA|inj|injd|hurt|"
+    r"[A-Z][a-z]+(?:ans|ese|is)"
 )
-PEOPLE = _PERSONS.replace("|deaths|casualties|dead|killed|wounded|injured|bodies", "")
+#: Nouns of people, without the words of a toll ("dead", "wounded", "KIA", ...).
+PEOPLE = _PERSONS.replace("deaths|casualties|dead|killed|wounded|injured|bodies|KIA|WIA|MIA|"
+                          "inj|injd|hurt|", "")
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "fifteen": 15,

@@ -552,7 +552,10 @@ def find_events_in(
         found = [replace(m, unreported="anaphor") if m.trigger in anaphors
                  and m.unreported is None and not m.counts else m
                  for m in found]  # fmt: skip
-        _labelled_toll(sent, triggers, out, previous)
+        labels = _labelled_toll(sent, triggers, found, out, previous)
+        if labels is not None:
+            # "Fatalities: 18" lent to the event before: the label is no event of its own
+            found = [m for m in found if not labels[0] <= m.trigger[0] < labels[1]]
         pending = _lend_counts(sent, triggers, out, previous)
         if not absorbed:
             # (a toll joined to the event before leaves that event the one a next sentence
@@ -706,33 +709,62 @@ def _lend_counts(sent, triggers, out, previous):
     return counts, sent.start_char
 
 
-#: A coder's toll on a line of its own: "Fatalities: 2", "Injured: 5".
+#: A coder's toll on a line of its own: "Fatalities: 2", "Injured: 5", "Fatalities: 18, inj.
+#: 42", "Deaths: 30+".
+_TOLL_LABEL = r"fatalities|deaths|killed|dead|wounded|injured|injuries|inj\.?|wia|kia"
 _LABELLED_TOLL = re.compile(
-    r"^\s*(?P<label>fatalities|deaths|killed|dead|wounded|injured|injuries)\s*:\s*"
-    r"(?P<n>\d{1,5})\b",
+    rf"(?:^|(?<=[;.]))\s*(?P<label>{_TOLL_LABEL})\s*:\s*(?P<n>\d{{1,5}})\b(?P<plus>\+)?"
+    rf"(?:[^,;.]{{0,20}}[,;]\s*(?P<label2>{_TOLL_LABEL})\s*:?\s*(?P<n2>\d{{1,5}})\b)?",
     re.IGNORECASE,
 )
 _TOLL_TYPES = ("attack", "casualties", "self_detonation")
 
 
-def _labelled_toll(sent, triggers, out, previous):
-    """Lend a labelled toll with no event of its own ("... shelled X. Fatalities: 2.") to the
-    event of the sentence before, when that event has no count of its kind."""
-    match = _LABELLED_TOLL.match(sent.text)
+def _toll_kind(label):
+    label = label.lower().rstrip(".")
+    return "killed" if label in ("fatalities", "deaths", "killed", "dead", "kia") else "wounded"
+
+
+def _labelled_toll(sent, triggers, found, out, previous):
+    """Lend a labelled toll with no event of its own ("... shelled X. Fatalities: 2.", "clashes
+    in X; Fatalities: 30+") to the event told before it (in the sentence, else the sentence
+    before) when that event has no count of its kind. Return ``(start, end)`` of the labels
+    when it was lent (the label is no event of its own), else None."""
+    match = _LABELLED_TOLL.search(sent.text)
     n = int(match["n"]) if match else 0
     if n == 0:
-        return
-    if any(t.token.idx >= sent.start_char + match.end("label") for t in triggers):
-        return  # another event told in the line
-    label = match["label"].lower()
-    kind = "killed" if label in ("fatalities", "deaths", "killed", "dead") else "wounded"
-    for index in reversed(previous):
-        event = out[index]
+        return None
+    label_at = sent.start_char + match.start("label")
+
+    def own(t):
+        at = t.token.idx - sent.start_char
+        return match.start("label") <= at < match.end("label") or (
+            match["label2"] and match.start("label2") <= at < match.end("label2"))
+
+    if any(t.token.idx >= label_at and not own(t) for t in triggers):
+        return None  # another event told in the line
+    kind = _toll_kind(match["label"])
+    tolls = [(kind, n, bool(match["plus"]), match.group(0)[: match.end("n") - match.start()
+                                                           + 1].strip())]  # fmt: skip
+    if match["label2"] and _toll_kind(match["label2"]) != kind:
+        tolls.append((_toll_kind(match["label2"]), int(match["n2"]), False,
+                      sent.text[match.start("label2") : match.end()].strip()))  # fmt: skip
+    before = [(found, k) for k in reversed(range(len(found))) if found[k].trigger[0] < label_at]
+    if match.start("label") > 0 and not before:
+        return None  # "Ten were killed; deaths: 10" is no label after the line's own event
+    for events, index in before or [(out, k) for k in reversed(previous)]:
+        event = events[index]
         if event.event_type in _TOLL_TYPES and not any(c.kind == kind for c in event.counts):
-            count = Count(kind=kind, low=n, high=n, text=match.group(0).strip())
+            added = tuple(
+                Count(kind=k, low=v, high=None if plus else v,
+                      text=words.strip().rstrip(",;"))
+                for k, v, plus, words in tolls
+                if not any(c.kind == k for c in event.counts)
+            )  # fmt: skip
             quote = (event.quote[0], max(event.quote[1], sent.end_char))
-            out[index] = replace(event, counts=event.counts + (count,), quote=quote)
-            return
+            events[index] = replace(event, counts=event.counts + added, quote=quote)
+            return label_at, sent.start_char + match.end()
+    return None
 
 
 def _take_counts(found, pending):
@@ -987,6 +1019,9 @@ def _fold_sentence(found, text=None):
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
+            if toll and _within(event, kept):
+                target = k  # "X raion: shelled Y (in it) ... 2 killed": the toll of the attack
+                break
             if (_entry_of_capture(event, kept) or _toll_of_capture(event, kept)) and _same_place(
                 event, kept
             ):
@@ -1007,12 +1042,23 @@ def _fold_sentence(found, text=None):
             if kept.unreported == event.unreported:
                 kept, event = event, kept
         folded = _absorb(kept, event, text)
-        if _nested(event, kept) and contains(kept.place, event.place):
+        if (_nested(event, kept) or _within(event, kept)) and contains(kept.place, event.place):
             # "attacks on the country's grid, hitting a plant in X": one attack, at X
             folded = replace(folded, place=event.place, place_span=event.place_span,
                              mention=event.mention, near=event.near, score=event.score)  # fmt: skip
         out[target] = folded
     return out
+
+
+def _within(a, b):
+    """Whether one report's place is an area holding the other's settlement (a toll placed at
+    the district a log line opens with, its attack at a village of that district)."""
+    if a.place is None or b.place is None or a.place.geonameid == b.place.geonameid:
+        return False
+    return any(
+        outer.feature_class == "A" and inner.feature_class == "P" and contains(outer, inner)
+        for outer, inner in ((a.place, b.place), (b.place, a.place))
+    )
 
 
 def _toll_of_capture(a, b) -> bool:

@@ -23,6 +23,7 @@ from geo.extract import syntax
 from geo.extract.detect import aims_attack
 from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
 from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
+from geo.geoparse.ranking import distance_km
 
 __all__ = [
     "FEATURES",
@@ -500,10 +501,28 @@ def _path(a, b):
 
 
 def _attach(token):
-    """Return ``(preposition, the word it attaches to)`` for a prepositional object."""
-    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative"):
-        return token.head.lower_, token.head.head
+    """Return ``(preposition, the word it attaches to)`` for a prepositional object ("in and
+    around X": "around", and the word "in" attaches to)."""
+    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative", "conj"):
+        prep = token.head
+        while prep.dep_ == "conj" and prep.head.pos_ == "ADP" and prep.head is not prep:
+            prep = prep.head
+        if prep.dep_ not in ("prep", "agent", "dative"):
+            return None, None
+        return token.head.lower_, prep.head
     return None, None
+
+
+def _party_of(word, trigger) -> bool:
+    """Whether ``word`` is one of the sides of "clashes between A and B" (the parser hangs
+    "in X" on B): its phrase is the trigger's, so a place on it is the clash's."""
+    for anc in (word, *word.ancestors):
+        if anc.dep_ not in ("pobj", "conj", "compound", "amod", "appos"):
+            if anc.pos_ == "ADP" and anc.norm_ == "between" and anc.head.i == trigger.i:
+                return True
+            if anc is not word:
+                return False
+    return False
 
 
 def coordinated(token) -> bool:
@@ -792,6 +811,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
           and attached.dep_ in ("advmod", "npadvmod", "amod")):  # fmt: skip
         prep, attached = "near", attached.head  # "withdrew north of X" is "near X"
     clause = syntax.clause_head(thead)
+    party = False
     if prep is not None:
         near_trigger = attached is not None and (
             attached.i in (thead.i, trigger.token.i)
@@ -800,12 +820,15 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
+            or (party := _party_of(attached, trigger.token))
             # "In X, gunmen arrived and opened fire": a fronted phrase covers the verbs
             # joined to the one it hangs on
             or (anchor.i < attached.i and thead.dep_ == "conj" and thead in attached.conjuncts)
         )
         if prep in _LOCATIVE and near_trigger:
             f["locative"] = 1.0
+            if party:
+                f["same_clause"] = 1.0  # on a side of the clash: the clash's own phrase
         elif prep in _DIRECTIONAL and near_trigger:
             f["directional"] = 1.0
         elif (prep == "from" and trigger.event_type == "movement"
@@ -1406,6 +1429,46 @@ def rank_places(trigger, cands):
 OWN_OBJECT_MARGIN = 1.0
 
 
+def _argument_inside_label(best, scored, feats, threshold):
+    """Return ``(score, candidate)`` for the trigger's own place argument ("attacked a camp
+    in X town") when the best place is the area a log line opens with ("Y State – X LGA:")
+    and the argument lies inside it: the label says the district, the sentence the town."""
+    if not feats[id(best)].get("label") or best.place is None:
+        return None
+    area = best.place.feature_class == "A"
+    # "Okhtyrka raion" the gazetteer knows only as the town: a district all the same
+    if not area and not _written_as_unit(best):
+        return None
+
+    def within(c):
+        if area:
+            return contains(best.place, c.place)
+        return distance_km(best.place.lat, best.place.lon, c.place.lat, c.place.lon) <= _UNIT_KM
+
+    inside = [
+        (s, c) for s, c in scored
+        if c is not best and c.place is not None and s > threshold
+        and (feats[id(c)].get("locative") or feats[id(c)].get("object"))
+        and c.place.geonameid != best.place.geonameid and within(c)
+    ]  # fmt: skip
+    return max(inside, key=lambda x: (x[0], -x[1].start), default=None)
+
+
+#: How far a district named after its town reaches from the town, for the rule above.
+_UNIT_KM = 60.0
+
+
+def _written_as_unit(cand) -> bool:
+    """Whether the text writes a name as a district or region ("X raion", "X LGA")."""
+    doc = cand.head.doc
+    last = next((t for t in doc if t.idx < cand.end <= t.idx + len(t)), None)
+    if last is None:
+        return False
+    words = cand.text.lower().split()
+    after = doc[last.i + 1].lower_.rstrip(".") if last.i + 1 < len(doc) else ""
+    return words[-1].rstrip(".") in AREA_WORDS or after in AREA_WORDS
+
+
 def _own_object(trigger, scored, best, threshold):
     """Return ``(score, candidate)`` for a place in the phrase of a participle or relative
     clause that tells what an attack was aimed at ("launched an offensive in X, targeting
@@ -1469,12 +1532,14 @@ def link_place(trigger, cands):
         return None, None
     _, threshold = _weights()
     groups = chains(cands)
-    scored = [
-        (score(features(c, trigger, cands, groups)), c) for c in cands if eligible(c, trigger)
-    ]
+    feats = {id(c): features(c, trigger, cands, groups) for c in cands if eligible(c, trigger)}
+    scored = [(score(feats[id(c)]), c) for c in cands if id(c) in feats]
     if not scored:
         return None, None
     best_score, best = max(scored, key=lambda x: (x[0], -x[1].start))
+    inner = _argument_inside_label(best, scored, feats, threshold)
+    if inner is not None:
+        best_score, best = inner
     own = _own_object(trigger, scored, best, threshold)
     if own is not None:
         best_score, best = own

@@ -30,7 +30,7 @@ __all__ = [
 # Order matters: the first pattern that matches at a position wins, longer forms first.
 _PATTERNS = [*absolute.PATTERNS, *relative.PATTERNS]
 _REGEX = re.compile("|".join(
-    f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_').replace('(?(', f'(?({k}_')})"
+    f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_').replace('(?(', f'(?({k}_').replace('(?P=', f'(?P={k}_')})"
     for k, p in _PATTERNS), re.IGNORECASE)  # fmt: skip
 #: The kinds whose dates are counted from the publication day (``DateExpr.anchor``).
 _PUBLICATION = frozenset(["rel", *(kind for kind, _ in relative.PATTERNS)])
@@ -67,6 +67,10 @@ _NOT_PAST = re.compile(
 )
 # What may stand between a weekday and the calendar date it introduces ("Friday, 3 March").
 _WEEKDAY_DATE_GAP = re.compile(r"[\s,(]*(?:the\s+)?")
+#: Between "overnight" and the calendar date that says which night ("overnight 11-12 March",
+#: "overnight on 3 March", "last night, 4 June").
+_NIGHT_DATE_GAP = re.compile(r"[\s,(]*(?:(?:on|of|into|to)\s+)?(?:the\s+)?", re.IGNORECASE)
+_NIGHT = re.compile(r"(?:late\s+)?last\s+night|overnight", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,11 @@ def find_dates(text, ref=None):
         if (out and kinds[-1] == "weekday" and anchor == "text"
                 and _WEEKDAY_DATE_GAP.fullmatch(text, out[-1].span[1], offset)):  # fmt: skip
             out.pop()  # "on Friday, 3 March 2024": the calendar date says it
+            kinds.pop()
+        elif (out and kinds[-1] == "dayrel" and anchor == "text"
+                and _NIGHT.fullmatch(out[-1].text)
+                and _NIGHT_DATE_GAP.fullmatch(text, out[-1].span[1], offset)):  # fmt: skip
+            out.pop()  # "overnight 11-12 March": the calendar date says which night
             kinds.pop()
         out.append(expr)
         kinds.append(kind)

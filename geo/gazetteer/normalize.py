@@ -56,10 +56,15 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 #: Words after a name that make it a first-level area ("Kursk region", "Kursk Oblast").
 REGION_WORDS = frozenset(
     """region oblast oblasti oblasty obl province governorate state krai kray republic
-    territory prefecture voivodeship area oblast prov reg""".split()
+    territory prefecture voivodeship area oblast prov reg gov""".split()
 )
-#: Words after a name that make it a district ("Pokrovsk raion", "Sudzhansky district").
-DISTRICT_WORDS = frozenset("district raion rayon county municipality hromada dist terr".split())
+#: Words after a name that make it a district ("Pokrovsk raion", "Sudzhansky district"), in
+#: the names the districts of other countries go by in reports (a Nigerian "LGA", a Sudanese
+#: "locality", an Ethiopian "woreda", a Malian "cercle" or "commune", a Pakistani "tehsil").
+DISTRICT_WORDS = frozenset(
+    """district raion rayon county municipality hromada dist terr lga locality woreda
+    commune cercle tehsil chiefdom""".split()
+)
 #: Every word that makes a name an administrative area.
 AREA_WORDS = REGION_WORDS | DISTRICT_WORDS
 #: Words after or before a name that make it a populated place ("Bakhmut town").

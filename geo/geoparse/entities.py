@@ -151,6 +151,30 @@ def _counts_after(doc, first, last):
     )
 
 
+#: Words of dates and times: a DATE or TIME entity holds a digit or one of these.
+_TIME_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday day days week weeks weekend month months year years decade decades
+    century centuries night nights morning mornings evening afternoon noon midnight dawn dusk
+    today tonight yesterday tomorrow hour hours minute minutes season spring summer autumn
+    fall winter quarter era age period time times ago past last next recent early late mid
+    ramadan eid christmas easter passover hanukkah diwali thanksgiving lent nowruz ashura
+    kippur sabbath shabbat new years holidays holiday ceasefire truce
+    """.split()
+)
+
+
+def misread_date(tokens):
+    """Return True for a DATE or TIME entity of names only ("shelled Zolochiv" read as a
+    date beside the numbers of a log line): no digit, no word of time or of a feast."""
+    words = [t.lower_.strip(".") for t in tokens if not t.is_punct]
+    return bool(words) and not any(
+        any(ch.isdigit() for ch in w) or w in _TIME_WORDS or w.endswith("day") for w in words
+    ) and all(t.text[:1].isupper() for t in tokens if not t.is_punct and not t.is_stop)
+
+
 class ParseView:
     """Answers questions about character spans of a parsed text.
 
@@ -166,6 +190,8 @@ class ParseView:
         for ent in doc.ents:
             first, last = _trimmed(ent)
             label = ent.label_
+            if label in ("DATE", "TIME") and misread_date(ent):
+                label = ""  # a name the recogniser took for a date: no label of its own
             if label not in _NUMBER_LABELS and _counts_after(doc, first, last):
                 # "shelled the city of Mykolaiv 30 times": the tagger took the count for part
                 # of a name and labelled the whole an organisation; the name alone is left,

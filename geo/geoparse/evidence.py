@@ -116,8 +116,8 @@ def _is_person(span, text, gaz, best, persons, parse):
     root = root.root if len(root) else None
     if root is not None and root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS:
         return True  # a town does not speak ("Steele says"); a capital does ("Kyiv said")
-    if " " in span.key:
-        return False
+    if " " in span.key or span.wording_end > span.end:
+        return False  # "X town. Fatalities: 18": the word after its place word is no surname
     gap = text[span.end : span.end + 1]
     after = span.after
     return (
