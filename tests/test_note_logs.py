@@ -7,10 +7,9 @@ district that holds its attack's village. Sentences and places are the team's ow
 from datetime import date
 
 import pytest
-
-from geo.common.nlp import parse
 from spacy.tokens import Span
 
+from geo.common.nlp import parse
 from geo.extract import find_events
 from geo.extract.events import find_events_in
 from geo.extract.temporal import Reference, find_dates

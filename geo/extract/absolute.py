@@ -68,7 +68,7 @@ PATTERNS = [
     # "25/12/2024", "05-05-2024", "01/06/23": numbers joined by one separator, the year last
     (
         "slashed",
-        rf"\b(?P<a>[0-3]?\d)(?P<sep>[/-])(?P<b>[0-3]?\d)(?P=sep)"
+        r"\b(?P<a>[0-3]?\d)(?P<sep>[/-])(?P<b>[0-3]?\d)(?P=sep)"
         r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.-]\d|\d)",
     ),
     # "14/06", "19.10" in casualty logs: day and month without a year (see _numeric_dm).

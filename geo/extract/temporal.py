@@ -29,9 +29,16 @@ __all__ = [
 
 # Order matters: the first pattern that matches at a position wins, longer forms first.
 _PATTERNS = [*absolute.PATTERNS, *relative.PATTERNS]
-_REGEX = re.compile("|".join(
-    f"(?P<_{k}>{p.replace('(?P<', f'(?P<{k}_').replace('(?(', f'(?({k}_').replace('(?P=', f'(?P={k}_')})"
-    for k, p in _PATTERNS), re.IGNORECASE)  # fmt: skip
+
+
+def _local(kind, pattern):
+    """A pattern's group names, conditions and back-references, prefixed with its kind."""
+    for lead in ("(?P<", "(?(", "(?P="):
+        pattern = pattern.replace(lead, f"{lead}{kind}_")
+    return pattern
+
+
+_REGEX = re.compile("|".join(f"(?P<_{k}>{_local(k, p)})" for k, p in _PATTERNS), re.IGNORECASE)
 #: The kinds whose dates are counted from the publication day (``DateExpr.anchor``).
 _PUBLICATION = frozenset(["rel", *(kind for kind, _ in relative.PATTERNS)])
 #: The words a match of ``_REGEX`` can begin with: a number, a month, a part ("early", "the
