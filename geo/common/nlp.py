@@ -58,6 +58,25 @@ ABBREVIATIONS = {
     "nr.": "near",
     "arty": "artillery",
     "mil.": "military",
+    # units in orders of battle ("SAF 1st Inf. Div. withdrew")
+    "Inf.": "infantry",
+    "Div.": "division",
+    "Bde": "brigade",
+    "Bde.": "brigade",
+    "Bn": "battalion",
+    "Bn.": "battalion",
+    "Regt": "regiment",
+    "Regt.": "regiment",
+    "Mech.": "mechanised",
+    # compass points ("villages S of X", "in W X")
+    "N": "north",
+    "S": "south",
+    "E": "east",
+    "W": "west",
+    "NE": "northeast",
+    "NW": "northwest",
+    "SE": "southeast",
+    "SW": "southwest",
 }
 
 

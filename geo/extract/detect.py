@@ -9,6 +9,7 @@ threatened, denied, habitual, or a figurative sense ("captured on video").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from geo.extract import syntax
@@ -475,6 +476,15 @@ def _past_clause(verb) -> bool:
     )
 
 
+#: After a toll's noun, words that say no toll is known ("Casualties unknown", "Fatalities:
+#: unk.", "Casualties: not reported", "Fatalities: none").
+_NOT_KNOWN = re.compile(
+    r"\s*[:\-–—]?\s*(?:unknown|unk\b|unconfirmed|not\s+(?:known|reported|available|"
+    r"confirmed|yet\s+known)|none\b|nil\b|n/?a\b|no\s+(?:data|information|info)\b)",
+    re.IGNORECASE,
+)
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -488,6 +498,8 @@ def is_unreal(token) -> bool:
         return True
     if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "without":
         return True  # "crossed the river without firing a shot", "... without a fight"
+    if token.pos_ == "NOUN" and _NOT_KNOWN.match(syntax.text_of(token.doc), token.idx + len(token)):
+        return True  # a coder's "Casualties unknown.", "Fatalities: n/a": no toll told
     chain = [token]
     current = token
     while current.head != current and len(chain) < 6:

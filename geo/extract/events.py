@@ -847,7 +847,9 @@ def _mention(
         date_precision=when.precision if when else None,
         date_basis=when.basis if when else None,
         date_text=when.text if when else None,
-        actor1=who.actor1, actor2=who.actor2, target=who.target,
+        # a side does not act on itself: "SNA shelling ... an SNA pickup" named it twice
+        actor1=who.actor1, actor2=who.actor2 if who.actor2 != who.actor1 else None,
+        target=who.target,
         counts=tuple(counts.get(k, ())) + (tuple(extra) if k == 0 else ()),
         mode=trig.mode, score=best_score, mention=best.mention if best else None,
         unreported=why, near=near or (best is not None and preposition(best.head) in _NEAR),
@@ -1016,6 +1018,8 @@ def _fold_sentence(found, text=None):
             toll = {event.event_type, kept.event_type} in _TOLLS
             if _own_names(event, kept):
                 continue
+            if None not in (event.actor1, kept.actor1) and event.actor1 != kept.actor1:
+                continue  # "A shelled X; B's drone hit a truck in X": each side's own attack
             if (same_type or toll) and (_same_place(event, kept) or _nested(event, kept)):
                 target = k
                 break
@@ -1129,6 +1133,8 @@ def _absorb(kept, other, text=None):
     for name in ("actor1", "actor2", "target", "mode"):
         if getattr(kept, name) is None and getattr(other, name) is not None:
             updates[name] = getattr(other, name)
+    if updates.get("actor2", kept.actor2) == updates.get("actor1", kept.actor1):
+        updates["actor2"] = kept.actor2 if kept.actor2 != kept.actor1 else None
     kinds = {c.kind for c in kept.counts}
     extra = tuple(c for c in other.counts if c.kind not in kinds)
     if extra:

@@ -211,6 +211,8 @@ _ORG_WORDS = frozenset(
     "television radio news times post journal press daily".split()
 )
 _CUE_PREPS = frozenset("in at near outside around into toward towards inside across".split())
+#: Nouns of a part of a town written after its name ("on X outskirts", "X town centre").
+_PART_NOUNS = frozenset("outskirts outskirt edge centre center environs vicinity periphery".split())
 _AREA_NOUNS = frozenset(
     "village villages town towns city cities district districts area areas province "
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
@@ -376,6 +378,8 @@ def cue_candidates(sent, taken, actors=frozenset()) -> list[Candidate]:
                and not (named and not any(ch.isdigit() for ch in t.text))
                for t in (first, last)):  # fmt: skip
             return False
+        if first.i == last.i and first.norm_ in _DIRECTIONS and first.text.isupper():
+            return False  # "villages S of X": a compass point, no name
         if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
             return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
         seen.update(idx)
@@ -560,6 +564,7 @@ def _anchor(token):
     if anchor.dep_ in ("compound", "amod", "nmod") and (
         anchor.head.lower_ in _AREA_NOUNS
         or anchor.head.lower_ in _UNIT_WORDS
+        or anchor.head.lower_ in _PART_NOUNS  # "on X outskirts", "in X town centre"
         or (
             anchor.head.lower_ in _SITE_HEADS
             and anchor.dep_ == "compound"
@@ -807,7 +812,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     prep, attached = _attach(anchor)
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
-    elif (prep == "of" and attached is not None and attached.lower_ in _DIRECTIONS
+    elif (prep == "of" and attached is not None
+          and (attached.lower_ in _DIRECTIONS or attached.norm_ in _DIRECTIONS)
           and attached.dep_ in ("advmod", "npadvmod", "amod")):  # fmt: skip
         prep, attached = "near", attached.head  # "withdrew north of X" is "near X"
     clause = syntax.clause_head(thead)

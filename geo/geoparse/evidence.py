@@ -252,7 +252,8 @@ def verdict(span, res, weights, text, gaz, persons, parse):
             return True  # "China", "Turkey", "Jordan": a country named outright
         if big and in_doc and weights and not span.sentence_initial:
             return True  # a capital or province of a country the document is about
-        strong = cue in STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
+        strong = (cue in STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
+                  or _part_of(span))  # fmt: skip
         if not placeish and (span.sentence_initial or not strong):
             return False
         if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
@@ -271,6 +272,19 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if not in_doc and best.population < 100_000 and not big and not locative:
         return True if placeish else None
     return True
+
+
+#: Nouns whose "of" names a place: "the outskirts of X", "neighbourhoods of X".
+_PARTS_OF = frozenset(
+    """outskirts outskirt suburbs suburb neighbourhoods neighbourhood neighborhoods neighborhood
+    centre center districts villages towns edge environs streets""".split()
+)
+
+
+def _part_of(span):
+    """Whether a name is the "of" object of a part of a town ("neighbourhoods of X")."""
+    words = span.before.split()
+    return span.cue == "of" and len(words) >= 2 and words[-2] in _PARTS_OF
 
 
 def _unit_word(key):
