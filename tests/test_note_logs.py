@@ -214,3 +214,40 @@ def test_neighbourhoods_of_a_town_name_the_town():
     # organisation
     text = "Militia artillery hit northern neighbourhoods of Nyala overnight."
     assert "Nyala" in {m.text for m in geoparse(text)}
+
+
+def test_an_unknown_district_in_brackets_lies_in_the_city_after_it():
+    [e] = find_events(
+        "Car bomb, mosque (Zelenyi Hai district), Poltava – 6 killed, 9 injured; 14/05",
+        published=date(2024, 5, 15),
+    )
+    assert e.place.name == "Poltava"
+    assert {c.kind: c.low for c in e.counts} == {"killed": 6, "wounded": 9}
+    assert e.date_start.isoformat() == "2024-05-14"
+
+
+def test_a_log_line_that_opens_with_the_weapon_is_an_attack_dated_by_its_last_field():
+    [e] = find_events(
+        "Shahed drones, power substation, Poltava region - no casualties; 11/12",
+        published=date(2024, 12, 12),
+    )
+    assert e.event_type == "attack" and e.mode == "drone"
+    assert e.date_start.isoformat() == "2024-12-11"
+    assert (
+        find_events("Drones over the city; residents sheltered.", published=date(2024, 12, 12))
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("Shelling of Lubny | 2 x killed | 05/12", "2024-12-05"),
+        ("Mortars, Romny; 12/11", "2024-12-11"),
+    ],
+)
+def test_a_day_and_month_field_reads_either_way_against_publication(text, day):
+    ref = Reference.of(date(2024, 12, 12))
+    assert [(d.start.isoformat(), d.text) for d in find_dates(text, ref)][-1:] == [
+        (day, text.rsplit(" ", 1)[-1])
+    ]

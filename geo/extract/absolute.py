@@ -71,6 +71,12 @@ PATTERNS = [
         r"\b(?P<a>[0-3]?\d)(?P<sep>[/-])(?P<b>[0-3]?\d)(?P=sep)"
         r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.-]\d|\d)",
     ),
+    # "...; 11/12" closing a log line: a day and month as a field of their own, read either
+    # way round against the reference (see _field_dm)
+    (
+        "fielddm",
+        r"(?:(?<=[;|])|(?<=[;|]\s)|^)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?=\s*(?:$|[;|\n]))",
+    ),
     # "14/06", "19.10" in casualty logs: day and month without a year (see _numeric_dm).
     (
         "numdm",
@@ -209,6 +215,26 @@ def _numeric_dm(g, ref):
     return day, day, "day"
 
 
+def _field_dm(g, ref):
+    """Resolve a log line's "11/12" field: of its two readings (11 December, November 12),
+    the latest on or before the reference's last day, within a year of it."""
+    if ref is None:
+        return None
+    a, b = int(g["a"]), int(g["b"])
+    readings = []
+    for day, month in ((a, b), (b, a)):
+        if 1 <= month <= 12:
+            year = year_for(month, day, ref, None)
+            try:
+                readings.append(date(year, month, day))
+            except (TypeError, ValueError):
+                continue
+    if not readings:
+        return None
+    day = max(readings)
+    return day, day, "day"
+
+
 def resolve(kind, g, ref):
     """Return ``(start, end, precision)`` of a match of ``PATTERNS[kind]``, or None.
 
@@ -229,6 +255,8 @@ def resolve(kind, g, ref):
             return _slashed(g, ref)
         if kind == "numdm":
             return _numeric_dm(g, ref)
+        if kind == "fielddm":
+            return _field_dm(g, ref)
         if kind in ("mdy", "dmy"):
             day = date(int(g["y"]), MONTHS[g["mon"].lower()], int(g["d"]))
             return day, day, "day"

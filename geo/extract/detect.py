@@ -138,6 +138,10 @@ class _Context:
         return out
 
 
+#: The marks that end a field of a log line.
+_FIELD_MARKS = frozenset(",;:|-–—")
+
+
 def _holds(alt, token, ctx):
     """Return whether one alternative of a sense's conditions holds for ``token``."""
     if alt == "armed":
@@ -166,6 +170,15 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "opening":  # the first field of a log line: "Shahed drones, power plant, X"
+        sent = syntax.sentence_of(token)
+        for t in sent:
+            if t.i == token.i:
+                # and ends it: "Drones over the city" is no field
+                return token.i + 1 < len(token.doc) and token.nbor(1).text in _FIELD_MARKS
+            if t.text in _FIELD_MARKS:
+                return False
+        return False
     if alt == "verbless":  # a log line's fragment: "Pokrovsk – glide bomb on a school."
         return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in syntax.sentence_of(token))
     if alt == "active":  # "people took to the streets", not "the wounded were taken to"

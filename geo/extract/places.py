@@ -1107,7 +1107,7 @@ def _qualifies_unknown(cand, cands) -> bool:
     return not any(c is not cand and c.start <= named.idx < c.end for c in cands)
 
 
-_CHAIN_GAP = re.compile(r"\s*(?:,|\(|,?\s+in)\s*$")
+_CHAIN_GAP = re.compile(r"\s*\)?\s*(?:,|\(|,?\s+in)\s*$")
 #: Features of how a place relates to the trigger: shared along a chain of qualifiers.
 _RELATION = ("object", "locative", "directional", "of", "same_clause", "in_subtree")
 
@@ -1149,6 +1149,8 @@ def _qualifies(cand, last, text) -> bool:
         return True
     if cand.place is None:
         return False
+    if last.place is None and _AREA_WORD.search(text[last.start : last.end + 12]):
+        return True  # "a church (X district), Damascus": the city holds the unknown district
     if cand.place.feature_class == "A" or cand.place.feature_code in ("RGN", "ADM1", "ADM2"):
         return True
     if last.place is not None and contains(cand.place, last.place):
