@@ -251,3 +251,13 @@ def test_a_day_and_month_field_reads_either_way_against_publication(text, day):
     assert [(d.start.isoformat(), d.text) for d in find_dates(text, ref)][-1:] == [
         (day, text.rsplit(" ", 1)[-1])
     ]
+
+
+def test_the_toll_in_the_next_sentence_is_the_suicide_bombings():
+    [e] = find_events(
+        "On 2 August 2024, a suicide bomber blew himself up at a cafe in Romny. "
+        "12 people were killed and 30 injured.",
+        published=date(2024, 8, 3),
+    )
+    assert e.event_type == "self_detonation" and e.place_text == "Romny"
+    assert {c.kind: c.low for c in e.counts} == {"killed": 12, "wounded": 30}

@@ -1180,13 +1180,14 @@ def _place_told_again(sent, out, previous, cands, dates, ref, previous_date, nam
 
 
 def _continue(found, out, previous, sent_cands):
-    """Link a sentence that names no place to the previous sentence's attack: a toll with
+    """Link a sentence that names no place to the previous sentence's attack (or suicide
+    bombing): a toll with
     no agent of its own is that attack's toll (its counts join it, its sentence joins the
     quote); another attack report takes its place (basis "inherited")."""
     if not previous:
         return found
     prior_index = next((i for i in reversed(previous) if out[i].place_span is not None
-                        and out[i].event_type in ("attack", "casualties")
+                        and out[i].event_type in _TOLL_TYPES
                         and out[i].unreported is None), None)  # fmt: skip
     if prior_index is None:
         return found
