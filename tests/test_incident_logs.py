@@ -62,7 +62,9 @@ def test_a_log_line_is_placed_and_dated():
 @pytest.mark.parametrize(
     "text, mode_word",
     [
-        ("Grad rockets, Lubny outskirts; 4 civilians injured", "injured"),
+        # a line that opens with its weapon as a field is that weapon's attack (eighth
+        # session): the weapon is the trigger, the toll its count
+        ("Grad rockets, Lubny outskirts; 4 civilians injured", "rockets"),
         ("Sniper fire in Romny centre, 1 x fatality", "fatality"),
         ("Missile debris fell on a Lubny school; 3 injured", "injured"),
     ],
@@ -71,6 +73,7 @@ def test_a_toll_beside_a_named_weapon_is_the_weapons_attack(text, mode_word):
     [event] = find_events(text, published=date(2024, 6, 15))
     assert event.event_type == "attack"
     assert text[event.trigger[0] : event.trigger[1]] == mode_word
+    assert len(event.counts) == 1
 
 
 def test_a_toll_with_no_weapon_stays_a_toll():
