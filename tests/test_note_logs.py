@@ -261,3 +261,22 @@ def test_the_toll_in_the_next_sentence_is_the_suicide_bombings():
     )
     assert e.event_type == "self_detonation" and e.place_text == "Romny"
     assert {c.kind: c.low for c in e.counts} == {"killed": 12, "wounded": 30}
+
+
+def test_a_post_overrun_by_fighters_is_their_attack():
+    [e] = find_events(
+        "Army post at Romny overrun by rebels on Monday.", published=date(2024, 6, 12)
+    )
+    assert (e.event_type, e.place_text) == ("attack", "Romny")
+    events = find_events("Rebels overran Romny.", published=date(2024, 6, 12))
+    assert [(e.event_type, e.place_text) for e in events] == [("front_line", "Romny")]
+    assert find_events("The overrun of the budget was large.", published=date(2024, 6, 12)) == []
+
+
+def test_a_count_with_a_plus_is_a_lower_bound_and_kia_after_the_people_says_killed():
+    [e] = find_events(
+        "Militants attacked an army post at Romny on 11 June; 20+ soldiers KIA.",
+        published=date(2024, 6, 12),
+    )
+    [c] = e.counts
+    assert (c.kind, c.low, c.high) == ("killed", 20, None)

@@ -180,6 +180,12 @@ def _complement_kind(noun):
     for child in noun.children:
         if child.i > noun.i and child.dep_ in ("acl", "amod") and (kind := count_kind_of(child)):
             return kind  # "2 civilians killed, 3 injured": its own participle
+    if noun.i + 1 < len(noun.doc):
+        after = noun.doc[noun.i + 1]
+        if after.text.isupper() and (after.head == noun or noun.head == after):
+            kind = count_kind_of(after)
+            if kind:
+                return kind  # "20+ soldiers KIA": a log's abbreviation after the people
     if noun.dep_ != "dobj":
         return None
     for child in noun.head.children:
@@ -224,6 +230,8 @@ def counts_for(sent, triggers) -> dict[int, list[Count]]:
         if num is None or _included(num) or fields.get("high") == 0 or _denied(num):
             continue  # "including 3 children" is part of a count; "0 killed", "no one" nobody
         noun = num.head if num.dep_ in ("nummod", "quantmod", "compound", "amod") else num
+        if noun.text == "+" and noun.head.tag_ == "NNS":
+            noun = noun.head  # "20+ soldiers": the parser hangs the number on its plus
         if num.dep_ == "pobj" and num.head.lower_ == "of":
             noun = num.head.head  # "five of them"
         kind = count_kind_of(noun) or _complement_kind(noun)

@@ -38,7 +38,8 @@ _COUNT = re.compile(
     rf"|(?P<r1>{_NUM})\s*(?:to|-|–)\s*(?P<r2>{_NUM})(?!-year)"
     rf"|(?P<mod>{'|'.join(_MODIFIERS)})\s+"
     rf"(?P<n1>{_NUM})"
-    rf"|(?P<n2>{_NUM}))\b(?!-year|-month|\s*(?:years?|months?|days?|hours?|percent|%|a\.m\.|p\.m\.))",
+    rf"|(?P<n2>{_NUM}))(?:(?<=\d)(?P<plus>\+)|\b)"
+    r"(?!-year|-month|\s*(?:years?|months?|days?|hours?|percent|%|a\.m\.|p\.m\.))",
     re.IGNORECASE,
 )
 #: The words a match of ``_COUNT`` can begin with (a number, "between", a modifier).
@@ -113,8 +114,8 @@ def find_counts(sentence, *, numbers_context=False):
             n, vague = _number(m.group("n2"))
             if n is None:
                 continue
-            if vague:
-                low = n
+            if vague or m.group("plus"):
+                low = n  # "dozens", "20+ soldiers": at least
             else:
                 low = high = n
         out.append(({"low": low, "high": high, "best": best, "text": text.strip()},

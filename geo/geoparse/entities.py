@@ -64,7 +64,8 @@ _AGENT_VERBS = frozenset(
 PLACE_VERBS = frozenset(
     """attack strike hit shell bomb bombard raid storm capture take retake seize recapture
     liberate occupy enter reach leave flee evacuate cross encircle surround besiege
-    control defend hold target pound swamp flood tour visit abandon assault rock""".split()
+    control defend hold target pound swamp flood tour visit abandon assault rock overrun
+    overtake infiltrate penetrate blockade""".split()
 )
 #: Nouns of force whose "on"/"against" object is a place when it is a name ("assaults on
 #: Marinka", "a strike on Sumy"): read like the verbs above.
