@@ -46,6 +46,11 @@ _LOCATIVE = frozenset(
     "beyond between outskirts".split()
 )
 _DIRECTIONAL = frozenset("to into toward towards onto".split())
+#: Prepositions that bring in the sides of a fight or its target ("fighting between the
+#: army and militias around X", "clashes with rebels near X", "a raid on a camp outside X"):
+#: the parser often hangs a place phrase on the last of them, but it tells where the
+#: fighting is.
+_PARTICIPANT_PREPS = frozenset("between with against among on upon".split())
 #: Movements told by where they go, not where they start.
 _ADVANCES = frozenset("advance push press move march drive head".split())
 _SPEECH = (SPEECH_VERBS - {"acknowledge"}) | {"warn", "accuse", "note", "describe"}
@@ -648,6 +653,20 @@ def is_location(cand) -> bool:
     return not _is_speaker_side(cand.head)
 
 
+def _participant_of(noun, heads) -> bool:
+    """Whether ``noun`` (or the first of the nouns it is coordinated with) is the object of a
+    preposition that names a side or a target of the trigger ("fighting broke out between the
+    army and militias around X": "militias" is one of the sides of "broke out")."""
+    while noun.dep_ == "conj" and noun.head != noun:
+        noun = noun.head
+    prep = noun.head
+    return (
+        noun.dep_ == "pobj"
+        and prep.lower_ in _PARTICIPANT_PREPS
+        and prep.head.i in heads
+    )
+
+
 def _is_speaker_side(cand_head, trigger=None):
     """True when the place sits with the speaker of a speech verb ("officials in Kyiv said
     forces shelled X", "..., the governor of Kursk said"), not in what was said, or with
@@ -803,6 +822,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             # "In X, gunmen arrived and opened fire": a fronted phrase covers the verbs
             # joined to the one it hangs on
             or (anchor.i < attached.i and thead.dep_ == "conj" and thead in attached.conjuncts)
+            or _participant_of(attached, (thead.i, trigger.token.i, clause.i))
         )
         if prep in _LOCATIVE and near_trigger:
             f["locative"] = 1.0
@@ -1455,6 +1475,32 @@ def _goes_to(cand, trigger):
     )
 
 
+#: Feature codes of areas a town can lie in.
+_AREAS = ("ADM1", "ADM2", "ADM3", "RGN")
+#: The relations that make a place the trigger's own (its object, where it happened).
+_OWN_RELATIONS = ("object", "locative", "directional")
+
+
+def _finer_within(trigger, scored, best, cands, groups, threshold):
+    """Return a place inside the best one that the trigger names as its own too, when the
+    best is a region or a country ("in the X region, fighting broke out between the army and
+    militias around Y", "in X province, rebels shelled Y"): the event is at the finest place
+    the sentence sets it in. None when there is none."""
+    outer = best.place
+    if outer is None:
+        return None
+    code = outer.feature_code or ""
+    if code not in _AREAS and not code.startswith("PCL"):
+        return None
+    inside = [
+        (s, c) for s, c in scored
+        if c is not best and c.place is not None and contains(outer, c.place)
+        and s > threshold - OWN_OBJECT_MARGIN
+        and any(features(c, trigger, cands, groups)[r] for r in _OWN_RELATIONS)
+    ]  # fmt: skip
+    return max(inside, key=lambda x: (x[0], -x[1].start), default=(None, None))[1]
+
+
 def link_place(trigger, cands):
     """Return ``(candidate, score)`` for the event's place, or ``(None, best score)``.
 
@@ -1483,6 +1529,9 @@ def link_place(trigger, cands):
         if sought is not None:
             return sought, best_score
         return None, best_score
+    finer = _finer_within(trigger, scored, best, cands, groups, threshold)
+    if finer is not None:
+        best = finer
     if trigger.event_type == "movement" and trigger.head.lemma_.lower() in _ADVANCES:
         # "advanced from A toward B": the advance is told by where it went
         going = [c for _, c in scored if _goes_to(c, trigger)]
