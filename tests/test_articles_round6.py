@@ -65,3 +65,44 @@ def test_a_town_named_by_its_region_keeps_the_town(gaz):
     """Guard: passes on the code before the rule too (the town was already the place)."""
     text = "In the Sumy region, Russian artillery shelled Romny on Wednesday, killing a man."
     assert places_of(text, gaz) == [("attack", "Romny")]
+
+
+# -- names the English dictionary knows, in a place's wording --------------------------------
+
+
+def _places(text, gaz):
+    from geo.geoparse import geoparse
+
+    return [(m.text, m.place.country_code) for m in geoparse(text, gazetteer=gaz)
+            if m.role == "location"]  # fmt: skip
+
+
+def test_a_name_that_starts_with_an_arabic_or_spanish_article_is_no_english_phrase(gaz):
+    # both words are in the word list the geoparser takes for ordinary English
+    assert _places("Rebel fighters stormed El Banco on Tuesday, residents said.", gaz) == [
+        ("El Banco", "CO")
+    ]
+
+
+def test_a_bearing_of_a_name_makes_it_a_place(gaz):
+    assert _places("Jets bombed rebel positions east of El Banco.", gaz) == [("El Banco", "CO")]
+    assert _places("Artillery pounded villages north of Reading overnight.", gaz) == [
+        ("Reading", "GB")
+    ]
+
+
+def test_the_outskirts_of_a_name_make_it_a_place(gaz):
+    assert _places("Drones hit warehouses on the outskirts of Bath on Tuesday.", gaz) == [
+        ("Bath", "GB")
+    ]
+
+
+def test_an_event_east_of_a_town_is_at_the_town(gaz):
+    text = "The army said its jets had bombed rebel positions east of El Banco on Monday."
+    assert places_of(text, gaz) == [("attack", "El Banco")]
+
+
+def test_ordinary_words_stay_words(gaz):
+    """Guard: passes on the code before the rule too (no article, no bearing, no place)."""
+    assert _places("Reading the statement on Monday, the minister said the deal held.", gaz) == []
+    assert _places("The deal was signed at dawn by both sides.", gaz) == []
