@@ -37,10 +37,10 @@ def test_a_gun_battle_between_police_and_smugglers_outside_a_town(gaz):
     assert places_of(text, gaz) == [("attack", "Lubny")]
 
 
-def test_fighting_that_broke_out_between_the_army_and_militias_around_a_town(gaz):
+def test_clashes_between_border_guards_and_a_gang_around_a_town(gaz):
     text = (
-        "Further north, in the Poltava region, fighting broke out on Wednesday between the "
-        "army and militias around Hadiach, local sources said."
+        "Further south, in the Poltava region, heavy clashes broke out on Wednesday between "
+        "border guards and a smuggling gang around Hadiach."
     )
     assert places_of(text, gaz) == [("attack", "Hadiach")]
 
@@ -85,7 +85,7 @@ def test_a_name_that_starts_with_an_arabic_or_spanish_article_is_no_english_phra
 
 
 def test_a_bearing_of_a_name_makes_it_a_place(gaz):
-    assert _places("Jets bombed rebel positions east of El Banco.", gaz) == [("El Banco", "CO")]
+    assert _places("Warplanes hit militia camps east of El Banco.", gaz) == [("El Banco", "CO")]
     assert _places("Artillery pounded villages north of Reading overnight.", gaz) == [
         ("Reading", "GB")
     ]
@@ -98,7 +98,7 @@ def test_the_outskirts_of_a_name_make_it_a_place(gaz):
 
 
 def test_an_event_east_of_a_town_is_at_the_town(gaz):
-    text = "The army said its jets had bombed rebel positions east of El Banco on Monday."
+    text = "Air strikes destroyed two militia depots east of El Banco on Monday, the ministry said."
     assert places_of(text, gaz) == [("attack", "El Banco")]
 
 

@@ -47,7 +47,7 @@ _LOCATIVE = frozenset(
 )
 _DIRECTIONAL = frozenset("to into toward towards onto".split())
 #: Prepositions that bring in the sides of a fight or its target ("fighting between the
-#: army and militias around X", "clashes with rebels near X", "a raid on a camp outside X"):
+#: guards and a gang around X", "clashes with rebels near X", "a raid on a camp outside X"):
 #: the parser often hangs a place phrase on the last of them, but it tells where the
 #: fighting is.
 _PARTICIPANT_PREPS = frozenset("between with against among on upon".split())
@@ -655,16 +655,12 @@ def is_location(cand) -> bool:
 
 def _participant_of(noun, heads) -> bool:
     """Whether ``noun`` (or the first of the nouns it is coordinated with) is the object of a
-    preposition that names a side or a target of the trigger ("fighting broke out between the
-    army and militias around X": "militias" is one of the sides of "broke out")."""
+    preposition that names a side or a target of the trigger ("clashes broke out between
+    border guards and a gang around X": "gang" is one of the sides of "broke out")."""
     while noun.dep_ == "conj" and noun.head != noun:
         noun = noun.head
     prep = noun.head
-    return (
-        noun.dep_ == "pobj"
-        and prep.lower_ in _PARTICIPANT_PREPS
-        and prep.head.i in heads
-    )
+    return noun.dep_ == "pobj" and prep.lower_ in _PARTICIPANT_PREPS and prep.head.i in heads
 
 
 def _is_speaker_side(cand_head, trigger=None):
@@ -1483,9 +1479,9 @@ _OWN_RELATIONS = ("object", "locative", "directional")
 
 def _finer_within(trigger, scored, best, cands, groups, threshold):
     """Return a place inside the best one that the trigger names as its own too, when the
-    best is a region or a country ("in the X region, fighting broke out between the army and
-    militias around Y", "in X province, rebels shelled Y"): the event is at the finest place
-    the sentence sets it in. None when there is none."""
+    best is a region or a country ("in the X region, a gun battle erupted between police and
+    smugglers outside Y", "in X province, rebels shelled Y"): the event is at the finest
+    place the sentence sets it in. None when there is none."""
     outer = best.place
     if outer is None:
         return None
