@@ -47,6 +47,11 @@ _LOCATIVE = frozenset(
     "beyond between outskirts".split()
 )
 _DIRECTIONAL = frozenset("to into toward towards onto".split())
+#: Prepositions that bring in the sides of a fight or its target ("fighting between the
+#: guards and a gang around X", "clashes with rebels near X", "a raid on a camp outside X"):
+#: the parser often hangs a place phrase on the last of them, but it tells where the
+#: fighting is.
+_PARTICIPANT_PREPS = frozenset("between with against among on upon".split())
 #: Movements told by where they go, not where they start.
 _ADVANCES = frozenset("advance push press move march drive head".split())
 _SPEECH = (SPEECH_VERBS - {"acknowledge"}) | {"warn", "accuse", "note", "describe"}
@@ -517,18 +522,6 @@ def _attach(token):
     return None, None
 
 
-def _party_of(word, trigger) -> bool:
-    """Whether ``word`` is one of the sides of "clashes between A and B" (the parser hangs
-    "in X" on B): its phrase is the trigger's, so a place on it is the clash's."""
-    for anc in (word, *word.ancestors):
-        if anc.dep_ not in ("pobj", "conj", "compound", "amod", "appos"):
-            if anc.pos_ == "ADP" and anc.norm_ == "between" and anc.head.i == trigger.i:
-                return True
-            if anc is not word:
-                return False
-    return False
-
-
 def coordinated(token) -> bool:
     """Return whether ``token`` is the second or later of coordinated words ("X and Y"): a
     ``conj``, or a name the parser hung on the next one with its "and" ("Hlynske and
@@ -670,6 +663,17 @@ def is_location(cand) -> bool:
     if _within_from(_anchor(cand.head)):
         return False
     return not _is_speaker_side(cand.head)
+
+
+def _participant_of(noun, heads) -> bool:
+    """Whether ``noun`` (or the first of the nouns it is coordinated with) is the object of a
+    preposition that names a side or a target of the trigger ("clashes broke out between
+    border guards and a gang around X": "gang" is one of the sides of "broke out")."""
+    while noun.dep_ == "conj" and noun.head != noun:
+        noun = noun.head
+    prep = noun.head
+    named = prep.lower_ in _PARTICIPANT_PREPS or prep.norm_ in _PARTICIPANT_PREPS  # "btw."
+    return noun.dep_ == "pobj" and prep.head.i in heads and named
 
 
 def _is_speaker_side(cand_head, trigger=None):
@@ -826,15 +830,15 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             or any(a.i in patients for a in attached.ancestors)
             or syntax.clause_head(attached) == clause
             or attached == clause
-            or (party := _party_of(attached, trigger.token))
             # "In X, gunmen arrived and opened fire": a fronted phrase covers the verbs
             # joined to the one it hangs on
             or (anchor.i < attached.i and thead.dep_ == "conj" and thead in attached.conjuncts)
+            or (party := _participant_of(attached, (thead.i, trigger.token.i, clause.i)))
         )
         if prep in _LOCATIVE and near_trigger:
             f["locative"] = 1.0
             if party:
-                f["same_clause"] = 1.0  # on a side of the clash: the clash's own phrase
+                f["same_clause"] = 1.0  # on a side of the fight: the fight's own phrase
         elif prep in _DIRECTIONAL and near_trigger:
             f["directional"] = 1.0
         elif (prep == "from" and trigger.event_type == "movement"
@@ -1526,6 +1530,32 @@ def _goes_to(cand, trigger):
     )
 
 
+#: Feature codes of areas a town can lie in.
+_AREAS = ("ADM1", "ADM2", "ADM3", "RGN")
+#: The relations that make a place the trigger's own (its object, where it happened).
+_OWN_RELATIONS = ("object", "locative", "directional")
+
+
+def _finer_within(trigger, scored, best, cands, groups, threshold):
+    """Return a place inside the best one that the trigger names as its own too, when the
+    best is a region or a country ("in the X region, a gun battle erupted between police and
+    smugglers outside Y", "in X province, rebels shelled Y"): the event is at the finest
+    place the sentence sets it in. None when there is none."""
+    outer = best.place
+    if outer is None:
+        return None
+    code = outer.feature_code or ""
+    if code not in _AREAS and not code.startswith("PCL"):
+        return None
+    inside = [
+        (s, c) for s, c in scored
+        if c is not best and c.place is not None and contains(outer, c.place)
+        and s > threshold - OWN_OBJECT_MARGIN
+        and any(features(c, trigger, cands, groups)[r] for r in _OWN_RELATIONS)
+    ]  # fmt: skip
+    return max(inside, key=lambda x: (x[0], -x[1].start), default=(None, None))[1]
+
+
 def link_place(trigger, cands):
     """Return ``(candidate, score)`` for the event's place, or ``(None, best score)``.
 
@@ -1556,6 +1586,9 @@ def link_place(trigger, cands):
         if sought is not None:
             return sought, best_score
         return None, best_score
+    finer = _finer_within(trigger, scored, best, cands, groups, threshold)
+    if finer is not None:
+        best = finer
     if trigger.event_type == "movement" and trigger.head.lemma_.lower() in _ADVANCES:
         # "advanced from A toward B": the advance is told by where it went
         going = [c for _, c in scored if _goes_to(c, trigger)]

@@ -137,6 +137,23 @@ def peoples_name(span, text, parse):
     return PEOPLE_AFTER.match(text, span.wording_end) is not None or people_modifier(span, parse)
 
 
+#: Articles that begin Arabic and Spanish place names ("El X", "Al Y", "Ad Z"); English
+#: writes none of them as a word of its own, so a name that starts with one is no English
+#: phrase even when the dictionary knows its other word.
+_NAME_ARTICLES = frozenset("el al ad ar ash az ed".split())
+
+
+def _article_name(words):
+    """Return True for a name of two or more words whose first is an Arabic or Spanish
+    article and whose next is capitalised ("El X"): a proper name, not ordinary words."""
+    return (
+        len(words) >= 2
+        and words[0].lower() in _NAME_ARTICLES
+        and words[0][:1].isupper()
+        and words[1][:1].isupper()
+    )
+
+
 def verdict(span, res, weights, text, gaz, persons, parse):
     """Return True, False or None: is a resolved name span a place mention?
 
@@ -247,13 +264,20 @@ def verdict(span, res, weights, text, gaz, persons, parse):
         or _dateline(text, span)
         or site
     )
-    if (single and len(span.key) <= 3) or all(common_word(w) for w in words):
+    if (single and len(span.key) <= 3) or (
+        all(common_word(w) for w in words) and not _article_name(words)
+    ):
         if best.feature_code in COUNTRY_CODES:
             return True  # "China", "Turkey", "Jordan": a country named outright
         if big and in_doc and weights and not span.sentence_initial:
             return True  # a capital or province of a country the document is about
-        strong = (cue in STRONG_LOCATIVE | {"from", "to"} or span.verb in PLACE_VERBS or site
-                  or _part_of(span))  # fmt: skip
+        strong = (
+            cue in STRONG_LOCATIVE | {"from", "to"}
+            or span.verb in PLACE_VERBS
+            or site
+            or of_a_place(span, text)  # "east of X", "the outskirts of X"
+            or _part_of(span)  # "neighbourhoods of X", "villages of X"
+        )
         if not placeish and (span.sentence_initial or not strong):
             return False
         if in_doc and (best.population >= 100_000 or weights.get(best.country_code, 0) > 0):
