@@ -86,6 +86,20 @@ PATTERNS = [
     ),
     ("mdy", rf"\b{_MON.format('mon')}\s+{_DAY.format('d')},?\s+{_YEAR.format('y')}"),
     ("dmy", rf"\b{_DAY.format('d')}\s+{_MON.format('mon')},?\s+{_YEAR.format('y')}"),
+    # seasons: "the summer of 2023", "in winter 2022", "last autumn", "this spring", "over
+    # the summer" (see _season; "the fall of X" is a town's fall, so "fall" only with a year
+    # or after "last"/"this")
+    (
+        "season_y",
+        r"\b(?:(?P<part>early|late|mid)[\s-])?(?P<season>spring|summer|autumn|fall|winter)"
+        rf"\s+(?:of\s+)?{_YEAR.format('y')}",
+    ),
+    (
+        "season",
+        r"\b(?P<which>last|this|past|(?:in|during|over|through|throughout)\s+the)\s+"
+        r"(?:(?P<part>early|late)\s+)?(?P<season>spring|summer|autumn|winter|(?<=last\s)fall"
+        r"|(?<=this\s)fall)\b(?!\s+(?:of\s+)?(?:\d|(?-i:[A-Z])))",
+    ),
     ("part_my", rf"\b{_PART}{_MON.format('mon')}\s+{_YEAR.format('y')}"),
     ("part_y", rf"\b{_PART}{_YEAR.format('y')}"),
     ("part_m", rf"\b{_PART}{_MON.format('mon')}\b"),
@@ -235,6 +249,47 @@ def _field_dm(g, ref):
     return day, day, "day"
 
 
+#: The first month of each season (meteorological, northern hemisphere); a winter is named
+#: by the year of its January ("winter 2023": December 2022 to February 2023).
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def season_range(season, year):
+    """Return the first and last day of a season of ``year``.
+
+    Examples
+    --------
+    >>> season_range("winter", 2023)
+    (datetime.date(2022, 12, 1), datetime.date(2023, 2, 28))
+    """
+    first = _SEASONS[season.lower()]
+    start_year = year - 1 if first == 12 else year
+    start = date(start_year, first, 1)
+    end_month = (first + 1) % 12 + 1
+    end_year = start_year + (1 if first == 12 else 0)
+    return start, month_range(end_year, end_month)[1]
+
+
+def _season(g, ref):
+    """Resolve "last summer", "this spring", "over the winter" against the reference."""
+    if ref is None:
+        return None
+    season, which = g["season"].lower(), " ".join(g["which"].lower().split())
+    year = ref.end.year + (1 if season == "winter" and ref.end.month == 12 else 0)
+    start, end = season_range(season, year)
+    if which in ("last", "past"):
+        while end >= ref.start:  # the latest season over before the reference
+            year -= 1
+            start, end = season_range(season, year)
+    elif which != "this":
+        while start > ref.end:  # "in the summer": the latest that has begun
+            year -= 1
+            start, end = season_range(season, year)
+    if g.get("part"):
+        start, end = part_range(g["part"], start, end)
+    return start, end, "range"
+
+
 def resolve(kind, g, ref):
     """Return ``(start, end, precision)`` of a match of ``PATTERNS[kind]``, or None.
 
@@ -276,6 +331,13 @@ def resolve(kind, g, ref):
         if kind == "y":
             year = int(g["y"])
             return date(year, 1, 1), date(year, 12, 31), "year"
+        if kind == "season_y":
+            start, end = season_range(g["season"], int(g["y"]))
+            if g.get("part"):
+                start, end = part_range(g["part"], start, end)
+            return start, end, "range"
+        if kind == "season":
+            return _season(g, ref)
         if kind == "part_my":
             start, end = month_range(int(g["y"]), MONTHS[g["mon"].lower()])
             return (*part_range(g["part"], start, end), "range")

@@ -45,8 +45,10 @@ _PUBLICATION = frozenset(["rel", *(kind for kind, _ in relative.PATTERNS)])
 #: end of"), a leading preposition, "between", or a word of a relative form.
 _LEADS = "early mid late the in since during by from until through of last this before after"
 _STARTS = WordStarts(
-    [*MONTHS, *_LEADS.split(), "between", "recent", *relative.LEAD_WORDS], digits=True
-)
+    [*MONTHS, *_LEADS.split(), "between", "recent", *relative.LEAD_WORDS,
+     *"spring summer autumn fall winter over throughout past".split()],
+    digits=True,
+)  # fmt: skip
 #: ``{kind: [(field, group name), ...]}``: the groups of each pattern in ``_REGEX``.
 _FIELDS = {
     kind: [
@@ -148,7 +150,8 @@ def _resolve(kind, g, ref):
 _QUICK = re.compile(
     r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|yesterday|today|tonight|"
     r"last\s+(?:week|month|year|few)|this\s+(?:week|month|year|morning|afternoon|evening)|"
-    r"recent|past|earlier|ago|night|overnight|weekend|(?-i:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)",
+    r"recent|past|earlier|ago|night|overnight|weekend|spring|summer|autumn|fall|winter|"
+    r"(?-i:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)",
     re.IGNORECASE,
 )
 
