@@ -280,3 +280,19 @@ def test_a_count_with_a_plus_is_a_lower_bound_and_kia_after_the_people_says_kill
     )
     [c] = e.counts
     assert (c.kind, c.low, c.high) == ("killed", 20, None)
+
+
+@pytest.mark.parametrize(
+    "who, actor",
+    [
+        ("TTP militants", "Tehrik-i-Taliban Pakistan"),
+        ("PKK fighters", "Kurdistan Workers' Party"),
+        ("Amba Boys", "Ambazonian separatists"),
+        ("HZB", "Hezbollah"),
+    ],
+)
+def test_groups_named_as_notes_name_them(who, actor):
+    [e] = find_events(
+        f"{who} attacked a checkpoint near Lubny on Monday.", published=date(2024, 5, 2)
+    )
+    assert e.actor1 == actor
