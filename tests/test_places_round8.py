@@ -132,3 +132,20 @@ def test_troops_pushing_across_a_border_move():
 def test_a_state_pulling_its_troops_out_of_a_town_moves_them():
     text = "The army said on Monday it was pulling its troops out of Hadiach to avoid encirclement."
     assert [(t, k, s) for t, k, s, _ in events(text)] == [("pulling", "movement", "Hadiach")]
+
+
+# -- a part of a country named by a word of direction --------------------------------------
+
+
+def test_a_direction_before_a_country_names_its_unit_of_that_name():
+    # "northern X" where X has a Northern Province: that province, not the whole country
+    text = "Unidentified gunmen ambushed a police patrol in northern Zambia on Sunday."
+    assert [n for _, _, _, n in events(text)] == ["Northern Province"]
+    text = "Separatist fighters shelled army posts in southern Malawi."
+    assert [n for _, _, _, n in events(text)] == ["Southern Region"]
+
+
+def test_a_direction_before_a_country_without_such_a_unit_keeps_the_country():
+    # guard (held before): no unit of Moldova bears the name
+    text = "Unidentified gunmen ambushed a police patrol in eastern Moldova on Sunday."
+    assert [n for _, _, _, n in events(text)] == ["Moldova"]
