@@ -149,3 +149,18 @@ def test_a_direction_before_a_country_without_such_a_unit_keeps_the_country():
     # guard (held before): no unit of Moldova bears the name
     text = "Unidentified gunmen ambushed a police patrol in eastern Moldova on Sunday."
     assert [n for _, _, _, n in events(text)] == ["Moldova"]
+
+
+# -- the countries a document is about include those whose people it names -----------------
+
+
+def test_a_small_town_of_a_country_whose_forces_are_named_is_kept():
+    # a large city abroad speaks (Minsk), the town's own country is named only by its
+    # officers' adjective: the town is still a place of the document
+    text = (
+        "Rebel units have taken the farming town of Hadiach after a long siege, Minsk's "
+        "defence ministry said on Friday; Ukrainian officers had reported a retreat from "
+        "the town a day earlier."
+    )
+    found = {t: n for t, _, _, n in events(text)}
+    assert found["retreat"] == "Hadyach"
