@@ -164,3 +164,9 @@ def test_a_small_town_of_a_country_whose_forces_are_named_is_kept():
     )
     found = {t: n for t, _, _, n in events(text)}
     assert found["retreat"] == "Hadyach"
+
+
+def test_seizing_one_side_of_a_place_seizes_the_place():
+    # "the northern side of X" is a share of X, as "part of X" is
+    text = "Rebel tanks seized the northern side of the Romny bridge on Monday."
+    assert [(t, k, n) for t, k, _, n in events(text)] == [("seized", "front_line", "Romny")]
