@@ -37,6 +37,8 @@ _PAST = {
 _VOWELS = set("aeiou")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _FOLLOWERS = ("dobj", "prep", "prt", "dative", "advmod")
+#: Dependents that only a noun takes: a determiner, a possessor, an adjective, a number.
+_NOUN_MARKS = ("det", "poss", "amod", "nummod")
 
 
 def _verb_lemmas():
@@ -88,7 +90,8 @@ def _has_lexicon_verb(sent, verbs) -> bool:
 def _candidates(sent, verbs):
     """Yield ``(token, lemma, third person)`` for words of ``sent`` that may be its verb: a
     present form of a lexicon verb that the parse does not read as a verb, with words
-    before and after it, and no finite verb before it."""
+    before and after it, no finite verb before it, and nothing that only a noun takes
+    (a determiner, a possessor, an adjective, a number)."""
     for tok in sent:
         if tok.tag_ in ("VBD", "VBZ", "VBP", "MD") and tok.pos_ in ("VERB", "AUX"):
             return  # a finite verb comes first ("X repelled Y attacks near Z"): not headlinese
@@ -99,6 +102,10 @@ def _candidates(sent, verbs):
         found = _lemma_and_person(tok.text, verbs)
         if found is None:
             continue
+        if any(c.dep_ in _NOUN_MARKS for c in tok.children) or tok.doc[tok.i - 1].tag_ == "POS":
+            continue  # "the strikes", "X's power station", "guided aerial bomb": a noun
+        if tok.doc[tok.i + 1].lower_ in ("on", "against") and (found[0], "NOUN") in senses():
+            continue  # "drone strike on a minibus": the noun of an attack, and its target
         before = tok.doc[tok.i - 1]
         if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not before.is_upper:
             continue
