@@ -217,6 +217,9 @@ def _holds(alt, token, ctx):
         heads = [token, *(c for c in token.children if c.dep_ in ("advmod", "prt"))]
         return any(
             c.dep_ in ("prep", "agent") and c.lower_ in words for h in heads for c in h.children
+        ) or any(  # "push across the border": the parser makes the preposition an adverb
+            c.dep_ == "advmod" and c.lower_ in words and any(g.dep_ == "pobj" for g in c.children)
+            for c in token.children
         )
     if key in ("obj", "nobj"):
         obj = syntax.direct_object(token)

@@ -38,6 +38,7 @@ from geo.extract.places import (
     contains,
     cue_candidates,
     datelines,
+    in_answer,
     in_label,
     is_location,
     link_place,
@@ -539,9 +540,17 @@ def find_events_in(
         if not triggers and previous:
             _place_told_again(sent, out, previous, sent_cands, dates, ref, previous_date, namer,
                               resolve, article)  # fmt: skip
+        # "in response to attacks on X": reports another one answers
+        answers = {m.trigger for m, t in zip(found, triggers, strict=False) if in_answer(t.token)}
+        # ... which, with a date and a place of their own ("in retaliation for Monday's
+        # attack on X"), are events
+        found = [replace(m, unreported=None) if m.trigger in answers and m.unreported ==
+                 "background" and m.place_span is not None and any(
+                     w.ent_type_ == "DATE" for w in t.token.subtree) else m
+                 for m, t in zip(found, triggers, strict=False)]  # fmt: skip
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
-        found = _fold_sentence(found, text)
+        found = _fold_sentence(found, text, answers)
         absorbed = bool(found)
         found = _continue(found, out, previous, sent_cands)
         absorbed = absorbed and not found  # all of it joined the event before
@@ -1002,10 +1011,12 @@ _TOLLS = (
 _TOLL_LEAD = ("self_detonation", "attack", "casualties")
 
 
-def _fold_sentence(found, text=None):
+def _fold_sentence(found, text=None, answers=frozenset()):
     """Fold the reports of one event in one sentence: same type and place, or the deaths
     and injuries an attack or a suicide bombing caused, into one mention (counts added, the
-    first trigger kept; the bombing, else the attack, gives the type)."""
+    first trigger kept; the bombing, else the attack, gives the type). A report told as
+    what another answers (its trigger in ``answers``: "in response to attacks on X") is
+    another event: it does not fold into the report outside that phrase."""
     out: list[EventMention] = []
     for event in found:
         target = None
@@ -1014,6 +1025,8 @@ def _fold_sentence(found, text=None):
             background = {event.unreported, kept.unreported} == {None, "background"}
             if event.unreported != kept.unreported and not background:
                 continue
+            if (event.trigger in answers) != (kept.trigger in answers):
+                continue  # "struck X in response to attacks on Y": two events
             same_type = event.event_type == kept.event_type
             toll = {event.event_type, kept.event_type} in _TOLLS
             if _own_names(event, kept):
@@ -1238,9 +1251,10 @@ def find_events(text: str, *, published=None, gazetteer=None, keep_all=False):
     >>> [e.event_type for e in find_events("Russian forces shelled Kupiansk on 3 March 2024.")]
     ['attack']
     """
+    from geo.extract.headlines import reparse_headlines
     from geo.geoparse.resolve import geoparse, is_metonymic
 
-    doc = nlp.parse(text)
+    doc = reparse_headlines(nlp.parse(text))
     mentions = geoparse(text, gazetteer=gazetteer, doc=doc)
     return find_events_in(doc, mentions, published=published, keep_all=keep_all,
                           metonymic=lambda m: is_metonymic(text, m))  # fmt: skip

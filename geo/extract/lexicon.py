@@ -54,7 +54,7 @@ ARMED_NOUNS = frozenset(
     warship ship vessel defender attacker assailant raider infantry infantryman serviceman
     servicemen personnel combatant guerrilla guerilla extremist group wing faction
     defence defense coalition junta regime kadyrovite wagnerite jihadi bandit column
-    killer assassin shooter kidnapper abductor hijacker
+    killer assassin shooter kidnapper abductor hijacker gang gangster
     """.split()
 )
 #: Armed actors who are people (they can be captured, killed or wounded).
@@ -123,7 +123,7 @@ TARGET_NOUNS = frozenset(
     library village town city neighbourhood neighborhood district suburb area settlement
     farm field enterprise object target site compound palace parliament embassy consulate
     warehouse ammunition arsenal launcher system radar aircraft helicopter drone tank
-    elevator silo granary garage pharmacy bakery kiosk
+    elevator silo granary garage pharmacy bakery kiosk prison jail
     """.split()
 )
 #: Nouns of settlements and areas: a place undergoes the event even when unnamed here.

@@ -1338,6 +1338,9 @@ def _person_patient(cand, trigger) -> bool:
 #: the verb they hang on ("after he fled", "since the raids in X", "following a failed
 #: attempt to take X").
 _OTHER_TIME = frozenset("after before since until till following prior once".split())
+#: Nouns whose object is an earlier event the trigger's answers ("in response to attacks
+#: on X", "in retaliation for the shelling of Y").
+_ANSWERS = frozenset("response retaliation revenge reprisal reply".split())
 
 
 def _verbal(token) -> bool:
@@ -1358,6 +1361,12 @@ def _opens_other_time(token) -> bool:
     )
 
 
+def in_answer(token) -> bool:
+    """Whether ``token`` lies in the object of "in response to", "in retaliation for" and
+    the like: an earlier event that another one answers."""
+    return any(a.lemma_.lower() in _ANSWERS and a.dep_ == "pobj" for a in token.ancestors)
+
+
 def _in_other_time(head, trigger) -> bool:
     """Whether a place lies in a clause that tells another event, earlier or later than the
     trigger's ("captured the man after he tried to flee X", "a counter-attack following
@@ -1370,6 +1379,12 @@ def _in_other_time(head, trigger) -> bool:
             return False
         if _opens_other_time(anc):
             return trigger.token not in anc.subtree
+        if (
+            anc.lemma_.lower() in _ANSWERS
+            and anc.dep_ == "pobj"
+            and trigger.token not in anc.subtree
+        ):
+            return True  # "struck X in response to attacks on Y": Y's attacks came before
         if anc.dep_ == "prep" and anc.lower_ in _OTHER_TIME:
             # (not a gerund of the same actors: "executed them after capturing X")
             objs = [c for c in anc.children if c.dep_ == "pobj"]

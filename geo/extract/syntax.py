@@ -331,7 +331,7 @@ def patients(token):
 #: "more than 50 percent of the territory", "a third of the town").
 _PARTITIVES = frozenset(
     "all most some many several much half part parts dozens scores number rest majority "
-    "percent share third quarter".split()
+    "percent share third quarter side".split()
 )
 
 

@@ -280,6 +280,8 @@ def second_pass(ctx, spans, found, verdicts, text, context_places):
     # country in ``weights``).
     named = {r.best.country_code for r in kept.values() if r.best.feature_code in COUNTRY_CODES}
     named |= {s.country for s in spans if s.kind == "abbreviation" and s.country}
+    # and those whose people or forces it names ("Ukrainian commanders", "Malian troops")
+    named |= {s.country for s in spans if s.kind == "demonym" and s.country}
     big = [(k, p.country_code) for k, p in placed
            if p.feature_code in BIG_UNITS or p.population >= 100_000]  # fmt: skip
     for i in list(kept):

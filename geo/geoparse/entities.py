@@ -67,6 +67,12 @@ PLACE_VERBS = frozenset(
     control defend hold target pound swamp flood tour visit abandon assault rock overrun
     overtake infiltrate penetrate blockade""".split()
 )
+#: Nouns of a side's people and assets: a name before them is the side, not where they are
+#: ("struck X positions", "hit Y fighters").
+_SIDE_NOUNS = frozenset(
+    """position target fighter troop force unit militant commander leader member official
+    soldier rebel supporter convoy asset stronghold hideout cell camp""".split()
+)
 #: Nouns of force whose "on"/"against" object is a place when it is a name ("assaults on
 #: Marinka", "a strike on Sumy"): read like the verbs above.
 _FORCE_NOUNS = frozenset(
@@ -292,6 +298,17 @@ class ParseView:
         ("shell" for "El Fasher" in "shelled El Fasher"; "hit" in "Dnipro was hit"; a noun of
         force for its "on" object: "assault" in "assaults on Marinka"), or ""."""
         tok = self._head_noun(start, end)
+        if tok is not None and tok.dep_ == "compound" and tok.pos_ == "PROPN":
+            # "a strike on the X cafe", "drones hit X apartment blocks": the name before the
+            # site struck is where the site is (not before a side's people or assets)
+            site = tok
+            while site.dep_ == "compound" and site.head is not site:
+                site = site.head
+            if site.pos_ == "NOUN" and site.lemma_.lower() not in _SIDE_NOUNS:
+                return self._verb_of(site)
+        return self._verb_of(tok)
+
+    def _verb_of(self, tok):
         if tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "against"):
             noun = tok.head.head
             lemma = noun.lemma_.lower()

@@ -226,3 +226,31 @@ def unit_over_country(i, spans, kept):
         if not rival and (inside or len(same_country) >= _MIN_UNITS):
             return unit
     return None
+
+
+#: Words of direction before a country's name, and the names a unit of that part may bear.
+_DIRECTIONS = {
+    "northern": ("northern", "north"), "north": ("north", "northern"),
+    "southern": ("southern", "south"), "south": ("south", "southern"),
+    "eastern": ("eastern", "east"), "east": ("east", "eastern"),
+    "western": ("western", "west"), "west": ("west", "western"),
+}  # fmt: skip
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+
+
+def directional_unit(text, span, best, gazetteer):
+    """Return the first-level unit a country's name with a word of direction before it
+    means, or None: "southern X" is X's Southern District when X has a unit so named (its
+    names in the gazetteer include the bare word: "Southern", "South"). A country with no
+    such unit keeps its own reading ("eastern X")."""
+    if best.feature_code not in COUNTRY_CODES:
+        return None
+    before = _WORD_BEFORE.search(text, max(0, span.start - 12), span.start)
+    if before is None or before.group(1).lower() not in _DIRECTIONS:
+        return None
+    for word in _DIRECTIONS[before.group(1).lower()]:
+        units = [p for p in gazetteer.lookup(word)
+                 if p.feature_code == "ADM1" and p.country_code == best.country_code]  # fmt: skip
+        if len(units) == 1:
+            return units[0]
+    return None

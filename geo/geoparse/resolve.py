@@ -25,6 +25,7 @@ from geo.geoparse.evidence import (
 from geo.geoparse.metonymy import decide_metonymy, is_metonymic
 from geo.geoparse.qualified import find_qualifiers
 from geo.geoparse.readings import (
+    directional_unit,
     larger_district,
     listed_units,
     physical,
@@ -238,6 +239,10 @@ def _reread(ctx, spans, kept, text):
         unit = unit_over_country(i, spans, kept)
         if unit is not None:
             kept[i] = replace(kept[i], best=unit)
+    for i, res in list(kept.items()):
+        unit = directional_unit(text, spans[i], res.best, ctx.geocoder.gazetteer)
+        if unit is not None:  # "southern X": X's Southern District
+            kept[i] = replace(res, ranked=[(unit, res.score), *res.ranked], best=unit)
     for i, place in listed_units(text, spans, kept, ctx.geocoder.gazetteer).items():
         res = kept[i]
         kept[i] = replace(res, ranked=[(place, res.score), *res.ranked], best=place)

@@ -23,6 +23,7 @@ from geo.events.merge import (
 from geo.events.model import Event, Source
 from geo.exc import ArticleError, ConflictError, GeoError, StoreError
 from geo.extract import find_events_in
+from geo.extract.headlines import reparse_headlines
 from geo.gazetteer.lookup import Gazetteer
 from geo.geoparse.resolve import geoparse, is_metonymic
 from geo.store.base import EventQuery
@@ -180,7 +181,7 @@ def extract_article(article, gazetteer=None, *, doc=None):
     caller parsed it already."""
     gaz = gazetteer or Gazetteer.default()
     text = article.extraction_text
-    doc = doc if doc is not None else nlp.parse(text)
+    doc = reparse_headlines(doc if doc is not None else nlp.parse(text))
     mentions = geoparse(text, gazetteer=gaz, doc=doc)
     found = find_events_in(doc, mentions, published=article.reference, keep_all=True,
                            metonymic=lambda m: is_metonymic(text, m), gazetteer=gaz)  # fmt: skip
