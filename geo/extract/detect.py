@@ -170,6 +170,15 @@ def _holds(alt, token, ctx):
             token, ("in", "near", "at", "outside", "on")))  # fmt: skip
     if alt == "violent":
         return _violent(token)
+    if alt == "held":  # "X came under Ukrainian control": whose control, and a change told
+        prep = token.head
+        verb = prep.head if prep.dep_ == "prep" else None
+        return (
+            any(c.dep_ in ("amod", "poss", "compound", "nmod") for c in token.children)
+            and verb is not None
+            and verb.pos_ in ("VERB", "AUX")
+            and verb.dep_ != "relcl"  # "X, which remains under army control": a description
+        )
     if alt == "opening":  # the first field of a log line: "Shahed drones, power plant, X"
         sent = syntax.sentence_of(token)
         for t in sent:
@@ -207,6 +216,8 @@ def _holds(alt, token, ctx):
     words = _words(alt)
     if key == "in":
         return token.dep_ == "pobj" and token.head.lower_ in words
+    if key == "under":  # "came under fire": the "under" object's lemma
+        return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("under",)))
     if key == "of":  # "an exchange of fire": the "of" object's lemma
         return any(o.lemma_.lower() in words for _, o in syntax.prep_objects(token, ("of",)))
     if key == "prt":  # "pull back", also "pulls troops out of X" (parsed as a preposition)

@@ -665,6 +665,19 @@ def is_location(cand) -> bool:
     return not _is_speaker_side(cand.head)
 
 
+def _came_under(token):
+    """Return the subject that underwent an attack told as "X came under fire" or "X came
+    under heavy shelling" (the trigger the verb or the noun after "under"), else None."""
+    verb = token
+    if token.dep_ == "pobj" and token.head.lower_ == "under":
+        verb = token.head.head
+    elif not any(c.dep_ == "prep" and c.lower_ == "under" for c in token.children):
+        return None
+    if verb.lemma_.lower() not in ("come", "be", "remain", "stay"):
+        return None
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _participant_of(noun, heads) -> bool:
     """Whether ``noun`` (or the first of the nouns it is coordinated with) is the object of a
     preposition that names a side or a target of the trigger ("clashes broke out between
@@ -803,6 +816,9 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     patients = {t.i for p in syntax.patients(thead) for t in syntax.conjuncts(p)}
     if trigger.token != thead:
         patients |= {t.i for p in syntax.patients(trigger.token) for t in syntax.conjuncts(p)}
+    undergoer = _came_under(trigger.token)
+    if undergoer is not None:
+        patients |= {t.i for t in syntax.conjuncts(undergoer)}
     if head.i in patients or (coordinated(head) and head.head.i in patients):
         f["object"] = 1.0
     anchor = _anchor(head)
