@@ -37,3 +37,11 @@ def test_a_town_that_came_under_a_sides_control_changed_hands_and_was_not_attack
 
 def test_the_town_that_came_under_fire_is_the_attacks_place():
     assert told("Lubny came under heavy fire on Monday.") == [("attack", "Lubny")]
+
+
+def test_the_event_a_since_counts_from_is_no_news():
+    assert told("Romny has been the seat of the regional council since the fall of Lubny.") == []
+    assert told("Lubny has been quiet since the capture of Romny.") == []
+    assert [t for t, _ in told("Power has been out in Lubny since a drone attack on Monday.")] == [
+        "attack"
+    ]

@@ -807,7 +807,10 @@ _SAYING = frozenset("say tell recall describe explain add".split())
 def is_scene(token) -> bool:
     """Return whether a background trigger names one event that sets the scene ("after a
     drone attack", "during an air raid"), not a stretch of war ("after weeks of shelling")
-    nor a past event told in a clause."""
+    nor a past event told in a clause, nor the event a "since" counts from ("quiet since the
+    fall of X": a time named by an event known to the reader)."""
+    if token.head.lower_ == "since" and any(c.lower_ == "the" for c in token.children):
+        return False
     return token.dep_ in ("pobj", "pcomp") and token.head.lower_ in _BACKGROUND_PREPS
 
 
