@@ -45,3 +45,12 @@ def test_the_event_a_since_counts_from_is_no_news():
     assert [t for t, _ in told("Power has been out in Lubny since a drone attack on Monday.")] == [
         "attack"
     ]
+
+
+def test_a_hold_dated_since_a_month_is_a_front_line_over_time():
+    """Guard (held before too): a relative clause that dates the hold stays a front line."""
+    events = find_events(
+        "Shelling hit the Poltava region, which has been under Ukrainian control since August.",
+        published=PUB,
+    )
+    assert "front_line" in [e.event_type for e in events]

@@ -173,11 +173,16 @@ def _holds(alt, token, ctx):
     if alt == "held":  # "X came under Ukrainian control": whose control, and a change told
         prep = token.head
         verb = prep.head if prep.dep_ == "prep" else None
+        # "X, which remains under army control" describes X; "the region, which has been
+        # under Ukrainian control since August" dates a hold (a front line over time)
+        dated = verb is not None and any(
+            t.lower_ == "since" or t.ent_type_ == "DATE" for t in verb.subtree
+        )
         return (
             any(c.dep_ in ("amod", "poss", "compound", "nmod") for c in token.children)
             and verb is not None
             and verb.pos_ in ("VERB", "AUX")
-            and verb.dep_ != "relcl"  # "X, which remains under army control": a description
+            and (verb.dep_ != "relcl" or dated)
         )
     if alt == "opening":  # the first field of a log line: "Shahed drones, power plant, X"
         sent = syntax.sentence_of(token)
