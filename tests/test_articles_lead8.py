@@ -54,3 +54,9 @@ def test_a_hold_dated_since_a_month_is_a_front_line_over_time():
         published=PUB,
     )
     assert "front_line" in [e.event_type for e in events]
+
+
+def test_between_two_towns_is_one_place_not_two_events():
+    assert told("Fighting raged between Lubny and Romny on Monday.") == [("attack", "Lubny")]
+    # a list of places is one event per place, as before
+    assert len(told("Russian forces shelled Lubny and Romny on Monday.")) == 2

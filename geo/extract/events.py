@@ -968,6 +968,8 @@ def _split_coordinated(found, cands):
         if cand is None:
             continue
         group = next((g for g in chains(cands) if cand in g), [cand])
+        if _between(cand.head):
+            continue  # "on the road between A and B": one place, between the two
         conj = {t.i for t in cand.head.conjuncts}
         for other in cands:
             if other is cand or other in group or other.head.i not in conj:
@@ -979,6 +981,14 @@ def _split_coordinated(found, cands):
             out.append(replace(event, place=other.place, place_span=(other.start, other.end),
                                mention=other.mention, counts=()))  # fmt: skip
     return out
+
+
+def _between(token) -> bool:
+    """Whether a place is one end of "between A and B" (a road, a front between two towns)."""
+    first = token
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head
+    return first.dep_ == "pobj" and (first.head.lower_ == "between" or first.head.norm_ == "between")
 
 
 def _same_place(a, b):
