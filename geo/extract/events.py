@@ -988,7 +988,8 @@ def _between(token) -> bool:
     first = token
     while first.dep_ == "conj" and first.head is not first:
         first = first.head
-    return first.dep_ == "pobj" and (first.head.lower_ == "between" or first.head.norm_ == "between")
+    prep = first.head
+    return first.dep_ == "pobj" and "between" in (prep.lower_, prep.norm_)
 
 
 def _same_place(a, b):
