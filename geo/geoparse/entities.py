@@ -174,7 +174,7 @@ _TIME_WORDS = frozenset(
 
 
 def misread_date(tokens):
-    """Return True for a DATE or TIME entity of names only ("shelled Zolochiv" read as a
+    """Return True for a DATE or TIME entity of names only ("shelled X" read as a
     date beside the numbers of a log line): no digit, no word of time or of a feast."""
     words = [t.lower_.strip(".") for t in tokens if not t.is_punct]
     return bool(words) and not any(

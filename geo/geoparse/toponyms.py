@@ -439,7 +439,7 @@ def scan(text, gazetteer):
         before = " ".join(before_tokens).lower()
         cue = _cue(before_tokens, text, start)
         after = tokens[j + 1][2] if j + 1 < n_tok else ""
-        # "Gov. Smith" (but "X gov., Manbij dist.": a comma parts the title from the name)
+        # "Gov. Smith" (but "X gov., Y dist.": a comma parts the title from the name)
         person = (
             bool(before_tokens)
             and before_tokens[-1].lower().rstrip(".") in PERSON_TITLES
