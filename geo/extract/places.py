@@ -1567,7 +1567,7 @@ _AREAS = ("ADM1", "ADM2", "ADM3", "RGN")
 _OWN_RELATIONS = ("object", "locative", "directional")
 
 
-def _finer_within(trigger, scored, best, cands, groups, threshold):
+def _finer_within(scored, best, feats, threshold):
     """Return a place inside the best one that the trigger names as its own too, when the
     best is a region or a country ("in the X region, a gun battle erupted between police and
     smugglers outside Y", "in X province, rebels shelled Y"): the event is at the finest
@@ -1582,7 +1582,7 @@ def _finer_within(trigger, scored, best, cands, groups, threshold):
         (s, c) for s, c in scored
         if c is not best and c.place is not None and contains(outer, c.place)
         and s > threshold - OWN_OBJECT_MARGIN
-        and any(features(c, trigger, cands, groups)[r] for r in _OWN_RELATIONS)
+        and any(feats[id(c)][r] for r in _OWN_RELATIONS)
     ]  # fmt: skip
     return max(inside, key=lambda x: (x[0], -x[1].start), default=(None, None))[1]
 
@@ -1617,7 +1617,7 @@ def link_place(trigger, cands):
         if sought is not None:
             return sought, best_score
         return None, best_score
-    finer = _finer_within(trigger, scored, best, cands, groups, threshold)
+    finer = _finer_within(scored, best, feats, threshold)
     if finer is not None:
         best = finer
     if trigger.event_type == "movement" and trigger.head.lemma_.lower() in _ADVANCES:
