@@ -9,6 +9,7 @@ government ("Kyiv said", "Moscow's decision").
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -158,17 +159,23 @@ def _counts_after(doc, first, last):
     )
 
 
+#: Month and weekday names (never places).
+CALENDAR = frozenset(
+    w.lower() for w in (*calendar.month_name[1:], *calendar.day_name, *calendar.month_abbr[1:])
+) | frozenset(
+    # the Islamic months that news names (the fasting month and the months of the feasts),
+    # and feasts and holidays of the year: never places, whatever village bears the name
+    """ramadan ramazan muharram shawwal eid ashura christmas easter passover hanukkah diwali
+    nowruz""".split()
+)
 #: Words of dates and times: a DATE or TIME entity holds a digit or one of these.
-_TIME_WORDS = frozenset(
+_TIME_WORDS = CALENDAR | frozenset(
     """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
-    friday saturday sunday day days week weeks weekend month months year years decade decades
-    century centuries night nights morning mornings evening afternoon noon midnight dawn dusk
-    today tonight yesterday tomorrow hour hours minute minutes season spring summer autumn
-    fall winter quarter era age period time times ago past last next recent early late mid
-    ramadan eid christmas easter passover hanukkah diwali thanksgiving lent nowruz ashura
-    kippur sabbath shabbat new years holidays holiday ceasefire truce
+    sept day days week weeks weekend month months year years decade decades century centuries
+    night nights morning mornings evening afternoon noon midnight dawn dusk today tonight
+    yesterday tomorrow hour hours minute minutes season spring summer autumn fall winter
+    quarter era age period time times ago past last next recent early late mid thanksgiving
+    lent kippur sabbath shabbat new years holidays holiday ceasefire truce
     """.split()
 )
 

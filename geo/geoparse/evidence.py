@@ -8,13 +8,13 @@ the places the document names with confidence, or it is listed with one of them;
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from geo.common.actor_table import group_names
 from geo.gazetteer.normalize import DISTRICT_WORDS, PLACE_WORDS, REGION_WORDS, fold
 from geo.gazetteer.place import COUNTRY_CODES
 from geo.geoparse.entities import (
+    CALENDAR,
     NON_PLACE_LABELS,
     PEOPLE_AFTER,
     PLACE_LABELS,
@@ -53,15 +53,6 @@ NOTABLE_POPULATION = 100_000
 MIN_MENTION_SCORE = 0.5
 #: Feature codes of places large enough to be named without locative evidence.
 BIG_UNITS = COUNTRY_CODES | {"ADM1", "RGN", "PPLC"}
-#: Month and weekday names (never places).
-CALENDAR = frozenset(
-    w.lower() for w in (*calendar.month_name[1:], *calendar.day_name, *calendar.month_abbr[1:])
-) | frozenset(
-    # the Islamic months that news names (the fasting month and the months of the feasts),
-    # and feasts and holidays of the year: never places, whatever village bears the name
-    """ramadan ramazan muharram shawwal eid ashura christmas easter passover hanukkah diwali
-    nowruz""".split()
-)
 #: Prepositions that make a name a place more surely than "of", "from", "to", "between".
 STRONG_LOCATIVE = LOCATIVE - {"of", "from", "to", "between"}
 #: Prepositions that make a name a place even when the parse calls it a person ("from X").
