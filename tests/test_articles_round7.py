@@ -138,3 +138,28 @@ def test_troops_marching_into_a_town_move(gaz):
 def test_the_publication_day_is_friday():
     """Guard: the dates above count from the shared publication day."""
     assert PUB == date(2024, 9, 13) and PUB.weekday() == 4
+
+
+def test_ground_still_held_is_no_change_of_hands(gaz):
+    text = (
+        LEAD + "\n\nUnder the truce the rebels were to pull their fighters back from Romny, and "
+        "the army still holds three hills outside Lubny." + TAIL
+    )
+    assert [e[1] for e in events_of(text, gaz)] == ["Pryluky"]
+
+
+def test_a_capture_the_next_sentence_calls_a_false_claim_is_no_event(gaz):
+    text = (
+        LEAD + "\n\nMoscow said on Thursday its troops had captured Hadiach. Kyiv said the claim "
+        "was false and that its soldiers still held positions in the town." + TAIL
+    )
+    assert [e[1] for e in events_of(text, gaz)] == ["Pryluky"]
+
+
+def test_a_capture_claim_nobody_denies_stays(gaz):
+    """Guard: passes on the code before the rule too (no denial follows the claim)."""
+    text = (
+        LEAD + "\n\nMoscow said on Thursday its troops had captured Lubny. Kyiv did not comment "
+        "on the claim." + TAIL
+    )
+    assert [e[1] for e in events_of(text, gaz)] == ["Pryluky", "Lubny"]

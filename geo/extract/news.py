@@ -51,7 +51,9 @@ __all__ = [
     "is_summary",
     "is_tally",
     "in_recalled_time",
+    "denied_claims",
     "is_civil_march",
+    "is_held_still",
     "is_kept_up",
     "is_told_over_years",
     "is_topic",
@@ -77,6 +79,8 @@ def article_news(events, doc=None, published=None):
         out = [replace(e, unreported="state") if is_told_over_years(e, doc) else e
                for e in out]  # fmt: skip
         out = [replace(e, unreported="ongoing") if is_kept_up(e, doc) else e for e in out]
+        out = [replace(e, unreported="state") if is_held_still(e, doc) else e for e in out]
+        out = denied_claims(out, doc)
         out = [replace(e, unreported="background") if is_topic(e, doc) else e for e in out]
         out = set_by_main_clause(out, doc)
         out = told_again(out, doc)
@@ -234,7 +238,8 @@ def in_recalled_time(event, doc) -> bool:
 
 def _dated_noun_before(when) -> bool:
     """Whether a "when" clause follows a noun that a year or a month dates ("since the
-    country's 2023 offensive, when its troops retook X", "the March campaign, when ..."):
+    country's 2023 offensive, when its troops retook X", "the March campaign, when ..."), or
+    a month or a year itself ("the raids grew in September, when ..."):
     however the parser hangs the clause, it describes that time, not the news of the
     report's days."""
     doc = when.doc
@@ -246,6 +251,8 @@ def _dated_noun_before(when) -> bool:
     noun = doc[i]
     if noun.pos_ not in ("NOUN", "PROPN"):
         return False
+    if noun.ent_type_ == "DATE":
+        return not _names_a_day(noun)  # "escalated in September, when ..."
     dated = [c for c in noun.children if c.ent_type_ == "DATE" and c.dep_ != "relcl"]
     return bool(dated) and not any(_names_a_day(c) for c in dated)
 
@@ -291,6 +298,67 @@ def is_told_over_years(event, doc) -> bool:
         if _over_years(pred):
             return True
     return False
+
+
+#: Verbs that reject a claim ("denied the claim", "dismissed the reports").
+_REJECT = frozenset({"deny", "dismiss", "reject", "refute"})
+#: What is rejected, and what a claim is called when rejected.
+_CLAIMS = frozenset({"claim", "report", "assertion"})
+_FALSE = frozenset({"false", "untrue", "baseless", "fabricated", "propaganda", "fake", "lie"})
+
+
+def _denies_a_claim(sent) -> bool:
+    """Whether a sentence rejects a claim told before it: "X denied the claim", "Kyiv said
+    the claim was false", "called the report baseless"."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+        if lemma in _REJECT and any(o.lemma_.lower() in _CLAIMS for o in objs):
+            return True
+        if lemma in ("be", "call") and any(o.lemma_.lower() in _CLAIMS for o in objs):
+            preds = [c for c in tok.children if c.dep_ in ("acomp", "attr", "oprd")]
+            if any(p.lower_ in _FALSE for p in preds):
+                return True
+    return False
+
+
+def denied_claims(out, doc):
+    """Return an article's events with each change of hands its next sentence rejects as a
+    claim left out ("Moscow said its troops had captured X. Kyiv said the claim was false and
+    that its soldiers still held the village."): event coders do not code a capture the
+    other side denies in the same report. Only front-line events (a claim of ground) are
+    judged, and only from the sentence just before the denial."""
+    sents = list(doc.sents)
+    denied = set()
+    for k, sent in enumerate(sents[1:], start=1):
+        if _denies_a_claim(sent):
+            denied.add(sents[k - 1].start_char)
+    if not denied:
+        return out
+    return [replace(e, unreported="denied") if e.unreported is None
+            and e.event_type == "front_line" and e.quote[0] in denied else e
+            for e in out]  # fmt: skip
+
+
+def is_held_still(event, doc) -> bool:
+    """Return whether an article's front-line event is ground told as still held, with no
+    day of its own: a verb in the simple present ("the army holds three hills outside X",
+    "rebels control the road") or told with "still" ("its soldiers still held positions in
+    the village", in a denial that the village fell). Nothing changed hands: the sentence
+    states where the front is, not an advance, a capture or a withdrawal of the report's
+    days (which the past or the progressive tell: "troops were holding a foothold")."""
+    if event.unreported is not None or event.event_type != "front_line":
+        return False
+    if event.date_basis == "stated":
+        return False
+    tok = _root(event, doc)
+    if tok is None or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ == "still" for c in tok.children):
+        return True
+    return tok.tag_ in ("VBZ", "VBP") and not any(
+        c.dep_ in ("aux", "auxpass") for c in tok.children
+    )
 
 
 #: Verbs whose infinitive or gerund goes on, told in the present ("continues to fight").
