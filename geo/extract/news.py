@@ -340,6 +340,10 @@ def denied_claims(out, doc):
             for e in out]  # fmt: skip
 
 
+#: Verbs of holding ground.
+_HOLDING = frozenset({"hold", "control", "occupy", "retain", "keep", "remain"})
+
+
 def is_held_still(event, doc) -> bool:
     """Return whether an article's front-line event is ground told as still held, with no
     day of its own: a verb in the simple present ("the army holds three hills outside X",
@@ -352,8 +356,8 @@ def is_held_still(event, doc) -> bool:
     if event.date_basis == "stated":
         return False
     tok = _root(event, doc)
-    if tok is None or tok.pos_ not in ("VERB", "AUX"):
-        return False
+    if tok is None or tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _HOLDING:
+        return False  # (not "Rebels seize X", a title told in the present)
     if any(c.dep_ == "advmod" and c.lower_ == "still" for c in tok.children):
         return True
     return tok.tag_ in ("VBZ", "VBP") and not any(
