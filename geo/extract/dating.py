@@ -98,8 +98,33 @@ def _dates_speech(token, trigger) -> bool:
         if anc.lemma_.lower() in _SPEECH and anc.pos_ in ("VERB", "AUX"):
             return trigger.token in anc.subtree
         if anc.pos_ in ("VERB", "AUX"):
-            return False
+            return _between_speech_and_clause(token, anc) and trigger.token in anc.subtree
     return False
+
+
+def _fronted_speech_date(token, trigger) -> bool:
+    """Whether a date the parser hangs on the trigger's own clause stands before that
+    clause, right after the verb of speaking that reports it (``_between_speech_and_clause``)."""
+    verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return (
+        verb is not None
+        and trigger.token in verb.subtree
+        and _between_speech_and_clause(token, verb)
+    )
+
+
+def _between_speech_and_clause(token, verb) -> bool:
+    """Whether a date the parser hangs on a reported verb stands between the verb of
+    speaking and the reported clause ("the army said on Monday it had captured X", with no
+    "that"): by its place it dates the speaking, not the reported event, which begins with
+    its subject after the date."""
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.lemma_.lower() not in _SPEECH or not head.i < token.i:
+        return False
+    if any(c.dep_ == "mark" and c.i < token.i for c in verb.children):
+        return False  # "said that on Monday it had captured X": the clause's own date
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and token.i < subj.left_edge.i
 
 
 #: Conjunctions whose clause dates something other than the event it hangs on: "since" the
@@ -184,7 +209,7 @@ def event_date(trigger, dates, ref, inherited=None) -> EventDate | None:
         best = min(ranked, key=lambda r: r[:3])
         expr = best[3]
         token = next(t for e, t in usable if e is expr)
-        if best[0] and _dates_speech(token, trigger):
+        if _dates_speech(token, trigger) if best[0] else _fronted_speech_date(token, trigger):
             # "On January 12 the government said it captured him": the day of the
             # statement, not of the capture, which happened on or before it
             if expr.precision == "day" and _told_as_done(trigger):

@@ -27,6 +27,7 @@ __all__ = [
     "Trigger",
     "find_triggers",
     "is_background",
+    "is_bare_definite",
     "is_prospective",
     "is_scene",
     "is_unreal",
@@ -824,6 +825,17 @@ _ANAPHORIC_DETS = frozenset("the this that these those both such".split())
 _LOCATING = frozenset("happen occur take unfold erupt break begin start".split())
 
 
+def is_bare_definite(token) -> bool:
+    """Whether a noun is definite with nothing of its own ("the attack", "these strikes"; not
+    "the attack on X", "the first strike", "Sunday's raid"): it names an event the reader
+    already knows."""
+    if not any(c.dep_ in ("det", "predet") and c.lower_ in _ANAPHORIC_DETS
+               for c in token.children):  # fmt: skip
+        return False
+    own = ("prep", "compound", "amod", "poss", "nummod", "acl", "relcl", "appos")
+    return not any(c.dep_ in own for c in token.children)
+
+
 def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     """Return whether a noun trigger points back to an event already told ("The attack came
     days before a donor conference in Berlin", "Both strikes followed ..."): a definite subject
@@ -831,11 +843,7 @@ def is_anaphor(token, trigger_tokens=frozenset()) -> bool:
     event word nor one that locates the event ("the attack took place in X")."""
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("nsubj", "nsubjpass"):
         return False
-    if not any(c.dep_ in ("det", "predet") and c.lower_ in _ANAPHORIC_DETS
-               for c in token.children):  # fmt: skip
-        return False
-    own = ("prep", "compound", "amod", "poss", "nummod", "acl", "relcl", "appos")
-    if any(c.dep_ in own for c in token.children):
+    if not is_bare_definite(token):
         return False
     verb = token.head
     return verb.i not in trigger_tokens and verb.lemma_.lower() not in _LOCATING

@@ -26,12 +26,13 @@ from geo.extract.detect import (
     find_triggers,
     is_anaphor,
     is_background,
+    is_bare_definite,
     is_prospective,
     is_scene,
     told_again,
 )
 from geo.extract.lexicon import Sense
-from geo.extract.news import article_news, is_tally
+from geo.extract.news import article_news, is_civil_march, is_tally
 from geo.extract.places import (
     Candidate,
     chains,
@@ -500,7 +501,10 @@ def find_events_in(
                                         for a, b in skip):  # fmt: skip
             continue
         triggers = find_triggers(sent, place_tokens=place_tokens, actor_lookup=lookup)
-        dates = sentence_dates(sent, resolve)
+        # a dateline's day ("SUMY, June 10 —") is when the story was filed: the day of
+        # the report, not of the events its first sentence tells ("on Sunday morning")
+        dates = [(e, t) for e, t in sentence_dates(sent, resolve)
+                 if t is None or not any(a <= t.idx < b for a, b in skip)]  # fmt: skip
         extra = incident_counts(sent.text)
         # a casualty-log line's own counts ("2 x killed, 14 x inj.") are the sentence's counts
         counts = counts_for(sent, triggers) if not extra else {}
@@ -525,8 +529,11 @@ def find_events_in(
         if found and not any(m.unreported is None for m in found):
             # "A fire broke out at a depot after a drone attack": the phrase that sets the
             # scene is the sentence's only report
+            # (not "after the attack" when an attack was told: the one told before)
             found = [replace(m, unreported=None) if m.unreported == "background"
-                     and is_scene(triggers[k].token) else m
+                     and is_scene(triggers[k].token) and not (
+                         m.event_type in told_types and is_bare_definite(triggers[k].token))
+                     else m
                      for k, m in enumerate(found)]  # fmt: skip
         # "The strike came days before a donor conference in Berlin": a definite noun pointing
         # back to an event of its type already told adds no event (nor its place)
@@ -548,6 +555,8 @@ def find_events_in(
                  "background" and m.place_span is not None and any(
                      w.ent_type_ == "DATE" for w in t.token.subtree) else m
                  for m, t in zip(found, triggers, strict=False)]  # fmt: skip
+        found = [replace(m, event_type="protest") if is_civil_march(m, doc) else m
+                 for m in found]  # fmt: skip
         found = _toll_at_its_event(found, triggers)
         found = _split_coordinated(found, sent_cands)
         found = _fold_sentence(found, text, answers)
@@ -748,7 +757,8 @@ def _labelled_toll(sent, triggers, found, out, previous):
     def own(t):
         at = t.token.idx - sent.start_char
         return match.start("label") <= at < match.end("label") or (
-            match["label2"] and match.start("label2") <= at < match.end("label2"))
+            match["label2"] and match.start("label2") <= at < match.end("label2")
+        )
 
     if any(t.token.idx >= label_at and not own(t) for t in triggers):
         return None  # another event told in the line

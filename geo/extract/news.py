@@ -39,6 +39,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from geo.extract.dating import ARTICLE_MONTH_DAYS
+from geo.extract.lexicon import SPEECH_VERBS
+from geo.extract.syntax import is_armed, is_people
 from geo.gazetteer.place import COUNTRY_CODES
 
 __all__ = [
@@ -49,6 +51,12 @@ __all__ = [
     "is_summary",
     "is_tally",
     "in_recalled_time",
+    "denied_claims",
+    "is_civil_march",
+    "is_held_still",
+    "is_kept_up",
+    "is_told_over_years",
+    "is_topic",
     "set_by_main_clause",
     "tolls_as_attacks",
 ]
@@ -68,6 +76,12 @@ def article_news(events, doc=None, published=None):
                for e in out]  # fmt: skip
         out = [replace(e, unreported="history") if in_recalled_time(e, doc) else e
                for e in out]  # fmt: skip
+        out = [replace(e, unreported="state") if is_told_over_years(e, doc) else e
+               for e in out]  # fmt: skip
+        out = [replace(e, unreported="ongoing") if is_kept_up(e, doc) else e for e in out]
+        out = [replace(e, unreported="state") if is_held_still(e, doc) else e for e in out]
+        out = denied_claims(out, doc)
+        out = [replace(e, unreported="background") if is_topic(e, doc) else e for e in out]
         out = set_by_main_clause(out, doc)
         out = told_again(out, doc)
         out = participle_details(out, doc)
@@ -213,14 +227,192 @@ def in_recalled_time(event, doc) -> bool:
     if tok is None:
         return False
     for anc in [tok, *tok.ancestors]:
-        if anc.dep_ in ("relcl", "advcl") and any(
-            c.dep_ == "advmod" and c.lower_ == "when" for c in anc.children
-        ):
+        when = next((c for c in anc.children if c.dep_ == "advmod" and c.lower_ == "when"), None)
+        if anc.dep_ in ("relcl", "advcl") and when is not None:
             head = anc.head
             if head.ent_type_ == "DATE":
                 return not _names_a_day(head)
-            return _since(head)
+            return _since(head) or _dated_noun_before(when)
     return False
+
+
+def _dated_noun_before(when) -> bool:
+    """Whether a "when" clause follows a noun that a year or a month dates ("since the
+    country's 2023 offensive, when its troops retook X", "the March campaign, when ..."), or
+    a month or a year itself ("the raids grew in September, when ..."):
+    however the parser hangs the clause, it describes that time, not the news of the
+    report's days."""
+    doc = when.doc
+    i = when.i - 1
+    if i >= 0 and doc[i].is_punct:
+        i -= 1
+    if i < 0:
+        return False
+    noun = doc[i]
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if noun.ent_type_ == "DATE":
+        return not _names_a_day(noun)  # "escalated in September, when ..."
+    dated = [c for c in noun.children if c.ent_type_ == "DATE" and c.dep_ != "relcl"]
+    return bool(dated) and not any(_names_a_day(c) for c in dated)
+
+
+#: Units of a stretch of time that no incident takes ("over the past decade", "for months").
+_LONG_UNITS = frozenset({"decade", "year", "month"})
+#: Words that make such a unit a stretch reaching the report ("the past year", "recent years").
+_UP_TO_NOW = frozenset({"past", "last", "recent", "several", "many", "few"})
+_SPAN_PREPS = frozenset({"over", "in", "during", "throughout", "for", "across"})
+
+
+def _over_years(pred) -> bool:
+    """Whether a stretch of months or years reaching the report hangs on a predicate ("over
+    the past decade", "in recent years", "for months", "for two years")."""
+    for prep in pred.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+            continue
+        for unit in prep.children:
+            if unit.dep_ != "pobj" or unit.lemma_.lower() not in _LONG_UNITS:
+                continue
+            if any(c.lower_ in _UP_TO_NOW for c in unit.children):
+                return True
+            if prep.lower_ == "for" and unit.tag_ == "NNS":
+                return True
+    return False
+
+
+def is_told_over_years(event, doc) -> bool:
+    """Return whether an article's event is told over a stretch of months or years reaching
+    the report, with no day of its own: "the group has killed thousands of civilians in X
+    over the past decade", "the rebels have expanded their operations over the past year,
+    moving into Y", "militias have raided the valley for months". The sentence sums up a
+    campaign or a tally, not an incident: a stretch hung on the trigger's clause or on a
+    clause it depends on (up to the verb of speaking that reports it)."""
+    if event.unreported is not None or event.date_basis == "stated":
+        return False
+    tok = _root(event, doc)
+    if tok is None:
+        return False
+    for pred in [tok, *tok.ancestors]:
+        if pred.lemma_.lower() in SPEECH_VERBS and pred != tok:
+            return False
+        if _over_years(pred):
+            return True
+    return False
+
+
+#: Verbs that reject a claim ("denied the claim", "dismissed the reports").
+_REJECT = frozenset({"deny", "dismiss", "reject", "refute"})
+#: What is rejected, and what a claim is called when rejected.
+_CLAIMS = frozenset({"claim", "report", "assertion"})
+_FALSE = frozenset({"false", "untrue", "baseless", "fabricated", "propaganda", "fake", "lie"})
+
+
+def _denies_a_claim(sent) -> bool:
+    """Whether a sentence rejects a claim told before it: "X denied the claim", "Kyiv said
+    the claim was false", "called the report baseless"."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+        if lemma in _REJECT and any(o.lemma_.lower() in _CLAIMS for o in objs):
+            return True
+        if lemma in ("be", "call") and any(o.lemma_.lower() in _CLAIMS for o in objs):
+            preds = [c for c in tok.children if c.dep_ in ("acomp", "attr", "oprd")]
+            if any(p.lower_ in _FALSE for p in preds):
+                return True
+    return False
+
+
+def denied_claims(out, doc):
+    """Return an article's events with each change of hands its next sentence rejects as a
+    claim left out ("Moscow said its troops had captured X. Kyiv said the claim was false and
+    that its soldiers still held the village."): event coders do not code a capture the
+    other side denies in the same report. Only front-line events (a claim of ground) are
+    judged, and only from the sentence just before the denial."""
+    sents = list(doc.sents)
+    denied = set()
+    for k, sent in enumerate(sents[1:], start=1):
+        if _denies_a_claim(sent):
+            denied.add(sents[k - 1].start_char)
+    if not denied:
+        return out
+    return [replace(e, unreported="denied") if e.unreported is None
+            and e.event_type == "front_line" and e.quote[0] in denied else e
+            for e in out]  # fmt: skip
+
+
+#: Verbs of holding ground.
+_HOLDING = frozenset({"hold", "control", "occupy", "retain", "keep", "remain"})
+
+
+def is_held_still(event, doc) -> bool:
+    """Return whether an article's front-line event is ground told as still held, with no
+    day of its own: a verb in the simple present ("the army holds three hills outside X",
+    "rebels control the road") or told with "still" ("its soldiers still held positions in
+    the village", in a denial that the village fell). Nothing changed hands: the sentence
+    states where the front is, not an advance, a capture or a withdrawal of the report's
+    days (which the past or the progressive tell: "troops were holding a foothold")."""
+    if event.unreported is not None or event.event_type != "front_line":
+        return False
+    if event.date_basis == "stated":
+        return False
+    tok = _root(event, doc)
+    if tok is None or tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _HOLDING:
+        return False  # (not "Rebels seize X", a title told in the present)
+    if any(c.dep_ == "advmod" and c.lower_ == "still" for c in tok.children):
+        return True
+    return tok.tag_ in ("VBZ", "VBP") and not any(
+        c.dep_ in ("aux", "auxpass") for c in tok.children
+    )
+
+
+#: Verbs whose infinitive or gerund goes on, told in the present ("continues to fight").
+_KEEP_UP = frozenset({"continue", "keep"})
+
+
+def is_kept_up(event, doc) -> bool:
+    """Return whether an article's attack is fighting told as kept up, in the present, with
+    no day of its own ("the rebels continue to fight government forces further south",
+    "gunmen keep raiding farms"): like the progressive of ``is_ongoing``, a state at the
+    time of the report, not an incident."""
+    if event.unreported is not None or event.event_type != "attack" or event.date_basis == "stated":
+        return False
+    tok = _root(event, doc)
+    if tok is None or tok.dep_ != "xcomp":
+        return False
+    head = tok.head
+    return head.lemma_.lower() in _KEEP_UP and head.tag_ in ("VBZ", "VBP")
+
+
+#: Verbs that say what an event means or resembles, or when it comes, not that it happened
+#: ("the fighting echoes earlier battles", "the violence comes as ...", "the shelling
+#: underscores ...").
+_TOPIC_VERBS = frozenset(
+    "echo mirror recall resemble evoke come mark show underscore highlight reflect illustrate"
+    " signal demonstrate".split()
+)
+#: ... and the nouns of that sense after "have" ("the fighting has echoes of ...").
+_TOPIC_NOUNS = frozenset({"echo", "parallel", "precedent", "resonance"})
+
+
+def is_topic(event, doc) -> bool:
+    """Return whether an article's event is a noun of fighting made the topic of a remark on
+    what it means, resembles or comes with, in a sentence that states no day of its own:
+    "The fighting around X has echoes of earlier battles", "The violence in the Y area comes
+    as the rebels ...". The sentence comments on the story told before it (whose day it
+    inherits), not a new incident; an article's first sentence (dated by the report, not by
+    one before it) may still tell its news that way and is left alone."""
+    if event.unreported is not None or event.date_basis != "inherited":
+        return False
+    tok = _root(event, doc)
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ != "nsubj":
+        return False
+    verb = tok.head
+    lemma = verb.lemma_.lower()
+    if lemma in _TOPIC_VERBS:
+        return True
+    return lemma == "have" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _TOPIC_NOUNS for c in verb.children
+    )
 
 
 #: Conjunctions of a clause that sets an event in time against the one it hangs on.
@@ -431,6 +623,30 @@ def riots(out, doc):
             e = replace(e, event_type="protest")
         kept.append(e)
     return kept
+
+
+#: Verbs of marching: troops march to a front, townspeople march to be heard.
+_MARCHES = frozenset({"march", "parade"})
+#: Words of quantity whose "of" object says who they are ("hundreds of residents").
+_QUANTITIES = frozenset({"hundred", "thousand", "dozen", "crowd", "group", "number"})
+
+
+def is_civil_march(event, doc) -> bool:
+    """Return whether an article's movement is a march of people who bear no arms
+    ("hundreds of residents marched through the streets of X", "villagers marched to the
+    district office"): a demonstration, which coders code as a protest, not a movement of
+    forces. (The actors list calls residents civilians, which the trigger's conditions take
+    for a side that moves; marching troops stay a movement.)"""
+    if event.unreported is not None or event.event_type != "movement":
+        return False
+    tok = _root(event, doc)
+    if tok is None or tok.lemma_.lower() not in _MARCHES:
+        return False
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is not None and (subj.lemma_.lower() in _QUANTITIES or subj.like_num):
+        subj = next((o for p in subj.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for o in p.children if o.dep_ == "pobj"), subj)  # fmt: skip
+    return subj is not None and is_people(subj) and not is_armed(subj)
 
 
 def _participle_of(a, b) -> bool:

@@ -128,9 +128,16 @@ _DEFAULT_WEIGHTS = {
 }
 #: A candidate must score above this to be the event's place.
 THRESHOLD = 0.0
+#: The filing day a dateline may give after its place ("KYIV, Ukraine, June 10 —",
+#: "GOMA, March 4, 2026 (Reuters) —").
+_FILED = (
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:,\s*\d{4})?)?"
+)
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
-    r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
+    + _FILED
+    + r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
 )
 
 
