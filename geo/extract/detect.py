@@ -517,6 +517,27 @@ _NOT_KNOWN = re.compile(
 )
 
 
+#: Words that open a question ("Who shelled the school?", "How many were killed?").
+_WH_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+def _asks(sent) -> bool:
+    """Return whether a sentence that ends in "?" asks something.
+
+    A question opens with a wh-word or puts its auxiliary before the subject ("Was the
+    bridge hit?", "Did troops enter Romny?", "Could Lubny fall?"). A coder's statement with
+    a question mark after a doubtful name ("Gunmen burned houses in Zelena? [unverified]")
+    keeps its subject first: it reports the event with a doubt, it does not ask.
+    """
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    first = words[0]
+    if first.lower_ in _WH_WORDS:
+        return True
+    return first.pos_ == "AUX" or first.tag_ == "MD"
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -526,7 +547,7 @@ def is_unreal(token) -> bool:
     capture ("captured on video", "the footage captures").
     """
     sent = syntax.sentence_of(token)
-    if sent.text.rstrip().endswith("?"):
+    if sent.text.rstrip().endswith("?") and _asks(sent):
         return True
     if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "without":
         return True  # "crossed the river without firing a shot", "... without a fight"

@@ -616,6 +616,7 @@ def find_events_in(
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
+    out = _coded_place(text, cands, out, resolve)
     if article:
         out = article_news(out, doc, ref)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
@@ -630,6 +631,48 @@ def find_events_in(
             for e in out
         ]
     return out if keep_all else [e for e in out if e.unreported in (None, "undated")]
+
+
+#: A coder's own placement of the events before it ("Village of X? [unclear, coded to Y]",
+#: "-- event coded near Y"): the place the coder chose, whatever the text named before.
+_CODED = re.compile(r"\bcoded\s+(?:to|near|at|in)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _coded_place(text, cands, out, ref=None):
+    """Place the events of a coder's note at the place it says they were coded to.
+
+    A note that doubts the place it names and says where the event was coded ("attacked a
+    post near X? No -- coded near Y", "looted houses in X? [unverified] -- coded to Y
+    district") is placed at Y. The rule holds for the events of the paragraph up to the end
+    of the sentence that says it, when the gazetteer knows Y. A day the coder states there
+    ("coded near Y on 8 May") dates those of them the text left at the report's day."""
+    if "coded" not in text:
+        return out
+    for m in _CODED.finditer(text):
+        cand = next((c for group in cands.values() for c in group
+                     if c.start == m.end() and c.place is not None), None)  # fmt: skip
+        if cand is None:
+            continue
+        para = text.rfind("\n\n", 0, m.start()) + 1
+        ends = re.search(r"[.;\]]\s|\n|$", text[m.end() :])
+        stop = m.end() + (ends.start() if ends else 0)
+        days = [d for d in find_dates(text[m.start() : stop], ref)
+                if d.kind == "point" and d.precision == "day"]  # fmt: skip
+        out = [
+            replace(e, place=cand.place, place_span=(cand.start, cand.end), place_basis="stated",
+                    mention=cand.mention, near=m.group(0).lower().split()[1] == "near",
+                    lent=False)
+            if para <= e.trigger[0] < stop and e.event_type in _PLACED_TYPES else e
+            for e in out
+        ]  # fmt: skip
+        if days:
+            out = [
+                replace(e, date_start=days[0].start, date_end=days[0].end, date_precision="day",
+                        date_basis="stated", date_text=days[0].text)
+                if para <= e.trigger[0] < stop and e.date_basis == "report" else e
+                for e in out
+            ]  # fmt: skip
+    return out
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its

@@ -870,7 +870,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
-    if _scene_of(head, trigger.token):
+    scene = _scene_of(head, trigger.token)
+    if scene:
         f["locative"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
     # place
@@ -896,6 +897,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     others = [c for c in cands if c is not cand]
     if qualified_name(cand, cands, head) is not None:
         f["qualifier"] = 1.0
+    elif scene and cand.head.i == head.i and head.head.lemma_.lower() in _UNDERGO:
+        f["object"] = 1.0  # "Lubny saw clashes": the place underwent them
     if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
         f["qualified"] = 1.0
     if syntax.clause_head(head) == clause:
@@ -1412,10 +1415,16 @@ def _in_other_time(head, trigger) -> bool:
 #: Nouns that make their subject the place of what they are of ("X was the scene of
 #: clashes", "X has been the site of heavy fighting").
 _SCENES = frozenset("scene scenes site sites theatre theater".split())
+#: Verbs whose subject is where their object happened ("X saw clashes").
+_UNDERGO = frozenset("see witness experience endure suffer record".split())
 
 
 def _scene_of(head, trigger) -> bool:
-    """Whether the place is the subject of "be the scene/site of" the trigger's event."""
+    """Whether the place is the subject of "be the scene/site of" the trigger's event, or of
+    a verb of undergoing whose object is the event ("Lubny saw heavy clashes", "the town
+    witnessed fierce fighting")."""
+    if head.dep_ == "nsubj" and head.head.lemma_.lower() in _UNDERGO:
+        return any(c.dep_ == "dobj" and trigger in c.subtree for c in head.head.children)
     if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
         return False
     for attr in head.head.children:

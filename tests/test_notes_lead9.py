@@ -1,0 +1,71 @@
+"""Coders' notes, ninth session (issue 11): a question mark that doubts a name is no
+question, the night "overnight into" a day names, a place that "saw" the fighting, and the
+place and day a coder says an event was coded to. Sentences and places are the team's own."""
+
+from datetime import date
+
+import pytest
+
+from geo.extract import find_events
+
+
+def one(text, published=date(2024, 5, 20)):
+    [event] = find_events(text, published=published)
+    return event
+
+
+def test_a_question_mark_after_a_doubtful_name_still_reports_the_event():
+    e = one("Gunmen burned houses in Hadiach? [unverified] on 12 May 2024.")
+    assert e.event_type == "attack"
+    assert e.place_text == "Hadiach"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Did gunmen burn houses in Hadiach on 12 May 2024?",
+        "Who shelled the market in Romny on 12 May 2024?",
+        "Could Russian forces capture Lubny before the summer?",
+    ],
+)
+def test_questions_report_nothing(text):
+    """Guard: real questions stay unreported (passes before too)."""
+    assert find_events(text, published=date(2024, 5, 20)) == []
+
+
+def test_overnight_into_a_day_is_the_night_that_ends_on_it():
+    e = one("Overnight into 14 May, drones attacked Romny; a warehouse burned.")
+    assert (e.date_start, e.date_end) == (date(2024, 5, 13), date(2024, 5, 14))
+
+
+def test_overnight_on_a_day_is_that_day():
+    """Guard: "overnight on 14 May" keeps the day it names (passes before too)."""
+    e = one("Overnight on 14 May, drones attacked Romny.")
+    assert (e.date_start, e.date_end) == (date(2024, 5, 14), date(2024, 5, 14))
+
+
+def test_a_town_that_saw_the_fighting_is_its_place():
+    e = one("Reshetylivka (Poltava raion, Poltava oblast) saw continued clashes on 16 May 2024.")
+    assert e.place is not None and e.place.name == "Reshetylivka"
+
+
+def test_the_place_and_day_the_coder_chose():
+    text = (
+        "Gunmen attacked a checkpoint near Pryluky? No -- event coded near Romny on 8 May "
+        "2024. Source: local police."
+    )
+    e = one(text)
+    assert e.event_type == "attack"
+    assert e.place.name == "Romny"
+    assert e.near
+    assert (e.date_start, e.date_end) == (date(2024, 5, 8), date(2024, 5, 8))
+
+
+def test_coded_to_a_district_places_the_unknown_village_there():
+    text = (
+        "Militiamen looted shops in Zabolottia? [unconfirmed] -- coded to Hadiach, Poltava "
+        "oblast, on 2 May 2024."
+    )
+    e = one(text)
+    assert e.place_text == "Hadiach"
+    assert not e.near
