@@ -69,3 +69,14 @@ def test_coded_to_a_district_places_the_unknown_village_there():
     e = one(text)
     assert e.place_text == "Hadiach"
     assert not e.near
+
+
+def test_the_camp_again_is_the_camp_the_heading_set_by_its_town():
+    text = (
+        "Sosnivka IDP camp, south of Romny, Sumy oblast. Gunmen attacked the camp on 3 May 2024; "
+        "residents fled toward Lubny."
+    )
+    attack = next(
+        e for e in find_events(text, published=date(2024, 5, 20)) if e.event_type == "attack"
+    )
+    assert attack.place.name == "Romny"

@@ -33,6 +33,7 @@ from geo.extract.detect import (
 from geo.extract.lexicon import Sense
 from geo.extract.news import article_news, is_tally
 from geo.extract.places import (
+    DIRECTIONS,
     Candidate,
     chains,
     contains,
@@ -385,6 +386,9 @@ def _sites_named_again(doc, named, taken, skipped):
             continue
         root = span.root
         site = root.head.head if root.dep_ == "pobj" else None
+        if (site is not None and root.head.lower_ == "of" and site.lower_ in DIRECTIONS
+                and site.dep_ in ("advmod", "amod", "npadvmod")):  # fmt: skip
+            site = site.head  # "X camp, south of Y": the camp lies by Y
         if (site is not None and root.head.lower_ in ("in", "near", "at", "outside", "of")
                 and site.lemma_.lower() in _SITE_NOUNS and site.i < root.i):  # fmt: skip
             introduced.append((site.i, site.lemma_.lower(), m))

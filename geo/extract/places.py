@@ -383,7 +383,7 @@ def cue_candidates(sent, taken, actors=frozenset()) -> list[Candidate]:
                and not (named and not any(ch.isdigit() for ch in t.text))
                for t in (first, last)):  # fmt: skip
             return False
-        if first.i == last.i and first.norm_ in _DIRECTIONS and first.text.isupper():
+        if first.i == last.i and first.norm_ in DIRECTIONS and first.text.isupper():
             return False  # "villages S of X": a compass point, no name
         if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
             return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
@@ -576,7 +576,7 @@ def _anchor(token):
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head
         elif (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
-              and anchor.head.head.lower_ in _DIRECTIONS
+              and anchor.head.head.lower_ in DIRECTIONS
               and anchor.head.head.dep_ in ("amod", "advmod", "npadvmod")
               and anchor.head.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head.head  # "three hamlets east of X" → hamlets
@@ -585,7 +585,7 @@ def _anchor(token):
     return anchor
 
 
-_DIRECTIONS = frozenset(
+DIRECTIONS = frozenset(
     "north south east west northeast northwest southeast southwest north-east north-west "
     "south-east south-west northeast northwest".split()
 )
@@ -622,7 +622,7 @@ def preposition(token):
     head = token
     while coordinated(head):
         head = head.head
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in DIRECTIONS:
         return "near"
     prep, _ = _attach(_anchor(token))
     return prep
@@ -833,7 +833,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
     elif (prep == "of" and attached is not None
-          and (attached.lower_ in _DIRECTIONS or attached.norm_ in _DIRECTIONS)
+          and (attached.lower_ in DIRECTIONS or attached.norm_ in DIRECTIONS)
           and attached.dep_ in ("advmod", "npadvmod", "amod")):  # fmt: skip
         prep, attached = "near", attached.head  # "withdrew north of X" is "near X"
     clause = syntax.clause_head(thead)
@@ -1034,7 +1034,7 @@ def qualified_name(cand, cands, head=None):
             # "the village of X near the town of Y", however the parse hangs "near" (not
             # "workers from X near Y", "south of X, near Y")
             return o
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head
         for _ in range(3):
@@ -1561,7 +1561,7 @@ def _sought(trigger, cands):
 def _goes_to(cand, trigger):
     """Whether a place is where the trigger's movement goes ("toward X", "to X")."""
     prep, attached = _attach(_anchor(cand.head))
-    if attached is not None and attached.lower_ in _DIRECTIONS:
+    if attached is not None and attached.lower_ in DIRECTIONS:
         attached = attached.head  # "advanced north ... to X"
     return (
         prep in _DIRECTIONAL
