@@ -80,3 +80,41 @@ def test_the_camp_again_is_the_camp_the_heading_set_by_its_town():
         e for e in find_events(text, published=date(2024, 5, 20)) if e.event_type == "attack"
     )
     assert attack.place.name == "Romny"
+
+
+def test_the_day_the_coder_chose_narrows_a_vague_date_and_the_next_line_keeps_it():
+    text = (
+        "Russian forces shelled Romny and Lubny in early May 2024 (coded 3 May). Two civilians "
+        "killed in Romny."
+    )
+    events = find_events(text, published=None)
+    assert events and all(
+        (e.date_start, e.date_end) == (date(2024, 5, 3), date(2024, 5, 3)) for e in events
+    )
+
+
+def test_a_shelling_by_forces_names_them_as_the_actor():
+    e = one("Artillery shelling of Lubny by Russian forces on 6 May 2024 damaged a school.")
+    assert e.actor1 == "Military Forces of Russia"
+
+
+def test_aviation_is_an_armed_force():
+    e = one("Russian aviation dropped two glide bombs on Romny on 12 May 2024.")
+    assert e.actor1 == "Military Forces of Russia"
+
+
+@pytest.mark.parametrize("opening", ["Fighting", "Ground fighting"])
+def test_a_verbless_line_of_fighting_between_two_sides(opening):
+    e = one(f"{opening} between Ukrainian troops and Wagner fighters in Romny on 3 May 2024.")
+    assert e.event_type == "attack"
+    assert e.place_text == "Romny"
+    assert (e.actor1, e.actor2) == ("Military Forces of Ukraine", "Wagner Group")
+
+
+def test_a_clause_after_a_semicolon_does_not_rename_the_subject():
+    text = (
+        "Israeli forces raided the camp on the morning of 4 May 2024; armed clashes with "
+        "Palestinian militants."
+    )
+    [e] = find_events(text, published=date(2024, 5, 20))
+    assert e.actor1 == "Military Forces of Israel"

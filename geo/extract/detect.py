@@ -435,13 +435,26 @@ def _sense_of(token, ctx):
     if pos == "NOUN" and _verb_like(token):
         tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off
         tries.insert(0, (lemma, "VERB"))
-    if pos == "VERB" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "pobj"):
+    if pos == "VERB" and token.tag_ == "VBG" and (
+        token.dep_ in ("nsubj", "nsubjpass", "pobj") or _verbless_gerund(token)
+    ):
         tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
     if syntax.gerund_misread(token):
         tries.append((token.lower_, "NOUN"))  # "Shelling damaged ...", tagged an auxiliary
     if pos == "VERB" and token.tag_ in ("VB", "VBP") and not senses().get((lemma, "VERB")):
         tries.append((token.lower_, "NOUN"))  # "Tatmadaw airstrike on ...": only a noun
     return _first_sense(tries, token, ctx)
+
+
+def _verbless_gerund(token) -> bool:
+    """A gerund that heads a note's verbless line ("Fighting between X and Y in Z on 3 May.")
+    or that the parser hung on the noun just before it ("Ground fighting in Z"): the noun
+    "fighting", not a verb without a subject."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
+        return False
+    if token.dep_ == "ROOT":
+        return True
+    return token.dep_ == "acl" and token.head.i == token.i - 1 and token.head.dep_ == "ROOT"
 
 
 def _first_sense(keys, token, ctx):

@@ -652,6 +652,7 @@ def _coded_place(text, cands, out, ref=None):
     ("coded near Y on 8 May") dates those of them the text left at the report's day."""
     if "coded" not in text:
         return out
+    out = _coded_day(text, out, ref)
     for m in _CODED.finditer(text):
         cand = next((c for group in cands.values() for c in group
                      if c.start == m.end() and c.place is not None), None)  # fmt: skip
@@ -676,6 +677,52 @@ def _coded_place(text, cands, out, ref=None):
                 if para <= e.trigger[0] < stop and e.date_basis == "report" else e
                 for e in out
             ]  # fmt: skip
+    return out
+
+
+_CODED_DAY = re.compile(r"\bcoded\s+(?:as\s+|on\s+)?", re.IGNORECASE)
+
+
+def _coded_day(text, out, ref):
+    """Date the events of a coder's note at the day the coder chose ("in early July (coded
+    3 July)", "mid-May 2023 (coded 15 May)"): those of the paragraph up to the end of the
+    sentence that says it, whose own dates hold that day or were only the report's. Without
+    a publication date, a day with no year is read in the event's own dates."""
+    for m in _CODED_DAY.finditer(text):
+        ends = re.search(r"[.;)\]]\s|[)\]]|\n|$", text[m.end() :])
+        told = text[m.end() : m.end() + (ends.start() if ends else 0)]
+        para = text.rfind("\n\n", 0, m.start()) + 1
+        sent_end = re.search(r"[.;]\s|\n|$", text[m.end() :])
+        until = m.end() + (sent_end.start() if sent_end else 0)
+        para_end = text.find("\n\n", until)
+        para_end = len(text) if para_end < 0 else para_end
+
+        def coded(e, told=told):
+            within = ref
+            if within is None and e.date_start is not None:
+                within = Reference(e.date_start, e.date_end)
+            days = [d for d in find_dates(told, within)
+                    if d.span[0] == 0 and d.kind == "point" and d.precision == "day"]  # fmt: skip
+            return days[0] if days else None
+
+        kept, narrowed = [], {}
+        for e in out:
+            day = coded(e) if para <= e.trigger[0] < until else None
+            if day is not None and (e.date_start is None or e.date_basis == "report"
+                                    or e.date_start <= day.start <= e.date_end):  # fmt: skip
+                narrowed[(e.date_start, e.date_end)] = day
+            elif until <= e.trigger[0] < para_end and e.date_basis == "inherited":
+                # "(coded 3 July). Two civilians killed.": the next sentence goes on with it
+                day = narrowed.get((e.date_start, e.date_end))
+            else:
+                day = None
+            if day is not None:
+                e = replace(e, date_start=day.start, date_end=day.start, date_precision="day",
+                            date_basis=e.date_basis if e.date_basis == "inherited" else "stated",
+                            date_text=day.text,
+                            unreported=None if e.unreported == "undated" else e.unreported)
+            kept.append(e)
+        out = kept
     return out
 
 
