@@ -118,3 +118,32 @@ def test_a_clause_after_a_semicolon_does_not_rename_the_subject():
     )
     [e] = find_events(text, published=date(2024, 5, 20))
     assert e.actor1 == "Military Forces of Israel"
+
+
+def test_a_log_label_may_name_a_border_or_a_beach():
+    e = one(
+        "20 May 2024, Sumy/Poltava border – Okhtyrka: gunmen attacked a police post with grenades; "
+        "2 police inj."
+    )
+    assert e.place_text == "Okhtyrka"
+
+
+def test_a_compass_letter_measures_an_unknown_site_from_a_known_town():
+    e = one("2024-05-12 Poltava obl. Drone strikes on fuel tanks at Zorianyi air base N of Lubny.")
+    assert e.place is not None and e.place.name == "Lubny"
+    assert e.near
+
+
+def test_fighting_on_the_outskirts_is_on_the_town_named_before():
+    events = find_events(
+        "Russian troops entered Lubny on 3 May 2024. Fighting continues on the outskirts.",
+        published=date(2024, 5, 4),
+    )
+    fighting = next(e for e in events if e.event_type == "attack")
+    assert fighting.place is not None and fighting.place.name == "Lubny"
+
+
+def test_a_namesake_far_from_the_city_a_label_opens_with_is_not_the_place():
+    e = one("2024-05-07 Kharkiv, Zhukovskyi Street (Poltava market area): shelling killed two.")
+    assert e.place is not None and e.place.name == "Kharkiv"
+    assert e.near

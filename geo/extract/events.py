@@ -315,6 +315,10 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     for token in doc:
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
+        elif token.lower_ == "outskirts" and token.dep_ == "pobj" and token.head.lower_ in (
+            "on", "to", "toward", "towards"
+        ):  # fmt: skip
+            pool = towns  # "fighting continues on the outskirts": the town's
         elif token.lower_ == "area":
             pool = areas  # "in the area": the last place named, a town or a region
         else:
@@ -330,6 +334,7 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
             token.dep_ != "pobj"
             or not (
                 token.head.lower_ in _LOCATIVE_WORDS
+                or token.lower_ == "outskirts"
                 # "withdrew from the city", "took control of the town", "the outskirts of the city"
                 or token.head.lower_ == "from"
                 or (token.head.lower_ == "of" and token.head.head.lemma_.lower() in _HELD_PARTS)
@@ -386,7 +391,7 @@ def _sites_named_again(doc, named, taken, skipped):
             continue
         root = span.root
         site = root.head.head if root.dep_ == "pobj" else None
-        if (site is not None and root.head.lower_ == "of" and site.lower_ in DIRECTIONS
+        if (site is not None and root.head.lower_ == "of" and site.norm_ in DIRECTIONS
                 and site.dep_ in ("advmod", "amod", "npadvmod")):  # fmt: skip
             site = site.head  # "X camp, south of Y": the camp lies by Y
         if (site is not None and root.head.lower_ in ("in", "near", "at", "outside", "of")
@@ -913,6 +918,15 @@ def _mention(
             # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
             # homonym; the named place lies at the one that says where it is
             where, near = holder.place, True
+        elif holder is None:
+            # a label that narrows from its city ("Lubny, Zasullia (Pivnichnyi market area):"):
+            # a namesake of the finest name, far from every place named before it, is not it
+            label = in_label(best)
+            wider = [c for c in cands if c is not best and c.place is not None
+                     and c.start < best.start
+                     and (c in chain or (label and in_label(c)))]  # fmt: skip
+            if wider and all(_elsewhere(where, c.place) for c in wider):
+                where, near = wider[-1].place, True
     if best is not None and where is None:
         # an unresolved name ("Zelenyi Hai district") written with a resolved one that
         # says where it is ("Lubny, Zelenyi Hai district"): the event is there

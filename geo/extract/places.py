@@ -576,7 +576,7 @@ def _anchor(token):
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head
         elif (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
-              and anchor.head.head.lower_ in DIRECTIONS
+              and anchor.head.head.norm_ in DIRECTIONS
               and anchor.head.head.dep_ in ("amod", "advmod", "npadvmod")
               and anchor.head.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head.head  # "three hamlets east of X" → hamlets
@@ -622,7 +622,7 @@ def preposition(token):
     head = token
     while coordinated(head):
         head = head.head
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.norm_ in DIRECTIONS:
         return "near"
     prep, _ = _attach(_anchor(token))
     return prep
@@ -777,7 +777,10 @@ def _with_speaker(prep, verb, subj) -> bool:
 
 _LABEL_WORDS = frozenset(
     "oblast region district raion city town village province state governorate county "
-    "occupied area hromada community municipality of and prov obl dist terr reg".split()
+    "occupied area hromada community municipality of and prov obl dist terr reg gov loc "
+    "border borders beach coast road highway junction crossing bridge camp market sector axis "
+    "front outskirts suburb suburbs environs near north south east west northern southern "
+    "eastern western central zone commune locality island port".split()
 )
 _LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
 
@@ -1034,7 +1037,7 @@ def qualified_name(cand, cands, head=None):
             # "the village of X near the town of Y", however the parse hangs "near" (not
             # "workers from X near Y", "south of X, near Y")
             return o
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.norm_ in DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head
         for _ in range(3):
@@ -1561,7 +1564,7 @@ def _sought(trigger, cands):
 def _goes_to(cand, trigger):
     """Whether a place is where the trigger's movement goes ("toward X", "to X")."""
     prep, attached = _attach(_anchor(cand.head))
-    if attached is not None and attached.lower_ in DIRECTIONS:
+    if attached is not None and attached.norm_ in DIRECTIONS:
         attached = attached.head  # "advanced north ... to X"
     return (
         prep in _DIRECTIONAL
