@@ -147,3 +147,23 @@ def test_a_namesake_far_from_the_city_a_label_opens_with_is_not_the_place():
     e = one("2024-05-07 Kharkiv, Zhukovskyi Street (Poltava market area): shelling killed two.")
     assert e.place is not None and e.place.name == "Kharkiv"
     assert e.near
+
+
+def test_a_city_whose_suburbs_were_hit_is_where_they_are():
+    e = one(
+        "On 3 May 2024, jets bombed a depot in Zorianyi Hai, in Kharkiv's northern suburbs "
+        "(Pivnichna Saltivka)."
+    )
+    assert e.place is not None and e.place.name == "Kharkiv"
+
+
+def test_forces_that_claim_an_advance_advanced():
+    e = one("On 6 May 2024, Russian forces claimed an advance into Sumy oblast.")
+    assert e.event_type == "movement"
+    assert e.actor1 == "Military Forces of Russia"
+
+
+def test_civilians_who_claim_something_report_no_advance():
+    """Guard: the claimants must be armed (passes before too)."""
+    assert find_events("Residents claimed an advance of the flood near Lubny on 6 May 2024.",
+                       published=date(2024, 5, 20)) == []  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from geo.events.taxonomy import CIVILIANS_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import (
     NONVIOLENT_CAUSES,
@@ -132,11 +133,20 @@ class _Context:
             out.extend(syntax.modifiers(token))
             out.extend(obj for _, obj in syntax.prep_objects(token, ("by", "from")))
             gov = syntax.governor(token)
-            if gov is not None and token.dep_ == "pobj" and token.head.lower_ == "by":
-                pass
+            if (gov is not None and token.dep_ == "dobj" and gov.pos_ == "VERB"
+                    and gov.lemma_.lower() in _CLAIMING):  # fmt: skip
+                # "Russian forces claimed an advance into X", "troops made advances": who
+                # claims or makes the advance is who advanced
+                subj = syntax.subject(gov)
+                lookup = self.actor_lookup
+                if subj is not None and (lookup is None or lookup(subj) != CIVILIANS_ACTOR):
+                    out.extend([*syntax.conjuncts(subj), *syntax.modifiers(subj)])
         out.extend(obj for _, obj in syntax.prep_objects(token, ("with", "by")))
         return out
 
+
+#: Verbs whose subject is the agent of the event noun they take ("claimed an advance").
+_CLAIMING = frozenset("claim announce make conduct carry press continue".split())
 
 #: The marks that end a field of a log line.
 _FIELD_MARKS = frozenset(",;:|-–—")

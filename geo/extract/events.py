@@ -920,10 +920,12 @@ def _mention(
             where, near = holder.place, True
         elif holder is None:
             # a label that narrows from its city ("Lubny, Zasullia (Pivnichnyi market area):"):
-            # a namesake of the finest name, far from every place named before it, is not it
+            # a namesake of the finest name, far from every larger place named before it, is
+            # not it
             label = in_label(best)
             wider = [c for c in cands if c is not best and c.place is not None
                      and c.start < best.start
+                     and (c.place.population or 0) > (where.population or 0)
                      and (c in chain or (label and in_label(c)))]  # fmt: skip
             if wider and all(_elsewhere(where, c.place) for c in wider):
                 where, near = wider[-1].place, True

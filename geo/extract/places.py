@@ -571,6 +571,10 @@ def _anchor(token):
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
     ):
         anchor = anchor.head  # "in the capital, Poltava", "in Ukraine's second city, Kharkiv"
+    elif anchor.dep_ == "poss" and (
+        anchor.head.lower_ in _PART_NOUNS or anchor.head.lower_ in ("suburb", "suburbs")
+    ):
+        anchor = anchor.head  # "in Beirut's southern suburbs", "on Kharkiv's outskirts"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
