@@ -167,3 +167,10 @@ def test_civilians_who_claim_something_report_no_advance():
     """Guard: the claimants must be armed (passes before too)."""
     assert find_events("Residents claimed an advance of the flood near Lubny on 6 May 2024.",
                        published=date(2024, 5, 20)) == []  # fmt: skip
+
+
+def test_units_reported_in_control_of_a_town_centre_hold_the_town():
+    e = one("UAF units reported in control of Romny town centre on 18 May 2024.")
+    assert e.event_type == "front_line"
+    assert e.place_text == "Romny" or e.place.name == "Romny"
+    assert e.actor1 == "Military Forces of Ukraine"

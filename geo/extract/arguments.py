@@ -151,6 +151,18 @@ def roles(trigger, namer) -> Roles:
             out.target = patient.lemma_.lower()
     if trigger.event_type == "casualties" and out.actor1 is None and out.actor2 is not None:
         pass  # victims only: who caused them is unknown
+    if (token.lemma_.lower() == "control" and token.dep_ == "pobj"
+            and token.head.lower_ == "in"):  # fmt: skip
+        # "units (reported) in control of X": who is in control holds X
+        holder = token.head.head
+        who = holder if holder.pos_ in ("NOUN", "PROPN") else syntax.subject(holder)
+        if who is None and holder.dep_ == "acl":
+            who = holder.head  # "units reported in control of X"
+        name = _name(who, namer, trigger, acting=True) if who is not None else None
+        if name is not None and name != CIVILIANS:
+            out.actor1 = name
+            if out.actor2 == name:
+                out.actor2 = None
     if out.actor1 is None and trigger.event_type in ("attack", "front_line"):
         # "fighting between the army and Hamas", "clashes between X and Y": the two sides
         sides = [
