@@ -174,3 +174,11 @@ def test_units_reported_in_control_of_a_town_centre_hold_the_town():
     assert e.event_type == "front_line"
     assert e.place_text == "Romny" or e.place.name == "Romny"
     assert e.actor1 == "Military Forces of Ukraine"
+
+
+def test_a_site_north_of_a_town_is_one_place_for_the_strike_and_its_verb():
+    [e] = find_events(
+        "On 17 May 2024, drone strikes hit the Zorianyi fuel depot north of Lubny.",
+        published=date(2024, 5, 20),
+    )
+    assert e.place is not None and e.place.name == "Lubny"

@@ -598,7 +598,10 @@ DIRECTIONS = frozenset(
 #: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
     r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area|sector))?"
-    r"(?:\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    # or a site the name names, with no comma ("the X fuel port north of Y")
+    r"(?:\s+(?:[a-z]+\s+)?(?:port|base|airbase|airport|airfield|depot|camp|terminal|refinery|"
+    r"plant|dam|bridge|prison)\s+"
+    r"|\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
     # or no comma before a stated distance ("X sector about 300 km south of Y")
