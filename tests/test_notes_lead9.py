@@ -182,3 +182,8 @@ def test_a_site_north_of_a_town_is_one_place_for_the_strike_and_its_verb():
         published=date(2024, 5, 20),
     )
     assert e.place is not None and e.place.name == "Lubny"
+
+
+def test_a_town_inside_a_region_label_is_the_place():
+    e = one("2024-05-03 Donbas: Russian artillery struck residential blocks in Kramatorsk. 4 civ.")
+    assert e.place is not None and e.place.name == "Kramatorsk"

@@ -1226,7 +1226,17 @@ def contains(outer, inner) -> bool:
         return (inner.country_code, inner.admin1_code) == (outer.country_code, outer.admin1_code)
     if code == "ADM2":
         return inner.admin2_code is not None and inner.admin2_code == outer.admin2_code
+    if code == "RGN":
+        # a region drawn as an area ("Kordofan", "Donbas"): its outline holds the place
+        return _in_region(outer.geonameid, inner.lat, inner.lon)
     return False
+
+
+@cache
+def _in_region(geonameid, lat, lon) -> bool:
+    from geo.gazetteer.lookup import Gazetteer
+
+    return any(p.geonameid == geonameid for p in Gazetteer.default().containing(lat, lon))
 
 
 def score(feats) -> float:
