@@ -161,6 +161,8 @@ class ActorNamer:
                     if grand.dep_ in ("compound", "amod") and grand.pos_ in ("PROPN", "ADJ"):
                         left = min(left, grand.i)
         for child in token.rights:
+            if child.dep_ == "appos" and any(t.text == ";" for t in token.doc[token.i : child.i]):
+                continue  # "forces raided X; armed clashes with Y": another clause, misparsed
             if child.dep_ in ("appos",) or (child.dep_ == "prep" and child.lower_ == "of"):
                 right = max(right, child.right_edge.i + 1)
         if token.ent_iob_ != "O" and token.ent_type_:

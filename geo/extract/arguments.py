@@ -114,6 +114,9 @@ def roles(trigger, namer) -> Roles:
                     agents.append(subj)
     if head.pos_ in ("VERB", "AUX") and token != head:
         agents.extend(syntax.modifiers(token))
+    if token.tag_ == "VBG" and token.pos_ == "VERB" and token.dep_ not in ("ROOT", "conj"):
+        # "artillery shelling of X by Russian forces": the parser's gerund is the noun
+        agents.extend(obj for _, obj in syntax.prep_objects(token, ("by",)))
     agents.extend(obj for _, obj in syntax.prep_objects(head, ("with",)) if syntax.is_weapon(obj))
     sufferer = _sufferer(token)
     if sufferer is not None:
@@ -148,6 +151,28 @@ def roles(trigger, namer) -> Roles:
             out.target = patient.lemma_.lower()
     if trigger.event_type == "casualties" and out.actor1 is None and out.actor2 is not None:
         pass  # victims only: who caused them is unknown
+    if (token.lemma_.lower() == "control" and token.dep_ == "pobj"
+            and token.head.lower_ == "in"):  # fmt: skip
+        # "units (reported) in control of X": who is in control holds X
+        holder = token.head.head
+        who = holder if holder.pos_ in ("NOUN", "PROPN") else syntax.subject(holder)
+        if who is None and holder.dep_ == "acl":
+            who = holder.head  # "units reported in control of X"
+        name = _name(who, namer, trigger, acting=True) if who is not None else None
+        if name is not None and name != CIVILIANS:
+            out.actor1 = name
+            if out.actor2 == name:
+                out.actor2 = None
+    if out.actor1 is None and trigger.event_type in ("attack", "front_line"):
+        # "fighting between the army and Hamas", "clashes between X and Y": the two sides
+        sides = [
+            name
+            for _, obj in syntax.prep_objects(token, ("between",))
+            for side in syntax.conjuncts(obj)
+            if (name := _name(side, namer, trigger, acting=True)) not in (None, CIVILIANS)
+        ]
+        if len(sides) >= 2 and sides[0] != sides[1]:
+            out.actor1, out.actor2 = sides[0], sides[1]
     return out
 
 

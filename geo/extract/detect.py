@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from geo.events.taxonomy import CIVILIANS_ACTOR
 from geo.extract import syntax
 from geo.extract.lexicon import (
     NONVIOLENT_CAUSES,
@@ -133,11 +134,20 @@ class _Context:
             out.extend(syntax.modifiers(token))
             out.extend(obj for _, obj in syntax.prep_objects(token, ("by", "from")))
             gov = syntax.governor(token)
-            if gov is not None and token.dep_ == "pobj" and token.head.lower_ == "by":
-                pass
+            if (gov is not None and token.dep_ == "dobj" and gov.pos_ == "VERB"
+                    and gov.lemma_.lower() in _CLAIMING):  # fmt: skip
+                # "Russian forces claimed an advance into X", "troops made advances": who
+                # claims or makes the advance is who advanced
+                subj = syntax.subject(gov)
+                lookup = self.actor_lookup
+                if subj is not None and (lookup is None or lookup(subj) != CIVILIANS_ACTOR):
+                    out.extend([*syntax.conjuncts(subj), *syntax.modifiers(subj)])
         out.extend(obj for _, obj in syntax.prep_objects(token, ("with", "by")))
         return out
 
+
+#: Verbs whose subject is the agent of the event noun they take ("claimed an advance").
+_CLAIMING = frozenset("claim announce make conduct carry press continue".split())
 
 #: The marks that end a field of a log line.
 _FIELD_MARKS = frozenset(",;:|-–—")
@@ -436,13 +446,26 @@ def _sense_of(token, ctx):
     if pos == "NOUN" and _verb_like(token):
         tries.insert(0, (token.lower_, "VERB"))  # the noun tagger's lemma of "pounds" is off
         tries.insert(0, (lemma, "VERB"))
-    if pos == "VERB" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "pobj"):
+    if pos == "VERB" and token.tag_ == "VBG" and (
+        token.dep_ in ("nsubj", "nsubjpass", "pobj") or _verbless_gerund(token)
+    ):
         tries.append((token.lower_, "NOUN"))  # a gerund used as a noun: "Fighting forced ..."
     if syntax.gerund_misread(token):
         tries.append((token.lower_, "NOUN"))  # "Shelling damaged ...", tagged an auxiliary
     if pos == "VERB" and token.tag_ in ("VB", "VBP") and not senses().get((lemma, "VERB")):
         tries.append((token.lower_, "NOUN"))  # "Tatmadaw airstrike on ...": only a noun
     return _first_sense(tries, token, ctx)
+
+
+def _verbless_gerund(token) -> bool:
+    """A gerund that heads a note's verbless line ("Fighting between X and Y in Z on 3 May.")
+    or that the parser hung on the noun just before it ("Ground fighting in Z"): the noun
+    "fighting", not a verb without a subject."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
+        return False
+    if token.dep_ == "ROOT":
+        return True
+    return token.dep_ == "acl" and token.head.i == token.i - 1 and token.head.dep_ == "ROOT"
 
 
 def _first_sense(keys, token, ctx):
@@ -518,6 +541,27 @@ _NOT_KNOWN = re.compile(
 )
 
 
+#: Words that open a question ("Who shelled the school?", "How many were killed?").
+_WH_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+def _asks(sent) -> bool:
+    """Return whether a sentence that ends in "?" asks something.
+
+    A question opens with a wh-word or puts its auxiliary before the subject ("Was the
+    bridge hit?", "Did troops enter Romny?", "Could Lubny fall?"). A coder's statement with
+    a question mark after a doubtful name ("Gunmen burned houses in Zelena? [unverified]")
+    keeps its subject first: it reports the event with a doubt, it does not ask.
+    """
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    first = words[0]
+    if first.lower_ in _WH_WORDS:
+        return True
+    return first.pos_ == "AUX" or first.tag_ == "MD"
+
+
 def is_unreal(token) -> bool:
     """Return whether the event a trigger names is not reported as having happened.
 
@@ -527,7 +571,7 @@ def is_unreal(token) -> bool:
     capture ("captured on video", "the footage captures").
     """
     sent = syntax.sentence_of(token)
-    if sent.text.rstrip().endswith("?"):
+    if sent.text.rstrip().endswith("?") and _asks(sent):
         return True
     if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "without":
         return True  # "crossed the river without firing a shot", "... without a fight"

@@ -34,6 +34,7 @@ from geo.extract.detect import (
 from geo.extract.lexicon import Sense
 from geo.extract.news import article_news, is_civil_march, is_tally
 from geo.extract.places import (
+    DIRECTIONS,
     Candidate,
     chains,
     contains,
@@ -315,6 +316,10 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     for token in doc:
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
+        elif token.lower_ == "outskirts" and token.dep_ == "pobj" and token.head.lower_ in (
+            "on", "to", "toward", "towards"
+        ):  # fmt: skip
+            pool = towns  # "fighting continues on the outskirts": the town's
         elif token.lower_ == "area":
             pool = areas  # "in the area": the last place named, a town or a region
         else:
@@ -330,6 +335,7 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
             token.dep_ != "pobj"
             or not (
                 token.head.lower_ in _LOCATIVE_WORDS
+                or token.lower_ == "outskirts"
                 # "withdrew from the city", "took control of the town", "the outskirts of the city"
                 or token.head.lower_ == "from"
                 or (token.head.lower_ == "of" and token.head.head.lemma_.lower() in _HELD_PARTS)
@@ -386,6 +392,9 @@ def _sites_named_again(doc, named, taken, skipped):
             continue
         root = span.root
         site = root.head.head if root.dep_ == "pobj" else None
+        if (site is not None and root.head.lower_ == "of" and site.norm_ in DIRECTIONS
+                and site.dep_ in ("advmod", "amod", "npadvmod")):  # fmt: skip
+            site = site.head  # "X camp, south of Y": the camp lies by Y
         if (site is not None and root.head.lower_ in ("in", "near", "at", "outside", "of")
                 and site.lemma_.lower() in _SITE_NOUNS and site.i < root.i):  # fmt: skip
             introduced.append((site.i, site.lemma_.lower(), m))
@@ -625,6 +634,7 @@ def find_events_in(
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
+    out = _coded_place(text, cands, out, resolve)
     if article:
         out = article_news(out, doc, ref)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None
@@ -639,6 +649,95 @@ def find_events_in(
             for e in out
         ]
     return out if keep_all else [e for e in out if e.unreported in (None, "undated")]
+
+
+#: A coder's own placement of the events before it ("Village of X? [unclear, coded to Y]",
+#: "-- event coded near Y"): the place the coder chose, whatever the text named before.
+_CODED = re.compile(r"\bcoded\s+(?:to|near|at|in)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _coded_place(text, cands, out, ref=None):
+    """Place the events of a coder's note at the place it says they were coded to.
+
+    A note that doubts the place it names and says where the event was coded ("attacked a
+    post near X? No -- coded near Y", "looted houses in X? [unverified] -- coded to Y
+    district") is placed at Y. The rule holds for the events of the paragraph up to the end
+    of the sentence that says it, when the gazetteer knows Y. A day the coder states there
+    ("coded near Y on 8 May") dates those of them the text left at the report's day."""
+    if "coded" not in text:
+        return out
+    out = _coded_day(text, out, ref)
+    for m in _CODED.finditer(text):
+        cand = next((c for group in cands.values() for c in group
+                     if c.start == m.end() and c.place is not None), None)  # fmt: skip
+        if cand is None:
+            continue
+        para = text.rfind("\n\n", 0, m.start()) + 1
+        ends = re.search(r"[.;\]]\s|\n|$", text[m.end() :])
+        stop = m.end() + (ends.start() if ends else 0)
+        days = [d for d in find_dates(text[m.start() : stop], ref)
+                if d.kind == "point" and d.precision == "day"]  # fmt: skip
+        out = [
+            replace(e, place=cand.place, place_span=(cand.start, cand.end), place_basis="stated",
+                    mention=cand.mention, near=m.group(0).lower().split()[1] == "near",
+                    lent=False)
+            if para <= e.trigger[0] < stop and e.event_type in _PLACED_TYPES else e
+            for e in out
+        ]  # fmt: skip
+        if days:
+            out = [
+                replace(e, date_start=days[0].start, date_end=days[0].end, date_precision="day",
+                        date_basis="stated", date_text=days[0].text)
+                if para <= e.trigger[0] < stop and e.date_basis == "report" else e
+                for e in out
+            ]  # fmt: skip
+    return out
+
+
+_CODED_DAY = re.compile(r"\bcoded\s+(?:as\s+|on\s+)?", re.IGNORECASE)
+
+
+def _coded_day(text, out, ref):
+    """Date the events of a coder's note at the day the coder chose ("in early July (coded
+    3 July)", "mid-May 2023 (coded 15 May)"): those of the paragraph up to the end of the
+    sentence that says it, whose own dates hold that day or were only the report's. Without
+    a publication date, a day with no year is read in the event's own dates."""
+    for m in _CODED_DAY.finditer(text):
+        ends = re.search(r"[.;)\]]\s|[)\]]|\n|$", text[m.end() :])
+        told = text[m.end() : m.end() + (ends.start() if ends else 0)]
+        para = text.rfind("\n\n", 0, m.start()) + 1
+        sent_end = re.search(r"[.;]\s|\n|$", text[m.end() :])
+        until = m.end() + (sent_end.start() if sent_end else 0)
+        para_end = text.find("\n\n", until)
+        para_end = len(text) if para_end < 0 else para_end
+
+        def coded(e, told=told):
+            within = ref
+            if within is None and e.date_start is not None:
+                within = Reference(e.date_start, e.date_end)
+            days = [d for d in find_dates(told, within)
+                    if d.span[0] == 0 and d.kind == "point" and d.precision == "day"]  # fmt: skip
+            return days[0] if days else None
+
+        kept, narrowed = [], {}
+        for e in out:
+            day = coded(e) if para <= e.trigger[0] < until else None
+            if day is not None and (e.date_start is None or e.date_basis == "report"
+                                    or e.date_start <= day.start <= e.date_end):  # fmt: skip
+                narrowed[(e.date_start, e.date_end)] = day
+            elif until <= e.trigger[0] < para_end and e.date_basis == "inherited":
+                # "(coded 3 July). Two civilians killed.": the next sentence goes on with it
+                day = narrowed.get((e.date_start, e.date_end))
+            else:
+                day = None
+            if day is not None:
+                e = replace(e, date_start=day.start, date_end=day.start, date_precision="day",
+                            date_basis=e.date_basis if e.date_basis == "inherited" else "stated",
+                            date_text=day.text,
+                            unreported=None if e.unreported == "undated" else e.unreported)
+            kept.append(e)
+        out = kept
+    return out
 
 
 #: How far below the linker's threshold a resolved place may score and still lend its
@@ -829,6 +928,17 @@ def _mention(
             # "in Zelena colony of Lubny", the gazetteer's Zelena 500 km from Lubny: a
             # homonym; the named place lies at the one that says where it is
             where, near = holder.place, True
+        elif holder is None:
+            # a label that narrows from its city ("Lubny, Zasullia (Pivnichnyi market area):"):
+            # a namesake of the finest name, far from every larger place named before it, is
+            # not it
+            label = in_label(best)
+            wider = [c for c in cands if c is not best and c.place is not None
+                     and c.start < best.start
+                     and (c.place.population or 0) > (where.population or 0)
+                     and (c in chain or (label and in_label(c)))]  # fmt: skip
+            if wider and all(_elsewhere(where, c.place) for c in wider):
+                where, near = wider[-1].place, True
     if best is not None and where is None:
         # an unresolved name ("Zelenyi Hai district") written with a resolved one that
         # says where it is ("Lubny, Zelenyi Hai district"): the event is there

@@ -50,8 +50,8 @@ ARMED_NOUNS = frozenset(
     gunmen militia militiaman militiamen jihadist terrorist separatist paramilitary police
     policeman policemen officer unit brigade battalion regiment division platoon company corps
     marine paratrooper commando mercenary partisan saboteur occupier invader guard guardsman
-    sniper artillery artilleryman gunner aircraft warplane jet bomber helicopter gunship tank navy
-    warship ship vessel defender attacker assailant raider infantry infantryman serviceman
+    sniper artillery artilleryman gunner aircraft aviation warplane jet bomber helicopter gunship
+    tank navy warship ship vessel defender attacker assailant raider infantry infantryman serviceman
     servicemen personnel combatant guerrilla guerilla extremist group wing faction
     defence defense coalition junta regime kadyrovite wagnerite jihadi bandit column
     killer assassin shooter kidnapper abductor hijacker gang gangster

@@ -390,7 +390,7 @@ def cue_candidates(sent, taken, actors=frozenset()) -> list[Candidate]:
                and not (named and not any(ch.isdigit() for ch in t.text))
                for t in (first, last)):  # fmt: skip
             return False
-        if first.i == last.i and first.norm_ in _DIRECTIONS and first.text.isupper():
+        if first.i == last.i and first.norm_ in DIRECTIONS and first.text.isupper():
             return False  # "villages S of X": a compass point, no name
         if _CLOCK.fullmatch(first.text) or (first.i > 0 and first.nbor(-1).like_num):
             return False  # "at 8:45 A.M.", "at 3 PM": a time, whatever the entity recogniser says
@@ -578,12 +578,16 @@ def _anchor(token):
         anchor.head.lower_ in _AREA_NOUNS or anchor.head.lower_ == "capital"
     ):
         anchor = anchor.head  # "in the capital, Poltava", "in Ukraine's second city, Kharkiv"
+    elif anchor.dep_ == "poss" and (
+        anchor.head.lower_ in _PART_NOUNS or anchor.head.lower_ in ("suburb", "suburbs")
+    ):
+        anchor = anchor.head  # "in Beirut's southern suburbs", "on Kharkiv's outskirts"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head
         elif (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
-              and anchor.head.head.lower_ in _DIRECTIONS
+              and anchor.head.head.norm_ in DIRECTIONS
               and anchor.head.head.dep_ in ("amod", "advmod", "npadvmod")
               and anchor.head.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
             anchor = anchor.head.head.head  # "three hamlets east of X" → hamlets
@@ -592,7 +596,7 @@ def _anchor(token):
     return anchor
 
 
-_DIRECTIONS = frozenset(
+DIRECTIONS = frozenset(
     "north south east west northeast northwest southeast southwest north-east north-west "
     "south-east south-west northeast northwest".split()
 )
@@ -601,7 +605,10 @@ _DIRECTIONS = frozenset(
 #: edge of Y", "X in Z province -- 40 km east of Y".
 _MEASURED_FROM = re.compile(
     r"(?:\s+(?:province|region|district|oblast|state|county|governorate|raion|area|sector))?"
-    r"(?:\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
+    # or a site the name names, with no comma ("the X fuel port north of Y")
+    r"(?:\s+(?:[a-z]+\s+)?(?:port|base|airbase|airport|airfield|depot|camp|terminal|refinery|"
+    r"plant|dam|bridge|prison)\s+"
+    r"|\s*(?:,|--|—|–)\s*(?:(?:located|situated|lying|which\s+is|that\s+is)\s+)?"
     r"(?:(?:just|some|about|around|roughly|nearly|approximately)\s+)?"
     r"(?:\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres|kilometers|miles|mi)\.?\s+)?"
     # or no comma before a stated distance ("X sector about 300 km south of Y")
@@ -629,7 +636,7 @@ def preposition(token):
     head = token
     while coordinated(head):
         head = head.head
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.norm_ in DIRECTIONS:
         return "near"
     prep, _ = _attach(_anchor(token))
     return prep
@@ -784,7 +791,10 @@ def _with_speaker(prep, verb, subj) -> bool:
 
 _LABEL_WORDS = frozenset(
     "oblast region district raion city town village province state governorate county "
-    "occupied area hromada community municipality of and prov obl dist terr reg".split()
+    "occupied area hromada community municipality of and prov obl dist terr reg gov loc "
+    "border borders beach coast road highway junction crossing bridge camp market sector axis "
+    "front outskirts suburb suburbs environs near north south east west northern southern "
+    "eastern western central zone commune locality island port".split()
 )
 _LABEL_END = re.compile(r":|\s[–—-]\s|\s[–—]")
 
@@ -840,7 +850,7 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     if prep == "of" and attached is not None and attached.lower_ == "out":
         prep, attached = "from", attached.head  # "pulled out of X" is "from X"
     elif (prep == "of" and attached is not None
-          and (attached.lower_ in _DIRECTIONS or attached.norm_ in _DIRECTIONS)
+          and (attached.lower_ in DIRECTIONS or attached.norm_ in DIRECTIONS)
           and attached.dep_ in ("advmod", "npadvmod", "amod")):  # fmt: skip
         prep, attached = "near", attached.head  # "withdrew north of X" is "near X"
     clause = syntax.clause_head(thead)
@@ -877,7 +887,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
         elif prep == "from":
             f["from"] = 1.0
-    if _scene_of(head, trigger.token):
+    scene = _scene_of(head, trigger.token)
+    if scene:
         f["locative"] = 1.0
     # "in the south, where fighting goes on": the event's clause says what happens in the
     # place
@@ -903,6 +914,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
     others = [c for c in cands if c is not cand]
     if qualified_name(cand, cands, head) is not None:
         f["qualifier"] = 1.0
+    elif scene and cand.head.i == head.i and head.head.lemma_.lower() in _UNDERGO:
+        f["object"] = 1.0  # "Lubny saw clashes": the place underwent them
     if any(o.head.head == head and o.head.dep_ in ("appos", "npadvmod") for o in others):
         f["qualified"] = 1.0
     if syntax.clause_head(head) == clause:
@@ -1038,7 +1051,7 @@ def qualified_name(cand, cands, head=None):
             # "the village of X near the town of Y", however the parse hangs "near" (not
             # "workers from X near Y", "south of X, near Y")
             return o
-    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in _DIRECTIONS:
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.norm_ in DIRECTIONS:
         # "in X, north of Y", "X, 15 km east of Y": Y is where X is measured from
         up = head.head.head
         for _ in range(3):
@@ -1220,7 +1233,17 @@ def contains(outer, inner) -> bool:
         return (inner.country_code, inner.admin1_code) == (outer.country_code, outer.admin1_code)
     if code == "ADM2":
         return inner.admin2_code is not None and inner.admin2_code == outer.admin2_code
+    if code == "RGN":
+        # a region drawn as an area ("Kordofan", "Donbas"): its outline holds the place
+        return _in_region(outer.geonameid, inner.lat, inner.lon)
     return False
+
+
+@cache
+def _in_region(geonameid, lat, lon) -> bool:
+    from geo.gazetteer.lookup import Gazetteer
+
+    return any(p.geonameid == geonameid for p in Gazetteer.default().containing(lat, lon))
 
 
 def score(feats) -> float:
@@ -1419,10 +1442,16 @@ def _in_other_time(head, trigger) -> bool:
 #: Nouns that make their subject the place of what they are of ("X was the scene of
 #: clashes", "X has been the site of heavy fighting").
 _SCENES = frozenset("scene scenes site sites theatre theater".split())
+#: Verbs whose subject is where their object happened ("X saw clashes").
+_UNDERGO = frozenset("see witness experience endure suffer record".split())
 
 
 def _scene_of(head, trigger) -> bool:
-    """Whether the place is the subject of "be the scene/site of" the trigger's event."""
+    """Whether the place is the subject of "be the scene/site of" the trigger's event, or of
+    a verb of undergoing whose object is the event ("Lubny saw heavy clashes", "the town
+    witnessed fierce fighting")."""
+    if head.dep_ == "nsubj" and head.head.lemma_.lower() in _UNDERGO:
+        return any(c.dep_ == "dobj" and trigger in c.subtree for c in head.head.children)
     if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
         return False
     for attr in head.head.children:
@@ -1559,7 +1588,7 @@ def _sought(trigger, cands):
 def _goes_to(cand, trigger):
     """Whether a place is where the trigger's movement goes ("toward X", "to X")."""
     prep, attached = _attach(_anchor(cand.head))
-    if attached is not None and attached.lower_ in _DIRECTIONS:
+    if attached is not None and attached.norm_ in DIRECTIONS:
         attached = attached.head  # "advanced north ... to X"
     return (
         prep in _DIRECTIONAL

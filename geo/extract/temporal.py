@@ -10,8 +10,8 @@ come from :mod:`geo.extract.relative`. Each found expression is a :class:`DateEx
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from geo.common.words import WordStarts, word_matches
 from geo.exc import ValidationError
@@ -228,8 +228,12 @@ def find_dates(text, ref=None):
         elif (out and kinds[-1] == "dayrel" and anchor == "text"
                 and _NIGHT.fullmatch(out[-1].text)
                 and _NIGHT_DATE_GAP.fullmatch(text, out[-1].span[1], offset)):  # fmt: skip
-            out.pop()  # "overnight 11-12 March": the calendar date says which night
+            night = out.pop()  # "overnight 11-12 March": the calendar date says which night
             kinds.pop()
+            if (start == end and re.search(r"\b(?:into|to)\s", text[night.span[1] : offset],
+                                            re.IGNORECASE)):  # fmt: skip
+                # "overnight into 21 October": the night that ends on that day
+                expr = replace(expr, start=start - timedelta(days=1), precision="range")
         out.append(expr)
         kinds.append(kind)
     return out
