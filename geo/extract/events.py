@@ -41,6 +41,7 @@ from geo.extract.places import (
     in_answer,
     in_label,
     is_location,
+    line_place,
     link_place,
     name_goes_on,
     preposition,
@@ -616,6 +617,18 @@ def find_events_in(
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
+    # a log line names where it happened as a field of its own ("Lubny | 3 May | drone |
+    # 2 killed"): its events that name no place of their own are there, and those whose
+    # place is a name the gazetteer does not know ("a school in Zelena") are near it
+    field = line_place(doc, cands, {e.trigger[0] for e in out}, COUNTRY_CODES) if out else None
+    if field is not None:
+        out = [
+            e if e.place is not None or e.event_type not in _PLACED_TYPES
+            else replace(e, place=field.place, near=True) if e.place_span is not None
+            else replace(e, place=field.place, place_span=(field.start, field.end),
+                         place_basis="line", mention=field.mention)
+            for e in out
+        ]  # fmt: skip
     if article:
         out = article_news(out, doc, ref)
     area = article_area(doc, out, cands, gazetteer) if gazetteer is not None else None

@@ -34,6 +34,7 @@ __all__ = [
     "eligible",
     "datelines",
     "is_location",
+    "line_place",
     "link_place",
     "cue_candidates",
     "preposition",
@@ -128,9 +129,14 @@ _DEFAULT_WEIGHTS = {
 }
 #: A candidate must score above this to be the event's place.
 THRESHOLD = 0.0
+#: The day a wire dateline may give after its city ("KYIV, Aug 20 (Reuters) -").
+_DATELINE_DAY = (
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+)
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z'.-]*(?:[ -][A-Z][A-Za-z'.-]*)*)(?:,\s*[A-Z][A-Za-z .'-]+)?"
-    r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
+    + _DATELINE_DAY
+    + r"\s*(?:\([A-Za-z0-9 .:&/-]+\))?\s*(?:[—–]|--|-\s)"
 )
 
 
@@ -1633,3 +1639,41 @@ def link_place(trigger, cands):
         seen.add(id(named))
         best, named = named, qualified_name(named, cands)
     return best, best_score
+
+
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+
+
+def line_place(doc, cands, triggers, countries=frozenset()):
+    """Return the place a log line names in a field of its own, or None.
+
+    Casualty and incident logs write where it happened as a field with no verb ("Lubny,
+    Zelena district | 3 May | drone | 2 killed", "School No. 4, Romny (Sumy obl.) -- ...",
+    "Hadiach. Drone hit a depot."): that field tells the place of the line's events that
+    name none in their own words. ``cands`` are the place candidates (``{sentence start:
+    [Candidate]}``), ``triggers`` the character offsets of the line's triggers (a field
+    that holds one tells an event, not only a place), ``countries`` the feature codes of
+    countries (a country alone says too little). The first such field wins; within it a
+    town before a larger unit ("Pazin village, X district, Y region": the village).
+    """
+    fields = syntax.line_fields(doc)
+    if not fields:
+        return None
+    by_token = {}
+    for group in cands.values():
+        for c in group:
+            if c.place is not None and not c.anaphor:
+                by_token.setdefault(c.head.i, c)
+    for field in fields:
+        first, last = field[0].idx, field[-1].idx + len(field[-1])
+        if any(first <= t < last for t in triggers):
+            continue
+        if any(t.tag_ in _FINITE for t in field):
+            continue
+        found = [by_token[t.i] for t in field if t.i in by_token]
+        found = [c for c in found if c.place.feature_code not in countries]
+        if not found:
+            continue
+        towns = [c for c in found if c.place.feature_class == "P"]
+        return (towns or found)[0]
+    return None
