@@ -37,6 +37,9 @@ _PAST = {
 _VOWELS = set("aeiou")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _FOLLOWERS = ("dobj", "prep", "prt", "dative", "advmod")
+#: Marks that part the fields of a log line, which a headline does not use.
+#: (a hyphen, slash or dash only with a space after it: not "18-month", "pro-Kyiv")
+_LOG_MARKS = frozenset(";|–—") | {"-", "--", "/"}
 #: Dependents that only a noun takes: a determiner, a possessor, an adjective, a number.
 _NOUN_MARKS = ("det", "poss", "amod", "nummod")
 
@@ -102,14 +105,30 @@ def _candidates(sent, verbs):
         found = _lemma_and_person(tok.text, verbs)
         if found is None:
             continue
-        if any(c.dep_ in _NOUN_MARKS for c in tok.children) or tok.doc[tok.i - 1].tag_ == "POS":
+        marks = [c for c in tok.children if c.dep_ in _NOUN_MARKS]
+        if (marks and not _side_before(tok, marks)) or tok.doc[tok.i - 1].tag_ == "POS":
             continue  # "the strikes", "X's power station", "guided aerial bomb": a noun
         if tok.doc[tok.i + 1].lower_ in ("on", "against") and (found[0], "NOUN") in senses():
             continue  # "drone strike on a minibus": the noun of an attack, and its target
         before = tok.doc[tok.i - 1]
-        if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not before.is_upper:
+        gerund = before.tag_ == "VBG" and before.i == sent.start  # "Fighting rages in X"
+        if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not (before.is_upper or gerund):
             continue
         yield tok, found[0], found[1]
+
+
+def _side_before(tok, marks) -> bool:
+    """Whether the only noun marks of ``tok`` are a possessor of the armed noun just before
+    it ("Sudan's army withdraws": the parser hangs "Sudan's" on "withdraws")."""
+    from geo.extract.syntax import is_armed
+
+    before = tok.doc[tok.i - 1]
+    return (
+        all(m.dep_ == "poss" and m.i < before.i for m in marks)
+        and before.dep_ == "compound"
+        and before.head == tok
+        and is_armed(before)
+    )
 
 
 def _clear_reading(variant, k) -> bool:
@@ -137,14 +156,65 @@ def _reading(nlp, sent, tok, lemma):
         + past
         + sent.doc.text[tok.idx + len(tok.text) : sent[-1].idx + len(sent[-1])]
     )
-    variant = nlp(text)
-    if len(variant) != len(sent):
+    variant = _aligned(nlp(text), sent, tok)
+    return variant if variant is not None and _clear_reading(variant, tok.i - sent.start) else None
+
+
+def _aligned(variant, span, changed=None):
+    """Return ``variant`` when its tokens are those of ``span`` (but the ``changed`` one)."""
+    if len(variant) != len(span):
         return None
-    k = tok.i - sent.start
-    for a, b in zip(sent, variant, strict=True):
-        if a.i != tok.i and a.text != b.text:
+    for a, b in zip(span, variant, strict=True):
+        if (changed is None or a.i != changed.i) and a.text != b.text:
             return None
-    return variant if _clear_reading(variant, k) else None
+    return variant
+
+
+def _first_clause(sent):
+    """Return the clause a two-part headline opens with, up to and with its first comma
+    ("Rebels storm X, government forces retreat"), and the rest; None when there is none."""
+    if sent[-1].text in (".", "!", "?", ":", ";") or "\n" in sent.text.strip():
+        return None  # a sentence of prose, not a headline
+    if any(t.text in _LOG_MARKS and (t.text in ";|" or t.whitespace_) for t in sent):
+        return None  # a log line's fields ("KAB strike, school, X - 2 killed; 29/10")
+    comma = next((t for t in sent if t.text == ","), None)
+    if comma is None or not sent.start + 2 < comma.i < sent.end - 2:
+        return None
+    return sent.doc[sent.start : comma.i + 1], sent.doc[comma.i + 1 : sent.end]
+
+
+def _clause_readings(nlp, sent, verbs):
+    """Return the readings of a two-part headline whose first part reads better with a
+    headline verb ("Jihadists overrun X, dozens feared dead": the parser makes the second
+    part the sentence and the first its complement): the first part parsed with the verb in
+    the past, the rest parsed as it stands, each a sentence of its own. [] when none."""
+    parts = _first_clause(sent)
+    if parts is None:
+        return []
+    head, rest = parts
+    if _has_lexicon_verb(head, verbs):
+        # "Troops cross into X, army denies breakthrough": the parser hangs the first part
+        # under the second's verb (here a denial); each part is a sentence of its own
+        verb = next((t for t in head if t.lemma_.lower() in verbs and t.pos_ == "VERB"
+                     and any(c.dep_ in _SUBJECT_DEPS for c in t.children)), None)  # fmt: skip
+        if verb is None or not (rest.start <= verb.head.i < rest.end):
+            return []
+        if verb.nbor(1).lower_ in ("on", "against") and (verb.lemma_.lower(), "NOUN") in senses():
+            return []  # "Drone strike on a market in X, ...": the noun of an attack
+        first = _aligned(nlp(head.text), head)
+        tail = _aligned(nlp(rest.text), rest)
+        if first is None or tail is None or not _clear_reading(first, verb.i - head.start):
+            return []
+        return [(head, None, None, None, first), (rest, None, None, None, tail)]
+    for tok, lemma, third in _candidates(head, verbs):
+        variant = _reading(nlp, head, tok, lemma)
+        if variant is None:
+            continue
+        tail = _aligned(nlp(rest.text), rest)
+        if tail is None:
+            return []
+        return [(head, tok, lemma, third, variant), (rest, None, None, None, tail)]
+    return []
 
 
 def reparse_headlines(doc, nlp=None):
@@ -156,17 +226,26 @@ def reparse_headlines(doc, nlp=None):
     verbs = _verb_lemmas()
     readings = []
     for sent in doc.sents:
-        if len(sent) > MAX_TOKENS or _has_lexicon_verb(sent, verbs):
+        if len(sent) > MAX_TOKENS:
             continue
-        for tok, lemma, third in _candidates(sent, verbs):
+        found = None
+        if not _has_lexicon_verb(sent, verbs):
+            for tok, lemma, third in _candidates(sent, verbs):
+                if nlp is None:
+                    from geo.common import nlp as _nlp
+
+                    nlp = _nlp.load()
+                variant = _reading(nlp, sent, tok, lemma)
+                if variant is not None:
+                    found = [(sent, tok, lemma, third, variant)]
+                    break
+        if found is None and _first_clause(sent) is not None:
             if nlp is None:
                 from geo.common import nlp as _nlp
 
                 nlp = _nlp.load()
-            variant = _reading(nlp, sent, tok, lemma)
-            if variant is not None:
-                readings.append((sent, tok, lemma, third, variant))
-                break
+            found = _clause_readings(nlp, sent, verbs)
+        readings.extend(found or [])
     if not readings:
         return doc
     attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE]
@@ -176,6 +255,8 @@ def reparse_headlines(doc, nlp=None):
     out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     out.from_array(attrs, array)
     for _sent, tok, lemma, third, _variant in readings:
+        if tok is None:
+            continue  # a part of a two-part headline parsed as it stands
         verb = out[tok.i]
         verb.tag_ = "VBZ" if third else "VBP"
         verb.pos_ = "VERB"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from geo.extract import syntax
 from geo.extract.detect import aims_attack
-from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
+from geo.extract.lexicon import SPEECH_VERBS, TARGET_NOUNS, lemma_of, senses
 from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
 from geo.geoparse.ranking import distance_km
 
@@ -874,6 +874,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             and (thead.lemma_.lower() in _EXPEL or any(c.lower_ == "out" for c in thead.children))
         ):
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
+        elif prep == "from" and _takes_away(trigger, thead):
+            f["locative"] = 1.0  # "abducted pupils from a school in X": where they were
         elif prep == "from":
             f["from"] = 1.0
     if _scene_of(head, trigger.token):
@@ -895,7 +897,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["locative"] = 1.0
     # "Ri, from a privileged area in Pyongyang", "drones launched from X": where someone or
     # something comes from is not where the event happened (unless it is a withdrawal)
-    if trigger.event_type != "movement" and _within_from(anchor):
+    if (trigger.event_type != "movement" and not _takes_away(trigger, thead)
+            and _within_from(anchor)):  # fmt: skip
         f["origin"] = 1.0
         f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
@@ -1283,6 +1286,28 @@ def _in_custody(cand, trigger) -> bool:
 _SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
 
 
+#: Verbs that take people away from where they were ("abducted pupils from a school").
+_TAKING_AWAY = frozenset("abduct kidnap snatch seize grab take".split())
+
+
+def _takes_away(trigger, thead) -> bool:
+    """Whether a capture is told by a verb that takes people away from a place: its "from"
+    phrase is where they were taken, the scene ("kidnapped ten from a church in X")."""
+    return trigger.event_type == "capture" and thead.lemma_.lower() in _TAKING_AWAY
+
+
+def _from_site(prep, trigger) -> bool:
+    """Whether a "from" phrase of a taking away names the site people were taken from (a
+    school, a mosque, a camp), not where they come from ("a soldier from Lviv")."""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return (
+        obj is not None
+        and _takes_away(trigger, trigger.head)
+        and obj.lemma_.lower() in TARGET_NOUNS
+        and obj.ent_type_ not in ("GPE", "LOC")
+    )
+
+
 def eligible(cand, trigger=None) -> bool:
     """Return whether a place may be an event's place at all, whatever the score says: a
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
@@ -1319,6 +1344,8 @@ def eligible(cand, trigger=None) -> bool:
             return False
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
+        if origin is not None and _from_site(origin, trigger):
+            origin = None  # "abducted 25 worshippers from a mosque in X": the scene
         if origin is not None and (
             syntax.is_people(origin.head) or origin.head.ent_type_ == "PERSON"
             or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
@@ -1674,6 +1701,15 @@ def line_place(doc, cands, triggers, countries=frozenset()):
         found = [c for c in found if c.place.feature_code not in countries]
         if not found:
             continue
+        # "X Beach, Mogadishu": a name read as a namesake on another continent is not where
+        # the larger place written after it says it lies
+        found = [c for k, c in enumerate(found) if not any(
+            distance_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon) > _FAR_KM
+            for o in found[k + 1:])]  # fmt: skip
         towns = [c for c in found if c.place.feature_class == "P"]
         return (towns or found)[0]
     return None
+
+
+#: Two names of one log-line field further apart than this are not one place and its unit.
+_FAR_KM = 500.0
