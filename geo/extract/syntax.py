@@ -374,7 +374,10 @@ def _lemma(token):
 
 def is_weapon(token) -> bool:
     """Return whether a noun names a weapon, a munition or a strike ("missile", "shelling")."""
-    return _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
+    if _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS:
+        return True
+    # "- Shells landed near X": after a dash the tagger may read a capitalised plural as a name
+    return token.tag_ == "NNP" and token.lower_.endswith("s") and token.lower_[:-1] in WEAPON_NOUNS
 
 
 def is_armed(token, actor_lookup=None) -> bool:
