@@ -472,8 +472,8 @@ LINE_FIELDS = 3
 
 def line_fields(doc):
     """Return the fields of a one-line log text as lists of tokens (its sentences parted
-    further at field marks), or [] when the text has a line break or fewer than
-    ``LINE_FIELDS`` fields."""
+    further at field marks, and a field with no finite verb at its commas), or [] when the
+    text has a line break or fewer than ``LINE_FIELDS`` fields (before the commas)."""
     cached = doc.user_data.get("line_fields")
     if cached is None:
         cached = doc.user_data["line_fields"] = _line_fields(doc)
@@ -498,7 +498,26 @@ def _line_fields(doc):
             current = []
     if current:
         fields.append(current)
-    return fields if len(fields) >= LINE_FIELDS else []
+    if len(fields) < LINE_FIELDS:
+        return []
+    # a field with no verb lists its items with commas ("Car bomb, market, Lubny"): each is
+    # a field of its own
+    out = []
+    for field in fields:
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in field):
+            out.append(field)
+            continue
+        item = []
+        for tok in field:
+            if tok.text == ",":
+                if item:
+                    out.append(item)
+                item = []
+            else:
+                item.append(tok)
+        if item:
+            out.append(item)
+    return out
 
 
 def across_fields(a, b) -> bool:
