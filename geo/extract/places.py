@@ -1691,23 +1691,36 @@ def line_place(doc, cands, triggers, countries=frozenset()):
         for c in group:
             if c.place is not None and not c.anaphor:
                 by_token.setdefault(c.head.i, c)
+    named = []  # the candidates of each field that only names places (else None)
     for field in fields:
         first, last = field[0].idx, field[-1].idx + len(field[-1])
-        if any(first <= t < last for t in triggers):
-            continue
-        if any(t.tag_ in _FINITE for t in field):
+        if any(first <= t < last for t in triggers) or any(t.tag_ in _FINITE for t in field):
+            named.append(None)
             continue
         found = [by_token[t.i] for t in field if t.i in by_token]
-        found = [c for c in found if c.place.feature_code not in countries]
-        if not found:
-            continue
+        named.append([c for c in found if c.place.feature_code not in countries] or None)
+    every = [c for group in named if group for c in group]
+
+    def far(c):
         # "X Beach, Mogadishu": a name read as a namesake on another continent is not where
         # the larger place written after it says it lies
-        found = [c for k, c in enumerate(found) if not any(
-            distance_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon) > _FAR_KM
-            for o in found[k + 1:])]  # fmt: skip
-        towns = [c for c in found if c.place.feature_class == "P"]
-        return (towns or found)[0]
+        later = every[every.index(c) + 1 :]
+        return any(distance_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon) > _FAR_KM
+                   for o in later)  # fmt: skip
+
+    for k, group in enumerate(named):
+        if not group:
+            continue
+        # the run of place fields it opens ("Pazin village, X district, Y region")
+        run = []
+        for more in named[k:]:
+            if not more:
+                break
+            run.extend(more)
+        run = [c for c in run if not far(c)]
+        if run:
+            towns = [c for c in run if c.place.feature_class == "P"]
+            return (towns or run)[0]
     return None
 
 
