@@ -414,7 +414,12 @@ def _attributive(token):
         token.dep_ == "amod"
         and token.i < token.head.i
         and token.tag_ in ("VBN", "VBD", "JJ")
-        and not any(True for _ in token.children)
+        and (
+            not any(True for _ in token.children)
+            # "the Russian-occupied port of X": only its hyphenated agent
+            or (token.i > 0 and token.nbor(-1).text == "-"
+                and all(c.i < token.i for c in token.children))
+        )
         and token.head.dep_ != "ROOT"
         and (
             # "videos of two captured soldiers" still tells how many were captured

@@ -110,6 +110,8 @@ def _candidates(sent, verbs):
             continue  # "the strikes", "X's power station", "guided aerial bomb": a noun
         if tok.doc[tok.i + 1].lower_ in ("on", "against") and (found[0], "NOUN") in senses():
             continue  # "drone strike on a minibus": the noun of an attack, and its target
+        if tok.doc[tok.i + 1].lower_ == "of":
+            continue  # "an exchange of fire", "the capture of X": a noun
         before = tok.doc[tok.i - 1]
         gerund = before.tag_ == "VBG" and before.i == sent.start  # "Fighting rages in X"
         if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not (before.is_upper or gerund):
@@ -199,13 +201,15 @@ def _clause_readings(nlp, sent, verbs):
                      and any(c.dep_ in _SUBJECT_DEPS for c in t.children)), None)  # fmt: skip
         if verb is None or not (rest.start <= verb.head.i < rest.end):
             return []
-        if verb.nbor(1).lower_ in ("on", "against") and (verb.lemma_.lower(), "NOUN") in senses():
-            return []  # "Drone strike on a market in X, ...": the noun of an attack
+        if verb.nbor(1).lower_ == "of" or (
+            verb.nbor(1).lower_ in ("on", "against") and (verb.lemma_.lower(), "NOUN") in senses()
+        ):
+            return []  # "Drone strike on a market in X, ...", "an exchange of fire": a noun
         first = _aligned(nlp(head.text), head)
         tail = _aligned(nlp(rest.text), rest)
         if first is None or tail is None or not _clear_reading(first, verb.i - head.start):
             return []
-        return [(head, None, None, None, first), (rest, None, None, None, tail)]
+        return [(head, None, None, None, first, None), (rest, None, None, None, tail, head)]
     for tok, lemma, third in _candidates(head, verbs):
         variant = _reading(nlp, head, tok, lemma)
         if variant is None:
@@ -213,7 +217,7 @@ def _clause_readings(nlp, sent, verbs):
         tail = _aligned(nlp(rest.text), rest)
         if tail is None:
             return []
-        return [(head, tok, lemma, third, variant), (rest, None, None, None, tail)]
+        return [(head, tok, lemma, third, variant, None), (rest, None, None, None, tail, head)]
     return []
 
 
@@ -237,7 +241,7 @@ def reparse_headlines(doc, nlp=None):
                     nlp = _nlp.load()
                 variant = _reading(nlp, sent, tok, lemma)
                 if variant is not None:
-                    found = [(sent, tok, lemma, third, variant)]
+                    found = [(sent, tok, lemma, third, variant, None)]
                     break
         if found is None and _first_clause(sent) is not None:
             if nlp is None:
@@ -250,11 +254,20 @@ def reparse_headlines(doc, nlp=None):
         return doc
     attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE]
     array = doc.to_array(attrs)
-    for sent, _tok, _lemma, _third, variant in readings:
+    for sent, _tok, _lemma, _third, variant, _head in readings:
         array[sent.start : sent.end] = variant.to_array(attrs)
+    for sent, _tok, _lemma, _third, variant, head in readings:
+        if head is not None:
+            # the rest of a two-part headline hangs on the first part's verb: one sentence,
+            # whose tolls join the first part's event ("X overrun Y, 20 killed")
+            root = next(t.i for t in variant if t.dep_ == "ROOT") + sent.start
+            first = next(k for k in range(head.start, head.end)
+                         if _relative(array[k, attrs.index(HEAD)]) == 0)  # fmt: skip
+            array[root, attrs.index(HEAD)] = _unsigned(first - root)
+            array[root, attrs.index(DEP)] = doc.vocab.strings.add("parataxis")
     out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     out.from_array(attrs, array)
-    for _sent, tok, lemma, third, _variant in readings:
+    for _sent, tok, lemma, third, _variant, _head in readings:
         if tok is None:
             continue  # a part of a two-part headline parsed as it stands
         verb = out[tok.i]
@@ -264,3 +277,14 @@ def reparse_headlines(doc, nlp=None):
         verb.set_morph("Number=Sing|Person=3|Tense=Pres|VerbForm=Fin" if third
                        else "Tense=Pres|VerbForm=Fin")  # fmt: skip
     return out
+
+
+def _relative(value) -> int:
+    """A head offset as ``Doc.to_array`` stores it (unsigned), as a signed number."""
+    value = int(value)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _unsigned(offset: int) -> int:
+    """A signed head offset as ``Doc.from_array`` reads it."""
+    return offset % (1 << 64)
