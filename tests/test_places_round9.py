@@ -176,3 +176,21 @@ def test_a_headline_of_prose_and_a_log_line_are_not_split_at_their_comma():
     found = events("Drone strike on a market in Romny, Sumy region, on 2 June: 6 killed.")
     assert [(k, n) for _, k, n in found][0][0] == "attack"
     assert all(n == "Romny" for _, _, n in found)
+
+
+# -- places told around the event ------------------------------------------------------------
+
+
+def test_the_capital_after_a_named_capital_is_that_city():
+    text = "Residents of Kyiv reported explosions and drone strikes in the west of the capital."
+    assert places(text) == {"Kyiv"}
+
+
+def test_a_part_of_the_city_named_before_is_that_city():
+    text = "Residents of Lubny reported shelling in the south of the city on Monday."
+    assert places(text) == {"Lubny"}
+
+
+def test_a_town_that_lost_power_after_a_strike_is_where_it_struck():
+    text = "Lubny lost power after a drone struck a substation, the governor said."
+    assert [(t, n) for t, _, n in events(text)] == [("struck", "Lubny")]

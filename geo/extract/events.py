@@ -35,6 +35,7 @@ from geo.extract.news import article_news, is_tally
 from geo.extract.places import (
     Candidate,
     chains,
+    consequence_place,
     contains,
     cue_candidates,
     datelines,
@@ -315,6 +316,10 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
     for token in doc:
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
+        elif token.lower_ == "capital":
+            # "residents of X reported strikes in the south of the capital": the national
+            # capital named before it
+            pool = [m for m in towns if m.place.feature_code == "PPLC"]
         elif token.lower_ == "area":
             pool = areas  # "in the area": the last place named, a town or a region
         else:
@@ -410,7 +415,9 @@ def _sites_named_again(doc, named, taken, skipped):
 _LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())
 #: Nouns whose "of" object is a place held or reached ("control of the town", "the
 #: outskirts of the city").
-_HELD_PARTS = frozenset("control outskirts centre center edge part parts side".split())
+_HELD_PARTS = frozenset(
+    "control outskirts centre center edge part parts side north south east west".split()
+)
 _QUALIFIER_GAP = re.compile(r"\s*(?:,|\(|in|in the|,\s*in the)\s*", re.IGNORECASE)
 #: Units named after their town (GeoNames often has the district where news means the town).
 _TOWN_UNITS = frozenset("ADM2 ADM3 ADM4".split())
@@ -817,6 +824,9 @@ def _mention(
     states; in an ``article`` a shorter past is background (``dating.is_history``)."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
+    if best is None:
+        # "X lost power after a drone struck a substation": where the harm it caused is told
+        best = consequence_place(trig.token, cands)
     where = best.place if best else None
     near = lent = False
     # the names written with the event's place, and the one that says where it lies

@@ -36,6 +36,7 @@ __all__ = [
     "is_location",
     "line_place",
     "link_place",
+    "consequence_place",
     "cue_candidates",
     "preposition",
     "qualified_name",
@@ -1726,3 +1727,38 @@ def line_place(doc, cands, triggers, countries=frozenset()):
 
 #: Two names of one log-line field further apart than this are not one place and its unit.
 _FAR_KM = 500.0
+
+
+#: Words that open what caused the state a clause tells ("lost power after a drone struck").
+_CAUSES = frozenset("after following".split())
+
+
+def consequence_place(token, cands):
+    """Return the place whose plight a clause tells when the trigger only says what caused
+    it ("X lost power after a drone struck a substation", "the X region declared an
+    emergency after shelling"): the subject of the clause the "after" phrase hangs on, when
+    that clause tells no event of its own; else None."""
+    current = token
+    for _ in range(4):
+        head = current.head
+        if current.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CAUSES for c in current.children
+        ):
+            verb = head
+            break
+        if current.dep_ == "pobj" and head.lower_ in _CAUSES and head.dep_ == "prep":
+            verb = head.head
+            break
+        if head == current:
+            return None
+        current = head
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or (lemma_of(verb), "VERB") in senses():
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    heads = {subject.i} | {c.i for c in subject.children if c.dep_ in ("compound", "poss")}
+    found = [c for c in cands if c.head.i in heads and c.place is not None]
+    return found[0] if len(found) == 1 else None
