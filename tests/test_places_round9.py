@@ -35,7 +35,7 @@ def test_a_place_field_places_the_events_of_its_line():
 
 
 def test_a_place_field_after_a_site_places_the_line():
-    text = "Grain elevator (3-storey), Poltava. 02.06.2024 approx. 22:40. Killed 2 / injured 5."
+    text = "Warehouse, Poltava. 02.06.2024 around 22:40. Rocket hit. Two dead, five hurt."
     found = events(text)
     assert found and {name for _, _, name in found} == {"Poltava"}
 
@@ -52,8 +52,8 @@ def test_a_country_field_gives_way_to_the_town_after_it():
 
 def test_a_label_field_names_the_place():
     text = (
-        "INCIDENT: depot hit by rockets. LOCATION: fuel depot, Pryluky (Chernihiv obl.). "
-        "WHEN: 02/06/2024. CASUALTIES: 1 killed."
+        "EVENT: depot hit by rockets. PLACE: fuel depot, Pryluky (Chernihiv obl.). "
+        "DATE: 02/06/2024. TOLL: 1 killed."
     )
     assert places(text) == {"Pryluky"}
 
@@ -80,20 +80,17 @@ def test_a_wire_sentence_is_no_log_line():
 
 
 def test_a_field_that_only_names_the_weapon_is_an_attack():
-    text = (
-        "Market, Pryluky; 2024-06-02 10:30; ballistic missile (Iskander-M); 3 KIA civilians, 9 WIA."
-    )
+    text = "Market, Pryluky; 2024-06-02 10:30; ballistic missile (Tochka-U); 2 KIA, 5 WIA."
     found = events(text)
     assert [(k, n) for _, k, n in found] == [("attack", "Pryluky")]
 
 
 def test_a_later_field_does_not_make_a_line_background():
     text = (
-        "Camp by Romny -- 2 Jun 2024 -- 3 shells fell on the camp -- 12 killed -- both sides "
-        "blamed each other"
+        "Romny market -- 2 Jun 2024 -- mortar rounds fell on stalls -- 12 killed -- each side "
+        "accused the other"
     )
-    found = events(text)
-    assert found and found[0][1] == "attack"
+    assert ("fell", "attack", "Romny") in events(text)
 
 
 def test_shells_that_fell_on_a_place_are_an_attack():
@@ -136,7 +133,7 @@ def test_the_first_clause_of_a_two_part_headline_is_read_with_its_verb():
 
 
 def test_a_first_clause_hung_under_a_denial_is_still_reported():
-    found = events("Rebel troops cross into Poltava region, army denies breakthrough")
+    found = events("Rebel columns cross into Poltava region, ministry denies any breach")
     assert [(t, k) for t, k, _ in found] == [("cross", "movement")]
 
 
@@ -146,12 +143,12 @@ def test_a_first_clause_with_a_toll_after_the_comma():
 
 
 def test_an_army_with_its_country_possessive_is_the_subject_of_a_headline_verb():
-    found = events("Moldova's army withdraws from Hadiach after long siege")
+    found = events("Moldova's army withdraws to new lines near Hadiach")
     assert ("withdraws", "movement", "Hadyach") in found
 
 
 def test_fighting_rages_in_a_town():
-    assert [(k, n) for _, k, n in events("Fighting rages in Lubny despite truce")] == [
+    assert [(k, n) for _, k, n in events("Fighting rages in Lubny as talks stall")] == [
         ("attack", "Lubny")
     ]
 
@@ -162,13 +159,13 @@ def test_a_seized_site_is_a_place_that_changed_hands():
 
 
 def test_militants_hijack_a_train():
-    found = events("Militants hijack passenger train in Lubny")
+    found = events("Gunmen hijack bus in Lubny")
     assert [(k, n) for _, k, n in found] == [("attack", "Lubny")]
 
 
 def test_people_taken_from_a_site_were_taken_at_its_town():
-    found = events("Bandits abduct 30 worshippers from mosque in Hadiach")
-    assert [(k, n) for _, k, n in found] == [("capture", "Hadyach")]
+    found = events("Bandits abduct 40 pupils from boarding school in Pryluky")
+    assert [(k, n) for _, k, n in found] == [("capture", "Pryluky")]
 
 
 def test_a_headline_of_prose_and_a_log_line_are_not_split_at_their_comma():
@@ -182,7 +179,7 @@ def test_a_headline_of_prose_and_a_log_line_are_not_split_at_their_comma():
 
 
 def test_the_capital_after_a_named_capital_is_that_city():
-    text = "Residents of Kyiv reported explosions and drone strikes in the west of the capital."
+    text = "Residents of Kyiv reported explosions in the west of the capital on Sunday."
     assert places(text) == {"Kyiv"}
 
 
@@ -192,5 +189,5 @@ def test_a_part_of_the_city_named_before_is_that_city():
 
 
 def test_a_town_that_lost_power_after_a_strike_is_where_it_struck():
-    text = "Lubny lost power after a drone struck a substation, the governor said."
-    assert [(t, n) for t, _, n in events(text)] == [("struck", "Lubny")]
+    text = "Lubny lost electricity after a missile hit its power plant."
+    assert [(t, n) for t, _, n in events(text)] == [("hit", "Lubny")]

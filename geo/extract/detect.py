@@ -143,13 +143,13 @@ _FIELD_MARKS = frozenset(",;:|-–—")
 
 
 #: Parts of speech of a field that is only a noun phrase ("Shahed drones", "ballistic missile
-#: (Iskander-M)", "2 x FPV drones").
+#: (Tochka-U)", "2 x FPV drones").
 _PHRASE_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "PUNCT", "X", "SYM", "DET"))
 
 
 def _weapon_field(token) -> bool:
     """Whether ``token`` heads a field of a log line that is only its noun phrase (what is in
-    brackets aside): "X; 3 May; ballistic missile (Iskander-M); 3 killed"."""
+    brackets aside): "X; 3 May; ballistic missile (Tochka-U); 2 killed"."""
     field = next((f for f in syntax.line_fields(token.doc) if f[0].i <= token.i <= f[-1].i),
                  None)  # fmt: skip
     if field is None:

@@ -317,7 +317,7 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
         if token.lower_ in _TOWN_NOUNS:
             pool = towns
         elif token.lower_ == "capital":
-            # "residents of X reported strikes in the south of the capital": the national
+            # "residents of X reported explosions in the west of the capital": the national
             # capital named before it
             pool = [m for m in towns if m.place.feature_code == "PPLC"]
         elif token.lower_ == "area":
@@ -825,7 +825,7 @@ def _mention(
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
     if best is None:
-        # "X lost power after a drone struck a substation": where the harm it caused is told
+        # "X lost electricity after a missile hit its power plant": where the harm is told
         best = consequence_place(trig.token, cands)
     where = best.place if best else None
     near = lent = False

@@ -121,7 +121,7 @@ def _candidates(sent, verbs):
 
 def _side_before(tok, marks) -> bool:
     """Whether the only noun marks of ``tok`` are a possessor of the armed noun just before
-    it ("Sudan's army withdraws": the parser hangs "Sudan's" on "withdraws")."""
+    it ("Moldova's army withdraws": the parser hangs "Moldova's" on "withdraws")."""
     from geo.extract.syntax import is_armed
 
     before = tok.doc[tok.i - 1]
@@ -174,11 +174,11 @@ def _aligned(variant, span, changed=None):
 
 def _first_clause(sent):
     """Return the clause a two-part headline opens with, up to and with its first comma
-    ("Rebels storm X, government forces retreat"), and the rest; None when there is none."""
+    ("Rebels storm X, army units retreat"), and the rest; None when there is none."""
     if sent[-1].text in (".", "!", "?", ":", ";") or "\n" in sent.text.strip():
         return None  # a sentence of prose, not a headline
     if any(t.text in _LOG_MARKS and (t.text in ";|" or t.whitespace_) for t in sent):
-        return None  # a log line's fields ("KAB strike, school, X - 2 killed; 29/10")
+        return None  # a log line's fields ("Drone hit, school, X - 2 killed; 3/5")
     comma = next((t for t in sent if t.text == ","), None)
     if comma is None or not sent.start + 2 < comma.i < sent.end - 2:
         return None
@@ -187,7 +187,7 @@ def _first_clause(sent):
 
 def _clause_readings(nlp, sent, verbs):
     """Return the readings of a two-part headline whose first part reads better with a
-    headline verb ("Jihadists overrun X, dozens feared dead": the parser makes the second
+    headline verb ("Gunmen overrun X, scores feared dead": the parser makes the second
     part the sentence and the first its complement): the first part parsed with the verb in
     the past, the rest parsed as it stands, each a sentence of its own. [] when none."""
     parts = _first_clause(sent)
@@ -195,7 +195,7 @@ def _clause_readings(nlp, sent, verbs):
         return []
     head, rest = parts
     if _has_lexicon_verb(head, verbs):
-        # "Troops cross into X, army denies breakthrough": the parser hangs the first part
+        # "Rebel columns cross into X, ministry denies any breach": the parser hangs the first part
         # under the second's verb (here a denial); each part is a sentence of its own
         verb = next((t for t in head if t.lemma_.lower() in verbs and t.pos_ == "VERB"
                      and any(c.dep_ in _SUBJECT_DEPS for c in t.children)), None)  # fmt: skip
@@ -204,7 +204,7 @@ def _clause_readings(nlp, sent, verbs):
         if verb.nbor(1).lower_ == "of" or (
             verb.nbor(1).lower_ in ("on", "against") and (verb.lemma_.lower(), "NOUN") in senses()
         ):
-            return []  # "Drone strike on a market in X, ...", "an exchange of fire": a noun
+            return []  # "Missile strike on a depot in X, ...", "an exchange of fire": a noun
         first = _aligned(nlp(head.text), head)
         tail = _aligned(nlp(rest.text), rest)
         if first is None or tail is None or not _clear_reading(first, verb.i - head.start):

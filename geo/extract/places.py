@@ -130,7 +130,7 @@ _DEFAULT_WEIGHTS = {
 }
 #: A candidate must score above this to be the event's place.
 THRESHOLD = 0.0
-#: The day a wire dateline may give after its city ("KYIV, Aug 20 (Reuters) -").
+#: The day a wire dateline may give after its city ("LUBNY, Jun 3 (Reuters) -").
 _DATELINE_DAY = (
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
 )
@@ -1346,7 +1346,7 @@ def eligible(cand, trigger=None) -> bool:
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
         if origin is not None and _from_site(origin, trigger):
-            origin = None  # "abducted 25 worshippers from a mosque in X": the scene
+            origin = None  # "abducted 40 pupils from a boarding school in X": the scene
         if origin is not None and (
             syntax.is_people(origin.head) or origin.head.ent_type_ == "PERSON"
             or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
@@ -1703,8 +1703,8 @@ def line_place(doc, cands, triggers, countries=frozenset()):
     every = [c for group in named if group for c in group]
 
     def far(c):
-        # "X Beach, Mogadishu": a name read as a namesake on another continent is not where
-        # the larger place written after it says it lies
+        # "X Beach, Lubny": a name read as a namesake on another continent is not where the
+        # larger place written after it says it lies
         later = every[every.index(c) + 1 :]
         return any(distance_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon) > _FAR_KM
                    for o in later)  # fmt: skip
@@ -1729,14 +1729,14 @@ def line_place(doc, cands, triggers, countries=frozenset()):
 _FAR_KM = 500.0
 
 
-#: Words that open what caused the state a clause tells ("lost power after a drone struck").
+#: Words that open what caused the state a clause tells ("lost electricity after a missile hit").
 _CAUSES = frozenset("after following".split())
 
 
 def consequence_place(token, cands):
     """Return the place whose plight a clause tells when the trigger only says what caused
-    it ("X lost power after a drone struck a substation", "the X region declared an
-    emergency after shelling"): the subject of the clause the "after" phrase hangs on, when
+    it ("X lost electricity after a missile hit its power plant", "X went dark after the
+    shelling"): the subject of the clause the "after" phrase hangs on, when
     that clause tells no event of its own; else None."""
     current = token
     for _ in range(4):

@@ -376,7 +376,7 @@ def is_weapon(token) -> bool:
     """Return whether a noun names a weapon, a munition or a strike ("missile", "shelling")."""
     if _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS:
         return True
-    # "- Shells landed near X": after a dash the tagger may read a capitalised plural as a name
+    # "- Rockets landed near X": after a dash the tagger may read a capitalised plural as a name
     return token.tag_ == "NNP" and token.lower_.endswith("s") and token.lower_[:-1] in WEAPON_NOUNS
 
 
@@ -522,7 +522,7 @@ def _line_fields(doc):
 
 def across_fields(a, b) -> bool:
     """Whether tokens ``a`` and ``b`` lie in two fields of a log line ("X -- 4 shells fell on
-    a camp -- both sides blamed each other"): the parser joins the fields into one tree,
+    stalls -- each side accused the other"): the parser joins the fields into one tree,
     but each field is a statement of its own."""
     fields = line_fields(a.doc)
     if not fields:
