@@ -153,6 +153,34 @@ _CLAIMING = frozenset("claim announce make conduct carry press continue".split()
 _FIELD_MARKS = frozenset(",;:|-–—")
 
 
+#: Parts of speech of a field that is only a noun phrase ("Shahed drones", "ballistic missile
+#: (Tochka-U)", "2 x FPV drones").
+_PHRASE_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "PUNCT", "X", "SYM", "DET"))
+
+
+def _weapon_field(token) -> bool:
+    """Whether ``token`` heads a field of a log line that is only its noun phrase (what is in
+    brackets aside): "X; 3 May; ballistic missile (Tochka-U); 2 killed"."""
+    field = next((f for f in syntax.line_fields(token.doc) if f[0].i <= token.i <= f[-1].i),
+                 None)  # fmt: skip
+    if field is None:
+        return False
+    depth, words = 0, []
+    for t in field:
+        if t.text in "([":
+            depth += 1
+        elif t.text in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            words.append(t)
+    nouns = [t for t in words if t.pos_ in ("NOUN", "PROPN")]
+    return (
+        bool(nouns)
+        and nouns[-1].i == token.i
+        and all(t.pos_ in _PHRASE_POS or t.tag_ == "HYPH" for t in words)
+    )
+
+
 def _holds(alt, token, ctx):
     """Return whether one alternative of a sense's conditions holds for ``token``."""
     if alt == "armed":
@@ -204,6 +232,8 @@ def _holds(alt, token, ctx):
             if t.text in _FIELD_MARKS:
                 return False
         return False
+    if alt == "field":  # a log line's field that only names the weapon: "| cruise missile |"
+        return _weapon_field(token)
     if alt == "verbless":  # a log line's fragment: "Pokrovsk – glide bomb on a school."
         return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in syntax.sentence_of(token))
     if alt == "active":  # "people took to the streets", not "the wounded were taken to"
@@ -395,7 +425,12 @@ def _attributive(token):
         token.dep_ == "amod"
         and token.i < token.head.i
         and token.tag_ in ("VBN", "VBD", "JJ")
-        and not any(True for _ in token.children)
+        and (
+            not any(True for _ in token.children)
+            # "the Russian-occupied port of X": only its hyphenated agent
+            or (token.i > 0 and token.nbor(-1).text == "-"
+                and all(c.i < token.i for c in token.children))
+        )
         and token.head.dep_ != "ROOT"
         and (
             # "videos of two captured soldiers" still tells how many were captured
@@ -588,6 +623,8 @@ def is_unreal(token) -> bool:
             break  # "troops entered X; however, this was not confirmed": a clause of its own
         if _past_clause(current):
             break  # "... might boast the highest toll, as 100 fighters were killed"
+        if syntax.across_fields(token, current.head):
+            break  # "X -- 2 killed -- officials fear more": another field of a log line
         current = current.head
         chain.append(current)
     if _purpose(token) or _generic_claim(token):
@@ -806,6 +843,8 @@ def is_background(token) -> bool:
         ):
             return True
         head = current.head
+        if syntax.across_fields(token, head):
+            break  # a log line's field says no more than itself
         lemma = head.lemma_.lower()
         if lemma in _BACKGROUND_NOUNS and current.dep_ in ("prep", "pobj"):
             return True

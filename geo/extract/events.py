@@ -37,12 +37,14 @@ from geo.extract.places import (
     DIRECTIONS,
     Candidate,
     chains,
+    consequence_place,
     contains,
     cue_candidates,
     datelines,
     in_answer,
     in_label,
     is_location,
+    line_place,
     link_place,
     name_goes_on,
     preposition,
@@ -320,6 +322,10 @@ def _anaphoric_places(doc, mentions, taken, skipped, metonymic=lambda m: False):
             "on", "to", "toward", "towards"
         ):  # fmt: skip
             pool = towns  # "fighting continues on the outskirts": the town's
+        elif token.lower_ == "capital":
+            # "residents of X reported explosions in the west of the capital": the national
+            # capital named before it
+            pool = [m for m in towns if m.place.feature_code == "PPLC"]
         elif token.lower_ == "area":
             pool = areas  # "in the area": the last place named, a town or a region
         else:
@@ -419,7 +425,9 @@ def _sites_named_again(doc, named, taken, skipped):
 _LOCATIVE_WORDS = frozenset("in at near inside outside around into".split())
 #: Nouns whose "of" object is a place held or reached ("control of the town", "the
 #: outskirts of the city").
-_HELD_PARTS = frozenset("control outskirts centre center edge part parts side".split())
+_HELD_PARTS = frozenset(
+    "control outskirts centre center edge part parts side north south east west".split()
+)
 _QUALIFIER_GAP = re.compile(r"\s*(?:,|\(|in|in the|,\s*in the)\s*", re.IGNORECASE)
 #: Units named after their town (GeoNames often has the district where news means the town).
 _TOWN_UNITS = frozenset("ADM2 ADM3 ADM4".split())
@@ -634,6 +642,18 @@ def find_events_in(
         in_history = not breaks and (
             is_history(None, None, sent.text) or any(m.unreported == "history" for m in found)
         )
+    # a log line names where it happened as a field of its own ("Lubny | 3 May | drone |
+    # 2 killed"): its events that name no place of their own are there, and those whose
+    # place is a name the gazetteer does not know ("a school in Zelena") are near it
+    field = line_place(doc, cands, {e.trigger[0] for e in out}, COUNTRY_CODES) if out else None
+    if field is not None:
+        out = [
+            e if e.place is not None or e.event_type not in _PLACED_TYPES
+            else replace(e, place=field.place, near=True) if e.place_span is not None
+            else replace(e, place=field.place, place_span=(field.start, field.end),
+                         place_basis="line", mention=field.mention)
+            for e in out
+        ]  # fmt: skip
     out = _coded_place(text, cands, out, resolve)
     if article:
         out = article_news(out, doc, ref)
@@ -731,10 +751,15 @@ def _coded_day(text, out, ref):
             else:
                 day = None
             if day is not None:
-                e = replace(e, date_start=day.start, date_end=day.start, date_precision="day",
-                            date_basis=e.date_basis if e.date_basis == "inherited" else "stated",
-                            date_text=day.text,
-                            unreported=None if e.unreported == "undated" else e.unreported)
+                e = replace(
+                    e,
+                    date_start=day.start,
+                    date_end=day.start,
+                    date_precision="day",
+                    date_basis=e.date_basis if e.date_basis == "inherited" else "stated",
+                    date_text=day.text,
+                    unreported=None if e.unreported == "undated" else e.unreported,
+                )
             kept.append(e)
         out = kept
     return out
@@ -913,6 +938,9 @@ def _mention(
     states; in an ``article`` a shorter past is background (``dating.is_history``)."""
     event_type = "self_detonation" if _self_detonation(trig) else trig.event_type
     best, best_score = link_place(trig, cands)
+    if best is None:
+        # "X lost electricity after a missile hit its power plant": where the harm is told
+        best = consequence_place(trig.token, cands)
     where = best.place if best else None
     near = lent = False
     # the names written with the event's place, and the one that says where it lies

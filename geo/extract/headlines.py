@@ -37,6 +37,9 @@ _PAST = {
 _VOWELS = set("aeiou")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _FOLLOWERS = ("dobj", "prep", "prt", "dative", "advmod")
+#: Marks that part the fields of a log line, which a headline does not use.
+#: (a hyphen, slash or dash only with a space after it: not "18-month", "pro-Kyiv")
+_LOG_MARKS = frozenset(";|–—") | {"-", "--", "/"}
 #: Dependents that only a noun takes: a determiner, a possessor, an adjective, a number.
 _NOUN_MARKS = ("det", "poss", "amod", "nummod")
 
@@ -102,14 +105,32 @@ def _candidates(sent, verbs):
         found = _lemma_and_person(tok.text, verbs)
         if found is None:
             continue
-        if any(c.dep_ in _NOUN_MARKS for c in tok.children) or tok.doc[tok.i - 1].tag_ == "POS":
+        marks = [c for c in tok.children if c.dep_ in _NOUN_MARKS]
+        if (marks and not _side_before(tok, marks)) or tok.doc[tok.i - 1].tag_ == "POS":
             continue  # "the strikes", "X's power station", "guided aerial bomb": a noun
         if tok.doc[tok.i + 1].lower_ in ("on", "against") and (found[0], "NOUN") in senses():
             continue  # "drone strike on a minibus": the noun of an attack, and its target
+        if tok.doc[tok.i + 1].lower_ == "of":
+            continue  # "an exchange of fire", "the capture of X": a noun
         before = tok.doc[tok.i - 1]
-        if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not before.is_upper:
+        gerund = before.tag_ == "VBG" and before.i == sent.start  # "Fighting rages in X"
+        if before.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and not (before.is_upper or gerund):
             continue
         yield tok, found[0], found[1]
+
+
+def _side_before(tok, marks) -> bool:
+    """Whether the only noun marks of ``tok`` are a possessor of the armed noun just before
+    it ("Moldova's army withdraws": the parser hangs "Moldova's" on "withdraws")."""
+    from geo.extract.syntax import is_armed
+
+    before = tok.doc[tok.i - 1]
+    return (
+        all(m.dep_ == "poss" and m.i < before.i for m in marks)
+        and before.dep_ == "compound"
+        and before.head == tok
+        and is_armed(before)
+    )
 
 
 def _clear_reading(variant, k) -> bool:
@@ -137,14 +158,67 @@ def _reading(nlp, sent, tok, lemma):
         + past
         + sent.doc.text[tok.idx + len(tok.text) : sent[-1].idx + len(sent[-1])]
     )
-    variant = nlp(text)
-    if len(variant) != len(sent):
+    variant = _aligned(nlp(text), sent, tok)
+    return variant if variant is not None and _clear_reading(variant, tok.i - sent.start) else None
+
+
+def _aligned(variant, span, changed=None):
+    """Return ``variant`` when its tokens are those of ``span`` (but the ``changed`` one)."""
+    if len(variant) != len(span):
         return None
-    k = tok.i - sent.start
-    for a, b in zip(sent, variant, strict=True):
-        if a.i != tok.i and a.text != b.text:
+    for a, b in zip(span, variant, strict=True):
+        if (changed is None or a.i != changed.i) and a.text != b.text:
             return None
-    return variant if _clear_reading(variant, k) else None
+    return variant
+
+
+def _first_clause(sent):
+    """Return the clause a two-part headline opens with, up to and with its first comma
+    ("Rebels storm X, army units retreat"), and the rest; None when there is none."""
+    if sent[-1].text in (".", "!", "?", ":", ";") or "\n" in sent.text.strip():
+        return None  # a sentence of prose, not a headline
+    if any(t.text in _LOG_MARKS and (t.text in ";|" or t.whitespace_) for t in sent):
+        return None  # a log line's fields ("Drone hit, school, X - 2 killed; 3/5")
+    comma = next((t for t in sent if t.text == ","), None)
+    if comma is None or not sent.start + 2 < comma.i < sent.end - 2:
+        return None
+    return sent.doc[sent.start : comma.i + 1], sent.doc[comma.i + 1 : sent.end]
+
+
+def _clause_readings(nlp, sent, verbs):
+    """Return the readings of a two-part headline whose first part reads better with a
+    headline verb ("Gunmen overrun X, scores feared dead": the parser makes the second
+    part the sentence and the first its complement): the first part parsed with the verb in
+    the past, the rest parsed as it stands, each a sentence of its own. [] when none."""
+    parts = _first_clause(sent)
+    if parts is None:
+        return []
+    head, rest = parts
+    if _has_lexicon_verb(head, verbs):
+        # "Rebel columns cross into X, ministry denies any breach": the parser hangs the first part
+        # under the second's verb (here a denial); each part is a sentence of its own
+        verb = next((t for t in head if t.lemma_.lower() in verbs and t.pos_ == "VERB"
+                     and any(c.dep_ in _SUBJECT_DEPS for c in t.children)), None)  # fmt: skip
+        if verb is None or not (rest.start <= verb.head.i < rest.end):
+            return []
+        if verb.nbor(1).lower_ == "of" or (
+            verb.nbor(1).lower_ in ("on", "against") and (verb.lemma_.lower(), "NOUN") in senses()
+        ):
+            return []  # "Missile strike on a depot in X, ...", "an exchange of fire": a noun
+        first = _aligned(nlp(head.text), head)
+        tail = _aligned(nlp(rest.text), rest)
+        if first is None or tail is None or not _clear_reading(first, verb.i - head.start):
+            return []
+        return [(head, None, None, None, first, None), (rest, None, None, None, tail, head)]
+    for tok, lemma, third in _candidates(head, verbs):
+        variant = _reading(nlp, head, tok, lemma)
+        if variant is None:
+            continue
+        tail = _aligned(nlp(rest.text), rest)
+        if tail is None:
+            return []
+        return [(head, tok, lemma, third, variant, None), (rest, None, None, None, tail, head)]
+    return []
 
 
 def reparse_headlines(doc, nlp=None):
@@ -156,26 +230,46 @@ def reparse_headlines(doc, nlp=None):
     verbs = _verb_lemmas()
     readings = []
     for sent in doc.sents:
-        if len(sent) > MAX_TOKENS or _has_lexicon_verb(sent, verbs):
+        if len(sent) > MAX_TOKENS:
             continue
-        for tok, lemma, third in _candidates(sent, verbs):
+        found = None
+        if not _has_lexicon_verb(sent, verbs):
+            for tok, lemma, third in _candidates(sent, verbs):
+                if nlp is None:
+                    from geo.common import nlp as _nlp
+
+                    nlp = _nlp.load()
+                variant = _reading(nlp, sent, tok, lemma)
+                if variant is not None:
+                    found = [(sent, tok, lemma, third, variant, None)]
+                    break
+        if found is None and _first_clause(sent) is not None:
             if nlp is None:
                 from geo.common import nlp as _nlp
 
                 nlp = _nlp.load()
-            variant = _reading(nlp, sent, tok, lemma)
-            if variant is not None:
-                readings.append((sent, tok, lemma, third, variant))
-                break
+            found = _clause_readings(nlp, sent, verbs)
+        readings.extend(found or [])
     if not readings:
         return doc
     attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE]
     array = doc.to_array(attrs)
-    for sent, _tok, _lemma, _third, variant in readings:
+    for sent, _tok, _lemma, _third, variant, _head in readings:
         array[sent.start : sent.end] = variant.to_array(attrs)
+    for sent, _tok, _lemma, _third, variant, head in readings:
+        if head is not None:
+            # the rest of a two-part headline hangs on the first part's verb: one sentence,
+            # whose tolls join the first part's event ("X overrun Y, 20 killed")
+            root = next(t.i for t in variant if t.dep_ == "ROOT") + sent.start
+            first = next(k for k in range(head.start, head.end)
+                         if _relative(array[k, attrs.index(HEAD)]) == 0)  # fmt: skip
+            array[root, attrs.index(HEAD)] = _unsigned(first - root)
+            array[root, attrs.index(DEP)] = doc.vocab.strings.add("parataxis")
     out = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     out.from_array(attrs, array)
-    for _sent, tok, lemma, third, _variant in readings:
+    for _sent, tok, lemma, third, _variant, _head in readings:
+        if tok is None:
+            continue  # a part of a two-part headline parsed as it stands
         verb = out[tok.i]
         verb.tag_ = "VBZ" if third else "VBP"
         verb.pos_ = "VERB"
@@ -183,3 +277,14 @@ def reparse_headlines(doc, nlp=None):
         verb.set_morph("Number=Sing|Person=3|Tense=Pres|VerbForm=Fin" if third
                        else "Tense=Pres|VerbForm=Fin")  # fmt: skip
     return out
+
+
+def _relative(value) -> int:
+    """A head offset as ``Doc.to_array`` stores it (unsigned), as a signed number."""
+    value = int(value)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _unsigned(offset: int) -> int:
+    """A signed head offset as ``Doc.from_array`` reads it."""
+    return offset % (1 << 64)

@@ -134,6 +134,7 @@ PLACE_NOUNS = frozenset(
     neighborhood locality airport base airbase heights hill hilltop island coast bank
     headquarters hq post outpost garrison part parts checkpoint camp
     farm farms point points building buildings block blocks bridge crossing
+    station airfield barracks command
     """.split()
 )
 #: Causes of death or injury that are not violence (a flood kills, but is no event here).

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from geo.extract import syntax
 from geo.extract.detect import aims_attack
-from geo.extract.lexicon import SPEECH_VERBS, lemma_of, senses
+from geo.extract.lexicon import SPEECH_VERBS, TARGET_NOUNS, lemma_of, senses
 from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
 from geo.geoparse.ranking import distance_km
 
@@ -34,7 +34,9 @@ __all__ = [
     "eligible",
     "datelines",
     "is_location",
+    "line_place",
     "link_place",
+    "consequence_place",
     "cue_candidates",
     "preposition",
     "qualified_name",
@@ -131,7 +133,7 @@ THRESHOLD = 0.0
 #: The filing day a dateline may give after its place ("KYIV, Ukraine, June 10 —",
 #: "GOMA, March 4, 2026 (Reuters) —").
 _FILED = (
-    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
     r"(?:,\s*\d{4})?)?"
 )
 _DATELINE = re.compile(
@@ -885,6 +887,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
             and (thead.lemma_.lower() in _EXPEL or any(c.lower_ == "out" for c in thead.children))
         ):
             f["locative"] = 1.0  # "pushed the rebels out of X": control changed in X
+        elif prep == "from" and _takes_away(trigger, thead):
+            f["locative"] = 1.0  # "abducted pupils from a school in X": where they were
         elif prep == "from":
             f["from"] = 1.0
     scene = _scene_of(head, trigger.token)
@@ -907,7 +911,8 @@ def _own_features(cand, trigger, cands) -> dict[str, float]:
         f["locative"] = 1.0
     # "Ri, from a privileged area in Pyongyang", "drones launched from X": where someone or
     # something comes from is not where the event happened (unless it is a withdrawal)
-    if trigger.event_type != "movement" and _within_from(anchor):
+    if (trigger.event_type != "movement" and not _takes_away(trigger, thead)
+            and _within_from(anchor)):  # fmt: skip
         f["origin"] = 1.0
         f["locative"] = f["directional"] = 0.0  # "from a village in X": "in" locates the origin
     # "Velyka Novosilka, Donetsk region": the region qualifies the village
@@ -1307,6 +1312,28 @@ def _in_custody(cand, trigger) -> bool:
 _SEAT = re.compile(r"\s?[-–]\s?(?:based|headquartered)\b", re.IGNORECASE)
 
 
+#: Verbs that take people away from where they were ("abducted pupils from a school").
+_TAKING_AWAY = frozenset("abduct kidnap snatch seize grab take".split())
+
+
+def _takes_away(trigger, thead) -> bool:
+    """Whether a capture is told by a verb that takes people away from a place: its "from"
+    phrase is where they were taken, the scene ("kidnapped ten from a church in X")."""
+    return trigger.event_type == "capture" and thead.lemma_.lower() in _TAKING_AWAY
+
+
+def _from_site(prep, trigger) -> bool:
+    """Whether a "from" phrase of a taking away names the site people were taken from (a
+    school, a mosque, a camp), not where they come from ("a soldier from Lviv")."""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return (
+        obj is not None
+        and _takes_away(trigger, trigger.head)
+        and obj.lemma_.lower() in TARGET_NOUNS
+        and obj.ent_type_ not in ("GPE", "LOC")
+    )
+
+
 def eligible(cand, trigger=None) -> bool:
     """Return whether a place may be an event's place at all, whatever the score says: a
     speaker's city ("the air force said in Kyiv", "officials in Kyiv said") never is, nor
@@ -1343,6 +1370,8 @@ def eligible(cand, trigger=None) -> bool:
             return False
     if trigger is not None and trigger.event_type != "movement":
         origin = _origin_phrase(_anchor(cand.head))
+        if origin is not None and _from_site(origin, trigger):
+            origin = None  # "abducted 40 pupils from a boarding school in X": the scene
         if origin is not None and (
             syntax.is_people(origin.head) or origin.head.ent_type_ == "PERSON"
             or (origin.i > 0 and origin.doc[origin.i - 1].text == ",")
@@ -1669,3 +1698,98 @@ def link_place(trigger, cands):
         seen.add(id(named))
         best, named = named, qualified_name(named, cands)
     return best, best_score
+
+
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+
+
+def line_place(doc, cands, triggers, countries=frozenset()):
+    """Return the place a log line names in a field of its own, or None.
+
+    Casualty and incident logs write where it happened as a field with no verb ("Lubny,
+    Zelena district | 3 May | drone | 2 killed", "School No. 4, Romny (Sumy obl.) -- ...",
+    "Hadiach. Drone hit a depot."): that field tells the place of the line's events that
+    name none in their own words. ``cands`` are the place candidates (``{sentence start:
+    [Candidate]}``), ``triggers`` the character offsets of the line's triggers (a field
+    that holds one tells an event, not only a place), ``countries`` the feature codes of
+    countries (a country alone says too little). The first such field wins; within it a
+    town before a larger unit ("Pazin village, X district, Y region": the village).
+    """
+    fields = syntax.line_fields(doc)
+    if not fields:
+        return None
+    by_token = {}
+    for group in cands.values():
+        for c in group:
+            if c.place is not None and not c.anaphor:
+                by_token.setdefault(c.head.i, c)
+    named = []  # the candidates of each field that only names places (else None)
+    for field in fields:
+        first, last = field[0].idx, field[-1].idx + len(field[-1])
+        if any(first <= t < last for t in triggers) or any(t.tag_ in _FINITE for t in field):
+            named.append(None)
+            continue
+        found = [by_token[t.i] for t in field if t.i in by_token]
+        named.append([c for c in found if c.place.feature_code not in countries] or None)
+    every = [c for group in named if group for c in group]
+
+    def far(c):
+        # "X Beach, Lubny": a name read as a namesake on another continent is not where the
+        # larger place written after it says it lies
+        later = every[every.index(c) + 1 :]
+        return any(distance_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon) > _FAR_KM
+                   for o in later)  # fmt: skip
+
+    for k, group in enumerate(named):
+        if not group:
+            continue
+        # the run of place fields it opens ("Pazin village, X district, Y region")
+        run = []
+        for more in named[k:]:
+            if not more:
+                break
+            run.extend(more)
+        run = [c for c in run if not far(c)]
+        if run:
+            towns = [c for c in run if c.place.feature_class == "P"]
+            return (towns or run)[0]
+    return None
+
+
+#: Two names of one log-line field further apart than this are not one place and its unit.
+_FAR_KM = 500.0
+
+
+#: Words that open what caused the state a clause tells ("lost electricity after a missile hit").
+_CAUSES = frozenset("after following".split())
+
+
+def consequence_place(token, cands):
+    """Return the place whose plight a clause tells when the trigger only says what caused
+    it ("X lost electricity after a missile hit its power plant", "X went dark after the
+    shelling"): the subject of the clause the "after" phrase hangs on, when
+    that clause tells no event of its own; else None."""
+    current = token
+    for _ in range(4):
+        head = current.head
+        if current.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CAUSES for c in current.children
+        ):
+            verb = head
+            break
+        if current.dep_ == "pobj" and head.lower_ in _CAUSES and head.dep_ == "prep":
+            verb = head.head
+            break
+        if head == current:
+            return None
+        current = head
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or (lemma_of(verb), "VERB") in senses():
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    heads = {subject.i} | {c.i for c in subject.children if c.dep_ in ("compound", "poss")}
+    found = [c for c in cands if c.head.i in heads and c.place is not None]
+    return found[0] if len(found) == 1 else None

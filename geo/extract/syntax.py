@@ -19,7 +19,9 @@ from geo.extract.lexicon import (
 )
 
 __all__ = [
+    "across_fields",
     "agent",
+    "line_fields",
     "sentence_of",
     "token_starts",
     "text_of",
@@ -372,7 +374,10 @@ def _lemma(token):
 
 def is_weapon(token) -> bool:
     """Return whether a noun names a weapon, a munition or a strike ("missile", "shelling")."""
-    return _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS
+    if _lemma(token) in WEAPON_NOUNS or token.lower_ in WEAPON_NOUNS:
+        return True
+    # "- Rockets landed near X": after a dash the tagger may read a capitalised plural as a name
+    return token.tag_ == "NNP" and token.lower_.endswith("s") and token.lower_[:-1] in WEAPON_NOUNS
 
 
 def is_armed(token, actor_lookup=None) -> bool:
@@ -462,3 +467,73 @@ def speakers(verb):
     if len(found) > 1:
         found = [min(found, key=lambda c: abs(c.i - verb.i))]
     return found
+
+
+#: The marks that part the fields of a log line ("X | 3 May | drone | 2 killed", "X -- 3 May
+#: -- shelling", "X; 3 May; drone", "X / 3 May / drone", "LOCATION: X"); a hyphen or a slash
+#: only with spaces on both sides (not "Rostov-on-Don", "1/2").
+_FIELD_MARKS = frozenset("| / ; : -- — – -".split())
+#: A log line has at least this many fields.
+LINE_FIELDS = 3
+
+
+def line_fields(doc):
+    """Return the fields of a one-line log text as lists of tokens (its sentences parted
+    further at field marks, and a field with no finite verb at its commas), or [] when the
+    text has a line break or fewer than ``LINE_FIELDS`` fields (before the commas)."""
+    cached = doc.user_data.get("line_fields")
+    if cached is None:
+        cached = doc.user_data["line_fields"] = _line_fields(doc)
+    return cached
+
+
+def _line_fields(doc):
+    if "\n" in text_of(doc).strip():
+        return []
+    fields, current = [], []
+    for tok in doc:
+        spaced = bool(tok.whitespace_) and tok.i > 0 and bool(doc[tok.i - 1].whitespace_)
+        if tok.text in _FIELD_MARKS and (tok.text not in ("-", "/") or spaced):
+            if current:
+                fields.append(current)
+            current = []
+            continue
+        if not tok.is_space:
+            current.append(tok)
+        if tok.is_sent_end and current:
+            fields.append(current)
+            current = []
+    if current:
+        fields.append(current)
+    if len(fields) < LINE_FIELDS:
+        return []
+    # a field with no verb lists its items with commas ("Car bomb, market, Lubny"): each is
+    # a field of its own
+    out = []
+    for field in fields:
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in field):
+            out.append(field)
+            continue
+        item = []
+        for tok in field:
+            if tok.text == ",":
+                if item:
+                    out.append(item)
+                item = []
+            else:
+                item.append(tok)
+        if item:
+            out.append(item)
+    return out
+
+
+def across_fields(a, b) -> bool:
+    """Whether tokens ``a`` and ``b`` lie in two fields of a log line ("X -- 4 shells fell on
+    stalls -- each side accused the other"): the parser joins the fields into one tree,
+    but each field is a statement of its own."""
+    fields = line_fields(a.doc)
+    if not fields:
+        return False
+    first = next((k for k, f in enumerate(fields) if f[0].i <= a.i <= f[-1].i), None)
+    second = next((k for k, f in enumerate(fields) if f[0].i <= b.i <= f[-1].i), None)
+    return first is not None and second is not None and first != second
