@@ -187,3 +187,16 @@ def test_a_site_north_of_a_town_is_one_place_for_the_strike_and_its_verb():
 def test_a_town_inside_a_region_label_is_the_place():
     e = one("2024-05-03 Donbas: Russian artillery struck residential blocks in Kramatorsk. 4 civ.")
     assert e.place is not None and e.place.name == "Kramatorsk"
+
+
+def test_a_weapon_only_one_side_fires_names_the_attacker():
+    e = one("On 3 May 2024, Shahed-type drones hit a substation in Poltava.")
+    assert e.actor1 == "Military Forces of Russia"
+    e = one("On 3 May 2024, ATACMS missiles struck an airfield near Kursk.")
+    assert e.actor1 == "Military Forces of Ukraine"
+
+
+def test_a_weapon_fired_by_several_states_names_nobody_outside_the_war():
+    """Guard (passes before too): the same drones over another country name no side."""
+    e = one("On 3 May 2024, Shahed drones hit an air base near Beersheba.")
+    assert e.actor1 is None

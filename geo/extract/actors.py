@@ -10,7 +10,10 @@ Victims who are not armed ("civilians", "a woman") are "Civilians".
 
 from __future__ import annotations
 
+import csv
+import re
 from functools import cache
+from pathlib import Path
 
 from geo.common.actor_table import actor_rows
 from geo.events.taxonomy import CIVILIANS_ACTOR, UNIDENTIFIED_ACTOR
@@ -18,7 +21,7 @@ from geo.extract import syntax
 from geo.extract.lexicon import ARMED_NOUNS, CIVILIAN_NOUNS, WEAPON_NOUNS
 from geo.gazetteer.normalize import fold
 
-__all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces"]
+__all__ = ["ActorNamer", "CIVILIANS", "UNIDENTIFIED", "aliases", "state_forces", "weapon_user"]
 
 CIVILIANS = CIVILIANS_ACTOR
 UNIDENTIFIED = UNIDENTIFIED_ACTOR
@@ -226,3 +229,38 @@ class ActorNamer:
         if lemma in CIVILIAN_NOUNS or token.lower_ in CIVILIAN_NOUNS:
             return CIVILIANS
         return None
+
+
+_WEAPONS_TSV = Path(__file__).with_name("data") / "weapons.tsv"
+
+
+@cache
+def _weapon_rows():
+    """Return ``[(pattern, countries, actor)]`` from ``data/weapons.tsv``."""
+    with open(_WEAPONS_TSV, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        out = []
+        for row in rows:
+            names = [re.escape(a.strip()) for a in row["aliases"].split("|") if a.strip()]
+            pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])", re.IGNORECASE)
+            where = frozenset(c for c in (row["where"] or "").split("|") if c)
+            out.append((pattern, where, row["actor"].strip()))
+        return out
+
+
+def weapon_user(text, country_code=None):
+    """Return the side a weapon named in ``text`` says fired it, or None.
+
+    Only weapons one side fires in the wars followed (``data/weapons.tsv``): "Shahed drones
+    hit a substation in X" in Ukraine is Russia's attack; "ATACMS struck an airfield" in
+    Russia, Ukraine's. A row restricted to some countries needs the event to lie in one of
+    them (``country_code``). Two weapons of different sides name nobody.
+
+    >>> weapon_user("Shahed-type drones hit an industrial site", "UA")
+    'Military Forces of Russia'
+    >>> weapon_user("Shahed drones hit an air base", "IL") is None
+    True
+    """
+    found = {actor for pattern, where, actor in _weapon_rows()
+             if (not where or country_code in where) and pattern.search(text)}  # fmt: skip
+    return found.pop() if len(found) == 1 else None

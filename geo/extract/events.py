@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from geo.common import nlp
 from geo.events.model import Count
 from geo.extract import syntax
-from geo.extract.actors import ActorNamer, state_forces
+from geo.extract.actors import ActorNamer, state_forces, weapon_user
 from geo.extract.arguments import counts_for, incident_counts, roles
 from geo.extract.counts import NUMBERS_CONTEXT, find_counts
 from geo.extract.dating import EventDate, event_date, is_history, sentence_dates
@@ -996,6 +996,11 @@ def _mention(
     elif is_background(trig.token) or (trig.head != trig.token and is_background(trig.head)):
         why = "background"
     who = roles(trig, namer)
+    if who.actor1 is None and event_type == "attack":
+        # "Shahed-type drones hit a plant in X": a weapon only one side fires names the side
+        user = weapon_user(sent.text, where.country_code if where is not None else None)
+        if user is not None and user != who.actor2:
+            who.actor1 = user
     return EventMention(
         event_type=event_type, trigger=trig.span, quote=(sent.start_char, sent.end_char),
         place=where, place_span=(best.start, best.end) if best else None,
