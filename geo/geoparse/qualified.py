@@ -53,7 +53,7 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _PART_WORD = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS))})\b", re.IGNORECASE)
-_CLOSE_PAREN = re.compile(r"\s*\)")
+_CLOSE_PAREN = re.compile(r"\.?\s*\)")  # "(Sumy obl.)": an abbreviation's stop
 _SPACES = re.compile(r"\s+")
 
 
