@@ -17,6 +17,7 @@ from geo.gazetteer.normalize import (
     REGION_WORDS,
     fold,
 )
+from geo.geoparse.matching import ARTICLES, name_variants
 
 __all__ = [
     "FORMER_COUNTRIES",
@@ -296,23 +297,6 @@ def _capitalised(word):
     return word[:1].isupper()
 
 
-#: The Arabic article as romanised before a name: "al-" and "el-", and its forms assimilated
-#: to the next consonant ("ad-Dawr", "ar-Raqqa", "as-Suwayda", "ash-Shaykh", "an-Nabk").
-_ARTICLES = frozenset("al el il ul ad ar as ash at az an adh ath ed er es esh et ez en".split())
-#: The consonants the article assimilates to, as romanised (longest first).
-_SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
-
-
-def _article_forms(word):
-    """Return the romanisations of the Arabic article before ``word`` (folded)."""
-    forms = {"al", "el"}
-    for sun in _SUN_LETTERS:
-        if word.startswith(sun):
-            forms |= {"a" + sun, "e" + sun}
-            break
-    return forms
-
-
 def _known_variant(key, written, gazetteer):
     """Return the gazetteer's spelling of a name written with another form of the Arabic
     article or hyphenated where the gazetteer writes one word (:func:`name_variants`), or "".
@@ -321,41 +305,12 @@ def _known_variant(key, written, gazetteer):
     any form joined to the name by a hyphen ("as-Suwayda"), never an English word ("As").
     """
     words = key.split()
-    if words[0] in _ARTICLES and not (words[0] in ("al", "el") or re.match(r"[^\W\d_]+-", written)):
+    if words[0] in ARTICLES and not (words[0] in ("al", "el") or re.match(r"[^\W\d_]+-", written)):
         return ""
     if "-" not in written and not any(w in ("al", "el") for w in words):
         return ""
     known = [v for v in sorted(name_variants(key)) if gazetteer.has_key(v)]
     return known[0] if known else ""
-
-
-def name_variants(key):
-    """Return other spellings of a folded multi-word name that reports write alike.
-
-    The Arabic article in another romanisation or left out ("Al Fasher", "El Fasher",
-    "Fasher"; "Deir al-Zor", "Deir ez-Zor") and a hyphenated name written as one word
-    ("Port-Ville", "Portville"). Only the variants, not ``key`` itself; empty for one word
-    with neither.
-
-    Examples
-    --------
-    >>> sorted(name_variants("al kufra"))[:3]
-    ['el kufra', 'kufra']
-    """
-    words = key.split()
-    out = set()
-    for n, word in enumerate(words[:-1]):
-        if word not in _ARTICLES:
-            continue
-        nxt = words[n + 1]
-        for form in _article_forms(nxt):
-            out.add(" ".join([*words[:n], form, *words[n + 1 :]]))
-        if n == 0:
-            out.add(" ".join(words[1:]))  # "Al Mukalla" is "Mukalla"
-    if len(words) > 1:
-        out.add("".join(words))
-    out.discard(key)
-    return out
 
 
 def scan(text, gazetteer):
