@@ -87,3 +87,9 @@ def test_guard_a_dash_inside_a_name_still_joins_it(gaz):
     """Guard (passes on the start code too): a hyphen without spaces is part of a name."""
     found = _places("Fighting went on near Ivano-Frankivsk.", gaz)
     assert found["Ivano-Frankivsk"][1] == "UA"
+
+
+def test_residential_areas_of_a_town_are_the_town(gaz):
+    # "industrial area of X" already named the town; the plural did not
+    found = _places("Rebels shelled residential areas of Lubny, wounding five.", gaz)
+    assert found["Lubny"] == ("Lubny", "UA")

@@ -129,10 +129,10 @@ class Span:
 
 
 def _part_of_town(before):
-    """Whether the words before a name ("... industrial area of") make "area of X" a part of
-    the town X: a lower-case word other than a determiner or an extent word qualifies
-    "area"."""
-    if len(before) < 3 or before[-2].lower() != "area":
+    """Whether the words before a name ("... industrial area of", "residential areas of")
+    make "area of X" a part of the town X: a lower-case word other than a determiner or an
+    extent word qualifies "area" or "areas"."""
+    if len(before) < 3 or before[-2].lower() not in ("area", "areas"):
         return False
     word = before[-3]
     return (
