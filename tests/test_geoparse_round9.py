@@ -93,3 +93,9 @@ def test_residential_areas_of_a_town_are_the_town(gaz):
     # "industrial area of X" already named the town; the plural did not
     found = _places("Rebels shelled residential areas of Lubny, wounding five.", gaz)
     assert found["Lubny"] == ("Lubny", "UA")
+
+
+def test_a_word_with_the_article_in_lower_case_goes_on_with_the_name(gaz):
+    # the gazetteer writes the article assimilated ("az Z..."), the text as "al-D..."
+    found = _places("Jets struck Abu al-Duhur on Monday.", gaz)
+    assert found["Abu al-Duhur"][1] == "SY"

@@ -293,8 +293,12 @@ def _glued_to_digits(text, start, end):
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
 
 
+#: A name's word with the Arabic article joined in lower case ("al-Shughur", "ez-Zor").
+_ARTICLED = re.compile(r"(?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][A-Z]")
+
+
 def _capitalised(word):
-    return word[:1].isupper()
+    return word[:1].isupper() or _ARTICLED.match(word) is not None
 
 
 def _known_variant(key, written, gazetteer):
