@@ -99,3 +99,11 @@ def test_a_word_with_the_article_in_lower_case_goes_on_with_the_name(gaz):
     # the gazetteer writes the article assimilated ("az Z..."), the text as "al-D..."
     found = _places("Jets struck Abu al-Duhur on Monday.", gaz)
     assert found["Abu al-Duhur"][1] == "SY"
+
+
+def test_a_country_that_speaks_after_a_comma_does_not_qualify_the_name(gaz):
+    # "near X, Y claims": Y is who claims, not the country X lies in
+    found = _places("Troops pushed back near Trostianets, Russia claims", gaz)
+    assert found["Trostianets"] == ("Trostianets", "UA")
+    found = _places("Assaults near Slatyne were repelled, Russia said on Monday.", gaz)
+    assert found["Slatyne"] == ("Slatyne", "UA")
