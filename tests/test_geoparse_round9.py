@@ -107,3 +107,13 @@ def test_a_country_that_speaks_after_a_comma_does_not_qualify_the_name(gaz):
     assert found["Trostianets"] == ("Trostianets", "UA")
     found = _places("Assaults near Slatyne were repelled, Russia said on Monday.", gaz)
     assert found["Slatyne"] == ("Slatyne", "UA")
+
+
+def test_a_bracket_qualifier_that_goes_on_after_a_semicolon(gaz):
+    found = {
+        m.text: m
+        for m in geoparse(
+            "Novoselivka (Chernihiv region; border area): a shop hit by a drone.", gazetteer=gaz
+        )
+    }
+    assert found["Novoselivka"].place.admin1_name.startswith("Chernihiv")

@@ -53,7 +53,7 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _PART_WORD = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS))})\b", re.IGNORECASE)
-_CLOSE_PAREN = re.compile(r"\.?\s*\)")  # "(Sumy obl.)": an abbreviation's stop
+_CLOSE_PAREN = re.compile(r"\.?\s*[);]")  # "(Sumy obl.)", "(Sumy obl.; not ...)"
 _SPACES = re.compile(r"\s+")
 #: A verb of speech right after the name after a comma: the name is who speaks, not where
 #: the first lies ("captured near X, Y claims"; "shelled X, Y said").
@@ -125,7 +125,7 @@ def find_qualifiers(text, spans):
             close = _CLOSE_PAREN.match(text, end)
             if close is None:
                 continue
-            end = close.end()
+            end = close.end() if close.group().endswith(")") else close.start()
         query = _SPACES.sub(" ", text[span.start : end]).strip()
         written = _SPACES.sub(" ", text[span.end : end]).strip()
         out[i] = TextQualifier(kind, i + 1, written, query)
