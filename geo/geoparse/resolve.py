@@ -46,6 +46,8 @@ _UNIT_CODES = frozenset({"ADM1", "ADM2", "RGN"})
 _FALLBACK_TOWN = 100_000
 _FALLBACK_KM = 50
 _FALLBACK_SHARE = 0.85
+#: What may open an organisation's name as a mention ("the U.S. Centers for ...").
+_LEAD_CODES = COUNTRY_CODES | {"ADM1"}
 #: Farthest a place may lie from the town qualifying it, by the wording that joins them.
 _QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "of": 30, "near": 60, "bearing": 150}
 
@@ -209,6 +211,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                                span.label))  # fmt: skip
             continue
         res = kept.get(i)
+        if res is not None and span.leads and res.best.feature_code not in _LEAD_CODES:
+            res = None  # only a country or a first-level unit opens an institution's name
         if res is not None and not physical(span, [(res.best, res.score)]):
             res = found.get(i)  # the second pass may not make a sea's name a town again
             if res is not None and not physical(span, [(res.best, res.score)]):
@@ -219,7 +223,15 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         out.append(Mention(span.start, span.end, span.text, res.best, res.score, "location",
                            span.area, span.cue, alternatives, span.label,
                            res.qualifier, fallback=res.fallback))  # fmt: skip
-    return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
+    leads = {span.start for span in spans if span.leads}
+    return [
+        m
+        if m.role != "location"
+        else replace(m, metonymic=True)
+        if m.start in leads
+        else _with_metonymy(m, text, parse)
+        for m in out
+    ]
 
 
 def _ordinary_word(span):

@@ -122,6 +122,7 @@ class Span:
     wording_end: int = 0
     verb: str = ""
     placeword: bool = False
+    leads: bool = False
 
     def __post_init__(self):
         if self.wording_end < self.end:
