@@ -117,3 +117,21 @@ def test_a_bracket_qualifier_that_goes_on_after_a_semicolon(gaz):
         )
     }
     assert found["Novoselivka"].place.admin1_name.startswith("Chernihiv")
+
+
+def test_a_country_or_state_opening_an_institutions_name_is_a_metonymic_mention(gaz):
+    mentions = geoparse(
+        "A spokesman for the Moldova Ministry of Health confirmed it.", gazetteer=gaz
+    )
+    found = {m.text: m for m in mentions if m.role == "location"}
+    assert found["Moldova"].place.country_code == "MD"
+    assert found["Moldova"].metonymic is True  # never an event's place
+    found = {
+        m.text: m for m in geoparse("The Oregon Health Authority warned residents.", gazetteer=gaz)
+    }
+    assert found["Oregon"].metonymic is True
+
+
+def test_guard_a_town_opening_a_club_name_stays_context():
+    """Guard (passes on the start code too): only countries and states open a mention."""
+    assert geoparse("The Pittsburgh Steelers won again.") == []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from geo.common import nlp
 from geo.exc import ValidationError
 from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES, Place
 from geo.geoparse.coherence import Resolution, resolution, second_pass, sure
 from geo.geoparse.context import DocumentContext, distance_km, geocoder_for
@@ -211,7 +212,7 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                                span.label))  # fmt: skip
             continue
         res = kept.get(i)
-        if res is not None and span.leads and res.best.feature_code not in _LEAD_CODES:
+        if res is not None and span.leads and not _leads(span, res.best):
             res = None  # only a country or a first-level unit opens an institution's name
         if res is not None and not physical(span, [(res.best, res.score)]):
             res = found.get(i)  # the second pass may not make a sea's name a town again
@@ -232,6 +233,16 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         else _with_metonymy(m, text, parse)
         for m in out
     ]
+
+
+def _leads(span, place):
+    """Whether a span opening an organisation's name is a country or first-level unit by
+    its own name or abbreviation ("the U.S. Department of ...", "the X Health Authority"),
+    not by another name of it, as armed groups and parties are named ("the X Army" after a
+    region's older name)."""
+    if place.feature_code not in _LEAD_CODES:
+        return False
+    return span.kind == "abbreviation" or fold(place.name) == span.key
 
 
 def _ordinary_word(span):
