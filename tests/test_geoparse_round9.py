@@ -51,8 +51,8 @@ def test_a_slash_parts_the_fields_of_an_incident_line(gaz):
 
 
 def test_a_label_in_brackets_with_a_slash(gaz):
-    found = _places("[NIZHYN / Chernihiv obl.] 04-05-2025 - shop - drone - 1 killed", gaz)
-    assert found["NIZHYN"] == ("Nizhyn", "UA")
+    found = _places("[MYRHOROD / Poltava obl.] 04-05-2025 - shop - drone - 1 killed", gaz)
+    assert found["MYRHOROD"] == ("Myrhorod", "UA")
 
 
 def test_an_abbreviated_region_word_in_brackets_qualifies_the_town(gaz):
@@ -79,14 +79,14 @@ def test_a_unit_word_after_a_name_the_parse_calls_a_person(gaz):
 
 def test_guard_an_english_word_before_a_name_is_no_article(gaz):
     """Guard (passes on the start code too): "As" opening a sentence is not "as-"."""
-    found = _places("As Kharkiv burned, people fled.", gaz)
-    assert list(found) == ["Kharkiv"]
+    found = _places("As Poltava burned, people fled.", gaz)
+    assert list(found) == ["Poltava"]
 
 
 def test_guard_a_dash_inside_a_name_still_joins_it(gaz):
     """Guard (passes on the start code too): a hyphen without spaces is part of a name."""
-    found = _places("Fighting went on near Ivano-Frankivsk.", gaz)
-    assert found["Ivano-Frankivsk"][1] == "UA"
+    found = _places("Fighting went on near Kamianets-Podilskyi.", gaz)
+    assert found["Kamianets-Podilskyi"][1] == "UA"
 
 
 def test_residential_areas_of_a_town_are_the_town(gaz):
@@ -113,19 +113,19 @@ def test_a_bracket_qualifier_that_goes_on_after_a_semicolon(gaz):
     found = {
         m.text: m
         for m in geoparse(
-            "Novoselivka (Chernihiv region; border area): a shop hit by a drone.", gazetteer=gaz
+            "Kobeliaky (Poltava region; river bank): a shop hit by a drone.", gazetteer=gaz
         )
     }
-    assert found["Novoselivka"].place.admin1_name.startswith("Chernihiv")
+    assert found["Kobeliaky"].place.admin1_name.startswith("Poltava")
 
 
 def test_a_country_or_state_opening_an_institutions_name_is_a_metonymic_mention(gaz):
     mentions = geoparse(
-        "A spokesman for the Moldova Ministry of Health confirmed it.", gazetteer=gaz
+        "A spokesman for the Estonia Ministry of Health confirmed it.", gazetteer=gaz
     )
     found = {m.text: m for m in mentions if m.role == "location"}
-    assert found["Moldova"].place.country_code == "MD"
-    assert found["Moldova"].metonymic is True  # never an event's place
+    assert found["Estonia"].place.country_code == "EE"
+    assert found["Estonia"].metonymic is True  # never an event's place
     found = {
         m.text: m for m in geoparse("The Oregon Health Authority warned residents.", gazetteer=gaz)
     }
@@ -134,4 +134,4 @@ def test_a_country_or_state_opening_an_institutions_name_is_a_metonymic_mention(
 
 def test_guard_a_town_opening_a_club_name_stays_context():
     """Guard (passes on the start code too): only countries and states open a mention."""
-    assert geoparse("The Pittsburgh Steelers won again.") == []
+    assert geoparse("The Lubny Steelers won again.") == []

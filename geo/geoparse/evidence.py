@@ -61,7 +61,7 @@ _SPEECH_VERBS = frozenset(
     "say tell explain add note state ask answer reply respond write argue insist warn".split()
 )
 # What follows a name that opens a line as its label or dateline.
-# A slash parts the fields of an incident line as a dash does ("Nikopol / 3 May / shelling").
+# A slash parts the fields of an incident line as a dash does ("Lubny / 3 May / shelling").
 _DATELINE = re.compile(r"(?:,\s*[^\W_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s|/\s)")
 # What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
@@ -367,7 +367,7 @@ def _dateline(text, span):
     of…", "KHARKIV — Drones…", "KYIV, Ukraine (AP) —")."""
     line_start = text.rfind("\n", 0, span.start) + 1
     if text[line_start : span.start].strip() not in ("", "[", "("):
-        return False  # (a label may open in a bracket: "[Nikopol / Dnipro obl.]")
+        return False  # (a label may open in a bracket: "[Lubny / Poltava obl.]")
     return _DATELINE.match(text, span.wording_end) is not None
 
 

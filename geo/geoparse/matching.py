@@ -150,7 +150,7 @@ def similarity(a, b):
 
 
 #: The Arabic article as romanised before a name: "al-" and "el-", and its forms assimilated
-#: to the next consonant ("ad-Dawr", "ar-Raqqa", "as-Suwayda", "ash-Shaykh", "an-Nabk").
+#: to the next consonant ("ad-D...", "ar-R...", "as-S...", "ash-Sh...", "an-N...").
 ARTICLES = frozenset("al el il ul ad ar as ash at az an adh ath ed er es esh et ez en".split())
 #: The consonants the article assimilates to, as romanised (longest first).
 _SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
@@ -169,8 +169,8 @@ def _article_forms(word):
 def name_variants(key):
     """Return other spellings of a folded multi-word name that reports write alike.
 
-    The Arabic article in another romanisation or left out ("Al Fasher", "El Fasher",
-    "Fasher"; "Deir al-Zor", "Deir ez-Zor") and a hyphenated name written as one word
+    The Arabic article in another romanisation or left out ("Al X", "El X", "X";
+    "Y al-Z", "Y ez-Z") and a hyphenated name written as one word
     ("Port-Ville", "Portville"); with the article, the name's final "-ah" written or not
     ("Az-Zawiya", "Az Zawiyah"). Only the variants, not ``key`` itself; empty for one word
     with neither.

@@ -53,7 +53,7 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _PART_WORD = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS))})\b", re.IGNORECASE)
-_CLOSE_PAREN = re.compile(r"\.?\s*[);]")  # "(Sumy obl.)", "(Sumy obl.; not ...)"
+_CLOSE_PAREN = re.compile(r"\.?\s*[);]")  # "(Poltava obl.)", "(Poltava obl.; ...)"
 _SPACES = re.compile(r"\s+")
 #: A verb of speech right after the name after a comma: the name is who speaks, not where
 #: the first lies ("captured near X, Y claims"; "shelled X, Y said").

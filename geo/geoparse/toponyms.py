@@ -294,7 +294,7 @@ def _glued_to_digits(text, start, end):
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
 
 
-#: A name's word with the Arabic article joined in lower case ("al-Shughur", "ez-Zor").
+#: A name's word with the Arabic article joined in lower case ("al-X", "ez-Z").
 _ARTICLED = re.compile(r"(?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][A-Z]")
 
 
@@ -307,7 +307,7 @@ def _known_variant(key, written, gazetteer):
     article or hyphenated where the gazetteer writes one word (:func:`name_variants`), or "".
 
     The article is only dropped or changed when written as such: "Al" or "El" as a word, or
-    any form joined to the name by a hyphen ("as-Suwayda"), never an English word ("As").
+    any form joined to the name by a hyphen ("as-Sx"), never an English word ("As").
     """
     words = key.split()
     if words[0] in ARTICLES and not (words[0] in ("al", "el") or re.match(r"[^\W\d_]+-", written)):
@@ -377,7 +377,7 @@ def scan(text, gazetteer):
             elif gazetteer.has_key(key):
                 best = ("name", j, key)
             elif " " in key and (variant := _known_variant(key, text[start:e_j], gazetteer)):
-                best = ("name", j, variant)  # "Al Fasher" for "El Fasher"
+                best = ("name", j, variant)  # "Al X" for the gazetteer's "El X"
         if best is None:
             continue
         kind, j, key = best
@@ -392,7 +392,7 @@ def scan(text, gazetteer):
             follow = [t[2] for t in tokens[k : k + 2]]
             if follow and follow[0].lower() in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
-            # an abbreviated region word keeps its full stop as a token: "Sumy obl."
+            # an abbreviated region word keeps its full stop as a token: "Poltava obl."
             word = follow[0].lower().rstrip(".") if follow else ""
             if word[:-1] in AREA_PLURALS and word.endswith("s") and follow[0].islower():
                 # "the Tula, Oryol and Lipetsk regions": this name and the names listed
