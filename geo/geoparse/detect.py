@@ -70,6 +70,14 @@ def _near_spelling(key, gazetteer):
     return False
 
 
+def _opens(parse, text, span):
+    """Whether a span opens the organisation entity it lies in (after "the" at most)."""
+    for ent in parse._overlapping(span.start, span.end):
+        if ent.label == "ORG" and ent.start <= span.start and span.end < ent.end:
+            return text[ent.start : span.start].strip().lower() in ("", "the")
+    return False
+
+
 def detect(text, gazetteer, parse):
     """Return the candidate place, demonym and abbreviation spans of a text, in text order.
 
@@ -100,6 +108,12 @@ def detect(text, gazetteer, parse):
             relation, label = "", ""  # "a Pryluky school" read as one organisation's name
         if span.kind == "name" and _ARTICLE_AFTER.match(text, span.end):
             relation, label = "inside", "GPE"  # "the Ain al-Hadi camp": a longer name
+        if relation == "inside" and label == "ORG" and _opens(parse, text, span):
+            # The country or state an organisation's name opens with ("the U.S. Centers
+            # for ...", "the X government"): a toponym annotators count, kept as a
+            # mention that stands for an institution (never an event's place)
+            out.append(replace(span, label="", relation="", leads=True))
+            continue
         if relation == "inside" and span.kind != "demonym":
             # Part of a person's, an organisation's or a longer place's name: not a place
             # mention, but an organisation's place ("the Pittsburgh Steelers") tells where

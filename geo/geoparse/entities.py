@@ -31,11 +31,18 @@ NON_PLACE_LABELS = frozenset(
 )
 #: A site named by the place it is in ("the Babanusa market", "a Pryluky school", "Hadiach
 #: airport"), in lower case: not "Kyiv Post" or "Kyiv School of Economics".
+#: One or two lower-case words may describe the site ("the X military academy", "the X
+#: vegetable market", "the X supply road"), but not a function word or a verb's form ("X
+#: and the school", "X said the hospital", "X targeted a plant").
 SITE_AFTER = re.compile(
-    r"[ \t]+(?:main[ \t]+|central[ \t]+|city[ \t]+|regional[ \t]+)?(?:market|school|hospital|"
+    r"[ \t]+(?:(?!(?:and|or|but|nor|the|a|an|of|in|on|at|to|for|with|by|from|as|is|are|was|"
+    r"were|be|has|have|had|said|says|hit|hits|struck|near|than|that|which|who)\b)"
+    r"[a-z]+(?<!ed)[ \t]+){0,2}"
+    r"(?:market|school|hospital|"
     r"airport|airbase|port|harbour|harbor|bridge|railway|station|refinery|depot|prison|"
     r"mosque|church|stadium|dam|checkpoint|power[ \t]+plant|plant|camp|base|hotel|"
-    r"university|neighbourhood|neighborhood|suburb|district|outskirts)\b"
+    r"university|neighbourhood|neighborhood|suburb|district|outskirts|academy|road|highway|"
+    r"barracks|clinic)\b"
 )
 #: A people named by a word that is also a place ("the Kikuyu tribe", "the Rizeigat and
 #: Misseriya tribesmen", "the Degodia clan"): a group, not where something happened.
@@ -47,8 +54,19 @@ PEOPLE_AFTER = re.compile(
 # "Kurchatov" in "the Kursk Nuclear Power Plant near Kurchatov", "Pandi, Bulacan".
 _SEPARATING_WORDS = frozenset(
     "in near at outside around into to toward towards from between inside within across and or"
-    " , ; ( ) – — 's ’s '".split()
+    " , ; ( ) [ ] / | – — 's ’s '".split()
 )  # a possessive too: "Kyiv" in "Kyiv's Shevchenkivskyi district" is a place of its own
+
+
+def _separating(doc, i):
+    """Return True when token ``i`` parts two names: a separating word, or a hyphen with
+    spaces on both sides, as between the fields of an incident line ("X - school - 3 May")."""
+    tok = doc[i]
+    if tok.lower_ in _SEPARATING_WORDS:
+        return True
+    return tok.text == "-" and i > 0 and bool(doc[i - 1].whitespace_) and bool(tok.whitespace_)
+
+
 # Verbs whose subject, when a capital or a country, is its government or people ("Kyiv
 # said", "Moscow denied", "Pyongyang supplied shells", "Israel struck").
 _AGENT_VERBS = frozenset(
@@ -184,9 +202,13 @@ def misread_date(tokens):
     """Return True for a DATE or TIME entity of names only ("shelled X" read as a
     date beside the numbers of a log line): no digit, no word of time or of a feast."""
     words = [t.lower_.strip(".") for t in tokens if not t.is_punct]
-    return bool(words) and not any(
-        any(ch.isdigit() for ch in w) or w in _TIME_WORDS or w.endswith("day") for w in words
-    ) and all(t.text[:1].isupper() for t in tokens if not t.is_punct and not t.is_stop)
+    return (
+        bool(words)
+        and not any(
+            any(ch.isdigit() for ch in w) or w in _TIME_WORDS or w.endswith("day") for w in words
+        )
+        and all(t.text[:1].isupper() for t in tokens if not t.is_punct and not t.is_stop)
+    )
 
 
 class ParseView:
@@ -268,8 +290,8 @@ class ParseView:
             return False
         before = span.start - 1
         after = span.end
-        left = before >= ent.first and doc[before].lower_ not in _SEPARATING_WORDS
-        right = after < ent.last and doc[after].lower_ not in _SEPARATING_WORDS
+        left = before >= ent.first and not _separating(doc, before)
+        right = after < ent.last and not _separating(doc, after)
         return not left and not right
 
     def _head_noun(self, start, end):

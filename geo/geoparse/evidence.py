@@ -61,7 +61,8 @@ _SPEECH_VERBS = frozenset(
     "say tell explain add note state ask answer reply respond write argue insist warn".split()
 )
 # What follows a name that opens a line as its label or dateline.
-_DATELINE = re.compile(r"(?:,\s*[^\W_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s)")
+# A slash parts the fields of an incident line as a dash does ("Lubny / 3 May / shelling").
+_DATELINE = re.compile(r"(?:,\s*[^\W_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s|/\s)")
 # What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
 
@@ -251,6 +252,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     locative = (
         cue in LOCATIVE
         or span.verb in PLACE_VERBS
+        or (not span.sentence_initial and _verb_before(span, text))
         or span.placeword
         or _dateline(text, span)
         or site
@@ -279,6 +281,7 @@ def verdict(span, res, weights, text, gaz, persons, parse):
     if span.label in NON_PLACE_LABELS and not (
         locative
         or span.area
+        or span.wording_end > span.end  # "X commune", "X district": a unit's word follows
         or best.feature_code in COUNTRY_CODES
         or (big and in_doc)
         or _notable_town(best, in_doc)
@@ -300,6 +303,32 @@ def _part_of(span):
     """Whether a name is the "of" object of a part of a town ("neighbourhoods of X")."""
     words = span.before.split()
     return span.cue == "of" and len(words) >= 2 and words[-2] in _PARTS_OF
+
+
+#: Past forms of the place verbs that do not end in "-ed".
+_IRREGULAR_PAST = {
+    "struck": "strike", "took": "take", "retook": "retake", "overran": "overrun",
+    "held": "hold", "fled": "flee", "overtook": "overtake", "hit": "hit",
+}  # fmt: skip
+_WORD_BEFORE = re.compile(r"\b([a-z]+)[ \t]+$")
+
+
+def _verb_before(span, text):
+    """Whether the word right before a name is a form of a verb whose object is a place
+    ("gangs attack X", "troops stormed Y", "drones struck Z"), which a parse of a headline
+    often misses (it reads "attack" as a noun)."""
+    found = _WORD_BEFORE.search(text, max(0, span.start - 30), span.start)
+    if found is None:
+        return False
+    word = found.group(1)
+    lemmas = {word, _IRREGULAR_PAST.get(word, "")}
+    if word.endswith("s"):
+        lemmas |= {word[:-1], word[:-2]}  # "attacks", "bombards"; "besieges"
+    if word.endswith("ed"):
+        lemmas |= {word[:-1], word[:-2], word[:-3]}  # "seized", "raided", "shelled"
+    if word.endswith("ing"):
+        lemmas |= {word[:-3], word[:-3] + "e", word[:-4]}  # "attacking", "capturing"
+    return bool(lemmas & PLACE_VERBS)
 
 
 def _unit_word(key):
@@ -337,8 +366,8 @@ def _dateline(text, span):
     """Return True when a name opens a line as its label or dateline ("Nikopol: shelling
     of…", "KHARKIV — Drones…", "KYIV, Ukraine (AP) —")."""
     line_start = text.rfind("\n", 0, span.start) + 1
-    if text[line_start : span.start].strip():
-        return False
+    if text[line_start : span.start].strip() not in ("", "[", "("):
+        return False  # (a label may open in a bracket: "[Lubny / Poltava obl.]")
     return _DATELINE.match(text, span.wording_end) is not None
 
 

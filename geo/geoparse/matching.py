@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ARTICLES",
     "ROMANISATION_SWAPS",
     "edits1",
     "letter_counts",
+    "name_variants",
     "romanisations",
     "shared_ratio",
     "similarity",
@@ -145,3 +147,52 @@ def similarity(a, b):
             if besti + bestsize < ahi and bestj + bestsize < bhi:
                 stack.append((besti + bestsize, ahi, bestj + bestsize, bhi))
     return 2.0 * matched / total
+
+
+#: The Arabic article as romanised before a name: "al-" and "el-", and its forms assimilated
+#: to the next consonant ("ad-D...", "ar-R...", "as-S...", "ash-Sh...", "an-N...").
+ARTICLES = frozenset("al el il ul ad ar as ash at az an adh ath ed er es esh et ez en".split())
+#: The consonants the article assimilates to, as romanised (longest first).
+_SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
+
+
+def _article_forms(word):
+    """Return the romanisations of the Arabic article before ``word`` (folded)."""
+    forms = {"al", "el"}
+    for sun in _SUN_LETTERS:
+        if word.startswith(sun):
+            forms |= {"a" + sun, "e" + sun}
+            break
+    return forms
+
+
+def name_variants(key):
+    """Return other spellings of a folded multi-word name that reports write alike.
+
+    The Arabic article in another romanisation or left out ("Al X", "El X", "X";
+    "Y al-Z", "Y ez-Z") and a hyphenated name written as one word
+    ("Port-Ville", "Portville"); with the article, the name's final "-ah" written or not
+    ("Az-Zawiya", "Az Zawiyah"). Only the variants, not ``key`` itself; empty for one word
+    with neither.
+
+    Examples
+    --------
+    >>> sorted(name_variants("al kufra"))[:3]
+    ['el kufra', 'kufra']
+    """
+    words = key.split()
+    out = set()
+    for n, word in enumerate(words[:-1]):
+        if word not in ARTICLES:
+            continue
+        nxt = words[n + 1]
+        for form in _article_forms(nxt):
+            out.add(" ".join([*words[:n], form, *words[n + 1 :]]))
+        if n == 0:
+            out.add(" ".join(words[1:]))  # "Al Mukalla" is "Mukalla"
+    if out:  # the final "-ah" of a name with the article comes and goes ("Az-Zawiya")
+        out |= {v[:-1] if v.endswith("ah") else v + "h" for v in out if v[-1] in "ah"}
+    if len(words) > 1:
+        out.add("".join(words))
+    out.discard(key)
+    return out

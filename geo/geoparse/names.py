@@ -18,6 +18,7 @@ from geo.geoparse import ranking
 from geo.geoparse.matching import (
     edits1,
     letter_counts,
+    name_variants,
     romanisations,
     shared_ratio,
     similarity,
@@ -233,6 +234,11 @@ class NameMatching:
         found = self._exact(key, cyrillic)
         if len(key) < 4:
             return found
+        if not found and " " in key:
+            # the Arabic article in another form, or a hyphenated name the gazetteer joins
+            for variant in sorted(name_variants(key)):
+                for idx in self._exact(variant, cyrillic):
+                    found.setdefault(idx, Match("transliterated", 1.0))
         if wide or not found:
             found.update(self._near_spellings(key, found, floor=-1, fuzzy=fuzzy and not found))
             return found

@@ -53,8 +53,15 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _PART_WORD = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS))})\b", re.IGNORECASE)
-_CLOSE_PAREN = re.compile(r"\s*\)")
+_CLOSE_PAREN = re.compile(r"\.?\s*[);]")  # "(Poltava obl.)", "(Poltava obl.; ...)"
 _SPACES = re.compile(r"\s+")
+#: A verb of speech right after the name after a comma: the name is who speaks, not where
+#: the first lies ("captured near X, Y claims"; "shelled X, Y said").
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:(?:has|have|had|also)\s+)?(?:said|says|say|claims|claimed|claim|reported|reports|"
+    r"announced|announces|alleged|alleges|stated|states|insisted|insists|denied|denies|"
+    r"confirmed|confirms|told|tells|added|adds|warned|warns)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +119,13 @@ def find_qualifiers(text, spans):
         if kind is None:
             continue
         end = nxt.wording_end  # with its region word: "Donetsk region"
+        if kind == "comma" and _SPEAKER_AFTER.match(text, end):
+            continue
         if kind == "paren":
             close = _CLOSE_PAREN.match(text, end)
             if close is None:
                 continue
-            end = close.end()
+            end = close.end() if close.group().endswith(")") else close.start()
         query = _SPACES.sub(" ", text[span.start : end]).strip()
         written = _SPACES.sub(" ", text[span.end : end]).strip()
         out[i] = TextQualifier(kind, i + 1, written, query)

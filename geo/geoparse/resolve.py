@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from geo.common import nlp
 from geo.exc import ValidationError
 from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.normalize import fold
 from geo.gazetteer.place import COUNTRY_CODES, Place
 from geo.geoparse.coherence import Resolution, resolution, second_pass, sure
 from geo.geoparse.context import DocumentContext, distance_km, geocoder_for
@@ -46,6 +47,8 @@ _UNIT_CODES = frozenset({"ADM1", "ADM2", "RGN"})
 _FALLBACK_TOWN = 100_000
 _FALLBACK_KM = 50
 _FALLBACK_SHARE = 0.85
+#: What may open an organisation's name as a mention ("the U.S. Centers for ...").
+_LEAD_CODES = COUNTRY_CODES | {"ADM1"}
 #: Farthest a place may lie from the town qualifying it, by the wording that joins them.
 _QUALIFIER_KM = {"comma": 30, "paren": 30, "in": 30, "of": 30, "near": 60, "bearing": 150}
 
@@ -209,6 +212,8 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
                                span.label))  # fmt: skip
             continue
         res = kept.get(i)
+        if res is not None and span.leads and not _leads(span, res.best):
+            res = None  # only a country or a first-level unit opens an institution's name
         if res is not None and not physical(span, [(res.best, res.score)]):
             res = found.get(i)  # the second pass may not make a sea's name a town again
             if res is not None and not physical(span, [(res.best, res.score)]):
@@ -219,7 +224,25 @@ def geoparse(text, *, gazetteer=None, geocoder=None, doc=None):
         out.append(Mention(span.start, span.end, span.text, res.best, res.score, "location",
                            span.area, span.cue, alternatives, span.label,
                            res.qualifier, fallback=res.fallback))  # fmt: skip
-    return [m if m.role != "location" else _with_metonymy(m, text, parse) for m in out]
+    leads = {span.start for span in spans if span.leads}
+    return [
+        m
+        if m.role != "location"
+        else replace(m, metonymic=True)
+        if m.start in leads
+        else _with_metonymy(m, text, parse)
+        for m in out
+    ]
+
+
+def _leads(span, place):
+    """Whether a span opening an organisation's name is a country or first-level unit by
+    its own name or abbreviation ("the U.S. Department of ...", "the X Health Authority"),
+    not by another name of it, as armed groups and parties are named ("the X Army" after a
+    region's older name)."""
+    if place.feature_code not in _LEAD_CODES:
+        return False
+    return span.kind == "abbreviation" or fold(place.name) == span.key
 
 
 def _ordinary_word(span):

@@ -17,6 +17,7 @@ from geo.gazetteer.normalize import (
     REGION_WORDS,
     fold,
 )
+from geo.geoparse.matching import ARTICLES, name_variants
 
 __all__ = [
     "FORMER_COUNTRIES",
@@ -121,6 +122,7 @@ class Span:
     wording_end: int = 0
     verb: str = ""
     placeword: bool = False
+    leads: bool = False
 
     def __post_init__(self):
         if self.wording_end < self.end:
@@ -128,10 +130,10 @@ class Span:
 
 
 def _part_of_town(before):
-    """Whether the words before a name ("... industrial area of") make "area of X" a part of
-    the town X: a lower-case word other than a determiner or an extent word qualifies
-    "area"."""
-    if len(before) < 3 or before[-2].lower() != "area":
+    """Whether the words before a name ("... industrial area of", "residential areas of")
+    make "area of X" a part of the town X: a lower-case word other than a determiner or an
+    extent word qualifies "area" or "areas"."""
+    if len(before) < 3 or before[-2].lower() not in ("area", "areas"):
         return False
     word = before[-3]
     return (
@@ -292,8 +294,28 @@ def _glued_to_digits(text, start, end):
     return (start > 0 and text[start - 1].isdigit()) or text[end : end + 1].isdigit()
 
 
+#: A name's word with the Arabic article joined in lower case ("al-X", "ez-Z").
+_ARTICLED = re.compile(r"(?:al|el|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ul|ud)[-‑][A-Z]")
+
+
 def _capitalised(word):
-    return word[:1].isupper()
+    return word[:1].isupper() or _ARTICLED.match(word) is not None
+
+
+def _known_variant(key, written, gazetteer):
+    """Return the gazetteer's spelling of a name written with another form of the Arabic
+    article or hyphenated where the gazetteer writes one word (:func:`name_variants`), or "".
+
+    The article is only dropped or changed when written as such: "Al" or "El" as a word, or
+    any form joined to the name by a hyphen ("as-Sx"), never an English word ("As").
+    """
+    words = key.split()
+    if words[0] in ARTICLES and not (words[0] in ("al", "el") or re.match(r"[^\W\d_]+-", written)):
+        return ""
+    if "-" not in written and not any(w in ("al", "el") for w in words):
+        return ""
+    known = [v for v in sorted(name_variants(key)) if gazetteer.has_key(v)]
+    return known[0] if known else ""
 
 
 def scan(text, gazetteer):
@@ -354,6 +376,8 @@ def scan(text, gazetteer):
                 best = ("abbreviation", j, key)  # "Zaire", not "Zaire province"
             elif gazetteer.has_key(key):
                 best = ("name", j, key)
+            elif " " in key and (variant := _known_variant(key, text[start:e_j], gazetteer)):
+                best = ("name", j, variant)  # "Al X" for the gazetteer's "El X"
         if best is None:
             continue
         kind, j, key = best
@@ -368,7 +392,8 @@ def scan(text, gazetteer):
             follow = [t[2] for t in tokens[k : k + 2]]
             if follow and follow[0].lower() in ("border", "frontier") and len(follow) > 1:
                 follow, k = follow[1:], k + 1
-            word = follow[0].lower() if follow else ""
+            # an abbreviated region word keeps its full stop as a token: "Poltava obl."
+            word = follow[0].lower().rstrip(".") if follow else ""
             if word[:-1] in AREA_PLURALS and word.endswith("s") and follow[0].islower():
                 # "the Tula, Oryol and Lipetsk regions": this name and the names listed
                 # before it are areas
