@@ -200,3 +200,12 @@ def test_a_weapon_fired_by_several_states_names_nobody_outside_the_war():
     """Guard (passes before too): the same drones over another country name no side."""
     e = one("On 3 May 2024, Shahed drones hit an air base near Beersheba.")
     assert e.actor1 is None
+
+
+def test_a_note_abbreviates_the_compass_word_of_a_unit():
+    from geo.geoparse import geoparse
+
+    names = {
+        m.place.name for m in geoparse("2024-05-03 N. Kordofan: shelling hit homes.") if m.place
+    }
+    assert "North Kordofan" in names

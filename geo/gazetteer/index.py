@@ -37,7 +37,7 @@ __all__ = [
 #: Environment variable naming the cache folder of the runtime index.
 CACHE_ENV = "CONFLICTMAP_CACHE"
 #: Version of the runtime index layout; bump it when ``_build_index`` changes.
-INDEX_VERSION = 17
+INDEX_VERSION = 18
 _NOTABLE_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLG"})
 #: How a name matched: the main name, an alternate name written in another script than Latin
 #: (Cyrillic, Arabic, Chinese...), a Latin alternate name.
@@ -92,6 +92,21 @@ def _name_variants(name, feature_code, notable=False, country_code=""):
         while len(words) > 1 and words[-1] in AREA_WORDS:
             words = words[:-1]
             yield " ".join(words)
+    words = key.split()
+    if (
+        (notable or feature_code.startswith(("ADM", "PCL")) or feature_code == "RGN")
+        and len(words) > 1
+        and words[0] in _COMPASS_LETTERS
+    ):
+        # "N. Kordofan", "S. Darfur": notes abbreviate the compass word of a unit's name
+        yield " ".join([_COMPASS_LETTERS[words[0]], *words[1:]])
+
+
+#: The compass words that open names, as notes abbreviate them.
+_COMPASS_LETTERS = {
+    "north": "n", "northern": "n", "south": "s", "southern": "s", "east": "e",
+    "eastern": "e", "west": "w", "western": "w",
+}  # fmt: skip
 
 
 def _script_kind(text):
