@@ -583,7 +583,7 @@ def _anchor(token):
     elif anchor.dep_ == "poss" and (
         anchor.head.lower_ in _PART_NOUNS or anchor.head.lower_ in ("suburb", "suburbs")
     ):
-        anchor = anchor.head  # "in Beirut's southern suburbs", "on Kharkiv's outskirts"
+        anchor = anchor.head  # "in Lubny's southern suburbs", "on Lubny's outskirts"
     for _ in range(3):
         if (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
                 and anchor.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
@@ -1239,7 +1239,7 @@ def contains(outer, inner) -> bool:
     if code == "ADM2":
         return inner.admin2_code is not None and inner.admin2_code == outer.admin2_code
     if code == "RGN":
-        # a region drawn as an area ("Kordofan", "Donbas"): its outline holds the place
+        # a region drawn as an area (the Donbas): its outline holds the place
         return _in_region(outer.geonameid, inner.lat, inner.lon)
     return False
 

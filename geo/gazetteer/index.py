@@ -98,7 +98,7 @@ def _name_variants(name, feature_code, notable=False, country_code=""):
         and len(words) > 1
         and words[0] in _COMPASS_LETTERS
     ):
-        # "N. Kordofan", "S. Darfur": notes abbreviate the compass word of a unit's name
+        # "N. Ossetia", "E. Kazakhstan": notes abbreviate the compass word of a unit's name
         yield " ".join([_COMPASS_LETTERS[words[0]], *words[1:]])
 
 
