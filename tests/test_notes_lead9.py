@@ -205,7 +205,18 @@ def test_a_weapon_fired_by_several_states_names_nobody_outside_the_war():
 def test_a_note_abbreviates_the_compass_word_of_a_unit():
     from geo.geoparse import geoparse
 
-    names = {
-        m.place.name for m in geoparse("2024-05-03 E. Kazakhstan: a depot burned.") if m.place
-    }
+    names = {m.place.name for m in geoparse("2024-05-03 E. Kazakhstan: a depot burned.") if m.place}
     assert "East Kazakhstan" in names
+
+
+def test_a_town_that_saw_clashes_is_a_place_whatever_the_recogniser_says():
+    e = one("Romny saw heavy clashes on 18 May 2024.")
+    assert e.place is not None and e.place.name == "Romny"
+
+
+def test_a_place_field_closed_by_a_colon_after_a_border_field_is_the_place():
+    e = one(
+        "20 May 2024, Sumy/Poltava border – Romny: gunmen attacked a police post with grenades; "
+        "2 police inj."
+    )
+    assert e.place is not None and e.place.name == "Romny"

@@ -97,6 +97,12 @@ _SIDE_NOUNS = frozenset(
 _FORCE_NOUNS = frozenset(
     "attack assault strike raid offensive shelling bombardment bombing push advance".split()
 )
+#: Verbs whose subject underwent their object, and the fighting that object names ("X saw
+#: clashes", "the town witnessed heavy fighting").
+_UNDERGO = frozenset("see witness experience endure suffer".split())
+_FIGHT_NOUNS = _FORCE_NOUNS | frozenset(
+    "clash fighting fight battle explosion blast airstrike skirmish gunfight firefight".split()
+)
 # Nouns whose possessor or modifier is a government ("Moscow's involvement", "the Pyongyang
 # regime", "Kyiv's allies").
 _INSTITUTION_NOUNS = frozenset(
@@ -343,6 +349,10 @@ class ParseView:
             lemma = noun.lemma_.lower()
             if noun.pos_ == "NOUN" and lemma in _FORCE_NOUNS:
                 return lemma if lemma in PLACE_VERBS else "attack"
+        if (tok is not None and tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _UNDERGO
+                and any(c.dep_ == "dobj" and c.lemma_.lower() in _FIGHT_NOUNS
+                        for c in tok.head.children)):  # fmt: skip
+            return "attack"  # "X saw heavy clashes", "X witnessed fighting": where it was
         if tok is None or tok.dep_ not in ("dobj", "nsubjpass"):
             return ""
         head = tok.head

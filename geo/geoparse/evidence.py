@@ -63,6 +63,9 @@ _SPEECH_VERBS = frozenset(
 # What follows a name that opens a line as its label or dateline.
 # A slash parts the fields of an incident line as a dash does ("Lubny / 3 May / shelling").
 _DATELINE = re.compile(r"(?:,\s*[^\W_][\w .]{0,30}?)?(?:\s*\([^)]{1,20}\))?\s*(?::|[—–]|-\s|/\s)")
+# A spaced field mark just before a name, and the colon that closes it as a line's label.
+_FIELD_BEFORE = re.compile(r"\s[—–|/-]\s+$")
+_FIELD_LABEL_END = re.compile(r"\s*:")
 # What joins the names of a list ("Kingwood and Humble", "Rogaland, Vestfold, Buskerud").
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s*")
 
@@ -366,8 +369,13 @@ def _dateline(text, span):
     """Return True when a name opens a line as its label or dateline ("Nikopol: shelling
     of…", "KHARKIV — Drones…", "KYIV, Ukraine (AP) —")."""
     line_start = text.rfind("\n", 0, span.start) + 1
-    if text[line_start : span.start].strip() not in ("", "[", "("):
-        return False  # (a label may open in a bracket: "[Lubny / Poltava obl.]")
+    before = text[line_start : span.start]
+    if before.strip() not in ("", "[", "("):
+        # a log line's place field after its date or region field, closed by a colon
+        # ("3 May 2024, X obl. – Lubny: drones hit ..."); else a label opens the line (it may
+        # open in a bracket: "[Lubny / Poltava obl.]")
+        return (len(before) <= 60 and _FIELD_BEFORE.search(before) is not None
+                and _FIELD_LABEL_END.match(text, span.wording_end) is not None)  # fmt: skip
     return _DATELINE.match(text, span.wording_end) is not None
 
 
