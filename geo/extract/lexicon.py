@@ -43,6 +43,8 @@ EVENT_TYPES = (
     "protest",
 )
 
+#: Nouns of a part of a town written after its name ("on X outskirts", "X town centre").
+PART_NOUNS = frozenset("outskirts outskirt edge centre center environs vicinity periphery".split())
 #: Nouns of armed actors: forces, fighters, their units and their machines of war.
 ARMED_NOUNS = frozenset(
     """

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from geo.extract import syntax
 from geo.extract.detect import aims_attack
-from geo.extract.lexicon import SPEECH_VERBS, TARGET_NOUNS, lemma_of, senses
+from geo.extract.lexicon import PART_NOUNS, SPEECH_VERBS, TARGET_NOUNS, lemma_of, senses
 from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
 from geo.geoparse.ranking import distance_km
 
@@ -225,8 +225,6 @@ _ORG_WORDS = frozenset(
     "television radio news times post journal press daily".split()
 )
 _CUE_PREPS = frozenset("in at near outside around into toward towards inside across".split())
-#: Nouns of a part of a town written after its name ("on X outskirts", "X town centre").
-_PART_NOUNS = frozenset("outskirts outskirt edge centre center environs vicinity periphery".split())
 _AREA_NOUNS = frozenset(
     "village villages town towns city cities district districts area areas province "
     "provinces region regions neighbourhood neighborhood neighbourhoods neighborhoods suburb "
@@ -566,7 +564,7 @@ def _anchor(token):
     if anchor.dep_ in ("compound", "amod", "nmod") and (
         anchor.head.lower_ in _AREA_NOUNS
         or anchor.head.lower_ in _UNIT_WORDS
-        or anchor.head.lower_ in _PART_NOUNS  # "on X outskirts", "in X town centre"
+        or anchor.head.lower_ in PART_NOUNS  # "on X outskirts", "in X town centre"
         or (
             anchor.head.lower_ in _SITE_HEADS
             and anchor.dep_ == "compound"
@@ -581,7 +579,7 @@ def _anchor(token):
     ):
         anchor = anchor.head  # "in the capital, Poltava", "in Ukraine's second city, Kharkiv"
     elif anchor.dep_ == "poss" and (
-        anchor.head.lower_ in _PART_NOUNS or anchor.head.lower_ in ("suburb", "suburbs")
+        anchor.head.lower_ in PART_NOUNS or anchor.head.lower_ in ("suburb", "suburbs")
     ):
         anchor = anchor.head  # "in Lubny's southern suburbs", "on Lubny's outskirts"
     for _ in range(3):

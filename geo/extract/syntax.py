@@ -11,6 +11,7 @@ from __future__ import annotations
 from geo.extract.lexicon import (
     ARMED_NOUNS,
     CIVILIAN_NOUNS,
+    PART_NOUNS,
     PEOPLE_NOUNS,
     PERSONNEL_NOUNS,
     PLACE_NOUNS,
@@ -437,14 +438,11 @@ def is_place(token, place_tokens=frozenset()) -> bool:
         return True
     if token.ent_type_ in ("GPE", "LOC", "FAC"):
         return True
-    if _lemma(token) in _TOWN_PARTS:
+    if _lemma(token) in PART_NOUNS:
         # "X town centre", "the X outskirts": the part of a named place
         return any(c.dep_ == "compound" and is_place(c, place_tokens) for c in token.children)
     return _lemma(token) in PLACE_NOUNS
 
-
-#: Parts of a town named after it ("X town centre", "X outskirts").
-_TOWN_PARTS = frozenset("centre center outskirts edge".split())
 
 
 def is_target(token, place_tokens=frozenset(), actor_lookup=None) -> bool:
