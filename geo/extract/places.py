@@ -23,6 +23,7 @@ from geo.extract import syntax
 from geo.extract.detect import aims_attack
 from geo.extract.lexicon import PART_NOUNS, SPEECH_VERBS, TARGET_NOUNS, lemma_of, senses
 from geo.gazetteer.normalize import AREA_WORDS, PLACE_WORDS
+from geo.geoparse.entities import UNDERGO_VERBS
 from geo.geoparse.ranking import distance_km
 
 __all__ = [
@@ -1469,8 +1470,9 @@ def _in_other_time(head, trigger) -> bool:
 #: Nouns that make their subject the place of what they are of ("X was the scene of
 #: clashes", "X has been the site of heavy fighting").
 _SCENES = frozenset("scene scenes site sites theatre theater".split())
-#: Verbs whose subject is where their object happened ("X saw clashes").
-_UNDERGO = frozenset("see witness experience endure suffer record".split())
+#: Verbs whose subject is where their object happened ("X saw clashes"); a place also
+#: "records" what it counted ("X recorded 40 attacks").
+_UNDERGO = UNDERGO_VERBS | {"record"}
 
 
 def _scene_of(head, trigger) -> bool:

@@ -99,7 +99,7 @@ _FORCE_NOUNS = frozenset(
 )
 #: Verbs whose subject underwent their object, and the fighting that object names ("X saw
 #: clashes", "the town witnessed heavy fighting").
-_UNDERGO = frozenset("see witness experience endure suffer".split())
+UNDERGO_VERBS = frozenset("see witness experience endure suffer".split())
 _FIGHT_NOUNS = _FORCE_NOUNS | frozenset(
     "clash fighting fight battle explosion blast airstrike skirmish gunfight firefight".split()
 )
@@ -349,7 +349,7 @@ class ParseView:
             lemma = noun.lemma_.lower()
             if noun.pos_ == "NOUN" and lemma in _FORCE_NOUNS:
                 return lemma if lemma in PLACE_VERBS else "attack"
-        if (tok is not None and tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _UNDERGO
+        if (tok is not None and tok.dep_ == "nsubj" and tok.head.lemma_.lower() in UNDERGO_VERBS
                 and any(c.dep_ == "dobj" and c.lemma_.lower() in _FIGHT_NOUNS
                         for c in tok.head.children)):  # fmt: skip
             return "attack"  # "X saw heavy clashes", "X witnessed fighting": where it was
