@@ -961,13 +961,16 @@ def _mention(
             # a namesake of the finest name, far from every larger place named before it, is
             # not it
             label = in_label(best)
-            line = syntax.text_of(sent.doc)
+
+            def parted(c, doc=sent.doc):
+                return any(syntax.is_field_mark(t) for t in doc[c.head.i : best.head.i])
+
             wider = [c for c in cands if c is not best and c.place is not None
                      and c.start < best.start
                      and (c.place.population or 0) > (where.population or 0)
                      and (c in chain or (label and in_label(c)))
                      # (not a field of its own: "A/B border – X:" names no city X lies in)
-                     and not _FIELD_MARK.search(line[c.end : best.start])]  # fmt: skip
+                     and not parted(c)]  # fmt: skip
             if wider and all(_elsewhere(where, c.place) for c in wider):
                 where, near = wider[-1].place, True
     if best is not None and where is None:
@@ -1022,8 +1025,6 @@ def _mention(
     )  # fmt: skip
 
 
-#: A mark that parts the fields of a log line ("3 May – X: ...", "X | Y").
-_FIELD_MARK = re.compile(r"\s[—–|-]\s|[:;|]")
 #: The units of a town ("Podilskyi district", "Zelenyi Hai microdistrict").
 _DISTRICT = re.compile(rf"\b(?:{'|'.join(sorted(TOWN_PARTS | {'raion', 'rayon'}))})\b",
                        re.IGNORECASE)  # fmt: skip

@@ -475,6 +475,16 @@ _FIELD_MARKS = frozenset("| / ; : -- — – -".split())
 LINE_FIELDS = 3
 
 
+def is_field_mark(tok) -> bool:
+    """Whether a token parts two fields of a log line (``_FIELD_MARKS``; a hyphen or a slash
+    only with spaces on both sides)."""
+    if tok.text not in _FIELD_MARKS:
+        return False
+    if tok.text not in ("-", "/"):
+        return True
+    return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+
+
 def line_fields(doc):
     """Return the fields of a one-line log text as lists of tokens (its sentences parted
     further at field marks, and a field with no finite verb at its commas), or [] when the
@@ -490,8 +500,7 @@ def _line_fields(doc):
         return []
     fields, current = [], []
     for tok in doc:
-        spaced = bool(tok.whitespace_) and tok.i > 0 and bool(doc[tok.i - 1].whitespace_)
-        if tok.text in _FIELD_MARKS and (tok.text not in ("-", "/") or spaced):
+        if is_field_mark(tok):
             if current:
                 fields.append(current)
             current = []
